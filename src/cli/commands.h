@@ -1,0 +1,23 @@
+// Subcommand registry of the battrace binary. Each Register* adds one subcommand to the app and
+// a function that runs it after parsing; its return value is the process exit code.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <functional>
+#include <vector>
+
+namespace battrace::cli {
+
+struct Command {
+  CLI::App* app;
+  std::function<int()> run;
+};
+using CommandList = std::vector<Command>;
+
+// One line per subcommand; each is defined in src/cli/<name>.cc.
+inline void RegisterAll(CLI::App& app, CommandList& commands) {
+  (void)app;
+  (void)commands;
+}
+
+}  // namespace battrace::cli
