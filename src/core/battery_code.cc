@@ -9,6 +9,7 @@
 
 #include <array>
 #include <cstdio>
+#include <cstring>
 #include <vector>
 
 namespace battrace {
@@ -219,26 +220,119 @@ static_assert(CoversEveryPosition<BatteryCode::kLength>(kCodeLayout));
 static_assert(CoversEveryPosition<BatteryCode::kRecodeLength>(kRecodeLayout));
 static_assert(DateIsContiguous(kCodeLayout) && DateIsContiguous(kRecodeLayout));
 
-constexpr auto kCodeStrict = Requirements<BatteryCode::kLength>(kCodeLayout, true);
-constexpr auto kCodeLenient = Requirements<BatteryCode::kLength>(kCodeLayout, false);
-constexpr auto kRecodeStrict = Requirements<BatteryCode::kRecodeLength>(kRecodeLayout, true);
-constexpr auto kRecodeLenient = Requirements<BatteryCode::kRecodeLength>(kRecodeLayout, false);
+// Per position and byte, whether the byte is accepted there: one load per character.
+template <size_t N>
+using AcceptTable = std::array<ByteTable, N>;
+
+template <size_t N, size_t M>
+constexpr AcceptTable<N> BuildAcceptTable(const Field (&layout)[M], bool strict) {
+  const std::array<uint8_t, N> need = Requirements<N>(layout, strict);
+  AcceptTable<N> t{};
+  for (size_t i = 0; i < N; ++i) {
+    for (size_t c = 0; c < 256; ++c)
+      t[i][c] = (need[i] & kClassOf[c]) != 0;
+  }
+  return t;
+}
+
+constexpr auto kCodeStrict = BuildAcceptTable<BatteryCode::kLength>(kCodeLayout, true);
+constexpr auto kCodeLenient = BuildAcceptTable<BatteryCode::kLength>(kCodeLayout, false);
+constexpr auto kRecodeStrict = BuildAcceptTable<BatteryCode::kRecodeLength>(kRecodeLayout, true);
+constexpr auto kRecodeLenient = BuildAcceptTable<BatteryCode::kRecodeLength>(kRecodeLayout, false);
 constexpr size_t kCodeDatePos = FieldOf(kCodeLayout, Part::kYear).pos;
 constexpr size_t kRecodeDatePos = FieldOf(kRecodeLayout, Part::kYear).pos;
 
 // ---- The hot path -------------------------------------------------------------------------
+//
+// Most positions accept at most two byte ranges ([0-9A-Z], [0-9], [A-GZ], [1-9A-C], R); those are
+// checked 16 bytes at a time, as two overlapping windows covering the code. The few positions
+// whose set is not two ranges (product type, year, day) are looked up in their accept table.
 
-// Whether `s` (N bytes) meets `need` at every position and its date letters name a real day.
-// Branch-free: invalid letters index entry 0 of the date tables and are rejected by the masks.
+using Bytes16 = uint8_t __attribute__((vector_size(16)));
+
+// Per lane of a 16-byte window: accepted iff lo1 <= b <= hi1 or lo2 <= b <= hi2.
+struct WindowRanges {
+  std::array<uint8_t, 16> lo1{}, hi1{}, lo2{}, hi2{};
+};
+
 template <size_t N>
-inline bool MeetsLayout(const char* s, const std::array<uint8_t, N>& need, size_t date_pos) {
-  unsigned missing = 0;
-  for (size_t i = 0; i < N; ++i)
-    missing |= need[i] & ~kClassOf[static_cast<uint8_t>(s[i])];
-  const unsigned year = kYearIndex[static_cast<uint8_t>(s[date_pos])];
-  const unsigned month = kMonthIndex[static_cast<uint8_t>(s[date_pos + 1])];
-  const unsigned day = kDayIndex[static_cast<uint8_t>(s[date_pos + 2])];
-  return (missing == 0) & (day < kMonthLength[year * 12 + month]);
+struct RangeLayout {
+  WindowRanges head;                // positions [0, 16)
+  WindowRanges tail;                // positions [N - 16, N)
+  std::array<uint8_t, N> lookup{};  // positions checked in the accept table instead
+  size_t lookups = 0;
+};
+
+template <size_t N>
+constexpr RangeLayout<N> BuildRangeLayout(const AcceptTable<N>& accept) {
+  static_assert(N >= 16 && N <= 32, "two 16-byte windows must cover the code");
+  std::array<std::array<uint8_t, 4>, N> ranges{};  // lo1, hi1, lo2, hi2 per position
+  RangeLayout<N> out{};
+  for (size_t i = 0; i < N; ++i) {
+    std::array<uint8_t, 4> r = {1, 0, 1, 0};  // empty ranges
+    size_t runs = 0;
+    for (size_t c = 0; c < 256; ++c) {
+      if (!accept[i][c] || (c > 0 && accept[i][c - 1])) continue;
+      size_t end = c;
+      while (end + 1 < 256 && accept[i][end + 1])
+        ++end;
+      if (runs < 2) {
+        r[2 * runs] = static_cast<uint8_t>(c);
+        r[2 * runs + 1] = static_cast<uint8_t>(end);
+      }
+      ++runs;
+    }
+    if (runs > 2) {
+      r = {0, 255, 1, 0};  // any byte passes the window; the lookup decides
+      out.lookup[out.lookups++] = static_cast<uint8_t>(i);
+    }
+    ranges[i] = r;
+  }
+  for (size_t lane = 0; lane < 16; ++lane) {
+    for (auto [w, pos] : {std::pair{&out.head, lane}, std::pair{&out.tail, N - 16 + lane}}) {
+      w->lo1[lane] = ranges[pos][0];
+      w->hi1[lane] = ranges[pos][1];
+      w->lo2[lane] = ranges[pos][2];
+      w->hi2[lane] = ranges[pos][3];
+    }
+  }
+  return out;
+}
+
+constexpr auto kCodeStrictRanges = BuildRangeLayout(kCodeStrict);
+constexpr auto kCodeLenientRanges = BuildRangeLayout(kCodeLenient);
+constexpr auto kRecodeStrictRanges = BuildRangeLayout(kRecodeStrict);
+constexpr auto kRecodeLenientRanges = BuildRangeLayout(kRecodeLenient);
+
+inline Bytes16 Load16(const void* p) {
+  Bytes16 v;
+  std::memcpy(&v, p, sizeof v);
+  return v;
+}
+
+// All-ones in each lane of `p[0, 16)` that lies in its lane's ranges.
+inline Bytes16 InRanges(const char* p, const WindowRanges& r) {
+  const Bytes16 v = Load16(p);
+  return reinterpret_cast<Bytes16>(((v >= Load16(r.lo1.data())) & (v <= Load16(r.hi1.data()))) |
+                                   ((v >= Load16(r.lo2.data())) & (v <= Load16(r.hi2.data()))));
+}
+
+// Whether `s` (N bytes) is accepted at every position and its date letters name a real day.
+// Branch-free: invalid date letters index entry 0 of the date tables and fail elsewhere.
+template <const auto& kAccept, const auto& kRanges, size_t kDatePos>
+inline bool MeetsLayout(const char* s) {
+  constexpr size_t kN = kAccept.size();
+  const Bytes16 in = InRanges(s, kRanges.head) & InRanges(s + kN - 16, kRanges.tail);
+  uint64_t halves[2];
+  std::memcpy(halves, &in, sizeof halves);
+  unsigned ok = (halves[0] & halves[1]) == ~uint64_t{0};
+  for (size_t k = 0; k < kRanges.lookups; ++k) {
+    ok &= kAccept[kRanges.lookup[k]][static_cast<uint8_t>(s[kRanges.lookup[k]])];
+  }
+  const unsigned year = kYearIndex[static_cast<uint8_t>(s[kDatePos])];
+  const unsigned month = kMonthIndex[static_cast<uint8_t>(s[kDatePos + 1])];
+  const unsigned day = kDayIndex[static_cast<uint8_t>(s[kDatePos + 2])];
+  return ok & (day < kMonthLength[year * 12 + month]);
 }
 
 // The day named by three date letters already known to be in their tables; nullopt if that day
@@ -461,7 +555,7 @@ std::vector<std::string> CleanLines(std::string_view raw) {
 int Closeness(std::string_view w) {
   int score = 0;
   for (size_t i = 0; i < w.size(); ++i)
-    score += (kCodeLenient[i] & ClassOf(w[i])) != 0;
+    score += kCodeLenient[i][static_cast<uint8_t>(w[i])];
   return score;
 }
 
@@ -557,11 +651,14 @@ std::string BatteryCode::Normalize(std::string_view raw) {
 
 bool BatteryCode::IsValid(std::string_view normalized, Strictness strictness) {
   const bool strict = strictness == Strictness::kStrict;
+  const char* s = normalized.data();
   if (normalized.size() == kLength) {
-    return MeetsLayout(normalized.data(), strict ? kCodeStrict : kCodeLenient, kCodeDatePos);
+    return strict ? MeetsLayout<kCodeStrict, kCodeStrictRanges, kCodeDatePos>(s)
+                  : MeetsLayout<kCodeLenient, kCodeLenientRanges, kCodeDatePos>(s);
   }
   if (normalized.size() == kRecodeLength) {
-    return MeetsLayout(normalized.data(), strict ? kRecodeStrict : kRecodeLenient, kRecodeDatePos);
+    return strict ? MeetsLayout<kRecodeStrict, kRecodeStrictRanges, kRecodeDatePos>(s)
+                  : MeetsLayout<kRecodeLenient, kRecodeLenientRanges, kRecodeDatePos>(s);
   }
   return false;
 }
