@@ -2,9 +2,9 @@
 // them — the normalizer of raw scans, the allocation-free validator of the ingest hot path, the
 // diagnostic checker behind `code check`, and the encoder used by tests and the data simulator.
 //
-// Everything any of them knows about the code is in the table section below; the validator's
-// per-character class masks and per-position requirements are derived from it at compile time,
-// so a correction to a table reaches every reader at once.
+// Everything any of them knows about the code is in the table section below. The character
+// classes, the field layouts and the validator's per-position accept tables and byte ranges are
+// derived from it at compile time, so a correction to a table reaches every reader at once.
 #include "core/battery_code.h"
 
 #include <array>
