@@ -64,16 +64,21 @@ constexpr ByteTable BuildClassTable() {
     if (IsAlnum(static_cast<char>(c))) t[c] |= kAlnum;
     if (c >= '0' && c <= '9') t[c] |= kDigit;
   }
-  for (const Letter& l : kProductTypes)
+  for (const Letter& l : kProductTypes) {
     t[static_cast<uint8_t>(l.letter)] |= kProductLetter;
-  for (const Letter& l : kChemistries)
+  }
+  for (const Letter& l : kChemistries) {
     t[static_cast<uint8_t>(l.letter)] |= kChemistryLetter;
-  for (char c : kYearLetters)
+  }
+  for (char c : kYearLetters) {
     t[static_cast<uint8_t>(c)] |= kYearLetter;
-  for (char c : kMonthLetters)
+  }
+  for (char c : kMonthLetters) {
     t[static_cast<uint8_t>(c)] |= kMonthLetter;
-  for (char c : kDayLetters)
+  }
+  for (char c : kDayLetters) {
     t[static_cast<uint8_t>(c)] |= kDayLetter;
+  }
   t[static_cast<uint8_t>(kRecodeMark)] |= kRecodeMarkLetter;
   return t;
 }
@@ -82,8 +87,9 @@ constexpr ByteTable BuildClassTable() {
 // those before an index is trusted).
 constexpr ByteTable BuildIndexTable(std::string_view letters) {
   ByteTable t{};
-  for (size_t i = 0; i < letters.size(); ++i)
+  for (size_t i = 0; i < letters.size(); ++i) {
     t[static_cast<uint8_t>(letters[i])] = i;
+  }
   return t;
 }
 
@@ -97,13 +103,17 @@ uint8_t ClassOf(char c) {
 }
 
 // Days in each month of each year the year letters cover, from the calendar in core/date.h:
-// kMonthLength[year_index * 12 + month_index].
-const std::array<uint8_t, 30 * 12> kMonthLength = [] {
-  static_assert(kYearLetters.size() == 30 && kMonthLetters.size() == 12);
-  std::array<uint8_t, 30 * 12> t{};
-  for (int y = 0; y < 30; ++y) {
-    for (int m = 0; m < 12; ++m)
-      t[y * 12 + m] = Date::DaysInMonth(kFirstYear + y, m + 1);
+// kMonthLength[year_index * kMonths + month_index].
+constexpr size_t kYears = kYearLetters.size();
+constexpr size_t kMonths = kMonthLetters.size();
+constexpr size_t kYearMonths = kYears * kMonths;
+const std::array<uint8_t, kYearMonths> kMonthLength = [] {
+  std::array<uint8_t, kYearMonths> t{};
+  for (size_t y = 0; y < kYears; ++y) {
+    for (size_t m = 0; m < kMonths; ++m) {
+      t[y * kMonths + m] =
+          Date::DaysInMonth(kFirstYear + static_cast<int>(y), static_cast<int>(m) + 1);
+    }
   }
   return t;
 }();
@@ -199,8 +209,9 @@ template <size_t N, size_t M>
 constexpr std::array<uint8_t, N> Requirements(const Field (&layout)[M], bool strict) {
   std::array<uint8_t, N> need{};
   for (const Field& f : layout) {
-    for (size_t i = 0; i < f.len; ++i)
+    for (size_t i = 0; i < f.len; ++i) {
       need[f.pos + i] = strict ? f.strict_class : f.lenient_class;
+    }
   }
   return need;
 }
@@ -208,8 +219,9 @@ constexpr std::array<uint8_t, N> Requirements(const Field (&layout)[M], bool str
 template <size_t N, size_t M>
 constexpr bool CoversEveryPosition(const Field (&layout)[M]) {
   size_t covered = 0;
-  for (const Field& f : layout)
+  for (const Field& f : layout) {
     covered += f.len;
+  }
   for (uint8_t need : Requirements<N>(layout, true)) {
     if (need == 0) return false;
   }
@@ -229,8 +241,9 @@ constexpr AcceptTable<N> BuildAcceptTable(const Field (&layout)[M], bool strict)
   const std::array<uint8_t, N> need = Requirements<N>(layout, strict);
   AcceptTable<N> t{};
   for (size_t i = 0; i < N; ++i) {
-    for (size_t c = 0; c < 256; ++c)
+    for (size_t c = 0; c < 256; ++c) {
       t[i][c] = (need[i] & kClassOf[c]) != 0;
+    }
   }
   return t;
 }
@@ -274,8 +287,9 @@ constexpr RangeLayout<N> BuildRangeLayout(const AcceptTable<N>& accept) {
     for (size_t c = 0; c < 256; ++c) {
       if (!accept[i][c] || (c > 0 && accept[i][c - 1])) continue;
       size_t end = c;
-      while (end + 1 < 256 && accept[i][end + 1])
+      while (end + 1 < 256 && accept[i][end + 1]) {
         ++end;
+      }
       if (runs < 2) {
         r[2 * runs] = static_cast<uint8_t>(c);
         r[2 * runs + 1] = static_cast<uint8_t>(end);
@@ -332,7 +346,7 @@ inline bool MeetsLayout(const char* s) {
   const unsigned year = kYearIndex[static_cast<uint8_t>(s[kDatePos])];
   const unsigned month = kMonthIndex[static_cast<uint8_t>(s[kDatePos + 1])];
   const unsigned day = kDayIndex[static_cast<uint8_t>(s[kDatePos + 2])];
-  return ok & (day < kMonthLength[year * 12 + month]);
+  return ok & (day < kMonthLength[year * kMonths + month]);
 }
 
 // The day named by three date letters already known to be in their tables; nullopt if that day
@@ -371,8 +385,9 @@ std::string Describe(uint8_t cls) {
         continue;
       }
       size_t j = i;
-      while (j + 1 < g.size() && (ClassOf(g[j + 1]) & cls))
+      while (j + 1 < g.size() && (ClassOf(g[j + 1]) & cls)) {
         ++j;
+      }
       runs.push_back(j == i ? std::string(1, g[i]) : std::string{g[i], '-', g[j]});
       i = j + 1;
     }
@@ -409,8 +424,9 @@ std::string Expectation(const Field& f, uint8_t cls, char c) {
     m += std::string("; did you mean '") + alt + "'?";
   } else if (f.part == Part::kMonth) {
     m += "; months 10, 11 and 12 are written";
-    for (size_t i = 9; i < kMonthLetters.size(); ++i)
+    for (size_t i = 9; i < kMonthLetters.size(); ++i) {
       m += std::string(" '") + kMonthLetters[i] + "'";
+    }
   } else if ((f.part == Part::kYear || f.part == Part::kDay) && c >= 'A' && c <= 'Z') {
     m += "; letters not used for the " + std::string(f.label) + ":";
     for (char l = 'A'; l <= 'Z'; ++l) {
@@ -511,7 +527,7 @@ void Diagnose(std::string_view code, Strictness strictness, CodeCheck* out) {
     DiagnoseLayout(code, kCodeLayout, strictness, out);
   } else if (code.size() == BatteryCode::kRecodeLength) {
     DiagnoseLayout(code, kRecodeLayout, strictness, out);
-    out->warnings.push_back(
+    out->warnings.emplace_back(
         "cascade re-code; meaning of this form is not confirmed; the original code must be "
         "linked explicitly");
   } else {
@@ -554,8 +570,9 @@ std::vector<std::string> CleanLines(std::string_view raw) {
 // How many of the checks a 24-character window passes: the candidate closest to a code.
 int Closeness(std::string_view w) {
   int score = 0;
-  for (size_t i = 0; i < w.size(); ++i)
+  for (size_t i = 0; i < w.size(); ++i) {
     score += kCodeLenient[i][static_cast<uint8_t>(w[i])];
+  }
   return score;
 }
 
@@ -565,16 +582,18 @@ int Closeness(std::string_view w) {
 // when no run is long enough. Every result is a fixed point, which makes Normalize idempotent.
 std::string Extract(const std::string& s) {
   bool all_alnum = true;
-  for (char c : s)
+  for (char c : s) {
     all_alnum = all_alnum && IsAlnum(c);
+  }
   if (all_alnum && (s.size() == BatteryCode::kLength || s.size() == BatteryCode::kRecodeLength)) {
     return s;
   }
   std::vector<std::string_view> runs;
   for (size_t i = 0; i < s.size();) {
     size_t j = i;
-    while (j < s.size() && IsAlnum(s[j]))
+    while (j < s.size() && IsAlnum(s[j])) {
       ++j;
+    }
     if (j > i) runs.push_back(std::string_view(s).substr(i, j - i));
     i = j + 1;
   }
@@ -625,8 +644,9 @@ Scan NormalizeScan(std::string_view raw) {
     joined = scan.swapped ? backward : forward;
     scan.code = scan.swapped ? std::move(backward_code) : std::move(forward_code);
   } else {
-    for (const std::string& l : lines)
+    for (const std::string& l : lines) {
       joined += l;
+    }
     scan.joined = lines.size() > 2;
     scan.code = Extract(joined);
   }
@@ -669,8 +689,8 @@ CodeCheck BatteryCode::Check(std::string_view raw, Strictness strictness) {
   out.input = std::string(raw);
   out.kind = "battery";
   if (scan.joined) {
-    out.warnings.push_back(scan.swapped ? "lines of a multi-line scan joined, second line first"
-                                        : "lines of a multi-line scan joined in scan order");
+    out.warnings.emplace_back(scan.swapped ? "lines of a multi-line scan joined, second line first"
+                                           : "lines of a multi-line scan joined in scan order");
   }
   if (scan.payload_length > 0) {
     out.warnings.push_back("code taken out of a longer payload of " +
