@@ -10,6 +10,7 @@
 // items_per_second is codes per second. The last line printed is the ratio IsValid / RE2.
 #include <benchmark/benchmark.h>
 #include <re2/re2.h>
+#include <unistd.h>
 
 #include <array>
 #include <cstdio>
@@ -133,6 +134,8 @@ BENCHMARK(BM_Check)->Unit(benchmark::kMillisecond);
 // Prints the runs as usual and remembers each benchmark's codes per second.
 class RateReporter : public benchmark::ConsoleReporter {
  public:
+  RateReporter() : ConsoleReporter(isatty(fileno(stdout)) ? OO_ColorTabular : OO_Tabular) {}
+
   void ReportRuns(const std::vector<Run>& runs) override {
     ConsoleReporter::ReportRuns(runs);
     for (const Run& run : runs) {
