@@ -20,8 +20,9 @@ bool IsSixDigits(std::string_view code) {
 // REQUIRES: IsSixDigits(code).
 uint32_t CodeValue(std::string_view code) {
   uint32_t v = 0;
-  for (const char c : code)
+  for (const char c : code) {
     v = v * 10 + static_cast<uint32_t>(c - '0');
+  }
   return v;
 }
 
@@ -94,8 +95,9 @@ CodeCheck Division::Check(std::string_view raw, Strictness /*strictness: same fo
   out.valid = true;
   out.fields = {{"level", DivisionLevelName(d->level())}, {"name", d->name()}};
   if (d->level() == DivisionLevel::kNation) return out;
-  if (const char* province = NameOf(d->province_code()))
+  if (const char* province = NameOf(d->province_code())) {
     out.fields.emplace_back("province", province);
+  }
   if (d->level() == DivisionLevel::kProvince) return out;
   if (const char* city = NameOf(d->city_code())) out.fields.emplace_back("city", city);
   return out;

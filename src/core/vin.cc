@@ -100,8 +100,9 @@ CodeCheck Vin::Check(std::string_view raw, Strictness strictness) {
         } else {
           message = "position 9: " + message + " (accepted in lenient mode";
           // Chinese makers' WMIs start with L, and their VINs always carry the check digit.
-          if (v[0] == 'L')
+          if (v[0] == 'L') {
             message += "; a Chinese VIN always carries it, so this is likely a misread";
+          }
           out.warnings.push_back(message + ")");
         }
       }
