@@ -99,8 +99,8 @@ CodeCheck Uscc::Check(std::string_view raw, Strictness /*strictness: same for bo
   if (division.ok()) {
     out.fields.emplace_back("division_name", division->name());
   } else {
-    out.warnings.push_back("positions 3-8: " + division.status().message() +
-                           "; kept as the division of registration");
+    out.warnings.push_back("positions 3-8: division " + u.substr(2, 6) +
+                           " is not in the GB/T 2260 list; kept as the division of registration");
   }
   out.fields.emplace_back("organization_code", u.substr(8, 9));
   out.fields.emplace_back("check_character", u.substr(17, 1));

@@ -69,6 +69,10 @@ TEST(UsccTest, WarnsAboutUnknownDivisionsAndOrganisationChecks) {
   ASSERT_EQ(national.warnings.size(), 1u);
   EXPECT_NE(national.warnings[0].find("100000"), std::string::npos) << national.warnings[0];
   EXPECT_EQ(national.warnings[0].rfind("positions 3-8: ", 0), 0u);
+  // A letter in the division is reported once, as an alphabet error, and the division warned.
+  const CodeCheck letter = Uscc::Check("913O0900587527783P", Strictness::kStrict);
+  ASSERT_EQ(letter.warnings.size(), 1u);
+  EXPECT_NE(letter.warnings[0].find("division 3O0900"), std::string::npos) << letter.warnings[0];
 
   const CodeCheck org = Uscc::Check("91440300MA5F000108", Strictness::kStrict);
   ASSERT_EQ(org.warnings.size(), 1u);
