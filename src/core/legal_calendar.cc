@@ -255,10 +255,10 @@ int YearInFileName(const std::filesystem::path& path) {
 
 }  // namespace
 
-Result<Period> Period::Parse(std::string_view text) {
+Result<Period> Period::Parse(std::string_view text, const std::string& field) {
   const std::string quoted = "'" + std::string(text) + "'";
   auto format_error = [&] {
-    return Status::Invalid("period", "period.format",
+    return Status::Invalid(field, "period.format",
                            quoted +
                                " is not a period: expected <n>d (days), <n>wd (working days), "
                                "<n>m (months) or next-month-<n> (day n of the next month), "
@@ -312,7 +312,7 @@ Result<Period> Period::Parse(std::string_view text) {
   // More digits than any maximum has: out of range, and too long to convert safely.
   p.n = digits.size() > 5 ? max + 1 : std::stoi(std::string(digits));
   if (p.n < 1 || p.n > max) {
-    return Status::Invalid("period", "period.range",
+    return Status::Invalid(field, "period.range",
                            quoted + ": " + what + " must be 1 to " + std::to_string(max));
   }
   return p;

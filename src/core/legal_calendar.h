@@ -38,9 +38,9 @@ struct Period {
   int n = 1;
 
   // Strict: "<n>d", "<n>wd", "<n>m" or "next-month-<n>", n a decimal without sign or leading zero.
-  // Errors (field "period"): rule "period.format" for any other spelling, "period.range" for an n
+  // Errors (field `field`): rule "period.format" for any other spelling, "period.range" for an n
   // outside 1..kMax* of its unit. On success, Parse(p.ToString()) == p.
-  static Result<Period> Parse(std::string_view text);
+  static Result<Period> Parse(std::string_view text, const std::string& field = "period");
 
   // The canonical spelling accepted by Parse.
   std::string ToString() const;
