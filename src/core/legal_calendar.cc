@@ -20,25 +20,24 @@ using nlohmann::json;
 constexpr std::string_view kNextMonthPrefix = "next-month-";
 constexpr int kDaysPer400Years = 146097;
 
-int FloorDiv(int a, int b) {
-  return a / b - ((a % b != 0) && ((a < 0) != (b < 0)));
+bool IsDigit(char c) {
+  return c >= '0' && c <= '9';
 }
 
-// Day `day` of `month` in `year`, or the month's last day if it is shorter. Defined for any year,
-// not only Date::FromYmd's 1..9999: the Gregorian calendar repeats every 400 years.
+// Day `day` of `month` in `year`, or the month's last day if it is shorter. Defined for every
+// year from 1 on, not only Date::FromYmd's 1..9999: the Gregorian calendar repeats every 400 years.
 Date DayOfMonthOrLast(int year, int month, int day) {
-  const int cycles = FloorDiv(year - 1, 400);
+  const int cycles = (year - 1) / 400;
   const int same_in_cycle = year - cycles * 400;  // in 1..400, with the same leap pattern
   const int last = Date::DaysInMonth(same_in_cycle, month);
   return Date::FromYmd(same_in_cycle, month, std::min(day, last))
       ->AddDays(cycles * kDaysPer400Years);
 }
 
-// The month `months` after the month of `d`, as (year, month).
+// The month `months` after the month of `d`, as (year, month). REQUIRES: d.year() >= 1.
 std::pair<int, int> AddMonths(Date d, int months) {
   const int index = d.year() * 12 + (d.month() - 1) + months;
-  const int year = FloorDiv(index, 12);
-  return {year, index - year * 12 + 1};
+  return {index / 12, index % 12 + 1};
 }
 
 // One year's file, parsed and checked: working[i] tells whether day i of the year (0 = January 1)
@@ -246,10 +245,8 @@ int YearInFileName(const std::filesystem::path& path) {
   const std::string stem = path.stem().string();
   if (stem.size() < 4) return 0;
   const std::string_view tail = std::string_view(stem).substr(stem.size() - 4);
-  if (!std::all_of(tail.begin(), tail.end(), [](char c) { return c >= '0' && c <= '9'; })) {
-    return 0;
-  }
-  if (stem.size() > 4 && stem[stem.size() - 5] >= '0' && stem[stem.size() - 5] <= '9') return 0;
+  if (!std::all_of(tail.begin(), tail.end(), IsDigit)) return 0;
+  if (stem.size() > 4 && IsDigit(stem[stem.size() - 5])) return 0;
   return std::stoi(std::string(tail));
 }
 
@@ -270,9 +267,7 @@ Result<Period> Period::Parse(std::string_view text, const std::string& field) {
     p.unit = Unit::kDayOfNextMonth;
     digits = text.substr(kNextMonthPrefix.size());
   } else {
-    const size_t end =
-        std::find_if(text.begin(), text.end(), [](char c) { return c < '0' || c > '9'; }) -
-        text.begin();
+    const size_t end = std::find_if_not(text.begin(), text.end(), IsDigit) - text.begin();
     digits = text.substr(0, end);
     const std::string_view suffix = text.substr(end);
     if (suffix == "d") {
@@ -286,7 +281,7 @@ Result<Period> Period::Parse(std::string_view text, const std::string& field) {
     }
   }
   if (digits.empty() || (digits.size() > 1 && digits[0] == '0') ||
-      !std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+      !std::all_of(digits.begin(), digits.end(), IsDigit)) {
     return format_error();
   }
   int max = 0;

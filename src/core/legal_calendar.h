@@ -103,8 +103,10 @@ class LegalCalendar {
   // The first working day on or after `d`.
   Date NextWorkingDayOnOrAfter(Date d) const;
 
-  // The last day to report an event of date `anchor` under `period`. Warns once for each year the
-  // count went through (from the first day counted to the due date) that has no holiday data.
+  // The last day to report an event of date `anchor` under `period`. Warns once for each year
+  // without holiday data among those whose days were judged: for working days, every year from
+  // the day after the anchor to the due date; for the other units, from the period's last day to
+  // the due date (the days before it are counted whatever they are).
   // REQUIRES: anchor.year() in 1..9999 (any Date from Date::Parse or Date::FromYmd).
   Due DueDate(Date anchor, const Period& period) const;
 
