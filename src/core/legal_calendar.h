@@ -8,7 +8,7 @@
 // make-up days (调休) the State Council publishes each year.
 //
 // Holidays are data, not code: one JSON file per year in a calendar directory, which the operator
-// extends each year (format in data/README.md; example data/calendar/cn-public-holidays-2026.json).
+// extends each year (format in data/calendar/README.md).
 // A year without a file falls back to weekends only, and every due date counted over such a year
 // carries a warning saying so.
 #pragma once
