@@ -59,6 +59,7 @@ std::string Checkpoint::Body() const {
 
 Result<Checkpoint> Checkpoint::ParseBody(std::string_view body) {
   if (body.empty() || body.back() != '\n') return BodyError("body must end with a newline");
+  if (!IsNoteText(body)) return BodyError("body must be UTF-8 without control characters");
   Checkpoint cp;
   int line_no = 0;
   for (size_t start = 0; start < body.size(); ++line_no) {

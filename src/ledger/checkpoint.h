@@ -34,7 +34,8 @@ struct Checkpoint {
   // characters (so the body is a valid note text).
   std::string Body() const;
 
-  // Parses a note text as a checkpoint body: at least three lines, each newline-terminated;
+  // Parses a note text as a checkpoint body: valid UTF-8 without control characters other
+  // than newline; at least three lines, each newline-terminated;
   // non-empty origin; size in decimal without leading zeros; root the base64 of 32 bytes;
   // non-empty extension lines.
   static Result<Checkpoint> ParseBody(std::string_view body);
