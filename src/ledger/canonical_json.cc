@@ -35,7 +35,8 @@ void AppendPositiveEsNumber(double d, std::string* out) {
     if (sci[i] != '.') digits[k++] = sci[i];
   }
   int exponent = 0;
-  for (size_t i = e_pos + 2; i < sci.size(); ++i) exponent = exponent * 10 + (sci[i] - '0');
+  for (size_t i = e_pos + 2; i < sci.size(); ++i)
+    exponent = exponent * 10 + (sci[i] - '0');
   if (sci[e_pos + 1] == '-') exponent = -exponent;
   const int n = exponent + 1;  // the value is 0.DIGITS * 10^n
   const std::string_view s(digits, static_cast<size_t>(k));
@@ -152,7 +153,9 @@ Status AppendString(std::string_view text, std::string* out) {
 }
 
 // Orders code points as their UTF-16 code units order.
-uint32_t Utf16Weight(uint32_t cp) { return cp >= 0xE000 && cp <= 0xFFFF ? cp + 0x100000 : cp; }
+uint32_t Utf16Weight(uint32_t cp) {
+  return cp >= 0xE000 && cp <= 0xFFFF ? cp + 0x100000 : cp;
+}
 
 // UTF-16 code unit order of two valid UTF-8 strings.
 bool Utf16Less(std::string_view a, std::string_view b) {
@@ -160,7 +163,8 @@ bool Utf16Less(std::string_view a, std::string_view b) {
   size_t i = static_cast<size_t>(mismatch.first - a.begin());
   if (i == a.size() || i == b.size()) return a.size() < b.size();
   // Step back to the first byte of the code point in which the strings differ.
-  while (i > 0 && (static_cast<uint8_t>(a[i]) & 0xC0) == 0x80) --i;
+  while (i > 0 && (static_cast<uint8_t>(a[i]) & 0xC0) == 0x80)
+    --i;
   size_t pa = i;
   size_t pb = i;
   uint32_t ca = 0;
@@ -212,14 +216,17 @@ Status AppendObject(const typename Json::object_t& object, std::string* out) {
     return AppendMember(m.first, m.second, out);
   };
   if (std::is_sorted(object.begin(), object.end(), less)) {
-    for (const Member& m : object) BATTRACE_RETURN_IF_ERROR(emit(m));
+    for (const Member& m : object)
+      BATTRACE_RETURN_IF_ERROR(emit(m));
   } else {
     std::vector<const Member*> sorted;
     sorted.reserve(object.size());
-    for (const Member& m : object) sorted.push_back(&m);
+    for (const Member& m : object)
+      sorted.push_back(&m);
     std::sort(sorted.begin(), sorted.end(),
               [&](const Member* a, const Member* b) { return less(*a, *b); });
-    for (const Member* m : sorted) BATTRACE_RETURN_IF_ERROR(emit(*m));
+    for (const Member* m : sorted)
+      BATTRACE_RETURN_IF_ERROR(emit(*m));
   }
   out->push_back('}');
   return Status::Ok();
@@ -280,7 +287,9 @@ Status AppendCanonicalJson(const nlohmann::json& value, std::string* out) {
 Status AppendCanonicalJson(const nlohmann::ordered_json& value, std::string* out) {
   return Append(value, out);
 }
-Result<std::string> CanonicalJson(const nlohmann::json& value) { return ToCanonical(value); }
+Result<std::string> CanonicalJson(const nlohmann::json& value) {
+  return ToCanonical(value);
+}
 Result<std::string> CanonicalJson(const nlohmann::ordered_json& value) {
   return ToCanonical(value);
 }

@@ -137,8 +137,7 @@ Result<std::string_view> OpenNote(std::string_view note, const Verifier& verifie
                         uint32_t{(*blob)[2]} << 8 | (*blob)[3];
     if (name != verifier.name() || id != verifier.key_id()) continue;  // another key
     if (!verifier.Verify(text, std::span<const uint8_t>(*blob).subspan(4))) {
-      return Status::Invalid("note", "note.signature",
-                             "invalid signature by " + verifier.name());
+      return Status::Invalid("note", "note.signature", "invalid signature by " + verifier.name());
     }
     verified = true;
   }

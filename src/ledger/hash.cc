@@ -65,7 +65,9 @@ Result<std::vector<uint8_t>> Base64Decode(std::string_view text, const std::stri
   return out;
 }
 
-std::string HashToBase64(const Hash& hash) { return Base64Encode(hash); }
+std::string HashToBase64(const Hash& hash) {
+  return Base64Encode(hash);
+}
 
 Result<Hash> HashFromBase64(std::string_view text, const std::string& field) {
   auto bytes = Base64Decode(text, field);

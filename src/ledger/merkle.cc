@@ -19,7 +19,9 @@ struct LeafRange {
 };
 
 // The largest power of two strictly less than n. REQUIRES: n > 1.
-uint64_t SplitPoint(uint64_t n) { return std::bit_floor(n - 1); }
+uint64_t SplitPoint(uint64_t n) {
+  return std::bit_floor(n - 1);
+}
 
 // Appends the ids of the perfect subtrees covering `r`, largest (leftmost) first.
 // REQUIRES: r.begin is a multiple of bit_ceil(r.end - r.begin).
@@ -36,7 +38,8 @@ void AppendCover(LeafRange r, std::vector<NodeId>* ids) {
 // MTH of each range, reading all the nodes involved in one batch.
 Result<std::vector<Hash>> HashRanges(NodeReader& reader, std::span<const LeafRange> ranges) {
   std::vector<NodeId> ids;
-  for (const LeafRange& r : ranges) AppendCover(r, &ids);
+  for (const LeafRange& r : ranges)
+    AppendCover(r, &ids);
   std::vector<Hash> nodes(ids.size());
   BATTRACE_RETURN_IF_ERROR(reader.GetNodes(ids, nodes));
   std::vector<Hash> out;
@@ -45,14 +48,17 @@ Result<std::vector<Hash>> HashRanges(NodeReader& reader, std::span<const LeafRan
   for (const LeafRange& r : ranges) {
     const size_t count = static_cast<size_t>(std::popcount(r.end - r.begin));
     Hash h = nodes[next + count - 1];
-    for (size_t i = count - 1; i-- > 0;) h = NodeHash(nodes[next + i], h);
+    for (size_t i = count - 1; i-- > 0;)
+      h = NodeHash(nodes[next + i], h);
     out.push_back(h);
     next += count;
   }
   return out;
 }
 
-bool IsPowerOfTwo(uint64_t n) { return std::has_single_bit(n); }
+bool IsPowerOfTwo(uint64_t n) {
+  return std::has_single_bit(n);
+}
 
 }  // namespace
 
@@ -69,7 +75,8 @@ Result<Frontier> Frontier::Load(NodeReader& reader, uint64_t size) {
   BATTRACE_RETURN_IF_ERROR(reader.GetNodes(ids, hashes));
   Frontier f;
   f.size_ = size;
-  for (size_t i = 0; i < ids.size(); ++i) f.roots_[ids[i].level] = hashes[i];
+  for (size_t i = 0; i < ids.size(); ++i)
+    f.roots_[ids[i].level] = hashes[i];
   return f;
 }
 

@@ -28,15 +28,16 @@ void InitSodium() {
 
 // Unicode White_Space characters (Zs, Zl, Zp and the spacing controls).
 bool IsUnicodeSpace(uint32_t cp) {
-  return (cp >= 0x09 && cp <= 0x0D) || cp == 0x20 || cp == 0x85 || cp == 0xA0 ||
-         cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200A) || cp == 0x2028 || cp == 0x2029 ||
-         cp == 0x202F || cp == 0x205F || cp == 0x3000;
+  return (cp >= 0x09 && cp <= 0x0D) || cp == 0x20 || cp == 0x85 || cp == 0xA0 || cp == 0x1680 ||
+         (cp >= 0x2000 && cp <= 0x200A) || cp == 0x2028 || cp == 0x2029 || cp == 0x202F ||
+         cp == 0x205F || cp == 0x3000;
 }
 
 std::string KeyIdHex(uint32_t id) {
   static constexpr char kDigits[] = "0123456789abcdef";
   std::string out(8, '0');
-  for (int i = 7; i >= 0; --i, id >>= 4) out[static_cast<size_t>(i)] = kDigits[id & 0xf];
+  for (int i = 7; i >= 0; --i, id >>= 4)
+    out[static_cast<size_t>(i)] = kDigits[id & 0xf];
   return out;
 }
 
@@ -148,7 +149,9 @@ bool Verifier::Verify(std::string_view message, std::span<const uint8_t> signatu
                                      message.size(), public_key_.data()) == 0;
 }
 
-std::string Verifier::Text() const { return FormatKeyText(name_, key_id_, public_key_); }
+std::string Verifier::Text() const {
+  return FormatKeyText(name_, key_id_, public_key_);
+}
 
 SigningKey::SigningKey(std::string name, std::span<const uint8_t, 32> seed)
     : verifier_([&] {
@@ -158,7 +161,9 @@ SigningKey::SigningKey(std::string name, std::span<const uint8_t, 32> seed)
         return Verifier(std::move(name), pk);
       }()) {}
 
-SigningKey::~SigningKey() { sodium_memzero(secret_.data(), secret_.size()); }
+SigningKey::~SigningKey() {
+  sodium_memzero(secret_.data(), secret_.size());
+}
 
 Result<SigningKey> SigningKey::Generate(std::string name) {
   if (!IsValidKeyName(name)) return Status::Invalid("name", "key.name", "invalid key name");
@@ -213,10 +218,10 @@ Result<SigningKey> SigningKey::FromFile(const std::filesystem::path& path) {
     len += static_cast<size_t>(n);
   }
   ::close(fd);
-  Result<SigningKey> key = len == buf.size()
-                               ? Result<SigningKey>(Status::Invalid(
-                                     "key_file", "key.format", "key file too large"))
-                               : Parse(std::string_view(buf.data(), len));
+  Result<SigningKey> key =
+      len == buf.size()
+          ? Result<SigningKey>(Status::Invalid("key_file", "key.format", "key file too large"))
+          : Parse(std::string_view(buf.data(), len));
   sodium_memzero(buf.data(), buf.size());
   return key;
 }

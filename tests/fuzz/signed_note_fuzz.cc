@@ -11,9 +11,8 @@ namespace {
 // A fixed verifier: the seed corpus carries notes signed by its key (a test-only key whose
 // seed is LeafHash("battrace fuzz key")).
 const battrace::ledger::Verifier& FixedVerifier() {
-  static const battrace::ledger::Verifier kVerifier =
-      *battrace::ledger::Verifier::Parse(
-          "battrace.example.cn/ledger+f9ba1ed9+AVO+dc7aWS0YR202x7UsPgFAeXQQ+CBadMPpF3oBQKQE");
+  static const battrace::ledger::Verifier kVerifier = *battrace::ledger::Verifier::Parse(
+      "battrace.example.cn/ledger+f9ba1ed9+AVO+dc7aWS0YR202x7UsPgFAeXQQ+CBadMPpF3oBQKQE");
   return kVerifier;
 }
 

@@ -104,9 +104,9 @@ TEST(CanonicalJsonTest, Rfc8785AppendixBNumbers) {
 }
 
 TEST(CanonicalJsonTest, RejectsNaNAndInfinity) {
-  for (double d : {std::numeric_limits<double>::quiet_NaN(),
-                   std::numeric_limits<double>::infinity(),
-                   -std::numeric_limits<double>::infinity()}) {
+  for (double d :
+       {std::numeric_limits<double>::quiet_NaN(), std::numeric_limits<double>::infinity(),
+        -std::numeric_limits<double>::infinity()}) {
     json v = {{"soc", {1, d}}};
     auto out = CanonicalJson(v);
     ASSERT_FALSE(out.ok());
@@ -122,16 +122,17 @@ TEST(CanonicalJsonTest, IntegersMustBeExactEsNumbers) {
   EXPECT_EQ(Canon(json(uint64_t{1000000000000000000})), "1000000000000000000");
   EXPECT_EQ(Canon(json(int64_t{-1000000000000000000})), "-1000000000000000000");
   EXPECT_EQ(Canon(json(int64_t{-42})), "-42");
-  for (const json& bad : {json(k53 + 1), json(-k53 - 1), json(uint64_t{1} << 60),
-                          json(std::numeric_limits<uint64_t>::max()),
-                          json(std::numeric_limits<int64_t>::min())}) {
+  for (const json& bad :
+       {json(k53 + 1), json(-k53 - 1), json(uint64_t{1} << 60),
+        json(std::numeric_limits<uint64_t>::max()), json(std::numeric_limits<int64_t>::min())}) {
     EXPECT_EQ(CanonicalJson(bad).status().rule(), "json.number.range") << bad.dump();
   }
 }
 
 TEST(CanonicalJsonTest, EscapesOnlyWhatRfc8785Requires) {
   std::string all_controls;
-  for (int c = 0; c < 0x20; ++c) all_controls.push_back(static_cast<char>(c));
+  for (int c = 0; c < 0x20; ++c)
+    all_controls.push_back(static_cast<char>(c));
   EXPECT_EQ(Canon(json(all_controls)),
             "\"\\u0000\\u0001\\u0002\\u0003\\u0004\\u0005\\u0006\\u0007\\b\\t\\n\\u000b\\f\\r"
             "\\u000e\\u000f\\u0010\\u0011\\u0012\\u0013\\u0014\\u0015\\u0016\\u0017\\u0018"

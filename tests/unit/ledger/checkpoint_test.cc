@@ -18,7 +18,8 @@ namespace fs = std::filesystem;
 // implementation of the same formats.
 constexpr char kGoPrivateKey[] =
     "PRIVATE+KEY+PeterNeumann+c74f20a3+AYEKFALVFGyNhPJEMzD1QIDr+Y7hfZx09iUvxdXHKDFz";
-constexpr char kGoVerifierKey[] = "PeterNeumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW";
+constexpr char kGoVerifierKey[] =
+    "PeterNeumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW";
 constexpr char kGoText[] =
     "If you think cryptography is the answer to your problem,\n"
     "then you don't know what your problem is.\n";
@@ -27,7 +28,8 @@ constexpr char kGoNote[] =
     "then you don't know what your problem is.\n"
     "\n"
     "\xE2\x80\x94 PeterNeumann "
-    "x08go/ZJkuBS9UG/SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1FFYC2pZSNXgKvqfqdngotpRZb6KE6RyyBwJnAM=\n";
+    "x08go/ZJkuBS9UG/"
+    "SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1FFYC2pZSNXgKvqfqdngotpRZb6KE6RyyBwJnAM=\n";
 
 SigningKey MustGenerate(const std::string& name) {
   auto key = SigningKey::Generate(name);
@@ -80,13 +82,15 @@ TEST(SigningKeyTest, ParsesOnlyConsistentKeyTexts) {
                    .ok());  // wrong key id
   EXPECT_FALSE(Verifier::Parse("PeterNeumann+c74f20a3+Apc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW")
                    .ok());  // not base64 of 33 bytes
-  EXPECT_FALSE(Verifier::Parse("Peter Neumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW")
-                   .ok());
+  EXPECT_FALSE(
+      Verifier::Parse("Peter Neumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW").ok());
   EXPECT_FALSE(Verifier::Parse("PeterNeumann+c74f20a3").ok());
   EXPECT_FALSE(SigningKey::Parse(kGoVerifierKey).ok());
   EXPECT_FALSE(SigningKey::Generate("").ok());
   EXPECT_FALSE(SigningKey::Generate("a+b").ok());
-  EXPECT_FALSE(SigningKey::Generate("a\xE3\x80\x80" "b").ok());  // U+3000 ideographic space
+  EXPECT_FALSE(SigningKey::Generate("a\xE3\x80\x80"
+                                    "b")
+                   .ok());  // U+3000 ideographic space
   EXPECT_TRUE(SigningKey::Generate("\xE5\x9B\xBD\xE5\xAE\xB6/ledger").ok());
 }
 
@@ -126,14 +130,14 @@ TEST(CheckpointTest, BodyRoundTrips) {
 TEST(CheckpointTest, RejectsMalformedBodies) {
   const std::string root = HashToBase64(LeafHash("x"));
   for (const std::string& bad : {
-           std::string("o\n1\n") + root,                // no final newline
-           std::string("o\n1\n"),                       // no root
-           std::string("\n1\n") + root + "\n",          // empty origin
-           std::string("o\n01\n") + root + "\n",        // leading zero
-           std::string("o\n-1\n") + root + "\n",        // sign
+           std::string("o\n1\n") + root,                            // no final newline
+           std::string("o\n1\n"),                                   // no root
+           std::string("\n1\n") + root + "\n",                      // empty origin
+           std::string("o\n01\n") + root + "\n",                    // leading zero
+           std::string("o\n-1\n") + root + "\n",                    // sign
            std::string("o\n18446744073709551616\n") + root + "\n",  // overflow
-           std::string("o\n1\nAAAA\n"),                 // short root
-           std::string("o\n1\n") + root + "\n\n",       // empty extension line
+           std::string("o\n1\nAAAA\n"),                             // short root
+           std::string("o\n1\n") + root + "\n\n",                   // empty extension line
        }) {
     EXPECT_FALSE(Checkpoint::ParseBody(bad).ok()) << bad;
   }
@@ -182,10 +186,9 @@ TEST(CheckpointTest, UnknownSignaturesAreIgnoredButBadKnownOnesReject) {
   EXPECT_EQ(OpenSignedCheckpoint(by_witness, key.verifier()).status().rule(), "note.unsigned");
   // Our name and key id on a signature of other text: the whole note is rejected.
   const std::string forged_line = SignNote("other\n", key)->substr(7);
-  EXPECT_EQ(OpenSignedCheckpoint(body + "\n" + forged_line + key_line, key.verifier())
-                .status()
-                .rule(),
-            "note.signature");
+  EXPECT_EQ(
+      OpenSignedCheckpoint(body + "\n" + forged_line + key_line, key.verifier()).status().rule(),
+      "note.signature");
 }
 
 TEST(CheckpointTest, RejectsMalformedNotes) {
@@ -196,12 +199,13 @@ TEST(CheckpointTest, RejectsMalformedNotes) {
   const std::string note = *SignNote("hello\n", key);
   const std::string sig_line = note.substr(7);
   EXPECT_TRUE(OpenNote(note, key.verifier()).ok());
-  EXPECT_FALSE(OpenNote("hello\n" + sig_line, key.verifier()).ok());         // no blank line
-  EXPECT_FALSE(OpenNote("hello\n\n", key.verifier()).ok());                  // no signatures
-  EXPECT_FALSE(OpenNote(note + "garbage\n", key.verifier()).ok());           // bad line
-  EXPECT_FALSE(OpenNote("hello\r\n\n" + sig_line, key.verifier()).ok());     // control char
+  EXPECT_FALSE(OpenNote("hello\n" + sig_line, key.verifier()).ok());      // no blank line
+  EXPECT_FALSE(OpenNote("hello\n\n", key.verifier()).ok());               // no signatures
+  EXPECT_FALSE(OpenNote(note + "garbage\n", key.verifier()).ok());        // bad line
+  EXPECT_FALSE(OpenNote("hello\r\n\n" + sig_line, key.verifier()).ok());  // control char
   std::string many = "hello\n\n";
-  for (size_t i = 0; i <= kMaxNoteSignatures; ++i) many += sig_line;
+  for (size_t i = 0; i <= kMaxNoteSignatures; ++i)
+    many += sig_line;
   EXPECT_FALSE(OpenNote(many, key.verifier()).ok());
 }
 

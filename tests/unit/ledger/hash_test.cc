@@ -16,7 +16,8 @@ TEST(HashTest, Base64AndHexRoundTrip) {
   EXPECT_EQ(*HashFromBase64(HashToBase64(h)), h);
   EXPECT_EQ(*HashFromHex(HashToHex(h)), h);
   std::string upper = HashToHex(h);
-  for (char& c : upper) c = static_cast<char>(std::toupper(c));
+  for (char& c : upper)
+    c = static_cast<char>(std::toupper(c));
   EXPECT_EQ(*HashFromHex(upper), h);
   EXPECT_EQ(HashToBase64(EmptyRootHash()), "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=");
 }
@@ -24,8 +25,8 @@ TEST(HashTest, Base64AndHexRoundTrip) {
 TEST(HashTest, Base64DecodingIsStrict) {
   EXPECT_EQ(Base64Encode(std::vector<uint8_t>{'f', 'o', 'o', 'b'}), "Zm9vYg==");
   EXPECT_TRUE(Base64Decode("Zm9vYg==", "x").ok());
-  for (const char* bad : {"Zm9vYg", "Zm9vYg=", "Zm9vYh==", " Zm9vYg==", "Zm9v\nYg==", "Zm9vYg==A",
-                          "Zm9-Yg=="}) {
+  for (const char* bad :
+       {"Zm9vYg", "Zm9vYg=", "Zm9vYh==", " Zm9vYg==", "Zm9v\nYg==", "Zm9vYg==A", "Zm9-Yg=="}) {
     EXPECT_EQ(Base64Decode(bad, "x").status().rule(), "base64") << bad;
   }
   EXPECT_EQ(HashFromBase64("Zm9vYg==").status().rule(), "hash.length");

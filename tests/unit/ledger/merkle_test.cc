@@ -17,7 +17,8 @@ using Leaves = std::vector<Hash>;  // leaf hashes D[0:n]
 
 uint64_t LargestPowerOfTwoBelow(uint64_t n) {
   uint64_t k = 1;
-  while (k * 2 < n) k *= 2;
+  while (k * 2 < n)
+    k *= 2;
   return k;
 }
 
@@ -61,7 +62,8 @@ std::vector<Hash> Subproof(uint64_t m, const Leaves& d, uint64_t begin, uint64_t
 
 Leaves MakeLeaves(uint64_t n) {
   Leaves d;
-  for (uint64_t i = 0; i < n; ++i) d.push_back(LeafHash("report " + std::to_string(i)));
+  for (uint64_t i = 0; i < n; ++i)
+    d.push_back(LeafHash("report " + std::to_string(i)));
   return d;
 }
 
@@ -70,7 +72,8 @@ MemoryNodeStore StoreOf(const Leaves& d) {
   MemoryNodeStore store;
   Frontier f;
   std::vector<Node> nodes;
-  for (const Hash& h : d) f.Append(h, &nodes);
+  for (const Hash& h : d)
+    f.Append(h, &nodes);
   store.Put(nodes);
   return store;
 }
@@ -90,7 +93,8 @@ TEST(MerkleTest, AppendEmitsLeafAndCompletedParents) {
   Frontier f;
   std::vector<Node> nodes;
   const Leaves d = MakeLeaves(8);
-  for (int i = 0; i < 7; ++i) f.Append(d[i], &nodes);
+  for (int i = 0; i < 7; ++i)
+    f.Append(d[i], &nodes);
   nodes.clear();
   f.Append(d[7], &nodes);
   ASSERT_EQ(nodes.size(), 4u);  // leaf 7, then (1,3), (2,1), (3,0)
@@ -128,7 +132,8 @@ TEST(MerkleTest, LoadedFrontierContinuesTheSameTree) {
   auto f = Frontier::Load(store, 37);
   ASSERT_TRUE(f.ok());
   std::vector<Node> nodes;
-  for (uint64_t i = 37; i < d.size(); ++i) f->Append(d[i], &nodes);
+  for (uint64_t i = 37; i < d.size(); ++i)
+    f->Append(d[i], &nodes);
   store.Put(nodes);
   EXPECT_EQ(f->Root(), Mth(d, 0, 100));
   auto root = RootAt(store, 100);
