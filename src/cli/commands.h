@@ -14,10 +14,11 @@ struct Command {
 };
 using CommandList = std::vector<Command>;
 
+void RegisterCalendar(CLI::App& app, CommandList& commands);
+
 // One line per subcommand; each is defined in src/cli/<name>.cc.
 inline void RegisterAll(CLI::App& app, CommandList& commands) {
-  (void)app;
-  (void)commands;
+  RegisterCalendar(app, commands);
 }
 
 }  // namespace battrace::cli
