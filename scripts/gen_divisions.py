@@ -29,7 +29,9 @@ def main():
     for r in rows(dist + "/cities.csv"):
         table[int(r["code"]) * 100] = (2, r["name"])
     for r in rows(dist + "/areas.csv"):
-        table[int(r["code"])] = (3, r["name"])
+        # Cities without counties (东莞市 441900, 中山市 442000, 儋州市 460400) are listed again
+        # as their own area; they stay cities.
+        table.setdefault(int(r["code"]), (3, r["name"]))
     if len(table) < 3000:
         sys.exit("gen_divisions: only %d divisions read from %s" % (len(table), dist))
     lines = [

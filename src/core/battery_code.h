@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -42,16 +43,49 @@ class BatteryCode {
   // No allocation.
   static bool IsValid(std::string_view normalized, Strictness strictness);
 
+  // Builds a 24-character code from its fields (the encoder of tests and the data simulator).
+  // Each text field must already have its exact length and alphabet (no normalization is
+  // applied); `chemistry` is a battery-type letter (A-G, Z). Fails with the first broken rule,
+  // like Parse, e.g. rule "battery_code.year" for a date outside 2011-2040.
+  static Result<BatteryCode> Compose(std::string_view manufacturer, ProductType product_type,
+                                     char chemistry, std::string_view specification,
+                                     std::string_view traceability, Date production_date,
+                                     std::string_view serial,
+                                     Strictness strictness = Strictness::kStrict);
+
+  // The three production-date letters (year, month, day) of `date`; rule "battery_code.year"
+  // when the year is outside 2011-2040, the years the letter table covers.
+  static Result<std::string> EncodeDate(Date date);
+  // The day named by three production-date letters; rules "battery_code.length",
+  // "battery_code.year", "battery_code.month", "battery_code.day", "battery_code.date_exists".
+  static Result<Date> DecodeDate(std::string_view letters);
+
   const std::string& str() const { return code_; }
   std::string_view manufacturer() const { return std::string_view(code_).substr(0, 3); }
   ProductType product_type() const { return static_cast<ProductType>(code_[3]); }
   char chemistry() const { return code_[4]; }
+  std::string_view specification() const { return std::string_view(code_).substr(5, 2); }
+  // Empty for a cascade re-code, which has no traceability field.
+  std::string_view traceability() const {
+    return is_recode() ? std::string_view() : std::string_view(code_).substr(7, 7);
+  }
   Date production_date() const { return date_; }
+  std::string_view serial() const {
+    return std::string_view(code_).substr(is_recode() ? 10 : 17, 7);
+  }
   bool is_recode() const { return code_.size() == kRecodeLength; }
+  // The product type after the re-code mark 'R' (last character); nullopt for a 24-char code.
+  std::optional<ProductType> recode_product_type() const {
+    if (!is_recode()) return std::nullopt;
+    return static_cast<ProductType>(code_.back());
+  }
 
   bool operator==(const BatteryCode& o) const { return code_ == o.code_; }
 
  private:
+  // Parse without normalization: `code` must already be in normalized form.
+  static Result<BatteryCode> ParseNormalized(std::string_view code, Strictness strictness);
+
   BatteryCode(std::string code, Date date) : code_(std::move(code)), date_(date) {}
   std::string code_;
   Date date_;
@@ -59,5 +93,8 @@ class BatteryCode {
 
 // "pack", "module", "cell".
 const char* ProductTypeName(ProductType t);
+// The battery type a chemistry letter stands for ("LFP" for 'B', ...); nullptr for a letter
+// outside the table.
+const char* ChemistryName(char letter);
 
 }  // namespace battrace

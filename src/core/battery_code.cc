@@ -1,0 +1,673 @@
+// GB/T 34014 battery codes: the letter tables, the field layouts, and the four readers built on
+// them — the normalizer of raw scans, the allocation-free validator of the ingest hot path, the
+// diagnostic checker behind `code check`, and the encoder used by tests and the data simulator.
+//
+// Everything any of them knows about the code is in the table section below; the validator's
+// per-character class masks and per-position requirements are derived from it at compile time,
+// so a correction to a table reaches every reader at once.
+#include "core/battery_code.h"
+
+#include <array>
+#include <cstdio>
+#include <vector>
+
+namespace battrace {
+namespace {
+
+// ---- Tables: corroborated, see reference/identifiers.md -----------------------------------
+
+struct Letter {
+  char letter;
+  const char* name;
+};
+
+constexpr Letter kProductTypes[] = {{'P', "pack"}, {'M', "module"}, {'C', "cell"}};
+
+constexpr Letter kChemistries[] = {
+    {'A', "NiMH"},           {'B', "LFP"}, {'C', "LMO"},   {'D', "LCO"}, {'E', "NCM/NCA"},
+    {'F', "supercapacitor"}, {'G', "LTO"}, {'Z', "other"},
+};
+
+// Production-date letters. Years: 2011 first, a 30-year cycle skipping 0 I O Q U Z. Months:
+// January first. Days: day 1 first, '0' is day 31.
+constexpr int kFirstYear = 2011;
+constexpr std::string_view kYearLetters = "123456789ABCDEFGHJKLMNPRSTVWXY";
+constexpr std::string_view kMonthLetters = "123456789ABC";
+constexpr std::string_view kDayLetters = "123456789ABCDEFGHJKLMNPRSTVWXY0";
+
+// The letter between the serial and the product type of a cascade re-code.
+constexpr char kRecodeMark = 'R';
+
+// ---- Character classes, derived from the tables -------------------------------------------
+
+enum CharClass : uint8_t {
+  kAlnum = 1 << 0,  // [0-9A-Z]
+  kDigit = 1 << 1,
+  kProductLetter = 1 << 2,
+  kChemistryLetter = 1 << 3,
+  kYearLetter = 1 << 4,
+  kMonthLetter = 1 << 5,
+  kDayLetter = 1 << 6,
+  kRecodeMarkLetter = 1 << 7,
+};
+
+constexpr bool IsAlnum(char c) {
+  return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z');
+}
+
+using ByteTable = std::array<uint8_t, 256>;
+
+constexpr ByteTable BuildClassTable() {
+  ByteTable t{};
+  for (int c = 0; c < 256; ++c) {
+    if (IsAlnum(static_cast<char>(c))) t[c] |= kAlnum;
+    if (c >= '0' && c <= '9') t[c] |= kDigit;
+  }
+  for (const Letter& l : kProductTypes)
+    t[static_cast<uint8_t>(l.letter)] |= kProductLetter;
+  for (const Letter& l : kChemistries)
+    t[static_cast<uint8_t>(l.letter)] |= kChemistryLetter;
+  for (char c : kYearLetters)
+    t[static_cast<uint8_t>(c)] |= kYearLetter;
+  for (char c : kMonthLetters)
+    t[static_cast<uint8_t>(c)] |= kMonthLetter;
+  for (char c : kDayLetters)
+    t[static_cast<uint8_t>(c)] |= kDayLetter;
+  t[static_cast<uint8_t>(kRecodeMark)] |= kRecodeMarkLetter;
+  return t;
+}
+
+// The 0-based index of each letter in `letters`; 0 for other bytes (the class table rejects
+// those before an index is trusted).
+constexpr ByteTable BuildIndexTable(std::string_view letters) {
+  ByteTable t{};
+  for (size_t i = 0; i < letters.size(); ++i)
+    t[static_cast<uint8_t>(letters[i])] = i;
+  return t;
+}
+
+constexpr ByteTable kClassOf = BuildClassTable();
+constexpr ByteTable kYearIndex = BuildIndexTable(kYearLetters);
+constexpr ByteTable kMonthIndex = BuildIndexTable(kMonthLetters);
+constexpr ByteTable kDayIndex = BuildIndexTable(kDayLetters);
+
+uint8_t ClassOf(char c) {
+  return kClassOf[static_cast<uint8_t>(c)];
+}
+
+// Days in each month of each year the year letters cover, from the calendar in core/date.h:
+// kMonthLength[year_index * 12 + month_index].
+const std::array<uint8_t, 30 * 12> kMonthLength = [] {
+  static_assert(kYearLetters.size() == 30 && kMonthLetters.size() == 12);
+  std::array<uint8_t, 30 * 12> t{};
+  for (int y = 0; y < 30; ++y) {
+    for (int m = 0; m < 12; ++m)
+      t[y * 12 + m] = Date::DaysInMonth(kFirstYear + y, m + 1);
+  }
+  return t;
+}();
+
+// ---- Field layouts ------------------------------------------------------------------------
+
+enum class Part {
+  kManufacturer,
+  kProductType,
+  kChemistry,
+  kSpecification,
+  kTraceability,
+  kYear,
+  kMonth,
+  kDay,
+  kSerial,
+  kRecodeMark,
+  kRecodeProductType,
+};
+
+struct Field {
+  Part part;
+  const char* name;   // CodeIssue::field and the CodeCheck::fields key
+  const char* rule;   // stable rule name
+  const char* label;  // in messages
+  uint8_t pos;        // 0-based
+  uint8_t len;
+  uint8_t strict_class;   // what each character must be in strict mode
+  uint8_t lenient_class;  // ... and in lenient mode
+};
+
+constexpr Field kCodeLayout[] = {
+    {Part::kManufacturer, "manufacturer", "battery_code.manufacturer", "manufacturer", 0, 3, kAlnum,
+     kAlnum},
+    {Part::kProductType, "product_type", "battery_code.product_type", "product type", 3, 1,
+     kProductLetter, kProductLetter},
+    {Part::kChemistry, "chemistry", "battery_code.chemistry", "battery type", 4, 1,
+     kChemistryLetter, kChemistryLetter},
+    {Part::kSpecification, "specification", "battery_code.specification", "specification", 5, 2,
+     kAlnum, kAlnum},
+    {Part::kTraceability, "traceability", "battery_code.traceability", "traceability", 7, 7, kAlnum,
+     kAlnum},
+    {Part::kYear, "production_date", "battery_code.year", "production year", 14, 1, kYearLetter,
+     kYearLetter},
+    {Part::kMonth, "production_date", "battery_code.month", "production month", 15, 1, kMonthLetter,
+     kMonthLetter},
+    {Part::kDay, "production_date", "battery_code.day", "production day", 16, 1, kDayLetter,
+     kDayLetter},
+    {Part::kSerial, "serial", "battery_code.serial", "serial", 17, 7, kDigit, kAlnum},
+};
+
+// The cascade re-code: no traceability field, then 'R' and the re-made product's type.
+constexpr Field kRecodeLayout[] = {
+    {Part::kManufacturer, "manufacturer", "battery_code.manufacturer", "manufacturer", 0, 3, kAlnum,
+     kAlnum},
+    {Part::kProductType, "product_type", "battery_code.product_type", "product type", 3, 1,
+     kProductLetter, kProductLetter},
+    {Part::kChemistry, "chemistry", "battery_code.chemistry", "battery type", 4, 1,
+     kChemistryLetter, kChemistryLetter},
+    {Part::kSpecification, "specification", "battery_code.specification", "specification", 5, 2,
+     kAlnum, kAlnum},
+    {Part::kYear, "production_date", "battery_code.year", "production year", 7, 1, kYearLetter,
+     kYearLetter},
+    {Part::kMonth, "production_date", "battery_code.month", "production month", 8, 1, kMonthLetter,
+     kMonthLetter},
+    {Part::kDay, "production_date", "battery_code.day", "production day", 9, 1, kDayLetter,
+     kDayLetter},
+    {Part::kSerial, "serial", "battery_code.serial", "serial", 10, 7, kDigit, kAlnum},
+    {Part::kRecodeMark, "recode_mark", "battery_code.recode_mark", "re-code mark", 17, 1,
+     kRecodeMarkLetter, kRecodeMarkLetter},
+    {Part::kRecodeProductType, "recode_product_type", "battery_code.recode_product_type",
+     "re-code product type", 18, 1, kProductLetter, kProductLetter},
+};
+
+template <size_t M>
+constexpr const Field& FieldOf(const Field (&layout)[M], Part part) {
+  for (const Field& f : layout) {
+    if (f.part == part) return f;
+  }
+  return layout[0];  // unreachable for the parts each layout has; checked below
+}
+
+template <size_t M>
+constexpr bool DateIsContiguous(const Field (&layout)[M]) {
+  const int year = FieldOf(layout, Part::kYear).pos;
+  return FieldOf(layout, Part::kYear).part == Part::kYear &&
+         FieldOf(layout, Part::kMonth).pos == year + 1 &&
+         FieldOf(layout, Part::kDay).pos == year + 2;
+}
+
+// What each position requires, per strictness; every position must be covered exactly once.
+template <size_t N, size_t M>
+constexpr std::array<uint8_t, N> Requirements(const Field (&layout)[M], bool strict) {
+  std::array<uint8_t, N> need{};
+  for (const Field& f : layout) {
+    for (size_t i = 0; i < f.len; ++i)
+      need[f.pos + i] = strict ? f.strict_class : f.lenient_class;
+  }
+  return need;
+}
+
+template <size_t N, size_t M>
+constexpr bool CoversEveryPosition(const Field (&layout)[M]) {
+  size_t covered = 0;
+  for (const Field& f : layout)
+    covered += f.len;
+  for (uint8_t need : Requirements<N>(layout, true)) {
+    if (need == 0) return false;
+  }
+  return covered == N;
+}
+
+static_assert(CoversEveryPosition<BatteryCode::kLength>(kCodeLayout));
+static_assert(CoversEveryPosition<BatteryCode::kRecodeLength>(kRecodeLayout));
+static_assert(DateIsContiguous(kCodeLayout) && DateIsContiguous(kRecodeLayout));
+
+constexpr auto kCodeStrict = Requirements<BatteryCode::kLength>(kCodeLayout, true);
+constexpr auto kCodeLenient = Requirements<BatteryCode::kLength>(kCodeLayout, false);
+constexpr auto kRecodeStrict = Requirements<BatteryCode::kRecodeLength>(kRecodeLayout, true);
+constexpr auto kRecodeLenient = Requirements<BatteryCode::kRecodeLength>(kRecodeLayout, false);
+constexpr size_t kCodeDatePos = FieldOf(kCodeLayout, Part::kYear).pos;
+constexpr size_t kRecodeDatePos = FieldOf(kRecodeLayout, Part::kYear).pos;
+
+// ---- The hot path -------------------------------------------------------------------------
+
+// Whether `s` (N bytes) meets `need` at every position and its date letters name a real day.
+// Branch-free: invalid letters index entry 0 of the date tables and are rejected by the masks.
+template <size_t N>
+inline bool MeetsLayout(const char* s, const std::array<uint8_t, N>& need, size_t date_pos) {
+  unsigned missing = 0;
+  for (size_t i = 0; i < N; ++i)
+    missing |= need[i] & ~kClassOf[static_cast<uint8_t>(s[i])];
+  const unsigned year = kYearIndex[static_cast<uint8_t>(s[date_pos])];
+  const unsigned month = kMonthIndex[static_cast<uint8_t>(s[date_pos + 1])];
+  const unsigned day = kDayIndex[static_cast<uint8_t>(s[date_pos + 2])];
+  return (missing == 0) & (day < kMonthLength[year * 12 + month]);
+}
+
+// The day named by three date letters already known to be in their tables; nullopt if that day
+// is not in the calendar (e.g. 31 April).
+std::optional<Date> DateOfLetters(std::string_view letters) {
+  return Date::FromYmd(kFirstYear + kYearIndex[static_cast<uint8_t>(letters[0])],
+                       kMonthIndex[static_cast<uint8_t>(letters[1])] + 1,
+                       kDayIndex[static_cast<uint8_t>(letters[2])] + 1);
+}
+
+// ---- Messages -----------------------------------------------------------------------------
+
+std::string Quote(char c) {
+  if (c >= 0x21 && c <= 0x7e) return std::string("'") + c + "'";
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "byte 0x%02X", static_cast<uint8_t>(c));
+  return buf;
+}
+
+// "A-G or Z": the characters of class `cls`, in 0-9 A-Z order, runs collapsed.
+std::string Describe(uint8_t cls) {
+  if (cls == kProductLetter) {
+    std::string out;
+    for (size_t i = 0; i < std::size(kProductTypes); ++i) {
+      if (i > 0) out += i + 1 == std::size(kProductTypes) ? " or " : ", ";
+      out += std::string(1, kProductTypes[i].letter) + " (" + kProductTypes[i].name + ")";
+    }
+    return out;
+  }
+  std::vector<std::string> runs;
+  for (const char* group : {"0123456789", "ABCDEFGHIJKLMNOPQRSTUVWXYZ"}) {
+    const std::string_view g(group);
+    for (size_t i = 0; i < g.size();) {
+      if (!(ClassOf(g[i]) & cls)) {
+        ++i;
+        continue;
+      }
+      size_t j = i;
+      while (j + 1 < g.size() && (ClassOf(g[j + 1]) & cls))
+        ++j;
+      runs.push_back(j == i ? std::string(1, g[i]) : std::string{g[i], '-', g[j]});
+      i = j + 1;
+    }
+  }
+  std::string out;
+  for (size_t i = 0; i < runs.size(); ++i) {
+    if (i > 0) out += i + 1 == runs.size() ? " or " : ", ";
+    out += runs[i];
+  }
+  return out;
+}
+
+// The character a scanner or a person most likely confused `c` with.
+char Confusable(char c) {
+  switch (c) {
+    case 'O':
+      return '0';
+    case '0':
+      return 'O';
+    case 'I':
+      return '1';
+    case '1':
+      return 'I';
+    default:
+      return '\0';
+  }
+}
+
+// "must be 1-9 or A-C (production month); got '0'; ..." for `c` failing class `cls` of `f`.
+std::string Expectation(const Field& f, uint8_t cls, char c) {
+  std::string m = "must be " + Describe(cls) + " (" + f.label + "); got " + Quote(c);
+  const char alt = Confusable(c);
+  if (alt != '\0' && (ClassOf(alt) & cls)) {
+    m += std::string("; did you mean '") + alt + "'?";
+  } else if (f.part == Part::kMonth) {
+    m += "; months 10, 11 and 12 are written";
+    for (size_t i = 9; i < kMonthLetters.size(); ++i)
+      m += std::string(" '") + kMonthLetters[i] + "'";
+  } else if ((f.part == Part::kYear || f.part == Part::kDay) && c >= 'A' && c <= 'Z') {
+    m += "; letters not used for the " + std::string(f.label) + ":";
+    for (char l = 'A'; l <= 'Z'; ++l) {
+      if (!(ClassOf(l) & cls)) m += std::string(" ") + l;
+    }
+  }
+  return m;
+}
+
+// ---- Diagnostics --------------------------------------------------------------------------
+
+CodeIssue CharIssue(const Field& f, uint8_t cls, size_t pos, char c) {
+  return {static_cast<int>(pos + 1), f.name, f.rule,
+          "position " + std::to_string(pos + 1) + " " + Expectation(f, cls, c)};
+}
+
+std::string Positions(const Field& f) {
+  return f.len == 1
+             ? "position " + std::to_string(f.pos + 1)
+             : "positions " + std::to_string(f.pos + 1) + "-" + std::to_string(f.pos + f.len);
+}
+
+const char* NameOf(const Letter* table, size_t n, char letter) {
+  for (size_t i = 0; i < n; ++i) {
+    if (table[i].letter == letter) return table[i].name;
+  }
+  return nullptr;
+}
+
+// Checks every character of `code` against its layout and the date against the calendar;
+// appends every failure to out->errors, the fields that decode to out->fields, and warnings.
+template <size_t M>
+void DiagnoseLayout(std::string_view code, const Field (&layout)[M], Strictness strictness,
+                    CodeCheck* out) {
+  const bool strict = strictness == Strictness::kStrict;
+  bool date_letters_ok = true;
+  for (const Field& f : layout) {
+    const uint8_t cls = strict ? f.strict_class : f.lenient_class;
+    const std::string_view text = code.substr(f.pos, f.len);
+    bool ok = true;
+    bool deviates = false;
+    for (size_t i = 0; i < f.len; ++i) {
+      if (!(ClassOf(text[i]) & cls)) {
+        out->errors.push_back(CharIssue(f, cls, f.pos + i, text[i]));
+        ok = false;
+      } else if (!(ClassOf(text[i]) & f.strict_class)) {
+        deviates = true;
+      }
+    }
+    if (deviates) {
+      out->warnings.push_back(std::string(f.label) + " '" + std::string(text) + "' at " +
+                              Positions(f) + " has characters outside " + Describe(f.strict_class) +
+                              "; accepted in lenient mode, the standard's form allows only those");
+    }
+    switch (f.part) {
+      case Part::kYear:
+      case Part::kMonth:
+        date_letters_ok = date_letters_ok && ok;
+        break;
+      case Part::kDay: {
+        if (!ok || !date_letters_ok) break;
+        const std::string_view letters = code.substr(f.pos - 2, 3);
+        if (auto date = DateOfLetters(letters)) {
+          out->fields.emplace_back(f.name, date->ToString());
+          break;
+        }
+        out->errors.push_back(
+            {f.pos + 1, f.name, "battery_code.date_exists",
+             "position " + std::to_string(f.pos + 1) + ": production date letters '" +
+                 std::string(letters) + "' name day " +
+                 std::to_string(kDayIndex[static_cast<uint8_t>(letters[2])] + 1) + " of month " +
+                 std::to_string(kMonthIndex[static_cast<uint8_t>(letters[1])] + 1) + " of " +
+                 std::to_string(kFirstYear + kYearIndex[static_cast<uint8_t>(letters[0])]) +
+                 ", which is not a day of the calendar"});
+        break;
+      }
+      case Part::kProductType:
+      case Part::kRecodeProductType:
+        if (ok) out->fields.emplace_back(f.name, NameOf(kProductTypes, 3, text[0]));
+        break;
+      case Part::kChemistry:
+        if (ok) out->fields.emplace_back(f.name, ChemistryName(text[0]));
+        break;
+      case Part::kRecodeMark:
+        break;
+      case Part::kManufacturer:
+      case Part::kSpecification:
+      case Part::kTraceability:
+      case Part::kSerial:
+        if (ok) out->fields.emplace_back(f.name, std::string(text));
+        break;
+    }
+  }
+}
+
+void Diagnose(std::string_view code, Strictness strictness, CodeCheck* out) {
+  if (code.size() == BatteryCode::kLength) {
+    DiagnoseLayout(code, kCodeLayout, strictness, out);
+  } else if (code.size() == BatteryCode::kRecodeLength) {
+    DiagnoseLayout(code, kRecodeLayout, strictness, out);
+    out->warnings.push_back(
+        "cascade re-code; meaning of this form is not confirmed; the original code must be "
+        "linked explicitly");
+  } else {
+    out->errors.push_back(
+        {0, "code", "battery_code.length",
+         code.empty() ? std::string("no battery code found in the input")
+                      : "a battery code has 24 characters (19 for a cascade re-code); got " +
+                            std::to_string(code.size())});
+  }
+  out->valid = out->errors.empty();
+}
+
+// ---- Normalization ------------------------------------------------------------------------
+
+struct Scan {
+  std::string code;
+  bool joined = false;        // two lines were joined
+  bool swapped = false;       // ... second line first
+  size_t payload_length = 0;  // > 0: the code was taken out of a payload this long
+};
+
+bool IsDropped(char c) {
+  return c == ' ' || c == '\t' || c == '\v' || c == '\f' || c == '-' || c == '_' || c == '.';
+}
+
+// The non-empty lines of `raw`, upper-cased, without dropped characters.
+std::vector<std::string> CleanLines(std::string_view raw) {
+  std::vector<std::string> lines(1);
+  for (char c : raw) {
+    if (c == '\n' || c == '\r') {
+      if (!lines.back().empty()) lines.emplace_back();
+    } else if (!IsDropped(c)) {
+      lines.back() += (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c;
+    }
+  }
+  if (lines.back().empty() && lines.size() > 1) lines.pop_back();
+  return lines;
+}
+
+// How many of the checks a 24-character window passes: the candidate closest to a code.
+int Closeness(std::string_view w) {
+  int score = 0;
+  for (size_t i = 0; i < w.size(); ++i)
+    score += (kCodeLenient[i] & ClassOf(w[i])) != 0;
+  return score;
+}
+
+// `s` (one clean line) if it is the length of a code and all [0-9A-Z]; else the code it
+// wraps: the first valid 24-character window of a [0-9A-Z] run (strict before lenient), then
+// the first valid 19-character one, then the 24-character window closest to a code; `s` itself
+// when no run is long enough. Every result is a fixed point, which makes Normalize idempotent.
+std::string Extract(const std::string& s) {
+  bool all_alnum = true;
+  for (char c : s)
+    all_alnum = all_alnum && IsAlnum(c);
+  if (all_alnum && (s.size() == BatteryCode::kLength || s.size() == BatteryCode::kRecodeLength)) {
+    return s;
+  }
+  std::vector<std::string_view> runs;
+  for (size_t i = 0; i < s.size();) {
+    size_t j = i;
+    while (j < s.size() && IsAlnum(s[j]))
+      ++j;
+    if (j > i) runs.push_back(std::string_view(s).substr(i, j - i));
+    i = j + 1;
+  }
+  const auto first_valid = [&](size_t len, Strictness st) -> std::optional<std::string_view> {
+    for (std::string_view run : runs) {
+      for (size_t p = 0; p + len <= run.size(); ++p) {
+        if (BatteryCode::IsValid(run.substr(p, len), st)) return run.substr(p, len);
+      }
+    }
+    return std::nullopt;
+  };
+  for (size_t len : {BatteryCode::kLength, BatteryCode::kRecodeLength}) {
+    for (Strictness st : {Strictness::kStrict, Strictness::kLenient}) {
+      if (auto w = first_valid(len, st)) return std::string(*w);
+    }
+  }
+  std::optional<std::string_view> best;
+  int best_score = -1;
+  for (std::string_view run : runs) {
+    for (size_t p = 0; p + BatteryCode::kLength <= run.size(); ++p) {
+      const std::string_view w = run.substr(p, BatteryCode::kLength);
+      if (const int score = Closeness(w); score > best_score) {
+        best = w;
+        best_score = score;
+      }
+    }
+  }
+  return best ? std::string(*best) : s;
+}
+
+Scan NormalizeScan(std::string_view raw) {
+  std::vector<std::string> lines = CleanLines(raw);
+  Scan scan;
+  std::string joined;
+  if (lines.size() == 2) {
+    // A two-line plate: rank each order by validity, then by a product letter at position 4.
+    const auto rank = [](const std::string& s, const std::string& code) {
+      return 4 * BatteryCode::IsValid(code, Strictness::kStrict) +
+             2 * BatteryCode::IsValid(code, Strictness::kLenient) +
+             (s.size() > 3 && (ClassOf(s[3]) & kProductLetter) != 0);
+    };
+    const std::string forward = lines[0] + lines[1];
+    const std::string backward = lines[1] + lines[0];
+    std::string forward_code = Extract(forward);
+    std::string backward_code = Extract(backward);
+    scan.joined = true;
+    scan.swapped = rank(backward, backward_code) > rank(forward, forward_code);
+    joined = scan.swapped ? backward : forward;
+    scan.code = scan.swapped ? std::move(backward_code) : std::move(forward_code);
+  } else {
+    for (const std::string& l : lines)
+      joined += l;
+    scan.joined = lines.size() > 2;
+    scan.code = Extract(joined);
+  }
+  if (scan.code.size() != joined.size()) scan.payload_length = joined.size();
+  return scan;
+}
+
+}  // namespace
+
+const char* ProductTypeName(ProductType t) {
+  const char* name = NameOf(kProductTypes, std::size(kProductTypes), static_cast<char>(t));
+  return name ? name : "unknown";
+}
+
+const char* ChemistryName(char letter) {
+  return NameOf(kChemistries, std::size(kChemistries), letter);
+}
+
+std::string BatteryCode::Normalize(std::string_view raw) {
+  return NormalizeScan(raw).code;
+}
+
+bool BatteryCode::IsValid(std::string_view normalized, Strictness strictness) {
+  const bool strict = strictness == Strictness::kStrict;
+  if (normalized.size() == kLength) {
+    return MeetsLayout(normalized.data(), strict ? kCodeStrict : kCodeLenient, kCodeDatePos);
+  }
+  if (normalized.size() == kRecodeLength) {
+    return MeetsLayout(normalized.data(), strict ? kRecodeStrict : kRecodeLenient, kRecodeDatePos);
+  }
+  return false;
+}
+
+CodeCheck BatteryCode::Check(std::string_view raw, Strictness strictness) {
+  Scan scan = NormalizeScan(raw);
+  CodeCheck out;
+  out.input = std::string(raw);
+  out.kind = "battery";
+  if (scan.joined) {
+    out.warnings.push_back(scan.swapped ? "lines of a multi-line scan joined, second line first"
+                                        : "lines of a multi-line scan joined in scan order");
+  }
+  if (scan.payload_length > 0) {
+    out.warnings.push_back("code taken out of a longer payload of " +
+                           std::to_string(scan.payload_length) + " characters");
+  }
+  out.normalized = std::move(scan.code);
+  Diagnose(out.normalized, strictness, &out);
+  return out;
+}
+
+Result<BatteryCode> BatteryCode::ParseNormalized(std::string_view code, Strictness strictness) {
+  if (IsValid(code, strictness)) {
+    const size_t date_pos = code.size() == kLength ? kCodeDatePos : kRecodeDatePos;
+    return BatteryCode(std::string(code), *DateOfLetters(code.substr(date_pos, 3)));
+  }
+  CodeCheck check;
+  Diagnose(code, strictness, &check);
+  if (check.errors.empty()) {
+    return Status::Internal("battery code validators disagree on '" + std::string(code) + "'");
+  }
+  const CodeIssue& first = check.errors.front();
+  return Status::Invalid("code", first.rule, first.message);
+}
+
+Result<BatteryCode> BatteryCode::Parse(std::string_view raw, Strictness strictness) {
+  return ParseNormalized(Normalize(raw), strictness);
+}
+
+Result<std::string> BatteryCode::EncodeDate(Date date) {
+  const int year = date.year() - kFirstYear;
+  if (year < 0 || year >= static_cast<int>(kYearLetters.size())) {
+    return Status::Invalid("production_date", "battery_code.year",
+                           "year " + std::to_string(date.year()) + " is outside " +
+                               std::to_string(kFirstYear) + "-" +
+                               std::to_string(kFirstYear + kYearLetters.size() - 1) +
+                               ", the years the year letters cover");
+  }
+  return std::string{kYearLetters[year], kMonthLetters[date.month() - 1],
+                     kDayLetters[date.day() - 1]};
+}
+
+Result<Date> BatteryCode::DecodeDate(std::string_view letters) {
+  if (letters.size() != 3) {
+    return Status::Invalid(
+        "production_date", "battery_code.length",
+        "a production date is 3 letters (year, month, day); got " + std::to_string(letters.size()));
+  }
+  const size_t year_pos = FieldOf(kCodeLayout, Part::kYear).pos;
+  for (Part part : {Part::kYear, Part::kMonth, Part::kDay}) {
+    const Field& f = FieldOf(kCodeLayout, part);
+    const char c = letters[f.pos - year_pos];
+    if (!(ClassOf(c) & f.strict_class)) {
+      return Status::Invalid(f.name, f.rule,
+                             std::string(f.label) + " letter " + Expectation(f, f.strict_class, c));
+    }
+  }
+  if (auto date = DateOfLetters(letters)) return *date;
+  return Status::Invalid(
+      "production_date", "battery_code.date_exists",
+      "production date letters '" + std::string(letters) + "' name no day of the calendar");
+}
+
+Result<BatteryCode> BatteryCode::Compose(std::string_view manufacturer, ProductType product_type,
+                                         char chemistry, std::string_view specification,
+                                         std::string_view traceability, Date production_date,
+                                         std::string_view serial, Strictness strictness) {
+  Result<std::string> date_letters = EncodeDate(production_date);
+  if (!date_letters.ok()) return date_letters.status();
+  const char type_letter = static_cast<char>(product_type);
+  const struct {
+    Part part;
+    std::string_view text;
+  } given[] = {
+      {Part::kManufacturer, manufacturer},
+      {Part::kProductType, std::string_view(&type_letter, 1)},
+      {Part::kChemistry, std::string_view(&chemistry, 1)},
+      {Part::kSpecification, specification},
+      {Part::kTraceability, traceability},
+      {Part::kYear, *date_letters},
+      {Part::kSerial, serial},
+  };
+  std::string code;
+  code.reserve(kLength);
+  for (const auto& [part, text] : given) {
+    const Field& f = FieldOf(kCodeLayout, part);
+    const size_t want = part == Part::kYear ? date_letters->size() : f.len;
+    if (text.size() != want) {
+      return Status::Invalid(f.name, f.rule,
+                             std::string(f.label) + " must be " + std::to_string(want) +
+                                 " characters; got " + std::to_string(text.size()));
+    }
+    code += text;
+  }
+  return ParseNormalized(code, strictness);
+}
+
+}  // namespace battrace
