@@ -265,7 +265,8 @@ std::string_view DepartmentName(Department d) {
 
 Result<RegistryRecord> ParseRegistryRecord(std::string_view json) {
   strict_json::element root;
-  BATTRACE_RETURN_IF_ERROR(strict_json::ParseDocument(json, "registry", &root));
+  BATTRACE_RETURN_IF_ERROR(
+      strict_json::ParseDocument(json, kMaxRegistryRecordBytes, "registry", &root));
   return RegistryParser().Top(root);
 }
 

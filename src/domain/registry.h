@@ -60,6 +60,9 @@ using RegistryRecord = std::variant<Enterprise, Regulator>;
 std::string_view QualificationTypeName(QualificationType t);
 std::string_view DepartmentName(Department d);
 
+// The largest registry record ParseRegistryRecord accepts.
+inline constexpr size_t kMaxRegistryRecordBytes = size_t{1} << 20;
+
 // Parses one registry record strictly, like ParseReport: the Status's field is the JSON pointer
 // of the offending value, its rule "registry.<what>" or the identifier checker's rule
 // ("uscc.check_character", "division.unknown", ...). The lists of an enterprise are optional

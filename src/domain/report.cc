@@ -944,7 +944,7 @@ std::string_view OutletKindName(OutletKind k) {
 
 Result<Report> ParseReport(std::string_view json, const ParseOptions& options) {
   element root;
-  BATTRACE_RETURN_IF_ERROR(strict_json::ParseDocument(json, "report", &root));
+  BATTRACE_RETURN_IF_ERROR(strict_json::ParseDocument(json, kMaxReportBytes, "report", &root));
   return ReportParser(options).Top(root);
 }
 

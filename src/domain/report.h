@@ -225,6 +225,10 @@ struct Report {
   ReportType type() const { return TypeOf(body); }
 };
 
+// The largest report ParseReport accepts (1 MiB): one request or one file line cannot make the
+// platform allocate without bound. A full list of 10,000 codes takes about 270 KiB.
+inline constexpr size_t kMaxReportBytes = size_t{1} << 20;
+
 struct ParseOptions {
   // Replay mode (`battrace import --replay`): accept the platform-set fields `reported` and
   // `raw_scans`, as found in the stored form. Otherwise their presence is an error.
@@ -244,7 +248,7 @@ std::string_view OutletKindName(OutletKind k);
 // kInvalidArgument with field = the JSON pointer of the offending value ("/codes/3",
 // "/report/vin"; "" for the document itself), rule = a stable name ("report.unknown_field",
 // "battery_code.day", ...) and a message; the first error found is returned.
-// Thread-safe (one parser per thread). Inputs over 1 MiB are rejected (report.too_large).
+// Thread-safe (one parser per thread). Inputs over kMaxReportBytes are rejected (report.too_large).
 Result<Report> ParseReport(std::string_view json, const ParseOptions& options);
 
 // The stored form: a JSON object with the envelope (id, type, reporter, occurred, and reported

@@ -42,12 +42,13 @@ std::string Path::ToString() const {
   return out;
 }
 
-Status ParseDocument(std::string_view json, std::string_view rule_prefix, element* root) {
+Status ParseDocument(std::string_view json, size_t max_bytes, std::string_view rule_prefix,
+                     element* root) {
   const std::string prefix(rule_prefix);
-  if (json.size() > kMaxDocumentBytes) {
+  if (json.size() > max_bytes) {
     return Status::Invalid("", prefix + ".too_large",
                            "document of " + std::to_string(json.size()) +
-                               " bytes exceeds the limit of " + std::to_string(kMaxDocumentBytes));
+                               " bytes exceeds the limit of " + std::to_string(max_bytes));
   }
   thread_local simdjson::dom::parser parser;
   const auto error = parser.parse(json.data(), json.size(), true).get(*root);

@@ -29,9 +29,6 @@ using simdjson::dom::array;
 using simdjson::dom::element;
 using simdjson::dom::object;
 
-// The largest document the parsers accept (1 MiB), so that one request or one file line cannot
-// make the platform allocate without bound.
-inline constexpr size_t kMaxDocumentBytes = size_t{1} << 20;
 // The most entries any list field may hold.
 inline constexpr size_t kMaxListEntries = 10000;
 
@@ -72,8 +69,10 @@ enum class Charset {
 };
 
 // Parses `json` with this thread's parser. The element is valid until the next call on this
-// thread. Errors: <prefix>.too_large, <prefix>.json (malformed JSON or invalid UTF-8).
-Status ParseDocument(std::string_view json, std::string_view rule_prefix, element* root);
+// thread. Errors: <prefix>.too_large (over `max_bytes`), <prefix>.json (malformed JSON or
+// invalid UTF-8).
+Status ParseDocument(std::string_view json, size_t max_bytes, std::string_view rule_prefix,
+                     element* root);
 
 // Reads values against a schema, naming failed rules "<prefix>.<what>".
 class Reader {
