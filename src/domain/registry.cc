@@ -15,6 +15,7 @@ using strict_json::array;
 using strict_json::Charset;
 using strict_json::element;
 using strict_json::Field;
+using strict_json::Kind;
 using strict_json::object;
 using strict_json::Others;
 using strict_json::Path;
@@ -44,7 +45,7 @@ class RegistryParser {
     object obj;
     const Path path;
     BATTRACE_RETURN_IF_ERROR(r_.Object(root, path, &obj));
-    static constexpr std::array<Field, 1> kKindField = {{{"kind", true}}};
+    static constexpr std::array<Field, 1> kKindField = {{{"kind", true, Kind::kString}}};
     size_t kind = 0;
     BATTRACE_RETURN_IF_ERROR(
         r_.Fields(obj, path, kKindField, Others::kIgnore, {},
@@ -55,15 +56,16 @@ class RegistryParser {
 
  private:
   Result<RegistryRecord> EnterpriseRecord(object obj, const Path& path) const {
-    static constexpr std::array<Field, 9> kFields = {{{"uscc", true},
-                                                      {"name", true},
-                                                      {"roles", true},
-                                                      {"division", true},
-                                                      {"manufacturer_codes", false},
-                                                      {"wmi", false},
-                                                      {"cooperates_with", false},
-                                                      {"qualifications", false},
-                                                      {"successor_of", false}}};
+    static constexpr std::array<Field, 9> kFields = {
+        {{"uscc", true, Kind::kString},
+         {"name", true, Kind::kString},
+         {"roles", true, Kind::kStringList},
+         {"division", true, Kind::kString},
+         {"manufacturer_codes", false, Kind::kStringList},
+         {"wmi", false, Kind::kStringList},
+         {"cooperates_with", false, Kind::kStringList},
+         {"qualifications", false, Kind::kObjectList},
+         {"successor_of", false, Kind::kStringList}}};
     std::optional<Uscc> uscc;
     std::string_view name;
     std::vector<Role> roles;
@@ -102,8 +104,9 @@ class RegistryParser {
   }
 
   Result<RegistryRecord> RegulatorRecord(object obj, const Path& path) const {
-    static constexpr std::array<Field, 3> kFields = {
-        {{"id", true}, {"department", true}, {"division", true}}};
+    static constexpr std::array<Field, 3> kFields = {{{"id", true, Kind::kString},
+                                                      {"department", true, Kind::kString},
+                                                      {"division", true, Kind::kString}}};
     std::string_view id;
     size_t department = 0;
     std::optional<Division> division;
@@ -185,8 +188,9 @@ class RegistryParser {
   }
 
   Status Qualifications(element v, const Path& p, std::vector<Qualification>* out) const {
-    static constexpr std::array<Field, 3> kFields = {
-        {{"type", true}, {"valid_from", true}, {"valid_to", true}}};
+    static constexpr std::array<Field, 3> kFields = {{{"type", true, Kind::kString},
+                                                      {"valid_from", true, Kind::kString},
+                                                      {"valid_to", true, Kind::kString}}};
     array a;
     BATTRACE_RETURN_IF_ERROR(r_.Array(v, p, false, &a));
     size_t n = 0;

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <array>
+#include <span>
 #include <type_traits>
 #include <unordered_map>
 #include <utility>
@@ -21,6 +22,7 @@ using strict_json::array;
 using strict_json::Charset;
 using strict_json::element;
 using strict_json::Field;
+using strict_json::Kind;
 using strict_json::object;
 using strict_json::Others;
 using strict_json::Path;
@@ -36,23 +38,114 @@ constexpr std::array<std::string_view, 4> kProcessNames = {"dismantling", "crush
                                                            "smelting"};
 constexpr std::array<std::string_view, 2> kOutletKindNames = {"collection", "centralized"};
 
-// The envelope of a top-level report and of a corrected report.
-constexpr std::array<Field, 6> kEnvelope = {{{"id", true},
-                                             {"type", true},
-                                             {"reporter", true},
-                                             {"occurred", true},
-                                             {"reported", false},
-                                             {"raw_scans", false}}};
+// --- the schema: one table per object; Reader::Fields checks each value's kind ---
+
+constexpr std::array<Field, 6> kEnvelope = {{{"id", true, Kind::kString},
+                                             {"type", true, Kind::kString},
+                                             {"reporter", true, Kind::kString},
+                                             {"occurred", true, Kind::kString},
+                                             {"reported", false, Kind::kString},
+                                             {"raw_scans", false, Kind::kObject}}};
 constexpr std::array<std::string_view, 6> kEnvelopeKeys = {"id",       "type",     "reporter",
                                                            "occurred", "reported", "raw_scans"};
 // A corrected report's id, reporter and receipt time are its correction's; they are listed so
 // that their presence gets a message saying so.
-constexpr std::array<Field, 6> kNestedEnvelope = {{{"type", true},
-                                                   {"occurred", true},
-                                                   {"raw_scans", false},
-                                                   {"id", false},
-                                                   {"reporter", false},
-                                                   {"reported", false}}};
+constexpr std::array<Field, 6> kNestedEnvelope = {{{"type", true, Kind::kString},
+                                                   {"occurred", true, Kind::kString},
+                                                   {"raw_scans", false, Kind::kObject},
+                                                   {"id", false, Kind::kString},
+                                                   {"reporter", false, Kind::kString},
+                                                   {"reported", false, Kind::kString}}};
+constexpr std::array<std::string_view, 3> kNestedKeys = {"type", "occurred", "raw_scans"};
+constexpr std::array<Field, 4> kMaterialsFields = {{{"li_kg", true, Kind::kNumber},
+                                                    {"co_kg", true, Kind::kNumber},
+                                                    {"ni_kg", true, Kind::kNumber},
+                                                    {"mn_kg", true, Kind::kNumber}}};
+constexpr std::array<Field, 9> kBatteryProducedFields = {
+    {{"code", true, Kind::kString},
+     {"parts", false, Kind::kStringList},
+     {"model", false, Kind::kString},
+     {"rated_capacity_ah", false, Kind::kNumber},
+     {"nominal_voltage_v", false, Kind::kNumber},
+     {"rated_energy_kwh", false, Kind::kNumber},
+     {"mass_kg", false, Kind::kNumber},
+     {"materials", false, Kind::kObject, kMaterialsFields},
+     {"origin_codes", false, Kind::kStringList}}};
+constexpr std::array<Field, 8> kVehicleProducedFields = {{{"vin", true, Kind::kString},
+                                                          {"vehicle_type", true, Kind::kString},
+                                                          {"brand", true, Kind::kString},
+                                                          {"model", true, Kind::kString},
+                                                          {"name", true, Kind::kString},
+                                                          {"packs", true, Kind::kStringList},
+                                                          {"imported", false, Kind::kBool},
+                                                          {"swappable", false, Kind::kBool}}};
+constexpr std::array<Field, 3> kVehicleSoldFields = {{{"vin", true, Kind::kString},
+                                                      {"sale_date", true, Kind::kString},
+                                                      {"division", true, Kind::kString}}};
+constexpr std::array<Field, 4> kBatteryReplacedFields = {{{"vin", true, Kind::kString},
+                                                          {"removed", true, Kind::kStringList},
+                                                          {"installed", true, Kind::kStringList},
+                                                          {"repairer", false, Kind::kString}}};
+constexpr std::array<Field, 4> kBatterySwappedFields = {{{"vin", true, Kind::kString},
+                                                         {"removed", true, Kind::kString},
+                                                         {"installed", true, Kind::kString},
+                                                         {"station", true, Kind::kString}}};
+constexpr std::array<Field, 5> kBatteryOutboundFields = {{{"codes", true, Kind::kStringList},
+                                                          {"to", true, Kind::kString},
+                                                          {"outlet", false, Kind::kString},
+                                                          {"source", true, Kind::kString},
+                                                          {"mass_kg", false, Kind::kNumber}}};
+constexpr std::array<Field, 4> kBatteryInboundFields = {{{"codes", true, Kind::kStringList},
+                                                         {"from", true, Kind::kString},
+                                                         {"outlet", false, Kind::kString},
+                                                         {"mass_kg", false, Kind::kNumber}}};
+constexpr std::array<Field, 3> kVehicleScrappedFields = {
+    {{"vin", true, Kind::kString},
+     {"certificate", true, Kind::kString},
+     {"packs_present", true, Kind::kStringList}}};
+constexpr std::array<Field, 2> kBatteryUtilizedFields = {
+    {{"codes", true, Kind::kStringList}, {"process", true, Kind::kString}}};
+constexpr std::array<Field, 2> kProductFields = {
+    {{"material", true, Kind::kString}, {"mass_kg", true, Kind::kNumber}}};
+constexpr std::array<Field, 2> kProductOutboundFields = {
+    {{"products", true, Kind::kObjectList, kProductFields}, {"to", true, Kind::kString}}};
+// An outlet being registered or changed is described in full; a closing one by its id.
+constexpr std::array<Field, 7> kOutletFull = {{{"id", true, Kind::kString},
+                                               {"name", true, Kind::kString},
+                                               {"address", true, Kind::kString},
+                                               {"division", true, Kind::kString},
+                                               {"kind", true, Kind::kString},
+                                               {"capacity_t", false, Kind::kNumber},
+                                               {"area_m2", false, Kind::kNumber}}};
+constexpr std::array<Field, 7> kOutletClosing = {{{"id", true, Kind::kString},
+                                                  {"name", false, Kind::kString},
+                                                  {"address", false, Kind::kString},
+                                                  {"division", false, Kind::kString},
+                                                  {"kind", false, Kind::kString},
+                                                  {"capacity_t", false, Kind::kNumber},
+                                                  {"area_m2", false, Kind::kNumber}}};
+constexpr std::array<Field, 1> kOutletFields = {{{"outlet", true, Kind::kObject, kOutletFull}}};
+constexpr std::array<Field, 1> kOutletClosedFields = {
+    {{"outlet", true, Kind::kObject, kOutletClosing}}};
+constexpr std::array<Field, 2> kDocumentFields = {
+    {{"uri", true, Kind::kString}, {"sha256", true, Kind::kString}}};
+constexpr std::array<Field, 2> kModelDisassemblyInfoFields = {
+    {{"vehicle_model", true, Kind::kString}, {"document", true, Kind::kObject, kDocumentFields}}};
+// The fields of `report` depend on its type: see FlatFieldOf.
+constexpr std::array<Field, 3> kCorrectionFields = {{{"corrects", true, Kind::kString},
+                                                     {"reason", true, Kind::kString},
+                                                     {"report", true, Kind::kObject}}};
+
+// The body fields of each report type, indexed by ReportType.
+constexpr std::array<std::span<const Field>, kReportTypeCount> kBodyFields = {
+    kBatteryProducedFields, kVehicleProducedFields,
+    kVehicleSoldFields,     kBatteryReplacedFields,
+    kBatterySwappedFields,  kBatteryOutboundFields,
+    kBatteryInboundFields,  kVehicleScrappedFields,
+    kBatteryUtilizedFields, kProductOutboundFields,
+    kOutletFields,          kOutletFields,
+    kOutletClosedFields,    kModelDisassemblyInfoFields,
+    kCorrectionFields};
 
 // Calls fn(field name, index or npos for a single code, code) for every battery code of a body,
 // in the stored form's field order. Body may be const or not.
@@ -313,15 +406,6 @@ class ReportParser {
 
   Result<ReportBody> BatteryProducedBody(object obj, const Path& p,
                                          std::span<const std::string_view> skip) const {
-    static constexpr std::array<Field, 9> kFields = {{{"code", true},
-                                                      {"parts", false},
-                                                      {"model", false},
-                                                      {"rated_capacity_ah", false},
-                                                      {"nominal_voltage_v", false},
-                                                      {"rated_energy_kwh", false},
-                                                      {"mass_kg", false},
-                                                      {"materials", false},
-                                                      {"origin_codes", false}}};
     std::optional<ScannedCode> code;
     // Every member but the code; the code is moved in once read.
     struct Rest {
@@ -331,7 +415,7 @@ class ReportParser {
       std::optional<Materials> materials;
       std::vector<ScannedCode> origin_codes;
     } b;
-    BATTRACE_RETURN_IF_ERROR(r_.Fields(obj, p, kFields, Others::kReject, skip,
+    BATTRACE_RETURN_IF_ERROR(r_.Fields(obj, p, kBatteryProducedFields, Others::kReject, skip,
                                        [&](size_t i, element v, const Path& fp) -> Status {
                                          switch (i) {
                                            case 0:
@@ -378,32 +462,22 @@ class ReportParser {
   }
 
   Status MaterialsValue(element v, const Path& p, std::optional<Materials>* out) const {
-    static constexpr std::array<Field, 4> kFields = {
-        {{"li_kg", true}, {"co_kg", true}, {"ni_kg", true}, {"mn_kg", true}}};
     object o;
     BATTRACE_RETURN_IF_ERROR(r_.Object(v, p, &o));
     Materials& m = out->emplace();
     std::array<double*, 4> slots = {&m.li_kg, &m.co_kg, &m.ni_kg, &m.mn_kg};
-    return r_.Fields(o, p, kFields, Others::kReject, {}, [&](size_t i, element fv, const Path& fp) {
-      return r_.Number(fv, fp, slots[i]);
-    });
+    return r_.Fields(
+        o, p, kMaterialsFields, Others::kReject, {},
+        [&](size_t i, element fv, const Path& fp) { return r_.Number(fv, fp, slots[i]); });
   }
 
   Result<ReportBody> VehicleProducedBody(object obj, const Path& p,
                                          std::span<const std::string_view> skip) const {
-    static constexpr std::array<Field, 8> kFields = {{{"vin", true},
-                                                      {"vehicle_type", true},
-                                                      {"brand", true},
-                                                      {"model", true},
-                                                      {"name", true},
-                                                      {"packs", true},
-                                                      {"imported", false},
-                                                      {"swappable", false}}};
     std::optional<Vin> vin;
     std::string vehicle_type, brand, model, name;
     std::vector<ScannedCode> packs;
     bool imported = false, swappable = false;
-    BATTRACE_RETURN_IF_ERROR(r_.Fields(obj, p, kFields, Others::kReject, skip,
+    BATTRACE_RETURN_IF_ERROR(r_.Fields(obj, p, kVehicleProducedFields, Others::kReject, skip,
                                        [&](size_t i, element v, const Path& fp) -> Status {
                                          switch (i) {
                                            case 0:
@@ -431,12 +505,10 @@ class ReportParser {
 
   Result<ReportBody> VehicleSoldBody(object obj, const Path& p,
                                      std::span<const std::string_view> skip) const {
-    static constexpr std::array<Field, 3> kFields = {
-        {{"vin", true}, {"sale_date", true}, {"division", true}}};
     std::optional<Vin> vin;
     std::optional<Date> sale_date;
     std::optional<Division> division;
-    BATTRACE_RETURN_IF_ERROR(r_.Fields(obj, p, kFields, Others::kReject, skip,
+    BATTRACE_RETURN_IF_ERROR(r_.Fields(obj, p, kVehicleSoldFields, Others::kReject, skip,
                                        [&](size_t i, element v, const Path& fp) -> Status {
                                          if (i == 0) return r_.Vin(v, fp, &vin);
                                          if (i == 1) return r_.Date(v, fp, &sale_date);
@@ -447,12 +519,10 @@ class ReportParser {
 
   Result<ReportBody> BatteryReplacedBody(object obj, const Path& p,
                                          std::span<const std::string_view> skip) const {
-    static constexpr std::array<Field, 4> kFields = {
-        {{"vin", true}, {"removed", true}, {"installed", true}, {"repairer", false}}};
     std::optional<Vin> vin;
     std::vector<ScannedCode> removed, installed;
     std::optional<Uscc> repairer;
-    BATTRACE_RETURN_IF_ERROR(r_.Fields(obj, p, kFields, Others::kReject, skip,
+    BATTRACE_RETURN_IF_ERROR(r_.Fields(obj, p, kBatteryReplacedFields, Others::kReject, skip,
                                        [&](size_t i, element v, const Path& fp) -> Status {
                                          switch (i) {
                                            case 0:
@@ -471,12 +541,10 @@ class ReportParser {
 
   Result<ReportBody> BatterySwappedBody(object obj, const Path& p,
                                         std::span<const std::string_view> skip) const {
-    static constexpr std::array<Field, 4> kFields = {
-        {{"vin", true}, {"removed", true}, {"installed", true}, {"station", true}}};
     std::optional<Vin> vin;
     std::optional<ScannedCode> removed, installed;
     std::string station;
-    BATTRACE_RETURN_IF_ERROR(r_.Fields(obj, p, kFields, Others::kReject, skip,
+    BATTRACE_RETURN_IF_ERROR(r_.Fields(obj, p, kBatterySwappedFields, Others::kReject, skip,
                                        [&](size_t i, element v, const Path& fp) -> Status {
                                          switch (i) {
                                            case 0:
@@ -499,14 +567,12 @@ class ReportParser {
 
   Result<ReportBody> BatteryOutboundBody(object obj, const Path& p,
                                          std::span<const std::string_view> skip) const {
-    static constexpr std::array<Field, 5> kFields = {
-        {{"codes", true}, {"to", true}, {"outlet", false}, {"source", true}, {"mass_kg", false}}};
     std::vector<ScannedCode> codes;
     std::optional<Uscc> to;
     std::optional<std::string> outlet;
     std::optional<WasteSource> source;
     std::optional<double> mass_kg;
-    BATTRACE_RETURN_IF_ERROR(r_.Fields(obj, p, kFields, Others::kReject, skip,
+    BATTRACE_RETURN_IF_ERROR(r_.Fields(obj, p, kBatteryOutboundFields, Others::kReject, skip,
                                        [&](size_t i, element v, const Path& fp) -> Status {
                                          switch (i) {
                                            case 0:
@@ -527,13 +593,11 @@ class ReportParser {
 
   Result<ReportBody> BatteryInboundBody(object obj, const Path& p,
                                         std::span<const std::string_view> skip) const {
-    static constexpr std::array<Field, 4> kFields = {
-        {{"codes", true}, {"from", true}, {"outlet", false}, {"mass_kg", false}}};
     std::vector<ScannedCode> codes;
     std::optional<Uscc> from;
     std::optional<std::string> outlet;
     std::optional<double> mass_kg;
-    BATTRACE_RETURN_IF_ERROR(r_.Fields(obj, p, kFields, Others::kReject, skip,
+    BATTRACE_RETURN_IF_ERROR(r_.Fields(obj, p, kBatteryInboundFields, Others::kReject, skip,
                                        [&](size_t i, element v, const Path& fp) -> Status {
                                          switch (i) {
                                            case 0:
@@ -552,12 +616,10 @@ class ReportParser {
 
   Result<ReportBody> VehicleScrappedBody(object obj, const Path& p,
                                          std::span<const std::string_view> skip) const {
-    static constexpr std::array<Field, 3> kFields = {
-        {{"vin", true}, {"certificate", true}, {"packs_present", true}}};
     std::optional<Vin> vin;
     std::string certificate;
     std::vector<ScannedCode> packs;
-    BATTRACE_RETURN_IF_ERROR(r_.Fields(obj, p, kFields, Others::kReject, skip,
+    BATTRACE_RETURN_IF_ERROR(r_.Fields(obj, p, kVehicleScrappedFields, Others::kReject, skip,
                                        [&](size_t i, element v, const Path& fp) -> Status {
                                          if (i == 0) return r_.Vin(v, fp, &vin);
                                          if (i == 1) return Text(v, fp, kNameMax, &certificate);
@@ -568,10 +630,9 @@ class ReportParser {
 
   Result<ReportBody> BatteryUtilizedBody(object obj, const Path& p,
                                          std::span<const std::string_view> skip) const {
-    static constexpr std::array<Field, 2> kFields = {{{"codes", true}, {"process", true}}};
     std::vector<ScannedCode> codes;
     std::optional<UtilizationProcess> process;
-    BATTRACE_RETURN_IF_ERROR(r_.Fields(obj, p, kFields, Others::kReject, skip,
+    BATTRACE_RETURN_IF_ERROR(r_.Fields(obj, p, kBatteryUtilizedFields, Others::kReject, skip,
                                        [&](size_t i, element v, const Path& fp) -> Status {
                                          if (i == 0) return Codes(v, fp, true, false, &codes);
                                          return EnumValue(v, fp, kProcessNames, &process);
@@ -581,41 +642,38 @@ class ReportParser {
 
   Result<ReportBody> ProductOutboundBody(object obj, const Path& p,
                                          std::span<const std::string_view> skip) const {
-    static constexpr std::array<Field, 2> kFields = {{{"products", true}, {"to", true}}};
-    static constexpr std::array<Field, 2> kProductFields = {
-        {{"material", true}, {"mass_kg", true}}};
     std::vector<Product> products;
     std::optional<Uscc> to;
-    BATTRACE_RETURN_IF_ERROR(r_.Fields(
-        obj, p, kFields, Others::kReject, skip, [&](size_t i, element v, const Path& fp) -> Status {
-          if (i == 1) return r_.Uscc(v, fp, &to);
-          array a;
-          BATTRACE_RETURN_IF_ERROR(r_.Array(v, fp, true, &a));
-          size_t n = 0;
-          for (element e : a) {
-            const Path ep = fp.Index(n++);
-            object o;
-            BATTRACE_RETURN_IF_ERROR(r_.Object(e, ep, &o));
-            Product& product = products.emplace_back();
-            BATTRACE_RETURN_IF_ERROR(
-                r_.Fields(o, ep, kProductFields, Others::kReject, {},
-                          [&](size_t j, element pv, const Path& pp) {
-                            return j == 0 ? Text(pv, pp, kNameMax, &product.material)
-                                          : r_.Number(pv, pp, &product.mass_kg);
-                          }));
-          }
-          return Status::Ok();
-        }));
+    BATTRACE_RETURN_IF_ERROR(
+        r_.Fields(obj, p, kProductOutboundFields, Others::kReject, skip,
+                  [&](size_t i, element v, const Path& fp) -> Status {
+                    if (i == 1) return r_.Uscc(v, fp, &to);
+                    array a;
+                    BATTRACE_RETURN_IF_ERROR(r_.Array(v, fp, true, &a));
+                    size_t n = 0;
+                    for (element e : a) {
+                      const Path ep = fp.Index(n++);
+                      object o;
+                      BATTRACE_RETURN_IF_ERROR(r_.Object(e, ep, &o));
+                      Product& product = products.emplace_back();
+                      BATTRACE_RETURN_IF_ERROR(
+                          r_.Fields(o, ep, kProductFields, Others::kReject, {},
+                                    [&](size_t j, element pv, const Path& pp) {
+                                      return j == 0 ? Text(pv, pp, kNameMax, &product.material)
+                                                    : r_.Number(pv, pp, &product.mass_kg);
+                                    }));
+                    }
+                    return Status::Ok();
+                  }));
     return ReportBody(ProductOutbound{std::move(products), std::move(*to)});
   }
 
   Result<ReportBody> OutletBody(ReportType type, object obj, const Path& p,
                                 std::span<const std::string_view> skip) const {
-    static constexpr std::array<Field, 1> kFields = {{{"outlet", true}}};
     const bool full = type != ReportType::kOutletClosed;
     std::optional<Outlet> outlet;
     BATTRACE_RETURN_IF_ERROR(r_.Fields(
-        obj, p, kFields, Others::kReject, skip,
+        obj, p, kBodyFields[static_cast<size_t>(type)], Others::kReject, skip,
         [&](size_t, element v, const Path& fp) { return OutletValue(v, fp, full, &outlet); }));
     if (type == ReportType::kOutletRegistered) {
       return ReportBody(OutletRegistered{std::move(*outlet)});
@@ -625,25 +683,11 @@ class ReportParser {
   }
 
   Status OutletValue(element v, const Path& p, bool full, std::optional<Outlet>* out) const {
-    static constexpr std::array<Field, 7> kFull = {{{"id", true},
-                                                    {"name", true},
-                                                    {"address", true},
-                                                    {"division", true},
-                                                    {"kind", true},
-                                                    {"capacity_t", false},
-                                                    {"area_m2", false}}};
-    static constexpr std::array<Field, 7> kClosing = {{{"id", true},
-                                                       {"name", false},
-                                                       {"address", false},
-                                                       {"division", false},
-                                                       {"kind", false},
-                                                       {"capacity_t", false},
-                                                       {"area_m2", false}}};
     object o;
     BATTRACE_RETURN_IF_ERROR(r_.Object(v, p, &o));
     Outlet& outlet = out->emplace();
-    return r_.Fields(o, p, full ? kFull : kClosing, Others::kReject, {},
-                     [&](size_t i, element fv, const Path& fp) -> Status {
+    return r_.Fields(o, p, full ? std::span<const Field>(kOutletFull) : kOutletClosing,
+                     Others::kReject, {}, [&](size_t i, element fv, const Path& fp) -> Status {
                        switch (i) {
                          case 0:
                            return Id(fv, fp, &outlet.id);
@@ -665,26 +709,26 @@ class ReportParser {
 
   Result<ReportBody> ModelDisassemblyInfoBody(object obj, const Path& p,
                                               std::span<const std::string_view> skip) const {
-    static constexpr std::array<Field, 2> kFields = {{{"vehicle_model", true}, {"document", true}}};
-    static constexpr std::array<Field, 2> kDocumentFields = {{{"uri", true}, {"sha256", true}}};
     ModelDisassemblyInfo info;
-    BATTRACE_RETURN_IF_ERROR(r_.Fields(
-        obj, p, kFields, Others::kReject, skip, [&](size_t i, element v, const Path& fp) -> Status {
-          if (i == 0) return Text(v, fp, kNameMax, &info.vehicle_model);
-          object o;
-          BATTRACE_RETURN_IF_ERROR(r_.Object(v, fp, &o));
-          return r_.Fields(
-              o, fp, kDocumentFields, Others::kReject, {},
-              [&](size_t j, element dv, const Path& dp) -> Status {
-                std::string_view s;
-                if (j == 0) {
-                  BATTRACE_RETURN_IF_ERROR(r_.String(dv, dp, Charset::kIdentifier, kUriMax, &s));
-                  info.document.uri.assign(s);
-                  return Status::Ok();
-                }
-                return Sha256(dv, dp, &info.document.sha256);
-              });
-        }));
+    BATTRACE_RETURN_IF_ERROR(r_.Fields(obj, p, kModelDisassemblyInfoFields, Others::kReject, skip,
+                                       [&](size_t i, element v, const Path& fp) -> Status {
+                                         if (i == 0)
+                                           return Text(v, fp, kNameMax, &info.vehicle_model);
+                                         object o;
+                                         BATTRACE_RETURN_IF_ERROR(r_.Object(v, fp, &o));
+                                         return r_.Fields(
+                                             o, fp, kDocumentFields, Others::kReject, {},
+                                             [&](size_t j, element dv, const Path& dp) -> Status {
+                                               std::string_view s;
+                                               if (j == 0) {
+                                                 BATTRACE_RETURN_IF_ERROR(r_.String(
+                                                     dv, dp, Charset::kIdentifier, kUriMax, &s));
+                                                 info.document.uri.assign(s);
+                                                 return Status::Ok();
+                                               }
+                                               return Sha256(dv, dp, &info.document.sha256);
+                                             });
+                                       }));
     return ReportBody(std::move(info));
   }
 
@@ -707,24 +751,21 @@ class ReportParser {
 
   Result<ReportBody> CorrectionBody(object obj, const Path& p,
                                     std::span<const std::string_view> skip) {
-    static constexpr std::array<Field, 3> kFields = {
-        {{"corrects", true}, {"reason", true}, {"report", true}}};
     Correction c;
-    BATTRACE_RETURN_IF_ERROR(r_.Fields(
-        obj, p, kFields, Others::kReject, skip, [&](size_t i, element v, const Path& fp) -> Status {
-          if (i == 0) return Id(v, fp, &c.corrects);
-          if (i == 1) return Text(v, fp, kReasonMax, &c.reason);
-          auto nested = Nested(v, fp);
-          if (!nested.ok()) return nested.status();
-          c.report = std::make_shared<const CorrectedReport>(std::move(nested).value());
-          return Status::Ok();
-        }));
+    BATTRACE_RETURN_IF_ERROR(r_.Fields(obj, p, kCorrectionFields, Others::kReject, skip,
+                                       [&](size_t i, element v, const Path& fp) -> Status {
+                                         if (i == 0) return Id(v, fp, &c.corrects);
+                                         if (i == 1) return Text(v, fp, kReasonMax, &c.reason);
+                                         auto nested = Nested(v, fp);
+                                         if (!nested.ok()) return nested.status();
+                                         c.report = std::make_shared<const CorrectedReport>(
+                                             std::move(nested).value());
+                                         return Status::Ok();
+                                       }));
     return ReportBody(std::move(c));
   }
 
   Result<CorrectedReport> Nested(element v, const Path& p) {
-    static constexpr std::array<std::string_view, 3> kNestedKeys = {"type", "occurred",
-                                                                    "raw_scans"};
     object obj;
     BATTRACE_RETURN_IF_ERROR(r_.Object(v, p, &obj));
     std::optional<ReportType> type;
@@ -930,7 +971,39 @@ void PutBody(nlohmann::json* out, Date occurred, const ReportBody& body) {
   if (!scans.empty()) j["raw_scans"] = std::move(scans);
 }
 
+// The field of `fields` at dotted `path`, descending into fixed sub-objects.
+const Field* FindFlat(std::span<const Field> fields, std::string_view path) {
+  const size_t dot = path.find('.');
+  const std::string_view head = path.substr(0, dot);
+  for (const Field& f : fields) {
+    if (f.name != head) continue;
+    if (dot == std::string_view::npos) return &f;
+    return f.kind == Kind::kObject ? FindFlat(f.sub, path.substr(dot + 1)) : nullptr;
+  }
+  return nullptr;
+}
+
 }  // namespace
+
+std::optional<FlatField> FlatFieldOf(ReportType type, std::optional<ReportType> nested,
+                                     std::string_view path) {
+  constexpr std::string_view kNestedPrefix = "report.";
+  const Field* f = nullptr;
+  if (type == ReportType::kCorrection && path.starts_with(kNestedPrefix)) {
+    if (!nested || *nested == ReportType::kCorrection) return std::nullopt;
+    const std::string_view rest = path.substr(kNestedPrefix.size());
+    f = FindFlat(kNestedEnvelope, rest);
+    if (f == nullptr) f = FindFlat(kBodyFields[static_cast<size_t>(*nested)], rest);
+  } else {
+    f = FindFlat(kEnvelope, path);
+    if (f == nullptr) f = FindFlat(kBodyFields[static_cast<size_t>(type)], path);
+  }
+  if (f == nullptr || f->kind == Kind::kObject) return std::nullopt;
+  FlatField flat{f->kind, {}};
+  for (const Field& e : f->sub)
+    flat.entry_fields.emplace_back(e.name, e.kind);
+  return flat;
+}
 
 std::string_view WasteSourceName(WasteSource s) {
   return kSourceNames[static_cast<size_t>(s)];

@@ -23,6 +23,7 @@
 #include "core/status.h"
 #include "core/uscc.h"
 #include "core/vin.h"
+#include "domain/field_kind.h"
 #include "domain/report_type.h"
 
 namespace battrace {
@@ -250,6 +251,20 @@ std::string_view OutletKindName(OutletKind k);
 // "battery_code.day", ...) and a message; the first error found is returned.
 // Thread-safe (one parser per thread). Inputs over kMaxReportBytes are rejected (report.too_large).
 Result<Report> ParseReport(std::string_view json, const ParseOptions& options);
+
+// A field as flat formats (CSV) see it: a column named by its dotted path.
+struct FlatField {
+  FieldKind kind;  // never kObject: an object's fields are columns of their own
+  // For kObjectList: the fields of each entry, in order ("material", "mass_kg" for products).
+  std::vector<std::pair<std::string_view, FieldKind>> entry_fields;
+};
+
+// The field at dotted path `path` ("vin", "materials.li_kg", "outlet.id", "report.vin") of a
+// report of `type`; for a correction, `nested` is the corrected report's type (the fields under
+// "report." depend on it). Nullopt when there is no such field, or it is an object, or it is
+// raw_scans (the stored form's map has no flat form).
+std::optional<FlatField> FlatFieldOf(ReportType type, std::optional<ReportType> nested,
+                                     std::string_view path);
 
 // The stored form: a JSON object with the envelope (id, type, reporter, occurred, and reported
 // as RFC 3339 UTC when set), the body's fields with normalized identifiers (optional fields

@@ -74,6 +74,23 @@ Status Reader::WrongType(const Path& path, std::string_view expected) const {
   return Error(path, "type", "must be " + std::string(expected));
 }
 
+Status Reader::CheckKind(element v, const Path& path, Kind kind) const {
+  switch (kind) {
+    case Kind::kString:
+      return v.is_string() ? Status::Ok() : WrongType(path, "a string");
+    case Kind::kNumber:
+      return v.is_number() ? Status::Ok() : WrongType(path, "a number");
+    case Kind::kBool:
+      return v.is_bool() ? Status::Ok() : WrongType(path, "true or false");
+    case Kind::kObject:
+      return v.is_object() ? Status::Ok() : WrongType(path, "an object");
+    case Kind::kStringList:
+    case Kind::kObjectList:
+      return v.is_array() ? Status::Ok() : WrongType(path, "an array");
+  }
+  return Status::Ok();
+}
+
 Status Reader::Object(element v, const Path& path, object* out) const {
   if (v.get_object().get(*out)) return WrongType(path, "an object");
   return Status::Ok();

@@ -22,6 +22,7 @@
 #include "core/status.h"
 #include "core/uscc.h"
 #include "core/vin.h"
+#include "domain/field_kind.h"
 
 namespace battrace::strict_json {
 
@@ -56,10 +57,15 @@ enum class Others {
   kIgnore,  // passed over: another pass over the same object reads it
 };
 
-// A field of an object schema.
+using Kind = FieldKind;
+
+// A field of an object schema; `sub` lists the fields of an object (kObject) or of each entry
+// (kObjectList) when they are fixed.
 struct Field {
   std::string_view name;
   bool required;
+  Kind kind;
+  std::span<const Field> sub = {};
 };
 
 // Which characters a string may hold.
@@ -90,6 +96,8 @@ class Reader {
   Status Fields(object obj, const Path& path, std::span<const Field> fields, Others others,
                 std::span<const std::string_view> skip, Fn&& fn) const;
 
+  // <prefix>.type unless `v` is of `kind`.
+  Status CheckKind(element v, const Path& path, Kind kind) const;
   // An object (<prefix>.type otherwise).
   Status Object(element v, const Path& path, object* out) const;
   // An array of at most kMaxListEntries entries (<prefix>.too_many), non-empty when
@@ -141,7 +149,9 @@ Status Reader::Fields(object obj, const Path& path, std::span<const Field> field
                    "field \"" + std::string(key) + "\" appears more than once");
     }
     seen |= bit;
-    BATTRACE_RETURN_IF_ERROR(fn(i, member.value, path.Key(key)));
+    const Path value_path = path.Key(key);
+    BATTRACE_RETURN_IF_ERROR(CheckKind(member.value, value_path, fields[i].kind));
+    BATTRACE_RETURN_IF_ERROR(fn(i, member.value, value_path));
   }
   for (size_t i = 0; i < fields.size(); ++i) {
     if (fields[i].required && !(seen & (uint64_t{1} << i))) {
