@@ -37,9 +37,9 @@ class LineSource {
   bool Fill();
 
   std::istream* in_ = nullptr;
-  std::string storage_;         // stream mode: the chunk buffer
-  std::string_view buffered_;   // unread bytes (of storage_ or of the caller's buffer)
-  std::string line_;            // stream mode: the line being assembled
+  std::string storage_;        // stream mode: the chunk buffer
+  std::string_view buffered_;  // unread bytes (of storage_ or of the caller's buffer)
+  std::string line_;           // stream mode: the line being assembled
   size_t max_line_bytes_;
   size_t number_ = 0;
   bool at_start_ = true;
