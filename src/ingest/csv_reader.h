@@ -1,0 +1,58 @@
+// Reads CSV report files exported from spreadsheets (`battrace import`): a header row naming
+// the fields, then one report per record, each turned into the report's JSON and parsed by
+// ParseReport, the one validation path.
+//
+// RFC 4180 quoting (a quoted cell may hold commas, doubled quotes and line breaks). Column names
+// are the fields' dotted paths: "materials.li_kg", "outlet.id", "document.uri", and for a
+// correction "report.<field>". An empty cell is an absent field, except in a list column, where
+// it is the empty list. List cells separate entries with ';'; `products` entries are
+// "material:mass_kg". Errors name the record's line and, as the Status field, the column
+// ("codes"); the message ends with the exact JSON pointer ("(at /codes/3)").
+// Rules of the file itself: csv.header, csv.columns, csv.quote, csv.encoding,
+// ingest.line_too_long.
+#pragma once
+
+#include <istream>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/status.h"
+#include "domain/report.h"
+#include "ingest/import_record.h"
+#include "ingest/line_source.h"
+
+namespace battrace::ingest {
+
+class CsvReader {
+ public:
+  // REQUIRES: `in` (or the bytes of `buffer`) outlives the reader.
+  CsvReader(std::istream& in, ParseOptions options);
+  CsvReader(std::string_view buffer, ParseOptions options);
+
+  // The next record, parsed; nullopt at the end of input, on a read error (see status()), or
+  // after a bad header (which is itself returned once, as a failed record at its line).
+  std::optional<ImportRecord> Next();
+  Status status() const { return lines_.status(); }
+
+ private:
+  // Assembles the next non-blank record into record_; false at the end of input. On failure
+  // *error holds why (an unterminated quote, a line too long).
+  bool NextRecord(size_t* line_number, Status* error);
+  Status ReadHeader(size_t line_number);
+  Result<Report> ParseRow(const std::vector<std::string>& cells) const;
+
+  LineSource lines_;
+  ParseOptions options_;
+  std::string record_;
+  std::vector<std::string> columns_;
+  bool header_read_ = false;
+  bool done_ = false;
+};
+
+// Splits one CSV record (RFC 4180) into its cells. Rule csv.quote for a quote inside an
+// unquoted cell, text after a closing quote, or an unterminated quoted cell.
+Result<std::vector<std::string>> SplitCsvRecord(std::string_view record);
+
+}  // namespace battrace::ingest
