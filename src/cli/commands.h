@@ -14,11 +14,19 @@ struct Command {
 };
 using CommandList = std::vector<Command>;
 
+void RegisterCodeCheck(CLI::App& app, CommandList& commands);
 void RegisterCalendar(CLI::App& app, CommandList& commands);
+void RegisterLedger(CLI::App& app, CommandList& commands);
+void RegisterImport(CLI::App& app, CommandList& commands);
+void RegisterShow(CLI::App& app, CommandList& commands);
 
 // One line per subcommand; each is defined in src/cli/<name>.cc.
 inline void RegisterAll(CLI::App& app, CommandList& commands) {
+  RegisterCodeCheck(app, commands);
   RegisterCalendar(app, commands);
+  RegisterLedger(app, commands);
+  RegisterImport(app, commands);
+  RegisterShow(app, commands);
 }
 
 }  // namespace battrace::cli

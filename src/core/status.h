@@ -117,3 +117,9 @@ class Result {
     ::battrace::Status _st = (expr);   \
     if (!_st.ok()) return _st;         \
   } while (0)
+
+// Declares `lhs` from an expression returning Result<T>, or returns its failed Status.
+#define BATTRACE_ASSIGN_OR_RETURN(lhs, expr)              \
+  auto lhs##_result_ = (expr);                            \
+  if (!lhs##_result_.ok()) return lhs##_result_.status(); \
+  auto lhs = std::move(lhs##_result_).value()

@@ -1,0 +1,265 @@
+// The ingest benchmark's helper program (bench/ingest/run.sh drives it):
+//   ingest_tool generate N FILE   writes N reports (NDJSON, with `reported` times for --replay):
+//                                 a realistic mix of cell/module/pack production, vehicles
+//                                 produced and sold, replacements, transfers, recycling
+//   ingest_tool baseline DB FILE  the baseline: inserts the same report rows (same columns, same
+//                                 unique index on reporter and id, same batch size and pragmas)
+//                                 into a bare SQLite table, with no parsing, validation,
+//                                 hashing, ledger or projections
+// Deterministic for a given N.
+#include <sqlite3.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "core/battery_code.h"
+#include "core/date.h"
+#include "core/uscc.h"
+#include "core/vin.h"
+
+namespace battrace {
+namespace {
+
+std::string MakeUscc(uint32_t n) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "91440300%09u", n % 1000000000u);
+  std::string first17(buf, 17);
+  return first17 + Uscc::ComputeCheckCharacter(first17);
+}
+
+// WMI "LGX", a 5-digit VDS, the check digit, model year 'R' (2024), plant 'A', a 6-digit serial.
+std::string MakeVin(uint64_t n) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "LGX%05llu0RA%06llu",
+                static_cast<unsigned long long>(n / 1000000 % 100000),
+                static_cast<unsigned long long>(n % 1000000));
+  std::string vin(buf, 17);
+  vin[8] = Vin::ComputeCheckDigit(vin);
+  return vin;
+}
+
+class Generator {
+ public:
+  explicit Generator(std::ostream& out) : out_(out), rng_(20260401) {}
+
+  void Run(uint64_t n) {
+    limit_ = n;
+    while (written_ < limit_)
+      Vehicle();
+  }
+
+ private:
+  std::string Code(ProductType t, Date d) {
+    char serial[16], trace[16];
+    std::snprintf(serial, sizeof serial, "%07llu",
+                  static_cast<unsigned long long>(serial_ % 10000000));
+    std::snprintf(trace, sizeof trace, "%07llu",
+                  static_cast<unsigned long long>(serial_ / 10000000));
+    ++serial_;
+    auto code = BatteryCode::Compose(maker_code_, t, 'B', "24", trace, d, serial);
+    return code.ok() ? code->str() : std::string();
+  }
+
+  // Writes one report, unless the requested count is reached.
+  void Emit(nlohmann::json r, Date occurred, int64_t reported_offset_s) {
+    if (written_ >= limit_) return;
+    r["id"] = "r" + std::to_string(written_);
+    r["occurred"] = occurred.ToString();
+    const Instant reported =
+        EndOfBeijingDay(occurred) - 3600LL * 1000000 * 12 + reported_offset_s * 1000000;
+    r["reported"] = FormatTimestamp(reported);
+    out_ << r.dump() << "\n";
+    ++written_;
+  }
+
+  void Vehicle() {
+    const Date day = Date::FromDays(Date::FromYmd(2026, 4, 1)->days_since_epoch() +
+                                    static_cast<int32_t>(vehicle_ / 2000 % 200));
+    const std::string battery_maker = MakeUscc(1000 + vehicle_ % 7);
+    const std::string vehicle_maker = MakeUscc(2000 + vehicle_ % 5);
+    const std::string repair = MakeUscc(3000 + vehicle_ % 11);
+    const std::string recycler = MakeUscc(4000 + vehicle_ % 3);
+    maker_code_ = "0" + std::string(1, static_cast<char>('A' + vehicle_ % 7)) + "1";
+    std::vector<std::string> modules;
+    for (int m = 0; m < 4; ++m) {
+      std::vector<std::string> cells;
+      for (int c = 0; c < 6; ++c) {
+        cells.push_back(Code(ProductType::kCell, day));
+        Emit({{"type", "battery.produced"},
+              {"reporter", battery_maker},
+              {"code", cells.back()},
+              {"model", "LFP-280"},
+              {"rated_capacity_ah", 280},
+              {"nominal_voltage_v", 3.2},
+              {"rated_energy_kwh", 0.896},
+              {"mass_kg", 5.4},
+              {"materials", {{"li_kg", 0.11}, {"co_kg", 0}, {"ni_kg", 0}, {"mn_kg", 0}}}},
+             day, c);
+      }
+      modules.push_back(Code(ProductType::kModule, day));
+      Emit({{"type", "battery.produced"},
+            {"reporter", battery_maker},
+            {"code", modules.back()},
+            {"parts", cells},
+            {"model", "M6"},
+            {"mass_kg", 35.5}},
+           day, 10 + m);
+    }
+    const std::string pack = Code(ProductType::kPack, day);
+    const std::string vin = MakeVin(vehicle_);
+    Emit({{"type", "battery.produced"},
+          {"reporter", battery_maker},
+          {"code", pack},
+          {"parts", modules},
+          {"model", "P4"},
+          {"rated_energy_kwh", 21.5},
+          {"mass_kg", 160}},
+         day, 20);
+    const Date built = day.AddDays(3);
+    Emit({{"type", "vehicle.produced"},
+          {"reporter", vehicle_maker},
+          {"vin", vin},
+          {"vehicle_type", "passenger"},
+          {"brand", "Demo"},
+          {"model", "D1"},
+          {"name", "Demo D1"},
+          {"packs", {pack}},
+          {"imported", false},
+          {"swappable", false}},
+         built, 30);
+    const Date sold = built.AddDays(10);
+    {
+      Emit({{"type", "vehicle.sold"},
+            {"reporter", vehicle_maker},
+            {"vin", vin},
+            {"sale_date", sold.ToString()},
+            {"division", "440305"}},
+           sold, 40);
+    }
+    if (vehicle_ % 10 == 0) {
+      const Date fixed = sold.AddDays(60);
+      const std::string fresh = Code(ProductType::kPack, fixed);
+      Emit({{"type", "battery.replaced"},
+            {"reporter", repair},
+            {"vin", vin},
+            {"removed", {pack}},
+            {"installed", {fresh}}},
+           fixed, 50);
+      Emit({{"type", "battery.outbound"},
+            {"reporter", repair},
+            {"codes", {pack}},
+            {"to", recycler},
+            {"source", "repair"},
+            {"mass_kg", 160}},
+           fixed.AddDays(2), 60);
+      Emit({{"type", "battery.inbound"},
+            {"reporter", recycler},
+            {"codes", {pack}},
+            {"from", repair},
+            {"mass_kg", 160}},
+           fixed.AddDays(4), 70);
+      Emit({{"type", "battery.utilized"},
+            {"reporter", recycler},
+            {"codes", {pack}},
+            {"process", "dismantling"}},
+           fixed.AddDays(20), 80);
+    }
+    ++vehicle_;
+  }
+
+  std::ostream& out_;
+  std::mt19937_64 rng_;
+  uint64_t limit_ = 0;
+  uint64_t written_ = 0;
+  uint64_t vehicle_ = 0;
+  uint64_t serial_ = 0;
+  std::string maker_code_;
+};
+
+int Check(int rc, sqlite3* db) {
+  if (rc != SQLITE_OK && rc != SQLITE_DONE && rc != SQLITE_ROW) {
+    std::cerr << "sqlite: " << sqlite3_errmsg(db) << "\n";
+    std::exit(1);
+  }
+  return rc;
+}
+
+// The same report rows the store writes, into a bare table with the same index.
+int Baseline(const std::string& path, const std::string& file, size_t batch) {
+  sqlite3* db = nullptr;
+  Check(sqlite3_open(path.c_str(), &db), db);
+  Check(sqlite3_exec(db,
+                     "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA cache_size=-262144;"
+                     "CREATE TABLE report (leaf INTEGER PRIMARY KEY, reporter TEXT NOT NULL, "
+                     "id TEXT NOT NULL, type TEXT NOT NULL, occurred TEXT NOT NULL, "
+                     "reported BIGINT NOT NULL, content_hash BLOB NOT NULL, "
+                     "leaf_hash BLOB NOT NULL, body TEXT NOT NULL);"
+                     "CREATE UNIQUE INDEX report_reporter_id ON report (reporter, id);",
+                     nullptr, nullptr, nullptr),
+        db);
+  sqlite3_stmt* st = nullptr;
+  Check(sqlite3_prepare_v2(db,
+                           "INSERT INTO report VALUES (?,?,?,?,?,?,?,?,?) "
+                           "ON CONFLICT (reporter, id) DO NOTHING",
+                           -1, &st, nullptr),
+        db);
+  std::ifstream in(file);
+  std::string line;
+  int64_t leaf = 0;
+  const char zero[32] = {};
+  Check(sqlite3_exec(db, "BEGIN", nullptr, nullptr, nullptr), db);
+  while (std::getline(in, line)) {
+    // The columns are cut from the line by position of their keys: no JSON parsing.
+    auto field = [&](const char* key) {
+      const std::string k = std::string("\"") + key + "\":\"";
+      const size_t a = line.find(k);
+      if (a == std::string::npos) return std::string_view();
+      const size_t b = line.find('"', a + k.size());
+      return std::string_view(line).substr(a + k.size(), b - a - k.size());
+    };
+    const auto reporter = field("reporter"), id = field("id"), type = field("type"),
+               occurred = field("occurred");
+    sqlite3_bind_int64(st, 1, leaf++);
+    sqlite3_bind_text(st, 2, reporter.data(), static_cast<int>(reporter.size()), SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, id.data(), static_cast<int>(id.size()), SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, type.data(), static_cast<int>(type.size()), SQLITE_STATIC);
+    sqlite3_bind_text(st, 5, occurred.data(), static_cast<int>(occurred.size()), SQLITE_STATIC);
+    sqlite3_bind_int64(st, 6, leaf);
+    sqlite3_bind_blob(st, 7, zero, 32, SQLITE_STATIC);
+    sqlite3_bind_blob(st, 8, zero, 32, SQLITE_STATIC);
+    sqlite3_bind_text(st, 9, line.data(), static_cast<int>(line.size()), SQLITE_STATIC);
+    Check(sqlite3_step(st), db);
+    sqlite3_reset(st);
+    if (leaf % static_cast<int64_t>(batch) == 0) {
+      Check(sqlite3_exec(db, "COMMIT; BEGIN", nullptr, nullptr, nullptr), db);
+    }
+  }
+  Check(sqlite3_exec(db, "COMMIT", nullptr, nullptr, nullptr), db);
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+  std::cout << "baseline: " << leaf << " rows\n";
+  return 0;
+}
+
+}  // namespace
+}  // namespace battrace
+
+int main(int argc, char** argv) {
+  if (argc == 4 && std::string(argv[1]) == "generate") {
+    std::ofstream out(argv[3]);
+    battrace::Generator(out).Run(std::strtoull(argv[2], nullptr, 10));
+    return out ? 0 : 1;
+  }
+  if ((argc == 4 || argc == 5) && std::string(argv[1]) == "baseline") {
+    return battrace::Baseline(argv[2], argv[3],
+                              argc == 5 ? std::strtoull(argv[4], nullptr, 10) : 20000);
+  }
+  std::cerr << "usage: ingest_tool generate N FILE | baseline DB FILE [BATCH]\n";
+  return 2;
+}

@@ -1,0 +1,224 @@
+// `battrace import` (reports) and `battrace registry import` (enterprises and regulators).
+//
+// Import reads NDJSON or CSV files (or stdin), in batches: while one batch is committed, the
+// next is parsed and hashed on another thread. Rejected lines go to the reject file with their
+// line number and reason; the good lines are still stored. When the summary prints, everything
+// counted as accepted is durable; re-running an interrupted import resumes without duplicates,
+// because (reporter, id) is idempotent.
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <future>
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "cli/commands.h"
+#include "cli/store_args.h"
+#include "domain/registry.h"
+#include "ingest/pipeline.h"
+#include "ingest/source.h"
+#include "ledger/hash.h"
+
+namespace battrace::cli {
+namespace {
+
+struct ImportArgs {
+  StoreArgs store;
+  bool replay = false;
+  bool lenient = false;
+  std::string rejects;
+  std::string receipts;
+  size_t batch = 20000;
+  std::vector<std::string> files;
+};
+
+struct Totals {
+  uint64_t accepted = 0, duplicates = 0, rejected = 0;
+};
+
+// A one-line progress display on a terminal: bytes done, reports/s, ETA.
+class Progress {
+ public:
+  explicit Progress(uint64_t total_bytes)
+      : enabled_(isatty(STDERR_FILENO) != 0), total_(total_bytes), start_(Clock::now()) {}
+
+  void Update(uint64_t bytes, uint64_t reports) {
+    if (!enabled_) return;
+    const double secs = Seconds();
+    const double rate = secs > 0 ? reports / secs : 0;
+    std::fprintf(stderr, "\r%llu reports, %.0f/s", static_cast<unsigned long long>(reports), rate);
+    if (total_ > 0 && bytes > 0) {
+      const double frac = static_cast<double>(bytes) / total_;
+      const double eta = frac > 0 ? secs * (1 - frac) / frac : 0;
+      std::fprintf(stderr, ", %5.1f%%, ETA %.0fs", 100 * frac, eta);
+    }
+    std::fprintf(stderr, "   ");
+    std::fflush(stderr);
+  }
+  void Done() {
+    if (enabled_) std::fprintf(stderr, "\n");
+  }
+  double Seconds() const { return std::chrono::duration<double>(Clock::now() - start_).count(); }
+
+ private:
+  using Clock = std::chrono::steady_clock;
+  bool enabled_;
+  uint64_t total_;
+  Clock::time_point start_;
+};
+
+void WriteResults(const std::string& source, const std::vector<ingest::Item>& items,
+                  const std::vector<ingest::ItemResult>& results, std::ostream* rejects,
+                  std::ostream* receipts, Totals* totals) {
+  for (size_t i = 0; i < results.size(); ++i) {
+    const ingest::ItemResult& r = results[i];
+    if (r.outcome == ingest::Outcome::kRejected) {
+      ++totals->rejected;
+      if (rejects) {
+        nlohmann::json j = {{"source", source},
+                            {"line", r.line},
+                            {"code", StatusCodeName(r.error.code())},
+                            {"field", r.error.field()},
+                            {"rule", r.error.rule()},
+                            {"message", r.error.message()},
+                            {"input", items[i].raw}};
+        *rejects << j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+      }
+      continue;
+    }
+    ++(r.outcome == ingest::Outcome::kAccepted ? totals->accepted : totals->duplicates);
+    if (receipts) {
+      *receipts << nlohmann::json{{"reporter", r.reporter},
+                                  {"id", r.id},
+                                  {"leaf_index", r.leaf_index},
+                                  {"leaf_hash", ledger::HashToBase64(r.leaf_hash)}}
+                       .dump()
+                << "\n";
+    }
+  }
+}
+
+int RunImport(const ImportArgs& a) {
+  auto opened = a.store.Open(true);
+  if (!opened.ok()) return Fail(opened.status());
+  store::Store& store = **opened;
+  std::ofstream rejects_file, receipts_file;
+  if (!a.rejects.empty()) rejects_file.open(a.rejects, std::ios::app);
+  if (!a.receipts.empty()) receipts_file.open(a.receipts, std::ios::app);
+  std::ostream* rejects = a.rejects.empty() ? nullptr : &rejects_file;
+  std::ostream* receipts = a.receipts.empty() ? nullptr : &receipts_file;
+  if ((rejects && !rejects_file) || (receipts && !receipts_file)) {
+    return Fail(Status::IOError("cannot open the reject or receipt file for writing"));
+  }
+
+  ParseOptions options;
+  options.replay = a.replay;
+  options.codes = a.lenient ? Strictness::kLenient : Strictness::kStrict;
+  uint64_t total_bytes = 0;
+  for (const auto& f : a.files)
+    total_bytes += ingest::SourceSize(f);
+  Progress progress(total_bytes);
+  Totals totals;
+  uint64_t bytes_before = 0;
+
+  for (const std::string& file : a.files) {
+    auto source = ingest::OpenSource(file, options);
+    if (!source.ok()) return Fail(source.status());
+    // Prepare the next batch on a worker while the current one commits.
+    auto read_and_prepare = [&](std::vector<ingest::Item>* items) {
+      *items = (*source)->Next(a.batch);
+      return ingest::Prepare(*items, ingest::Now());
+    };
+    std::vector<ingest::Item> items, next_items;
+    std::vector<ingest::Prepared> prepared = read_and_prepare(&items);
+    while (!items.empty()) {
+      auto next = std::async(std::launch::async, read_and_prepare, &next_items);
+      auto results = ingest::Commit(store, std::move(prepared));
+      if (!results.ok()) {
+        next.wait();
+        progress.Done();
+        return Fail(results.status());
+      }
+      WriteResults(file, items, *results, rejects, receipts, &totals);
+      prepared = next.get();
+      items.swap(next_items);
+      progress.Update(bytes_before + (*source)->BytesRead(),
+                      totals.accepted + totals.duplicates + totals.rejected);
+    }
+    if (!(*source)->status().ok()) return Fail((*source)->status());
+    bytes_before += (*source)->BytesRead();
+  }
+  auto cp = store.SignCheckpoint();
+  if (!cp.ok()) return Fail(cp.status());
+  if (rejects) rejects_file.flush();
+  if (receipts) receipts_file.flush();
+  progress.Done();
+  const double secs = progress.Seconds();
+  const uint64_t n = totals.accepted + totals.duplicates + totals.rejected;
+  std::cout << "import: " << totals.accepted << " accepted, " << totals.duplicates
+            << " duplicates, " << totals.rejected << " rejected (" << n << " reports in "
+            << static_cast<int64_t>(secs * 1000) / 1000.0 << " s, "
+            << static_cast<int64_t>(secs > 0 ? n / secs : 0) << " reports/s); ledger size "
+            << cp->size << "\n";
+  return totals.rejected > 0 ? 1 : 0;
+}
+
+int RunRegistryImport(const StoreArgs& args, const std::vector<std::string>& files) {
+  auto opened = args.Open(false);
+  if (!opened.ok()) return Fail(opened.status());
+  std::vector<store::RegistryRow> rows;
+  uint64_t bad = 0;
+  for (const std::string& file : files) {
+    auto records = ingest::ReadRegistry(file);
+    if (!records.ok()) return Fail(records.status());
+    for (const auto& [line, record] : *records) {
+      if (!record.ok()) {
+        ++bad;
+        const Status& st = record.status();
+        std::cerr << file << ":" << line << ": " << (st.field().empty() ? "" : st.field() + ": ")
+                  << st.message() << " [" << st.rule() << "]\n";
+        continue;
+      }
+      rows.push_back(ingest::ToRegistryRow(*record));
+    }
+  }
+  if (bad > 0) {
+    std::cerr << "registry import: " << bad << " invalid records; nothing was stored\n";
+    return 1;
+  }
+  Status st = (*opened)->PutRegistry(rows);
+  if (!st.ok()) return Fail(st);
+  std::cout << "registry import: " << rows.size() << " records stored\n";
+  return 0;
+}
+
+}  // namespace
+
+void RegisterImport(CLI::App& app, CommandList& commands) {
+  {
+    auto a = std::make_shared<ImportArgs>();
+    auto* cmd = app.add_subcommand("import", "Load reports from NDJSON or CSV files ('-': stdin)");
+    a->store.AddTo(cmd, true);
+    cmd->add_flag("--replay", a->replay, "take `reported` times from the input (history loads)");
+    cmd->add_flag("--lenient", a->lenient, "read battery codes leniently (warnings, not errors)");
+    cmd->add_option("--rejects", a->rejects, "append rejected lines here (JSON per line)");
+    cmd->add_option("--receipts", a->receipts, "append receipts here (JSON per line)");
+    cmd->add_option("--batch", a->batch, "reports per transaction")->check(CLI::Range(1, 1000000));
+    cmd->add_option("FILE", a->files, "NDJSON (.ndjson/.jsonl) or CSV (.csv) files")->required();
+    commands.push_back({cmd, [a] { return RunImport(*a); }});
+  }
+  {
+    auto* registry = app.add_subcommand("registry", "The registry of enterprises and regulators");
+    registry->require_subcommand(1);
+    auto* cmd = registry->add_subcommand("import", "Load registry records (NDJSON)");
+    auto args = std::make_shared<StoreArgs>();
+    auto files = std::make_shared<std::vector<std::string>>();
+    args->AddTo(cmd, false);
+    cmd->add_option("FILE", *files, "NDJSON files ('-': stdin)")->required();
+    commands.push_back({cmd, [args, files] { return RunRegistryImport(*args, *files); }});
+  }
+}
+
+}  // namespace battrace::cli

@@ -1,0 +1,251 @@
+// Ledger subcommands: `init` (a new store and its signing key), `pubkey`, `checkpoint`,
+// `proof` (inclusion and consistency proofs as JSON) and `verify` (the whole ledger, or one
+// receipt offline with nothing but the public key).
+#include <fstream>
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "cli/commands.h"
+#include "cli/store_args.h"
+#include "ledger/checkpoint.h"
+#include "ledger/merkle.h"
+#include "ledger/proof_json.h"
+#include "store/sqlite/sqlite_store.h"
+#include "store/verify.h"
+
+namespace battrace::cli {
+namespace {
+
+Result<std::string> ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Status::IOError("cannot read " + path);
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+Result<nlohmann::json> ReadJsonFile(const std::string& path) {
+  BATTRACE_ASSIGN_OR_RETURN(text, ReadFile(path));
+  auto j = nlohmann::json::parse(text, nullptr, false);
+  if (j.is_discarded() || !j.is_object()) {
+    return Status::Invalid(path, "json.syntax", path + " is not a JSON object");
+  }
+  return j;
+}
+
+int RunInit(const StoreArgs& args, const std::string& origin) {
+  std::ifstream exists(args.db);
+  if (exists) return Fail(Status::FailedPrecondition(args.db + " exists already"));
+  const std::string key_path = args.KeyPath();
+  auto generated = ledger::SigningKey::Generate(origin);
+  if (!generated.ok()) return Fail(generated.status());
+  const ledger::SigningKey& key = *generated;
+  Status st = key.WriteFile(key_path);
+  if (!st.ok()) return Fail(st);
+  store::OpenOptions options;
+  options.create = true;
+  options.key_path = key_path;
+  auto store = store::OpenSqliteStore(args.db, options, origin);
+  if (!store.ok()) return Fail(store.status());
+  auto cp = (*store)->SignCheckpoint();
+  if (!cp.ok()) return Fail(cp.status());
+  std::cout << "created store " << args.db << " (origin " << origin << ")\n"
+            << "signing key " << key_path << " (mode 0600: keep it secret, back it up)\n"
+            << "verifier key " << key.VerifierKey() << "\n";
+  return 0;
+}
+
+int RunProof(const StoreArgs& args, std::optional<uint64_t> leaf, std::optional<uint64_t> size,
+             std::optional<uint64_t> from, std::optional<uint64_t> to) {
+  auto store = args.Open(false);
+  if (!store.ok()) return Fail(store.status());
+  store::Store& s = **store;
+  auto latest = s.LatestCheckpoint();
+  if (!latest.ok()) return Fail(latest.status());
+  const uint64_t checkpointed = *latest ? (*latest)->size : 0;
+  nlohmann::json out;
+  if (leaf) {
+    const uint64_t tree_size = size.value_or(checkpointed);
+    if (*leaf >= tree_size) {
+      return Fail(Status::Invalid("--leaf", "proof.range",
+                                  "leaf " + std::to_string(*leaf) + " is not in a tree of size " +
+                                      std::to_string(tree_size) +
+                                      (size ? "" : " (the latest checkpoint)")));
+    }
+    auto proof = ledger::InclusionProof(s, *leaf, tree_size);
+    if (!proof.ok()) return Fail(proof.status());
+    auto leaf_hash = s.GetNode(ledger::NodeId{0, *leaf});
+    if (!leaf_hash.ok()) return Fail(leaf_hash.status());
+    out = ledger::InclusionProofJson(*leaf, tree_size, *leaf_hash, *proof);
+  } else {
+    const uint64_t new_size = to.value_or(checkpointed);
+    if (!from || *from > new_size) {
+      return Fail(
+          Status::Invalid("--from", "proof.range",
+                          "--from must be at most --to (" + std::to_string(new_size) + ")"));
+    }
+    auto proof = ledger::ConsistencyProof(s, *from, new_size);
+    if (!proof.ok()) return Fail(proof.status());
+    out = ledger::ConsistencyProofJson(*from, new_size, *proof);
+  }
+  std::cout << out.dump() << "\n";
+  return 0;
+}
+
+int RunVerifyStore(const StoreArgs& args, const std::string& key_text) {
+  auto store = args.Open(false);
+  if (!store.ok()) return Fail(store.status());
+  std::string verifier = key_text;
+  if (verifier.empty()) {
+    auto key = ledger::SigningKey::FromFile(args.KeyPath());
+    if (!key.ok()) return Fail(key.status());
+    verifier = key->VerifierKey();
+  }
+  auto result = store::VerifyLedger(**store, verifier);
+  if (!result.ok()) {
+    std::cerr << "verify: FAILED: " << result.status().message() << "\n";
+    return 1;
+  }
+  std::cout << "verify: ok: " << result->leaves << " leaves, " << result->checkpoints
+            << " signed checkpoints\n";
+  return 0;
+}
+
+// One receipt, offline: receipt + signed checkpoint + inclusion proof + verifier key.
+int RunVerifyReceipt(const std::string& receipt_path, const std::string& checkpoint_path,
+                     const std::string& proof_path, const std::string& key_arg) {
+  std::string key_text = key_arg;
+  if (auto file = ReadFile(key_arg); file.ok()) key_text = *file;
+  while (!key_text.empty() && (key_text.back() == '\n' || key_text.back() == '\r')) {
+    key_text.pop_back();
+  }
+  auto verifier = ledger::Verifier::Parse(key_text);
+  if (!verifier.ok()) return Fail(verifier.status());
+  auto note = ReadFile(checkpoint_path);
+  if (!note.ok()) return Fail(note.status());
+  auto cp = ledger::OpenSignedCheckpoint(*note, *verifier);
+  if (!cp.ok()) {
+    std::cerr << "verify: FAILED: checkpoint: " << cp.status().message() << "\n";
+    return 1;
+  }
+  auto receipt = ReadJsonFile(receipt_path);
+  if (!receipt.ok()) return Fail(receipt.status());
+  auto proof = ReadJsonFile(proof_path);
+  if (!proof.ok()) return Fail(proof.status());
+  try {
+    const uint64_t index = receipt->at("leaf_index").get<uint64_t>();
+    auto leaf_hash = ledger::HashFromBase64(receipt->at("leaf_hash").get<std::string>());
+    if (!leaf_hash.ok()) return Fail(leaf_hash.status());
+    if (proof->at("tree_size").get<uint64_t>() != cp->size ||
+        proof->at("leaf_index").get<uint64_t>() != index) {
+      std::cerr << "verify: FAILED: the proof is for leaf " << proof->at("leaf_index")
+                << " in a tree of " << proof->at("tree_size") << ", not leaf " << index
+                << " in the checkpoint's tree of " << cp->size << "\n";
+      return 1;
+    }
+    std::vector<ledger::Hash> hashes;
+    for (const auto& h : proof->at("hashes")) {
+      auto decoded = ledger::HashFromBase64(h.get<std::string>());
+      if (!decoded.ok()) return Fail(decoded.status());
+      hashes.push_back(*decoded);
+    }
+    if (!ledger::VerifyInclusion(index, cp->size, *leaf_hash, hashes, cp->root)) {
+      std::cerr << "verify: FAILED: the inclusion proof does not lead to the checkpoint's root\n";
+      return 1;
+    }
+  } catch (const nlohmann::json::exception& e) {
+    return Fail(Status::Invalid("receipt/proof", "json.shape",
+                                std::string("missing or mistyped field: ") + e.what()));
+  }
+  std::cout << "verify: ok: " << receipt->value("reporter", "") << " / " << receipt->value("id", "")
+            << " is leaf " << receipt->at("leaf_index") << " of the ledger signed at size "
+            << cp->size << " (" << cp->origin << ")\n";
+  return 0;
+}
+
+}  // namespace
+
+void RegisterLedger(CLI::App& app, CommandList& commands) {
+  {
+    auto* cmd = app.add_subcommand("init", "Create a store and its Ed25519 signing key");
+    auto args = std::make_shared<StoreArgs>();
+    auto origin = std::make_shared<std::string>("battrace.local/ledger");
+    args->AddTo(cmd, true);
+    cmd->add_option("--origin", *origin, "the ledger's origin line in its checkpoints");
+    commands.push_back({cmd, [args, origin] { return RunInit(*args, *origin); }});
+  }
+  {
+    auto* cmd = app.add_subcommand("pubkey", "Print the note verifier key of the signing key");
+    auto args = std::make_shared<StoreArgs>();
+    args->AddTo(cmd, true);
+    commands.push_back({cmd, [args] {
+                          auto key = ledger::SigningKey::FromFile(args->KeyPath());
+                          if (!key.ok()) return Fail(key.status());
+                          std::cout << key->VerifierKey() << "\n";
+                          return 0;
+                        }});
+  }
+  {
+    auto* cmd = app.add_subcommand("checkpoint", "Print the latest signed checkpoint");
+    auto args = std::make_shared<StoreArgs>();
+    args->AddTo(cmd, false);
+    commands.push_back({cmd, [args] {
+                          auto store = args->Open(false);
+                          if (!store.ok()) return Fail(store.status());
+                          auto cp = (*store)->LatestCheckpoint();
+                          if (!cp.ok()) return Fail(cp.status());
+                          if (!*cp) return Fail(Status::NotFound("no checkpoint yet"));
+                          std::cout << (*cp)->note;
+                          return 0;
+                        }});
+  }
+  {
+    auto* cmd =
+        app.add_subcommand("proof", "Inclusion (--leaf) or consistency (--from/--to) proof");
+    auto args = std::make_shared<StoreArgs>();
+    args->AddTo(cmd, false);
+    auto leaf = std::make_shared<std::optional<uint64_t>>();
+    auto size = std::make_shared<std::optional<uint64_t>>();
+    auto from = std::make_shared<std::optional<uint64_t>>();
+    auto to = std::make_shared<std::optional<uint64_t>>();
+    auto* l = cmd->add_option("--leaf", *leaf, "leaf index");
+    cmd->add_option("--size", *size, "tree size (default: the latest checkpoint)")->needs(l);
+    auto* f = cmd->add_option("--from", *from, "older tree size")->excludes(l);
+    cmd->add_option("--to", *to, "newer tree size (default: the latest checkpoint)")->needs(f);
+    cmd->callback([cmd, l, f] {
+      if (l->count() == 0 && f->count() == 0) {
+        throw CLI::ValidationError("proof", "give --leaf N or --from M");
+      }
+      (void)cmd;
+    });
+    commands.push_back(
+        {cmd, [args, leaf, size, from, to] { return RunProof(*args, *leaf, *size, *from, *to); }});
+  }
+  {
+    auto* cmd = app.add_subcommand(
+        "verify", "Verify the whole ledger (--db), or one receipt offline (--receipt ...)");
+    auto args = std::make_shared<StoreArgs>();
+    auto receipt = std::make_shared<std::string>();
+    auto checkpoint = std::make_shared<std::string>();
+    auto proof = std::make_shared<std::string>();
+    auto key = std::make_shared<std::string>();
+    auto* db = cmd->add_option("--db", args->db, "the store to verify");
+    cmd->add_option("--receipt", *receipt, "receipt JSON")->excludes(db);
+    cmd->add_option("--checkpoint", *checkpoint, "signed checkpoint note");
+    cmd->add_option("--proof", *proof, "inclusion proof JSON (battrace proof --leaf)");
+    cmd->add_option("--key", *key, "verifier key text or file (default with --db: from <db>.key)");
+    commands.push_back({cmd, [=] {
+                          if (!args->db.empty()) return RunVerifyStore(*args, *key);
+                          if (receipt->empty() || checkpoint->empty() || proof->empty() ||
+                              key->empty()) {
+                            return Fail(Status::Invalid(
+                                "verify", "usage",
+                                "give --db PATH, or --receipt, --checkpoint, --proof and --key"));
+                          }
+                          return RunVerifyReceipt(*receipt, *checkpoint, *proof, *key);
+                        }});
+  }
+}
+
+}  // namespace battrace::cli

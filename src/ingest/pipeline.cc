@@ -1,0 +1,109 @@
+#include "ingest/pipeline.h"
+
+#include <chrono>
+
+#include "domain/projection.h"
+#include "ledger/canonical_json.h"
+
+namespace battrace::ingest {
+
+Instant Now() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+namespace {
+
+Status PrepareOne(Item& item, Instant now, Prepared* out) {
+  if (!item.report.ok()) return item.report.status();
+  Report report = std::move(item.report).value();
+  if (!report.reported) report.reported = now;
+  nlohmann::json stored = ReportToJson(report);
+  BATTRACE_ASSIGN_OR_RETURN(body, ledger::CanonicalJson(stored));
+  stored.erase("reported");
+  BATTRACE_ASSIGN_OR_RETURN(content, ledger::CanonicalJson(stored));
+  store::LeafInput& leaf = out->leaf;
+  leaf.reporter = report.reporter.str();
+  leaf.id = report.id;
+  leaf.type = std::string(ReportTypeName(report.type()));
+  leaf.occurred = report.occurred.ToString();
+  leaf.reported = *report.reported;
+  leaf.body = std::move(body);
+  leaf.content_hash = ledger::LeafHash(content);
+  out->report = std::move(report);
+  return Status::Ok();
+}
+
+// A correction must name an earlier report of the same reporter and type.
+Status CheckCorrection(store::Store& store, const Report& report) {
+  const auto* c = std::get_if<Correction>(&report.body);
+  if (c == nullptr) return Status::Ok();
+  BATTRACE_ASSIGN_OR_RETURN(original, store.GetReport(report.reporter.str(), c->corrects));
+  if (!original) {
+    return Status::Invalid("/corrects", "correction.original_unknown",
+                           "no report '" + c->corrects + "' from " + report.reporter.str() +
+                               " to correct (a correction may only correct its reporter's own "
+                               "earlier report)");
+  }
+  const std::string_view type = ReportTypeName(TypeOf(c->report->body));
+  if (original->type != type) {
+    return Status::Invalid("/report/type", "correction.type_mismatch",
+                           "report '" + c->corrects + "' is a " + original->type +
+                               "; its correction must carry a " + original->type + ", not a " +
+                               std::string(type));
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+std::vector<Prepared> Prepare(std::vector<Item>& items, Instant now) {
+  std::vector<Prepared> out(items.size());
+  for (size_t i = 0; i < items.size(); ++i) {
+    out[i].line = items[i].line;
+    out[i].error = PrepareOne(items[i], now, &out[i]);
+  }
+  return out;
+}
+
+Result<std::vector<ItemResult>> Commit(store::Store& store, std::vector<Prepared> batch) {
+  std::vector<ItemResult> results(batch.size());
+  BATTRACE_ASSIGN_OR_RETURN(txn, store.BeginWrite());
+  for (size_t i = 0; i < batch.size(); ++i) {
+    Prepared& p = batch[i];
+    ItemResult& r = results[i];
+    r.line = p.line;
+    r.reporter = p.leaf.reporter;
+    r.id = p.leaf.id;
+    if (p.error.ok()) p.error = CheckCorrection(store, *p.report);
+    if (!p.error.ok()) {
+      r.error = p.error;
+      continue;
+    }
+    BATTRACE_ASSIGN_OR_RETURN(appended, txn->Append(p.leaf));
+    r.leaf_index = appended.leaf_index;
+    r.leaf_hash = appended.leaf_hash;
+    switch (appended.outcome) {
+      case store::AppendOutcome::kAccepted: {
+        r.outcome = Outcome::kAccepted;
+        BATTRACE_ASSIGN_OR_RETURN(effects, domain::Project(*p.report, appended.leaf_index, *txn));
+        BATTRACE_RETURN_IF_ERROR(txn->Apply(effects, appended.leaf_index));
+        break;
+      }
+      case store::AppendOutcome::kDuplicate:
+        r.outcome = Outcome::kDuplicate;
+        break;
+      case store::AppendOutcome::kConflict:
+        r.error = Status::Conflict("report '" + p.leaf.id + "' from " + p.leaf.reporter +
+                                   " was already filed with other content (ledger leaf " +
+                                   std::to_string(appended.leaf_index) +
+                                   "); file a correction to change it");
+        break;
+    }
+  }
+  BATTRACE_RETURN_IF_ERROR(txn->Commit());
+  return results;
+}
+
+}  // namespace battrace::ingest

@@ -1,0 +1,60 @@
+// The ingest pipeline: bytes in, receipts out.
+//
+// Prepare (pure CPU, thread-safe, no store access): take each strictly parsed report, stamp its
+// receipt time, serialize it to the stored form and canonical JSON, hash it. Commit (one store
+// transaction per batch): check corrections against their originals, append each report to the
+// ledger (idempotently), project its effects, and commit durably. The import command overlaps
+// Prepare of batch k+1 with Commit of batch k; the HTTP API calls both in turn.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/status.h"
+#include "domain/report.h"
+#include "ledger/hash.h"
+#include "store/store.h"
+
+namespace battrace::ingest {
+
+// One report as received and parsed (ParseReport, through a reader), or why it could not be.
+struct Item {
+  uint64_t line = 0;  // 1-based line (or array index + 1) in its source
+  std::string raw;    // the input's first bytes, kept for rejected items only
+  Result<Report> report = Status::Internal("no report");
+};
+
+// A report ready to commit, or the reason it cannot be.
+struct Prepared {
+  uint64_t line = 0;
+  Status error;
+  std::optional<Report> report;
+  store::LeafInput leaf;
+};
+
+enum class Outcome { kAccepted, kDuplicate, kRejected };
+
+struct ItemResult {
+  uint64_t line = 0;
+  Outcome outcome = Outcome::kRejected;
+  Status error;  // for kRejected
+  std::string reporter, id;
+  uint64_t leaf_index = 0;  // for kAccepted and kDuplicate: the receipt
+  ledger::Hash leaf_hash{};
+};
+
+// Stamps, serializes and hashes each parsed report. `now` is the receipt time of reports
+// without a replayed `reported` (replay is decided by the ParseOptions they were parsed with).
+// The reports are moved out of `items`; their lines and raw texts stay.
+std::vector<Prepared> Prepare(std::vector<Item>& items, Instant now);
+
+// Commits one batch in one transaction; results are in the batch's order. When it returns OK,
+// every accepted report is durable. On a store error nothing of the batch is kept.
+Result<std::vector<ItemResult>> Commit(store::Store& store, std::vector<Prepared> batch);
+
+// The current wall-clock time.
+Instant Now();
+
+}  // namespace battrace::ingest

@@ -1,0 +1,117 @@
+#include "store/schema.h"
+
+namespace battrace::store {
+
+const std::vector<Migration>& Migrations() {
+  static const std::vector<Migration> kMigrations = {
+      {1, "ledger, registry and projections",
+       R"sql(
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+
+CREATE TABLE registry (
+  kind TEXT NOT NULL,
+  key TEXT NOT NULL,
+  division TEXT NOT NULL,
+  record TEXT NOT NULL,
+  PRIMARY KEY (kind, key)
+) {NOROWID};
+
+CREATE TABLE report (
+  leaf {I64PK},
+  reporter TEXT NOT NULL,
+  id TEXT NOT NULL,
+  type TEXT NOT NULL,
+  occurred TEXT NOT NULL,
+  reported BIGINT NOT NULL,
+  content_hash {BLOB} NOT NULL,
+  leaf_hash {BLOB} NOT NULL,
+  body TEXT NOT NULL
+);
+CREATE UNIQUE INDEX report_reporter_id ON report (reporter, id);
+
+CREATE TABLE merkle_node (
+  node {I64PK},
+  hash {BLOB} NOT NULL
+);
+
+CREATE TABLE checkpoint (
+  size {I64PK},
+  created BIGINT NOT NULL,
+  note TEXT NOT NULL
+);
+
+CREATE TABLE battery (
+  code TEXT PRIMARY KEY,
+  level TEXT NOT NULL,
+  producer TEXT,
+  chemistry TEXT,
+  model TEXT,
+  parent TEXT,
+  custodian TEXT,
+  vin TEXT,
+  status TEXT NOT NULL,
+  produced_leaf BIGINT NOT NULL,
+  updated_leaf BIGINT NOT NULL
+) {NOROWID};
+CREATE INDEX battery_parent ON battery (parent) WHERE parent IS NOT NULL;
+CREATE INDEX battery_vin ON battery (vin) WHERE vin IS NOT NULL;
+
+CREATE TABLE vehicle (
+  vin TEXT PRIMARY KEY,
+  maker TEXT,
+  vehicle_type TEXT,
+  brand TEXT,
+  model TEXT,
+  name TEXT,
+  imported INTEGER NOT NULL,
+  swappable INTEGER NOT NULL,
+  sale_date TEXT,
+  sale_division TEXT,
+  scrapped_date TEXT,
+  scrap_certificate TEXT,
+  produced_leaf BIGINT NOT NULL,
+  updated_leaf BIGINT NOT NULL
+) {NOROWID};
+
+CREATE TABLE battery_event (
+  code TEXT NOT NULL,
+  leaf BIGINT NOT NULL,
+  PRIMARY KEY (code, leaf)
+) {NOROWID};
+
+CREATE TABLE vehicle_event (
+  vin TEXT NOT NULL,
+  leaf BIGINT NOT NULL,
+  PRIMARY KEY (vin, leaf)
+) {NOROWID};
+)sql"},
+  };
+  return kMigrations;
+}
+
+int LatestSchemaVersion() {
+  return Migrations().back().version;
+}
+
+std::string RenderSql(const std::string& sql, const std::string& i64pk, const std::string& blob,
+                      const std::string& norowid) {
+  std::string out;
+  out.reserve(sql.size());
+  for (size_t i = 0; i < sql.size();) {
+    if (sql.compare(i, 7, "{I64PK}") == 0) {
+      out += i64pk;
+      i += 7;
+    } else if (sql.compare(i, 6, "{BLOB}") == 0) {
+      out += blob;
+      i += 6;
+    } else if (sql.compare(i, 9, "{NOROWID}") == 0) {
+      out += norowid;
+      i += 9;
+    } else {
+      out += sql[i++];
+    }
+  }
+  return out;
+}
+
+}  // namespace battrace::store

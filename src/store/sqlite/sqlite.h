@@ -1,0 +1,84 @@
+// A thin RAII layer over the SQLite C API, private to store/sqlite/.
+//
+// Db owns a connection, Stmt a prepared statement (reset on every Bind sequence). Errors become
+// Status values carrying SQLite's message; nothing here knows the battrace schema.
+#pragma once
+
+#include <sqlite3.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "core/status.h"
+
+namespace battrace::sqlite {
+
+class Stmt;
+
+class Db {
+ public:
+  // Opens (creating when `create` is set) the database file at `path`.
+  static Result<Db> Open(const std::string& path, bool create);
+
+  Db(Db&& other) noexcept : db_(other.db_) { other.db_ = nullptr; }
+  Db& operator=(Db&& other) noexcept;
+  Db(const Db&) = delete;
+  Db& operator=(const Db&) = delete;
+  ~Db();
+
+  // Runs one or more statements that return no rows.
+  Status Exec(const std::string& sql);
+  Result<Stmt> Prepare(std::string_view sql);
+  int64_t Changes() const { return sqlite3_changes64(db_); }
+  sqlite3* raw() const { return db_; }
+  Status Error(const std::string& what) const;
+
+ private:
+  explicit Db(sqlite3* db) : db_(db) {}
+  sqlite3* db_ = nullptr;
+};
+
+class Stmt {
+ public:
+  Stmt(Stmt&& other) noexcept : st_(other.st_), db_(other.db_) { other.st_ = nullptr; }
+  Stmt& operator=(Stmt&& other) noexcept;
+  Stmt(const Stmt&) = delete;
+  Stmt& operator=(const Stmt&) = delete;
+  ~Stmt();
+
+  // Bind by 1-based index; text and blobs are copied.
+  Stmt& Bind(int i, int64_t v);
+  Stmt& Bind(int i, std::string_view v);
+  Stmt& Bind(int i, const std::string& v) { return Bind(i, std::string_view(v)); }
+  Stmt& Bind(int i, const char* v) { return Bind(i, std::string_view(v)); }
+  Stmt& BindBlob(int i, const void* data, size_t n);
+  Stmt& BindNull(int i);
+  Stmt& Bind(int i, const std::optional<std::string>& v) {
+    return v ? Bind(i, std::string_view(*v)) : BindNull(i);
+  }
+
+  // Steps once: true when a row is available, false when done; errors as Status.
+  Result<bool> Step();
+  // Steps to completion, ignoring rows, then resets.
+  Status Run();
+  // Resets for re-execution and clears bindings.
+  void Reset();
+
+  int64_t Int(int col) const { return sqlite3_column_int64(st_, col); }
+  bool IsNull(int col) const { return sqlite3_column_type(st_, col) == SQLITE_NULL; }
+  std::string Text(int col) const;
+  std::string_view Blob(int col) const;
+  std::optional<std::string> OptText(int col) const {
+    return IsNull(col) ? std::nullopt : std::optional<std::string>(Text(col));
+  }
+
+ private:
+  friend class Db;
+  Stmt(sqlite3_stmt* st, sqlite3* db) : st_(st), db_(db) {}
+  sqlite3_stmt* st_ = nullptr;
+  sqlite3* db_ = nullptr;
+};
+
+}  // namespace battrace::sqlite

@@ -1,0 +1,699 @@
+#include "store/sqlite/sqlite_store.h"
+
+#include <chrono>
+#include <cstring>
+
+#include "ledger/checkpoint.h"
+#include "store/schema.h"
+#include "store/sqlite/sqlite.h"
+
+namespace battrace::store {
+namespace {
+
+using sqlite::Db;
+using sqlite::Stmt;
+
+Instant Now() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// merkle_node rows hold complete subtrees of level >= 1, keyed by level and index.
+constexpr int kLevelShift = 56;
+int64_t NodeKey(int level, uint64_t index) {
+  return static_cast<int64_t>((static_cast<uint64_t>(level) << kLevelShift) | index);
+}
+
+ledger::Hash HashFromBlob(std::string_view b) {
+  ledger::Hash h{};
+  if (b.size() == h.size()) std::memcpy(h.data(), b.data(), h.size());
+  return h;
+}
+
+constexpr const char* kBatteryColumns =
+    "code, level, producer, chemistry, model, parent, custodian, vin, status, produced_leaf, "
+    "updated_leaf";
+constexpr const char* kVehicleColumns =
+    "vin, maker, vehicle_type, brand, model, name, imported, swappable, sale_date, sale_division, "
+    "scrapped_date, scrap_certificate, produced_leaf, updated_leaf";
+constexpr const char* kReportColumns =
+    "leaf, reporter, id, type, occurred, reported, content_hash, leaf_hash, body";
+
+domain::BatteryState ReadBattery(const Stmt& s) {
+  domain::BatteryState b;
+  b.code = s.Text(0);
+  b.level = s.Text(1);
+  b.producer = s.OptText(2);
+  b.chemistry = s.OptText(3);
+  b.model = s.OptText(4);
+  b.parent = s.OptText(5);
+  b.custodian = s.OptText(6);
+  b.vin = s.OptText(7);
+  b.status = s.Text(8);
+  b.produced_leaf = s.Int(9);
+  b.updated_leaf = s.Int(10);
+  return b;
+}
+
+domain::VehicleState ReadVehicle(const Stmt& s) {
+  domain::VehicleState v;
+  v.vin = s.Text(0);
+  v.maker = s.OptText(1);
+  v.vehicle_type = s.OptText(2);
+  v.brand = s.OptText(3);
+  v.model = s.OptText(4);
+  v.name = s.OptText(5);
+  v.imported = s.Int(6) != 0;
+  v.swappable = s.Int(7) != 0;
+  v.sale_date = s.OptText(8);
+  v.sale_division = s.OptText(9);
+  v.scrapped_date = s.OptText(10);
+  v.scrap_certificate = s.OptText(11);
+  v.produced_leaf = s.Int(12);
+  v.updated_leaf = s.Int(13);
+  return v;
+}
+
+StoredReport ReadReport(const Stmt& s) {
+  StoredReport r;
+  r.leaf_index = static_cast<uint64_t>(s.Int(0));
+  r.reporter = s.Text(1);
+  r.id = s.Text(2);
+  r.type = s.Text(3);
+  r.occurred = s.Text(4);
+  r.reported = s.Int(5);
+  r.content_hash = HashFromBlob(s.Blob(6));
+  r.leaf_hash = HashFromBlob(s.Blob(7));
+  r.body = s.Text(8);
+  return r;
+}
+
+class SqliteStore;
+
+class SqliteWriteTxn : public WriteTxn {
+ public:
+  explicit SqliteWriteTxn(SqliteStore* store) : store_(store) {}
+  ~SqliteWriteTxn() override;
+
+  Result<AppendResult> Append(const LeafInput& report) override;
+  Status Apply(const domain::Effects& effects, uint64_t leaf) override;
+  Status Commit() override;
+  Result<std::optional<domain::BatteryState>> GetBattery(const std::string& code) override;
+  Result<std::optional<domain::VehicleState>> GetVehicle(const std::string& vin) override;
+
+ private:
+  SqliteStore* store_;
+  bool done_ = false;
+};
+
+class SqliteStore : public Store {
+ public:
+  SqliteStore(Db db, OpenOptions options) : db_(std::move(db)), options_(std::move(options)) {}
+
+  Status Initialize(bool create, const std::string& origin);
+
+  Result<std::unique_ptr<WriteTxn>> BeginWrite() override;
+  Status PutRegistry(const std::vector<RegistryRow>& rows) override;
+  Result<std::optional<RegistryRow>> GetRegistry(const std::string& kind,
+                                                 const std::string& key) override;
+  Result<uint64_t> CountRegistry(const std::string& kind) override;
+  Result<std::optional<StoredReport>> GetReport(const std::string& reporter,
+                                                const std::string& id) override;
+  Result<std::optional<StoredReport>> GetReportAt(uint64_t leaf) override;
+  Status ScanReports(uint64_t from, const std::function<bool(const StoredReport&)>& fn) override;
+  Result<uint64_t> TreeSize() override {
+    return frontier_error_.ok() ? frontier_.size() : damaged_size_;
+  }
+  Result<std::vector<StoredCheckpoint>> ListCheckpoints() override;
+  Result<std::optional<StoredCheckpoint>> LatestCheckpoint() override;
+  Result<StoredCheckpoint> SignCheckpoint() override;
+  std::string Origin() const override { return origin_; }
+  std::optional<std::string> VerifierKey() const override {
+    return key_ ? std::optional<std::string>(key_->VerifierKey()) : std::nullopt;
+  }
+  Result<std::optional<domain::BatteryState>> GetBattery(const std::string& code) override;
+  Result<std::optional<domain::VehicleState>> GetVehicle(const std::string& vin) override;
+  Result<std::vector<domain::BatteryState>> BatteriesInVehicle(const std::string& vin) override;
+  Result<std::vector<std::string>> PartsOf(const std::string& code) override;
+  Result<std::vector<uint64_t>> BatteryHistory(const std::string& code) override;
+  Result<std::vector<uint64_t>> VehicleHistory(const std::string& vin) override;
+  Status GetNodes(std::span<const ledger::NodeId> ids, std::span<ledger::Hash> out) override;
+
+ private:
+  friend class SqliteWriteTxn;
+
+  Status Migrate(bool create, const std::string& origin);
+  Status PrepareStatements();
+  // Signs a checkpoint of the current tree inside the open transaction.
+  Result<StoredCheckpoint> InsertCheckpoint();
+  Result<std::vector<uint64_t>> Leaves(Stmt& stmt, const std::string& key);
+
+  Db db_;
+  OpenOptions options_;
+  std::string origin_;
+  std::optional<ledger::SigningKey> key_;
+  ledger::Frontier frontier_;
+  ledger::Frontier frontier_at_begin_;
+  uint64_t last_checkpoint_size_ = 0;
+  Instant last_checkpoint_time_ = 0;
+  bool in_txn_ = false;
+  std::vector<ledger::Node> new_nodes_;  // scratch for Append
+  Status frontier_error_;                // set when the stored tree's edge could not be read
+  uint64_t damaged_size_ = 0;
+
+  std::optional<Stmt> insert_report_, find_report_, report_at_, scan_reports_, insert_node_,
+      get_node_, leaf_hash_at_, upsert_battery_, upsert_vehicle_, get_battery_, get_vehicle_,
+      battery_event_, vehicle_event_, battery_history_, vehicle_history_, in_vehicle_, parts_of_,
+      insert_checkpoint_, put_registry_, get_registry_;
+};
+
+Status SqliteStore::Initialize(bool create, const std::string& origin) {
+  BATTRACE_RETURN_IF_ERROR(db_.Exec("PRAGMA journal_mode=WAL"));
+  BATTRACE_RETURN_IF_ERROR(db_.Exec("PRAGMA synchronous=FULL"));
+  BATTRACE_RETURN_IF_ERROR(db_.Exec("PRAGMA foreign_keys=OFF"));
+  BATTRACE_RETURN_IF_ERROR(db_.Exec("PRAGMA temp_store=MEMORY"));
+  BATTRACE_RETURN_IF_ERROR(
+      db_.Exec("PRAGMA cache_size=-" + std::to_string(options_.cache_mib * 1024)));
+  BATTRACE_RETURN_IF_ERROR(Migrate(create, origin));
+  BATTRACE_RETURN_IF_ERROR(PrepareStatements());
+
+  {
+    BATTRACE_ASSIGN_OR_RETURN(st, db_.Prepare("SELECT value FROM meta WHERE key = 'origin'"));
+    BATTRACE_ASSIGN_OR_RETURN(row, st.Step());
+    if (!row) return Status::Corruption("store has no origin in its meta table");
+    origin_ = st.Text(0);
+  }
+  {
+    BATTRACE_ASSIGN_OR_RETURN(st, db_.Prepare("SELECT COALESCE(MAX(leaf) + 1, 0) FROM report"));
+    BATTRACE_ASSIGN_OR_RETURN(row, st.Step());
+    (void)row;
+    const uint64_t size = static_cast<uint64_t>(st.Int(0));
+    // A damaged ledger still opens for reading and verification; only writes are refused.
+    auto frontier = ledger::Frontier::Load(*this, size);
+    if (frontier.ok()) {
+      frontier_ = std::move(frontier).value();
+    } else {
+      frontier_error_ =
+          Status::Corruption("the ledger's right edge cannot be read (" +
+                             frontier.status().message() + "): run `battrace verify`");
+      damaged_size_ = size;
+    }
+  }
+  {
+    BATTRACE_ASSIGN_OR_RETURN(cp, LatestCheckpoint());
+    if (cp) {
+      last_checkpoint_size_ = cp->size;
+      last_checkpoint_time_ = cp->created;
+    }
+  }
+  if (options_.key_path) {
+    BATTRACE_ASSIGN_OR_RETURN(key, ledger::SigningKey::FromFile(*options_.key_path));
+    key_ = std::move(key);
+  }
+  return Status::Ok();
+}
+
+Status SqliteStore::Migrate(bool create, const std::string& origin) {
+  int version = 0;
+  {
+    BATTRACE_ASSIGN_OR_RETURN(st,
+                              db_.Prepare("SELECT name FROM sqlite_master WHERE name = 'meta'"));
+    BATTRACE_ASSIGN_OR_RETURN(has_meta, st.Step());
+    if (has_meta) {
+      BATTRACE_ASSIGN_OR_RETURN(v,
+                                db_.Prepare("SELECT value FROM meta WHERE key = 'schema_version'"));
+      BATTRACE_ASSIGN_OR_RETURN(row, v.Step());
+      if (!row) return Status::Corruption("store has a meta table but no schema_version");
+      version = std::stoi(v.Text(0));
+    } else if (!create) {
+      return Status::FailedPrecondition(
+          "this file is not a battrace store (create one with `battrace init`)");
+    }
+  }
+  if (version > LatestSchemaVersion()) {
+    return Status::FailedPrecondition("the store has schema version " + std::to_string(version) +
+                                      ", newer than this battrace knows (" +
+                                      std::to_string(LatestSchemaVersion()) +
+                                      "): use a newer battrace; the store was not changed");
+  }
+  if (version == LatestSchemaVersion()) return Status::Ok();
+  BATTRACE_RETURN_IF_ERROR(db_.Exec("BEGIN IMMEDIATE"));
+  for (const Migration& m : Migrations()) {
+    if (m.version <= version) continue;
+    Status st = db_.Exec(RenderSql(m.sql, "INTEGER PRIMARY KEY", "BLOB", "WITHOUT ROWID"));
+    if (st.ok() && version == 0) {
+      auto ins = db_.Prepare("INSERT INTO meta (key, value) VALUES ('origin', ?)");
+      st = ins.ok() ? ins->Bind(1, origin).Run() : ins.status();
+    }
+    if (st.ok()) {
+      auto up = db_.Prepare(
+          "INSERT INTO meta (key, value) VALUES ('schema_version', ?) "
+          "ON CONFLICT (key) DO UPDATE SET value = excluded.value");
+      st = up.ok() ? up->Bind(1, std::to_string(m.version)).Run() : up.status();
+    }
+    if (!st.ok()) {
+      (void)db_.Exec("ROLLBACK");
+      return Status::IOError("migration " + std::to_string(m.version) + " (" + m.description +
+                             ") failed: " + st.message());
+    }
+  }
+  return db_.Exec("COMMIT");
+}
+
+Status SqliteStore::PrepareStatements() {
+  auto prep = [&](std::optional<Stmt>& slot, const std::string& sql) -> Status {
+    auto st = db_.Prepare(sql);
+    if (!st.ok()) return st.status();
+    slot.emplace(std::move(st).value());
+    return Status::Ok();
+  };
+  const std::string b = kBatteryColumns, v = kVehicleColumns, r = kReportColumns;
+  BATTRACE_RETURN_IF_ERROR(prep(insert_report_, "INSERT INTO report (" + r +
+                                                    ") VALUES (?,?,?,?,?,?,?,?,?) "
+                                                    "ON CONFLICT (reporter, id) DO NOTHING"));
+  BATTRACE_RETURN_IF_ERROR(
+      prep(find_report_, "SELECT " + r + " FROM report WHERE reporter = ? AND id = ?"));
+  BATTRACE_RETURN_IF_ERROR(prep(report_at_, "SELECT " + r + " FROM report WHERE leaf = ?"));
+  BATTRACE_RETURN_IF_ERROR(
+      prep(scan_reports_, "SELECT " + r + " FROM report WHERE leaf >= ? ORDER BY leaf"));
+  BATTRACE_RETURN_IF_ERROR(
+      prep(insert_node_, "INSERT INTO merkle_node (node, hash) VALUES (?, ?)"));
+  BATTRACE_RETURN_IF_ERROR(prep(get_node_, "SELECT hash FROM merkle_node WHERE node = ?"));
+  BATTRACE_RETURN_IF_ERROR(prep(leaf_hash_at_, "SELECT leaf_hash FROM report WHERE leaf = ?"));
+  BATTRACE_RETURN_IF_ERROR(prep(
+      upsert_battery_,
+      "INSERT INTO battery (" + b +
+          ") VALUES (?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT (code) DO UPDATE SET "
+          "level = excluded.level, producer = excluded.producer, chemistry = excluded.chemistry, "
+          "model = excluded.model, parent = excluded.parent, custodian = excluded.custodian, "
+          "vin = excluded.vin, status = excluded.status, produced_leaf = excluded.produced_leaf, "
+          "updated_leaf = excluded.updated_leaf"));
+  BATTRACE_RETURN_IF_ERROR(prep(
+      upsert_vehicle_,
+      "INSERT INTO vehicle (" + v +
+          ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT (vin) DO UPDATE SET "
+          "maker = excluded.maker, vehicle_type = excluded.vehicle_type, brand = excluded.brand, "
+          "model = excluded.model, name = excluded.name, imported = excluded.imported, "
+          "swappable = excluded.swappable, sale_date = excluded.sale_date, "
+          "sale_division = excluded.sale_division, scrapped_date = excluded.scrapped_date, "
+          "scrap_certificate = excluded.scrap_certificate, "
+          "produced_leaf = excluded.produced_leaf, updated_leaf = excluded.updated_leaf"));
+  BATTRACE_RETURN_IF_ERROR(prep(get_battery_, "SELECT " + b + " FROM battery WHERE code = ?"));
+  BATTRACE_RETURN_IF_ERROR(prep(get_vehicle_, "SELECT " + v + " FROM vehicle WHERE vin = ?"));
+  BATTRACE_RETURN_IF_ERROR(prep(battery_event_,
+                                "INSERT INTO battery_event (code, leaf) VALUES (?, ?) "
+                                "ON CONFLICT DO NOTHING"));
+  BATTRACE_RETURN_IF_ERROR(prep(vehicle_event_,
+                                "INSERT INTO vehicle_event (vin, leaf) VALUES (?, ?) "
+                                "ON CONFLICT DO NOTHING"));
+  BATTRACE_RETURN_IF_ERROR(
+      prep(battery_history_, "SELECT leaf FROM battery_event WHERE code = ? ORDER BY leaf"));
+  BATTRACE_RETURN_IF_ERROR(
+      prep(vehicle_history_, "SELECT leaf FROM vehicle_event WHERE vin = ? ORDER BY leaf"));
+  BATTRACE_RETURN_IF_ERROR(
+      prep(in_vehicle_, "SELECT " + b + " FROM battery WHERE vin = ? ORDER BY code"));
+  BATTRACE_RETURN_IF_ERROR(
+      prep(parts_of_, "SELECT code FROM battery WHERE parent = ? ORDER BY code"));
+  BATTRACE_RETURN_IF_ERROR(
+      prep(insert_checkpoint_, "INSERT INTO checkpoint (size, created, note) VALUES (?, ?, ?)"));
+  BATTRACE_RETURN_IF_ERROR(prep(put_registry_,
+                                "INSERT INTO registry (kind, key, division, record) "
+                                "VALUES (?, ?, ?, ?) ON CONFLICT (kind, key) DO UPDATE SET "
+                                "division = excluded.division, record = excluded.record"));
+  BATTRACE_RETURN_IF_ERROR(
+      prep(get_registry_,
+           "SELECT kind, key, division, record FROM registry WHERE kind = ? AND key = ?"));
+  return Status::Ok();
+}
+
+Result<std::unique_ptr<WriteTxn>> SqliteStore::BeginWrite() {
+  if (!key_) {
+    return Status::FailedPrecondition("the store was opened without its signing key: cannot write");
+  }
+  if (in_txn_) return Status::FailedPrecondition("a write transaction is already open");
+  BATTRACE_RETURN_IF_ERROR(frontier_error_);
+  BATTRACE_RETURN_IF_ERROR(db_.Exec("BEGIN IMMEDIATE"));
+  in_txn_ = true;
+  frontier_at_begin_ = frontier_;
+  return std::unique_ptr<WriteTxn>(new SqliteWriteTxn(this));
+}
+
+SqliteWriteTxn::~SqliteWriteTxn() {
+  if (!done_) {
+    (void)store_->db_.Exec("ROLLBACK");
+    store_->frontier_ = store_->frontier_at_begin_;
+    store_->in_txn_ = false;
+  }
+}
+
+Result<AppendResult> SqliteWriteTxn::Append(const LeafInput& in) {
+  SqliteStore& s = *store_;
+  const uint64_t leaf = s.frontier_.size();
+  const ledger::Hash leaf_hash = ledger::LeafHash(in.body);
+  Stmt& ins = *s.insert_report_;
+  ins.Bind(1, static_cast<int64_t>(leaf))
+      .Bind(2, in.reporter)
+      .Bind(3, in.id)
+      .Bind(4, in.type)
+      .Bind(5, in.occurred)
+      .Bind(6, in.reported)
+      .BindBlob(7, in.content_hash.data(), in.content_hash.size())
+      .BindBlob(8, leaf_hash.data(), leaf_hash.size())
+      .Bind(9, in.body);
+  BATTRACE_RETURN_IF_ERROR(ins.Run());
+  if (s.db_.Changes() == 0) {
+    Stmt& find = *s.find_report_;
+    find.Bind(1, in.reporter).Bind(2, in.id);
+    BATTRACE_ASSIGN_OR_RETURN(row, find.Step());
+    if (!row) {
+      find.Reset();
+      return Status::Internal("report insert was ignored but no row holds its key");
+    }
+    StoredReport existing = ReadReport(find);
+    find.Reset();
+    AppendResult r;
+    r.outcome = existing.content_hash == in.content_hash ? AppendOutcome::kDuplicate
+                                                         : AppendOutcome::kConflict;
+    r.leaf_index = existing.leaf_index;
+    r.leaf_hash = existing.leaf_hash;
+    return r;
+  }
+  s.new_nodes_.clear();
+  s.frontier_.Append(leaf_hash, &s.new_nodes_);
+  for (const ledger::Node& n : s.new_nodes_) {
+    if (n.id.level == 0) continue;  // leaf hashes live in the report row
+    Stmt& node = *s.insert_node_;
+    node.Bind(1, NodeKey(n.id.level, n.id.index)).BindBlob(2, n.hash.data(), n.hash.size());
+    BATTRACE_RETURN_IF_ERROR(node.Run());
+  }
+  return AppendResult{AppendOutcome::kAccepted, leaf, leaf_hash};
+}
+
+Status SqliteWriteTxn::Apply(const domain::Effects& effects, uint64_t leaf) {
+  SqliteStore& s = *store_;
+  for (const domain::BatteryState& b : effects.batteries) {
+    Stmt& st = *s.upsert_battery_;
+    st.Bind(1, b.code)
+        .Bind(2, b.level)
+        .Bind(3, b.producer)
+        .Bind(4, b.chemistry)
+        .Bind(5, b.model)
+        .Bind(6, b.parent)
+        .Bind(7, b.custodian)
+        .Bind(8, b.vin)
+        .Bind(9, b.status)
+        .Bind(10, b.produced_leaf)
+        .Bind(11, b.updated_leaf);
+    BATTRACE_RETURN_IF_ERROR(st.Run());
+  }
+  for (const domain::VehicleState& v : effects.vehicles) {
+    Stmt& st = *s.upsert_vehicle_;
+    st.Bind(1, v.vin)
+        .Bind(2, v.maker)
+        .Bind(3, v.vehicle_type)
+        .Bind(4, v.brand)
+        .Bind(5, v.model)
+        .Bind(6, v.name)
+        .Bind(7, int64_t{v.imported})
+        .Bind(8, int64_t{v.swappable})
+        .Bind(9, v.sale_date)
+        .Bind(10, v.sale_division)
+        .Bind(11, v.scrapped_date)
+        .Bind(12, v.scrap_certificate)
+        .Bind(13, v.produced_leaf)
+        .Bind(14, v.updated_leaf);
+    BATTRACE_RETURN_IF_ERROR(st.Run());
+  }
+  for (const std::string& code : effects.battery_refs) {
+    BATTRACE_RETURN_IF_ERROR(s.battery_event_->Bind(1, code).Bind(2, int64_t(leaf)).Run());
+  }
+  for (const std::string& vin : effects.vehicle_refs) {
+    BATTRACE_RETURN_IF_ERROR(s.vehicle_event_->Bind(1, vin).Bind(2, int64_t(leaf)).Run());
+  }
+  return Status::Ok();
+}
+
+Status SqliteWriteTxn::Commit() {
+  SqliteStore& s = *store_;
+  const uint64_t size = s.frontier_.size();
+  const Instant now = Now();
+  const bool due =
+      size > s.last_checkpoint_size_ &&
+      (size - s.last_checkpoint_size_ >= s.options_.checkpoints.every_leaves ||
+       now - s.last_checkpoint_time_ >= s.options_.checkpoints.every_seconds * 1000000);
+  const uint64_t cp_size_before = s.last_checkpoint_size_;
+  const Instant cp_time_before = s.last_checkpoint_time_;
+  if (due) {
+    auto cp = s.InsertCheckpoint();
+    if (!cp.ok()) return cp.status();
+  }
+  Status st = s.db_.Exec("COMMIT");
+  if (!st.ok()) {
+    s.last_checkpoint_size_ = cp_size_before;
+    s.last_checkpoint_time_ = cp_time_before;
+    return st;  // the destructor rolls back
+  }
+  done_ = true;
+  s.in_txn_ = false;
+  return Status::Ok();
+}
+
+Result<std::optional<domain::BatteryState>> SqliteWriteTxn::GetBattery(const std::string& code) {
+  return store_->GetBattery(code);
+}
+
+Result<std::optional<domain::VehicleState>> SqliteWriteTxn::GetVehicle(const std::string& vin) {
+  return store_->GetVehicle(vin);
+}
+
+Result<StoredCheckpoint> SqliteStore::InsertCheckpoint() {
+  ledger::Checkpoint cp;
+  cp.origin = origin_;
+  cp.size = frontier_.size();
+  cp.root = frontier_.Root();
+  BATTRACE_ASSIGN_OR_RETURN(note, ledger::SignNote(cp.Body(), *key_));
+  StoredCheckpoint out{cp.size, Now(), std::move(note)};
+  BATTRACE_RETURN_IF_ERROR(insert_checkpoint_->Bind(1, static_cast<int64_t>(out.size))
+                               .Bind(2, out.created)
+                               .Bind(3, out.note)
+                               .Run());
+  last_checkpoint_size_ = out.size;
+  last_checkpoint_time_ = out.created;
+  return out;
+}
+
+Result<StoredCheckpoint> SqliteStore::SignCheckpoint() {
+  if (!key_) return Status::FailedPrecondition("the store was opened without its signing key");
+  BATTRACE_RETURN_IF_ERROR(frontier_error_);
+  BATTRACE_ASSIGN_OR_RETURN(latest, LatestCheckpoint());
+  if (latest && latest->size == frontier_.size()) return *latest;
+  BATTRACE_RETURN_IF_ERROR(db_.Exec("BEGIN IMMEDIATE"));
+  auto cp = InsertCheckpoint();
+  if (!cp.ok()) {
+    (void)db_.Exec("ROLLBACK");
+    return cp.status();
+  }
+  BATTRACE_RETURN_IF_ERROR(db_.Exec("COMMIT"));
+  return cp;
+}
+
+Result<std::vector<StoredCheckpoint>> SqliteStore::ListCheckpoints() {
+  BATTRACE_ASSIGN_OR_RETURN(
+      st, db_.Prepare("SELECT size, created, note FROM checkpoint ORDER BY size"));
+  std::vector<StoredCheckpoint> out;
+  for (;;) {
+    BATTRACE_ASSIGN_OR_RETURN(row, st.Step());
+    if (!row) break;
+    out.push_back({static_cast<uint64_t>(st.Int(0)), st.Int(1), st.Text(2)});
+  }
+  return out;
+}
+
+Result<std::optional<StoredCheckpoint>> SqliteStore::LatestCheckpoint() {
+  BATTRACE_ASSIGN_OR_RETURN(
+      st, db_.Prepare("SELECT size, created, note FROM checkpoint ORDER BY size DESC LIMIT 1"));
+  BATTRACE_ASSIGN_OR_RETURN(row, st.Step());
+  if (!row) return std::optional<StoredCheckpoint>();
+  return std::optional<StoredCheckpoint>(
+      StoredCheckpoint{static_cast<uint64_t>(st.Int(0)), st.Int(1), st.Text(2)});
+}
+
+Status SqliteStore::PutRegistry(const std::vector<RegistryRow>& rows) {
+  BATTRACE_RETURN_IF_ERROR(db_.Exec("BEGIN IMMEDIATE"));
+  for (const RegistryRow& r : rows) {
+    Status st =
+        put_registry_->Bind(1, r.kind).Bind(2, r.key).Bind(3, r.division).Bind(4, r.record).Run();
+    if (!st.ok()) {
+      (void)db_.Exec("ROLLBACK");
+      return st;
+    }
+  }
+  return db_.Exec("COMMIT");
+}
+
+Result<std::optional<RegistryRow>> SqliteStore::GetRegistry(const std::string& kind,
+                                                            const std::string& key) {
+  Stmt& st = *get_registry_;
+  st.Bind(1, kind).Bind(2, key);
+  BATTRACE_ASSIGN_OR_RETURN(row, st.Step());
+  std::optional<RegistryRow> out;
+  if (row) out = RegistryRow{st.Text(0), st.Text(1), st.Text(2), st.Text(3)};
+  st.Reset();
+  return out;
+}
+
+Result<uint64_t> SqliteStore::CountRegistry(const std::string& kind) {
+  BATTRACE_ASSIGN_OR_RETURN(st, db_.Prepare("SELECT COUNT(*) FROM registry WHERE kind = ?"));
+  st.Bind(1, kind);
+  BATTRACE_ASSIGN_OR_RETURN(row, st.Step());
+  (void)row;
+  return static_cast<uint64_t>(st.Int(0));
+}
+
+Result<std::optional<StoredReport>> SqliteStore::GetReport(const std::string& reporter,
+                                                           const std::string& id) {
+  Stmt& st = *find_report_;
+  st.Bind(1, reporter).Bind(2, id);
+  BATTRACE_ASSIGN_OR_RETURN(row, st.Step());
+  std::optional<StoredReport> out;
+  if (row) out = ReadReport(st);
+  st.Reset();
+  return out;
+}
+
+Result<std::optional<StoredReport>> SqliteStore::GetReportAt(uint64_t leaf) {
+  Stmt& st = *report_at_;
+  st.Bind(1, static_cast<int64_t>(leaf));
+  BATTRACE_ASSIGN_OR_RETURN(row, st.Step());
+  std::optional<StoredReport> out;
+  if (row) out = ReadReport(st);
+  st.Reset();
+  return out;
+}
+
+Status SqliteStore::ScanReports(uint64_t from, const std::function<bool(const StoredReport&)>& fn) {
+  Stmt& st = *scan_reports_;
+  st.Bind(1, static_cast<int64_t>(from));
+  for (;;) {
+    auto row = st.Step();
+    if (!row.ok()) {
+      st.Reset();
+      return row.status();
+    }
+    if (!*row || !fn(ReadReport(st))) break;
+  }
+  st.Reset();
+  return Status::Ok();
+}
+
+Result<std::optional<domain::BatteryState>> SqliteStore::GetBattery(const std::string& code) {
+  Stmt& st = *get_battery_;
+  st.Bind(1, code);
+  BATTRACE_ASSIGN_OR_RETURN(row, st.Step());
+  std::optional<domain::BatteryState> out;
+  if (row) out = ReadBattery(st);
+  st.Reset();
+  return out;
+}
+
+Result<std::optional<domain::VehicleState>> SqliteStore::GetVehicle(const std::string& vin) {
+  Stmt& st = *get_vehicle_;
+  st.Bind(1, vin);
+  BATTRACE_ASSIGN_OR_RETURN(row, st.Step());
+  std::optional<domain::VehicleState> out;
+  if (row) out = ReadVehicle(st);
+  st.Reset();
+  return out;
+}
+
+Result<std::vector<domain::BatteryState>> SqliteStore::BatteriesInVehicle(const std::string& vin) {
+  Stmt& st = *in_vehicle_;
+  st.Bind(1, vin);
+  std::vector<domain::BatteryState> out;
+  for (;;) {
+    auto row = st.Step();
+    if (!row.ok()) {
+      st.Reset();
+      return row.status();
+    }
+    if (!*row) break;
+    out.push_back(ReadBattery(st));
+  }
+  st.Reset();
+  return out;
+}
+
+Result<std::vector<std::string>> SqliteStore::PartsOf(const std::string& code) {
+  Stmt& st = *parts_of_;
+  st.Bind(1, code);
+  std::vector<std::string> out;
+  for (;;) {
+    auto row = st.Step();
+    if (!row.ok()) {
+      st.Reset();
+      return row.status();
+    }
+    if (!*row) break;
+    out.push_back(st.Text(0));
+  }
+  st.Reset();
+  return out;
+}
+
+Result<std::vector<uint64_t>> SqliteStore::Leaves(Stmt& st, const std::string& key) {
+  st.Bind(1, key);
+  std::vector<uint64_t> out;
+  for (;;) {
+    auto row = st.Step();
+    if (!row.ok()) {
+      st.Reset();
+      return row.status();
+    }
+    if (!*row) break;
+    out.push_back(static_cast<uint64_t>(st.Int(0)));
+  }
+  st.Reset();
+  return out;
+}
+
+Result<std::vector<uint64_t>> SqliteStore::BatteryHistory(const std::string& code) {
+  return Leaves(*battery_history_, code);
+}
+
+Result<std::vector<uint64_t>> SqliteStore::VehicleHistory(const std::string& vin) {
+  return Leaves(*vehicle_history_, vin);
+}
+
+Status SqliteStore::GetNodes(std::span<const ledger::NodeId> ids, std::span<ledger::Hash> out) {
+  for (size_t i = 0; i < ids.size(); ++i) {
+    const ledger::NodeId& id = ids[i];
+    Stmt& st = id.level == 0 ? *leaf_hash_at_ : *get_node_;
+    st.Bind(1, id.level == 0 ? static_cast<int64_t>(id.index) : NodeKey(id.level, id.index));
+    BATTRACE_ASSIGN_OR_RETURN(row, st.Step());
+    if (!row) {
+      st.Reset();
+      return Status::NotFound("ledger node (level " + std::to_string(id.level) + ", index " +
+                              std::to_string(id.index) + ") is not stored");
+    }
+    out[i] = HashFromBlob(st.Blob(0));
+    st.Reset();
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+std::string DefaultKeyPath(const std::string& db_path) {
+  return db_path + ".key";
+}
+
+Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path, const OpenOptions& options,
+                                               const std::string& origin_if_created) {
+  BATTRACE_ASSIGN_OR_RETURN(db, Db::Open(path, options.create));
+  auto store = std::make_unique<SqliteStore>(std::move(db), options);
+  BATTRACE_RETURN_IF_ERROR(store->Initialize(options.create, origin_if_created));
+  return std::unique_ptr<Store>(std::move(store));
+}
+
+}  // namespace battrace::store

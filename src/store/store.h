@@ -1,0 +1,134 @@
+// The Store interface: everything battrace keeps, behind one interface with two engines
+// (SQLite in store/sqlite/, PostgreSQL later). Engine details never leak through it.
+//
+// Writes happen in WriteTxn, one per ingest batch: each report is appended to the ledger
+// (idempotently, keyed by reporter and id), its effects are applied to the projections, and
+// Commit makes all of it durable at once, signing a checkpoint when one is due.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/date.h"
+#include "core/status.h"
+#include "domain/state.h"
+#include "ledger/hash.h"
+#include "ledger/merkle.h"
+
+namespace battrace::store {
+
+// A validated report, serialized, ready to be appended.
+struct LeafInput {
+  std::string reporter;         // USCC
+  std::string id;               // the reporter's own id
+  std::string type;             // e.g. "battery.produced"
+  std::string occurred;         // YYYY-MM-DD
+  Instant reported = 0;         // receipt time
+  std::string body;             // leaf data: RFC 8785 canonical JSON of the stored report
+  ledger::Hash content_hash{};  // SHA-256 of the canonical JSON without `reported`
+};
+
+enum class AppendOutcome {
+  kAccepted,   // new leaf
+  kDuplicate,  // same (reporter, id) with the same content: the first receipt is returned
+  kConflict,   // same (reporter, id) with other content: nothing is stored
+};
+
+struct AppendResult {
+  AppendOutcome outcome = AppendOutcome::kAccepted;
+  uint64_t leaf_index = 0;  // the leaf holding (reporter, id)
+  ledger::Hash leaf_hash{};
+};
+
+struct StoredReport {
+  uint64_t leaf_index = 0;
+  std::string reporter, id, type, occurred;
+  Instant reported = 0;
+  std::string body;
+  ledger::Hash leaf_hash{};
+  ledger::Hash content_hash{};
+};
+
+struct StoredCheckpoint {
+  uint64_t size = 0;
+  Instant created = 0;
+  std::string note;  // the signed note, as text
+};
+
+struct CheckpointPolicy {
+  uint64_t every_leaves = 100000;  // sign when this many leaves were added since the last one
+  int64_t every_seconds = 60;      // ... or this long has passed with at least one new leaf
+};
+
+// One write transaction. Destroying it without Commit rolls everything back.
+class WriteTxn : public domain::StateView {
+ public:
+  // Appends a report as the next leaf, or reports a duplicate or conflict (nothing written).
+  virtual Result<AppendResult> Append(const LeafInput& report) = 0;
+  // Writes the projection changes of the report at `leaf`.
+  virtual Status Apply(const domain::Effects& effects, uint64_t leaf) = 0;
+  // Makes the transaction durable (fsync'd); signs a checkpoint first when the policy says so.
+  virtual Status Commit() = 0;
+};
+
+// A registry record kept as its validated JSON, with the columns access control filters on.
+struct RegistryRow {
+  std::string kind;  // "enterprise" or "regulator"
+  std::string key;   // USCC or regulator id
+  std::string division;
+  std::string record;  // JSON
+};
+
+class Store : public ledger::NodeReader {
+ public:
+  ~Store() override = default;
+
+  // Starts the (single) write transaction. REQUIRES: the store was opened with a signing key.
+  virtual Result<std::unique_ptr<WriteTxn>> BeginWrite() = 0;
+
+  // Registry: upserts records in one transaction.
+  virtual Status PutRegistry(const std::vector<RegistryRow>& rows) = 0;
+  virtual Result<std::optional<RegistryRow>> GetRegistry(const std::string& kind,
+                                                         const std::string& key) = 0;
+  virtual Result<uint64_t> CountRegistry(const std::string& kind) = 0;
+
+  // Reports and the ledger.
+  virtual Result<std::optional<StoredReport>> GetReport(const std::string& reporter,
+                                                        const std::string& id) = 0;
+  virtual Result<std::optional<StoredReport>> GetReportAt(uint64_t leaf) = 0;
+  // Calls `fn` for each report with leaf index >= from, in order, until it returns false.
+  virtual Status ScanReports(uint64_t from, const std::function<bool(const StoredReport&)>& fn) = 0;
+  virtual Result<uint64_t> TreeSize() = 0;
+  virtual Result<std::vector<StoredCheckpoint>> ListCheckpoints() = 0;
+  virtual Result<std::optional<StoredCheckpoint>> LatestCheckpoint() = 0;
+  // Signs and stores a checkpoint of the current tree (no-op when the latest one is current).
+  virtual Result<StoredCheckpoint> SignCheckpoint() = 0;
+  virtual std::string Origin() const = 0;
+  // The verifier key of the store's signing key, if it was opened with one.
+  virtual std::optional<std::string> VerifierKey() const = 0;
+
+  // Projections.
+  virtual Result<std::optional<domain::BatteryState>> GetBattery(const std::string& code) = 0;
+  virtual Result<std::optional<domain::VehicleState>> GetVehicle(const std::string& vin) = 0;
+  virtual Result<std::vector<domain::BatteryState>> BatteriesInVehicle(const std::string& vin) = 0;
+  virtual Result<std::vector<std::string>> PartsOf(const std::string& code) = 0;
+  // Leaf indexes of the reports naming a battery code / VIN, in ledger order.
+  virtual Result<std::vector<uint64_t>> BatteryHistory(const std::string& code) = 0;
+  virtual Result<std::vector<uint64_t>> VehicleHistory(const std::string& vin) = 0;
+};
+
+struct OpenOptions {
+  bool create = false;                  // create the file and schema if missing
+  std::optional<std::string> key_path;  // the signing key; needed to write
+  CheckpointPolicy checkpoints;
+  int64_t cache_mib = 256;  // page cache (SQLite)
+};
+
+// The signing key file kept beside an embedded store: "<db>.key".
+std::string DefaultKeyPath(const std::string& db_path);
+
+}  // namespace battrace::store

@@ -1,0 +1,114 @@
+#include "store/verify.h"
+
+#include <nlohmann/json.hpp>
+
+#include "ledger/checkpoint.h"
+#include "ledger/merkle.h"
+
+namespace battrace::store {
+namespace {
+
+// The envelope columns must say what the leaf data says.
+Status CheckColumns(const StoredReport& r) {
+  const auto body = nlohmann::json::parse(r.body, nullptr, false);
+  const auto field = [&](const char* name) -> std::string {
+    if (!body.is_object() || !body.contains(name) || !body[name].is_string()) return {};
+    return body[name].get<std::string>();
+  };
+  if (field("reporter") != r.reporter || field("id") != r.id || field("type") != r.type ||
+      field("occurred") != r.occurred) {
+    return Status::Corruption("leaf " + std::to_string(r.leaf_index) +
+                              ": the report's indexed columns (reporter, id, type, occurred) "
+                              "differ from its stored content");
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<VerifyReport> VerifyLedger(Store& store, const std::string& verifier_key) {
+  BATTRACE_ASSIGN_OR_RETURN(verifier, ledger::Verifier::Parse(verifier_key));
+  BATTRACE_ASSIGN_OR_RETURN(checkpoints, store.ListCheckpoints());
+  BATTRACE_ASSIGN_OR_RETURN(size, store.TreeSize());
+
+  VerifyReport report;
+  ledger::Frontier frontier;
+  std::vector<ledger::Node> nodes;
+  size_t next_cp = 0;
+  Status failure;
+
+  // Checks every checkpoint whose size the rebuilt tree has reached.
+  auto check_checkpoints = [&]() -> Status {
+    while (next_cp < checkpoints.size() && checkpoints[next_cp].size <= frontier.size()) {
+      const StoredCheckpoint& cp = checkpoints[next_cp];
+      if (cp.size != frontier.size()) break;  // handled at the right size
+      auto opened = ledger::OpenSignedCheckpoint(cp.note, verifier);
+      if (!opened.ok()) {
+        return Status::Corruption("checkpoint at size " + std::to_string(cp.size) +
+                                  ": signature does not verify: " + opened.status().message());
+      }
+      if (opened->size != cp.size || opened->origin != store.Origin()) {
+        return Status::Corruption("checkpoint at size " + std::to_string(cp.size) +
+                                  ": its signed size or origin differs from the stored one");
+      }
+      if (opened->root != frontier.Root()) {
+        return Status::Corruption("checkpoint at size " + std::to_string(cp.size) +
+                                  ": signed root differs from the tree rebuilt from the stored "
+                                  "reports (leaves reordered, replaced or removed)");
+      }
+      ++report.checkpoints;
+      ++next_cp;
+    }
+    return Status::Ok();
+  };
+
+  BATTRACE_RETURN_IF_ERROR(check_checkpoints());
+  BATTRACE_RETURN_IF_ERROR(store.ScanReports(0, [&](const StoredReport& r) {
+    const uint64_t expected = frontier.size();
+    if (r.leaf_index != expected) {
+      failure = Status::Corruption("leaf " + std::to_string(expected) +
+                                   " is missing: the next stored report is leaf " +
+                                   std::to_string(r.leaf_index));
+      return false;
+    }
+    const ledger::Hash h = ledger::LeafHash(r.body);
+    if (h != r.leaf_hash) {
+      failure = Status::Corruption("leaf " + std::to_string(r.leaf_index) + " (" + r.reporter +
+                                   " / " + r.id + "): stored report does not match its leaf hash");
+      return false;
+    }
+    failure = CheckColumns(r);
+    if (!failure.ok()) return false;
+    nodes.clear();
+    frontier.Append(h, &nodes);
+    for (const ledger::Node& n : nodes) {
+      if (n.id.level == 0) continue;
+      auto stored = store.GetNode(n.id);
+      if (!stored.ok() || *stored != n.hash) {
+        failure = Status::Corruption("leaf " + std::to_string(r.leaf_index) +
+                                     ": stored Merkle node (level " + std::to_string(n.id.level) +
+                                     ", index " + std::to_string(n.id.index) +
+                                     ") differs from the tree rebuilt from the stored reports");
+        return false;
+      }
+    }
+    failure = check_checkpoints();
+    if (!failure.ok()) return false;
+    ++report.leaves;
+    return true;
+  }));
+  BATTRACE_RETURN_IF_ERROR(failure);
+  if (frontier.size() != size) {
+    return Status::Corruption("the ledger holds " + std::to_string(frontier.size()) +
+                              " consecutive leaves but its size is " + std::to_string(size));
+  }
+  if (next_cp < checkpoints.size()) {
+    const StoredCheckpoint& cp = checkpoints[next_cp];
+    return Status::Corruption("checkpoint at size " + std::to_string(cp.size) +
+                              " does not match the ledger of " + std::to_string(size) +
+                              " leaves (leaves missing at the end, or a checkpoint forged)");
+  }
+  return report;
+}
+
+}  // namespace battrace::store

@@ -1,0 +1,102 @@
+#!/usr/bin/env python3
+"""Bad input loses nothing good: a file mixing valid reports with every kind of malformed line
+is imported; every valid line is stored, every bad one is rejected with its line number and the
+precise field and rule, and the ledger still verifies.
+
+usage: bad_input_test.py BATTRACE INGEST_TOOL WORKDIR
+"""
+import json
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+
+battrace, tool, work = sys.argv[1:4]
+shutil.rmtree(work, ignore_errors=True)
+os.makedirs(work)
+os.chdir(work)
+subprocess.run([tool, "generate", "40", "valid.ndjson"], check=True)
+valid = [json.loads(l) for l in open("valid.ndjson")]
+produced = next(r for r in valid if r["type"] == "battery.produced")
+vehicle = next(r for r in valid if r["type"] == "vehicle.produced")
+
+
+def variant(base, new_id, **changes):
+    r = dict(base)
+    r["id"] = new_id
+    for k, v in changes.items():
+        if v is None:
+            r.pop(k, None)
+        else:
+            r[k] = v
+    return json.dumps(r)
+
+
+def swap_char(s, pos, c):
+    return s[:pos - 1] + c + s[pos:]
+
+
+# (line text, expected field, expected rule); the rule None means "any rule", for syntax errors.
+bad = [
+    ('{"id": "x1", "type": ', "", None),
+    ("[1, 2, 3]", "", None),
+    (variant(produced, "x3", colour="red"), "/colour", "report.unknown_field"),
+    (variant(produced, "x4", code=None), "/code", "report.required"),
+    (variant(produced, "x5", code=5), "/code", None),
+    (variant(produced, "x6", code=swap_char(produced["code"], 16, "D")), "/code", "battery_code.month"),
+    (variant(produced, "x7", occurred="2026-02-30"), "/occurred", None),
+    (variant(produced, "x8", reporter=swap_char(produced["reporter"], 18, "0" if produced["reporter"][17] != "0" else "1")),
+     "/reporter", "uscc.check_character"),
+    (variant(vehicle, "x9", vin=swap_char(vehicle["vin"], 9, "0" if vehicle["vin"][8] != "0" else "1")),
+     "/vin", "vin.check_digit"),
+    (variant(produced, "x10", type="battery.invented"), "/type", None),
+    (variant(produced, "x11", mass_kg=-3), "/mass_kg", None),
+    (variant(produced, "x12", reported="yesterday"), "/reported", None),
+    ("x" * ((1 << 20) + 1), "", "ingest.line_too_long"),
+]
+
+lines, expected = [], {}
+for i, v in enumerate(valid):
+    lines.append(json.dumps(v))
+    if i < len(bad):
+        text, field, rule = bad[i]
+        lines.append(text)
+        expected[len(lines)] = (field, rule)
+with open("mixed.ndjson", "w") as f:
+    f.write("\n".join(lines) + "\n")
+
+subprocess.run([battrace, "init", "--db", "t.db"], check=True, stdout=subprocess.DEVNULL)
+run = subprocess.run([battrace, "import", "--db", "t.db", "--replay", "--rejects", "rejects.ndjson",
+                      "mixed.ndjson"], capture_output=True, text=True)
+print(run.stdout.strip())
+assert run.returncode == 1, "import must exit 1 when lines were rejected"
+assert f"{len(valid)} accepted" in run.stdout and f"{len(bad)} rejected" in run.stdout, run.stdout
+
+rejects = {r["line"]: r for r in map(json.loads, open("rejects.ndjson"))}
+failures = []
+for line, (field, rule) in expected.items():
+    r = rejects.get(line)
+    if r is None:
+        failures.append(f"line {line}: not rejected")
+    elif r["field"] != field or (rule is not None and r["rule"] != rule):
+        failures.append(f"line {line}: got {r['field']} [{r['rule']}] {r['message']}; "
+                        f"expected {field} [{rule}]")
+    elif not r["message"]:
+        failures.append(f"line {line}: empty message")
+extra = set(rejects) - set(expected)
+if extra:
+    failures.append(f"valid lines rejected: {sorted(extra)}")
+
+db = sqlite3.connect("t.db")
+ids = {row[0] for row in db.execute("SELECT id FROM report")}
+missing = {v["id"] for v in valid} - ids
+if missing:
+    failures.append(f"valid reports not stored: {sorted(missing)}")
+verify = subprocess.run([battrace, "verify", "--db", "t.db"], capture_output=True, text=True)
+if verify.returncode != 0:
+    failures.append("verify failed: " + verify.stderr)
+if failures:
+    print("\n".join(failures))
+    sys.exit(1)
+print(f"bad input: ok: {len(valid)} valid stored, {len(bad)} rejected precisely")

@@ -1,0 +1,224 @@
+#include "store/sqlite/sqlite_store.h"
+
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+#include <unistd.h>
+
+#include <filesystem>
+
+#include "../fixtures.h"
+#include "ingest/pipeline.h"
+#include "ledger/checkpoint.h"
+#include "ledger/merkle.h"
+#include "store/verify.h"
+
+namespace battrace::store {
+namespace {
+
+using battrace::testing::Produced;
+using battrace::testing::TestCode;
+using battrace::testing::TestUscc;
+using battrace::testing::TestVin;
+
+class SqliteStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("battrace-store-test-" + std::to_string(getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+    db_ = (dir_ / "t.db").string();
+    key_ = *ledger::SigningKey::Generate("test.battrace/ledger");
+    ASSERT_TRUE(key_->WriteFile(DefaultKeyPath(db_)).ok());
+    Reopen(true);
+  }
+  void TearDown() override {
+    store_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+
+  void Reopen(bool create = false) {
+    store_.reset();
+    OpenOptions o;
+    o.create = create;
+    o.key_path = DefaultKeyPath(db_);
+    o.checkpoints.every_leaves = 5;
+    auto s = OpenSqliteStore(db_, o, "test.battrace/ledger");
+    ASSERT_TRUE(s.ok()) << s.status().ToString();
+    store_ = std::move(s).value();
+  }
+
+  std::vector<ingest::ItemResult> Load(const std::vector<nlohmann::json>& reports) {
+    std::vector<ingest::Item> items;
+    for (size_t i = 0; i < reports.size(); ++i) {
+      items.push_back({i + 1, {}, ParseReport(reports[i].dump(), {})});
+    }
+    auto results = ingest::Commit(*store_, ingest::Prepare(items, ingest::Now()));
+    EXPECT_TRUE(results.ok()) << results.status().ToString();
+    return results.ok() ? *results : std::vector<ingest::ItemResult>{};
+  }
+
+  // Runs SQL on the store file behind the store's back (tampering), then reopens it.
+  void Tamper(const std::string& sql, bool reopen = true) {
+    store_.reset();
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(db_.c_str(), &db), SQLITE_OK);
+    ASSERT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr), SQLITE_OK)
+        << sqlite3_errmsg(db);
+    sqlite3_close(db);
+    if (!reopen) return;
+    OpenOptions o;
+    auto s = OpenSqliteStore(db_, o);
+    ASSERT_TRUE(s.ok()) << s.status().ToString();
+    store_ = std::move(s).value();
+  }
+
+  Status Verify() {
+    auto r = VerifyLedger(*store_, key_->VerifierKey());
+    return r.status();
+  }
+
+  std::vector<nlohmann::json> SmallHistory() {
+    const std::string maker = TestUscc(1), oem = TestUscc(2), shop = TestUscc(3);
+    const std::string c1 = TestCode(ProductType::kCell, 1), c2 = TestCode(ProductType::kCell, 2);
+    const std::string m = TestCode(ProductType::kModule, 3), p = TestCode(ProductType::kPack, 4);
+    const std::string vin = TestVin(7);
+    return {Produced("a1", maker, c1),
+            Produced("a2", maker, c2),
+            Produced("a3", maker, m, {c1, c2}),
+            Produced("a4", maker, p, {m}),
+            {{"id", "v1"},
+             {"type", "vehicle.produced"},
+             {"reporter", oem},
+             {"occurred", "2026-04-05"},
+             {"vin", vin},
+             {"vehicle_type", "passenger"},
+             {"brand", "B"},
+             {"model", "M"},
+             {"name", "N"},
+             {"packs", {p}},
+             {"imported", false},
+             {"swappable", false}},
+            {{"id", "o1"},
+             {"type", "battery.outbound"},
+             {"reporter", shop},
+             {"occurred", "2026-06-01"},
+             {"codes", {p}},
+             {"to", maker},
+             {"source", "repair"}}};
+  }
+
+  std::filesystem::path dir_;
+  std::string db_;
+  std::optional<ledger::SigningKey> key_;
+  std::unique_ptr<Store> store_;
+};
+
+TEST_F(SqliteStoreTest, AppendsProjectsAndProves) {
+  auto results = Load(SmallHistory());
+  ASSERT_EQ(results.size(), 6u);
+  for (const auto& r : results)
+    EXPECT_EQ(r.outcome, ingest::Outcome::kAccepted) << r.error.ToString();
+  EXPECT_EQ(*store_->TreeSize(), 6u);
+
+  auto pack = store_->GetBattery(TestCode(ProductType::kPack, 4));
+  ASSERT_TRUE(pack.ok() && pack->has_value());
+  EXPECT_EQ((*pack)->status, "in_transit");
+  EXPECT_EQ((*pack)->custodian, TestUscc(1));
+  EXPECT_EQ((*pack)->vin, TestVin(7));
+  auto cell = store_->GetBattery(TestCode(ProductType::kCell, 1));
+  ASSERT_TRUE(cell.ok() && cell->has_value());
+  EXPECT_EQ((*cell)->parent, TestCode(ProductType::kModule, 3));
+  EXPECT_EQ(
+      *store_->PartsOf(TestCode(ProductType::kModule, 3)),
+      (std::vector<std::string>{TestCode(ProductType::kCell, 1), TestCode(ProductType::kCell, 2)}));
+  EXPECT_EQ(*store_->BatteryHistory(TestCode(ProductType::kPack, 4)),
+            (std::vector<uint64_t>{3, 4, 5}));
+  EXPECT_EQ(store_->BatteriesInVehicle(TestVin(7))->size(), 1u);
+
+  // Every leaf's inclusion proof leads to the root the tree reports.
+  auto root = ledger::RootAt(*store_, 6);
+  ASSERT_TRUE(root.ok());
+  for (uint64_t i = 0; i < 6; ++i) {
+    auto proof = ledger::InclusionProof(*store_, i, 6);
+    ASSERT_TRUE(proof.ok());
+    EXPECT_TRUE(ledger::VerifyInclusion(i, 6, results[i].leaf_hash, *proof, *root));
+  }
+  EXPECT_TRUE(Verify().ok()) << Verify().ToString();
+}
+
+TEST_F(SqliteStoreTest, IdempotentBySenderAndId) {
+  auto first = Load(SmallHistory());
+  auto again = Load(SmallHistory());
+  for (size_t i = 0; i < again.size(); ++i) {
+    EXPECT_EQ(again[i].outcome, ingest::Outcome::kDuplicate);
+    EXPECT_EQ(again[i].leaf_index, first[i].leaf_index);
+    EXPECT_EQ(again[i].leaf_hash, first[i].leaf_hash);
+  }
+  auto changed = SmallHistory()[0];
+  changed["occurred"] = "2026-04-03";
+  auto conflict = Load({changed});
+  ASSERT_EQ(conflict.size(), 1u);
+  EXPECT_EQ(conflict[0].outcome, ingest::Outcome::kRejected);
+  EXPECT_EQ(conflict[0].error.code(), StatusCode::kConflict);
+  EXPECT_EQ(*store_->TreeSize(), 6u);
+}
+
+TEST_F(SqliteStoreTest, SurvivesReopenAndKeepsAppending) {
+  Load(SmallHistory());
+  Reopen();
+  auto more = Load({Produced("b1", TestUscc(1), TestCode(ProductType::kCell, 99))});
+  EXPECT_EQ(more[0].leaf_index, 6u);
+  ASSERT_TRUE(store_->SignCheckpoint().ok());
+  EXPECT_TRUE(Verify().ok()) << Verify().ToString();
+}
+
+TEST_F(SqliteStoreTest, RefusesAStoreFromANewerVersion) {
+  Tamper("UPDATE meta SET value = '999' WHERE key = 'schema_version'", false);
+  auto s = OpenSqliteStore(db_, {});
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_NE(s.status().message().find("newer"), std::string::npos);
+}
+
+TEST_F(SqliteStoreTest, VerifyNamesAChangedByte) {
+  Load(SmallHistory());
+  ASSERT_TRUE(store_->SignCheckpoint().ok());
+  Tamper("UPDATE report SET body = replace(body, '2026-04-05', '2026-04-06') WHERE leaf = 4");
+  const Status st = Verify();
+  EXPECT_EQ(st.code(), StatusCode::kCorruption);
+  EXPECT_NE(st.message().find("leaf 4"), std::string::npos) << st.message();
+}
+
+TEST_F(SqliteStoreTest, VerifyNamesADroppedRow) {
+  Load(SmallHistory());
+  ASSERT_TRUE(store_->SignCheckpoint().ok());
+  Tamper("DELETE FROM report WHERE leaf = 2");
+  const Status st = Verify();
+  EXPECT_EQ(st.code(), StatusCode::kCorruption);
+  EXPECT_NE(st.message().find("leaf 2 is missing"), std::string::npos) << st.message();
+}
+
+TEST_F(SqliteStoreTest, VerifyCatchesReorderedLeaves) {
+  Load(SmallHistory());
+  ASSERT_TRUE(store_->SignCheckpoint().ok());
+  Tamper(
+      "UPDATE report SET leaf = -1 WHERE leaf = 1; UPDATE report SET leaf = 1 WHERE leaf = 2;"
+      "UPDATE report SET leaf = 2 WHERE leaf = -1;");
+  const Status st = Verify();
+  EXPECT_EQ(st.code(), StatusCode::kCorruption);
+  EXPECT_NE(st.message().find("leaf 1"), std::string::npos) << st.message();
+}
+
+TEST_F(SqliteStoreTest, VerifyCatchesAForgedCheckpoint) {
+  Load(SmallHistory());
+  ASSERT_TRUE(store_->SignCheckpoint().ok());
+  Tamper("UPDATE checkpoint SET note = replace(note, 'test.battrace', 'evil.battrace')");
+  const Status st = Verify();
+  EXPECT_EQ(st.code(), StatusCode::kCorruption);
+  EXPECT_NE(st.message().find("checkpoint"), std::string::npos) << st.message();
+}
+
+}  // namespace
+}  // namespace battrace::store
