@@ -65,11 +65,17 @@ json CellJson(std::string_view cell, const FlatField& flat) {
   return list;
 }
 
-void Put(json* root, std::string_view dotted, json value) {
+// Places `value` at dotted path `dotted` of *root; false when another column already put
+// something there or above it ("outlet" beside "outlet.id").
+bool Put(json* root, std::string_view dotted, json value) {
   json* at = root;
-  for (std::string_view segment : Split(dotted, '.'))
+  for (std::string_view segment : Split(dotted, '.')) {
+    if (!at->is_null() && !at->is_object()) return false;
     at = &(*at)[std::string(segment)];
+  }
+  if (!at->is_null()) return false;
   *at = std::move(value);
+  return true;
 }
 
 // The column a JSON pointer falls in: its segments up to the first array index, joined by '.'
@@ -233,15 +239,26 @@ Result<Report> CsvReader::ParseRow(const std::vector<std::string>& cells) const 
   for (size_t i = 0; i < columns_.size(); ++i) {
     const std::optional<FlatField> flat =
         type ? FlatFieldOf(*type, nested, columns_[i]) : std::nullopt;
+    bool placed = true;
     if (flat) {
       const bool list =
           flat->kind == FieldKind::kStringList || flat->kind == FieldKind::kObjectList;
-      if (!cells[i].empty() || list) Put(&row, columns_[i], CellJson(cells[i], *flat));
+      if (!cells[i].empty() || list) placed = Put(&row, columns_[i], CellJson(cells[i], *flat));
     } else if (!cells[i].empty()) {
-      Put(&row, columns_[i], cells[i]);  // not a field of this type: ParseReport names it
+      placed = Put(&row, columns_[i], cells[i]);  // not a field of this type: ParseReport names it
+    }
+    if (!placed) {
+      return Status::Invalid(columns_[i], "csv.columns",
+                             "overlaps another column's value (an object and one of its fields)");
     }
   }
-  auto report = ParseReport(row.dump(), options_);
+  std::string text;
+  try {
+    text = row.dump();
+  } catch (const json::exception&) {
+    return Status::Invalid("", "csv.encoding", "the record is not valid UTF-8");
+  }
+  auto report = ParseReport(text, options_);
   if (report.ok()) return report;
   const Status& s = report.status();
   const std::string column = ColumnOf(s.field());
