@@ -11,7 +11,10 @@ class Changes {
  public:
   Changes(StateView& state, uint64_t leaf) : state_(state), leaf_(static_cast<int64_t>(leaf)) {}
 
-  Result<BatteryState*> Battery(const BatteryCode& code) {
+  // The row of `code`, read once per report. `indexed`: the report goes into the code's history
+  // index; a battery.produced does not, since the row keeps its leaf (produced_leaf, and for its
+  // parts, the parent's produced_leaf).
+  Result<BatteryState*> Battery(const BatteryCode& code, bool indexed = true) {
     auto it = batteries_.find(code.str());
     if (it != batteries_.end()) return &it->second;
     BATTRACE_ASSIGN_OR_RETURN(found, state_.GetBattery(code.str()));
@@ -25,7 +28,7 @@ class Changes {
       b.status = kStatusReferenced;
     }
     b.updated_leaf = leaf_;
-    refs_.push_back(code.str());
+    if (indexed) refs_.push_back(code.str());
     return &batteries_.emplace(code.str(), std::move(b)).first->second;
   }
 
@@ -101,15 +104,19 @@ Status ProjectBody(Changes& c, const std::string& reporter, const Date& occurred
       [&](const auto& r) -> Status {
         using T = std::decay_t<decltype(r)>;
         if constexpr (std::is_same_v<T, BatteryProduced>) {
-          BATTRACE_ASSIGN_OR_RETURN(b, c.Battery(r.code.code));
-          if (b->produced_leaf >= 0) return Status::Ok();  // duplicate: the first ID stands
+          BATTRACE_ASSIGN_OR_RETURN(b, c.Battery(r.code.code, /*indexed=*/false));
+          if (b->produced_leaf >= 0) {  // a duplicate: the first ID stands, this one is history
+            c.Mention(r.code.code);
+            return Status::Ok();
+          }
           b->producer = reporter;
           b->model = r.model;
           b->produced_leaf = c.leaf();
           if (!b->custodian) b->custodian = reporter;
           if (b->status == kStatusReferenced) b->status = kStatusProduced;
           for (const ScannedCode& part : r.parts) {
-            BATTRACE_ASSIGN_OR_RETURN(p, c.Battery(part.code));
+            BATTRACE_ASSIGN_OR_RETURN(p, c.Battery(part.code, /*indexed=*/false));
+            if (p->parent && *p->parent != r.code.code.str()) c.Mention(part.code);
             p->parent = r.code.code.str();
           }
           for (const ScannedCode& origin : r.origin_codes)

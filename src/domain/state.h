@@ -56,7 +56,10 @@ class StateView {
 struct Effects {
   std::vector<BatteryState> batteries;
   std::vector<VehicleState> vehicles;
-  std::vector<std::string> battery_refs;  // every battery code the report names (history index)
+  // The battery codes whose history index gets this report: every code the report names, but
+  // for a battery.produced only a duplicate's code and parts re-assigned from another parent
+  // (a battery's own production and its assembly are on its row: see Store::BatteryHistory).
+  std::vector<std::string> battery_refs;
   std::vector<std::string> vehicle_refs;  // every VIN the report names
 };
 

@@ -30,6 +30,7 @@ Status PrepareOne(Item& item, Instant now, Prepared* out) {
   leaf.occurred = report.occurred.ToString();
   leaf.reported = *report.reported;
   leaf.body = std::move(body);
+  leaf.leaf_hash = ledger::LeafHash(leaf.body);
   leaf.content_hash = ledger::LeafHash(content);
   out->report = std::move(report);
   return Status::Ok();

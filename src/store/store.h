@@ -29,7 +29,8 @@ struct LeafInput {
   std::string occurred;         // YYYY-MM-DD
   Instant reported = 0;         // receipt time
   std::string body;             // leaf data: RFC 8785 canonical JSON of the stored report
-  ledger::Hash content_hash{};  // SHA-256 of the canonical JSON without `reported`
+  ledger::Hash leaf_hash{};     // ledger::LeafHash(body)
+  ledger::Hash content_hash{};  // ledger::LeafHash of the canonical JSON without `reported`
 };
 
 enum class AppendOutcome {
@@ -110,13 +111,16 @@ class Store : public ledger::NodeReader {
   virtual std::string Origin() const = 0;
   // The verifier key of the store's signing key, if it was opened with one.
   virtual std::optional<std::string> VerifierKey() const = 0;
+  // Whether the engine stores the Merkle nodes of `level` (others it computes from them).
+  virtual bool KeepsLevel(int level) const = 0;
 
   // Projections.
   virtual Result<std::optional<domain::BatteryState>> GetBattery(const std::string& code) = 0;
   virtual Result<std::optional<domain::VehicleState>> GetVehicle(const std::string& vin) = 0;
   virtual Result<std::vector<domain::BatteryState>> BatteriesInVehicle(const std::string& vin) = 0;
   virtual Result<std::vector<std::string>> PartsOf(const std::string& code) = 0;
-  // Leaf indexes of the reports naming a battery code / VIN, in ledger order.
+  // Leaf indexes of the reports naming a battery code / VIN, in ledger order. A battery's
+  // history includes its battery.produced and that of the battery it was assembled into.
   virtual Result<std::vector<uint64_t>> BatteryHistory(const std::string& code) = 0;
   virtual Result<std::vector<uint64_t>> VehicleHistory(const std::string& vin) = 0;
 };

@@ -35,6 +35,7 @@ Result<VerifyReport> VerifyLedger(Store& store, const std::string& verifier_key)
   ledger::Frontier frontier;
   std::vector<ledger::Node> nodes;
   size_t next_cp = 0;
+  uint64_t good_size = 0;  // the size of the last checkpoint that verified
   Status failure;
 
   // Checks every checkpoint whose size the rebuilt tree has reached.
@@ -52,10 +53,13 @@ Result<VerifyReport> VerifyLedger(Store& store, const std::string& verifier_key)
                                   ": its signed size or origin differs from the stored one");
       }
       if (opened->root != frontier.Root()) {
-        return Status::Corruption("checkpoint at size " + std::to_string(cp.size) +
-                                  ": signed root differs from the tree rebuilt from the stored "
-                                  "reports (leaves reordered, replaced or removed)");
+        return Status::Corruption(
+            "checkpoint at size " + std::to_string(cp.size) +
+            ": signed root differs from the tree rebuilt from the stored reports: leaves " +
+            std::to_string(good_size) + " to " + std::to_string(cp.size - 1) +
+            " were reordered, replaced or removed");
       }
+      good_size = cp.size;
       ++report.checkpoints;
       ++next_cp;
     }
@@ -82,7 +86,7 @@ Result<VerifyReport> VerifyLedger(Store& store, const std::string& verifier_key)
     nodes.clear();
     frontier.Append(h, &nodes);
     for (const ledger::Node& n : nodes) {
-      if (n.id.level == 0) continue;
+      if (n.id.level == 0 || !store.KeepsLevel(n.id.level)) continue;
       auto stored = store.GetNode(n.id);
       if (!stored.ok() || *stored != n.hash) {
         failure = Status::Corruption("leaf " + std::to_string(r.leaf_index) +

@@ -1,7 +1,9 @@
 #include "store/sqlite/sqlite_store.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cstring>
+#include <map>
 
 #include "ledger/checkpoint.h"
 #include "store/schema.h"
@@ -19,7 +21,11 @@ Instant Now() {
       .count();
 }
 
-// merkle_node rows hold complete subtrees of level >= 1, keyed by level and index.
+// merkle_node rows hold the complete subtrees of every kNodeStride-th level (4, 8, 12, ...),
+// keyed by level and index; level 0 is the report's leaf_hash; the levels between are
+// computed on demand from at most 2^(kNodeStride-1) hashes of the kept level below. Keeping one
+// level in four costs about 1/15 of a row per leaf instead of one.
+constexpr int kNodeStride = 4;
 constexpr int kLevelShift = 56;
 int64_t NodeKey(int level, uint64_t index) {
   return static_cast<int64_t>((static_cast<uint64_t>(level) << kLevelShift) | index);
@@ -91,6 +97,9 @@ StoredReport ReadReport(const Stmt& s) {
 
 class SqliteStore;
 
+// Projection rows are written behind: Apply keeps the newest version of each row of the
+// transaction in memory (reads see them first), and Commit writes each row once, in key order,
+// with the history index entries sorted too, so that B-tree inserts land close together.
 class SqliteWriteTxn : public WriteTxn {
  public:
   explicit SqliteWriteTxn(SqliteStore* store) : store_(store) {}
@@ -103,8 +112,13 @@ class SqliteWriteTxn : public WriteTxn {
   Result<std::optional<domain::VehicleState>> GetVehicle(const std::string& vin) override;
 
  private:
+  Status Flush();
+
   SqliteStore* store_;
   bool done_ = false;
+  std::map<std::string, domain::BatteryState> batteries_;
+  std::map<std::string, domain::VehicleState> vehicles_;
+  std::vector<std::pair<std::string, int64_t>> battery_events_, vehicle_events_;
 };
 
 class SqliteStore : public Store {
@@ -139,6 +153,7 @@ class SqliteStore : public Store {
   Result<std::vector<uint64_t>> BatteryHistory(const std::string& code) override;
   Result<std::vector<uint64_t>> VehicleHistory(const std::string& vin) override;
   Status GetNodes(std::span<const ledger::NodeId> ids, std::span<ledger::Hash> out) override;
+  bool KeepsLevel(int level) const override { return level % kNodeStride == 0; }
 
  private:
   friend class SqliteWriteTxn;
@@ -148,6 +163,7 @@ class SqliteStore : public Store {
   // Signs a checkpoint of the current tree inside the open transaction.
   Result<StoredCheckpoint> InsertCheckpoint();
   Result<std::vector<uint64_t>> Leaves(Stmt& stmt, const std::string& key);
+  Result<ledger::Hash> NodeAt(const ledger::NodeId& id);
 
   Db db_;
   OpenOptions options_;
@@ -163,7 +179,7 @@ class SqliteStore : public Store {
   uint64_t damaged_size_ = 0;
 
   std::optional<Stmt> insert_report_, find_report_, report_at_, scan_reports_, insert_node_,
-      get_node_, leaf_hash_at_, upsert_battery_, upsert_vehicle_, get_battery_, get_vehicle_,
+      node_range_, leaf_hashes_, upsert_battery_, upsert_vehicle_, get_battery_, get_vehicle_,
       battery_event_, vehicle_event_, battery_history_, vehicle_history_, in_vehicle_, parts_of_,
       insert_checkpoint_, put_registry_, get_registry_;
 };
@@ -279,8 +295,10 @@ Status SqliteStore::PrepareStatements() {
       prep(scan_reports_, "SELECT " + r + " FROM report WHERE leaf >= ? ORDER BY leaf"));
   BATTRACE_RETURN_IF_ERROR(
       prep(insert_node_, "INSERT INTO merkle_node (node, hash) VALUES (?, ?)"));
-  BATTRACE_RETURN_IF_ERROR(prep(get_node_, "SELECT hash FROM merkle_node WHERE node = ?"));
-  BATTRACE_RETURN_IF_ERROR(prep(leaf_hash_at_, "SELECT leaf_hash FROM report WHERE leaf = ?"));
+  BATTRACE_RETURN_IF_ERROR(
+      prep(node_range_, "SELECT hash FROM merkle_node WHERE node BETWEEN ? AND ? ORDER BY node"));
+  BATTRACE_RETURN_IF_ERROR(
+      prep(leaf_hashes_, "SELECT leaf_hash FROM report WHERE leaf BETWEEN ? AND ? ORDER BY leaf"));
   BATTRACE_RETURN_IF_ERROR(prep(
       upsert_battery_,
       "INSERT INTO battery (" + b +
@@ -350,7 +368,7 @@ SqliteWriteTxn::~SqliteWriteTxn() {
 Result<AppendResult> SqliteWriteTxn::Append(const LeafInput& in) {
   SqliteStore& s = *store_;
   const uint64_t leaf = s.frontier_.size();
-  const ledger::Hash leaf_hash = ledger::LeafHash(in.body);
+  const ledger::Hash& leaf_hash = in.leaf_hash;
   Stmt& ins = *s.insert_report_;
   ins.Bind(1, static_cast<int64_t>(leaf))
       .Bind(2, in.reporter)
@@ -382,7 +400,7 @@ Result<AppendResult> SqliteWriteTxn::Append(const LeafInput& in) {
   s.new_nodes_.clear();
   s.frontier_.Append(leaf_hash, &s.new_nodes_);
   for (const ledger::Node& n : s.new_nodes_) {
-    if (n.id.level == 0) continue;  // leaf hashes live in the report row
+    if (!s.KeepsLevel(n.id.level) || n.id.level == 0) continue;
     Stmt& node = *s.insert_node_;
     node.Bind(1, NodeKey(n.id.level, n.id.index)).BindBlob(2, n.hash.data(), n.hash.size());
     BATTRACE_RETURN_IF_ERROR(node.Run());
@@ -391,8 +409,22 @@ Result<AppendResult> SqliteWriteTxn::Append(const LeafInput& in) {
 }
 
 Status SqliteWriteTxn::Apply(const domain::Effects& effects, uint64_t leaf) {
+  for (const domain::BatteryState& b : effects.batteries)
+    batteries_[b.code] = b;
+  for (const domain::VehicleState& v : effects.vehicles)
+    vehicles_[v.vin] = v;
+  for (const std::string& code : effects.battery_refs) {
+    battery_events_.emplace_back(code, static_cast<int64_t>(leaf));
+  }
+  for (const std::string& vin : effects.vehicle_refs) {
+    vehicle_events_.emplace_back(vin, static_cast<int64_t>(leaf));
+  }
+  return Status::Ok();
+}
+
+Status SqliteWriteTxn::Flush() {
   SqliteStore& s = *store_;
-  for (const domain::BatteryState& b : effects.batteries) {
+  for (const auto& [code, b] : batteries_) {
     Stmt& st = *s.upsert_battery_;
     st.Bind(1, b.code)
         .Bind(2, b.level)
@@ -407,7 +439,7 @@ Status SqliteWriteTxn::Apply(const domain::Effects& effects, uint64_t leaf) {
         .Bind(11, b.updated_leaf);
     BATTRACE_RETURN_IF_ERROR(st.Run());
   }
-  for (const domain::VehicleState& v : effects.vehicles) {
+  for (const auto& [vin, v] : vehicles_) {
     Stmt& st = *s.upsert_vehicle_;
     st.Bind(1, v.vin)
         .Bind(2, v.maker)
@@ -425,17 +457,20 @@ Status SqliteWriteTxn::Apply(const domain::Effects& effects, uint64_t leaf) {
         .Bind(14, v.updated_leaf);
     BATTRACE_RETURN_IF_ERROR(st.Run());
   }
-  for (const std::string& code : effects.battery_refs) {
-    BATTRACE_RETURN_IF_ERROR(s.battery_event_->Bind(1, code).Bind(2, int64_t(leaf)).Run());
+  std::sort(battery_events_.begin(), battery_events_.end());
+  for (const auto& [code, leaf] : battery_events_) {
+    BATTRACE_RETURN_IF_ERROR(s.battery_event_->Bind(1, code).Bind(2, leaf).Run());
   }
-  for (const std::string& vin : effects.vehicle_refs) {
-    BATTRACE_RETURN_IF_ERROR(s.vehicle_event_->Bind(1, vin).Bind(2, int64_t(leaf)).Run());
+  std::sort(vehicle_events_.begin(), vehicle_events_.end());
+  for (const auto& [vin, leaf] : vehicle_events_) {
+    BATTRACE_RETURN_IF_ERROR(s.vehicle_event_->Bind(1, vin).Bind(2, leaf).Run());
   }
   return Status::Ok();
 }
 
 Status SqliteWriteTxn::Commit() {
   SqliteStore& s = *store_;
+  BATTRACE_RETURN_IF_ERROR(Flush());
   const uint64_t size = s.frontier_.size();
   const Instant now = Now();
   const bool due =
@@ -460,10 +495,14 @@ Status SqliteWriteTxn::Commit() {
 }
 
 Result<std::optional<domain::BatteryState>> SqliteWriteTxn::GetBattery(const std::string& code) {
+  auto it = batteries_.find(code);
+  if (it != batteries_.end()) return std::optional<domain::BatteryState>(it->second);
   return store_->GetBattery(code);
 }
 
 Result<std::optional<domain::VehicleState>> SqliteWriteTxn::GetVehicle(const std::string& vin) {
+  auto it = vehicles_.find(vin);
+  if (it != vehicles_.end()) return std::optional<domain::VehicleState>(it->second);
   return store_->GetVehicle(vin);
 }
 
@@ -658,7 +697,18 @@ Result<std::vector<uint64_t>> SqliteStore::Leaves(Stmt& st, const std::string& k
 }
 
 Result<std::vector<uint64_t>> SqliteStore::BatteryHistory(const std::string& code) {
-  return Leaves(*battery_history_, code);
+  BATTRACE_ASSIGN_OR_RETURN(leaves, Leaves(*battery_history_, code));
+  BATTRACE_ASSIGN_OR_RETURN(battery, GetBattery(code));
+  if (battery) {
+    if (battery->produced_leaf >= 0) leaves.push_back(battery->produced_leaf);
+    if (battery->parent) {
+      BATTRACE_ASSIGN_OR_RETURN(parent, GetBattery(*battery->parent));
+      if (parent && parent->produced_leaf >= 0) leaves.push_back(parent->produced_leaf);
+    }
+  }
+  std::sort(leaves.begin(), leaves.end());
+  leaves.erase(std::unique(leaves.begin(), leaves.end()), leaves.end());
+  return leaves;
 }
 
 Result<std::vector<uint64_t>> SqliteStore::VehicleHistory(const std::string& vin) {
@@ -667,19 +717,48 @@ Result<std::vector<uint64_t>> SqliteStore::VehicleHistory(const std::string& vin
 
 Status SqliteStore::GetNodes(std::span<const ledger::NodeId> ids, std::span<ledger::Hash> out) {
   for (size_t i = 0; i < ids.size(); ++i) {
-    const ledger::NodeId& id = ids[i];
-    Stmt& st = id.level == 0 ? *leaf_hash_at_ : *get_node_;
-    st.Bind(1, id.level == 0 ? static_cast<int64_t>(id.index) : NodeKey(id.level, id.index));
-    BATTRACE_ASSIGN_OR_RETURN(row, st.Step());
-    if (!row) {
-      st.Reset();
-      return Status::NotFound("ledger node (level " + std::to_string(id.level) + ", index " +
-                              std::to_string(id.index) + ") is not stored");
-    }
-    out[i] = HashFromBlob(st.Blob(0));
-    st.Reset();
+    BATTRACE_ASSIGN_OR_RETURN(h, NodeAt(ids[i]));
+    out[i] = h;
   }
   return Status::Ok();
+}
+
+Result<ledger::Hash> SqliteStore::NodeAt(const ledger::NodeId& id) {
+  const int base = id.level - id.level % kNodeStride;
+  const int up = id.level - base;
+  const uint64_t first = id.index << up;
+  const uint64_t count = uint64_t{1} << up;
+  // The 2^up hashes of the kept level `base` under the node, in order.
+  Stmt& st = base == 0 ? *leaf_hashes_ : *node_range_;
+  if (base == 0) {
+    st.Bind(1, static_cast<int64_t>(first)).Bind(2, static_cast<int64_t>(first + count - 1));
+  } else {
+    st.Bind(1, NodeKey(base, first)).Bind(2, NodeKey(base, first + count - 1));
+  }
+  std::vector<ledger::Hash> hashes;
+  hashes.reserve(count);
+  for (;;) {
+    auto row = st.Step();
+    if (!row.ok()) {
+      st.Reset();
+      return row.status();
+    }
+    if (!*row) break;
+    hashes.push_back(HashFromBlob(st.Blob(0)));
+  }
+  st.Reset();
+  if (hashes.size() != count) {
+    return Status::NotFound("ledger node (level " + std::to_string(id.level) + ", index " +
+                            std::to_string(id.index) + ") is not stored");
+  }
+  while (hashes.size() > 1) {
+    std::vector<ledger::Hash> parents(hashes.size() / 2);
+    for (size_t k = 0; k < parents.size(); ++k) {
+      parents[k] = ledger::NodeHash(hashes[2 * k], hashes[2 * k + 1]);
+    }
+    hashes.swap(parents);
+  }
+  return hashes.front();
 }
 
 }  // namespace
