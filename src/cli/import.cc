@@ -139,6 +139,7 @@ int RunImport(const ImportArgs& a) {
       if (!results.ok()) {
         next.wait();
         progress.Done();
+        (void)store.SignCheckpoint();  // what was committed before stays provable
         return Fail(results.status());
       }
       WriteResults(file, items, *results, rejects, receipts, &totals);

@@ -11,6 +11,7 @@
 #include "ledger/checkpoint.h"
 #include "ledger/merkle.h"
 #include "ledger/proof_json.h"
+#include "ledger/receipt.h"
 #include "store/sqlite/sqlite_store.h"
 #include "store/verify.h"
 
@@ -32,6 +33,15 @@ Result<nlohmann::json> ReadJsonFile(const std::string& path) {
     return Status::Invalid(path, "json.syntax", path + " is not a JSON object");
   }
   return j;
+}
+
+// A verifier key given as its text or as a file holding it.
+std::string VerifierKeyArg(const std::string& arg) {
+  std::string text = arg;
+  if (auto file = ReadFile(arg); file.ok()) text = *file;
+  while (!text.empty() && (text.back() == '\n' || text.back() == '\r'))
+    text.pop_back();
+  return text;
 }
 
 int RunInit(const StoreArgs& args, const std::string& origin) {
@@ -96,7 +106,7 @@ int RunProof(const StoreArgs& args, std::optional<uint64_t> leaf, std::optional<
 int RunVerifyStore(const StoreArgs& args, const std::string& key_text) {
   auto store = args.Open(false);
   if (!store.ok()) return Fail(store.status());
-  std::string verifier = key_text;
+  std::string verifier = VerifierKeyArg(key_text);
   if (verifier.empty()) {
     auto key = ledger::SigningKey::FromFile(args.KeyPath());
     if (!key.ok()) return Fail(key.status());
@@ -115,12 +125,7 @@ int RunVerifyStore(const StoreArgs& args, const std::string& key_text) {
 // One receipt, offline: receipt + signed checkpoint + inclusion proof + verifier key.
 int RunVerifyReceipt(const std::string& receipt_path, const std::string& checkpoint_path,
                      const std::string& proof_path, const std::string& key_arg) {
-  std::string key_text = key_arg;
-  if (auto file = ReadFile(key_arg); file.ok()) key_text = *file;
-  while (!key_text.empty() && (key_text.back() == '\n' || key_text.back() == '\r')) {
-    key_text.pop_back();
-  }
-  auto verifier = ledger::Verifier::Parse(key_text);
+  auto verifier = ledger::Verifier::Parse(VerifierKeyArg(key_arg));
   if (!verifier.ok()) return Fail(verifier.status());
   auto note = ReadFile(checkpoint_path);
   if (!note.ok()) return Fail(note.status());
@@ -129,14 +134,15 @@ int RunVerifyReceipt(const std::string& receipt_path, const std::string& checkpo
     std::cerr << "verify: FAILED: checkpoint: " << cp.status().message() << "\n";
     return 1;
   }
-  auto receipt = ReadJsonFile(receipt_path);
-  if (!receipt.ok()) return Fail(receipt.status());
+  auto receipt_json = ReadJsonFile(receipt_path);
+  if (!receipt_json.ok()) return Fail(receipt_json.status());
+  auto receipt = ledger::Receipt::FromJson(*receipt_json);
+  if (!receipt.ok()) return Fail(receipt.status().WithFieldPrefix(receipt_path + "#"));
   auto proof = ReadJsonFile(proof_path);
   if (!proof.ok()) return Fail(proof.status());
+  const uint64_t index = receipt->leaf_index;
+  std::vector<ledger::Hash> hashes;
   try {
-    const uint64_t index = receipt->at("leaf_index").get<uint64_t>();
-    auto leaf_hash = ledger::HashFromBase64(receipt->at("leaf_hash").get<std::string>());
-    if (!leaf_hash.ok()) return Fail(leaf_hash.status());
     if (proof->at("tree_size").get<uint64_t>() != cp->size ||
         proof->at("leaf_index").get<uint64_t>() != index) {
       std::cerr << "verify: FAILED: the proof is for leaf " << proof->at("leaf_index")
@@ -144,23 +150,21 @@ int RunVerifyReceipt(const std::string& receipt_path, const std::string& checkpo
                 << " in the checkpoint's tree of " << cp->size << "\n";
       return 1;
     }
-    std::vector<ledger::Hash> hashes;
     for (const auto& h : proof->at("hashes")) {
       auto decoded = ledger::HashFromBase64(h.get<std::string>());
       if (!decoded.ok()) return Fail(decoded.status());
       hashes.push_back(*decoded);
     }
-    if (!ledger::VerifyInclusion(index, cp->size, *leaf_hash, hashes, cp->root)) {
-      std::cerr << "verify: FAILED: the inclusion proof does not lead to the checkpoint's root\n";
-      return 1;
-    }
   } catch (const nlohmann::json::exception& e) {
-    return Fail(Status::Invalid("receipt/proof", "json.shape",
-                                std::string("missing or mistyped field: ") + e.what()));
+    return Fail(Status::Invalid(proof_path, "proof.shape",
+                                std::string("missing or mistyped member: ") + e.what()));
   }
-  std::cout << "verify: ok: " << receipt->value("reporter", "") << " / " << receipt->value("id", "")
-            << " is leaf " << receipt->at("leaf_index") << " of the ledger signed at size "
-            << cp->size << " (" << cp->origin << ")\n";
+  if (!ledger::VerifyInclusion(index, cp->size, receipt->leaf_hash, hashes, cp->root)) {
+    std::cerr << "verify: FAILED: the inclusion proof does not lead to the checkpoint's root\n";
+    return 1;
+  }
+  std::cout << "verify: ok: " << receipt->reporter << " / " << receipt->id << " is leaf " << index
+            << " of the ledger signed at size " << cp->size << " (" << cp->origin << ")\n";
   return 0;
 }
 

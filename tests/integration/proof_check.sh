@@ -44,7 +44,10 @@ sed -n 1234p receipts.ndjson >receipt.json
 leaf=$(python3 -c 'import json; print(json.load(open("receipt.json"))["leaf_index"])')
 "$battrace" proof --db t.db --leaf "$leaf" >rp.json
 "$battrace" verify --receipt receipt.json --checkpoint cp2.txt --proof rp.json --key key.txt
-sed 's/"leaf_hash":"./"leaf_hash":"A/' receipt.json >forged.json
+python3 -c '
+import json, base64
+r = json.load(open("receipt.json")); h = bytearray(base64.b64decode(r["leaf_hash"])); h[5] ^= 0x40
+r["leaf_hash"] = base64.b64encode(bytes(h)).decode(); json.dump(r, open("forged.json", "w"))'
 if "$battrace" verify --receipt forged.json --checkpoint cp2.txt --proof rp.json --key key.txt; then
   echo "proof check: a forged receipt verified" >&2
   exit 1
