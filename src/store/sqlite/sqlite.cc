@@ -80,12 +80,12 @@ Stmt& Stmt::Bind(int i, int64_t v) {
 }
 
 Stmt& Stmt::Bind(int i, std::string_view v) {
-  sqlite3_bind_text(st_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+  sqlite3_bind_text(st_, i, v.data(), static_cast<int>(v.size()), SQLITE_STATIC);
   return *this;
 }
 
 Stmt& Stmt::BindBlob(int i, const void* data, size_t n) {
-  sqlite3_bind_blob(st_, i, data, static_cast<int>(n), SQLITE_TRANSIENT);
+  sqlite3_bind_blob(st_, i, data, static_cast<int>(n), SQLITE_STATIC);
   return *this;
 }
 

@@ -48,7 +48,8 @@ class Stmt {
   Stmt& operator=(const Stmt&) = delete;
   ~Stmt();
 
-  // Bind by 1-based index; text and blobs are copied.
+  // Bind by 1-based index. Text and blobs are NOT copied: REQUIRES the bound data to stay
+  // unchanged until the statement is reset (Run, or Step ... Reset).
   Stmt& Bind(int i, int64_t v);
   Stmt& Bind(int i, std::string_view v);
   Stmt& Bind(int i, const std::string& v) { return Bind(i, std::string_view(v)); }
