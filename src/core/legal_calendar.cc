@@ -314,7 +314,7 @@ Result<Period> Period::Parse(std::string_view text, const std::string& field) {
 }
 
 std::string Period::ToString() const {
-  const std::string count = std::to_string(n);
+  std::string count = std::to_string(n);
   switch (unit) {
     case Unit::kDays:
       return count + "d";

@@ -119,7 +119,10 @@ class Result {
   } while (0)
 
 // Declares `lhs` from an expression returning Result<T>, or returns its failed Status.
+// `lhs` is a name being declared, so it cannot be parenthesized.
+// NOLINTBEGIN(bugprone-macro-parentheses)
 #define BATTRACE_ASSIGN_OR_RETURN(lhs, expr)              \
   auto lhs##_result_ = (expr);                            \
   if (!lhs##_result_.ok()) return lhs##_result_.status(); \
   auto lhs = std::move(lhs##_result_).value()
+// NOLINTEND(bugprone-macro-parentheses)
