@@ -19,10 +19,16 @@ Status PrepareOne(Item& item, Instant now, Prepared* out) {
   if (!item.report.ok()) return item.report.status();
   Report report = std::move(item.report).value();
   if (!report.reported) report.reported = now;
+  // The leaf data is the canonical stored form; the content hash, which recognises a re-send,
+  // is that of the same form without the platform-set `reported`. One canonicalization of the
+  // form without it gives both: CanonicalJsonWithMember inserts `reported` where it sorts.
   nlohmann::json stored = ReportToJson(report);
-  BATTRACE_ASSIGN_OR_RETURN(body, ledger::CanonicalJson(stored));
-  stored.erase("reported");
-  BATTRACE_ASSIGN_OR_RETURN(content, ledger::CanonicalJson(stored));
+  const auto reported = stored.find("reported");
+  const nlohmann::json reported_value = std::move(*reported);
+  stored.erase(reported);
+  std::string content, body;
+  BATTRACE_RETURN_IF_ERROR(
+      ledger::CanonicalJsonWithMember(stored, "reported", reported_value, &content, &body));
   store::LeafInput& leaf = out->leaf;
   leaf.reporter = report.reporter.str();
   leaf.id = report.id;
