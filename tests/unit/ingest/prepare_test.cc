@@ -31,6 +31,12 @@ void ExpectLeafMatchesFullCanonicalization(const nlohmann::json& json,
   ASSERT_TRUE(p.error.ok()) << p.error.ToString();
   ASSERT_TRUE(p.report.has_value() && p.report->reported.has_value());
 
+  EXPECT_EQ(p.leaf.reporter, p.report->reporter.str());
+  EXPECT_EQ(p.leaf.id, p.report->id);
+  EXPECT_EQ(p.leaf.type, ReportTypeName(p.report->type()));
+  EXPECT_EQ(p.leaf.occurred, p.report->occurred.ToString());
+  EXPECT_EQ(p.leaf.reported, *p.report->reported);
+
   nlohmann::json stored = ReportToJson(*p.report);
   auto body = ledger::CanonicalJson(stored);
   ASSERT_TRUE(body.ok());
