@@ -58,10 +58,14 @@ void Stage1(benchmark::State& state, bool prepare) {
   state.SetItemsProcessed(static_cast<int64_t>(reports));
 }
 
-void BM_ReadParsePrepare(benchmark::State& state) { Stage1(state, true); }
+void BM_ReadParsePrepare(benchmark::State& state) {
+  Stage1(state, true);
+}
 BENCHMARK(BM_ReadParsePrepare)->Unit(benchmark::kMillisecond);
 
-void BM_ReadParse(benchmark::State& state) { Stage1(state, false); }
+void BM_ReadParse(benchmark::State& state) {
+  Stage1(state, false);
+}
 BENCHMARK(BM_ReadParse)->Unit(benchmark::kMillisecond);
 
 }  // namespace
