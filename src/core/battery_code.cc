@@ -716,6 +716,9 @@ Result<BatteryCode> BatteryCode::ParseNormalized(std::string_view code, Strictne
 }
 
 Result<BatteryCode> BatteryCode::Parse(std::string_view raw, Strictness strictness) {
+  // The common case, a clean scan of a valid code, skips normalization: a valid code is all
+  // [0-9A-Z], which Normalize returns as it is.
+  if (IsValid(raw, strictness)) return ParseNormalized(raw, strictness);
   return ParseNormalized(Normalize(raw), strictness);
 }
 

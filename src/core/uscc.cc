@@ -125,6 +125,14 @@ CodeCheck Uscc::Check(std::string_view raw, Strictness /*strictness: same for bo
 }
 
 Result<Uscc> Uscc::Parse(std::string_view raw, Strictness strictness) {
+  // The common case, a valid code as issued, skips the diagnostics. Its characters are all
+  // USCC characters, which normalization leaves as they are, and Check finds no error in it:
+  // the division and the organisation code only ever give warnings.
+  if (raw.size() == kLength &&
+      std::all_of(raw.begin(), raw.end(), [](char c) { return CharValue(c) >= 0; }) &&
+      ComputeCheckCharacter(raw) == raw[17]) {
+    return Uscc(std::string(raw));
+  }
   CodeCheck check = Check(raw, strictness);
   if (!check.valid) return FirstErrorStatus(check);
   return Uscc(std::move(check.normalized));

@@ -121,6 +121,15 @@ CodeCheck Vin::Check(std::string_view raw, Strictness strictness) {
 }
 
 Result<Vin> Vin::Parse(std::string_view raw, Strictness strictness) {
+  // The common case, a valid VIN as issued, skips the diagnostics. Its characters are all VIN
+  // characters, which normalization leaves as they are, and Check finds no error in it: a
+  // model year code at position 10 and, in strict mode, the right check digit.
+  if (raw.size() == kLength &&
+      std::all_of(raw.begin(), raw.end(), [](char c) { return CharValue(c) >= 0; }) &&
+      DecodeModelYear(raw[9]) != 0 &&
+      (strictness != Strictness::kStrict || ComputeCheckDigit(raw) == raw[8])) {
+    return Vin(std::string(raw));
+  }
   CodeCheck check = Check(raw, strictness);
   if (!check.valid) return FirstErrorStatus(check);
   return Vin(std::move(check.normalized));

@@ -15,23 +15,32 @@ Instant Now() {
 
 namespace {
 
-Status PrepareOne(Item& item, Instant now, Prepared* out) {
+// `content` is scratch space for the canonical form without `reported`, kept between reports so
+// that its buffer is allocated once per batch.
+Status PrepareOne(Item& item, Instant now, std::string* content, Prepared* out) {
   if (!item.report.ok()) return item.report.status();
   Report report = std::move(item.report).value();
   if (!report.reported) report.reported = now;
+  // The leaf data is the canonical stored form; the content hash, which recognises a re-send,
+  // is that of the same form without the platform-set `reported`. One canonicalization of the
+  // form without it gives both: CanonicalJsonWithMember inserts `reported` where it sorts.
   nlohmann::json stored = ReportToJson(report);
-  BATTRACE_ASSIGN_OR_RETURN(body, ledger::CanonicalJson(stored));
-  stored.erase("reported");
-  BATTRACE_ASSIGN_OR_RETURN(content, ledger::CanonicalJson(stored));
+  const auto reported = stored.find("reported");
+  const nlohmann::json reported_value = std::move(*reported);
+  stored.erase(reported);
+  std::string body;
+  BATTRACE_RETURN_IF_ERROR(
+      ledger::CanonicalJsonWithMember(stored, "reported", reported_value, content, &body));
+  // The stored form is done with: its texts of the reporter and `occurred` are the leaf's.
   store::LeafInput& leaf = out->leaf;
-  leaf.reporter = report.reporter.str();
+  leaf.reporter = std::move(stored.at("reporter").get_ref<std::string&>());
   leaf.id = report.id;
   leaf.type = std::string(ReportTypeName(report.type()));
-  leaf.occurred = report.occurred.ToString();
+  leaf.occurred = std::move(stored.at("occurred").get_ref<std::string&>());
   leaf.reported = *report.reported;
   leaf.body = std::move(body);
   leaf.leaf_hash = ledger::LeafHash(leaf.body);
-  leaf.content_hash = ledger::LeafHash(content);
+  leaf.content_hash = ledger::LeafHash(*content);
   out->report = std::move(report);
   return Status::Ok();
 }
@@ -61,9 +70,10 @@ Status CheckCorrection(store::Store& store, const Report& report) {
 
 std::vector<Prepared> Prepare(std::vector<Item>& items, Instant now) {
   std::vector<Prepared> out(items.size());
+  std::string content;
   for (size_t i = 0; i < items.size(); ++i) {
     out[i].line = items[i].line;
-    out[i].error = PrepareOne(items[i], now, &out[i]);
+    out[i].error = PrepareOne(items[i], now, &content, &out[i]);
   }
   return out;
 }

@@ -199,8 +199,18 @@ Status AppendMember(const std::string& key, const Json& value, std::string* out)
   return st.ok() ? st : st.WithFieldPrefix(PointerToken(key));
 }
 
+// Where a member named `name` would begin in the canonical form of an object: AppendObject sets
+// `offset` to that of the first member whose name does not sort before `name`, or of the closing
+// brace, and `present` when that member is named `name`.
+struct Insertion {
+  std::string_view name;
+  size_t offset = std::string::npos;
+  bool present = false;
+};
+
 template <typename Json>
-Status AppendObject(const typename Json::object_t& object, std::string* out) {
+Status AppendObject(const typename Json::object_t& object, std::string* out,
+                    Insertion* insertion = nullptr) {
   using Member = typename Json::object_t::value_type;
   for (const Member& m : object) {
     if (!IsValidUtf8(m.first)) {
@@ -213,6 +223,11 @@ Status AppendObject(const typename Json::object_t& object, std::string* out) {
   const auto emit = [&](const Member& m) -> Status {
     if (!first) out->push_back(',');
     first = false;
+    if (insertion != nullptr && insertion->offset == std::string::npos &&
+        !Utf16Less(m.first, insertion->name)) {
+      insertion->offset = out->size();
+      insertion->present = m.first == insertion->name;
+    }
     return AppendMember(m.first, m.second, out);
   };
   if (std::is_sorted(object.begin(), object.end(), less)) {
@@ -227,6 +242,9 @@ Status AppendObject(const typename Json::object_t& object, std::string* out) {
               [&](const Member* a, const Member* b) { return less(*a, *b); });
     for (const Member* m : sorted)
       BATTRACE_RETURN_IF_ERROR(emit(*m));
+  }
+  if (insertion != nullptr && insertion->offset == std::string::npos) {
+    insertion->offset = out->size();
   }
   out->push_back('}');
   return Status::Ok();
@@ -292,6 +310,36 @@ Result<std::string> CanonicalJson(const nlohmann::json& value) {
 }
 Result<std::string> CanonicalJson(const nlohmann::ordered_json& value) {
   return ToCanonical(value);
+}
+
+Status CanonicalJsonWithMember(const nlohmann::json& object, const std::string& name,
+                               const nlohmann::json& value, std::string* without,
+                               std::string* with) {
+  if (!object.is_object()) return Status::Internal("CanonicalJsonWithMember needs an object");
+  if (!IsValidUtf8(name)) {
+    return Status::Invalid(PointerToken(name), "json.utf8", "member name is not valid UTF-8");
+  }
+  without->clear();
+  Insertion insertion{name};
+  BATTRACE_RETURN_IF_ERROR(AppendObject<nlohmann::json>(
+      object.get_ref<const nlohmann::json::object_t&>(), without, &insertion));
+  if (insertion.present) {
+    return Status::Internal("CanonicalJsonWithMember: the object already has \"" + name + "\"");
+  }
+  // The members sort the same with the new one among them, so its text goes at the offset: before
+  // the member found there, or last (after a comma unless the object is empty).
+  std::string member;
+  BATTRACE_RETURN_IF_ERROR(AppendMember(name, value, &member));
+  const size_t at = insertion.offset;
+  const bool last = (*without)[at] == '}';
+  with->clear();
+  with->reserve(without->size() + member.size() + 1);
+  with->append(*without, 0, at);
+  if (last && at > 1) with->push_back(',');
+  with->append(member);
+  if (!last) with->push_back(',');
+  with->append(*without, at);
+  return Status::Ok();
 }
 
 }  // namespace battrace::ledger

@@ -30,4 +30,12 @@ Status AppendCanonicalJson(const nlohmann::ordered_json& value, std::string* out
 Result<std::string> CanonicalJson(const nlohmann::json& value);
 Result<std::string> CanonicalJson(const nlohmann::ordered_json& value);
 
+// The canonical forms of `object`, a JSON object with no member `name`, into *without, and of the
+// same object with member `name`: `value` added, into *with: both from one serialization of
+// `object`, the member's text inserted where its name sorts. Errors as AppendCanonicalJson for
+// either form; on failure the outputs must be discarded.
+Status CanonicalJsonWithMember(const nlohmann::json& object, const std::string& name,
+                               const nlohmann::json& value, std::string* without,
+                               std::string* with);
+
 }  // namespace battrace::ledger

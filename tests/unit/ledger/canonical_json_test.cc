@@ -162,5 +162,46 @@ TEST(CanonicalJsonTest, AppendsToExistingBuffer) {
   EXPECT_EQ(out, R"(x{"a":{},"b":[]})");
 }
 
+// The member goes where its name sorts: first, between two members, last, into an empty object,
+// and by UTF-16 code units (U+E000 after U+1F600), whatever the values hold.
+TEST(CanonicalJsonTest, WithMemberEqualsCanonicalFormWithTheMemberAdded) {
+  const json objects[] = {
+      json::object(),
+      json::parse(R"({"b":1})"),
+      json::parse(R"({"a":"\"m\":1,","z":[{"m":2}]})"),
+      json::parse(R"({"reporter":"x","report":{"reporter":"y"},"id":"r"})"),
+      json::parse("{\"\U0001F600\":1,\"\uE000\":2}"),
+  };
+  const std::string names[] = {"m", "reported", "\uE001", "\U0001F601", "0"};
+  for (const json& object : objects) {
+    for (const std::string& name : names) {
+      SCOPED_TRACE(object.dump() + " + " + name);
+      const json value = {{"v", 1.5}, {"s", "t"}};
+      std::string without = "stale";
+      std::string with = "stale";
+      ASSERT_TRUE(CanonicalJsonWithMember(object, name, value, &without, &with).ok());
+      EXPECT_EQ(without, Canon(object));
+      json added = object;
+      added[name] = value;
+      EXPECT_EQ(with, Canon(added));
+    }
+  }
+}
+
+TEST(CanonicalJsonTest, WithMemberErrors) {
+  std::string without, with;
+  EXPECT_EQ(CanonicalJsonWithMember(json::parse(R"({"a":1})"), "a", 2, &without, &with).code(),
+            StatusCode::kInternal);
+  EXPECT_EQ(CanonicalJsonWithMember(json::array(), "a", 2, &without, &with).code(),
+            StatusCode::kInternal);
+  EXPECT_EQ(CanonicalJsonWithMember(json::object(), "\xff", 2, &without, &with).rule(),
+            "json.utf8");
+  const Status nan = CanonicalJsonWithMember(json::object(), "a", NAN, &without, &with);
+  EXPECT_EQ(nan.rule(), "json.number");
+  EXPECT_EQ(nan.field(), "/a");
+  const Status bad = CanonicalJsonWithMember({{"b", {{"c", NAN}}}}, "a", 2, &without, &with);
+  EXPECT_EQ(bad.field(), "/b/c");
+}
+
 }  // namespace
 }  // namespace battrace::ledger
