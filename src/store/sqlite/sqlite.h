@@ -67,6 +67,32 @@ class Stmt {
   // Resets for re-execution and clears bindings.
   void Reset();
 
+  // Steps through every row, calling fn(*this) for each until it returns false, then resets.
+  template <typename Fn>
+  Status ForEachRow(Fn&& fn) {
+    for (;;) {
+      Result<bool> row = Step();
+      if (!row.ok()) {
+        Reset();
+        return row.status();
+      }
+      if (!*row || !fn(*this)) break;
+    }
+    Reset();
+    return Status::Ok();
+  }
+
+  // The first row read by read(*this), or nullopt when there is none; then resets.
+  template <typename Read>
+  auto OneRow(Read&& read) -> Result<std::optional<decltype(read(*this))>> {
+    std::optional<decltype(read(*this))> out;
+    BATTRACE_RETURN_IF_ERROR(ForEachRow([&](Stmt& s) {
+      out = read(s);
+      return false;
+    }));
+    return out;
+  }
+
   int64_t Int(int col) const { return sqlite3_column_int64(st_, col); }
   bool IsNull(int col) const { return sqlite3_column_type(st_, col) == SQLITE_NULL; }
   std::string Text(int col) const;

@@ -81,6 +81,10 @@ domain::VehicleState ReadVehicle(const Stmt& s) {
   return v;
 }
 
+StoredCheckpoint ReadCheckpoint(const Stmt& s) {
+  return {static_cast<uint64_t>(s.Int(0)), s.Int(1), s.Text(2)};
+}
+
 StoredReport ReadReport(const Stmt& s) {
   StoredReport r;
   r.leaf_index = static_cast<uint64_t>(s.Int(0));
@@ -541,21 +545,17 @@ Result<std::vector<StoredCheckpoint>> SqliteStore::ListCheckpoints() {
   BATTRACE_ASSIGN_OR_RETURN(
       st, db_.Prepare("SELECT size, created, note FROM checkpoint ORDER BY size"));
   std::vector<StoredCheckpoint> out;
-  for (;;) {
-    BATTRACE_ASSIGN_OR_RETURN(row, st.Step());
-    if (!row) break;
-    out.push_back({static_cast<uint64_t>(st.Int(0)), st.Int(1), st.Text(2)});
-  }
+  BATTRACE_RETURN_IF_ERROR(st.ForEachRow([&](const Stmt& row) {
+    out.push_back(ReadCheckpoint(row));
+    return true;
+  }));
   return out;
 }
 
 Result<std::optional<StoredCheckpoint>> SqliteStore::LatestCheckpoint() {
   BATTRACE_ASSIGN_OR_RETURN(
       st, db_.Prepare("SELECT size, created, note FROM checkpoint ORDER BY size DESC LIMIT 1"));
-  BATTRACE_ASSIGN_OR_RETURN(row, st.Step());
-  if (!row) return std::optional<StoredCheckpoint>();
-  return std::optional<StoredCheckpoint>(
-      StoredCheckpoint{static_cast<uint64_t>(st.Int(0)), st.Int(1), st.Text(2)});
+  return st.OneRow(ReadCheckpoint);
 }
 
 Status SqliteStore::PutRegistry(const std::vector<RegistryRow>& rows) {
@@ -573,13 +573,9 @@ Status SqliteStore::PutRegistry(const std::vector<RegistryRow>& rows) {
 
 Result<std::optional<RegistryRow>> SqliteStore::GetRegistry(const std::string& kind,
                                                             const std::string& key) {
-  Stmt& st = *get_registry_;
-  st.Bind(1, kind).Bind(2, key);
-  BATTRACE_ASSIGN_OR_RETURN(row, st.Step());
-  std::optional<RegistryRow> out;
-  if (row) out = RegistryRow{st.Text(0), st.Text(1), st.Text(2), st.Text(3)};
-  st.Reset();
-  return out;
+  return get_registry_->Bind(1, kind).Bind(2, key).OneRow([](const Stmt& st) {
+    return RegistryRow{st.Text(0), st.Text(1), st.Text(2), st.Text(3)};
+  });
 }
 
 Result<uint64_t> SqliteStore::CountRegistry(const std::string& kind) {
@@ -592,107 +588,51 @@ Result<uint64_t> SqliteStore::CountRegistry(const std::string& kind) {
 
 Result<std::optional<StoredReport>> SqliteStore::GetReport(const std::string& reporter,
                                                            const std::string& id) {
-  Stmt& st = *find_report_;
-  st.Bind(1, reporter).Bind(2, id);
-  BATTRACE_ASSIGN_OR_RETURN(row, st.Step());
-  std::optional<StoredReport> out;
-  if (row) out = ReadReport(st);
-  st.Reset();
-  return out;
+  return find_report_->Bind(1, reporter).Bind(2, id).OneRow(ReadReport);
 }
 
 Result<std::optional<StoredReport>> SqliteStore::GetReportAt(uint64_t leaf) {
-  Stmt& st = *report_at_;
-  st.Bind(1, static_cast<int64_t>(leaf));
-  BATTRACE_ASSIGN_OR_RETURN(row, st.Step());
-  std::optional<StoredReport> out;
-  if (row) out = ReadReport(st);
-  st.Reset();
-  return out;
+  return report_at_->Bind(1, static_cast<int64_t>(leaf)).OneRow(ReadReport);
 }
 
 Status SqliteStore::ScanReports(uint64_t from, const std::function<bool(const StoredReport&)>& fn) {
-  Stmt& st = *scan_reports_;
-  st.Bind(1, static_cast<int64_t>(from));
-  for (;;) {
-    auto row = st.Step();
-    if (!row.ok()) {
-      st.Reset();
-      return row.status();
-    }
-    if (!*row || !fn(ReadReport(st))) break;
-  }
-  st.Reset();
-  return Status::Ok();
+  return scan_reports_->Bind(1, static_cast<int64_t>(from)).ForEachRow([&](const Stmt& st) {
+    return fn(ReadReport(st));
+  });
 }
 
 Result<std::optional<domain::BatteryState>> SqliteStore::GetBattery(const std::string& code) {
-  Stmt& st = *get_battery_;
-  st.Bind(1, code);
-  BATTRACE_ASSIGN_OR_RETURN(row, st.Step());
-  std::optional<domain::BatteryState> out;
-  if (row) out = ReadBattery(st);
-  st.Reset();
-  return out;
+  return get_battery_->Bind(1, code).OneRow(ReadBattery);
 }
 
 Result<std::optional<domain::VehicleState>> SqliteStore::GetVehicle(const std::string& vin) {
-  Stmt& st = *get_vehicle_;
-  st.Bind(1, vin);
-  BATTRACE_ASSIGN_OR_RETURN(row, st.Step());
-  std::optional<domain::VehicleState> out;
-  if (row) out = ReadVehicle(st);
-  st.Reset();
-  return out;
+  return get_vehicle_->Bind(1, vin).OneRow(ReadVehicle);
 }
 
 Result<std::vector<domain::BatteryState>> SqliteStore::BatteriesInVehicle(const std::string& vin) {
-  Stmt& st = *in_vehicle_;
-  st.Bind(1, vin);
   std::vector<domain::BatteryState> out;
-  for (;;) {
-    auto row = st.Step();
-    if (!row.ok()) {
-      st.Reset();
-      return row.status();
-    }
-    if (!*row) break;
+  BATTRACE_RETURN_IF_ERROR(in_vehicle_->Bind(1, vin).ForEachRow([&](const Stmt& st) {
     out.push_back(ReadBattery(st));
-  }
-  st.Reset();
+    return true;
+  }));
   return out;
 }
 
 Result<std::vector<std::string>> SqliteStore::PartsOf(const std::string& code) {
-  Stmt& st = *parts_of_;
-  st.Bind(1, code);
   std::vector<std::string> out;
-  for (;;) {
-    auto row = st.Step();
-    if (!row.ok()) {
-      st.Reset();
-      return row.status();
-    }
-    if (!*row) break;
+  BATTRACE_RETURN_IF_ERROR(parts_of_->Bind(1, code).ForEachRow([&](const Stmt& st) {
     out.push_back(st.Text(0));
-  }
-  st.Reset();
+    return true;
+  }));
   return out;
 }
 
 Result<std::vector<uint64_t>> SqliteStore::Leaves(Stmt& st, const std::string& key) {
-  st.Bind(1, key);
   std::vector<uint64_t> out;
-  for (;;) {
-    auto row = st.Step();
-    if (!row.ok()) {
-      st.Reset();
-      return row.status();
-    }
-    if (!*row) break;
-    out.push_back(static_cast<uint64_t>(st.Int(0)));
-  }
-  st.Reset();
+  BATTRACE_RETURN_IF_ERROR(st.Bind(1, key).ForEachRow([&](const Stmt& row) {
+    out.push_back(static_cast<uint64_t>(row.Int(0)));
+    return true;
+  }));
   return out;
 }
 
@@ -737,16 +677,10 @@ Result<ledger::Hash> SqliteStore::NodeAt(const ledger::NodeId& id) {
   }
   std::vector<ledger::Hash> hashes;
   hashes.reserve(count);
-  for (;;) {
-    auto row = st.Step();
-    if (!row.ok()) {
-      st.Reset();
-      return row.status();
-    }
-    if (!*row) break;
-    hashes.push_back(HashFromBlob(st.Blob(0)));
-  }
-  st.Reset();
+  BATTRACE_RETURN_IF_ERROR(st.ForEachRow([&](const Stmt& row) {
+    hashes.push_back(HashFromBlob(row.Blob(0)));
+    return true;
+  }));
   if (hashes.size() != count) {
     return Status::NotFound("ledger node (level " + std::to_string(id.level) + ", index " +
                             std::to_string(id.index) + ") is not stored");
