@@ -8,9 +8,8 @@
 // make-up days (调休) the State Council publishes each year.
 //
 // Holidays are data, not code: one JSON file per year in a calendar directory, which the operator
-// extends each year (format in data/calendar/README.md).
-// A year without a file falls back to weekends only, and every due date counted over such a year
-// carries a warning saying so.
+// extends each year (format in data/calendar/README.md). A year without a file falls back to
+// weekends only, and every due date that depends on such a year carries a warning saying so.
 #pragma once
 
 #include <cstdint>
