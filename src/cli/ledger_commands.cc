@@ -217,11 +217,10 @@ void RegisterLedger(CLI::App& app, CommandList& commands) {
     cmd->add_option("--size", *size, "tree size (default: the latest checkpoint)")->needs(l);
     auto* f = cmd->add_option("--from", *from, "older tree size")->excludes(l);
     cmd->add_option("--to", *to, "newer tree size (default: the latest checkpoint)")->needs(f);
-    cmd->callback([cmd, l, f] {
+    cmd->callback([l, f] {
       if (l->count() == 0 && f->count() == 0) {
         throw CLI::ValidationError("proof", "give --leaf N or --from M");
       }
-      (void)cmd;
     });
     commands.push_back(
         {cmd, [args, leaf, size, from, to] { return RunProof(*args, *leaf, *size, *from, *to); }});

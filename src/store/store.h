@@ -95,7 +95,6 @@ class Store : public ledger::NodeReader {
   virtual Status PutRegistry(const std::vector<RegistryRow>& rows) = 0;
   virtual Result<std::optional<RegistryRow>> GetRegistry(const std::string& kind,
                                                          const std::string& key) = 0;
-  virtual Result<uint64_t> CountRegistry(const std::string& kind) = 0;
 
   // Reports and the ledger.
   virtual Result<std::optional<StoredReport>> GetReport(const std::string& reporter,
@@ -109,8 +108,6 @@ class Store : public ledger::NodeReader {
   // Signs and stores a checkpoint of the current tree (no-op when the latest one is current).
   virtual Result<StoredCheckpoint> SignCheckpoint() = 0;
   virtual std::string Origin() const = 0;
-  // The verifier key of the store's signing key, if it was opened with one.
-  virtual std::optional<std::string> VerifierKey() const = 0;
   // Whether the engine stores the Merkle nodes of `level` (others it computes from them).
   virtual bool KeepsLevel(int level) const = 0;
 

@@ -135,7 +135,6 @@ class SqliteStore : public Store {
   Status PutRegistry(const std::vector<RegistryRow>& rows) override;
   Result<std::optional<RegistryRow>> GetRegistry(const std::string& kind,
                                                  const std::string& key) override;
-  Result<uint64_t> CountRegistry(const std::string& kind) override;
   Result<std::optional<StoredReport>> GetReport(const std::string& reporter,
                                                 const std::string& id) override;
   Result<std::optional<StoredReport>> GetReportAt(uint64_t leaf) override;
@@ -147,9 +146,6 @@ class SqliteStore : public Store {
   Result<std::optional<StoredCheckpoint>> LatestCheckpoint() override;
   Result<StoredCheckpoint> SignCheckpoint() override;
   std::string Origin() const override { return origin_; }
-  std::optional<std::string> VerifierKey() const override {
-    return key_ ? std::optional<std::string>(key_->VerifierKey()) : std::nullopt;
-  }
   Result<std::optional<domain::BatteryState>> GetBattery(const std::string& code) override;
   Result<std::optional<domain::VehicleState>> GetVehicle(const std::string& vin) override;
   Result<std::vector<domain::BatteryState>> BatteriesInVehicle(const std::string& vin) override;
@@ -576,14 +572,6 @@ Result<std::optional<RegistryRow>> SqliteStore::GetRegistry(const std::string& k
   return get_registry_->Bind(1, kind).Bind(2, key).OneRow([](const Stmt& st) {
     return RegistryRow{st.Text(0), st.Text(1), st.Text(2), st.Text(3)};
   });
-}
-
-Result<uint64_t> SqliteStore::CountRegistry(const std::string& kind) {
-  BATTRACE_ASSIGN_OR_RETURN(st, db_.Prepare("SELECT COUNT(*) FROM registry WHERE kind = ?"));
-  st.Bind(1, kind);
-  BATTRACE_ASSIGN_OR_RETURN(row, st.Step());
-  (void)row;
-  return static_cast<uint64_t>(st.Int(0));
 }
 
 Result<std::optional<StoredReport>> SqliteStore::GetReport(const std::string& reporter,

@@ -174,6 +174,19 @@ TEST_F(SqliteStoreTest, SurvivesReopenAndKeepsAppending) {
   EXPECT_TRUE(Verify().ok()) << Verify().ToString();
 }
 
+TEST_F(SqliteStoreTest, RegistryRowsAreUpsertedByKindAndKey) {
+  ASSERT_TRUE(store_
+                  ->PutRegistry({{"enterprise", TestUscc(1), "440300", R"({"v":1})"},
+                                 {"regulator", "miit-440300", "440300", "{}"}})
+                  .ok());
+  ASSERT_TRUE(store_->PutRegistry({{"enterprise", TestUscc(1), "440305", R"({"v":2})"}}).ok());
+  auto row = store_->GetRegistry("enterprise", TestUscc(1));
+  ASSERT_TRUE(row.ok() && row->has_value());
+  EXPECT_EQ((*row)->division, "440305");
+  EXPECT_EQ((*row)->record, R"({"v":2})");
+  EXPECT_FALSE(store_->GetRegistry("regulator", TestUscc(1))->has_value());
+}
+
 TEST_F(SqliteStoreTest, RefusesAStoreFromANewerVersion) {
   Tamper("UPDATE meta SET value = '999' WHERE key = 'schema_version'", false);
   auto s = OpenSqliteStore(db_, {});
