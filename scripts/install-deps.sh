@@ -10,7 +10,7 @@ PACKAGES=(
   clang libclang-rt-14-dev clang-format clang-tidy            # libFuzzer, sanitizers, lint
   libgtest-dev libbenchmark-dev libre2-dev                    # tests; RE2 is the bench baseline
   nlohmann-json3-dev libsimdjson-dev libcli11-dev             # JSON, fast ingest JSON, CLI
-  libsqlite3-dev sqlite3 libsodium-dev                        # embedded store, crypto
+  libsqlite3-dev sqlite3 libsodium-dev libssl-dev             # embedded store, crypto
   time                                                        # peak RSS in benchmarks
 )
 # npm fetches the data packages (division list); a machine may already carry its own Node.js.

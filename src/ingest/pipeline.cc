@@ -99,7 +99,7 @@ Result<std::vector<ItemResult>> Commit(store::Store& store, std::vector<Prepared
       case store::AppendOutcome::kAccepted: {
         r.outcome = Outcome::kAccepted;
         BATTRACE_ASSIGN_OR_RETURN(effects, domain::Project(*p.report, appended.leaf_index, *txn));
-        BATTRACE_RETURN_IF_ERROR(txn->Apply(effects, appended.leaf_index));
+        BATTRACE_RETURN_IF_ERROR(txn->Apply(std::move(effects), appended.leaf_index));
         break;
       }
       case store::AppendOutcome::kDuplicate:

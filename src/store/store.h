@@ -70,8 +70,8 @@ class WriteTxn : public domain::StateView {
  public:
   // Appends a report as the next leaf, or reports a duplicate or conflict (nothing written).
   virtual Result<AppendResult> Append(const LeafInput& report) = 0;
-  // Writes the projection changes of the report at `leaf`.
-  virtual Status Apply(const domain::Effects& effects, uint64_t leaf) = 0;
+  // Writes the projection changes of the report at `leaf` (taking the rows it carries).
+  virtual Status Apply(domain::Effects&& effects, uint64_t leaf) = 0;
   // Makes the transaction durable (fsync'd); signs a checkpoint first when the policy says so.
   virtual Status Commit() = 0;
 };

@@ -8,6 +8,7 @@
 #include "ledger/checkpoint.h"
 #include "store/schema.h"
 #include "store/sqlite/sqlite.h"
+#include "store/sqlite/wal_checkpointer.h"
 
 namespace battrace::store {
 namespace {
@@ -36,6 +37,11 @@ ledger::Hash HashFromBlob(std::string_view b) {
   if (b.size() == h.size()) std::memcpy(h.data(), b.data(), h.size());
   return h;
 }
+
+// A writing store checkpoints the WAL on a thread of its own (WalCheckpointer); its own
+// automatic checkpoint stays as a fallback at this many pages (1 GiB of 4 KiB pages), for when
+// the thread falls behind.
+constexpr int kFallbackCheckpointPages = 262144;
 
 constexpr const char* kBatteryColumns =
     "code, level, producer, chemistry, model, parent, custodian, vin, status, produced_leaf, "
@@ -110,7 +116,7 @@ class SqliteWriteTxn : public WriteTxn {
   ~SqliteWriteTxn() override;
 
   Result<AppendResult> Append(const LeafInput& report) override;
-  Status Apply(const domain::Effects& effects, uint64_t leaf) override;
+  Status Apply(domain::Effects&& effects, uint64_t leaf) override;
   Status Commit() override;
   Result<std::optional<domain::BatteryState>> GetBattery(const std::string& code) override;
   Result<std::optional<domain::VehicleState>> GetVehicle(const std::string& vin) override;
@@ -129,7 +135,7 @@ class SqliteStore : public Store {
  public:
   SqliteStore(Db db, OpenOptions options) : db_(std::move(db)), options_(std::move(options)) {}
 
-  Status Initialize(bool create, const std::string& origin);
+  Status Initialize(const std::string& path, bool create, const std::string& origin);
 
   Result<std::unique_ptr<WriteTxn>> BeginWrite() override;
   Status PutRegistry(const std::vector<RegistryRow>& rows) override;
@@ -174,6 +180,7 @@ class SqliteStore : public Store {
   uint64_t last_checkpoint_size_ = 0;
   Instant last_checkpoint_time_ = 0;
   bool in_txn_ = false;
+  std::unique_ptr<sqlite::WalCheckpointer> checkpointer_;  // set when the store writes
   std::vector<ledger::Node> new_nodes_;  // scratch for Append
   Status frontier_error_;                // set when the stored tree's edge could not be read
   uint64_t damaged_size_ = 0;
@@ -184,7 +191,7 @@ class SqliteStore : public Store {
       insert_checkpoint_, put_registry_, get_registry_;
 };
 
-Status SqliteStore::Initialize(bool create, const std::string& origin) {
+Status SqliteStore::Initialize(const std::string& path, bool create, const std::string& origin) {
   BATTRACE_RETURN_IF_ERROR(db_.Exec("PRAGMA journal_mode=WAL"));
   BATTRACE_RETURN_IF_ERROR(db_.Exec("PRAGMA synchronous=FULL"));
   BATTRACE_RETURN_IF_ERROR(db_.Exec("PRAGMA foreign_keys=OFF"));
@@ -226,6 +233,10 @@ Status SqliteStore::Initialize(bool create, const std::string& origin) {
   if (options_.key_path) {
     BATTRACE_ASSIGN_OR_RETURN(key, ledger::SigningKey::FromFile(*options_.key_path));
     key_ = std::move(key);
+    BATTRACE_RETURN_IF_ERROR(
+        db_.Exec("PRAGMA wal_autocheckpoint=" + std::to_string(kFallbackCheckpointPages)));
+    BATTRACE_ASSIGN_OR_RETURN(checkpointer, sqlite::WalCheckpointer::Start(path));
+    checkpointer_ = std::move(checkpointer);
   }
   return Status::Ok();
 }
@@ -408,16 +419,20 @@ Result<AppendResult> SqliteWriteTxn::Append(const LeafInput& in) {
   return AppendResult{AppendOutcome::kAccepted, leaf, leaf_hash};
 }
 
-Status SqliteWriteTxn::Apply(const domain::Effects& effects, uint64_t leaf) {
-  for (const domain::BatteryState& b : effects.batteries)
-    batteries_[b.code] = b;
-  for (const domain::VehicleState& v : effects.vehicles)
-    vehicles_[v.vin] = v;
-  for (const std::string& code : effects.battery_refs) {
-    battery_events_.emplace_back(code, static_cast<int64_t>(leaf));
+Status SqliteWriteTxn::Apply(domain::Effects&& effects, uint64_t leaf) {
+  for (domain::BatteryState& b : effects.batteries) {
+    std::string key = b.code;
+    batteries_.insert_or_assign(std::move(key), std::move(b));
   }
-  for (const std::string& vin : effects.vehicle_refs) {
-    vehicle_events_.emplace_back(vin, static_cast<int64_t>(leaf));
+  for (domain::VehicleState& v : effects.vehicles) {
+    std::string key = v.vin;
+    vehicles_.insert_or_assign(std::move(key), std::move(v));
+  }
+  for (std::string& code : effects.battery_refs) {
+    battery_events_.emplace_back(std::move(code), static_cast<int64_t>(leaf));
+  }
+  for (std::string& vin : effects.vehicle_refs) {
+    vehicle_events_.emplace_back(std::move(vin), static_cast<int64_t>(leaf));
   }
   return Status::Ok();
 }
@@ -491,6 +506,7 @@ Status SqliteWriteTxn::Commit() {
   }
   done_ = true;
   s.in_txn_ = false;
+  if (s.checkpointer_) s.checkpointer_->Poke();
   return Status::Ok();
 }
 
@@ -693,7 +709,7 @@ Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path, const Op
                                                const std::string& origin_if_created) {
   BATTRACE_ASSIGN_OR_RETURN(db, Db::Open(path, options.create));
   auto store = std::make_unique<SqliteStore>(std::move(db), options);
-  BATTRACE_RETURN_IF_ERROR(store->Initialize(options.create, origin_if_created));
+  BATTRACE_RETURN_IF_ERROR(store->Initialize(path, options.create, origin_if_created));
   return std::unique_ptr<Store>(std::move(store));
 }
 
