@@ -10,7 +10,9 @@
 #include <string>
 #include <vector>
 
+#include "core/date.h"
 #include "core/status.h"
+#include "domain/registry_index.h"
 
 namespace battrace::domain {
 
@@ -27,6 +29,9 @@ struct BatteryState {
   std::string status;  // see docs/data-model.md: produced, installed, removed, in_transit, ...
   int64_t produced_leaf = -1;  // ledger leaf of its battery.produced, -1 if none
   int64_t updated_leaf = -1;   // ledger leaf of the last report that changed it
+  // Its battery.produced carried every field of a complete digital ID (Art. 12): model, rated
+  // capacity, rated energy, mass, materials, and parts for a module or pack.
+  bool id_complete = false;
 };
 
 struct VehicleState {
@@ -43,12 +48,83 @@ struct VehicleState {
   int64_t updated_leaf = -1;
 };
 
-// Read access to the projection, as seen inside the current transaction.
+// A recycling service outlet, from the outlet.* reports of its owner (Arts. 14-16).
+struct OutletState {
+  std::string id;
+  std::string owner;     // USCC of the battery or vehicle maker that registered it
+  std::string division;  // GB/T 2260 code where it is
+  bool closed = false;
+  Instant registered_at = 0;  // `reported` of its outlet.registered
+  std::optional<Instant> closed_at;
+};
+
+// A vehicle model of a maker: when it was first produced and whether its disassembly
+// information was filed (24.1).
+struct ModelState {
+  std::string maker;  // USCC
+  std::string model;
+  std::optional<std::string> first_produced;  // YYYY-MM-DD, `occurred` of the first vehicle
+  bool has_disassembly_info = false;
+};
+
+// A duty proved by a report: `party` owes a report of type `fulfils` about `subject` by `due`
+// (docs/findings.md, "Duties a report proves"). Open until a report of that type by the party
+// (or its successor) about the subject discharges it.
+struct Duty {
+  std::string kind;     // the finding it becomes when overdue: "overdue_report" or
+                        // "missing_digital_id"
+  std::string duty;     // the rule's duty key ("24.6b"), or "12" for a digital ID
+  std::string article;  // what the finding cites
+  std::string party;    // USCC
+  std::string subject;  // battery code, VIN, vehicle model or outlet id
+  std::string fulfils;  // the report type that discharges it, e.g. "battery.inbound"
+  Date anchor;
+  Date due;
+  std::string evidence;  // the proving report, "reporter/id"
+  Authority authority;
+  std::string detail;
+};
+
+// What a report discharges: the open duties to file `fulfils` about `subject` owed by one of
+// `parties` (the reporter and the enterprises it succeeded).
+struct Discharge {
+  std::string fulfils;
+  std::string subject;
+  std::vector<std::string> parties;
+};
+
+// A finding (REPORTS.md, "Findings"). Overdue duties and coverage gaps become findings at query
+// time; the others are recorded when the report that reveals them is stored.
+struct Finding {
+  std::string kind;
+  std::string article;
+  std::string party;
+  std::string subject;
+  std::optional<Date> due;
+  std::vector<std::string> evidence;  // "reporter/id", in ledger order
+  Authority authority;
+  std::string detail;
+};
+
+// A place where a maker's batteries or vehicles were sold, which needs an outlet of that maker
+// (Arts. 14, 15): a province for a battery maker, a city for a vehicle maker.
+struct Sale {
+  std::string maker;     // USCC
+  std::string division;  // province or city code
+  std::string article;   // "14" or "15"
+  std::string evidence;  // the first vehicle.sold there, "reporter/id"
+};
+
+// Read access to the projection and the registry, as seen inside the current transaction.
 class StateView {
  public:
   virtual ~StateView() = default;
   virtual Result<std::optional<BatteryState>> GetBattery(const std::string& code) = 0;
   virtual Result<std::optional<VehicleState>> GetVehicle(const std::string& vin) = 0;
+  virtual Result<std::optional<OutletState>> GetOutlet(const std::string& id) = 0;
+  virtual Result<std::optional<ModelState>> GetModel(const std::string& maker,
+                                                     const std::string& model) = 0;
+  virtual const RegistryIndex& Registry() = 0;
 };
 
 // What applying one report changes. A battery or vehicle change carries the complete new row
@@ -61,6 +137,18 @@ struct Effects {
   // (a battery's own production and its assembly are on its row: see Store::BatteryHistory).
   std::vector<std::string> battery_refs;
   std::vector<std::string> vehicle_refs;  // every VIN the report names
+
+  // The rules engine's part (docs/findings.md), all as of `at`, the report's `reported`.
+  Instant at = 0;
+  std::vector<OutletState> outlets;  // complete new rows
+  std::vector<ModelState> models;    // complete new rows
+  std::vector<Duty> duties;          // opened; one already open with the same kind, duty,
+                                     // party and subject is kept instead
+  std::vector<Discharge> discharges;
+  std::vector<Finding> findings;
+  std::vector<Sale> sales;  // recorded once per (maker, division): the first stands
+  // A correction: the report ("reporter/id") whose findings and duties are retracted.
+  std::optional<std::string> retracts;
 };
 
 }  // namespace battrace::domain
