@@ -1,5 +1,6 @@
 #include "domain/projection.h"
 
+#include <algorithm>
 #include <map>
 #include <type_traits>
 
@@ -82,20 +83,42 @@ Status Hand(Changes& c, const std::vector<ScannedCode>& codes, const std::string
   return Status::Ok();
 }
 
+// Takes the battery out of the pack list of the vehicle it is recorded in, if any.
+Status Unbind(Changes& c, BatteryState& b) {
+  if (!b.vin) return Status::Ok();
+  auto vin = Vin::Parse(*b.vin);
+  if (vin.ok()) {
+    BATTRACE_ASSIGN_OR_RETURN(v, c.Vehicle(*vin));
+    std::erase(v->packs, b.code);
+  }
+  b.vin.reset();
+  return Status::Ok();
+}
+
 Status Install(Changes& c, const ScannedCode& s, const Vin& vin, const std::string& custodian) {
   BATTRACE_ASSIGN_OR_RETURN(b, c.Battery(s.code));
+  if (b->vin != vin.str()) BATTRACE_RETURN_IF_ERROR(Unbind(c, *b));
   b->vin = vin.str();
   b->custodian = custodian;
   b->status = kStatusInstalled;
+  BATTRACE_ASSIGN_OR_RETURN(v, c.Vehicle(vin));
+  const auto at = std::lower_bound(v->packs.begin(), v->packs.end(), s.code.str());
+  if (at == v->packs.end() || *at != s.code.str()) v->packs.insert(at, s.code.str());
   return Status::Ok();
 }
 
 Status Remove(Changes& c, const ScannedCode& s, const std::string& custodian) {
   BATTRACE_ASSIGN_OR_RETURN(b, c.Battery(s.code));
-  b->vin.reset();
+  BATTRACE_RETURN_IF_ERROR(Unbind(c, *b));
   b->custodian = custodian;
   b->status = kStatusRemoved;
   return Status::Ok();
+}
+
+// Whether a battery.produced carries a complete digital ID (Art. 12).
+bool CompleteId(const BatteryProduced& r) {
+  return r.model && r.rated_capacity_ah && r.rated_energy_kwh && r.mass_kg && r.materials &&
+         (r.code.code.product_type() == ProductType::kCell || !r.parts.empty());
 }
 
 Status ProjectBody(Changes& c, const std::string& reporter, const Date& occurred,
@@ -111,6 +134,7 @@ Status ProjectBody(Changes& c, const std::string& reporter, const Date& occurred
           }
           b->producer = reporter;
           b->model = r.model;
+          b->id_complete = CompleteId(r);
           b->produced_leaf = c.leaf();
           if (!b->custodian) b->custodian = reporter;
           if (b->status == kStatusReferenced) b->status = kStatusProduced;
@@ -155,7 +179,13 @@ Status ProjectBody(Changes& c, const std::string& reporter, const Date& occurred
           BATTRACE_RETURN_IF_ERROR(Remove(c, r.removed, reporter));
           BATTRACE_RETURN_IF_ERROR(Install(c, r.installed, r.vin, reporter));
         } else if constexpr (std::is_same_v<T, BatteryOutbound>) {
-          BATTRACE_RETURN_IF_ERROR(Hand(c, r.codes, r.to.str(), kStatusInTransit));
+          // An outbound filed after the receiver's inbound leaves the battery received.
+          for (const ScannedCode& s : r.codes) {
+            BATTRACE_ASSIGN_OR_RETURN(b, c.Battery(s.code));
+            if (b->status == kStatusReceived && b->custodian == r.to.str()) continue;
+            b->custodian = r.to.str();
+            b->status = kStatusInTransit;
+          }
         } else if constexpr (std::is_same_v<T, BatteryInbound>) {
           BATTRACE_RETURN_IF_ERROR(Hand(c, r.codes, reporter, kStatusReceived));
         } else if constexpr (std::is_same_v<T, VehicleScrapped>) {

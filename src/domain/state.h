@@ -44,6 +44,7 @@ struct VehicleState {
   std::optional<std::string> sale_division;  // GB/T 2260
   std::optional<std::string> scrapped_date;  // YYYY-MM-DD
   std::optional<std::string> scrap_certificate;
+  std::vector<std::string> packs;  // the pack codes installed now, sorted
   int64_t produced_leaf = -1;
   int64_t updated_leaf = -1;
 };

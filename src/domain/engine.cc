@@ -1,0 +1,633 @@
+#include "domain/engine.h"
+
+#include <algorithm>
+#include <map>
+#include <type_traits>
+
+#include "domain/projection.h"
+
+namespace battrace::domain {
+namespace {
+
+constexpr const char* kOverdue = "overdue_report";
+
+// Reads state for the judgments and remembers it, so that the projection, which reads the same
+// rows after them, does not ask the store twice. Rows are read as they were before the report.
+class Memo : public StateView {
+ public:
+  explicit Memo(StateView& inner) : inner_(inner) {}
+  Result<std::optional<BatteryState>> GetBattery(const std::string& code) override {
+    auto it = batteries_.find(code);
+    if (it != batteries_.end()) return it->second;
+    BATTRACE_ASSIGN_OR_RETURN(b, inner_.GetBattery(code));
+    return batteries_.emplace(code, std::move(b)).first->second;
+  }
+  Result<std::optional<VehicleState>> GetVehicle(const std::string& vin) override {
+    auto it = vehicles_.find(vin);
+    if (it != vehicles_.end()) return it->second;
+    BATTRACE_ASSIGN_OR_RETURN(v, inner_.GetVehicle(vin));
+    return vehicles_.emplace(vin, std::move(v)).first->second;
+  }
+  Result<std::optional<OutletState>> GetOutlet(const std::string& id) override {
+    return inner_.GetOutlet(id);
+  }
+  Result<std::optional<ModelState>> GetModel(const std::string& maker,
+                                             const std::string& model) override {
+    return inner_.GetModel(maker, model);
+  }
+  const RegistryIndex& Registry() override { return inner_.Registry(); }
+
+ private:
+  StateView& inner_;
+  std::map<std::string, std::optional<BatteryState>> batteries_;
+  std::map<std::string, std::optional<VehicleState>> vehicles_;
+};
+
+bool HasAnyRole(const Enterprise* e, std::initializer_list<Role> roles) {
+  if (e == nullptr) return false;
+  return std::any_of(roles.begin(), roles.end(), [&](Role r) { return e->HasRole(r); });
+}
+
+std::string RolesText(const Enterprise& e) {
+  std::string out;
+  for (Role r : e.roles) {
+    if (!out.empty()) out += ", ";
+    out += RoleName(r);
+  }
+  return out;
+}
+
+Status Authorize(const Report& report, const RegistryIndex& registry) {
+  const std::string& uscc = report.reporter.str();
+  const Enterprise* e = registry.Find(uscc);
+  if (e == nullptr) {
+    return Status::Forbidden("reporter " + uscc +
+                             " is not a registered enterprise: only registered enterprises "
+                             "report (register it with `battrace registry import`) [auth.unregistered]");
+  }
+  ReportType type = report.type();
+  if (const auto* c = std::get_if<Correction>(&report.body)) type = TypeOf(c->report->body);
+  for (Role r : e->roles) {
+    if (RoleMayFile(r, type)) return Status::Ok();
+  }
+  return Status::Forbidden("reporter " + uscc + " (" + RolesText(*e) + ") may not file " +
+                           std::string(ReportTypeName(type)) +
+                           ": no role of its registry record files that report (REPORTS.md, "
+                           "Art. 24) [auth.role]");
+}
+
+// Judges one report (or, for a correction, the corrected report in place of the original).
+class Judge {
+ public:
+  Judge(const Report& report, std::string ref, Instant received, StateView& state, const Law& law,
+        Effects* out)
+      : report_(report),
+        ref_(std::move(ref)),
+        received_(received),
+        state_(state),
+        registry_(state.Registry()),
+        law_(law),
+        out_(out),
+        reporter_(registry_.Find(report.reporter.str())),
+        parties_(registry_.SelfAndPredecessors(report.reporter.str())) {}
+
+  Status Run(const ReportBody& body, Date occurred) {
+    occurred_ = occurred;
+    return std::visit([&](const auto& r) { return On(r); }, body);
+  }
+
+ private:
+  const std::string& reporter() const { return report_.reporter.str(); }
+
+  // The rule of `duty` on `anchor` and its due date; nullopt when no regime judges it.
+  std::optional<std::pair<const Rule*, Date>> Due(std::string_view duty, Date anchor) const {
+    const Rule* rule = law_.rules.Find(duty, anchor);
+    if (rule == nullptr) return std::nullopt;
+    return std::make_pair(rule, DueDate(*rule, anchor, law_.calendar).date);
+  }
+
+  void Find(std::string kind, std::string article, std::string subject, std::optional<Date> due,
+            Department department, std::string detail) {
+    Finding f;
+    f.kind = std::move(kind);
+    f.article = std::move(article);
+    f.party = reporter();
+    f.subject = std::move(subject);
+    f.due = due;
+    f.evidence = {ref_};
+    f.authority = registry_.AuthorityFor(department, reporter());
+    f.detail = std::move(detail);
+    out_->findings.push_back(std::move(f));
+  }
+
+  // The report's own duty: a late_report when it came after its due date.
+  void Own(std::string_view duty) {
+    auto due = Due(duty, occurred_);
+    if (!due || BeijingDate(received_) <= due->second) return;
+    Find("late_report", due->first->article, ref_, due->second, Department::kMiit,
+         std::string(ReportTypeName(report_.type() == ReportType::kCorrection
+                                        ? due->first->report_type
+                                        : report_.type())) +
+             " of " + occurred_.ToString() + " was due by " + due->second.ToString() +
+             " (article " + due->first->article + ", " + due->first->period.ToString() +
+             ") and was received on " + BeijingDate(received_).ToString());
+  }
+
+  // Opens an overdue_report duty of `party`, unless no regime judges it.
+  void Open(std::string_view duty, const std::string& party, std::string subject,
+            ReportType fulfils, Date anchor, std::string detail) {
+    auto due = Due(duty, anchor);
+    if (!due) return;
+    Duty d;
+    d.kind = kOverdue;
+    d.duty = std::string(duty);
+    d.article = due->first->article;
+    d.party = party;
+    d.subject = std::move(subject);
+    d.fulfils = std::string(ReportTypeName(fulfils));
+    d.anchor = anchor;
+    d.due = due->second;
+    d.evidence = ref_;
+    d.authority = registry_.AuthorityFor(Department::kMiit, party);
+    d.detail = std::move(detail);
+    out_->duties.push_back(std::move(d));
+  }
+
+  void Discharge(ReportType fulfils, std::string subject,
+                 std::vector<std::string> extra_parties = {}) {
+    domain::Discharge d;
+    d.fulfils = std::string(ReportTypeName(fulfils));
+    d.subject = std::move(subject);
+    d.parties = parties_;
+    for (std::string& p : extra_parties) {
+      if (std::find(d.parties.begin(), d.parties.end(), p) == d.parties.end()) {
+        d.parties.push_back(std::move(p));
+      }
+    }
+    out_->discharges.push_back(std::move(d));
+  }
+
+  // A VIN named by a report but never reported produced: the maker owning its WMI owes the
+  // vehicle.produced (24.2a), anchored on this report's date.
+  Status VinKnown(const Vin& vin) {
+    BATTRACE_ASSIGN_OR_RETURN(v, state_.GetVehicle(vin.str()));
+    if (v && v->produced_leaf >= 0) return Status::Ok();
+    const Enterprise* maker = registry_.ByWmi(vin.wmi());
+    if (maker == nullptr) return Status::Ok();
+    Open("24.2a", maker->uscc.str(), vin.str(), ReportType::kVehicleProduced, occurred_,
+         "vehicle " + vin.str() + " is named by " + ref_ + " of " + occurred_.ToString() +
+             " but its vehicle.produced was never filed");
+    return Status::Ok();
+  }
+
+  // The maker owning a VIN: the vehicle.produced reporter, else the WMI's registered owner.
+  const Enterprise* VinMaker(const Vin& vin, const std::optional<VehicleState>& v) const {
+    if (v && v->maker) {
+      if (const Enterprise* e = registry_.Find(*v->maker)) return e;
+    }
+    return registry_.ByWmi(vin.wmi());
+  }
+
+  bool IsParty(const std::optional<std::string>& uscc) const {
+    return uscc && std::find(parties_.begin(), parties_.end(), *uscc) != parties_.end();
+  }
+
+  // Whether the battery's record says someone other than `holders` has it, for a report by
+  // `actor` handing it on or receiving it (docs/findings.md, conflicting_custody). New batteries
+  // move between makers unreported, so only custody from waste reports counts; a repair shop,
+  // swap operator or dismantler may hand on a battery still recorded in a vehicle.
+  bool CustodyConflict(const BatteryState& b, const Enterprise* actor,
+                       std::initializer_list<const std::string*> holders) const {
+    if (b.status == kStatusReferenced || b.status == kStatusProduced || !b.custodian) return false;
+    for (const std::string* h : holders) {
+      if (*b.custodian == *h) return false;
+    }
+    if (IsParty(b.custodian)) return false;
+    if (b.status == kStatusInstalled &&
+        HasAnyRole(actor, {Role::kRepairShop, Role::kSwapOperator, Role::kDismantler})) {
+      return false;
+    }
+    return true;
+  }
+
+  void Conflict(const std::string& code, std::string detail) {
+    Find("conflicting_custody", "10", code, std::nullopt, Department::kMiit, std::move(detail));
+  }
+
+  // A pack installed in `vin` while recorded in another vehicle.
+  Status InstallConflicts(const std::vector<ScannedCode>& packs, const Vin& vin) {
+    for (const ScannedCode& p : packs) {
+      BATTRACE_ASSIGN_OR_RETURN(b, state_.GetBattery(p.code.str()));
+      if (b && b->vin && *b->vin != vin.str() && b->status == kStatusInstalled) {
+        Conflict(p.code.str(), "pack " + p.code.str() + " is installed in " + vin.str() + " by " +
+                                   ref_ + " while recorded in vehicle " + *b->vin +
+                                   " with no removal reported");
+      }
+    }
+    return Status::Ok();
+  }
+
+  Status On(const BatteryProduced& r) {
+    const std::string& code = r.code.code.str();
+    if (const Enterprise* holder = registry_.ByManufacturerCode(r.code.code.manufacturer());
+        holder == nullptr || holder->uscc.str() != reporter()) {
+      Find("impersonated_code", "10", code, std::nullopt, Department::kMiit,
+           "battery code " + code + " carries manufacturer code " +
+               std::string(r.code.code.manufacturer()) + ", which is " +
+               (holder ? "registered to " + holder->uscc.str() : std::string("not registered")) +
+               ", not to the reporter " + reporter());
+    }
+    BATTRACE_ASSIGN_OR_RETURN(b, state_.GetBattery(code));
+    if (b && b->produced_leaf >= 0) {
+      Find("duplicate_code", "10", code, std::nullopt, Department::kMiit,
+           "battery code " + code + " was already reported produced (ledger leaf " +
+               std::to_string(b->produced_leaf) + "); " + ref_ + " reports it again");
+      return Status::Ok();
+    }
+    for (const ScannedCode& part : r.parts) {
+      BATTRACE_ASSIGN_OR_RETURN(p, state_.GetBattery(part.code.str()));
+      if (p && p->parent && *p->parent != code) {
+        Conflict(part.code.str(), part.code.str() + " is assembled into " + code + " by " + ref_ +
+                                      " while recorded as part of " + *p->parent);
+      }
+    }
+    const bool complete =
+        r.model && r.rated_capacity_ah && r.rated_energy_kwh && r.mass_kg && r.materials &&
+        (r.code.code.product_type() == ProductType::kCell || !r.parts.empty());
+    if (complete) Discharge(ReportType::kBatteryProduced, code);
+    return Status::Ok();
+  }
+
+  Status On(const VehicleProduced& r) {
+    Own("24.2a");
+    Discharge(ReportType::kVehicleProduced, r.vin.str());
+    BATTRACE_RETURN_IF_ERROR(InstallConflicts(r.packs, r.vin));
+    // Each pack's digital ID is due with this report (Art. 12).
+    const auto vehicle_due = Due("24.2a", occurred_);
+    for (const ScannedCode& p : r.packs) {
+      BATTRACE_ASSIGN_OR_RETURN(b, state_.GetBattery(p.code.str()));
+      if (!vehicle_due || (b && b->produced_leaf >= 0 && b->id_complete)) continue;
+      const Enterprise* maker = registry_.ByManufacturerCode(p.code.code.manufacturer());
+      Duty d;
+      d.kind = "missing_digital_id";
+      d.duty = "12";
+      d.article = "12";
+      d.party = maker ? maker->uscc.str() : reporter();
+      d.subject = p.code.str();
+      d.fulfils = std::string(ReportTypeName(ReportType::kBatteryProduced));
+      d.anchor = occurred_;
+      d.due = vehicle_due->second;
+      d.evidence = ref_;
+      d.authority = registry_.AuthorityFor(Department::kMiit, d.party);
+      d.detail = "pack " + p.code.str() + " is installed in " + r.vin.str() + " (" + ref_ +
+                 ") without a " + (b && b->produced_leaf >= 0 ? "complete " : "") +
+                 "digital ID: its battery.produced with model, rated capacity and energy, "
+                 "mass, materials and parts is due with the vehicle report";
+      out_->duties.push_back(std::move(d));
+    }
+    // The first vehicle of a model proves its disassembly information is due (24.1).
+    BATTRACE_ASSIGN_OR_RETURN(m, state_.GetModel(reporter(), r.model));
+    ModelState model = m.value_or(ModelState{reporter(), r.model, std::nullopt, false});
+    if (!model.first_produced) {
+      model.first_produced = occurred_.ToString();
+      if (!model.has_disassembly_info) {
+        Open("24.1", reporter(), r.model, ReportType::kModelDisassemblyInfo, occurred_,
+             "vehicles of model " + r.model + " are produced from " + occurred_.ToString() +
+                 " (" + ref_ + ") but its disassembly technical information was never filed");
+      }
+      out_->models.push_back(std::move(model));
+    }
+    return Status::Ok();
+  }
+
+  Status On(const VehicleSold& r) {
+    Own("24.2b");
+    BATTRACE_RETURN_IF_ERROR(VinKnown(r.vin));
+    BATTRACE_ASSIGN_OR_RETURN(v, state_.GetVehicle(r.vin.str()));
+    if (const Enterprise* maker = VinMaker(r.vin, v)) {
+      out_->sales.push_back({maker->uscc.str(), r.division.city_code(), "15", ref_});
+    }
+    if (v) {
+      for (const std::string& pack : v->packs) {
+        const Enterprise* maker = registry_.ByManufacturerCode(std::string_view(pack).substr(0, 3));
+        if (maker != nullptr) {
+          out_->sales.push_back({maker->uscc.str(), r.division.province_code(), "14", ref_});
+        }
+      }
+    }
+    return Status::Ok();
+  }
+
+  Status On(const BatteryReplaced& r) {
+    BATTRACE_ASSIGN_OR_RETURN(v, state_.GetVehicle(r.vin.str()));
+    const Enterprise* maker = VinMaker(r.vin, v);
+    const bool by_maker = reporter_ != nullptr && reporter_->HasRole(Role::kVehicleMaker) &&
+                          (maker == nullptr || maker->uscc.str() == reporter());
+    if (by_maker || !reporter_->HasRole(Role::kRepairShop)) {
+      Own("24.5b");
+    } else {
+      Own(Cooperates(reporter_, maker) ? "24.5a" : "24.5c");
+    }
+    BATTRACE_RETURN_IF_ERROR(VinKnown(r.vin));
+    std::vector<std::string> extra;
+    if (r.repairer) extra.push_back(r.repairer->str());
+    if (maker != nullptr) extra.push_back(maker->uscc.str());
+    for (const ScannedCode& s : r.removed)
+      Discharge(ReportType::kBatteryReplaced, s.code.str(), extra);
+    return InstallConflicts(r.installed, r.vin);
+  }
+
+  static bool Cooperates(const Enterprise* shop, const Enterprise* maker) {
+    if (shop == nullptr || maker == nullptr) return false;
+    return std::any_of(shop->cooperates_with.begin(), shop->cooperates_with.end(),
+                       [&](const Uscc& u) { return u.str() == maker->uscc.str(); });
+  }
+
+  Status On(const BatterySwapped& r) {
+    Own("24.4a");
+    BATTRACE_RETURN_IF_ERROR(VinKnown(r.vin));
+    Discharge(ReportType::kBatterySwapped, r.removed.code.str());
+    return InstallConflicts({r.installed}, r.vin);
+  }
+
+  Status On(const BatteryOutbound& r) {
+    switch (r.source) {
+      case WasteSource::kRnd:
+      case WasteSource::kProduction:
+      case WasteSource::kInstallation:
+        if (reporter_->HasRole(Role::kVehicleMaker)) {
+          Own("24.2c");
+        } else if (reporter_->HasRole(Role::kBatteryMaker)) {
+          Own("24.3");
+        }
+        break;
+      case WasteSource::kRepair:
+        if (reporter_->HasRole(Role::kBatteryMaker)) Own("24.3");
+        break;
+      case WasteSource::kSwap:
+        if (reporter_->HasRole(Role::kSwapOperator)) Own("24.4b");
+        break;
+      case WasteSource::kOutlet:
+        if (HasAnyRole(reporter_, {Role::kBatteryMaker, Role::kVehicleMaker})) Own("24.6c");
+        break;
+      case WasteSource::kDismantling:
+        if (reporter_->HasRole(Role::kDismantler)) Own("24.8");
+        break;
+      case WasteSource::kRecycling:
+        break;
+    }
+    const std::string& to = r.to.str();
+    const Enterprise* receiver = registry_.Find(to);
+    bool licensed = HasAnyRole(receiver, {Role::kRecycler});
+    if (!licensed && r.outlet && receiver != nullptr) {
+      BATTRACE_ASSIGN_OR_RETURN(o, state_.GetOutlet(*r.outlet));
+      licensed = o && !o->closed && o->owner == to &&
+                 HasAnyRole(receiver, {Role::kBatteryMaker, Role::kVehicleMaker});
+    }
+    const bool ebike = HasAnyRole(receiver, {Role::kEbikeMaker});
+    const Department dept = r.source == WasteSource::kDismantling &&
+                                    reporter_->HasRole(Role::kDismantler)
+                                ? Department::kMofcom
+                                : Department::kMiit;
+    // The receiver's inbound duty: a recycler's 24.7a, a maker's (at its outlet) 24.6b.
+    const char* inbound_duty = nullptr;
+    if (licensed) inbound_duty = receiver->HasRole(Role::kRecycler) ? "24.7a" : "24.6b";
+    for (const ScannedCode& s : r.codes) {
+      const std::string& code = s.code.str();
+      if (ebike) {
+        Find("prohibited_use", "22", code, std::nullopt, Department::kMiit,
+             "waste battery " + code + " was delivered to " + to +
+                 ", an electric bicycle maker (" + ref_ + ")");
+      } else if (!licensed) {
+        Find("unlicensed_destination", "20", code, std::nullopt, dept,
+             "waste battery " + code + " was delivered to " + to + ", " +
+                 (receiver ? "neither a comprehensive utilization enterprise nor the owner of an "
+                             "active recycling service outlet named in the report"
+                           : std::string("an enterprise not in the registry")) +
+                 " (" + ref_ + ")");
+      }
+      Discharge(ReportType::kBatteryOutbound, code);
+      BATTRACE_ASSIGN_OR_RETURN(b, state_.GetBattery(code));
+      if (b && CustodyConflict(*b, reporter_, {&reporter(), &to})) {
+        Conflict(code, code + " is handed on by " + reporter() + " (" + ref_ +
+                           ") while recorded as held by " + *b->custodian);
+      }
+      const bool received = b && b->status == kStatusReceived && b->custodian == to;
+      if (inbound_duty != nullptr && !received) {
+        Open(inbound_duty, to, code, ReportType::kBatteryInbound, occurred_,
+             to + " has not reported receiving " + code + ", handed to it by " + reporter() +
+                 " on " + occurred_.ToString() + " (" + ref_ + ")");
+      }
+      const bool in_vehicle = b && b->vin && b->status == kStatusInstalled;
+      if (in_vehicle && r.source == WasteSource::kRepair) {
+        BATTRACE_ASSIGN_OR_RETURN(vin, Vin::Parse(*b->vin));
+        BATTRACE_ASSIGN_OR_RETURN(v, state_.GetVehicle(vin.str()));
+        const Enterprise* maker = VinMaker(vin, v);
+        const bool coop = Cooperates(reporter_, maker);
+        Open(coop ? "24.5b" : "24.5c", coop ? maker->uscc.str() : reporter(), code,
+             ReportType::kBatteryReplaced, occurred_,
+             code + " is handed on from repair by " + reporter() + " on " +
+                 occurred_.ToString() + " (" + ref_ + ") while still recorded in vehicle " +
+                 vin.str() + ": its replacement was never reported");
+      } else if (in_vehicle && r.source == WasteSource::kSwap) {
+        Open("24.4a", reporter(), code, ReportType::kBatterySwapped, occurred_,
+             code + " is handed on from swapping by " + reporter() + " on " +
+                 occurred_.ToString() + " (" + ref_ + ") while still recorded in vehicle " +
+                 *b->vin + ": the swap was never reported");
+      }
+    }
+    return Status::Ok();
+  }
+
+  Status On(const BatteryInbound& r) {
+    if (reporter_->HasRole(Role::kRecycler)) {
+      Own("24.7a");
+      static constexpr std::pair<QualificationType, std::pair<Department, const char*>> kNeeded[] =
+          {{QualificationType::kInvestmentFiling, {Department::kNdrc, "34"}},
+           {QualificationType::kEia, {Department::kMee, "35"}},
+           {QualificationType::kDischargePermit, {Department::kMee, "35"}}};
+      for (const auto& [type, where] : kNeeded) {
+        const bool valid =
+            std::any_of(reporter_->qualifications.begin(), reporter_->qualifications.end(),
+                        [&](const Qualification& q) { return q.type == type && q.ValidOn(occurred_); });
+        if (valid) continue;
+        const std::string name(QualificationTypeName(type));
+        Find("unqualified_recycler", where.second, name, std::nullopt, where.first,
+             reporter() + " received waste batteries on " + occurred_.ToString() + " (" + ref_ +
+                 ") without a valid " + name);
+      }
+    } else if (HasAnyRole(reporter_, {Role::kBatteryMaker, Role::kVehicleMaker})) {
+      Own("24.6b");
+    }
+    const std::string& from = r.from.str();
+    const Enterprise* sender = registry_.Find(from);
+    if (r.outlet) {
+      BATTRACE_ASSIGN_OR_RETURN(o, state_.GetOutlet(*r.outlet));
+      if (!o) {
+        Open("24.6a", reporter(), *r.outlet, ReportType::kOutletRegistered, occurred_,
+             reporter() + " received batteries at outlet " + *r.outlet + " on " +
+                 occurred_.ToString() + " (" + ref_ + "), an outlet it never registered");
+      }
+    }
+    // The sender's outbound duty, by the sender's role.
+    const char* outbound_duty = nullptr;
+    if (HasAnyRole(sender, {Role::kSwapOperator})) {
+      outbound_duty = "24.4b";
+    } else if (HasAnyRole(sender, {Role::kDismantler})) {
+      outbound_duty = "24.8";
+    } else if (HasAnyRole(sender, {Role::kVehicleMaker})) {
+      outbound_duty = "24.2c";
+    } else if (HasAnyRole(sender, {Role::kBatteryMaker})) {
+      outbound_duty = "24.3";
+    }
+    for (const ScannedCode& s : r.codes) {
+      const std::string& code = s.code.str();
+      Discharge(ReportType::kBatteryInbound, code);
+      BATTRACE_ASSIGN_OR_RETURN(b, state_.GetBattery(code));
+      const bool handed = b && b->status == kStatusInTransit && IsParty(b->custodian);
+      if (handed) continue;
+      if (b && CustodyConflict(*b, sender, {&from})) {
+        Conflict(code, code + " is received by " + reporter() + " from " + from + " (" + ref_ +
+                           ") while recorded as held by " + *b->custodian +
+                           ", with no transfer to " + reporter() + " reported");
+      }
+      if (outbound_duty != nullptr) {
+        Open(outbound_duty, from, code, ReportType::kBatteryOutbound, occurred_,
+             from + " has not reported handing " + code + " to " + reporter() + ", who received it on " +
+                 occurred_.ToString() + " (" + ref_ + ")");
+      }
+      if (b && b->vin && b->status == kStatusInstalled && HasAnyRole(sender, {Role::kDismantler})) {
+        BATTRACE_ASSIGN_OR_RETURN(v, state_.GetVehicle(*b->vin));
+        if (!v || !v->scrapped_date) {
+          Open("24.8", from, *b->vin, ReportType::kVehicleScrapped, occurred_,
+               "pack " + code + " of vehicle " + *b->vin + " came from dismantler " + from + " on " +
+                   occurred_.ToString() + " (" + ref_ + ") but the vehicle was never reported scrapped");
+        }
+      }
+    }
+    return Status::Ok();
+  }
+
+  Status On(const VehicleScrapped& r) {
+    Own("24.8");
+    BATTRACE_RETURN_IF_ERROR(VinKnown(r.vin));
+    Discharge(ReportType::kVehicleScrapped, r.vin.str());
+    BATTRACE_ASSIGN_OR_RETURN(v, state_.GetVehicle(r.vin.str()));
+    if (!v || v->swappable) return Status::Ok();
+    std::vector<std::string> missing;
+    for (const std::string& pack : v->packs) {
+      const bool present = std::any_of(r.packs_present.begin(), r.packs_present.end(),
+                                       [&](const ScannedCode& s) { return s.code.str() == pack; });
+      if (!present) missing.push_back(pack);
+    }
+    if (!missing.empty()) {
+      std::string list;
+      for (const std::string& m : missing)
+        list += (list.empty() ? "" : ", ") + m;
+      Find("scrapped_without_battery", "21", r.vin.str(), std::nullopt, Department::kMofcom,
+           "vehicle " + r.vin.str() + " was scrapped (" + ref_ + ") without its pack(s) " + list +
+               ": a vehicle and its battery are scrapped together");
+    }
+    return Status::Ok();
+  }
+
+  Status On(const BatteryUtilized&) {
+    Own("utilized");
+    return Status::Ok();
+  }
+
+  Status On(const ProductOutbound&) {
+    Own("24.7b");
+    return Status::Ok();
+  }
+
+  Status On(const OutletRegistered& r) {
+    Own("24.6a");
+    Discharge(ReportType::kOutletRegistered, r.outlet.id);
+    OutletState o;
+    o.id = r.outlet.id;
+    o.owner = reporter();
+    o.division = r.outlet.division ? r.outlet.division->code() : "";
+    o.registered_at = received_;
+    out_->outlets.push_back(std::move(o));
+    return Status::Ok();
+  }
+
+  Status On(const OutletChanged& r) {
+    Own("24.6a");
+    BATTRACE_ASSIGN_OR_RETURN(o, state_.GetOutlet(r.outlet.id));
+    OutletState next = o.value_or(OutletState{r.outlet.id, reporter(), "", false, received_, {}});
+    if (r.outlet.division) next.division = r.outlet.division->code();
+    out_->outlets.push_back(std::move(next));
+    return Status::Ok();
+  }
+
+  Status On(const OutletClosed& r) {
+    BATTRACE_ASSIGN_OR_RETURN(o, state_.GetOutlet(r.outlet.id));
+    if (!o) return Status::Ok();
+    OutletState next = *o;
+    next.closed = true;
+    next.closed_at = received_;
+    out_->outlets.push_back(std::move(next));
+    return Status::Ok();
+  }
+
+  Status On(const ModelDisassemblyInfo& r) {
+    Own("24.1");
+    Discharge(ReportType::kModelDisassemblyInfo, r.vehicle_model);
+    BATTRACE_ASSIGN_OR_RETURN(m, state_.GetModel(reporter(), r.vehicle_model));
+    ModelState model = m.value_or(ModelState{reporter(), r.vehicle_model, std::nullopt, false});
+    model.has_disassembly_info = true;
+    out_->models.push_back(std::move(model));
+    return Status::Ok();
+  }
+
+  Status On(const Correction&) { return Status::Internal("a correction is judged as its report"); }
+
+  const Report& report_;
+  const std::string ref_;
+  const Instant received_;
+  StateView& state_;
+  const RegistryIndex& registry_;
+  const Law& law_;
+  Effects* out_;
+  const Enterprise* reporter_;
+  const std::vector<std::string> parties_;
+  Date occurred_;
+};
+
+}  // namespace
+
+std::string ReportRef(const std::string& reporter, const std::string& id) {
+  return reporter + "/" + id;
+}
+
+Result<Effects> Evaluate(const Report& report, uint64_t leaf, StateView& state, const Law& law,
+                         const std::optional<Original>& original) {
+  BATTRACE_RETURN_IF_ERROR(Authorize(report, state.Registry()));
+  Memo memo(state);
+  Effects out;
+  out.at = *report.reported;
+  if (const auto* c = std::get_if<Correction>(&report.body)) {
+    if (!original) return Status::Internal("a correction is evaluated with its original");
+    const std::string ref = ReportRef(report.reporter.str(), c->corrects);
+    out.retracts = ref;
+    Judge judge(report, ref, original->reported, memo, law, &out);
+    BATTRACE_RETURN_IF_ERROR(judge.Run(c->report->body, c->report->occurred));
+    BATTRACE_ASSIGN_OR_RETURN(projected, Project(report, leaf, memo));
+    out.battery_refs = std::move(projected.battery_refs);
+    out.vehicle_refs = std::move(projected.vehicle_refs);
+    return out;
+  }
+  Judge judge(report, ReportRef(report.reporter.str(), report.id), *report.reported, memo, law,
+              &out);
+  BATTRACE_RETURN_IF_ERROR(judge.Run(report.body, report.occurred));
+  BATTRACE_ASSIGN_OR_RETURN(projected, Project(report, leaf, memo));
+  out.batteries = std::move(projected.batteries);
+  out.vehicles = std::move(projected.vehicles);
+  out.battery_refs = std::move(projected.battery_refs);
+  out.vehicle_refs = std::move(projected.vehicle_refs);
+  return out;
+}
+
+}  // namespace battrace::domain

@@ -1,0 +1,42 @@
+// The regulation engine: authorizes a report, projects it, and judges it against the law
+// (docs/findings.md): the duty it fulfils and whether it came in time, the duties it proves
+// others owe, the duties it discharges, and the findings it reveals. Pure: reads state and the
+// registry through StateView, the rules and calendar it is given; no I/O, no clock.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "core/legal_calendar.h"
+#include "core/status.h"
+#include "domain/report.h"
+#include "domain/rules.h"
+#include "domain/state.h"
+
+namespace battrace::domain {
+
+// The law the engine applies.
+struct Law {
+  const RuleSet& rules;
+  const LegalCalendar& calendar;
+};
+
+// What a correction corrects, as stored.
+struct Original {
+  Instant reported = 0;  // when the platform received the original
+};
+
+// The name of a report in findings and duties: "reporter/id".
+std::string ReportRef(const std::string& reporter, const std::string& id);
+
+// Authorizes `report` (REQUIRES: report.reported is set) and returns everything that storing
+// it as ledger leaf `leaf` changes. Errors: Forbidden when the reporter is not a registered
+// enterprise, or none of its roles may file the report's type (REPORTS.md); errors of the
+// StateView. For a correction, `original` is the corrected report as stored (REQUIRES: set):
+// the original's findings and duties are retracted, and the corrected report is judged in its
+// place (its lateness by the original's receipt time); the projection is not re-applied.
+Result<Effects> Evaluate(const Report& report, uint64_t leaf, StateView& state, const Law& law,
+                         const std::optional<Original>& original = std::nullopt);
+
+}  // namespace battrace::domain
