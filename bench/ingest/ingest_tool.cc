@@ -1,7 +1,9 @@
 // The ingest benchmark's helper program (bench/ingest/run.sh drives it):
-//   ingest_tool generate N FILE   writes N reports (NDJSON, with `reported` times for --replay):
+//   ingest_tool generate N FILE REGISTRY
+//                                 writes N reports (NDJSON, with `reported` times for --replay):
 //                                 a realistic mix of cell/module/pack production, vehicles
-//                                 produced and sold, replacements, transfers, recycling
+//                                 produced and sold, replacements, transfers, recycling; and
+//                                 the registry of the enterprises they name
 //   ingest_tool baseline DB FILE  the baseline: inserts the same report rows (same columns, same
 //                                 unique index on reporter and id, same batch size and pragmas)
 //                                 into a bare SQLite table, with no parsing, validation,
@@ -113,13 +115,24 @@ class Generator {
     }
     const std::string pack = Code(ProductType::kPack, day);
     const std::string vin = MakeVin(vehicle_);
+    if (vehicle_ < 5) {  // each maker's model: its disassembly information precedes production
+      Emit({{"type", "model.disassembly_info"},
+            {"reporter", vehicle_maker},
+            {"vehicle_model", "D1"},
+            {"document",
+             {{"uri", "https://example.com/d1.pdf"}, {"sha256", std::string(64, 'a')}}}},
+           day.AddDays(-30), 25);
+    }
     Emit({{"type", "battery.produced"},
           {"reporter", battery_maker},
           {"code", pack},
           {"parts", modules},
           {"model", "P4"},
+          {"rated_capacity_ah", 280},
+          {"nominal_voltage_v", 76.8},
           {"rated_energy_kwh", 21.5},
-          {"mass_kg", 160}},
+          {"mass_kg", 160},
+          {"materials", {{"li_kg", 2.64}, {"co_kg", 0}, {"ni_kg", 0}, {"mn_kg", 0}}}},
          day, 20);
     const Date built = day.AddDays(3);
     Emit({{"type", "vehicle.produced"},
@@ -181,6 +194,44 @@ class Generator {
   uint64_t serial_ = 0;
   std::string maker_code_;
 };
+
+// The registry of every enterprise the generator's reports name, so that they are authorized.
+void WriteRegistry(std::ostream& out) {
+  auto enterprise = [&](uint32_t n, const char* role, nlohmann::json extra) {
+    nlohmann::json e = {{"kind", "enterprise"},
+                        {"uscc", MakeUscc(n)},
+                        {"name", std::string(role) + " " + std::to_string(n)},
+                        {"roles", {role}},
+                        {"division", "440300"}};
+    e.update(extra);
+    out << e.dump() << "\n";
+  };
+  for (uint32_t i = 0; i < 7; ++i) {
+    enterprise(1000 + i, "battery_maker",
+               {{"manufacturer_codes", {"0" + std::string(1, static_cast<char>('A' + i)) + "1"}}});
+  }
+  for (uint32_t i = 0; i < 5; ++i) {
+    enterprise(2000 + i, "vehicle_maker",
+               i == 0 ? nlohmann::json{{"wmi", {"LGX"}}} : nlohmann::json::object());
+  }
+  for (uint32_t i = 0; i < 11; ++i)
+    enterprise(3000 + i, "repair_shop", nlohmann::json::object());
+  const nlohmann::json valid = {{"valid_from", "2020-01-01"}, {"valid_to", "2035-12-31"}};
+  nlohmann::json quals = nlohmann::json::array();
+  for (const char* q : {"investment_filing", "eia", "discharge_permit"}) {
+    nlohmann::json one = valid;
+    one["type"] = q;
+    quals.push_back(one);
+  }
+  for (uint32_t i = 0; i < 3; ++i)
+    enterprise(4000 + i, "recycler", {{"qualifications", quals}});
+  out << nlohmann::json{{"kind", "regulator"},
+                        {"id", "miit-000000"},
+                        {"department", "MIIT"},
+                        {"division", "000000"}}
+             .dump()
+      << "\n";
+}
 
 int Check(int rc, sqlite3* db) {
   if (rc != SQLITE_OK && rc != SQLITE_DONE && rc != SQLITE_ROW) {
@@ -251,15 +302,16 @@ int Baseline(const std::string& path, const std::string& file, size_t batch) {
 }  // namespace battrace
 
 int main(int argc, char** argv) {
-  if (argc == 4 && std::string(argv[1]) == "generate") {
-    std::ofstream out(argv[3]);
+  if (argc == 5 && std::string(argv[1]) == "generate") {
+    std::ofstream out(argv[3]), registry(argv[4]);
     battrace::Generator(out).Run(std::strtoull(argv[2], nullptr, 10));
-    return out ? 0 : 1;
+    battrace::WriteRegistry(registry);
+    return out && registry ? 0 : 1;
   }
   if ((argc == 4 || argc == 5) && std::string(argv[1]) == "baseline") {
     return battrace::Baseline(argv[2], argv[3],
                               argc == 5 ? std::strtoull(argv[4], nullptr, 10) : 20000);
   }
-  std::cerr << "usage: ingest_tool generate N FILE | baseline DB FILE [BATCH]\n";
+  std::cerr << "usage: ingest_tool generate N REPORTS REGISTRY | baseline DB FILE [BATCH]\n";
   return 2;
 }

@@ -4,7 +4,7 @@
 //
 // Input: the realistic report mix of bench/ingest/ingest_tool.cc, with `reported` times, so it
 // is read as `import --replay` reads it. Generate it first, then run:
-//   build/h/bench/ingest_tool generate 20000 /tmp/prep.ndjson
+//   build/h/bench/ingest_tool generate 20000 /tmp/prep.ndjson /tmp/prep-registry.ndjson
 //   BATTRACE_PREPARE_INPUT=/tmp/prep.ndjson build/h/bench/prepare_bench
 // (the path defaults to /tmp/prep.ndjson). BM_ReadParse is the same without Prepare, so the
 // difference of the two is the cost of Prepare.
@@ -74,7 +74,7 @@ BENCHMARK(BM_ReadParse)->Unit(benchmark::kMillisecond);
 int main(int argc, char** argv) {
   if (!std::filesystem::exists(battrace::InputPath())) {
     std::cerr << "prepare_bench: no input at " << battrace::InputPath()
-              << "; generate it with `ingest_tool generate 20000 " << battrace::InputPath()
+              << "; generate it with `ingest_tool generate 20000 " << battrace::InputPath() << " REGISTRY"
               << "` (or set BATTRACE_PREPARE_INPUT)\n";
     return 2;
   }

@@ -21,10 +21,12 @@ printf "%-10s %12s %12s %10s %12s %10s %9s\n" reports import/s baseline/s ratio 
 first_cost=""
 for n in "${sizes[@]}"; do
   data="$work/reports-$n.ndjson"
-  [ -s "$data" ] || "$bin/bench/ingest_tool" generate "$n" "$data"
+  registry="$work/registry-$n.ndjson"
+  [ -s "$data" ] && [ -s "$registry" ] || "$bin/bench/ingest_tool" generate "$n" "$data" "$registry"
   rm -f "$work"/base.db* "$work"/t.db*
   read -r base_s _ < <(seconds "$bin/bench/ingest_tool" baseline "$work/base.db" "$data")
   "$bin/battrace" init --db "$work/t.db" >/dev/null
+  "$bin/battrace" registry import --db "$work/t.db" "$registry" >/dev/null
   read -r imp_s rss_kb < <(seconds "$bin/battrace" import --db "$work/t.db" --replay "$data")
   bytes=$(du -cb "$work"/t.db* | tail -1 | cut -f1)
   awk -v n="$n" -v i="$imp_s" -v b="$base_s" -v bytes="$bytes" -v rss="$rss_kb" -v first="$first_cost" '

@@ -17,6 +17,7 @@
 #include "cli/commands.h"
 #include "cli/store_args.h"
 #include "domain/registry.h"
+#include "domain/rules.h"
 #include "ingest/pipeline.h"
 #include "ingest/source.h"
 #include "ledger/hash.h"
@@ -113,6 +114,12 @@ int RunImport(const ImportArgs& a) {
     return Fail(Status::IOError("cannot open the reject or receipt file for writing"));
   }
 
+  const Result<RuleSet>& rules = RuleSet::Default();
+  if (!rules.ok()) return Fail(rules.status());
+  const Result<LegalCalendar>& calendar = LegalCalendar::Default();
+  if (!calendar.ok()) return Fail(calendar.status());
+  const domain::Law law{*rules, *calendar};
+
   ParseOptions options;
   options.replay = a.replay;
   options.codes = a.lenient ? Strictness::kLenient : Strictness::kStrict;
@@ -135,7 +142,7 @@ int RunImport(const ImportArgs& a) {
     std::vector<ingest::Prepared> prepared = read_and_prepare(&items);
     while (!items.empty()) {
       auto next = std::async(std::launch::async, read_and_prepare, &next_items);
-      auto results = ingest::Commit(store, std::move(prepared));
+      auto results = ingest::Commit(store, law, std::move(prepared));
       if (!results.ok()) {
         next.wait();
         progress.Done();

@@ -57,31 +57,42 @@ std::string RolesText(const Enterprise& e) {
   return out;
 }
 
+}  // namespace
+
 Status Authorize(const Report& report, const RegistryIndex& registry) {
   const std::string& uscc = report.reporter.str();
   const Enterprise* e = registry.Find(uscc);
   if (e == nullptr) {
-    return Status::Forbidden("reporter " + uscc +
-                             " is not a registered enterprise: only registered enterprises "
-                             "report (register it with `battrace registry import`) [auth.unregistered]");
+    return {StatusCode::kForbidden,
+            "reporter " + uscc +
+                " is not a registered enterprise: only registered enterprises report (register "
+                "it with `battrace registry import`)",
+            "/reporter", "auth.unregistered"};
   }
   ReportType type = report.type();
   if (const auto* c = std::get_if<Correction>(&report.body)) type = TypeOf(c->report->body);
   for (Role r : e->roles) {
     if (RoleMayFile(r, type)) return Status::Ok();
   }
-  return Status::Forbidden("reporter " + uscc + " (" + RolesText(*e) + ") may not file " +
-                           std::string(ReportTypeName(type)) +
-                           ": no role of its registry record files that report (REPORTS.md, "
-                           "Art. 24) [auth.role]");
+  return {StatusCode::kForbidden,
+          "reporter " + uscc + " (" + RolesText(*e) + ") may not file " +
+              std::string(ReportTypeName(type)) +
+              ": no role of its registry record files that report (REPORTS.md, Art. 24)",
+          "/type", "auth.role"};
 }
+
+namespace {
 
 // Judges one report (or, for a correction, the corrected report in place of the original).
 class Judge {
  public:
+  // `correcting`: the report is a correction's, judged in place of its original. The state then
+  // already holds the original's effects, so the judgments that compare the report with the
+  // battery records (duplicate codes, custody) are not made again.
   Judge(const Report& report, std::string ref, Instant received, StateView& state, const Law& law,
-        Effects* out)
+        Effects* out, bool correcting)
       : report_(report),
+        correcting_(correcting),
         ref_(std::move(ref)),
         received_(received),
         state_(state),
@@ -211,6 +222,7 @@ class Judge {
   }
 
   void Conflict(const std::string& code, std::string detail) {
+    if (correcting_) return;
     Find("conflicting_custody", "10", code, std::nullopt, Department::kMiit, std::move(detail));
   }
 
@@ -238,7 +250,7 @@ class Judge {
                ", not to the reporter " + reporter());
     }
     BATTRACE_ASSIGN_OR_RETURN(b, state_.GetBattery(code));
-    if (b && b->produced_leaf >= 0) {
+    if (b && b->produced_leaf >= 0 && !correcting_) {
       Find("duplicate_code", "10", code, std::nullopt, Department::kMiit,
            "battery code " + code + " was already reported produced (ledger leaf " +
                std::to_string(b->produced_leaf) + "); " + ref_ + " reports it again");
@@ -267,7 +279,7 @@ class Judge {
     for (const ScannedCode& p : r.packs) {
       BATTRACE_ASSIGN_OR_RETURN(b, state_.GetBattery(p.code.str()));
       if (!vehicle_due || (b && b->produced_leaf >= 0 && b->id_complete)) continue;
-      const Enterprise* maker = registry_.ByManufacturerCode(p.code.code.manufacturer());
+      const Enterprise* maker = registry_.ByManufacturerCode(p.code.manufacturer());
       Duty d;
       d.kind = "missing_digital_id";
       d.duty = "12";
@@ -484,6 +496,16 @@ class Judge {
       const std::string& code = s.code.str();
       Discharge(ReportType::kBatteryInbound, code);
       BATTRACE_ASSIGN_OR_RETURN(b, state_.GetBattery(code));
+      // A pack of a vehicle never reported scrapped, coming from a dismantler.
+      if (b && b->vin && HasAnyRole(sender, {Role::kDismantler})) {
+        BATTRACE_ASSIGN_OR_RETURN(v, state_.GetVehicle(*b->vin));
+        if (!v || !v->scrapped_date) {
+          Open("24.8", from, *b->vin, ReportType::kVehicleScrapped, occurred_,
+               "pack " + code + " of vehicle " + *b->vin + " came from dismantler " + from +
+                   " on " + occurred_.ToString() + " (" + ref_ +
+                   ") but the vehicle was never reported scrapped");
+        }
+      }
       const bool handed = b && b->status == kStatusInTransit && IsParty(b->custodian);
       if (handed) continue;
       if (b && CustodyConflict(*b, sender, {&from})) {
@@ -495,14 +517,6 @@ class Judge {
         Open(outbound_duty, from, code, ReportType::kBatteryOutbound, occurred_,
              from + " has not reported handing " + code + " to " + reporter() + ", who received it on " +
                  occurred_.ToString() + " (" + ref_ + ")");
-      }
-      if (b && b->vin && b->status == kStatusInstalled && HasAnyRole(sender, {Role::kDismantler})) {
-        BATTRACE_ASSIGN_OR_RETURN(v, state_.GetVehicle(*b->vin));
-        if (!v || !v->scrapped_date) {
-          Open("24.8", from, *b->vin, ReportType::kVehicleScrapped, occurred_,
-               "pack " + code + " of vehicle " + *b->vin + " came from dismantler " + from + " on " +
-                   occurred_.ToString() + " (" + ref_ + ") but the vehicle was never reported scrapped");
-        }
       }
     }
     return Status::Ok();
@@ -585,6 +599,7 @@ class Judge {
   Status On(const Correction&) { return Status::Internal("a correction is judged as its report"); }
 
   const Report& report_;
+  const bool correcting_;
   const std::string ref_;
   const Instant received_;
   StateView& state_;
@@ -604,7 +619,6 @@ std::string ReportRef(const std::string& reporter, const std::string& id) {
 
 Result<Effects> Evaluate(const Report& report, uint64_t leaf, StateView& state, const Law& law,
                          const std::optional<Original>& original) {
-  BATTRACE_RETURN_IF_ERROR(Authorize(report, state.Registry()));
   Memo memo(state);
   Effects out;
   out.at = *report.reported;
@@ -612,7 +626,7 @@ Result<Effects> Evaluate(const Report& report, uint64_t leaf, StateView& state, 
     if (!original) return Status::Internal("a correction is evaluated with its original");
     const std::string ref = ReportRef(report.reporter.str(), c->corrects);
     out.retracts = ref;
-    Judge judge(report, ref, original->reported, memo, law, &out);
+    Judge judge(report, ref, original->reported, memo, law, &out, /*correcting=*/true);
     BATTRACE_RETURN_IF_ERROR(judge.Run(c->report->body, c->report->occurred));
     BATTRACE_ASSIGN_OR_RETURN(projected, Project(report, leaf, memo));
     out.battery_refs = std::move(projected.battery_refs);
@@ -620,7 +634,7 @@ Result<Effects> Evaluate(const Report& report, uint64_t leaf, StateView& state, 
     return out;
   }
   Judge judge(report, ReportRef(report.reporter.str(), report.id), *report.reported, memo, law,
-              &out);
+              &out, /*correcting=*/false);
   BATTRACE_RETURN_IF_ERROR(judge.Run(report.body, report.occurred));
   BATTRACE_ASSIGN_OR_RETURN(projected, Project(report, leaf, memo));
   out.batteries = std::move(projected.batteries);

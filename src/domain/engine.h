@@ -30,10 +30,15 @@ struct Original {
 // The name of a report in findings and duties: "reporter/id".
 std::string ReportRef(const std::string& reporter, const std::string& id);
 
-// Authorizes `report` (REQUIRES: report.reported is set) and returns everything that storing
-// it as ledger leaf `leaf` changes. Errors: Forbidden when the reporter is not a registered
-// enterprise, or none of its roles may file the report's type (REPORTS.md); errors of the
-// StateView. For a correction, `original` is the corrected report as stored (REQUIRES: set):
+// Whether `report` may be stored: Forbidden when the reporter is not a registered enterprise,
+// or none of its roles may file the report's type (for a correction, the corrected type;
+// REPORTS.md), with field "/reporter" and rule "auth.unregistered", or field "/type" and rule
+// "auth.role".
+Status Authorize(const Report& report, const RegistryIndex& registry);
+
+// Everything that storing the authorized `report` (REQUIRES: Authorize passed and
+// report.reported is set) as ledger leaf `leaf` changes. Errors: those of the StateView.
+// For a correction, `original` is the corrected report as stored (REQUIRES: set):
 // the original's findings and duties are retracted, and the corrected report is judged in its
 // place (its lateness by the original's receipt time); the projection is not re-applied.
 Result<Effects> Evaluate(const Report& report, uint64_t leaf, StateView& state, const Law& law,

@@ -2,7 +2,7 @@
 
 #include <chrono>
 
-#include "domain/projection.h"
+#include "domain/engine.h"
 #include "ledger/canonical_json.h"
 
 namespace battrace::ingest {
@@ -45,10 +45,12 @@ Status PrepareOne(Item& item, Instant now, std::string* content, Prepared* out) 
   return Status::Ok();
 }
 
-// A correction must name an earlier report of the same reporter and type.
-Status CheckCorrection(store::Store& store, const Report& report) {
+// A correction must name an earlier report of the same reporter and type; returns what the
+// engine needs of that original.
+Result<std::optional<domain::Original>> CheckCorrection(store::Store& store,
+                                                        const Report& report) {
   const auto* c = std::get_if<Correction>(&report.body);
-  if (c == nullptr) return Status::Ok();
+  if (c == nullptr) return std::optional<domain::Original>();
   BATTRACE_ASSIGN_OR_RETURN(original, store.GetReport(report.reporter.str(), c->corrects));
   if (!original) {
     return Status::Invalid("/corrects", "correction.original_unknown",
@@ -63,7 +65,7 @@ Status CheckCorrection(store::Store& store, const Report& report) {
                                "; its correction must carry a " + original->type + ", not a " +
                                std::string(type));
   }
-  return Status::Ok();
+  return std::optional<domain::Original>(domain::Original{original->reported});
 }
 
 }  // namespace
@@ -78,7 +80,8 @@ std::vector<Prepared> Prepare(std::vector<Item>& items, Instant now) {
   return out;
 }
 
-Result<std::vector<ItemResult>> Commit(store::Store& store, std::vector<Prepared> batch) {
+Result<std::vector<ItemResult>> Commit(store::Store& store, const domain::Law& law,
+                                       std::vector<Prepared> batch) {
   std::vector<ItemResult> results(batch.size());
   BATTRACE_ASSIGN_OR_RETURN(txn, store.BeginWrite());
   for (size_t i = 0; i < batch.size(); ++i) {
@@ -87,7 +90,16 @@ Result<std::vector<ItemResult>> Commit(store::Store& store, std::vector<Prepared
     r.line = p.line;
     r.reporter = p.leaf.reporter;
     r.id = p.leaf.id;
-    if (p.error.ok()) p.error = CheckCorrection(store, *p.report);
+    std::optional<domain::Original> original;
+    if (p.error.ok()) p.error = domain::Authorize(*p.report, txn->Registry());
+    if (p.error.ok()) {
+      auto checked = CheckCorrection(store, *p.report);
+      if (checked.ok()) {
+        original = *checked;
+      } else {
+        p.error = checked.status();
+      }
+    }
     if (!p.error.ok()) {
       r.error = p.error;
       continue;
@@ -98,7 +110,8 @@ Result<std::vector<ItemResult>> Commit(store::Store& store, std::vector<Prepared
     switch (appended.outcome) {
       case store::AppendOutcome::kAccepted: {
         r.outcome = Outcome::kAccepted;
-        BATTRACE_ASSIGN_OR_RETURN(effects, domain::Project(*p.report, appended.leaf_index, *txn));
+        BATTRACE_ASSIGN_OR_RETURN(
+            effects, domain::Evaluate(*p.report, appended.leaf_index, *txn, law, original));
         BATTRACE_RETURN_IF_ERROR(txn->Apply(std::move(effects), appended.leaf_index));
         break;
       }

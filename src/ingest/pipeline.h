@@ -2,8 +2,9 @@
 //
 // Prepare (pure CPU, thread-safe, no store access): take each strictly parsed report, stamp its
 // receipt time, serialize it to the stored form and canonical JSON, hash it. Commit (one store
-// transaction per batch): check corrections against their originals, append each report to the
-// ledger (idempotently), project its effects, and commit durably. The import command overlaps
+// transaction per batch): authorize each report, check corrections against their originals,
+// append each report to the ledger (idempotently), judge it (projection, duties, findings), and
+// commit durably. The import command overlaps
 // Prepare of batch k+1 with Commit of batch k; the HTTP API calls both in turn.
 #pragma once
 
@@ -13,6 +14,7 @@
 #include <vector>
 
 #include "core/status.h"
+#include "domain/engine.h"
 #include "domain/report.h"
 #include "ledger/hash.h"
 #include "store/store.h"
@@ -50,9 +52,12 @@ struct ItemResult {
 // The reports are moved out of `items`; their lines and raw texts stay.
 std::vector<Prepared> Prepare(std::vector<Item>& items, Instant now);
 
-// Commits one batch in one transaction; results are in the batch's order. When it returns OK,
-// every accepted report is durable. On a store error nothing of the batch is kept.
-Result<std::vector<ItemResult>> Commit(store::Store& store, std::vector<Prepared> batch);
+// Commits one batch in one transaction: each report is authorized against the registry,
+// checked (corrections), appended, and judged under `law` (domain::Evaluate). Results are in the
+// batch's order. When it returns OK, every accepted report is durable. On a store error nothing
+// of the batch is kept.
+Result<std::vector<ItemResult>> Commit(store::Store& store, const domain::Law& law,
+                                       std::vector<Prepared> batch);
 
 // The current wall-clock time.
 Instant Now();

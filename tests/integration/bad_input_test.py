@@ -16,7 +16,7 @@ battrace, tool, work = sys.argv[1:4]
 shutil.rmtree(work, ignore_errors=True)
 os.makedirs(work)
 os.chdir(work)
-subprocess.run([tool, "generate", "40", "valid.ndjson"], check=True)
+subprocess.run([tool, "generate", "40", "valid.ndjson", "registry.ndjson"], check=True)
 valid = [json.loads(l) for l in open("valid.ndjson")]
 produced = next(r for r in valid if r["type"] == "battery.produced")
 vehicle = next(r for r in valid if r["type"] == "vehicle.produced")
@@ -31,6 +31,14 @@ def variant(base, new_id, **changes):
         else:
             r[k] = v
     return json.dumps(r)
+
+
+def uscc_check(first17):
+    """The GB 32100 check character of the first 17 characters of a USCC."""
+    alphabet = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+    weights = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28]
+    total = sum(alphabet.index(c) * w for c, w in zip(first17, weights))
+    return alphabet[(31 - total % 31) % 31]
 
 
 def swap_char(s, pos, c):
@@ -54,6 +62,11 @@ bad = [
     (variant(produced, "x11", mass_kg=-3), "/mass_kg", None),
     (variant(produced, "x12", reported="yesterday"), "/reported", None),
     ("x" * ((1 << 20) + 1), "", "ingest.line_too_long"),
+    # Well-formed, but not authorized (REPORTS.md): an unregistered reporter, and a registered
+    # vehicle maker filing a battery maker's report.
+    (variant(produced, "x14", reporter="91440300999999999" + uscc_check("91440300999999999")),
+     "/reporter", "auth.unregistered"),
+    (variant(produced, "x15", reporter=vehicle["reporter"]), "/type", "auth.role"),
 ]
 
 lines, expected = [], {}
@@ -67,6 +80,8 @@ with open("mixed.ndjson", "w") as f:
     f.write("\n".join(lines) + "\n")
 
 subprocess.run([battrace, "init", "--db", "t.db"], check=True, stdout=subprocess.DEVNULL)
+subprocess.run([battrace, "registry", "import", "--db", "t.db", "registry.ndjson"], check=True,
+               stdout=subprocess.DEVNULL)
 run = subprocess.run([battrace, "import", "--db", "t.db", "--replay", "--rejects", "rejects.ndjson",
                       "mixed.ndjson"], capture_output=True, text=True)
 print(run.stdout.strip())

@@ -6,8 +6,9 @@
 set -euo pipefail
 battrace=$1 tool=$2 work=$3 reports=${4:-200000} kills=${5:-20}
 rm -rf "$work" && mkdir -p "$work" && cd "$work"
-"$tool" generate "$reports" reports.ndjson
+"$tool" generate "$reports" reports.ndjson registry.ndjson
 "$battrace" init --db t.db --origin crash.test/ledger >/dev/null
+"$battrace" registry import --db t.db registry.ndjson >/dev/null
 RANDOM=42
 killed=0
 mid_run=0  # kills that left some, but not all, of the file stored
@@ -28,6 +29,7 @@ while [ $killed -lt "$kills" ] && [ $SECONDS -lt $deadline ]; do
     "$battrace" verify --db t.db >/dev/null
     rm -f t.db t.db-wal t.db-shm t.db.key
     "$battrace" init --db t.db --origin crash.test/ledger >/dev/null
+    "$battrace" registry import --db t.db registry.ndjson >/dev/null
   fi
 done
 "$battrace" import --db t.db --replay --batch 5000 reports.ndjson | tee summary.txt

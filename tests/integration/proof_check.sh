@@ -6,10 +6,11 @@
 set -euo pipefail
 battrace=$1 tool=$2 py=$3 work=$4
 rm -rf "$work" && mkdir -p "$work" && cd "$work"
-"$tool" generate 4000 all.ndjson
+"$tool" generate 4000 all.ndjson registry.ndjson
 head -n 3000 all.ndjson >first.ndjson
 tail -n +3001 all.ndjson >second.ndjson
 "$battrace" init --db t.db --origin proof.test/ledger >/dev/null
+"$battrace" registry import --db t.db registry.ndjson >/dev/null
 "$battrace" pubkey --db t.db >key.txt
 key=$(cat key.txt)
 

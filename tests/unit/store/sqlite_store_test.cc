@@ -7,7 +7,10 @@
 #include <filesystem>
 
 #include "../fixtures.h"
+#include "domain/registry.h"
+#include "domain/rules.h"
 #include "ingest/pipeline.h"
+#include "ingest/source.h"
 #include "ledger/checkpoint.h"
 #include "ledger/merkle.h"
 #include "store/verify.h"
@@ -32,6 +35,22 @@ class SqliteStoreTest : public ::testing::Test {
     key_ = *ledger::SigningKey::Generate("test.battrace/ledger");
     ASSERT_TRUE(key_->WriteFile(DefaultKeyPath(db_)).ok());
     Reopen(true);
+    // The reporters of the tests: a battery maker (manufacturer code 0A1), a vehicle maker
+    // (WMI LGX) and a repair shop.
+    std::vector<RegistryRow> rows;
+    for (const std::string& record :
+         {R"({"kind":"enterprise","uscc":")" + TestUscc(1) +
+              R"(","name":"cells","roles":["battery_maker"],"division":"440300",)"
+              R"("manufacturer_codes":["0A1"]})",
+          R"({"kind":"enterprise","uscc":")" + TestUscc(2) +
+              R"(","name":"cars","roles":["vehicle_maker"],"division":"440300","wmi":["LGX"]})",
+          R"({"kind":"enterprise","uscc":")" + TestUscc(3) +
+              R"(","name":"repairs","roles":["repair_shop"],"division":"440300"})"}) {
+      auto parsed = ParseRegistryRecord(record);
+      ASSERT_TRUE(parsed.ok()) << parsed.status().ToString();
+      rows.push_back(ingest::ToRegistryRow(*parsed));
+    }
+    ASSERT_TRUE(store_->PutRegistry(rows).ok());
   }
   void TearDown() override {
     store_.reset();
@@ -54,7 +73,8 @@ class SqliteStoreTest : public ::testing::Test {
     for (size_t i = 0; i < reports.size(); ++i) {
       items.push_back({i + 1, {}, ParseReport(reports[i].dump(), {})});
     }
-    auto results = ingest::Commit(*store_, ingest::Prepare(items, ingest::Now()));
+    const domain::Law law{*RuleSet::Default(), *LegalCalendar::Default()};
+    auto results = ingest::Commit(*store_, law, ingest::Prepare(items, ingest::Now()));
     EXPECT_TRUE(results.ok()) << results.status().ToString();
     return results.ok() ? *results : std::vector<ingest::ItemResult>{};
   }
