@@ -110,10 +110,17 @@ class Judge {
  private:
   const std::string& reporter() const { return report_.reporter.str(); }
 
-  // The rule of `duty` on `anchor` and its due date; nullopt when no regime judges it.
-  std::optional<std::pair<const Rule*, Date>> Due(std::string_view duty, Date anchor) const {
+  // The rule of `duty` on `anchor` and its due date; nullopt when no regime judges it, or its
+  // rule does not bind any role of `party` (when given).
+  std::optional<std::pair<const Rule*, Date>> Due(std::string_view duty, Date anchor,
+                                                  const Enterprise* party = nullptr) const {
     const Rule* rule = law_.rules.Find(duty, anchor);
     if (rule == nullptr) return std::nullopt;
+    if (party != nullptr &&
+        std::none_of(party->roles.begin(), party->roles.end(),
+                     [&](Role r) { return rule->Binds(r); })) {
+      return std::nullopt;
+    }
     return std::make_pair(rule, DueDate(*rule, anchor, law_.calendar).date);
   }
 
@@ -133,7 +140,7 @@ class Judge {
 
   // The report's own duty: a late_report when it came after its due date.
   void Own(std::string_view duty) {
-    auto due = Due(duty, occurred_);
+    auto due = Due(duty, occurred_, reporter_);
     if (!due || BeijingDate(received_) <= due->second) return;
     Find("late_report", due->first->article, ref_, due->second, Department::kMiit,
          std::string(ReportTypeName(report_.type() == ReportType::kCorrection
@@ -147,7 +154,7 @@ class Judge {
   // Opens an overdue_report duty of `party`, unless no regime judges it.
   void Open(std::string_view duty, const std::string& party, std::string subject,
             ReportType fulfils, Date anchor, std::string detail) {
-    auto due = Due(duty, anchor);
+    auto due = Due(duty, anchor, registry_.Find(party));
     if (!due) return;
     Duty d;
     d.kind = kOverdue;
