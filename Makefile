@@ -2,7 +2,7 @@
 #   make          release build (build/release)
 #   make debug    AddressSanitizer + UBSan build (build/debug)
 #   make test     build everything and run every test (release, sanitized unit tests, fuzz)
-#   make demo     simulate a data set and serve it
+#   make demo     simulate a national data set, load it, and print its findings
 #   make bench    run the benchmarks
 #   make fuzz     longer fuzzing runs (FUZZ_SECONDS=300 each unless given)
 #   make lint     clang-format and clang-tidy checks
@@ -40,7 +40,7 @@ test: release debug fuzz-build
 	@cd build/release && ctest --output-on-failure -j $(JOBS)
 
 demo: release
-	@build/release/battrace --help
+	@scripts/demo.sh
 
 bench: release
 	@for b in build/release/bench/*_bench; do echo "== $$b"; $$b; done

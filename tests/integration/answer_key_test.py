@@ -1,0 +1,58 @@
+#!/usr/bin/env python3
+"""The simulator's answer key, reproduced exactly by the engine.
+
+`battrace simulate` writes a national data set and the findings that must exist as of its end
+date, from what it injected. Loading the data set into a fresh store and asking for the findings
+as of that date must give exactly those: no finding missing, none extra. `detail` is free text
+and not compared.
+
+usage: answer_key_test.py BATTRACE WORK_DIR [VEHICLES] [SEED]
+"""
+import collections
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+battrace, work = sys.argv[1:3]
+vehicles = sys.argv[3] if len(sys.argv) > 3 else "1000"
+seed = sys.argv[4] if len(sys.argv) > 4 else "7"
+to = "2026-09-30"
+shutil.rmtree(work, ignore_errors=True)
+os.makedirs(work)
+data = os.path.join(work, "data")
+db = os.path.join(work, "t.db")
+
+
+def run(*args):
+    r = subprocess.run([battrace, *args], capture_output=True, text=True)
+    if r.returncode != 0:
+        sys.exit(f"battrace {' '.join(args)} failed ({r.returncode}): {r.stderr.strip()}")
+    return r.stdout
+
+
+run("simulate", "--out", data, "--vehicles", vehicles, "--seed", seed, "--to", to)
+run("init", "--db", db)
+run("registry", "import", "--db", db, os.path.join(data, "registry.ndjson"))
+print(run("import", "--db", db, "--replay", os.path.join(data, "reports.ndjson")).strip())
+
+
+def key(f):
+    f = {k: v for k, v in f.items() if k != "detail"}
+    return json.dumps(f, sort_keys=True, ensure_ascii=False)
+
+
+expected = collections.Counter(map(key, json.load(open(os.path.join(data, "answer-key.json")))))
+actual = collections.Counter(map(key, json.loads(run("findings", "--db", db, "--as-of", to, "--json"))))
+missing, extra = expected - actual, actual - expected
+kinds = collections.Counter(json.loads(k)["kind"] for k in expected.elements())
+print("answer key:", dict(sorted(kinds.items())))
+for k in list(missing)[:20]:
+    print("missing:", k)
+for k in list(extra)[:20]:
+    print("extra:  ", k)
+if missing or extra:
+    sys.exit(f"answer key: {sum(missing.values())} missing, {sum(extra.values())} extra "
+             f"of {sum(expected.values())}")
+print(f"answer key: ok ({sum(expected.values())} findings, {vehicles} vehicles)")
