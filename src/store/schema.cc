@@ -108,7 +108,7 @@ CREATE TABLE model (
 ) {NOROWID};
 
 CREATE TABLE obligation (
-  id {I64PK},
+  id {I64AUTO},
   kind TEXT NOT NULL,
   duty TEXT NOT NULL,
   article TEXT NOT NULL,
@@ -136,7 +136,7 @@ CREATE INDEX obligation_discharged ON obligation (discharged_at) WHERE discharge
 CREATE INDEX obligation_retracted ON obligation (retracted_at) WHERE retracted_at IS NOT NULL;
 
 CREATE TABLE finding (
-  id {I64PK},
+  id {I64AUTO},
   kind TEXT NOT NULL,
   article TEXT NOT NULL,
   party TEXT NOT NULL,
@@ -174,14 +174,17 @@ int LatestSchemaVersion() {
   return Migrations().back().version;
 }
 
-std::string RenderSql(const std::string& sql, const std::string& i64pk, const std::string& blob,
-                      const std::string& norowid) {
+std::string RenderSql(const std::string& sql, const std::string& i64pk, const std::string& i64auto,
+                      const std::string& blob, const std::string& norowid) {
   std::string out;
   out.reserve(sql.size());
   for (size_t i = 0; i < sql.size();) {
     if (sql.compare(i, 7, "{I64PK}") == 0) {
       out += i64pk;
       i += 7;
+    } else if (sql.compare(i, 9, "{I64AUTO}") == 0) {
+      out += i64auto;
+      i += 9;
     } else if (sql.compare(i, 6, "{BLOB}") == 0) {
       out += blob;
       i += 6;

@@ -227,6 +227,16 @@ StoredReport ReadReport(const Stmt& s) {
 
 class SqliteStore;
 
+// Orders pairs of strings and looks them up by pairs of views, without copying the key.
+struct PairLess {
+  using is_transparent = void;
+  template <typename A, typename B>
+  bool operator()(const A& a, const B& b) const {
+    using Views = std::pair<std::string_view, std::string_view>;
+    return Views(a.first, a.second) < Views(b.first, b.second);
+  }
+};
+
 // Projection rows are written behind: Apply keeps the newest version of each row of the
 // transaction in memory (reads see them first), and Commit writes each row once, in key order,
 // with the history index entries sorted too, so that B-tree inserts land close together.
@@ -263,7 +273,7 @@ class SqliteWriteTxn : public WriteTxn {
   std::map<std::string, domain::BatteryState> batteries_;
   std::map<std::string, domain::VehicleState> vehicles_;
   std::map<std::string, domain::OutletState> outlets_;
-  std::map<std::pair<std::string, std::string>, domain::ModelState> models_;
+  std::map<std::pair<std::string, std::string>, domain::ModelState, PairLess> models_;
   std::map<std::pair<std::string, std::string>, PendingSale> sales_;  // by (maker, division)
   std::vector<std::pair<std::string, int64_t>> battery_events_, vehicle_events_;
   // The last report appended as a new leaf, named for the duties it discharges.
@@ -421,7 +431,9 @@ Status SqliteStore::Migrate(bool create, const std::string& origin) {
   const bool fresh = version == 0;
   for (const Migration& m : Migrations()) {
     if (m.version <= version) continue;
-    Status st = db_.Exec(RenderSql(m.sql, "INTEGER PRIMARY KEY", "BLOB", "WITHOUT ROWID"));
+    // INTEGER PRIMARY KEY is the rowid: given on insert, or the next one when omitted.
+    Status st = db_.Exec(
+        RenderSql(m.sql, "INTEGER PRIMARY KEY", "INTEGER PRIMARY KEY", "BLOB", "WITHOUT ROWID"));
     if (st.ok() && fresh && m.version == Migrations().front().version) {
       auto ins = db_.Prepare("INSERT INTO meta (key, value) VALUES ('origin', ?)");
       st = ins.ok() ? ins->Bind(1, origin).Run() : ins.status();
@@ -859,7 +871,7 @@ Result<std::optional<domain::OutletState>> SqliteWriteTxn::GetOutlet(const std::
 
 Result<std::optional<domain::ModelState>> SqliteWriteTxn::GetModel(const std::string& maker,
                                                                    const std::string& model) {
-  auto it = models_.find(std::make_pair(maker, model));
+  auto it = models_.find(std::pair<std::string_view, std::string_view>(maker, model));
   if (it != models_.end()) return std::optional<domain::ModelState>(it->second);
   return store_->get_model_->Bind(1, maker).Bind(2, model).OneRow(ReadModel);
 }

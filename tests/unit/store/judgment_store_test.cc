@@ -214,12 +214,12 @@ TEST_F(JudgmentStoreTest, MigratesAVersion1Store) {
     ASSERT_EQ(sqlite3_open(db_.c_str(), &db), SQLITE_OK);
     const Migration& v1 = Migrations().front();
     ASSERT_EQ(v1.version, 1);
-    const std::string sql = RenderSql(v1.sql, "INTEGER PRIMARY KEY", "BLOB", "WITHOUT ROWID") +
-                            "INSERT INTO meta VALUES ('origin', 'test.battrace/ledger');"
-                            "INSERT INTO meta VALUES ('schema_version', '1');"
-                            "INSERT INTO battery VALUES ('" +
-                            code1_ +
-                            "', 'pack', NULL, 'B', NULL, NULL, NULL, NULL, 'referenced', -1, 3);";
+    const std::string sql =
+        RenderSql(v1.sql, "INTEGER PRIMARY KEY", "INTEGER PRIMARY KEY", "BLOB", "WITHOUT ROWID") +
+        "INSERT INTO meta VALUES ('origin', 'test.battrace/ledger');"
+        "INSERT INTO meta VALUES ('schema_version', '1');"
+        "INSERT INTO battery VALUES ('" +
+        code1_ + "', 'pack', NULL, 'B', NULL, NULL, NULL, NULL, 'referenced', -1, 3);";
     ASSERT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr), SQLITE_OK)
         << sqlite3_errmsg(db);
     sqlite3_close(db);
