@@ -85,6 +85,87 @@ CREATE TABLE vehicle_event (
   PRIMARY KEY (vin, leaf)
 ) {NOROWID};
 )sql"},
+      {2, "rules engine: outlets, models, obligations, findings, sales",
+       R"sql(
+ALTER TABLE battery ADD COLUMN id_complete INTEGER NOT NULL DEFAULT 0;
+
+CREATE TABLE outlet (
+  id TEXT PRIMARY KEY,
+  owner TEXT NOT NULL,
+  division TEXT NOT NULL,
+  closed INTEGER NOT NULL,
+  registered_at BIGINT NOT NULL,
+  closed_at BIGINT
+) {NOROWID};
+CREATE INDEX outlet_owner ON outlet (owner, division);
+
+CREATE TABLE model (
+  maker TEXT NOT NULL,
+  model TEXT NOT NULL,
+  first_produced TEXT,
+  has_disassembly_info INTEGER NOT NULL,
+  PRIMARY KEY (maker, model)
+) {NOROWID};
+
+CREATE TABLE obligation (
+  id {I64AUTO},
+  kind TEXT NOT NULL,
+  duty TEXT NOT NULL,
+  article TEXT NOT NULL,
+  party TEXT NOT NULL,
+  subject TEXT NOT NULL,
+  fulfils TEXT NOT NULL,
+  anchor TEXT NOT NULL,
+  due TEXT NOT NULL,
+  evidence TEXT NOT NULL,
+  authority_department TEXT NOT NULL,
+  authority_division TEXT NOT NULL,
+  detail TEXT NOT NULL,
+  opened_at BIGINT NOT NULL,
+  discharged_at BIGINT,
+  discharged_by TEXT,
+  retracted_at BIGINT
+);
+CREATE UNIQUE INDEX obligation_open ON obligation (subject, party, kind, duty)
+  WHERE discharged_at IS NULL AND retracted_at IS NULL;
+CREATE INDEX obligation_open_due ON obligation (due)
+  WHERE discharged_at IS NULL AND retracted_at IS NULL;
+CREATE INDEX obligation_open_evidence ON obligation (evidence)
+  WHERE discharged_at IS NULL AND retracted_at IS NULL;
+CREATE INDEX obligation_discharged ON obligation (discharged_at) WHERE discharged_at IS NOT NULL;
+CREATE INDEX obligation_retracted ON obligation (retracted_at) WHERE retracted_at IS NOT NULL;
+
+CREATE TABLE finding (
+  id {I64AUTO},
+  kind TEXT NOT NULL,
+  article TEXT NOT NULL,
+  party TEXT NOT NULL,
+  subject TEXT NOT NULL,
+  due TEXT,
+  evidence TEXT NOT NULL,
+  authority_department TEXT NOT NULL,
+  authority_division TEXT NOT NULL,
+  detail TEXT NOT NULL,
+  known_from BIGINT NOT NULL,
+  retracted_at BIGINT
+);
+CREATE INDEX finding_known_from ON finding (known_from);
+
+CREATE TABLE finding_evidence (
+  evidence TEXT NOT NULL,
+  finding BIGINT NOT NULL,
+  PRIMARY KEY (evidence, finding)
+) {NOROWID};
+
+CREATE TABLE sale (
+  maker TEXT NOT NULL,
+  division TEXT NOT NULL,
+  article TEXT NOT NULL,
+  evidence TEXT NOT NULL,
+  known_from BIGINT NOT NULL,
+  PRIMARY KEY (maker, division)
+) {NOROWID};
+)sql"},
   };
   return kMigrations;
 }
@@ -93,14 +174,17 @@ int LatestSchemaVersion() {
   return Migrations().back().version;
 }
 
-std::string RenderSql(const std::string& sql, const std::string& i64pk, const std::string& blob,
-                      const std::string& norowid) {
+std::string RenderSql(const std::string& sql, const std::string& i64pk, const std::string& i64auto,
+                      const std::string& blob, const std::string& norowid) {
   std::string out;
   out.reserve(sql.size());
   for (size_t i = 0; i < sql.size();) {
     if (sql.compare(i, 7, "{I64PK}") == 0) {
       out += i64pk;
       i += 7;
+    } else if (sql.compare(i, 9, "{I64AUTO}") == 0) {
+      out += i64auto;
+      i += 9;
     } else if (sql.compare(i, 6, "{BLOB}") == 0) {
       out += blob;
       i += 6;

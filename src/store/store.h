@@ -70,7 +70,11 @@ class WriteTxn : public domain::StateView {
  public:
   // Appends a report as the next leaf, or reports a duplicate or conflict (nothing written).
   virtual Result<AppendResult> Append(const LeafInput& report) = 0;
-  // Writes the projection changes of the report at `leaf` (taking the rows it carries).
+  // Writes the projection changes of the report at `leaf` (taking the rows it carries), and
+  // the rules engine's part, as of effects.at: first the retraction (findings and open duties
+  // whose evidence is effects.retracts), then the discharges (recorded as discharged by the
+  // report at `leaf`, "reporter/id"), then the duties opened, findings and sales. Each of these
+  // sees what earlier calls of the same transaction wrote.
   virtual Status Apply(domain::Effects&& effects, uint64_t leaf) = 0;
   // Makes the transaction durable (fsync'd); signs a checkpoint first when the policy says so.
   virtual Status Commit() = 0;
@@ -82,6 +86,13 @@ struct RegistryRow {
   std::string key;   // USCC or regulator id
   std::string division;
   std::string record;  // JSON
+};
+
+// Narrows Store::Findings; an absent field does not filter.
+struct FindingFilter {
+  std::optional<std::string> kind;
+  std::optional<std::string> party;     // USCC, as shown (after succession)
+  std::optional<std::string> division;  // findings whose authority division lies inside it
 };
 
 class Store : public ledger::NodeReader {
@@ -120,6 +131,20 @@ class Store : public ledger::NodeReader {
   // history includes its battery.produced and that of the battery it was assembled into.
   virtual Result<std::vector<uint64_t>> BatteryHistory(const std::string& code) = 0;
   virtual Result<std::vector<uint64_t>> VehicleHistory(const std::string& vin) = 0;
+
+  // Findings and obligations as of the end of `as_of` in Beijing time (docs/findings.md): only
+  // what reports received by then revealed, and nothing a report received by then retracted
+  // or discharged. A duty owed by an enterprise with a registered successor shows the successor
+  // as party, with the successor's authority.
+  //
+  // Findings: those recorded when reports were stored, duties past due (kind overdue_report or
+  // missing_digital_id), and outlet coverage gaps; sorted by kind, party, subject, due.
+  virtual Result<std::vector<domain::Finding>> Findings(Date as_of,
+                                                        const FindingFilter& filter) = 0;
+  // The duties open as of `as_of`, due or not, of `party` when given; sorted by due, party,
+  // subject.
+  virtual Result<std::vector<domain::Duty>> Obligations(
+      Date as_of, const std::optional<std::string>& party) = 0;
 };
 
 struct OpenOptions {

@@ -32,6 +32,8 @@ class Db {
   Status Exec(const std::string& sql);
   Result<Stmt> Prepare(std::string_view sql);
   int64_t Changes() const { return sqlite3_changes64(db_); }
+  // The rowid of the last row inserted on this connection.
+  int64_t LastInsertRowid() const { return sqlite3_last_insert_rowid(db_); }
   sqlite3* raw() const { return db_; }
   Status Error(const std::string& what) const;
 

@@ -4,7 +4,12 @@
 #include <chrono>
 #include <cstring>
 #include <map>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <tuple>
 
+#include "core/division.h"
+#include "domain/registry.h"
 #include "ledger/checkpoint.h"
 #include "store/schema.h"
 #include "store/sqlite/sqlite.h"
@@ -45,12 +50,32 @@ constexpr int kFallbackCheckpointPages = 262144;
 
 constexpr const char* kBatteryColumns =
     "code, level, producer, chemistry, model, parent, custodian, vin, status, produced_leaf, "
-    "updated_leaf";
+    "updated_leaf, id_complete";
 constexpr const char* kVehicleColumns =
     "vin, maker, vehicle_type, brand, model, name, imported, swappable, sale_date, sale_division, "
     "scrapped_date, scrap_certificate, produced_leaf, updated_leaf";
 constexpr const char* kReportColumns =
     "leaf, reporter, id, type, occurred, reported, content_hash, leaf_hash, body";
+constexpr const char* kOutletColumns = "id, owner, division, closed, registered_at, closed_at";
+constexpr const char* kModelColumns = "maker, model, first_produced, has_disassembly_info";
+constexpr const char* kDutyColumns =
+    "kind, duty, article, party, subject, fulfils, anchor, due, evidence, authority_department, "
+    "authority_division, detail";
+constexpr const char* kFindingColumns =
+    "kind, article, party, subject, due, evidence, authority_department, authority_division, "
+    "detail";
+
+// The filter on obligation rows that selects the duties open at the instant ?2 (opened before
+// it, neither discharged nor retracted before it), in three parts so that each uses an index:
+// duties open now (partial indexes on open duties), and those closed at or after ?2 (partial
+// indexes on discharged_at and on retracted_at). A duty is discharged or retracted, never both:
+// both updates touch open duties only. `extra` narrows each part (e.g. "AND due < ?1").
+std::string DutiesOpenAt(const std::string& columns, const std::string& extra) {
+  const std::string select = "SELECT " + columns + " FROM obligation WHERE ";
+  const std::string tail = " AND opened_at < ?2 " + extra;
+  return select + "discharged_at IS NULL AND retracted_at IS NULL" + tail + " UNION ALL " + select +
+         "discharged_at >= ?2" + tail + " UNION ALL " + select + "retracted_at >= ?2" + tail;
+}
 
 domain::BatteryState ReadBattery(const Stmt& s) {
   domain::BatteryState b;
@@ -65,6 +90,7 @@ domain::BatteryState ReadBattery(const Stmt& s) {
   b.status = s.Text(8);
   b.produced_leaf = s.Int(9);
   b.updated_leaf = s.Int(10);
+  b.id_complete = s.Int(11) != 0;
   return b;
 }
 
@@ -87,6 +113,100 @@ domain::VehicleState ReadVehicle(const Stmt& s) {
   return v;
 }
 
+domain::OutletState ReadOutlet(const Stmt& s) {
+  domain::OutletState o;
+  o.id = s.Text(0);
+  o.owner = s.Text(1);
+  o.division = s.Text(2);
+  o.closed = s.Int(3) != 0;
+  o.registered_at = s.Int(4);
+  if (!s.IsNull(5)) o.closed_at = s.Int(5);
+  return o;
+}
+
+domain::ModelState ReadModel(const Stmt& s) {
+  domain::ModelState m;
+  m.maker = s.Text(0);
+  m.model = s.Text(1);
+  m.first_produced = s.OptText(2);
+  m.has_disassembly_info = s.Int(3) != 0;
+  return m;
+}
+
+// A stored date column; the store writes only valid dates, so a bad one is damage.
+Result<Date> ReadDate(const Stmt& s, int col) {
+  auto d = Date::Parse(s.Text(col));
+  if (!d.ok()) return Status::Corruption("a stored date is not a date: " + d.status().message());
+  return *d;
+}
+
+Result<domain::Duty> ReadDuty(const Stmt& s) {
+  domain::Duty d;
+  d.kind = s.Text(0);
+  d.duty = s.Text(1);
+  d.article = s.Text(2);
+  d.party = s.Text(3);
+  d.subject = s.Text(4);
+  d.fulfils = s.Text(5);
+  BATTRACE_ASSIGN_OR_RETURN(anchor, ReadDate(s, 6));
+  BATTRACE_ASSIGN_OR_RETURN(due, ReadDate(s, 7));
+  d.anchor = anchor;
+  d.due = due;
+  d.evidence = s.Text(8);
+  d.authority = {s.Text(9), s.Text(10)};
+  d.detail = s.Text(11);
+  return d;
+}
+
+Result<domain::Finding> ReadFinding(const Stmt& s) {
+  domain::Finding f;
+  f.kind = s.Text(0);
+  f.article = s.Text(1);
+  f.party = s.Text(2);
+  f.subject = s.Text(3);
+  if (!s.IsNull(4)) {
+    BATTRACE_ASSIGN_OR_RETURN(due, ReadDate(s, 4));
+    f.due = due;
+  }
+  const auto evidence = nlohmann::json::parse(s.Text(5), nullptr, false);
+  if (!evidence.is_array()) return Status::Corruption("a finding's evidence is not a JSON array");
+  for (const auto& e : evidence) {
+    if (!e.is_string()) return Status::Corruption("a finding's evidence holds a non-string");
+    f.evidence.push_back(e.get<std::string>());
+  }
+  f.authority = {s.Text(6), s.Text(7)};
+  f.detail = s.Text(8);
+  return f;
+}
+
+std::optional<Department> DepartmentByName(std::string_view name) {
+  for (Department d : {Department::kMiit, Department::kNdrc, Department::kMee, Department::kMot,
+                       Department::kMofcom, Department::kSamr}) {
+    if (DepartmentName(d) == name) return d;
+  }
+  return std::nullopt;
+}
+
+// A duty of an enterprise that has a registered successor shows the successor as party, with
+// the successor's authority in the same department (Art. 17).
+void ShowSuccessor(const domain::RegistryIndex& registry, std::string& party,
+                   domain::Authority& authority) {
+  const Enterprise* successor = registry.SuccessorOf(party);
+  if (successor == nullptr) return;
+  party = successor->uscc.str();
+  if (auto department = DepartmentByName(authority.department)) {
+    authority = registry.AuthorityFor(*department, party);
+  }
+}
+
+// The jurisdiction prefix of a division code: "44" for 440000, "4403" for 440300, "" for the
+// nation (as Division::prefix, without needing the code in the list).
+std::string_view DivisionPrefix(std::string_view code) {
+  while (code.size() >= 2 && code.substr(code.size() - 2) == "00")
+    code.remove_suffix(2);
+  return code;
+}
+
 StoredCheckpoint ReadCheckpoint(const Stmt& s) {
   return {static_cast<uint64_t>(s.Int(0)), s.Int(1), s.Text(2)};
 }
@@ -107,6 +227,16 @@ StoredReport ReadReport(const Stmt& s) {
 
 class SqliteStore;
 
+// Orders pairs of strings and looks them up by pairs of views, without copying the key.
+struct PairLess {
+  using is_transparent = void;
+  template <typename A, typename B>
+  bool operator()(const A& a, const B& b) const {
+    using Views = std::pair<std::string_view, std::string_view>;
+    return Views(a.first, a.second) < Views(b.first, b.second);
+  }
+};
+
 // Projection rows are written behind: Apply keeps the newest version of each row of the
 // transaction in memory (reads see them first), and Commit writes each row once, in key order,
 // with the history index entries sorted too, so that B-tree inserts land close together.
@@ -120,15 +250,35 @@ class SqliteWriteTxn : public WriteTxn {
   Status Commit() override;
   Result<std::optional<domain::BatteryState>> GetBattery(const std::string& code) override;
   Result<std::optional<domain::VehicleState>> GetVehicle(const std::string& vin) override;
+  Result<std::optional<domain::OutletState>> GetOutlet(const std::string& id) override;
+  Result<std::optional<domain::ModelState>> GetModel(const std::string& maker,
+                                                     const std::string& model) override;
+  const domain::RegistryIndex& Registry() override;
 
  private:
+  // The rules engine's rows that later reports of the batch must see as they are: written
+  // at once, in order (retraction, discharges, duties, findings).
+  Status ApplyJudgment(const domain::Effects& effects, uint64_t leaf);
+  // "reporter/id" of the report at `leaf`.
+  Result<std::string> NameOf(uint64_t leaf);
   Status Flush();
+
+  struct PendingSale {
+    domain::Sale sale;
+    Instant known_from = 0;
+  };
 
   SqliteStore* store_;
   bool done_ = false;
   std::map<std::string, domain::BatteryState> batteries_;
   std::map<std::string, domain::VehicleState> vehicles_;
+  std::map<std::string, domain::OutletState> outlets_;
+  std::map<std::pair<std::string, std::string>, domain::ModelState, PairLess> models_;
+  std::map<std::pair<std::string, std::string>, PendingSale> sales_;  // by (maker, division)
   std::vector<std::pair<std::string, int64_t>> battery_events_, vehicle_events_;
+  // The last report appended as a new leaf, named for the duties it discharges.
+  std::optional<uint64_t> last_leaf_;
+  std::string last_name_;
 };
 
 class SqliteStore : public Store {
@@ -158,6 +308,9 @@ class SqliteStore : public Store {
   Result<std::vector<std::string>> PartsOf(const std::string& code) override;
   Result<std::vector<uint64_t>> BatteryHistory(const std::string& code) override;
   Result<std::vector<uint64_t>> VehicleHistory(const std::string& vin) override;
+  Result<std::vector<domain::Finding>> Findings(Date as_of, const FindingFilter& filter) override;
+  Result<std::vector<domain::Duty>> Obligations(Date as_of,
+                                                const std::optional<std::string>& party) override;
   Status GetNodes(std::span<const ledger::NodeId> ids, std::span<ledger::Hash> out) override;
   bool KeepsLevel(int level) const override { return level % kNodeStride == 0; }
 
@@ -170,6 +323,11 @@ class SqliteStore : public Store {
   Result<StoredCheckpoint> InsertCheckpoint();
   Result<std::vector<uint64_t>> Leaves(Stmt& stmt, const std::string& key);
   Result<ledger::Hash> NodeAt(const ledger::NodeId& id);
+  // The registry index, built from the registry table on first use and after PutRegistry.
+  Result<const domain::RegistryIndex*> LoadRegistry();
+  // The duties open at the end of `as_of`: all of them, or those due before `as_of`.
+  Result<std::vector<domain::Duty>> DutiesOpenAsOf(Date as_of, bool overdue_only);
+  Status CoverageGaps(Date as_of, Instant end, std::vector<domain::Finding>* out);
 
   Db db_;
   OpenOptions options_;
@@ -181,14 +339,18 @@ class SqliteStore : public Store {
   Instant last_checkpoint_time_ = 0;
   bool in_txn_ = false;
   std::unique_ptr<sqlite::WalCheckpointer> checkpointer_;  // set when the store writes
-  std::vector<ledger::Node> new_nodes_;  // scratch for Append
-  Status frontier_error_;                // set when the stored tree's edge could not be read
+  std::vector<ledger::Node> new_nodes_;                    // scratch for Append
+  Status frontier_error_;  // set when the stored tree's edge could not be read
   uint64_t damaged_size_ = 0;
+  std::optional<domain::RegistryIndex> registry_;
 
   std::optional<Stmt> insert_report_, find_report_, report_at_, scan_reports_, insert_node_,
       node_range_, leaf_hashes_, upsert_battery_, upsert_vehicle_, get_battery_, get_vehicle_,
       battery_event_, vehicle_event_, battery_history_, vehicle_history_, in_vehicle_, parts_of_,
-      insert_checkpoint_, put_registry_, get_registry_;
+      insert_checkpoint_, put_registry_, get_registry_, all_registry_, upsert_outlet_, get_outlet_,
+      upsert_model_, get_model_, insert_duty_, discharge_, retract_duties_, retract_findings_,
+      insert_finding_, insert_finding_evidence_, insert_sale_, findings_at_, overdue_at_, open_at_,
+      sales_at_, outlet_covering_;
 };
 
 Status SqliteStore::Initialize(const std::string& path, bool create, const std::string& origin) {
@@ -266,10 +428,13 @@ Status SqliteStore::Migrate(bool create, const std::string& origin) {
   }
   if (version == LatestSchemaVersion()) return Status::Ok();
   BATTRACE_RETURN_IF_ERROR(db_.Exec("BEGIN IMMEDIATE"));
+  const bool fresh = version == 0;
   for (const Migration& m : Migrations()) {
     if (m.version <= version) continue;
-    Status st = db_.Exec(RenderSql(m.sql, "INTEGER PRIMARY KEY", "BLOB", "WITHOUT ROWID"));
-    if (st.ok() && version == 0) {
+    // INTEGER PRIMARY KEY is the rowid: given on insert, or the next one when omitted.
+    Status st = db_.Exec(
+        RenderSql(m.sql, "INTEGER PRIMARY KEY", "INTEGER PRIMARY KEY", "BLOB", "WITHOUT ROWID"));
+    if (st.ok() && fresh && m.version == Migrations().front().version) {
       auto ins = db_.Prepare("INSERT INTO meta (key, value) VALUES ('origin', ?)");
       st = ins.ok() ? ins->Bind(1, origin).Run() : ins.status();
     }
@@ -313,11 +478,11 @@ Status SqliteStore::PrepareStatements() {
   BATTRACE_RETURN_IF_ERROR(prep(
       upsert_battery_,
       "INSERT INTO battery (" + b +
-          ") VALUES (?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT (code) DO UPDATE SET "
+          ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT (code) DO UPDATE SET "
           "level = excluded.level, producer = excluded.producer, chemistry = excluded.chemistry, "
           "model = excluded.model, parent = excluded.parent, custodian = excluded.custodian, "
           "vin = excluded.vin, status = excluded.status, produced_leaf = excluded.produced_leaf, "
-          "updated_leaf = excluded.updated_leaf"));
+          "updated_leaf = excluded.updated_leaf, id_complete = excluded.id_complete"));
   BATTRACE_RETURN_IF_ERROR(prep(
       upsert_vehicle_,
       "INSERT INTO vehicle (" + v +
@@ -353,6 +518,63 @@ Status SqliteStore::PrepareStatements() {
   BATTRACE_RETURN_IF_ERROR(
       prep(get_registry_,
            "SELECT kind, key, division, record FROM registry WHERE kind = ? AND key = ?"));
+  BATTRACE_RETURN_IF_ERROR(
+      prep(all_registry_, "SELECT kind, key, record FROM registry ORDER BY kind, key"));
+
+  const std::string o = kOutletColumns, m = kModelColumns, d = kDutyColumns, f = kFindingColumns;
+  BATTRACE_RETURN_IF_ERROR(
+      prep(upsert_outlet_, "INSERT INTO outlet (" + o +
+                               ") VALUES (?,?,?,?,?,?) ON CONFLICT (id) DO UPDATE SET "
+                               "owner = excluded.owner, division = excluded.division, "
+                               "closed = excluded.closed, registered_at = "
+                               "excluded.registered_at, closed_at = excluded.closed_at"));
+  BATTRACE_RETURN_IF_ERROR(prep(get_outlet_, "SELECT " + o + " FROM outlet WHERE id = ?"));
+  BATTRACE_RETURN_IF_ERROR(
+      prep(upsert_model_, "INSERT INTO model (" + m +
+                              ") VALUES (?,?,?,?) ON CONFLICT (maker, model) DO UPDATE SET "
+                              "first_produced = excluded.first_produced, "
+                              "has_disassembly_info = excluded.has_disassembly_info"));
+  BATTRACE_RETURN_IF_ERROR(
+      prep(get_model_, "SELECT " + m + " FROM model WHERE maker = ? AND model = ?"));
+  // A duty already open with the same subject, party, kind and duty key stays the only one
+  // (the partial unique index obligation_open).
+  BATTRACE_RETURN_IF_ERROR(prep(insert_duty_, "INSERT INTO obligation (" + d +
+                                                  ", opened_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?) "
+                                                  "ON CONFLICT DO NOTHING"));
+  BATTRACE_RETURN_IF_ERROR(prep(discharge_,
+                                "UPDATE obligation SET discharged_at = ?1, discharged_by = ?2 "
+                                "WHERE subject = ?3 AND party = ?4 AND fulfils = ?5 "
+                                "AND discharged_at IS NULL AND retracted_at IS NULL"));
+  BATTRACE_RETURN_IF_ERROR(prep(retract_duties_,
+                                "UPDATE obligation SET retracted_at = ?1 WHERE evidence = ?2 "
+                                "AND discharged_at IS NULL AND retracted_at IS NULL"));
+  BATTRACE_RETURN_IF_ERROR(prep(retract_findings_,
+                                "UPDATE finding SET retracted_at = ?1 WHERE id IN "
+                                "(SELECT finding FROM finding_evidence WHERE evidence = ?2) "
+                                "AND retracted_at IS NULL"));
+  BATTRACE_RETURN_IF_ERROR(prep(
+      insert_finding_, "INSERT INTO finding (" + f + ", known_from) VALUES (?,?,?,?,?,?,?,?,?,?)"));
+  BATTRACE_RETURN_IF_ERROR(prep(insert_finding_evidence_,
+                                "INSERT INTO finding_evidence (evidence, finding) VALUES (?, ?) "
+                                "ON CONFLICT DO NOTHING"));
+  BATTRACE_RETURN_IF_ERROR(prep(insert_sale_,
+                                "INSERT INTO sale (maker, division, article, evidence, "
+                                "known_from) VALUES (?,?,?,?,?) "
+                                "ON CONFLICT (maker, division) DO NOTHING"));
+  BATTRACE_RETURN_IF_ERROR(
+      prep(findings_at_, "SELECT " + f +
+                             " FROM finding WHERE known_from < ?1 "
+                             "AND (retracted_at IS NULL OR retracted_at >= ?1) "
+                             "AND (?2 IS NULL OR kind = ?2) AND (?3 IS NULL OR party = ?3)"));
+  BATTRACE_RETURN_IF_ERROR(prep(overdue_at_, DutiesOpenAt(d, "AND due < ?1")));
+  BATTRACE_RETURN_IF_ERROR(prep(open_at_, DutiesOpenAt(d, "")));
+  BATTRACE_RETURN_IF_ERROR(
+      prep(sales_at_, "SELECT maker, division, article, evidence FROM sale WHERE known_from < ?1"));
+  // Division codes are digits, so the codes starting with a prefix p are those in [p, p + ":").
+  BATTRACE_RETURN_IF_ERROR(prep(outlet_covering_,
+                                "SELECT 1 FROM outlet WHERE owner = ?1 AND division >= ?2 "
+                                "AND division < ?3 AND registered_at < ?4 "
+                                "AND (closed = 0 OR closed_at >= ?4) LIMIT 1"));
   return Status::Ok();
 }
 
@@ -362,6 +584,7 @@ Result<std::unique_ptr<WriteTxn>> SqliteStore::BeginWrite() {
   }
   if (in_txn_) return Status::FailedPrecondition("a write transaction is already open");
   BATTRACE_RETURN_IF_ERROR(frontier_error_);
+  BATTRACE_RETURN_IF_ERROR(LoadRegistry().status());
   BATTRACE_RETURN_IF_ERROR(db_.Exec("BEGIN IMMEDIATE"));
   in_txn_ = true;
   frontier_at_begin_ = frontier_;
@@ -416,6 +639,8 @@ Result<AppendResult> SqliteWriteTxn::Append(const LeafInput& in) {
     node.Bind(1, NodeKey(n.id.level, n.id.index)).BindBlob(2, n.hash.data(), n.hash.size());
     BATTRACE_RETURN_IF_ERROR(node.Run());
   }
+  last_leaf_ = leaf;
+  last_name_.assign(in.reporter).append("/").append(in.id);
   return AppendResult{AppendOutcome::kAccepted, leaf, leaf_hash};
 }
 
@@ -434,6 +659,92 @@ Status SqliteWriteTxn::Apply(domain::Effects&& effects, uint64_t leaf) {
   for (std::string& vin : effects.vehicle_refs) {
     vehicle_events_.emplace_back(std::move(vin), static_cast<int64_t>(leaf));
   }
+  for (domain::OutletState& o : effects.outlets) {
+    std::string key = o.id;
+    outlets_.insert_or_assign(std::move(key), std::move(o));
+  }
+  for (domain::ModelState& m : effects.models) {
+    auto key = std::make_pair(m.maker, m.model);
+    models_.insert_or_assign(std::move(key), std::move(m));
+  }
+  for (domain::Sale& sale : effects.sales) {
+    auto key = std::make_pair(sale.maker, sale.division);
+    // The first sale of a batch stands; one already stored stands over both (at Flush).
+    sales_.try_emplace(std::move(key), PendingSale{std::move(sale), effects.at});
+  }
+  if (effects.retracts || !effects.discharges.empty() || !effects.duties.empty() ||
+      !effects.findings.empty()) {
+    BATTRACE_RETURN_IF_ERROR(ApplyJudgment(effects, leaf));
+  }
+  return Status::Ok();
+}
+
+Result<std::string> SqliteWriteTxn::NameOf(uint64_t leaf) {
+  if (last_leaf_ == leaf) return last_name_;
+  BATTRACE_ASSIGN_OR_RETURN(report, store_->GetReportAt(leaf));
+  if (!report)
+    return Status::Internal("effects applied to leaf " + std::to_string(leaf) +
+                            ", which holds no report");
+  return report->reporter + "/" + report->id;
+}
+
+Status SqliteWriteTxn::ApplyJudgment(const domain::Effects& effects, uint64_t leaf) {
+  SqliteStore& s = *store_;
+  const Instant at = effects.at;
+  if (effects.retracts) {
+    BATTRACE_RETURN_IF_ERROR(s.retract_duties_->Bind(1, at).Bind(2, *effects.retracts).Run());
+    BATTRACE_RETURN_IF_ERROR(s.retract_findings_->Bind(1, at).Bind(2, *effects.retracts).Run());
+  }
+  if (!effects.discharges.empty()) {
+    BATTRACE_ASSIGN_OR_RETURN(name, NameOf(leaf));
+    for (const domain::Discharge& d : effects.discharges) {
+      for (const std::string& party : d.parties) {
+        BATTRACE_RETURN_IF_ERROR(s.discharge_->Bind(1, at)
+                                     .Bind(2, name)
+                                     .Bind(3, d.subject)
+                                     .Bind(4, party)
+                                     .Bind(5, d.fulfils)
+                                     .Run());
+      }
+    }
+  }
+  for (const domain::Duty& d : effects.duties) {
+    const std::string anchor = d.anchor.ToString(), due = d.due.ToString();
+    BATTRACE_RETURN_IF_ERROR(s.insert_duty_->Bind(1, d.kind)
+                                 .Bind(2, d.duty)
+                                 .Bind(3, d.article)
+                                 .Bind(4, d.party)
+                                 .Bind(5, d.subject)
+                                 .Bind(6, d.fulfils)
+                                 .Bind(7, anchor)
+                                 .Bind(8, due)
+                                 .Bind(9, d.evidence)
+                                 .Bind(10, d.authority.department)
+                                 .Bind(11, d.authority.division)
+                                 .Bind(12, d.detail)
+                                 .Bind(13, at)
+                                 .Run());
+  }
+  for (const domain::Finding& f : effects.findings) {
+    const std::optional<std::string> due =
+        f.due ? std::optional<std::string>(f.due->ToString()) : std::nullopt;
+    const std::string evidence = nlohmann::json(f.evidence).dump();
+    BATTRACE_RETURN_IF_ERROR(s.insert_finding_->Bind(1, f.kind)
+                                 .Bind(2, f.article)
+                                 .Bind(3, f.party)
+                                 .Bind(4, f.subject)
+                                 .Bind(5, due)
+                                 .Bind(6, evidence)
+                                 .Bind(7, f.authority.department)
+                                 .Bind(8, f.authority.division)
+                                 .Bind(9, f.detail)
+                                 .Bind(10, at)
+                                 .Run());
+    const int64_t id = s.db_.LastInsertRowid();
+    for (const std::string& e : f.evidence) {
+      BATTRACE_RETURN_IF_ERROR(s.insert_finding_evidence_->Bind(1, e).Bind(2, id).Run());
+    }
+  }
   return Status::Ok();
 }
 
@@ -451,7 +762,8 @@ Status SqliteWriteTxn::Flush() {
         .Bind(8, b.vin)
         .Bind(9, b.status)
         .Bind(10, b.produced_leaf)
-        .Bind(11, b.updated_leaf);
+        .Bind(11, b.updated_leaf)
+        .Bind(12, int64_t{b.id_complete});
     BATTRACE_RETURN_IF_ERROR(st.Run());
   }
   for (const auto& [vin, v] : vehicles_) {
@@ -471,6 +783,35 @@ Status SqliteWriteTxn::Flush() {
         .Bind(13, v.produced_leaf)
         .Bind(14, v.updated_leaf);
     BATTRACE_RETURN_IF_ERROR(st.Run());
+  }
+  for (const auto& [id, o] : outlets_) {
+    Stmt& st = *s.upsert_outlet_;
+    st.Bind(1, o.id)
+        .Bind(2, o.owner)
+        .Bind(3, o.division)
+        .Bind(4, int64_t{o.closed})
+        .Bind(5, o.registered_at);
+    if (o.closed_at) {
+      st.Bind(6, *o.closed_at);
+    } else {
+      st.BindNull(6);
+    }
+    BATTRACE_RETURN_IF_ERROR(st.Run());
+  }
+  for (const auto& [key, m] : models_) {
+    BATTRACE_RETURN_IF_ERROR(s.upsert_model_->Bind(1, m.maker)
+                                 .Bind(2, m.model)
+                                 .Bind(3, m.first_produced)
+                                 .Bind(4, int64_t{m.has_disassembly_info})
+                                 .Run());
+  }
+  for (const auto& [key, p] : sales_) {
+    BATTRACE_RETURN_IF_ERROR(s.insert_sale_->Bind(1, p.sale.maker)
+                                 .Bind(2, p.sale.division)
+                                 .Bind(3, p.sale.article)
+                                 .Bind(4, p.sale.evidence)
+                                 .Bind(5, p.known_from)
+                                 .Run());
   }
   std::sort(battery_events_.begin(), battery_events_.end());
   for (const auto& [code, leaf] : battery_events_) {
@@ -520,6 +861,43 @@ Result<std::optional<domain::VehicleState>> SqliteWriteTxn::GetVehicle(const std
   auto it = vehicles_.find(vin);
   if (it != vehicles_.end()) return std::optional<domain::VehicleState>(it->second);
   return store_->GetVehicle(vin);
+}
+
+Result<std::optional<domain::OutletState>> SqliteWriteTxn::GetOutlet(const std::string& id) {
+  auto it = outlets_.find(id);
+  if (it != outlets_.end()) return std::optional<domain::OutletState>(it->second);
+  return store_->get_outlet_->Bind(1, id).OneRow(ReadOutlet);
+}
+
+Result<std::optional<domain::ModelState>> SqliteWriteTxn::GetModel(const std::string& maker,
+                                                                   const std::string& model) {
+  auto it = models_.find(std::pair<std::string_view, std::string_view>(maker, model));
+  if (it != models_.end()) return std::optional<domain::ModelState>(it->second);
+  return store_->get_model_->Bind(1, maker).Bind(2, model).OneRow(ReadModel);
+}
+
+const domain::RegistryIndex& SqliteWriteTxn::Registry() {
+  // BeginWrite loaded it; PutRegistry cannot run while the transaction is open.
+  return *store_->registry_;
+}
+
+Result<const domain::RegistryIndex*> SqliteStore::LoadRegistry() {
+  if (registry_) return &*registry_;
+  std::vector<RegistryRecord> records;
+  Status error;
+  BATTRACE_RETURN_IF_ERROR(all_registry_->ForEachRow([&](const Stmt& st) {
+    auto record = ParseRegistryRecord(st.Text(2));
+    if (!record.ok()) {
+      error = Status::Corruption("registry record " + st.Text(0) + " " + st.Text(1) +
+                                 " cannot be read: " + record.status().message());
+      return false;
+    }
+    records.push_back(std::move(record).value());
+    return true;
+  }));
+  BATTRACE_RETURN_IF_ERROR(error);
+  registry_.emplace(records);
+  return &*registry_;
 }
 
 Result<StoredCheckpoint> SqliteStore::InsertCheckpoint() {
@@ -580,7 +958,9 @@ Status SqliteStore::PutRegistry(const std::vector<RegistryRow>& rows) {
       return st;
     }
   }
-  return db_.Exec("COMMIT");
+  BATTRACE_RETURN_IF_ERROR(db_.Exec("COMMIT"));
+  registry_.reset();  // rebuilt from the new rows on next use
+  return Status::Ok();
 }
 
 Result<std::optional<RegistryRow>> SqliteStore::GetRegistry(const std::string& kind,
@@ -657,6 +1037,120 @@ Result<std::vector<uint64_t>> SqliteStore::BatteryHistory(const std::string& cod
 
 Result<std::vector<uint64_t>> SqliteStore::VehicleHistory(const std::string& vin) {
   return Leaves(*vehicle_history_, vin);
+}
+
+Result<std::vector<domain::Duty>> SqliteStore::DutiesOpenAsOf(Date as_of, bool overdue_only) {
+  BATTRACE_ASSIGN_OR_RETURN(registry, LoadRegistry());
+  const std::string day = as_of.ToString();
+  Stmt& st = overdue_only ? *overdue_at_ : *open_at_;
+  if (overdue_only) st.Bind(1, day);
+  st.Bind(2, EndOfBeijingDay(as_of));
+  std::vector<domain::Duty> out;
+  Status error;
+  BATTRACE_RETURN_IF_ERROR(st.ForEachRow([&](const Stmt& row) {
+    auto duty = ReadDuty(row);
+    if (!duty.ok()) {
+      error = duty.status();
+      return false;
+    }
+    ShowSuccessor(*registry, duty->party, duty->authority);
+    out.push_back(std::move(duty).value());
+    return true;
+  }));
+  BATTRACE_RETURN_IF_ERROR(error);
+  return out;
+}
+
+Status SqliteStore::CoverageGaps(Date as_of, Instant end, std::vector<domain::Finding>* out) {
+  BATTRACE_ASSIGN_OR_RETURN(registry, LoadRegistry());
+  std::vector<domain::Sale> sales;
+  BATTRACE_RETURN_IF_ERROR(sales_at_->Bind(1, end).ForEachRow([&](const Stmt& row) {
+    sales.push_back({row.Text(0), row.Text(1), row.Text(2), row.Text(3)});
+    return true;
+  }));
+  for (domain::Sale& sale : sales) {
+    const std::string low(DivisionPrefix(sale.division));
+    const std::string high = low + ":";
+    BATTRACE_ASSIGN_OR_RETURN(covered, outlet_covering_->Bind(1, sale.maker)
+                                           .Bind(2, low)
+                                           .Bind(3, high)
+                                           .Bind(4, end)
+                                           .OneRow([](const Stmt&) { return true; }));
+    if (covered) continue;
+    const bool province = sale.article == "14";
+    domain::Finding f;
+    f.kind = "outlet_coverage_gap";
+    f.article = sale.article;
+    f.party = sale.maker;
+    f.subject = sale.division;
+    f.evidence = {sale.evidence};
+    f.authority = registry->AuthorityFor(Department::kMiit, sale.maker);
+    f.detail = std::string(province ? "batteries" : "vehicles") + " of " + sale.maker +
+               " were sold in " + (province ? "province " : "city ") + sale.division +
+               ", where it had no recycling service outlet registered and open as of " +
+               as_of.ToString() + " (Art. " + sale.article + ")";
+    out->push_back(std::move(f));
+  }
+  return Status::Ok();
+}
+
+Result<std::vector<domain::Finding>> SqliteStore::Findings(Date as_of,
+                                                           const FindingFilter& filter) {
+  std::optional<Division> within;
+  if (filter.division) {
+    BATTRACE_ASSIGN_OR_RETURN(d, Division::Parse(*filter.division));
+    within = std::move(d);
+  }
+  const Instant end = EndOfBeijingDay(as_of);
+  std::vector<domain::Finding> out;
+  Status error;
+  BATTRACE_RETURN_IF_ERROR(findings_at_->Bind(1, end)
+                               .Bind(2, filter.kind)
+                               .Bind(3, filter.party)
+                               .ForEachRow([&](const Stmt& row) {
+                                 auto f = ReadFinding(row);
+                                 if (!f.ok()) {
+                                   error = f.status();
+                                   return false;
+                                 }
+                                 out.push_back(std::move(f).value());
+                                 return true;
+                               }));
+  BATTRACE_RETURN_IF_ERROR(error);
+  BATTRACE_ASSIGN_OR_RETURN(overdue, DutiesOpenAsOf(as_of, true));
+  for (domain::Duty& d : overdue) {
+    domain::Finding f;
+    f.kind = std::move(d.kind);
+    f.article = std::move(d.article);
+    f.party = std::move(d.party);
+    f.subject = std::move(d.subject);
+    f.due = d.due;
+    f.evidence = {std::move(d.evidence)};
+    f.authority = std::move(d.authority);
+    f.detail = std::move(d.detail);
+    out.push_back(std::move(f));
+  }
+  BATTRACE_RETURN_IF_ERROR(CoverageGaps(as_of, end, &out));
+  std::erase_if(out, [&](const domain::Finding& f) {
+    return (filter.kind && f.kind != *filter.kind) || (filter.party && f.party != *filter.party) ||
+           (within && !within->Contains(f.authority.division));
+  });
+  std::sort(out.begin(), out.end(), [](const domain::Finding& a, const domain::Finding& b) {
+    return std::tie(a.kind, a.party, a.subject, a.due, a.evidence, a.article, a.detail) <
+           std::tie(b.kind, b.party, b.subject, b.due, b.evidence, b.article, b.detail);
+  });
+  return out;
+}
+
+Result<std::vector<domain::Duty>> SqliteStore::Obligations(
+    Date as_of, const std::optional<std::string>& party) {
+  BATTRACE_ASSIGN_OR_RETURN(out, DutiesOpenAsOf(as_of, false));
+  if (party) std::erase_if(out, [&](const domain::Duty& d) { return d.party != *party; });
+  std::sort(out.begin(), out.end(), [](const domain::Duty& a, const domain::Duty& b) {
+    return std::tie(a.due, a.party, a.subject, a.kind, a.duty, a.evidence) <
+           std::tie(b.due, b.party, b.subject, b.kind, b.duty, b.evidence);
+  });
+  return out;
 }
 
 Status SqliteStore::GetNodes(std::span<const ledger::NodeId> ids, std::span<ledger::Hash> out) {

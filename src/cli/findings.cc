@@ -1,0 +1,183 @@
+// `battrace findings` and `battrace obligations`: what the record shows as of a date
+// (docs/findings.md), as JSON (the REPORTS.md finding shape) or as an aligned table.
+//   battrace findings --db PATH --as-of DATE [--json] [--kind K] [--party USCC] [--division D]
+//   battrace obligations --db PATH --as-of DATE [--party USCC] [--json]
+#include <algorithm>
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "cli/commands.h"
+#include "cli/store_args.h"
+#include "core/date.h"
+#include "core/division.h"
+#include "core/uscc.h"
+
+namespace battrace::cli {
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+Json AuthorityJson(const domain::Authority& a) {
+  return {{"department", a.department}, {"division", a.division}};
+}
+
+Json FindingJson(const domain::Finding& f) {
+  Json j = {{"kind", f.kind}, {"article", f.article}, {"party", f.party}, {"subject", f.subject}};
+  if (f.due) j["due"] = f.due->ToString();
+  j["evidence"] = f.evidence;
+  j["authority"] = AuthorityJson(f.authority);
+  j["detail"] = f.detail;
+  return j;
+}
+
+Json DutyJson(const domain::Duty& d, Date as_of) {
+  return {{"kind", d.kind},
+          {"duty", d.duty},
+          {"article", d.article},
+          {"party", d.party},
+          {"subject", d.subject},
+          {"fulfils", d.fulfils},
+          {"anchor", d.anchor.ToString()},
+          {"due", d.due.ToString()},
+          {"overdue", d.due < as_of},
+          {"evidence", d.evidence},
+          {"authority", AuthorityJson(d.authority)},
+          {"detail", d.detail}};
+}
+
+// Prints rows under a header, each column as wide as its widest cell, two spaces apart.
+void PrintTable(const std::vector<std::string>& header,
+                const std::vector<std::vector<std::string>>& rows) {
+  std::vector<size_t> width(header.size());
+  for (size_t c = 0; c < header.size(); ++c) {
+    width[c] = header[c].size();
+    for (const auto& row : rows)
+      width[c] = std::max(width[c], row[c].size());
+  }
+  auto print = [&](const std::vector<std::string>& row) {
+    std::string line;
+    for (size_t c = 0; c < row.size(); ++c) {
+      line += row[c];
+      if (c + 1 < row.size()) line += std::string(width[c] - row[c].size() + 2, ' ');
+    }
+    std::cout << line << "\n";
+  };
+  print(header);
+  for (const auto& row : rows)
+    print(row);
+}
+
+std::string Plural(size_t n, const std::string& one, const std::string& many) {
+  return std::to_string(n) + " " + (n == 1 ? one : many);
+}
+
+struct Options {
+  StoreArgs store;
+  std::string as_of;
+  bool json = false;
+  std::string kind, party, division;
+};
+
+// Checks the options before the store is opened: a bad date or identifier is a usage error.
+Status Check(const Options& o, Date* as_of, std::optional<std::string>* party) {
+  auto d = Date::Parse(o.as_of, "--as-of");
+  if (!d.ok()) return d.status();
+  *as_of = *d;
+  if (!o.party.empty()) {
+    auto uscc = Uscc::Parse(o.party, Strictness::kLenient);
+    if (!uscc.ok())
+      return Status::Invalid("--party", uscc.status().rule(), uscc.status().message());
+    *party = uscc->str();
+  }
+  if (!o.division.empty()) {
+    auto division = Division::Parse(o.division);
+    if (!division.ok()) {
+      return Status::Invalid("--division", division.status().rule(), division.status().message());
+    }
+  }
+  return Status::Ok();
+}
+
+int RunFindings(const Options& o) {
+  Date as_of;
+  store::FindingFilter filter;
+  if (Status st = Check(o, &as_of, &filter.party); !st.ok()) return Fail(st);
+  if (!o.kind.empty()) filter.kind = o.kind;
+  if (!o.division.empty()) filter.division = Division::Normalize(o.division);
+  auto store = o.store.Open(false);
+  if (!store.ok()) return Fail(store.status());
+  auto findings = (*store)->Findings(as_of, filter);
+  if (!findings.ok()) return Fail(findings.status());
+  if (o.json) {
+    Json out = Json::array();
+    for (const auto& f : *findings)
+      out.push_back(FindingJson(f));
+    std::cout << out.dump(2) << "\n";
+    return 0;
+  }
+  std::vector<std::vector<std::string>> rows;
+  for (const auto& f : *findings) {
+    rows.push_back({f.kind, f.article, f.party, f.subject, f.due ? f.due->ToString() : "-",
+                    f.authority.department + " " + f.authority.division,
+                    std::to_string(f.evidence.size())});
+  }
+  PrintTable({"KIND", "ARTICLE", "PARTY", "SUBJECT", "DUE", "AUTHORITY", "EVIDENCE"}, rows);
+  std::cout << Plural(rows.size(), "finding", "findings") << " as of " << as_of.ToString() << "\n";
+  return 0;
+}
+
+int RunObligations(const Options& o) {
+  Date as_of;
+  std::optional<std::string> party;
+  if (Status st = Check(o, &as_of, &party); !st.ok()) return Fail(st);
+  auto store = o.store.Open(false);
+  if (!store.ok()) return Fail(store.status());
+  auto duties = (*store)->Obligations(as_of, party);
+  if (!duties.ok()) return Fail(duties.status());
+  if (o.json) {
+    Json out = Json::array();
+    for (const auto& d : *duties)
+      out.push_back(DutyJson(d, as_of));
+    std::cout << out.dump(2) << "\n";
+    return 0;
+  }
+  std::vector<std::vector<std::string>> rows;
+  size_t overdue = 0;
+  for (const auto& d : *duties) {
+    const bool late = d.due < as_of;
+    overdue += late ? 1 : 0;
+    rows.push_back({d.due.ToString(), late ? "yes" : "no", d.kind, d.duty, d.party, d.subject,
+                    d.fulfils, d.evidence});
+  }
+  PrintTable({"DUE", "OVERDUE", "KIND", "DUTY", "PARTY", "SUBJECT", "FULFILS", "EVIDENCE"}, rows);
+  std::cout << Plural(rows.size(), "open duty", "open duties") << " as of " << as_of.ToString()
+            << ", " << overdue << " overdue\n";
+  return 0;
+}
+
+}  // namespace
+
+void RegisterFindings(CLI::App& app, CommandList& commands) {
+  auto findings = std::make_shared<Options>();
+  auto* f = app.add_subcommand("findings", "Findings as of a date (docs/findings.md)");
+  findings->store.AddTo(f, false);
+  f->add_option("--as-of", findings->as_of, "the date, YYYY-MM-DD (Beijing time, end of day)")
+      ->required();
+  f->add_flag("--json", findings->json, "a JSON array (REPORTS.md, \"Findings\")");
+  f->add_option("--kind", findings->kind, "only findings of this kind");
+  f->add_option("--party", findings->party, "only findings against this enterprise (USCC)");
+  f->add_option("--division", findings->division,
+                "only findings handled by a regulator inside this division (GB/T 2260)");
+  commands.push_back({f, [findings] { return RunFindings(*findings); }});
+
+  auto obligations = std::make_shared<Options>();
+  auto* o = app.add_subcommand("obligations", "Duties open as of a date, soonest due first");
+  obligations->store.AddTo(o, false);
+  o->add_option("--as-of", obligations->as_of, "the date, YYYY-MM-DD (Beijing time, end of day)")
+      ->required();
+  o->add_option("--party", obligations->party, "only duties of this enterprise (USCC)");
+  o->add_flag("--json", obligations->json, "a JSON array");
+  commands.push_back({o, [obligations] { return RunObligations(*obligations); }});
+}
+
+}  // namespace battrace::cli

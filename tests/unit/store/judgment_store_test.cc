@@ -1,0 +1,675 @@
+// The store's part of the rules engine: outlets, models, duties, findings and sales written by
+// WriteTxn::Apply, and the as-of queries Store::Findings and Store::Obligations
+// (docs/findings.md). Effects are built by hand here, as the engine would produce them.
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <nlohmann/json.hpp>
+
+#include "../fixtures.h"
+#include "domain/registry.h"
+#include "ledger/checkpoint.h"
+#include "ledger/hash.h"
+#include "store/schema.h"
+#include "store/sqlite/sqlite_store.h"
+
+namespace battrace::store {
+namespace {
+
+using battrace::testing::TestCode;
+using battrace::testing::TestUscc;
+
+Instant At(const std::string& rfc3339) {
+  auto t = ParseTimestamp(rfc3339);
+  EXPECT_TRUE(t.ok()) << rfc3339;
+  return t.ok() ? *t : 0;
+}
+
+Date Day(const std::string& ymd) {
+  return *Date::Parse(ymd);
+}
+
+const domain::Authority kMiitShenzhen{"MIIT", "440300"};
+
+domain::Duty MakeDuty(const std::string& party, const std::string& subject,
+                      const std::string& evidence, const std::string& due,
+                      const std::string& duty = "24.6b",
+                      const std::string& fulfils = "battery.inbound") {
+  domain::Duty d;
+  d.kind = duty == "12" ? "missing_digital_id" : "overdue_report";
+  d.duty = duty;
+  d.article = duty;
+  d.party = party;
+  d.subject = subject;
+  d.fulfils = fulfils;
+  d.anchor = Day(due).AddDays(-15);
+  d.due = Day(due);
+  d.evidence = evidence;
+  d.authority = kMiitShenzhen;
+  d.detail = "no " + fulfils + " of " + subject;
+  return d;
+}
+
+domain::Finding MakeFinding(const std::string& kind, const std::string& party,
+                            const std::string& subject, std::vector<std::string> evidence,
+                            domain::Authority authority = kMiitShenzhen) {
+  domain::Finding f;
+  f.kind = kind;
+  f.article = "10";
+  f.party = party;
+  f.subject = subject;
+  f.evidence = std::move(evidence);
+  f.authority = std::move(authority);
+  f.detail = kind + " of " + subject;
+  return f;
+}
+
+// One report of a batch: appended as a leaf by `reporter` with `id`, then its effects applied.
+struct Item {
+  std::string reporter, id;
+  domain::Effects effects;
+};
+
+class JudgmentStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("battrace-judgment-test-" + std::to_string(getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+    db_ = (dir_ / "t.db").string();
+    auto key = ledger::SigningKey::Generate("test.battrace/ledger");
+    ASSERT_TRUE(key.ok());
+    ASSERT_TRUE(key->WriteFile(DefaultKeyPath(db_)).ok());
+  }
+  void TearDown() override {
+    store_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+
+  void Open(bool create = true) {
+    store_.reset();
+    OpenOptions o;
+    o.create = create;
+    o.key_path = DefaultKeyPath(db_);
+    auto s = OpenSqliteStore(db_, o, "test.battrace/ledger");
+    ASSERT_TRUE(s.ok()) << s.status().ToString();
+    store_ = std::move(s).value();
+  }
+
+  // Appends and applies `items` in one transaction.
+  void Write(std::vector<Item> items) {
+    auto txn = store_->BeginWrite();
+    ASSERT_TRUE(txn.ok()) << txn.status().ToString();
+    for (Item& item : items) {
+      LeafInput in;
+      in.reporter = item.reporter;
+      in.id = item.id;
+      in.type = "battery.inbound";
+      in.occurred = "2026-06-01";
+      in.reported = item.effects.at;
+      in.body = nlohmann::json{{"reporter", item.reporter}, {"id", item.id}}.dump();
+      in.leaf_hash = ledger::LeafHash(in.body);
+      in.content_hash = in.leaf_hash;
+      auto appended = (*txn)->Append(in);
+      ASSERT_TRUE(appended.ok()) << appended.status().ToString();
+      ASSERT_EQ(appended->outcome, AppendOutcome::kAccepted) << item.id;
+      Status st = (*txn)->Apply(std::move(item.effects), appended->leaf_index);
+      ASSERT_TRUE(st.ok()) << st.ToString();
+    }
+    Status st = (*txn)->Commit();
+    ASSERT_TRUE(st.ok()) << st.ToString();
+  }
+
+  void Register(const std::vector<nlohmann::json>& records) {
+    std::vector<RegistryRow> rows;
+    for (const auto& j : records) {
+      auto r = ParseRegistryRecord(j.dump());
+      ASSERT_TRUE(r.ok()) << r.status().ToString() << " " << j.dump();
+      const nlohmann::json stored = RegistryRecordToJson(*r);
+      if (const auto* e = std::get_if<Enterprise>(&*r)) {
+        rows.push_back({"enterprise", e->uscc.str(), e->division.code(), stored.dump()});
+      } else {
+        const auto& g = std::get<Regulator>(*r);
+        rows.push_back({"regulator", g.id, g.division.code(), stored.dump()});
+      }
+    }
+    ASSERT_TRUE(store_->PutRegistry(rows).ok());
+  }
+
+  static nlohmann::json EnterpriseRecord(const std::string& uscc, const std::string& division,
+                                         const std::string& role = "battery_maker",
+                                         std::vector<std::string> successor_of = {}) {
+    return {{"kind", "enterprise"}, {"uscc", uscc},
+            {"name", "E " + uscc},  {"roles", std::vector<std::string>{role}},
+            {"division", division}, {"successor_of", successor_of}};
+  }
+  static nlohmann::json RegulatorRecord(const std::string& department,
+                                        const std::string& division) {
+    return {{"kind", "regulator"},
+            {"id", department + "-" + division},
+            {"department", department},
+            {"division", division}};
+  }
+
+  std::vector<domain::Finding> FindingsAsOf(const std::string& day, FindingFilter filter = {}) {
+    auto r = store_->Findings(Day(day), filter);
+    EXPECT_TRUE(r.ok()) << r.status().ToString();
+    return r.ok() ? *r : std::vector<domain::Finding>{};
+  }
+  std::vector<domain::Duty> ObligationsAsOf(const std::string& day,
+                                            std::optional<std::string> party = std::nullopt) {
+    auto r = store_->Obligations(Day(day), party);
+    EXPECT_TRUE(r.ok()) << r.status().ToString();
+    return r.ok() ? *r : std::vector<domain::Duty>{};
+  }
+  // The subjects of `findings`, in order, as "kind:subject".
+  static std::vector<std::string> Keys(const std::vector<domain::Finding>& findings) {
+    std::vector<std::string> out;
+    for (const auto& f : findings)
+      out.push_back(f.kind + ":" + f.subject);
+    return out;
+  }
+  static std::vector<std::string> Subjects(const std::vector<domain::Duty>& duties) {
+    std::vector<std::string> out;
+    for (const auto& d : duties)
+      out.push_back(d.subject);
+    return out;
+  }
+
+  // Reads one text value with its own connection (the store keeps its own open).
+  std::string Query(const std::string& sql) {
+    sqlite3* db = nullptr;
+    EXPECT_EQ(sqlite3_open(db_.c_str(), &db), SQLITE_OK);
+    sqlite3_stmt* st = nullptr;
+    EXPECT_EQ(sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr), SQLITE_OK)
+        << sqlite3_errmsg(db);
+    std::string out = "<no row>";
+    if (sqlite3_step(st) == SQLITE_ROW) {
+      const auto* text = sqlite3_column_text(st, 0);
+      out = text == nullptr ? "<null>" : reinterpret_cast<const char*>(text);
+    }
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return out;
+  }
+
+  std::filesystem::path dir_;
+  std::string db_;
+  std::unique_ptr<Store> store_;
+  const std::string a_ = TestUscc(1), b_ = TestUscc(2), c_ = TestUscc(3);
+  const std::string code1_ = TestCode(ProductType::kPack, 1),
+                    code2_ = TestCode(ProductType::kPack, 2),
+                    code3_ = TestCode(ProductType::kPack, 3);
+};
+
+// A store written by a binary that knew only migration 1 is migrated on open: its rows stay,
+// batteries read as without a complete digital ID, and the new tables are there.
+TEST_F(JudgmentStoreTest, MigratesAVersion1Store) {
+  {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(db_.c_str(), &db), SQLITE_OK);
+    const Migration& v1 = Migrations().front();
+    ASSERT_EQ(v1.version, 1);
+    const std::string sql =
+        RenderSql(v1.sql, "INTEGER PRIMARY KEY", "INTEGER PRIMARY KEY", "BLOB", "WITHOUT ROWID") +
+        "INSERT INTO meta VALUES ('origin', 'test.battrace/ledger');"
+        "INSERT INTO meta VALUES ('schema_version', '1');"
+        "INSERT INTO battery VALUES ('" +
+        code1_ + "', 'pack', NULL, 'B', NULL, NULL, NULL, NULL, 'referenced', -1, 3);";
+    ASSERT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr), SQLITE_OK)
+        << sqlite3_errmsg(db);
+    sqlite3_close(db);
+  }
+  Open(false);
+  EXPECT_EQ(Query("SELECT value FROM meta WHERE key = 'schema_version'"),
+            std::to_string(LatestSchemaVersion()));
+  EXPECT_EQ(LatestSchemaVersion(), 2);
+  auto old = store_->GetBattery(code1_);
+  ASSERT_TRUE(old.ok() && old->has_value());
+  EXPECT_EQ((*old)->updated_leaf, 3);
+  EXPECT_FALSE((*old)->id_complete);
+
+  domain::Effects e;
+  e.at = At("2026-06-01T10:00:00+08:00");
+  domain::BatteryState complete = **old;
+  complete.id_complete = true;
+  e.batteries.push_back(complete);
+  e.outlets.push_back({"OUT-1", a_, "440305", false, e.at, std::nullopt});
+  e.duties.push_back(MakeDuty(b_, code2_, a_ + "/r1", "2026-06-10"));
+  Write({{a_, "r1", std::move(e)}});
+  Open(false);  // a second open finds the store current
+  EXPECT_TRUE((*store_->GetBattery(code1_))->id_complete);
+  EXPECT_EQ(Subjects(ObligationsAsOf("2026-06-01")), std::vector<std::string>{code2_});
+  EXPECT_EQ(Query("SELECT division FROM outlet WHERE id = 'OUT-1'"), "440305");
+}
+
+TEST_F(JudgmentStoreTest, OutletsAndModelsAreReadBackInsideTheTransaction) {
+  Open();
+  const Instant t = At("2026-06-01T10:00:00+08:00");
+  {
+    auto txn = store_->BeginWrite();
+    ASSERT_TRUE(txn.ok());
+    EXPECT_FALSE((*txn)->GetOutlet("OUT-1")->has_value());
+    domain::Effects e;
+    e.at = t;
+    e.outlets.push_back({"OUT-1", a_, "440305", false, t, std::nullopt});
+    e.models.push_back({b_, "M1", "2026-05-01", false});
+    ASSERT_TRUE((*txn)->Apply(std::move(e), 0).ok());
+    auto outlet = (*txn)->GetOutlet("OUT-1");
+    ASSERT_TRUE(outlet.ok() && outlet->has_value());
+    EXPECT_EQ((*outlet)->division, "440305");
+    auto model = (*txn)->GetModel(b_, "M1");
+    ASSERT_TRUE(model.ok() && model->has_value());
+    EXPECT_EQ((*model)->first_produced, "2026-05-01");
+    EXPECT_FALSE((*txn)->GetModel(a_, "M1")->has_value());
+    // Destroyed without Commit: nothing stays.
+  }
+  {
+    auto txn = store_->BeginWrite();
+    ASSERT_TRUE(txn.ok());
+    EXPECT_FALSE((*txn)->GetOutlet("OUT-1")->has_value());
+    EXPECT_FALSE((*txn)->GetModel(b_, "M1")->has_value());
+  }
+  domain::Effects first;
+  first.at = t;
+  first.outlets.push_back({"OUT-1", a_, "440305", false, t, std::nullopt});
+  first.models.push_back({b_, "M1", "2026-05-01", false});
+  domain::Effects closed;
+  closed.at = t + 1000;
+  closed.outlets.push_back({"OUT-1", a_, "440305", true, t, t + 1000});
+  closed.models.push_back({b_, "M1", "2026-05-01", true});
+  Write({{a_, "o1", std::move(first)}, {a_, "o2", std::move(closed)}});
+  auto txn = store_->BeginWrite();
+  ASSERT_TRUE(txn.ok());
+  auto outlet = (*txn)->GetOutlet("OUT-1");
+  ASSERT_TRUE(outlet.ok() && outlet->has_value());
+  EXPECT_TRUE((*outlet)->closed);
+  EXPECT_EQ((*outlet)->registered_at, t);
+  EXPECT_EQ((*outlet)->closed_at, t + 1000);
+  EXPECT_EQ((*outlet)->owner, a_);
+  auto model = (*txn)->GetModel(b_, "M1");
+  ASSERT_TRUE(model.ok() && model->has_value());
+  EXPECT_TRUE((*model)->has_disassembly_info);
+}
+
+TEST_F(JudgmentStoreTest, ADutyOpenedTwiceIsOneAndTheFirstEvidenceStands) {
+  Open();
+  domain::Effects first, again, other_party, later;
+  first.at = At("2026-06-01T10:00:00+08:00");
+  first.duties.push_back(MakeDuty(b_, code1_, a_ + "/r1", "2026-06-16"));
+  again.at = At("2026-06-02T10:00:00+08:00");
+  again.duties.push_back(MakeDuty(b_, code1_, a_ + "/r2", "2026-06-17"));
+  again.duties.push_back(MakeDuty(b_, code1_, a_ + "/r2", "2026-06-17"));
+  other_party.at = again.at;
+  other_party.duties.push_back(MakeDuty(c_, code1_, a_ + "/r3", "2026-06-17"));
+  Write({{a_, "r1", std::move(first)}, {a_, "r2", std::move(again)}});
+  Write({{a_, "r3", std::move(other_party)}});
+  later.at = At("2026-06-03T10:00:00+08:00");
+  later.duties.push_back(MakeDuty(b_, code1_, a_ + "/r4", "2026-06-18"));
+  Write({{a_, "r4", std::move(later)}});
+
+  auto duties = ObligationsAsOf("2026-06-05");
+  ASSERT_EQ(duties.size(), 2u);
+  EXPECT_EQ(duties[0].party, b_);
+  EXPECT_EQ(duties[0].evidence, a_ + "/r1");
+  EXPECT_EQ(duties[0].due, Day("2026-06-16"));
+  EXPECT_EQ(duties[1].party, c_);
+
+  // Once discharged, the same duty proved again is a new one.
+  domain::Effects inbound, reproved;
+  inbound.at = At("2026-06-06T10:00:00+08:00");
+  inbound.discharges.push_back({"battery.inbound", code1_, {b_}});
+  reproved.at = At("2026-06-07T10:00:00+08:00");
+  reproved.duties.push_back(MakeDuty(b_, code1_, a_ + "/r6", "2026-06-22"));
+  Write({{b_, "i1", std::move(inbound)}, {a_, "r6", std::move(reproved)}});
+  duties = ObligationsAsOf("2026-06-07", b_);
+  ASSERT_EQ(duties.size(), 1u);
+  EXPECT_EQ(duties[0].evidence, a_ + "/r6");
+  duties = ObligationsAsOf("2026-06-05", b_);
+  ASSERT_EQ(duties.size(), 1u);
+  EXPECT_EQ(duties[0].evidence, a_ + "/r1");
+  EXPECT_EQ(ObligationsAsOf("2026-06-06", b_).size(), 0u);
+}
+
+TEST_F(JudgmentStoreTest, DischargesSeeDutiesOfTheSameBatchAndOfEarlierOnes) {
+  Open();
+  domain::Effects outbound, inbound_same_batch, wrong_party, wrong_type;
+  outbound.at = At("2026-06-01T10:00:00+08:00");
+  outbound.duties.push_back(MakeDuty(b_, code1_, a_ + "/out1", "2026-06-16"));
+  outbound.duties.push_back(MakeDuty(b_, code2_, a_ + "/out1", "2026-06-16"));
+  outbound.duties.push_back(MakeDuty(b_, code3_, a_ + "/out1", "2026-06-16"));
+  inbound_same_batch.at = At("2026-06-02T10:00:00+08:00");
+  inbound_same_batch.discharges.push_back({"battery.inbound", code1_, {b_}});
+  wrong_party.at = inbound_same_batch.at;
+  wrong_party.discharges.push_back({"battery.inbound", code2_, {c_}});
+  wrong_type.at = inbound_same_batch.at;
+  wrong_type.discharges.push_back({"battery.outbound", code2_, {b_}});
+  Write({{a_, "out1", std::move(outbound)},
+         {b_, "in1", std::move(inbound_same_batch)},
+         {c_, "in2", std::move(wrong_party)},
+         {b_, "out2", std::move(wrong_type)}});
+  EXPECT_EQ(Subjects(ObligationsAsOf("2026-06-02")), (std::vector<std::string>{code2_, code3_}));
+  EXPECT_EQ(Query("SELECT discharged_by FROM obligation WHERE subject = '" + code1_ + "'"),
+            b_ + "/in1");
+  EXPECT_EQ(Query("SELECT discharged_at FROM obligation WHERE subject = '" + code1_ + "'"),
+            std::to_string(At("2026-06-02T10:00:00+08:00")));
+
+  // A later batch: one report discharges two codes.
+  domain::Effects inbound_later;
+  inbound_later.at = At("2026-06-20T09:00:00+08:00");
+  inbound_later.discharges.push_back({"battery.inbound", code2_, {b_}});
+  inbound_later.discharges.push_back({"battery.inbound", code3_, {b_}});
+  Write({{b_, "in3", std::move(inbound_later)}});
+  EXPECT_TRUE(ObligationsAsOf("2026-06-20").empty());
+  // Still overdue as of the days before the discharge became known.
+  EXPECT_EQ(Keys(FindingsAsOf("2026-06-19")),
+            (std::vector<std::string>{"overdue_report:" + code2_, "overdue_report:" + code3_}));
+  EXPECT_TRUE(FindingsAsOf("2026-06-20").empty());
+  EXPECT_EQ(Query("SELECT discharged_by FROM obligation WHERE subject = '" + code3_ + "'"),
+            b_ + "/in3");
+}
+
+TEST_F(JudgmentStoreTest, ACorrectionRetractsWhatItsOriginalProved) {
+  Open();
+  const std::string original = a_ + "/r1";
+  domain::Effects r1, r2, correction;
+  r1.at = At("2026-06-01T10:00:00+08:00");
+  r1.duties.push_back(MakeDuty(b_, code1_, original, "2026-06-05"));
+  r1.findings.push_back(MakeFinding("conflicting_custody", a_, code1_, {original}));
+  r2.at = At("2026-06-01T11:00:00+08:00");
+  r2.duties.push_back(MakeDuty(b_, code2_, a_ + "/r2", "2026-06-05"));
+  r2.findings.push_back(MakeFinding("conflicting_custody", a_, code2_, {a_ + "/r2", original}));
+  r2.findings.push_back(MakeFinding("duplicate_code", a_, code3_, {a_ + "/r2"}));
+  Write({{a_, "r1", std::move(r1)}, {a_, "r2", std::move(r2)}});
+
+  // The correction retracts r1's duty and both findings naming r1, then proves the duty again
+  // with its own evidence (judged as the corrected r1).
+  correction.at = At("2026-06-10T10:00:00+08:00");
+  correction.retracts = original;
+  correction.duties.push_back(MakeDuty(b_, code1_, original, "2026-06-20"));
+  Write({{a_, "c1", std::move(correction)}});
+
+  EXPECT_EQ(Keys(FindingsAsOf("2026-06-09")),
+            (std::vector<std::string>{"conflicting_custody:" + code1_,
+                                      "conflicting_custody:" + code2_, "duplicate_code:" + code3_,
+                                      "overdue_report:" + code1_, "overdue_report:" + code2_}));
+  EXPECT_EQ(Keys(FindingsAsOf("2026-06-10")),
+            (std::vector<std::string>{"duplicate_code:" + code3_, "overdue_report:" + code2_}));
+  auto duties = ObligationsAsOf("2026-06-10");
+  ASSERT_EQ(duties.size(), 2u);
+  EXPECT_EQ(duties[0].subject, code2_);
+  EXPECT_EQ(duties[1].subject, code1_);
+  EXPECT_EQ(duties[1].due, Day("2026-06-20"));
+
+  // A retraction in the same batch as what it retracts; a discharged duty is not retracted.
+  domain::Effects r3, r4, inbound, correction2;
+  r3.at = At("2026-06-11T10:00:00+08:00");
+  r3.duties.push_back(MakeDuty(c_, code3_, a_ + "/r3", "2026-06-12"));
+  r3.duties.push_back(MakeDuty(b_, code3_, a_ + "/r3", "2026-06-12"));
+  inbound.at = r3.at + 1;
+  inbound.discharges.push_back({"battery.inbound", code3_, {b_}});
+  r4.at = r3.at + 2;
+  r4.findings.push_back(MakeFinding("late_report", a_, a_ + "/r3", {a_ + "/r3"}));
+  correction2.at = r3.at + 3;
+  correction2.retracts = a_ + "/r3";
+  Write({{a_, "r3", std::move(r3)},
+         {b_, "i3", std::move(inbound)},
+         {a_, "r4", std::move(r4)},
+         {a_, "c2", std::move(correction2)}});
+  EXPECT_EQ(Query("SELECT count(*) FROM obligation WHERE subject = '" + code3_ +
+                  "' AND retracted_at IS NOT NULL"),
+            "1");
+  EXPECT_EQ(Query("SELECT count(*) FROM obligation WHERE subject = '" + code3_ +
+                  "' AND discharged_at IS NOT NULL AND retracted_at IS NULL"),
+            "1");
+  EXPECT_EQ(Keys(FindingsAsOf("2026-06-30")),
+            (std::vector<std::string>{"duplicate_code:" + code3_, "overdue_report:" + code1_,
+                                      "overdue_report:" + code2_}));
+}
+
+TEST_F(JudgmentStoreTest, AsOfCountsWholeBeijingDays) {
+  Open();
+  domain::Effects late_evening, midnight, discharge;
+  late_evening.at = At("2026-06-10T23:59:59+08:00");
+  late_evening.findings.push_back(MakeFinding("duplicate_code", a_, code1_, {a_ + "/r1"}));
+  late_evening.duties.push_back(MakeDuty(b_, code1_, a_ + "/r1", "2026-06-12"));
+  midnight.at = At("2026-06-11T00:00:00+08:00");
+  midnight.findings.push_back(MakeFinding("duplicate_code", a_, code2_, {a_ + "/r2"}));
+  midnight.duties.push_back(MakeDuty(b_, code2_, a_ + "/r2", "2026-06-12"));
+  Write({{a_, "r1", std::move(late_evening)}, {a_, "r2", std::move(midnight)}});
+
+  EXPECT_TRUE(FindingsAsOf("2026-06-09").empty());
+  EXPECT_TRUE(ObligationsAsOf("2026-06-09").empty());
+  EXPECT_EQ(Keys(FindingsAsOf("2026-06-10")), std::vector<std::string>{"duplicate_code:" + code1_});
+  EXPECT_EQ(Subjects(ObligationsAsOf("2026-06-10")), std::vector<std::string>{code1_});
+  EXPECT_EQ(Keys(FindingsAsOf("2026-06-11")),
+            (std::vector<std::string>{"duplicate_code:" + code1_, "duplicate_code:" + code2_}));
+  // Due 12 June: open but not overdue as of the 12th, overdue as of the 13th.
+  auto duties = ObligationsAsOf("2026-06-12");
+  EXPECT_EQ(Subjects(duties), (std::vector<std::string>{code1_, code2_}));
+  EXPECT_EQ(FindingsAsOf("2026-06-12").size(), 2u);
+  auto findings = FindingsAsOf("2026-06-13");
+  ASSERT_EQ(findings.size(), 4u);
+  EXPECT_EQ(findings[2].kind, "overdue_report");
+  EXPECT_EQ(findings[2].subject, code1_);
+  EXPECT_EQ(findings[2].due, Day("2026-06-12"));
+  EXPECT_EQ(findings[2].evidence, std::vector<std::string>{a_ + "/r1"});
+  EXPECT_EQ(findings[2].party, b_);
+  EXPECT_EQ(findings[2].article, "24.6b");
+  EXPECT_EQ(findings[2].authority, kMiitShenzhen);
+  EXPECT_EQ(findings[2].detail, "no battery.inbound of " + code1_);
+  EXPECT_FALSE(findings[0].due.has_value());
+
+  // Discharged at the last second of the 14th: still overdue as of the 13th, no longer as of the
+  // 14th (a report received by the end of a day is known as of that day).
+  discharge.at = At("2026-06-14T23:59:59+08:00");
+  discharge.discharges.push_back({"battery.inbound", code1_, {b_}});
+  Write({{b_, "i1", std::move(discharge)}});
+  EXPECT_EQ(Keys(FindingsAsOf("2026-06-13")),
+            (std::vector<std::string>{"duplicate_code:" + code1_, "duplicate_code:" + code2_,
+                                      "overdue_report:" + code1_, "overdue_report:" + code2_}));
+  EXPECT_EQ(Keys(FindingsAsOf("2026-06-14")),
+            (std::vector<std::string>{"duplicate_code:" + code1_, "duplicate_code:" + code2_,
+                                      "overdue_report:" + code2_}));
+  EXPECT_EQ(Subjects(ObligationsAsOf("2026-06-13")), (std::vector<std::string>{code1_, code2_}));
+  EXPECT_EQ(Subjects(ObligationsAsOf("2026-06-14")), std::vector<std::string>{code2_});
+}
+
+TEST_F(JudgmentStoreTest, DutiesPassToTheSuccessor) {
+  Open();
+  // c_ merged into b_ (Shanghai); a_ stays in Shenzhen.
+  Register({EnterpriseRecord(a_, "440305"), EnterpriseRecord(c_, "440305"),
+            RegulatorRecord("MIIT", "440300"), RegulatorRecord("MIIT", "310000")});
+  domain::Effects proof;
+  proof.at = At("2026-06-01T10:00:00+08:00");
+  proof.duties.push_back(MakeDuty(c_, code1_, a_ + "/r1", "2026-06-05"));
+  proof.duties.push_back(MakeDuty(a_, code2_, c_ + "/r2", "2026-06-05"));
+  Write({{a_, "r1", std::move(proof)}});
+  auto before = ObligationsAsOf("2026-06-06");
+  ASSERT_EQ(before.size(), 2u);
+  EXPECT_EQ(before[1].party, c_);
+  EXPECT_EQ(before[1].authority, kMiitShenzhen);
+
+  // The registry is read again after an import.
+  Register({EnterpriseRecord(b_, "310101", "battery_maker", {c_})});
+  auto duties = ObligationsAsOf("2026-06-06");
+  ASSERT_EQ(duties.size(), 2u);
+  EXPECT_EQ(duties[0].party, a_);
+  EXPECT_EQ(duties[0].authority, kMiitShenzhen);
+  EXPECT_EQ(duties[1].party, b_);
+  EXPECT_EQ(duties[1].subject, code1_);
+  EXPECT_EQ(duties[1].authority, (domain::Authority{"MIIT", "310000"}));
+  EXPECT_EQ(Subjects(ObligationsAsOf("2026-06-06", b_)), std::vector<std::string>{code1_});
+  EXPECT_TRUE(ObligationsAsOf("2026-06-06", c_).empty());
+  FindingFilter of_b;
+  of_b.party = b_;
+  auto findings = FindingsAsOf("2026-06-06", of_b);
+  ASSERT_EQ(findings.size(), 1u);
+  EXPECT_EQ(findings[0].authority, (domain::Authority{"MIIT", "310000"}));
+  FindingFilter in_shanghai;
+  in_shanghai.division = "310000";
+  EXPECT_EQ(Keys(FindingsAsOf("2026-06-06", in_shanghai)),
+            std::vector<std::string>{"overdue_report:" + code1_});
+
+  // The successor's report discharges, naming itself and its predecessor; the transaction sees
+  // the registry.
+  auto txn = store_->BeginWrite();
+  ASSERT_TRUE(txn.ok());
+  const Enterprise* successor = (*txn)->Registry().SuccessorOf(c_);
+  ASSERT_NE(successor, nullptr);
+  EXPECT_EQ(successor->uscc.str(), b_);
+  txn->reset();
+  domain::Effects inbound;
+  inbound.at = At("2026-06-07T10:00:00+08:00");
+  inbound.discharges.push_back({"battery.inbound", code1_, {b_, c_}});
+  Write({{b_, "i1", std::move(inbound)}});
+  EXPECT_EQ(Subjects(ObligationsAsOf("2026-06-07")), std::vector<std::string>{code2_});
+}
+
+TEST_F(JudgmentStoreTest, CoverageGapsFollowOutletsAsOfTheDay) {
+  Open();
+  Register({EnterpriseRecord(a_, "440305"), EnterpriseRecord(b_, "440305", "vehicle_maker"),
+            RegulatorRecord("MIIT", "440300")});
+  // a_'s batteries sold in Guangdong (Art. 14), b_'s vehicles in Shenzhen (Art. 15).
+  domain::Effects sold, sold_again;
+  sold.at = At("2026-06-01T10:00:00+08:00");
+  sold.sales.push_back({a_, "440000", "14", b_ + "/s1"});
+  sold.sales.push_back({b_, "440300", "15", b_ + "/s1"});
+  sold_again.at = At("2026-06-01T11:00:00+08:00");
+  sold_again.sales.push_back({a_, "440000", "14", b_ + "/s2"});
+  Write({{b_, "s1", std::move(sold)}, {b_, "s2", std::move(sold_again)}});
+  domain::Effects sold_later;
+  sold_later.at = At("2026-06-02T10:00:00+08:00");
+  sold_later.sales.push_back({a_, "440000", "14", b_ + "/s3"});
+  Write({{b_, "s3", std::move(sold_later)}});
+
+  auto gaps = FindingsAsOf("2026-06-01");
+  ASSERT_EQ(gaps.size(), 2u);
+  EXPECT_EQ(gaps[0].kind, "outlet_coverage_gap");
+  EXPECT_EQ(gaps[0].party, a_);
+  EXPECT_EQ(gaps[0].subject, "440000");
+  EXPECT_EQ(gaps[0].article, "14");
+  EXPECT_FALSE(gaps[0].due.has_value());
+  EXPECT_EQ(gaps[0].evidence, std::vector<std::string>{b_ + "/s1"});
+  EXPECT_EQ(gaps[0].authority, kMiitShenzhen);
+  EXPECT_EQ(gaps[1].party, b_);
+  EXPECT_EQ(gaps[1].subject, "440300");
+  EXPECT_EQ(gaps[1].article, "15");
+  EXPECT_TRUE(FindingsAsOf("2026-05-31").empty());
+
+  // Outlets: a_'s in Shenzhen from 3 June, closed 5 June; b_'s in Guangzhou (not Shenzhen) from
+  // 3 June; c_'s in Shenzhen does not serve a_.
+  domain::Effects outlets;
+  outlets.at = At("2026-06-03T10:00:00+08:00");
+  outlets.outlets.push_back({"A-SZ", a_, "440305", false, outlets.at, std::nullopt});
+  outlets.outlets.push_back({"B-GZ", b_, "440106", false, outlets.at, std::nullopt});
+  outlets.outlets.push_back({"C-SZ", c_, "440304", false, outlets.at, std::nullopt});
+  Write({{a_, "o1", std::move(outlets)}});
+  EXPECT_EQ(Keys(FindingsAsOf("2026-06-03")),
+            std::vector<std::string>{"outlet_coverage_gap:440300"});
+  domain::Effects close, open_b;
+  close.at = At("2026-06-05T10:00:00+08:00");
+  close.outlets.push_back({"A-SZ", a_, "440305", true, At("2026-06-03T10:00:00+08:00"), close.at});
+  open_b.at = close.at;
+  open_b.outlets.push_back({"B-SZ", b_, "440304", false, close.at, std::nullopt});
+  Write({{a_, "o2", std::move(close)}, {b_, "o3", std::move(open_b)}});
+  // As of the 4th the closed outlet was still open; b_'s Shenzhen outlet was not yet there.
+  EXPECT_EQ(Keys(FindingsAsOf("2026-06-04")),
+            std::vector<std::string>{"outlet_coverage_gap:440300"});
+  EXPECT_EQ(Keys(FindingsAsOf("2026-06-05")),
+            std::vector<std::string>{"outlet_coverage_gap:440000"});
+  EXPECT_EQ(FindingsAsOf("2026-06-05")[0].evidence, std::vector<std::string>{b_ + "/s1"});
+}
+
+TEST_F(JudgmentStoreTest, FindingsAreFilteredAndSorted) {
+  Open();
+  Register({EnterpriseRecord(a_, "440305"), EnterpriseRecord(b_, "310101"),
+            RegulatorRecord("MIIT", "440300"), RegulatorRecord("MIIT", "310000")});
+  domain::Effects e;
+  e.at = At("2026-06-01T10:00:00+08:00");
+  const domain::Authority shanghai{"MIIT", "310000"};
+  e.findings.push_back(MakeFinding("late_report", b_, b_ + "/x", {b_ + "/x"}, shanghai));
+  e.findings.push_back(MakeFinding("duplicate_code", b_, code2_, {b_ + "/y"}, shanghai));
+  e.findings.push_back(MakeFinding("duplicate_code", a_, code3_, {a_ + "/z"}));
+  e.findings.push_back(MakeFinding("duplicate_code", a_, code1_, {a_ + "/w"}));
+  e.duties.push_back(MakeDuty(a_, code2_, b_ + "/d", "2026-05-20"));
+  e.duties.push_back(MakeDuty(a_, code1_, b_ + "/d", "2026-05-25"));
+  e.duties.push_back(MakeDuty(a_, code1_, b_ + "/d", "2026-05-20", "12", "battery.produced"));
+  e.sales.push_back({b_, "310000", "14", a_ + "/s"});
+  Write({{a_, "r1", std::move(e)}});
+
+  const std::vector<std::string> all = {
+      "duplicate_code:" + code1_, "duplicate_code:" + code3_,     "duplicate_code:" + code2_,
+      "late_report:" + b_ + "/x", "missing_digital_id:" + code1_, "outlet_coverage_gap:310000",
+      "overdue_report:" + code1_, "overdue_report:" + code2_};
+  auto findings = FindingsAsOf("2026-06-01");
+  EXPECT_EQ(Keys(findings), all);
+  // Same kind and party: by subject (code1 before code3), parties in USCC order (a_ < b_).
+  ASSERT_LT(a_, b_);
+  ASSERT_LT(code1_, code3_);
+
+  FindingFilter kind;
+  kind.kind = "duplicate_code";
+  EXPECT_EQ(Keys(FindingsAsOf("2026-06-01", kind)),
+            (std::vector<std::string>{all[0], all[1], all[2]}));
+  FindingFilter party;
+  party.party = a_;
+  EXPECT_EQ(Keys(FindingsAsOf("2026-06-01", party)),
+            (std::vector<std::string>{all[0], all[1], all[4], all[6], all[7]}));
+  FindingFilter overdue_of_a;
+  overdue_of_a.kind = "overdue_report";
+  overdue_of_a.party = a_;
+  EXPECT_EQ(Keys(FindingsAsOf("2026-06-01", overdue_of_a)),
+            (std::vector<std::string>{all[6], all[7]}));
+  FindingFilter shanghai_only;
+  shanghai_only.division = "310000";
+  EXPECT_EQ(Keys(FindingsAsOf("2026-06-01", shanghai_only)),
+            (std::vector<std::string>{all[2], all[3], all[5]}));
+  FindingFilter shenzhen_county;
+  shenzhen_county.division = "440305";  // narrower than the regulator's city: none inside
+  EXPECT_TRUE(FindingsAsOf("2026-06-01", shenzhen_county).empty());
+  FindingFilter bad;
+  bad.division = "449999";
+  auto refused = store_->Findings(Day("2026-06-01"), bad);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.status().code(), StatusCode::kInvalidArgument);
+
+  // Obligations: by due, then party, then subject.
+  auto duties = ObligationsAsOf("2026-06-01");
+  ASSERT_EQ(duties.size(), 3u);
+  EXPECT_EQ(duties[0].due, Day("2026-05-20"));
+  EXPECT_EQ(duties[0].subject, code1_);
+  EXPECT_EQ(duties[0].kind, "missing_digital_id");
+  EXPECT_EQ(duties[0].fulfils, "battery.produced");
+  EXPECT_EQ(duties[1].subject, code2_);
+  EXPECT_EQ(duties[2].due, Day("2026-05-25"));
+}
+
+TEST_F(JudgmentStoreTest, AnUnreadableRegistryRecordStopsWritesAndQueries) {
+  Open();
+  Register({EnterpriseRecord(a_, "440305")});
+  store_.reset();
+  {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(db_.c_str(), &db), SQLITE_OK);
+    ASSERT_EQ(sqlite3_exec(db, "UPDATE registry SET record = '{\"kind\":\"enterprise\"}'", nullptr,
+                           nullptr, nullptr),
+              SQLITE_OK);
+    sqlite3_close(db);
+  }
+  Open(false);
+  auto txn = store_->BeginWrite();
+  ASSERT_FALSE(txn.ok());
+  EXPECT_EQ(txn.status().code(), StatusCode::kCorruption);
+  EXPECT_NE(txn.status().message().find(a_), std::string::npos) << txn.status().message();
+  EXPECT_EQ(store_->Findings(Day("2026-06-01"), {}).status().code(), StatusCode::kCorruption);
+  // Reading the ledger and projections still works.
+  EXPECT_TRUE(store_->TreeSize().ok());
+}
+
+}  // namespace
+}  // namespace battrace::store
