@@ -88,6 +88,7 @@ CREATE TABLE vehicle_event (
       {2, "rules engine: outlets, models, obligations, findings, sales",
        R"sql(
 ALTER TABLE battery ADD COLUMN id_complete INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE vehicle ADD COLUMN packs TEXT NOT NULL DEFAULT '';
 
 CREATE TABLE outlet (
   id TEXT PRIMARY KEY,

@@ -53,7 +53,7 @@ constexpr const char* kBatteryColumns =
     "updated_leaf, id_complete";
 constexpr const char* kVehicleColumns =
     "vin, maker, vehicle_type, brand, model, name, imported, swappable, sale_date, sale_division, "
-    "scrapped_date, scrap_certificate, produced_leaf, updated_leaf";
+    "scrapped_date, scrap_certificate, produced_leaf, updated_leaf, packs";
 constexpr const char* kReportColumns =
     "leaf, reporter, id, type, occurred, reported, content_hash, leaf_hash, body";
 constexpr const char* kOutletColumns = "id, owner, division, closed, registered_at, closed_at";
@@ -110,6 +110,14 @@ domain::VehicleState ReadVehicle(const Stmt& s) {
   v.scrap_certificate = s.OptText(11);
   v.produced_leaf = s.Int(12);
   v.updated_leaf = s.Int(13);
+  // The installed packs, space-separated (codes hold no spaces), in code order.
+  const std::string packs = s.Text(14);
+  for (size_t at = 0; at < packs.size();) {
+    size_t end = packs.find(' ', at);
+    if (end == std::string::npos) end = packs.size();
+    v.packs.push_back(packs.substr(at, end - at));
+    at = end + 1;
+  }
   return v;
 }
 
@@ -486,13 +494,14 @@ Status SqliteStore::PrepareStatements() {
   BATTRACE_RETURN_IF_ERROR(prep(
       upsert_vehicle_,
       "INSERT INTO vehicle (" + v +
-          ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT (vin) DO UPDATE SET "
+          ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT (vin) DO UPDATE SET "
           "maker = excluded.maker, vehicle_type = excluded.vehicle_type, brand = excluded.brand, "
           "model = excluded.model, name = excluded.name, imported = excluded.imported, "
           "swappable = excluded.swappable, sale_date = excluded.sale_date, "
           "sale_division = excluded.sale_division, scrapped_date = excluded.scrapped_date, "
           "scrap_certificate = excluded.scrap_certificate, "
-          "produced_leaf = excluded.produced_leaf, updated_leaf = excluded.updated_leaf"));
+          "produced_leaf = excluded.produced_leaf, updated_leaf = excluded.updated_leaf, "
+          "packs = excluded.packs"));
   BATTRACE_RETURN_IF_ERROR(prep(get_battery_, "SELECT " + b + " FROM battery WHERE code = ?"));
   BATTRACE_RETURN_IF_ERROR(prep(get_vehicle_, "SELECT " + v + " FROM vehicle WHERE vin = ?"));
   BATTRACE_RETURN_IF_ERROR(prep(battery_event_,
@@ -766,7 +775,11 @@ Status SqliteWriteTxn::Flush() {
         .Bind(12, int64_t{b.id_complete});
     BATTRACE_RETURN_IF_ERROR(st.Run());
   }
+  std::string packs;
   for (const auto& [vin, v] : vehicles_) {
+    packs.clear();
+    for (const std::string& p : v.packs)
+      packs += (packs.empty() ? "" : " ") + p;
     Stmt& st = *s.upsert_vehicle_;
     st.Bind(1, v.vin)
         .Bind(2, v.maker)
@@ -781,7 +794,8 @@ Status SqliteWriteTxn::Flush() {
         .Bind(11, v.scrapped_date)
         .Bind(12, v.scrap_certificate)
         .Bind(13, v.produced_leaf)
-        .Bind(14, v.updated_leaf);
+        .Bind(14, v.updated_leaf)
+        .Bind(15, packs);
     BATTRACE_RETURN_IF_ERROR(st.Run());
   }
   for (const auto& [id, o] : outlets_) {
