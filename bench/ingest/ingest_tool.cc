@@ -116,12 +116,12 @@ class Generator {
     const std::string pack = Code(ProductType::kPack, day);
     const std::string vin = MakeVin(vehicle_);
     if (vehicle_ < 5) {  // each maker's model: its disassembly information precedes production
-      Emit({{"type", "model.disassembly_info"},
-            {"reporter", vehicle_maker},
-            {"vehicle_model", "D1"},
-            {"document",
-             {{"uri", "https://example.com/d1.pdf"}, {"sha256", std::string(64, 'a')}}}},
-           day.AddDays(-30), 25);
+      Emit(
+          {{"type", "model.disassembly_info"},
+           {"reporter", vehicle_maker},
+           {"vehicle_model", "D1"},
+           {"document", {{"uri", "https://example.com/d1.pdf"}, {"sha256", std::string(64, 'a')}}}},
+          day.AddDays(-30), 25);
     }
     Emit({{"type", "battery.produced"},
           {"reporter", battery_maker},

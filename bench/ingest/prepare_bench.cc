@@ -74,7 +74,8 @@ BENCHMARK(BM_ReadParse)->Unit(benchmark::kMillisecond);
 int main(int argc, char** argv) {
   if (!std::filesystem::exists(battrace::InputPath())) {
     std::cerr << "prepare_bench: no input at " << battrace::InputPath()
-              << "; generate it with `ingest_tool generate 20000 " << battrace::InputPath() << " REGISTRY"
+              << "; generate it with `ingest_tool generate 20000 " << battrace::InputPath()
+              << " REGISTRY"
               << "` (or set BATTRACE_PREPARE_INPUT)\n";
     return 2;
   }

@@ -116,9 +116,8 @@ class Judge {
                                                   const Enterprise* party = nullptr) const {
     const Rule* rule = law_.rules.Find(duty, anchor);
     if (rule == nullptr) return std::nullopt;
-    if (party != nullptr &&
-        std::none_of(party->roles.begin(), party->roles.end(),
-                     [&](Role r) { return rule->Binds(r); })) {
+    if (party != nullptr && std::none_of(party->roles.begin(), party->roles.end(),
+                                         [&](Role r) { return rule->Binds(r); })) {
       return std::nullopt;
     }
     return std::make_pair(rule, DueDate(*rule, anchor, law_.calendar).date);
@@ -142,13 +141,13 @@ class Judge {
   void Own(std::string_view duty) {
     auto due = Due(duty, occurred_, reporter_);
     if (!due || BeijingDate(received_) <= due->second) return;
-    Find("late_report", due->first->article, ref_, due->second, Department::kMiit,
-         std::string(ReportTypeName(report_.type() == ReportType::kCorrection
-                                        ? due->first->report_type
-                                        : report_.type())) +
-             " of " + occurred_.ToString() + " was due by " + due->second.ToString() +
-             " (article " + due->first->article + ", " + due->first->period.ToString() +
-             ") and was received on " + BeijingDate(received_).ToString());
+    Find(
+        "late_report", due->first->article, ref_, due->second, Department::kMiit,
+        std::string(ReportTypeName(
+            report_.type() == ReportType::kCorrection ? due->first->report_type : report_.type())) +
+            " of " + occurred_.ToString() + " was due by " + due->second.ToString() + " (article " +
+            due->first->article + ", " + due->first->period.ToString() + ") and was received on " +
+            BeijingDate(received_).ToString());
   }
 
   // Opens an overdue_report duty of `party`, unless no regime judges it.
@@ -270,9 +269,9 @@ class Judge {
                                       " while recorded as part of " + *p->parent);
       }
     }
-    const bool complete =
-        r.model && r.rated_capacity_ah && r.rated_energy_kwh && r.mass_kg && r.materials &&
-        (r.code.code.product_type() == ProductType::kCell || !r.parts.empty());
+    const bool complete = r.model && r.rated_capacity_ah && r.rated_energy_kwh && r.mass_kg &&
+                          r.materials &&
+                          (r.code.code.product_type() == ProductType::kCell || !r.parts.empty());
     if (complete) Discharge(ReportType::kBatteryProduced, code);
     return Status::Ok();
   }
@@ -311,8 +310,8 @@ class Judge {
       model.first_produced = occurred_.ToString();
       if (!model.has_disassembly_info) {
         Open("24.1", reporter(), r.model, ReportType::kModelDisassemblyInfo, occurred_,
-             "vehicles of model " + r.model + " are produced from " + occurred_.ToString() +
-                 " (" + ref_ + ") but its disassembly technical information was never filed");
+             "vehicles of model " + r.model + " are produced from " + occurred_.ToString() + " (" +
+                 ref_ + ") but its disassembly technical information was never filed");
       }
       out_->models.push_back(std::move(model));
     }
@@ -404,10 +403,10 @@ class Judge {
                  HasAnyRole(receiver, {Role::kBatteryMaker, Role::kVehicleMaker});
     }
     const bool ebike = HasAnyRole(receiver, {Role::kEbikeMaker});
-    const Department dept = r.source == WasteSource::kDismantling &&
-                                    reporter_->HasRole(Role::kDismantler)
-                                ? Department::kMofcom
-                                : Department::kMiit;
+    const Department dept =
+        r.source == WasteSource::kDismantling && reporter_->HasRole(Role::kDismantler)
+            ? Department::kMofcom
+            : Department::kMiit;
     // The receiver's inbound duty: a recycler's 24.7a, a maker's (at its outlet) 24.6b.
     const char* inbound_duty = nullptr;
     if (licensed) inbound_duty = receiver->HasRole(Role::kRecycler) ? "24.7a" : "24.6b";
@@ -415,8 +414,8 @@ class Judge {
       const std::string& code = s.code.str();
       if (ebike) {
         Find("prohibited_use", "22", code, std::nullopt, Department::kMiit,
-             "waste battery " + code + " was delivered to " + to +
-                 ", an electric bicycle maker (" + ref_ + ")");
+             "waste battery " + code + " was delivered to " + to + ", an electric bicycle maker (" +
+                 ref_ + ")");
       } else if (!licensed) {
         Find("unlicensed_destination", "20", code, std::nullopt, dept,
              "waste battery " + code + " was delivered to " + to + ", " +
@@ -445,14 +444,14 @@ class Judge {
         const bool coop = Cooperates(reporter_, maker);
         Open(coop ? "24.5b" : "24.5c", coop ? maker->uscc.str() : reporter(), code,
              ReportType::kBatteryReplaced, occurred_,
-             code + " is handed on from repair by " + reporter() + " on " +
-                 occurred_.ToString() + " (" + ref_ + ") while still recorded in vehicle " +
-                 vin.str() + ": its replacement was never reported");
+             code + " is handed on from repair by " + reporter() + " on " + occurred_.ToString() +
+                 " (" + ref_ + ") while still recorded in vehicle " + vin.str() +
+                 ": its replacement was never reported");
       } else if (in_vehicle && r.source == WasteSource::kSwap) {
         Open("24.4a", reporter(), code, ReportType::kBatterySwapped, occurred_,
-             code + " is handed on from swapping by " + reporter() + " on " +
-                 occurred_.ToString() + " (" + ref_ + ") while still recorded in vehicle " +
-                 *b->vin + ": the swap was never reported");
+             code + " is handed on from swapping by " + reporter() + " on " + occurred_.ToString() +
+                 " (" + ref_ + ") while still recorded in vehicle " + *b->vin +
+                 ": the swap was never reported");
       }
     }
     return Status::Ok();
@@ -466,9 +465,9 @@ class Judge {
            {QualificationType::kEia, {Department::kMee, "35"}},
            {QualificationType::kDischargePermit, {Department::kMee, "35"}}};
       for (const auto& [type, where] : kNeeded) {
-        const bool valid =
-            std::any_of(reporter_->qualifications.begin(), reporter_->qualifications.end(),
-                        [&](const Qualification& q) { return q.type == type && q.ValidOn(occurred_); });
+        const bool valid = std::any_of(
+            reporter_->qualifications.begin(), reporter_->qualifications.end(),
+            [&](const Qualification& q) { return q.type == type && q.ValidOn(occurred_); });
         if (valid) continue;
         const std::string name(QualificationTypeName(type));
         Find("unqualified_recycler", where.second, name, std::nullopt, where.first,
@@ -522,8 +521,8 @@ class Judge {
       }
       if (outbound_duty != nullptr) {
         Open(outbound_duty, from, code, ReportType::kBatteryOutbound, occurred_,
-             from + " has not reported handing " + code + " to " + reporter() + ", who received it on " +
-                 occurred_.ToString() + " (" + ref_ + ")");
+             from + " has not reported handing " + code + " to " + reporter() +
+                 ", who received it on " + occurred_.ToString() + " (" + ref_ + ")");
       }
     }
     return Status::Ok();

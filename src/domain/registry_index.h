@@ -45,9 +45,7 @@ class RegistryIndex {
   // need a division's regulator).
   Authority AuthorityForDivision(Department department, const std::string& division) const;
 
-  const std::map<std::string, Enterprise, std::less<>>& enterprises() const {
-    return enterprises_;
-  }
+  const std::map<std::string, Enterprise, std::less<>>& enterprises() const { return enterprises_; }
 
  private:
   std::map<std::string, Enterprise, std::less<>> enterprises_;

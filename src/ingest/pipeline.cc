@@ -47,8 +47,7 @@ Status PrepareOne(Item& item, Instant now, std::string* content, Prepared* out) 
 
 // A correction must name an earlier report of the same reporter and type; returns what the
 // engine needs of that original.
-Result<std::optional<domain::Original>> CheckCorrection(store::Store& store,
-                                                        const Report& report) {
+Result<std::optional<domain::Original>> CheckCorrection(store::Store& store, const Report& report) {
   const auto* c = std::get_if<Correction>(&report.body);
   if (c == nullptr) return std::optional<domain::Original>();
   BATTRACE_ASSIGN_OR_RETURN(original, store.GetReport(report.reporter.str(), c->corrects));
