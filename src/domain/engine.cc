@@ -272,7 +272,10 @@ class Judge {
     const bool complete = r.model && r.rated_capacity_ah && r.rated_energy_kwh && r.mass_kg &&
                           r.materials &&
                           (r.code.code.product_type() == ProductType::kCell || !r.parts.empty());
-    if (complete) Discharge(ReportType::kBatteryProduced, code);
+    // Digital-ID duties are opened for packs only (at vehicle.produced).
+    if (complete && r.code.code.product_type() == ProductType::kPack) {
+      Discharge(ReportType::kBatteryProduced, code);
+    }
     return Status::Ok();
   }
 
