@@ -19,6 +19,7 @@ void RegisterCalendar(CLI::App& app, CommandList& commands);
 void RegisterLedger(CLI::App& app, CommandList& commands);
 void RegisterImport(CLI::App& app, CommandList& commands);
 void RegisterShow(CLI::App& app, CommandList& commands);
+void RegisterSimulate(CLI::App& app, CommandList& commands);
 
 // One line per subcommand; each is defined in src/cli/<name>.cc.
 inline void RegisterAll(CLI::App& app, CommandList& commands) {
@@ -27,6 +28,7 @@ inline void RegisterAll(CLI::App& app, CommandList& commands) {
   RegisterLedger(app, commands);
   RegisterImport(app, commands);
   RegisterShow(app, commands);
+  RegisterSimulate(app, commands);
 }
 
 }  // namespace battrace::cli
