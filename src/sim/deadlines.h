@@ -3,7 +3,8 @@
 //
 // The simulator never calls the findings engine; it only needs the law's periods to keep its
 // normal reports on time and to place its injected late reports and overdue duties after their
-// due dates. This is the one place that knows where those periods come from.
+// due dates: the rules of the regime in force on the anchor (RuleSet::Default(), rules/) counted
+// in the process-wide legal calendar (LegalCalendar::Default(), data/calendar/).
 #pragma once
 
 #include <optional>
@@ -14,6 +15,10 @@
 #include "core/legal_calendar.h"
 #include "core/status.h"
 
+namespace battrace {
+class RuleSet;
+}  // namespace battrace
+
 namespace battrace::sim {
 
 struct Deadline {
@@ -23,7 +28,8 @@ struct Deadline {
 
 class Deadlines {
  public:
-  // The process-wide legal calendar and rules; an error when either does not load.
+  // The process-wide legal calendar and rules; an error when either does not load. Both live as
+  // long as the process.
   static Result<Deadlines> Default();
 
   // The deadline of `duty` for an event on `anchor`, or nullopt when no rule judges that duty
@@ -31,8 +37,10 @@ class Deadlines {
   std::optional<Deadline> Find(std::string_view duty, Date anchor) const;
 
  private:
-  explicit Deadlines(const LegalCalendar* calendar) : calendar_(calendar) {}
+  Deadlines(const LegalCalendar* calendar, const RuleSet* rules)
+      : calendar_(calendar), rules_(rules) {}
   const LegalCalendar* calendar_;
+  const RuleSet* rules_;
 };
 
 }  // namespace battrace::sim

@@ -57,7 +57,9 @@ class Rng {
   std::mt19937_64 engine_;
 };
 
-double Round3(double x) { return std::round(x * 1000.0) / 1000.0; }
+double Round3(double x) {
+  return std::round(x * 1000.0) / 1000.0;
+}
 
 std::string Pad(uint64_t n, int width) {
   std::string s = std::to_string(n);
@@ -67,18 +69,32 @@ std::string Pad(uint64_t n, int width) {
 
 // ---------------------------------------------------------------- the world
 
-enum class Kind { kBatteryMaker, kVehicleMaker, kSwapOperator, kRepairShop, kDismantler, kRecycler,
-                  kEbikeMaker };
+enum class Kind {
+  kBatteryMaker,
+  kVehicleMaker,
+  kSwapOperator,
+  kRepairShop,
+  kDismantler,
+  kRecycler,
+  kEbikeMaker
+};
 
 const char* RoleWire(Kind k) {
   switch (k) {
-    case Kind::kBatteryMaker: return "battery_maker";
-    case Kind::kVehicleMaker: return "vehicle_maker";
-    case Kind::kSwapOperator: return "swap_operator";
-    case Kind::kRepairShop: return "repair_shop";
-    case Kind::kDismantler: return "dismantler";
-    case Kind::kRecycler: return "recycler";
-    case Kind::kEbikeMaker: return "ebike_maker";
+    case Kind::kBatteryMaker:
+      return "battery_maker";
+    case Kind::kVehicleMaker:
+      return "vehicle_maker";
+    case Kind::kSwapOperator:
+      return "swap_operator";
+    case Kind::kRepairShop:
+      return "repair_shop";
+    case Kind::kDismantler:
+      return "dismantler";
+    case Kind::kRecycler:
+      return "recycler";
+    case Kind::kEbikeMaker:
+      return "ebike_maker";
   }
   return "";
 }
@@ -213,16 +229,16 @@ enum class Ev : uint8_t {
 struct Event {
   Ev kind = Ev::kBatteries;
   Date occurred;
-  Date reported;    // the Beijing day
-  int second = 0;   // of that day
-  int slot = 0;     // the pack: 0 original, 1 replacement or swap stock
-  int by = -1;      // the reporter
-  int other = -1;   // to / from / repairer; -2 an unregistered USCC
-  int step = 1;     // 1 or 2 for transfers
+  Date reported;   // the Beijing day
+  int second = 0;  // of that day
+  int slot = 0;    // the pack: 0 original, 1 replacement or swap stock
+  int by = -1;     // the reporter
+  int other = -1;  // to / from / repairer; -2 an unregistered USCC
+  int step = 1;    // 1 or 2 for transfers
   std::string outlet;
   const char* source = "";
-  bool incomplete = false;  // pack digital ID without mass and materials
-  bool conflict = false;    // module 2 also lists a cell of module 1
+  bool incomplete = false;   // pack digital ID without mass and materials
+  bool conflict = false;     // module 2 also lists a cell of module 1
   bool empty_packs = false;  // vehicle.scrapped with no pack present
   int sale_lag = 0;          // vehicle.sold: days from sale to registration
   bool emit = true;
@@ -256,20 +272,24 @@ std::string Base36(uint64_t n, int width) {
 
 std::string Code(const std::string& manufacturer, ProductType type, const Model& m,
                  uint64_t vehicle, Date day, uint32_t serial) {
-  auto code = BatteryCode::Compose(manufacturer, type, m.chemistry, m.spec, Base36(vehicle, 7),
-                                   day, Pad(serial, 7));
+  auto code = BatteryCode::Compose(manufacturer, type, m.chemistry, m.spec, Base36(vehicle, 7), day,
+                                   Pad(serial, 7));
   if (!code.ok()) throw std::logic_error("simulator: " + code.status().ToString());
   return code->str();
 }
 
-uint32_t SlotBase(int slot) { return static_cast<uint32_t>(slot) * 1000000u; }
+uint32_t SlotBase(int slot) {
+  return static_cast<uint32_t>(slot) * 1000000u;
+}
 uint32_t CellSerial(int slot, int module, int cell) {
   return SlotBase(slot) + static_cast<uint32_t>(module * 100 + cell);
 }
 uint32_t ModuleSerial(int slot, int module) {
   return SlotBase(slot) + 90000u + static_cast<uint32_t>(module);
 }
-uint32_t PackSerial(int slot) { return SlotBase(slot) + 99999u; }
+uint32_t PackSerial(int slot) {
+  return SlotBase(slot) + 99999u;
+}
 
 std::string PackCode(const World& w, const Plan& p, int slot, Date day) {
   const Model& m = w.models[static_cast<size_t>(p.model)];
@@ -291,16 +311,26 @@ std::string Ref(const World& w, int ent, const std::string& id) {
 
 std::string EventId(const Plan& p, const Event& e) {
   switch (e.kind) {
-    case Ev::kVehicleProduced: return "vp-" + p.vin;
-    case Ev::kSold: return "vs-" + p.vin;
-    case Ev::kReplaced: return "rp-" + p.vin;
-    case Ev::kSwapped: return "sw-" + p.vin;
-    case Ev::kScrapped: return "sc-" + p.vin;
-    case Ev::kOutbound: return "ob-" + p.vin + "-" + std::to_string(e.step);
-    case Ev::kInbound: return "ib-" + p.vin + "-" + std::to_string(e.step);
-    case Ev::kUtilized: return "ut-" + p.vin;
-    case Ev::kProductOutbound: return "po-" + p.vin;
-    default: return "";
+    case Ev::kVehicleProduced:
+      return "vp-" + p.vin;
+    case Ev::kSold:
+      return "vs-" + p.vin;
+    case Ev::kReplaced:
+      return "rp-" + p.vin;
+    case Ev::kSwapped:
+      return "sw-" + p.vin;
+    case Ev::kScrapped:
+      return "sc-" + p.vin;
+    case Ev::kOutbound:
+      return "ob-" + p.vin + "-" + std::to_string(e.step);
+    case Ev::kInbound:
+      return "ib-" + p.vin + "-" + std::to_string(e.step);
+    case Ev::kUtilized:
+      return "ut-" + p.vin;
+    case Ev::kProductOutbound:
+      return "po-" + p.vin;
+    default:
+      return "";
   }
 }
 
@@ -325,8 +355,15 @@ class Planner {
                std::vector<std::string> evidence, const std::string& department,
                std::string detail) const {
     const Ent& e = w_.ents[static_cast<size_t>(party)];
-    return Finding{kind,     article,         e.uscc, subject, due, std::move(evidence),
-                   department, Authority(w_, department, e.division), std::move(detail)};
+    return Finding{kind,
+                   article,
+                   e.uscc,
+                   subject,
+                   due,
+                   std::move(evidence),
+                   department,
+                   Authority(w_, department, e.division),
+                   std::move(detail)};
   }
 
   const World& w_;
@@ -370,8 +407,8 @@ Plan Planner::Build(uint64_t idx, uint32_t mask) const {
 
   // Production: the vehicle on day q, its pack one to three days before.
   const int32_t span = o.to.days_since_epoch() - o.from.days_since_epoch() - 4;
-  const Date q = o.from.AddDays(
-      4 + static_cast<int32_t>(idx * static_cast<uint64_t>(span) / std::max<uint64_t>(o.vehicles, 1)));
+  const Date q = o.from.AddDays(4 + static_cast<int32_t>(idx * static_cast<uint64_t>(span) /
+                                                         std::max<uint64_t>(o.vehicles, 1)));
   Event batteries;
   batteries.kind = Ev::kBatteries;
   batteries.occurred = Clamp(q.AddDays(-static_cast<int32_t>(rng.Range(1, 3))));
@@ -413,7 +450,7 @@ Plan Planner::Build(uint64_t idx, uint32_t mask) const {
   int holder = -1;
   const char* source = "";
   bool flow = false;
-  bool exempt = false;   // a swappable vehicle scrapped without its pack
+  bool exempt = false;      // a swappable vehicle scrapped without its pack
   bool vm_reports = false;  // the maker files the replacement for a cooperating shop
   const int repair_kind = static_cast<int>(rng.Range(0, 2));
   const bool flow_roll = rng.Chance(0.6);
@@ -536,17 +573,22 @@ Plan Planner::Build(uint64_t idx, uint32_t mask) const {
   const bool episode_visible = p.episode != Episode::kNone && Visible(episode.reported);
   auto role_duty = [&](int ent) -> const char* {
     switch (w_.ents[static_cast<size_t>(ent)].kind) {
-      case Kind::kSwapOperator: return "24.4b";
-      case Kind::kDismantler: return "24.8";
-      case Kind::kVehicleMaker: return "24.2c";
-      case Kind::kBatteryMaker: return "24.3";
-      default: return nullptr;
+      case Kind::kSwapOperator:
+        return "24.4b";
+      case Kind::kDismantler:
+        return "24.8";
+      case Kind::kVehicleMaker:
+        return "24.2c";
+      case Kind::kBatteryMaker:
+        return "24.3";
+      default:
+        return nullptr;
     }
   };
   auto inbound_duty = [&](int ent) {
     return w_.ents[static_cast<size_t>(ent)].kind == Kind::kRecycler ? "24.7a" : "24.6b";
   };
-  const char* missing_episode_duty = p.episode == Episode::kSwap ? "24.4a"
+  const char* missing_episode_duty = p.episode == Episode::kSwap    ? "24.4a"
                                      : p.episode == Episode::kScrap ? "24.8"
                                      : p.cooperating                ? "24.5b"
                                                                     : "24.5c";
@@ -572,18 +614,18 @@ Plan Planner::Build(uint64_t idx, uint32_t mask) const {
   set(kUnregisteredOutlet, p.episode == Episode::kReplacement && p.shop >= 0 && in1 &&
                                Visible(in1->reported) && OverdueBy("24.6a", in1->occurred));
   set(kNoEpisodeReport,
-      episode_visible && (p.episode == Episode::kScrap
-                              ? in1 && Visible(in1->reported) && OverdueBy("24.8", in1->occurred)
-                              : out1 && (p.episode == Episode::kSwap || p.shop >= 0) &&
-                                    Visible(out1->reported) &&
-                                    OverdueBy(missing_episode_duty, out1->occurred)));
+      episode_visible &&
+          (p.episode == Episode::kScrap
+               ? in1 && Visible(in1->reported) && OverdueBy("24.8", in1->occurred)
+               : out1 && (p.episode == Episode::kSwap || p.shop >= 0) && Visible(out1->reported) &&
+                     OverdueBy(missing_episode_duty, out1->occurred)));
   set(kProhibited, out1 && Visible(out1->reported) && !w_.ebikes.empty());
   set(kUnlicensed, out1 && Visible(out1->reported));
   set(kUnqualified, final_in && Visible(final_in->reported) && w_.bad_filing >= 0);
   set(kMissingOutbound, missing_out && Visible(missing_out_in->reported) &&
                             OverdueBy(role_duty(missing_out->by), missing_out_in->occurred));
-  set(kMissingInbound, out1 && Visible(out1->reported) &&
-                           OverdueBy(inbound_duty(in1->by), out1->occurred));
+  set(kMissingInbound,
+      out1 && Visible(out1->reported) && OverdueBy(inbound_duty(in1->by), out1->occurred));
   set(kLateUtilized, late_fits("utilized", util));
   set(kLateProductOutbound, late_fits("24.7b", product));
   set(kMissingProduced, Visible(sold.reported) && !gap_region && OverdueBy("24.2a", sold.occurred));
@@ -613,8 +655,8 @@ Plan Planner::Build(uint64_t idx, uint32_t mask) const {
   }
   if (has(kConflict)) {
     batteries.conflict = true;
-    const std::string cell =
-        Code(bm.manufacturer_code, ProductType::kCell, m, idx, batteries.occurred, CellSerial(0, 0, 0));
+    const std::string cell = Code(bm.manufacturer_code, ProductType::kCell, m, idx,
+                                  batteries.occurred, CellSerial(0, 0, 0));
     const std::string module1 = Code(bm.manufacturer_code, ProductType::kModule, m, idx,
                                      batteries.occurred, ModuleSerial(0, 1));
     out.push_back(Make("conflicting_custody", "10", p.bm, cell, std::nullopt,
@@ -632,9 +674,8 @@ Plan Planner::Build(uint64_t idx, uint32_t mask) const {
                                                    w_.bms.begin()) +
                                1) %
                               w_.bms.size()];
-    const std::string cell =
-        Code(w_.ents[static_cast<size_t>(victim)].manufacturer_code, ProductType::kCell, m, idx,
-             impersonated.occurred, SlotBase(3));
+    const std::string cell = Code(w_.ents[static_cast<size_t>(victim)].manufacturer_code,
+                                  ProductType::kCell, m, idx, impersonated.occurred, SlotBase(3));
     out.push_back(Make("impersonated_code", "10", p.bm, cell, std::nullopt,
                        {Ref(w_, p.bm, "bp-" + cell)}, "MIIT",
                        "manufacturer code of another enterprise"));
@@ -696,7 +737,8 @@ Plan Planner::Build(uint64_t idx, uint32_t mask) const {
       o1.other = w_.shops[static_cast<size_t>(unlicensed_pick) % w_.shops.size()];
       mofcom = true;
     } else {
-      o1.other = -2 - static_cast<int>(static_cast<size_t>(unlicensed_pick) % w_.unregistered.size());
+      o1.other =
+          -2 - static_cast<int>(static_cast<size_t>(unlicensed_pick) % w_.unregistered.size());
     }
     transfers = {o1};
     out.push_back(Make(prohibited ? "prohibited_use" : "unlicensed_destination",
@@ -714,14 +756,16 @@ Plan Planner::Build(uint64_t idx, uint32_t mask) const {
     product->by = r;
     out.push_back(Make("unqualified_recycler", eia ? "35" : "34", r,
                        eia ? "eia" : "investment_filing", std::nullopt, {ref(*final_in)},
-                       eia ? "MEE" : "NDRC", "recycler received batteries without a valid qualification"));
+                       eia ? "MEE" : "NDRC",
+                       "recycler received batteries without a valid qualification"));
   }
   if (has(kMissingOutbound)) {
     missing_out->emit = false;
     const char* duty = role_duty(missing_out->by);
     auto d = Due(duty, missing_out_in->occurred);
     out.push_back(Make("overdue_report", d->article, missing_out->by, waste_pack, d->due,
-                       {ref(*missing_out_in)}, "MIIT", "batteries received but never reported sent"));
+                       {ref(*missing_out_in)}, "MIIT",
+                       "batteries received but never reported sent"));
   }
   if (has(kMissingInbound)) {
     const char* duty = inbound_duty(in1->by);
@@ -759,7 +803,6 @@ Plan Planner::Build(uint64_t idx, uint32_t mask) const {
   return p;
 }
 
-
 // ---------------------------------------------------------------- the world builder
 
 template <typename T>
@@ -768,7 +811,9 @@ void Shuffle(Rng& rng, std::vector<T>& v) {
     std::swap(v[i - 1], v[static_cast<size_t>(rng.Range(0, static_cast<int64_t>(i) - 1))]);
 }
 
-int64_t Clamp(int64_t v, int64_t lo, int64_t hi) { return std::min(std::max(v, lo), hi); }
+int64_t Clamp(int64_t v, int64_t lo, int64_t hi) {
+  return std::min(std::max(v, lo), hi);
+}
 
 // One report of the world itself (outlets, disassembly info), held until its day.
 struct Line {
@@ -788,8 +833,8 @@ Instant At(Date day, int second) {
   return EndOfBeijingDay(day.AddDays(-1)) + static_cast<Instant>(second) * 1000000;
 }
 
-json Envelope(const World& w, int reporter, const std::string& id, const char* type,
-              Date occurred, Date reported_day, int second) {
+json Envelope(const World& w, int reporter, const std::string& id, const char* type, Date occurred,
+              Date reported_day, int second) {
   json r;
   r["id"] = id;
   r["type"] = type;
@@ -832,8 +877,8 @@ Result<WorldBuild> BuildWorld(const SimOptions& o) {
   for (const auto& [province, cities] : cities_of_province)
     provinces.push_back(province);
   Shuffle(rng, provinces);
-  provinces.resize(static_cast<size_t>(
-      Clamp(4 + n / 4000, 4, static_cast<int64_t>(provinces.size()))));
+  provinces.resize(
+      static_cast<size_t>(Clamp(4 + n / 4000, 4, static_cast<int64_t>(provinces.size()))));
   std::sort(provinces.begin(), provinces.end());
   for (const std::string& province : provinces) {
     std::vector<std::string> cities = cities_of_province[province];
@@ -848,8 +893,9 @@ Result<WorldBuild> BuildWorld(const SimOptions& o) {
     }
   }
   auto some_county = [&] {
-    return rng.Pick(w.cities[static_cast<size_t>(rng.Range(0, static_cast<int64_t>(w.cities.size()) - 1))]
-                        .counties);
+    return rng.Pick(
+        w.cities[static_cast<size_t>(rng.Range(0, static_cast<int64_t>(w.cities.size()) - 1))]
+            .counties);
   };
 
   // Enterprises.
@@ -864,17 +910,21 @@ Result<WorldBuild> BuildWorld(const SimOptions& o) {
     w.ents.push_back(std::move(e));
     return static_cast<int>(w.ents.size()) - 1;
   };
-  auto tag = [](char c, int64_t i) { return std::string(1, c) + Pad(static_cast<uint64_t>(i + 1), 2); };
+  auto tag = [](char c, int64_t i) {
+    return std::string(1, c) + Pad(static_cast<uint64_t>(i + 1), 2);
+  };
   const int64_t n_bm = Clamp(3 + n / 25000, 3, 12);
   const int64_t n_vm = Clamp(4 + n / 12000, 4, 24);
   for (int64_t i = 0; i < n_bm; ++i) {
-    const int e = add(Kind::kBatteryMaker, tag('B', i), "Battery Maker " + tag('B', i) + " Co., Ltd.");
+    const int e =
+        add(Kind::kBatteryMaker, tag('B', i), "Battery Maker " + tag('B', i) + " Co., Ltd.");
     w.ents[static_cast<size_t>(e)].manufacturer_code = std::to_string(101 + 13 * i);
     w.bms.push_back(e);
   }
   static constexpr char kVinLetters[] = "ABCDEFGHJKLMNPRSTUVWXYZ";
   for (int64_t i = 0; i < n_vm; ++i) {
-    const int e = add(Kind::kVehicleMaker, tag('V', i), "Vehicle Maker " + tag('V', i) + " Co., Ltd.");
+    const int e =
+        add(Kind::kVehicleMaker, tag('V', i), "Vehicle Maker " + tag('V', i) + " Co., Ltd.");
     std::string wmi = "L";
     wmi += kVinLetters[(i / 23 + 7) % 23];
     wmi += kVinLetters[i % 23];
@@ -882,7 +932,8 @@ Result<WorldBuild> BuildWorld(const SimOptions& o) {
     w.vms.push_back(e);
   }
   for (int64_t i = 0; i < Clamp(2 + n / 50000, 2, 10); ++i)
-    w.swaps.push_back(add(Kind::kSwapOperator, tag('S', i), "Swap Operator " + tag('S', i) + " Co., Ltd."));
+    w.swaps.push_back(
+        add(Kind::kSwapOperator, tag('S', i), "Swap Operator " + tag('S', i) + " Co., Ltd."));
   for (int64_t i = 0; i < Clamp(n / 400, 8, 400); ++i) {
     const int e = add(Kind::kRepairShop, tag('R', i), "Repair Shop " + tag('R', i) + " Co., Ltd.");
     // Shop 0 cooperates, shop 1 does not; the others cooperate with one or two makers 60% of
@@ -918,7 +969,8 @@ Result<WorldBuild> BuildWorld(const SimOptions& o) {
   w.ents[static_cast<size_t>(w.bad_filing)].qualifications[0] = {
       "investment_filing", *Date::FromYmd(2020, 1, 1), o.from.AddDays(-200)};
   for (int64_t i = 0; i < 1 + (n >= 100000 ? 1 : 0); ++i)
-    w.ebikes.push_back(add(Kind::kEbikeMaker, tag('E', i), "E-bike Maker " + tag('E', i) + " Co., Ltd."));
+    w.ebikes.push_back(
+        add(Kind::kEbikeMaker, tag('E', i), "E-bike Maker " + tag('E', i) + " Co., Ltd."));
   for (int i = 0; i < 8; ++i)
     w.unregistered.push_back(MakeUscc(some_county(), org_base + 9000 + static_cast<uint64_t>(i)));
 
@@ -932,8 +984,9 @@ Result<WorldBuild> BuildWorld(const SimOptions& o) {
     for (size_t c = 0; c < cities.size(); ++c)
       cities[c] = static_cast<int>(c);
     Shuffle(rng, cities);
-    cities.resize(static_cast<size_t>(rng.Range(
-        std::max<int64_t>(1, static_cast<int64_t>(cities.size()) / 3), static_cast<int64_t>(cities.size()))));
+    cities.resize(
+        static_cast<size_t>(rng.Range(std::max<int64_t>(1, static_cast<int64_t>(cities.size()) / 3),
+                                      static_cast<int64_t>(cities.size()))));
     std::sort(cities.begin(), cities.end());
     w.vm_cities.push_back(cities);
     std::vector<int> suppliers = {rng.Pick(w.bms), rng.Pick(w.bms)};
@@ -1003,15 +1056,17 @@ Result<WorldBuild> BuildWorld(const SimOptions& o) {
   }
   double gap_acc = rng.Unit();
   double info_acc = rng.Unit();
-  auto outlet_report = [&](int owner, const char* type, const std::string& id, const std::string& county,
-                           Date occurred, const char* suffix, bool full, int variant) {
+  auto outlet_report = [&](int owner, const char* type, const std::string& id,
+                           const std::string& county, Date occurred, const char* suffix, bool full,
+                           int variant) {
     const Date day = occurred.AddDays(static_cast<int32_t>(rng.Range(1, 3)));
     const int second = static_cast<int>(rng.Range(8 * 3600, 20 * 3600));
     json r = Envelope(w, owner, "ol-" + id + suffix, type, occurred, day, second);
     json outlet = {{"id", id}};
     if (full) {
       outlet["name"] = w.ents[static_cast<size_t>(owner)].name + " recycling outlet " + id;
-      outlet["address"] = "No. " + std::to_string(10 + variant * 7 + static_cast<int>(rng.Range(0, 90))) +
+      outlet["address"] = "No. " +
+                          std::to_string(10 + variant * 7 + static_cast<int>(rng.Range(0, 90))) +
                           " Industrial Road, " + county;
       outlet["division"] = county;
       outlet["kind"] = variant % 3 == 0 ? "centralized" : "collection";
@@ -1033,8 +1088,8 @@ Result<WorldBuild> BuildWorld(const SimOptions& o) {
     const std::string id = "OL-" + owner.tag + "-" + pr.second;
     const std::string& county = county_for[pr];
     w.outlets[pr] = id;
-    outlet_report(pr.first, "outlet.registered", id, county, o.from.AddDays(static_cast<int32_t>(rng.Range(0, 1))),
-                  "-reg", true, 0);
+    outlet_report(pr.first, "outlet.registered", id, county,
+                  o.from.AddDays(static_cast<int32_t>(rng.Range(0, 1))), "-reg", true, 0);
     const int64_t extra = rng.Range(0, 99);
     const Date later = o.from.AddDays(static_cast<int32_t>(rng.Range(window / 4, window / 2)));
     if (extra < 12) {  // the outlet moves: a full new description
@@ -1042,7 +1097,8 @@ Result<WorldBuild> BuildWorld(const SimOptions& o) {
     } else if (extra < 24) {  // a second outlet in the region, later closed or kept
       const std::string id2 = id + "-2";
       outlet_report(pr.first, "outlet.registered", id2, county, o.from.AddDays(2), "-reg", true, 2);
-      if (extra < 18) outlet_report(pr.first, "outlet.closed", id2, county, later, "-cls", false, 3);
+      if (extra < 18)
+        outlet_report(pr.first, "outlet.closed", id2, county, later, "-cls", false, 3);
     }
   }
   // Disassembly information of every model at the start, unless left out.
@@ -1064,7 +1120,8 @@ Result<WorldBuild> BuildWorld(const SimOptions& o) {
       for (int j = 0; j < 16; ++j, v >>= 4)
         digest += kHex[v & 15];
     }
-    r["document"] = {{"uri", "https://service." + w.ents[static_cast<size_t>(m.vm)].tag + ".example.cn/disassembly/" + m.name + ".pdf"},
+    r["document"] = {{"uri", "https://service." + w.ents[static_cast<size_t>(m.vm)].tag +
+                                 ".example.cn/disassembly/" + m.name + ".pdf"},
                      {"sha256", digest}};
     build.lines.push_back({day, ToLine(w, m.vm, r, day, second)});
   }
@@ -1079,14 +1136,16 @@ struct Figures {
 
 Figures CellFigures(const Model& m) {
   const double kg = m.cell_kg;
-  if (m.chemistry == 'B') return {m.cell_ah, m.cell_v, m.cell_ah * m.cell_v / 1000, kg, kg * 0.012, 0, 0, 0};
-  return {m.cell_ah, m.cell_v, m.cell_ah * m.cell_v / 1000, kg, kg * 0.015, kg * 0.03, kg * 0.12, kg * 0.03};
+  if (m.chemistry == 'B')
+    return {m.cell_ah, m.cell_v, m.cell_ah * m.cell_v / 1000, kg, kg * 0.012, 0, 0, 0};
+  return {m.cell_ah, m.cell_v, m.cell_ah * m.cell_v / 1000, kg, kg * 0.015, kg * 0.03,
+          kg * 0.12, kg * 0.03};
 }
 
 // `count` figures in series, plus `casing_kg`.
 Figures Series(const Figures& f, int count, double casing_kg) {
-  return {f.ah, f.v * count, f.kwh * count, f.kg * count + casing_kg, f.li * count,
-          f.co * count, f.ni * count, f.mn * count};
+  return {f.ah,         f.v * count,  f.kwh * count, f.kg * count + casing_kg,
+          f.li * count, f.co * count, f.ni * count,  f.mn * count};
 }
 
 void PutFigures(json& r, const Figures& f, bool with_mass) {
@@ -1095,7 +1154,9 @@ void PutFigures(json& r, const Figures& f, bool with_mass) {
   r["rated_energy_kwh"] = Round3(f.kwh);
   if (!with_mass) return;
   r["mass_kg"] = Round3(f.kg);
-  r["materials"] = {{"li_kg", Round3(f.li)}, {"co_kg", Round3(f.co)}, {"ni_kg", Round3(f.ni)},
+  r["materials"] = {{"li_kg", Round3(f.li)},
+                    {"co_kg", Round3(f.co)},
+                    {"ni_kg", Round3(f.ni)},
                     {"mn_kg", Round3(f.mn)}};
 }
 
@@ -1133,7 +1194,8 @@ class Renderer {
                       CellSerial(0, 0, 1));
           rid = "bp-" + code + "-2";
         } else {
-          const size_t pos = static_cast<size_t>(std::find(w_.bms.begin(), w_.bms.end(), p.bm) - w_.bms.begin());
+          const size_t pos =
+              static_cast<size_t>(std::find(w_.bms.begin(), w_.bms.end(), p.bm) - w_.bms.begin());
           const int victim = w_.bms[(pos + 1) % w_.bms.size()];
           code = Code(w_.ents[static_cast<size_t>(victim)].manufacturer_code, ProductType::kCell, m,
                       p.idx, e.occurred, SlotBase(3));
@@ -1259,13 +1321,15 @@ class Renderer {
     for (int mod = 0; mod < m.modules; ++mod) {
       json cells = json::array();
       for (int c = 0; c < m.cells; ++c) {
-        const std::string code = Code(mc, ProductType::kCell, m, p.idx, day, CellSerial(e.slot, mod, c));
+        const std::string code =
+            Code(mc, ProductType::kCell, m, p.idx, day, CellSerial(e.slot, mod, c));
         emit(code, m.spec + "-cell", cell, json::array(), true);
         cells.push_back(code);
       }
       if (e.conflict && mod == 1)
         cells.push_back(Code(mc, ProductType::kCell, m, p.idx, day, CellSerial(e.slot, 0, 0)));
-      const std::string code = Code(mc, ProductType::kModule, m, p.idx, day, ModuleSerial(e.slot, mod));
+      const std::string code =
+          Code(mc, ProductType::kModule, m, p.idx, day, ModuleSerial(e.slot, mod));
       emit(code, m.spec + "-module" + std::to_string(m.cells), module, cells, true);
       modules.push_back(code);
     }
@@ -1283,7 +1347,8 @@ json EnterpriseJson(const World& w, const Ent& e) {
   r["name"] = e.name;
   r["roles"] = {RoleWire(e.kind)};
   r["division"] = e.division;
-  r["manufacturer_codes"] = e.manufacturer_code.empty() ? json::array() : json::array({e.manufacturer_code});
+  r["manufacturer_codes"] =
+      e.manufacturer_code.empty() ? json::array() : json::array({e.manufacturer_code});
   r["wmi"] = e.wmi.empty() ? json::array() : json::array({e.wmi});
   json coop = json::array();
   for (int v : e.cooperates_with)
@@ -1291,7 +1356,8 @@ json EnterpriseJson(const World& w, const Ent& e) {
   r["cooperates_with"] = coop;
   json quals = json::array();
   for (const Qual& q : e.qualifications)
-    quals.push_back({{"type", q.type}, {"valid_from", q.from.ToString()}, {"valid_to", q.to.ToString()}});
+    quals.push_back(
+        {{"type", q.type}, {"valid_from", q.from.ToString()}, {"valid_to", q.to.ToString()}});
   r["qualifications"] = quals;
   r["successor_of"] = json::array();
   return r;
@@ -1308,11 +1374,13 @@ bool FindingLess(const Finding& a, const Finding& b) {
 
 Status ValidateOptions(const SimOptions& options) {
   if (options.vehicles == 0 || options.vehicles > 10000000)
-    return Status::Invalid("--vehicles", "sim.range", "the number of vehicles must be 1..10,000,000");
+    return Status::Invalid("--vehicles", "sim.range",
+                           "the number of vehicles must be 1..10,000,000");
   if (!(options.violations >= 0 && options.violations <= 1))
     return Status::Invalid("--violations", "sim.range", "the violation rate must be in 0..1");
   if (options.from.year() < 2011 || options.to.year() > 2040)
-    return Status::Invalid("--from", "sim.range", "dates must be in 2011-2040 (battery code years)");
+    return Status::Invalid("--from", "sim.range",
+                           "dates must be in 2011-2040 (battery code years)");
   if (options.to.days_since_epoch() - options.from.days_since_epoch() < 30)
     return Status::Invalid("--to", "sim.range", "--to must be at least 30 days after --from");
   return Status::Ok();
@@ -1333,8 +1401,13 @@ Result<AnswerKey> Simulate(const SimOptions& options, std::ostream& registry_out
   }
   for (const auto& [department, division] : w.regulators) {
     std::string id = department + "-" + division;
-    std::transform(id.begin(), id.end(), id.begin(), [](unsigned char c) { return std::tolower(c); });
-    registry_out << json{{"kind", "regulator"}, {"id", id}, {"department", department}, {"division", division}}.dump()
+    std::transform(id.begin(), id.end(), id.begin(),
+                   [](unsigned char c) { return std::tolower(c); });
+    registry_out << json{{"kind", "regulator"},
+                         {"id", id},
+                         {"department", department},
+                         {"division", division}}
+                        .dump()
                  << '\n';
     ++key.registry_records;
   }
@@ -1380,7 +1453,7 @@ Result<AnswerKey> Simulate(const SimOptions& options, std::ostream& registry_out
   // Pass 2: day by day, rebuild the plans with reports that day, sort, write.
   const Renderer renderer(w);
   std::map<std::pair<int, std::string>, std::string> first_sale;  // coverage gap evidence
-  std::map<int, std::pair<std::string, Date>> first_produced;      // per model
+  std::map<int, std::pair<std::string, Date>> first_produced;     // per model
   size_t world_next = 0;
   std::vector<Line> lines;
   for (size_t d = 0; d < days; ++d) {
@@ -1421,8 +1494,14 @@ Result<AnswerKey> Simulate(const SimOptions& options, std::ostream& registry_out
     if (it == first_sale.end()) continue;
     const Ent& e = w.ents[static_cast<size_t>(gap.first)];
     const bool vm = e.kind == Kind::kVehicleMaker;
-    key.findings.push_back({"outlet_coverage_gap", vm ? "15" : "14", e.uscc, gap.second,
-                            std::nullopt, {it->second}, "MIIT", Authority(w, "MIIT", e.division),
+    key.findings.push_back({"outlet_coverage_gap",
+                            vm ? "15" : "14",
+                            e.uscc,
+                            gap.second,
+                            std::nullopt,
+                            {it->second},
+                            "MIIT",
+                            Authority(w, "MIIT", e.division),
                             std::string("no recycling outlet in a ") + (vm ? "city" : "province") +
                                 " where its " + (vm ? "vehicles" : "packs") + " were sold"});
   }
@@ -1434,8 +1513,14 @@ Result<AnswerKey> Simulate(const SimOptions& options, std::ostream& registry_out
     auto due = w.deadlines.Find("24.1", it->second.second);
     if (!due || !(due->due < options.to)) continue;
     const Ent& e = w.ents[static_cast<size_t>(m.vm)];
-    key.findings.push_back({"overdue_report", due->article, e.uscc, m.name, due->due,
-                            {it->second.first}, "MIIT", Authority(w, "MIIT", e.division),
+    key.findings.push_back({"overdue_report",
+                            due->article,
+                            e.uscc,
+                            m.name,
+                            due->due,
+                            {it->second.first},
+                            "MIIT",
+                            Authority(w, "MIIT", e.division),
                             "vehicle model produced without disassembly information"});
   }
   std::sort(key.findings.begin(), key.findings.end(), FindingLess);
