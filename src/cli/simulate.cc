@@ -74,9 +74,11 @@ void RegisterSimulate(CLI::App& app, CommandList& commands) {
   cmd->add_option("--vehicles", o->vehicles, "Number of vehicles")->required();
   cmd->add_option("--seed", o->seed, "Random seed")->required();
   cmd->add_option("--from", o->from, "First day, YYYY-MM-DD (default 2026-04-01)");
-  cmd->add_option("--to", o->to, "Last day and the as-of date of the answer key (default 2026-09-30)");
-  cmd->add_option("--violations", o->violations,
-                  "Share of opportunities at which each kind of violation is injected (default 0.02)");
+  cmd->add_option("--to", o->to,
+                  "Last day and the as-of date of the answer key (default 2026-09-30)");
+  cmd->add_option(
+      "--violations", o->violations,
+      "Share of opportunities at which each kind of violation is injected (default 0.02)");
   commands.push_back({cmd, [o] { return RunSimulate(*o); }});
 }
 

@@ -22,7 +22,8 @@ struct Output {
   AnswerKey key;
 };
 
-Output Simulated(uint64_t vehicles, uint64_t seed, double rate, Date to = *Date::FromYmd(2026, 9, 30)) {
+Output Simulated(uint64_t vehicles, uint64_t seed, double rate,
+                 Date to = *Date::FromYmd(2026, 9, 30)) {
   SimOptions o;
   o.vehicles = vehicles;
   o.seed = seed;
@@ -110,10 +111,10 @@ TEST(Simulator, ReportsParseInReplayModeSortedByReceipt) {
 TEST(Simulator, EveryFindingKindIsInjected) {
   const Output out = Simulated(300, 11, 0.05);
   const std::set<std::string> kinds = Kinds(out.key);
-  for (const char* kind : {"late_report", "overdue_report", "unlicensed_destination",
-                           "prohibited_use", "unqualified_recycler", "scrapped_without_battery",
-                           "duplicate_code", "impersonated_code", "conflicting_custody",
-                           "missing_digital_id", "outlet_coverage_gap"}) {
+  for (const char* kind :
+       {"late_report", "overdue_report", "unlicensed_destination", "prohibited_use",
+        "unqualified_recycler", "scrapped_without_battery", "duplicate_code", "impersonated_code",
+        "conflicting_custody", "missing_digital_id", "outlet_coverage_gap"}) {
     EXPECT_TRUE(kinds.count(kind)) << kind;
   }
   // Every overdue duty row of docs/findings.md that fits in the window.
