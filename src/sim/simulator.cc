@@ -1020,17 +1020,17 @@ Result<WorldBuild> BuildWorld(const SimOptions& o) {
     w.vm_models.push_back(models);
   }
 
-  // Regulators: MIIT nationally and in every province with an enterprise, and in two cities;
-  // NDRC, MEE and MOFCOM nationally and in the first half of those provinces.
-  std::set<std::string> ent_provinces;
-  for (const Ent& e : w.ents)
-    ent_provinces.insert(e.division.substr(0, 2) + "0000");
+  // Regulators: MIIT nationally and in every province of the world, and in two cities; NDRC,
+  // MEE and MOFCOM nationally and in the first half of those provinces.
+  std::set<std::string> world_provinces;
+  for (const City& c : w.cities)
+    world_provinces.insert(c.province);
   for (const char* dep : {"MIIT", "NDRC", "MEE", "MOFCOM"})
     w.regulators.insert({dep, "000000"});
   size_t k = 0;
-  for (const std::string& p : ent_provinces) {
+  for (const std::string& p : world_provinces) {
     w.regulators.insert({"MIIT", p});
-    if (k++ < (ent_provinces.size() + 1) / 2) {
+    if (k++ < (world_provinces.size() + 1) / 2) {
       for (const char* dep : {"NDRC", "MEE", "MOFCOM"})
         w.regulators.insert({dep, p});
     }
