@@ -80,7 +80,6 @@ std::string EventId(const Plan& p, const Event& e) {
   }
 }
 
-
 Plan Planner::Build(uint64_t idx, uint32_t mask) const {
   const SimOptions& o = w_.options;
   auto has = [&](Inj i) { return (mask >> i) & 1u; };
@@ -337,6 +336,24 @@ Plan Planner::Build(uint64_t idx, uint32_t mask) const {
   set(kDuplicate, Visible(duplicate.reported));
   set(kImpersonated, Visible(impersonated.reported) && w_.bms.size() >= 2);
   p.feasible = f;
+  // Variants with accumulators of their own, so that each shows up even in small runs.
+  auto variant = [&](Inj i, int v) { p.variant[static_cast<size_t>(i)] = static_cast<uint8_t>(v); };
+  variant(kNoEpisodeReport, p.episode == Episode::kScrap  ? 0
+                            : p.episode == Episode::kSwap ? 1
+                            : p.cooperating               ? 2
+                                                          : 3);
+  if (missing_out) {
+    const Kind sender = w_.ents[static_cast<size_t>(missing_out->by)].kind;
+    variant(kMissingOutbound, sender == Kind::kSwapOperator   ? 0
+                              : sender == Kind::kDismantler   ? 1
+                              : sender == Kind::kVehicleMaker ? 2
+                                                              : 3);
+  }
+  if (in1)
+    variant(kMissingInbound, w_.ents[static_cast<size_t>(in1->by)].kind == Kind::kRecycler ? 0 : 1);
+  if (final_in) variant(kUnqualified, final_in->occurred > w_.eia_expiry ? 0 : 1);
+  if (holder >= 0)
+    variant(kUnlicensed, w_.ents[static_cast<size_t>(holder)].kind == Kind::kDismantler ? 0 : 1);
   mask &= f;
 
   // ---- apply the injections and record what they must yield

@@ -2,6 +2,7 @@
 // violations injected into it, and the findings they must yield.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -38,6 +39,7 @@ enum Inj : int {
   kImpersonated,
   kInjCount,
 };
+inline constexpr int kVariants = 4;
 
 enum class Ev : uint8_t {
   kBatteries,  // battery.produced of a pack, its modules and cells
@@ -87,6 +89,9 @@ struct Plan {
   int shop = -1;
   std::vector<Event> events;
   uint32_t feasible = 0;  // injections that would be visible as of the last day
+  // Per injection, which of its variants this vehicle offers (below kVariants): the duty or
+  // the department a finding would name.
+  std::array<uint8_t, kInjCount> variant{};
   std::vector<Finding> findings;
 };
 
@@ -96,14 +101,18 @@ std::string Code(const std::string& manufacturer, ProductType type, const Model&
                  uint64_t vehicle, Date day, uint32_t serial);
 // Serials: slot 0 the original pack, 1 the replacement or swap stock, 3 a loose cell; within a
 // slot, cells by module and place, then modules, then the pack.
-inline uint32_t SlotBase(int slot) { return static_cast<uint32_t>(slot) * 1000000u; }
+inline uint32_t SlotBase(int slot) {
+  return static_cast<uint32_t>(slot) * 1000000u;
+}
 inline uint32_t CellSerial(int slot, int module, int cell) {
   return SlotBase(slot) + static_cast<uint32_t>(module * 100 + cell);
 }
 inline uint32_t ModuleSerial(int slot, int module) {
   return SlotBase(slot) + 90000u + static_cast<uint32_t>(module);
 }
-inline uint32_t PackSerial(int slot) { return SlotBase(slot) + 99999u; }
+inline uint32_t PackSerial(int slot) {
+  return SlotBase(slot) + 99999u;
+}
 std::string PackCode(const World& w, const Plan& p, int slot, Date day);
 // The production day of a slot's pack (the kBatteries event of that slot).
 Date SlotDay(const Plan& p, int slot);

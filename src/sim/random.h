@@ -53,4 +53,24 @@ inline std::string Pad(uint64_t n, int width) {
   return s;
 }
 
+// Error diffusion in integers: Add() once per opportunity of a kind of violation; it answers
+// true about `rate` of the time, and on the first opportunity when the rate is not zero.
+class Accumulator {
+ public:
+  static constexpr uint64_t kOne = 1000000000;
+  explicit Accumulator(double rate = 0)
+      : rate_(static_cast<uint64_t>(std::llround(rate * static_cast<double>(kOne)))),
+        value_(rate_ > 0 ? kOne - rate_ : 0) {}
+  bool Add() {
+    value_ += rate_;
+    if (value_ < kOne) return false;
+    value_ -= kOne;
+    return true;
+  }
+
+ private:
+  uint64_t rate_;
+  uint64_t value_;
+};
+
 }  // namespace battrace::sim

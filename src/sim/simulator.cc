@@ -102,23 +102,20 @@ Result<AnswerKey> Simulate(const SimOptions& options, std::ostream& registry_out
   const size_t days = static_cast<size_t>(options.to.days_since_epoch() - first + 1);
   std::vector<std::vector<std::pair<uint32_t, uint16_t>>> buckets(days);
   std::vector<uint32_t> masks(options.vehicles);
-  std::array<double, kInjCount> acc{};
-  Rng rng(Mix(options.seed, 0xACC));
-  for (double& a : acc)
-    a = rng.Unit();
+  // One accumulator per injection and variant: RATE added at each opportunity, an injection
+  // each time it reaches 1. It starts at 1 - RATE, so that the first opportunity injects.
+  std::array<Accumulator, kInjCount * kVariants> acc;
+  acc.fill(Accumulator(options.violations));
   for (uint64_t idx = 0; idx < options.vehicles; ++idx) {
-    const uint32_t feasible = planner.Build(idx, 0).feasible;
+    const Plan base = planner.Build(idx, 0);
     uint32_t mask = 0;
     for (int k = 0; k < kInjCount; ++k) {
-      if (!((feasible >> k) & 1u)) continue;
+      if (!((base.feasible >> k) & 1u)) continue;
       const bool exclusive = k < kExclusiveEnd;
       if (exclusive && (mask & ((1u << kExclusiveEnd) - 1))) continue;
       if (k == kIncompleteId && (mask & (1u << kMissingProduced))) continue;
-      acc[static_cast<size_t>(k)] += options.violations;
-      if (acc[static_cast<size_t>(k)] >= 1) {
-        acc[static_cast<size_t>(k)] -= 1;
+      if (acc[static_cast<size_t>(k * kVariants + base.variant[static_cast<size_t>(k)])].Add())
         mask |= 1u << k;
-      }
     }
     masks[idx] = mask;
     Plan plan = planner.Build(idx, mask);

@@ -44,7 +44,6 @@ std::string OrgCode(uint64_t n) {
   return s;
 }
 
-
 template <typename T>
 void Shuffle(Rng& rng, std::vector<T>& v) {
   for (size_t i = v.size(); i > 1; --i)
@@ -290,8 +289,9 @@ Result<WorldBuild> BuildWorld(const SimOptions& o) {
       }
     }
   }
-  double gap_acc = rng.Unit();
-  double info_acc = rng.Unit();
+  // Coverage gaps of vehicle makers (cities) and of battery makers (provinces) count apart.
+  std::array<Accumulator, 2> gap_acc = {Accumulator(o.violations), Accumulator(o.violations)};
+  Accumulator info_acc(o.violations);
   auto outlet_report = [&](int owner, const char* type, const std::string& id,
                            const std::string& county, Date occurred, const char* suffix, bool full,
                            int variant) {
@@ -314,9 +314,7 @@ Result<WorldBuild> BuildWorld(const SimOptions& o) {
   };
   const int32_t window = o.to.days_since_epoch() - o.from.days_since_epoch();
   for (const auto& pr : pairs) {
-    gap_acc += o.violations;
-    if (gap_acc >= 1) {
-      gap_acc -= 1;
+    if (gap_acc[w.ents[static_cast<size_t>(pr.first)].kind == Kind::kVehicleMaker ? 0 : 1].Add()) {
       w.gaps.insert(pr);
       continue;
     }
@@ -339,9 +337,7 @@ Result<WorldBuild> BuildWorld(const SimOptions& o) {
   }
   // Disassembly information of every model at the start, unless left out.
   for (size_t mi = 0; mi < w.models.size(); ++mi) {
-    info_acc += o.violations;
-    const bool missing = info_acc >= 1;
-    if (missing) info_acc -= 1;
+    const bool missing = info_acc.Add();
     w.model_info_missing.push_back(missing);
     if (missing) continue;
     const Model& m = w.models[mi];
