@@ -1,13 +1,74 @@
 #include "sim/render.h"
 
 #include <algorithm>
+#include <charconv>
+#include <string_view>
 
 #include "sim/random.h"
 
 namespace battrace::sim {
 namespace {
 
-using nlohmann::json;
+// A JSON object written with its keys sorted, like the stored form: for the few report shapes
+// written here, several times faster than building and dumping a document. Numbers are written
+// in their shortest round-trip form.
+class Obj {
+ public:
+  Obj& Set(std::string_view key, const std::string& value) { return SetRaw(key, Quote(value)); }
+  Obj& Set(std::string_view key, const char* value) { return SetRaw(key, Quote(value)); }
+  Obj& Set(std::string_view key, bool value) { return SetRaw(key, value ? "true" : "false"); }
+  Obj& Set(std::string_view key, double value) {
+    char buf[32];
+    const auto end = std::to_chars(buf, buf + sizeof buf, value).ptr;
+    return SetRaw(key, std::string(buf, end));
+  }
+  Obj& Set(std::string_view key, const std::vector<std::string>& values) {
+    std::string raw = "[";
+    for (const std::string& v : values) {
+      if (raw.size() > 1) raw += ',';
+      raw += Quote(v);
+    }
+    return SetRaw(key, raw + "]");
+  }
+  Obj& SetRaw(std::string_view key, std::string raw) {
+    fields_.emplace_back(key, std::move(raw));
+    return *this;
+  }
+  std::string Dump() {
+    std::sort(fields_.begin(), fields_.end(),
+              [](const auto& a, const auto& b) { return a.first < b.first; });
+    std::string out = "{";
+    for (const auto& [key, raw] : fields_) {
+      if (out.size() > 1) out += ',';
+      out += '"';
+      out += key;
+      out += "\":";
+      out += raw;
+    }
+    return out + "}";
+  }
+
+  static std::string Quote(std::string_view s) {
+    std::string out = "\"";
+    for (const char c : s) {
+      if (c == '"' || c == '\\') {
+        out += '\\';
+        out += c;
+      } else if (static_cast<unsigned char>(c) < 0x20) {
+        static constexpr char kHex[] = "0123456789abcdef";
+        out += "\\u00";
+        out += kHex[(c >> 4) & 15];
+        out += kHex[c & 15];
+      } else {
+        out += c;
+      }
+    }
+    return out + "\"";
+  }
+
+ private:
+  std::vector<std::pair<std::string_view, std::string>> fields_;
+};
 
 struct Figures {
   double ah, v, kwh, kg, li, co, ni, mn;
@@ -27,16 +88,40 @@ Figures Series(const Figures& f, int count, double casing_kg) {
           f.li * count, f.co * count, f.ni * count,  f.mn * count};
 }
 
-void PutFigures(json& r, const Figures& f, bool with_mass) {
-  r["rated_capacity_ah"] = Round3(f.ah);
-  r["nominal_voltage_v"] = Round3(f.v);
-  r["rated_energy_kwh"] = Round3(f.kwh);
+void PutFigures(Obj& r, const Figures& f, bool with_mass) {
+  r.Set("rated_capacity_ah", Round3(f.ah));
+  r.Set("nominal_voltage_v", Round3(f.v));
+  r.Set("rated_energy_kwh", Round3(f.kwh));
   if (!with_mass) return;
-  r["mass_kg"] = Round3(f.kg);
-  r["materials"] = {{"li_kg", Round3(f.li)},
-                    {"co_kg", Round3(f.co)},
-                    {"ni_kg", Round3(f.ni)},
-                    {"mn_kg", Round3(f.mn)}};
+  r.Set("mass_kg", Round3(f.kg));
+  r.SetRaw("materials", Obj()
+                            .Set("li_kg", Round3(f.li))
+                            .Set("co_kg", Round3(f.co))
+                            .Set("ni_kg", Round3(f.ni))
+                            .Set("mn_kg", Round3(f.mn))
+                            .Dump());
+}
+
+// A report with its envelope.
+Obj NewReport(const World& w, int reporter, const std::string& id, const char* type, Date occurred,
+              Date reported_day, int second) {
+  Obj r;
+  r.Set("id", id);
+  r.Set("type", type);
+  r.Set("reporter", w.ents[static_cast<size_t>(reporter)].uscc);
+  r.Set("occurred", occurred.ToString());
+  r.Set("reported", FormatTimestamp(At(reported_day, second)));
+  return r;
+}
+
+Line MakeLine(const World& w, int reporter, const std::string& id, Obj& r, Date reported_day,
+              int second) {
+  Line l;
+  l.at = At(reported_day, second);
+  l.reporter = w.ents[static_cast<size_t>(reporter)].uscc;
+  l.id = id;
+  l.text = r.Dump();
+  return l;
 }
 
 Figures PackFigures(const Model& m) {
@@ -51,14 +136,15 @@ class Renderer {
     const Model& m = w_.models[static_cast<size_t>(p.model)];
     const std::string id = EventId(p, e);
     auto envelope = [&](const char* type) {
-      return Envelope(w_, e.by, id, type, e.occurred, e.reported, e.second);
+      return NewReport(w_, e.by, id, type, e.occurred, e.reported, e.second);
     };
     const std::string pack0 = PackCode(w_, p, 0, SlotDay(p, 0));
     auto party = [&](int other) {
       return other >= 0 ? w_.ents[static_cast<size_t>(other)].uscc
                         : w_.unregistered[static_cast<size_t>(-2 - other)];
     };
-    json r;
+    Obj r;
+    std::string rid = id;
     switch (e.kind) {
       case Ev::kBatteries:
         Batteries(p, e, out);
@@ -67,7 +153,6 @@ class Renderer {
       case Ev::kImpersonated: {
         const Ent& bm = w_.ents[static_cast<size_t>(p.bm)];
         std::string code;
-        std::string rid;
         if (e.kind == Ev::kDuplicate) {
           code = Code(bm.manufacturer_code, ProductType::kCell, m, p.idx, SlotDay(p, 0),
                       CellSerial(0, 0, 1));
@@ -80,87 +165,90 @@ class Renderer {
                       p.idx, e.occurred, SlotBase(3));
           rid = "bp-" + code;
         }
-        r = Envelope(w_, e.by, rid, "battery.produced", e.occurred, e.reported, e.second);
-        r["code"] = code;
-        r["model"] = m.spec + "-cell";
+        r = NewReport(w_, e.by, rid, "battery.produced", e.occurred, e.reported, e.second);
+        r.Set("code", code);
+        r.Set("model", m.spec + "-cell");
         PutFigures(r, CellFigures(m), true);
         break;
       }
       case Ev::kVehicleProduced:
         r = envelope("vehicle.produced");
-        r["vin"] = p.vin;
-        r["vehicle_type"] = m.vehicle_type;
-        r["brand"] = m.brand;
-        r["model"] = m.name;
-        r["name"] = m.brand + " " + m.name;
-        r["packs"] = {pack0};
-        r["imported"] = false;
-        r["swappable"] = m.swappable;
+        r.Set("vin", p.vin);
+        r.Set("vehicle_type", m.vehicle_type);
+        r.Set("brand", m.brand);
+        r.Set("model", m.name);
+        r.Set("name", m.brand + " " + m.name);
+        r.Set("packs", std::vector<std::string>{pack0});
+        r.Set("imported", false);
+        r.Set("swappable", m.swappable);
         break;
       case Ev::kSold:
         r = envelope("vehicle.sold");
-        r["vin"] = p.vin;
-        r["sale_date"] = e.occurred.AddDays(-e.sale_lag).ToString();
-        r["division"] = p.county;
+        r.Set("vin", p.vin);
+        r.Set("sale_date", e.occurred.AddDays(-e.sale_lag).ToString());
+        r.Set("division", p.county);
         break;
       case Ev::kReplaced:
         r = envelope("battery.replaced");
-        r["vin"] = p.vin;
-        r["removed"] = {pack0};
-        r["installed"] = {PackCode(w_, p, 1, SlotDay(p, 1))};
-        if (e.other >= 0) r["repairer"] = party(e.other);
+        r.Set("vin", p.vin);
+        r.Set("removed", std::vector<std::string>{pack0});
+        r.Set("installed", std::vector<std::string>{PackCode(w_, p, 1, SlotDay(p, 1))});
+        if (e.other >= 0) r.Set("repairer", party(e.other));
         break;
       case Ev::kSwapped:
         r = envelope("battery.swapped");
-        r["vin"] = p.vin;
-        r["removed"] = pack0;
-        r["installed"] = PackCode(w_, p, 1, SlotDay(p, 1));
-        r["station"] = "Station " + w_.ents[static_cast<size_t>(e.by)].tag + "-" +
-                       std::to_string(p.city % 7 + 1);
+        r.Set("vin", p.vin);
+        r.Set("removed", pack0);
+        r.Set("installed", PackCode(w_, p, 1, SlotDay(p, 1)));
+        r.Set("station", "Station " + w_.ents[static_cast<size_t>(e.by)].tag + "-" +
+                             std::to_string(p.city % 7 + 1));
         break;
       case Ev::kScrapped:
         r = envelope("vehicle.scrapped");
-        r["vin"] = p.vin;
-        r["certificate"] = "SC" + e.occurred.ToString() + "-" + std::to_string(p.idx);
-        r["packs_present"] = e.empty_packs ? json::array() : json::array({pack0});
+        r.Set("vin", p.vin);
+        r.Set("certificate", "SC" + e.occurred.ToString() + "-" + std::to_string(p.idx));
+        r.Set("packs_present",
+              e.empty_packs ? std::vector<std::string>() : std::vector<std::string>{pack0});
         break;
       case Ev::kOutbound:
         r = envelope("battery.outbound");
-        r["codes"] = {pack0};
-        r["to"] = party(e.other);
-        if (!e.outlet.empty()) r["outlet"] = e.outlet;
-        r["source"] = e.source;
-        r["mass_kg"] = Round3(PackFigures(m).kg);
+        r.Set("codes", std::vector<std::string>{pack0});
+        r.Set("to", party(e.other));
+        if (!e.outlet.empty()) r.Set("outlet", e.outlet);
+        r.Set("source", e.source);
+        r.Set("mass_kg", Round3(PackFigures(m).kg));
         break;
       case Ev::kInbound:
         r = envelope("battery.inbound");
-        r["codes"] = {pack0};
-        r["from"] = party(e.other);
-        if (!e.outlet.empty()) r["outlet"] = e.outlet;
-        r["mass_kg"] = Round3(PackFigures(m).kg);
+        r.Set("codes", std::vector<std::string>{pack0});
+        r.Set("from", party(e.other));
+        if (!e.outlet.empty()) r.Set("outlet", e.outlet);
+        r.Set("mass_kg", Round3(PackFigures(m).kg));
         break;
       case Ev::kUtilized:
         r = envelope("battery.utilized");
-        r["codes"] = {pack0};
-        r["process"] = "dismantling";
+        r.Set("codes", std::vector<std::string>{pack0});
+        r.Set("process", "dismantling");
         break;
       case Ev::kProductOutbound: {
         r = envelope("product.outbound");
         const Figures f = PackFigures(m);
-        json products = json::array();
-        products.push_back({{"material", "lithium carbonate"}, {"mass_kg", Round3(f.li * 5.3)}});
+        auto product = [](const char* material, double kg) {
+          return Obj().Set("material", material).Set("mass_kg", Round3(kg)).Dump();
+        };
+        std::string products = "[" + product("lithium carbonate", f.li * 5.3);
         if (m.chemistry == 'E') {
-          products.push_back({{"material", "nickel sulfate"}, {"mass_kg", Round3(f.ni * 4.5)}});
-          products.push_back({{"material", "cobalt sulfate"}, {"mass_kg", Round3(f.co * 4.8)}});
+          products += "," + product("nickel sulfate", f.ni * 4.5);
+          products += "," + product("cobalt sulfate", f.co * 4.8);
         } else {
-          products.push_back({{"material", "iron phosphate"}, {"mass_kg", Round3(f.kg * 0.25)}});
+          products += "," + product("iron phosphate", f.kg * 0.25);
         }
-        r["products"] = products;
-        r["to"] = party(e.other);
+        r.SetRaw("products", products + "]");
+        r.Set("to", party(e.other));
         break;
       }
     }
-    Line line = ToLine(w_, e.by, r, e.reported, e.second);
+    Line line = MakeLine(w_, e.by, rid, r, e.reported, e.second);
     if (e.kind == Ev::kSold) {
       line.sale_vm = p.vm;
       const bool produced = std::any_of(p.events.begin(), p.events.end(), [](const Event& x) {
@@ -185,24 +273,25 @@ class Renderer {
     const Date day = e.occurred;
     int second = e.second;
     auto emit = [&](const std::string& code, const std::string& model, const Figures& f,
-                    const json& parts, bool with_mass) {
-      json r = Envelope(w_, e.by, "bp-" + code, "battery.produced", day, e.reported, second);
-      r["code"] = code;
-      if (!parts.empty()) r["parts"] = parts;
-      r["model"] = model;
+                    const std::vector<std::string>& parts, bool with_mass) {
+      const std::string id = "bp-" + code;
+      Obj r = NewReport(w_, e.by, id, "battery.produced", day, e.reported, second);
+      r.Set("code", code);
+      if (!parts.empty()) r.Set("parts", parts);
+      r.Set("model", model);
       PutFigures(r, f, with_mass);
-      out.push_back(ToLine(w_, e.by, r, e.reported, second));
+      out.push_back(MakeLine(w_, e.by, id, r, e.reported, second));
       ++second;
     };
     const Figures cell = CellFigures(m);
     const Figures module = Series(cell, m.cells, 1.5);
-    json modules = json::array();
+    std::vector<std::string> modules;
     for (int mod = 0; mod < m.modules; ++mod) {
-      json cells = json::array();
+      std::vector<std::string> cells;
       for (int c = 0; c < m.cells; ++c) {
         const std::string code =
             Code(mc, ProductType::kCell, m, p.idx, day, CellSerial(e.slot, mod, c));
-        emit(code, m.spec + "-cell", cell, json::array(), true);
+        emit(code, m.spec + "-cell", cell, {}, true);
         cells.push_back(code);
       }
       if (e.conflict && mod == 1)
