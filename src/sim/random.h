@@ -26,7 +26,8 @@ class Rng {
   explicit Rng(uint64_t seed) : engine_(seed) {}
   // An integer in [lo, hi], by multiply-shift.
   int64_t Range(int64_t lo, int64_t hi) {
-    const auto span = static_cast<unsigned __int128>(static_cast<uint64_t>(hi - lo) + 1);
+    const unsigned __int128 span =
+        static_cast<unsigned __int128>(static_cast<uint64_t>(hi - lo)) + 1;
     return lo + static_cast<int64_t>((span * engine_()) >> 64);
   }
   // A double in [0, 1) with 53 random bits.

@@ -84,7 +84,9 @@ Result<AnswerKey> Simulate(const SimOptions& options, std::ostream& registry_out
     ++key.registry_records;
   }
   for (const auto& [department, division] : w.regulators) {
-    std::string id = department + "-" + division;
+    std::string id = department;
+    id += '-';
+    id += division;
     std::transform(id.begin(), id.end(), id.begin(),
                    [](unsigned char c) { return std::tolower(c); });
     registry_out << json{{"kind", "regulator"},
@@ -99,7 +101,7 @@ Result<AnswerKey> Simulate(const SimOptions& options, std::ostream& registry_out
   // Pass 1: choose the injections, record their findings, and index every report by its day.
   const Planner planner(w);
   const int32_t first = options.from.days_since_epoch();
-  const size_t days = static_cast<size_t>(options.to.days_since_epoch() - first + 1);
+  const size_t days = static_cast<size_t>(options.to.days_since_epoch() - first) + 1;
   std::vector<std::vector<std::pair<uint32_t, uint16_t>>> buckets(days);
   std::vector<uint32_t> masks(options.vehicles);
   // One accumulator per injection and variant: RATE added at each opportunity, an injection
@@ -114,8 +116,8 @@ Result<AnswerKey> Simulate(const SimOptions& options, std::ostream& registry_out
       const bool exclusive = k < kExclusiveEnd;
       if (exclusive && (mask & ((1u << kExclusiveEnd) - 1))) continue;
       if (k == kIncompleteId && (mask & (1u << kMissingProduced))) continue;
-      if (acc[static_cast<size_t>(k * kVariants + base.variant[static_cast<size_t>(k)])].Add())
-        mask |= 1u << k;
+      const size_t slot = static_cast<size_t>(k) * kVariants + base.variant[static_cast<size_t>(k)];
+      if (acc[slot].Add()) mask |= 1u << k;
     }
     masks[idx] = mask;
     Plan plan = planner.Build(idx, mask);

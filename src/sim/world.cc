@@ -109,6 +109,7 @@ Result<WorldBuild> BuildWorld(const SimOptions& o) {
   for (const Division& d : Division::All(DivisionLevel::kCity))
     cities_of_province[d.province_code()].push_back(d.code());
   std::vector<std::string> provinces;
+  provinces.reserve(cities_of_province.size());
   for (const auto& [province, cities] : cities_of_province)
     provinces.push_back(province);
   Shuffle(rng, provinces);
@@ -310,7 +311,7 @@ Result<WorldBuild> BuildWorld(const SimOptions& o) {
       outlet["area_m2"] = static_cast<double>(rng.Range(100, 3000));
     }
     r["outlet"] = outlet;
-    build.lines.push_back({day, ToLine(w, owner, r, day, second)});
+    build.lines.emplace_back(day, ToLine(w, owner, r, day, second));
   };
   const int32_t window = o.to.days_since_epoch() - o.from.days_since_epoch();
   for (const auto& pr : pairs) {
@@ -355,7 +356,7 @@ Result<WorldBuild> BuildWorld(const SimOptions& o) {
     r["document"] = {{"uri", "https://service." + w.ents[static_cast<size_t>(m.vm)].tag +
                                  ".example.cn/disassembly/" + m.name + ".pdf"},
                      {"sha256", digest}};
-    build.lines.push_back({day, ToLine(w, m.vm, r, day, second)});
+    build.lines.emplace_back(day, ToLine(w, m.vm, r, day, second));
   }
   return build;
 }
