@@ -185,8 +185,9 @@ Result<WorldBuild> BuildWorld(const SimOptions& o) {
   for (int64_t i = 0; i < Clamp(n / 1500, 4, 150); ++i)
     w.dismantlers.push_back(
         add(Kind::kDismantler, tag('D', i), "Vehicle Dismantler " + tag('D', i) + " Co., Ltd."));
-  const Date long_ago = *Date::FromYmd(2023, 1, 1);
-  const Date far_ahead = *Date::FromYmd(2031, 12, 31);
+  // Qualifications granted three years before the window and valid five years after it.
+  const Date long_ago = o.from.AddDays(-3 * 365);
+  const Date far_ahead = o.to.AddDays(5 * 365);
   auto qualified = [&](int e) {
     for (const char* type : {"investment_filing", "eia", "discharge_permit"})
       w.ents[static_cast<size_t>(e)].qualifications.push_back({type, long_ago, far_ahead});
@@ -203,7 +204,7 @@ Result<WorldBuild> BuildWorld(const SimOptions& o) {
   w.bad_filing = add(Kind::kRecycler, "CX2", "Recycler CX2 Co., Ltd.");
   qualified(w.bad_filing);
   w.ents[static_cast<size_t>(w.bad_filing)].qualifications[0] = {
-      "investment_filing", *Date::FromYmd(2020, 1, 1), o.from.AddDays(-200)};
+      "investment_filing", o.from.AddDays(-5 * 365), o.from.AddDays(-200)};
   for (int64_t i = 0; i < 1 + (n >= 100000 ? 1 : 0); ++i)
     w.ebikes.push_back(
         add(Kind::kEbikeMaker, tag('E', i), "E-bike Maker " + tag('E', i) + " Co., Ltd."));

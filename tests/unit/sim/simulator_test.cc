@@ -8,6 +8,7 @@
 #include <set>
 #include <sstream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "domain/registry.h"
@@ -23,8 +24,9 @@ struct Output {
 };
 
 Output Simulated(uint64_t vehicles, uint64_t seed, double rate,
-                 Date to = *Date::FromYmd(2026, 9, 30)) {
+                 Date to = *Date::FromYmd(2026, 9, 30), Date from = *Date::FromYmd(2026, 4, 1)) {
   SimOptions o;
+  o.from = from;
   o.vehicles = vehicles;
   o.seed = seed;
   o.violations = rate;
@@ -162,6 +164,31 @@ TEST(Simulator, DisassemblyInfoOverdueInALongerWindow) {
 TEST(Simulator, NoViolationsNoFindings) {
   const Output out = Simulated(300, 11, 0.0);
   EXPECT_TRUE(out.key.findings.empty()) << AnswerKeyToJson(out.key).dump(1);
+}
+
+TEST(Simulator, NoFindingsWithoutViolationsInOtherWindows) {
+  // Under the 2018 provisions only, across both regimes, and late in the code's years.
+  for (const auto& [from, to] :
+       {std::pair{*Date::FromYmd(2019, 1, 1), *Date::FromYmd(2019, 12, 31)},
+        std::pair{*Date::FromYmd(2026, 2, 1), *Date::FromYmd(2026, 5, 31)},
+        std::pair{*Date::FromYmd(2040, 1, 1), *Date::FromYmd(2040, 12, 31)}}) {
+    const Output out = Simulated(300, 2, 0.0, to, from);
+    EXPECT_GT(out.key.reports, 300u * 10) << from.ToString();
+    EXPECT_TRUE(out.key.findings.empty()) << from.ToString() << "\n"
+                                          << AnswerKeyToJson(out.key).dump(1);
+  }
+}
+
+TEST(Simulator, InjectsAboutTheRate) {
+  // Every vehicle whose production is visible is an opportunity for a duplicate code.
+  for (double rate : {0.02, 0.1, 0.3}) {
+    const Output out = Simulated(2000, 4, rate);
+    int duplicates = 0;
+    for (const Finding& f : out.key.findings)
+      duplicates += f.kind == "duplicate_code";
+    EXPECT_GE(duplicates, static_cast<int>(rate * 2000 * 0.9)) << rate;
+    EXPECT_LE(duplicates, static_cast<int>(rate * 2000) + 1) << rate;
+  }
 }
 
 TEST(Simulator, SizesScaleWithVehicles) {
