@@ -94,22 +94,26 @@ Plan Planner::Build(uint64_t idx, uint32_t mask) const {
   p.city = rng.Pick(w_.vm_cities[static_cast<size_t>(vm_pos)]);
   const City& city = w_.cities[static_cast<size_t>(p.city)];
   p.county = rng.Pick(city.counties);
+
+  // Production: the vehicle on day q, its pack one to three days before.
+  const int32_t span = o.to.days_since_epoch() - o.from.days_since_epoch() - 4;
+  const Date q = o.from.AddDays(4 + static_cast<int32_t>(idx * static_cast<uint64_t>(span) /
+                                                         std::max<uint64_t>(o.vehicles, 1)));
   {
+    // WMI, the model letter and the vehicle number, the check digit, the model year (the
+    // production year, in the 30-year letter cycle from 2010), plant A.
+    static constexpr char kYears[] = "ABCDEFGHJKLMNPRSTVWXY123456789";
     std::string vin = w_.ents[static_cast<size_t>(p.vm)].wmi;
     vin += static_cast<char>('A' + p.model % 8);
     vin += Pad(idx / 1000000 % 10000, 4);
     vin += '0';
-    vin += 'T';  // model year 2026
+    vin += kYears[(q.year() - 2010) % 30];
     vin += 'A';
     vin += Pad(idx % 1000000, 6);
     vin[8] = Vin::ComputeCheckDigit(vin);
     p.vin = vin;
   }
 
-  // Production: the vehicle on day q, its pack one to three days before.
-  const int32_t span = o.to.days_since_epoch() - o.from.days_since_epoch() - 4;
-  const Date q = o.from.AddDays(4 + static_cast<int32_t>(idx * static_cast<uint64_t>(span) /
-                                                         std::max<uint64_t>(o.vehicles, 1)));
   Event batteries;
   batteries.kind = Ev::kBatteries;
   batteries.occurred = Clamp(q.AddDays(-static_cast<int32_t>(rng.Range(1, 3))));
@@ -426,7 +430,6 @@ Plan Planner::Build(uint64_t idx, uint32_t mask) const {
     in.other = p.shop;
     in.outlet = id;
     transfers = {in};
-    transfers[0].kind = Ev::kInbound;
     auto d = Due("24.6a", in.occurred);
     out.push_back(Make("overdue_report", d->article, p.vm, id, d->due, {ref(in)}, "MIIT",
                        "batteries received at an outlet never registered"));
