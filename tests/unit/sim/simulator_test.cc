@@ -135,16 +135,30 @@ TEST(Simulator, EveryFindingKindIsInjected) {
                         "unqualified_recycler 35 MEE", "scrapped_without_battery 21 MOFCOM"}) {
     EXPECT_TRUE(seen.count(s)) << s;
   }
-  // Every finding names evidence the reports hold, and the answer key is in output order.
-  std::set<std::string> refs;
+  // Every finding names evidence the reports hold; duties are past due on the last day, late
+  // reports were received after their due date; the answer key is in output order.
+  std::map<std::string, Date> received;  // reference -> Beijing date of receipt
   for (const std::string& line : Lines(out.reports)) {
     auto r = ParseReport(line, {.replay = true});
-    refs.insert(r->reporter.str() + "/" + r->id);
+    received[r->reporter.str() + "/" + r->id] = BeijingDate(*r->reported);
   }
+  const Date last = *Date::FromYmd(2026, 9, 30);
   for (const Finding& f : out.key.findings) {
     ASSERT_FALSE(f.evidence.empty());
     for (const std::string& e : f.evidence)
-      EXPECT_TRUE(refs.count(e)) << f.kind << " " << e;
+      EXPECT_TRUE(received.count(e)) << f.kind << " " << e;
+    if (f.kind == "overdue_report" || f.kind == "missing_digital_id") {
+      ASSERT_TRUE(f.due.has_value()) << f.subject;
+      EXPECT_LT(*f.due, last) << f.kind << " " << f.subject;
+    } else if (f.kind == "late_report") {
+      ASSERT_TRUE(f.due.has_value() && received.count(f.subject)) << f.subject;
+      EXPECT_GT(received[f.subject], *f.due) << f.subject;
+    } else {
+      EXPECT_FALSE(f.due.has_value()) << f.kind << " " << f.subject;
+    }
+    EXPECT_FALSE(f.party.empty() || f.subject.empty() || f.article.empty() ||
+                 f.department.empty() || f.division.size() != 6)
+        << f.kind << " " << f.subject;
   }
   for (size_t i = 1; i < out.key.findings.size(); ++i) {
     const Finding& a = out.key.findings[i - 1];
