@@ -80,11 +80,11 @@ std::string EventId(const Plan& p, const Event& e) {
   }
 }
 
-Plan Planner::Build(uint64_t idx, uint32_t mask) const {
+Planner::Draft Planner::Draw(uint64_t idx) const {
+  Draft draft;
   const SimOptions& o = w_.options;
-  auto has = [&](Inj i) { return (mask >> i) & 1u; };
   Rng rng(Mix(o.seed, idx));
-  Plan p;
+  Plan& p = draft.p;
   p.idx = idx;
   const int vm_pos = static_cast<int>(rng.Range(0, static_cast<int64_t>(w_.vms.size()) - 1));
   p.vm = w_.vms[static_cast<size_t>(vm_pos)];
@@ -114,25 +114,28 @@ Plan Planner::Build(uint64_t idx, uint32_t mask) const {
     p.vin = vin;
   }
 
-  Event batteries;
+  Event& batteries = draft.batteries;
   batteries.kind = Ev::kBatteries;
   batteries.occurred = Clamp(q.AddDays(-static_cast<int32_t>(rng.Range(1, 3))));
   batteries.reported = batteries.occurred.AddDays(1);
   batteries.second = static_cast<int>(rng.Range(8 * 3600, 19 * 3600));
   batteries.by = p.bm;
-  Event produced = Step(rng, Ev::kVehicleProduced, q, 0, 0);
+  Event& produced = draft.produced;
+  produced = Step(rng, Ev::kVehicleProduced, q, 0, 0);
   produced.by = p.vm;
-  Event sold = Step(rng, Ev::kSold, produced.reported, 5, 25);
+  Event& sold = draft.sold;
+  sold = Step(rng, Ev::kSold, produced.reported, 5, 25);
   sold.by = p.vm;
-  const int sale_lag = static_cast<int>(rng.Range(0, 3));
-  const int late_delay = static_cast<int>(rng.Range(1, 6));
-  Event duplicate;
+  draft.sale_lag = static_cast<int>(rng.Range(0, 3));
+  draft.late_delay = static_cast<int>(rng.Range(1, 6));
+  Event& duplicate = draft.duplicate;
   duplicate.kind = Ev::kDuplicate;
   duplicate.occurred = batteries.occurred.AddDays(static_cast<int32_t>(rng.Range(2, 10)));
   duplicate.reported = duplicate.occurred.AddDays(1);
   duplicate.second = static_cast<int>(rng.Range(8 * 3600, 20 * 3600));
   duplicate.by = p.bm;
-  Event impersonated = duplicate;
+  Event& impersonated = draft.impersonated;
+  impersonated = duplicate;
   impersonated.kind = Ev::kImpersonated;
   impersonated.second = static_cast<int>(rng.Range(8 * 3600, 20 * 3600));
 
@@ -144,15 +147,15 @@ Plan Planner::Build(uint64_t idx, uint32_t mask) const {
     p.episode = roll < 10 ? Episode::kReplacement : roll < 22 ? Episode::kScrap : Episode::kNone;
   }
   const Date x = sold.reported.AddDays(static_cast<int32_t>(rng.Range(5, 60)));
-  Event stock;  // the replacement or swap pack
+  Event& stock = draft.stock;
   stock.kind = Ev::kBatteries;
   stock.slot = 1;
   stock.occurred = x.AddDays(-3);
   stock.reported = x.AddDays(-2);
   stock.second = static_cast<int>(rng.Range(8 * 3600, 19 * 3600));
   stock.by = p.bm;
-  Event episode;
-  int holder = -1;
+  Event& episode = draft.episode;
+  int& holder = draft.holder;
   const char* source = "";
   bool flow = false;
   bool exempt = false;      // a swappable vehicle scrapped without its pack
@@ -209,8 +212,8 @@ Plan Planner::Build(uint64_t idx, uint32_t mask) const {
 
   // Route of the waste pack: straight to a recycler, or through an outlet of the vehicle maker
   // (in the sale city) or of the battery maker (in the sale province), then to a recycler.
-  std::vector<Event> transfers;
-  int relay = -1;  // the outlet's owner
+  std::vector<Event>& transfers = draft.transfers;
+  int& relay = draft.relay;
   std::string relay_outlet;
   if (flow) {
     const int route = static_cast<int>(rng.Range(0, 9));
@@ -259,7 +262,26 @@ Plan Planner::Build(uint64_t idx, uint32_t mask) const {
     transfers.push_back(util);
     transfers.push_back(product);
   }
-  const int unlicensed_pick = static_cast<int>(rng.Range(0, 1 << 20));
+  draft.unlicensed_pick = static_cast<int>(rng.Range(0, 1 << 20));
+  return draft;
+}
+
+uint32_t Planner::Inject(Draft& draft, uint32_t mask) const {
+  auto has = [&](Inj i) { return (mask >> i) & 1u; };
+  Plan& p = draft.p;
+  const uint64_t idx = p.idx;
+  const Model& m = w_.models[static_cast<size_t>(p.model)];
+  const City& city = w_.cities[static_cast<size_t>(p.city)];
+  Event& batteries = draft.batteries;
+  Event& produced = draft.produced;
+  Event& sold = draft.sold;
+  Event& impersonated = draft.impersonated;
+  Event& episode = draft.episode;
+  std::vector<Event>& transfers = draft.transfers;
+  const int holder = draft.holder;
+  const int relay = draft.relay;
+  const int late_delay = draft.late_delay;
+  const int unlicensed_pick = draft.unlicensed_pick;
 
   // ---- what could be injected here and be visible on the last day
   auto find = [&](Ev kind, int step) -> Event* {
@@ -337,7 +359,7 @@ Plan Planner::Build(uint64_t idx, uint32_t mask) const {
   set(kLateSold, late_fits("24.2b", &sold));
   set(kIncompleteId, Visible(produced.reported) && OverdueBy("24.2a", produced.occurred));
   set(kConflict, Visible(batteries.reported) && m.modules >= 2);
-  set(kDuplicate, Visible(duplicate.reported));
+  set(kDuplicate, Visible(draft.duplicate.reported));
   set(kImpersonated, Visible(impersonated.reported) && w_.bms.size() >= 2);
   p.feasible = f;
   // Variants with accumulators of their own, so that each shows up even in small runs.
@@ -360,7 +382,8 @@ Plan Planner::Build(uint64_t idx, uint32_t mask) const {
     variant(kUnlicensed, w_.ents[static_cast<size_t>(holder)].kind == Kind::kDismantler ? 0 : 1);
   mask &= f;
 
-  // ---- apply the injections and record what they must yield
+  // ---- apply the injections and record what they must yield. The lifecycle ones are exclusive
+  // (kExclusiveEnd): some replace `transfers`, which the pointers above point into.
   const Ent& bm = w_.ents[static_cast<size_t>(p.bm)];
   const Ent& vme = w_.ents[static_cast<size_t>(p.vm)];
   const std::string pack0 = PackCode(w_, p, 0, batteries.occurred);
@@ -368,7 +391,7 @@ Plan Planner::Build(uint64_t idx, uint32_t mask) const {
       p.episode == Episode::kNone ? "" : pack0;  // one episode: the original pack leaves
   auto ref = [&](const Event& e) { return Ref(w_, e.by, EventId(p, e)); };
   std::vector<Finding>& out = p.findings;
-  bool truncate_vehicle = false;  // no report after the injected one for this vehicle
+  bool& truncate_vehicle = draft.truncate;
 
   if (has(kIncompleteId)) {
     batteries.incomplete = true;
@@ -508,21 +531,32 @@ Plan Planner::Build(uint64_t idx, uint32_t mask) const {
     out.push_back(Make("late_report", d->article, product->by, ref(*product), d->due,
                        {ref(*product)}, "MIIT", "product.outbound filed after its deadline"));
   }
-  // ---- the event list, in a fixed order
-  p.events.push_back(batteries);
-  p.events.push_back(produced);
-  sold.sale_lag = sale_lag;
-  p.events.push_back(sold);
-  if (has(kDuplicate)) p.events.push_back(duplicate);
-  if (has(kImpersonated)) p.events.push_back(impersonated);
-  if (!truncate_vehicle || has(kNoEpisodeReport)) {
+  return mask;
+}
+
+void Planner::Assemble(Draft& draft, uint32_t mask) {
+  auto has = [&](Inj i) { return (mask >> i) & 1u; };
+  Plan& p = draft.p;
+  p.events.push_back(draft.batteries);
+  p.events.push_back(draft.produced);
+  draft.sold.sale_lag = draft.sale_lag;
+  p.events.push_back(draft.sold);
+  if (has(kDuplicate)) p.events.push_back(draft.duplicate);
+  if (has(kImpersonated)) p.events.push_back(draft.impersonated);
+  if (!draft.truncate || has(kNoEpisodeReport)) {
     if (p.episode == Episode::kReplacement || p.episode == Episode::kSwap)
-      p.events.push_back(stock);
-    if (p.episode != Episode::kNone) p.events.push_back(episode);
-    for (const Event& e : transfers)
+      p.events.push_back(draft.stock);
+    if (p.episode != Episode::kNone) p.events.push_back(draft.episode);
+    for (const Event& e : draft.transfers)
       p.events.push_back(e);
   }
-  return p;
+}
+
+Plan Planner::Build(uint64_t idx, uint32_t mask) const {
+  Draft draft = Draw(idx);
+  mask = Inject(draft, mask);
+  Assemble(draft, mask);
+  return std::move(draft.p);
 }
 
 }  // namespace battrace::sim

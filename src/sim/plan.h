@@ -125,9 +125,36 @@ class Planner {
  public:
   explicit Planner(const World& w) : w_(w) {}
 
+  // The vehicle's plan with the injections of `mask` that are feasible; plan.feasible says
+  // which are.
   Plan Build(uint64_t idx, uint32_t mask) const;
 
  private:
+  // A vehicle's story before injections: every event it may have, by name.
+  struct Draft {
+    Plan p;
+    Event batteries, produced, sold, duplicate, impersonated;
+    Event stock;    // the replacement or swap pack
+    Event episode;  // the replacement, swap or scrapping
+    // The waste pack's transfers: outbound and inbound (twice through an outlet), then the
+    // recycler's battery.utilized and product.outbound.
+    std::vector<Event> transfers;
+    int holder = -1;  // who holds the waste pack after the episode
+    int relay = -1;   // the outlet owner it passes through, if any
+    int sale_lag = 0;
+    int late_delay = 0;  // days after the due date an injected late report is filed
+    int unlicensed_pick = 0;
+    bool truncate = false;  // nothing happens to the vehicle after the injection
+  };
+
+  // The story from the vehicle's own random stream.
+  Draft Draw(uint64_t idx) const;
+  // Records in draft.p which injections would be visible (feasible, variant), applies those of
+  // `mask` that are, records their findings, and returns them.
+  uint32_t Inject(Draft& draft, uint32_t mask) const;
+  // The event list, in a fixed order.
+  static void Assemble(Draft& draft, uint32_t mask);
+
   Date Clamp(Date d) const { return std::max(d, w_.options.from); }
   bool Visible(Date reported) const { return reported <= w_.options.to; }
   std::optional<Deadline> Due(std::string_view duty, Date anchor) const {
