@@ -20,6 +20,7 @@ void RegisterLedger(CLI::App& app, CommandList& commands);
 void RegisterImport(CLI::App& app, CommandList& commands);
 void RegisterShow(CLI::App& app, CommandList& commands);
 void RegisterFindings(CLI::App& app, CommandList& commands);
+void RegisterSimulate(CLI::App& app, CommandList& commands);
 
 // One line per subcommand; each is defined in src/cli/<name>.cc.
 inline void RegisterAll(CLI::App& app, CommandList& commands) {
@@ -29,6 +30,7 @@ inline void RegisterAll(CLI::App& app, CommandList& commands) {
   RegisterImport(app, commands);
   RegisterShow(app, commands);
   RegisterFindings(app, commands);
+  RegisterSimulate(app, commands);
 }
 
 }  // namespace battrace::cli
