@@ -5,7 +5,6 @@
 #include <cstring>
 #include <map>
 #include <nlohmann/json.hpp>
-#include <set>
 #include <tuple>
 
 #include "core/division.h"
@@ -889,8 +888,9 @@ Result<std::optional<domain::ModelState>> SqliteWriteTxn::GetModel(const std::st
 }
 
 const domain::RegistryIndex& SqliteWriteTxn::Registry() {
-  // BeginWrite loaded it; PutRegistry cannot run while the transaction is open.
-  return *store_->registry_;
+  // BeginWrite loaded it, and PutRegistry cannot run while the transaction is open.
+  static const domain::RegistryIndex kEmpty;
+  return store_->registry_ ? *store_->registry_ : kEmpty;
 }
 
 Result<const domain::RegistryIndex*> SqliteStore::LoadRegistry() {
