@@ -3,6 +3,7 @@
 //   battrace findings --db PATH --as-of DATE [--json] [--kind K] [--party USCC] [--division D]
 //   battrace obligations --db PATH --as-of DATE [--party USCC] [--json]
 #include <algorithm>
+#include <array>
 #include <iostream>
 #include <nlohmann/json.hpp>
 
@@ -16,6 +17,13 @@ namespace battrace::cli {
 namespace {
 
 using Json = nlohmann::ordered_json;
+
+// The finding kinds of REPORTS.md, "Findings": a --kind outside them is a typo, not a filter.
+constexpr std::array<std::string_view, 12> kKinds = {
+    "late_report",        "overdue_report",       "unlicensed_destination",
+    "prohibited_use",     "unqualified_recycler", "scrapped_without_battery",
+    "duplicate_code",     "impersonated_code",    "conflicting_custody",
+    "missing_digital_id", "outlet_coverage_gap",  "suspicious_tech_query"};
 
 Json AuthorityJson(const domain::Authority& a) {
   return {{"department", a.department}, {"division", a.division}};
@@ -83,6 +91,13 @@ Status Check(const Options& o, Date* as_of, std::optional<std::string>* party) {
   auto d = Date::Parse(o.as_of, "--as-of");
   if (!d.ok()) return d.status();
   *as_of = *d;
+  if (!o.kind.empty() && std::find(kKinds.begin(), kKinds.end(), o.kind) == kKinds.end()) {
+    std::string known;
+    for (std::string_view k : kKinds)
+      known += (known.empty() ? "" : ", ") + std::string(k);
+    return Status::Invalid("--kind", "findings.kind",
+                           "unknown finding kind '" + o.kind + "' (one of " + known + ")");
+  }
   if (!o.party.empty()) {
     auto uscc = Uscc::Parse(o.party, Strictness::kLenient);
     if (!uscc.ok())

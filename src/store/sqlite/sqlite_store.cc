@@ -5,7 +5,6 @@
 #include <cstring>
 #include <map>
 #include <nlohmann/json.hpp>
-#include <set>
 #include <tuple>
 
 #include "core/division.h"
@@ -287,6 +286,7 @@ class SqliteWriteTxn : public WriteTxn {
   // The last report appended as a new leaf, named for the duties it discharges.
   std::optional<uint64_t> last_leaf_;
   std::string last_name_;
+  std::vector<int64_t> discharged_;  // scratch for ApplyJudgment
 };
 
 class SqliteStore : public Store {
@@ -356,9 +356,9 @@ class SqliteStore : public Store {
       node_range_, leaf_hashes_, upsert_battery_, upsert_vehicle_, get_battery_, get_vehicle_,
       battery_event_, vehicle_event_, battery_history_, vehicle_history_, in_vehicle_, parts_of_,
       insert_checkpoint_, put_registry_, get_registry_, all_registry_, upsert_outlet_, get_outlet_,
-      upsert_model_, get_model_, insert_duty_, discharge_, retract_duties_, retract_findings_,
-      insert_finding_, insert_finding_evidence_, insert_sale_, findings_at_, overdue_at_, open_at_,
-      sales_at_, outlet_covering_;
+      upsert_model_, get_model_, insert_duty_, open_duties_for_, discharge_, retract_duties_,
+      retract_findings_, insert_finding_, insert_finding_evidence_, insert_sale_, findings_at_,
+      overdue_at_, open_at_, sales_at_, outlet_covering_;
 };
 
 Status SqliteStore::Initialize(const std::string& path, bool create, const std::string& origin) {
@@ -550,10 +550,14 @@ Status SqliteStore::PrepareStatements() {
   BATTRACE_RETURN_IF_ERROR(prep(insert_duty_, "INSERT INTO obligation (" + d +
                                                   ", opened_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?) "
                                                   "ON CONFLICT DO NOTHING"));
-  BATTRACE_RETURN_IF_ERROR(prep(discharge_,
-                                "UPDATE obligation SET discharged_at = ?1, discharged_by = ?2 "
-                                "WHERE subject = ?3 AND party = ?4 AND fulfils = ?5 "
-                                "AND discharged_at IS NULL AND retracted_at IS NULL"));
+  // Most reports that could discharge a duty find none: a read finds the few that do (through
+  // obligation_open), then each is updated by its key.
+  BATTRACE_RETURN_IF_ERROR(
+      prep(open_duties_for_,
+           "SELECT id FROM obligation WHERE subject = ?1 AND party = ?2 "
+           "AND fulfils = ?3 AND discharged_at IS NULL AND retracted_at IS NULL"));
+  BATTRACE_RETURN_IF_ERROR(prep(
+      discharge_, "UPDATE obligation SET discharged_at = ?1, discharged_by = ?2 WHERE id = ?3"));
   BATTRACE_RETURN_IF_ERROR(prep(retract_duties_,
                                 "UPDATE obligation SET retracted_at = ?1 WHERE evidence = ?2 "
                                 "AND discharged_at IS NULL AND retracted_at IS NULL"));
@@ -705,15 +709,22 @@ Status SqliteWriteTxn::ApplyJudgment(const domain::Effects& effects, uint64_t le
     BATTRACE_RETURN_IF_ERROR(s.retract_findings_->Bind(1, at).Bind(2, *effects.retracts).Run());
   }
   if (!effects.discharges.empty()) {
-    BATTRACE_ASSIGN_OR_RETURN(name, NameOf(leaf));
+    discharged_.clear();
     for (const domain::Discharge& d : effects.discharges) {
       for (const std::string& party : d.parties) {
-        BATTRACE_RETURN_IF_ERROR(s.discharge_->Bind(1, at)
-                                     .Bind(2, name)
-                                     .Bind(3, d.subject)
-                                     .Bind(4, party)
-                                     .Bind(5, d.fulfils)
-                                     .Run());
+        BATTRACE_RETURN_IF_ERROR(s.open_duties_for_->Bind(1, d.subject)
+                                     .Bind(2, party)
+                                     .Bind(3, d.fulfils)
+                                     .ForEachRow([&](const Stmt& row) {
+                                       discharged_.push_back(row.Int(0));
+                                       return true;
+                                     }));
+      }
+    }
+    if (!discharged_.empty()) {
+      BATTRACE_ASSIGN_OR_RETURN(name, NameOf(leaf));
+      for (int64_t id : discharged_) {
+        BATTRACE_RETURN_IF_ERROR(s.discharge_->Bind(1, at).Bind(2, name).Bind(3, id).Run());
       }
     }
   }
@@ -891,8 +902,9 @@ Result<std::optional<domain::ModelState>> SqliteWriteTxn::GetModel(const std::st
 }
 
 const domain::RegistryIndex& SqliteWriteTxn::Registry() {
-  // BeginWrite loaded it; PutRegistry cannot run while the transaction is open.
-  return *store_->registry_;
+  // BeginWrite loaded it, and PutRegistry cannot run while the transaction is open.
+  static const domain::RegistryIndex kEmpty;
+  return store_->registry_ ? *store_->registry_ : kEmpty;
 }
 
 Result<const domain::RegistryIndex*> SqliteStore::LoadRegistry() {

@@ -371,6 +371,23 @@ TEST_F(JudgmentStoreTest, DischargesSeeDutiesOfTheSameBatchAndOfEarlierOnes) {
   EXPECT_TRUE(FindingsAsOf("2026-06-20").empty());
   EXPECT_EQ(Query("SELECT discharged_by FROM obligation WHERE subject = '" + code3_ + "'"),
             b_ + "/in3");
+
+  // One discharge closes every open duty of its parties to file that report about the subject.
+  domain::Effects proofs, produced;
+  proofs.at = At("2026-06-21T09:00:00+08:00");
+  proofs.duties.push_back(MakeDuty(b_, code1_, a_ + "/v1", "2026-06-25", "12", "battery.produced"));
+  proofs.duties.push_back(
+      MakeDuty(b_, code1_, a_ + "/v1", "2026-06-25", "24.2a", "battery.produced"));
+  proofs.duties.push_back(MakeDuty(c_, code1_, a_ + "/v1", "2026-06-25", "12", "battery.produced"));
+  proofs.duties.push_back(MakeDuty(a_, code1_, a_ + "/v1", "2026-06-25", "12", "battery.produced"));
+  Write({{a_, "v1", std::move(proofs)}});
+  EXPECT_EQ(ObligationsAsOf("2026-06-21").size(), 4u);
+  produced.at = At("2026-06-22T09:00:00+08:00");
+  produced.discharges.push_back({"battery.produced", code1_, {b_, c_}});
+  Write({{b_, "p1", std::move(produced)}});
+  auto left = ObligationsAsOf("2026-06-22");
+  ASSERT_EQ(left.size(), 1u);
+  EXPECT_EQ(left[0].party, a_);
 }
 
 TEST_F(JudgmentStoreTest, ACorrectionRetractsWhatItsOriginalProved) {
