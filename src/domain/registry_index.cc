@@ -54,6 +54,7 @@ const Enterprise* RegistryIndex::SuccessorOf(std::string_view uscc) const {
 
 std::vector<std::string> RegistryIndex::SelfAndPredecessors(std::string_view uscc) const {
   std::vector<std::string> out{std::string(uscc)};
+  if (const Enterprise* e = Find(uscc); e == nullptr || e->successor_of.empty()) return out;
   std::set<std::string, std::less<>> seen{std::string(uscc)};
   for (size_t i = 0; i < out.size(); ++i) {
     const Enterprise* e = Find(out[i]);
