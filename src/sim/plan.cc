@@ -300,20 +300,20 @@ uint32_t Planner::Inject(Draft& draft, uint32_t mask) const {
   const bool episode_visible = p.episode != Episode::kNone && Visible(episode.reported);
   auto role_duty = [&](int ent) -> const char* {
     switch (w_.ents[static_cast<size_t>(ent)].kind) {
-      case Kind::kSwapOperator:
+      case Role::kSwapOperator:
         return "24.4b";
-      case Kind::kDismantler:
+      case Role::kDismantler:
         return "24.8";
-      case Kind::kVehicleMaker:
+      case Role::kVehicleMaker:
         return "24.2c";
-      case Kind::kBatteryMaker:
+      case Role::kBatteryMaker:
         return "24.3";
       default:
         return nullptr;
     }
   };
   auto inbound_duty = [&](int ent) {
-    return w_.ents[static_cast<size_t>(ent)].kind == Kind::kRecycler ? "24.7a" : "24.6b";
+    return w_.ents[static_cast<size_t>(ent)].kind == Role::kRecycler ? "24.7a" : "24.6b";
   };
   const char* missing_episode_duty = p.episode == Episode::kSwap    ? "24.4a"
                                      : p.episode == Episode::kScrap ? "24.8"
@@ -369,17 +369,17 @@ uint32_t Planner::Inject(Draft& draft, uint32_t mask) const {
                             : p.cooperating               ? 2
                                                           : 3);
   if (missing_out) {
-    const Kind sender = w_.ents[static_cast<size_t>(missing_out->by)].kind;
-    variant(kMissingOutbound, sender == Kind::kSwapOperator   ? 0
-                              : sender == Kind::kDismantler   ? 1
-                              : sender == Kind::kVehicleMaker ? 2
+    const Role sender = w_.ents[static_cast<size_t>(missing_out->by)].kind;
+    variant(kMissingOutbound, sender == Role::kSwapOperator   ? 0
+                              : sender == Role::kDismantler   ? 1
+                              : sender == Role::kVehicleMaker ? 2
                                                               : 3);
   }
   if (in1)
-    variant(kMissingInbound, w_.ents[static_cast<size_t>(in1->by)].kind == Kind::kRecycler ? 0 : 1);
+    variant(kMissingInbound, w_.ents[static_cast<size_t>(in1->by)].kind == Role::kRecycler ? 0 : 1);
   if (final_in) variant(kUnqualified, final_in->occurred > w_.eia_expiry ? 0 : 1);
   if (holder >= 0)
-    variant(kUnlicensed, w_.ents[static_cast<size_t>(holder)].kind == Kind::kDismantler ? 0 : 1);
+    variant(kUnlicensed, w_.ents[static_cast<size_t>(holder)].kind == Role::kDismantler ? 0 : 1);
   mask &= f;
 
   // ---- apply the injections and record what they must yield. The lifecycle ones are exclusive
@@ -478,7 +478,7 @@ uint32_t Planner::Inject(Draft& draft, uint32_t mask) const {
     bool mofcom = false;
     if (prohibited) {
       o1.other = w_.ebikes[static_cast<size_t>(unlicensed_pick) % w_.ebikes.size()];
-    } else if (w_.ents[static_cast<size_t>(holder)].kind == Kind::kDismantler) {
+    } else if (w_.ents[static_cast<size_t>(holder)].kind == Role::kDismantler) {
       o1.other = w_.shops[static_cast<size_t>(unlicensed_pick) % w_.shops.size()];
       mofcom = true;
     } else {

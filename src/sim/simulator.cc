@@ -29,7 +29,7 @@ json EnterpriseJson(const World& w, const Ent& e) {
   r["kind"] = "enterprise";
   r["uscc"] = e.uscc;
   r["name"] = e.name;
-  r["roles"] = {RoleWire(e.kind)};
+  r["roles"] = {std::string(RoleName(e.kind))};
   r["division"] = e.division;
   r["manufacturer_codes"] =
       e.manufacturer_code.empty() ? json::array() : json::array({e.manufacturer_code});
@@ -175,7 +175,7 @@ Result<AnswerKey> Simulate(const SimOptions& options, std::ostream& registry_out
     auto it = first_sale.find(gap);
     if (it == first_sale.end()) continue;
     const Ent& e = w.ents[static_cast<size_t>(gap.first)];
-    const bool vm = e.kind == Kind::kVehicleMaker;
+    const bool vm = e.kind == Role::kVehicleMaker;
     key.findings.push_back({"outlet_coverage_gap",
                             vm ? "15" : "14",
                             e.uscc,

@@ -11,26 +11,6 @@ namespace battrace::sim {
 
 using nlohmann::json;
 
-const char* RoleWire(Kind k) {
-  switch (k) {
-    case Kind::kBatteryMaker:
-      return "battery_maker";
-    case Kind::kVehicleMaker:
-      return "vehicle_maker";
-    case Kind::kSwapOperator:
-      return "swap_operator";
-    case Kind::kRepairShop:
-      return "repair_shop";
-    case Kind::kDismantler:
-      return "dismantler";
-    case Kind::kRecycler:
-      return "recycler";
-    case Kind::kEbikeMaker:
-      return "ebike_maker";
-  }
-  return "";
-}
-
 namespace {
 
 std::string OrgCode(uint64_t n) {
@@ -136,7 +116,7 @@ Result<WorldBuild> BuildWorld(const SimOptions& o) {
 
   // Enterprises.
   const uint64_t org_base = (o.seed % 9000) * 10000 + 10000000;
-  auto add = [&](Kind kind, const std::string& tag, const std::string& name) {
+  auto add = [&](Role kind, const std::string& tag, const std::string& name) {
     Ent e;
     e.kind = kind;
     e.tag = tag;
@@ -153,14 +133,14 @@ Result<WorldBuild> BuildWorld(const SimOptions& o) {
   const int64_t n_vm = Clamp(4 + n / 12000, 4, 24);
   for (int64_t i = 0; i < n_bm; ++i) {
     const int e =
-        add(Kind::kBatteryMaker, tag('B', i), "Battery Maker " + tag('B', i) + " Co., Ltd.");
+        add(Role::kBatteryMaker, tag('B', i), "Battery Maker " + tag('B', i) + " Co., Ltd.");
     w.ents[static_cast<size_t>(e)].manufacturer_code = std::to_string(101 + 13 * i);
     w.bms.push_back(e);
   }
   static constexpr char kVinLetters[] = "ABCDEFGHJKLMNPRSTUVWXYZ";
   for (int64_t i = 0; i < n_vm; ++i) {
     const int e =
-        add(Kind::kVehicleMaker, tag('V', i), "Vehicle Maker " + tag('V', i) + " Co., Ltd.");
+        add(Role::kVehicleMaker, tag('V', i), "Vehicle Maker " + tag('V', i) + " Co., Ltd.");
     std::string wmi = "L";
     wmi += kVinLetters[(i / 23 + 7) % 23];
     wmi += kVinLetters[i % 23];
@@ -169,9 +149,9 @@ Result<WorldBuild> BuildWorld(const SimOptions& o) {
   }
   for (int64_t i = 0; i < Clamp(2 + n / 50000, 2, 10); ++i)
     w.swaps.push_back(
-        add(Kind::kSwapOperator, tag('S', i), "Swap Operator " + tag('S', i) + " Co., Ltd."));
+        add(Role::kSwapOperator, tag('S', i), "Swap Operator " + tag('S', i) + " Co., Ltd."));
   for (int64_t i = 0; i < Clamp(n / 400, 8, 400); ++i) {
-    const int e = add(Kind::kRepairShop, tag('R', i), "Repair Shop " + tag('R', i) + " Co., Ltd.");
+    const int e = add(Role::kRepairShop, tag('R', i), "Repair Shop " + tag('R', i) + " Co., Ltd.");
     // Shop 0 cooperates, shop 1 does not; the others cooperate with one or two makers 60% of
     // the time.
     const bool coop = i == 0 || (i != 1 && rng.Chance(0.6));
@@ -184,7 +164,7 @@ Result<WorldBuild> BuildWorld(const SimOptions& o) {
   }
   for (int64_t i = 0; i < Clamp(n / 1500, 4, 150); ++i)
     w.dismantlers.push_back(
-        add(Kind::kDismantler, tag('D', i), "Vehicle Dismantler " + tag('D', i) + " Co., Ltd."));
+        add(Role::kDismantler, tag('D', i), "Vehicle Dismantler " + tag('D', i) + " Co., Ltd."));
   // Qualifications granted three years before the window and valid five years after it.
   const Date long_ago = o.from.AddDays(-3 * 365);
   const Date far_ahead = o.to.AddDays(5 * 365);
@@ -193,21 +173,21 @@ Result<WorldBuild> BuildWorld(const SimOptions& o) {
       w.ents[static_cast<size_t>(e)].qualifications.push_back({type, long_ago, far_ahead});
   };
   for (int64_t i = 0; i < Clamp(3 + n / 20000, 3, 30); ++i) {
-    const int e = add(Kind::kRecycler, tag('C', i), "Recycler " + tag('C', i) + " Co., Ltd.");
+    const int e = add(Role::kRecycler, tag('C', i), "Recycler " + tag('C', i) + " Co., Ltd.");
     qualified(e);
     w.recyclers.push_back(e);
   }
   w.eia_expiry = o.from.AddDays((o.to.days_since_epoch() - o.from.days_since_epoch()) / 3);
-  w.bad_eia = add(Kind::kRecycler, "CX1", "Recycler CX1 Co., Ltd.");
+  w.bad_eia = add(Role::kRecycler, "CX1", "Recycler CX1 Co., Ltd.");
   qualified(w.bad_eia);
   w.ents[static_cast<size_t>(w.bad_eia)].qualifications[1].to = w.eia_expiry;
-  w.bad_filing = add(Kind::kRecycler, "CX2", "Recycler CX2 Co., Ltd.");
+  w.bad_filing = add(Role::kRecycler, "CX2", "Recycler CX2 Co., Ltd.");
   qualified(w.bad_filing);
   w.ents[static_cast<size_t>(w.bad_filing)].qualifications[0] = {
       "investment_filing", o.from.AddDays(-5 * 365), o.from.AddDays(-200)};
   for (int64_t i = 0; i < 1 + (n >= 100000 ? 1 : 0); ++i)
     w.ebikes.push_back(
-        add(Kind::kEbikeMaker, tag('E', i), "E-bike Maker " + tag('E', i) + " Co., Ltd."));
+        add(Role::kEbikeMaker, tag('E', i), "E-bike Maker " + tag('E', i) + " Co., Ltd."));
   for (int i = 0; i < 8; ++i)
     w.unregistered.push_back(MakeUscc(some_county(), org_base + 9000 + static_cast<uint64_t>(i)));
 
@@ -316,7 +296,7 @@ Result<WorldBuild> BuildWorld(const SimOptions& o) {
   };
   const int32_t window = o.to.days_since_epoch() - o.from.days_since_epoch();
   for (const auto& pr : pairs) {
-    if (gap_acc[w.ents[static_cast<size_t>(pr.first)].kind == Kind::kVehicleMaker ? 0 : 1].Add()) {
+    if (gap_acc[w.ents[static_cast<size_t>(pr.first)].kind == Role::kVehicleMaker ? 0 : 1].Add()) {
       w.gaps.insert(pr);
       continue;
     }

@@ -11,24 +11,11 @@
 
 #include "core/date.h"
 #include "core/status.h"
+#include "domain/role.h"
 #include "sim/deadlines.h"
 #include "sim/simulator.h"
 
 namespace battrace::sim {
-
-// The one role each simulated enterprise holds.
-enum class Kind {
-  kBatteryMaker,
-  kVehicleMaker,
-  kSwapOperator,
-  kRepairShop,
-  kDismantler,
-  kRecycler,
-  kEbikeMaker
-};
-
-// The role's wire name in the registry: "battery_maker", ...
-const char* RoleWire(Kind k);
 
 // A qualification of a recycler, valid from `from` to `to`, both included.
 struct Qual {
@@ -38,7 +25,7 @@ struct Qual {
 
 // A simulated enterprise.
 struct Ent {
-  Kind kind;
+  Role kind;  // the one role each simulated enterprise holds
   std::string uscc;
   std::string name;
   std::string tag;       // short, for ids: "B01", "V03"
