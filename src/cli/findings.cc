@@ -12,31 +12,12 @@
 #include "core/date.h"
 #include "core/division.h"
 #include "core/uscc.h"
+#include "domain/finding.h"
 
 namespace battrace::cli {
 namespace {
 
 using Json = nlohmann::ordered_json;
-
-// The finding kinds of REPORTS.md, "Findings": a --kind outside them is a typo, not a filter.
-constexpr std::array<std::string_view, 12> kKinds = {
-    "late_report",        "overdue_report",       "unlicensed_destination",
-    "prohibited_use",     "unqualified_recycler", "scrapped_without_battery",
-    "duplicate_code",     "impersonated_code",    "conflicting_custody",
-    "missing_digital_id", "outlet_coverage_gap",  "suspicious_tech_query"};
-
-Json AuthorityJson(const domain::Authority& a) {
-  return {{"department", a.department}, {"division", a.division}};
-}
-
-Json FindingJson(const domain::Finding& f) {
-  Json j = {{"kind", f.kind}, {"article", f.article}, {"party", f.party}, {"subject", f.subject}};
-  if (f.due) j["due"] = f.due->ToString();
-  j["evidence"] = f.evidence;
-  j["authority"] = AuthorityJson(f.authority);
-  j["detail"] = f.detail;
-  return j;
-}
 
 Json DutyJson(const domain::Duty& d, Date as_of) {
   return {{"kind", d.kind},
@@ -49,7 +30,7 @@ Json DutyJson(const domain::Duty& d, Date as_of) {
           {"due", d.due.ToString()},
           {"overdue", d.due < as_of},
           {"evidence", d.evidence},
-          {"authority", AuthorityJson(d.authority)},
+          {"authority", domain::AuthorityToJson(d.authority)},
           {"detail", d.detail}};
 }
 
@@ -91,9 +72,10 @@ Status Check(const Options& o, Date* as_of, std::optional<std::string>* party) {
   auto d = Date::Parse(o.as_of, "--as-of");
   if (!d.ok()) return d.status();
   *as_of = *d;
-  if (!o.kind.empty() && std::find(kKinds.begin(), kKinds.end(), o.kind) == kKinds.end()) {
+  if (!o.kind.empty() && std::find(domain::kFindingKinds.begin(), domain::kFindingKinds.end(),
+                                   o.kind) == domain::kFindingKinds.end()) {
     std::string known;
-    for (std::string_view k : kKinds)
+    for (std::string_view k : domain::kFindingKinds)
       known += (known.empty() ? "" : ", ") + std::string(k);
     return Status::Invalid("--kind", "findings.kind",
                            "unknown finding kind '" + o.kind + "' (one of " + known + ")");
@@ -126,7 +108,7 @@ int RunFindings(const Options& o) {
   if (o.json) {
     Json out = Json::array();
     for (const auto& f : *findings)
-      out.push_back(FindingJson(f));
+      out.push_back(domain::FindingToJson(f));
     std::cout << out.dump(2) << "\n";
     return 0;
   }

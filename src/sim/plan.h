@@ -175,8 +175,7 @@ class Planner {
                    subject,
                    due,
                    std::move(evidence),
-                   department,
-                   Authority(w_, department, e.division),
+                   {department, Authority(w_, department, e.division)},
                    std::move(detail)};
   }
 

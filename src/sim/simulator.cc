@@ -14,6 +14,7 @@
 #include <tuple>
 #include <utility>
 
+#include "domain/finding.h"
 #include "sim/plan.h"
 #include "sim/random.h"
 #include "sim/render.h"
@@ -182,8 +183,7 @@ Result<AnswerKey> Simulate(const SimOptions& options, std::ostream& registry_out
                             gap.second,
                             std::nullopt,
                             {it->second},
-                            "MIIT",
-                            Authority(w, "MIIT", e.division),
+                            {"MIIT", Authority(w, "MIIT", e.division)},
                             std::string("no recycling outlet in a ") + (vm ? "city" : "province") +
                                 " where its " + (vm ? "vehicles" : "packs") + " were sold"});
   }
@@ -201,8 +201,7 @@ Result<AnswerKey> Simulate(const SimOptions& options, std::ostream& registry_out
                             m.name,
                             due->due,
                             {it->second.first},
-                            "MIIT",
-                            Authority(w, "MIIT", e.division),
+                            {"MIIT", Authority(w, "MIIT", e.division)},
                             "vehicle model produced without disassembly information"});
   }
   std::sort(key.findings.begin(), key.findings.end(), FindingLess);
@@ -211,18 +210,8 @@ Result<AnswerKey> Simulate(const SimOptions& options, std::ostream& registry_out
 
 json AnswerKeyToJson(const AnswerKey& key) {
   json out = json::array();
-  for (const Finding& f : key.findings) {
-    json j;
-    j["kind"] = f.kind;
-    j["article"] = f.article;
-    j["party"] = f.party;
-    j["subject"] = f.subject;
-    if (f.due) j["due"] = f.due->ToString();
-    j["evidence"] = f.evidence;
-    j["authority"] = {{"department", f.department}, {"division", f.division}};
-    j["detail"] = f.detail;
-    out.push_back(std::move(j));
-  }
+  for (const Finding& f : key.findings)
+    out.push_back(json(domain::FindingToJson(f)));
   return out;
 }
 

@@ -17,6 +17,7 @@
 
 #include "core/date.h"
 #include "core/status.h"
+#include "domain/state.h"
 
 namespace battrace::sim {
 
@@ -29,18 +30,8 @@ struct SimOptions {
   double violations = 0.02;
 };
 
-// One finding in the format of docs/findings.md; `due` absent for findings without a deadline.
-struct Finding {
-  std::string kind;
-  std::string article;
-  std::string party;
-  std::string subject;
-  std::optional<Date> due;
-  std::vector<std::string> evidence;  // "reporter/id"
-  std::string department;
-  std::string division;
-  std::string detail;
-};
+// A finding as docs/findings.md defines it; `due` absent for findings without a deadline.
+using Finding = domain::Finding;
 
 struct AnswerKey {
   std::vector<Finding> findings;  // in the output order of docs/findings.md

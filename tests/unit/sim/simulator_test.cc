@@ -124,7 +124,7 @@ TEST(Simulator, EveryFindingKindIsInjected) {
   // unlicensed destinations of both departments.
   std::set<std::string> seen;
   for (const Finding& f : out.key.findings)
-    seen.insert(f.kind + " " + f.article + " " + f.department);
+    seen.insert(f.kind + " " + f.article + " " + f.authority.department);
   for (const char* article : {"24.2a", "24.2c", "24.3", "24.4a", "24.4b", "24.5b", "24.5c", "24.6a",
                               "24.6b", "24.7a", "24.8"}) {
     EXPECT_TRUE(seen.count(std::string("overdue_report ") + article + " MIIT")) << article;
@@ -157,7 +157,7 @@ TEST(Simulator, EveryFindingKindIsInjected) {
       EXPECT_FALSE(f.due.has_value()) << f.kind << " " << f.subject;
     }
     EXPECT_FALSE(f.party.empty() || f.subject.empty() || f.article.empty() ||
-                 f.department.empty() || f.division.size() != 6)
+                 f.authority.department.empty() || f.authority.division.size() != 6)
         << f.kind << " " << f.subject;
   }
   for (size_t i = 1; i < out.key.findings.size(); ++i) {

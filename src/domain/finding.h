@@ -1,0 +1,25 @@
+// Findings as the outside sees them (REPORTS.md, "Findings"): the stable kind names and the JSON
+// shape that `battrace findings --json`, the simulator's answer key and the API share.
+#pragma once
+
+#include <array>
+#include <nlohmann/json.hpp>
+#include <string_view>
+
+#include "domain/state.h"
+
+namespace battrace::domain {
+
+// Every finding kind of REPORTS.md, in its order.
+inline constexpr std::array<std::string_view, 12> kFindingKinds = {
+    "late_report",        "overdue_report",       "unlicensed_destination",
+    "prohibited_use",     "unqualified_recycler", "scrapped_without_battery",
+    "duplicate_code",     "impersonated_code",    "conflicting_custody",
+    "missing_digital_id", "outlet_coverage_gap",  "suspicious_tech_query"};
+
+nlohmann::ordered_json AuthorityToJson(const Authority& authority);
+
+// {"kind", "article", "party", "subject", "due" (when set), "evidence", "authority", "detail"}.
+nlohmann::ordered_json FindingToJson(const Finding& finding);
+
+}  // namespace battrace::domain
