@@ -22,7 +22,7 @@ import collections, json, sys
 counts = collections.Counter(f["kind"] for f in json.load(sys.stdin))
 for kind, n in sorted(counts.items()):
     print(f"  {kind:<26} {n:>7}")
-print(f"  {\"total\":<26} {sum(counts.values()):>7}")'
+print("  %-26s %7d" % ("total", sum(counts.values())))'
 echo "== the first findings"
 "$bin" findings --db "$db" --as-of "$to" | head -n 15
 echo
