@@ -474,7 +474,9 @@ class Judge {
           {{QualificationType::kInvestmentFiling, {Department::kNdrc, "34"}},
            {QualificationType::kEia, {Department::kMee, "35"}},
            {QualificationType::kDischargePermit, {Department::kMee, "35"}}};
-      for (const auto& [type, where] : kNeeded) {
+      for (const auto& needed : kNeeded) {
+        const QualificationType type = needed.first;
+        const auto& where = needed.second;
         const bool valid = std::any_of(
             reporter_->qualifications.begin(), reporter_->qualifications.end(),
             [&](const Qualification& q) { return q.type == type && q.ValidOn(occurred_); });
