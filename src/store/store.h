@@ -95,6 +95,35 @@ struct FindingFilter {
   std::optional<std::string> division;  // findings whose authority division lies inside it
 };
 
+// Narrows Store::Obligations; an absent field does not filter.
+struct ObligationFilter {
+  std::optional<std::string> party;     // USCC, as shown (after succession)
+  std::optional<std::string> division;  // duties whose authority division lies inside it
+};
+
+// An API bearer token, kept only as the SHA-256 of its text (server/auth.h).
+struct TokenRow {
+  ledger::Hash hash{};
+  std::string principal;  // "admin", "enterprise:<USCC>" or "regulator:<id>"
+  Instant created = 0;
+  Instant expires = 0;
+  std::optional<Instant> revoked;
+};
+
+// One read of protected data (Arts. 25, 26, 30). The audit trail is append-only and chained:
+// each entry's hash is AuditHash(previous entry's hash, entry) (store/audit.h), the first
+// entry's previous hash being all zeros, so an edit or a deletion breaks the chain.
+struct AuditEntry {
+  uint64_t seq = 0;  // 1, 2, ...: assigned by AppendAudit
+  Instant at = 0;
+  std::string principal;   // as in TokenRow
+  std::string action;      // the route, e.g. "GET /v1/batteries/{code}/history"
+  std::string record;      // what was read, e.g. "battery:<code>", "report:<reporter>/<id>"
+  std::string purpose;     // the X-Purpose header; may be empty
+  std::string request_id;  // the request's id in the server log
+  ledger::Hash hash{};     // assigned by AppendAudit
+};
+
 class Store : public ledger::NodeReader {
  public:
   ~Store() override = default;
@@ -143,10 +172,31 @@ class Store : public ledger::NodeReader {
                                                         const FindingFilter& filter) = 0;
   // The duties open as of `as_of`, due or not, of `party` when given; sorted by due, party,
   // subject.
-  virtual Result<std::vector<domain::Duty>> Obligations(
-      Date as_of, const std::optional<std::string>& party) = 0;
+  virtual Result<std::vector<domain::Duty>> Obligations(Date as_of,
+                                                       const ObligationFilter& filter) = 0;
+  // The number of duties open now (for metrics).
+  virtual Result<uint64_t> CountOpenDuties() = 0;
+  // The outlets whose division lies inside `division` (all for "000000"), open or closed,
+  // sorted by division and id.
+  virtual Result<std::vector<domain::OutletState>> Outlets(const std::string& division) = 0;
+  // The model.disassembly_info reports filed for a vehicle model, by any maker, in ledger order.
+  virtual Result<std::vector<StoredReport>> DisassemblyInfo(const std::string& vehicle_model) = 0;
+
+  // API tokens.
+  virtual Status PutToken(const TokenRow& token) = 0;
+  virtual Result<std::optional<TokenRow>> FindToken(const ledger::Hash& hash) = 0;
+  // Marks the token revoked at `at`; false when there is no such token (or it was revoked).
+  virtual Result<bool> RevokeToken(const ledger::Hash& hash, Instant at) = 0;
+
+  // The audit trail. AppendAudit assigns each entry its seq and hash and makes them durable in
+  // one transaction of its own (never inside a WriteTxn). ListAudit returns up to `limit`
+  // entries with seq > `after`, in order.
+  virtual Status AppendAudit(std::vector<AuditEntry>& entries) = 0;
+  virtual Result<std::vector<AuditEntry>> ListAudit(uint64_t after, size_t limit) = 0;
 };
 
+// A store opened without a signing key is a reader: it sees what other connections and
+// processes commit (tree size, registry) on each call, as the server's reader pool needs.
 struct OpenOptions {
   bool create = false;                  // create the file and schema if missing
   std::optional<std::string> key_path;  // the signing key; needed to write
