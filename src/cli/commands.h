@@ -21,6 +21,8 @@ void RegisterImport(CLI::App& app, CommandList& commands);
 void RegisterShow(CLI::App& app, CommandList& commands);
 void RegisterFindings(CLI::App& app, CommandList& commands);
 void RegisterSimulate(CLI::App& app, CommandList& commands);
+void RegisterServe(CLI::App& app, CommandList& commands);
+void RegisterToken(CLI::App& app, CommandList& commands);
 
 // One line per subcommand; each is defined in src/cli/<name>.cc.
 inline void RegisterAll(CLI::App& app, CommandList& commands) {
@@ -31,6 +33,8 @@ inline void RegisterAll(CLI::App& app, CommandList& commands) {
   RegisterShow(app, commands);
   RegisterFindings(app, commands);
   RegisterSimulate(app, commands);
+  RegisterServe(app, commands);
+  RegisterToken(app, commands);
 }
 
 }  // namespace battrace::cli

@@ -10,8 +10,8 @@
 #include "cli/store_args.h"
 #include "ledger/checkpoint.h"
 #include "ledger/merkle.h"
-#include "ledger/proof_json.h"
 #include "ledger/receipt.h"
+#include "store/proof_docs.h"
 #include "store/sqlite/sqlite_store.h"
 #include "store/verify.h"
 
@@ -70,36 +70,10 @@ int RunProof(const StoreArgs& args, std::optional<uint64_t> leaf, std::optional<
              std::optional<uint64_t> from, std::optional<uint64_t> to) {
   auto store = args.Open(false);
   if (!store.ok()) return Fail(store.status());
-  store::Store& s = **store;
-  auto latest = s.LatestCheckpoint();
-  if (!latest.ok()) return Fail(latest.status());
-  const uint64_t checkpointed = *latest ? (*latest)->size : 0;
-  nlohmann::json out;
-  if (leaf) {
-    const uint64_t tree_size = size.value_or(checkpointed);
-    if (*leaf >= tree_size) {
-      return Fail(Status::Invalid("--leaf", "proof.range",
-                                  "leaf " + std::to_string(*leaf) + " is not in a tree of size " +
-                                      std::to_string(tree_size) +
-                                      (size ? "" : " (the latest checkpoint)")));
-    }
-    auto proof = ledger::InclusionProof(s, *leaf, tree_size);
-    if (!proof.ok()) return Fail(proof.status());
-    auto leaf_hash = s.GetNode(ledger::NodeId{0, *leaf});
-    if (!leaf_hash.ok()) return Fail(leaf_hash.status());
-    out = ledger::InclusionProofJson(*leaf, tree_size, *leaf_hash, *proof);
-  } else {
-    const uint64_t new_size = to.value_or(checkpointed);
-    if (!from || *from > new_size) {
-      return Fail(
-          Status::Invalid("--from", "proof.range",
-                          "--from must be at most --to (" + std::to_string(new_size) + ")"));
-    }
-    auto proof = ledger::ConsistencyProof(s, *from, new_size);
-    if (!proof.ok()) return Fail(proof.status());
-    out = ledger::ConsistencyProofJson(*from, new_size, *proof);
-  }
-  std::cout << out.dump() << "\n";
+  auto doc = leaf ? store::InclusionProofDoc(**store, *leaf, size)
+                  : store::ConsistencyProofDoc(**store, *from, to);
+  if (!doc.ok()) return Fail(doc.status());
+  std::cout << doc->dump() << "\n";
   return 0;
 }
 

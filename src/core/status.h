@@ -51,6 +51,9 @@ class Status {
   static Status Forbidden(std::string message) {
     return {StatusCode::kForbidden, std::move(message)};
   }
+  static Status Unauthenticated(std::string message) {
+    return {StatusCode::kUnauthenticated, std::move(message)};
+  }
   static Status Corruption(std::string message) {
     return {StatusCode::kCorruption, std::move(message)};
   }

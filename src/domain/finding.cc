@@ -1,5 +1,7 @@
 #include "domain/finding.h"
 
+#include <algorithm>
+
 namespace battrace::domain {
 
 nlohmann::ordered_json AuthorityToJson(const Authority& authority) {
@@ -14,6 +16,32 @@ nlohmann::ordered_json FindingToJson(const Finding& f) {
   j["authority"] = AuthorityToJson(f.authority);
   j["detail"] = f.detail;
   return j;
+}
+
+nlohmann::ordered_json DutyToJson(const Duty& d, Date as_of) {
+  return {{"kind", d.kind},
+          {"duty", d.duty},
+          {"article", d.article},
+          {"party", d.party},
+          {"subject", d.subject},
+          {"fulfils", d.fulfils},
+          {"anchor", d.anchor.ToString()},
+          {"due", d.due.ToString()},
+          {"overdue", d.due < as_of},
+          {"evidence", d.evidence},
+          {"authority", AuthorityToJson(d.authority)},
+          {"detail", d.detail}};
+}
+
+Status CheckFindingKind(std::string_view kind, const std::string& field) {
+  if (std::find(kFindingKinds.begin(), kFindingKinds.end(), kind) != kFindingKinds.end()) {
+    return Status::Ok();
+  }
+  std::string known;
+  for (std::string_view k : kFindingKinds)
+    known += (known.empty() ? "" : ", ") + std::string(k);
+  return Status::Invalid(field, "findings.kind",
+                         "unknown finding kind '" + std::string(kind) + "' (one of " + known + ")");
 }
 
 }  // namespace battrace::domain

@@ -4,7 +4,11 @@
 
 #include <array>
 #include <nlohmann/json.hpp>
+#include <string>
 #include <string_view>
+
+#include "core/date.h"
+#include "core/status.h"
 
 #include "domain/state.h"
 
@@ -21,5 +25,13 @@ nlohmann::ordered_json AuthorityToJson(const Authority& authority);
 
 // {"kind", "article", "party", "subject", "due" (when set), "evidence", "authority", "detail"}.
 nlohmann::ordered_json FindingToJson(const Finding& finding);
+
+// {"kind", "duty", "article", "party", "subject", "fulfils", "anchor", "due", "overdue" (due
+// before `as_of`), "evidence", "authority", "detail"}.
+nlohmann::ordered_json DutyToJson(const Duty& duty, Date as_of);
+
+// A finding kind as a user gives it (a CLI option, a query parameter): one of kFindingKinds,
+// else rule "findings.kind" on `field`.
+Status CheckFindingKind(std::string_view kind, const std::string& field);
 
 }  // namespace battrace::domain

@@ -1,0 +1,86 @@
+// `battrace serve`: the HTTP API over an embedded store (src/server/server.h).
+#include <iostream>
+
+#include "cli/commands.h"
+#include "cli/store_args.h"
+#include "server/server.h"
+
+namespace battrace::cli {
+namespace {
+
+struct ServeArgs {
+  StoreArgs store;
+  std::string listen = "127.0.0.1:8080";
+  server::ServeOptions options;
+  size_t max_body_mib = 16;
+  bool quiet = false;
+};
+
+// "HOST:PORT" (IPv4 or a name) or "[V6]:PORT"; port 0 picks a free one.
+Status ParseListen(const std::string& text, server::HttpOptions* http) {
+  const size_t colon = text.rfind(':');
+  const auto bad = [&] {
+    return Status::Invalid("--listen", "serve.listen",
+                           "--listen is HOST:PORT, e.g. 127.0.0.1:8080, not '" + text + "'");
+  };
+  if (colon == std::string::npos || colon == 0 || colon + 1 == text.size()) return bad();
+  std::string host = text.substr(0, colon);
+  if (host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  int port = 0;
+  for (char c : text.substr(colon + 1)) {
+    if (c < '0' || c > '9' || port > 65535) return bad();
+    port = port * 10 + (c - '0');
+  }
+  if (port > 65535) return bad();
+  http->host = host;
+  http->port = port;
+  return Status::Ok();
+}
+
+int RunServe(ServeArgs& a) {
+  if (Status st = ParseListen(a.listen, &a.options.http); !st.ok()) return Fail(st);
+  a.options.db = a.store.db;
+  a.options.key = a.store.KeyPath();
+  a.options.http.max_body = a.max_body_mib << 20;
+  a.options.access_log = !a.quiet;
+  const std::string scheme = a.options.http.tls_cert.empty() ? "http" : "https";
+  const std::string host = a.options.http.host;
+  a.options.on_listening = [scheme, host](int port) {
+    std::cout << "battrace serving on " << scheme << "://" << host << ":" << port << "/"
+              << std::endl;
+  };
+  return server::Serve(a.options);
+}
+
+}  // namespace
+
+void RegisterServe(CLI::App& app, CommandList& commands) {
+  auto a = std::make_shared<ServeArgs>();
+  auto* cmd = app.add_subcommand("serve", "Serve the JSON API (docs/api.md) over a store");
+  a->store.AddTo(cmd, true);
+  cmd->add_option("--listen", a->listen, "HOST:PORT to listen on (port 0: any free port)")
+      ->capture_default_str();
+  cmd->add_option("--tls-cert", a->options.http.tls_cert, "TLS certificate chain (PEM)");
+  cmd->add_option("--tls-key", a->options.http.tls_key, "TLS private key (PEM)");
+  cmd->add_option("--threads", a->options.http.threads,
+                  "HTTP workers; each open keep-alive connection holds one")
+      ->check(CLI::Range(1, 1024))
+      ->capture_default_str();
+  cmd->add_option("--rate-limit", a->options.rate_per_second,
+                  "requests per second per token (per address for the public); 0: no limit")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
+  cmd->add_option("--rate-burst", a->options.rate_burst, "requests a client may burst")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  cmd->add_option("--max-batch", a->options.max_batch, "reports per POST /v1/reports")
+      ->check(CLI::Range(1, 100000))
+      ->capture_default_str();
+  cmd->add_option("--max-body-mib", a->max_body_mib, "largest request body, MiB")
+      ->check(CLI::Range(1, 1024))
+      ->capture_default_str();
+  cmd->add_flag("--quiet", a->quiet, "no access log lines (errors are still logged)");
+  commands.push_back({cmd, [a] { return RunServe(*a); }});
+}
+
+}  // namespace battrace::cli

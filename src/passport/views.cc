@@ -1,0 +1,101 @@
+#include "passport/views.h"
+
+#include "core/battery_code.h"
+#include "ledger/hash.h"
+
+namespace battrace::passport {
+namespace {
+
+nlohmann::json Opt(const std::optional<std::string>& v) {
+  return v ? nlohmann::json(*v) : nlohmann::json(nullptr);
+}
+
+// What the holder of a battery in each status should do with it (Arts. 18-21): the passport's
+// answer to "what now?" for a scanning owner, workshop or collector.
+const char* Guidance(const std::string& status) {
+  if (status == "utilized") {
+    return "This battery has been recycled and no longer exists as a battery. Its record stays "
+           "in the national traceability platform.";
+  }
+  if (status == "dismantled" || status == "received" || status == "in_transit") {
+    return "This battery is in the recycling chain. It may only be handed on to a registered "
+           "recycling service outlet or a qualified comprehensive-utilization enterprise, with "
+           "an outbound report; selling it to anyone else is unlawful.";
+  }
+  return "When this battery is retired, hand it (or the vehicle) to a recycling service outlet "
+         "of the vehicle or battery maker, or to a qualified dismantler or recycler; do not "
+         "dismantle it yourself. Outlets: GET /v1/outlets?division=<your division code>.";
+}
+
+}  // namespace
+
+nlohmann::json PublicDigitalId(const domain::BatteryState& b,
+                               const std::optional<std::string>& maker_name) {
+  nlohmann::json chemistry = nullptr;
+  if (b.chemistry && b.chemistry->size() == 1) {
+    const char* name = ChemistryName((*b.chemistry)[0]);
+    chemistry = {{"code", *b.chemistry}, {"name", name ? nlohmann::json(name) : nullptr}};
+  }
+  nlohmann::json production_month = nullptr;
+  if (auto code = BatteryCode::Parse(b.code, Strictness::kLenient); code.ok()) {
+    production_month = code->production_date().ToString().substr(0, 7);
+  }
+  nlohmann::json maker = nullptr;
+  if (b.producer) maker = {{"uscc", *b.producer}, {"name", Opt(maker_name)}};
+  return {{"code", b.code},
+          {"type", b.level},
+          {"chemistry", chemistry},
+          {"maker", maker},
+          {"production_month", production_month},
+          {"status", b.status},
+          {"recycling_guidance", Guidance(b.status)}};
+}
+
+nlohmann::json BatteryView(const store::BatteryRecord& record,
+                           const std::optional<std::string>& maker_name) {
+  nlohmann::json out = PublicDigitalId(record.state, maker_name);
+  out["view"] = record.full ? "full" : "public";
+  if (!record.full) return out;
+  const domain::BatteryState& b = record.state;
+  out["model"] = Opt(b.model);
+  out["parent"] = Opt(b.parent);
+  out["parts"] = record.parts;
+  out["custodian"] = Opt(b.custodian);
+  out["vin"] = Opt(b.vin);
+  out["digital_id_complete"] = b.id_complete;
+  return out;
+}
+
+nlohmann::json VehicleView(const store::VehicleRecord& record) {
+  const domain::VehicleState& v = record.state;
+  nlohmann::json packs = nlohmann::json::array();
+  for (const auto& p : record.packs)
+    packs.push_back({{"code", p.code}, {"status", p.status}, {"custodian", Opt(p.custodian)}});
+  return {{"vin", v.vin},
+          {"maker", Opt(v.maker)},
+          {"vehicle_type", Opt(v.vehicle_type)},
+          {"brand", Opt(v.brand)},
+          {"model", Opt(v.model)},
+          {"name", Opt(v.name)},
+          {"imported", v.imported},
+          {"swappable", v.swappable},
+          {"sale_date", Opt(v.sale_date)},
+          {"sale_division", Opt(v.sale_division)},
+          {"scrapped_date", Opt(v.scrapped_date)},
+          {"scrap_certificate", Opt(v.scrap_certificate)},
+          {"packs", packs},
+          {"history", [&] {
+             nlohmann::json h = nlohmann::json::array();
+             for (const auto& r : record.history)
+               h.push_back(ReportView(r));
+             return h;
+           }()}};
+}
+
+nlohmann::json ReportView(const store::StoredReport& r) {
+  return {{"leaf_index", r.leaf_index},
+          {"leaf_hash", ledger::HashToBase64(r.leaf_hash)},
+          {"report", nlohmann::json::parse(r.body, nullptr, false)}};
+}
+
+}  // namespace battrace::passport

@@ -1,0 +1,34 @@
+// The JSON views of batteries, vehicles and stored reports, per access level: the public
+// digital ID (what a QR scan shows anyone), and the full record the access rules
+// (store/access.h) allow to holders, regulators and admins. The API and `battrace show` both
+// render through here, so a field is public or not in one place.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+
+#include "domain/state.h"
+#include "store/access.h"
+#include "store/store.h"
+
+namespace battrace::passport {
+
+// The public digital ID: code, type, chemistry, maker, production month, status, and what to
+// do with the battery when it is retired. Never custodians, vehicles, owners or commercial data.
+// `maker_name`: the producer's registered name, when known.
+nlohmann::json PublicDigitalId(const domain::BatteryState& battery,
+                               const std::optional<std::string>& maker_name);
+
+// The record as the viewer may see it: the public digital ID, plus, for a full view, the
+// model, the battery it is part of, its parts, custodian, vehicle and the completeness of its
+// digital ID (Art. 12).
+nlohmann::json BatteryView(const store::BatteryRecord& record,
+                           const std::optional<std::string>& maker_name);
+
+nlohmann::json VehicleView(const store::VehicleRecord& record);
+
+// A stored report with its receipt: leaf index, leaf hash, the report as stored.
+nlohmann::json ReportView(const store::StoredReport& report);
+
+}  // namespace battrace::passport

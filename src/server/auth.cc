@@ -1,0 +1,75 @@
+#include "server/auth.h"
+
+#include <sodium.h>
+
+#include <array>
+#include <cstdint>
+
+#include "ledger/hash.h"
+
+namespace battrace::server {
+namespace {
+
+constexpr std::string_view kTokenPrefix = "btk_";
+constexpr int64_t kMicrosPerDay = int64_t{86400} * 1000000;
+
+std::string RandomTokenText() {
+  [[maybe_unused]] static const int kInit = sodium_init();
+  std::array<uint8_t, 32> bytes{};
+  randombytes_buf(bytes.data(), bytes.size());
+  std::string text(sodium_base64_ENCODED_LEN(bytes.size(), sodium_base64_VARIANT_URLSAFE_NO_PADDING),
+                   '\0');
+  sodium_bin2base64(text.data(), text.size(), bytes.data(), bytes.size(),
+                    sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+  text.resize(text.find('\0'));
+  return std::string(kTokenPrefix) + text;
+}
+
+Status BadToken(const std::string& why) {
+  return Status(StatusCode::kUnauthenticated, why, "Authorization", "auth.token");
+}
+
+}  // namespace
+
+Result<IssuedToken> IssueToken(store::Store& store, const std::string& principal, int days,
+                               Instant now) {
+  if (days < 1 || days > 3660) {
+    return Status::Invalid("--days", "auth.days", "a token lives 1 to 3660 days, not " +
+                                                      std::to_string(days));
+  }
+  BATTRACE_ASSIGN_OR_RETURN(viewer, store::ResolvePrincipal(store, principal));
+  IssuedToken out;
+  out.text = RandomTokenText();
+  out.row.hash = ledger::Sha256({out.text});
+  out.row.principal = viewer.Principal();
+  out.row.created = now;
+  out.row.expires = now + days * kMicrosPerDay;
+  BATTRACE_RETURN_IF_ERROR(store.PutToken(out.row));
+  return out;
+}
+
+Status RevokeToken(store::Store& store, const std::string& text, Instant now) {
+  BATTRACE_ASSIGN_OR_RETURN(revoked, store.RevokeToken(ledger::Sha256({text}), now));
+  if (!revoked) return Status::NotFound("no live token with this text in the store");
+  return Status::Ok();
+}
+
+Result<store::Viewer> Authenticate(store::Store& store, const std::string& authorization,
+                                   Instant now) {
+  if (authorization.empty()) return store::Viewer{};
+  constexpr std::string_view kBearer = "Bearer ";
+  if (!authorization.starts_with(kBearer)) {
+    return BadToken("the Authorization header must be \"Bearer <token>\"");
+  }
+  const std::string text = authorization.substr(kBearer.size());
+  if (!text.starts_with(kTokenPrefix)) return BadToken("not a battrace token");
+  BATTRACE_ASSIGN_OR_RETURN(row, store.FindToken(ledger::Sha256({text})));
+  if (!row) return BadToken("unknown token");
+  if (row->revoked) return BadToken("the token was revoked");
+  if (now >= row->expires) return BadToken("the token expired on " + FormatTimestamp(row->expires));
+  auto viewer = store::ResolvePrincipal(store, row->principal);
+  if (!viewer.ok()) return BadToken("the token's principal is no longer registered");
+  return viewer;
+}
+
+}  // namespace battrace::server

@@ -1,0 +1,705 @@
+#include "server/server.h"
+
+#include <pthread.h>
+#include <simdjson.h>
+#include <sodium.h>
+
+#include <atomic>
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "core/battery_code.h"
+#include "core/division.h"
+#include "core/uscc.h"
+#include "core/vin.h"
+#include "domain/finding.h"
+#include "domain/registry.h"
+#include "domain/rules.h"
+#include "ingest/pipeline.h"
+#include "ledger/hash.h"
+#include "passport/views.h"
+#include "server/audit_log.h"
+#include "server/auth.h"
+#include "server/metrics.h"
+#include "server/problem.h"
+#include "server/rate_limit.h"
+#include "server/router.h"
+#include "store/access.h"
+#include "store/proof_docs.h"
+#include "store/sqlite/sqlite_store.h"
+
+namespace battrace::server {
+namespace {
+
+using Json = nlohmann::json;
+using store::ScopedReader;
+using store::Store;
+
+constexpr size_t kDefaultPage = 100;
+constexpr size_t kMaxPage = 1000;
+
+// One JSON object per line on stderr; lines of concurrent requests never interleave.
+void Log(const Json& line) {
+  static std::mutex mu;
+  const std::string text = line.dump() + "\n";
+  std::lock_guard lock(mu);
+  std::fwrite(text.data(), 1, text.size(), stderr);
+}
+
+// Reader connections, opened on demand and reused: at most one per concurrent request.
+class StorePool {
+ public:
+  explicit StorePool(std::string db) : db_(std::move(db)) {}
+
+  class Lease {
+   public:
+    Lease(StorePool* pool, std::unique_ptr<Store> store)
+        : pool_(pool), store_(std::move(store)) {}
+    Lease(Lease&&) = default;
+    ~Lease() {
+      if (store_) pool_->Return(std::move(store_));
+    }
+    Store& operator*() { return *store_; }
+
+   private:
+    StorePool* pool_;
+    std::unique_ptr<Store> store_;
+  };
+
+  Result<Lease> Get() {
+    {
+      std::lock_guard lock(mu_);
+      if (!idle_.empty()) {
+        auto s = std::move(idle_.back());
+        idle_.pop_back();
+        return Lease(this, std::move(s));
+      }
+    }
+    BATTRACE_ASSIGN_OR_RETURN(s, store::OpenSqliteStore(db_, store::OpenOptions{}));
+    return Lease(this, std::move(s));
+  }
+
+ private:
+  void Return(std::unique_ptr<Store> s) {
+    std::lock_guard lock(mu_);
+    idle_.push_back(std::move(s));
+  }
+  std::string db_;
+  std::mutex mu_;
+  std::vector<std::unique_ptr<Store>> idle_;
+};
+
+struct Call {
+  const HttpRequest& req;
+  HttpResponse& res;
+  std::map<std::string, std::string> params;
+  std::string request_id;
+  store::Viewer viewer;
+  Store* store = nullptr;  // a reader connection
+  Instant now = 0;
+};
+
+void Reply(Call& c, const Json& body) {
+  c.res.status = 200;
+  c.res.content_type = "application/json";
+  c.res.body = body.dump();
+}
+
+Result<uint64_t> UintParam(const Call& c, const std::string& name, uint64_t fallback,
+                           uint64_t max) {
+  auto it = c.req.query.find(name);
+  if (it == c.req.query.end()) return fallback;
+  const std::string& v = it->second;
+  uint64_t n = 0;
+  bool ok = !v.empty() && v.size() <= 19;
+  for (char ch : v) {
+    if (ch < '0' || ch > '9') ok = false;
+    if (ok) n = n * 10 + static_cast<uint64_t>(ch - '0');
+  }
+  if (!ok || n > max) {
+    return Status::Invalid(name, "query.integer",
+                           name + " must be an integer from 0 to " + std::to_string(max));
+  }
+  return n;
+}
+
+std::optional<std::string> StringParam(const Call& c, const std::string& name) {
+  auto it = c.req.query.find(name);
+  if (it == c.req.query.end()) return std::nullopt;
+  return it->second;
+}
+
+Result<Date> AsOf(const Call& c) {
+  auto v = StringParam(c, "as_of");
+  if (!v) return BeijingDate(c.now);
+  return Date::Parse(*v, "as_of");
+}
+
+Result<std::optional<std::string>> PartyParam(const Call& c) {
+  auto v = StringParam(c, "party");
+  if (!v) return std::optional<std::string>();
+  auto uscc = Uscc::Parse(*v, Strictness::kLenient);
+  if (!uscc.ok()) return Status::Invalid("party", uscc.status().rule(), uscc.status().message());
+  return std::optional<std::string>(uscc->str());
+}
+
+Result<std::optional<std::string>> DivisionParam(const Call& c) {
+  auto v = StringParam(c, "division");
+  if (!v) return std::optional<std::string>();
+  auto d = Division::Parse(*v);
+  if (!d.ok()) return Status::Invalid("division", d.status().rule(), d.status().message());
+  return std::optional<std::string>(d->code());
+}
+
+Json AuditJson(const store::AuditEntry& e) {
+  return {{"seq", e.seq},         {"at", FormatTimestamp(e.at)},
+          {"principal", e.principal}, {"action", e.action},
+          {"record", e.record},   {"purpose", e.purpose},
+          {"request_id", e.request_id}, {"hash", ledger::HashToHex(e.hash)}};
+}
+
+template <typename T, typename F>
+Json PageJson(const store::Page<T>& page, size_t limit, F item) {
+  Json items = Json::array();
+  for (const T& t : page.items)
+    items.push_back(item(t));
+  return {{"offset", page.offset}, {"limit", limit}, {"total", page.total}, {"items", items}};
+}
+
+class Api {
+ public:
+  Api(const ServeOptions& options, std::unique_ptr<Store> writer,
+      std::unique_ptr<Store> audit_store, const domain::Law& law)
+      : options_(options),
+        readers_(options.db),
+        writer_(std::move(writer)),
+        audit_(std::move(audit_store)),
+        law_(law),
+        limiter_(options.rate_per_second, options.rate_burst),
+        metrics_(RouteLabels()) {
+    for (const Entry& e : Table())
+      router_.Add(e.method, e.pattern);
+    uint32_t prefix = 0;
+    randombytes_buf(&prefix, sizeof prefix);
+    char buf[16];
+    std::snprintf(buf, sizeof buf, "%08x", prefix);
+    id_prefix_ = buf;
+  }
+
+  void Handle(const HttpRequest& req, HttpResponse& res);
+  std::string TransportError(int status);
+
+  using Handler = Status (Api::*)(Call&);
+  struct Entry {
+    const char* method;
+    const char* pattern;
+    Handler handler;
+    std::vector<std::string> query;  // the query parameters it takes
+  };
+  static const std::vector<Entry>& Table();
+
+ private:
+  std::string NextRequestId() {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%s-%010llu", id_prefix_.c_str(),
+                  static_cast<unsigned long long>(++requests_));
+    return buf;
+  }
+  // Makes the audit entries of the reads `reader` allowed durable; then the data may go out.
+  Status Audited(ScopedReader& reader) { return audit_.Append(std::move(reader.audit())); }
+  ScopedReader Reader(Call& c) {
+    return ScopedReader(*c.store, c.viewer, c.req.Header("x-purpose"), c.request_id);
+  }
+  std::optional<std::string> MakerName(Store& s, const std::optional<std::string>& uscc);
+
+  Status Healthz(Call& c);
+  Status MetricsText(Call& c);
+  Status PostReports(Call& c);
+  Status GetReport(Call& c);
+  Status GetBattery(Call& c);
+  Status GetBatteryHistory(Call& c);
+  Status GetVehicle(Call& c);
+  Status GetFindings(Call& c);
+  Status GetObligations(Call& c);
+  Status GetEnterprise(Call& c);
+  Status GetOutlets(Call& c);
+  Status GetDisassemblyInfo(Call& c);
+  Status GetCheckpoint(Call& c);
+  Status GetInclusionProof(Call& c);
+  Status GetConsistencyProof(Call& c);
+  Status GetAudit(Call& c);
+
+  const ServeOptions& options_;
+  StorePool readers_;
+  std::mutex write_mu_;
+  std::unique_ptr<Store> writer_;
+  AuditLog audit_;
+  const domain::Law& law_;
+  RateLimiter limiter_;
+  Metrics metrics_;
+  Router router_;
+  std::string id_prefix_;
+  std::atomic<uint64_t> requests_{0};
+};
+
+const std::vector<Api::Entry>& Api::Table() {
+  static const std::vector<Entry> kTable = {
+      {"GET", "/healthz", &Api::Healthz, {}},
+      {"GET", "/metrics", &Api::MetricsText, {}},
+      {"POST", "/v1/reports", &Api::PostReports, {}},
+      {"GET", "/v1/reports/{reporter}/{id}", &Api::GetReport, {}},
+      {"GET", "/v1/batteries/{code}", &Api::GetBattery, {}},
+      {"GET", "/v1/batteries/{code}/history", &Api::GetBatteryHistory, {}},
+      {"GET", "/v1/vehicles/{vin}", &Api::GetVehicle, {}},
+      {"GET",
+       "/v1/findings",
+       &Api::GetFindings,
+       {"as_of", "kind", "party", "division", "offset", "limit"}},
+      {"GET",
+       "/v1/obligations",
+       &Api::GetObligations,
+       {"as_of", "party", "division", "offset", "limit"}},
+      {"GET", "/v1/enterprises/{uscc}", &Api::GetEnterprise, {}},
+      {"GET", "/v1/outlets", &Api::GetOutlets, {"division"}},
+      {"GET", "/v1/models/{model}/disassembly-info", &Api::GetDisassemblyInfo, {}},
+      {"GET", "/v1/ledger/checkpoint", &Api::GetCheckpoint, {}},
+      {"GET", "/v1/ledger/proof/inclusion", &Api::GetInclusionProof, {"leaf", "size"}},
+      {"GET", "/v1/ledger/proof/consistency", &Api::GetConsistencyProof, {"from", "to"}},
+      {"GET", "/v1/audit", &Api::GetAudit, {"after", "limit"}},
+  };
+  return kTable;
+}
+
+std::string Api::TransportError(int status) {
+  const std::string id = NextRequestId();
+  Status st = status == 413 ? Status::Invalid("", "api.body_too_large",
+                                              "the request body is over the limit of " +
+                                                  std::to_string(options_.http.max_body) + " bytes")
+                            : Status::Invalid("", "http.request", "the request cannot be read");
+  return Problem(status, st, id).dump();
+}
+
+void Api::Handle(const HttpRequest& req, HttpResponse& res) {
+  const auto start = std::chrono::steady_clock::now();
+  Call c{req, res, {}, NextRequestId(), {}, nullptr, ingest::Now()};
+  res.headers.emplace_back("X-Request-Id", c.request_id);
+  size_t route_index = Table().size();
+  Status st = [&]() -> Status {
+    RouteMatch m = router_.Find(req.method, req.path);
+    if (!m.route) {
+      if (m.allowed.empty()) return Status::NotFound("no route " + req.path);
+      std::string allow;
+      for (const auto& a : m.allowed)
+        allow += (allow.empty() ? "" : ", ") + a;
+      res.headers.emplace_back("Allow", allow);
+      WriteProblem(res, 405,
+                   Status::Invalid("", "http.method", req.method + " is not allowed on " +
+                                                          req.path + " (allowed: " + allow + ")"),
+                   c.request_id);
+      return Status::Ok();
+    }
+    route_index = *m.route;
+    const Entry& e = Table()[*m.route];
+    c.params = std::move(m.params);
+    for (const auto& [name, value] : req.query) {
+      if (std::find(e.query.begin(), e.query.end(), name) == e.query.end()) {
+        return Status::Invalid(name, "query.unknown_parameter",
+                               "unknown query parameter '" + name + "' for " + e.pattern);
+      }
+    }
+    BATTRACE_ASSIGN_OR_RETURN(lease, readers_.Get());
+    c.store = &*lease;
+    BATTRACE_ASSIGN_OR_RETURN(viewer, Authenticate(*c.store, req.Header("authorization"), c.now));
+    c.viewer = std::move(viewer);
+    const std::string key = c.viewer.kind == store::Viewer::Kind::kPublic
+                                ? "addr:" + req.remote_addr
+                                : c.viewer.Principal();
+    if (int64_t wait = limiter_.Take(key); wait > 0) {
+      res.headers.emplace_back("Retry-After", std::to_string(wait));
+      WriteProblem(res, 429,
+                   Status::Invalid("", "api.rate_limit",
+                                   "over " + std::to_string(options_.rate_per_second) +
+                                       " requests per second for " + key + ": retry later"),
+                   c.request_id);
+      return Status::Ok();
+    }
+    return (this->*e.handler)(c);
+  }();
+  if (!st.ok()) {
+    WriteProblem(res, st, c.request_id);
+    if (res.status >= 500) {
+      Log({{"level", "error"}, {"request_id", c.request_id}, {"error", st.ToString()}});
+    }
+  }
+  if (req.method == "HEAD") res.body.clear();
+  const double secs =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  metrics_.Observe(route_index, res.status, secs);
+  if (options_.access_log) {
+    Log({{"level", "info"},
+         {"request_id", c.request_id},
+         {"method", req.method},
+         {"route", route_index < Table().size() ? Table()[route_index].pattern : "unmatched"},
+         {"status", res.status},
+         {"ms", secs * 1000},
+         {"principal", c.viewer.Principal()},
+         {"remote", req.remote_addr}});
+  }
+}
+
+std::optional<std::string> Api::MakerName(Store& s, const std::optional<std::string>& uscc) {
+  if (!uscc) return std::nullopt;
+  auto row = s.GetRegistry("enterprise", *uscc);
+  if (!row.ok() || !*row) return std::nullopt;
+  auto record = ParseRegistryRecord((*row)->record);
+  if (!record.ok()) return std::nullopt;
+  if (const auto* e = std::get_if<Enterprise>(&*record)) return e->name;
+  return std::nullopt;
+}
+
+Status Api::Healthz(Call& c) {
+  BATTRACE_ASSIGN_OR_RETURN(size, c.store->TreeSize());
+  Reply(c, {{"status", "ok"}, {"ledger_size", size}});
+  return Status::Ok();
+}
+
+Status Api::MetricsText(Call& c) {
+  BATTRACE_ASSIGN_OR_RETURN(size, c.store->TreeSize());
+  BATTRACE_ASSIGN_OR_RETURN(open, c.store->CountOpenDuties());
+  c.res.status = 200;
+  c.res.content_type = "text/plain; version=0.0.4";
+  c.res.body = metrics_.Render(size, open);
+  return Status::Ok();
+}
+
+Status Api::PostReports(Call& c) {
+  using Kind = store::Viewer::Kind;
+  if (c.viewer.kind == Kind::kPublic) {
+    return Status::Unauthenticated("filing reports needs an enterprise's bearer token");
+  }
+  if (c.viewer.kind != Kind::kEnterprise) {
+    return Status::Forbidden("reports are filed by enterprises, each for itself (Art. 24)");
+  }
+  thread_local simdjson::dom::parser parser;
+  simdjson::dom::element root;
+  if (auto err = parser.parse(c.req.body).get(root); err) {
+    return Status::Invalid("", "api.body",
+                           std::string("the body is not JSON: ") + simdjson::error_message(err));
+  }
+  simdjson::dom::array array;
+  if (root.get_array().get(array)) {
+    return Status::Invalid("", "api.body", "the body must be a JSON array of reports");
+  }
+  const size_t n = array.size();
+  if (n > options_.max_batch) {
+    WriteProblem(c.res, 413,
+                 Status::Invalid("", "api.batch_too_large",
+                                 std::to_string(n) + " reports in one request; at most " +
+                                     std::to_string(options_.max_batch)),
+                 c.request_id);
+    return Status::Ok();
+  }
+  std::vector<ingest::Item> items;
+  items.reserve(n);
+  for (simdjson::dom::element e : array) {
+    ingest::Item item;
+    item.line = items.size() + 1;
+    item.report = ParseReport(simdjson::minify(e), ParseOptions{});
+    if (item.report.ok() && item.report->reporter.str() != c.viewer.id) {
+      item.report = Status::Invalid("/reporter", "auth.reporter",
+                                    "an enterprise files its own reports: reporter must be " +
+                                        c.viewer.id);
+    }
+    items.push_back(std::move(item));
+  }
+  std::vector<ingest::Prepared> prepared = ingest::Prepare(items, c.now);
+  Result<std::vector<ingest::ItemResult>> results = Status::Internal("not committed");
+  {
+    std::lock_guard lock(write_mu_);
+    results = ingest::Commit(*writer_, law_, std::move(prepared));
+  }
+  if (!results.ok()) return results.status();
+  uint64_t accepted = 0, duplicates = 0, rejected = 0;
+  Json out = Json::array();
+  for (size_t i = 0; i < results->size(); ++i) {
+    const ingest::ItemResult& r = (*results)[i];
+    Json item = {{"index", i}};
+    if (r.outcome == ingest::Outcome::kRejected) {
+      ++rejected;
+      item["outcome"] = "rejected";
+      item["error"] = Problem(HttpStatus(r.error.code()),
+                              r.error.WithFieldPrefix("/" + std::to_string(i)), c.request_id);
+      item["error"].erase("request_id");
+    } else {
+      (r.outcome == ingest::Outcome::kAccepted ? accepted : duplicates)++;
+      item["outcome"] = r.outcome == ingest::Outcome::kAccepted ? "accepted" : "duplicate";
+      item["receipt"] = {{"reporter", r.reporter},
+                         {"id", r.id},
+                         {"leaf_index", r.leaf_index},
+                         {"leaf_hash", ledger::HashToBase64(r.leaf_hash)}};
+    }
+    out.push_back(std::move(item));
+  }
+  metrics_.Reports(accepted, duplicates, rejected);
+  Reply(c, {{"accepted", accepted},
+            {"duplicates", duplicates},
+            {"rejected", rejected},
+            {"results", std::move(out)}});
+  return Status::Ok();
+}
+
+Status Api::GetReport(Call& c) {
+  ScopedReader reader = Reader(c);
+  BATTRACE_ASSIGN_OR_RETURN(report, reader.Report(c.params["reporter"], c.params["id"]));
+  BATTRACE_RETURN_IF_ERROR(Audited(reader));
+  Reply(c, passport::ReportView(report));
+  return Status::Ok();
+}
+
+Result<std::string> CodeParam(Call& c) {
+  BATTRACE_ASSIGN_OR_RETURN(code, BatteryCode::Parse(c.params["code"], Strictness::kLenient));
+  return code.str();
+}
+
+Status Api::GetBattery(Call& c) {
+  auto code = CodeParam(c);
+  if (!code.ok()) return code.status().WithFieldPrefix("code");
+  ScopedReader reader = Reader(c);
+  BATTRACE_ASSIGN_OR_RETURN(record, reader.Battery(*code));
+  BATTRACE_RETURN_IF_ERROR(Audited(reader));
+  Reply(c, passport::BatteryView(record, MakerName(*c.store, record.state.producer)));
+  return Status::Ok();
+}
+
+Status Api::GetBatteryHistory(Call& c) {
+  auto code = CodeParam(c);
+  if (!code.ok()) return code.status().WithFieldPrefix("code");
+  ScopedReader reader = Reader(c);
+  BATTRACE_ASSIGN_OR_RETURN(history, reader.BatteryHistory(*code));
+  BATTRACE_RETURN_IF_ERROR(Audited(reader));
+  Json items = Json::array();
+  for (const auto& r : history)
+    items.push_back(passport::ReportView(r));
+  Reply(c, {{"code", *code}, {"history", items}});
+  return Status::Ok();
+}
+
+Status Api::GetVehicle(Call& c) {
+  auto vin = Vin::Parse(c.params["vin"]);
+  if (!vin.ok()) return vin.status().WithFieldPrefix("vin");
+  ScopedReader reader = Reader(c);
+  BATTRACE_ASSIGN_OR_RETURN(record, reader.Vehicle(vin->str()));
+  BATTRACE_RETURN_IF_ERROR(Audited(reader));
+  Reply(c, passport::VehicleView(record));
+  return Status::Ok();
+}
+
+Status Api::GetFindings(Call& c) {
+  BATTRACE_ASSIGN_OR_RETURN(as_of, AsOf(c));
+  store::FindingFilter filter;
+  if (auto kind = StringParam(c, "kind")) {
+    BATTRACE_RETURN_IF_ERROR(domain::CheckFindingKind(*kind, "kind"));
+    filter.kind = *kind;
+  }
+  BATTRACE_ASSIGN_OR_RETURN(party, PartyParam(c));
+  BATTRACE_ASSIGN_OR_RETURN(division, DivisionParam(c));
+  filter.party = party;
+  filter.division = division;
+  BATTRACE_ASSIGN_OR_RETURN(offset, UintParam(c, "offset", 0, UINT32_MAX));
+  BATTRACE_ASSIGN_OR_RETURN(limit, UintParam(c, "limit", kDefaultPage, kMaxPage));
+  ScopedReader reader = Reader(c);
+  BATTRACE_ASSIGN_OR_RETURN(page, reader.Findings(as_of, filter, offset, limit));
+  BATTRACE_RETURN_IF_ERROR(Audited(reader));
+  Json out = PageJson(page, limit, [](const domain::Finding& f) {
+    return Json(domain::FindingToJson(f));
+  });
+  out["as_of"] = as_of.ToString();
+  Reply(c, out);
+  return Status::Ok();
+}
+
+Status Api::GetObligations(Call& c) {
+  BATTRACE_ASSIGN_OR_RETURN(as_of, AsOf(c));
+  store::ObligationFilter filter;
+  BATTRACE_ASSIGN_OR_RETURN(party, PartyParam(c));
+  BATTRACE_ASSIGN_OR_RETURN(division, DivisionParam(c));
+  filter.party = party;
+  filter.division = division;
+  BATTRACE_ASSIGN_OR_RETURN(offset, UintParam(c, "offset", 0, UINT32_MAX));
+  BATTRACE_ASSIGN_OR_RETURN(limit, UintParam(c, "limit", kDefaultPage, kMaxPage));
+  ScopedReader reader = Reader(c);
+  BATTRACE_ASSIGN_OR_RETURN(page, reader.Obligations(as_of, filter, offset, limit));
+  BATTRACE_RETURN_IF_ERROR(Audited(reader));
+  Json out = PageJson(page, limit, [&](const domain::Duty& d) {
+    return Json(domain::DutyToJson(d, as_of));
+  });
+  out["as_of"] = as_of.ToString();
+  Reply(c, out);
+  return Status::Ok();
+}
+
+Status Api::GetEnterprise(Call& c) {
+  auto uscc = Uscc::Parse(c.params["uscc"], Strictness::kLenient);
+  if (!uscc.ok()) return uscc.status().WithFieldPrefix("uscc");
+  ScopedReader reader = Reader(c);
+  bool full = false;
+  BATTRACE_ASSIGN_OR_RETURN(row, reader.Enterprise(uscc->str(), &full));
+  BATTRACE_RETURN_IF_ERROR(Audited(reader));
+  Json record = Json::parse(row.record, nullptr, false);
+  if (!full) {
+    record = {{"kind", "enterprise"},
+              {"uscc", record.value("uscc", "")},
+              {"name", record.value("name", "")},
+              {"roles", record.value("roles", Json::array())},
+              {"division", record.value("division", "")}};
+  }
+  record["view"] = full ? "full" : "public";
+  Reply(c, record);
+  return Status::Ok();
+}
+
+Status Api::GetOutlets(Call& c) {
+  BATTRACE_ASSIGN_OR_RETURN(division, DivisionParam(c));
+  ScopedReader reader = Reader(c);
+  BATTRACE_ASSIGN_OR_RETURN(outlets,
+                            reader.Outlets(division.value_or(std::string(Division::kNationCode))));
+  Json items = Json::array();
+  for (const auto& o : outlets) {
+    items.push_back({{"id", o.id},
+                     {"owner", o.owner},
+                     {"division", o.division},
+                     {"closed", o.closed},
+                     {"registered_at", FormatTimestamp(o.registered_at)}});
+  }
+  Reply(c, {{"items", items}});
+  return Status::Ok();
+}
+
+Status Api::GetDisassemblyInfo(Call& c) {
+  ScopedReader reader = Reader(c);
+  BATTRACE_ASSIGN_OR_RETURN(reports, reader.DisassemblyInfo(c.params["model"]));
+  BATTRACE_RETURN_IF_ERROR(Audited(reader));
+  Json items = Json::array();
+  for (const auto& r : reports)
+    items.push_back(passport::ReportView(r));
+  Reply(c, {{"vehicle_model", c.params["model"]}, {"items", items}});
+  return Status::Ok();
+}
+
+Status Api::GetCheckpoint(Call& c) {
+  BATTRACE_ASSIGN_OR_RETURN(cp, c.store->LatestCheckpoint());
+  if (!cp) return Status::NotFound("no checkpoint has been signed yet");
+  Reply(c, {{"size", cp->size}, {"created", FormatTimestamp(cp->created)}, {"note", cp->note}});
+  return Status::Ok();
+}
+
+Status Api::GetInclusionProof(Call& c) {
+  if (!StringParam(c, "leaf")) return Status::Invalid("leaf", "query.required", "leaf is required");
+  BATTRACE_ASSIGN_OR_RETURN(leaf, UintParam(c, "leaf", 0, INT64_MAX));
+  std::optional<uint64_t> size;
+  if (StringParam(c, "size")) {
+    BATTRACE_ASSIGN_OR_RETURN(s, UintParam(c, "size", 0, INT64_MAX));
+    size = s;
+  }
+  BATTRACE_ASSIGN_OR_RETURN(doc, store::InclusionProofDoc(*c.store, leaf, size));
+  Reply(c, doc);
+  return Status::Ok();
+}
+
+Status Api::GetConsistencyProof(Call& c) {
+  if (!StringParam(c, "from")) return Status::Invalid("from", "query.required", "from is required");
+  BATTRACE_ASSIGN_OR_RETURN(from, UintParam(c, "from", 0, INT64_MAX));
+  std::optional<uint64_t> to;
+  if (StringParam(c, "to")) {
+    BATTRACE_ASSIGN_OR_RETURN(t, UintParam(c, "to", 0, INT64_MAX));
+    to = t;
+  }
+  BATTRACE_ASSIGN_OR_RETURN(doc, store::ConsistencyProofDoc(*c.store, from, to));
+  Reply(c, doc);
+  return Status::Ok();
+}
+
+Status Api::GetAudit(Call& c) {
+  BATTRACE_ASSIGN_OR_RETURN(after, UintParam(c, "after", 0, INT64_MAX));
+  BATTRACE_ASSIGN_OR_RETURN(limit, UintParam(c, "limit", kDefaultPage, kMaxPage));
+  ScopedReader reader = Reader(c);
+  BATTRACE_ASSIGN_OR_RETURN(entries, reader.Audit(after, limit));
+  Json items = Json::array();
+  for (const auto& e : entries)
+    items.push_back(AuditJson(e));
+  Reply(c, {{"after", after}, {"limit", limit}, {"items", items}});
+  return Status::Ok();
+}
+
+}  // namespace
+
+std::vector<std::string> RouteLabels() {
+  std::vector<std::string> out;
+  for (const auto& e : Api::Table())
+    out.push_back(std::string(e.method) + " " + e.pattern);
+  return out;
+}
+
+int Serve(const ServeOptions& options) {
+  auto fail = [](const Status& st) {
+    Log({{"level", "error"}, {"error", st.ToString()}});
+    return st.code() == StatusCode::kInvalidArgument ? 2 : 1;
+  };
+  const Result<RuleSet>& rules = RuleSet::Default();
+  if (!rules.ok()) return fail(rules.status());
+  const Result<LegalCalendar>& calendar = LegalCalendar::Default();
+  if (!calendar.ok()) return fail(calendar.status());
+  const domain::Law law{*rules, *calendar};
+
+  store::OpenOptions write_options;
+  write_options.key_path = options.key;
+  auto writer = store::OpenSqliteStore(options.db, write_options);
+  if (!writer.ok()) return fail(writer.status());
+  auto audit_store = store::OpenSqliteStore(options.db, store::OpenOptions{});
+  if (!audit_store.ok()) return fail(audit_store.status());
+
+  // The workers must not take SIGTERM/SIGINT: one thread waits for them.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGTERM);
+  sigaddset(&stop_signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+
+  Api api(options, std::move(writer).value(), std::move(audit_store).value(), law);
+  auto http = HttpServer::Bind(
+      options.http, [&api](const HttpRequest& req, HttpResponse& res) { api.Handle(req, res); },
+      [&api](int status, HttpResponse& res) {
+        res.content_type = "application/problem+json";
+        res.body = api.TransportError(status);
+      });
+  if (!http.ok()) return fail(http.status());
+  std::atomic<bool> stopping{false};
+  std::thread waiter([&] {
+    int sig = 0;
+    sigwait(&stop_signals, &sig);
+    if (!stopping.exchange(true)) {
+      Log({{"level", "info"},
+           {"event", "stopping"},
+           {"signal", sig == SIGTERM ? "SIGTERM" : "SIGINT"}});
+    }
+    (*http)->Stop();
+  });
+  Log({{"level", "info"},
+       {"event", "listening"},
+       {"address", options.http.host},
+       {"port", (*http)->port()},
+       {"tls", !options.http.tls_cert.empty()},
+       {"threads", options.http.threads}});
+  if (options.on_listening) options.on_listening((*http)->port());
+  (*http)->Run();
+  if (!stopping.exchange(true)) pthread_kill(waiter.native_handle(), SIGTERM);
+  waiter.join();
+  Log({{"level", "info"}, {"event", "stopped"}});
+  return 0;
+}
+
+}  // namespace battrace::server

@@ -1,0 +1,36 @@
+// `battrace serve`: the JSON API over a store (docs/api.md, docs/openapi.yaml).
+//
+// Threads: the HTTP workers (HttpOptions.threads) each lease a reader connection from a pool
+// for a request; report batches are prepared (parsed, hashed) on the worker and committed
+// through the one writer connection, one transaction per batch, so a batch's receipts are
+// durable before its response; audit entries go through the group-committing audit writer
+// (server/audit_log.h) before the data they audit is sent. SIGTERM and SIGINT stop accepting
+// connections and let the requests in flight, batches included, finish.
+#pragma once
+
+#include <functional>
+#include <string>
+
+#include "server/http.h"
+
+namespace battrace::server {
+
+struct ServeOptions {
+  HttpOptions http;
+  std::string db;   // the embedded store
+  std::string key;  // its signing key
+  double rate_per_second = 500;  // per principal (per client address for the public); 0: off
+  double rate_burst = 1000;
+  size_t max_batch = 10000;  // reports per POST /v1/reports
+  bool access_log = true;    // one JSON line per request on stderr
+  // Called once the socket listens, with the port (the demo prints the URL from it).
+  std::function<void(int port)> on_listening;
+};
+
+// Serves until SIGTERM or SIGINT; returns the process exit code.
+int Serve(const ServeOptions& options);
+
+// The API's routes as "METHOD /pattern", in the order the server matches them.
+std::vector<std::string> RouteLabels();
+
+}  // namespace battrace::server

@@ -1,0 +1,347 @@
+#include "store/access.h"
+
+#include <algorithm>
+#include <chrono>
+#include <set>
+#include <utility>
+
+#include "core/division.h"
+#include "domain/registry.h"
+
+namespace battrace::store {
+namespace {
+
+constexpr std::string_view kEnterprisePrefix = "enterprise:";
+constexpr std::string_view kRegulatorPrefix = "regulator:";
+
+Instant Now() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+template <typename T>
+Page<T> Slice(std::vector<T> all, size_t offset, size_t limit) {
+  Page<T> page;
+  page.total = all.size();
+  page.offset = offset;
+  if (offset < all.size()) {
+    const size_t end = std::min(all.size(), offset + limit);
+    page.items.assign(std::make_move_iterator(all.begin() + static_cast<ptrdiff_t>(offset)),
+                      std::make_move_iterator(all.begin() + static_cast<ptrdiff_t>(end)));
+  }
+  return page;
+}
+
+}  // namespace
+
+std::string Viewer::Principal() const {
+  switch (kind) {
+    case Kind::kPublic:
+      return "public";
+    case Kind::kAdmin:
+      return "admin";
+    case Kind::kEnterprise:
+      return std::string(kEnterprisePrefix) + id;
+    case Kind::kRegulator:
+      return std::string(kRegulatorPrefix) + id;
+  }
+  return "public";
+}
+
+Result<Viewer> ResolvePrincipal(Store& store, const std::string& principal) {
+  Viewer v;
+  if (principal == "admin") {
+    v.kind = Viewer::Kind::kAdmin;
+    return v;
+  }
+  const bool enterprise = principal.starts_with(kEnterprisePrefix);
+  const bool regulator = principal.starts_with(kRegulatorPrefix);
+  if (!enterprise && !regulator) {
+    return Status::Invalid("principal", "auth.principal",
+                           "a principal is admin, enterprise:<USCC> or regulator:<id>, not \"" +
+                               principal + "\"");
+  }
+  v.kind = enterprise ? Viewer::Kind::kEnterprise : Viewer::Kind::kRegulator;
+  v.id = principal.substr(enterprise ? kEnterprisePrefix.size() : kRegulatorPrefix.size());
+  BATTRACE_ASSIGN_OR_RETURN(row, store.GetRegistry(enterprise ? "enterprise" : "regulator", v.id));
+  if (!row) {
+    return Status::Invalid("principal", "auth.unregistered_principal",
+                           std::string(enterprise ? "enterprise " : "regulator ") + v.id +
+                               " is not in the registry (`battrace registry import` first)");
+  }
+  v.division = row->division;
+  if (enterprise) {
+    BATTRACE_ASSIGN_OR_RETURN(record, ParseRegistryRecord(row->record));
+    if (const auto* e = std::get_if<Enterprise>(&record)) v.roles = e->roles;
+  }
+  return v;
+}
+
+ScopedReader::ScopedReader(Store& store, Viewer viewer, std::string purpose,
+                           std::string request_id)
+    : store_(store),
+      viewer_(std::move(viewer)),
+      purpose_(std::move(purpose)),
+      request_id_(std::move(request_id)) {}
+
+Status ScopedReader::NeedSignIn() const {
+  return Status::Unauthenticated("this record is not public: send a bearer token");
+}
+
+Status ScopedReader::NeedPurpose(const std::string& what) const {
+  return Status::Invalid("X-Purpose", "access.purpose_required",
+                         "state the purpose of reading " + what +
+                             " in the X-Purpose header: the read is audited (Arts. 25, 30)");
+}
+
+bool ScopedReader::InJurisdiction(const std::string& division) const {
+  auto j = Division::Parse(viewer_.division);
+  return j.ok() && j->Contains(division);
+}
+
+Result<bool> ScopedReader::RegisteredInJurisdiction(const std::string& uscc) {
+  BATTRACE_ASSIGN_OR_RETURN(row, store_.GetRegistry("enterprise", uscc));
+  return row && InJurisdiction(row->division);
+}
+
+void ScopedReader::Note(const std::string& action, const std::string& record) {
+  AuditEntry e;
+  e.at = Now();
+  e.principal = viewer_.Principal();
+  e.action = action;
+  e.record = record;
+  e.purpose = purpose_;
+  e.request_id = request_id_;
+  audit_.push_back(std::move(e));
+}
+
+Result<std::vector<StoredReport>> ScopedReader::Reports(const std::vector<uint64_t>& leaves) {
+  std::vector<StoredReport> out;
+  out.reserve(leaves.size());
+  for (uint64_t leaf : leaves) {
+    BATTRACE_ASSIGN_OR_RETURN(r, store_.GetReportAt(leaf));
+    if (!r) return Status::Corruption("a history names leaf " + std::to_string(leaf) + ", absent");
+    out.push_back(std::move(*r));
+  }
+  return out;
+}
+
+Result<StoredReport> ScopedReader::Report(const std::string& reporter, const std::string& id) {
+  switch (viewer_.kind) {
+    case Viewer::Kind::kPublic:
+      return NeedSignIn();
+    case Viewer::Kind::kEnterprise:
+      if (reporter != viewer_.id) return Status::Forbidden("an enterprise reads its own reports");
+      break;
+    case Viewer::Kind::kRegulator: {
+      BATTRACE_ASSIGN_OR_RETURN(inside, RegisteredInJurisdiction(reporter));
+      if (!inside) {
+        return Status::Forbidden("the reporter is not registered in your jurisdiction " +
+                                 viewer_.division);
+      }
+      if (purpose_.empty()) return NeedPurpose("a report");
+      break;
+    }
+    case Viewer::Kind::kAdmin:
+      break;
+  }
+  BATTRACE_ASSIGN_OR_RETURN(report, store_.GetReport(reporter, id));
+  if (!report) return Status::NotFound("no report " + id + " of " + reporter);
+  Note("report", "report:" + reporter + "/" + id);
+  return std::move(*report);
+}
+
+Result<bool> ScopedReader::MaySeeBattery(const domain::BatteryState& state,
+                                         const std::vector<StoredReport>& history) {
+  std::set<std::string> holders;
+  if (state.producer) holders.insert(*state.producer);
+  if (state.custodian) holders.insert(*state.custodian);
+  for (const StoredReport& r : history)
+    holders.insert(r.reporter);
+  switch (viewer_.kind) {
+    case Viewer::Kind::kPublic:
+      return false;
+    case Viewer::Kind::kAdmin:
+      return true;
+    case Viewer::Kind::kEnterprise:
+      return holders.contains(viewer_.id);
+    case Viewer::Kind::kRegulator:
+      for (const std::string& h : holders) {
+        BATTRACE_ASSIGN_OR_RETURN(inside, RegisteredInJurisdiction(h));
+        if (inside) return true;
+      }
+      return false;
+  }
+  return false;
+}
+
+Result<BatteryRecord> ScopedReader::Battery(const std::string& code) {
+  BATTRACE_ASSIGN_OR_RETURN(state, store_.GetBattery(code));
+  if (!state) return Status::NotFound("no battery " + code + " in the record");
+  BatteryRecord out{std::move(*state), false, {}};
+  // The public view needs no more reads; a regulator without a stated purpose gets it too.
+  if (viewer_.kind == Viewer::Kind::kPublic ||
+      (viewer_.kind == Viewer::Kind::kRegulator && purpose_.empty())) {
+    return out;
+  }
+  BATTRACE_ASSIGN_OR_RETURN(leaves, store_.BatteryHistory(code));
+  BATTRACE_ASSIGN_OR_RETURN(history, Reports(leaves));
+  BATTRACE_ASSIGN_OR_RETURN(full, MaySeeBattery(out.state, history));
+  if (full) {
+    out.full = true;
+    BATTRACE_ASSIGN_OR_RETURN(parts, store_.PartsOf(code));
+    out.parts = std::move(parts);
+    Note("battery", "battery:" + code);
+  }
+  return out;
+}
+
+Result<std::vector<StoredReport>> ScopedReader::BatteryHistory(const std::string& code) {
+  if (viewer_.kind == Viewer::Kind::kPublic) return NeedSignIn();
+  BATTRACE_ASSIGN_OR_RETURN(state, store_.GetBattery(code));
+  if (!state) return Status::NotFound("no battery " + code + " in the record");
+  if (viewer_.kind == Viewer::Kind::kRegulator && purpose_.empty()) {
+    return NeedPurpose("a battery's history");
+  }
+  BATTRACE_ASSIGN_OR_RETURN(leaves, store_.BatteryHistory(code));
+  BATTRACE_ASSIGN_OR_RETURN(history, Reports(leaves));
+  BATTRACE_ASSIGN_OR_RETURN(may, MaySeeBattery(*state, history));
+  if (!may) {
+    return Status::Forbidden(viewer_.kind == Viewer::Kind::kEnterprise
+                                 ? "an enterprise reads the history of batteries it holds or held"
+                                 : "no holder of this battery is registered in your jurisdiction");
+  }
+  Note("battery_history", "battery:" + code);
+  return history;
+}
+
+Result<VehicleRecord> ScopedReader::Vehicle(const std::string& vin) {
+  if (viewer_.kind == Viewer::Kind::kPublic) return NeedSignIn();
+  BATTRACE_ASSIGN_OR_RETURN(state, store_.GetVehicle(vin));
+  if (!state) return Status::NotFound("no vehicle " + vin + " in the record");
+  if (viewer_.kind == Viewer::Kind::kRegulator && purpose_.empty()) {
+    return NeedPurpose("a vehicle's record");
+  }
+  BATTRACE_ASSIGN_OR_RETURN(leaves, store_.VehicleHistory(vin));
+  BATTRACE_ASSIGN_OR_RETURN(history, Reports(leaves));
+  bool may = viewer_.kind == Viewer::Kind::kAdmin;
+  if (viewer_.kind == Viewer::Kind::kEnterprise) {
+    may = state->maker == viewer_.id ||
+          std::any_of(history.begin(), history.end(),
+                      [&](const StoredReport& r) { return r.reporter == viewer_.id; });
+  } else if (viewer_.kind == Viewer::Kind::kRegulator) {
+    may = state->sale_division && InJurisdiction(*state->sale_division);
+    if (!may && state->maker) {
+      BATTRACE_ASSIGN_OR_RETURN(inside, RegisteredInJurisdiction(*state->maker));
+      may = inside;
+    }
+  }
+  if (!may) {
+    return Status::Forbidden(viewer_.kind == Viewer::Kind::kEnterprise
+                                 ? "an enterprise reads the vehicles it made or reported on"
+                                 : "the vehicle was neither made nor sold in your jurisdiction");
+  }
+  BATTRACE_ASSIGN_OR_RETURN(packs, store_.BatteriesInVehicle(vin));
+  Note("vehicle", "vehicle:" + vin);
+  return VehicleRecord{std::move(*state), std::move(packs), std::move(history)};
+}
+
+Result<Page<domain::Finding>> ScopedReader::Findings(Date as_of, FindingFilter filter,
+                                                     size_t offset, size_t limit) {
+  switch (viewer_.kind) {
+    case Viewer::Kind::kPublic:
+      return NeedSignIn();
+    case Viewer::Kind::kEnterprise:
+      if (filter.party && *filter.party != viewer_.id) {
+        return Status::Forbidden("an enterprise reads its own findings");
+      }
+      filter.party = viewer_.id;
+      break;
+    case Viewer::Kind::kRegulator:
+      if (filter.division && !InJurisdiction(*filter.division)) {
+        return Status::Forbidden("division " + *filter.division + " is outside your jurisdiction " +
+                                 viewer_.division);
+      }
+      if (!filter.division) filter.division = viewer_.division;
+      break;
+    case Viewer::Kind::kAdmin:
+      break;
+  }
+  BATTRACE_ASSIGN_OR_RETURN(all, store_.Findings(as_of, filter));
+  Note("findings", "findings:" + as_of.ToString() + (filter.party ? " party=" + *filter.party : "") +
+                       (filter.division ? " division=" + *filter.division : "") +
+                       (filter.kind ? " kind=" + *filter.kind : ""));
+  return Slice(std::move(all), offset, limit);
+}
+
+Result<Page<domain::Duty>> ScopedReader::Obligations(Date as_of, ObligationFilter filter,
+                                                     size_t offset, size_t limit) {
+  switch (viewer_.kind) {
+    case Viewer::Kind::kPublic:
+      return NeedSignIn();
+    case Viewer::Kind::kEnterprise:
+      if (filter.party && *filter.party != viewer_.id) {
+        return Status::Forbidden("an enterprise reads its own obligations");
+      }
+      filter.party = viewer_.id;
+      break;
+    case Viewer::Kind::kRegulator:
+      if (filter.division && !InJurisdiction(*filter.division)) {
+        return Status::Forbidden("division " + *filter.division + " is outside your jurisdiction " +
+                                 viewer_.division);
+      }
+      if (!filter.division) filter.division = viewer_.division;
+      break;
+    case Viewer::Kind::kAdmin:
+      break;
+  }
+  BATTRACE_ASSIGN_OR_RETURN(all, store_.Obligations(as_of, filter));
+  Note("obligations", "obligations:" + as_of.ToString() +
+                          (filter.party ? " party=" + *filter.party : "") +
+                          (filter.division ? " division=" + *filter.division : ""));
+  return Slice(std::move(all), offset, limit);
+}
+
+Result<RegistryRow> ScopedReader::Enterprise(const std::string& uscc, bool* full) {
+  BATTRACE_ASSIGN_OR_RETURN(row, store_.GetRegistry("enterprise", uscc));
+  if (!row) return Status::NotFound("no enterprise " + uscc + " in the registry");
+  *full = viewer_.kind == Viewer::Kind::kAdmin ||
+          (viewer_.kind == Viewer::Kind::kEnterprise && viewer_.id == uscc) ||
+          (viewer_.kind == Viewer::Kind::kRegulator && InJurisdiction(row->division));
+  if (*full) Note("enterprise", "enterprise:" + uscc);
+  return std::move(*row);
+}
+
+Result<std::vector<domain::OutletState>> ScopedReader::Outlets(const std::string& division) {
+  return store_.Outlets(division);
+}
+
+Result<std::vector<StoredReport>> ScopedReader::DisassemblyInfo(const std::string& vehicle_model) {
+  if (viewer_.kind == Viewer::Kind::kPublic) return NeedSignIn();
+  const auto has = [&](Role r) {
+    return std::find(viewer_.roles.begin(), viewer_.roles.end(), r) != viewer_.roles.end();
+  };
+  if (viewer_.kind != Viewer::Kind::kEnterprise ||
+      !(has(Role::kRepairShop) || has(Role::kDismantler) ||
+        has(Role::kRecycler))) {
+    return Status::Forbidden(
+        "disassembly information is for repair shops, dismantlers and recyclers (Art. 25)");
+  }
+  if (purpose_.empty()) return NeedPurpose("disassembly information");
+  BATTRACE_ASSIGN_OR_RETURN(reports, store_.DisassemblyInfo(vehicle_model));
+  if (reports.empty()) {
+    return Status::NotFound("no disassembly information filed for vehicle model " +
+                            vehicle_model);
+  }
+  Note("disassembly_info", "model:" + vehicle_model);
+  return reports;
+}
+
+Result<std::vector<AuditEntry>> ScopedReader::Audit(uint64_t after, size_t limit) {
+  if (viewer_.kind == Viewer::Kind::kPublic) return NeedSignIn();
+  if (viewer_.kind != Viewer::Kind::kAdmin) return Status::Forbidden("the audit trail is for admins");
+  return store_.ListAudit(after, limit);
+}
+
+}  // namespace battrace::store

@@ -1,0 +1,115 @@
+// Who reads, and what the access rules let them see (docs/access.md; Arts. 25, 26 and 30).
+//
+// The server hands its route handlers a ScopedReader, never the Store: every read of a record
+// passes through the rules here, whose filters go into the store's own queries (a regulator's
+// findings query carries its jurisdiction, an enterprise's its USCC), so a handler cannot
+// forget them. Each read of protected data the rules allow is noted as an audit entry; the
+// caller makes the entries durable (Store::AppendAudit) before it sends anything read.
+//
+// The rules, in short:
+// - public: the public digital-ID fields of any battery, the outlets; nothing else;
+// - enterprise: its own reports and duties and findings; the full record and history of a
+//   battery it holds or held (it reported on it, made it, or holds it now) and of a vehicle it
+//   made or reported on; disassembly information only for repair shops, dismantlers and
+//   recyclers (Art. 25), with a stated purpose;
+// - regulator: what concerns an enterprise registered in its jurisdiction (division prefix;
+//   "000000" national), read-only, with a stated purpose for commercial records (Art. 30);
+// - admin: everything, audited like the others.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/date.h"
+#include "core/status.h"
+#include "domain/role.h"
+#include "store/store.h"
+
+namespace battrace::store {
+
+struct Viewer {
+  enum class Kind { kPublic, kEnterprise, kRegulator, kAdmin };
+  Kind kind = Kind::kPublic;
+  std::string id;                  // USCC or regulator id
+  std::string division;            // the enterprise's seat, or the regulator's jurisdiction
+  std::vector<Role> roles;  // an enterprise's registered roles
+
+  // "public", "admin", "enterprise:<USCC>", "regulator:<id>".
+  std::string Principal() const;
+};
+
+// The viewer a principal names, checked against the registry: an enterprise or regulator
+// principal must be registered (rule "auth.unregistered_principal"); anything else is rule
+// "auth.principal".
+Result<Viewer> ResolvePrincipal(Store& store, const std::string& principal);
+
+// A battery as the viewer may see it: `full` says whether the fields beyond the public
+// digital ID may be shown (parts, custodian, vehicle, model, ...).
+struct BatteryRecord {
+  domain::BatteryState state;
+  bool full = false;
+  std::vector<std::string> parts;  // full view only
+};
+
+struct VehicleRecord {
+  domain::VehicleState state;
+  std::vector<domain::BatteryState> packs;
+  std::vector<StoredReport> history;  // the reports naming the VIN, in ledger order
+};
+
+// A page of a sorted list: `items` from `offset`, and the total count.
+template <typename T>
+struct Page {
+  std::vector<T> items;
+  size_t offset = 0;
+  size_t total = 0;
+};
+
+class ScopedReader {
+ public:
+  // `purpose`: the caller's stated purpose (X-Purpose), "" when none was given.
+  ScopedReader(Store& store, Viewer viewer, std::string purpose, std::string request_id);
+
+  const Viewer& viewer() const { return viewer_; }
+
+  Result<StoredReport> Report(const std::string& reporter, const std::string& id);
+  // Anyone finds any battery: the public see its public digital ID.
+  Result<BatteryRecord> Battery(const std::string& code);
+  Result<std::vector<StoredReport>> BatteryHistory(const std::string& code);
+  Result<VehicleRecord> Vehicle(const std::string& vin);
+  // The filters narrow further what the viewer may see; they never widen it.
+  Result<Page<domain::Finding>> Findings(Date as_of, FindingFilter filter, size_t offset,
+                                         size_t limit);
+  Result<Page<domain::Duty>> Obligations(Date as_of, ObligationFilter filter, size_t offset,
+                                         size_t limit);
+  // An enterprise's registry record: its name, roles and seat are public; the whole record
+  // (qualifications, codes, cooperation, succession) is for itself, regulators, admin.
+  Result<RegistryRow> Enterprise(const std::string& uscc, bool* full);
+  Result<std::vector<domain::OutletState>> Outlets(const std::string& division);
+  Result<std::vector<StoredReport>> DisassemblyInfo(const std::string& vehicle_model);
+  Result<std::vector<AuditEntry>> Audit(uint64_t after, size_t limit);
+
+  // The audit entries of the reads allowed so far; the caller appends them.
+  std::vector<AuditEntry>& audit() { return audit_; }
+
+ private:
+  Status NeedSignIn() const;
+  Status NeedPurpose(const std::string& what) const;
+  bool InJurisdiction(const std::string& division) const;
+  Result<bool> RegisteredInJurisdiction(const std::string& uscc);
+  Result<bool> MaySeeBattery(const domain::BatteryState& state,
+                             const std::vector<StoredReport>& history);
+  Result<std::vector<StoredReport>> Reports(const std::vector<uint64_t>& leaves);
+  void Note(const std::string& action, const std::string& record);
+
+  Store& store_;
+  Viewer viewer_;
+  std::string purpose_;
+  std::string request_id_;
+  std::vector<AuditEntry> audit_;
+};
+
+}  // namespace battrace::store
