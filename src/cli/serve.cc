@@ -14,6 +14,7 @@ struct ServeArgs {
   server::ServeOptions options;
   size_t max_body_mib = 16;
   bool quiet = false;
+  bool routes = false;
 };
 
 // "HOST:PORT" (IPv4 or a name) or "[V6]:PORT"; port 0 picks a free one.
@@ -38,6 +39,11 @@ Status ParseListen(const std::string& text, server::HttpOptions* http) {
 }
 
 int RunServe(ServeArgs& a) {
+  if (a.routes) {
+    for (const std::string& r : server::RouteLabels())
+      std::cout << r << "\n";
+    return 0;
+  }
   if (Status st = ParseListen(a.listen, &a.options.http); !st.ok()) return Fail(st);
   a.options.db = a.store.db;
   a.options.key = a.store.KeyPath();
@@ -80,6 +86,7 @@ void RegisterServe(CLI::App& app, CommandList& commands) {
       ->check(CLI::Range(1, 1024))
       ->capture_default_str();
   cmd->add_flag("--quiet", a->quiet, "no access log lines (errors are still logged)");
+  cmd->add_flag("--routes", a->routes, "print the API's routes (METHOD /pattern) and exit");
   commands.push_back({cmd, [a] { return RunServe(*a); }});
 }
 
