@@ -161,8 +161,9 @@ class JudgmentStoreTest : public ::testing::Test {
     return r.ok() ? *r : std::vector<domain::Finding>{};
   }
   std::vector<domain::Duty> ObligationsAsOf(const std::string& day,
-                                            std::optional<std::string> party = std::nullopt) {
-    auto r = store_->Obligations(Day(day), party);
+                                            std::optional<std::string> party = std::nullopt,
+                                            std::optional<std::string> division = std::nullopt) {
+    auto r = store_->Obligations(Day(day), {std::move(party), std::move(division)});
     EXPECT_TRUE(r.ok()) << r.status().ToString();
     return r.ok() ? *r : std::vector<domain::Duty>{};
   }
@@ -227,7 +228,8 @@ TEST_F(JudgmentStoreTest, MigratesAVersion1Store) {
   Open(false);
   EXPECT_EQ(Query("SELECT value FROM meta WHERE key = 'schema_version'"),
             std::to_string(LatestSchemaVersion()));
-  EXPECT_EQ(LatestSchemaVersion(), 2);
+  EXPECT_EQ(LatestSchemaVersion(), 3);
+  EXPECT_EQ(Query("SELECT value FROM meta WHERE key = 'registry_version'"), "0");
   auto old = store_->GetBattery(code1_);
   ASSERT_TRUE(old.ok() && old->has_value());
   EXPECT_EQ((*old)->updated_leaf, 3);
