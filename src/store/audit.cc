@@ -27,9 +27,9 @@ ledger::Hash AuditHash(const ledger::Hash& prev, const AuditEntry& e) {
                  e.purpose.size() + e.request_id.size());
   AppendU64(e.seq, &fields);
   AppendU64(static_cast<uint64_t>(e.at), &fields);
-  for (std::string_view s : {std::string_view(e.principal), std::string_view(e.action),
-                             std::string_view(e.record), std::string_view(e.purpose),
-                             std::string_view(e.request_id)}) {
+  for (std::string_view s :
+       {std::string_view(e.principal), std::string_view(e.action), std::string_view(e.record),
+        std::string_view(e.purpose), std::string_view(e.request_id)}) {
     AppendField(s, &fields);
   }
   return ledger::Sha256(
@@ -44,8 +44,7 @@ Result<uint64_t> VerifyAudit(Store& store) {
     for (const AuditEntry& e : page) {
       if (e.seq != seq + 1) {
         return Status::Corruption("audit entry " + std::to_string(seq + 1) +
-                                  " is missing: the next stored entry is " +
-                                  std::to_string(e.seq));
+                                  " is missing: the next stored entry is " + std::to_string(e.seq));
       }
       if (AuditHash(prev, e) != e.hash) {
         return Status::Corruption("audit entry " + std::to_string(e.seq) +

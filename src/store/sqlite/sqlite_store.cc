@@ -625,12 +625,13 @@ Status SqliteStore::PrepareStatements() {
 
   // The last leaf through the primary key: one B-tree descent.
   BATTRACE_RETURN_IF_ERROR(prep(tree_size_, "SELECT COALESCE(MAX(leaf) + 1, 0) FROM report"));
-  BATTRACE_RETURN_IF_ERROR(prep(
-      registry_version_of_, "SELECT CAST(value AS BIGINT) FROM meta WHERE key = 'registry_version'"));
+  BATTRACE_RETURN_IF_ERROR(
+      prep(registry_version_of_,
+           "SELECT CAST(value AS BIGINT) FROM meta WHERE key = 'registry_version'"));
   BATTRACE_RETURN_IF_ERROR(prep(bump_registry_version_,
                                 "UPDATE meta SET value = CAST(CAST(value AS BIGINT) + 1 AS TEXT) "
                                 "WHERE key = 'registry_version'"));
-  // Counted from the smallest partial index on open duties.
+  // Answered from a partial index on open duties, without reading the table.
   BATTRACE_RETURN_IF_ERROR(
       prep(count_open_duties_,
            "SELECT COUNT(*) FROM obligation WHERE discharged_at IS NULL AND retracted_at IS NULL"));
@@ -639,18 +640,17 @@ Status SqliteStore::PrepareStatements() {
                                                  "division < ?2 ORDER BY division, id"));
   // The type is spelled out (not bound) so that the planner can use the partial index
   // report_disassembly_info instead of scanning report.
-  BATTRACE_RETURN_IF_ERROR(prep(disassembly_info_,
-                                "SELECT " + r +
-                                    " FROM report WHERE type = 'model.disassembly_info' "
-                                    "ORDER BY leaf"));
+  BATTRACE_RETURN_IF_ERROR(
+      prep(disassembly_info_, "SELECT " + r +
+                                  " FROM report WHERE type = 'model.disassembly_info' "
+                                  "ORDER BY leaf"));
   BATTRACE_RETURN_IF_ERROR(
       prep(insert_token_,
            "INSERT INTO token (hash, principal, created, expires, revoked) VALUES (?,?,?,?,?)"));
-  BATTRACE_RETURN_IF_ERROR(
-      prep(find_token_,
-           "SELECT hash, principal, created, expires, revoked FROM token WHERE hash = ?"));
   BATTRACE_RETURN_IF_ERROR(prep(
-      revoke_token_, "UPDATE token SET revoked = ?1 WHERE hash = ?2 AND revoked IS NULL"));
+      find_token_, "SELECT hash, principal, created, expires, revoked FROM token WHERE hash = ?"));
+  BATTRACE_RETURN_IF_ERROR(
+      prep(revoke_token_, "UPDATE token SET revoked = ?1 WHERE hash = ?2 AND revoked IS NULL"));
   BATTRACE_RETURN_IF_ERROR(
       prep(last_audit_, "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1"));
   BATTRACE_RETURN_IF_ERROR(prep(insert_audit_, "INSERT INTO audit (" + std::string(kAuditColumns) +
@@ -1066,8 +1066,11 @@ Status SqliteStore::PutRegistry(const std::vector<RegistryRow>& rows) {
   // The version tells every connection's cached index (LoadRegistry) that it is stale.
   return InTransaction([&]() -> Status {
     for (const RegistryRow& r : rows) {
-      BATTRACE_RETURN_IF_ERROR(
-          put_registry_->Bind(1, r.kind).Bind(2, r.key).Bind(3, r.division).Bind(4, r.record).Run());
+      BATTRACE_RETURN_IF_ERROR(put_registry_->Bind(1, r.kind)
+                                   .Bind(2, r.key)
+                                   .Bind(3, r.division)
+                                   .Bind(4, r.record)
+                                   .Run());
     }
     return bump_registry_version_->Run();
   });
@@ -1273,7 +1276,8 @@ Result<std::vector<domain::Duty>> SqliteStore::Obligations(Date as_of,
 }
 
 Result<uint64_t> SqliteStore::CountOpenDuties() {
-  BATTRACE_ASSIGN_OR_RETURN(n, count_open_duties_->OneRow([](const Stmt& st) { return st.Int(0); }));
+  BATTRACE_ASSIGN_OR_RETURN(n,
+                            count_open_duties_->OneRow([](const Stmt& st) { return st.Int(0); }));
   return static_cast<uint64_t>(n.value_or(0));
 }
 

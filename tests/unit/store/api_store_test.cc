@@ -195,8 +195,7 @@ TEST_F(ApiStoreTest, VerifyAuditNamesAnEditedEntry) {
   auto r = VerifyAudit(*reader);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), StatusCode::kCorruption);
-  EXPECT_NE(r.status().message().find("audit entry 3:"), std::string::npos)
-      << r.status().message();
+  EXPECT_NE(r.status().message().find("audit entry 3:"), std::string::npos) << r.status().message();
   auto whole = VerifyLedger(*reader, key_->VerifierKey());
   EXPECT_EQ(whole.status().code(), StatusCode::kCorruption);
 }
@@ -312,7 +311,8 @@ TEST_F(ApiStoreTest, DisassemblyInfoListsAModelsReportsThroughItsIndex) {
   };
   Append({info("M1", "i1", "D1"),
           {{"reporter", "M1"}, {"id", "v1"}, {"type", "vehicle.produced"}, {"model", "D1"}},
-          info("M2", "i2", "D2"), info("M2", "i3", "D1")});
+          info("M2", "i2", "D2"),
+          info("M2", "i3", "D1")});
   auto reader = OpenStore(false);
   auto d1 = reader->DisassemblyInfo("D1");
   ASSERT_TRUE(d1.ok()) << d1.status().ToString();
