@@ -19,21 +19,6 @@ namespace {
 
 using Json = nlohmann::ordered_json;
 
-Json DutyJson(const domain::Duty& d, Date as_of) {
-  return {{"kind", d.kind},
-          {"duty", d.duty},
-          {"article", d.article},
-          {"party", d.party},
-          {"subject", d.subject},
-          {"fulfils", d.fulfils},
-          {"anchor", d.anchor.ToString()},
-          {"due", d.due.ToString()},
-          {"overdue", d.due < as_of},
-          {"evidence", d.evidence},
-          {"authority", domain::AuthorityToJson(d.authority)},
-          {"detail", d.detail}};
-}
-
 // Prints rows under a header, each column as wide as its widest cell, two spaces apart.
 void PrintTable(const std::vector<std::string>& header,
                 const std::vector<std::vector<std::string>>& rows) {
@@ -72,14 +57,7 @@ Status Check(const Options& o, Date* as_of, std::optional<std::string>* party) {
   auto d = Date::Parse(o.as_of, "--as-of");
   if (!d.ok()) return d.status();
   *as_of = *d;
-  if (!o.kind.empty() && std::find(domain::kFindingKinds.begin(), domain::kFindingKinds.end(),
-                                   o.kind) == domain::kFindingKinds.end()) {
-    std::string known;
-    for (std::string_view k : domain::kFindingKinds)
-      known += (known.empty() ? "" : ", ") + std::string(k);
-    return Status::Invalid("--kind", "findings.kind",
-                           "unknown finding kind '" + o.kind + "' (one of " + known + ")");
-  }
+  if (!o.kind.empty()) BATTRACE_RETURN_IF_ERROR(domain::CheckFindingKind(o.kind, "--kind"));
   if (!o.party.empty()) {
     auto uscc = Uscc::Parse(o.party, Strictness::kLenient);
     if (!uscc.ok())
@@ -135,7 +113,7 @@ int RunObligations(const Options& o) {
   if (o.json) {
     Json out = Json::array();
     for (const auto& d : *duties)
-      out.push_back(DutyJson(d, as_of));
+      out.push_back(domain::DutyToJson(d, as_of));
     std::cout << out.dump(2) << "\n";
     return 0;
   }

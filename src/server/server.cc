@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <csignal>
 #include <cstdio>
 #include <mutex>
@@ -191,7 +192,10 @@ class Api {
   }
 
   void Handle(const HttpRequest& req, HttpResponse& res);
-  std::string TransportError(int status);
+  void TransportError(int status, HttpResponse& res);
+  // Signs a checkpoint when leaves were added since the last one (a no-op otherwise), so the
+  // receipts given out become provable; Serve calls it every second.
+  void SignCheckpoint();
 
   using Handler = Status (Api::*)(Call&);
   struct Entry {
@@ -274,13 +278,21 @@ const std::vector<Api::Entry>& Api::Table() {
   return kTable;
 }
 
-std::string Api::TransportError(int status) {
+void Api::SignCheckpoint() {
+  std::lock_guard lock(write_mu_);
+  if (auto cp = writer_->SignCheckpoint(); !cp.ok()) {
+    Log({{"level", "error"}, {"event", "checkpoint"}, {"error", cp.status().ToString()}});
+  }
+}
+
+void Api::TransportError(int status, HttpResponse& res) {
   const std::string id = NextRequestId();
+  res.headers.emplace_back("X-Request-Id", id);
   Status st = status == 413 ? Status::Invalid("", "api.body_too_large",
                                               "the request body is over the limit of " +
                                                   std::to_string(options_.http.max_body) + " bytes")
                             : Status::Invalid("", "http.request", "the request cannot be read");
-  return Problem(status, st, id).dump();
+  WriteProblem(res, status, st, id);
 }
 
 void Api::Handle(const HttpRequest& req, HttpResponse& res) {
@@ -622,6 +634,13 @@ std::vector<std::string> RouteLabels() {
 }
 
 int Serve(const ServeOptions& options) {
+  // No thread but one takes SIGTERM/SIGINT: block them before any thread starts (the store's
+  // WAL checkpointer, the audit writer, the workers inherit the mask), and wait for them below.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGTERM);
+  sigaddset(&stop_signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
   auto fail = [](const Status& st) {
     Log({{"level", "error"}, {"error", st.ToString()}});
     return st.code() == StatusCode::kInvalidArgument ? 2 : 1;
@@ -639,20 +658,10 @@ int Serve(const ServeOptions& options) {
   auto audit_store = store::OpenSqliteStore(options.db, store::OpenOptions{});
   if (!audit_store.ok()) return fail(audit_store.status());
 
-  // The workers must not take SIGTERM/SIGINT: one thread waits for them.
-  sigset_t stop_signals;
-  sigemptyset(&stop_signals);
-  sigaddset(&stop_signals, SIGTERM);
-  sigaddset(&stop_signals, SIGINT);
-  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
-
   Api api(options, std::move(writer).value(), std::move(audit_store).value(), law);
   auto http = HttpServer::Bind(
       options.http, [&api](const HttpRequest& req, HttpResponse& res) { api.Handle(req, res); },
-      [&api](int status, HttpResponse& res) {
-        res.content_type = "application/problem+json";
-        res.body = api.TransportError(status);
-      });
+      [&api](int status, HttpResponse& res) { api.TransportError(status, res); });
   if (!http.ok()) return fail(http.status());
   std::atomic<bool> stopping{false};
   std::thread waiter([&] {
@@ -671,10 +680,21 @@ int Serve(const ServeOptions& options) {
        {"port", (*http)->port()},
        {"tls", !options.http.tls_cert.empty()},
        {"threads", options.http.threads}});
+  std::mutex tick_mu;
+  std::condition_variable tick_cv;
+  std::thread signer([&] {
+    std::unique_lock lock(tick_mu);
+    while (!tick_cv.wait_for(lock, std::chrono::seconds(1), [&] { return stopping.load(); })) {
+      api.SignCheckpoint();
+    }
+  });
   if (options.on_listening) options.on_listening((*http)->port());
   (*http)->Run();
   if (!stopping.exchange(true)) pthread_kill(waiter.native_handle(), SIGTERM);
   waiter.join();
+  tick_cv.notify_all();
+  signer.join();
+  api.SignCheckpoint();  // the last batches' receipts are provable after a restart
   Log({{"level", "info"}, {"event", "stopped"}});
   return 0;
 }

@@ -322,9 +322,9 @@ Result<std::vector<StoredReport>> ScopedReader::DisassemblyInfo(const std::strin
   const auto has = [&](Role r) {
     return std::find(viewer_.roles.begin(), viewer_.roles.end(), r) != viewer_.roles.end();
   };
-  if (viewer_.kind != Viewer::Kind::kEnterprise ||
-      !(has(Role::kRepairShop) || has(Role::kDismantler) ||
-        has(Role::kRecycler))) {
+  if (viewer_.kind != Viewer::Kind::kAdmin &&
+      (viewer_.kind != Viewer::Kind::kEnterprise ||
+       !(has(Role::kRepairShop) || has(Role::kDismantler) || has(Role::kRecycler)))) {
     return Status::Forbidden(
         "disassembly information is for repair shops, dismantlers and recyclers (Art. 25)");
   }
