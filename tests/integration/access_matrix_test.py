@@ -233,7 +233,7 @@ def check(principal, route, want, purpose):
         elif want == "full":
             assert doc["view"] == "full", doc
             if "/batteries/" in path:
-                assert doc["parts"] and "custodian" in doc and doc["vin"] == c["V"], doc
+                assert doc["parts"] and doc["custodian"] and "vin" in doc and "model" in doc, doc
             else:
                 assert "manufacturer_codes" in doc and "qualifications" in doc, doc
         elif want in ("own", "jur", "all"):
