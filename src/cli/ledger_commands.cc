@@ -98,7 +98,7 @@ int RunVerifyStore(const StoreArgs& args, const std::string& key_text) {
     return 1;
   }
   std::cout << "verify: ok: " << result->leaves << " leaves, " << result->checkpoints
-            << " signed checkpoints\n";
+            << " signed checkpoints, " << result->audit_entries << " audit entries\n";
   return 0;
 }
 
