@@ -283,9 +283,11 @@ try:
                and e["record"] in ("battery:" + c["P"], "vehicle:" + c["V"])]
     if any(e["record"] == "vehicle:" + c["V"] for e in refused):
         failures.append(f"audit: a refused read is recorded as a read: {refused}")
+        print("FAIL:", failures[-1])
     rc = server.stop()
     if rc != 0:
-        failures.append(f"the server exited {rc}")
+        failures.append(f"the server exited {rc} on SIGTERM")
+        print("FAIL:", failures[-1])
 finally:
     server.kill()
 
