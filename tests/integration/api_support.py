@@ -1,0 +1,204 @@
+"""Shared pieces of the HTTP API tests (api_test.py, access_matrix_test.py, openapi_routes_test.py).
+
+- Fixture: a store built with the CLI alone: `simulate` (a small realistic world), `init`,
+  `registry import`, `import --replay` of most of the simulated reports (the rest is kept back
+  for POST /v1/reports), and tokens from `token issue`.
+- Server: a real `battrace serve --listen 127.0.0.1:0`, its port read from the line it prints,
+  stopped with SIGTERM (and killed if it does not stop) by whoever started it.
+- call(): one HTTP request over http.client, answering (status, headers, body, json-or-None).
+
+Standard library only; servers listen on loopback only.
+"""
+import http.client
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import threading
+import time
+
+LISTEN_LINE = re.compile(r"battrace serving on http://127\.0\.0\.1:(\d+)/")
+AS_OF = "2026-10-31"  # after the simulated window (2026-04-01 .. 2026-09-30)
+
+
+def run(cmd, **kw):
+    """Runs a CLI command; fails loudly with its output when it fails."""
+    p = subprocess.run(cmd, capture_output=True, text=True, timeout=kw.pop("timeout", 300), **kw)
+    if p.returncode != 0:
+        raise AssertionError(f"{' '.join(cmd)} exited {p.returncode}\n{p.stdout}\n{p.stderr}")
+    return p.stdout
+
+
+class Fixture:
+    """A store in `work` with a simulated world; `held_back` are reports not yet filed."""
+
+    def __init__(self, battrace, work, vehicles=150, seed=20260401, keep_back=400):
+        self.battrace = battrace
+        self.work = work
+        shutil.rmtree(work, ignore_errors=True)
+        os.makedirs(work)
+        self.db = os.path.join(work, "store.db")
+        sim = os.path.join(work, "sim")
+        run([battrace, "simulate", "--out", sim, "--vehicles", str(vehicles), "--seed", str(seed),
+             "--violations", "0.05"])
+        self.registry = [json.loads(l) for l in open(os.path.join(sim, "registry.ndjson"))]
+        lines = open(os.path.join(sim, "reports.ndjson")).read().splitlines()
+        self.replayed = [json.loads(l) for l in lines[:-keep_back]]
+        self.held_back = []
+        for l in lines[-keep_back:]:
+            r = json.loads(l)
+            r.pop("reported", None)  # set by the platform on receipt
+            self.held_back.append(r)
+        first = os.path.join(work, "first.ndjson")
+        with open(first, "w") as f:
+            f.write("\n".join(lines[:-keep_back]) + "\n")
+        run([battrace, "init", "--db", self.db, "--origin", "api.test/ledger"])
+        self.add_registry([])
+        self.receipts_file = os.path.join(work, "receipts.ndjson")
+        run([battrace, "import", "--db", self.db, "--replay", "--receipts", self.receipts_file,
+             first])
+        self.receipts = [json.loads(l) for l in open(self.receipts_file) if l.strip()]
+        self.key = run([battrace, "pubkey", "--db", self.db]).strip()
+
+    def add_registry(self, extra):
+        """Imports the simulated registry plus `extra` records."""
+        path = os.path.join(self.work, "registry.ndjson")
+        with open(path, "w") as f:
+            for r in self.registry + extra:
+                f.write(json.dumps(r) + "\n")
+        self.registry += extra
+        run([self.battrace, "registry", "import", "--db", self.db, path])
+
+    def token(self, principal, days=None):
+        cmd = [self.battrace, "token", "issue", "--db", self.db, "--principal", principal]
+        if days is not None:
+            cmd += ["--days", str(days)]
+        text = run(cmd).strip().splitlines()[-1].strip()
+        assert text.startswith("btk_"), text
+        return text
+
+    def revoke(self, text):
+        run([self.battrace, "token", "revoke", "--db", self.db, text])
+
+    def enterprises(self, role):
+        return [e for e in self.registry if e["kind"] == "enterprise" and role in e["roles"]]
+
+    def enterprise(self, uscc):
+        return next(e for e in self.registry if e.get("uscc") == uscc)
+
+    def regulators(self):
+        return [r for r in self.registry if r["kind"] == "regulator"]
+
+
+class Server:
+    """`battrace serve` on 127.0.0.1 and a free port; use as a context manager."""
+
+    def __init__(self, battrace, db, *args, start_timeout=30):
+        self.log_path = db + f".serve-{os.getpid()}-{time.monotonic_ns()}.log"
+        self.log = open(self.log_path, "w")
+        self.proc = subprocess.Popen(
+            [battrace, "serve", "--db", db, "--listen", "127.0.0.1:0", *args],
+            stdout=subprocess.PIPE, stderr=self.log, text=True)
+        self.port = None
+        found = threading.Event()
+
+        def read():
+            for line in self.proc.stdout:
+                m = LISTEN_LINE.search(line)
+                if m and not found.is_set():
+                    self.port = int(m.group(1))
+                    found.set()
+
+        self.reader = threading.Thread(target=read, daemon=True)
+        self.reader.start()
+        if not found.wait(start_timeout):
+            self.kill()
+            raise AssertionError(f"battrace serve did not start: {open(self.log_path).read()}")
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.kill()
+
+    def stop(self, timeout=30):
+        """SIGTERM, then the exit code (None if it had to be killed)."""
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+        try:
+            return self.proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            self.kill()
+            return None
+
+    def kill(self):
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait(10)
+        self.log.close()
+
+    def call(self, method, path, token=None, purpose=None, body=None, headers=None, timeout=30):
+        return call(self.port, method, path, token, purpose, body, headers, timeout)
+
+
+def call(port, method, path, token=None, purpose=None, body=None, headers=None, timeout=30):
+    h = dict(headers or {})
+    if token:
+        h["Authorization"] = "Bearer " + token
+    if purpose:
+        h["X-Purpose"] = purpose
+    if body is not None and not isinstance(body, (bytes, str)):
+        body = json.dumps(body)
+    if body is not None:
+        h.setdefault("Content-Type", "application/json")
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    try:
+        conn.request(method, path, body=body, headers=h)
+        res = conn.getresponse()
+        data = res.read()
+        hdrs = {k.lower(): v for k, v in res.getheaders()}
+        doc = None
+        if hdrs.get("content-type", "").split(";")[0].strip() in (
+                "application/json", "application/problem+json"):
+            doc = json.loads(data) if data else None
+        return res.status, hdrs, data, doc
+    finally:
+        conn.close()
+
+
+# Text that must never appear in an error body: internals of the server or of SQLite.
+LEAK_MARKERS = ["SELECT ", "INSERT ", "UPDATE ", "DELETE FROM", "WHERE ", "constraint failed",
+                "no such table", "database is locked", ".cc:", ".h:", "std::", "terminate called",
+                "what():", "Traceback", "Segmentation"]
+
+
+def assert_no_leak(data):
+    text = data.decode("utf-8", "replace")
+    assert "sqlite" not in text.lower(), f"error body names SQLite: {text}"
+    for marker in LEAK_MARKERS:
+        assert marker not in text, f"error body leaks {marker!r}: {text}"
+
+
+def check_problem(status, hdrs, data, doc, want_status, rule=None, field=None, transport=False):
+    """A problem+json answer of `want_status` (and `rule`, `field` when given), no internals.
+    `transport`: an error of the HTTP layer (413 body cap), whose answer lacks X-Request-Id."""
+    assert status == want_status, f"status {status}, wanted {want_status}: {data[:400]!r}"
+    ctype = hdrs.get("content-type", "")
+    assert ctype.startswith("application/problem+json"), f"content type {ctype!r}"
+    assert doc is not None
+    for k in ("type", "title", "status", "detail", "request_id"):
+        assert k in doc, f"problem without {k}: {doc}"
+    assert doc["status"] == want_status, doc
+    if transport and "x-request-id" not in hdrs:
+        print(f"NOTE: a transport error ({want_status}) has no X-Request-Id header")
+    else:
+        assert doc["request_id"] == hdrs.get("x-request-id"), (doc, hdrs.get("x-request-id"))
+    if rule is not None:
+        assert doc.get("rule") == rule, f"rule {doc.get('rule')!r}, wanted {rule!r}: {doc}"
+        assert doc["type"] == "urn:battrace:problem:" + rule, doc
+    if field is not None:
+        assert doc.get("field") == field, f"field {doc.get('field')!r}, wanted {field!r}: {doc}"
+    assert_no_leak(data)
+    return doc

@@ -1,0 +1,154 @@
+#!/usr/bin/env python3
+"""docs/openapi.yaml and the server's route table say the same thing.
+
+1. The paths x methods of the spec equal `battrace serve --routes`, both ways.
+2. Each operation's path parameters are the pattern's {names}, both ways.
+3. Each route's query parameters in the spec are the ones the server accepts: a real server is
+   probed, and for every spec parameter the answer must not be rule query.unknown_parameter,
+   while a made-up parameter, and any other route's parameter, must be (400, field = its name).
+4. Every operation documents the errors every route can give (400, 401, 405, 429, 503; 413 for
+   POST), each as application/problem+json.
+
+usage: openapi_routes_test.py BATTRACE OPENAPI_YAML WORKDIR
+"""
+import os
+import shutil
+import sys
+import urllib.parse
+
+import yaml
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from api_support import Server, check_problem, run  # noqa: E402
+
+battrace, spec_path, work = sys.argv[1:4]
+shutil.rmtree(work, ignore_errors=True)
+os.makedirs(work)
+spec = yaml.safe_load(open(spec_path))
+METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
+failures = []
+
+
+def fail(msg):
+    failures.append(msg)
+    print("FAIL:", msg)
+
+
+def resolve(node):
+    while isinstance(node, dict) and "$ref" in node:
+        ref = node["$ref"]
+        assert ref.startswith("#/"), ref
+        target = spec
+        for part in ref[2:].split("/"):
+            target = target[part]
+        node = target
+    return node
+
+
+def parameters(path_item, op):
+    out = []
+    for p in path_item.get("parameters", []) + op.get("parameters", []):
+        out.append(resolve(p))
+    return out
+
+
+# ---------------------------------------------------------------- 1. routes, both ways
+server_routes = set()
+for line in run([battrace, "serve", "--db", os.path.join(work, "absent.db"),
+                 "--routes"]).splitlines():
+    if line.strip():
+        method, pattern = line.split()
+        server_routes.add((method.upper(), pattern))
+spec_routes = set()
+for path, item in spec["paths"].items():
+    for m in METHODS:
+        if m in item:
+            spec_routes.add((m.upper(), path))
+for r in sorted(server_routes - spec_routes):
+    fail(f"route {r[0]} {r[1]} is served but missing in docs/openapi.yaml")
+for r in sorted(spec_routes - server_routes):
+    fail(f"route {r[0]} {r[1]} is in docs/openapi.yaml but not served")
+print(f"routes: {len(server_routes)} served, {len(spec_routes)} in the spec")
+
+# ---------------------------------------------------------------- 2. path parameters
+for method, path in sorted(spec_routes):
+    item = spec["paths"][path]
+    op = item[method.lower()]
+    names = {seg[1:-1] for seg in path.split("/") if seg.startswith("{") and seg.endswith("}")}
+    declared = {p["name"] for p in parameters(item, op) if p["in"] == "path"}
+    if names != declared:
+        fail(f"{method} {path}: path parameters {sorted(declared)} in the spec, "
+             f"{sorted(names)} in the pattern")
+    for p in parameters(item, op):
+        if p["in"] == "path" and not p.get("required"):
+            fail(f"{method} {path}: path parameter {p['name']} must be required")
+
+# ---------------------------------------------------------------- 4. documented errors
+for method, path in sorted(spec_routes):
+    op = spec["paths"][path][method.lower()]
+    responses = op.get("responses", {})
+    wanted = ["200", "400", "401", "405", "429", "503"] + (["413"] if method == "POST" else [])
+    for code in wanted:
+        if code not in responses:
+            fail(f"{method} {path}: response {code} not documented")
+            continue
+        if code == "200":
+            continue
+        content = resolve(responses[code]).get("content", {})
+        if "application/problem+json" not in content:
+            fail(f"{method} {path}: response {code} is not application/problem+json")
+    for code, r in responses.items():
+        if code != "200" and code != "default":
+            schema = resolve(r).get("content", {}).get("application/problem+json", {}).get("schema")
+            if not schema or resolve(schema) is not spec["components"]["schemas"]["Problem"]:
+                fail(f"{method} {path}: response {code} does not use the Problem schema")
+
+# ---------------------------------------------------------------- 3. query parameters, probed
+SAMPLE = {"as_of": "2026-06-30", "kind": "late_report", "party": "91350900587527783P",
+          "division": "000000", "offset": "0", "limit": "1", "leaf": "0", "size": "1",
+          "from": "0", "to": "1", "after": "0"}
+MADE_UP = "zz_no_such_parameter"
+# Every query parameter some route takes: on a route whose spec lacks it, the server must refuse
+# it too, so that the server accepting more than the spec says is caught as well.
+ALL_QUERY = sorted({p["name"] for m, path in spec_routes
+                    for p in parameters(spec["paths"][path], spec["paths"][path][m.lower()])
+                    if p["in"] == "query"} | set(SAMPLE))
+db = os.path.join(work, "probe.db")
+run([battrace, "init", "--db", db, "--origin", "openapi.test/ledger"])
+with Server(battrace, db, "--quiet", "--rate-limit", "0") as server:
+    for method, path in sorted(server_routes & spec_routes):
+        item = spec["paths"][path]
+        op = item[method.lower()]
+        concrete = "/".join("x" if seg.startswith("{") else seg for seg in path.split("/"))
+        body = "[]" if method == "POST" else None
+        query = [p["name"] for p in parameters(item, op) if p["in"] == "query"]
+        for name in query:
+            value = SAMPLE.get(name, "1")
+            target = concrete + "?" + urllib.parse.urlencode({name: value})
+            status, hdrs, data, doc = server.call(method, target, body=body)
+            if doc and doc.get("rule") == "query.unknown_parameter":
+                fail(f"{method} {path}: the server refuses the spec's query parameter {name!r}")
+        for name in ALL_QUERY:
+            if name in query:
+                continue
+            target = concrete + "?" + urllib.parse.urlencode({name: SAMPLE.get(name, "1")})
+            status, hdrs, data, doc = server.call(method, target, body=body)
+            if not (status == 400 and doc and doc.get("rule") == "query.unknown_parameter"):
+                fail(f"{method} {path}: the server accepts query parameter {name!r}, "
+                     f"which the spec does not list for it ({status})")
+        status, hdrs, data, doc = server.call(method, concrete + f"?{MADE_UP}=1", body=body)
+        try:
+            check_problem(status, hdrs, data, doc, 400, "query.unknown_parameter", MADE_UP)
+        except AssertionError as e:
+            fail(f"{method} {path}: a made-up query parameter is not refused: {e}")
+        # The message names the parameters the route takes? At least the parameter itself.
+        if doc and MADE_UP not in doc.get("detail", ""):
+            fail(f"{method} {path}: the refusal does not name the parameter: {doc}")
+    rc = server.stop()
+    if rc != 0:
+        fail(f"the server exited {rc} on SIGTERM")
+
+if failures:
+    print(f"openapi routes: {len(failures)} failures")
+    sys.exit(1)
+print("openapi routes: ok")
