@@ -55,7 +55,7 @@ GET  /v1/obligations?as_of=2026-06-30&limit=1000 | 401  | own  | own  | own  | o
 GET  /v1/obligations?party={OTHER}             | 401    | 403  | 403  | 403  | 403  | 403  | 403  | own   | jur  | jur    | jur   | all  | all   | 401t    | 401t
 GET  /v1/enterprises/{BM}                      | pub    | full | pub  | pub  | pub  | pub  | pub  | pub   | full | full   | pub   | full | full  | 401t    | 401t
 GET  /v1/outlets                               | 200    | 200  | 200  | 200  | 200  | 200  | 200  | 200   | 200  | 200    | 200   | 200  | 200   | 401t    | 401t
-GET  /v1/models/{M}/disassembly-info           | 401    | 403  | 403  | 200  | 200  | 200  | 403  | 403   | 403  | 403    | 403   | 403  | 403   | 401t    | 401t
+GET  /v1/models/{M}/disassembly-info           | 401    | 403  | 403  | 200  | 200  | 200  | 403  | 403   | 403  | 403    | 403   | 403  | 200   | 401t    | 401t
 GET  /v1/ledger/checkpoint                     | 200    | 200  | 200  | 200  | 200  | 200  | 200  | 200   | 200  | 200    | 200   | 200  | 200   | 401t    | 401t
 GET  /v1/ledger/proof/inclusion?leaf=0         | 200    | 200  | 200  | 200  | 200  | 200  | 200  | 200   | 200  | 200    | 200   | 200  | 200   | 401t    | 401t
 GET  /v1/ledger/proof/consistency?from=1       | 200    | 200  | 200  | 200  | 200  | 200  | 200  | 200   | 200  | 200    | 200   | 200  | 200   | 401t    | 401t
