@@ -60,7 +60,7 @@ constexpr const char* kReporter = "91350900587527783P";
 
 std::string Utilized(const std::string& id, const std::string& reporter) {
   return R"({"id":")" + id + R"(","type":"battery.utilized","reporter":")" + reporter +
-         R"(","occurred":"2026-05-01","codes":["001PB01AB00001GA1000001"],"process":"crushing"})";
+         R"(","occurred":"2026-05-01","codes":["001PB240000003B3C0221956"],"process":"crushing"})";
 }
 
 TEST(Batch, ParsesEachItemOnItsOwn) {
