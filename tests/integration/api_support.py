@@ -19,7 +19,7 @@ import subprocess
 import threading
 import time
 
-LISTEN_LINE = re.compile(r"battrace serving on http://127\.0\.0\.1:(\d+)/")
+LISTEN_LINE = re.compile(r"battrace serving on https?://127\.0\.0\.1:(\d+)/")
 AS_OF = "2026-10-31"  # after the simulated window (2026-04-01 .. 2026-09-30)
 
 

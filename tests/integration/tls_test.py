@@ -1,0 +1,62 @@
+#!/usr/bin/env python3
+"""`battrace serve` over TLS (Art. 26: data in transit is encrypted).
+
+A throwaway self-signed certificate for 127.0.0.1 (openssl); the server must answer HTTPS with
+it, verified against that certificate as the only trust anchor; refuse plain HTTP on the same
+port; and refuse to start with a certificate without its key, or with files that are not PEM.
+
+usage: tls_test.py BATTRACE WORKDIR
+"""
+import http.client
+import os
+import shutil
+import ssl
+import subprocess
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from api_support import Server, run  # noqa: E402
+
+
+def main():
+    battrace, work = sys.argv[1], sys.argv[2]
+    shutil.rmtree(work, ignore_errors=True)
+    os.makedirs(work)
+    db = os.path.join(work, "store.db")
+    cert, key = os.path.join(work, "cert.pem"), os.path.join(work, "key.pem")
+    run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+         "-nodes", "-keyout", key, "-out", cert, "-days", "1", "-subj", "/CN=127.0.0.1",
+         "-addext", "subjectAltName=IP:127.0.0.1"])
+    run([battrace, "init", "--db", db, "--origin", "tls.test/ledger"])
+
+    with Server(battrace, db, "--tls-cert", cert, "--tls-key", key, "--quiet") as server:
+        ctx = ssl.create_default_context(cafile=cert)
+        conn = http.client.HTTPSConnection("127.0.0.1", server.port, context=ctx, timeout=10)
+        conn.request("GET", "/healthz")
+        res = conn.getresponse()
+        assert res.status == 200, res.status
+        assert b'"status":"ok"' in res.read()
+        conn.close()
+        # Plain HTTP to the TLS port gets no HTTP answer.
+        plain = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+        try:
+            plain.request("GET", "/healthz")
+            status = plain.getresponse().status
+            raise AssertionError(f"plain HTTP answered {status} on the TLS port")
+        except (http.client.HTTPException, ConnectionError, OSError):
+            pass
+        finally:
+            plain.close()
+        assert server.stop() == 0
+
+    for args, what in [(["--tls-cert", cert], "--tls-cert and --tls-key go together"),
+                       (["--tls-cert", db, "--tls-key", db], "cannot be loaded")]:
+        p = subprocess.run([battrace, "serve", "--db", db, "--listen", "127.0.0.1:0", *args],
+                           capture_output=True, text=True, timeout=30)
+        assert p.returncode == 2, (args, p.returncode, p.stderr)
+        assert what in p.stderr, (args, p.stderr)
+    print("tls: ok")
+
+
+if __name__ == "__main__":
+    main()
