@@ -181,9 +181,8 @@ def assert_no_leak(data):
         assert marker not in text, f"error body leaks {marker!r}: {text}"
 
 
-def check_problem(status, hdrs, data, doc, want_status, rule=None, field=None, transport=False):
-    """A problem+json answer of `want_status` (and `rule`, `field` when given), no internals.
-    `transport`: an error of the HTTP layer (413 body cap), whose answer lacks X-Request-Id."""
+def check_problem(status, hdrs, data, doc, want_status, rule=None, field=None):
+    """A problem+json answer of `want_status` (and `rule`, `field` when given), no internals."""
     assert status == want_status, f"status {status}, wanted {want_status}: {data[:400]!r}"
     ctype = hdrs.get("content-type", "")
     assert ctype.startswith("application/problem+json"), f"content type {ctype!r}"
@@ -191,10 +190,7 @@ def check_problem(status, hdrs, data, doc, want_status, rule=None, field=None, t
     for k in ("type", "title", "status", "detail", "request_id"):
         assert k in doc, f"problem without {k}: {doc}"
     assert doc["status"] == want_status, doc
-    if transport and "x-request-id" not in hdrs:
-        print(f"NOTE: a transport error ({want_status}) has no X-Request-Id header")
-    else:
-        assert doc["request_id"] == hdrs.get("x-request-id"), (doc, hdrs.get("x-request-id"))
+    assert doc["request_id"] == hdrs.get("x-request-id"), (doc, hdrs.get("x-request-id"))
     if rule is not None:
         assert doc.get("rule") == rule, f"rule {doc.get('rule')!r}, wanted {rule!r}: {doc}"
         assert doc["type"] == "urn:battrace:problem:" + rule, doc
