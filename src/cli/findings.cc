@@ -1,7 +1,7 @@
 // `battrace findings` and `battrace obligations`: what the record shows as of a date
 // (docs/findings.md), as JSON (the REPORTS.md finding shape) or as an aligned table.
 //   battrace findings --db PATH --as-of DATE [--json] [--kind K] [--party USCC] [--division D]
-//   battrace obligations --db PATH --as-of DATE [--party USCC] [--json]
+//   battrace obligations --db PATH --as-of DATE [--party USCC] [--division D] [--json]
 #include <algorithm>
 #include <array>
 #include <iostream>
@@ -125,11 +125,12 @@ int RunFindings(const Options& o) {
 
 int RunObligations(const Options& o) {
   Date as_of;
-  std::optional<std::string> party;
-  if (Status st = Check(o, &as_of, &party); !st.ok()) return Fail(st);
+  store::ObligationFilter filter;
+  if (Status st = Check(o, &as_of, &filter.party); !st.ok()) return Fail(st);
+  if (!o.division.empty()) filter.division = Division::Normalize(o.division);
   auto store = o.store.Open(false);
   if (!store.ok()) return Fail(store.status());
-  auto duties = (*store)->Obligations(as_of, party);
+  auto duties = (*store)->Obligations(as_of, filter);
   if (!duties.ok()) return Fail(duties.status());
   if (o.json) {
     Json out = Json::array();
@@ -173,6 +174,8 @@ void RegisterFindings(CLI::App& app, CommandList& commands) {
   o->add_option("--as-of", obligations->as_of, "the date, YYYY-MM-DD (Beijing time, end of day)")
       ->required();
   o->add_option("--party", obligations->party, "only duties of this enterprise (USCC)");
+  o->add_option("--division", obligations->division,
+                "only duties handled by a regulator inside this division (GB/T 2260)");
   o->add_flag("--json", obligations->json, "a JSON array");
   commands.push_back({o, [obligations] { return RunObligations(*obligations); }});
 }

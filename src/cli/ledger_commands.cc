@@ -1,6 +1,6 @@
-// Ledger subcommands: `init` (a new store and its signing key), `pubkey`, `checkpoint`,
-// `proof` (inclusion and consistency proofs as JSON) and `verify` (the whole ledger, or one
-// receipt offline with nothing but the public key).
+// Ledger subcommands: `init` (a new store, its signing key and a first admin token), `pubkey`,
+// `checkpoint`, `proof` (inclusion and consistency proofs as JSON) and `verify` (the whole
+// ledger, or one receipt offline with nothing but the public key).
 #include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -8,9 +8,11 @@
 
 #include "cli/commands.h"
 #include "cli/store_args.h"
+#include "ingest/pipeline.h"
 #include "ledger/checkpoint.h"
 #include "ledger/merkle.h"
 #include "ledger/receipt.h"
+#include "server/auth.h"
 #include "store/proof_docs.h"
 #include "store/sqlite/sqlite_store.h"
 #include "store/verify.h"
@@ -60,9 +62,13 @@ int RunInit(const StoreArgs& args, const std::string& origin) {
   if (!store.ok()) return Fail(store.status());
   auto cp = (*store)->SignCheckpoint();
   if (!cp.ok()) return Fail(cp.status());
+  auto admin = server::IssueToken(**store, "admin", 90, ingest::Now());
+  if (!admin.ok()) return Fail(admin.status());
   std::cout << "created store " << args.db << " (origin " << origin << ")\n"
             << "signing key " << key_path << " (mode 0600: keep it secret, back it up)\n"
-            << "verifier key " << key.VerifierKey() << "\n";
+            << "verifier key " << key.VerifierKey() << "\n"
+            << "admin token " << admin->text << " (shown once; expires "
+            << FormatTimestamp(admin->row.expires) << ")\n";
   return 0;
 }
 
@@ -92,7 +98,7 @@ int RunVerifyStore(const StoreArgs& args, const std::string& key_text) {
     return 1;
   }
   std::cout << "verify: ok: " << result->leaves << " leaves, " << result->checkpoints
-            << " signed checkpoints\n";
+            << " signed checkpoints, " << result->audit_entries << " audit entries\n";
   return 0;
 }
 

@@ -23,7 +23,13 @@ namespace {
   std::abort();
 }
 
-// SHA-256 of the concatenation of `parts`, with one digest context per thread, reused.
+std::string_view Bytes(const Hash& h) {
+  return {reinterpret_cast<const char*>(h.data()), h.size()};
+}
+
+}  // namespace
+
+// One digest context per thread, reused.
 Hash Sha256(std::initializer_list<std::string_view> parts) {
   static EVP_MD* const md = EVP_MD_fetch(nullptr, "SHA256", nullptr);
   struct Ctx {
@@ -41,12 +47,6 @@ Hash Sha256(std::initializer_list<std::string_view> parts) {
   if (EVP_DigestFinal_ex(c.ctx, out.data(), &len) != 1 || len != out.size()) Die("final");
   return out;
 }
-
-std::string_view Bytes(const Hash& h) {
-  return {reinterpret_cast<const char*>(h.data()), h.size()};
-}
-
-}  // namespace
 
 Hash LeafHash(std::string_view data) {
   return Sha256({std::string_view("\x00", 1), data});

@@ -8,6 +8,7 @@
 
 #include <array>
 #include <cstdint>
+#include <initializer_list>
 #include <span>
 #include <string>
 #include <string_view>
@@ -18,6 +19,10 @@
 namespace battrace::ledger {
 
 using Hash = std::array<uint8_t, 32>;
+
+// SHA-256 of the concatenation of `parts` (for hashes other than the tree's, e.g. the audit
+// trail's chain, store/audit.h).
+Hash Sha256(std::initializer_list<std::string_view> parts);
 
 // SHA-256(0x00 || data): the hash of a leaf whose data is `data`.
 Hash LeafHash(std::string_view data);

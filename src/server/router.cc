@@ -48,6 +48,7 @@ bool Router::Matches(const std::vector<std::string>& pattern, const std::vector<
 
 RouteMatch Router::Find(const std::string& method, const std::string& path) const {
   RouteMatch out;
+  if (path.empty() || path.front() != '/') return out;
   const std::vector<std::string> parts = Split(path);
   const std::string& wanted = method == "HEAD" ? std::string("GET") : method;
   std::map<std::string, std::string> params;

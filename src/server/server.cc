@@ -1,7 +1,6 @@
 #include "server/server.h"
 
 #include <pthread.h>
-#include <simdjson.h>
 #include <sodium.h>
 
 #include <atomic>
@@ -24,6 +23,7 @@
 #include "passport/views.h"
 #include "server/audit_log.h"
 #include "server/auth.h"
+#include "server/batch.h"
 #include "server/metrics.h"
 #include "server/problem.h"
 #include "server/rate_limit.h"
@@ -384,38 +384,15 @@ Status Api::PostReports(Call& c) {
   if (c.viewer.kind != Kind::kEnterprise) {
     return Status::Forbidden("reports are filed by enterprises, each for itself (Art. 24)");
   }
-  thread_local simdjson::dom::parser parser;
-  simdjson::dom::element root;
-  if (auto err = parser.parse(c.req.body).get(root); err) {
-    return Status::Invalid("", "api.body",
-                           std::string("the body is not JSON: ") + simdjson::error_message(err));
-  }
-  simdjson::dom::array array;
-  if (root.get_array().get(array)) {
-    return Status::Invalid("", "api.body", "the body must be a JSON array of reports");
-  }
-  const size_t n = array.size();
-  if (n > options_.max_batch) {
-    WriteProblem(c.res, 413,
-                 Status::Invalid("", "api.batch_too_large",
-                                 std::to_string(n) + " reports in one request; at most " +
-                                     std::to_string(options_.max_batch)),
-                 c.request_id);
-    return Status::Ok();
-  }
-  std::vector<ingest::Item> items;
-  items.reserve(n);
-  for (simdjson::dom::element e : array) {
-    ingest::Item item;
-    item.line = items.size() + 1;
-    item.report = ParseReport(simdjson::minify(e), ParseOptions{});
-    if (item.report.ok() && item.report->reporter.str() != c.viewer.id) {
-      item.report = Status::Invalid("/reporter", "auth.reporter",
-                                    "an enterprise files its own reports: reporter must be " +
-                                        c.viewer.id);
+  auto parsed = ParseBatch(c.req.body, c.viewer.id, options_.max_batch);
+  if (!parsed.ok()) {
+    if (parsed.status().rule() == "api.batch_too_large") {
+      WriteProblem(c.res, 413, parsed.status(), c.request_id);
+      return Status::Ok();
     }
-    items.push_back(std::move(item));
+    return parsed.status();
   }
+  std::vector<ingest::Item>& items = *parsed;
   std::vector<ingest::Prepared> prepared = ingest::Prepare(items, c.now);
   Result<std::vector<ingest::ItemResult>> results = Status::Internal("not committed");
   {

@@ -167,6 +167,32 @@ CREATE TABLE sale (
   PRIMARY KEY (maker, division)
 ) {NOROWID};
 )sql"},
+      {3, "API tokens, audit trail, model information index",
+       R"sql(
+CREATE TABLE token (
+  hash {BLOB} PRIMARY KEY,
+  principal TEXT NOT NULL,
+  created BIGINT NOT NULL,
+  expires BIGINT NOT NULL,
+  revoked BIGINT
+) {NOROWID};
+
+CREATE TABLE audit (
+  seq {I64PK},
+  at BIGINT NOT NULL,
+  principal TEXT NOT NULL,
+  action TEXT NOT NULL,
+  record TEXT NOT NULL,
+  purpose TEXT NOT NULL,
+  request_id TEXT NOT NULL,
+  hash {BLOB} NOT NULL
+);
+
+CREATE INDEX report_disassembly_info ON report (leaf) WHERE type = 'model.disassembly_info';
+CREATE INDEX outlet_division ON outlet (division, id);
+
+INSERT INTO meta (key, value) VALUES ('registry_version', '0');
+)sql"},
   };
   return kMigrations;
 }

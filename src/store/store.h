@@ -170,10 +170,10 @@ class Store : public ledger::NodeReader {
   // missing_digital_id), and outlet coverage gaps; sorted by kind, party, subject, due.
   virtual Result<std::vector<domain::Finding>> Findings(Date as_of,
                                                         const FindingFilter& filter) = 0;
-  // The duties open as of `as_of`, due or not, of `party` when given; sorted by due, party,
+  // The duties open as of `as_of`, due or not, narrowed by `filter`; sorted by due, party,
   // subject.
   virtual Result<std::vector<domain::Duty>> Obligations(Date as_of,
-                                                       const ObligationFilter& filter) = 0;
+                                                        const ObligationFilter& filter) = 0;
   // The number of duties open now (for metrics).
   virtual Result<uint64_t> CountOpenDuties() = 0;
   // The outlets whose division lies inside `division` (all for "000000"), open or closed,

@@ -4,6 +4,7 @@
 
 #include "ledger/checkpoint.h"
 #include "ledger/merkle.h"
+#include "store/audit.h"
 
 namespace battrace::store {
 namespace {
@@ -112,6 +113,8 @@ Result<VerifyReport> VerifyLedger(Store& store, const std::string& verifier_key)
                               " does not match the ledger of " + std::to_string(size) +
                               " leaves (leaves missing at the end, or a checkpoint forged)");
   }
+  BATTRACE_ASSIGN_OR_RETURN(audit_entries, VerifyAudit(store));
+  report.audit_entries = audit_entries;
   return report;
 }
 

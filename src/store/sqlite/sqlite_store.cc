@@ -10,6 +10,7 @@
 #include "core/division.h"
 #include "domain/registry.h"
 #include "ledger/checkpoint.h"
+#include "store/audit.h"
 #include "store/schema.h"
 #include "store/sqlite/sqlite.h"
 #include "store/sqlite/wal_checkpointer.h"
@@ -60,6 +61,8 @@ constexpr const char* kModelColumns = "maker, model, first_produced, has_disasse
 constexpr const char* kDutyColumns =
     "kind, duty, article, party, subject, fulfils, anchor, due, evidence, authority_department, "
     "authority_division, detail";
+constexpr const char* kAuditColumns =
+    "seq, at, principal, action, record, purpose, request_id, hash";
 constexpr const char* kFindingColumns =
     "kind, article, party, subject, due, evidence, authority_department, authority_division, "
     "detail";
@@ -214,6 +217,29 @@ std::string_view DivisionPrefix(std::string_view code) {
   return code;
 }
 
+TokenRow ReadToken(const Stmt& s) {
+  TokenRow t;
+  t.hash = HashFromBlob(s.Blob(0));
+  t.principal = s.Text(1);
+  t.created = s.Int(2);
+  t.expires = s.Int(3);
+  if (!s.IsNull(4)) t.revoked = s.Int(4);
+  return t;
+}
+
+AuditEntry ReadAudit(const Stmt& s) {
+  AuditEntry e;
+  e.seq = static_cast<uint64_t>(s.Int(0));
+  e.at = s.Int(1);
+  e.principal = s.Text(2);
+  e.action = s.Text(3);
+  e.record = s.Text(4);
+  e.purpose = s.Text(5);
+  e.request_id = s.Text(6);
+  e.hash = HashFromBlob(s.Blob(7));
+  return e;
+}
+
 StoredCheckpoint ReadCheckpoint(const Stmt& s) {
   return {static_cast<uint64_t>(s.Int(0)), s.Int(1), s.Text(2)};
 }
@@ -303,9 +329,7 @@ class SqliteStore : public Store {
                                                 const std::string& id) override;
   Result<std::optional<StoredReport>> GetReportAt(uint64_t leaf) override;
   Status ScanReports(uint64_t from, const std::function<bool(const StoredReport&)>& fn) override;
-  Result<uint64_t> TreeSize() override {
-    return frontier_error_.ok() ? frontier_.size() : damaged_size_;
-  }
+  Result<uint64_t> TreeSize() override;
   Result<std::vector<StoredCheckpoint>> ListCheckpoints() override;
   Result<std::optional<StoredCheckpoint>> LatestCheckpoint() override;
   Result<StoredCheckpoint> SignCheckpoint() override;
@@ -318,7 +342,15 @@ class SqliteStore : public Store {
   Result<std::vector<uint64_t>> VehicleHistory(const std::string& vin) override;
   Result<std::vector<domain::Finding>> Findings(Date as_of, const FindingFilter& filter) override;
   Result<std::vector<domain::Duty>> Obligations(Date as_of,
-                                                const std::optional<std::string>& party) override;
+                                                const ObligationFilter& filter) override;
+  Result<uint64_t> CountOpenDuties() override;
+  Result<std::vector<domain::OutletState>> Outlets(const std::string& division) override;
+  Result<std::vector<StoredReport>> DisassemblyInfo(const std::string& vehicle_model) override;
+  Status PutToken(const TokenRow& token) override;
+  Result<std::optional<TokenRow>> FindToken(const ledger::Hash& hash) override;
+  Result<bool> RevokeToken(const ledger::Hash& hash, Instant at) override;
+  Status AppendAudit(std::vector<AuditEntry>& entries) override;
+  Result<std::vector<AuditEntry>> ListAudit(uint64_t after, size_t limit) override;
   Status GetNodes(std::span<const ledger::NodeId> ids, std::span<ledger::Hash> out) override;
   bool KeepsLevel(int level) const override { return level % kNodeStride == 0; }
 
@@ -327,11 +359,15 @@ class SqliteStore : public Store {
 
   Status Migrate(bool create, const std::string& origin);
   Status PrepareStatements();
+  // Runs `body` in a transaction of its own (BEGIN IMMEDIATE ... COMMIT), rolled back when
+  // `body` or the commit fails. REQUIRES: no WriteTxn is open.
+  Status InTransaction(const std::function<Status()>& body);
   // Signs a checkpoint of the current tree inside the open transaction.
   Result<StoredCheckpoint> InsertCheckpoint();
   Result<std::vector<uint64_t>> Leaves(Stmt& stmt, const std::string& key);
   Result<ledger::Hash> NodeAt(const ledger::NodeId& id);
-  // The registry index, built from the registry table on first use and after PutRegistry.
+  // The registry index, built from the registry table on first use and again whenever
+  // meta('registry_version') changed since (PutRegistry of this or another connection).
   Result<const domain::RegistryIndex*> LoadRegistry();
   // The duties open at the end of `as_of`: all of them, or those due before `as_of`.
   Result<std::vector<domain::Duty>> DutiesOpenAsOf(Date as_of, bool overdue_only);
@@ -349,8 +385,8 @@ class SqliteStore : public Store {
   std::unique_ptr<sqlite::WalCheckpointer> checkpointer_;  // set when the store writes
   std::vector<ledger::Node> new_nodes_;                    // scratch for Append
   Status frontier_error_;  // set when the stored tree's edge could not be read
-  uint64_t damaged_size_ = 0;
   std::optional<domain::RegistryIndex> registry_;
+  int64_t registry_version_ = 0;  // meta('registry_version') when registry_ was built
 
   std::optional<Stmt> insert_report_, find_report_, report_at_, scan_reports_, insert_node_,
       node_range_, leaf_hashes_, upsert_battery_, upsert_vehicle_, get_battery_, get_vehicle_,
@@ -358,7 +394,9 @@ class SqliteStore : public Store {
       insert_checkpoint_, put_registry_, get_registry_, all_registry_, upsert_outlet_, get_outlet_,
       upsert_model_, get_model_, insert_duty_, open_duties_for_, discharge_, retract_duties_,
       retract_findings_, insert_finding_, insert_finding_evidence_, insert_sale_, findings_at_,
-      overdue_at_, open_at_, sales_at_, outlet_covering_;
+      overdue_at_, open_at_, sales_at_, outlet_covering_, tree_size_, registry_version_of_,
+      bump_registry_version_, count_open_duties_, outlets_in_, disassembly_info_, insert_token_,
+      find_token_, revoke_token_, last_audit_, insert_audit_, list_audit_;
 };
 
 Status SqliteStore::Initialize(const std::string& path, bool create, const std::string& origin) {
@@ -378,22 +416,6 @@ Status SqliteStore::Initialize(const std::string& path, bool create, const std::
     origin_ = st.Text(0);
   }
   {
-    BATTRACE_ASSIGN_OR_RETURN(st, db_.Prepare("SELECT COALESCE(MAX(leaf) + 1, 0) FROM report"));
-    BATTRACE_ASSIGN_OR_RETURN(row, st.Step());
-    (void)row;
-    const uint64_t size = static_cast<uint64_t>(st.Int(0));
-    // A damaged ledger still opens for reading and verification; only writes are refused.
-    auto frontier = ledger::Frontier::Load(*this, size);
-    if (frontier.ok()) {
-      frontier_ = std::move(frontier).value();
-    } else {
-      frontier_error_ =
-          Status::Corruption("the ledger's right edge cannot be read (" +
-                             frontier.status().message() + "): run `battrace verify`");
-      damaged_size_ = size;
-    }
-  }
-  {
     BATTRACE_ASSIGN_OR_RETURN(cp, LatestCheckpoint());
     if (cp) {
       last_checkpoint_size_ = cp->size;
@@ -403,6 +425,18 @@ Status SqliteStore::Initialize(const std::string& path, bool create, const std::
   if (options_.key_path) {
     BATTRACE_ASSIGN_OR_RETURN(key, ledger::SigningKey::FromFile(*options_.key_path));
     key_ = std::move(key);
+    // Only a writer appends, so only it keeps the tree's right edge; a reader asks the tables
+    // (TreeSize, GetNodes), which follow other connections' commits. A damaged ledger still
+    // opens for reading and verification; only writes are refused.
+    BATTRACE_ASSIGN_OR_RETURN(size, TreeSize());
+    auto frontier = ledger::Frontier::Load(*this, size);
+    if (frontier.ok()) {
+      frontier_ = std::move(frontier).value();
+    } else {
+      frontier_error_ =
+          Status::Corruption("the ledger's right edge cannot be read (" +
+                             frontier.status().message() + "): run `battrace verify`");
+    }
     BATTRACE_RETURN_IF_ERROR(
         db_.Exec("PRAGMA wal_autocheckpoint=" + std::to_string(kFallbackCheckpointPages)));
     BATTRACE_ASSIGN_OR_RETURN(checkpointer, sqlite::WalCheckpointer::Start(path));
@@ -588,6 +622,41 @@ Status SqliteStore::PrepareStatements() {
                                 "SELECT 1 FROM outlet WHERE owner = ?1 AND division >= ?2 "
                                 "AND division < ?3 AND registered_at < ?4 "
                                 "AND (closed = 0 OR closed_at >= ?4) LIMIT 1"));
+
+  // The last leaf through the primary key: one B-tree descent.
+  BATTRACE_RETURN_IF_ERROR(prep(tree_size_, "SELECT COALESCE(MAX(leaf) + 1, 0) FROM report"));
+  BATTRACE_RETURN_IF_ERROR(
+      prep(registry_version_of_,
+           "SELECT CAST(value AS BIGINT) FROM meta WHERE key = 'registry_version'"));
+  BATTRACE_RETURN_IF_ERROR(prep(bump_registry_version_,
+                                "UPDATE meta SET value = CAST(CAST(value AS BIGINT) + 1 AS TEXT) "
+                                "WHERE key = 'registry_version'"));
+  // Answered from a partial index on open duties, without reading the table.
+  BATTRACE_RETURN_IF_ERROR(
+      prep(count_open_duties_,
+           "SELECT COUNT(*) FROM obligation WHERE discharged_at IS NULL AND retracted_at IS NULL"));
+  BATTRACE_RETURN_IF_ERROR(prep(outlets_in_, "SELECT " + o +
+                                                 " FROM outlet WHERE division >= ?1 AND "
+                                                 "division < ?2 ORDER BY division, id"));
+  // The type is spelled out (not bound) so that the planner can use the partial index
+  // report_disassembly_info instead of scanning report.
+  BATTRACE_RETURN_IF_ERROR(
+      prep(disassembly_info_, "SELECT " + r +
+                                  " FROM report WHERE type = 'model.disassembly_info' "
+                                  "ORDER BY leaf"));
+  BATTRACE_RETURN_IF_ERROR(
+      prep(insert_token_,
+           "INSERT INTO token (hash, principal, created, expires, revoked) VALUES (?,?,?,?,?)"));
+  BATTRACE_RETURN_IF_ERROR(prep(
+      find_token_, "SELECT hash, principal, created, expires, revoked FROM token WHERE hash = ?"));
+  BATTRACE_RETURN_IF_ERROR(
+      prep(revoke_token_, "UPDATE token SET revoked = ?1 WHERE hash = ?2 AND revoked IS NULL"));
+  BATTRACE_RETURN_IF_ERROR(
+      prep(last_audit_, "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1"));
+  BATTRACE_RETURN_IF_ERROR(prep(insert_audit_, "INSERT INTO audit (" + std::string(kAuditColumns) +
+                                                   ") VALUES (?,?,?,?,?,?,?,?)"));
+  BATTRACE_RETURN_IF_ERROR(prep(list_audit_, "SELECT " + std::string(kAuditColumns) +
+                                                 " FROM audit WHERE seq > ? ORDER BY seq LIMIT ?"));
   return Status::Ok();
 }
 
@@ -597,8 +666,12 @@ Result<std::unique_ptr<WriteTxn>> SqliteStore::BeginWrite() {
   }
   if (in_txn_) return Status::FailedPrecondition("a write transaction is already open");
   BATTRACE_RETURN_IF_ERROR(frontier_error_);
-  BATTRACE_RETURN_IF_ERROR(LoadRegistry().status());
   BATTRACE_RETURN_IF_ERROR(db_.Exec("BEGIN IMMEDIATE"));
+  // Read under the write lock: no other connection can change the registry until Commit.
+  if (Status st = LoadRegistry().status(); !st.ok()) {
+    (void)db_.Exec("ROLLBACK");
+    return st;
+  }
   in_txn_ = true;
   frontier_at_begin_ = frontier_;
   return std::unique_ptr<WriteTxn>(new SqliteWriteTxn(this));
@@ -908,7 +981,13 @@ const domain::RegistryIndex& SqliteWriteTxn::Registry() {
 }
 
 Result<const domain::RegistryIndex*> SqliteStore::LoadRegistry() {
-  if (registry_) return &*registry_;
+  // The version is read before the records: should another connection commit in between, the
+  // index is labelled older than it is and only rebuilt once more.
+  BATTRACE_ASSIGN_OR_RETURN(version,
+                            registry_version_of_->OneRow([](const Stmt& st) { return st.Int(0); }));
+  if (!version) return Status::Corruption("store has no registry_version in its meta table");
+  if (registry_ && registry_version_ == *version) return &*registry_;
+  registry_.reset();
   std::vector<RegistryRecord> records;
   Status error;
   BATTRACE_RETURN_IF_ERROR(all_registry_->ForEachRow([&](const Stmt& st) {
@@ -923,6 +1002,7 @@ Result<const domain::RegistryIndex*> SqliteStore::LoadRegistry() {
   }));
   BATTRACE_RETURN_IF_ERROR(error);
   registry_.emplace(records);
+  registry_version_ = *version;
   return &*registry_;
 }
 
@@ -947,14 +1027,22 @@ Result<StoredCheckpoint> SqliteStore::SignCheckpoint() {
   BATTRACE_RETURN_IF_ERROR(frontier_error_);
   BATTRACE_ASSIGN_OR_RETURN(latest, LatestCheckpoint());
   if (latest && latest->size == frontier_.size()) return *latest;
+  std::optional<StoredCheckpoint> signed_cp;
+  BATTRACE_RETURN_IF_ERROR(InTransaction([&]() -> Status {
+    BATTRACE_ASSIGN_OR_RETURN(cp, InsertCheckpoint());
+    signed_cp = std::move(cp);
+    return Status::Ok();
+  }));
+  return *std::move(signed_cp);
+}
+
+Status SqliteStore::InTransaction(const std::function<Status()>& body) {
+  if (in_txn_) return Status::FailedPrecondition("a write transaction is open on this store");
   BATTRACE_RETURN_IF_ERROR(db_.Exec("BEGIN IMMEDIATE"));
-  auto cp = InsertCheckpoint();
-  if (!cp.ok()) {
-    (void)db_.Exec("ROLLBACK");
-    return cp.status();
-  }
-  BATTRACE_RETURN_IF_ERROR(db_.Exec("COMMIT"));
-  return cp;
+  Status st = body();
+  if (st.ok()) st = db_.Exec("COMMIT");
+  if (!st.ok()) (void)db_.Exec("ROLLBACK");
+  return st;
 }
 
 Result<std::vector<StoredCheckpoint>> SqliteStore::ListCheckpoints() {
@@ -975,18 +1063,17 @@ Result<std::optional<StoredCheckpoint>> SqliteStore::LatestCheckpoint() {
 }
 
 Status SqliteStore::PutRegistry(const std::vector<RegistryRow>& rows) {
-  BATTRACE_RETURN_IF_ERROR(db_.Exec("BEGIN IMMEDIATE"));
-  for (const RegistryRow& r : rows) {
-    Status st =
-        put_registry_->Bind(1, r.kind).Bind(2, r.key).Bind(3, r.division).Bind(4, r.record).Run();
-    if (!st.ok()) {
-      (void)db_.Exec("ROLLBACK");
-      return st;
+  // The version tells every connection's cached index (LoadRegistry) that it is stale.
+  return InTransaction([&]() -> Status {
+    for (const RegistryRow& r : rows) {
+      BATTRACE_RETURN_IF_ERROR(put_registry_->Bind(1, r.kind)
+                                   .Bind(2, r.key)
+                                   .Bind(3, r.division)
+                                   .Bind(4, r.record)
+                                   .Run());
     }
-  }
-  BATTRACE_RETURN_IF_ERROR(db_.Exec("COMMIT"));
-  registry_.reset();  // rebuilt from the new rows on next use
-  return Status::Ok();
+    return bump_registry_version_->Run();
+  });
 }
 
 Result<std::optional<RegistryRow>> SqliteStore::GetRegistry(const std::string& kind,
@@ -1120,13 +1207,16 @@ Status SqliteStore::CoverageGaps(Date as_of, Instant end, std::vector<domain::Fi
   return Status::Ok();
 }
 
+// Parses a division filter (a code in the list; "000000" is the nation, containing every code).
+Result<std::optional<Division>> Within(const std::optional<std::string>& division) {
+  if (!division) return std::optional<Division>();
+  BATTRACE_ASSIGN_OR_RETURN(d, Division::Parse(*division));
+  return std::optional<Division>(std::move(d));
+}
+
 Result<std::vector<domain::Finding>> SqliteStore::Findings(Date as_of,
                                                            const FindingFilter& filter) {
-  std::optional<Division> within;
-  if (filter.division) {
-    BATTRACE_ASSIGN_OR_RETURN(d, Division::Parse(*filter.division));
-    within = std::move(d);
-  }
+  BATTRACE_ASSIGN_OR_RETURN(within, Within(filter.division));
   const Instant end = EndOfBeijingDay(as_of);
   std::vector<domain::Finding> out;
   Status error;
@@ -1168,15 +1258,122 @@ Result<std::vector<domain::Finding>> SqliteStore::Findings(Date as_of,
   return out;
 }
 
-Result<std::vector<domain::Duty>> SqliteStore::Obligations(
-    Date as_of, const std::optional<std::string>& party) {
+Result<std::vector<domain::Duty>> SqliteStore::Obligations(Date as_of,
+                                                           const ObligationFilter& filter) {
+  BATTRACE_ASSIGN_OR_RETURN(within, Within(filter.division));
   BATTRACE_ASSIGN_OR_RETURN(out, DutiesOpenAsOf(as_of, false));
-  if (party) std::erase_if(out, [&](const domain::Duty& d) { return d.party != *party; });
+  // Party and division are those shown, after succession, which the stored rows do not hold:
+  // both filters apply to the rows read, as in Findings.
+  std::erase_if(out, [&](const domain::Duty& d) {
+    return (filter.party && d.party != *filter.party) ||
+           (within && !within->Contains(d.authority.division));
+  });
   std::sort(out.begin(), out.end(), [](const domain::Duty& a, const domain::Duty& b) {
     return std::tie(a.due, a.party, a.subject, a.kind, a.duty, a.evidence) <
            std::tie(b.due, b.party, b.subject, b.kind, b.duty, b.evidence);
   });
   return out;
+}
+
+Result<uint64_t> SqliteStore::CountOpenDuties() {
+  BATTRACE_ASSIGN_OR_RETURN(n,
+                            count_open_duties_->OneRow([](const Stmt& st) { return st.Int(0); }));
+  return static_cast<uint64_t>(n.value_or(0));
+}
+
+Result<std::vector<domain::OutletState>> SqliteStore::Outlets(const std::string& division) {
+  BATTRACE_ASSIGN_OR_RETURN(within, Division::Parse(division));
+  // Division codes are digits, so the codes starting with a prefix p are those in [p, p + ":").
+  const std::string low = within.prefix(), high = low + ":";
+  std::vector<domain::OutletState> out;
+  BATTRACE_RETURN_IF_ERROR(outlets_in_->Bind(1, low).Bind(2, high).ForEachRow([&](const Stmt& st) {
+    out.push_back(ReadOutlet(st));
+    return true;
+  }));
+  return out;
+}
+
+Result<std::vector<StoredReport>> SqliteStore::DisassemblyInfo(const std::string& vehicle_model) {
+  // A maker files one such report per model: the type's rows are few, and reading them all
+  // through report_disassembly_info costs less than a column and index of their own.
+  std::vector<StoredReport> out;
+  BATTRACE_RETURN_IF_ERROR(disassembly_info_->ForEachRow([&](const Stmt& st) {
+    StoredReport r = ReadReport(st);
+    const auto body = nlohmann::json::parse(r.body, nullptr, false);
+    const auto model = body.is_object() ? body.find("vehicle_model") : body.end();
+    if (model != body.end() && model->is_string() && *model == vehicle_model) {
+      out.push_back(std::move(r));
+    }
+    return true;
+  }));
+  return out;
+}
+
+Status SqliteStore::PutToken(const TokenRow& t) {
+  Stmt& st = *insert_token_;
+  st.BindBlob(1, t.hash.data(), t.hash.size())
+      .Bind(2, t.principal)
+      .Bind(3, t.created)
+      .Bind(4, t.expires);
+  if (t.revoked) {
+    st.Bind(5, *t.revoked);
+  } else {
+    st.BindNull(5);
+  }
+  return st.Run();
+}
+
+Result<std::optional<TokenRow>> SqliteStore::FindToken(const ledger::Hash& hash) {
+  return find_token_->BindBlob(1, hash.data(), hash.size()).OneRow(ReadToken);
+}
+
+Result<bool> SqliteStore::RevokeToken(const ledger::Hash& hash, Instant at) {
+  BATTRACE_RETURN_IF_ERROR(revoke_token_->Bind(1, at).BindBlob(2, hash.data(), hash.size()).Run());
+  return db_.Changes() > 0;
+}
+
+Status SqliteStore::AppendAudit(std::vector<AuditEntry>& entries) {
+  if (entries.empty()) return Status::Ok();
+  // The chain's end is read under the write lock, so that concurrent appenders (other
+  // connections, other processes) each continue it.
+  return InTransaction([&]() -> Status {
+    BATTRACE_ASSIGN_OR_RETURN(last, last_audit_->OneRow([](const Stmt& st) {
+      return std::make_pair(static_cast<uint64_t>(st.Int(0)), HashFromBlob(st.Blob(1)));
+    }));
+    uint64_t seq = last ? last->first : 0;
+    ledger::Hash prev = last ? last->second : ledger::Hash{};
+    for (AuditEntry& e : entries) {
+      e.seq = ++seq;
+      e.hash = AuditHash(prev, e);
+      prev = e.hash;
+      BATTRACE_RETURN_IF_ERROR(insert_audit_->Bind(1, static_cast<int64_t>(e.seq))
+                                   .Bind(2, e.at)
+                                   .Bind(3, e.principal)
+                                   .Bind(4, e.action)
+                                   .Bind(5, e.record)
+                                   .Bind(6, e.purpose)
+                                   .Bind(7, e.request_id)
+                                   .BindBlob(8, e.hash.data(), e.hash.size())
+                                   .Run());
+    }
+    return Status::Ok();
+  });
+}
+
+Result<std::vector<AuditEntry>> SqliteStore::ListAudit(uint64_t after, size_t limit) {
+  std::vector<AuditEntry> out;
+  BATTRACE_RETURN_IF_ERROR(list_audit_->Bind(1, static_cast<int64_t>(after))
+                               .Bind(2, static_cast<int64_t>(limit))
+                               .ForEachRow([&](const Stmt& st) {
+                                 out.push_back(ReadAudit(st));
+                                 return true;
+                               }));
+  return out;
+}
+
+Result<uint64_t> SqliteStore::TreeSize() {
+  BATTRACE_ASSIGN_OR_RETURN(size, tree_size_->OneRow([](const Stmt& st) { return st.Int(0); }));
+  return static_cast<uint64_t>(size.value_or(0));
 }
 
 Status SqliteStore::GetNodes(std::span<const ledger::NodeId> ids, std::span<ledger::Hash> out) {

@@ -161,8 +161,9 @@ class JudgmentStoreTest : public ::testing::Test {
     return r.ok() ? *r : std::vector<domain::Finding>{};
   }
   std::vector<domain::Duty> ObligationsAsOf(const std::string& day,
-                                            std::optional<std::string> party = std::nullopt) {
-    auto r = store_->Obligations(Day(day), party);
+                                            std::optional<std::string> party = std::nullopt,
+                                            std::optional<std::string> division = std::nullopt) {
+    auto r = store_->Obligations(Day(day), {std::move(party), std::move(division)});
     EXPECT_TRUE(r.ok()) << r.status().ToString();
     return r.ok() ? *r : std::vector<domain::Duty>{};
   }
@@ -227,7 +228,8 @@ TEST_F(JudgmentStoreTest, MigratesAVersion1Store) {
   Open(false);
   EXPECT_EQ(Query("SELECT value FROM meta WHERE key = 'schema_version'"),
             std::to_string(LatestSchemaVersion()));
-  EXPECT_EQ(LatestSchemaVersion(), 2);
+  EXPECT_EQ(LatestSchemaVersion(), 3);
+  EXPECT_EQ(Query("SELECT value FROM meta WHERE key = 'registry_version'"), "0");
   auto old = store_->GetBattery(code1_);
   ASSERT_TRUE(old.ok() && old->has_value());
   EXPECT_EQ((*old)->updated_leaf, 3);
@@ -353,6 +355,7 @@ TEST_F(JudgmentStoreTest, DischargesSeeDutiesOfTheSameBatchAndOfEarlierOnes) {
          {c_, "in2", std::move(wrong_party)},
          {b_, "out2", std::move(wrong_type)}});
   EXPECT_EQ(Subjects(ObligationsAsOf("2026-06-02")), (std::vector<std::string>{code2_, code3_}));
+  EXPECT_EQ(*store_->CountOpenDuties(), 2u);
   EXPECT_EQ(Query("SELECT discharged_by FROM obligation WHERE subject = '" + code1_ + "'"),
             b_ + "/in1");
   EXPECT_EQ(Query("SELECT discharged_at FROM obligation WHERE subject = '" + code1_ + "'"),
@@ -388,6 +391,7 @@ TEST_F(JudgmentStoreTest, DischargesSeeDutiesOfTheSameBatchAndOfEarlierOnes) {
   auto left = ObligationsAsOf("2026-06-22");
   ASSERT_EQ(left.size(), 1u);
   EXPECT_EQ(left[0].party, a_);
+  EXPECT_EQ(*store_->CountOpenDuties(), 1u);
 }
 
 TEST_F(JudgmentStoreTest, ACorrectionRetractsWhatItsOriginalProved) {
@@ -446,6 +450,8 @@ TEST_F(JudgmentStoreTest, ACorrectionRetractsWhatItsOriginalProved) {
   EXPECT_EQ(Keys(FindingsAsOf("2026-06-30")),
             (std::vector<std::string>{"duplicate_code:" + code3_, "overdue_report:" + code1_,
                                       "overdue_report:" + code2_}));
+  // Open now: code2's and code1's re-proved duty; not the retracted nor the discharged one.
+  EXPECT_EQ(*store_->CountOpenDuties(), 2u);
 }
 
 TEST_F(JudgmentStoreTest, AsOfCountsWholeBeijingDays) {
@@ -664,6 +670,114 @@ TEST_F(JudgmentStoreTest, FindingsAreFilteredAndSorted) {
   EXPECT_EQ(duties[0].fulfils, "battery.produced");
   EXPECT_EQ(duties[1].subject, code2_);
   EXPECT_EQ(duties[2].due, Day("2026-05-25"));
+}
+
+TEST_F(JudgmentStoreTest, ObligationsAreFilteredByTheShownAuthoritysDivision) {
+  Open();
+  // c_ (Shenzhen) merged into b_ (Shanghai).
+  Register({EnterpriseRecord(a_, "440305"), EnterpriseRecord(c_, "440305"),
+            EnterpriseRecord(b_, "310101", "battery_maker", {c_}),
+            RegulatorRecord("MIIT", "440300"), RegulatorRecord("MIIT", "310000")});
+  const domain::Authority shanghai{"MIIT", "310000"};
+  domain::Effects e;
+  e.at = At("2026-06-01T10:00:00+08:00");
+  e.duties.push_back(MakeDuty(a_, code1_, a_ + "/r1", "2026-06-05"));
+  e.duties.push_back(MakeDuty(c_, code2_, a_ + "/r1", "2026-06-06"));  // shown as b_'s
+  e.duties.push_back(MakeDuty(b_, code3_, a_ + "/r1", "2026-06-07"));
+  e.duties.back().authority = shanghai;
+  Write({{a_, "r1", std::move(e)}});
+
+  auto in = [&](const std::string& division, std::optional<std::string> party = std::nullopt) {
+    return Subjects(ObligationsAsOf("2026-06-01", std::move(party), division));
+  };
+  EXPECT_EQ(in("000000"), (std::vector<std::string>{code1_, code2_, code3_}));
+  EXPECT_EQ(in("440000"), std::vector<std::string>{code1_});
+  EXPECT_EQ(in("440300"), std::vector<std::string>{code1_});
+  EXPECT_TRUE(in("440305").empty());  // narrower than the regulator's city
+  EXPECT_EQ(in("310000"), (std::vector<std::string>{code2_, code3_}));
+  EXPECT_EQ(in("310000", b_), (std::vector<std::string>{code2_, code3_}));
+  EXPECT_TRUE(in("310000", a_).empty());
+  EXPECT_EQ(in("000000", a_), std::vector<std::string>{code1_});
+  ObligationFilter bad;
+  bad.division = "449999";
+  auto refused = store_->Obligations(Day("2026-06-01"), bad);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.status().code(), StatusCode::kInvalidArgument);
+}
+
+TEST_F(JudgmentStoreTest, OutletsLieInsideADivisionSortedByDivisionAndId) {
+  Open();
+  domain::Effects e;
+  e.at = At("2026-06-01T10:00:00+08:00");
+  e.outlets.push_back({"SZ-2", a_, "440305", false, e.at, std::nullopt});
+  e.outlets.push_back({"SZ-1", b_, "440305", true, e.at, e.at + 1});
+  e.outlets.push_back({"GZ-1", a_, "440106", false, e.at, std::nullopt});
+  e.outlets.push_back({"SH-1", b_, "310101", false, e.at, std::nullopt});
+  e.outlets.push_back({"SZ-3", c_, "440304", false, e.at, std::nullopt});
+  Write({{a_, "o1", std::move(e)}});
+
+  auto ids = [&](const std::string& division) {
+    auto r = store_->Outlets(division);
+    EXPECT_TRUE(r.ok()) << r.status().ToString();
+    std::vector<std::string> out;
+    for (const auto& o : r.ok() ? *r : std::vector<domain::OutletState>{})
+      out.push_back(o.id);
+    return out;
+  };
+  EXPECT_EQ(ids("000000"), (std::vector<std::string>{"SH-1", "GZ-1", "SZ-3", "SZ-1", "SZ-2"}));
+  EXPECT_EQ(ids("440000"), (std::vector<std::string>{"GZ-1", "SZ-3", "SZ-1", "SZ-2"}));
+  EXPECT_EQ(ids("440300"), (std::vector<std::string>{"SZ-3", "SZ-1", "SZ-2"}));
+  EXPECT_EQ(ids("440305"), (std::vector<std::string>{"SZ-1", "SZ-2"}));
+  EXPECT_TRUE(ids("320000").empty());
+  auto outlets = store_->Outlets("440305");
+  ASSERT_TRUE(outlets.ok());
+  EXPECT_TRUE((*outlets)[0].closed);
+  EXPECT_EQ((*outlets)[0].owner, b_);
+  EXPECT_EQ((*outlets)[0].closed_at, std::optional<Instant>(At("2026-06-01T10:00:00+08:00") + 1));
+  EXPECT_EQ(store_->Outlets("449999").status().code(), StatusCode::kInvalidArgument);
+}
+
+// A store opened without the key (the server's readers) sees the duties and registry records
+// another connection commits, without reopening.
+TEST_F(JudgmentStoreTest, AReaderSeesTheRegistryAndDutiesAnotherConnectionCommits) {
+  Open();
+  Register({EnterpriseRecord(a_, "440305"), EnterpriseRecord(c_, "440305"),
+            RegulatorRecord("MIIT", "440300"), RegulatorRecord("MIIT", "310000")});
+  auto opened = OpenSqliteStore(db_, {});
+  ASSERT_TRUE(opened.ok()) << opened.status().ToString();
+  Store& reader = **opened;
+  auto shown = [&] {
+    auto r = reader.Obligations(Day("2026-06-06"), {});
+    EXPECT_TRUE(r.ok()) << r.status().ToString();
+    return r.ok() ? *r : std::vector<domain::Duty>{};
+  };
+  EXPECT_TRUE(shown().empty());
+  EXPECT_EQ(*reader.CountOpenDuties(), 0u);
+
+  domain::Effects e;
+  e.at = At("2026-06-01T10:00:00+08:00");
+  e.duties.push_back(MakeDuty(c_, code1_, a_ + "/r1", "2026-06-05"));
+  Write({{a_, "r1", std::move(e)}});
+  auto duties = shown();
+  ASSERT_EQ(duties.size(), 1u);
+  EXPECT_EQ(duties[0].party, c_);
+  EXPECT_EQ(*reader.CountOpenDuties(), 1u);
+
+  // The reader built its registry index above; the successor registered now shows at once.
+  Register({EnterpriseRecord(b_, "310101", "battery_maker", {c_})});
+  duties = shown();
+  ASSERT_EQ(duties.size(), 1u);
+  EXPECT_EQ(duties[0].party, b_);
+  EXPECT_EQ(duties[0].authority, (domain::Authority{"MIIT", "310000"}));
+  EXPECT_EQ(Query("SELECT value FROM meta WHERE key = 'registry_version'"), "2");
+
+  // The reader may import registry records too (no signing key needed); the writer sees them.
+  auto record = ParseRegistryRecord(EnterpriseRecord(b_, "310101").dump());
+  ASSERT_TRUE(record.ok());
+  ASSERT_TRUE(
+      reader.PutRegistry({{"enterprise", b_, "310101", RegistryRecordToJson(*record).dump()}})
+          .ok());
+  EXPECT_EQ(Subjects(ObligationsAsOf("2026-06-06", c_)), std::vector<std::string>{code1_});
 }
 
 TEST_F(JudgmentStoreTest, AnUnreadableRegistryRecordStopsWritesAndQueries) {

@@ -1,0 +1,350 @@
+// What the HTTP API needs of the store: API tokens, the chained audit trail (AppendAudit,
+// ListAudit, VerifyAudit), the model.disassembly_info lookup, and readers (stores opened
+// without the signing key) that see what another connection commits without reopening.
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "ledger/checkpoint.h"
+#include "ledger/hash.h"
+#include "ledger/merkle.h"
+#include "store/audit.h"
+#include "store/sqlite/sqlite_store.h"
+#include "store/verify.h"
+
+namespace battrace::store {
+namespace {
+
+ledger::Hash HashOf(const std::string& text) {
+  return ledger::LeafHash(text);
+}
+
+AuditEntry Read(const std::string& record, const std::string& purpose = "inspection") {
+  AuditEntry e;
+  e.at = 1780000000000000;
+  e.principal = "regulator:MIIT-440300";
+  e.action = "GET /v1/batteries/{code}/history";
+  e.record = record;
+  e.purpose = purpose;
+  e.request_id = "req-" + record;
+  return e;
+}
+
+class ApiStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("battrace-api-test-" + std::to_string(getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+    db_ = (dir_ / "t.db").string();
+    key_ = *ledger::SigningKey::Generate("test.battrace/ledger");
+    ASSERT_TRUE(key_->WriteFile(DefaultKeyPath(db_)).ok());
+    writer_ = OpenStore(true, true);
+  }
+  void TearDown() override {
+    writer_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+
+  // The writer holds the signing key; a reader (with_key false) does not.
+  std::unique_ptr<Store> OpenStore(bool with_key, bool create = false) {
+    OpenOptions o;
+    o.create = create;
+    if (with_key) o.key_path = DefaultKeyPath(db_);
+    auto s = OpenSqliteStore(db_, o, "test.battrace/ledger");
+    EXPECT_TRUE(s.ok()) << s.status().ToString();
+    return s.ok() ? std::move(s).value() : nullptr;
+  }
+
+  // Appends one leaf per body (its reporter, id and type; occurred 1 June added), in one
+  // transaction of the writer.
+  void Append(const std::vector<nlohmann::json>& bodies) {
+    auto txn = writer_->BeginWrite();
+    ASSERT_TRUE(txn.ok()) << txn.status().ToString();
+    for (nlohmann::json body : bodies) {
+      body["occurred"] = "2026-06-01";
+      LeafInput in;
+      in.reporter = body.at("reporter");
+      in.id = body.at("id");
+      in.type = body.at("type");
+      in.occurred = "2026-06-01";
+      in.body = body.dump();
+      in.leaf_hash = ledger::LeafHash(in.body);
+      in.content_hash = in.leaf_hash;
+      auto r = (*txn)->Append(in);
+      ASSERT_TRUE(r.ok()) << r.status().ToString();
+      ASSERT_EQ(r->outcome, AppendOutcome::kAccepted);
+    }
+    ASSERT_TRUE((*txn)->Commit().ok());
+  }
+  void AppendPlain(int from, int count) {
+    std::vector<nlohmann::json> bodies;
+    for (int i = from; i < from + count; ++i) {
+      bodies.push_back({{"reporter", "R"}, {"id", "r" + std::to_string(i)}, {"type", "x"}});
+    }
+    Append(bodies);
+  }
+
+  // Runs SQL on the store file with a connection of its own.
+  void Sql(const std::string& sql) {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(db_.c_str(), &db), SQLITE_OK);
+    ASSERT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr), SQLITE_OK)
+        << sqlite3_errmsg(db);
+    sqlite3_close(db);
+  }
+
+  std::filesystem::path dir_;
+  std::string db_;
+  std::optional<ledger::SigningKey> key_;
+  std::unique_ptr<Store> writer_;
+};
+
+TEST_F(ApiStoreTest, TokensAreKeptRevokedOnceAndNeedNoSigningKey) {
+  auto admin = OpenStore(false);
+  TokenRow t;
+  t.hash = HashOf("secret-1");
+  t.principal = "enterprise:91440300MA5FXXXX0X";
+  t.created = 100;
+  t.expires = 200;
+  ASSERT_TRUE(admin->PutToken(t).ok());
+  EXPECT_EQ(admin->PutToken(t).code(), StatusCode::kConflict);
+
+  auto found = writer_->FindToken(t.hash);
+  ASSERT_TRUE(found.ok() && found->has_value());
+  EXPECT_EQ((*found)->hash, t.hash);
+  EXPECT_EQ((*found)->principal, t.principal);
+  EXPECT_EQ((*found)->created, 100);
+  EXPECT_EQ((*found)->expires, 200);
+  EXPECT_FALSE((*found)->revoked.has_value());
+  EXPECT_FALSE(writer_->FindToken(HashOf("secret-2"))->has_value());
+
+  EXPECT_TRUE(*admin->RevokeToken(t.hash, 150));
+  EXPECT_FALSE(*admin->RevokeToken(t.hash, 160));  // already revoked: the first time stands
+  EXPECT_FALSE(*admin->RevokeToken(HashOf("secret-2"), 160));
+  EXPECT_EQ((*writer_->FindToken(t.hash))->revoked, std::optional<Instant>(150));
+}
+
+TEST_F(ApiStoreTest, AuditEntriesAreNumberedAndChained) {
+  auto server = OpenStore(false);
+  std::vector<AuditEntry> first = {Read("battery:A"), Read("battery:B")};
+  ASSERT_TRUE(server->AppendAudit(first).ok());
+  std::vector<AuditEntry> second = {Read("report:R/r1", "")};
+  ASSERT_TRUE(writer_->AppendAudit(second).ok());  // another connection continues the chain
+  std::vector<AuditEntry> none;
+  ASSERT_TRUE(server->AppendAudit(none).ok());
+
+  EXPECT_EQ(first[0].seq, 1u);
+  EXPECT_EQ(first[1].seq, 2u);
+  EXPECT_EQ(second[0].seq, 3u);
+  EXPECT_EQ(first[0].hash, AuditHash(ledger::Hash{}, first[0]));
+  EXPECT_EQ(first[1].hash, AuditHash(first[0].hash, first[1]));
+  EXPECT_EQ(second[0].hash, AuditHash(first[1].hash, second[0]));
+
+  auto all = server->ListAudit(0, 10);
+  ASSERT_TRUE(all.ok());
+  ASSERT_EQ(all->size(), 3u);
+  EXPECT_EQ((*all)[1].record, "battery:B");
+  EXPECT_EQ((*all)[1].principal, first[1].principal);
+  EXPECT_EQ((*all)[1].action, first[1].action);
+  EXPECT_EQ((*all)[1].purpose, "inspection");
+  EXPECT_EQ((*all)[1].request_id, "req-battery:B");
+  EXPECT_EQ((*all)[1].at, first[1].at);
+  EXPECT_EQ((*all)[1].hash, first[1].hash);
+  EXPECT_EQ((*all)[2].purpose, "");
+  auto page = server->ListAudit(1, 1);
+  ASSERT_TRUE(page.ok());
+  ASSERT_EQ(page->size(), 1u);
+  EXPECT_EQ((*page)[0].seq, 2u);
+  EXPECT_TRUE(server->ListAudit(3, 10)->empty());
+
+  auto verified = VerifyAudit(*server);
+  ASSERT_TRUE(verified.ok()) << verified.status().ToString();
+  EXPECT_EQ(*verified, 3u);
+  auto whole = VerifyLedger(*server, key_->VerifierKey());
+  ASSERT_TRUE(whole.ok()) << whole.status().ToString();
+  EXPECT_EQ(whole->audit_entries, 3u);
+}
+
+TEST_F(ApiStoreTest, TheHashCoversEveryFieldUnambiguously) {
+  const AuditEntry e = Read("battery:A");
+  const ledger::Hash h = AuditHash(ledger::Hash{}, e);
+  AuditEntry shifted = e;  // the same bytes, split differently between two fields
+  shifted.record = e.record + e.purpose.substr(0, 1);
+  shifted.purpose = e.purpose.substr(1);
+  EXPECT_NE(AuditHash(ledger::Hash{}, shifted), h);
+  AuditEntry later = e;
+  later.seq = 2;
+  EXPECT_NE(AuditHash(ledger::Hash{}, later), h);
+  EXPECT_NE(AuditHash(HashOf("x"), e), h);
+}
+
+TEST_F(ApiStoreTest, VerifyAuditNamesAnEditedEntry) {
+  std::vector<AuditEntry> entries = {Read("a"), Read("b"), Read("c"), Read("d")};
+  ASSERT_TRUE(writer_->AppendAudit(entries).ok());
+  writer_.reset();
+  Sql("UPDATE audit SET purpose = 'curiosity' WHERE seq = 3");
+  auto reader = OpenStore(false);
+  auto r = VerifyAudit(*reader);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), StatusCode::kCorruption);
+  EXPECT_NE(r.status().message().find("audit entry 3:"), std::string::npos) << r.status().message();
+  auto whole = VerifyLedger(*reader, key_->VerifierKey());
+  EXPECT_EQ(whole.status().code(), StatusCode::kCorruption);
+}
+
+TEST_F(ApiStoreTest, VerifyAuditNamesADeletedEntry) {
+  std::vector<AuditEntry> entries = {Read("a"), Read("b"), Read("c"), Read("d")};
+  ASSERT_TRUE(writer_->AppendAudit(entries).ok());
+  writer_.reset();
+  Sql("DELETE FROM audit WHERE seq = 3");
+  auto reader = OpenStore(false);
+  auto r = VerifyAudit(*reader);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), StatusCode::kCorruption);
+  EXPECT_NE(r.status().message().find("audit entry 3 is missing"), std::string::npos)
+      << r.status().message();
+}
+
+TEST_F(ApiStoreTest, VerifyAuditReadsALongTrailInPages) {
+  std::vector<AuditEntry> entries;
+  for (int i = 0; i < 2500; ++i)
+    entries.push_back(Read("battery:" + std::to_string(i)));
+  ASSERT_TRUE(writer_->AppendAudit(entries).ok());
+  auto r = VerifyAudit(*writer_);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(*r, 2500u);
+}
+
+TEST_F(ApiStoreTest, AppendAuditWaitsForAnotherConnectionsWriteTransaction) {
+  auto server = OpenStore(false);
+  auto txn = writer_->BeginWrite();
+  ASSERT_TRUE(txn.ok());
+  // The same store cannot audit inside its own write transaction.
+  std::vector<AuditEntry> inside = {Read("a")};
+  EXPECT_EQ(writer_->AppendAudit(inside).code(), StatusCode::kFailedPrecondition);
+
+  LeafInput in;
+  in.reporter = "R";
+  in.id = "r0";
+  in.type = "x";
+  in.body = R"({"id":"r0","reporter":"R","type":"x"})";
+  in.leaf_hash = ledger::LeafHash(in.body);
+  in.content_hash = in.leaf_hash;
+  ASSERT_TRUE((*txn)->Append(in).ok());
+  std::thread committer([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    EXPECT_TRUE((*txn)->Commit().ok());
+  });
+  const auto start = std::chrono::steady_clock::now();
+  std::vector<AuditEntry> entries = {Read("b")};
+  const Status st = server->AppendAudit(entries);
+  const auto waited = std::chrono::steady_clock::now() - start;
+  committer.join();
+  ASSERT_TRUE(st.ok()) << st.ToString();
+  EXPECT_GE(waited, std::chrono::milliseconds(200));
+  EXPECT_EQ(entries[0].seq, 1u);
+  EXPECT_EQ(*server->TreeSize(), 1u);
+}
+
+TEST_F(ApiStoreTest, AReaderFollowsTheWritersLedger) {
+  AppendPlain(0, 5);
+  auto reader = OpenStore(false);
+  EXPECT_EQ(*reader->TreeSize(), 5u);
+  const auto old_root = ledger::RootAt(*reader, 5);
+  ASSERT_TRUE(old_root.ok());
+
+  // Batches that complete stored subtrees (16 leaves: a kept level-4 node) and leave a ragged
+  // right edge, then a checkpoint; the reader is not reopened.
+  AppendPlain(5, 17);
+  AppendPlain(22, 15);
+  ASSERT_TRUE(writer_->SignCheckpoint().ok());
+  const uint64_t size = 37;
+  ASSERT_EQ(*reader->TreeSize(), size);
+  auto cp = reader->LatestCheckpoint();
+  ASSERT_TRUE(cp.ok() && cp->has_value());
+  ASSERT_EQ((*cp)->size, size);
+  auto verifier = ledger::Verifier::Parse(key_->VerifierKey());
+  ASSERT_TRUE(verifier.ok());
+  auto opened = ledger::OpenSignedCheckpoint((*cp)->note, *verifier);
+  ASSERT_TRUE(opened.ok());
+
+  // The reader's nodes give the signed root, inclusion proofs and a consistency proof.
+  auto root = ledger::RootAt(*reader, size);
+  ASSERT_TRUE(root.ok()) << root.status().ToString();
+  EXPECT_EQ(*root, opened->root);
+  for (uint64_t leaf : {0u, 15u, 16u, 31u, 36u}) {
+    auto proof = ledger::InclusionProof(*reader, leaf, size);
+    ASSERT_TRUE(proof.ok()) << proof.status().ToString();
+    auto leaf_hash = reader->GetNode({0, leaf});
+    ASSERT_TRUE(leaf_hash.ok());
+    EXPECT_TRUE(ledger::VerifyInclusion(leaf, size, *leaf_hash, *proof, *root)) << leaf;
+  }
+  auto consistency = ledger::ConsistencyProof(*reader, 5, size);
+  ASSERT_TRUE(consistency.ok()) << consistency.status().ToString();
+  EXPECT_TRUE(ledger::VerifyConsistency(5, size, *old_root, *root, *consistency));
+  // Beyond the stored tree there is nothing to prove.
+  EXPECT_EQ(ledger::InclusionProof(*reader, 0, size + 1).status().code(), StatusCode::kNotFound);
+
+  auto verified = VerifyLedger(*reader, key_->VerifierKey());
+  ASSERT_TRUE(verified.ok()) << verified.status().ToString();
+  EXPECT_EQ(verified->leaves, size);
+
+  // A reader cannot write or sign.
+  EXPECT_EQ(reader->BeginWrite().status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_EQ(reader->SignCheckpoint().status().code(), StatusCode::kFailedPrecondition);
+}
+
+TEST_F(ApiStoreTest, DisassemblyInfoListsAModelsReportsThroughItsIndex) {
+  auto info = [](const std::string& reporter, const std::string& id, const std::string& model) {
+    return nlohmann::json{{"reporter", reporter},
+                          {"id", id},
+                          {"type", "model.disassembly_info"},
+                          {"vehicle_model", model}};
+  };
+  Append({info("M1", "i1", "D1"),
+          {{"reporter", "M1"}, {"id", "v1"}, {"type", "vehicle.produced"}, {"model", "D1"}},
+          info("M2", "i2", "D2"),
+          info("M2", "i3", "D1")});
+  auto reader = OpenStore(false);
+  auto d1 = reader->DisassemblyInfo("D1");
+  ASSERT_TRUE(d1.ok()) << d1.status().ToString();
+  ASSERT_EQ(d1->size(), 2u);
+  EXPECT_EQ((*d1)[0].leaf_index, 0u);
+  EXPECT_EQ((*d1)[0].reporter, "M1");
+  EXPECT_EQ((*d1)[1].leaf_index, 3u);
+  EXPECT_EQ((*d1)[1].id, "i3");
+  EXPECT_EQ(reader->DisassemblyInfo("D2")->size(), 1u);
+  EXPECT_TRUE(reader->DisassemblyInfo("D9")->empty());
+  Append({info("M3", "i4", "D9")});
+  EXPECT_EQ(reader->DisassemblyInfo("D9")->size(), 1u);
+
+  // The store's query (sqlite_store.cc, disassembly_info_) is answered from the partial index.
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(db_.c_str(), &db), SQLITE_OK);
+  sqlite3_stmt* st = nullptr;
+  ASSERT_EQ(sqlite3_prepare_v2(db,
+                               "EXPLAIN QUERY PLAN SELECT leaf, body FROM report "
+                               "WHERE type = 'model.disassembly_info' ORDER BY leaf",
+                               -1, &st, nullptr),
+            SQLITE_OK);
+  std::string plan;
+  while (sqlite3_step(st) == SQLITE_ROW) {
+    plan += reinterpret_cast<const char*>(sqlite3_column_text(st, 3));
+    plan += "\n";
+  }
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+  EXPECT_NE(plan.find("USING INDEX report_disassembly_info"), std::string::npos) << plan;
+  EXPECT_EQ(plan.find("TEMP B-TREE"), std::string::npos) << plan;
+}
+
+}  // namespace
+}  // namespace battrace::store
