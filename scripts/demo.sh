@@ -26,7 +26,9 @@ for kind, n in sorted(counts.items()):
     print(f"  {kind:<26} {n:>7}")
 print("  %-26s %7d" % ("total", sum(counts.values())))'
 echo "== the first findings"
-"$bin" findings --db "$db" --as-of "$to" | head -n 15
+# Through a file: under pipefail, `findings | head` would end the script when head closes the pipe.
+"$bin" findings --db "$db" --as-of "$to" >"$out/findings.txt"
+head -n 15 "$out/findings.txt"
 echo
 echo "Store: $db. Try: $bin findings --db $db --as-of $to --kind overdue_report"
 echo "     $bin obligations --db $db --as-of $to --party <USCC>"
