@@ -79,6 +79,7 @@ timed() {
   /usr/bin/time -f "%e" -o "$work/time.txt" "$@" >"$out"
   cat "$work/time.txt"
 }
+
 field() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<<" $2"; }
 
 # ---- a. the store of VEHICLES vehicles (reused when its stamp matches)
@@ -111,9 +112,17 @@ wrk_run() {  # SECONDS -> the RESULT line
   wrk -t "$wrk_threads" -c "$connections" -d "${1}s" --timeout 5s -s "$here/lookup.lua" "$url" \
     -- "$lookup/codes.txt" | grep '^RESULT'
 }
+# cpu_ticks PID -> user and system clock ticks the process has used so far
+cpu_ticks() { awk '{ print $14, $15 }' "/proc/$1/stat"; }
 wrk_run "$warmup" >/dev/null
+read -r u0 s0 < <(cpu_ticks "$server_pid")
 lookup_result=$(wrk_run "$duration")
+read -r u1 s1 < <(cpu_ticks "$server_pid")
 echo "  $lookup_result"
+hz=$(getconf CLK_TCK)
+server_cpu=$(awk -v u=$((u1 - u0)) -v s=$((s1 - s0)) -v hz="$hz" -v n="$(field requests "$lookup_result")" 'BEGIN {
+  printf "%.1f %.1f", u / hz * 1e6 / n, s / hz * 1e6 / n }')
+echo "  server CPU per request: $(cut -d' ' -f1 <<<"$server_cpu") us user, $(cut -d' ' -f2 <<<"$server_cpu") us system"
 if [ "${PERF:-0}" = 1 ] && command -v perf >/dev/null; then
   echo "== perf: the server during a 10 s lookup run (top symbols, children excluded)"
   perf record -F 499 -g -p "$server_pid" -o "$work/perf.data" -- sleep 10 >/dev/null 2>&1 &
