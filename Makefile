@@ -2,7 +2,7 @@
 #   make          release build (build/release)
 #   make debug    AddressSanitizer + UBSan build (build/debug)
 #   make test     build everything and run every test (release, sanitized unit tests, fuzz)
-#   make demo     simulate a national data set, load it, and print its findings
+#   make demo     simulate a national data set, load it, print its findings, serve the API
 #   make bench    run the benchmarks
 #   make fuzz     longer fuzzing runs (FUZZ_SECONDS=300 each unless given)
 #   make lint     clang-format and clang-tidy checks

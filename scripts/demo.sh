@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# `make demo`: simulate a national data set, load it into an embedded store, and show what the
-# platform finds. Work files go to build/demo (DEMO_VEHICLES vehicles, 20,000 by default).
+# `make demo`: simulate a national data set, load it into an embedded store, show what the
+# platform finds, issue demo API tokens and serve the HTTP API in the foreground (Ctrl-C stops
+# it). Work files go to build/demo (DEMO_VEHICLES vehicles, 20,000 by default); the API listens
+# on DEMO_LISTEN (127.0.0.1:8080); DEMO_SERVE=0 stops after the tokens.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bin=build/release/battrace
@@ -11,7 +13,7 @@ rm -rf "$out" && mkdir -p "$out"
 echo "== simulating $vehicles vehicles ($from to $to)"
 "$bin" simulate --out "$out/data" --vehicles "$vehicles" --seed 1 --from "$from" --to "$to"
 db="$out/battrace.db"
-"$bin" init --db "$db" --origin demo.battrace/ledger
+"$bin" init --db "$db" --origin demo.battrace/ledger | tee "$out/init.txt" | grep -v '^admin token'
 "$bin" registry import --db "$db" "$out/data/registry.ndjson"
 echo "== loading the reports"
 "$bin" import --db "$db" --replay "$out/data/reports.ndjson"
@@ -24,7 +26,69 @@ for kind, n in sorted(counts.items()):
     print(f"  {kind:<26} {n:>7}")
 print("  %-26s %7d" % ("total", sum(counts.values())))'
 echo "== the first findings"
-"$bin" findings --db "$db" --as-of "$to" | head -n 15
+# Through a file: under pipefail, `findings | head` would end the script when head closes the pipe.
+"$bin" findings --db "$db" --as-of "$to" >"$out/findings.txt"
+head -n 15 "$out/findings.txt"
 echo
 echo "Store: $db. Try: $bin findings --db $db --as-of $to --kind overdue_report"
 echo "     $bin obligations --db $db --as-of $to --party <USCC>"
+
+echo
+echo "== API tokens (demo only: each is shown once and expires in 90 days)"
+# Principals: admin, the first enterprise of each role, a provincial and the national regulator
+# (MIIT when it has one, else any department), from the registry the store was loaded with.
+python3 - "$out/data/registry.ndjson" >"$out/principals.txt" <<'PY'
+import json, sys
+enterprises, regulators = {}, []
+for line in open(sys.argv[1]):
+    r = json.loads(line)
+    if r["kind"] == "enterprise":
+        for role in r["roles"]:
+            enterprises.setdefault(role, r["uscc"])
+    elif r["kind"] == "regulator":
+        regulators.append(r)
+for role, uscc in enterprises.items():
+    print(f"enterprise:{uscc} {role}")
+def pick(fits, what):
+    found = [r for r in regulators if fits(r["division"])]
+    found.sort(key=lambda r: (r["department"] != "MIIT", r["division"], r["id"]))
+    if found:
+        print(f"regulator:{found[0]['id']} {what} ({found[0]['department']} {found[0]['division']})")
+    else:
+        print(f"- no {what} regulator in the registry", file=sys.stderr)
+pick(lambda d: d.endswith("0000") and d != "000000", "provincial")
+pick(lambda d: d == "000000", "national")
+PY
+admin=$(sed -n 's/^admin token \([^ ]*\) .*/\1/p' "$out/init.txt")
+[ -n "$admin" ] || admin=$("$bin" token issue --db "$db" --principal admin 2>/dev/null)
+printf "  %-40s %-34s %s\n" principal what token
+printf "  %-40s %-34s %s\n" admin "all records, audited" "$admin"
+regulator_token="" enterprise_token="" enterprise=""
+while read -r principal what; do
+  token=$("$bin" token issue --db "$db" --principal "$principal" 2>"$out/token.err") ||
+    { cat "$out/token.err" >&2; exit 1; }
+  printf "  %-40s %-34s %s\n" "$principal" "$what" "$token"
+  case $principal in
+    regulator:*) [ -n "$regulator_token" ] || regulator_token=$token ;;
+    enterprise:*) [ -n "$enterprise_token" ] || { enterprise_token=$token; enterprise=${principal#enterprise:}; } ;;
+  esac
+done <"$out/principals.txt"
+
+listen=${DEMO_LISTEN:-127.0.0.1:8080}
+url="http://$listen"
+code=$(grep -m1 -o '^{"code":"[^"]*"' "$out/data/reports.ndjson" | cut -d'"' -f4)
+echo
+echo "== the API at $url/ (routes: $bin serve --routes)"
+echo "  # a battery's public digital ID (no token)"
+echo "  curl -s $url/v1/batteries/$code"
+echo "  # findings of a regulator's jurisdiction (a stated purpose is audited)"
+echo "  curl -s -H 'Authorization: Bearer ${regulator_token:-<regulator token>}' -H 'X-Purpose: supervision' \\"
+echo "       '$url/v1/findings?as_of=$to&limit=5'"
+echo "  # an enterprise's own open duties"
+echo "  curl -s -H 'Authorization: Bearer ${enterprise_token:-<enterprise token>}' '$url/v1/obligations?as_of=$to&party=$enterprise&limit=5'"
+echo "  # the latest signed checkpoint of the ledger"
+echo "  curl -s $url/v1/ledger/checkpoint"
+[ "${DEMO_SERVE:-1}" != 0 ] || exit 0
+echo
+echo "== serving $db on $url/ (Ctrl-C stops)"
+exec "$bin" serve --db "$db" --listen "$listen"

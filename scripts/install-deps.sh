@@ -12,6 +12,8 @@ PACKAGES=(
   nlohmann-json3-dev libsimdjson-dev libcli11-dev             # JSON, fast ingest JSON, CLI
   libsqlite3-dev sqlite3 libsodium-dev libssl-dev             # embedded store, crypto
   time                                                        # peak RSS in benchmarks
+  libcpp-httplib-dev                                          # HTTP server of `battrace serve`
+  wrk python3-yaml                                            # API load benchmark; API spec test
 )
 # npm fetches the data packages (division list); a machine may already carry its own Node.js.
 command -v npm >/dev/null 2>&1 || PACKAGES+=(nodejs npm)

@@ -1,0 +1,202 @@
+#!/usr/bin/env bash
+# End-to-end benchmark of the HTTP API (`battrace serve`), bench/api/README.md:
+#  - lookups: GET /v1/batteries/{code} (public view) for random codes of a simulated data set of
+#    VEHICLES vehicles, loaded with `import --replay`; wrk for a fixed duration after a warm-up;
+#    requests/s, p50, p99 and the count of non-2xx answers (target: >= 20,000/s, p99 < 10 ms);
+#  - capture: the reports of a second simulated data set, stripped of `reported`, in batches of
+#    BATCH per reporter, POSTed with each reporter's token into a fresh store, beside
+#    `battrace import` (no --replay) of the same reports in the same order into another fresh
+#    store, in the same run: reports/s of both and their ratio (target: capture >= 0.7 import).
+# usage: bench/api/run.sh [VEHICLES]   (default 1000000; from the repo root after `make`;
+#        work files go to $BENCH_DIR, default build/bench-api; the loaded store of a size is
+#        reused by later runs while the store code is unchanged)
+# knobs (environment): THREADS server workers (16), CONNECTIONS wrk connections (= THREADS, at
+#   most THREADS: a keep-alive connection holds a worker), WRK_THREADS (2), DURATION seconds of
+#   the measured lookup run (20), WARMUP seconds (3), CODES codes drawn from the data (100000),
+#   CAPTURE_VEHICLES vehicles of the capture data set (VEHICLES, at most 10000), BATCH (1000),
+#   CAPTURE_CONNECTIONS (2), PERF=1 to profile the server (perf) during a short extra lookup run.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+root=$PWD
+vehicles=${1:-1000000}
+threads=${THREADS:-16}
+connections=${CONNECTIONS:-$threads}
+wrk_threads=${WRK_THREADS:-2}
+duration=${DURATION:-20}
+warmup=${WARMUP:-3}
+ncodes=${CODES:-100000}
+capture_vehicles=${CAPTURE_VEHICLES:-$((vehicles < 10000 ? vehicles : 10000))}
+batch=${BATCH:-1000}
+capture_connections=${CAPTURE_CONNECTIONS:-2}
+work=$(realpath -m "${BENCH_DIR:-build/bench-api}")
+bin=$root/build/release/battrace
+here=$root/bench/api
+
+[ -x "$bin" ] || { echo "build first: make" >&2; exit 2; }
+for tool in wrk python3 /usr/bin/time; do
+  command -v "$tool" >/dev/null || { echo "needs $tool (scripts/install-deps.sh)" >&2; exit 2; }
+done
+[ "$connections" -le "$threads" ] || { echo "CONNECTIONS must be <= THREADS" >&2; exit 2; }
+[ "$wrk_threads" -le "$connections" ] || wrk_threads=$connections
+mkdir -p "$work"
+
+# Servers started here are stopped on any exit.
+server_pids=()
+cleanup() {
+  for pid in "${server_pids[@]}"; do
+    kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null || true
+  done
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# start_server DB LOG EXTRA_ARGS... -> sets $port and $server_pid; gives up after 60 s.
+start_server() {
+  local db=$1 log=$2
+  shift 2
+  "$bin" serve --db "$db" --listen 127.0.0.1:0 --quiet --rate-limit 0 "$@" >"$log" 2>"$log.err" &
+  server_pid=$!
+  server_pids+=("$server_pid")
+  port=""
+  for _ in $(seq 600); do
+    port=$(sed -n 's|^battrace serving on http://127.0.0.1:\([0-9]*\)/$|\1|p' "$log")
+    [ -n "$port" ] && return 0
+    kill -0 "$server_pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  echo "the server did not start:" >&2
+  cat "$log.err" >&2
+  exit 1
+}
+stop_server() {
+  kill "$server_pid" 2>/dev/null || true
+  wait "$server_pid" 2>/dev/null || true
+}
+# timed OUT_FILE CMD... : runs CMD, its stdout to OUT_FILE; prints wall seconds.
+timed() {
+  local out=$1
+  shift
+  /usr/bin/time -f "%e" -o "$work/time.txt" "$@" >"$out"
+  cat "$work/time.txt"
+}
+
+field() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<<" $2"; }
+
+# ---- a. the store of VEHICLES vehicles (reused when its stamp matches)
+lookup=$work/lookup-$vehicles
+stamp="vehicles=$vehicles seed=1 codes=$ncodes store=$(git rev-parse HEAD:src/store 2>/dev/null || echo unknown)"
+if [ "$(cat "$lookup/stamp" 2>/dev/null)" != "$stamp" ]; then
+  echo "== building a store of $vehicles vehicles in $lookup (1,000,000 vehicles: about 25 million reports, tens of minutes)"
+  rm -rf "$lookup" && mkdir -p "$lookup"
+  s_sim=$(timed /dev/null "$bin" simulate --out "$lookup/sim" --vehicles "$vehicles" --seed 1)
+  "$bin" init --db "$lookup/store.db" >/dev/null
+  "$bin" registry import --db "$lookup/store.db" "$lookup/sim/registry.ndjson" >/dev/null
+  s_imp=$(timed "$lookup/import.txt" "$bin" import --db "$lookup/store.db" --replay "$lookup/sim/reports.ndjson")
+  # Battery codes drawn from the data set: battery.produced lines begin with their code.
+  LC_ALL=C grep -o '^{"code":"[^"]*"' "$lookup/sim/reports.ndjson" | cut -d'"' -f4 |
+    shuf -n "$ncodes" --random-source=<(yes) >"$lookup/codes.txt"
+  echo "  simulate ${s_sim}s, import --replay ${s_imp}s: $(tail -1 "$lookup/import.txt")"
+  echo "$stamp" >"$lookup/stamp"
+else
+  echo "== reusing the store of $vehicles vehicles in $lookup ($(tail -1 "$lookup/import.txt"))"
+fi
+reports_loaded=$(sed -n 's/^import: .*(\([0-9]*\) reports in.*/\1/p' "$lookup/import.txt")
+
+# ---- b. lookups
+echo "== lookups: GET /v1/batteries/{code}, $connections connections, $threads server threads, ${duration}s after ${warmup}s of warm-up"
+start_server "$lookup/store.db" "$work/serve-lookup.log" --threads "$threads"
+url="http://127.0.0.1:$port"
+curl -fsS "$url/v1/batteries/$(head -1 "$lookup/codes.txt")" >/dev/null ||
+  { echo "a lookup of a known code failed" >&2; exit 1; }
+wrk_run() {  # SECONDS -> the RESULT line
+  wrk -t "$wrk_threads" -c "$connections" -d "${1}s" --timeout 5s -s "$here/lookup.lua" "$url" \
+    -- "$lookup/codes.txt" | grep '^RESULT'
+}
+# cpu_ticks PID -> user and system clock ticks the process has used so far
+cpu_ticks() { awk '{ print $14, $15 }' "/proc/$1/stat"; }
+wrk_run "$warmup" >/dev/null
+read -r u0 s0 < <(cpu_ticks "$server_pid")
+lookup_result=$(wrk_run "$duration")
+read -r u1 s1 < <(cpu_ticks "$server_pid")
+echo "  $lookup_result"
+hz=$(getconf CLK_TCK)
+server_cpu=$(awk -v u=$((u1 - u0)) -v s=$((s1 - s0)) -v hz="$hz" -v n="$(field requests "$lookup_result")" 'BEGIN {
+  printf "%.1f %.1f", u / hz * 1e6 / n, s / hz * 1e6 / n }')
+echo "  server CPU per request: $(cut -d' ' -f1 <<<"$server_cpu") us user, $(cut -d' ' -f2 <<<"$server_cpu") us system"
+if [ "${PERF:-0}" = 1 ] && command -v perf >/dev/null; then
+  echo "== perf: the server during a 10 s lookup run (top symbols, children excluded)"
+  perf record -F 499 -g -p "$server_pid" -o "$work/perf.data" -- sleep 10 >/dev/null 2>&1 &
+  perf_pid=$!
+  wrk_run 10 >/dev/null
+  wait "$perf_pid" || true
+  perf report -i "$work/perf.data" --no-children --percent-limit 1.5 --stdio 2>/dev/null |
+    grep -E '^ +[0-9.]+%' | head -25
+fi
+stop_server
+
+# ---- c. capture against import
+capture=$work/capture-$capture_vehicles
+cstamp="vehicles=$capture_vehicles seed=2 batch=$batch"
+if [ "$(cat "$capture/stamp" 2>/dev/null)" != "$cstamp" ]; then
+  echo "== preparing the capture data: $capture_vehicles vehicles (seed 2), batches of $batch per reporter"
+  rm -rf "$capture" && mkdir -p "$capture"
+  "$bin" simulate --out "$capture/sim" --vehicles "$capture_vehicles" --seed 2 2>&1 | sed 's/^/  /'
+  python3 "$here/capture_prep.py" "$capture/sim/reports.ndjson" "$capture" "$batch" | sed 's/^/  /'
+  echo "$cstamp" >"$capture/stamp"
+fi
+capture_reports=$(wc -l <"$capture/import.ndjson")
+fresh_store() {  # DB
+  rm -f "$1" "$1"-wal "$1"-shm "$1".key
+  "$bin" init --db "$1" >/dev/null
+  "$bin" registry import --db "$1" "$capture/sim/registry.ndjson" >/dev/null
+}
+
+echo "== capture: $capture_reports reports POSTed to /v1/reports over $capture_connections connections"
+fresh_store "$work/capture.db"
+: >"$work/tokens.tsv"
+while read -r uscc; do
+  printf '%s\t%s\n' "$uscc" \
+    "$("$bin" token issue --db "$work/capture.db" --principal "enterprise:$uscc" 2>/dev/null)" >>"$work/tokens.tsv"
+done <"$capture/reporters.txt"
+start_server "$work/capture.db" "$work/serve-capture.log" --threads "$((capture_connections + 2))"
+capture_result=$(python3 "$here/post_batches.py" 127.0.0.1 "$port" "$capture/batches.tsv" \
+  "$work/tokens.tsv" "$capture_connections" 900 | grep '^RESULT')
+stop_server
+echo "  $capture_result"
+
+echo "== import: the same $capture_reports reports, same order, battrace import (no --replay)"
+fresh_store "$work/import.db"
+import_s=$(timed "$work/import.txt" "$bin" import --db "$work/import.db" "$capture/import.ndjson")
+echo "  ${import_s}s: $(tail -1 "$work/import.txt")"
+
+# ---- d. summary
+rps=$(field rps "$lookup_result")
+p50=$(field p50_us "$lookup_result")
+p99=$(field p99_us "$lookup_result")
+non2xx=$(field non2xx "$lookup_result")
+sockerr=$(($(field connect_errors "$lookup_result") + $(field read_errors "$lookup_result") +
+  $(field write_errors "$lookup_result") + $(field timeouts "$lookup_result")))
+cap_reports=$(field reports "$capture_result")
+cap_s=$(field seconds "$capture_result")
+cap_failed=$(field failed_requests "$capture_result")
+cap_acc=$(field accepted "$capture_result")
+cap_rej=$(field rejected "$capture_result")
+imp_acc=$(sed -n 's/^import: \([0-9]*\) accepted.*/\1/p' "$work/import.txt")
+imp_rej=$(sed -n 's/^import: .* \([0-9]*\) rejected.*/\1/p' "$work/import.txt")
+echo
+echo "== summary ($vehicles vehicles, $reports_loaded reports in the lookup store; $(nproc) cores)"
+awk -v rps="$rps" -v p50="$p50" -v p99="$p99" -v non2xx="$non2xx" -v sockerr="$sockerr" \
+    -v n="$capture_reports" -v cn="$cap_reports" -v cs="$cap_s" -v is="$import_s" \
+    -v ca="$cap_acc" -v cr="$cap_rej" -v ia="$imp_acc" -v ir="$imp_rej" -v cf="$cap_failed" 'BEGIN {
+  printf "%-34s %14s %14s %8s\n", "measure", "value", "target", "met"
+  printf "%-34s %14.0f %14s %8s\n", "lookups/s", rps, ">= 20000", ((rps >= 20000) ? "yes" : "NO")
+  printf "%-34s %14.2f %14s\n", "lookup p50 ms", p50 / 1000, ""
+  printf "%-34s %14.2f %14s %8s\n", "lookup p99 ms", p99 / 1000, "< 10", ((p99 < 10000) ? "yes" : "NO")
+  printf "%-34s %14d %14s %8s\n", "lookup non-2xx + socket errors", non2xx + sockerr, "0", ((non2xx + sockerr == 0) ? "yes" : "NO")
+  cap = cn / cs; imp = n / is
+  printf "%-34s %14.0f %14s\n", "capture reports/s (POST)", cap, ""
+  printf "%-34s %14.0f %14s\n", "import reports/s (same reports)", imp, ""
+  printf "%-34s %14.2f %14s %8s\n", "capture / import", cap / imp, ">= 0.7", ((cap / imp >= 0.7) ? "yes" : "NO")
+  printf "accepted/rejected: capture %d/%d, import %d/%d; failed POSTs %d\n", ca, cr, ia, ir, cf
+  if (cn != n) printf "WARNING: capture answered for %d of %d reports\n", cn, n
+}'
