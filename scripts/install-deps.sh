@@ -13,7 +13,7 @@ PACKAGES=(
   libsqlite3-dev sqlite3 libsodium-dev libssl-dev             # embedded store, crypto
   time                                                        # peak RSS in benchmarks
   libcpp-httplib-dev                                          # HTTP server of `battrace serve`
-  wrk python3-yaml                                            # API load benchmark; API spec test
+  wrk python3-yaml openssl                                    # API load benchmark; API spec test; TLS test certificates
 )
 # npm fetches the data packages (division list); a machine may already carry its own Node.js.
 command -v npm >/dev/null 2>&1 || PACKAGES+=(nodejs npm)

@@ -11,6 +11,7 @@
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <thread>
+#include <unordered_map>
 
 #include "core/battery_code.h"
 #include "core/division.h"
@@ -218,6 +219,9 @@ class Api {
   ScopedReader Reader(Call& c) {
     return ScopedReader(*c.store, c.viewer, c.req.Header("x-purpose"), c.request_id);
   }
+  // The registered name of a battery's maker, for the public digital ID. Names are cached for
+  // a minute: every public lookup needs one, and parsing the registry record each time cost as
+  // much as the lookup itself.
   std::optional<std::string> MakerName(Store& s, const std::optional<std::string>& uscc);
 
   Status Healthz(Call& c);
@@ -248,6 +252,12 @@ class Api {
   Router router_;
   std::string id_prefix_;
   std::atomic<uint64_t> requests_{0};
+  struct CachedName {
+    std::optional<std::string> name;
+    std::chrono::steady_clock::time_point until;
+  };
+  std::mutex names_mu_;
+  std::unordered_map<std::string, CachedName> names_;
 };
 
 const std::vector<Api::Entry>& Api::Table() {
@@ -365,12 +375,24 @@ void Api::Handle(const HttpRequest& req, HttpResponse& res) {
 
 std::optional<std::string> Api::MakerName(Store& s, const std::optional<std::string>& uscc) {
   if (!uscc) return std::nullopt;
+  const auto now = std::chrono::steady_clock::now();
+  {
+    std::lock_guard lock(names_mu_);
+    auto it = names_.find(*uscc);
+    if (it != names_.end() && it->second.until > now) return it->second.name;
+  }
+  std::optional<std::string> name;
   auto row = s.GetRegistry("enterprise", *uscc);
-  if (!row.ok() || !*row) return std::nullopt;
-  auto record = ParseRegistryRecord((*row)->record);
-  if (!record.ok()) return std::nullopt;
-  if (const auto* e = std::get_if<Enterprise>(&*record)) return e->name;
-  return std::nullopt;
+  if (row.ok() && *row) {
+    auto record = ParseRegistryRecord((*row)->record);
+    if (record.ok()) {
+      if (const auto* e = std::get_if<Enterprise>(&*record)) name = e->name;
+    }
+  }
+  std::lock_guard lock(names_mu_);
+  if (names_.size() > 100000) names_.clear();  // makers number in the thousands
+  names_[*uscc] = {name, now + std::chrono::minutes(1)};
+  return name;
 }
 
 Status Api::Healthz(Call& c) {
