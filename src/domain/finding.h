@@ -9,7 +9,6 @@
 
 #include "core/date.h"
 #include "core/status.h"
-
 #include "domain/state.h"
 
 namespace battrace::domain {

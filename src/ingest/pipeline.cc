@@ -118,12 +118,12 @@ Result<std::vector<ItemResult>> Commit(store::Store& store, const domain::Law& l
         r.outcome = Outcome::kDuplicate;
         break;
       case store::AppendOutcome::kConflict:
-        r.error = Status(StatusCode::kConflict,
-                         "report '" + p.leaf.id + "' from " + p.leaf.reporter +
-                             " was already filed with other content (ledger leaf " +
-                             std::to_string(appended.leaf_index) +
-                             "); file a correction to change it",
-                         "/id", "report.conflict");
+        r.error =
+            Status(StatusCode::kConflict,
+                   "report '" + p.leaf.id + "' from " + p.leaf.reporter +
+                       " was already filed with other content (ledger leaf " +
+                       std::to_string(appended.leaf_index) + "); file a correction to change it",
+                   "/id", "report.conflict");
         break;
     }
   }

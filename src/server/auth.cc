@@ -17,8 +17,8 @@ std::string RandomTokenText() {
   [[maybe_unused]] static const int kInit = sodium_init();
   std::array<uint8_t, 32> bytes{};
   randombytes_buf(bytes.data(), bytes.size());
-  std::string text(sodium_base64_ENCODED_LEN(bytes.size(), sodium_base64_VARIANT_URLSAFE_NO_PADDING),
-                   '\0');
+  std::string text(
+      sodium_base64_ENCODED_LEN(bytes.size(), sodium_base64_VARIANT_URLSAFE_NO_PADDING), '\0');
   sodium_bin2base64(text.data(), text.size(), bytes.data(), bytes.size(),
                     sodium_base64_VARIANT_URLSAFE_NO_PADDING);
   text.resize(text.find('\0'));
@@ -34,8 +34,8 @@ Status BadToken(const std::string& why) {
 Result<IssuedToken> IssueToken(store::Store& store, const std::string& principal, int days,
                                Instant now) {
   if (days < 1 || days > 3660) {
-    return Status::Invalid("--days", "auth.days", "a token lives 1 to 3660 days, not " +
-                                                      std::to_string(days));
+    return Status::Invalid("--days", "auth.days",
+                           "a token lives 1 to 3660 days, not " + std::to_string(days));
   }
   BATTRACE_ASSIGN_OR_RETURN(viewer, store::ResolvePrincipal(store, principal));
   IssuedToken out;

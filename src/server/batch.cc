@@ -28,9 +28,9 @@ Result<std::vector<ingest::Item>> ParseBatch(std::string_view body, const std::s
     item.line = items.size() + 1;
     item.report = ParseReport(simdjson::minify(e), ParseOptions{});
     if (item.report.ok() && item.report->reporter.str() != reporter) {
-      item.report = Status::Invalid("/reporter", "auth.reporter",
-                                    "an enterprise files its own reports: reporter must be " +
-                                        reporter);
+      item.report =
+          Status::Invalid("/reporter", "auth.reporter",
+                          "an enterprise files its own reports: reporter must be " + reporter);
     }
     items.push_back(std::move(item));
   }

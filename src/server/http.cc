@@ -42,20 +42,21 @@ void Write(const HttpResponse& in, httplib::Response& out) {
   out.status = in.status;
   for (const auto& [k, v] : in.headers)
     out.set_header(k, v);
-  out.set_content(in.body, in.content_type.c_str());
+  out.set_content(in.body, in.content_type);
 }
 
 }  // namespace
 
-Result<std::unique_ptr<HttpServer>> HttpServer::Bind(const HttpOptions& options, Handler handler,
-                                                     ErrorBody error_body) {
+Result<std::unique_ptr<HttpServer>> HttpServer::Bind(const HttpOptions& options,
+                                                     const Handler& handler,
+                                                     const ErrorBody& error_body) {
   auto impl = std::make_unique<Impl>();
   if (options.tls_cert.empty() != options.tls_key.empty()) {
     return Status::Invalid("--tls-key", "serve.tls", "--tls-cert and --tls-key go together");
   }
   if (!options.tls_cert.empty()) {
-    auto tls = std::make_unique<httplib::SSLServer>(options.tls_cert.c_str(),
-                                                    options.tls_key.c_str());
+    auto tls =
+        std::make_unique<httplib::SSLServer>(options.tls_cert.c_str(), options.tls_key.c_str());
     if (!tls->is_valid()) {
       return Status::Invalid("--tls-cert", "serve.tls",
                              "the TLS certificate or key cannot be loaded (PEM files, a "
@@ -90,15 +91,15 @@ Result<std::unique_ptr<HttpServer>> HttpServer::Bind(const HttpOptions& options,
   // itself (no body yet), e.g. 413 for a body over the cap, 400 for an unparsable request.
   http.set_error_handler(httplib::Server::HandlerWithResponse(
       [error_body](const httplib::Request&, httplib::Response& res) {
-    if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
-    HttpResponse out;
-    out.status = res.status;
-    error_body(res.status, out);
-    Write(out, res);
-    return httplib::Server::HandlerResponse::Handled;
-  }));
+        if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
+        HttpResponse out;
+        out.status = res.status;
+        error_body(res.status, out);
+        Write(out, res);
+        return httplib::Server::HandlerResponse::Handled;
+      }));
   http.set_exception_handler(
-      [error_body](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
+      [error_body](const httplib::Request&, httplib::Response& res, const std::exception_ptr&) {
         HttpResponse out;
         out.status = 500;
         error_body(500, out);

@@ -18,8 +18,8 @@
 namespace battrace::server {
 
 struct HttpRequest {
-  std::string method;  // "GET", "POST", ...
-  std::string path;    // without the query string, percent-decoded
+  std::string method;                          // "GET", "POST", ...
+  std::string path;                            // without the query string, percent-decoded
   std::map<std::string, std::string> query;    // first value of each parameter
   std::map<std::string, std::string> headers;  // names in lower case
   std::string body;
@@ -38,8 +38,8 @@ struct HttpResponse {
 
 struct HttpOptions {
   std::string host = "127.0.0.1";
-  int port = 8080;  // 0: an ephemeral port (see HttpServer::port)
-  size_t threads = 32;  // workers; each keep-alive connection holds one while it is open
+  int port = 8080;                // 0: an ephemeral port (see HttpServer::port)
+  size_t threads = 32;            // workers; each keep-alive connection holds one while it is open
   std::string tls_cert, tls_key;  // PEM files; both or neither
   size_t max_body = size_t{16} << 20;  // larger bodies get 413 before they are read
   size_t keep_alive_max = 100000;      // requests per connection
@@ -56,8 +56,9 @@ class HttpServer {
   using ErrorBody = std::function<void(int status, HttpResponse&)>;
 
   // Binds the listening socket (so a port taken is an error here, not later).
-  static Result<std::unique_ptr<HttpServer>> Bind(const HttpOptions& options, Handler handler,
-                                                  ErrorBody error_body);
+  static Result<std::unique_ptr<HttpServer>> Bind(const HttpOptions& options,
+                                                  const Handler& handler,
+                                                  const ErrorBody& error_body);
   ~HttpServer();
 
   int port() const { return port_; }

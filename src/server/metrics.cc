@@ -7,7 +7,7 @@ namespace battrace::server {
 
 Metrics::Metrics(std::vector<std::string> routes)
     : routes_(std::move(routes)), series_(new Series[routes_.size() + 1]) {
-  routes_.push_back("unmatched");
+  routes_.emplace_back("unmatched");
 }
 
 void Metrics::Observe(size_t route, int status, double seconds) {

@@ -56,8 +56,8 @@ int HttpStatus(StatusCode code) {
 
 nlohmann::json Problem(int http_status, const Status& status, const std::string& request_id) {
   nlohmann::json p;
-  p["type"] = status.rule().empty() ? std::string("about:blank")
-                                    : "urn:battrace:problem:" + status.rule();
+  p["type"] =
+      status.rule().empty() ? std::string("about:blank") : "urn:battrace:problem:" + status.rule();
   p["title"] = Title(http_status);
   p["status"] = http_status;
   // Server-side failures are logged with the request id; the client gets no internals.

@@ -31,8 +31,7 @@ class Router {
   const std::vector<Route>& routes() const { return routes_; }
 
  private:
-  static bool Matches(const std::vector<std::string>& pattern,
-                      const std::vector<std::string>& path,
+  static bool Matches(const std::vector<std::string>& pattern, const std::vector<std::string>& path,
                       std::map<std::string, std::string>* params);
   std::vector<Route> routes_;
   std::vector<std::vector<std::string>> segments_;

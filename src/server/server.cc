@@ -59,8 +59,7 @@ class StorePool {
 
   class Lease {
    public:
-    Lease(StorePool* pool, std::unique_ptr<Store> store)
-        : pool_(pool), store_(std::move(store)) {}
+    Lease(StorePool* pool, std::unique_ptr<Store> store) : pool_(pool), store_(std::move(store)) {}
     Lease(Lease&&) = default;
     ~Lease() {
       if (store_) pool_->Return(std::move(store_));
@@ -135,6 +134,13 @@ std::optional<std::string> StringParam(const Call& c, const std::string& name) {
   return it->second;
 }
 
+// A ledger index or size: absent, or an integer from 0 to 2^63 - 1.
+Result<std::optional<uint64_t>> OptionalUintParam(const Call& c, const std::string& name) {
+  if (!StringParam(c, name)) return std::optional<uint64_t>();
+  BATTRACE_ASSIGN_OR_RETURN(n, UintParam(c, name, 0, INT64_MAX));
+  return std::optional<uint64_t>(n);
+}
+
 Result<Date> AsOf(const Call& c) {
   auto v = StringParam(c, "as_of");
   if (!v) return BeijingDate(c.now);
@@ -158,10 +164,14 @@ Result<std::optional<std::string>> DivisionParam(const Call& c) {
 }
 
 Json AuditJson(const store::AuditEntry& e) {
-  return {{"seq", e.seq},         {"at", FormatTimestamp(e.at)},
-          {"principal", e.principal}, {"action", e.action},
-          {"record", e.record},   {"purpose", e.purpose},
-          {"request_id", e.request_id}, {"hash", ledger::HashToHex(e.hash)}};
+  return {{"seq", e.seq},
+          {"at", FormatTimestamp(e.at)},
+          {"principal", e.principal},
+          {"action", e.action},
+          {"record", e.record},
+          {"purpose", e.purpose},
+          {"request_id", e.request_id},
+          {"hash", ledger::HashToHex(e.hash)}};
 }
 
 template <typename T, typename F>
@@ -319,8 +329,9 @@ void Api::Handle(const HttpRequest& req, HttpResponse& res) {
         allow += (allow.empty() ? "" : ", ") + a;
       res.headers.emplace_back("Allow", allow);
       WriteProblem(res, 405,
-                   Status::Invalid("", "http.method", req.method + " is not allowed on " +
-                                                          req.path + " (allowed: " + allow + ")"),
+                   Status::Invalid(
+                       "", "http.method",
+                       req.method + " is not allowed on " + req.path + " (allowed: " + allow + ")"),
                    c.request_id);
       return Status::Ok();
     }
@@ -525,9 +536,8 @@ Status Api::GetFindings(Call& c) {
   ScopedReader reader = Reader(c);
   BATTRACE_ASSIGN_OR_RETURN(page, reader.Findings(as_of, filter, offset, limit));
   BATTRACE_RETURN_IF_ERROR(Audited(reader));
-  Json out = PageJson(page, limit, [](const domain::Finding& f) {
-    return Json(domain::FindingToJson(f));
-  });
+  Json out = PageJson(page, limit,
+                      [](const domain::Finding& f) { return Json(domain::FindingToJson(f)); });
   out["as_of"] = as_of.ToString();
   Reply(c, out);
   return Status::Ok();
@@ -545,9 +555,8 @@ Status Api::GetObligations(Call& c) {
   ScopedReader reader = Reader(c);
   BATTRACE_ASSIGN_OR_RETURN(page, reader.Obligations(as_of, filter, offset, limit));
   BATTRACE_RETURN_IF_ERROR(Audited(reader));
-  Json out = PageJson(page, limit, [&](const domain::Duty& d) {
-    return Json(domain::DutyToJson(d, as_of));
-  });
+  Json out = PageJson(page, limit,
+                      [&](const domain::Duty& d) { return Json(domain::DutyToJson(d, as_of)); });
   out["as_of"] = as_of.ToString();
   Reply(c, out);
   return Status::Ok();
@@ -609,27 +618,19 @@ Status Api::GetCheckpoint(Call& c) {
 }
 
 Status Api::GetInclusionProof(Call& c) {
-  if (!StringParam(c, "leaf")) return Status::Invalid("leaf", "query.required", "leaf is required");
-  BATTRACE_ASSIGN_OR_RETURN(leaf, UintParam(c, "leaf", 0, INT64_MAX));
-  std::optional<uint64_t> size;
-  if (StringParam(c, "size")) {
-    BATTRACE_ASSIGN_OR_RETURN(s, UintParam(c, "size", 0, INT64_MAX));
-    size = s;
-  }
-  BATTRACE_ASSIGN_OR_RETURN(doc, store::InclusionProofDoc(*c.store, leaf, size));
+  BATTRACE_ASSIGN_OR_RETURN(leaf, OptionalUintParam(c, "leaf"));
+  if (!leaf) return Status::Invalid("leaf", "query.required", "leaf is required");
+  BATTRACE_ASSIGN_OR_RETURN(size, OptionalUintParam(c, "size"));
+  BATTRACE_ASSIGN_OR_RETURN(doc, store::InclusionProofDoc(*c.store, *leaf, size));
   Reply(c, doc);
   return Status::Ok();
 }
 
 Status Api::GetConsistencyProof(Call& c) {
-  if (!StringParam(c, "from")) return Status::Invalid("from", "query.required", "from is required");
-  BATTRACE_ASSIGN_OR_RETURN(from, UintParam(c, "from", 0, INT64_MAX));
-  std::optional<uint64_t> to;
-  if (StringParam(c, "to")) {
-    BATTRACE_ASSIGN_OR_RETURN(t, UintParam(c, "to", 0, INT64_MAX));
-    to = t;
-  }
-  BATTRACE_ASSIGN_OR_RETURN(doc, store::ConsistencyProofDoc(*c.store, from, to));
+  BATTRACE_ASSIGN_OR_RETURN(from, OptionalUintParam(c, "from"));
+  if (!from) return Status::Invalid("from", "query.required", "from is required");
+  BATTRACE_ASSIGN_OR_RETURN(to, OptionalUintParam(c, "to"));
+  BATTRACE_ASSIGN_OR_RETURN(doc, store::ConsistencyProofDoc(*c.store, *from, to));
   Reply(c, doc);
   return Status::Ok();
 }
@@ -712,7 +713,11 @@ int Serve(const ServeOptions& options) {
   });
   if (options.on_listening) options.on_listening((*http)->port());
   (*http)->Run();
-  if (!stopping.exchange(true)) pthread_kill(waiter.native_handle(), SIGTERM);
+  // Run returned without a signal (the server failed): wake the waiter, whose sigwait takes
+  // the signal; no thread is terminated by it.
+  if (!stopping.exchange(true)) {
+    pthread_kill(waiter.native_handle(), SIGTERM);  // NOLINT(bugprone-bad-signal-to-kill-thread)
+  }
   waiter.join();
   tick_cv.notify_all();
   signer.join();

@@ -58,9 +58,9 @@ Result<Viewer> ResolvePrincipal(Store& store, const std::string& principal) {
   const bool enterprise = principal.starts_with(kEnterprisePrefix);
   const bool regulator = principal.starts_with(kRegulatorPrefix);
   if (!enterprise && !regulator) {
-    return Status::Invalid("principal", "auth.principal",
-                           "a principal is admin, enterprise:<USCC> or regulator:<id>, not \"" +
-                               principal + "\"");
+    return Status::Invalid(
+        "principal", "auth.principal",
+        "a principal is admin, enterprise:<USCC> or regulator:<id>, not \"" + principal + "\"");
   }
   v.kind = enterprise ? Viewer::Kind::kEnterprise : Viewer::Kind::kRegulator;
   v.id = principal.substr(enterprise ? kEnterprisePrefix.size() : kRegulatorPrefix.size());
@@ -78,8 +78,7 @@ Result<Viewer> ResolvePrincipal(Store& store, const std::string& principal) {
   return v;
 }
 
-ScopedReader::ScopedReader(Store& store, Viewer viewer, std::string purpose,
-                           std::string request_id)
+ScopedReader::ScopedReader(Store& store, Viewer viewer, std::string purpose, std::string request_id)
     : store_(store),
       viewer_(std::move(viewer)),
       purpose_(std::move(purpose)),
@@ -247,29 +246,36 @@ Result<VehicleRecord> ScopedReader::Vehicle(const std::string& vin) {
   return VehicleRecord{std::move(*state), std::move(packs), std::move(history)};
 }
 
-Result<Page<domain::Finding>> ScopedReader::Findings(Date as_of, FindingFilter filter,
-                                                     size_t offset, size_t limit) {
+Status ScopedReader::Scope(const std::string& what, std::optional<std::string>* party,
+                           std::optional<std::string>* division) const {
   switch (viewer_.kind) {
     case Viewer::Kind::kPublic:
       return NeedSignIn();
     case Viewer::Kind::kEnterprise:
-      if (filter.party && *filter.party != viewer_.id) {
-        return Status::Forbidden("an enterprise reads its own findings");
+      if (*party && **party != viewer_.id) {
+        return Status::Forbidden("an enterprise reads its own " + what);
       }
-      filter.party = viewer_.id;
+      *party = viewer_.id;
       break;
     case Viewer::Kind::kRegulator:
-      if (filter.division && !InJurisdiction(*filter.division)) {
-        return Status::Forbidden("division " + *filter.division + " is outside your jurisdiction " +
+      if (*division && !InJurisdiction(**division)) {
+        return Status::Forbidden("division " + **division + " is outside your jurisdiction " +
                                  viewer_.division);
       }
-      if (!filter.division) filter.division = viewer_.division;
+      if (!*division) *division = viewer_.division;
       break;
     case Viewer::Kind::kAdmin:
       break;
   }
+  return Status::Ok();
+}
+
+Result<Page<domain::Finding>> ScopedReader::Findings(Date as_of, FindingFilter filter,
+                                                     size_t offset, size_t limit) {
+  BATTRACE_RETURN_IF_ERROR(Scope("findings", &filter.party, &filter.division));
   BATTRACE_ASSIGN_OR_RETURN(all, store_.Findings(as_of, filter));
-  Note("findings", "findings:" + as_of.ToString() + (filter.party ? " party=" + *filter.party : "") +
+  Note("findings", "findings:" + as_of.ToString() +
+                       (filter.party ? " party=" + *filter.party : "") +
                        (filter.division ? " division=" + *filter.division : "") +
                        (filter.kind ? " kind=" + *filter.kind : ""));
   return Slice(std::move(all), offset, limit);
@@ -277,25 +283,7 @@ Result<Page<domain::Finding>> ScopedReader::Findings(Date as_of, FindingFilter f
 
 Result<Page<domain::Duty>> ScopedReader::Obligations(Date as_of, ObligationFilter filter,
                                                      size_t offset, size_t limit) {
-  switch (viewer_.kind) {
-    case Viewer::Kind::kPublic:
-      return NeedSignIn();
-    case Viewer::Kind::kEnterprise:
-      if (filter.party && *filter.party != viewer_.id) {
-        return Status::Forbidden("an enterprise reads its own obligations");
-      }
-      filter.party = viewer_.id;
-      break;
-    case Viewer::Kind::kRegulator:
-      if (filter.division && !InJurisdiction(*filter.division)) {
-        return Status::Forbidden("division " + *filter.division + " is outside your jurisdiction " +
-                                 viewer_.division);
-      }
-      if (!filter.division) filter.division = viewer_.division;
-      break;
-    case Viewer::Kind::kAdmin:
-      break;
-  }
+  BATTRACE_RETURN_IF_ERROR(Scope("obligations", &filter.party, &filter.division));
   BATTRACE_ASSIGN_OR_RETURN(all, store_.Obligations(as_of, filter));
   Note("obligations", "obligations:" + as_of.ToString() +
                           (filter.party ? " party=" + *filter.party : "") +
@@ -331,8 +319,7 @@ Result<std::vector<StoredReport>> ScopedReader::DisassemblyInfo(const std::strin
   if (purpose_.empty()) return NeedPurpose("disassembly information");
   BATTRACE_ASSIGN_OR_RETURN(reports, store_.DisassemblyInfo(vehicle_model));
   if (reports.empty()) {
-    return Status::NotFound("no disassembly information filed for vehicle model " +
-                            vehicle_model);
+    return Status::NotFound("no disassembly information filed for vehicle model " + vehicle_model);
   }
   Note("disassembly_info", "model:" + vehicle_model);
   return reports;
@@ -340,7 +327,8 @@ Result<std::vector<StoredReport>> ScopedReader::DisassemblyInfo(const std::strin
 
 Result<std::vector<AuditEntry>> ScopedReader::Audit(uint64_t after, size_t limit) {
   if (viewer_.kind == Viewer::Kind::kPublic) return NeedSignIn();
-  if (viewer_.kind != Viewer::Kind::kAdmin) return Status::Forbidden("the audit trail is for admins");
+  if (viewer_.kind != Viewer::Kind::kAdmin)
+    return Status::Forbidden("the audit trail is for admins");
   return store_.ListAudit(after, limit);
 }
 

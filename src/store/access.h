@@ -33,8 +33,8 @@ namespace battrace::store {
 struct Viewer {
   enum class Kind { kPublic, kEnterprise, kRegulator, kAdmin };
   Kind kind = Kind::kPublic;
-  std::string id;                  // USCC or regulator id
-  std::string division;            // the enterprise's seat, or the regulator's jurisdiction
+  std::string id;           // USCC or regulator id
+  std::string division;     // the enterprise's seat, or the regulator's jurisdiction
   std::vector<Role> roles;  // an enterprise's registered roles
 
   // "public", "admin", "enterprise:<USCC>", "regulator:<id>".
@@ -99,6 +99,10 @@ class ScopedReader {
   Status NeedSignIn() const;
   Status NeedPurpose(const std::string& what) const;
   bool InJurisdiction(const std::string& division) const;
+  // Narrows a list's filter to what the viewer may see: an enterprise its own (`party`), a
+  // regulator its jurisdiction (`division`); Forbidden when the filter asks for more.
+  Status Scope(const std::string& what, std::optional<std::string>* party,
+               std::optional<std::string>* division) const;
   Result<bool> RegisteredInJurisdiction(const std::string& uscc);
   Result<bool> MaySeeBattery(const domain::BatteryState& state,
                              const std::vector<StoredReport>& history);

@@ -3,7 +3,11 @@
 // battery codes composed from their fields.
 #pragma once
 
+#include <gtest/gtest.h>
+#include <unistd.h>
+
 #include <cstdio>
+#include <filesystem>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -14,6 +18,16 @@
 #include "core/vin.h"
 
 namespace battrace::testing {
+
+// A fresh, empty directory for the running test: <tmp>/battrace-<suite>-<pid>-<test name>.
+inline std::filesystem::path FreshTestDir(const std::string& suite) {
+  const auto dir = std::filesystem::temp_directory_path() /
+                   ("battrace-" + suite + "-" + std::to_string(getpid()) + "-" +
+                    ::testing::UnitTest::GetInstance()->current_test_info()->name());
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  return dir;
+}
 
 // The n-th test enterprise, registered in Shenzhen (440300).
 inline std::string TestUscc(unsigned n) {

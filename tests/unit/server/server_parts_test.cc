@@ -121,8 +121,9 @@ TEST(Metrics, RendersPrometheusText) {
   m.Observe(5, 404, 0.001);  // past the table: the unmatched series
   m.Reports(3, 1, 2);
   const std::string text = m.Render(42, 7);
-  EXPECT_NE(text.find("battrace_http_requests_total{route=\"GET /v1/batteries/{code}\",code=\"2xx\"} 1"),
-            std::string::npos);
+  EXPECT_NE(
+      text.find("battrace_http_requests_total{route=\"GET /v1/batteries/{code}\",code=\"2xx\"} 1"),
+      std::string::npos);
   EXPECT_NE(text.find("route=\"unmatched\",code=\"4xx\"} 1"), std::string::npos);
   EXPECT_NE(text.find("le=\"0.001\"} 1"), std::string::npos);
   EXPECT_NE(text.find("le=\"+Inf\"} 2"), std::string::npos);

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "../fixtures.h"
 #include "ledger/checkpoint.h"
 #include "ledger/hash.h"
 #include "ledger/merkle.h"
@@ -38,11 +39,7 @@ AuditEntry Read(const std::string& record, const std::string& purpose = "inspect
 class ApiStoreTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("battrace-api-test-" + std::to_string(getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
+    dir_ = battrace::testing::FreshTestDir("api-test");
     db_ = (dir_ / "t.db").string();
     key_ = *ledger::SigningKey::Generate("test.battrace/ledger");
     ASSERT_TRUE(key_->WriteFile(DefaultKeyPath(db_)).ok());

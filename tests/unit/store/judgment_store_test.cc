@@ -75,11 +75,7 @@ struct Item {
 class JudgmentStoreTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("battrace-judgment-test-" + std::to_string(getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
+    dir_ = battrace::testing::FreshTestDir("judgment-test");
     db_ = (dir_ / "t.db").string();
     auto key = ledger::SigningKey::Generate("test.battrace/ledger");
     ASSERT_TRUE(key.ok());

@@ -26,11 +26,7 @@ using battrace::testing::TestVin;
 class SqliteStoreTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("battrace-store-test-" + std::to_string(getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
+    dir_ = battrace::testing::FreshTestDir("store-test");
     db_ = (dir_ / "t.db").string();
     key_ = *ledger::SigningKey::Generate("test.battrace/ledger");
     ASSERT_TRUE(key_->WriteFile(DefaultKeyPath(db_)).ok());
