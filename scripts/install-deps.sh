@@ -11,6 +11,7 @@ PACKAGES=(
   libgtest-dev libbenchmark-dev libre2-dev                    # tests; RE2 is the bench baseline
   nlohmann-json3-dev libsimdjson-dev libcli11-dev             # JSON, fast ingest JSON, CLI
   libsqlite3-dev sqlite3 libsodium-dev libssl-dev             # embedded store, crypto
+  libpq-dev postgresql-15                                     # PostgreSQL engine; its test cluster
   time                                                        # peak RSS in benchmarks
   libcpp-httplib-dev                                          # HTTP server of `battrace serve`
   wrk python3-yaml openssl                                    # API load benchmark; API spec test; TLS test certificates
