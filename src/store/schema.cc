@@ -1,31 +1,34 @@
 #include "store/schema.h"
 
+#include <string_view>
+#include <utility>
+
 namespace battrace::store {
 
 const std::vector<Migration>& Migrations() {
   static const std::vector<Migration> kMigrations = {
       {1, "ledger, registry and projections",
        R"sql(
-CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE meta (key {TEXT} PRIMARY KEY, value {TEXT} NOT NULL);
 
 CREATE TABLE registry (
-  kind TEXT NOT NULL,
-  key TEXT NOT NULL,
-  division TEXT NOT NULL,
-  record TEXT NOT NULL,
+  kind {TEXT} NOT NULL,
+  key {TEXT} NOT NULL,
+  division {TEXT} NOT NULL,
+  record {TEXT} NOT NULL,
   PRIMARY KEY (kind, key)
 ) {NOROWID};
 
 CREATE TABLE report (
   leaf {I64PK},
-  reporter TEXT NOT NULL,
-  id TEXT NOT NULL,
-  type TEXT NOT NULL,
-  occurred TEXT NOT NULL,
+  reporter {TEXT} NOT NULL,
+  id {TEXT} NOT NULL,
+  type {TEXT} NOT NULL,
+  occurred {TEXT} NOT NULL,
   reported BIGINT NOT NULL,
   content_hash {BLOB} NOT NULL,
   leaf_hash {BLOB} NOT NULL,
-  body TEXT NOT NULL
+  body {TEXT} NOT NULL
 );
 CREATE UNIQUE INDEX report_reporter_id ON report (reporter, id);
 
@@ -37,19 +40,19 @@ CREATE TABLE merkle_node (
 CREATE TABLE checkpoint (
   size {I64PK},
   created BIGINT NOT NULL,
-  note TEXT NOT NULL
+  note {TEXT} NOT NULL
 );
 
 CREATE TABLE battery (
-  code TEXT PRIMARY KEY,
-  level TEXT NOT NULL,
-  producer TEXT,
-  chemistry TEXT,
-  model TEXT,
-  parent TEXT,
-  custodian TEXT,
-  vin TEXT,
-  status TEXT NOT NULL,
+  code {TEXT} PRIMARY KEY,
+  level {TEXT} NOT NULL,
+  producer {TEXT},
+  chemistry {TEXT},
+  model {TEXT},
+  parent {TEXT},
+  custodian {TEXT},
+  vin {TEXT},
+  status {TEXT} NOT NULL,
   produced_leaf BIGINT NOT NULL,
   updated_leaf BIGINT NOT NULL
 ) {NOROWID};
@@ -57,30 +60,30 @@ CREATE INDEX battery_parent ON battery (parent) WHERE parent IS NOT NULL;
 CREATE INDEX battery_vin ON battery (vin) WHERE vin IS NOT NULL;
 
 CREATE TABLE vehicle (
-  vin TEXT PRIMARY KEY,
-  maker TEXT,
-  vehicle_type TEXT,
-  brand TEXT,
-  model TEXT,
-  name TEXT,
+  vin {TEXT} PRIMARY KEY,
+  maker {TEXT},
+  vehicle_type {TEXT},
+  brand {TEXT},
+  model {TEXT},
+  name {TEXT},
   imported INTEGER NOT NULL,
   swappable INTEGER NOT NULL,
-  sale_date TEXT,
-  sale_division TEXT,
-  scrapped_date TEXT,
-  scrap_certificate TEXT,
+  sale_date {TEXT},
+  sale_division {TEXT},
+  scrapped_date {TEXT},
+  scrap_certificate {TEXT},
   produced_leaf BIGINT NOT NULL,
   updated_leaf BIGINT NOT NULL
 ) {NOROWID};
 
 CREATE TABLE battery_event (
-  code TEXT NOT NULL,
+  code {TEXT} NOT NULL,
   leaf BIGINT NOT NULL,
   PRIMARY KEY (code, leaf)
 ) {NOROWID};
 
 CREATE TABLE vehicle_event (
-  vin TEXT NOT NULL,
+  vin {TEXT} NOT NULL,
   leaf BIGINT NOT NULL,
   PRIMARY KEY (vin, leaf)
 ) {NOROWID};
@@ -88,12 +91,12 @@ CREATE TABLE vehicle_event (
       {2, "rules engine: outlets, models, obligations, findings, sales",
        R"sql(
 ALTER TABLE battery ADD COLUMN id_complete INTEGER NOT NULL DEFAULT 0;
-ALTER TABLE vehicle ADD COLUMN packs TEXT NOT NULL DEFAULT '';
+ALTER TABLE vehicle ADD COLUMN packs {TEXT} NOT NULL DEFAULT '';
 
 CREATE TABLE outlet (
-  id TEXT PRIMARY KEY,
-  owner TEXT NOT NULL,
-  division TEXT NOT NULL,
+  id {TEXT} PRIMARY KEY,
+  owner {TEXT} NOT NULL,
+  division {TEXT} NOT NULL,
   closed INTEGER NOT NULL,
   registered_at BIGINT NOT NULL,
   closed_at BIGINT
@@ -101,30 +104,30 @@ CREATE TABLE outlet (
 CREATE INDEX outlet_owner ON outlet (owner, division);
 
 CREATE TABLE model (
-  maker TEXT NOT NULL,
-  model TEXT NOT NULL,
-  first_produced TEXT,
+  maker {TEXT} NOT NULL,
+  model {TEXT} NOT NULL,
+  first_produced {TEXT},
   has_disassembly_info INTEGER NOT NULL,
   PRIMARY KEY (maker, model)
 ) {NOROWID};
 
 CREATE TABLE obligation (
   id {I64AUTO},
-  kind TEXT NOT NULL,
-  duty TEXT NOT NULL,
-  article TEXT NOT NULL,
-  party TEXT NOT NULL,
-  subject TEXT NOT NULL,
-  fulfils TEXT NOT NULL,
-  anchor TEXT NOT NULL,
-  due TEXT NOT NULL,
-  evidence TEXT NOT NULL,
-  authority_department TEXT NOT NULL,
-  authority_division TEXT NOT NULL,
-  detail TEXT NOT NULL,
+  kind {TEXT} NOT NULL,
+  duty {TEXT} NOT NULL,
+  article {TEXT} NOT NULL,
+  party {TEXT} NOT NULL,
+  subject {TEXT} NOT NULL,
+  fulfils {TEXT} NOT NULL,
+  anchor {TEXT} NOT NULL,
+  due {TEXT} NOT NULL,
+  evidence {TEXT} NOT NULL,
+  authority_department {TEXT} NOT NULL,
+  authority_division {TEXT} NOT NULL,
+  detail {TEXT} NOT NULL,
   opened_at BIGINT NOT NULL,
   discharged_at BIGINT,
-  discharged_by TEXT,
+  discharged_by {TEXT},
   retracted_at BIGINT
 );
 CREATE UNIQUE INDEX obligation_open ON obligation (subject, party, kind, duty)
@@ -138,31 +141,31 @@ CREATE INDEX obligation_retracted ON obligation (retracted_at) WHERE retracted_a
 
 CREATE TABLE finding (
   id {I64AUTO},
-  kind TEXT NOT NULL,
-  article TEXT NOT NULL,
-  party TEXT NOT NULL,
-  subject TEXT NOT NULL,
-  due TEXT,
-  evidence TEXT NOT NULL,
-  authority_department TEXT NOT NULL,
-  authority_division TEXT NOT NULL,
-  detail TEXT NOT NULL,
+  kind {TEXT} NOT NULL,
+  article {TEXT} NOT NULL,
+  party {TEXT} NOT NULL,
+  subject {TEXT} NOT NULL,
+  due {TEXT},
+  evidence {TEXT} NOT NULL,
+  authority_department {TEXT} NOT NULL,
+  authority_division {TEXT} NOT NULL,
+  detail {TEXT} NOT NULL,
   known_from BIGINT NOT NULL,
   retracted_at BIGINT
 );
 CREATE INDEX finding_known_from ON finding (known_from);
 
 CREATE TABLE finding_evidence (
-  evidence TEXT NOT NULL,
+  evidence {TEXT} NOT NULL,
   finding BIGINT NOT NULL,
   PRIMARY KEY (evidence, finding)
 ) {NOROWID};
 
 CREATE TABLE sale (
-  maker TEXT NOT NULL,
-  division TEXT NOT NULL,
-  article TEXT NOT NULL,
-  evidence TEXT NOT NULL,
+  maker {TEXT} NOT NULL,
+  division {TEXT} NOT NULL,
+  article {TEXT} NOT NULL,
+  evidence {TEXT} NOT NULL,
   known_from BIGINT NOT NULL,
   PRIMARY KEY (maker, division)
 ) {NOROWID};
@@ -171,7 +174,7 @@ CREATE TABLE sale (
        R"sql(
 CREATE TABLE token (
   hash {BLOB} PRIMARY KEY,
-  principal TEXT NOT NULL,
+  principal {TEXT} NOT NULL,
   created BIGINT NOT NULL,
   expires BIGINT NOT NULL,
   revoked BIGINT
@@ -180,11 +183,11 @@ CREATE TABLE token (
 CREATE TABLE audit (
   seq {I64PK},
   at BIGINT NOT NULL,
-  principal TEXT NOT NULL,
-  action TEXT NOT NULL,
-  record TEXT NOT NULL,
-  purpose TEXT NOT NULL,
-  request_id TEXT NOT NULL,
+  principal {TEXT} NOT NULL,
+  action {TEXT} NOT NULL,
+  record {TEXT} NOT NULL,
+  purpose {TEXT} NOT NULL,
+  request_id {TEXT} NOT NULL,
   hash {BLOB} NOT NULL
 );
 
@@ -201,26 +204,37 @@ int LatestSchemaVersion() {
   return Migrations().back().version;
 }
 
-std::string RenderSql(const std::string& sql, const std::string& i64pk, const std::string& i64auto,
-                      const std::string& blob, const std::string& norowid) {
+const Dialect& SqliteDialect() {
+  // INTEGER PRIMARY KEY is the rowid: given on insert, or the next one when omitted.
+  static const Dialect kDialect{"INTEGER PRIMARY KEY", "INTEGER PRIMARY KEY", "BLOB",
+                                "WITHOUT ROWID", "TEXT"};
+  return kDialect;
+}
+
+const Dialect& PostgresDialect() {
+  static const Dialect kDialect{"BIGINT PRIMARY KEY",
+                                "BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY", "BYTEA", "",
+                                "TEXT COLLATE \"C\""};
+  return kDialect;
+}
+
+std::string RenderSql(const std::string& sql, const Dialect& dialect) {
+  const std::pair<std::string_view, const std::string*> kPlaceholders[] = {
+      {"{I64PK}", &dialect.i64pk}, {"{I64AUTO}", &dialect.i64auto}, {"{BLOB}", &dialect.blob},
+      {"{NOROWID}", &dialect.norowid}, {"{TEXT}", &dialect.text}};
   std::string out;
   out.reserve(sql.size());
   for (size_t i = 0; i < sql.size();) {
-    if (sql.compare(i, 7, "{I64PK}") == 0) {
-      out += i64pk;
-      i += 7;
-    } else if (sql.compare(i, 9, "{I64AUTO}") == 0) {
-      out += i64auto;
-      i += 9;
-    } else if (sql.compare(i, 6, "{BLOB}") == 0) {
-      out += blob;
-      i += 6;
-    } else if (sql.compare(i, 9, "{NOROWID}") == 0) {
-      out += norowid;
-      i += 9;
-    } else {
-      out += sql[i++];
+    bool replaced = false;
+    for (const auto& [name, value] : kPlaceholders) {
+      if (sql.compare(i, name.size(), name) == 0) {
+        out += *value;
+        i += name.size();
+        replaced = true;
+        break;
+      }
     }
+    if (!replaced) out += sql[i++];
   }
   return out;
 }

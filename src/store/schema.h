@@ -4,6 +4,8 @@
 //   {I64PK}  a 64-bit integer primary key       {BLOB}  a byte string column
 //   {I64AUTO} a 64-bit integer primary key the engine assigns on insert
 //   {NOROWID} SQLite's WITHOUT ROWID clause (empty elsewhere)
+//   {TEXT}   a text column compared and sorted byte by byte, as SQLite does (PostgreSQL's
+//            "C" collation), whatever the database's default collation
 // A store records the version it reached in meta('schema_version'); a store whose version is
 // newer than this binary knows is refused, never downgraded.
 #pragma once
@@ -23,8 +25,15 @@ struct Migration {
 const std::vector<Migration>& Migrations();
 int LatestSchemaVersion();
 
+// What one engine writes for each placeholder.
+struct Dialect {
+  std::string i64pk, i64auto, blob, norowid, text;
+};
+
+const Dialect& SqliteDialect();
+const Dialect& PostgresDialect();
+
 // Replaces the placeholders for one engine.
-std::string RenderSql(const std::string& sql, const std::string& i64pk, const std::string& i64auto,
-                      const std::string& blob, const std::string& norowid);
+std::string RenderSql(const std::string& sql, const Dialect& dialect);
 
 }  // namespace battrace::store

@@ -4,13 +4,13 @@
 #include <chrono>
 #include <cstring>
 #include <map>
-#include <nlohmann/json.hpp>
 #include <tuple>
 
 #include "core/division.h"
 #include "domain/registry.h"
 #include "ledger/checkpoint.h"
 #include "store/audit.h"
+#include "store/engine_common.h"
 #include "store/schema.h"
 #include "store/sqlite/sqlite.h"
 #include "store/sqlite/wal_checkpointer.h"
@@ -20,52 +20,12 @@ namespace {
 
 using sqlite::Db;
 using sqlite::Stmt;
-
-Instant Now() {
-  return std::chrono::duration_cast<std::chrono::microseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
-// merkle_node rows hold the complete subtrees of every kNodeStride-th level (4, 8, 12, ...),
-// keyed by level and index; level 0 is the report's leaf_hash; the levels between are
-// computed on demand from at most 2^(kNodeStride-1) hashes of the kept level below. Keeping one
-// level in four costs about 1/15 of a row per leaf instead of one.
-constexpr int kNodeStride = 4;
-constexpr int kLevelShift = 56;
-int64_t NodeKey(int level, uint64_t index) {
-  return static_cast<int64_t>((static_cast<uint64_t>(level) << kLevelShift) | index);
-}
-
-ledger::Hash HashFromBlob(std::string_view b) {
-  ledger::Hash h{};
-  if (b.size() == h.size()) std::memcpy(h.data(), b.data(), h.size());
-  return h;
-}
+using namespace common;  // NOLINT(google-build-using-namespace): the engines' shared parts
 
 // A writing store checkpoints the WAL on a thread of its own (WalCheckpointer); its own
 // automatic checkpoint stays as a fallback at this many pages (1 GiB of 4 KiB pages), for when
 // the thread falls behind.
 constexpr int kFallbackCheckpointPages = 262144;
-
-constexpr const char* kBatteryColumns =
-    "code, level, producer, chemistry, model, parent, custodian, vin, status, produced_leaf, "
-    "updated_leaf, id_complete";
-constexpr const char* kVehicleColumns =
-    "vin, maker, vehicle_type, brand, model, name, imported, swappable, sale_date, sale_division, "
-    "scrapped_date, scrap_certificate, produced_leaf, updated_leaf, packs";
-constexpr const char* kReportColumns =
-    "leaf, reporter, id, type, occurred, reported, content_hash, leaf_hash, body";
-constexpr const char* kOutletColumns = "id, owner, division, closed, registered_at, closed_at";
-constexpr const char* kModelColumns = "maker, model, first_produced, has_disassembly_info";
-constexpr const char* kDutyColumns =
-    "kind, duty, article, party, subject, fulfils, anchor, due, evidence, authority_department, "
-    "authority_division, detail";
-constexpr const char* kAuditColumns =
-    "seq, at, principal, action, record, purpose, request_id, hash";
-constexpr const char* kFindingColumns =
-    "kind, article, party, subject, due, evidence, authority_department, authority_division, "
-    "detail";
 
 // The filter on obligation rows that selects the duties open at the instant ?2 (opened before
 // it, neither discharged nor retracted before it), in three parts so that each uses an index:
@@ -77,185 +37,6 @@ std::string DutiesOpenAt(const std::string& columns, const std::string& extra) {
   const std::string tail = " AND opened_at < ?2 " + extra;
   return select + "discharged_at IS NULL AND retracted_at IS NULL" + tail + " UNION ALL " + select +
          "discharged_at >= ?2" + tail + " UNION ALL " + select + "retracted_at >= ?2" + tail;
-}
-
-domain::BatteryState ReadBattery(const Stmt& s) {
-  domain::BatteryState b;
-  b.code = s.Text(0);
-  b.level = s.Text(1);
-  b.producer = s.OptText(2);
-  b.chemistry = s.OptText(3);
-  b.model = s.OptText(4);
-  b.parent = s.OptText(5);
-  b.custodian = s.OptText(6);
-  b.vin = s.OptText(7);
-  b.status = s.Text(8);
-  b.produced_leaf = s.Int(9);
-  b.updated_leaf = s.Int(10);
-  b.id_complete = s.Int(11) != 0;
-  return b;
-}
-
-domain::VehicleState ReadVehicle(const Stmt& s) {
-  domain::VehicleState v;
-  v.vin = s.Text(0);
-  v.maker = s.OptText(1);
-  v.vehicle_type = s.OptText(2);
-  v.brand = s.OptText(3);
-  v.model = s.OptText(4);
-  v.name = s.OptText(5);
-  v.imported = s.Int(6) != 0;
-  v.swappable = s.Int(7) != 0;
-  v.sale_date = s.OptText(8);
-  v.sale_division = s.OptText(9);
-  v.scrapped_date = s.OptText(10);
-  v.scrap_certificate = s.OptText(11);
-  v.produced_leaf = s.Int(12);
-  v.updated_leaf = s.Int(13);
-  // The installed packs, space-separated (codes hold no spaces), in code order.
-  const std::string packs = s.Text(14);
-  for (size_t at = 0; at < packs.size();) {
-    size_t end = packs.find(' ', at);
-    if (end == std::string::npos) end = packs.size();
-    v.packs.push_back(packs.substr(at, end - at));
-    at = end + 1;
-  }
-  return v;
-}
-
-domain::OutletState ReadOutlet(const Stmt& s) {
-  domain::OutletState o;
-  o.id = s.Text(0);
-  o.owner = s.Text(1);
-  o.division = s.Text(2);
-  o.closed = s.Int(3) != 0;
-  o.registered_at = s.Int(4);
-  if (!s.IsNull(5)) o.closed_at = s.Int(5);
-  return o;
-}
-
-domain::ModelState ReadModel(const Stmt& s) {
-  domain::ModelState m;
-  m.maker = s.Text(0);
-  m.model = s.Text(1);
-  m.first_produced = s.OptText(2);
-  m.has_disassembly_info = s.Int(3) != 0;
-  return m;
-}
-
-// A stored date column; the store writes only valid dates, so a bad one is damage.
-Result<Date> ReadDate(const Stmt& s, int col) {
-  auto d = Date::Parse(s.Text(col));
-  if (!d.ok()) return Status::Corruption("a stored date is not a date: " + d.status().message());
-  return *d;
-}
-
-Result<domain::Duty> ReadDuty(const Stmt& s) {
-  domain::Duty d;
-  d.kind = s.Text(0);
-  d.duty = s.Text(1);
-  d.article = s.Text(2);
-  d.party = s.Text(3);
-  d.subject = s.Text(4);
-  d.fulfils = s.Text(5);
-  BATTRACE_ASSIGN_OR_RETURN(anchor, ReadDate(s, 6));
-  BATTRACE_ASSIGN_OR_RETURN(due, ReadDate(s, 7));
-  d.anchor = anchor;
-  d.due = due;
-  d.evidence = s.Text(8);
-  d.authority = {s.Text(9), s.Text(10)};
-  d.detail = s.Text(11);
-  return d;
-}
-
-Result<domain::Finding> ReadFinding(const Stmt& s) {
-  domain::Finding f;
-  f.kind = s.Text(0);
-  f.article = s.Text(1);
-  f.party = s.Text(2);
-  f.subject = s.Text(3);
-  if (!s.IsNull(4)) {
-    BATTRACE_ASSIGN_OR_RETURN(due, ReadDate(s, 4));
-    f.due = due;
-  }
-  const auto evidence = nlohmann::json::parse(s.Text(5), nullptr, false);
-  if (!evidence.is_array()) return Status::Corruption("a finding's evidence is not a JSON array");
-  for (const auto& e : evidence) {
-    if (!e.is_string()) return Status::Corruption("a finding's evidence holds a non-string");
-    f.evidence.push_back(e.get<std::string>());
-  }
-  f.authority = {s.Text(6), s.Text(7)};
-  f.detail = s.Text(8);
-  return f;
-}
-
-std::optional<Department> DepartmentByName(std::string_view name) {
-  for (Department d : {Department::kMiit, Department::kNdrc, Department::kMee, Department::kMot,
-                       Department::kMofcom, Department::kSamr}) {
-    if (DepartmentName(d) == name) return d;
-  }
-  return std::nullopt;
-}
-
-// A duty of an enterprise that has a registered successor shows the successor as party, with
-// the successor's authority in the same department (Art. 17).
-void ShowSuccessor(const domain::RegistryIndex& registry, std::string& party,
-                   domain::Authority& authority) {
-  const Enterprise* successor = registry.SuccessorOf(party);
-  if (successor == nullptr) return;
-  party = successor->uscc.str();
-  if (auto department = DepartmentByName(authority.department)) {
-    authority = registry.AuthorityFor(*department, party);
-  }
-}
-
-// The jurisdiction prefix of a division code: "44" for 440000, "4403" for 440300, "" for the
-// nation (as Division::prefix, without needing the code in the list).
-std::string_view DivisionPrefix(std::string_view code) {
-  while (code.size() >= 2 && code.substr(code.size() - 2) == "00")
-    code.remove_suffix(2);
-  return code;
-}
-
-TokenRow ReadToken(const Stmt& s) {
-  TokenRow t;
-  t.hash = HashFromBlob(s.Blob(0));
-  t.principal = s.Text(1);
-  t.created = s.Int(2);
-  t.expires = s.Int(3);
-  if (!s.IsNull(4)) t.revoked = s.Int(4);
-  return t;
-}
-
-AuditEntry ReadAudit(const Stmt& s) {
-  AuditEntry e;
-  e.seq = static_cast<uint64_t>(s.Int(0));
-  e.at = s.Int(1);
-  e.principal = s.Text(2);
-  e.action = s.Text(3);
-  e.record = s.Text(4);
-  e.purpose = s.Text(5);
-  e.request_id = s.Text(6);
-  e.hash = HashFromBlob(s.Blob(7));
-  return e;
-}
-
-StoredCheckpoint ReadCheckpoint(const Stmt& s) {
-  return {static_cast<uint64_t>(s.Int(0)), s.Int(1), s.Text(2)};
-}
-
-StoredReport ReadReport(const Stmt& s) {
-  StoredReport r;
-  r.leaf_index = static_cast<uint64_t>(s.Int(0));
-  r.reporter = s.Text(1);
-  r.id = s.Text(2);
-  r.type = s.Text(3);
-  r.occurred = s.Text(4);
-  r.reported = s.Int(5);
-  r.content_hash = HashFromBlob(s.Blob(6));
-  r.leaf_hash = HashFromBlob(s.Blob(7));
-  r.body = s.Text(8);
-  return r;
 }
 
 class SqliteStore;
@@ -352,7 +133,7 @@ class SqliteStore : public Store {
   Status AppendAudit(std::vector<AuditEntry>& entries) override;
   Result<std::vector<AuditEntry>> ListAudit(uint64_t after, size_t limit) override;
   Status GetNodes(std::span<const ledger::NodeId> ids, std::span<ledger::Hash> out) override;
-  bool KeepsLevel(int level) const override { return level % kNodeStride == 0; }
+  bool KeepsLevel(int level) const override { return common::KeepsLevel(level); }
 
  private:
   friend class SqliteWriteTxn;
@@ -473,9 +254,7 @@ Status SqliteStore::Migrate(bool create, const std::string& origin) {
   const bool fresh = version == 0;
   for (const Migration& m : Migrations()) {
     if (m.version <= version) continue;
-    // INTEGER PRIMARY KEY is the rowid: given on insert, or the next one when omitted.
-    Status st = db_.Exec(
-        RenderSql(m.sql, "INTEGER PRIMARY KEY", "INTEGER PRIMARY KEY", "BLOB", "WITHOUT ROWID"));
+    Status st = db_.Exec(RenderSql(m.sql, SqliteDialect()));
     if (st.ok() && fresh && m.version == Migrations().front().version) {
       auto ins = db_.Prepare("INSERT INTO meta (key, value) VALUES ('origin', ?)");
       st = ins.ok() ? ins->Bind(1, origin).Run() : ins.status();
@@ -821,7 +600,7 @@ Status SqliteWriteTxn::ApplyJudgment(const domain::Effects& effects, uint64_t le
   for (const domain::Finding& f : effects.findings) {
     const std::optional<std::string> due =
         f.due ? std::optional<std::string>(f.due->ToString()) : std::nullopt;
-    const std::string evidence = nlohmann::json(f.evidence).dump();
+    const std::string evidence = EvidenceJson(f.evidence);
     BATTRACE_RETURN_IF_ERROR(s.insert_finding_->Bind(1, f.kind)
                                  .Bind(2, f.article)
                                  .Bind(3, f.party)
@@ -859,11 +638,8 @@ Status SqliteWriteTxn::Flush() {
         .Bind(12, int64_t{b.id_complete});
     BATTRACE_RETURN_IF_ERROR(st.Run());
   }
-  std::string packs;
   for (const auto& [vin, v] : vehicles_) {
-    packs.clear();
-    for (const std::string& p : v.packs)
-      packs += (packs.empty() ? "" : " ") + p;
+    const std::string packs = JoinPacks(v.packs);
     Stmt& st = *s.upsert_vehicle_;
     st.Bind(1, v.vin)
         .Bind(2, v.maker)
@@ -964,14 +740,14 @@ Result<std::optional<domain::VehicleState>> SqliteWriteTxn::GetVehicle(const std
 Result<std::optional<domain::OutletState>> SqliteWriteTxn::GetOutlet(const std::string& id) {
   auto it = outlets_.find(id);
   if (it != outlets_.end()) return std::optional<domain::OutletState>(it->second);
-  return store_->get_outlet_->Bind(1, id).OneRow(ReadOutlet);
+  return store_->get_outlet_->Bind(1, id).OneRow(ReadOutlet<Stmt>);
 }
 
 Result<std::optional<domain::ModelState>> SqliteWriteTxn::GetModel(const std::string& maker,
                                                                    const std::string& model) {
   auto it = models_.find(std::pair<std::string_view, std::string_view>(maker, model));
   if (it != models_.end()) return std::optional<domain::ModelState>(it->second);
-  return store_->get_model_->Bind(1, maker).Bind(2, model).OneRow(ReadModel);
+  return store_->get_model_->Bind(1, maker).Bind(2, model).OneRow(ReadModel<Stmt>);
 }
 
 const domain::RegistryIndex& SqliteWriteTxn::Registry() {
@@ -1059,7 +835,7 @@ Result<std::vector<StoredCheckpoint>> SqliteStore::ListCheckpoints() {
 Result<std::optional<StoredCheckpoint>> SqliteStore::LatestCheckpoint() {
   BATTRACE_ASSIGN_OR_RETURN(
       st, db_.Prepare("SELECT size, created, note FROM checkpoint ORDER BY size DESC LIMIT 1"));
-  return st.OneRow(ReadCheckpoint);
+  return st.OneRow(ReadCheckpoint<Stmt>);
 }
 
 Status SqliteStore::PutRegistry(const std::vector<RegistryRow>& rows) {
@@ -1085,11 +861,11 @@ Result<std::optional<RegistryRow>> SqliteStore::GetRegistry(const std::string& k
 
 Result<std::optional<StoredReport>> SqliteStore::GetReport(const std::string& reporter,
                                                            const std::string& id) {
-  return find_report_->Bind(1, reporter).Bind(2, id).OneRow(ReadReport);
+  return find_report_->Bind(1, reporter).Bind(2, id).OneRow(ReadReport<Stmt>);
 }
 
 Result<std::optional<StoredReport>> SqliteStore::GetReportAt(uint64_t leaf) {
-  return report_at_->Bind(1, static_cast<int64_t>(leaf)).OneRow(ReadReport);
+  return report_at_->Bind(1, static_cast<int64_t>(leaf)).OneRow(ReadReport<Stmt>);
 }
 
 Status SqliteStore::ScanReports(uint64_t from, const std::function<bool(const StoredReport&)>& fn) {
@@ -1099,11 +875,11 @@ Status SqliteStore::ScanReports(uint64_t from, const std::function<bool(const St
 }
 
 Result<std::optional<domain::BatteryState>> SqliteStore::GetBattery(const std::string& code) {
-  return get_battery_->Bind(1, code).OneRow(ReadBattery);
+  return get_battery_->Bind(1, code).OneRow(ReadBattery<Stmt>);
 }
 
 Result<std::optional<domain::VehicleState>> SqliteStore::GetVehicle(const std::string& vin) {
-  return get_vehicle_->Bind(1, vin).OneRow(ReadVehicle);
+  return get_vehicle_->Bind(1, vin).OneRow(ReadVehicle<Stmt>);
 }
 
 Result<std::vector<domain::BatteryState>> SqliteStore::BatteriesInVehicle(const std::string& vin) {
@@ -1136,15 +912,12 @@ Result<std::vector<uint64_t>> SqliteStore::Leaves(Stmt& st, const std::string& k
 Result<std::vector<uint64_t>> SqliteStore::BatteryHistory(const std::string& code) {
   BATTRACE_ASSIGN_OR_RETURN(leaves, Leaves(*battery_history_, code));
   BATTRACE_ASSIGN_OR_RETURN(battery, GetBattery(code));
-  if (battery) {
-    if (battery->produced_leaf >= 0) leaves.push_back(battery->produced_leaf);
-    if (battery->parent) {
-      BATTRACE_ASSIGN_OR_RETURN(parent, GetBattery(*battery->parent));
-      if (parent && parent->produced_leaf >= 0) leaves.push_back(parent->produced_leaf);
-    }
+  std::optional<domain::BatteryState> parent;
+  if (battery && battery->parent) {
+    BATTRACE_ASSIGN_OR_RETURN(p, GetBattery(*battery->parent));
+    parent = std::move(p);
   }
-  std::sort(leaves.begin(), leaves.end());
-  leaves.erase(std::unique(leaves.begin(), leaves.end()), leaves.end());
+  CompleteHistory(leaves, battery, parent);
   return leaves;
 }
 
@@ -1181,42 +954,20 @@ Status SqliteStore::CoverageGaps(Date as_of, Instant end, std::vector<domain::Fi
     sales.push_back({row.Text(0), row.Text(1), row.Text(2), row.Text(3)});
     return true;
   }));
-  for (domain::Sale& sale : sales) {
-    const std::string low(DivisionPrefix(sale.division));
-    const std::string high = low + ":";
+  for (const domain::Sale& sale : sales) {
+    const DivisionRange range = RangeOfCode(sale.division);
     BATTRACE_ASSIGN_OR_RETURN(covered, outlet_covering_->Bind(1, sale.maker)
-                                           .Bind(2, low)
-                                           .Bind(3, high)
+                                           .Bind(2, range.low)
+                                           .Bind(3, range.high)
                                            .Bind(4, end)
                                            .OneRow([](const Stmt&) { return true; }));
-    if (covered) continue;
-    const bool province = sale.article == "14";
-    domain::Finding f;
-    f.kind = "outlet_coverage_gap";
-    f.article = sale.article;
-    f.party = sale.maker;
-    f.subject = sale.division;
-    f.evidence = {sale.evidence};
-    f.authority = registry->AuthorityFor(Department::kMiit, sale.maker);
-    f.detail = std::string(province ? "batteries" : "vehicles") + " of " + sale.maker +
-               " were sold in " + (province ? "province " : "city ") + sale.division +
-               ", where it had no recycling service outlet registered and open as of " +
-               as_of.ToString() + " (Art. " + sale.article + ")";
-    out->push_back(std::move(f));
+    if (!covered) out->push_back(CoverageGap(sale, *registry, as_of));
   }
   return Status::Ok();
 }
 
-// Parses a division filter (a code in the list; "000000" is the nation, containing every code).
-Result<std::optional<Division>> Within(const std::optional<std::string>& division) {
-  if (!division) return std::optional<Division>();
-  BATTRACE_ASSIGN_OR_RETURN(d, Division::Parse(*division));
-  return std::optional<Division>(std::move(d));
-}
-
 Result<std::vector<domain::Finding>> SqliteStore::Findings(Date as_of,
                                                            const FindingFilter& filter) {
-  BATTRACE_ASSIGN_OR_RETURN(within, Within(filter.division));
   const Instant end = EndOfBeijingDay(as_of);
   std::vector<domain::Finding> out;
   Status error;
@@ -1234,44 +985,15 @@ Result<std::vector<domain::Finding>> SqliteStore::Findings(Date as_of,
                                }));
   BATTRACE_RETURN_IF_ERROR(error);
   BATTRACE_ASSIGN_OR_RETURN(overdue, DutiesOpenAsOf(as_of, true));
-  for (domain::Duty& d : overdue) {
-    domain::Finding f;
-    f.kind = std::move(d.kind);
-    f.article = std::move(d.article);
-    f.party = std::move(d.party);
-    f.subject = std::move(d.subject);
-    f.due = d.due;
-    f.evidence = {std::move(d.evidence)};
-    f.authority = std::move(d.authority);
-    f.detail = std::move(d.detail);
-    out.push_back(std::move(f));
-  }
   BATTRACE_RETURN_IF_ERROR(CoverageGaps(as_of, end, &out));
-  std::erase_if(out, [&](const domain::Finding& f) {
-    return (filter.kind && f.kind != *filter.kind) || (filter.party && f.party != *filter.party) ||
-           (within && !within->Contains(f.authority.division));
-  });
-  std::sort(out.begin(), out.end(), [](const domain::Finding& a, const domain::Finding& b) {
-    return std::tie(a.kind, a.party, a.subject, a.due, a.evidence, a.article, a.detail) <
-           std::tie(b.kind, b.party, b.subject, b.due, b.evidence, b.article, b.detail);
-  });
+  BATTRACE_RETURN_IF_ERROR(FinishFindings(out, std::move(overdue), filter));
   return out;
 }
 
 Result<std::vector<domain::Duty>> SqliteStore::Obligations(Date as_of,
                                                            const ObligationFilter& filter) {
-  BATTRACE_ASSIGN_OR_RETURN(within, Within(filter.division));
   BATTRACE_ASSIGN_OR_RETURN(out, DutiesOpenAsOf(as_of, false));
-  // Party and division are those shown, after succession, which the stored rows do not hold:
-  // both filters apply to the rows read, as in Findings.
-  std::erase_if(out, [&](const domain::Duty& d) {
-    return (filter.party && d.party != *filter.party) ||
-           (within && !within->Contains(d.authority.division));
-  });
-  std::sort(out.begin(), out.end(), [](const domain::Duty& a, const domain::Duty& b) {
-    return std::tie(a.due, a.party, a.subject, a.kind, a.duty, a.evidence) <
-           std::tie(b.due, b.party, b.subject, b.kind, b.duty, b.evidence);
-  });
+  BATTRACE_RETURN_IF_ERROR(FinishObligations(out, filter));
   return out;
 }
 
@@ -1299,11 +1021,7 @@ Result<std::vector<StoredReport>> SqliteStore::DisassemblyInfo(const std::string
   std::vector<StoredReport> out;
   BATTRACE_RETURN_IF_ERROR(disassembly_info_->ForEachRow([&](const Stmt& st) {
     StoredReport r = ReadReport(st);
-    const auto body = nlohmann::json::parse(r.body, nullptr, false);
-    const auto model = body.is_object() ? body.find("vehicle_model") : body.end();
-    if (model != body.end() && model->is_string() && *model == vehicle_model) {
-      out.push_back(std::move(r));
-    }
+    if (IsAboutModel(r, vehicle_model)) out.push_back(std::move(r));
     return true;
   }));
   return out;
@@ -1324,7 +1042,7 @@ Status SqliteStore::PutToken(const TokenRow& t) {
 }
 
 Result<std::optional<TokenRow>> SqliteStore::FindToken(const ledger::Hash& hash) {
-  return find_token_->BindBlob(1, hash.data(), hash.size()).OneRow(ReadToken);
+  return find_token_->BindBlob(1, hash.data(), hash.size()).OneRow(ReadToken<Stmt>);
 }
 
 Result<bool> SqliteStore::RevokeToken(const ledger::Hash& hash, Instant at) {
@@ -1338,14 +1056,10 @@ Status SqliteStore::AppendAudit(std::vector<AuditEntry>& entries) {
   // connections, other processes) each continue it.
   return InTransaction([&]() -> Status {
     BATTRACE_ASSIGN_OR_RETURN(last, last_audit_->OneRow([](const Stmt& st) {
-      return std::make_pair(static_cast<uint64_t>(st.Int(0)), HashFromBlob(st.Blob(1)));
+      return std::make_pair(static_cast<uint64_t>(st.Int(0)), HashFromBytes(st.Blob(1)));
     }));
-    uint64_t seq = last ? last->first : 0;
-    ledger::Hash prev = last ? last->second : ledger::Hash{};
-    for (AuditEntry& e : entries) {
-      e.seq = ++seq;
-      e.hash = AuditHash(prev, e);
-      prev = e.hash;
+    ChainAudit(entries, last ? last->first : 0, last ? last->second : ledger::Hash{});
+    for (const AuditEntry& e : entries) {
       BATTRACE_RETURN_IF_ERROR(insert_audit_->Bind(1, static_cast<int64_t>(e.seq))
                                    .Bind(2, e.at)
                                    .Bind(3, e.principal)
@@ -1385,35 +1099,23 @@ Status SqliteStore::GetNodes(std::span<const ledger::NodeId> ids, std::span<ledg
 }
 
 Result<ledger::Hash> SqliteStore::NodeAt(const ledger::NodeId& id) {
-  const int base = id.level - id.level % kNodeStride;
-  const int up = id.level - base;
-  const uint64_t first = id.index << up;
-  const uint64_t count = uint64_t{1} << up;
-  // The 2^up hashes of the kept level `base` under the node, in order.
-  Stmt& st = base == 0 ? *leaf_hashes_ : *node_range_;
-  if (base == 0) {
-    st.Bind(1, static_cast<int64_t>(first)).Bind(2, static_cast<int64_t>(first + count - 1));
+  const NodeSpan span = SpanOf(id);
+  // The hashes of the kept level under the node, in order.
+  Stmt& st = span.base == 0 ? *leaf_hashes_ : *node_range_;
+  if (span.base == 0) {
+    st.Bind(1, static_cast<int64_t>(span.first))
+        .Bind(2, static_cast<int64_t>(span.first + span.count - 1));
   } else {
-    st.Bind(1, NodeKey(base, first)).Bind(2, NodeKey(base, first + count - 1));
+    st.Bind(1, NodeKey(span.base, span.first))
+        .Bind(2, NodeKey(span.base, span.first + span.count - 1));
   }
   std::vector<ledger::Hash> hashes;
-  hashes.reserve(count);
+  hashes.reserve(span.count);
   BATTRACE_RETURN_IF_ERROR(st.ForEachRow([&](const Stmt& row) {
-    hashes.push_back(HashFromBlob(row.Blob(0)));
+    hashes.push_back(HashFromBytes(row.Blob(0)));
     return true;
   }));
-  if (hashes.size() != count) {
-    return Status::NotFound("ledger node (level " + std::to_string(id.level) + ", index " +
-                            std::to_string(id.index) + ") is not stored");
-  }
-  while (hashes.size() > 1) {
-    std::vector<ledger::Hash> parents(hashes.size() / 2);
-    for (size_t k = 0; k < parents.size(); ++k) {
-      parents[k] = ledger::NodeHash(hashes[2 * k], hashes[2 * k + 1]);
-    }
-    hashes.swap(parents);
-  }
-  return hashes.front();
+  return FoldNode(id, std::move(hashes));
 }
 
 }  // namespace

@@ -212,7 +212,7 @@ TEST_F(JudgmentStoreTest, MigratesAVersion1Store) {
     const Migration& v1 = Migrations().front();
     ASSERT_EQ(v1.version, 1);
     const std::string sql =
-        RenderSql(v1.sql, "INTEGER PRIMARY KEY", "INTEGER PRIMARY KEY", "BLOB", "WITHOUT ROWID") +
+        RenderSql(v1.sql, SqliteDialect()) +
         "INSERT INTO meta VALUES ('origin', 'test.battrace/ledger');"
         "INSERT INTO meta VALUES ('schema_version', '1');"
         "INSERT INTO battery VALUES ('" +

@@ -1,0 +1,208 @@
+#include "store/engine_common.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cstring>
+#include <nlohmann/json.hpp>
+#include <tuple>
+
+#include "store/audit.h"
+
+namespace battrace::store::common {
+namespace {
+
+constexpr int kLevelShift = 56;
+
+std::optional<Department> DepartmentByName(std::string_view name) {
+  for (Department d : {Department::kMiit, Department::kNdrc, Department::kMee, Department::kMot,
+                       Department::kMofcom, Department::kSamr}) {
+    if (DepartmentName(d) == name) return d;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+Instant Now() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+int64_t NodeKey(int level, uint64_t index) {
+  return static_cast<int64_t>((static_cast<uint64_t>(level) << kLevelShift) | index);
+}
+
+NodeSpan SpanOf(const ledger::NodeId& id) {
+  const int base = id.level - id.level % kNodeStride;
+  const int up = id.level - base;
+  return {base, id.index << up, uint64_t{1} << up};
+}
+
+Result<ledger::Hash> FoldNode(const ledger::NodeId& id, std::vector<ledger::Hash> hashes) {
+  if (hashes.size() != SpanOf(id).count) {
+    return Status::NotFound("ledger node (level " + std::to_string(id.level) + ", index " +
+                            std::to_string(id.index) + ") is not stored");
+  }
+  while (hashes.size() > 1) {
+    std::vector<ledger::Hash> parents(hashes.size() / 2);
+    for (size_t k = 0; k < parents.size(); ++k) {
+      parents[k] = ledger::NodeHash(hashes[2 * k], hashes[2 * k + 1]);
+    }
+    hashes.swap(parents);
+  }
+  return hashes.front();
+}
+
+ledger::Hash HashFromBytes(std::string_view bytes) {
+  ledger::Hash h{};
+  if (bytes.size() == h.size()) std::memcpy(h.data(), bytes.data(), h.size());
+  return h;
+}
+
+std::string JoinPacks(const std::vector<std::string>& packs) {
+  std::string out;
+  for (const std::string& p : packs) {
+    if (!out.empty()) out += ' ';
+    out += p;
+  }
+  return out;
+}
+
+std::vector<std::string> SplitPacks(std::string_view packs) {
+  std::vector<std::string> out;
+  for (size_t at = 0; at < packs.size();) {
+    size_t end = packs.find(' ', at);
+    if (end == std::string_view::npos) end = packs.size();
+    out.emplace_back(packs.substr(at, end - at));
+    at = end + 1;
+  }
+  return out;
+}
+
+Result<Date> StoredDate(std::string_view text) {
+  auto d = Date::Parse(std::string(text));
+  if (!d.ok()) return Status::Corruption("a stored date is not a date: " + d.status().message());
+  return *d;
+}
+
+std::string EvidenceJson(const std::vector<std::string>& evidence) {
+  return nlohmann::json(evidence).dump();
+}
+
+Result<std::vector<std::string>> ParseEvidence(std::string_view json) {
+  const auto evidence = nlohmann::json::parse(json, nullptr, false);
+  if (!evidence.is_array()) return Status::Corruption("a finding's evidence is not a JSON array");
+  std::vector<std::string> out;
+  for (const auto& e : evidence) {
+    if (!e.is_string()) return Status::Corruption("a finding's evidence holds a non-string");
+    out.push_back(e.get<std::string>());
+  }
+  return out;
+}
+
+void ShowSuccessor(const domain::RegistryIndex& registry, std::string& party,
+                   domain::Authority& authority) {
+  const Enterprise* successor = registry.SuccessorOf(party);
+  if (successor == nullptr) return;
+  party = successor->uscc.str();
+  if (auto department = DepartmentByName(authority.department)) {
+    authority = registry.AuthorityFor(*department, party);
+  }
+}
+
+DivisionRange RangeOfCode(std::string_view code) {
+  // The prefix as Division::prefix, without needing the code in the list.
+  while (code.size() >= 2 && code.substr(code.size() - 2) == "00")
+    code.remove_suffix(2);
+  return {std::string(code), std::string(code) + ":"};
+}
+
+domain::Finding CoverageGap(const domain::Sale& sale, const domain::RegistryIndex& registry,
+                            Date as_of) {
+  const bool province = sale.article == "14";
+  domain::Finding f;
+  f.kind = "outlet_coverage_gap";
+  f.article = sale.article;
+  f.party = sale.maker;
+  f.subject = sale.division;
+  f.evidence = {sale.evidence};
+  f.authority = registry.AuthorityFor(Department::kMiit, sale.maker);
+  f.detail = std::string(province ? "batteries" : "vehicles") + " of " + sale.maker +
+             " were sold in " + (province ? "province " : "city ") + sale.division +
+             ", where it had no recycling service outlet registered and open as of " +
+             as_of.ToString() + " (Art. " + sale.article + ")";
+  return f;
+}
+
+Result<std::optional<Division>> Within(const std::optional<std::string>& division) {
+  if (!division) return std::optional<Division>();
+  BATTRACE_ASSIGN_OR_RETURN(d, Division::Parse(*division));
+  return std::optional<Division>(std::move(d));
+}
+
+Status FinishFindings(std::vector<domain::Finding>& out, std::vector<domain::Duty> overdue,
+                      const FindingFilter& filter) {
+  BATTRACE_ASSIGN_OR_RETURN(within, Within(filter.division));
+  for (domain::Duty& d : overdue) {
+    domain::Finding f;
+    f.kind = std::move(d.kind);
+    f.article = std::move(d.article);
+    f.party = std::move(d.party);
+    f.subject = std::move(d.subject);
+    f.due = d.due;
+    f.evidence = {std::move(d.evidence)};
+    f.authority = std::move(d.authority);
+    f.detail = std::move(d.detail);
+    out.push_back(std::move(f));
+  }
+  std::erase_if(out, [&](const domain::Finding& f) {
+    return (filter.kind && f.kind != *filter.kind) || (filter.party && f.party != *filter.party) ||
+           (within && !within->Contains(f.authority.division));
+  });
+  std::sort(out.begin(), out.end(), [](const domain::Finding& a, const domain::Finding& b) {
+    return std::tie(a.kind, a.party, a.subject, a.due, a.evidence, a.article, a.detail) <
+           std::tie(b.kind, b.party, b.subject, b.due, b.evidence, b.article, b.detail);
+  });
+  return Status::Ok();
+}
+
+Status FinishObligations(std::vector<domain::Duty>& out, const ObligationFilter& filter) {
+  BATTRACE_ASSIGN_OR_RETURN(within, Within(filter.division));
+  // Party and division are those shown, after succession, which the stored rows do not hold:
+  // both filters apply to the rows read, as in Findings.
+  std::erase_if(out, [&](const domain::Duty& d) {
+    return (filter.party && d.party != *filter.party) ||
+           (within && !within->Contains(d.authority.division));
+  });
+  std::sort(out.begin(), out.end(), [](const domain::Duty& a, const domain::Duty& b) {
+    return std::tie(a.due, a.party, a.subject, a.kind, a.duty, a.evidence) <
+           std::tie(b.due, b.party, b.subject, b.kind, b.duty, b.evidence);
+  });
+  return Status::Ok();
+}
+
+void CompleteHistory(std::vector<uint64_t>& leaves,
+                     const std::optional<domain::BatteryState>& battery,
+                     const std::optional<domain::BatteryState>& parent) {
+  if (battery && battery->produced_leaf >= 0) leaves.push_back(battery->produced_leaf);
+  if (parent && parent->produced_leaf >= 0) leaves.push_back(parent->produced_leaf);
+  std::sort(leaves.begin(), leaves.end());
+  leaves.erase(std::unique(leaves.begin(), leaves.end()), leaves.end());
+}
+
+bool IsAboutModel(const StoredReport& report, const std::string& vehicle_model) {
+  const auto body = nlohmann::json::parse(report.body, nullptr, false);
+  const auto model = body.is_object() ? body.find("vehicle_model") : body.end();
+  return model != body.end() && model->is_string() && *model == vehicle_model;
+}
+
+void ChainAudit(std::vector<AuditEntry>& entries, uint64_t last_seq, ledger::Hash last_hash) {
+  for (AuditEntry& e : entries) {
+    e.seq = ++last_seq;
+    e.hash = AuditHash(last_hash, e);
+    last_hash = e.hash;
+  }
+}
+
+}  // namespace battrace::store::common

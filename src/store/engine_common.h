@@ -1,0 +1,256 @@
+// What the two engines (store/sqlite/, store/postgres/) share: the column lists their queries
+// read, the readers that turn a row into a domain value (templates over the engine's row type,
+// which has Text, OptText, Int, IsNull and Blob by column), the Merkle node layout, and the
+// query logic that runs in C++ after the rows are read (succession, coverage gaps, filters and
+// order of findings and obligations, battery histories, the audit chain).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/division.h"
+#include "domain/registry_index.h"
+#include "domain/state.h"
+#include "ledger/hash.h"
+#include "ledger/merkle.h"
+#include "store/store.h"
+
+namespace battrace::store::common {
+
+Instant Now();
+
+// merkle_node rows hold the complete subtrees of every kNodeStride-th level (4, 8, 12, ...),
+// keyed by level and index; level 0 is the report's leaf_hash; the levels between are
+// computed on demand from at most 2^(kNodeStride-1) hashes of the kept level below. Keeping one
+// level in four costs about 1/15 of a row per leaf instead of one.
+constexpr int kNodeStride = 4;
+inline bool KeepsLevel(int level) { return level % kNodeStride == 0; }
+int64_t NodeKey(int level, uint64_t index);
+
+// The kept level under `id` and the range of its indexes that make up the node.
+struct NodeSpan {
+  int base = 0;  // the kept level
+  uint64_t first = 0, count = 0;
+};
+NodeSpan SpanOf(const ledger::NodeId& id);
+// Folds the kept level's hashes under `id` (as read for SpanOf(id)) into the node's hash.
+Result<ledger::Hash> FoldNode(const ledger::NodeId& id, std::vector<ledger::Hash> hashes);
+
+ledger::Hash HashFromBytes(std::string_view bytes);
+
+constexpr const char* kBatteryColumns =
+    "code, level, producer, chemistry, model, parent, custodian, vin, status, produced_leaf, "
+    "updated_leaf, id_complete";
+constexpr const char* kVehicleColumns =
+    "vin, maker, vehicle_type, brand, model, name, imported, swappable, sale_date, sale_division, "
+    "scrapped_date, scrap_certificate, produced_leaf, updated_leaf, packs";
+constexpr const char* kReportColumns =
+    "leaf, reporter, id, type, occurred, reported, content_hash, leaf_hash, body";
+constexpr const char* kOutletColumns = "id, owner, division, closed, registered_at, closed_at";
+constexpr const char* kModelColumns = "maker, model, first_produced, has_disassembly_info";
+constexpr const char* kDutyColumns =
+    "kind, duty, article, party, subject, fulfils, anchor, due, evidence, authority_department, "
+    "authority_division, detail";
+constexpr const char* kAuditColumns =
+    "seq, at, principal, action, record, purpose, request_id, hash";
+constexpr const char* kFindingColumns =
+    "kind, article, party, subject, due, evidence, authority_department, authority_division, "
+    "detail";
+constexpr const char* kTokenColumns = "hash, principal, created, expires, revoked";
+
+// The installed packs as stored: space-separated (codes hold no spaces), in code order.
+std::string JoinPacks(const std::vector<std::string>& packs);
+std::vector<std::string> SplitPacks(std::string_view packs);
+
+// A stored date column; the store writes only valid dates, so a bad one is damage.
+Result<Date> StoredDate(std::string_view text);
+// A finding's evidence, stored as a JSON array of strings.
+std::string EvidenceJson(const std::vector<std::string>& evidence);
+Result<std::vector<std::string>> ParseEvidence(std::string_view json);
+
+template <typename Row>
+domain::BatteryState ReadBattery(const Row& s) {
+  domain::BatteryState b;
+  b.code = s.Text(0);
+  b.level = s.Text(1);
+  b.producer = s.OptText(2);
+  b.chemistry = s.OptText(3);
+  b.model = s.OptText(4);
+  b.parent = s.OptText(5);
+  b.custodian = s.OptText(6);
+  b.vin = s.OptText(7);
+  b.status = s.Text(8);
+  b.produced_leaf = s.Int(9);
+  b.updated_leaf = s.Int(10);
+  b.id_complete = s.Int(11) != 0;
+  return b;
+}
+
+template <typename Row>
+domain::VehicleState ReadVehicle(const Row& s) {
+  domain::VehicleState v;
+  v.vin = s.Text(0);
+  v.maker = s.OptText(1);
+  v.vehicle_type = s.OptText(2);
+  v.brand = s.OptText(3);
+  v.model = s.OptText(4);
+  v.name = s.OptText(5);
+  v.imported = s.Int(6) != 0;
+  v.swappable = s.Int(7) != 0;
+  v.sale_date = s.OptText(8);
+  v.sale_division = s.OptText(9);
+  v.scrapped_date = s.OptText(10);
+  v.scrap_certificate = s.OptText(11);
+  v.produced_leaf = s.Int(12);
+  v.updated_leaf = s.Int(13);
+  v.packs = SplitPacks(s.Text(14));
+  return v;
+}
+
+template <typename Row>
+domain::OutletState ReadOutlet(const Row& s) {
+  domain::OutletState o;
+  o.id = s.Text(0);
+  o.owner = s.Text(1);
+  o.division = s.Text(2);
+  o.closed = s.Int(3) != 0;
+  o.registered_at = s.Int(4);
+  if (!s.IsNull(5)) o.closed_at = s.Int(5);
+  return o;
+}
+
+template <typename Row>
+domain::ModelState ReadModel(const Row& s) {
+  domain::ModelState m;
+  m.maker = s.Text(0);
+  m.model = s.Text(1);
+  m.first_produced = s.OptText(2);
+  m.has_disassembly_info = s.Int(3) != 0;
+  return m;
+}
+
+template <typename Row>
+Result<domain::Duty> ReadDuty(const Row& s) {
+  domain::Duty d;
+  d.kind = s.Text(0);
+  d.duty = s.Text(1);
+  d.article = s.Text(2);
+  d.party = s.Text(3);
+  d.subject = s.Text(4);
+  d.fulfils = s.Text(5);
+  BATTRACE_ASSIGN_OR_RETURN(anchor, StoredDate(s.Text(6)));
+  BATTRACE_ASSIGN_OR_RETURN(due, StoredDate(s.Text(7)));
+  d.anchor = anchor;
+  d.due = due;
+  d.evidence = s.Text(8);
+  d.authority = {s.Text(9), s.Text(10)};
+  d.detail = s.Text(11);
+  return d;
+}
+
+template <typename Row>
+Result<domain::Finding> ReadFinding(const Row& s) {
+  domain::Finding f;
+  f.kind = s.Text(0);
+  f.article = s.Text(1);
+  f.party = s.Text(2);
+  f.subject = s.Text(3);
+  if (!s.IsNull(4)) {
+    BATTRACE_ASSIGN_OR_RETURN(due, StoredDate(s.Text(4)));
+    f.due = due;
+  }
+  BATTRACE_ASSIGN_OR_RETURN(evidence, ParseEvidence(s.Text(5)));
+  f.evidence = std::move(evidence);
+  f.authority = {s.Text(6), s.Text(7)};
+  f.detail = s.Text(8);
+  return f;
+}
+
+template <typename Row>
+TokenRow ReadToken(const Row& s) {
+  TokenRow t;
+  t.hash = HashFromBytes(s.Blob(0));
+  t.principal = s.Text(1);
+  t.created = s.Int(2);
+  t.expires = s.Int(3);
+  if (!s.IsNull(4)) t.revoked = s.Int(4);
+  return t;
+}
+
+template <typename Row>
+AuditEntry ReadAudit(const Row& s) {
+  AuditEntry e;
+  e.seq = static_cast<uint64_t>(s.Int(0));
+  e.at = s.Int(1);
+  e.principal = s.Text(2);
+  e.action = s.Text(3);
+  e.record = s.Text(4);
+  e.purpose = s.Text(5);
+  e.request_id = s.Text(6);
+  e.hash = HashFromBytes(s.Blob(7));
+  return e;
+}
+
+template <typename Row>
+StoredCheckpoint ReadCheckpoint(const Row& s) {
+  return {static_cast<uint64_t>(s.Int(0)), s.Int(1), s.Text(2)};
+}
+
+template <typename Row>
+StoredReport ReadReport(const Row& s) {
+  StoredReport r;
+  r.leaf_index = static_cast<uint64_t>(s.Int(0));
+  r.reporter = s.Text(1);
+  r.id = s.Text(2);
+  r.type = s.Text(3);
+  r.occurred = s.Text(4);
+  r.reported = s.Int(5);
+  r.content_hash = HashFromBytes(s.Blob(6));
+  r.leaf_hash = HashFromBytes(s.Blob(7));
+  r.body = s.Text(8);
+  return r;
+}
+
+// A duty of an enterprise that has a registered successor shows the successor as party, with
+// the successor's authority in the same department (Art. 17).
+void ShowSuccessor(const domain::RegistryIndex& registry, std::string& party,
+                   domain::Authority& authority);
+
+// The codes inside a division are those in [low, high): division codes are digits, so the
+// codes starting with the division's prefix p are those in [p, p + ":").
+struct DivisionRange {
+  std::string low, high;
+};
+// Of a division code as stored (a sale's division), whether or not it is in the list.
+DivisionRange RangeOfCode(std::string_view code);
+
+// The finding for a sale with no outlet of the maker covering its division as of `as_of`.
+domain::Finding CoverageGap(const domain::Sale& sale, const domain::RegistryIndex& registry,
+                            Date as_of);
+
+// Parses a division filter (a code in the list; "000000" is the nation, containing every code).
+Result<std::optional<Division>> Within(const std::optional<std::string>& division);
+
+// Findings: adds the overdue duties as findings, applies `filter` (party and division as shown,
+// after succession) and sorts by kind, party, subject, due.
+Status FinishFindings(std::vector<domain::Finding>& findings, std::vector<domain::Duty> overdue,
+                      const FindingFilter& filter);
+// Obligations: applies `filter` and sorts by due, party, subject.
+Status FinishObligations(std::vector<domain::Duty>& duties, const ObligationFilter& filter);
+
+// A battery's history: the reports naming it, its battery.produced and that of the battery it
+// was assembled into, in ledger order, once each.
+void CompleteHistory(std::vector<uint64_t>& leaves,
+                     const std::optional<domain::BatteryState>& battery,
+                     const std::optional<domain::BatteryState>& parent);
+
+// Whether a stored model.disassembly_info report is about `vehicle_model`.
+bool IsAboutModel(const StoredReport& report, const std::string& vehicle_model);
+
+// Continues the audit chain after (last_seq, last_hash): assigns seq and hash to each entry.
+void ChainAudit(std::vector<AuditEntry>& entries, uint64_t last_seq, ledger::Hash last_hash);
+
+}  // namespace battrace::store::common
