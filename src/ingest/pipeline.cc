@@ -67,6 +67,48 @@ Result<std::optional<domain::Original>> CheckCorrection(store::Store& store, con
   return std::optional<domain::Original>(domain::Original{original->reported});
 }
 
+// Records the rows the rules engine asks for, answering that none exists: a dry run over a
+// batch names the rows its evaluation will read (store::ReadSet).
+class ReadRecorder : public domain::StateView {
+ public:
+  ReadRecorder(store::ReadSet* rows, const domain::RegistryIndex& registry)
+      : rows_(rows), registry_(registry) {}
+  Result<std::optional<domain::BatteryState>> GetBattery(const std::string& code) override {
+    rows_->batteries.push_back(code);
+    return std::optional<domain::BatteryState>();
+  }
+  Result<std::optional<domain::VehicleState>> GetVehicle(const std::string& vin) override {
+    rows_->vehicles.push_back(vin);
+    return std::optional<domain::VehicleState>();
+  }
+  Result<std::optional<domain::OutletState>> GetOutlet(const std::string& id) override {
+    rows_->outlets.push_back(id);
+    return std::optional<domain::OutletState>();
+  }
+  Result<std::optional<domain::ModelState>> GetModel(const std::string& maker,
+                                                     const std::string& model) override {
+    rows_->models.emplace_back(maker, model);
+    return std::optional<domain::ModelState>();
+  }
+  const domain::RegistryIndex& Registry() override { return registry_; }
+
+ private:
+  store::ReadSet* rows_;
+  const domain::RegistryIndex& registry_;
+};
+
+store::ReadSet ReadSetOf(const std::vector<Prepared>& batch, store::WriteTxn& txn,
+                         const domain::Law& law) {
+  store::ReadSet rows;
+  ReadRecorder recorder(&rows, txn.Registry());
+  for (const Prepared& p : batch) {
+    if (!p.error.ok()) continue;
+    rows.reports.emplace_back(p.leaf.reporter, p.leaf.id);
+    (void)domain::Evaluate(*p.report, 0, recorder, law, std::nullopt);
+  }
+  return rows;
+}
+
 }  // namespace
 
 std::vector<Prepared> Prepare(std::vector<Item>& items, Instant now) {
@@ -83,6 +125,7 @@ Result<std::vector<ItemResult>> Commit(store::Store& store, const domain::Law& l
                                        std::vector<Prepared> batch) {
   std::vector<ItemResult> results(batch.size());
   BATTRACE_ASSIGN_OR_RETURN(txn, store.BeginWrite());
+  if (txn->WantsReadSet()) BATTRACE_RETURN_IF_ERROR(txn->Warm(ReadSetOf(batch, *txn, law)));
   for (size_t i = 0; i < batch.size(); ++i) {
     Prepared& p = batch[i];
     ItemResult& r = results[i];

@@ -1,9 +1,171 @@
 #include "store/postgres/migrate.h"
 
-namespace battrace::store {
+#include "ledger/merkle.h"
+#include "store/postgres/pg.h"
+#include "store/postgres/pg_store.h"
+#include "store/sqlite/sqlite.h"
+#include "store/sqlite/sqlite_store.h"
 
-Result<MigrationResult> MigrateSqliteToPostgres(const std::string&, const std::string&) {
-  return Status::FailedPrecondition("the PostgreSQL engine is being written");
+namespace battrace::store {
+namespace {
+
+// COPY statements are sent in pieces of about this many bytes.
+constexpr size_t kCopyPiece = size_t{64} << 20;
+
+struct Table {
+  std::string name;
+  std::vector<std::string> columns;
+};
+
+Result<std::vector<Table>> TablesOf(sqlite::Db& db) {
+  std::vector<Table> tables;
+  BATTRACE_ASSIGN_OR_RETURN(
+      names, db.Prepare("SELECT name FROM sqlite_master WHERE type = 'table' "
+                        "AND name NOT LIKE 'sqlite_%' ORDER BY name"));
+  BATTRACE_RETURN_IF_ERROR(names.ForEachRow([&](const sqlite::Stmt& st) {
+    tables.push_back({st.Text(0), {}});
+    return true;
+  }));
+  for (Table& t : tables) {
+    BATTRACE_ASSIGN_OR_RETURN(info, db.Prepare("SELECT name FROM pragma_table_info(?) ORDER BY cid"));
+    BATTRACE_RETURN_IF_ERROR(info.Bind(1, t.name).ForEachRow([&](const sqlite::Stmt& st) {
+      t.columns.push_back(st.Text(0));
+      return true;
+    }));
+  }
+  return tables;
+}
+
+std::string Join(const std::vector<std::string>& columns) {
+  std::string out;
+  for (const std::string& c : columns)
+    out += (out.empty() ? "" : ", ") + c;
+  return out;
+}
+
+// Copies one table's rows; meta's rows (written by the schema's creation) are upserted.
+Result<uint64_t> CopyTable(sqlite::Db& db, pg::Conn& conn, const Table& t) {
+  const std::string columns = Join(t.columns);
+  BATTRACE_ASSIGN_OR_RETURN(rows, db.Prepare("SELECT " + columns + " FROM " + t.name));
+  if (t.name == "meta") {
+    uint64_t n = 0;
+    Status error;
+    BATTRACE_RETURN_IF_ERROR(rows.ForEachRow([&](const sqlite::Stmt& st) {
+      error = conn.Query("INSERT INTO meta (key, value) VALUES ($1, $2) "
+                         "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                         pg::Params().Add(st.Text(0)).Add(st.Text(1)))
+                  .status();
+      ++n;
+      return error.ok();
+    }));
+    BATTRACE_RETURN_IF_ERROR(error);
+    return n;
+  }
+  const std::string copy = "COPY " + t.name + " (" + columns + ") FROM STDIN";
+  pg::CopyBuffer buf;
+  uint64_t n = 0;
+  Status error;
+  BATTRACE_RETURN_IF_ERROR(rows.ForEachRow([&](const sqlite::Stmt& st) {
+    for (int c = 0; c < st.Columns(); ++c) {
+      switch (st.Type(c)) {
+        case SQLITE_NULL:
+          buf.Null();
+          break;
+        case SQLITE_INTEGER:
+          buf.Int(st.Int(c));
+          break;
+        case SQLITE_BLOB: {
+          const std::string_view b = st.Blob(c);
+          buf.Bytes(b.data(), b.size());
+          break;
+        }
+        default:
+          buf.Text(st.Text(c));
+      }
+    }
+    buf.EndRow();
+    ++n;
+    if (buf.data().size() >= kCopyPiece) {
+      error = conn.Copy(copy, buf.data());
+      buf.clear();
+    }
+    return error.ok();
+  }));
+  BATTRACE_RETURN_IF_ERROR(error);
+  if (!buf.empty()) BATTRACE_RETURN_IF_ERROR(conn.Copy(copy, buf.data()));
+  return n;
+}
+
+Result<std::pair<uint64_t, ledger::Hash>> SizeAndRoot(Store& store) {
+  BATTRACE_ASSIGN_OR_RETURN(size, store.TreeSize());
+  BATTRACE_ASSIGN_OR_RETURN(frontier, ledger::Frontier::Load(store, size));
+  return std::make_pair(size, frontier.Root());
+}
+
+}  // namespace
+
+Result<MigrationResult> MigrateSqliteToPostgres(const std::string& db_path,
+                                                const std::string& conninfo) {
+  // Opening the embedded store first brings its schema to this binary's version.
+  BATTRACE_ASSIGN_OR_RETURN(source, OpenSqliteStore(db_path, OpenOptions{}));
+  {
+    BATTRACE_ASSIGN_OR_RETURN(probe, pg::Conn::Connect(conninfo));
+    BATTRACE_ASSIGN_OR_RETURN(
+        tables, probe.Query("SELECT count(*) FROM pg_catalog.pg_tables WHERE schemaname = "
+                            "current_schema() AND tablename = 'meta'",
+                            {}));
+    if (tables.Int(0, 0) > 0) {
+      return Status::FailedPrecondition(
+          "the PostgreSQL database already holds a battrace store; migrate into an empty one");
+    }
+  }
+  OpenOptions create;
+  create.create = true;
+  BATTRACE_ASSIGN_OR_RETURN(target, OpenPostgresStore(conninfo, create, source->Origin()));
+
+  BATTRACE_ASSIGN_OR_RETURN(db, sqlite::Db::Open(db_path, false));
+  BATTRACE_ASSIGN_OR_RETURN(conn, pg::Conn::Connect(conninfo));
+  BATTRACE_ASSIGN_OR_RETURN(tables, TablesOf(db));
+  MigrationResult result;
+  // One transaction on each side: a consistent snapshot in, all or nothing out.
+  BATTRACE_RETURN_IF_ERROR(db.Exec("BEGIN"));
+  BATTRACE_RETURN_IF_ERROR(conn.Exec("BEGIN"));
+  Status st;
+  for (const Table& t : tables) {
+    auto n = CopyTable(db, conn, t);
+    if (!n.ok()) {
+      st = Status::IOError("copying table " + t.name + ": " + n.status().message());
+      break;
+    }
+    result.rows += *n;
+  }
+  if (st.ok()) {
+    // The identity columns continue after the copied ids.
+    for (const char* table : {"obligation", "finding"}) {
+      st = conn.Exec(std::string("SELECT setval(pg_get_serial_sequence('") + table +
+                     "', 'id'), COALESCE(MAX(id), 0) + 1, false) FROM " + table);
+      if (!st.ok()) break;
+    }
+  }
+  if (st.ok()) st = conn.Exec("ANALYZE");
+  if (st.ok()) st = conn.Exec("COMMIT");
+  (void)db.Exec("COMMIT");
+  if (!st.ok()) {
+    (void)conn.Exec("ROLLBACK");
+    return st;
+  }
+  BATTRACE_ASSIGN_OR_RETURN(before, SizeAndRoot(*source));
+  BATTRACE_ASSIGN_OR_RETURN(after, SizeAndRoot(*target));
+  if (before != after) {
+    return Status::Corruption("after the copy the PostgreSQL ledger has size " +
+                              std::to_string(after.first) + " and root " +
+                              ledger::HashToHex(after.second) + ", the embedded one size " +
+                              std::to_string(before.first) + " and root " +
+                              ledger::HashToHex(before.second));
+  }
+  result.reports = after.first;
+  result.root = after.second;
+  return result;
 }
 
 }  // namespace battrace::store

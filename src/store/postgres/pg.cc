@@ -188,6 +188,10 @@ Status Conn::Error(const std::string& what, const PGresult* result) const {
   if (message.empty()) message = Trimmed(PQerrorMessage(conn_.get()));
   const char* state = result ? PQresultErrorField(result, PG_DIAG_SQLSTATE) : nullptr;
   if (state) message += " [SQLSTATE " + std::string(state) + "]";
+  // Class 23, integrity constraint violation: a row with the same key exists.
+  if (state && std::string_view(state).starts_with("23")) {
+    return Status::Conflict("PostgreSQL " + what + ": " + message);
+  }
   return Status::IOError("PostgreSQL " + what + ": " + message);
 }
 

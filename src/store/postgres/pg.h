@@ -20,6 +20,8 @@ namespace battrace::store::pg {
 class Params {
  public:
   Params& Add(std::string_view text);
+  Params& Add(const std::string& text) { return Add(std::string_view(text)); }
+  Params& Add(const char* text) { return Add(std::string_view(text)); }
   Params& Add(const std::optional<std::string>& text);  // NULL when absent
   Params& Add(int64_t value);
   Params& Add(const std::optional<int64_t>& value);
@@ -60,6 +62,7 @@ class Rows {
 class CopyBuffer {
  public:
   CopyBuffer& Text(std::string_view value);
+  CopyBuffer& Text(const std::string& value) { return Text(std::string_view(value)); }
   CopyBuffer& Text(const std::optional<std::string>& value);
   CopyBuffer& Int(int64_t value);
   CopyBuffer& Int(const std::optional<int64_t>& value);

@@ -1,10 +1,1226 @@
 #include "store/postgres/pg_store.h"
 
-namespace battrace::store {
+#include <algorithm>
+#include <map>
+#include <set>
+#include <tuple>
+#include <unordered_map>
 
-Result<std::unique_ptr<Store>> OpenPostgresStore(const std::string&, const OpenOptions&,
-                                                 const std::string&) {
-  return Status::FailedPrecondition("the PostgreSQL engine is being written");
+#include "domain/registry.h"
+#include "ledger/checkpoint.h"
+#include "store/engine_common.h"
+#include "store/postgres/pg.h"
+#include "store/postgres/pg_locks.h"
+#include "store/schema.h"
+
+namespace battrace::store {
+namespace {
+
+using namespace common;  // NOLINT(google-build-using-namespace): the engines' shared parts
+using pg::Conn;
+using pg::CopyBuffer;
+using pg::Params;
+using pg::Rows;
+
+// One row of a result, with the accessors the shared row readers use.
+struct Row {
+  const Rows& rows;
+  int i;
+  std::string Text(int c) const { return rows.Text(i, c); }
+  std::optional<std::string> OptText(int c) const { return rows.OptText(i, c); }
+  int64_t Int(int c) const { return rows.Int(i, c); }
+  bool IsNull(int c) const { return rows.IsNull(i, c); }
+  std::string_view Blob(int c) const { return rows.Bytes(i, c); }
+};
+
+template <typename T, typename Read>
+std::optional<T> First(const Rows& rows, Read read) {
+  if (rows.size() == 0) return std::nullopt;
+  return read(Row{rows, 0});
+}
+
+template <typename T, typename Read>
+std::vector<T> All(const Rows& rows, Read read) {
+  std::vector<T> out;
+  out.reserve(rows.size());
+  for (int i = 0; i < rows.size(); ++i)
+    out.push_back(read(Row{rows, i}));
+  return out;
+}
+
+Params& AddHash(Params& p, const ledger::Hash& h) { return p.AddBytes(h.data(), h.size()); }
+
+// A text[] literal for a parameter: {"a","b"} with quotes and backslashes escaped.
+std::string ArrayLiteral(const std::vector<std::string>& values) {
+  std::string out = "{";
+  for (size_t i = 0; i < values.size(); ++i) {
+    if (i) out += ',';
+    out += '"';
+    for (char c : values[i]) {
+      if (c == '"' || c == '\\') out += '\\';
+      out += c;
+    }
+    out += '"';
+  }
+  return out + "}";
+}
+
+std::string AssignExcluded(const std::string& columns, size_t key_columns) {
+  std::string out;
+  size_t index = 0;
+  for (size_t at = 0; at <= columns.size();) {
+    size_t end = columns.find(',', at);
+    if (end == std::string::npos) end = columns.size();
+    std::string name = columns.substr(at, end - at);
+    name.erase(0, name.find_first_not_of(' '));
+    if (index++ >= key_columns) {
+      if (!out.empty()) out += ", ";
+      out += name + " = excluded." + name;
+    }
+    at = end + 1;
+  }
+  return out;
+}
+
+// The filter on obligation rows that selects the duties open at the instant $2 (opened before
+// it, neither discharged nor retracted before it), in three parts so that each uses an index
+// (as in the embedded engine).
+std::string DutiesOpenAt(const std::string& columns, const std::string& extra) {
+  const std::string select = "SELECT " + columns + " FROM obligation WHERE ";
+  const std::string tail = " AND opened_at < $2 " + extra;
+  return select + "discharged_at IS NULL AND retracted_at IS NULL" + tail + " UNION ALL " + select +
+         "discharged_at >= $2" + tail + " UNION ALL " + select + "retracted_at >= $2" + tail;
+}
+
+class PgStore;
+
+struct PendingReport {
+  uint64_t leaf = 0;
+  ledger::Hash content_hash{}, leaf_hash{};
+  StoredReport stored;
+};
+
+class PgWriteTxn : public WriteTxn {
+ public:
+  explicit PgWriteTxn(PgStore* store) : store_(store) {}
+  ~PgWriteTxn() override;
+
+  bool WantsReadSet() const override { return true; }
+  Status Warm(const ReadSet& rows) override;
+  Result<AppendResult> Append(const LeafInput& report) override;
+  Status Apply(domain::Effects&& effects, uint64_t leaf) override;
+  Status Commit() override;
+  Result<std::optional<domain::BatteryState>> GetBattery(const std::string& code) override;
+  Result<std::optional<domain::VehicleState>> GetVehicle(const std::string& vin) override;
+  Result<std::optional<domain::OutletState>> GetOutlet(const std::string& id) override;
+  Result<std::optional<domain::ModelState>> GetModel(const std::string& maker,
+                                                     const std::string& model) override;
+  const domain::RegistryIndex& Registry() override;
+
+  // A report appended by this transaction, not yet written.
+  const StoredReport* Pending(const std::string& reporter, const std::string& id) const;
+  const StoredReport* PendingAt(uint64_t leaf) const;
+
+ private:
+  friend class PgStore;
+  Status ApplyJudgment(const domain::Effects& effects, uint64_t leaf);
+  Status Flush();
+  Status WarmBatteries(std::vector<std::string> codes);
+  Status WarmVehicles(std::vector<std::string> vins);
+
+  PgStore* store_;
+  bool done_ = false;
+  // Rows as they were when the transaction began, read ahead by Warm or on a miss (nullopt:
+  // no such row).
+  std::unordered_map<std::string, std::optional<domain::BatteryState>> stored_batteries_;
+  std::unordered_map<std::string, std::optional<domain::VehicleState>> stored_vehicles_;
+  std::unordered_map<std::string, std::optional<domain::OutletState>> stored_outlets_;
+  std::map<std::pair<std::string, std::string>, std::optional<domain::ModelState>>
+      stored_models_;
+  std::map<std::pair<std::string, std::string>, std::optional<StoredReport>> stored_reports_;
+  // Rows this transaction wrote, newest version.
+  std::map<std::string, domain::BatteryState> batteries_;
+  std::map<std::string, domain::VehicleState> vehicles_;
+  std::map<std::string, domain::OutletState> outlets_;
+  std::map<std::pair<std::string, std::string>, domain::ModelState> models_;
+  std::map<std::pair<std::string, std::string>, std::pair<domain::Sale, Instant>> sales_;
+  std::vector<std::pair<std::string, int64_t>> battery_events_, vehicle_events_;
+  std::vector<StoredReport> appended_;  // in leaf order
+  std::map<std::pair<std::string, std::string>, size_t> appended_by_key_;
+  CopyBuffer reports_copy_, nodes_copy_;
+  std::vector<ledger::Node> new_nodes_;
+};
+
+class PgStore : public Store {
+ public:
+  PgStore(Conn conn, OpenOptions options) : conn_(std::move(conn)), options_(std::move(options)) {}
+
+  Status Initialize(bool create, const std::string& origin);
+
+  Result<std::unique_ptr<WriteTxn>> BeginWrite() override;
+  Status PutRegistry(const std::vector<RegistryRow>& rows) override;
+  Result<std::optional<RegistryRow>> GetRegistry(const std::string& kind,
+                                                 const std::string& key) override;
+  Result<std::optional<StoredReport>> GetReport(const std::string& reporter,
+                                                const std::string& id) override;
+  Result<std::optional<StoredReport>> GetReportAt(uint64_t leaf) override;
+  Status ScanReports(uint64_t from, const std::function<bool(const StoredReport&)>& fn) override;
+  Result<uint64_t> TreeSize() override;
+  Result<std::vector<StoredCheckpoint>> ListCheckpoints() override;
+  Result<std::optional<StoredCheckpoint>> LatestCheckpoint() override;
+  Result<StoredCheckpoint> SignCheckpoint() override;
+  std::string Origin() const override { return origin_; }
+  Result<std::optional<domain::BatteryState>> GetBattery(const std::string& code) override;
+  Result<std::optional<domain::VehicleState>> GetVehicle(const std::string& vin) override;
+  Result<std::vector<domain::BatteryState>> BatteriesInVehicle(const std::string& vin) override;
+  Result<std::vector<std::string>> PartsOf(const std::string& code) override;
+  Result<std::vector<uint64_t>> BatteryHistory(const std::string& code) override;
+  Result<std::vector<uint64_t>> VehicleHistory(const std::string& vin) override;
+  Result<std::vector<domain::Finding>> Findings(Date as_of, const FindingFilter& filter) override;
+  Result<std::vector<domain::Duty>> Obligations(Date as_of,
+                                                const ObligationFilter& filter) override;
+  Result<uint64_t> CountOpenDuties() override;
+  Result<std::vector<domain::OutletState>> Outlets(const std::string& division) override;
+  Result<std::vector<StoredReport>> DisassemblyInfo(const std::string& vehicle_model) override;
+  Status PutToken(const TokenRow& token) override;
+  Result<std::optional<TokenRow>> FindToken(const ledger::Hash& hash) override;
+  Result<bool> RevokeToken(const ledger::Hash& hash, Instant at) override;
+  Status AppendAudit(std::vector<AuditEntry>& entries) override;
+  Result<std::vector<AuditEntry>> ListAudit(uint64_t after, size_t limit) override;
+  Status GetNodes(std::span<const ledger::NodeId> ids, std::span<ledger::Hash> out) override;
+  bool KeepsLevel(int level) const override { return common::KeepsLevel(level); }
+
+ private:
+  friend class PgWriteTxn;
+
+  Status Migrate(bool create, const std::string& origin);
+  Status PrepareStatements();
+  Result<Rows> Run(const char* name, const Params& params = Params()) {
+    return conn_.Run(name, params);
+  }
+  // Runs `body` in a transaction of its own, rolled back when `body` or the commit fails.
+  // REQUIRES: no WriteTxn is open.
+  Status InTransaction(const std::function<Status()>& body);
+  // Takes the ledger's write lock for the open transaction and brings the tree's right edge
+  // (and the registry) up to what other processes committed.
+  Status LockLedger();
+  // Whether this process signs checkpoints: it holds the signer lock (or takes it now).
+  Result<bool> IsSigner();
+  Result<StoredCheckpoint> InsertCheckpoint();
+  Result<const domain::RegistryIndex*> LoadRegistry();
+  Result<std::vector<uint64_t>> Leaves(const char* statement, const std::string& key);
+  Result<std::vector<domain::Duty>> DutiesOpenAsOf(Date as_of, bool overdue_only);
+  Status CoverageGaps(Date as_of, Instant end, std::vector<domain::Finding>* out);
+
+  Conn conn_;
+  OpenOptions options_;
+  std::string origin_;
+  std::optional<ledger::SigningKey> key_;
+  ledger::Frontier frontier_;
+  ledger::Frontier frontier_at_begin_;
+  uint64_t last_checkpoint_size_ = 0;
+  Instant last_checkpoint_time_ = 0;
+  PgWriteTxn* txn_ = nullptr;  // the open write transaction
+  bool signer_ = false;
+  std::optional<domain::RegistryIndex> registry_;
+  int64_t registry_version_ = 0;
+};
+
+// ---------------------------------------------------------------------------------------------
+// Opening: schema and statements.
+
+Status PgStore::Initialize(bool create, const std::string& origin) {
+  BATTRACE_RETURN_IF_ERROR(Migrate(create, origin));
+  if (options_.key_path) {
+    BATTRACE_ASSIGN_OR_RETURN(key, ledger::SigningKey::FromFile(*options_.key_path));
+    key_ = std::move(key);
+    // Temporary tables that stage a batch's projection rows for one upsert each.
+    BATTRACE_RETURN_IF_ERROR(conn_.Exec(
+        "CREATE TEMP TABLE battery_stage (LIKE battery) ON COMMIT DELETE ROWS;"
+        "CREATE TEMP TABLE vehicle_stage (LIKE vehicle) ON COMMIT DELETE ROWS;"
+        "CREATE TEMP TABLE outlet_stage (LIKE outlet) ON COMMIT DELETE ROWS;"
+        "CREATE TEMP TABLE model_stage (LIKE model) ON COMMIT DELETE ROWS;"
+        "CREATE TEMP TABLE sale_stage (LIKE sale) ON COMMIT DELETE ROWS;"));
+  }
+  BATTRACE_RETURN_IF_ERROR(PrepareStatements());
+  BATTRACE_ASSIGN_OR_RETURN(rows, conn_.Query("SELECT value FROM meta WHERE key = 'origin'", {}));
+  if (rows.size() == 0) return Status::Corruption("store has no origin in its meta table");
+  origin_ = rows.Text(0, 0);
+  BATTRACE_ASSIGN_OR_RETURN(cp, LatestCheckpoint());
+  if (cp) {
+    last_checkpoint_size_ = cp->size;
+    last_checkpoint_time_ = cp->created;
+  }
+  return Status::Ok();
+}
+
+Status PgStore::Migrate(bool create, const std::string& origin) {
+  BATTRACE_RETURN_IF_ERROR(conn_.Exec("BEGIN"));
+  auto body = [&]() -> Status {
+    BATTRACE_RETURN_IF_ERROR(
+        conn_.Query("SELECT pg_advisory_xact_lock($1, $2)",
+                    Params().Add(int64_t{kLockClass}).Add(int64_t{kMigrationLock}))
+            .status());
+    BATTRACE_ASSIGN_OR_RETURN(
+        has_meta, conn_.Query("SELECT count(*) FROM pg_catalog.pg_tables WHERE schemaname = "
+                              "current_schema() AND tablename = 'meta'",
+                              {}));
+    int version = 0;
+    if (has_meta.Int(0, 0) > 0) {
+      BATTRACE_ASSIGN_OR_RETURN(
+          v, conn_.Query("SELECT value FROM meta WHERE key = 'schema_version'", {}));
+      if (v.size() == 0) return Status::Corruption("store has a meta table but no schema_version");
+      version = std::stoi(v.Text(0, 0));
+    } else if (!create) {
+      return Status::FailedPrecondition(
+          "this database holds no battrace store (create one with `battrace init --pg`)");
+    }
+    if (version > LatestSchemaVersion()) {
+      return Status::FailedPrecondition(
+          "the store has schema version " + std::to_string(version) +
+          ", newer than this battrace knows (" + std::to_string(LatestSchemaVersion()) +
+          "): use a newer battrace; the store was not changed");
+    }
+    const bool fresh = version == 0;
+    for (const Migration& m : Migrations()) {
+      if (m.version <= version) continue;
+      Status st = conn_.Exec(RenderSql(m.sql, PostgresDialect()));
+      if (st.ok() && fresh && m.version == Migrations().front().version) {
+        st = conn_.Query("INSERT INTO meta (key, value) VALUES ('origin', $1)",
+                         Params().Add(origin))
+                 .status();
+      }
+      if (st.ok()) {
+        st = conn_.Query("INSERT INTO meta (key, value) VALUES ('schema_version', $1) "
+                         "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                         Params().Add(std::to_string(m.version)))
+                 .status();
+      }
+      if (!st.ok()) {
+        return Status::IOError("migration " + std::to_string(m.version) + " (" + m.description +
+                               ") failed: " + st.message());
+      }
+    }
+    return Status::Ok();
+  };
+  Status st = body();
+  if (st.ok()) st = conn_.Exec("COMMIT");
+  if (!st.ok()) (void)conn_.Exec("ROLLBACK");
+  return st;
+}
+
+Status PgStore::PrepareStatements() {
+  const std::string b = kBatteryColumns, v = kVehicleColumns, r = kReportColumns,
+                    o = kOutletColumns, m = kModelColumns, d = kDutyColumns, f = kFindingColumns,
+                    a = kAuditColumns, t = kTokenColumns;
+  const std::pair<const char*, std::string> statements[] = {
+      {"find_report", "SELECT " + r + " FROM report WHERE reporter = $1 AND id = $2"},
+      {"find_reports",
+       "SELECT " + r +
+           " FROM report WHERE (reporter, id) IN (SELECT * FROM unnest($1::text[], $2::text[]))"},
+      {"report_at", "SELECT " + r + " FROM report WHERE leaf = $1"},
+      {"scan_reports", "SELECT " + r + " FROM report WHERE leaf >= $1 ORDER BY leaf LIMIT $2"},
+      {"node_range", "SELECT hash FROM merkle_node WHERE node BETWEEN $1 AND $2 ORDER BY node"},
+      {"leaf_hashes", "SELECT leaf_hash FROM report WHERE leaf BETWEEN $1 AND $2 ORDER BY leaf"},
+      {"get_battery", "SELECT " + b + " FROM battery WHERE code = $1"},
+      {"get_batteries", "SELECT " + b + " FROM battery WHERE code = ANY($1::text[])"},
+      {"get_vehicle", "SELECT " + v + " FROM vehicle WHERE vin = $1"},
+      {"get_vehicles", "SELECT " + v + " FROM vehicle WHERE vin = ANY($1::text[])"},
+      {"get_outlet", "SELECT " + o + " FROM outlet WHERE id = $1"},
+      {"get_outlets", "SELECT " + o + " FROM outlet WHERE id = ANY($1::text[])"},
+      {"get_model", "SELECT " + m + " FROM model WHERE maker = $1 AND model = $2"},
+      {"get_models",
+       "SELECT " + m +
+           " FROM model WHERE (maker, model) IN (SELECT * FROM unnest($1::text[], $2::text[]))"},
+      {"battery_history", "SELECT leaf FROM battery_event WHERE code = $1 ORDER BY leaf"},
+      {"vehicle_history", "SELECT leaf FROM vehicle_event WHERE vin = $1 ORDER BY leaf"},
+      {"in_vehicle", "SELECT " + b + " FROM battery WHERE vin = $1 ORDER BY code"},
+      {"parts_of", "SELECT code FROM battery WHERE parent = $1 ORDER BY code"},
+      {"insert_checkpoint",
+       "INSERT INTO checkpoint (size, created, note) VALUES ($1, $2, $3) "
+       "ON CONFLICT (size) DO NOTHING"},
+      {"latest_checkpoint", "SELECT size, created, note FROM checkpoint ORDER BY size DESC LIMIT 1"},
+      {"list_checkpoints", "SELECT size, created, note FROM checkpoint ORDER BY size"},
+      {"put_registry",
+       "INSERT INTO registry (kind, key, division, record) VALUES ($1, $2, $3, $4) "
+       "ON CONFLICT (kind, key) DO UPDATE SET division = excluded.division, "
+       "record = excluded.record"},
+      {"get_registry", "SELECT kind, key, division, record FROM registry WHERE kind = $1 AND key = $2"},
+      {"all_registry", "SELECT kind, key, record FROM registry ORDER BY kind, key"},
+      {"registry_version", "SELECT CAST(value AS BIGINT) FROM meta WHERE key = 'registry_version'"},
+      {"bump_registry_version",
+       "UPDATE meta SET value = CAST(CAST(value AS BIGINT) + 1 AS TEXT) "
+       "WHERE key = 'registry_version'"},
+      {"insert_duty", "INSERT INTO obligation (" + d +
+                          ", opened_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13) "
+                          "ON CONFLICT DO NOTHING"},
+      {"discharge",
+       "UPDATE obligation SET discharged_at = $1, discharged_by = $2 WHERE subject = $3 "
+       "AND party = $4 AND fulfils = $5 AND discharged_at IS NULL AND retracted_at IS NULL"},
+      {"retract_duties",
+       "UPDATE obligation SET retracted_at = $1 WHERE evidence = $2 "
+       "AND discharged_at IS NULL AND retracted_at IS NULL"},
+      {"retract_findings",
+       "UPDATE finding SET retracted_at = $1 WHERE id IN "
+       "(SELECT finding FROM finding_evidence WHERE evidence = $2) AND retracted_at IS NULL"},
+      {"insert_finding",
+       "WITH f AS (INSERT INTO finding (" + f +
+           ", known_from) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10) RETURNING id) "
+           "INSERT INTO finding_evidence (evidence, finding) "
+           "SELECT e, f.id FROM f, unnest($11::text[]) AS e ON CONFLICT DO NOTHING"},
+      {"findings_at", "SELECT " + f +
+                          " FROM finding WHERE known_from < $1 "
+                          "AND (retracted_at IS NULL OR retracted_at >= $1) "
+                          "AND ($2::text IS NULL OR kind = $2) "
+                          "AND ($3::text IS NULL OR party = $3)"},
+      {"overdue_at", DutiesOpenAt(d, "AND due < $1")},
+      {"open_at", DutiesOpenAt(d, "AND $1::text IS NOT NULL")},
+      {"sales_at", "SELECT maker, division, article, evidence FROM sale WHERE known_from < $1"},
+      {"outlet_covering",
+       "SELECT 1 FROM outlet WHERE owner = $1 AND division >= $2 AND division < $3 "
+       "AND registered_at < $4 AND (closed = 0 OR closed_at >= $4) LIMIT 1"},
+      {"tree_size", "SELECT COALESCE(MAX(leaf) + 1, 0) FROM report"},
+      {"count_open_duties",
+       "SELECT COUNT(*) FROM obligation WHERE discharged_at IS NULL AND retracted_at IS NULL"},
+      {"outlets_in",
+       "SELECT " + o + " FROM outlet WHERE division >= $1 AND division < $2 ORDER BY division, id"},
+      {"disassembly_info",
+       "SELECT " + r + " FROM report WHERE type = 'model.disassembly_info' ORDER BY leaf"},
+      {"insert_token", "INSERT INTO token (" + t + ") VALUES ($1, $2, $3, $4, $5)"},
+      {"find_token", "SELECT " + t + " FROM token WHERE hash = $1"},
+      {"revoke_token", "UPDATE token SET revoked = $1 WHERE hash = $2 AND revoked IS NULL"},
+      {"last_audit", "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1"},
+      {"insert_audit", "INSERT INTO audit (" + a + ") VALUES ($1,$2,$3,$4,$5,$6,$7,$8)"},
+      {"list_audit", "SELECT " + a + " FROM audit WHERE seq > $1 ORDER BY seq LIMIT $2"},
+      {"lock", "SELECT pg_advisory_xact_lock($1, $2)"},
+      {"try_lock", "SELECT pg_try_advisory_lock($1, $2)::int"},
+      {"upsert_batteries", "INSERT INTO battery (" + b + ") SELECT " + b +
+                               " FROM battery_stage ON CONFLICT (code) DO UPDATE SET " +
+                               AssignExcluded(b, 1)},
+      {"upsert_vehicles", "INSERT INTO vehicle (" + v + ") SELECT " + v +
+                              " FROM vehicle_stage ON CONFLICT (vin) DO UPDATE SET " +
+                              AssignExcluded(v, 1)},
+      {"upsert_outlets", "INSERT INTO outlet (" + o + ") SELECT " + o +
+                             " FROM outlet_stage ON CONFLICT (id) DO UPDATE SET " +
+                             AssignExcluded(o, 1)},
+      {"upsert_models", "INSERT INTO model (" + m + ") SELECT " + m +
+                            " FROM model_stage ON CONFLICT (maker, model) DO UPDATE SET " +
+                            AssignExcluded(m, 2)},
+      {"insert_sales",
+       "INSERT INTO sale SELECT * FROM sale_stage ON CONFLICT (maker, division) DO NOTHING"},
+  };
+  for (const auto& [name, sql] : statements) {
+    // The upserts read the temporary tables only a writer has.
+    if (!key_ && (std::string_view(name).starts_with("upsert_") ||
+                  std::string_view(name) == "insert_sales")) {
+      continue;
+    }
+    BATTRACE_RETURN_IF_ERROR(conn_.Prepare(name, sql));
+  }
+  return Status::Ok();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Writing.
+
+Status PgStore::LockLedger() {
+  BATTRACE_RETURN_IF_ERROR(
+      Run("lock", Params().Add(int64_t{kLockClass}).Add(int64_t{kLedgerLock})).status());
+  // Under the lock nobody else appends: the table's size is the tree's.
+  BATTRACE_ASSIGN_OR_RETURN(size, TreeSize());
+  if (size != frontier_.size()) {
+    auto frontier = ledger::Frontier::Load(*this, size);
+    if (!frontier.ok()) {
+      return Status::Corruption("the ledger's right edge cannot be read (" +
+                                frontier.status().message() + "): run `battrace verify`");
+    }
+    frontier_ = std::move(frontier).value();
+  }
+  return LoadRegistry().status();
+}
+
+Result<bool> PgStore::IsSigner() {
+  if (!signer_) {
+    BATTRACE_ASSIGN_OR_RETURN(
+        rows, Run("try_lock", Params().Add(int64_t{kLockClass}).Add(int64_t{kSignerLock})));
+    signer_ = rows.Int(0, 0) != 0;
+  }
+  return signer_;
+}
+
+Result<std::unique_ptr<WriteTxn>> PgStore::BeginWrite() {
+  if (!key_) {
+    return Status::FailedPrecondition("the store was opened without its signing key: cannot write");
+  }
+  if (txn_) return Status::FailedPrecondition("a write transaction is already open");
+  BATTRACE_RETURN_IF_ERROR(conn_.Exec("BEGIN"));
+  frontier_at_begin_ = frontier_;
+  if (Status st = LockLedger(); !st.ok()) {
+    (void)conn_.Exec("ROLLBACK");
+    frontier_ = frontier_at_begin_;
+    return st;
+  }
+  frontier_at_begin_ = frontier_;
+  auto txn = std::make_unique<PgWriteTxn>(this);
+  txn_ = txn.get();
+  return std::unique_ptr<WriteTxn>(std::move(txn));
+}
+
+PgWriteTxn::~PgWriteTxn() {
+  if (!done_) {
+    (void)store_->conn_.Sync();
+    (void)store_->conn_.Exec("ROLLBACK");
+    store_->frontier_ = store_->frontier_at_begin_;
+  }
+  store_->txn_ = nullptr;
+}
+
+Status PgWriteTxn::Warm(const ReadSet& rows) {
+  PgStore& s = *store_;
+  if (!rows.reports.empty()) {
+    std::vector<std::string> reporters, ids;
+    for (const auto& [reporter, id] : rows.reports) {
+      if (stored_reports_.emplace(std::make_pair(reporter, id), std::nullopt).second) {
+        reporters.push_back(reporter);
+        ids.push_back(id);
+      }
+    }
+    if (!reporters.empty()) {
+      BATTRACE_ASSIGN_OR_RETURN(
+          found, s.Run("find_reports", Params().Add(ArrayLiteral(reporters)).Add(ArrayLiteral(ids))));
+      for (StoredReport& r : All<StoredReport>(found, ReadReport<Row>)) {
+        auto key = std::make_pair(r.reporter, r.id);
+        stored_reports_[key] = std::move(r);
+      }
+    }
+  }
+  BATTRACE_RETURN_IF_ERROR(WarmBatteries(rows.batteries));
+  BATTRACE_RETURN_IF_ERROR(WarmVehicles(rows.vehicles));
+  std::vector<std::string> outlets;
+  for (const std::string& id : rows.outlets) {
+    if (stored_outlets_.emplace(id, std::nullopt).second) outlets.push_back(id);
+  }
+  if (!outlets.empty()) {
+    BATTRACE_ASSIGN_OR_RETURN(found, s.Run("get_outlets", Params().Add(ArrayLiteral(outlets))));
+    for (domain::OutletState& o : All<domain::OutletState>(found, ReadOutlet<Row>)) {
+      std::string id = o.id;
+      stored_outlets_[id] = std::move(o);
+    }
+  }
+  std::vector<std::string> makers, models;
+  for (const auto& key : rows.models) {
+    if (stored_models_.emplace(key, std::nullopt).second) {
+      makers.push_back(key.first);
+      models.push_back(key.second);
+    }
+  }
+  if (!makers.empty()) {
+    BATTRACE_ASSIGN_OR_RETURN(
+        found, s.Run("get_models", Params().Add(ArrayLiteral(makers)).Add(ArrayLiteral(models))));
+    for (domain::ModelState& m : All<domain::ModelState>(found, ReadModel<Row>)) {
+      auto key = std::make_pair(m.maker, m.model);
+      stored_models_[key] = std::move(m);
+    }
+  }
+  return Status::Ok();
+}
+
+Status PgWriteTxn::WarmBatteries(std::vector<std::string> codes) {
+  // Two rounds: the batteries named, then the parents and vehicles of those found, which the
+  // rules read next.
+  for (int round = 0; round < 2 && !codes.empty(); ++round) {
+    std::vector<std::string> wanted, parents, vins;
+    for (const std::string& c : codes) {
+      if (stored_batteries_.emplace(c, std::nullopt).second) wanted.push_back(c);
+    }
+    if (wanted.empty()) break;
+    BATTRACE_ASSIGN_OR_RETURN(found,
+                              store_->Run("get_batteries", Params().Add(ArrayLiteral(wanted))));
+    for (domain::BatteryState& b : All<domain::BatteryState>(found, ReadBattery<Row>)) {
+      if (b.parent) parents.push_back(*b.parent);
+      if (b.vin) vins.push_back(*b.vin);
+      std::string code = b.code;
+      stored_batteries_[code] = std::move(b);
+    }
+    BATTRACE_RETURN_IF_ERROR(WarmVehicles(std::move(vins)));
+    codes = std::move(parents);
+  }
+  return Status::Ok();
+}
+
+Status PgWriteTxn::WarmVehicles(std::vector<std::string> vins) {
+  std::vector<std::string> wanted;
+  for (const std::string& vin : vins) {
+    if (stored_vehicles_.emplace(vin, std::nullopt).second) wanted.push_back(vin);
+  }
+  if (wanted.empty()) return Status::Ok();
+  BATTRACE_ASSIGN_OR_RETURN(found, store_->Run("get_vehicles", Params().Add(ArrayLiteral(wanted))));
+  for (domain::VehicleState& v : All<domain::VehicleState>(found, ReadVehicle<Row>)) {
+    std::string vin = v.vin;
+    stored_vehicles_[vin] = std::move(v);
+  }
+  return Status::Ok();
+}
+
+const StoredReport* PgWriteTxn::Pending(const std::string& reporter, const std::string& id) const {
+  auto it = appended_by_key_.find(std::make_pair(reporter, id));
+  return it == appended_by_key_.end() ? nullptr : &appended_[it->second];
+}
+
+const StoredReport* PgWriteTxn::PendingAt(uint64_t leaf) const {
+  if (appended_.empty() || leaf < appended_.front().leaf_index) return nullptr;
+  const uint64_t at = leaf - appended_.front().leaf_index;
+  return at < appended_.size() ? &appended_[at] : nullptr;
+}
+
+Result<AppendResult> PgWriteTxn::Append(const LeafInput& in) {
+  PgStore& s = *store_;
+  const auto key = std::make_pair(in.reporter, in.id);
+  std::optional<StoredReport> existing;
+  if (const StoredReport* p = Pending(in.reporter, in.id)) {
+    existing = *p;
+  } else if (auto it = stored_reports_.find(key); it != stored_reports_.end()) {
+    existing = it->second;
+  } else {
+    BATTRACE_ASSIGN_OR_RETURN(found, s.Run("find_report", Params().Add(in.reporter).Add(in.id)));
+    existing = First<StoredReport>(found, ReadReport<Row>);
+    stored_reports_.emplace(key, existing);
+  }
+  if (existing) {
+    AppendResult r;
+    r.outcome = existing->content_hash == in.content_hash ? AppendOutcome::kDuplicate
+                                                          : AppendOutcome::kConflict;
+    r.leaf_index = existing->leaf_index;
+    r.leaf_hash = existing->leaf_hash;
+    return r;
+  }
+  const uint64_t leaf = s.frontier_.size();
+  StoredReport stored;
+  stored.leaf_index = leaf;
+  stored.reporter = in.reporter;
+  stored.id = in.id;
+  stored.type = in.type;
+  stored.occurred = in.occurred;
+  stored.reported = in.reported;
+  stored.body = in.body;
+  stored.leaf_hash = in.leaf_hash;
+  stored.content_hash = in.content_hash;
+  reports_copy_.Int(static_cast<int64_t>(leaf))
+      .Text(in.reporter)
+      .Text(in.id)
+      .Text(in.type)
+      .Text(in.occurred)
+      .Int(in.reported)
+      .Bytes(in.content_hash.data(), in.content_hash.size())
+      .Bytes(in.leaf_hash.data(), in.leaf_hash.size())
+      .Text(in.body)
+      .EndRow();
+  appended_by_key_.emplace(key, appended_.size());
+  appended_.push_back(std::move(stored));
+  new_nodes_.clear();
+  s.frontier_.Append(in.leaf_hash, &new_nodes_);
+  for (const ledger::Node& n : new_nodes_) {
+    if (!common::KeepsLevel(n.id.level) || n.id.level == 0) continue;
+    nodes_copy_.Int(NodeKey(n.id.level, n.id.index)).Bytes(n.hash.data(), n.hash.size()).EndRow();
+  }
+  return AppendResult{AppendOutcome::kAccepted, leaf, in.leaf_hash};
+}
+
+Status PgWriteTxn::Apply(domain::Effects&& effects, uint64_t leaf) {
+  for (domain::BatteryState& b : effects.batteries) {
+    std::string key = b.code;
+    batteries_.insert_or_assign(std::move(key), std::move(b));
+  }
+  for (domain::VehicleState& v : effects.vehicles) {
+    std::string key = v.vin;
+    vehicles_.insert_or_assign(std::move(key), std::move(v));
+  }
+  for (std::string& code : effects.battery_refs) {
+    battery_events_.emplace_back(std::move(code), static_cast<int64_t>(leaf));
+  }
+  for (std::string& vin : effects.vehicle_refs) {
+    vehicle_events_.emplace_back(std::move(vin), static_cast<int64_t>(leaf));
+  }
+  for (domain::OutletState& o : effects.outlets) {
+    std::string key = o.id;
+    outlets_.insert_or_assign(std::move(key), std::move(o));
+  }
+  for (domain::ModelState& m : effects.models) {
+    auto key = std::make_pair(m.maker, m.model);
+    models_.insert_or_assign(std::move(key), std::move(m));
+  }
+  for (domain::Sale& sale : effects.sales) {
+    auto key = std::make_pair(sale.maker, sale.division);
+    // The first sale of a batch stands; one already stored stands over both.
+    sales_.try_emplace(std::move(key), std::move(sale), effects.at);
+  }
+  return ApplyJudgment(effects, leaf);
+}
+
+// The rules engine's rows are sent at once, pipelined: the server runs them in order, so each
+// sees what the earlier ones wrote, and nothing waits for a reply until Commit.
+Status PgWriteTxn::ApplyJudgment(const domain::Effects& effects, uint64_t leaf) {
+  Conn& c = store_->conn_;
+  const Instant at = effects.at;
+  if (effects.retracts) {
+    BATTRACE_RETURN_IF_ERROR(c.Send("retract_duties", Params().Add(at).Add(*effects.retracts)));
+    BATTRACE_RETURN_IF_ERROR(c.Send("retract_findings", Params().Add(at).Add(*effects.retracts)));
+  }
+  if (!effects.discharges.empty()) {
+    const StoredReport* report = PendingAt(leaf);
+    if (report == nullptr) {
+      return Status::Internal("effects applied to leaf " + std::to_string(leaf) +
+                              ", which this transaction did not append");
+    }
+    const std::string name = report->reporter + "/" + report->id;
+    for (const domain::Discharge& d : effects.discharges) {
+      for (const std::string& party : d.parties) {
+        BATTRACE_RETURN_IF_ERROR(
+            c.Send("discharge", Params().Add(at).Add(name).Add(d.subject).Add(party).Add(d.fulfils)));
+      }
+    }
+  }
+  for (const domain::Duty& d : effects.duties) {
+    BATTRACE_RETURN_IF_ERROR(c.Send("insert_duty", Params()
+                                                       .Add(d.kind)
+                                                       .Add(d.duty)
+                                                       .Add(d.article)
+                                                       .Add(d.party)
+                                                       .Add(d.subject)
+                                                       .Add(d.fulfils)
+                                                       .Add(d.anchor.ToString())
+                                                       .Add(d.due.ToString())
+                                                       .Add(d.evidence)
+                                                       .Add(d.authority.department)
+                                                       .Add(d.authority.division)
+                                                       .Add(d.detail)
+                                                       .Add(at)));
+  }
+  for (const domain::Finding& f : effects.findings) {
+    const std::optional<std::string> due =
+        f.due ? std::optional<std::string>(f.due->ToString()) : std::nullopt;
+    BATTRACE_RETURN_IF_ERROR(c.Send("insert_finding", Params()
+                                                          .Add(f.kind)
+                                                          .Add(f.article)
+                                                          .Add(f.party)
+                                                          .Add(f.subject)
+                                                          .Add(due)
+                                                          .Add(EvidenceJson(f.evidence))
+                                                          .Add(f.authority.department)
+                                                          .Add(f.authority.division)
+                                                          .Add(f.detail)
+                                                          .Add(at)
+                                                          .Add(ArrayLiteral(f.evidence))));
+  }
+  return Status::Ok();
+}
+
+Status PgWriteTxn::Flush() {
+  Conn& c = store_->conn_;
+  BATTRACE_RETURN_IF_ERROR(c.Sync());
+  if (!reports_copy_.empty()) {
+    BATTRACE_RETURN_IF_ERROR(c.Copy("COPY report (" + std::string(kReportColumns) + ") FROM STDIN",
+                                    reports_copy_.data()));
+  }
+  if (!nodes_copy_.empty()) {
+    BATTRACE_RETURN_IF_ERROR(c.Copy("COPY merkle_node (node, hash) FROM STDIN", nodes_copy_.data()));
+  }
+  CopyBuffer buf;
+  auto stage = [&](const char* table, const char* columns, const char* upsert) -> Status {
+    if (buf.empty()) return Status::Ok();
+    BATTRACE_RETURN_IF_ERROR(
+        c.Copy("COPY " + std::string(table) + " (" + columns + ") FROM STDIN", buf.data()));
+    buf.clear();
+    return store_->Run(upsert).status();
+  };
+  for (const auto& [code, b] : batteries_) {
+    buf.Text(b.code)
+        .Text(b.level)
+        .Text(b.producer)
+        .Text(b.chemistry)
+        .Text(b.model)
+        .Text(b.parent)
+        .Text(b.custodian)
+        .Text(b.vin)
+        .Text(b.status)
+        .Int(b.produced_leaf)
+        .Int(b.updated_leaf)
+        .Int(int64_t{b.id_complete})
+        .EndRow();
+  }
+  BATTRACE_RETURN_IF_ERROR(stage("battery_stage", kBatteryColumns, "upsert_batteries"));
+  for (const auto& [vin, v] : vehicles_) {
+    buf.Text(v.vin)
+        .Text(v.maker)
+        .Text(v.vehicle_type)
+        .Text(v.brand)
+        .Text(v.model)
+        .Text(v.name)
+        .Int(int64_t{v.imported})
+        .Int(int64_t{v.swappable})
+        .Text(v.sale_date)
+        .Text(v.sale_division)
+        .Text(v.scrapped_date)
+        .Text(v.scrap_certificate)
+        .Int(v.produced_leaf)
+        .Int(v.updated_leaf)
+        .Text(JoinPacks(v.packs))
+        .EndRow();
+  }
+  BATTRACE_RETURN_IF_ERROR(stage("vehicle_stage", kVehicleColumns, "upsert_vehicles"));
+  for (const auto& [id, o] : outlets_) {
+    buf.Text(o.id)
+        .Text(o.owner)
+        .Text(o.division)
+        .Int(int64_t{o.closed})
+        .Int(o.registered_at)
+        .Int(o.closed_at)
+        .EndRow();
+  }
+  BATTRACE_RETURN_IF_ERROR(stage("outlet_stage", kOutletColumns, "upsert_outlets"));
+  for (const auto& [key, m] : models_) {
+    buf.Text(m.maker).Text(m.model).Text(m.first_produced).Int(int64_t{m.has_disassembly_info}).EndRow();
+  }
+  BATTRACE_RETURN_IF_ERROR(stage("model_stage", kModelColumns, "upsert_models"));
+  for (const auto& [key, p] : sales_) {
+    buf.Text(p.first.maker)
+        .Text(p.first.division)
+        .Text(p.first.article)
+        .Text(p.first.evidence)
+        .Int(p.second)
+        .EndRow();
+  }
+  BATTRACE_RETURN_IF_ERROR(
+      stage("sale_stage", "maker, division, article, evidence, known_from", "insert_sales"));
+  // History index entries: a report naming a code twice is indexed once.
+  auto copy_events = [&](std::vector<std::pair<std::string, int64_t>>& events,
+                         const char* copy_sql) -> Status {
+    std::sort(events.begin(), events.end());
+    events.erase(std::unique(events.begin(), events.end()), events.end());
+    if (events.empty()) return Status::Ok();
+    for (const auto& [key, leaf] : events)
+      buf.Text(key).Int(leaf).EndRow();
+    Status st = c.Copy(copy_sql, buf.data());
+    buf.clear();
+    return st;
+  };
+  BATTRACE_RETURN_IF_ERROR(copy_events(battery_events_, "COPY battery_event (code, leaf) FROM STDIN"));
+  return copy_events(vehicle_events_, "COPY vehicle_event (vin, leaf) FROM STDIN");
+}
+
+Status PgWriteTxn::Commit() {
+  PgStore& s = *store_;
+  BATTRACE_RETURN_IF_ERROR(Flush());
+  const uint64_t size = s.frontier_.size();
+  const Instant now = Now();
+  const bool due =
+      size > s.last_checkpoint_size_ &&
+      (size - s.last_checkpoint_size_ >= s.options_.checkpoints.every_leaves ||
+       now - s.last_checkpoint_time_ >= s.options_.checkpoints.every_seconds * 1000000);
+  const uint64_t cp_size_before = s.last_checkpoint_size_;
+  const Instant cp_time_before = s.last_checkpoint_time_;
+  if (due) {
+    BATTRACE_ASSIGN_OR_RETURN(signer, s.IsSigner());
+    if (signer) BATTRACE_RETURN_IF_ERROR(s.InsertCheckpoint().status());
+  }
+  Status st = s.conn_.Exec("COMMIT");
+  if (!st.ok()) {
+    s.last_checkpoint_size_ = cp_size_before;
+    s.last_checkpoint_time_ = cp_time_before;
+    return st;  // the destructor rolls back
+  }
+  done_ = true;
+  return Status::Ok();
+}
+
+Result<std::optional<domain::BatteryState>> PgWriteTxn::GetBattery(const std::string& code) {
+  if (auto it = batteries_.find(code); it != batteries_.end()) return {it->second};
+  if (auto it = stored_batteries_.find(code); it != stored_batteries_.end()) return it->second;
+  BATTRACE_ASSIGN_OR_RETURN(b, store_->GetBattery(code));
+  stored_batteries_.emplace(code, b);
+  return b;
+}
+
+Result<std::optional<domain::VehicleState>> PgWriteTxn::GetVehicle(const std::string& vin) {
+  if (auto it = vehicles_.find(vin); it != vehicles_.end()) return {it->second};
+  if (auto it = stored_vehicles_.find(vin); it != stored_vehicles_.end()) return it->second;
+  BATTRACE_ASSIGN_OR_RETURN(v, store_->GetVehicle(vin));
+  stored_vehicles_.emplace(vin, v);
+  return v;
+}
+
+Result<std::optional<domain::OutletState>> PgWriteTxn::GetOutlet(const std::string& id) {
+  if (auto it = outlets_.find(id); it != outlets_.end()) return {it->second};
+  if (auto it = stored_outlets_.find(id); it != stored_outlets_.end()) return it->second;
+  BATTRACE_ASSIGN_OR_RETURN(rows, store_->Run("get_outlet", Params().Add(id)));
+  auto o = First<domain::OutletState>(rows, ReadOutlet<Row>);
+  stored_outlets_.emplace(id, o);
+  return o;
+}
+
+Result<std::optional<domain::ModelState>> PgWriteTxn::GetModel(const std::string& maker,
+                                                               const std::string& model) {
+  const auto key = std::make_pair(maker, model);
+  if (auto it = models_.find(key); it != models_.end()) return {it->second};
+  if (auto it = stored_models_.find(key); it != stored_models_.end()) return it->second;
+  BATTRACE_ASSIGN_OR_RETURN(rows, store_->Run("get_model", Params().Add(maker).Add(model)));
+  auto m = First<domain::ModelState>(rows, ReadModel<Row>);
+  stored_models_.emplace(key, m);
+  return m;
+}
+
+const domain::RegistryIndex& PgWriteTxn::Registry() {
+  // BeginWrite loaded it under the ledger lock, which PutRegistry takes too.
+  static const domain::RegistryIndex kEmpty;
+  return store_->registry_ ? *store_->registry_ : kEmpty;
+}
+
+Result<const domain::RegistryIndex*> PgStore::LoadRegistry() {
+  BATTRACE_ASSIGN_OR_RETURN(v, Run("registry_version"));
+  if (v.size() == 0) return Status::Corruption("store has no registry_version in its meta table");
+  const int64_t version = v.Int(0, 0);
+  if (registry_ && registry_version_ == version) return &*registry_;
+  registry_.reset();
+  BATTRACE_ASSIGN_OR_RETURN(rows, Run("all_registry"));
+  std::vector<RegistryRecord> records;
+  records.reserve(rows.size());
+  for (int i = 0; i < rows.size(); ++i) {
+    auto record = ParseRegistryRecord(rows.Text(i, 2));
+    if (!record.ok()) {
+      return Status::Corruption("registry record " + rows.Text(i, 0) + " " + rows.Text(i, 1) +
+                                " cannot be read: " + record.status().message());
+    }
+    records.push_back(std::move(record).value());
+  }
+  registry_.emplace(records);
+  registry_version_ = version;
+  return &*registry_;
+}
+
+Result<StoredCheckpoint> PgStore::InsertCheckpoint() {
+  ledger::Checkpoint cp;
+  cp.origin = origin_;
+  cp.size = frontier_.size();
+  cp.root = frontier_.Root();
+  BATTRACE_ASSIGN_OR_RETURN(note, ledger::SignNote(cp.Body(), *key_));
+  StoredCheckpoint out{cp.size, Now(), std::move(note)};
+  BATTRACE_RETURN_IF_ERROR(
+      Run("insert_checkpoint",
+          Params().Add(static_cast<int64_t>(out.size)).Add(out.created).Add(out.note))
+          .status());
+  last_checkpoint_size_ = out.size;
+  last_checkpoint_time_ = out.created;
+  return out;
+}
+
+Result<StoredCheckpoint> PgStore::SignCheckpoint() {
+  if (!key_) return Status::FailedPrecondition("the store was opened without its signing key");
+  BATTRACE_ASSIGN_OR_RETURN(signer, IsSigner());
+  std::optional<StoredCheckpoint> result;
+  BATTRACE_RETURN_IF_ERROR(InTransaction([&]() -> Status {
+    BATTRACE_ASSIGN_OR_RETURN(latest, LatestCheckpoint());
+    if (!signer) {
+      // Another process signs; its checkpoints cover what this one appended within a second.
+      if (!latest) return Status::FailedPrecondition("no checkpoint is signed yet");
+      result = *latest;
+      return Status::Ok();
+    }
+    BATTRACE_RETURN_IF_ERROR(LockLedger());
+    if (latest && latest->size == frontier_.size()) {
+      result = *latest;
+      return Status::Ok();
+    }
+    BATTRACE_ASSIGN_OR_RETURN(cp, InsertCheckpoint());
+    result = std::move(cp);
+    return Status::Ok();
+  }));
+  return *std::move(result);
+}
+
+Status PgStore::InTransaction(const std::function<Status()>& body) {
+  if (txn_) return Status::FailedPrecondition("a write transaction is open on this store");
+  BATTRACE_RETURN_IF_ERROR(conn_.Exec("BEGIN"));
+  const ledger::Frontier before = frontier_;
+  Status st = body();
+  if (st.ok()) st = conn_.Exec("COMMIT");
+  if (!st.ok()) {
+    (void)conn_.Exec("ROLLBACK");
+    frontier_ = before;
+  }
+  return st;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading.
+
+Result<std::vector<StoredCheckpoint>> PgStore::ListCheckpoints() {
+  BATTRACE_ASSIGN_OR_RETURN(rows, Run("list_checkpoints"));
+  return All<StoredCheckpoint>(rows, ReadCheckpoint<Row>);
+}
+
+Result<std::optional<StoredCheckpoint>> PgStore::LatestCheckpoint() {
+  BATTRACE_ASSIGN_OR_RETURN(rows, Run("latest_checkpoint"));
+  return First<StoredCheckpoint>(rows, ReadCheckpoint<Row>);
+}
+
+Status PgStore::PutRegistry(const std::vector<RegistryRow>& rows) {
+  // Under the ledger lock, so that a batch sees one registry throughout; the version tells
+  // every connection's cached index (LoadRegistry) that it is stale.
+  return InTransaction([&]() -> Status {
+    BATTRACE_RETURN_IF_ERROR(
+        Run("lock", Params().Add(int64_t{kLockClass}).Add(int64_t{kLedgerLock})).status());
+    for (const RegistryRow& r : rows) {
+      BATTRACE_RETURN_IF_ERROR(
+          conn_.Send("put_registry", Params().Add(r.kind).Add(r.key).Add(r.division).Add(r.record)));
+    }
+    BATTRACE_RETURN_IF_ERROR(conn_.Sync());
+    return Run("bump_registry_version").status();
+  });
+}
+
+Result<std::optional<RegistryRow>> PgStore::GetRegistry(const std::string& kind,
+                                                        const std::string& key) {
+  BATTRACE_ASSIGN_OR_RETURN(rows, Run("get_registry", Params().Add(kind).Add(key)));
+  return First<RegistryRow>(rows, [](const Row& r) {
+    return RegistryRow{r.Text(0), r.Text(1), r.Text(2), r.Text(3)};
+  });
+}
+
+Result<std::optional<StoredReport>> PgStore::GetReport(const std::string& reporter,
+                                                       const std::string& id) {
+  if (txn_) {
+    if (const StoredReport* p = txn_->Pending(reporter, id)) return {*p};
+  }
+  BATTRACE_ASSIGN_OR_RETURN(rows, Run("find_report", Params().Add(reporter).Add(id)));
+  return First<StoredReport>(rows, ReadReport<Row>);
+}
+
+Result<std::optional<StoredReport>> PgStore::GetReportAt(uint64_t leaf) {
+  if (txn_) {
+    if (const StoredReport* p = txn_->PendingAt(leaf)) return {*p};
+  }
+  BATTRACE_ASSIGN_OR_RETURN(rows, Run("report_at", Params().Add(static_cast<int64_t>(leaf))));
+  return First<StoredReport>(rows, ReadReport<Row>);
+}
+
+Status PgStore::ScanReports(uint64_t from, const std::function<bool(const StoredReport&)>& fn) {
+  // In pages, so that a whole ledger never sits in memory.
+  constexpr int64_t kPage = 10000;
+  for (;;) {
+    BATTRACE_ASSIGN_OR_RETURN(
+        rows, Run("scan_reports", Params().Add(static_cast<int64_t>(from)).Add(kPage)));
+    for (int i = 0; i < rows.size(); ++i) {
+      if (!fn(ReadReport(Row{rows, i}))) return Status::Ok();
+    }
+    if (rows.size() < kPage) return Status::Ok();
+    from = static_cast<uint64_t>(rows.Int(rows.size() - 1, 0)) + 1;
+  }
+}
+
+Result<std::optional<domain::BatteryState>> PgStore::GetBattery(const std::string& code) {
+  BATTRACE_ASSIGN_OR_RETURN(rows, Run("get_battery", Params().Add(code)));
+  return First<domain::BatteryState>(rows, ReadBattery<Row>);
+}
+
+Result<std::optional<domain::VehicleState>> PgStore::GetVehicle(const std::string& vin) {
+  BATTRACE_ASSIGN_OR_RETURN(rows, Run("get_vehicle", Params().Add(vin)));
+  return First<domain::VehicleState>(rows, ReadVehicle<Row>);
+}
+
+Result<std::vector<domain::BatteryState>> PgStore::BatteriesInVehicle(const std::string& vin) {
+  BATTRACE_ASSIGN_OR_RETURN(rows, Run("in_vehicle", Params().Add(vin)));
+  return All<domain::BatteryState>(rows, ReadBattery<Row>);
+}
+
+Result<std::vector<std::string>> PgStore::PartsOf(const std::string& code) {
+  BATTRACE_ASSIGN_OR_RETURN(rows, Run("parts_of", Params().Add(code)));
+  return All<std::string>(rows, [](const Row& r) { return r.Text(0); });
+}
+
+Result<std::vector<uint64_t>> PgStore::Leaves(const char* statement, const std::string& key) {
+  BATTRACE_ASSIGN_OR_RETURN(rows, Run(statement, Params().Add(key)));
+  return All<uint64_t>(rows, [](const Row& r) { return static_cast<uint64_t>(r.Int(0)); });
+}
+
+Result<std::vector<uint64_t>> PgStore::BatteryHistory(const std::string& code) {
+  BATTRACE_ASSIGN_OR_RETURN(leaves, Leaves("battery_history", code));
+  BATTRACE_ASSIGN_OR_RETURN(battery, GetBattery(code));
+  std::optional<domain::BatteryState> parent;
+  if (battery && battery->parent) {
+    BATTRACE_ASSIGN_OR_RETURN(p, GetBattery(*battery->parent));
+    parent = std::move(p);
+  }
+  CompleteHistory(leaves, battery, parent);
+  return leaves;
+}
+
+Result<std::vector<uint64_t>> PgStore::VehicleHistory(const std::string& vin) {
+  return Leaves("vehicle_history", vin);
+}
+
+Result<std::vector<domain::Duty>> PgStore::DutiesOpenAsOf(Date as_of, bool overdue_only) {
+  BATTRACE_ASSIGN_OR_RETURN(registry, LoadRegistry());
+  BATTRACE_ASSIGN_OR_RETURN(
+      rows, Run(overdue_only ? "overdue_at" : "open_at",
+                Params().Add(as_of.ToString()).Add(EndOfBeijingDay(as_of))));
+  std::vector<domain::Duty> out;
+  out.reserve(rows.size());
+  for (int i = 0; i < rows.size(); ++i) {
+    BATTRACE_ASSIGN_OR_RETURN(duty, ReadDuty(Row{rows, i}));
+    ShowSuccessor(*registry, duty.party, duty.authority);
+    out.push_back(std::move(duty));
+  }
+  return out;
+}
+
+Status PgStore::CoverageGaps(Date as_of, Instant end, std::vector<domain::Finding>* out) {
+  BATTRACE_ASSIGN_OR_RETURN(registry, LoadRegistry());
+  BATTRACE_ASSIGN_OR_RETURN(sales, Run("sales_at", Params().Add(end)));
+  for (int i = 0; i < sales.size(); ++i) {
+    const domain::Sale sale{sales.Text(i, 0), sales.Text(i, 1), sales.Text(i, 2),
+                            sales.Text(i, 3)};
+    const DivisionRange range = RangeOfCode(sale.division);
+    BATTRACE_ASSIGN_OR_RETURN(
+        covered,
+        Run("outlet_covering", Params().Add(sale.maker).Add(range.low).Add(range.high).Add(end)));
+    if (covered.size() == 0) out->push_back(CoverageGap(sale, *registry, as_of));
+  }
+  return Status::Ok();
+}
+
+Result<std::vector<domain::Finding>> PgStore::Findings(Date as_of, const FindingFilter& filter) {
+  const Instant end = EndOfBeijingDay(as_of);
+  BATTRACE_ASSIGN_OR_RETURN(
+      rows, Run("findings_at", Params().Add(end).Add(filter.kind).Add(filter.party)));
+  std::vector<domain::Finding> out;
+  for (int i = 0; i < rows.size(); ++i) {
+    BATTRACE_ASSIGN_OR_RETURN(f, ReadFinding(Row{rows, i}));
+    out.push_back(std::move(f));
+  }
+  BATTRACE_ASSIGN_OR_RETURN(overdue, DutiesOpenAsOf(as_of, true));
+  BATTRACE_RETURN_IF_ERROR(CoverageGaps(as_of, end, &out));
+  BATTRACE_RETURN_IF_ERROR(FinishFindings(out, std::move(overdue), filter));
+  return out;
+}
+
+Result<std::vector<domain::Duty>> PgStore::Obligations(Date as_of,
+                                                       const ObligationFilter& filter) {
+  BATTRACE_ASSIGN_OR_RETURN(out, DutiesOpenAsOf(as_of, false));
+  BATTRACE_RETURN_IF_ERROR(FinishObligations(out, filter));
+  return out;
+}
+
+Result<uint64_t> PgStore::CountOpenDuties() {
+  BATTRACE_ASSIGN_OR_RETURN(rows, Run("count_open_duties"));
+  return static_cast<uint64_t>(rows.Int(0, 0));
+}
+
+Result<std::vector<domain::OutletState>> PgStore::Outlets(const std::string& division) {
+  BATTRACE_ASSIGN_OR_RETURN(within, Division::Parse(division));
+  const std::string low = within.prefix(), high = low + ":";
+  BATTRACE_ASSIGN_OR_RETURN(rows, Run("outlets_in", Params().Add(low).Add(high)));
+  return All<domain::OutletState>(rows, ReadOutlet<Row>);
+}
+
+Result<std::vector<StoredReport>> PgStore::DisassemblyInfo(const std::string& vehicle_model) {
+  BATTRACE_ASSIGN_OR_RETURN(rows, Run("disassembly_info"));
+  std::vector<StoredReport> out;
+  for (int i = 0; i < rows.size(); ++i) {
+    StoredReport r = ReadReport(Row{rows, i});
+    if (IsAboutModel(r, vehicle_model)) out.push_back(std::move(r));
+  }
+  return out;
+}
+
+Status PgStore::PutToken(const TokenRow& t) {
+  Params p;
+  AddHash(p, t.hash).Add(t.principal).Add(t.created).Add(t.expires).Add(t.revoked);
+  return Run("insert_token", p).status();
+}
+
+Result<std::optional<TokenRow>> PgStore::FindToken(const ledger::Hash& hash) {
+  Params p;
+  AddHash(p, hash);
+  BATTRACE_ASSIGN_OR_RETURN(rows, Run("find_token", p));
+  return First<TokenRow>(rows, ReadToken<Row>);
+}
+
+Result<bool> PgStore::RevokeToken(const ledger::Hash& hash, Instant at) {
+  Params p;
+  AddHash(p.Add(at), hash);
+  BATTRACE_ASSIGN_OR_RETURN(rows, Run("revoke_token", p));
+  return rows.Affected() > 0;
+}
+
+Status PgStore::AppendAudit(std::vector<AuditEntry>& entries) {
+  if (entries.empty()) return Status::Ok();
+  // The chain's end is read under the audit lock, so that concurrent appenders (other
+  // connections, other processes) each continue it.
+  return InTransaction([&]() -> Status {
+    BATTRACE_RETURN_IF_ERROR(
+        Run("lock", Params().Add(int64_t{kLockClass}).Add(int64_t{kAuditLock})).status());
+    BATTRACE_ASSIGN_OR_RETURN(last, Run("last_audit"));
+    if (last.size() == 0) {
+      ChainAudit(entries, 0, ledger::Hash{});
+    } else {
+      ChainAudit(entries, static_cast<uint64_t>(last.Int(0, 0)), HashFromBytes(last.Bytes(0, 1)));
+    }
+    for (const AuditEntry& e : entries) {
+      Params p;
+      p.Add(static_cast<int64_t>(e.seq))
+          .Add(e.at)
+          .Add(e.principal)
+          .Add(e.action)
+          .Add(e.record)
+          .Add(e.purpose)
+          .Add(e.request_id);
+      BATTRACE_RETURN_IF_ERROR(conn_.Send("insert_audit", AddHash(p, e.hash)));
+    }
+    return conn_.Sync();
+  });
+}
+
+Result<std::vector<AuditEntry>> PgStore::ListAudit(uint64_t after, size_t limit) {
+  BATTRACE_ASSIGN_OR_RETURN(
+      rows, Run("list_audit",
+                Params().Add(static_cast<int64_t>(after)).Add(static_cast<int64_t>(limit))));
+  return All<AuditEntry>(rows, ReadAudit<Row>);
+}
+
+Result<uint64_t> PgStore::TreeSize() {
+  BATTRACE_ASSIGN_OR_RETURN(rows, Run("tree_size"));
+  return static_cast<uint64_t>(rows.Int(0, 0));
+}
+
+Status PgStore::GetNodes(std::span<const ledger::NodeId> ids, std::span<ledger::Hash> out) {
+  for (size_t i = 0; i < ids.size(); ++i) {
+    const NodeSpan span = SpanOf(ids[i]);
+    const bool leaves = span.base == 0;
+    Params p;
+    if (leaves) {
+      p.Add(static_cast<int64_t>(span.first)).Add(static_cast<int64_t>(span.first + span.count - 1));
+    } else {
+      p.Add(NodeKey(span.base, span.first)).Add(NodeKey(span.base, span.first + span.count - 1));
+    }
+    BATTRACE_ASSIGN_OR_RETURN(rows, Run(leaves ? "leaf_hashes" : "node_range", p));
+    BATTRACE_ASSIGN_OR_RETURN(
+        hash, FoldNode(ids[i], All<ledger::Hash>(rows, [](const Row& r) {
+                         return HashFromBytes(r.Blob(0));
+                       })));
+    out[i] = hash;
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Store>> OpenPostgresStore(const std::string& conninfo,
+                                                 const OpenOptions& options,
+                                                 const std::string& origin_if_created) {
+  BATTRACE_ASSIGN_OR_RETURN(conn, Conn::Connect(conninfo));
+  auto store = std::make_unique<PgStore>(std::move(conn), options);
+  BATTRACE_RETURN_IF_ERROR(store->Initialize(options.create, origin_if_created));
+  return std::unique_ptr<Store>(std::move(store));
 }
 
 }  // namespace battrace::store

@@ -97,6 +97,8 @@ class Stmt {
 
   int64_t Int(int col) const { return sqlite3_column_int64(st_, col); }
   bool IsNull(int col) const { return sqlite3_column_type(st_, col) == SQLITE_NULL; }
+  int Type(int col) const { return sqlite3_column_type(st_, col); }  // SQLITE_INTEGER, ...
+  int Columns() const { return sqlite3_column_count(st_); }
   std::string Text(int col) const;
   std::string_view Blob(int col) const;
   std::optional<std::string> OptText(int col) const {

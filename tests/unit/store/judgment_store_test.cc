@@ -2,22 +2,20 @@
 // WriteTxn::Apply, and the as-of queries Store::Findings and Store::Obligations
 // (docs/findings.md). Effects are built by hand here, as the engine would produce them.
 #include <gtest/gtest.h>
-#include <sqlite3.h>
-#include <unistd.h>
-
-#include <filesystem>
 #include <nlohmann/json.hpp>
 
 #include "../fixtures.h"
+#include "engines.h"
 #include "domain/registry.h"
 #include "ledger/checkpoint.h"
 #include "ledger/hash.h"
 #include "store/schema.h"
-#include "store/sqlite/sqlite_store.h"
+#include "store/open.h"
 
 namespace battrace::store {
 namespace {
 
+using battrace::testing::Engine;
 using battrace::testing::TestCode;
 using battrace::testing::TestUscc;
 
@@ -72,26 +70,26 @@ struct Item {
   domain::Effects effects;
 };
 
-class JudgmentStoreTest : public ::testing::Test {
+class JudgmentStoreTest : public ::testing::TestWithParam<Engine> {
  protected:
   void SetUp() override {
-    dir_ = battrace::testing::FreshTestDir("judgment-test");
-    db_ = (dir_ / "t.db").string();
+    where_ = std::make_unique<battrace::testing::TestStore>(GetParam(), "judgment-test");
+    if (!where_->available()) GTEST_SKIP() << "BATTRACE_TEST_PG names no PostgreSQL cluster";
     auto key = ledger::SigningKey::Generate("test.battrace/ledger");
     ASSERT_TRUE(key.ok());
-    ASSERT_TRUE(key->WriteFile(DefaultKeyPath(db_)).ok());
+    ASSERT_TRUE(key->WriteFile(where_->key_path()).ok());
   }
   void TearDown() override {
     store_.reset();
-    std::filesystem::remove_all(dir_);
+    where_.reset();
   }
 
   void Open(bool create = true) {
     store_.reset();
     OpenOptions o;
     o.create = create;
-    o.key_path = DefaultKeyPath(db_);
-    auto s = OpenSqliteStore(db_, o, "test.battrace/ledger");
+    o.key_path = where_->key_path();
+    auto s = OpenStore(where_->location(), o, "test.battrace/ledger");
     ASSERT_TRUE(s.ok()) << s.status().ToString();
     store_ = std::move(s).value();
   }
@@ -178,24 +176,9 @@ class JudgmentStoreTest : public ::testing::Test {
   }
 
   // Reads one text value with its own connection (the store keeps its own open).
-  std::string Query(const std::string& sql) {
-    sqlite3* db = nullptr;
-    EXPECT_EQ(sqlite3_open(db_.c_str(), &db), SQLITE_OK);
-    sqlite3_stmt* st = nullptr;
-    EXPECT_EQ(sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr), SQLITE_OK)
-        << sqlite3_errmsg(db);
-    std::string out = "<no row>";
-    if (sqlite3_step(st) == SQLITE_ROW) {
-      const auto* text = sqlite3_column_text(st, 0);
-      out = text == nullptr ? "<null>" : reinterpret_cast<const char*>(text);
-    }
-    sqlite3_finalize(st);
-    sqlite3_close(db);
-    return out;
-  }
+  std::string Query(const std::string& sql) { return where_->Sql(sql); }
 
-  std::filesystem::path dir_;
-  std::string db_;
+  std::unique_ptr<battrace::testing::TestStore> where_;
   std::unique_ptr<Store> store_;
   const std::string a_ = TestUscc(1), b_ = TestUscc(2), c_ = TestUscc(3);
   const std::string code1_ = TestCode(ProductType::kPack, 1),
@@ -205,21 +188,17 @@ class JudgmentStoreTest : public ::testing::Test {
 
 // A store written by a binary that knew only migration 1 is migrated on open: its rows stay,
 // batteries read as without a complete digital ID, and the new tables are there.
-TEST_F(JudgmentStoreTest, MigratesAVersion1Store) {
+TEST_P(JudgmentStoreTest, MigratesAVersion1Store) {
   {
-    sqlite3* db = nullptr;
-    ASSERT_EQ(sqlite3_open(db_.c_str(), &db), SQLITE_OK);
     const Migration& v1 = Migrations().front();
     ASSERT_EQ(v1.version, 1);
     const std::string sql =
-        RenderSql(v1.sql, SqliteDialect()) +
+        RenderSql(v1.sql, where_->dialect()) +
         "INSERT INTO meta VALUES ('origin', 'test.battrace/ledger');"
         "INSERT INTO meta VALUES ('schema_version', '1');"
         "INSERT INTO battery VALUES ('" +
         code1_ + "', 'pack', NULL, 'B', NULL, NULL, NULL, NULL, 'referenced', -1, 3);";
-    ASSERT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr), SQLITE_OK)
-        << sqlite3_errmsg(db);
-    sqlite3_close(db);
+    where_->Sql(sql);
   }
   Open(false);
   EXPECT_EQ(Query("SELECT value FROM meta WHERE key = 'schema_version'"),
@@ -245,7 +224,7 @@ TEST_F(JudgmentStoreTest, MigratesAVersion1Store) {
   EXPECT_EQ(Query("SELECT division FROM outlet WHERE id = 'OUT-1'"), "440305");
 }
 
-TEST_F(JudgmentStoreTest, OutletsAndModelsAreReadBackInsideTheTransaction) {
+TEST_P(JudgmentStoreTest, OutletsAndModelsAreReadBackInsideTheTransaction) {
   Open();
   const Instant t = At("2026-06-01T10:00:00+08:00");
   {
@@ -294,7 +273,7 @@ TEST_F(JudgmentStoreTest, OutletsAndModelsAreReadBackInsideTheTransaction) {
   EXPECT_TRUE((*model)->has_disassembly_info);
 }
 
-TEST_F(JudgmentStoreTest, ADutyOpenedTwiceIsOneAndTheFirstEvidenceStands) {
+TEST_P(JudgmentStoreTest, ADutyOpenedTwiceIsOneAndTheFirstEvidenceStands) {
   Open();
   domain::Effects first, again, other_party, later;
   first.at = At("2026-06-01T10:00:00+08:00");
@@ -333,7 +312,7 @@ TEST_F(JudgmentStoreTest, ADutyOpenedTwiceIsOneAndTheFirstEvidenceStands) {
   EXPECT_EQ(ObligationsAsOf("2026-06-06", b_).size(), 0u);
 }
 
-TEST_F(JudgmentStoreTest, DischargesSeeDutiesOfTheSameBatchAndOfEarlierOnes) {
+TEST_P(JudgmentStoreTest, DischargesSeeDutiesOfTheSameBatchAndOfEarlierOnes) {
   Open();
   domain::Effects outbound, inbound_same_batch, wrong_party, wrong_type;
   outbound.at = At("2026-06-01T10:00:00+08:00");
@@ -390,7 +369,7 @@ TEST_F(JudgmentStoreTest, DischargesSeeDutiesOfTheSameBatchAndOfEarlierOnes) {
   EXPECT_EQ(*store_->CountOpenDuties(), 1u);
 }
 
-TEST_F(JudgmentStoreTest, ACorrectionRetractsWhatItsOriginalProved) {
+TEST_P(JudgmentStoreTest, ACorrectionRetractsWhatItsOriginalProved) {
   Open();
   const std::string original = a_ + "/r1";
   domain::Effects r1, r2, correction;
@@ -450,7 +429,7 @@ TEST_F(JudgmentStoreTest, ACorrectionRetractsWhatItsOriginalProved) {
   EXPECT_EQ(*store_->CountOpenDuties(), 2u);
 }
 
-TEST_F(JudgmentStoreTest, AsOfCountsWholeBeijingDays) {
+TEST_P(JudgmentStoreTest, AsOfCountsWholeBeijingDays) {
   Open();
   domain::Effects late_evening, midnight, discharge;
   late_evening.at = At("2026-06-10T23:59:59+08:00");
@@ -498,7 +477,7 @@ TEST_F(JudgmentStoreTest, AsOfCountsWholeBeijingDays) {
   EXPECT_EQ(Subjects(ObligationsAsOf("2026-06-14")), std::vector<std::string>{code2_});
 }
 
-TEST_F(JudgmentStoreTest, DutiesPassToTheSuccessor) {
+TEST_P(JudgmentStoreTest, DutiesPassToTheSuccessor) {
   Open();
   // c_ merged into b_ (Shanghai); a_ stays in Shenzhen.
   Register({EnterpriseRecord(a_, "440305"), EnterpriseRecord(c_, "440305"),
@@ -549,7 +528,7 @@ TEST_F(JudgmentStoreTest, DutiesPassToTheSuccessor) {
   EXPECT_EQ(Subjects(ObligationsAsOf("2026-06-07")), std::vector<std::string>{code2_});
 }
 
-TEST_F(JudgmentStoreTest, CoverageGapsFollowOutletsAsOfTheDay) {
+TEST_P(JudgmentStoreTest, CoverageGapsFollowOutletsAsOfTheDay) {
   Open();
   Register({EnterpriseRecord(a_, "440305"), EnterpriseRecord(b_, "440305", "vehicle_maker"),
             RegulatorRecord("MIIT", "440300")});
@@ -604,7 +583,7 @@ TEST_F(JudgmentStoreTest, CoverageGapsFollowOutletsAsOfTheDay) {
   EXPECT_EQ(FindingsAsOf("2026-06-05")[0].evidence, std::vector<std::string>{b_ + "/s1"});
 }
 
-TEST_F(JudgmentStoreTest, FindingsAreFilteredAndSorted) {
+TEST_P(JudgmentStoreTest, FindingsAreFilteredAndSorted) {
   Open();
   Register({EnterpriseRecord(a_, "440305"), EnterpriseRecord(b_, "310101"),
             RegulatorRecord("MIIT", "440300"), RegulatorRecord("MIIT", "310000")});
@@ -668,7 +647,7 @@ TEST_F(JudgmentStoreTest, FindingsAreFilteredAndSorted) {
   EXPECT_EQ(duties[2].due, Day("2026-05-25"));
 }
 
-TEST_F(JudgmentStoreTest, ObligationsAreFilteredByTheShownAuthoritysDivision) {
+TEST_P(JudgmentStoreTest, ObligationsAreFilteredByTheShownAuthoritysDivision) {
   Open();
   // c_ (Shenzhen) merged into b_ (Shanghai).
   Register({EnterpriseRecord(a_, "440305"), EnterpriseRecord(c_, "440305"),
@@ -701,7 +680,7 @@ TEST_F(JudgmentStoreTest, ObligationsAreFilteredByTheShownAuthoritysDivision) {
   EXPECT_EQ(refused.status().code(), StatusCode::kInvalidArgument);
 }
 
-TEST_F(JudgmentStoreTest, OutletsLieInsideADivisionSortedByDivisionAndId) {
+TEST_P(JudgmentStoreTest, OutletsLieInsideADivisionSortedByDivisionAndId) {
   Open();
   domain::Effects e;
   e.at = At("2026-06-01T10:00:00+08:00");
@@ -735,11 +714,11 @@ TEST_F(JudgmentStoreTest, OutletsLieInsideADivisionSortedByDivisionAndId) {
 
 // A store opened without the key (the server's readers) sees the duties and registry records
 // another connection commits, without reopening.
-TEST_F(JudgmentStoreTest, AReaderSeesTheRegistryAndDutiesAnotherConnectionCommits) {
+TEST_P(JudgmentStoreTest, AReaderSeesTheRegistryAndDutiesAnotherConnectionCommits) {
   Open();
   Register({EnterpriseRecord(a_, "440305"), EnterpriseRecord(c_, "440305"),
             RegulatorRecord("MIIT", "440300"), RegulatorRecord("MIIT", "310000")});
-  auto opened = OpenSqliteStore(db_, {});
+  auto opened = OpenStore(where_->location(), {});
   ASSERT_TRUE(opened.ok()) << opened.status().ToString();
   Store& reader = **opened;
   auto shown = [&] {
@@ -776,18 +755,11 @@ TEST_F(JudgmentStoreTest, AReaderSeesTheRegistryAndDutiesAnotherConnectionCommit
   EXPECT_EQ(Subjects(ObligationsAsOf("2026-06-06", c_)), std::vector<std::string>{code1_});
 }
 
-TEST_F(JudgmentStoreTest, AnUnreadableRegistryRecordStopsWritesAndQueries) {
+TEST_P(JudgmentStoreTest, AnUnreadableRegistryRecordStopsWritesAndQueries) {
   Open();
   Register({EnterpriseRecord(a_, "440305")});
   store_.reset();
-  {
-    sqlite3* db = nullptr;
-    ASSERT_EQ(sqlite3_open(db_.c_str(), &db), SQLITE_OK);
-    ASSERT_EQ(sqlite3_exec(db, "UPDATE registry SET record = '{\"kind\":\"enterprise\"}'", nullptr,
-                           nullptr, nullptr),
-              SQLITE_OK);
-    sqlite3_close(db);
-  }
+  where_->Sql("UPDATE registry SET record = '{\"kind\":\"enterprise\"}'");
   Open(false);
   auto txn = store_->BeginWrite();
   ASSERT_FALSE(txn.ok());
@@ -797,6 +769,8 @@ TEST_F(JudgmentStoreTest, AnUnreadableRegistryRecordStopsWritesAndQueries) {
   // Reading the ledger and projections still works.
   EXPECT_TRUE(store_->TreeSize().ok());
 }
+
+BATTRACE_BOTH_ENGINES(JudgmentStoreTest);
 
 }  // namespace
 }  // namespace battrace::store

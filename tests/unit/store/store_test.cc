@@ -1,35 +1,32 @@
-#include "store/sqlite/sqlite_store.h"
-
 #include <gtest/gtest.h>
-#include <sqlite3.h>
-#include <unistd.h>
-
-#include <filesystem>
 
 #include "../fixtures.h"
+#include "engines.h"
 #include "domain/registry.h"
 #include "domain/rules.h"
 #include "ingest/pipeline.h"
 #include "ingest/source.h"
 #include "ledger/checkpoint.h"
 #include "ledger/merkle.h"
+#include "store/open.h"
 #include "store/verify.h"
 
 namespace battrace::store {
 namespace {
 
+using battrace::testing::Engine;
 using battrace::testing::Produced;
 using battrace::testing::TestCode;
 using battrace::testing::TestUscc;
 using battrace::testing::TestVin;
 
-class SqliteStoreTest : public ::testing::Test {
+class StoreTest : public ::testing::TestWithParam<Engine> {
  protected:
   void SetUp() override {
-    dir_ = battrace::testing::FreshTestDir("store-test");
-    db_ = (dir_ / "t.db").string();
+    where_ = std::make_unique<battrace::testing::TestStore>(GetParam(), "store-test");
+    if (!where_->available()) GTEST_SKIP() << "BATTRACE_TEST_PG names no PostgreSQL cluster";
     key_ = *ledger::SigningKey::Generate("test.battrace/ledger");
-    ASSERT_TRUE(key_->WriteFile(DefaultKeyPath(db_)).ok());
+    ASSERT_TRUE(key_->WriteFile(where_->key_path()).ok());
     Reopen(true);
     // The reporters of the tests: a battery maker (manufacturer code 0A1), a vehicle maker
     // (WMI LGX) and a repair shop.
@@ -50,16 +47,16 @@ class SqliteStoreTest : public ::testing::Test {
   }
   void TearDown() override {
     store_.reset();
-    std::filesystem::remove_all(dir_);
+    where_.reset();
   }
 
   void Reopen(bool create = false) {
     store_.reset();
     OpenOptions o;
     o.create = create;
-    o.key_path = DefaultKeyPath(db_);
+    o.key_path = where_->key_path();
     o.checkpoints.every_leaves = 5;
-    auto s = OpenSqliteStore(db_, o, "test.battrace/ledger");
+    auto s = OpenStore(where_->location(), o, "test.battrace/ledger");
     ASSERT_TRUE(s.ok()) << s.status().ToString();
     store_ = std::move(s).value();
   }
@@ -75,17 +72,13 @@ class SqliteStoreTest : public ::testing::Test {
     return results.ok() ? *results : std::vector<ingest::ItemResult>{};
   }
 
-  // Runs SQL on the store file behind the store's back (tampering), then reopens it.
+  // Runs SQL on the store behind its back (tampering), then reopens it.
   void Tamper(const std::string& sql, bool reopen = true) {
     store_.reset();
-    sqlite3* db = nullptr;
-    ASSERT_EQ(sqlite3_open(db_.c_str(), &db), SQLITE_OK);
-    ASSERT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr), SQLITE_OK)
-        << sqlite3_errmsg(db);
-    sqlite3_close(db);
+    where_->Sql(sql);
     if (!reopen) return;
     OpenOptions o;
-    auto s = OpenSqliteStore(db_, o);
+    auto s = OpenStore(where_->location(), o);
     ASSERT_TRUE(s.ok()) << s.status().ToString();
     store_ = std::move(s).value();
   }
@@ -125,13 +118,12 @@ class SqliteStoreTest : public ::testing::Test {
              {"source", "repair"}}};
   }
 
-  std::filesystem::path dir_;
-  std::string db_;
+  std::unique_ptr<battrace::testing::TestStore> where_;
   std::optional<ledger::SigningKey> key_;
   std::unique_ptr<Store> store_;
 };
 
-TEST_F(SqliteStoreTest, AppendsProjectsAndProves) {
+TEST_P(StoreTest, AppendsProjectsAndProves) {
   auto results = Load(SmallHistory());
   ASSERT_EQ(results.size(), 6u);
   for (const auto& r : results)
@@ -164,7 +156,7 @@ TEST_F(SqliteStoreTest, AppendsProjectsAndProves) {
   EXPECT_TRUE(Verify().ok()) << Verify().ToString();
 }
 
-TEST_F(SqliteStoreTest, IdempotentBySenderAndId) {
+TEST_P(StoreTest, IdempotentBySenderAndId) {
   auto first = Load(SmallHistory());
   auto again = Load(SmallHistory());
   for (size_t i = 0; i < again.size(); ++i) {
@@ -181,7 +173,7 @@ TEST_F(SqliteStoreTest, IdempotentBySenderAndId) {
   EXPECT_EQ(*store_->TreeSize(), 6u);
 }
 
-TEST_F(SqliteStoreTest, SurvivesReopenAndKeepsAppending) {
+TEST_P(StoreTest, SurvivesReopenAndKeepsAppending) {
   Load(SmallHistory());
   Reopen();
   auto more = Load({Produced("b1", TestUscc(1), TestCode(ProductType::kCell, 99))});
@@ -190,7 +182,7 @@ TEST_F(SqliteStoreTest, SurvivesReopenAndKeepsAppending) {
   EXPECT_TRUE(Verify().ok()) << Verify().ToString();
 }
 
-TEST_F(SqliteStoreTest, RegistryRowsAreUpsertedByKindAndKey) {
+TEST_P(StoreTest, RegistryRowsAreUpsertedByKindAndKey) {
   ASSERT_TRUE(store_
                   ->PutRegistry({{"enterprise", TestUscc(1), "440300", R"({"v":1})"},
                                  {"regulator", "miit-440300", "440300", "{}"}})
@@ -203,15 +195,15 @@ TEST_F(SqliteStoreTest, RegistryRowsAreUpsertedByKindAndKey) {
   EXPECT_FALSE(store_->GetRegistry("regulator", TestUscc(1))->has_value());
 }
 
-TEST_F(SqliteStoreTest, RefusesAStoreFromANewerVersion) {
+TEST_P(StoreTest, RefusesAStoreFromANewerVersion) {
   Tamper("UPDATE meta SET value = '999' WHERE key = 'schema_version'", false);
-  auto s = OpenSqliteStore(db_, {});
+  auto s = OpenStore(where_->location(), {});
   ASSERT_FALSE(s.ok());
   EXPECT_EQ(s.status().code(), StatusCode::kFailedPrecondition);
   EXPECT_NE(s.status().message().find("newer"), std::string::npos);
 }
 
-TEST_F(SqliteStoreTest, VerifyNamesAChangedByte) {
+TEST_P(StoreTest, VerifyNamesAChangedByte) {
   Load(SmallHistory());
   ASSERT_TRUE(store_->SignCheckpoint().ok());
   Tamper("UPDATE report SET body = replace(body, '2026-04-05', '2026-04-06') WHERE leaf = 4");
@@ -220,7 +212,7 @@ TEST_F(SqliteStoreTest, VerifyNamesAChangedByte) {
   EXPECT_NE(st.message().find("leaf 4"), std::string::npos) << st.message();
 }
 
-TEST_F(SqliteStoreTest, VerifyNamesADroppedRow) {
+TEST_P(StoreTest, VerifyNamesADroppedRow) {
   Load(SmallHistory());
   ASSERT_TRUE(store_->SignCheckpoint().ok());
   Tamper("DELETE FROM report WHERE leaf = 2");
@@ -229,7 +221,7 @@ TEST_F(SqliteStoreTest, VerifyNamesADroppedRow) {
   EXPECT_NE(st.message().find("leaf 2 is missing"), std::string::npos) << st.message();
 }
 
-TEST_F(SqliteStoreTest, VerifyCatchesReorderedLeaves) {
+TEST_P(StoreTest, VerifyCatchesReorderedLeaves) {
   Load(SmallHistory());
   ASSERT_TRUE(store_->SignCheckpoint().ok());
   Tamper(
@@ -242,7 +234,7 @@ TEST_F(SqliteStoreTest, VerifyCatchesReorderedLeaves) {
   EXPECT_NE(st.message().find("leaves 0 to 5"), std::string::npos) << st.message();
 }
 
-TEST_F(SqliteStoreTest, VerifyCatchesAForgedCheckpoint) {
+TEST_P(StoreTest, VerifyCatchesAForgedCheckpoint) {
   Load(SmallHistory());
   ASSERT_TRUE(store_->SignCheckpoint().ok());
   Tamper("UPDATE checkpoint SET note = replace(note, 'test.battrace', 'evil.battrace')");
@@ -250,6 +242,8 @@ TEST_F(SqliteStoreTest, VerifyCatchesAForgedCheckpoint) {
   EXPECT_EQ(st.code(), StatusCode::kCorruption);
   EXPECT_NE(st.message().find("checkpoint"), std::string::npos) << st.message();
 }
+
+BATTRACE_BOTH_ENGINES(StoreTest);
 
 }  // namespace
 }  // namespace battrace::store
