@@ -8,6 +8,10 @@
 //                                 unique index on reporter and id, same batch size and pragmas)
 //                                 into a bare SQLite table, with no parsing, validation,
 //                                 hashing, ledger or projections
+//   ingest_tool baseline-pg CONNINFO FILE
+//                                 the same for PostgreSQL: COPY of the same rows, in
+//                                 transactions of the same batch size, into a bare table with
+//                                 the same primary key and unique index
 // Deterministic for a given N.
 #include <sqlite3.h>
 
@@ -24,6 +28,7 @@
 #include "core/date.h"
 #include "core/uscc.h"
 #include "core/vin.h"
+#include "store/postgres/pg.h"
 
 namespace battrace {
 namespace {
@@ -241,6 +246,15 @@ int Check(int rc, sqlite3* db) {
   return rc;
 }
 
+// A string member of a report line, cut by the position of its key: no JSON parsing.
+std::string_view Field(const std::string& line, const char* key) {
+  const std::string k = std::string("\"") + key + "\":\"";
+  const size_t a = line.find(k);
+  if (a == std::string::npos) return {};
+  const size_t b = line.find('"', a + k.size());
+  return std::string_view(line).substr(a + k.size(), b - a - k.size());
+}
+
 // The same report rows the store writes, into a bare table with the same index.
 int Baseline(const std::string& path, const std::string& file, size_t batch) {
   sqlite3* db = nullptr;
@@ -266,16 +280,8 @@ int Baseline(const std::string& path, const std::string& file, size_t batch) {
   const char zero[32] = {};
   Check(sqlite3_exec(db, "BEGIN", nullptr, nullptr, nullptr), db);
   while (std::getline(in, line)) {
-    // The columns are cut from the line by position of their keys: no JSON parsing.
-    auto field = [&](const char* key) {
-      const std::string k = std::string("\"") + key + "\":\"";
-      const size_t a = line.find(k);
-      if (a == std::string::npos) return std::string_view();
-      const size_t b = line.find('"', a + k.size());
-      return std::string_view(line).substr(a + k.size(), b - a - k.size());
-    };
-    const auto reporter = field("reporter"), id = field("id"), type = field("type"),
-               occurred = field("occurred");
+    const auto reporter = Field(line, "reporter"), id = Field(line, "id"),
+               type = Field(line, "type"), occurred = Field(line, "occurred");
     sqlite3_bind_int64(st, 1, leaf++);
     sqlite3_bind_text(st, 2, reporter.data(), static_cast<int>(reporter.size()), SQLITE_STATIC);
     sqlite3_bind_text(st, 3, id.data(), static_cast<int>(id.size()), SQLITE_STATIC);
@@ -298,6 +304,52 @@ int Baseline(const std::string& path, const std::string& file, size_t batch) {
   return 0;
 }
 
+// The same rows into a bare PostgreSQL table with the same keys, by COPY.
+int BaselinePg(const std::string& conninfo, const std::string& file, size_t batch) {
+  auto conn = store::pg::Conn::Connect(conninfo);
+  auto check = [](const Status& st) {
+    if (st.ok()) return;
+    std::cerr << "baseline-pg: " << st.ToString() << "\n";
+    std::exit(1);
+  };
+  check(conn.status());
+  check(conn->Exec(
+      "DROP TABLE IF EXISTS report; "
+      "CREATE TABLE report (leaf BIGINT PRIMARY KEY, reporter TEXT COLLATE \"C\" NOT NULL, "
+      "id TEXT COLLATE \"C\" NOT NULL, type TEXT COLLATE \"C\" NOT NULL, "
+      "occurred TEXT COLLATE \"C\" NOT NULL, reported BIGINT NOT NULL, "
+      "content_hash BYTEA NOT NULL, leaf_hash BYTEA NOT NULL, body TEXT COLLATE \"C\" NOT NULL);"
+      "CREATE UNIQUE INDEX report_reporter_id ON report (reporter, id);"));
+  std::ifstream in(file);
+  std::string line;
+  int64_t leaf = 0;
+  const char zero[32] = {};
+  store::pg::CopyBuffer buf;
+  auto flush = [&] {
+    check(conn->Exec("BEGIN"));
+    check(conn->Copy("COPY report FROM STDIN", buf.data()));
+    check(conn->Exec("COMMIT"));
+    buf.clear();
+  };
+  while (std::getline(in, line)) {
+    ++leaf;
+    buf.Int(leaf - 1)
+        .Text(Field(line, "reporter"))
+        .Text(Field(line, "id"))
+        .Text(Field(line, "type"))
+        .Text(Field(line, "occurred"))
+        .Int(leaf)
+        .Bytes(zero, 32)
+        .Bytes(zero, 32)
+        .Text(std::string_view(line))
+        .EndRow();
+    if (buf.rows() == batch) flush();
+  }
+  if (!buf.empty()) flush();
+  std::cout << "baseline-pg: " << leaf << " rows\n";
+  return 0;
+}
+
 }  // namespace
 }  // namespace battrace
 
@@ -312,6 +364,11 @@ int main(int argc, char** argv) {
     return battrace::Baseline(argv[2], argv[3],
                               argc == 5 ? std::strtoull(argv[4], nullptr, 10) : 20000);
   }
-  std::cerr << "usage: ingest_tool generate N REPORTS REGISTRY | baseline DB FILE [BATCH]\n";
+  if ((argc == 4 || argc == 5) && std::string(argv[1]) == "baseline-pg") {
+    return battrace::BaselinePg(argv[2], argv[3],
+                                argc == 5 ? std::strtoull(argv[4], nullptr, 10) : 20000);
+  }
+  std::cerr << "usage: ingest_tool generate N REPORTS REGISTRY | baseline DB FILE [BATCH] | "
+               "baseline-pg CONNINFO FILE [BATCH]\n";
   return 2;
 }

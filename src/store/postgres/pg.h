@@ -112,6 +112,8 @@ class Conn {
 
   // Whether the session is inside a transaction block.
   bool InTransaction() const;
+  // Whether the connection is lost (the server restarted or failed over).
+  bool Broken() const { return PQstatus(conn_.get()) == CONNECTION_BAD; }
 
  private:
   explicit Conn(PGconn* conn) : conn_(conn, &PQfinish) {}

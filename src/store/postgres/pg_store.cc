@@ -153,7 +153,8 @@ class PgWriteTxn : public WriteTxn {
 
 class PgStore : public Store {
  public:
-  PgStore(Conn conn, OpenOptions options) : conn_(std::move(conn)), options_(std::move(options)) {}
+  PgStore(std::string conninfo, Conn conn, OpenOptions options)
+      : conninfo_(std::move(conninfo)), conn_(std::move(conn)), options_(std::move(options)) {}
 
   Status Initialize(bool create, const std::string& origin);
 
@@ -194,9 +195,22 @@ class PgStore : public Store {
   friend class PgWriteTxn;
 
   Status Migrate(bool create, const std::string& origin);
+  // What a session needs before it runs the store's statements: the staging tables of a
+  // writer and the prepared statements.
+  Status PrepareSession();
   Status PrepareStatements();
+  // A lost connection (a restart, a failover) is opened again before the next statement that
+  // runs outside a transaction; a transaction in flight fails and is rolled back.
+  Status Reconnect();
   Result<Rows> Run(const char* name, const Params& params = Params()) {
-    return conn_.Run(name, params);
+    if (conn_.Broken() && !txn_) BATTRACE_RETURN_IF_ERROR(Reconnect());
+    auto rows = conn_.Run(name, params);
+    // The loss shows on first use: a statement outside a transaction is tried once more.
+    if (!rows.ok() && conn_.Broken() && !txn_ && !conn_.InTransaction()) {
+      BATTRACE_RETURN_IF_ERROR(Reconnect());
+      return conn_.Run(name, params);
+    }
+    return rows;
   }
   // Runs `body` in a transaction of its own, rolled back when `body` or the commit fails.
   // REQUIRES: no WriteTxn is open.
@@ -212,6 +226,7 @@ class PgStore : public Store {
   Result<std::vector<domain::Duty>> DutiesOpenAsOf(Date as_of, bool overdue_only);
   Status CoverageGaps(Date as_of, Instant end, std::vector<domain::Finding>* out);
 
+  std::string conninfo_;
   Conn conn_;
   OpenOptions options_;
   std::string origin_;
@@ -234,15 +249,8 @@ Status PgStore::Initialize(bool create, const std::string& origin) {
   if (options_.key_path) {
     BATTRACE_ASSIGN_OR_RETURN(key, ledger::SigningKey::FromFile(*options_.key_path));
     key_ = std::move(key);
-    // Temporary tables that stage a batch's projection rows for one upsert each.
-    BATTRACE_RETURN_IF_ERROR(conn_.Exec(
-        "CREATE TEMP TABLE battery_stage (LIKE battery) ON COMMIT DELETE ROWS;"
-        "CREATE TEMP TABLE vehicle_stage (LIKE vehicle) ON COMMIT DELETE ROWS;"
-        "CREATE TEMP TABLE outlet_stage (LIKE outlet) ON COMMIT DELETE ROWS;"
-        "CREATE TEMP TABLE model_stage (LIKE model) ON COMMIT DELETE ROWS;"
-        "CREATE TEMP TABLE sale_stage (LIKE sale) ON COMMIT DELETE ROWS;"));
   }
-  BATTRACE_RETURN_IF_ERROR(PrepareStatements());
+  BATTRACE_RETURN_IF_ERROR(PrepareSession());
   BATTRACE_ASSIGN_OR_RETURN(rows, conn_.Query("SELECT value FROM meta WHERE key = 'origin'", {}));
   if (rows.size() == 0) return Status::Corruption("store has no origin in its meta table");
   origin_ = rows.Text(0, 0);
@@ -252,6 +260,26 @@ Status PgStore::Initialize(bool create, const std::string& origin) {
     last_checkpoint_time_ = cp->created;
   }
   return Status::Ok();
+}
+
+Status PgStore::PrepareSession() {
+  if (key_) {
+    // Temporary tables that stage a batch's projection rows for one upsert each.
+    BATTRACE_RETURN_IF_ERROR(conn_.Exec(
+        "CREATE TEMP TABLE battery_stage (LIKE battery) ON COMMIT DELETE ROWS;"
+        "CREATE TEMP TABLE vehicle_stage (LIKE vehicle) ON COMMIT DELETE ROWS;"
+        "CREATE TEMP TABLE outlet_stage (LIKE outlet) ON COMMIT DELETE ROWS;"
+        "CREATE TEMP TABLE model_stage (LIKE model) ON COMMIT DELETE ROWS;"
+        "CREATE TEMP TABLE sale_stage (LIKE sale) ON COMMIT DELETE ROWS;"));
+  }
+  return PrepareStatements();
+}
+
+Status PgStore::Reconnect() {
+  BATTRACE_ASSIGN_OR_RETURN(conn, Conn::Connect(conninfo_));
+  conn_ = std::move(conn);
+  signer_ = false;  // the session that held the signer lock is gone
+  return PrepareSession();
 }
 
 Status PgStore::Migrate(bool create, const std::string& origin) {
@@ -453,6 +481,7 @@ Result<std::unique_ptr<WriteTxn>> PgStore::BeginWrite() {
     return Status::FailedPrecondition("the store was opened without its signing key: cannot write");
   }
   if (txn_) return Status::FailedPrecondition("a write transaction is already open");
+  if (conn_.Broken()) BATTRACE_RETURN_IF_ERROR(Reconnect());
   BATTRACE_RETURN_IF_ERROR(conn_.Exec("BEGIN"));
   frontier_at_begin_ = frontier_;
   if (Status st = LockLedger(); !st.ok()) {
@@ -939,6 +968,7 @@ Result<StoredCheckpoint> PgStore::SignCheckpoint() {
 
 Status PgStore::InTransaction(const std::function<Status()>& body) {
   if (txn_) return Status::FailedPrecondition("a write transaction is open on this store");
+  if (conn_.Broken()) BATTRACE_RETURN_IF_ERROR(Reconnect());
   BATTRACE_RETURN_IF_ERROR(conn_.Exec("BEGIN"));
   const ledger::Frontier before = frontier_;
   Status st = body();
@@ -1218,7 +1248,7 @@ Result<std::unique_ptr<Store>> OpenPostgresStore(const std::string& conninfo,
                                                  const OpenOptions& options,
                                                  const std::string& origin_if_created) {
   BATTRACE_ASSIGN_OR_RETURN(conn, Conn::Connect(conninfo));
-  auto store = std::make_unique<PgStore>(std::move(conn), options);
+  auto store = std::make_unique<PgStore>(conninfo, std::move(conn), options);
   BATTRACE_RETURN_IF_ERROR(store->Initialize(options.create, origin_if_created));
   return std::unique_ptr<Store>(std::move(store));
 }

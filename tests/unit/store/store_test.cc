@@ -243,6 +243,25 @@ TEST_P(StoreTest, VerifyCatchesAForgedCheckpoint) {
   EXPECT_NE(st.message().find("checkpoint"), std::string::npos) << st.message();
 }
 
+// A server's connection is lost when PostgreSQL restarts or fails over: the store connects
+// again and goes on, reading and writing.
+TEST_P(StoreTest, GoesOnAfterLosingItsConnection) {
+  if (GetParam() != Engine::kPostgres) GTEST_SKIP() << "an embedded store has no connection";
+  Load(SmallHistory());
+  where_->Sql(
+      "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+      "WHERE datname = current_database() AND pid <> pg_backend_pid()");
+  auto size = store_->TreeSize();
+  ASSERT_TRUE(size.ok()) << size.status().ToString();
+  EXPECT_EQ(*size, 6u);
+  auto more = Load({Produced("b1", TestUscc(1), TestCode(ProductType::kCell, 99))});
+  ASSERT_EQ(more.size(), 1u);
+  EXPECT_EQ(more[0].outcome, ingest::Outcome::kAccepted) << more[0].error.ToString();
+  EXPECT_EQ(more[0].leaf_index, 6u);
+  ASSERT_TRUE(store_->SignCheckpoint().ok());
+  EXPECT_TRUE(Verify().ok()) << Verify().ToString();
+}
+
 BATTRACE_BOTH_ENGINES(StoreTest);
 
 }  // namespace
