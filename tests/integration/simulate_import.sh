@@ -21,7 +21,7 @@ for f in registry.ndjson reports.ndjson answer-key.json; do
   cmp "$work/a/$f" "$work/b/$f" || { echo "simulate import: $f differs between runs"; exit 1; }
 done
 store_new "$work" store
-"$battrace" init "${STORE[@]}" >/dev/null 2>&1
+"$battrace" init "${STORE[@]}" >/dev/null
 records=$(wc -l <"$work/a/registry.ndjson")
 out=$("$battrace" registry import "${READ[@]}" "$work/a/registry.ndjson" 2>&1)
 echo "$out" | grep -q "registry import: $records records stored" ||
