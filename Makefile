@@ -1,7 +1,8 @@
 # Short commands over CMake. Every target installs missing dependencies first.
 #   make          release build (build/release)
 #   make debug    AddressSanitizer + UBSan build (build/debug)
-#   make test     build everything and run every test (release, sanitized unit tests, fuzz)
+#   make test     build everything and run every test (release, sanitized unit tests, fuzz), with
+#                 a throwaway PostgreSQL cluster for the PostgreSQL runs (scripts/with-test-pg.sh)
 #   make demo     simulate a national data set, load it, print its findings, serve the API
 #   make bench    run the benchmarks
 #   make fuzz     longer fuzzing runs (FUZZ_SECONDS=300 each unless given)
@@ -10,7 +11,7 @@ JOBS ?= $(shell nproc)
 FUZZ_SECONDS ?= 15
 CMAKE_GEN := -G Ninja
 
-.PHONY: all release debug fuzz-build test demo bench fuzz lint format deps clean
+.PHONY: all release debug fuzz-build test test-phases demo bench fuzz lint format deps clean
 
 all: release
 
@@ -31,7 +32,13 @@ fuzz-build: deps
 	  -DBATTRACE_FUZZ=ON -DBATTRACE_FUZZ_SECONDS=$(FUZZ_SECONDS) >/dev/null
 	@cmake --build build/fuzz -j $(JOBS)
 
+# The test phases run under one PostgreSQL test cluster (BATTRACE_TEST_PG in their environment),
+# stopped and removed when they end, pass or fail. `make test-phases` alone runs them without
+# one: the PostgreSQL variants (*_pg) are then skipped.
 test: release debug fuzz-build
+	@scripts/with-test-pg.sh $(MAKE) --no-print-directory test-phases
+
+test-phases:
 	@echo "== sanitized unit tests (ASan + UBSan)"
 	@cd build/debug && ctest -L unit --output-on-failure -j $(JOBS)
 	@echo "== fuzz targets (bounded runs)"

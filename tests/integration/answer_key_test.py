@@ -4,7 +4,7 @@
 `battrace simulate` writes a national data set and the findings that must exist as of its end
 date, from what it injected. Loading the data set into a fresh store and asking for the findings
 as of that date must give exactly those: no finding missing, none extra. `detail` is free text
-and not compared.
+and not compared. The store is on the engine BATTRACE_TEST_ENGINE names (engines.py).
 
 usage: answer_key_test.py BATTRACE WORK_DIR [VEHICLES] [SEED]
 """
@@ -15,6 +15,10 @@ import shutil
 import subprocess
 import sys
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import engines  # noqa: E402
+
+engines.require()
 battrace, work = sys.argv[1:3]
 vehicles = sys.argv[3] if len(sys.argv) > 3 else "1000"
 seed = sys.argv[4] if len(sys.argv) > 4 else "7"
@@ -22,7 +26,8 @@ to = "2026-09-30"
 shutil.rmtree(work, ignore_errors=True)
 os.makedirs(work)
 data = os.path.join(work, "data")
-db = os.path.join(work, "t.db")
+store = engines.store_args(work, "t")
+read = engines.read_args(store)
 
 
 def run(*args):
@@ -33,9 +38,9 @@ def run(*args):
 
 
 run("simulate", "--out", data, "--vehicles", vehicles, "--seed", seed, "--to", to)
-run("init", "--db", db)
-run("registry", "import", "--db", db, os.path.join(data, "registry.ndjson"))
-print(run("import", "--db", db, "--replay", os.path.join(data, "reports.ndjson")).strip())
+run("init", *store)
+run("registry", "import", *read, os.path.join(data, "registry.ndjson"))
+print(run("import", *store, "--replay", os.path.join(data, "reports.ndjson")).strip())
 
 
 def key(f):
@@ -44,7 +49,7 @@ def key(f):
 
 
 expected = collections.Counter(map(key, json.load(open(os.path.join(data, "answer-key.json")))))
-actual = collections.Counter(map(key, json.loads(run("findings", "--db", db, "--as-of", to, "--json"))))
+actual = collections.Counter(map(key, json.loads(run("findings", *read, "--as-of", to, "--json"))))
 missing, extra = expected - actual, actual - expected
 kinds = collections.Counter(json.loads(k)["kind"] for k in expected.elements())
 print("answer key:", dict(sorted(kinds.items())))

@@ -2,7 +2,8 @@
 
 - Fixture: a store built with the CLI alone: `simulate` (a small realistic world), `init`,
   `registry import`, `import --replay` of most of the simulated reports (the rest is kept back
-  for POST /v1/reports), and tokens from `token issue`.
+  for POST /v1/reports), and tokens from `token issue`. The store is on the engine
+  BATTRACE_TEST_ENGINE names (engines.py); `fx.store` holds its CLI arguments.
 - Server: a real `battrace serve --listen 127.0.0.1:0`, its port read from the line it prints,
   stopped with SIGTERM (and killed if it does not stop) by whoever started it.
 - call(): one HTTP request over http.client, answering (status, headers, body, json-or-None).
@@ -16,8 +17,12 @@ import re
 import shutil
 import signal
 import subprocess
+import sys
 import threading
 import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import engines  # noqa: E402
 
 LISTEN_LINE = re.compile(r"battrace serving on https?://127\.0\.0\.1:(\d+)/")
 AS_OF = "2026-10-31"  # after the simulated window (2026-04-01 .. 2026-09-30)
@@ -39,7 +44,8 @@ class Fixture:
         self.work = work
         shutil.rmtree(work, ignore_errors=True)
         os.makedirs(work)
-        self.db = os.path.join(work, "store.db")
+        self.store = engines.store_args(work, "store")  # the CLI's arguments naming the store
+        self.read = engines.read_args(self.store)  # the same for commands without --key
         sim = os.path.join(work, "sim")
         run([battrace, "simulate", "--out", sim, "--vehicles", str(vehicles), "--seed", str(seed),
              "--violations", "0.05"])
@@ -54,13 +60,13 @@ class Fixture:
         first = os.path.join(work, "first.ndjson")
         with open(first, "w") as f:
             f.write("\n".join(lines[:-keep_back]) + "\n")
-        run([battrace, "init", "--db", self.db, "--origin", "api.test/ledger"])
+        run([battrace, "init", *self.store, "--origin", "api.test/ledger"])
         self.add_registry([])
         self.receipts_file = os.path.join(work, "receipts.ndjson")
-        run([battrace, "import", "--db", self.db, "--replay", "--receipts", self.receipts_file,
+        run([battrace, "import", *self.store, "--replay", "--receipts", self.receipts_file,
              first])
         self.receipts = [json.loads(l) for l in open(self.receipts_file) if l.strip()]
-        self.key = run([battrace, "pubkey", "--db", self.db]).strip()
+        self.key = run([battrace, "pubkey", *self.store]).strip()
 
     def add_registry(self, extra):
         """Imports the simulated registry plus `extra` records."""
@@ -69,10 +75,10 @@ class Fixture:
             for r in self.registry + extra:
                 f.write(json.dumps(r) + "\n")
         self.registry += extra
-        run([self.battrace, "registry", "import", "--db", self.db, path])
+        run([self.battrace, "registry", "import", *self.read, path])
 
     def token(self, principal, days=None):
-        cmd = [self.battrace, "token", "issue", "--db", self.db, "--principal", principal]
+        cmd = [self.battrace, "token", "issue", *self.read, "--principal", principal]
         if days is not None:
             cmd += ["--days", str(days)]
         text = run(cmd).strip().splitlines()[-1].strip()
@@ -80,7 +86,7 @@ class Fixture:
         return text
 
     def revoke(self, text):
-        run([self.battrace, "token", "revoke", "--db", self.db, text])
+        run([self.battrace, "token", "revoke", *self.read, text])
 
     def enterprises(self, role):
         return [e for e in self.registry if e["kind"] == "enterprise" and role in e["roles"]]
@@ -93,13 +99,14 @@ class Fixture:
 
 
 class Server:
-    """`battrace serve` on 127.0.0.1 and a free port; use as a context manager."""
+    """`battrace serve` on 127.0.0.1 and a free port, over the store `store` names (the CLI's
+    arguments, engines.store_args); its log in `log_dir`. Use as a context manager."""
 
-    def __init__(self, battrace, db, *args, start_timeout=30):
-        self.log_path = db + f".serve-{os.getpid()}-{time.monotonic_ns()}.log"
+    def __init__(self, battrace, store, log_dir, *args, start_timeout=30):
+        self.log_path = os.path.join(log_dir, f"serve-{os.getpid()}-{time.monotonic_ns()}.log")
         self.log = open(self.log_path, "w")
         self.proc = subprocess.Popen(
-            [battrace, "serve", "--db", db, "--listen", "127.0.0.1:0", *args],
+            [battrace, "serve", *store, "--listen", "127.0.0.1:0", *args],
             stdout=subprocess.PIPE, stderr=self.log, text=True)
         self.port = None
         found = threading.Event()
@@ -168,15 +175,20 @@ def call(port, method, path, token=None, purpose=None, body=None, headers=None, 
         conn.close()
 
 
-# Text that must never appear in an error body: internals of the server or of SQLite.
+# Text that must never appear in an error body: internals of the server or of the store's engine.
 LEAK_MARKERS = ["SELECT ", "INSERT ", "UPDATE ", "DELETE FROM", "WHERE ", "constraint failed",
                 "no such table", "database is locked", ".cc:", ".h:", "std::", "terminate called",
-                "what():", "Traceback", "Segmentation"]
+                "what():", "Traceback", "Segmentation",
+                # PostgreSQL: libpq and server messages
+                "relation \"", "duplicate key value", "violates ", "syntax error at", "SQLSTATE",
+                "server closed the connection"]
 
 
 def assert_no_leak(data):
     text = data.decode("utf-8", "replace")
     assert "sqlite" not in text.lower(), f"error body names SQLite: {text}"
+    for engine in ("postgres", "libpq"):
+        assert engine not in text.lower(), f"error body names {engine}: {text}"
     for marker in LEAK_MARKERS:
         assert marker not in text, f"error body leaks {marker!r}: {text}"
 

@@ -14,9 +14,11 @@ the reports the simulation holds back are filed through POST /v1/reports. Checke
 - errors: 404 for an unknown route, 405 with Allow, problem+json with the request id, no
   internals (SQL, source files) in any error body;
 - the rate limit (429 with Retry-After);
-- the audit trail of protected reads (GET /v1/audit) and `battrace verify --db` afterwards;
+- the audit trail of protected reads (GET /v1/audit) and `battrace verify` afterwards;
 - SIGTERM while a large POST is in flight: the POST completes, the process exits 0, the ledger
   verifies and holds the batch.
+
+The store is on the engine BATTRACE_TEST_ENGINE names (engines.py).
 
 usage: api_test.py BATTRACE WORKDIR
 """
@@ -28,9 +30,11 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import engines  # noqa: E402
 import rfc9162_verify as rfc  # noqa: E402
 from api_support import AS_OF, Fixture, Server, assert_no_leak, call, check_problem, run  # noqa: E402
 
+engines.require()
 battrace, work = sys.argv[1:3]
 fx = Fixture(battrace, os.path.join(work, "fixture"), vehicles=150, keep_back=900)
 checks = 0
@@ -159,7 +163,8 @@ def verify_receipt_offline(receipt, port, name):
 
 
 # ============================================================================ the main server
-server = Server(battrace, fx.db, "--quiet", "--max-body-mib", "1", "--max-batch", "300")
+server = Server(battrace, fx.store, fx.work, "--quiet", "--max-body-mib", "1",
+                "--max-batch", "300")
 try:
     port = server.port
 
@@ -426,13 +431,14 @@ try:
 finally:
     server.kill()
 
-out = run([battrace, "verify", "--db", fx.db])
+out = run([battrace, "verify", *engines.verify_args(battrace, fx.store)])
 ok("verify: ok" in out, out)
 ok("audit" in out, f"verify says nothing of the audit trail: {out}")
 print(out.strip())
 
 # ============================================================================ rate limit
-with Server(battrace, fx.db, "--quiet", "--rate-limit", "5", "--rate-burst", "5") as limited:
+with Server(battrace, fx.store, fx.work, "--quiet", "--rate-limit", "5",
+            "--rate-burst", "5") as limited:
     statuses = []
     for i in range(15):
         r = limited.call("GET", "/healthz")
@@ -455,7 +461,7 @@ bigs = held[big_uscc]
 body = json.dumps(bigs).encode()
 half = len(body) // 2
 stopped_at = {}
-with Server(battrace, fx.db) as server:
+with Server(battrace, fx.store, fx.work) as server:
     def terminate():
         time.sleep(0.3)  # the server is reading the body
         server.proc.send_signal(15)
@@ -483,9 +489,9 @@ with Server(battrace, fx.db) as server:
     else:
         ok(st is not None and st >= 400 and st != 500, f"the in-flight POST: {st} {resp[:300]!r}")
         in_flight = f"refused with {st}"
-out = run([battrace, "verify", "--db", fx.db])
+out = run([battrace, "verify", *engines.verify_args(battrace, fx.store)])
 ok("verify: ok" in out, out)
-with Server(battrace, fx.db, "--quiet") as server:
+with Server(battrace, fx.store, fx.work, "--quiet") as server:
     last = bigs[-1]
     r = server.call("GET", f"/v1/reports/{big_uscc}/{last['id']}", tok["admin"])
     if in_flight == "completed":

@@ -1,17 +1,21 @@
 #!/usr/bin/env python3
 """Bad input loses nothing good: a file mixing valid reports with every kind of malformed line
 is imported; every valid line is stored, every bad one is rejected with its line number and the
-precise field and rule, and the ledger still verifies.
+precise field and rule, and the ledger still verifies. The store is on the engine
+BATTRACE_TEST_ENGINE names (engines.py); the stored reports are read from it directly.
 
 usage: bad_input_test.py BATTRACE INGEST_TOOL WORKDIR
 """
 import json
 import os
 import shutil
-import sqlite3
 import subprocess
 import sys
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import engines  # noqa: E402
+
+engines.require()
 battrace, tool, work = sys.argv[1:4]
 shutil.rmtree(work, ignore_errors=True)
 os.makedirs(work)
@@ -79,10 +83,11 @@ for i, v in enumerate(valid):
 with open("mixed.ndjson", "w") as f:
     f.write("\n".join(lines) + "\n")
 
-subprocess.run([battrace, "init", "--db", "t.db"], check=True, stdout=subprocess.DEVNULL)
-subprocess.run([battrace, "registry", "import", "--db", "t.db", "registry.ndjson"], check=True,
-               stdout=subprocess.DEVNULL)
-run = subprocess.run([battrace, "import", "--db", "t.db", "--replay", "--rejects", "rejects.ndjson",
+store = engines.store_args(work, "t")
+subprocess.run([battrace, "init", *store], check=True, stdout=subprocess.DEVNULL)
+subprocess.run([battrace, "registry", "import", *engines.read_args(store), "registry.ndjson"],
+               check=True, stdout=subprocess.DEVNULL)
+run = subprocess.run([battrace, "import", *store, "--replay", "--rejects", "rejects.ndjson",
                       "mixed.ndjson"], capture_output=True, text=True)
 print(run.stdout.strip())
 assert run.returncode == 1, "import must exit 1 when lines were rejected"
@@ -103,12 +108,12 @@ extra = set(rejects) - set(expected)
 if extra:
     failures.append(f"valid lines rejected: {sorted(extra)}")
 
-db = sqlite3.connect("t.db")
-ids = {row[0] for row in db.execute("SELECT id FROM report")}
+ids = {row[0] for row in engines.query(store, "SELECT id FROM report")}
 missing = {v["id"] for v in valid} - ids
 if missing:
     failures.append(f"valid reports not stored: {sorted(missing)}")
-verify = subprocess.run([battrace, "verify", "--db", "t.db"], capture_output=True, text=True)
+verify = subprocess.run([battrace, "verify", *engines.verify_args(battrace, store)],
+                        capture_output=True, text=True)
 if verify.returncode != 0:
     failures.append("verify failed: " + verify.stderr)
 if failures:

@@ -9,6 +9,8 @@
 4. Every operation documents the errors every route can give (400, 401, 405, 429, 503; 413 for
    POST), each as application/problem+json.
 
+The server's store is on the engine BATTRACE_TEST_ENGINE names (engines.py).
+
 usage: openapi_routes_test.py BATTRACE OPENAPI_YAML WORKDIR
 """
 import os
@@ -19,8 +21,10 @@ import urllib.parse
 import yaml
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import engines  # noqa: E402
 from api_support import Server, check_problem, run  # noqa: E402
 
+engines.require()
 battrace, spec_path, work = sys.argv[1:4]
 shutil.rmtree(work, ignore_errors=True)
 os.makedirs(work)
@@ -54,7 +58,8 @@ def parameters(path_item, op):
 
 # ---------------------------------------------------------------- 1. routes, both ways
 server_routes = set()
-for line in run([battrace, "serve", "--db", os.path.join(work, "absent.db"),
+# A store that was never initialized: --routes prints the table without opening it.
+for line in run([battrace, "serve", *engines.store_args(work, "absent"),
                  "--routes"]).splitlines():
     if line.strip():
         method, pattern = line.split()
@@ -113,9 +118,9 @@ MADE_UP = "zz_no_such_parameter"
 ALL_QUERY = sorted({p["name"] for m, path in spec_routes
                     for p in parameters(spec["paths"][path], spec["paths"][path][m.lower()])
                     if p["in"] == "query"} | set(SAMPLE))
-db = os.path.join(work, "probe.db")
-run([battrace, "init", "--db", db, "--origin", "openapi.test/ledger"])
-with Server(battrace, db, "--quiet", "--rate-limit", "0") as server:
+store = engines.store_args(work, "probe")
+run([battrace, "init", *store, "--origin", "openapi.test/ledger"])
+with Server(battrace, store, work, "--quiet", "--rate-limit", "0") as server:
     for method, path in sorted(server_routes & spec_routes):
         item = spec["paths"][path]
         op = item[method.lower()]

@@ -1,36 +1,40 @@
 #!/usr/bin/env bash
 # The ledger's proofs and signed checkpoints, checked by an independent verifier written from
 # RFC 9162 and RFC 8032 alone (rfc9162_verify.py, Python standard library), and offline with
-# `battrace verify --receipt` given nothing but the public key.
+# `battrace verify --receipt` given nothing but the public key. The store is on the engine
+# BATTRACE_TEST_ENGINE names (engines.sh).
 # usage: proof_check.sh BATTRACE INGEST_TOOL VERIFY_PY WORKDIR
 set -euo pipefail
 battrace=$1 tool=$2 py=$3 work=$4
+. "$(dirname "$0")/engines.sh"
+engine_require
 rm -rf "$work" && mkdir -p "$work" && cd "$work"
 "$tool" generate 4000 all.ndjson registry.ndjson
 head -n 3000 all.ndjson >first.ndjson
 tail -n +3001 all.ndjson >second.ndjson
-"$battrace" init --db t.db --origin proof.test/ledger >/dev/null
-"$battrace" registry import --db t.db registry.ndjson >/dev/null
-"$battrace" pubkey --db t.db >key.txt
+store_new "$PWD" t
+"$battrace" init "${STORE[@]}" --origin proof.test/ledger >/dev/null
+"$battrace" registry import "${READ[@]}" registry.ndjson >/dev/null
+"$battrace" pubkey "${STORE[@]}" >key.txt
 key=$(cat key.txt)
 
-"$battrace" import --db t.db --replay --receipts receipts.ndjson first.ndjson >/dev/null
-"$battrace" checkpoint --db t.db >cp1.txt
+"$battrace" import "${STORE[@]}" --replay --receipts receipts.ndjson first.ndjson >/dev/null
+"$battrace" checkpoint "${READ[@]}" >cp1.txt
 python3 "$py" note --key "$key" --note cp1.txt >cp1.json
 old_root=$(python3 -c 'import json,sys; print(json.load(open("cp1.json"))["root"])')
 
 for leaf in 0 1 2 1499 2998 2999; do
-  "$battrace" proof --db t.db --leaf "$leaf" >p.json
+  "$battrace" proof "${READ[@]}" --leaf "$leaf" >p.json
   python3 "$py" proof-json --file p.json --key "$key" --note cp1.txt
 done
 
-"$battrace" import --db t.db --replay second.ndjson >/dev/null
-"$battrace" checkpoint --db t.db >cp2.txt
-"$battrace" proof --db t.db --from 3000 --to 4000 >c.json
+"$battrace" import "${STORE[@]}" --replay second.ndjson >/dev/null
+"$battrace" checkpoint "${READ[@]}" >cp2.txt
+"$battrace" proof "${READ[@]}" --from 3000 --to 4000 >c.json
 python3 "$py" proof-json --file c.json --key "$key" --note cp2.txt --old-root "$old_root"
 
 # A tampered proof must be refused by the independent verifier.
-"$battrace" proof --db t.db --leaf 7 >p.json
+"$battrace" proof "${READ[@]}" --leaf 7 >p.json
 python3 -c '
 import json, base64
 p = json.load(open("p.json")); h = bytearray(base64.b64decode(p["hashes"][0])); h[0] ^= 1
@@ -43,7 +47,7 @@ fi
 # Offline: one receipt, the checkpoint, the proof and the public key.
 sed -n 1234p receipts.ndjson >receipt.json
 leaf=$(python3 -c 'import json; print(json.load(open("receipt.json"))["leaf_index"])')
-"$battrace" proof --db t.db --leaf "$leaf" >rp.json
+"$battrace" proof "${READ[@]}" --leaf "$leaf" >rp.json
 "$battrace" verify --receipt receipt.json --checkpoint cp2.txt --proof rp.json --key key.txt
 python3 -c '
 import json, base64

@@ -2,13 +2,16 @@
 # The simulator's output loads: `battrace simulate` twice with the same options gives the same
 # bytes, its registry imports whole, `import --replay` accepts every report, and its answer key
 # agrees with a second reading of docs/findings.md (answer_key_check.py), also across the 2018
-# and 2026 regimes and without violations.
+# and 2026 regimes and without violations. The store is on the engine BATTRACE_TEST_ENGINE
+# names (engines.sh).
 #   simulate_import.sh BATTRACE RULES_DIR WORKDIR
 set -euo pipefail
 battrace=$1
 rules=$2
 work=$3
 here=$(dirname "$0")
+. "$here/engines.sh"
+engine_require
 rm -rf "$work"
 mkdir -p "$work"
 args=(--vehicles 300 --seed 17 --violations 0.05)
@@ -17,13 +20,14 @@ args=(--vehicles 300 --seed 17 --violations 0.05)
 for f in registry.ndjson reports.ndjson answer-key.json; do
   cmp "$work/a/$f" "$work/b/$f" || { echo "simulate import: $f differs between runs"; exit 1; }
 done
-"$battrace" init --db "$work/store.db" >/dev/null 2>&1
+store_new "$work" store
+"$battrace" init "${STORE[@]}" >/dev/null
 records=$(wc -l <"$work/a/registry.ndjson")
-out=$("$battrace" registry import --db "$work/store.db" "$work/a/registry.ndjson" 2>&1)
+out=$("$battrace" registry import "${READ[@]}" "$work/a/registry.ndjson" 2>&1)
 echo "$out" | grep -q "registry import: $records records stored" ||
   { echo "simulate import: registry: $out"; exit 1; }
 reports=$(wc -l <"$work/a/reports.ndjson")
-out=$("$battrace" import --db "$work/store.db" --replay --rejects "$work/rejects.ndjson" \
+out=$("$battrace" import "${STORE[@]}" --replay --rejects "$work/rejects.ndjson" \
   "$work/a/reports.ndjson" 2>&1)
 echo "$out" | grep -q "import: $reports accepted, 0 duplicates, 0 rejected" ||
   { echo "simulate import: reports: $out"; head -c 2000 "$work/rejects.ndjson" 2>/dev/null; exit 1; }

@@ -5,6 +5,8 @@ A throwaway self-signed certificate for 127.0.0.1 (openssl); the server must ans
 it, verified against that certificate as the only trust anchor; refuse plain HTTP on the same
 port; and refuse to start with a certificate without its key, or with files that are not PEM.
 
+The server's store is on the engine BATTRACE_TEST_ENGINE names (engines.py).
+
 usage: tls_test.py BATTRACE WORKDIR
 """
 import http.client
@@ -15,21 +17,26 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import engines  # noqa: E402
 from api_support import Server, run  # noqa: E402
 
 
 def main():
+    engines.require()
     battrace, work = sys.argv[1], sys.argv[2]
     shutil.rmtree(work, ignore_errors=True)
     os.makedirs(work)
-    db = os.path.join(work, "store.db")
+    store = engines.store_args(work, "store")
+    not_pem = os.path.join(work, "not-pem.txt")
+    with open(not_pem, "w") as f:
+        f.write("neither a certificate nor a key\n")
     cert, key = os.path.join(work, "cert.pem"), os.path.join(work, "key.pem")
     run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
          "-nodes", "-keyout", key, "-out", cert, "-days", "1", "-subj", "/CN=127.0.0.1",
          "-addext", "subjectAltName=IP:127.0.0.1"])
-    run([battrace, "init", "--db", db, "--origin", "tls.test/ledger"])
+    run([battrace, "init", *store, "--origin", "tls.test/ledger"])
 
-    with Server(battrace, db, "--tls-cert", cert, "--tls-key", key, "--quiet") as server:
+    with Server(battrace, store, work, "--tls-cert", cert, "--tls-key", key, "--quiet") as server:
         ctx = ssl.create_default_context(cafile=cert)
         conn = http.client.HTTPSConnection("127.0.0.1", server.port, context=ctx, timeout=10)
         conn.request("GET", "/healthz")
@@ -50,8 +57,8 @@ def main():
         assert server.stop() == 0
 
     for args, what in [(["--tls-cert", cert], "--tls-cert and --tls-key go together"),
-                       (["--tls-cert", db, "--tls-key", db], "cannot be loaded")]:
-        p = subprocess.run([battrace, "serve", "--db", db, "--listen", "127.0.0.1:0", *args],
+                       (["--tls-cert", not_pem, "--tls-key", not_pem], "cannot be loaded")]:
+        p = subprocess.run([battrace, "serve", *store, "--listen", "127.0.0.1:0", *args],
                            capture_output=True, text=True, timeout=30)
         assert p.returncode == 2, (args, p.returncode, p.stderr)
         assert what in p.stderr, (args, p.stderr)

@@ -12,9 +12,11 @@ placeholders stand for valid identifiers:
   {P:N} {M:N} {C:N}   the N-th pack, module or cell code of manufacturer 0A1
   {P:MFR:N}     ... of manufacturer MFR (e.g. {P:0B1:1})
 Reports carry `reported`; each story is loaded, in `reported` order, with
-`battrace import --replay` into a fresh store. An expected finding lists the fields it pins (kind, article, party, subject, and any of
-due, evidence, authority); the findings of that date must match the expected ones one to one,
-no more, no fewer. `detail` is never compared. Obligations likewise when given.
+`battrace import --replay` into a fresh store, on the engine BATTRACE_TEST_ENGINE names
+(tests/integration/engines.py). An expected finding lists the fields it pins (kind, article,
+party, subject, and any of due, evidence, authority); the findings of that date must match the
+expected ones one to one, no more, no fewer. `detail` is never compared. Obligations likewise
+when given.
 
 usage: run.py BATTRACE SCENARIO_DIR WORK_DIR [NAME...]
 """
@@ -24,6 +26,9 @@ import re
 import shutil
 import subprocess
 import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "integration"))
+import engines  # noqa: E402
 
 USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 USCC_WEIGHTS = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28]
@@ -105,14 +110,15 @@ def run_story(battrace, path, cast, work):
     story = expand(json.load(open(path)))
     shutil.rmtree(work, ignore_errors=True)
     os.makedirs(work)
-    db = os.path.join(work, "t.db")
+    store = engines.store_args(work, "t")
+    read = engines.read_args(store)
     write_ndjson(os.path.join(work, "registry.ndjson"), cast + story.get("registry", []))
     # Loaded in the order the platform received them, as a replay of history.
     write_ndjson(os.path.join(work, "reports.ndjson"),
                  sorted(story["reports"], key=lambda r: r["reported"]))
-    steps = [["init", "--db", db],
-             ["registry", "import", "--db", db, os.path.join(work, "registry.ndjson")],
-             ["import", "--db", db, "--replay", "--rejects", os.path.join(work, "rejects.ndjson"),
+    steps = [["init", *store],
+             ["registry", "import", *read, os.path.join(work, "registry.ndjson")],
+             ["import", *store, "--replay", "--rejects", os.path.join(work, "rejects.ndjson"),
               os.path.join(work, "reports.ndjson")]]
     for step in steps:
         r = run(battrace, step)
@@ -123,14 +129,14 @@ def run_story(battrace, path, cast, work):
     problems = []
     for when in story["expect"]:
         as_of = when["as_of"]
-        r = run(battrace, ["findings", "--db", db, "--as-of", as_of, "--json"])
+        r = run(battrace, ["findings", *read, "--as-of", as_of, "--json"])
         if r.returncode != 0:
             problems.append(f"findings as of {as_of} failed: {r.stderr.strip()}")
             continue
         problems += [f"as of {as_of}: {p}" for p in
                      compare("finding", when["findings"], json.loads(r.stdout))]
         if "obligations" in when:
-            r = run(battrace, ["obligations", "--db", db, "--as-of", as_of, "--json"])
+            r = run(battrace, ["obligations", *read, "--as-of", as_of, "--json"])
             if r.returncode != 0:
                 problems.append(f"obligations as of {as_of} failed: {r.stderr.strip()}")
                 continue
@@ -141,6 +147,7 @@ def run_story(battrace, path, cast, work):
 
 def main():
     battrace, scenarios, work = sys.argv[1:4]
+    engines.require()
     only = set(sys.argv[4:])
     cast = expand(json.load(open(os.path.join(scenarios, "registry.json"))))
     names = sorted(f[:-5] for f in os.listdir(scenarios)
@@ -151,7 +158,7 @@ def main():
             continue
         problems = run_story(battrace, os.path.join(scenarios, name + ".json"), cast,
                              os.path.join(work, name))
-        print(("FAIL " if problems else "ok   ") + name)
+        print(("FAIL " if problems else "ok   ") + name, flush=True)
         for p in problems:
             print("     " + p)
         failed += bool(problems)
