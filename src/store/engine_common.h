@@ -27,7 +27,9 @@ Instant Now();
 // computed on demand from at most 2^(kNodeStride-1) hashes of the kept level below. Keeping one
 // level in four costs about 1/15 of a row per leaf instead of one.
 constexpr int kNodeStride = 4;
-inline bool KeepsLevel(int level) { return level % kNodeStride == 0; }
+inline bool KeepsLevel(int level) {
+  return level % kNodeStride == 0;
+}
 int64_t NodeKey(int level, uint64_t index);
 
 // The kept level under `id` and the range of its indexes that make up the node.

@@ -220,8 +220,11 @@ const Dialect& PostgresDialect() {
 
 std::string RenderSql(const std::string& sql, const Dialect& dialect) {
   const std::pair<std::string_view, const std::string*> kPlaceholders[] = {
-      {"{I64PK}", &dialect.i64pk}, {"{I64AUTO}", &dialect.i64auto}, {"{BLOB}", &dialect.blob},
-      {"{NOROWID}", &dialect.norowid}, {"{TEXT}", &dialect.text}};
+      {"{I64PK}", &dialect.i64pk},
+      {"{I64AUTO}", &dialect.i64auto},
+      {"{BLOB}", &dialect.blob},
+      {"{NOROWID}", &dialect.norowid},
+      {"{TEXT}", &dialect.text}};
   std::string out;
   out.reserve(sql.size());
   for (size_t i = 0; i < sql.size();) {

@@ -19,15 +19,15 @@ struct Table {
 
 Result<std::vector<Table>> TablesOf(sqlite::Db& db) {
   std::vector<Table> tables;
-  BATTRACE_ASSIGN_OR_RETURN(
-      names, db.Prepare("SELECT name FROM sqlite_master WHERE type = 'table' "
-                        "AND name NOT LIKE 'sqlite_%' ORDER BY name"));
+  BATTRACE_ASSIGN_OR_RETURN(names, db.Prepare("SELECT name FROM sqlite_master WHERE type = 'table' "
+                                              "AND name NOT LIKE 'sqlite_%' ORDER BY name"));
   BATTRACE_RETURN_IF_ERROR(names.ForEachRow([&](const sqlite::Stmt& st) {
     tables.push_back({st.Text(0), {}});
     return true;
   }));
   for (Table& t : tables) {
-    BATTRACE_ASSIGN_OR_RETURN(info, db.Prepare("SELECT name FROM pragma_table_info(?) ORDER BY cid"));
+    BATTRACE_ASSIGN_OR_RETURN(info,
+                              db.Prepare("SELECT name FROM pragma_table_info(?) ORDER BY cid"));
     BATTRACE_RETURN_IF_ERROR(info.Bind(1, t.name).ForEachRow([&](const sqlite::Stmt& st) {
       t.columns.push_back(st.Text(0));
       return true;
@@ -51,9 +51,10 @@ Result<uint64_t> CopyTable(sqlite::Db& db, pg::Conn& conn, const Table& t) {
     uint64_t n = 0;
     Status error;
     BATTRACE_RETURN_IF_ERROR(rows.ForEachRow([&](const sqlite::Stmt& st) {
-      error = conn.Query("INSERT INTO meta (key, value) VALUES ($1, $2) "
-                         "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                         pg::Params().Add(st.Text(0)).Add(st.Text(1)))
+      error = conn.Query(
+                      "INSERT INTO meta (key, value) VALUES ($1, $2) "
+                      "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                      pg::Params().Add(st.Text(0)).Add(st.Text(1)))
                   .status();
       ++n;
       return error.ok();
@@ -157,11 +158,10 @@ Result<MigrationResult> MigrateSqliteToPostgres(const std::string& db_path,
   BATTRACE_ASSIGN_OR_RETURN(before, SizeAndRoot(*source));
   BATTRACE_ASSIGN_OR_RETURN(after, SizeAndRoot(*target));
   if (before != after) {
-    return Status::Corruption("after the copy the PostgreSQL ledger has size " +
-                              std::to_string(after.first) + " and root " +
-                              ledger::HashToHex(after.second) + ", the embedded one size " +
-                              std::to_string(before.first) + " and root " +
-                              ledger::HashToHex(before.second));
+    return Status::Corruption(
+        "after the copy the PostgreSQL ledger has size " + std::to_string(after.first) +
+        " and root " + ledger::HashToHex(after.second) + ", the embedded one size " +
+        std::to_string(before.first) + " and root " + ledger::HashToHex(before.second));
   }
   result.reports = after.first;
   result.root = after.second;

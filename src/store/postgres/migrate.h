@@ -11,9 +11,9 @@
 namespace battrace::store {
 
 struct MigrationResult {
-  uint64_t reports = 0;       // ledger size, the same on both sides
-  ledger::Hash root{};        // ledger root, the same on both sides
-  uint64_t rows = 0;          // rows copied, all tables
+  uint64_t reports = 0;  // ledger size, the same on both sides
+  ledger::Hash root{};   // ledger root, the same on both sides
+  uint64_t rows = 0;     // rows copied, all tables
 };
 
 // Copies the SQLite store at `db_path` into the database named by `conninfo`, which must hold

@@ -177,9 +177,9 @@ Result<Conn> Conn::Connect(const std::string& conninfo) {
   if (PQstatus(raw) != CONNECTION_OK) {
     return Status::IOError("cannot connect to PostgreSQL: " + Trimmed(PQerrorMessage(raw)));
   }
-  BATTRACE_RETURN_IF_ERROR(conn.Exec(
-      "SET TIME ZONE 'UTC'; SET default_transaction_isolation = 'read committed'; "
-      "SET client_min_messages = warning"));
+  BATTRACE_RETURN_IF_ERROR(
+      conn.Exec("SET TIME ZONE 'UTC'; SET default_transaction_isolation = 'read committed'; "
+                "SET client_min_messages = warning"));
   return conn;
 }
 

@@ -48,7 +48,9 @@ std::vector<T> All(const Rows& rows, Read read) {
   return out;
 }
 
-Params& AddHash(Params& p, const ledger::Hash& h) { return p.AddBytes(h.data(), h.size()); }
+Params& AddHash(Params& p, const ledger::Hash& h) {
+  return p.AddBytes(h.data(), h.size());
+}
 
 // A text[] literal for a parameter: {"a","b"} with quotes and backslashes escaped.
 std::string ArrayLiteral(const std::vector<std::string>& values) {
@@ -135,8 +137,7 @@ class PgWriteTxn : public WriteTxn {
   std::unordered_map<std::string, std::optional<domain::BatteryState>> stored_batteries_;
   std::unordered_map<std::string, std::optional<domain::VehicleState>> stored_vehicles_;
   std::unordered_map<std::string, std::optional<domain::OutletState>> stored_outlets_;
-  std::map<std::pair<std::string, std::string>, std::optional<domain::ModelState>>
-      stored_models_;
+  std::map<std::pair<std::string, std::string>, std::optional<domain::ModelState>> stored_models_;
   std::map<std::pair<std::string, std::string>, std::optional<StoredReport>> stored_reports_;
   // Rows this transaction wrote, newest version.
   std::map<std::string, domain::BatteryState> batteries_;
@@ -265,12 +266,12 @@ Status PgStore::Initialize(bool create, const std::string& origin) {
 Status PgStore::PrepareSession() {
   if (key_) {
     // Temporary tables that stage a batch's projection rows for one upsert each.
-    BATTRACE_RETURN_IF_ERROR(conn_.Exec(
-        "CREATE TEMP TABLE battery_stage (LIKE battery) ON COMMIT DELETE ROWS;"
-        "CREATE TEMP TABLE vehicle_stage (LIKE vehicle) ON COMMIT DELETE ROWS;"
-        "CREATE TEMP TABLE outlet_stage (LIKE outlet) ON COMMIT DELETE ROWS;"
-        "CREATE TEMP TABLE model_stage (LIKE model) ON COMMIT DELETE ROWS;"
-        "CREATE TEMP TABLE sale_stage (LIKE sale) ON COMMIT DELETE ROWS;"));
+    BATTRACE_RETURN_IF_ERROR(
+        conn_.Exec("CREATE TEMP TABLE battery_stage (LIKE battery) ON COMMIT DELETE ROWS;"
+                   "CREATE TEMP TABLE vehicle_stage (LIKE vehicle) ON COMMIT DELETE ROWS;"
+                   "CREATE TEMP TABLE outlet_stage (LIKE outlet) ON COMMIT DELETE ROWS;"
+                   "CREATE TEMP TABLE model_stage (LIKE model) ON COMMIT DELETE ROWS;"
+                   "CREATE TEMP TABLE sale_stage (LIKE sale) ON COMMIT DELETE ROWS;"));
   }
   return PrepareStatements();
 }
@@ -286,8 +287,9 @@ Status PgStore::Migrate(bool create, const std::string& origin) {
   BATTRACE_RETURN_IF_ERROR(conn_.Exec("BEGIN"));
   auto body = [&]() -> Status {
     BATTRACE_RETURN_IF_ERROR(
-        conn_.Query("SELECT pg_advisory_xact_lock($1, $2)",
-                    Params().Add(int64_t{kLockClass}).Add(int64_t{kMigrationLock}))
+        conn_
+            .Query("SELECT pg_advisory_xact_lock($1, $2)",
+                   Params().Add(int64_t{kLockClass}).Add(int64_t{kMigrationLock}))
             .status());
     BATTRACE_ASSIGN_OR_RETURN(
         has_meta, conn_.Query("SELECT count(*) FROM pg_catalog.pg_tables WHERE schemaname = "
@@ -304,24 +306,26 @@ Status PgStore::Migrate(bool create, const std::string& origin) {
           "this database holds no battrace store (create one with `battrace init --pg`)");
     }
     if (version > LatestSchemaVersion()) {
-      return Status::FailedPrecondition(
-          "the store has schema version " + std::to_string(version) +
-          ", newer than this battrace knows (" + std::to_string(LatestSchemaVersion()) +
-          "): use a newer battrace; the store was not changed");
+      return Status::FailedPrecondition("the store has schema version " + std::to_string(version) +
+                                        ", newer than this battrace knows (" +
+                                        std::to_string(LatestSchemaVersion()) +
+                                        "): use a newer battrace; the store was not changed");
     }
     const bool fresh = version == 0;
     for (const Migration& m : Migrations()) {
       if (m.version <= version) continue;
       Status st = conn_.Exec(RenderSql(m.sql, PostgresDialect()));
       if (st.ok() && fresh && m.version == Migrations().front().version) {
-        st = conn_.Query("INSERT INTO meta (key, value) VALUES ('origin', $1)",
-                         Params().Add(origin))
-                 .status();
+        st =
+            conn_.Query("INSERT INTO meta (key, value) VALUES ('origin', $1)", Params().Add(origin))
+                .status();
       }
       if (st.ok()) {
-        st = conn_.Query("INSERT INTO meta (key, value) VALUES ('schema_version', $1) "
-                         "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                         Params().Add(std::to_string(m.version)))
+        st = conn_
+                 .Query(
+                     "INSERT INTO meta (key, value) VALUES ('schema_version', $1) "
+                     "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                     Params().Add(std::to_string(m.version)))
                  .status();
       }
       if (!st.ok()) {
@@ -367,13 +371,15 @@ Status PgStore::PrepareStatements() {
       {"insert_checkpoint",
        "INSERT INTO checkpoint (size, created, note) VALUES ($1, $2, $3) "
        "ON CONFLICT (size) DO NOTHING"},
-      {"latest_checkpoint", "SELECT size, created, note FROM checkpoint ORDER BY size DESC LIMIT 1"},
+      {"latest_checkpoint",
+       "SELECT size, created, note FROM checkpoint ORDER BY size DESC LIMIT 1"},
       {"list_checkpoints", "SELECT size, created, note FROM checkpoint ORDER BY size"},
       {"put_registry",
        "INSERT INTO registry (kind, key, division, record) VALUES ($1, $2, $3, $4) "
        "ON CONFLICT (kind, key) DO UPDATE SET division = excluded.division, "
        "record = excluded.record"},
-      {"get_registry", "SELECT kind, key, division, record FROM registry WHERE kind = $1 AND key = $2"},
+      {"get_registry",
+       "SELECT kind, key, division, record FROM registry WHERE kind = $1 AND key = $2"},
       {"all_registry", "SELECT kind, key, record FROM registry ORDER BY kind, key"},
       {"registry_version", "SELECT CAST(value AS BIGINT) FROM meta WHERE key = 'registry_version'"},
       {"bump_registry_version",
@@ -516,7 +522,8 @@ Status PgWriteTxn::Warm(const ReadSet& rows) {
     }
     if (!reporters.empty()) {
       BATTRACE_ASSIGN_OR_RETURN(
-          found, s.Run("find_reports", Params().Add(ArrayLiteral(reporters)).Add(ArrayLiteral(ids))));
+          found,
+          s.Run("find_reports", Params().Add(ArrayLiteral(reporters)).Add(ArrayLiteral(ids))));
       for (StoredReport& r : All<StoredReport>(found, ReadReport<Row>)) {
         auto key = std::make_pair(r.reporter, r.id);
         stored_reports_[key] = std::move(r);
@@ -704,8 +711,8 @@ Status PgWriteTxn::ApplyJudgment(const domain::Effects& effects, uint64_t leaf) 
     const std::string name = report->reporter + "/" + report->id;
     for (const domain::Discharge& d : effects.discharges) {
       for (const std::string& party : d.parties) {
-        BATTRACE_RETURN_IF_ERROR(
-            c.Send("discharge", Params().Add(at).Add(name).Add(d.subject).Add(party).Add(d.fulfils)));
+        BATTRACE_RETURN_IF_ERROR(c.Send(
+            "discharge", Params().Add(at).Add(name).Add(d.subject).Add(party).Add(d.fulfils)));
       }
     }
   }
@@ -752,7 +759,8 @@ Status PgWriteTxn::Flush() {
                                     reports_copy_.data()));
   }
   if (!nodes_copy_.empty()) {
-    BATTRACE_RETURN_IF_ERROR(c.Copy("COPY merkle_node (node, hash) FROM STDIN", nodes_copy_.data()));
+    BATTRACE_RETURN_IF_ERROR(
+        c.Copy("COPY merkle_node (node, hash) FROM STDIN", nodes_copy_.data()));
   }
   CopyBuffer buf;
   auto stage = [&](const char* table, const char* columns, const char* upsert) -> Status {
@@ -808,7 +816,11 @@ Status PgWriteTxn::Flush() {
   }
   BATTRACE_RETURN_IF_ERROR(stage("outlet_stage", kOutletColumns, "upsert_outlets"));
   for (const auto& [key, m] : models_) {
-    buf.Text(m.maker).Text(m.model).Text(m.first_produced).Int(int64_t{m.has_disassembly_info}).EndRow();
+    buf.Text(m.maker)
+        .Text(m.model)
+        .Text(m.first_produced)
+        .Int(int64_t{m.has_disassembly_info})
+        .EndRow();
   }
   BATTRACE_RETURN_IF_ERROR(stage("model_stage", kModelColumns, "upsert_models"));
   for (const auto& [key, p] : sales_) {
@@ -833,7 +845,8 @@ Status PgWriteTxn::Flush() {
     buf.clear();
     return st;
   };
-  BATTRACE_RETURN_IF_ERROR(copy_events(battery_events_, "COPY battery_event (code, leaf) FROM STDIN"));
+  BATTRACE_RETURN_IF_ERROR(
+      copy_events(battery_events_, "COPY battery_event (code, leaf) FROM STDIN"));
   return copy_events(vehicle_events_, "COPY vehicle_event (vin, leaf) FROM STDIN");
 }
 
@@ -1000,8 +1013,8 @@ Status PgStore::PutRegistry(const std::vector<RegistryRow>& rows) {
     BATTRACE_RETURN_IF_ERROR(
         Run("lock", Params().Add(int64_t{kLockClass}).Add(int64_t{kLedgerLock})).status());
     for (const RegistryRow& r : rows) {
-      BATTRACE_RETURN_IF_ERROR(
-          conn_.Send("put_registry", Params().Add(r.kind).Add(r.key).Add(r.division).Add(r.record)));
+      BATTRACE_RETURN_IF_ERROR(conn_.Send(
+          "put_registry", Params().Add(r.kind).Add(r.key).Add(r.division).Add(r.record)));
     }
     BATTRACE_RETURN_IF_ERROR(conn_.Sync());
     return Run("bump_registry_version").status();
@@ -1090,9 +1103,8 @@ Result<std::vector<uint64_t>> PgStore::VehicleHistory(const std::string& vin) {
 
 Result<std::vector<domain::Duty>> PgStore::DutiesOpenAsOf(Date as_of, bool overdue_only) {
   BATTRACE_ASSIGN_OR_RETURN(registry, LoadRegistry());
-  BATTRACE_ASSIGN_OR_RETURN(
-      rows, Run(overdue_only ? "overdue_at" : "open_at",
-                Params().Add(as_of.ToString()).Add(EndOfBeijingDay(as_of))));
+  BATTRACE_ASSIGN_OR_RETURN(rows, Run(overdue_only ? "overdue_at" : "open_at",
+                                      Params().Add(as_of.ToString()).Add(EndOfBeijingDay(as_of))));
   std::vector<domain::Duty> out;
   out.reserve(rows.size());
   for (int i = 0; i < rows.size(); ++i) {
@@ -1107,8 +1119,7 @@ Status PgStore::CoverageGaps(Date as_of, Instant end, std::vector<domain::Findin
   BATTRACE_ASSIGN_OR_RETURN(registry, LoadRegistry());
   BATTRACE_ASSIGN_OR_RETURN(sales, Run("sales_at", Params().Add(end)));
   for (int i = 0; i < sales.size(); ++i) {
-    const domain::Sale sale{sales.Text(i, 0), sales.Text(i, 1), sales.Text(i, 2),
-                            sales.Text(i, 3)};
+    const domain::Sale sale{sales.Text(i, 0), sales.Text(i, 1), sales.Text(i, 2), sales.Text(i, 3)};
     const DivisionRange range = RangeOfCode(sale.division);
     BATTRACE_ASSIGN_OR_RETURN(
         covered,
@@ -1133,8 +1144,7 @@ Result<std::vector<domain::Finding>> PgStore::Findings(Date as_of, const Finding
   return out;
 }
 
-Result<std::vector<domain::Duty>> PgStore::Obligations(Date as_of,
-                                                       const ObligationFilter& filter) {
+Result<std::vector<domain::Duty>> PgStore::Obligations(Date as_of, const ObligationFilter& filter) {
   BATTRACE_ASSIGN_OR_RETURN(out, DutiesOpenAsOf(as_of, false));
   BATTRACE_RETURN_IF_ERROR(FinishObligations(out, filter));
   return out;
@@ -1228,15 +1238,15 @@ Status PgStore::GetNodes(std::span<const ledger::NodeId> ids, std::span<ledger::
     const bool leaves = span.base == 0;
     Params p;
     if (leaves) {
-      p.Add(static_cast<int64_t>(span.first)).Add(static_cast<int64_t>(span.first + span.count - 1));
+      p.Add(static_cast<int64_t>(span.first))
+          .Add(static_cast<int64_t>(span.first + span.count - 1));
     } else {
       p.Add(NodeKey(span.base, span.first)).Add(NodeKey(span.base, span.first + span.count - 1));
     }
     BATTRACE_ASSIGN_OR_RETURN(rows, Run(leaves ? "leaf_hashes" : "node_range", p));
-    BATTRACE_ASSIGN_OR_RETURN(
-        hash, FoldNode(ids[i], All<ledger::Hash>(rows, [](const Row& r) {
-                         return HashFromBytes(r.Blob(0));
-                       })));
+    BATTRACE_ASSIGN_OR_RETURN(hash, FoldNode(ids[i], All<ledger::Hash>(rows, [](const Row& r) {
+                                               return HashFromBytes(r.Blob(0));
+                                             })));
     out[i] = hash;
   }
   return Status::Ok();

@@ -25,9 +25,9 @@ inline std::string EngineName(const ::testing::TestParamInfo<Engine>& info) {
   return info.param == Engine::kSqlite ? "Sqlite" : "Postgres";
 }
 
-#define BATTRACE_BOTH_ENGINES(suite)                                            \
-  INSTANTIATE_TEST_SUITE_P(Engines, suite,                                      \
-                           ::testing::Values(::battrace::testing::Engine::kSqlite, \
+#define BATTRACE_BOTH_ENGINES(suite)                                                  \
+  INSTANTIATE_TEST_SUITE_P(Engines, suite,                                            \
+                           ::testing::Values(::battrace::testing::Engine::kSqlite,    \
                                              ::battrace::testing::Engine::kPostgres), \
                            ::battrace::testing::EngineName)
 

@@ -2,15 +2,16 @@
 // WriteTxn::Apply, and the as-of queries Store::Findings and Store::Obligations
 // (docs/findings.md). Effects are built by hand here, as the engine would produce them.
 #include <gtest/gtest.h>
+
 #include <nlohmann/json.hpp>
 
 #include "../fixtures.h"
-#include "engines.h"
 #include "domain/registry.h"
+#include "engines.h"
 #include "ledger/checkpoint.h"
 #include "ledger/hash.h"
-#include "store/schema.h"
 #include "store/open.h"
+#include "store/schema.h"
 
 namespace battrace::store {
 namespace {
@@ -192,12 +193,12 @@ TEST_P(JudgmentStoreTest, MigratesAVersion1Store) {
   {
     const Migration& v1 = Migrations().front();
     ASSERT_EQ(v1.version, 1);
-    const std::string sql =
-        RenderSql(v1.sql, where_->dialect()) +
-        "INSERT INTO meta VALUES ('origin', 'test.battrace/ledger');"
-        "INSERT INTO meta VALUES ('schema_version', '1');"
-        "INSERT INTO battery VALUES ('" +
-        code1_ + "', 'pack', NULL, 'B', NULL, NULL, NULL, NULL, 'referenced', -1, 3);";
+    const std::string sql = RenderSql(v1.sql, where_->dialect()) +
+                            "INSERT INTO meta VALUES ('origin', 'test.battrace/ledger');"
+                            "INSERT INTO meta VALUES ('schema_version', '1');"
+                            "INSERT INTO battery VALUES ('" +
+                            code1_ +
+                            "', 'pack', NULL, 'B', NULL, NULL, NULL, NULL, 'referenced', -1, 3);";
     where_->Sql(sql);
   }
   Open(false);

@@ -1,9 +1,9 @@
 #include <gtest/gtest.h>
 
 #include "../fixtures.h"
-#include "engines.h"
 #include "domain/registry.h"
 #include "domain/rules.h"
+#include "engines.h"
 #include "ingest/pipeline.h"
 #include "ingest/source.h"
 #include "ledger/checkpoint.h"
