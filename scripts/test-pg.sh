@@ -24,6 +24,8 @@
 #   this cluster, which is thrown away anyway. synchronous_commit and everything else keep
 #   their defaults, so commits behave for the tests as in production;
 # - allows 200 connections: test suites run in parallel (ctest -j), each with servers and pools.
+# The benchmarks start theirs with PG_FSYNC=on (a durable cluster, as in production) and their
+# memory settings in PG_EXTRA_CONF (postgresql.conf lines).
 # Superuser: battrace_test. Bounded: pg_ctl waits at most PG_START_TIMEOUT (60) seconds to start
 # and PG_STOP_TIMEOUT (30) to stop; a cluster that does not stop is killed.
 set -euo pipefail
@@ -64,7 +66,8 @@ start() {
   fi
   as_owner mkdir -m 700 "$dir/sock"
   as_owner "$BIN/initdb" -D "$dir/data" -U "$SUPERUSER" --auth=trust --encoding=UTF8 \
-    --locale=C --no-instructions --no-sync >"$dir/initdb.log" 2>&1 ||
+    --locale=C --no-instructions $([ "${PG_FSYNC:-off}" = on ] || echo --no-sync) \
+    >"$dir/initdb.log" 2>&1 ||
     die "initdb failed: $(cat "$dir/initdb.log")"
   # A port that is free now may be taken before the server binds it: try a few.
   local port attempt
@@ -75,7 +78,8 @@ listen_addresses = '127.0.0.1'
 port = $port
 unix_socket_directories = '$dir/sock'
 max_connections = 200
-fsync = off
+fsync = ${PG_FSYNC:-off}
+${PG_EXTRA_CONF:-}
 EOF
     grep -q "^include_if_exists = 'conf.d-battrace.conf'" "$dir/data/postgresql.conf" ||
       echo "include_if_exists = 'conf.d-battrace.conf'" | as_owner tee -a "$dir/data/postgresql.conf" >/dev/null
