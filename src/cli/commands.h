@@ -23,6 +23,7 @@ void RegisterFindings(CLI::App& app, CommandList& commands);
 void RegisterSimulate(CLI::App& app, CommandList& commands);
 void RegisterServe(CLI::App& app, CommandList& commands);
 void RegisterToken(CLI::App& app, CommandList& commands);
+void RegisterMigrate(CLI::App& app, CommandList& commands);
 
 // One line per subcommand; each is defined in src/cli/<name>.cc.
 inline void RegisterAll(CLI::App& app, CommandList& commands) {
@@ -35,6 +36,7 @@ inline void RegisterAll(CLI::App& app, CommandList& commands) {
   RegisterSimulate(app, commands);
   RegisterServe(app, commands);
   RegisterToken(app, commands);
+  RegisterMigrate(app, commands);
 }
 
 }  // namespace battrace::cli

@@ -1,7 +1,9 @@
 // `battrace findings` and `battrace obligations`: what the record shows as of a date
 // (docs/findings.md), as JSON (the REPORTS.md finding shape) or as an aligned table.
-//   battrace findings --db PATH --as-of DATE [--json] [--kind K] [--party USCC] [--division D]
-//   battrace obligations --db PATH --as-of DATE [--party USCC] [--division D] [--json]
+//   battrace findings (--db PATH | --pg CONNINFO) --as-of DATE [--json] [--kind K] [--party USCC]
+//                     [--division D]
+//   battrace obligations (--db PATH | --pg CONNINFO) --as-of DATE [--party USCC] [--division D]
+//                        [--json]
 #include <algorithm>
 #include <array>
 #include <iostream>

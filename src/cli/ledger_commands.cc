@@ -1,6 +1,7 @@
 // Ledger subcommands: `init` (a new store, its signing key and a first admin token), `pubkey`,
 // `checkpoint`, `proof` (inclusion and consistency proofs as JSON) and `verify` (the whole
 // ledger, or one receipt offline with nothing but the public key).
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -13,8 +14,8 @@
 #include "ledger/merkle.h"
 #include "ledger/receipt.h"
 #include "server/auth.h"
+#include "store/open.h"
 #include "store/proof_docs.h"
-#include "store/sqlite/sqlite_store.h"
 #include "store/verify.h"
 
 namespace battrace::cli {
@@ -37,35 +38,55 @@ Result<nlohmann::json> ReadJsonFile(const std::string& path) {
   return j;
 }
 
-// A verifier key given as its text or as a file holding it.
+// A verifier key given as its text, as a file holding it, or as the signing key file it
+// belongs to.
 std::string VerifierKeyArg(const std::string& arg) {
   std::string text = arg;
-  if (auto file = ReadFile(arg); file.ok()) text = *file;
+  if (auto file = ReadFile(arg); file.ok()) {
+    if (file->starts_with("PRIVATE+KEY+")) {
+      auto key = ledger::SigningKey::FromFile(arg);
+      return key.ok() ? key->VerifierKey() : arg;  // the name, never the secret, in errors
+    }
+    text = *file;
+  }
   while (!text.empty() && (text.back() == '\n' || text.back() == '\r'))
     text.pop_back();
   return text;
 }
 
 int RunInit(const StoreArgs& args, const std::string& origin) {
-  std::ifstream exists(args.db);
-  if (exists) return Fail(Status::FailedPrecondition(args.db + " exists already"));
-  const std::string key_path = args.KeyPath();
+  auto key_path = args.KeyPath();
+  if (!key_path.ok()) return Fail(key_path.status());
+  const store::Location where = args.Where();
+  if (!where.postgres()) {
+    std::ifstream exists(args.db);
+    if (exists) return Fail(Status::FailedPrecondition(args.db + " exists already"));
+  } else if (store::OpenStore(where, store::OpenOptions{}).ok()) {
+    // A store that opens without being created exists: a new key would not match its ledger.
+    return Fail(Status::FailedPrecondition(where.ToString() + " holds a store already"));
+  }
   auto generated = ledger::SigningKey::Generate(origin);
   if (!generated.ok()) return Fail(generated.status());
   const ledger::SigningKey& key = *generated;
-  Status st = key.WriteFile(key_path);
+  Status st = key.WriteFile(*key_path);
   if (!st.ok()) return Fail(st);
   store::OpenOptions options;
   options.create = true;
-  options.key_path = key_path;
-  auto store = store::OpenSqliteStore(args.db, options, origin);
-  if (!store.ok()) return Fail(store.status());
+  options.key_path = *key_path;
+  auto store = store::OpenStore(where, options, origin);
+  if (!store.ok()) {
+    // The key was written just now (never over an existing file): a key for a store that was
+    // not created would only be in the way of the next attempt.
+    std::error_code ignored;
+    std::filesystem::remove(*key_path, ignored);
+    return Fail(store.status());
+  }
   auto cp = (*store)->SignCheckpoint();
   if (!cp.ok()) return Fail(cp.status());
   auto admin = server::IssueToken(**store, "admin", 90, ingest::Now());
   if (!admin.ok()) return Fail(admin.status());
-  std::cout << "created store " << args.db << " (origin " << origin << ")\n"
-            << "signing key " << key_path << " (mode 0600: keep it secret, back it up)\n"
+  std::cout << "created store " << where.ToString() << " (origin " << origin << ")\n"
+            << "signing key " << *key_path << " (mode 0600: keep it secret, back it up)\n"
             << "verifier key " << key.VerifierKey() << "\n"
             << "admin token " << admin->text << " (shown once; expires "
             << FormatTimestamp(admin->row.expires) << ")\n";
@@ -84,11 +105,15 @@ int RunProof(const StoreArgs& args, std::optional<uint64_t> leaf, std::optional<
 }
 
 int RunVerifyStore(const StoreArgs& args, const std::string& key_text) {
+  std::string verifier = VerifierKeyArg(key_text);
+  if (verifier.empty() && !args.pg.empty()) {
+    return Fail(Status::Invalid(
+        "", "usage", "--key is required with --pg (the verifier key: battrace pubkey prints it)"));
+  }
   auto store = args.Open(false);
   if (!store.ok()) return Fail(store.status());
-  std::string verifier = VerifierKeyArg(key_text);
   if (verifier.empty()) {
-    auto key = ledger::SigningKey::FromFile(args.KeyPath());
+    auto key = ledger::SigningKey::FromFile(*args.KeyPath());
     if (!key.ok()) return Fail(key.status());
     verifier = key->VerifierKey();
   }
@@ -164,7 +189,9 @@ void RegisterLedger(CLI::App& app, CommandList& commands) {
     auto args = std::make_shared<StoreArgs>();
     args->AddTo(cmd, true);
     commands.push_back({cmd, [args] {
-                          auto key = ledger::SigningKey::FromFile(args->KeyPath());
+                          auto path = args->KeyPath();
+                          if (!path.ok()) return Fail(path.status());
+                          auto key = ledger::SigningKey::FromFile(*path);
                           if (!key.ok()) return Fail(key.status());
                           std::cout << key->VerifierKey() << "\n";
                           return 0;
@@ -207,24 +234,33 @@ void RegisterLedger(CLI::App& app, CommandList& commands) {
   }
   {
     auto* cmd = app.add_subcommand(
-        "verify", "Verify the whole ledger (--db), or one receipt offline (--receipt ...)");
+        "verify", "Verify the whole ledger (--db or --pg), or one receipt offline (--receipt ...)");
     auto args = std::make_shared<StoreArgs>();
     auto receipt = std::make_shared<std::string>();
     auto checkpoint = std::make_shared<std::string>();
     auto proof = std::make_shared<std::string>();
     auto key = std::make_shared<std::string>();
-    auto* db = cmd->add_option("--db", args->db, "the store to verify");
-    cmd->add_option("--receipt", *receipt, "receipt JSON")->excludes(db);
+    auto* db = cmd->add_option("--db", args->db, std::string("the store to verify: ") + kDbHelp)
+                   ->type_name("PATH");
+    auto* pg = cmd->add_option("--pg", args->pg, std::string("the store to verify: ") + kPgHelp)
+                   ->type_name("CONNINFO")
+                   ->excludes(db);
+    cmd->add_option("--receipt", *receipt, "receipt JSON")->excludes(db)->excludes(pg);
     cmd->add_option("--checkpoint", *checkpoint, "signed checkpoint note");
     cmd->add_option("--proof", *proof, "inclusion proof JSON (battrace proof --leaf)");
-    cmd->add_option("--key", *key, "verifier key text or file (default with --db: from <db>.key)");
+    cmd->add_option("--key", *key,
+                    "verifier key text or file (default with --db: from <db>.key; required "
+                    "with --pg)");
     commands.push_back({cmd, [=] {
-                          if (!args->db.empty()) return RunVerifyStore(*args, *key);
+                          if (!args->db.empty() || !args->pg.empty()) {
+                            return RunVerifyStore(*args, *key);
+                          }
                           if (receipt->empty() || checkpoint->empty() || proof->empty() ||
                               key->empty()) {
                             return Fail(Status::Invalid(
                                 "verify", "usage",
-                                "give --db PATH, or --receipt, --checkpoint, --proof and --key"));
+                                "give --db PATH or --pg CONNINFO, or --receipt, --checkpoint, "
+                                "--proof and --key"));
                           }
                           return RunVerifyReceipt(*receipt, *checkpoint, *proof, *key);
                         }});

@@ -1,4 +1,4 @@
-// `battrace serve`: the HTTP API over an embedded store (src/server/server.h).
+// `battrace serve`: the HTTP API over a store, embedded or PostgreSQL (src/server/server.h).
 #include <iostream>
 
 #include "cli/commands.h"
@@ -45,8 +45,10 @@ int RunServe(ServeArgs& a) {
     return 0;
   }
   if (Status st = ParseListen(a.listen, &a.options.http); !st.ok()) return Fail(st);
-  a.options.db = a.store.db;
-  a.options.key = a.store.KeyPath();
+  auto key = a.store.KeyPath();
+  if (!key.ok()) return Fail(key.status());
+  a.options.store = a.store.Where();
+  a.options.key = *key;
   a.options.http.max_body = a.max_body_mib << 20;
   a.options.access_log = !a.quiet;
   const std::string scheme = a.options.http.tls_cert.empty() ? "http" : "https";

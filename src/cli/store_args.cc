@@ -2,23 +2,34 @@
 
 #include <iostream>
 
-#include "store/sqlite/sqlite_store.h"
-
 namespace battrace::cli {
 
 void StoreArgs::AddTo(CLI::App* cmd, bool with_key) {
-  cmd->add_option("--db", db, "the embedded store (SQLite file)")->required();
-  if (with_key) cmd->add_option("--key", key, "signing key file (default: <db>.key)");
+  auto* where = cmd->add_option_group("store", "where the store lives");
+  where->add_option("--db", db, kDbHelp)->type_name("PATH");
+  where->add_option("--pg", pg, kPgHelp)->type_name("CONNINFO");
+  where->require_option(1);
+  if (with_key) {
+    cmd->add_option("--key", key,
+                    "signing key file (default with --db: <db>.key; required with --pg)");
+  }
 }
 
-std::string StoreArgs::KeyPath() const {
-  return key.empty() ? store::DefaultKeyPath(db) : key;
+Result<std::string> StoreArgs::KeyPath() const {
+  if (!key.empty()) return key;
+  if (!pg.empty()) {
+    return Status::Invalid("", "usage", "--key is required with --pg (the signing key file)");
+  }
+  return store::DefaultKeyPath(db);
 }
 
 Result<std::unique_ptr<store::Store>> StoreArgs::Open(bool write) const {
   store::OpenOptions options;
-  if (write) options.key_path = KeyPath();
-  return store::OpenSqliteStore(db, options);
+  if (write) {
+    BATTRACE_ASSIGN_OR_RETURN(path, KeyPath());
+    options.key_path = path;
+  }
+  return store::OpenStore(Where(), options);
 }
 
 int Fail(const Status& status) {

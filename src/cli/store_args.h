@@ -1,4 +1,4 @@
-// The options every store-backed subcommand shares (--db, --key), and opening the store.
+// The options every store-backed subcommand shares (--db or --pg, --key), and opening the store.
 #pragma once
 
 #include <CLI/CLI.hpp>
@@ -6,17 +6,28 @@
 #include <string>
 
 #include "core/status.h"
+#include "store/open.h"
 #include "store/store.h"
 
 namespace battrace::cli {
 
+// Help texts of the two ways to name a store, shared by every subcommand that takes them.
+inline constexpr const char* kDbHelp = "the embedded store (SQLite file)";
+inline constexpr const char* kPgHelp =
+    "a PostgreSQL database (libpq connection string, e.g. "
+    "'host=127.0.0.1 dbname=battrace user=battrace')";
+
 struct StoreArgs {
   std::string db;   // the embedded store's file
-  std::string key;  // the signing key file; default "<db>.key"
+  std::string pg;   // a PostgreSQL connection string
+  std::string key;  // the signing key file; with --db, default "<db>.key"
 
-  // Adds --db (required) and, when `with_key`, --key to `cmd`.
+  // Adds --db and --pg (exactly one of them is required) and, when `with_key`, --key to `cmd`.
   void AddTo(CLI::App* cmd, bool with_key);
-  std::string KeyPath() const;
+  store::Location Where() const { return {db, pg}; }
+  // The signing key file: --key, else "<db>.key" with --db; with --pg --key has no default,
+  // and its absence is a usage error.
+  Result<std::string> KeyPath() const;
   // Opens the store; with `write`, also loads the signing key.
   Result<std::unique_ptr<store::Store>> Open(bool write) const;
 };

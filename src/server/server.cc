@@ -31,8 +31,8 @@
 #include "server/rate_limit.h"
 #include "server/router.h"
 #include "store/access.h"
+#include "store/open.h"
 #include "store/proof_docs.h"
-#include "store/sqlite/sqlite_store.h"
 
 namespace battrace::server {
 namespace {
@@ -55,7 +55,7 @@ void Log(const Json& line) {
 // Reader connections, opened on demand and reused: at most one per concurrent request.
 class StorePool {
  public:
-  explicit StorePool(std::string db) : db_(std::move(db)) {}
+  explicit StorePool(store::Location where) : where_(std::move(where)) {}
 
   class Lease {
    public:
@@ -80,7 +80,7 @@ class StorePool {
         return Lease(this, std::move(s));
       }
     }
-    BATTRACE_ASSIGN_OR_RETURN(s, store::OpenSqliteStore(db_, store::OpenOptions{}));
+    BATTRACE_ASSIGN_OR_RETURN(s, store::OpenStore(where_, store::OpenOptions{}));
     return Lease(this, std::move(s));
   }
 
@@ -89,7 +89,7 @@ class StorePool {
     std::lock_guard lock(mu_);
     idle_.push_back(std::move(s));
   }
-  std::string db_;
+  store::Location where_;
   std::mutex mu_;
   std::vector<std::unique_ptr<Store>> idle_;
 };
@@ -187,7 +187,7 @@ class Api {
   Api(const ServeOptions& options, std::unique_ptr<Store> writer,
       std::unique_ptr<Store> audit_store, const domain::Law& law)
       : options_(options),
-        readers_(options.db),
+        readers_(options.store),
         writer_(std::move(writer)),
         audit_(std::move(audit_store)),
         law_(law),
@@ -676,9 +676,9 @@ int Serve(const ServeOptions& options) {
 
   store::OpenOptions write_options;
   write_options.key_path = options.key;
-  auto writer = store::OpenSqliteStore(options.db, write_options);
+  auto writer = store::OpenStore(options.store, write_options);
   if (!writer.ok()) return fail(writer.status());
-  auto audit_store = store::OpenSqliteStore(options.db, store::OpenOptions{});
+  auto audit_store = store::OpenStore(options.store, store::OpenOptions{});
   if (!audit_store.ok()) return fail(audit_store.status());
 
   Api api(options, std::move(writer).value(), std::move(audit_store).value(), law);
@@ -699,6 +699,7 @@ int Serve(const ServeOptions& options) {
   });
   Log({{"level", "info"},
        {"event", "listening"},
+       {"store", options.store.ToString()},
        {"address", options.http.host},
        {"port", (*http)->port()},
        {"tls", !options.http.tls_cert.empty()},

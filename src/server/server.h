@@ -12,13 +12,14 @@
 #include <string>
 
 #include "server/http.h"
+#include "store/open.h"
 
 namespace battrace::server {
 
 struct ServeOptions {
   HttpOptions http;
-  std::string db;                // the embedded store
-  std::string key;               // its signing key
+  store::Location store;         // the embedded file or the PostgreSQL database
+  std::string key;               // its signing key file
   double rate_per_second = 500;  // per principal (per client address for the public); 0: off
   double rate_burst = 1000;
   size_t max_batch = 10000;  // reports per POST /v1/reports

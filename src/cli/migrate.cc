@@ -1,0 +1,36 @@
+// `battrace migrate --db PATH --pg CONNINFO`: moves an embedded store into an empty PostgreSQL
+// database (src/store/postgres/migrate.h); the ledger's size and root must match afterwards.
+// The signing key file is not moved: commands on the new store name it with --key.
+#include "store/postgres/migrate.h"
+
+#include <iostream>
+
+#include "cli/commands.h"
+#include "cli/store_args.h"
+#include "ledger/hash.h"
+
+namespace battrace::cli {
+
+void RegisterMigrate(CLI::App& app, CommandList& commands) {
+  auto* cmd =
+      app.add_subcommand("migrate", "Move an embedded store into an empty PostgreSQL database");
+  auto args = std::make_shared<StoreArgs>();
+  cmd->add_option("--db", args->db, std::string("from: ") + kDbHelp)->type_name("PATH")->required();
+  cmd->add_option("--pg", args->pg, std::string("to: ") + kPgHelp)
+      ->type_name("CONNINFO")
+      ->required();
+  commands.push_back({cmd, [args] {
+                        auto moved = store::MigrateSqliteToPostgres(args->db, args->pg);
+                        if (!moved.ok()) return Fail(moved.status());
+                        const store::Location to{"", args->pg};
+                        std::cout << "migrated " << moved->rows << " rows; ledger size "
+                                  << moved->reports << ", root " << ledger::HashToHex(moved->root)
+                                  << " on both sides\n"
+                                  << "from now on: --pg '" << to.ToString() << "' --key "
+                                  << store::DefaultKeyPath(args->db)
+                                  << " (the signing key stays where it is)\n";
+                        return 0;
+                      }});
+}
+
+}  // namespace battrace::cli
