@@ -23,6 +23,7 @@ import json
 import os
 import queue
 import random
+import shutil
 import sys
 import threading
 import time
@@ -40,7 +41,8 @@ SIGNER_LOCK = "classid = 1651798627 AND objid = 2"  # store/postgres/pg_locks.h
 def main():
     battrace, work = sys.argv[1], sys.argv[2]
     engines.require()
-    os.makedirs(work, exist_ok=True)
+    shutil.rmtree(work, ignore_errors=True)
+    os.makedirs(work)
     sim = os.path.join(work, "sim")
     run([battrace, "simulate", "--out", sim, "--vehicles", "400", "--seed", "7",
          "--violations", "0.05"])
@@ -106,11 +108,13 @@ def main():
                 status, _, _, doc = servers[which].call("POST", "/v1/reports",
                                                         token=tokens[reporter], body=reports,
                                                         timeout=120)
+                results = doc.get("results") if isinstance(doc, dict) else None
                 with lock:
-                    if status != 200 or not isinstance(doc, list) or len(doc) != len(reports):
-                        errors.append(f"batch {i} to server {which}: {status} {doc}")
+                    if status != 200 or not isinstance(results, list) or \
+                            len(results) != len(reports):
+                        errors.append(f"batch {i} to server {which}: {status} {str(doc)[:300]}")
                         continue
-                    for r, item in zip(reports, doc):
+                    for r, item in zip(reports, results):
                         receipt = item.get("receipt")
                         if receipt:
                             receipts.setdefault((r["reporter"], r["id"]), set()).add(
