@@ -15,6 +15,12 @@
 #   the measured lookup run (20), WARMUP seconds (3), CODES codes drawn from the data (100000),
 #   CAPTURE_VEHICLES vehicles of the capture data set (VEHICLES, at most 10000), BATCH (1000),
 #   CAPTURE_CONNECTIONS (2), PERF=1 to profile the server (perf) during a short extra lookup run.
+# PostgreSQL (PG=0 skips it): a durable cluster (fsync on) started in $BENCH_DIR/pg and stopped at
+#   the end. The lookup store is moved into it with `battrace migrate`; lookups run against one
+#   `serve --pg` and then against two at once (one wrk per server, requests/s summed); capture
+#   and `import --pg` of the capture reports run into fresh databases, beside a raw COPY of the
+#   same rows into a bare table with the same keys (ingest_tool baseline-pg; target: capture and
+#   import >= 0.5 of it).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$PWD
@@ -40,21 +46,27 @@ done
 [ "$wrk_threads" -le "$connections" ] || wrk_threads=$connections
 mkdir -p "$work"
 
-# Servers started here are stopped on any exit.
+pg=${PG:-1}
+pgdir=$work/pg
+. "$root/bench/lib/pg.sh"
+
+# Servers started here are stopped on any exit, and the PostgreSQL cluster with them.
 server_pids=()
 cleanup() {
   for pid in "${server_pids[@]}"; do
     kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null || true
   done
+  [ "$pg" != 1 ] || bench_pg_stop "$pgdir"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-# start_server DB LOG EXTRA_ARGS... -> sets $port and $server_pid; gives up after 60 s.
+# start_server LOG SERVE_ARGS... (the store's and others) -> sets $port and $server_pid; gives up
+# after 60 s.
 start_server() {
-  local db=$1 log=$2
-  shift 2
-  "$bin" serve --db "$db" --listen 127.0.0.1:0 --quiet --rate-limit 0 "$@" >"$log" 2>"$log.err" &
+  local log=$1
+  shift
+  "$bin" serve "$@" --listen 127.0.0.1:0 --quiet --rate-limit 0 >"$log" 2>"$log.err" &
   server_pid=$!
   server_pids+=("$server_pid")
   port=""
@@ -104,13 +116,14 @@ reports_loaded=$(sed -n 's/^import: .*(\([0-9]*\) reports in.*/\1/p' "$lookup/im
 
 # ---- b. lookups
 echo "== lookups: GET /v1/batteries/{code}, $connections connections, $threads server threads, ${duration}s after ${warmup}s of warm-up"
-start_server "$lookup/store.db" "$work/serve-lookup.log" --threads "$threads"
+start_server "$work/serve-lookup.log" --db "$lookup/store.db" --threads "$threads"
 url="http://127.0.0.1:$port"
 curl -fsS "$url/v1/batteries/$(head -1 "$lookup/codes.txt")" >/dev/null ||
   { echo "a lookup of a known code failed" >&2; exit 1; }
-wrk_run() {  # SECONDS -> the RESULT line
-  wrk -t "$wrk_threads" -c "$connections" -d "${1}s" --timeout 5s -s "$here/lookup.lua" "$url" \
-    -- "$lookup/codes.txt" | grep '^RESULT'
+wrk_run() {  # SECONDS [URL [CONNECTIONS]] -> the RESULT line
+  local c=${3:-$connections}
+  wrk -t "$((wrk_threads < c ? wrk_threads : c))" -c "$c" -d "${1}s" --timeout 5s \
+    -s "$here/lookup.lua" "${2:-$url}" -- "$lookup/codes.txt" | grep '^RESULT'
 }
 # cpu_ticks PID -> user and system clock ticks the process has used so far
 cpu_ticks() { awk '{ print $14, $15 }' "/proc/$1/stat"; }
@@ -145,27 +158,48 @@ if [ "$(cat "$capture/stamp" 2>/dev/null)" != "$cstamp" ]; then
   echo "$cstamp" >"$capture/stamp"
 fi
 capture_reports=$(wc -l <"$capture/import.ndjson")
-fresh_store() {  # DB
-  rm -f "$1" "$1"-wal "$1"-shm "$1".key
-  "$bin" init --db "$1" >/dev/null
-  "$bin" registry import --db "$1" "$capture/sim/registry.ndjson" >/dev/null
+# without_key STORE_ARGS... -> the same arguments without "--key FILE" (for the commands that
+# take no signing key)
+without_key() {
+  while [ $# -gt 0 ]; do
+    if [ "$1" = --key ]; then shift 2; else printf '%s\n' "$1"; shift; fi
+  done
 }
+# fresh_store STORE_ARGS... : an empty store (its file or database made empty by the caller)
+# with the capture data's registry, and tokens.tsv with a token of each reporter
+fresh_store() {
+  local read
+  mapfile -t read < <(without_key "$@")
+  "$bin" init "$@" >/dev/null
+  "$bin" registry import "${read[@]}" "$capture/sim/registry.ndjson" >/dev/null
+  : >"$work/tokens.tsv"
+  while read -r uscc; do
+    printf '%s\t%s\n' "$uscc" \
+      "$("$bin" token issue "${read[@]}" --principal "enterprise:$uscc" 2>/dev/null)" >>"$work/tokens.tsv"
+  done <"$capture/reporters.txt"
+}
+# capture_run OUT LOG STORE_ARGS... : posts the capture batches to a server over the store;
+# the RESULT line goes to OUT
+capture_run() {
+  local out=$1 log=$2
+  shift 2
+  start_server "$log" "$@" --threads "$((capture_connections + 2))"
+  python3 "$here/post_batches.py" 127.0.0.1 "$port" "$capture/batches.tsv" \
+    "$work/tokens.tsv" "$capture_connections" 900 | grep '^RESULT' >"$out"
+  stop_server
+}
+embedded() { rm -f "$1" "$1"-wal "$1"-shm "$1".key; }
 
 echo "== capture: $capture_reports reports POSTed to /v1/reports over $capture_connections connections"
-fresh_store "$work/capture.db"
-: >"$work/tokens.tsv"
-while read -r uscc; do
-  printf '%s\t%s\n' "$uscc" \
-    "$("$bin" token issue --db "$work/capture.db" --principal "enterprise:$uscc" 2>/dev/null)" >>"$work/tokens.tsv"
-done <"$capture/reporters.txt"
-start_server "$work/capture.db" "$work/serve-capture.log" --threads "$((capture_connections + 2))"
-capture_result=$(python3 "$here/post_batches.py" 127.0.0.1 "$port" "$capture/batches.tsv" \
-  "$work/tokens.tsv" "$capture_connections" 900 | grep '^RESULT')
-stop_server
+embedded "$work/capture.db"
+fresh_store --db "$work/capture.db"
+capture_run "$work/capture.txt" "$work/serve-capture.log" --db "$work/capture.db"
+capture_result=$(cat "$work/capture.txt")
 echo "  $capture_result"
 
 echo "== import: the same $capture_reports reports, same order, battrace import (no --replay)"
-fresh_store "$work/import.db"
+embedded "$work/import.db"
+fresh_store --db "$work/import.db"
 import_s=$(timed "$work/import.txt" "$bin" import --db "$work/import.db" "$capture/import.ndjson")
 echo "  ${import_s}s: $(tail -1 "$work/import.txt")"
 
@@ -199,4 +233,79 @@ awk -v rps="$rps" -v p50="$p50" -v p99="$p99" -v non2xx="$non2xx" -v sockerr="$s
   printf "%-34s %14.2f %14s %8s\n", "capture / import", cap / imp, ">= 0.7", ((cap / imp >= 0.7) ? "yes" : "NO")
   printf "accepted/rejected: capture %d/%d, import %d/%d; failed POSTs %d\n", ca, cr, ia, ir, cf
   if (cn != n) printf "WARNING: capture answered for %d of %d reports\n", cn, n
+}'
+
+# ---- e. PostgreSQL
+[ "$pg" = 1 ] || exit 0
+echo
+echo "== PostgreSQL: a durable cluster (fsync on) in $pgdir"
+bench_pg_start "$pgdir"
+pg_lookup=$(bench_pg_db lookup)
+migrate_s=$(timed "$work/migrate.txt" "$bin" migrate --db "$lookup/store.db" --pg "$pg_lookup")
+echo "  migrate of the lookup store: ${migrate_s}s, $(head -1 "$work/migrate.txt")"
+pg_store=(--pg "$pg_lookup" --key "$lookup/store.db.key")
+
+echo "== PostgreSQL lookups: one serve --pg, $connections connections, $threads server threads"
+start_server "$work/serve-pg1.log" "${pg_store[@]}" --threads "$threads"
+url1="http://127.0.0.1:$port"
+wrk_run "$warmup" "$url1" >/dev/null
+pg_one=$(wrk_run "$duration" "$url1")
+echo "  $pg_one"
+echo "== PostgreSQL lookups: two serve --pg processes, $((connections / 2)) connections each"
+start_server "$work/serve-pg2.log" "${pg_store[@]}" --threads "$threads"
+url2="http://127.0.0.1:$port"
+wrk_run "$warmup" "$url2" >/dev/null
+wrk_run "$duration" "$url1" "$((connections / 2))" >"$work/wrk1.txt" &
+wrk1=$!
+wrk_run "$duration" "$url2" "$((connections / 2))" >"$work/wrk2.txt"
+wait "$wrk1"
+pg_two1=$(cat "$work/wrk1.txt")
+pg_two2=$(cat "$work/wrk2.txt")
+echo "  server 1: $pg_two1"
+echo "  server 2: $pg_two2"
+cleanup_servers() {
+  for pid in "${server_pids[@]}"; do
+    kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null || true
+  done
+  server_pids=()
+}
+cleanup_servers
+
+echo "== PostgreSQL capture: the same $capture_reports reports POSTed to serve --pg"
+pg_capture=(--pg "$(bench_pg_db capture)" --key "$work/pg-capture.key")
+rm -f "$work/pg-capture.key"
+fresh_store "${pg_capture[@]}"
+capture_run "$work/pg-capture.txt" "$work/serve-pg-capture.log" "${pg_capture[@]}"
+pg_capture_result=$(cat "$work/pg-capture.txt")
+echo "  $pg_capture_result"
+echo "== PostgreSQL import: the same reports, import --pg"
+pg_import=(--pg "$(bench_pg_db import)" --key "$work/pg-import.key")
+rm -f "$work/pg-import.key"
+fresh_store "${pg_import[@]}"
+pg_import_s=$(timed "$work/pg-import.txt" "$bin" import "${pg_import[@]}" "$capture/import.ndjson")
+echo "  ${pg_import_s}s: $(tail -1 "$work/pg-import.txt")"
+echo "== PostgreSQL raw COPY: the same rows into a bare table with the same keys"
+pg_copy_s=$(timed "$work/pg-copy.txt" "$root/build/release/bench/ingest_tool" baseline-pg \
+  "$(bench_pg_db copy)" "$capture/import.ndjson")
+echo "  ${pg_copy_s}s: $(tail -1 "$work/pg-copy.txt")"
+
+echo
+echo "== PostgreSQL summary ($vehicles vehicles; $(nproc) cores; servers, wrk and PostgreSQL on one machine)"
+awk -v one="$(field rps "$pg_one")" -v one99="$(field p99_us "$pg_one")" \
+    -v a="$(field rps "$pg_two1")" -v b="$(field rps "$pg_two2")" \
+    -v a99="$(field p99_us "$pg_two1")" -v b99="$(field p99_us "$pg_two2")" \
+    -v sq="$rps" -v n="$capture_reports" -v cn="$(field reports "$pg_capture_result")" \
+    -v cs="$(field seconds "$pg_capture_result")" -v is="$pg_import_s" -v ks="$pg_copy_s" 'BEGIN {
+  printf "%-40s %14s %14s %8s\n", "measure", "value", "target", "met"
+  printf "%-40s %14.0f %14s\n", "lookups/s, one serve --pg", one, ""
+  printf "%-40s %14.2f %14s\n", "  p99 ms", one99 / 1000, ""
+  printf "%-40s %14.0f %14s\n", "lookups/s, two serve --pg (sum)", a + b, ""
+  printf "%-40s %14.2f %14s\n", "  p99 ms (worse of the two)", (a99 > b99 ? a99 : b99) / 1000, ""
+  printf "%-40s %14.2f %14s\n", "  two processes / embedded store", (a + b) / sq, ""
+  cap = cn / cs; imp = n / is; copy = n / ks
+  printf "%-40s %14.0f %14s\n", "raw COPY rows/s (baseline)", copy, ""
+  printf "%-40s %14.0f %14s\n", "capture reports/s (POST, serve --pg)", cap, ""
+  printf "%-40s %14.2f %14s %8s\n", "  capture / COPY", cap / copy, ">= 0.5", ((cap / copy >= 0.5) ? "yes" : "NO")
+  printf "%-40s %14.0f %14s\n", "import reports/s (import --pg)", imp, ""
+  printf "%-40s %14.2f %14s %8s\n", "  import / COPY", imp / copy, ">= 0.5", ((imp / copy >= 0.5) ? "yes" : "NO")
 }'

@@ -770,8 +770,19 @@ Status PgWriteTxn::Flush() {
     buf.clear();
     return store_->Run(upsert).status();
   };
+  // A row known to be absent when the transaction began (the rules read every row before they
+  // write it) goes straight into its table; the others are staged and upserted.
+  CopyBuffer fresh;
+  auto insert_fresh = [&](const char* table, const char* columns) -> Status {
+    if (fresh.empty()) return Status::Ok();
+    Status st = c.Copy("COPY " + std::string(table) + " (" + columns + ") FROM STDIN", fresh.data());
+    fresh.clear();
+    return st;
+  };
   for (const auto& [code, b] : batteries_) {
-    buf.Text(b.code)
+    auto known = stored_batteries_.find(code);
+    CopyBuffer& out = known != stored_batteries_.end() && !known->second ? fresh : buf;
+    out.Text(b.code)
         .Text(b.level)
         .Text(b.producer)
         .Text(b.chemistry)
@@ -785,9 +796,12 @@ Status PgWriteTxn::Flush() {
         .Int(int64_t{b.id_complete})
         .EndRow();
   }
+  BATTRACE_RETURN_IF_ERROR(insert_fresh("battery", kBatteryColumns));
   BATTRACE_RETURN_IF_ERROR(stage("battery_stage", kBatteryColumns, "upsert_batteries"));
   for (const auto& [vin, v] : vehicles_) {
-    buf.Text(v.vin)
+    auto known = stored_vehicles_.find(vin);
+    CopyBuffer& out = known != stored_vehicles_.end() && !known->second ? fresh : buf;
+    out.Text(v.vin)
         .Text(v.maker)
         .Text(v.vehicle_type)
         .Text(v.brand)
@@ -804,6 +818,7 @@ Status PgWriteTxn::Flush() {
         .Text(JoinPacks(v.packs))
         .EndRow();
   }
+  BATTRACE_RETURN_IF_ERROR(insert_fresh("vehicle", kVehicleColumns));
   BATTRACE_RETURN_IF_ERROR(stage("vehicle_stage", kVehicleColumns, "upsert_vehicles"));
   for (const auto& [id, o] : outlets_) {
     buf.Text(o.id)
