@@ -111,24 +111,31 @@ void CopyBuffer::Separate() {
 
 CopyBuffer& CopyBuffer::Text(std::string_view value) {
   Separate();
-  for (char c : value) {
-    switch (c) {
+  // Runs of ordinary characters are appended whole; COPY's four special ones are escaped.
+  size_t run = 0;
+  for (size_t i = 0; i < value.size(); ++i) {
+    const char* escaped = nullptr;
+    switch (value[i]) {
       case '\\':
-        data_ += "\\\\";
+        escaped = "\\\\";
         break;
       case '\t':
-        data_ += "\\t";
+        escaped = "\\t";
         break;
       case '\n':
-        data_ += "\\n";
+        escaped = "\\n";
         break;
       case '\r':
-        data_ += "\\r";
+        escaped = "\\r";
         break;
       default:
-        data_ += c;
+        continue;
     }
+    data_.append(value.substr(run, i - run));
+    data_ += escaped;
+    run = i + 1;
   }
+  data_.append(value.substr(run));
   return *this;
 }
 
@@ -231,6 +238,7 @@ Result<Rows> Conn::Query(const std::string& sql, const Params& params) {
 }
 
 Status Conn::Send(const std::string& name, const Params& params) {
+  BATTRACE_RETURN_IF_ERROR(CopyEnd());
   PGconn* c = conn_.get();
   if (PQpipelineStatus(c) == PQ_PIPELINE_OFF && PQenterPipelineMode(c) != 1) {
     return Error("entering pipeline mode");
@@ -245,6 +253,7 @@ Status Conn::Send(const std::string& name, const Params& params) {
 }
 
 Status Conn::Sync() {
+  BATTRACE_RETURN_IF_ERROR(CopyEnd());
   PGconn* c = conn_.get();
   if (PQpipelineStatus(c) == PQ_PIPELINE_OFF) return Status::Ok();
   Status first_error;
@@ -276,21 +285,40 @@ Status Conn::Sync() {
 }
 
 Status Conn::Copy(const std::string& copy_sql, std::string_view data) {
+  BATTRACE_RETURN_IF_ERROR(CopyBegin(copy_sql));
+  BATTRACE_RETURN_IF_ERROR(CopyPut(data));
+  return CopyEnd();
+}
+
+Status Conn::CopyBegin(const std::string& copy_sql) {
   BATTRACE_RETURN_IF_ERROR(Sync());
-  PGconn* c = conn_.get();
-  PGresult* start = PQexec(c, copy_sql.c_str());
+  PGresult* start = PQexec(conn_.get(), copy_sql.c_str());
   if (PQresultStatus(start) != PGRES_COPY_IN) {
     Status st = Error("copy", start);
     PQclear(start);
     return st;
   }
   PQclear(start);
+  copying_ = true;
+  return Status::Ok();
+}
+
+Status Conn::CopyPut(std::string_view data) {
   // Sent in pieces: one call per megabyte keeps libpq's output buffer small.
   constexpr size_t kPiece = size_t{1} << 20;
   for (size_t at = 0; at < data.size(); at += kPiece) {
     const size_t n = std::min(kPiece, data.size() - at);
-    if (PQputCopyData(c, data.data() + at, static_cast<int>(n)) != 1) return Error("copy data");
+    if (PQputCopyData(conn_.get(), data.data() + at, static_cast<int>(n)) != 1) {
+      return Error("copy data");
+    }
   }
+  return Status::Ok();
+}
+
+Status Conn::CopyEnd() {
+  if (!copying_) return Status::Ok();
+  copying_ = false;
+  PGconn* c = conn_.get();
   if (PQputCopyEnd(c, nullptr) != 1) return Error("copy end");
   Status result;
   while (PGresult* r = PQgetResult(c)) {

@@ -103,12 +103,19 @@ class Conn {
 
   // Pipelining: Send queues a prepared statement without waiting for it; the server runs the
   // queued statements in order. Their outcomes are collected by Sync, which Run, Query, Exec
-  // and Copy call first, so an error of a queued statement surfaces there.
+  // and Copy call first, so an error of a queued statement surfaces there. Sync also ends a
+  // COPY in progress.
   Status Send(const std::string& name, const Params& params);
   Status Sync();
 
   // COPY <target> FROM STDIN with `data` in text format.
   Status Copy(const std::string& copy_sql, std::string_view data);
+  // The same in pieces, sent while the caller goes on (the server takes the rows as they
+  // come): CopyBegin, CopyPut as often as needed, CopyEnd. Any other call ends the COPY first.
+  Status CopyBegin(const std::string& copy_sql);
+  Status CopyPut(std::string_view data);
+  Status CopyEnd();
+  bool copying() const { return copying_; }
 
   // Whether the session is inside a transaction block.
   bool InTransaction() const;
@@ -122,6 +129,7 @@ class Conn {
 
   std::unique_ptr<PGconn, decltype(&PQfinish)> conn_;
   size_t queued_ = 0;  // statements sent since the last Sync
+  bool copying_ = false;
 };
 
 // The SQLSTATE of a failed statement's error, when the status came from one ("40P01", ...).

@@ -129,6 +129,8 @@ class PgWriteTxn : public WriteTxn {
   Status Flush();
   Status WarmBatteries(std::vector<std::string> codes);
   Status WarmVehicles(std::vector<std::string> vins);
+  // Sends the report rows buffered so far, opening the COPY when none is open.
+  Status StreamReports();
 
   PgStore* store_;
   bool done_ = false;
@@ -148,7 +150,10 @@ class PgWriteTxn : public WriteTxn {
   std::vector<std::pair<std::string, int64_t>> battery_events_, vehicle_events_;
   std::vector<StoredReport> appended_;  // in leaf order
   std::map<std::pair<std::string, std::string>, size_t> appended_by_key_;
+  // Report rows go to the server while the batch is evaluated, by a COPY kept open between
+  // reads; the rules engine's statements wait for it and go at Commit, pipelined.
   CopyBuffer reports_copy_, nodes_copy_;
+  std::vector<std::pair<const char*, Params>> judgments_;
   std::vector<ledger::Node> new_nodes_;
 };
 
@@ -598,6 +603,18 @@ Status PgWriteTxn::WarmVehicles(std::vector<std::string> vins) {
   return Status::Ok();
 }
 
+constexpr size_t kStreamBytes = size_t{256} << 10;
+
+Status PgWriteTxn::StreamReports() {
+  Conn& c = store_->conn_;
+  static const std::string kCopyReports =
+      "COPY report (" + std::string(kReportColumns) + ") FROM STDIN";
+  if (!c.copying()) BATTRACE_RETURN_IF_ERROR(c.CopyBegin(kCopyReports));
+  BATTRACE_RETURN_IF_ERROR(c.CopyPut(reports_copy_.data()));
+  reports_copy_.clear();
+  return Status::Ok();
+}
+
 const StoredReport* PgWriteTxn::Pending(const std::string& reporter, const std::string& id) const {
   auto it = appended_by_key_.find(std::make_pair(reporter, id));
   return it == appended_by_key_.end() ? nullptr : &appended_[it->second];
@@ -653,6 +670,7 @@ Result<AppendResult> PgWriteTxn::Append(const LeafInput& in) {
       .EndRow();
   appended_by_key_.emplace(key, appended_.size());
   appended_.push_back(std::move(stored));
+  if (reports_copy_.data().size() >= kStreamBytes) BATTRACE_RETURN_IF_ERROR(StreamReports());
   new_nodes_.clear();
   s.frontier_.Append(in.leaf_hash, &new_nodes_);
   for (const ledger::Node& n : new_nodes_) {
@@ -693,14 +711,17 @@ Status PgWriteTxn::Apply(domain::Effects&& effects, uint64_t leaf) {
   return ApplyJudgment(effects, leaf);
 }
 
-// The rules engine's rows are sent at once, pipelined: the server runs them in order, so each
-// sees what the earlier ones wrote, and nothing waits for a reply until Commit.
+// The rules engine's rows are kept, in order, and sent at Commit, pipelined: the server runs
+// them in order, so each sees what the earlier ones wrote.
 Status PgWriteTxn::ApplyJudgment(const domain::Effects& effects, uint64_t leaf) {
-  Conn& c = store_->conn_;
   const Instant at = effects.at;
+  auto send = [&](const char* statement, Params params) {
+    judgments_.emplace_back(statement, std::move(params));
+    return Status::Ok();
+  };
   if (effects.retracts) {
-    BATTRACE_RETURN_IF_ERROR(c.Send("retract_duties", Params().Add(at).Add(*effects.retracts)));
-    BATTRACE_RETURN_IF_ERROR(c.Send("retract_findings", Params().Add(at).Add(*effects.retracts)));
+    BATTRACE_RETURN_IF_ERROR(send("retract_duties", Params().Add(at).Add(*effects.retracts)));
+    BATTRACE_RETURN_IF_ERROR(send("retract_findings", Params().Add(at).Add(*effects.retracts)));
   }
   if (!effects.discharges.empty()) {
     const StoredReport* report = PendingAt(leaf);
@@ -711,53 +732,54 @@ Status PgWriteTxn::ApplyJudgment(const domain::Effects& effects, uint64_t leaf) 
     const std::string name = report->reporter + "/" + report->id;
     for (const domain::Discharge& d : effects.discharges) {
       for (const std::string& party : d.parties) {
-        BATTRACE_RETURN_IF_ERROR(c.Send(
-            "discharge", Params().Add(at).Add(name).Add(d.subject).Add(party).Add(d.fulfils)));
+        BATTRACE_RETURN_IF_ERROR(
+            send("discharge", Params().Add(at).Add(name).Add(d.subject).Add(party).Add(d.fulfils)));
       }
     }
   }
   for (const domain::Duty& d : effects.duties) {
-    BATTRACE_RETURN_IF_ERROR(c.Send("insert_duty", Params()
-                                                       .Add(d.kind)
-                                                       .Add(d.duty)
-                                                       .Add(d.article)
-                                                       .Add(d.party)
-                                                       .Add(d.subject)
-                                                       .Add(d.fulfils)
-                                                       .Add(d.anchor.ToString())
-                                                       .Add(d.due.ToString())
-                                                       .Add(d.evidence)
-                                                       .Add(d.authority.department)
-                                                       .Add(d.authority.division)
-                                                       .Add(d.detail)
-                                                       .Add(at)));
+    BATTRACE_RETURN_IF_ERROR(send("insert_duty", Params()
+                                                     .Add(d.kind)
+                                                     .Add(d.duty)
+                                                     .Add(d.article)
+                                                     .Add(d.party)
+                                                     .Add(d.subject)
+                                                     .Add(d.fulfils)
+                                                     .Add(d.anchor.ToString())
+                                                     .Add(d.due.ToString())
+                                                     .Add(d.evidence)
+                                                     .Add(d.authority.department)
+                                                     .Add(d.authority.division)
+                                                     .Add(d.detail)
+                                                     .Add(at)));
   }
   for (const domain::Finding& f : effects.findings) {
     const std::optional<std::string> due =
         f.due ? std::optional<std::string>(f.due->ToString()) : std::nullopt;
-    BATTRACE_RETURN_IF_ERROR(c.Send("insert_finding", Params()
-                                                          .Add(f.kind)
-                                                          .Add(f.article)
-                                                          .Add(f.party)
-                                                          .Add(f.subject)
-                                                          .Add(due)
-                                                          .Add(EvidenceJson(f.evidence))
-                                                          .Add(f.authority.department)
-                                                          .Add(f.authority.division)
-                                                          .Add(f.detail)
-                                                          .Add(at)
-                                                          .Add(ArrayLiteral(f.evidence))));
+    BATTRACE_RETURN_IF_ERROR(send("insert_finding", Params()
+                                                        .Add(f.kind)
+                                                        .Add(f.article)
+                                                        .Add(f.party)
+                                                        .Add(f.subject)
+                                                        .Add(due)
+                                                        .Add(EvidenceJson(f.evidence))
+                                                        .Add(f.authority.department)
+                                                        .Add(f.authority.division)
+                                                        .Add(f.detail)
+                                                        .Add(at)
+                                                        .Add(ArrayLiteral(f.evidence))));
   }
   return Status::Ok();
 }
 
 Status PgWriteTxn::Flush() {
   Conn& c = store_->conn_;
-  BATTRACE_RETURN_IF_ERROR(c.Sync());
-  if (!reports_copy_.empty()) {
-    BATTRACE_RETURN_IF_ERROR(c.Copy("COPY report (" + std::string(kReportColumns) + ") FROM STDIN",
-                                    reports_copy_.data()));
+  if (!reports_copy_.empty()) BATTRACE_RETURN_IF_ERROR(StreamReports());
+  BATTRACE_RETURN_IF_ERROR(c.CopyEnd());
+  for (const auto& [statement, params] : judgments_) {
+    BATTRACE_RETURN_IF_ERROR(c.Send(statement, params));
   }
+  BATTRACE_RETURN_IF_ERROR(c.Sync());
   if (!nodes_copy_.empty()) {
     BATTRACE_RETURN_IF_ERROR(
         c.Copy("COPY merkle_node (node, hash) FROM STDIN", nodes_copy_.data()));
@@ -775,7 +797,8 @@ Status PgWriteTxn::Flush() {
   CopyBuffer fresh;
   auto insert_fresh = [&](const char* table, const char* columns) -> Status {
     if (fresh.empty()) return Status::Ok();
-    Status st = c.Copy("COPY " + std::string(table) + " (" + columns + ") FROM STDIN", fresh.data());
+    Status st =
+        c.Copy("COPY " + std::string(table) + " (" + columns + ") FROM STDIN", fresh.data());
     fresh.clear();
     return st;
   };
