@@ -6,7 +6,9 @@
 #include <nlohmann/json.hpp>
 #include <tuple>
 
+#include "domain/registry.h"
 #include "store/audit.h"
+#include "store/schema.h"
 
 namespace battrace::store::common {
 namespace {
@@ -195,6 +197,53 @@ bool IsAboutModel(const StoredReport& report, const std::string& vehicle_model) 
   const auto body = nlohmann::json::parse(report.body, nullptr, false);
   const auto model = body.is_object() ? body.find("vehicle_model") : body.end();
   return model != body.end() && model->is_string() && *model == vehicle_model;
+}
+
+Status CheckSchemaVersion(int version) {
+  if (version <= LatestSchemaVersion()) return Status::Ok();
+  return Status::FailedPrecondition("the store has schema version " + std::to_string(version) +
+                                    ", newer than this battrace knows (" +
+                                    std::to_string(LatestSchemaVersion()) +
+                                    "): use a newer battrace; the store was not changed");
+}
+
+std::string DutiesOpenAt(const std::string& columns, const std::string& at,
+                         const std::string& extra) {
+  const std::string select = "SELECT " + columns + " FROM obligation WHERE ";
+  const std::string tail = " AND opened_at < " + at + " " + extra;
+  return select + "discharged_at IS NULL AND retracted_at IS NULL" + tail + " UNION ALL " + select +
+         "discharged_at >= " + at + tail + " UNION ALL " + select + "retracted_at >= " + at + tail;
+}
+
+bool CheckpointDue(const CheckpointPolicy& policy, uint64_t size, uint64_t last_size,
+                   Instant last_time, Instant now) {
+  return size > last_size && (size - last_size >= policy.every_leaves ||
+                              now - last_time >= policy.every_seconds * 1000000);
+}
+
+Result<StoredCheckpoint> SignedCheckpoint(const std::string& origin,
+                                          const ledger::Frontier& frontier,
+                                          const ledger::SigningKey& key) {
+  ledger::Checkpoint cp;
+  cp.origin = origin;
+  cp.size = frontier.size();
+  cp.root = frontier.Root();
+  BATTRACE_ASSIGN_OR_RETURN(note, ledger::SignNote(cp.Body(), key));
+  return StoredCheckpoint{cp.size, Now(), std::move(note)};
+}
+
+Result<domain::RegistryIndex> BuildRegistry(const std::vector<StoredRecord>& rows) {
+  std::vector<RegistryRecord> records;
+  records.reserve(rows.size());
+  for (const StoredRecord& r : rows) {
+    auto record = ParseRegistryRecord(r.record);
+    if (!record.ok()) {
+      return Status::Corruption("registry record " + r.kind + " " + r.key +
+                                " cannot be read: " + record.status().message());
+    }
+    records.push_back(std::move(record).value());
+  }
+  return domain::RegistryIndex(records);
 }
 
 void ChainAudit(std::vector<AuditEntry>& entries, uint64_t last_seq, ledger::Hash last_hash) {

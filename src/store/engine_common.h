@@ -14,6 +14,7 @@
 #include "core/division.h"
 #include "domain/registry_index.h"
 #include "domain/state.h"
+#include "ledger/checkpoint.h"
 #include "ledger/hash.h"
 #include "ledger/merkle.h"
 #include "store/store.h"
@@ -251,6 +252,32 @@ void CompleteHistory(std::vector<uint64_t>& leaves,
 
 // Whether a stored model.disassembly_info report is about `vehicle_model`.
 bool IsAboutModel(const StoredReport& report, const std::string& vehicle_model);
+
+// Refuses a store whose schema is newer than this binary knows.
+Status CheckSchemaVersion(int version);
+
+// The filter on obligation rows that selects the duties open at the instant bound as `at` (opened
+// before it, neither discharged nor retracted before it), in three parts so that each uses an
+// index: duties open now (partial indexes on open duties), and those closed at or after it
+// (partial indexes on discharged_at and on retracted_at). A duty is discharged or retracted,
+// never both: both updates touch open duties only. `extra` narrows each part.
+std::string DutiesOpenAt(const std::string& columns, const std::string& at,
+                         const std::string& extra);
+
+// Whether a commit that brings the tree to `size` signs a checkpoint (CheckpointPolicy).
+bool CheckpointDue(const CheckpointPolicy& policy, uint64_t size, uint64_t last_size,
+                   Instant last_time, Instant now);
+// A signed checkpoint of the tree `frontier` ends, created now.
+Result<StoredCheckpoint> SignedCheckpoint(const std::string& origin,
+                                          const ledger::Frontier& frontier,
+                                          const ledger::SigningKey& key);
+
+// The registry index of stored records, given as (kind, key, record JSON); a record that cannot
+// be read is damage, named by kind and key.
+struct StoredRecord {
+  std::string kind, key, record;
+};
+Result<domain::RegistryIndex> BuildRegistry(const std::vector<StoredRecord>& rows);
 
 // Continues the audit chain after (last_seq, last_hash): assigns seq and hash to each entry.
 void ChainAudit(std::vector<AuditEntry>& entries, uint64_t last_seq, ledger::Hash last_hash);

@@ -84,16 +84,6 @@ std::string AssignExcluded(const std::string& columns, size_t key_columns) {
   return out;
 }
 
-// The filter on obligation rows that selects the duties open at the instant $2 (opened before
-// it, neither discharged nor retracted before it), in three parts so that each uses an index
-// (as in the embedded engine).
-std::string DutiesOpenAt(const std::string& columns, const std::string& extra) {
-  const std::string select = "SELECT " + columns + " FROM obligation WHERE ";
-  const std::string tail = " AND opened_at < $2 " + extra;
-  return select + "discharged_at IS NULL AND retracted_at IS NULL" + tail + " UNION ALL " + select +
-         "discharged_at >= $2" + tail + " UNION ALL " + select + "retracted_at >= $2" + tail;
-}
-
 class PgStore;
 
 struct PendingReport {
@@ -243,6 +233,7 @@ class PgStore : public Store {
   Instant last_checkpoint_time_ = 0;
   PgWriteTxn* txn_ = nullptr;  // the open write transaction
   bool signer_ = false;
+  uint64_t analyzed_size_ = 0;  // the tree size when the tables were last analyzed
   std::optional<domain::RegistryIndex> registry_;
   int64_t registry_version_ = 0;
 };
@@ -264,6 +255,10 @@ Status PgStore::Initialize(bool create, const std::string& origin) {
   if (cp) {
     last_checkpoint_size_ = cp->size;
     last_checkpoint_time_ = cp->created;
+  }
+  if (key_) {
+    BATTRACE_ASSIGN_OR_RETURN(size, TreeSize());
+    analyzed_size_ = size;
   }
   return Status::Ok();
 }
@@ -310,12 +305,7 @@ Status PgStore::Migrate(bool create, const std::string& origin) {
       return Status::FailedPrecondition(
           "this database holds no battrace store (create one with `battrace init --pg`)");
     }
-    if (version > LatestSchemaVersion()) {
-      return Status::FailedPrecondition("the store has schema version " + std::to_string(version) +
-                                        ", newer than this battrace knows (" +
-                                        std::to_string(LatestSchemaVersion()) +
-                                        "): use a newer battrace; the store was not changed");
-    }
+    BATTRACE_RETURN_IF_ERROR(CheckSchemaVersion(version));
     const bool fresh = version == 0;
     for (const Migration& m : Migrations()) {
       if (m.version <= version) continue;
@@ -412,8 +402,8 @@ Status PgStore::PrepareStatements() {
                           "AND (retracted_at IS NULL OR retracted_at >= $1) "
                           "AND ($2::text IS NULL OR kind = $2) "
                           "AND ($3::text IS NULL OR party = $3)"},
-      {"overdue_at", DutiesOpenAt(d, "AND due < $1")},
-      {"open_at", DutiesOpenAt(d, "AND $1::text IS NOT NULL")},
+      {"overdue_at", DutiesOpenAt(d, "$2", "AND due < $1")},
+      {"open_at", DutiesOpenAt(d, "$2", "AND $1::text IS NOT NULL")},
       {"sales_at", "SELECT maker, division, article, evidence FROM sale WHERE known_from < $1"},
       {"outlet_covering",
        "SELECT 1 FROM outlet WHERE owner = $1 AND division >= $2 AND division < $3 "
@@ -604,6 +594,7 @@ Status PgWriteTxn::WarmVehicles(std::vector<std::string> vins) {
 }
 
 constexpr size_t kStreamBytes = size_t{256} << 10;
+constexpr uint64_t kAnalyzeFrom = 1000;
 
 Status PgWriteTxn::StreamReports() {
   Conn& c = store_->conn_;
@@ -893,10 +884,8 @@ Status PgWriteTxn::Commit() {
   BATTRACE_RETURN_IF_ERROR(Flush());
   const uint64_t size = s.frontier_.size();
   const Instant now = Now();
-  const bool due =
-      size > s.last_checkpoint_size_ &&
-      (size - s.last_checkpoint_size_ >= s.options_.checkpoints.every_leaves ||
-       now - s.last_checkpoint_time_ >= s.options_.checkpoints.every_seconds * 1000000);
+  const bool due = CheckpointDue(s.options_.checkpoints, size, s.last_checkpoint_size_,
+                                 s.last_checkpoint_time_, now);
   const uint64_t cp_size_before = s.last_checkpoint_size_;
   const Instant cp_time_before = s.last_checkpoint_time_;
   if (due) {
@@ -910,6 +899,13 @@ Status PgWriteTxn::Commit() {
     return st;  // the destructor rolls back
   }
   done_ = true;
+  // The first plans of a new store were made on empty tables (a sequential scan of obligation
+  // for each discharge): the writer has the tables analyzed whenever the ledger has doubled
+  // since it opened or last did so; autovacuum keeps them current after that.
+  if (size >= kAnalyzeFrom && size >= 2 * s.analyzed_size_) {
+    (void)s.conn_.Exec("ANALYZE");
+    s.analyzed_size_ = size;
+  }
   return Status::Ok();
 }
 
@@ -962,28 +958,16 @@ Result<const domain::RegistryIndex*> PgStore::LoadRegistry() {
   if (registry_ && registry_version_ == version) return &*registry_;
   registry_.reset();
   BATTRACE_ASSIGN_OR_RETURN(rows, Run("all_registry"));
-  std::vector<RegistryRecord> records;
-  records.reserve(rows.size());
-  for (int i = 0; i < rows.size(); ++i) {
-    auto record = ParseRegistryRecord(rows.Text(i, 2));
-    if (!record.ok()) {
-      return Status::Corruption("registry record " + rows.Text(i, 0) + " " + rows.Text(i, 1) +
-                                " cannot be read: " + record.status().message());
-    }
-    records.push_back(std::move(record).value());
-  }
-  registry_.emplace(records);
+  BATTRACE_ASSIGN_OR_RETURN(index, BuildRegistry(All<StoredRecord>(rows, [](const Row& r) {
+                              return StoredRecord{r.Text(0), r.Text(1), r.Text(2)};
+                            })));
+  registry_.emplace(std::move(index));
   registry_version_ = version;
   return &*registry_;
 }
 
 Result<StoredCheckpoint> PgStore::InsertCheckpoint() {
-  ledger::Checkpoint cp;
-  cp.origin = origin_;
-  cp.size = frontier_.size();
-  cp.root = frontier_.Root();
-  BATTRACE_ASSIGN_OR_RETURN(note, ledger::SignNote(cp.Body(), *key_));
-  StoredCheckpoint out{cp.size, Now(), std::move(note)};
+  BATTRACE_ASSIGN_OR_RETURN(out, SignedCheckpoint(origin_, frontier_, *key_));
   BATTRACE_RETURN_IF_ERROR(
       Run("insert_checkpoint",
           Params().Add(static_cast<int64_t>(out.size)).Add(out.created).Add(out.note))

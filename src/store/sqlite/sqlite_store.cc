@@ -27,18 +27,6 @@ using namespace common;  // NOLINT(google-build-using-namespace): the engines' s
 // the thread falls behind.
 constexpr int kFallbackCheckpointPages = 262144;
 
-// The filter on obligation rows that selects the duties open at the instant ?2 (opened before
-// it, neither discharged nor retracted before it), in three parts so that each uses an index:
-// duties open now (partial indexes on open duties), and those closed at or after ?2 (partial
-// indexes on discharged_at and on retracted_at). A duty is discharged or retracted, never both:
-// both updates touch open duties only. `extra` narrows each part (e.g. "AND due < ?1").
-std::string DutiesOpenAt(const std::string& columns, const std::string& extra) {
-  const std::string select = "SELECT " + columns + " FROM obligation WHERE ";
-  const std::string tail = " AND opened_at < ?2 " + extra;
-  return select + "discharged_at IS NULL AND retracted_at IS NULL" + tail + " UNION ALL " + select +
-         "discharged_at >= ?2" + tail + " UNION ALL " + select + "retracted_at >= ?2" + tail;
-}
-
 class SqliteStore;
 
 // Orders pairs of strings and looks them up by pairs of views, without copying the key.
@@ -243,12 +231,7 @@ Status SqliteStore::Migrate(bool create, const std::string& origin) {
           "this file is not a battrace store (create one with `battrace init`)");
     }
   }
-  if (version > LatestSchemaVersion()) {
-    return Status::FailedPrecondition("the store has schema version " + std::to_string(version) +
-                                      ", newer than this battrace knows (" +
-                                      std::to_string(LatestSchemaVersion()) +
-                                      "): use a newer battrace; the store was not changed");
-  }
+  BATTRACE_RETURN_IF_ERROR(CheckSchemaVersion(version));
   if (version == LatestSchemaVersion()) return Status::Ok();
   BATTRACE_RETURN_IF_ERROR(db_.Exec("BEGIN IMMEDIATE"));
   const bool fresh = version == 0;
@@ -392,8 +375,8 @@ Status SqliteStore::PrepareStatements() {
                              " FROM finding WHERE known_from < ?1 "
                              "AND (retracted_at IS NULL OR retracted_at >= ?1) "
                              "AND (?2 IS NULL OR kind = ?2) AND (?3 IS NULL OR party = ?3)"));
-  BATTRACE_RETURN_IF_ERROR(prep(overdue_at_, DutiesOpenAt(d, "AND due < ?1")));
-  BATTRACE_RETURN_IF_ERROR(prep(open_at_, DutiesOpenAt(d, "")));
+  BATTRACE_RETURN_IF_ERROR(prep(overdue_at_, DutiesOpenAt(d, "?2", "AND due < ?1")));
+  BATTRACE_RETURN_IF_ERROR(prep(open_at_, DutiesOpenAt(d, "?2", "")));
   BATTRACE_RETURN_IF_ERROR(
       prep(sales_at_, "SELECT maker, division, article, evidence FROM sale WHERE known_from < ?1"));
   // Division codes are digits, so the codes starting with a prefix p are those in [p, p + ":").
@@ -703,10 +686,8 @@ Status SqliteWriteTxn::Commit() {
   BATTRACE_RETURN_IF_ERROR(Flush());
   const uint64_t size = s.frontier_.size();
   const Instant now = Now();
-  const bool due =
-      size > s.last_checkpoint_size_ &&
-      (size - s.last_checkpoint_size_ >= s.options_.checkpoints.every_leaves ||
-       now - s.last_checkpoint_time_ >= s.options_.checkpoints.every_seconds * 1000000);
+  const bool due = CheckpointDue(s.options_.checkpoints, size, s.last_checkpoint_size_,
+                                 s.last_checkpoint_time_, now);
   const uint64_t cp_size_before = s.last_checkpoint_size_;
   const Instant cp_time_before = s.last_checkpoint_time_;
   if (due) {
@@ -764,31 +745,19 @@ Result<const domain::RegistryIndex*> SqliteStore::LoadRegistry() {
   if (!version) return Status::Corruption("store has no registry_version in its meta table");
   if (registry_ && registry_version_ == *version) return &*registry_;
   registry_.reset();
-  std::vector<RegistryRecord> records;
-  Status error;
+  std::vector<StoredRecord> rows;
   BATTRACE_RETURN_IF_ERROR(all_registry_->ForEachRow([&](const Stmt& st) {
-    auto record = ParseRegistryRecord(st.Text(2));
-    if (!record.ok()) {
-      error = Status::Corruption("registry record " + st.Text(0) + " " + st.Text(1) +
-                                 " cannot be read: " + record.status().message());
-      return false;
-    }
-    records.push_back(std::move(record).value());
+    rows.push_back({st.Text(0), st.Text(1), st.Text(2)});
     return true;
   }));
-  BATTRACE_RETURN_IF_ERROR(error);
-  registry_.emplace(records);
+  BATTRACE_ASSIGN_OR_RETURN(index, BuildRegistry(rows));
+  registry_.emplace(std::move(index));
   registry_version_ = *version;
   return &*registry_;
 }
 
 Result<StoredCheckpoint> SqliteStore::InsertCheckpoint() {
-  ledger::Checkpoint cp;
-  cp.origin = origin_;
-  cp.size = frontier_.size();
-  cp.root = frontier_.Root();
-  BATTRACE_ASSIGN_OR_RETURN(note, ledger::SignNote(cp.Body(), *key_));
-  StoredCheckpoint out{cp.size, Now(), std::move(note)};
+  BATTRACE_ASSIGN_OR_RETURN(out, SignedCheckpoint(origin_, frontier_, *key_));
   BATTRACE_RETURN_IF_ERROR(insert_checkpoint_->Bind(1, static_cast<int64_t>(out.size))
                                .Bind(2, out.created)
                                .Bind(3, out.note)
