@@ -1,7 +1,5 @@
 #include "store/open.h"
 
-#include <regex>
-
 #include "store/postgres/pg_store.h"
 #include "store/sqlite/sqlite_store.h"
 
@@ -9,11 +7,43 @@ namespace battrace::store {
 
 std::string Location::ToString() const {
   if (!postgres()) return db;
-  // key=value form (password=...) and URI form (user:password@host).
-  static const std::regex kKeyValue(R"((password\s*=\s*)('[^']*'|\S+))");
-  static const std::regex kUri(R"((://[^:/@]*:)[^@]*@)");
-  std::string out = std::regex_replace(pg, kKeyValue, "$1***");
-  return std::regex_replace(out, kUri, "$1***@");
+  std::string out = pg;
+  // URI form: postgresql://user:password@host/...
+  if (const size_t scheme = out.find("://"); scheme != std::string::npos) {
+    const size_t at = out.find('@', scheme + 3);
+    const size_t colon = out.find(':', scheme + 3);
+    if (at != std::string::npos && colon != std::string::npos && colon < at) {
+      out.replace(colon + 1, at - colon - 1, "***");
+    }
+    return out;
+  }
+  // key=value form: password=secret or password = 'a secret'
+  for (size_t from = 0;;) {
+    size_t key = out.find("password", from);
+    if (key == std::string::npos) return out;
+    size_t v = key + 8;
+    while (v < out.size() && out[v] == ' ')
+      ++v;
+    if (v >= out.size() || out[v] != '=') {
+      from = key + 8;
+      continue;
+    }
+    ++v;
+    while (v < out.size() && out[v] == ' ')
+      ++v;
+    size_t end = v;
+    if (end < out.size() && out[end] == '\'') {
+      for (++end; end < out.size() && out[end] != '\''; ++end) {
+        if (out[end] == '\\') ++end;
+      }
+      if (end < out.size()) ++end;
+    } else {
+      while (end < out.size() && out[end] != ' ')
+        ++end;
+    }
+    out.replace(v, end - v, "***");
+    from = v + 3;
+  }
 }
 
 Result<std::unique_ptr<Store>> OpenStore(const Location& where, const OpenOptions& options,
