@@ -246,6 +246,47 @@ Result<domain::RegistryIndex> BuildRegistry(const std::vector<StoredRecord>& row
   return domain::RegistryIndex(records);
 }
 
+void PendingRows::Take(domain::Effects& effects, uint64_t leaf) {
+  for (domain::BatteryState& b : effects.batteries) {
+    std::string key = b.code;
+    batteries.insert_or_assign(std::move(key), std::move(b));
+  }
+  for (domain::VehicleState& v : effects.vehicles) {
+    std::string key = v.vin;
+    vehicles.insert_or_assign(std::move(key), std::move(v));
+  }
+  for (std::string& code : effects.battery_refs) {
+    battery_events.emplace_back(std::move(code), static_cast<int64_t>(leaf));
+  }
+  for (std::string& vin : effects.vehicle_refs) {
+    vehicle_events.emplace_back(std::move(vin), static_cast<int64_t>(leaf));
+  }
+  for (domain::OutletState& o : effects.outlets) {
+    std::string key = o.id;
+    outlets.insert_or_assign(std::move(key), std::move(o));
+  }
+  for (domain::ModelState& m : effects.models) {
+    auto key = std::make_pair(m.maker, m.model);
+    models.insert_or_assign(std::move(key), std::move(m));
+  }
+  for (domain::Sale& sale : effects.sales) {
+    auto key = std::make_pair(sale.maker, sale.division);
+    sales.try_emplace(std::move(key), Sale{std::move(sale), effects.at});
+  }
+}
+
+void PendingRows::SortEvents() {
+  for (auto* events : {&battery_events, &vehicle_events}) {
+    std::sort(events->begin(), events->end());
+    events->erase(std::unique(events->begin(), events->end()), events->end());
+  }
+}
+
+bool HasJudgment(const domain::Effects& effects) {
+  return effects.retracts || !effects.discharges.empty() || !effects.duties.empty() ||
+         !effects.findings.empty();
+}
+
 void ChainAudit(std::vector<AuditEntry>& entries, uint64_t last_seq, ledger::Hash last_hash) {
   for (AuditEntry& e : entries) {
     e.seq = ++last_seq;

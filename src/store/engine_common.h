@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -278,6 +279,42 @@ struct StoredRecord {
   std::string kind, key, record;
 };
 Result<domain::RegistryIndex> BuildRegistry(const std::vector<StoredRecord>& rows);
+
+// Orders pairs of strings and looks them up by pairs of views, without copying the key.
+struct PairLess {
+  using is_transparent = void;
+  template <typename A, typename B>
+  bool operator()(const A& a, const B& b) const {
+    using Views = std::pair<std::string_view, std::string_view>;
+    return Views(a.first, a.second) < Views(b.first, b.second);
+  }
+};
+
+// The projection rows a write transaction changed, the newest version of each, kept until
+// Commit writes each row once, in key order (reads of the transaction see them first), with
+// the history index entries to be sorted too, so that B-tree inserts land close together.
+struct PendingRows {
+  struct Sale {
+    domain::Sale sale;
+    Instant known_from = 0;
+  };
+  std::map<std::string, domain::BatteryState> batteries;
+  std::map<std::string, domain::VehicleState> vehicles;
+  std::map<std::string, domain::OutletState> outlets;
+  std::map<std::pair<std::string, std::string>, domain::ModelState, PairLess> models;
+  std::map<std::pair<std::string, std::string>, Sale> sales;  // by (maker, division)
+  std::vector<std::pair<std::string, int64_t>> battery_events, vehicle_events;
+
+  // Takes the projection part of the effects of the report at `leaf`. The first sale of a
+  // transaction stands; one already stored stands over both (the engines insert sales with
+  // ON CONFLICT DO NOTHING).
+  void Take(domain::Effects& effects, uint64_t leaf);
+  // The history index entries, sorted, each once.
+  void SortEvents();
+};
+
+// Whether the rules engine's part of `effects` has anything to write.
+bool HasJudgment(const domain::Effects& effects);
 
 // Continues the audit chain after (last_seq, last_hash): assigns seq and hash to each entry.
 void ChainAudit(std::vector<AuditEntry>& entries, uint64_t last_seq, ledger::Hash last_hash);

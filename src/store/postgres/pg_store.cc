@@ -131,13 +131,7 @@ class PgWriteTxn : public WriteTxn {
   std::unordered_map<std::string, std::optional<domain::OutletState>> stored_outlets_;
   std::map<std::pair<std::string, std::string>, std::optional<domain::ModelState>> stored_models_;
   std::map<std::pair<std::string, std::string>, std::optional<StoredReport>> stored_reports_;
-  // Rows this transaction wrote, newest version.
-  std::map<std::string, domain::BatteryState> batteries_;
-  std::map<std::string, domain::VehicleState> vehicles_;
-  std::map<std::string, domain::OutletState> outlets_;
-  std::map<std::pair<std::string, std::string>, domain::ModelState> models_;
-  std::map<std::pair<std::string, std::string>, std::pair<domain::Sale, Instant>> sales_;
-  std::vector<std::pair<std::string, int64_t>> battery_events_, vehicle_events_;
+  PendingRows rows_;                    // rows this transaction wrote
   std::vector<StoredReport> appended_;  // in leaf order
   std::map<std::pair<std::string, std::string>, size_t> appended_by_key_;
   // Report rows go to the server while the batch is evaluated, by a COPY kept open between
@@ -672,34 +666,8 @@ Result<AppendResult> PgWriteTxn::Append(const LeafInput& in) {
 }
 
 Status PgWriteTxn::Apply(domain::Effects&& effects, uint64_t leaf) {
-  for (domain::BatteryState& b : effects.batteries) {
-    std::string key = b.code;
-    batteries_.insert_or_assign(std::move(key), std::move(b));
-  }
-  for (domain::VehicleState& v : effects.vehicles) {
-    std::string key = v.vin;
-    vehicles_.insert_or_assign(std::move(key), std::move(v));
-  }
-  for (std::string& code : effects.battery_refs) {
-    battery_events_.emplace_back(std::move(code), static_cast<int64_t>(leaf));
-  }
-  for (std::string& vin : effects.vehicle_refs) {
-    vehicle_events_.emplace_back(std::move(vin), static_cast<int64_t>(leaf));
-  }
-  for (domain::OutletState& o : effects.outlets) {
-    std::string key = o.id;
-    outlets_.insert_or_assign(std::move(key), std::move(o));
-  }
-  for (domain::ModelState& m : effects.models) {
-    auto key = std::make_pair(m.maker, m.model);
-    models_.insert_or_assign(std::move(key), std::move(m));
-  }
-  for (domain::Sale& sale : effects.sales) {
-    auto key = std::make_pair(sale.maker, sale.division);
-    // The first sale of a batch stands; one already stored stands over both.
-    sales_.try_emplace(std::move(key), std::move(sale), effects.at);
-  }
-  return ApplyJudgment(effects, leaf);
+  rows_.Take(effects, leaf);
+  return HasJudgment(effects) ? ApplyJudgment(effects, leaf) : Status::Ok();
 }
 
 // The rules engine's rows are kept, in order, and sent at Commit, pipelined: the server runs
@@ -793,7 +761,7 @@ Status PgWriteTxn::Flush() {
     fresh.clear();
     return st;
   };
-  for (const auto& [code, b] : batteries_) {
+  for (const auto& [code, b] : rows_.batteries) {
     auto known = stored_batteries_.find(code);
     CopyBuffer& out = known != stored_batteries_.end() && !known->second ? fresh : buf;
     out.Text(b.code)
@@ -812,7 +780,7 @@ Status PgWriteTxn::Flush() {
   }
   BATTRACE_RETURN_IF_ERROR(insert_fresh("battery", kBatteryColumns));
   BATTRACE_RETURN_IF_ERROR(stage("battery_stage", kBatteryColumns, "upsert_batteries"));
-  for (const auto& [vin, v] : vehicles_) {
+  for (const auto& [vin, v] : rows_.vehicles) {
     auto known = stored_vehicles_.find(vin);
     CopyBuffer& out = known != stored_vehicles_.end() && !known->second ? fresh : buf;
     out.Text(v.vin)
@@ -834,7 +802,7 @@ Status PgWriteTxn::Flush() {
   }
   BATTRACE_RETURN_IF_ERROR(insert_fresh("vehicle", kVehicleColumns));
   BATTRACE_RETURN_IF_ERROR(stage("vehicle_stage", kVehicleColumns, "upsert_vehicles"));
-  for (const auto& [id, o] : outlets_) {
+  for (const auto& [id, o] : rows_.outlets) {
     buf.Text(o.id)
         .Text(o.owner)
         .Text(o.division)
@@ -844,7 +812,7 @@ Status PgWriteTxn::Flush() {
         .EndRow();
   }
   BATTRACE_RETURN_IF_ERROR(stage("outlet_stage", kOutletColumns, "upsert_outlets"));
-  for (const auto& [key, m] : models_) {
+  for (const auto& [key, m] : rows_.models) {
     buf.Text(m.maker)
         .Text(m.model)
         .Text(m.first_produced)
@@ -852,21 +820,20 @@ Status PgWriteTxn::Flush() {
         .EndRow();
   }
   BATTRACE_RETURN_IF_ERROR(stage("model_stage", kModelColumns, "upsert_models"));
-  for (const auto& [key, p] : sales_) {
-    buf.Text(p.first.maker)
-        .Text(p.first.division)
-        .Text(p.first.article)
-        .Text(p.first.evidence)
-        .Int(p.second)
+  for (const auto& [key, p] : rows_.sales) {
+    buf.Text(p.sale.maker)
+        .Text(p.sale.division)
+        .Text(p.sale.article)
+        .Text(p.sale.evidence)
+        .Int(p.known_from)
         .EndRow();
   }
   BATTRACE_RETURN_IF_ERROR(
       stage("sale_stage", "maker, division, article, evidence, known_from", "insert_sales"));
   // History index entries: a report naming a code twice is indexed once.
-  auto copy_events = [&](std::vector<std::pair<std::string, int64_t>>& events,
+  rows_.SortEvents();
+  auto copy_events = [&](const std::vector<std::pair<std::string, int64_t>>& events,
                          const char* copy_sql) -> Status {
-    std::sort(events.begin(), events.end());
-    events.erase(std::unique(events.begin(), events.end()), events.end());
     if (events.empty()) return Status::Ok();
     for (const auto& [key, leaf] : events)
       buf.Text(key).Int(leaf).EndRow();
@@ -875,8 +842,8 @@ Status PgWriteTxn::Flush() {
     return st;
   };
   BATTRACE_RETURN_IF_ERROR(
-      copy_events(battery_events_, "COPY battery_event (code, leaf) FROM STDIN"));
-  return copy_events(vehicle_events_, "COPY vehicle_event (vin, leaf) FROM STDIN");
+      copy_events(rows_.battery_events, "COPY battery_event (code, leaf) FROM STDIN"));
+  return copy_events(rows_.vehicle_events, "COPY vehicle_event (vin, leaf) FROM STDIN");
 }
 
 Status PgWriteTxn::Commit() {
@@ -910,7 +877,7 @@ Status PgWriteTxn::Commit() {
 }
 
 Result<std::optional<domain::BatteryState>> PgWriteTxn::GetBattery(const std::string& code) {
-  if (auto it = batteries_.find(code); it != batteries_.end()) return {it->second};
+  if (auto it = rows_.batteries.find(code); it != rows_.batteries.end()) return {it->second};
   if (auto it = stored_batteries_.find(code); it != stored_batteries_.end()) return it->second;
   BATTRACE_ASSIGN_OR_RETURN(b, store_->GetBattery(code));
   stored_batteries_.emplace(code, b);
@@ -918,7 +885,7 @@ Result<std::optional<domain::BatteryState>> PgWriteTxn::GetBattery(const std::st
 }
 
 Result<std::optional<domain::VehicleState>> PgWriteTxn::GetVehicle(const std::string& vin) {
-  if (auto it = vehicles_.find(vin); it != vehicles_.end()) return {it->second};
+  if (auto it = rows_.vehicles.find(vin); it != rows_.vehicles.end()) return {it->second};
   if (auto it = stored_vehicles_.find(vin); it != stored_vehicles_.end()) return it->second;
   BATTRACE_ASSIGN_OR_RETURN(v, store_->GetVehicle(vin));
   stored_vehicles_.emplace(vin, v);
@@ -926,7 +893,7 @@ Result<std::optional<domain::VehicleState>> PgWriteTxn::GetVehicle(const std::st
 }
 
 Result<std::optional<domain::OutletState>> PgWriteTxn::GetOutlet(const std::string& id) {
-  if (auto it = outlets_.find(id); it != outlets_.end()) return {it->second};
+  if (auto it = rows_.outlets.find(id); it != rows_.outlets.end()) return {it->second};
   if (auto it = stored_outlets_.find(id); it != stored_outlets_.end()) return it->second;
   BATTRACE_ASSIGN_OR_RETURN(rows, store_->Run("get_outlet", Params().Add(id)));
   auto o = First<domain::OutletState>(rows, ReadOutlet<Row>);
@@ -937,7 +904,7 @@ Result<std::optional<domain::OutletState>> PgWriteTxn::GetOutlet(const std::stri
 Result<std::optional<domain::ModelState>> PgWriteTxn::GetModel(const std::string& maker,
                                                                const std::string& model) {
   const auto key = std::make_pair(maker, model);
-  if (auto it = models_.find(key); it != models_.end()) return {it->second};
+  if (auto it = rows_.models.find(key); it != rows_.models.end()) return {it->second};
   if (auto it = stored_models_.find(key); it != stored_models_.end()) return it->second;
   BATTRACE_ASSIGN_OR_RETURN(rows, store_->Run("get_model", Params().Add(maker).Add(model)));
   auto m = First<domain::ModelState>(rows, ReadModel<Row>);

@@ -29,16 +29,6 @@ constexpr int kFallbackCheckpointPages = 262144;
 
 class SqliteStore;
 
-// Orders pairs of strings and looks them up by pairs of views, without copying the key.
-struct PairLess {
-  using is_transparent = void;
-  template <typename A, typename B>
-  bool operator()(const A& a, const B& b) const {
-    using Views = std::pair<std::string_view, std::string_view>;
-    return Views(a.first, a.second) < Views(b.first, b.second);
-  }
-};
-
 // Projection rows are written behind: Apply keeps the newest version of each row of the
 // transaction in memory (reads see them first), and Commit writes each row once, in key order,
 // with the history index entries sorted too, so that B-tree inserts land close together.
@@ -65,19 +55,9 @@ class SqliteWriteTxn : public WriteTxn {
   Result<std::string> NameOf(uint64_t leaf);
   Status Flush();
 
-  struct PendingSale {
-    domain::Sale sale;
-    Instant known_from = 0;
-  };
-
   SqliteStore* store_;
   bool done_ = false;
-  std::map<std::string, domain::BatteryState> batteries_;
-  std::map<std::string, domain::VehicleState> vehicles_;
-  std::map<std::string, domain::OutletState> outlets_;
-  std::map<std::pair<std::string, std::string>, domain::ModelState, PairLess> models_;
-  std::map<std::pair<std::string, std::string>, PendingSale> sales_;  // by (maker, division)
-  std::vector<std::pair<std::string, int64_t>> battery_events_, vehicle_events_;
+  PendingRows rows_;
   // The last report appended as a new leaf, named for the duties it discharges.
   std::optional<uint64_t> last_leaf_;
   std::string last_name_;
@@ -493,38 +473,8 @@ Result<AppendResult> SqliteWriteTxn::Append(const LeafInput& in) {
 }
 
 Status SqliteWriteTxn::Apply(domain::Effects&& effects, uint64_t leaf) {
-  for (domain::BatteryState& b : effects.batteries) {
-    std::string key = b.code;
-    batteries_.insert_or_assign(std::move(key), std::move(b));
-  }
-  for (domain::VehicleState& v : effects.vehicles) {
-    std::string key = v.vin;
-    vehicles_.insert_or_assign(std::move(key), std::move(v));
-  }
-  for (std::string& code : effects.battery_refs) {
-    battery_events_.emplace_back(std::move(code), static_cast<int64_t>(leaf));
-  }
-  for (std::string& vin : effects.vehicle_refs) {
-    vehicle_events_.emplace_back(std::move(vin), static_cast<int64_t>(leaf));
-  }
-  for (domain::OutletState& o : effects.outlets) {
-    std::string key = o.id;
-    outlets_.insert_or_assign(std::move(key), std::move(o));
-  }
-  for (domain::ModelState& m : effects.models) {
-    auto key = std::make_pair(m.maker, m.model);
-    models_.insert_or_assign(std::move(key), std::move(m));
-  }
-  for (domain::Sale& sale : effects.sales) {
-    auto key = std::make_pair(sale.maker, sale.division);
-    // The first sale of a batch stands; one already stored stands over both (at Flush).
-    sales_.try_emplace(std::move(key), PendingSale{std::move(sale), effects.at});
-  }
-  if (effects.retracts || !effects.discharges.empty() || !effects.duties.empty() ||
-      !effects.findings.empty()) {
-    BATTRACE_RETURN_IF_ERROR(ApplyJudgment(effects, leaf));
-  }
-  return Status::Ok();
+  rows_.Take(effects, leaf);
+  return HasJudgment(effects) ? ApplyJudgment(effects, leaf) : Status::Ok();
 }
 
 Result<std::string> SqliteWriteTxn::NameOf(uint64_t leaf) {
@@ -605,7 +555,7 @@ Status SqliteWriteTxn::ApplyJudgment(const domain::Effects& effects, uint64_t le
 
 Status SqliteWriteTxn::Flush() {
   SqliteStore& s = *store_;
-  for (const auto& [code, b] : batteries_) {
+  for (const auto& [code, b] : rows_.batteries) {
     Stmt& st = *s.upsert_battery_;
     st.Bind(1, b.code)
         .Bind(2, b.level)
@@ -621,7 +571,7 @@ Status SqliteWriteTxn::Flush() {
         .Bind(12, int64_t{b.id_complete});
     BATTRACE_RETURN_IF_ERROR(st.Run());
   }
-  for (const auto& [vin, v] : vehicles_) {
+  for (const auto& [vin, v] : rows_.vehicles) {
     const std::string packs = JoinPacks(v.packs);
     Stmt& st = *s.upsert_vehicle_;
     st.Bind(1, v.vin)
@@ -641,7 +591,7 @@ Status SqliteWriteTxn::Flush() {
         .Bind(15, packs);
     BATTRACE_RETURN_IF_ERROR(st.Run());
   }
-  for (const auto& [id, o] : outlets_) {
+  for (const auto& [id, o] : rows_.outlets) {
     Stmt& st = *s.upsert_outlet_;
     st.Bind(1, o.id)
         .Bind(2, o.owner)
@@ -655,14 +605,14 @@ Status SqliteWriteTxn::Flush() {
     }
     BATTRACE_RETURN_IF_ERROR(st.Run());
   }
-  for (const auto& [key, m] : models_) {
+  for (const auto& [key, m] : rows_.models) {
     BATTRACE_RETURN_IF_ERROR(s.upsert_model_->Bind(1, m.maker)
                                  .Bind(2, m.model)
                                  .Bind(3, m.first_produced)
                                  .Bind(4, int64_t{m.has_disassembly_info})
                                  .Run());
   }
-  for (const auto& [key, p] : sales_) {
+  for (const auto& [key, p] : rows_.sales) {
     BATTRACE_RETURN_IF_ERROR(s.insert_sale_->Bind(1, p.sale.maker)
                                  .Bind(2, p.sale.division)
                                  .Bind(3, p.sale.article)
@@ -670,12 +620,11 @@ Status SqliteWriteTxn::Flush() {
                                  .Bind(5, p.known_from)
                                  .Run());
   }
-  std::sort(battery_events_.begin(), battery_events_.end());
-  for (const auto& [code, leaf] : battery_events_) {
+  rows_.SortEvents();
+  for (const auto& [code, leaf] : rows_.battery_events) {
     BATTRACE_RETURN_IF_ERROR(s.battery_event_->Bind(1, code).Bind(2, leaf).Run());
   }
-  std::sort(vehicle_events_.begin(), vehicle_events_.end());
-  for (const auto& [vin, leaf] : vehicle_events_) {
+  for (const auto& [vin, leaf] : rows_.vehicle_events) {
     BATTRACE_RETURN_IF_ERROR(s.vehicle_event_->Bind(1, vin).Bind(2, leaf).Run());
   }
   return Status::Ok();
@@ -707,27 +656,27 @@ Status SqliteWriteTxn::Commit() {
 }
 
 Result<std::optional<domain::BatteryState>> SqliteWriteTxn::GetBattery(const std::string& code) {
-  auto it = batteries_.find(code);
-  if (it != batteries_.end()) return std::optional<domain::BatteryState>(it->second);
+  auto it = rows_.batteries.find(code);
+  if (it != rows_.batteries.end()) return std::optional<domain::BatteryState>(it->second);
   return store_->GetBattery(code);
 }
 
 Result<std::optional<domain::VehicleState>> SqliteWriteTxn::GetVehicle(const std::string& vin) {
-  auto it = vehicles_.find(vin);
-  if (it != vehicles_.end()) return std::optional<domain::VehicleState>(it->second);
+  auto it = rows_.vehicles.find(vin);
+  if (it != rows_.vehicles.end()) return std::optional<domain::VehicleState>(it->second);
   return store_->GetVehicle(vin);
 }
 
 Result<std::optional<domain::OutletState>> SqliteWriteTxn::GetOutlet(const std::string& id) {
-  auto it = outlets_.find(id);
-  if (it != outlets_.end()) return std::optional<domain::OutletState>(it->second);
+  auto it = rows_.outlets.find(id);
+  if (it != rows_.outlets.end()) return std::optional<domain::OutletState>(it->second);
   return store_->get_outlet_->Bind(1, id).OneRow(ReadOutlet<Stmt>);
 }
 
 Result<std::optional<domain::ModelState>> SqliteWriteTxn::GetModel(const std::string& maker,
                                                                    const std::string& model) {
-  auto it = models_.find(std::pair<std::string_view, std::string_view>(maker, model));
-  if (it != models_.end()) return std::optional<domain::ModelState>(it->second);
+  auto it = rows_.models.find(std::pair<std::string_view, std::string_view>(maker, model));
+  if (it != rows_.models.end()) return std::optional<domain::ModelState>(it->second);
   return store_->get_model_->Bind(1, maker).Bind(2, model).OneRow(ReadModel<Stmt>);
 }
 
