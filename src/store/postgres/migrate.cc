@@ -109,16 +109,10 @@ Result<MigrationResult> MigrateSqliteToPostgres(const std::string& db_path,
                                                 const std::string& conninfo) {
   // Opening the embedded store first brings its schema to this binary's version.
   BATTRACE_ASSIGN_OR_RETURN(source, OpenSqliteStore(db_path, OpenOptions{}));
-  {
-    BATTRACE_ASSIGN_OR_RETURN(probe, pg::Conn::Connect(conninfo));
-    BATTRACE_ASSIGN_OR_RETURN(
-        tables, probe.Query("SELECT count(*) FROM pg_catalog.pg_tables WHERE schemaname = "
-                            "current_schema() AND tablename = 'meta'",
-                            {}));
-    if (tables.Int(0, 0) > 0) {
-      return Status::FailedPrecondition(
-          "the PostgreSQL database already holds a battrace store; migrate into an empty one");
-    }
+  BATTRACE_ASSIGN_OR_RETURN(occupied, PostgresHoldsStore(conninfo));
+  if (occupied) {
+    return Status::FailedPrecondition(
+        "the PostgreSQL database already holds a battrace store; migrate into an empty one");
   }
   OpenOptions create;
   create.create = true;

@@ -84,6 +84,15 @@ std::string AssignExcluded(const std::string& columns, size_t key_columns) {
   return out;
 }
 
+// Whether the connection's database holds a store: its meta table, in the current schema.
+Result<bool> HasMeta(Conn& conn) {
+  BATTRACE_ASSIGN_OR_RETURN(
+      rows, conn.Query("SELECT count(*) FROM pg_catalog.pg_tables WHERE schemaname = "
+                       "current_schema() AND tablename = 'meta'",
+                       {}));
+  return rows.Int(0, 0) > 0;
+}
+
 class PgStore;
 
 struct PendingReport {
@@ -285,12 +294,9 @@ Status PgStore::Migrate(bool create, const std::string& origin) {
             .Query("SELECT pg_advisory_xact_lock($1, $2)",
                    Params().Add(int64_t{kLockClass}).Add(int64_t{kMigrationLock}))
             .status());
-    BATTRACE_ASSIGN_OR_RETURN(
-        has_meta, conn_.Query("SELECT count(*) FROM pg_catalog.pg_tables WHERE schemaname = "
-                              "current_schema() AND tablename = 'meta'",
-                              {}));
+    BATTRACE_ASSIGN_OR_RETURN(has_meta, HasMeta(conn_));
     int version = 0;
-    if (has_meta.Int(0, 0) > 0) {
+    if (has_meta) {
       BATTRACE_ASSIGN_OR_RETURN(
           v, conn_.Query("SELECT value FROM meta WHERE key = 'schema_version'", {}));
       if (v.size() == 0) return Status::Corruption("store has a meta table but no schema_version");
@@ -397,7 +403,7 @@ Status PgStore::PrepareStatements() {
                           "AND ($2::text IS NULL OR kind = $2) "
                           "AND ($3::text IS NULL OR party = $3)"},
       {"overdue_at", DutiesOpenAt(d, "$2", "AND due < $1")},
-      {"open_at", DutiesOpenAt(d, "$2", "AND $1::text IS NOT NULL")},
+      {"open_at", DutiesOpenAt(d, "$1", "")},
       {"sales_at", "SELECT maker, division, article, evidence FROM sale WHERE known_from < $1"},
       {"outlet_covering",
        "SELECT 1 FROM outlet WHERE owner = $1 AND division >= $2 AND division < $3 "
@@ -876,40 +882,44 @@ Status PgWriteTxn::Commit() {
   return Status::Ok();
 }
 
+// A row as the transaction sees it: written by it, else as stored when it began (read ahead,
+// or read now and kept).
+template <typename Written, typename Stored, typename Key, typename Load>
+auto ReadThrough(const Written& written, Stored& stored, const Key& key, Load load)
+    -> decltype(load()) {
+  if (auto it = written.find(key); it != written.end()) return {it->second};
+  if (auto it = stored.find(key); it != stored.end()) return it->second;
+  auto row = load();
+  if (row.ok()) stored.emplace(key, *row);
+  return row;
+}
+
 Result<std::optional<domain::BatteryState>> PgWriteTxn::GetBattery(const std::string& code) {
-  if (auto it = rows_.batteries.find(code); it != rows_.batteries.end()) return {it->second};
-  if (auto it = stored_batteries_.find(code); it != stored_batteries_.end()) return it->second;
-  BATTRACE_ASSIGN_OR_RETURN(b, store_->GetBattery(code));
-  stored_batteries_.emplace(code, b);
-  return b;
+  return ReadThrough(rows_.batteries, stored_batteries_, code,
+                     [&] { return store_->GetBattery(code); });
 }
 
 Result<std::optional<domain::VehicleState>> PgWriteTxn::GetVehicle(const std::string& vin) {
-  if (auto it = rows_.vehicles.find(vin); it != rows_.vehicles.end()) return {it->second};
-  if (auto it = stored_vehicles_.find(vin); it != stored_vehicles_.end()) return it->second;
-  BATTRACE_ASSIGN_OR_RETURN(v, store_->GetVehicle(vin));
-  stored_vehicles_.emplace(vin, v);
-  return v;
+  return ReadThrough(rows_.vehicles, stored_vehicles_, vin,
+                     [&] { return store_->GetVehicle(vin); });
 }
 
 Result<std::optional<domain::OutletState>> PgWriteTxn::GetOutlet(const std::string& id) {
-  if (auto it = rows_.outlets.find(id); it != rows_.outlets.end()) return {it->second};
-  if (auto it = stored_outlets_.find(id); it != stored_outlets_.end()) return it->second;
-  BATTRACE_ASSIGN_OR_RETURN(rows, store_->Run("get_outlet", Params().Add(id)));
-  auto o = First<domain::OutletState>(rows, ReadOutlet<Row>);
-  stored_outlets_.emplace(id, o);
-  return o;
+  return ReadThrough(rows_.outlets, stored_outlets_, id,
+                     [&]() -> Result<std::optional<domain::OutletState>> {
+                       BATTRACE_ASSIGN_OR_RETURN(rows, store_->Run("get_outlet", Params().Add(id)));
+                       return First<domain::OutletState>(rows, ReadOutlet<Row>);
+                     });
 }
 
 Result<std::optional<domain::ModelState>> PgWriteTxn::GetModel(const std::string& maker,
                                                                const std::string& model) {
-  const auto key = std::make_pair(maker, model);
-  if (auto it = rows_.models.find(key); it != rows_.models.end()) return {it->second};
-  if (auto it = stored_models_.find(key); it != stored_models_.end()) return it->second;
-  BATTRACE_ASSIGN_OR_RETURN(rows, store_->Run("get_model", Params().Add(maker).Add(model)));
-  auto m = First<domain::ModelState>(rows, ReadModel<Row>);
-  stored_models_.emplace(key, m);
-  return m;
+  return ReadThrough(rows_.models, stored_models_, std::make_pair(maker, model),
+                     [&]() -> Result<std::optional<domain::ModelState>> {
+                       BATTRACE_ASSIGN_OR_RETURN(
+                           rows, store_->Run("get_model", Params().Add(maker).Add(model)));
+                       return First<domain::ModelState>(rows, ReadModel<Row>);
+                     });
 }
 
 const domain::RegistryIndex& PgWriteTxn::Registry() {
@@ -1092,8 +1102,10 @@ Result<std::vector<uint64_t>> PgStore::VehicleHistory(const std::string& vin) {
 
 Result<std::vector<domain::Duty>> PgStore::DutiesOpenAsOf(Date as_of, bool overdue_only) {
   BATTRACE_ASSIGN_OR_RETURN(registry, LoadRegistry());
-  BATTRACE_ASSIGN_OR_RETURN(rows, Run(overdue_only ? "overdue_at" : "open_at",
-                                      Params().Add(as_of.ToString()).Add(EndOfBeijingDay(as_of))));
+  const Instant end = EndOfBeijingDay(as_of);
+  BATTRACE_ASSIGN_OR_RETURN(rows, overdue_only
+                                      ? Run("overdue_at", Params().Add(as_of.ToString()).Add(end))
+                                      : Run("open_at", Params().Add(end)));
   std::vector<domain::Duty> out;
   out.reserve(rows.size());
   for (int i = 0; i < rows.size(); ++i) {
@@ -1242,6 +1254,11 @@ Status PgStore::GetNodes(std::span<const ledger::NodeId> ids, std::span<ledger::
 }
 
 }  // namespace
+
+Result<bool> PostgresHoldsStore(const std::string& conninfo) {
+  BATTRACE_ASSIGN_OR_RETURN(conn, Conn::Connect(conninfo));
+  return HasMeta(conn);
+}
 
 Result<std::unique_ptr<Store>> OpenPostgresStore(const std::string& conninfo,
                                                  const OpenOptions& options,

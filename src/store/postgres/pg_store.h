@@ -17,4 +17,7 @@ Result<std::unique_ptr<Store>> OpenPostgresStore(const std::string& conninfo,
                                                  const OpenOptions& options,
                                                  const std::string& origin_if_created = "");
 
+// Whether the database named by `conninfo` holds a battrace store already.
+Result<bool> PostgresHoldsStore(const std::string& conninfo);
+
 }  // namespace battrace::store
