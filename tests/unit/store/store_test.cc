@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include "../fixtures.h"
+#include "domain/finding.h"
 #include "domain/registry.h"
 #include "domain/rules.h"
 #include "engines.h"
@@ -9,6 +10,7 @@
 #include "ledger/checkpoint.h"
 #include "ledger/merkle.h"
 #include "store/open.h"
+#include "store/postgres/migrate.h"
 #include "store/verify.h"
 
 namespace battrace::store {
@@ -257,6 +259,66 @@ TEST_P(StoreTest, GoesOnAfterLosingItsConnection) {
   auto more = Load({Produced("b1", TestUscc(1), TestCode(ProductType::kCell, 99))});
   ASSERT_EQ(more.size(), 1u);
   EXPECT_EQ(more[0].outcome, ingest::Outcome::kAccepted) << more[0].error.ToString();
+  EXPECT_EQ(more[0].leaf_index, 6u);
+  ASSERT_TRUE(store_->SignCheckpoint().ok());
+  EXPECT_TRUE(Verify().ok()) << Verify().ToString();
+}
+
+// `battrace migrate`: an embedded store moved into PostgreSQL keeps its ledger (size, root,
+// checkpoints), projections, findings, tokens and audit trail, and goes on taking reports.
+TEST_P(StoreTest, MigratesAnEmbeddedStoreIntoPostgres) {
+  if (GetParam() != Engine::kSqlite) GTEST_SKIP() << "the source is an embedded store";
+  battrace::testing::TestStore target(Engine::kPostgres, "migrate-test");
+  if (!target.available()) GTEST_SKIP() << "BATTRACE_TEST_PG names no PostgreSQL cluster";
+  Load(SmallHistory());
+  ASSERT_TRUE(store_->SignCheckpoint().ok());
+  TokenRow token;
+  token.hash = ledger::LeafHash("a token");
+  token.principal = "admin";
+  token.expires = 1;
+  ASSERT_TRUE(store_->PutToken(token).ok());
+  std::vector<AuditEntry> audit(1);
+  audit[0].principal = "admin";
+  audit[0].record = "battery:" + TestCode(ProductType::kPack, 4);
+  ASSERT_TRUE(store_->AppendAudit(audit).ok());
+  const Date day = *Date::Parse("2026-12-31");
+  // Findings and the pack's row, as JSON and as the fields the lookups show.
+  auto shown = [&] {
+    nlohmann::ordered_json out = nlohmann::ordered_json::array();
+    const auto findings = store_->Findings(day, {});
+    EXPECT_TRUE(findings.ok()) << findings.status().ToString();
+    for (const domain::Finding& f : *findings)
+      out.push_back(domain::FindingToJson(f));
+    const auto pack = *store_->GetBattery(TestCode(ProductType::kPack, 4));
+    out.push_back({pack->status, *pack->custodian, *pack->vin, pack->produced_leaf,
+                   pack->updated_leaf, pack->id_complete});
+    return out;
+  };
+  const nlohmann::ordered_json before = shown();
+  const auto root = *ledger::RootAt(*store_, 6);
+  store_.reset();
+
+  auto moved = MigrateSqliteToPostgres(where_->location().db, target.location().pg);
+  ASSERT_TRUE(moved.ok()) << moved.status().ToString();
+  EXPECT_EQ(moved->reports, 6u);
+  EXPECT_EQ(moved->root, root);
+  // Into a database that holds a store already: refused, nothing changed.
+  auto again = MigrateSqliteToPostgres(where_->location().db, target.location().pg);
+  EXPECT_EQ(again.status().code(), StatusCode::kFailedPrecondition);
+
+  OpenOptions o;
+  o.key_path = where_->key_path();
+  auto opened = OpenStore(target.location(), o);
+  ASSERT_TRUE(opened.ok()) << opened.status().ToString();
+  store_ = std::move(opened).value();
+  EXPECT_EQ(*store_->TreeSize(), 6u);
+  EXPECT_EQ(*ledger::RootAt(*store_, 6), root);
+  EXPECT_EQ(shown(), before);
+  EXPECT_TRUE(store_->FindToken(token.hash)->has_value());
+  ASSERT_EQ(store_->ListAudit(0, 10)->size(), 1u);
+  EXPECT_EQ((*store_->ListAudit(0, 10))[0].hash, audit[0].hash);
+  auto more = Load({Produced("b1", TestUscc(1), TestCode(ProductType::kCell, 99))});
+  ASSERT_EQ(more.size(), 1u);
   EXPECT_EQ(more[0].leaf_index, 6u);
   ASSERT_TRUE(store_->SignCheckpoint().ok());
   EXPECT_TRUE(Verify().ok()) << Verify().ToString();
