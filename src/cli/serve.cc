@@ -71,8 +71,21 @@ void RegisterServe(CLI::App& app, CommandList& commands) {
   cmd->add_option("--tls-cert", a->options.http.tls_cert, "TLS certificate chain (PEM)");
   cmd->add_option("--tls-key", a->options.http.tls_key, "TLS private key (PEM)");
   cmd->add_option("--threads", a->options.http.threads,
-                  "HTTP workers; each open keep-alive connection holds one")
+                  "workers running requests (they wait on the store); connections hold none")
       ->check(CLI::Range(1, 1024))
+      ->capture_default_str();
+  cmd->add_option("--io-threads", a->options.http.io_threads,
+                  "event loops reading and writing the connections")
+      ->check(CLI::Range(1, 64))
+      ->capture_default_str();
+  cmd->add_option("--max-connections", a->options.http.max_connections,
+                  "connections open at once; beyond, 503 and close (lowered to fit the "
+                  "open-file hard limit)")
+      ->check(CLI::Range(1, 1000000))
+      ->capture_default_str();
+  cmd->add_option("--max-connections-per-address", a->options.http.max_connections_per_address,
+                  "connections open at once from one client address; beyond, 503 and close")
+      ->check(CLI::Range(1, 1000000))
       ->capture_default_str();
   cmd->add_option("--rate-limit", a->options.rate_per_second,
                   "requests per second per token (per address for the public); 0: no limit")

@@ -1,11 +1,39 @@
+// The HTTP/1.1 transport of `battrace serve` on Boost.Beast and Asio (http.h). One io_context
+// run by `io_threads` threads; each connection is a Session on a strand of its own, going
+// through: wait for a request (idle keep-alive timeout) → read the head (total head deadline,
+// byte and field caps) → admission of a request with a body (on a worker) → read the body
+// (total body deadline, body cap as it arrives) → the handler (on a worker) → write the
+// response (write deadline) → the next request. Deadlines are a timer per session that
+// cancels the socket's pending operation; a refusal of the transport is answered (problem
+// body from the ErrorBody callback) and the connection closed, after draining briefly what the
+// client was still sending so that it reads the answer rather than a reset.
 #include "server/http.h"
 
-#include <httplib.h>
+#include <sys/resource.h>
 
 #include <algorithm>
+#include <array>
+#include <atomic>
+#include <boost/asio.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
 #include <cctype>
+#include <chrono>
+#include <exception>
+#include <mutex>
+#include <optional>
+#include <thread>
+#include <unordered_map>
 
 namespace battrace::server {
+
+namespace net = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+using tcp = net::ip::tcp;
+using error_code = boost::system::error_code;
 
 const std::string& HttpRequest::Header(const std::string& lower_name) const {
   static const std::string kEmpty;
@@ -13,11 +41,16 @@ const std::string& HttpRequest::Header(const std::string& lower_name) const {
   return it == headers.end() ? kEmpty : it->second;
 }
 
-struct HttpServer::Impl {
-  std::unique_ptr<httplib::Server> http;
-};
-
 namespace {
+
+// How long, and how much, a refused connection is drained after its answer before it closes.
+constexpr auto kLinger = std::chrono::seconds(1);
+constexpr size_t kLingerBytes = size_t{4} << 20;
+// File descriptors kept for other uses than connections: store files and sockets (up to three
+// per worker: database, WAL, shared memory), logs, the key, the listening socket.
+constexpr uint64_t kReservedFiles = 128;
+// The answer's Retry-After for a connection over a cap, seconds.
+constexpr int kRetryAfterSeconds = 1;
 
 std::string Lower(std::string s) {
   std::transform(s.begin(), s.end(), s.begin(),
@@ -25,111 +58,611 @@ std::string Lower(std::string s) {
   return s;
 }
 
-HttpRequest Convert(const httplib::Request& in) {
-  HttpRequest out;
-  out.method = in.method;
-  out.path = in.path;
-  for (const auto& [k, v] : in.params)
-    out.query.emplace(k, v);  // emplace keeps the first value
-  for (const auto& [k, v] : in.headers)
-    out.headers.emplace(Lower(k), v);
-  out.body = in.body;
-  out.remote_addr = in.remote_addr;
+int HexDigit(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// Percent-decoding; in a query, '+' is a space. A '%' not followed by two hex digits stays.
+std::string Decode(std::string_view in, bool query) {
+  std::string out;
+  out.reserve(in.size());
+  for (size_t i = 0; i < in.size(); ++i) {
+    if (in[i] == '%' && i + 2 < in.size()) {
+      const int hi = HexDigit(in[i + 1]), lo = HexDigit(in[i + 2]);
+      if (hi >= 0 && lo >= 0) {
+        out.push_back(static_cast<char>(hi * 16 + lo));
+        i += 2;
+        continue;
+      }
+    }
+    out.push_back(query && in[i] == '+' ? ' ' : in[i]);
+  }
   return out;
 }
 
-void Write(const HttpResponse& in, httplib::Response& out) {
-  out.status = in.status;
-  for (const auto& [k, v] : in.headers)
-    out.set_header(k, v);
-  out.set_content(in.body, in.content_type);
+// The request's method, path, query and headers (first value of each) from a parsed head.
+HttpRequest HeadOf(const bhttp::request<bhttp::string_body>& in, const std::string& remote) {
+  HttpRequest out;
+  out.method = std::string(in.method_string());
+  const std::string_view target = in.target();
+  const size_t q = target.find('?');
+  out.path = Decode(target.substr(0, q), false);
+  if (q != std::string_view::npos) {
+    std::string_view rest = target.substr(q + 1);
+    while (!rest.empty()) {
+      const size_t amp = rest.find('&');
+      const std::string_view pair = rest.substr(0, amp);
+      rest = amp == std::string_view::npos ? std::string_view() : rest.substr(amp + 1);
+      if (pair.empty()) continue;
+      const size_t eq = pair.find('=');
+      out.query.emplace(Decode(pair.substr(0, eq), true),
+                        eq == std::string_view::npos ? "" : Decode(pair.substr(eq + 1), true));
+    }
+  }
+  for (const auto& f : in)
+    out.headers.emplace(Lower(std::string(f.name_string())), std::string(f.value()));
+  out.remote_addr = remote;
+  return out;
+}
+
+// What a parse error of the head or body means for the client: status and words.
+TransportError Refusal(const error_code& ec, const HttpOptions& o, bool in_body) {
+  if (ec == bhttp::error::header_limit) {
+    return {431, "the request head is over " + std::to_string(o.max_head_bytes) + " bytes", {}};
+  }
+  if (ec == bhttp::error::body_limit) {
+    return {
+        413, "the request body is over the limit of " + std::to_string(o.max_body) + " bytes", {}};
+  }
+  if (ec == bhttp::error::multiple_content_length) {
+    return {400, "Content-Length is given more than once with different values", {}};
+  }
+  if (ec == bhttp::error::bad_content_length) {
+    return {400, "Content-Length is not a number, or comes with Transfer-Encoding: chunked", {}};
+  }
+  if (ec == bhttp::error::bad_transfer_encoding) {
+    return {400, "Transfer-Encoding is repeated, or comes with Content-Length", {}};
+  }
+  return {400,
+          std::string(in_body ? "the request body" : "the request head") +
+              " cannot be parsed: " + ec.message(),
+          {}};
 }
 
 }  // namespace
 
+class Connection;
+
+struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
+  Impl(const HttpOptions& o, Callbacks c)
+      : options(o),
+        callbacks(std::move(c)),
+        ioc(static_cast<int>(o.io_threads)),
+        acceptor(net::make_strand(ioc)),
+        workers(std::max<size_t>(o.threads, 1)),
+        max_connections(o.max_connections) {}
+
+  HttpOptions options;
+  Callbacks callbacks;
+  net::io_context ioc;
+  std::optional<net::ssl::context> tls;
+  tcp::acceptor acceptor;
+  net::thread_pool workers;
+  size_t max_connections;
+  uint64_t open_files = 0;
+  std::atomic<bool> stopping{false};
+
+  std::mutex mu;  // guards what follows
+  size_t open = 0;
+  std::unordered_map<std::string, size_t> per_address;
+  uint64_t next_id = 0;
+  std::unordered_map<uint64_t, std::weak_ptr<Connection>> connections;
+
+  // Counts a new connection from `address` against the caps: 0 and "" when it fits, else the
+  // id to register it under and why it does not. Registers it when it fits.
+  std::optional<std::string> Admit(const std::string& address, uint64_t* id) {
+    std::lock_guard lock(mu);
+    if (open >= max_connections) {
+      return "the server holds its maximum of " + std::to_string(max_connections) +
+             " connections: retry later";
+    }
+    size_t& mine = per_address[address];
+    if (mine >= options.max_connections_per_address) {
+      return address + " holds its maximum of " +
+             std::to_string(options.max_connections_per_address) + " connections: retry later";
+    }
+    ++mine;
+    ++open;
+    *id = ++next_id;
+    return std::nullopt;
+  }
+  void Release(const std::string& address, uint64_t id) {
+    std::lock_guard lock(mu);
+    connections.erase(id);
+    --open;
+    auto it = per_address.find(address);
+    if (it != per_address.end() && --it->second == 0) per_address.erase(it);
+  }
+
+  void Accept();
+  void OnAccept(const error_code& ec, tcp::socket socket);
+  net::steady_timer retry_accept{acceptor.get_executor()};  // on the acceptor's strand
+};
+
+// The part of a session the server reaches from outside its strand: stopping it.
+class Connection {
+ public:
+  virtual ~Connection() = default;
+  // Posted on the session's strand by HttpServer::Stop.
+  virtual void Shutdown() = 0;
+};
+
+namespace {
+
+template <class Stream>
+class Session : public Connection, public std::enable_shared_from_this<Session<Stream>> {
+ public:
+  // `id` 0: a connection over a cap, answered 503 (`refusal` says why) and closed.
+  Session(std::shared_ptr<HttpServer::Impl> server, Stream stream, std::string remote, uint64_t id,
+          std::optional<std::string> refusal)
+      : server_(std::move(server)),
+        options_(server_->options),
+        stream_(std::move(stream)),
+        remote_(std::move(remote)),
+        id_(id),
+        refusal_(std::move(refusal)),
+        deadline_(stream_.get_executor()) {}
+
+  ~Session() override {
+    if (id_ != 0) server_->Release(remote_, id_);
+  }
+
+  void Start() {
+    Arm(options_.head_timeout_s);
+    if constexpr (kTls) {
+      stream_.async_handshake(net::ssl::stream_base::server,
+                              [self = this->shared_from_this()](const error_code& ec) {
+                                if (ec) return self->Close();
+                                self->Begin();
+                              });
+    } else {
+      Begin();
+    }
+  }
+
+  void Shutdown() override {
+    net::post(stream_.get_executor(), [self = this->shared_from_this()] {
+      self->stop_ = true;
+      // A connection waiting for a request, or in the middle of its head, has nothing in
+      // flight: close it. The others finish their request and close after the answer.
+      if (self->phase_ == Phase::kIdle || self->phase_ == Phase::kHead) self->Cancel();
+    });
+  }
+
+ private:
+  static constexpr bool kTls = !std::is_same_v<Stream, beast::tcp_stream>;
+  enum class Phase { kIdle, kHead, kAdmission, kBody, kHandler, kWrite, kLinger };
+
+  tcp::socket& Socket() { return beast::get_lowest_layer(stream_).socket(); }
+  void Cancel() {
+    error_code ignored;
+    Socket().cancel(ignored);
+  }
+
+  // A deadline for what follows: when it passes, the pending operation is cancelled and
+  // timed_out_ tells its completion why.
+  void Arm(int seconds) {
+    timed_out_ = false;
+    const uint64_t armed = ++generation_;
+    deadline_.expires_after(std::chrono::seconds(seconds));
+    deadline_.async_wait([self = this->shared_from_this(), armed](const error_code& ec) {
+      if (ec || armed != self->generation_) return;
+      self->timed_out_ = true;
+      self->Cancel();
+    });
+  }
+  void Disarm() {
+    ++generation_;
+    deadline_.cancel();
+  }
+
+  void Begin() {
+    if (refusal_) {
+      return Refuse({503, *refusal_, remote_}, true);
+    }
+    ReadHead();  // the head deadline runs from the connection (and covers the handshake)
+  }
+
+  // Between requests: waits for the first byte of the next one, at most the keep-alive time.
+  void WaitRequest() {
+    phase_ = Phase::kIdle;
+    if (stop_) return Close();
+    if (buffer_.size() > 0) {
+      Arm(options_.head_timeout_s);
+      return ReadHead();
+    }
+    Arm(options_.keep_alive_timeout_s);
+    stream_.async_read_some(buffer_.prepare(4096),
+                            [self = this->shared_from_this()](const error_code& ec, size_t n) {
+                              if (ec || self->stop_) return self->Close();
+                              self->buffer_.commit(n);
+                              self->Arm(self->options_.head_timeout_s);
+                              self->ReadHead();
+                            });
+  }
+
+  void ReadHead() {
+    phase_ = Phase::kHead;
+    if (stop_) return Close();
+    parser_.emplace();
+    parser_->header_limit(static_cast<uint32_t>(options_.max_head_bytes));
+    parser_->body_limit(options_.max_body);
+    bhttp::async_read_header(
+        stream_, buffer_, *parser_,
+        [self = this->shared_from_this()](const error_code& ec, size_t) { self->OnHead(ec); });
+  }
+
+  void OnHead(const error_code& ec) {
+    Disarm();
+    if (ec) {
+      if (timed_out_) {
+        return Refuse({408,
+                       "the request head did not arrive within " +
+                           std::to_string(options_.head_timeout_s) + " s",
+                       remote_},
+                      false);
+      }
+      if (stop_ || IsDisconnect(ec)) return Close();
+      TransportError e = Refusal(ec, options_, false);
+      e.remote_addr = remote_;
+      return Refuse(e, e.status == 413);
+    }
+    const auto& head = parser_->get();
+    if (static_cast<size_t>(std::distance(head.begin(), head.end())) > options_.max_header_fields) {
+      return Refuse({431,
+                     "the request head has more than " +
+                         std::to_string(options_.max_header_fields) + " header fields",
+                     remote_},
+                    false);
+    }
+    keep_alive_ = head.keep_alive();
+    version_ = head.version();
+    HttpRequest req = HeadOf(head, remote_);
+    if (parser_->is_done()) return Dispatch(std::move(req));
+    if (!server_->callbacks.admit) return ReadBody(std::move(req));
+    phase_ = Phase::kAdmission;
+    auto self = this->shared_from_this();
+    net::post(server_->workers,
+              [self, req = std::move(req), work = net::make_work_guard(server_->ioc)]() mutable {
+                HttpResponse res;
+                const bool answered =
+                    self->Guarded(res, [&] { return self->server_->callbacks.admit(req, res); });
+                net::post(self->stream_.get_executor(),
+                          [self, answered, req = std::move(req), res = std::move(res)]() mutable {
+                            if (answered) return self->Respond(std::move(res), true, true);
+                            self->ReadBody(std::move(req));
+                          });
+              });
+  }
+
+  void ReadBody(HttpRequest req) {
+    phase_ = Phase::kBody;
+    Arm(options_.body_timeout_s);
+    bhttp::async_read(stream_, buffer_, *parser_,
+                      [self = this->shared_from_this(), req = std::move(req)](const error_code& ec,
+                                                                              size_t) mutable {
+                        self->Disarm();
+                        if (ec) {
+                          if (self->timed_out_) {
+                            return self->Refuse(
+                                {408,
+                                 "the request body did not arrive within " +
+                                     std::to_string(self->options_.body_timeout_s) + " s",
+                                 self->remote_},
+                                false);
+                          }
+                          if (IsDisconnect(ec)) return self->Close();
+                          TransportError e = Refusal(ec, self->options_, true);
+                          e.remote_addr = self->remote_;
+                          return self->Refuse(e, true);
+                        }
+                        req.body = std::move(self->parser_->get().body());
+                        req.admitted = static_cast<bool>(self->server_->callbacks.admit);
+                        self->Dispatch(std::move(req));
+                      });
+  }
+
+  // Runs `call` (a callback of the server's) so that an exception becomes a 500.
+  template <class F>
+  bool Guarded(HttpResponse& res, F call) {
+    try {
+      return call();
+    } catch (...) {
+      res = HttpResponse{};
+      res.status = 500;
+      server_->callbacks.error_body({500, "the server failed", remote_}, res);
+      res.status = 500;
+      return true;
+    }
+  }
+
+  void Dispatch(HttpRequest req) {
+    phase_ = Phase::kHandler;
+    parser_.reset();
+    auto self = this->shared_from_this();
+    net::post(server_->workers,
+              [self, req = std::move(req), work = net::make_work_guard(server_->ioc)]() {
+                HttpResponse res;
+                self->Guarded(res, [&] {
+                  self->server_->callbacks.handle(req, res);
+                  return true;
+                });
+                net::post(self->stream_.get_executor(), [self, res = std::move(res)]() mutable {
+                  self->Respond(std::move(res), false, false);
+                });
+              });
+  }
+
+  // A refusal of the transport: the problem body from the server, and the connection closes
+  // (after draining what the client still sends when `linger`).
+  void Refuse(TransportError error, bool linger) {
+    HttpResponse res;
+    res.status = error.status;
+    if (error.status == 503) {
+      res.headers.emplace_back("Retry-After", std::to_string(kRetryAfterSeconds));
+    }
+    server_->callbacks.error_body(error, res);
+    res.status = error.status;
+    Respond(std::move(res), true, linger);
+  }
+
+  void Respond(HttpResponse in, bool close, bool linger) {
+    phase_ = Phase::kWrite;
+    ++served_;
+    const bool keep =
+        !close && keep_alive_ && !stop_ && served_ < options_.keep_alive_max && !server_->stopping;
+    response_.emplace();
+    auto& res = *response_;
+    res.version(version_ == 10 ? 10 : 11);
+    res.result(static_cast<unsigned>(in.status));
+    res.set(bhttp::field::content_type, in.content_type);
+    for (auto& [name, value] : in.headers)
+      res.insert(name, value);
+    res.body() = std::move(in.body);
+    res.keep_alive(keep);
+    res.prepare_payload();
+    Arm(options_.write_timeout_s);
+    bhttp::async_write(
+        stream_, res,
+        [self = this->shared_from_this(), keep, linger](const error_code& ec, size_t) {
+          self->Disarm();
+          self->response_.reset();
+          if (ec) return self->Close();
+          if (keep) return self->WaitRequest();
+          if (linger) return self->Linger();
+          self->Close();
+        });
+  }
+
+  // After an answer given before the request was read whole: no more from us (FIN), and what
+  // the client still sends is read and dropped for a moment, so its kernel does not discard
+  // our answer on a reset.
+  void Linger() {
+    phase_ = Phase::kLinger;
+    error_code ignored;
+    Socket().shutdown(tcp::socket::shutdown_send, ignored);
+    Arm(static_cast<int>(kLinger.count()));
+    Drain();
+  }
+  void Drain() {
+    Socket().async_read_some(net::buffer(scratch_),
+                             [self = this->shared_from_this()](const error_code& ec, size_t n) {
+                               self->drained_ += n;
+                               if (ec || self->drained_ >= kLingerBytes) return self->Close();
+                               self->Drain();
+                             });
+  }
+
+  void Close() {
+    Disarm();
+    error_code ignored;
+    Socket().shutdown(tcp::socket::shutdown_both, ignored);
+    Socket().close(ignored);
+  }
+
+  static bool IsDisconnect(const error_code& ec) {
+    return ec == bhttp::error::end_of_stream || ec == net::error::eof ||
+           ec == net::error::connection_reset || ec == net::error::operation_aborted ||
+           ec == net::error::broken_pipe || ec == net::ssl::error::stream_truncated;
+  }
+
+  std::shared_ptr<HttpServer::Impl> server_;
+  const HttpOptions& options_;
+  Stream stream_;
+  std::string remote_;
+  uint64_t id_;
+  std::optional<std::string> refusal_;
+  net::steady_timer deadline_;
+  uint64_t generation_ = 0;
+  bool timed_out_ = false;
+  bool stop_ = false;
+  Phase phase_ = Phase::kIdle;
+  beast::flat_buffer buffer_;
+  std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
+  std::optional<bhttp::response<bhttp::string_body>> response_;
+  bool keep_alive_ = false;
+  unsigned version_ = 11;
+  size_t served_ = 0;
+  std::array<char, 16384> scratch_{};
+  size_t drained_ = 0;
+};
+
+}  // namespace
+
+void HttpServer::Impl::Accept() {
+  acceptor.async_accept(net::make_strand(ioc),
+                        [self = shared_from_this()](const error_code& ec, tcp::socket socket) {
+                          self->OnAccept(ec, std::move(socket));
+                        });
+}
+
+void HttpServer::Impl::OnAccept(const error_code& ec, tcp::socket socket) {
+  if (stopping || !acceptor.is_open()) return;
+  if (ec) {
+    // Out of file descriptors or a connection that died in the queue: try again shortly,
+    // without spinning.
+    retry_accept.expires_after(std::chrono::milliseconds(50));
+    retry_accept.async_wait([self = shared_from_this()](const error_code& wait) {
+      if (!wait) self->Accept();
+    });
+    return;
+  }
+  error_code addr_ec;
+  const tcp::endpoint peer = socket.remote_endpoint(addr_ec);
+  if (!addr_ec) {
+    socket.set_option(tcp::no_delay(true), addr_ec);
+    const std::string remote = peer.address().to_string();
+    uint64_t id = 0;
+    std::optional<std::string> refusal = Admit(remote, &id);
+    auto start = [&](auto session) {
+      if (id != 0) {
+        std::lock_guard lock(mu);
+        connections.emplace(id, session);
+      }
+      session->Start();
+    };
+    if (tls) {
+      using Tls = beast::ssl_stream<beast::tcp_stream>;
+      start(std::make_shared<Session<Tls>>(shared_from_this(),
+                                           Tls(beast::tcp_stream(std::move(socket)), *tls), remote,
+                                           id, std::move(refusal)));
+    } else {
+      start(std::make_shared<Session<beast::tcp_stream>>(shared_from_this(),
+                                                         beast::tcp_stream(std::move(socket)),
+                                                         remote, id, std::move(refusal)));
+    }
+  }
+  Accept();
+}
+
 Result<std::unique_ptr<HttpServer>> HttpServer::Bind(const HttpOptions& options,
-                                                     const Handler& handler,
-                                                     const ErrorBody& error_body) {
-  auto impl = std::make_unique<Impl>();
+                                                     Callbacks callbacks) {
   if (options.tls_cert.empty() != options.tls_key.empty()) {
     return Status::Invalid("--tls-key", "serve.tls", "--tls-cert and --tls-key go together");
   }
+  auto impl = std::make_shared<Impl>(options, std::move(callbacks));
   if (!options.tls_cert.empty()) {
-    auto tls =
-        std::make_unique<httplib::SSLServer>(options.tls_cert.c_str(), options.tls_key.c_str());
-    if (!tls->is_valid()) {
+    net::ssl::context ctx(net::ssl::context::tls_server);
+    // TLS 1.2 and 1.3 only; no compression, no renegotiation; for 1.2 forward-secret AEAD
+    // suites only (1.3 has only such suites, OpenSSL's defaults).
+    ctx.set_options(net::ssl::context::default_workarounds | net::ssl::context::no_sslv2 |
+                    net::ssl::context::no_sslv3 | net::ssl::context::no_tlsv1 |
+                    net::ssl::context::no_tlsv1_1 | net::ssl::context::no_compression |
+                    net::ssl::context::single_dh_use);
+    SSL_CTX* raw = ctx.native_handle();
+    SSL_CTX_set_min_proto_version(raw, TLS1_2_VERSION);
+    SSL_CTX_set_options(raw, SSL_OP_NO_RENEGOTIATION | SSL_OP_CIPHER_SERVER_PREFERENCE);
+    SSL_CTX_set_cipher_list(raw,
+                            "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:"
+                            "ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:"
+                            "ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305");
+    error_code ec;
+    ctx.use_certificate_chain_file(options.tls_cert, ec);
+    if (!ec) ctx.use_private_key_file(options.tls_key, net::ssl::context::pem, ec);
+    if (ec || SSL_CTX_check_private_key(raw) != 1) {
       return Status::Invalid("--tls-cert", "serve.tls",
                              "the TLS certificate or key cannot be loaded (PEM files, a "
                              "matching pair)");
     }
-    impl->http = std::move(tls);
-  } else {
-    impl->http = std::make_unique<httplib::Server>();
+    impl->tls.emplace(std::move(ctx));
   }
-  httplib::Server& http = *impl->http;
-  const size_t threads = std::max<size_t>(options.threads, 1);
-  http.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
-  http.set_tcp_nodelay(true);
-  http.set_keep_alive_max_count(options.keep_alive_max);
-  http.set_keep_alive_timeout(options.keep_alive_timeout_s);
-  http.set_read_timeout(options.read_timeout_s, 0);
-  http.set_write_timeout(options.write_timeout_s, 0);
-  http.set_payload_max_length(options.max_body);
 
-  auto route = [handler](const httplib::Request& req, httplib::Response& res) {
-    HttpResponse out;
-    handler(Convert(req), out);
-    Write(out, res);
-  };
-  http.Get(".*", route);  // GET and HEAD
-  http.Post(".*", route);
-  http.Put(".*", route);
-  http.Patch(".*", route);
-  http.Delete(".*", route);
-  http.Options(".*", route);
-  // Called for every response of status >= 400: fill in only what the transport produced
-  // itself (no body yet), e.g. 413 for a body over the cap, 400 for an unparsable request.
-  http.set_error_handler(httplib::Server::HandlerWithResponse(
-      [error_body](const httplib::Request&, httplib::Response& res) {
-        if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
-        HttpResponse out;
-        out.status = res.status;
-        error_body(res.status, out);
-        Write(out, res);
-        return httplib::Server::HandlerResponse::Handled;
-      }));
-  http.set_exception_handler(
-      [error_body](const httplib::Request&, httplib::Response& res, const std::exception_ptr&) {
-        HttpResponse out;
-        out.status = 500;
-        error_body(500, out);
-        Write(out, res);
-      });
+  // Open files: every connection is one; raise the soft limit toward what the cap needs.
+  rlimit lim{};
+  if (getrlimit(RLIMIT_NOFILE, &lim) == 0) {
+    const uint64_t need = options.max_connections + kReservedFiles + 3 * options.threads;
+    if (lim.rlim_cur != RLIM_INFINITY && lim.rlim_cur < need) {
+      rlimit raised = lim;
+      raised.rlim_cur = lim.rlim_max == RLIM_INFINITY ? need : std::min<rlim_t>(need, lim.rlim_max);
+      if (setrlimit(RLIMIT_NOFILE, &raised) == 0) lim = raised;
+    }
+    impl->open_files = lim.rlim_cur;
+    if (lim.rlim_cur != RLIM_INFINITY && lim.rlim_cur < need) {
+      const uint64_t reserve = kReservedFiles + 3 * options.threads;
+      impl->max_connections = lim.rlim_cur > reserve + 16 ? lim.rlim_cur - reserve : 16;
+    }
+  }
 
-  int port = options.port;
-  if (port == 0) {
-    port = http.bind_to_any_port(options.host);
-    if (port < 0) return Status::IOError("cannot listen on " + options.host + ": no free port");
-  } else if (!http.bind_to_port(options.host, port)) {
-    return Status::IOError("cannot listen on " + options.host + ":" + std::to_string(port) +
+  error_code ec;
+  tcp::endpoint endpoint(net::ip::make_address(options.host, ec),
+                         static_cast<unsigned short>(options.port));
+  if (ec) {
+    tcp::resolver resolver(impl->ioc);
+    auto found = resolver.resolve(options.host, std::to_string(options.port), ec);
+    if (ec || found.empty()) {
+      return Status::IOError("cannot listen on " + options.host + ": not a known address");
+    }
+    endpoint = found.begin()->endpoint();
+  }
+  const std::string where = options.host + ":" + std::to_string(options.port);
+  impl->acceptor.open(endpoint.protocol(), ec);
+  if (!ec) impl->acceptor.set_option(net::socket_base::reuse_address(true), ec);
+  if (!ec) impl->acceptor.bind(endpoint, ec);
+  if (!ec) impl->acceptor.listen(net::socket_base::max_listen_connections, ec);
+  if (ec) {
+    return Status::IOError("cannot listen on " + where +
                            " (address in use, or not a local address)");
   }
+  const int port = impl->acceptor.local_endpoint().port();
   return std::unique_ptr<HttpServer>(new HttpServer(std::move(impl), port));
 }
 
-HttpServer::HttpServer(std::unique_ptr<Impl> impl, int port)
+HttpServer::HttpServer(std::shared_ptr<Impl> impl, int port)
     : impl_(std::move(impl)), port_(port) {}
 
 HttpServer::~HttpServer() {
   Stop();
+  impl_->workers.join();
 }
 
 void HttpServer::Run() {
-  impl_->http->listen_after_bind();
+  impl_->Accept();
+  std::vector<std::thread> loops;
+  for (size_t i = 1; i < std::max<size_t>(impl_->options.io_threads, 1); ++i)
+    loops.emplace_back([this] { impl_->ioc.run(); });
+  impl_->ioc.run();
+  for (auto& t : loops)
+    t.join();
+  impl_->workers.join();
 }
 
 void HttpServer::Stop() {
-  if (impl_->http->is_running()) impl_->http->stop();
+  if (impl_->stopping.exchange(true)) return;
+  net::post(impl_->acceptor.get_executor(), [impl = impl_] {
+    error_code ignored;
+    impl->acceptor.close(ignored);
+    impl->retry_accept.cancel();
+    std::vector<std::shared_ptr<Connection>> open;
+    {
+      std::lock_guard lock(impl->mu);
+      for (auto& [id, weak] : impl->connections) {
+        if (auto c = weak.lock()) open.push_back(std::move(c));
+      }
+    }
+    for (auto& c : open)
+      c->Shutdown();
+  });
+}
+
+size_t HttpServer::max_connections() const {
+  return impl_->max_connections;
+}
+
+uint64_t HttpServer::open_files_limit() const {
+  return impl_->open_files;
 }
 
 }  // namespace battrace::server

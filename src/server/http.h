@@ -1,11 +1,19 @@
 // The HTTP transport, behind one narrow interface so the rest of the server never sees the
-// library (cpp-httplib, tuned as docs/architecture.md explains: an explicit worker pool,
-// TCP_NODELAY, a raised keep-alive request limit, read/write timeouts against slow clients,
-// a body cap). Every request of every method goes to one handler, the router (server/router.h),
-// so unknown paths and wrong methods are answered by battrace's own rules (404, 405).
+// library (Boost.Beast on Asio, docs/architecture.md "The HTTP transport"). A few I/O threads
+// run an event loop each: accepting, TLS, reading and parsing heads and bodies, writing
+// responses; a connection costs no thread while it waits. Handlers, which block on the store,
+// run on a separate pool of workers, and their responses are written back asynchronously.
+// Every limit is enforced here, before a byte reaches a handler: a total deadline for the
+// request head and one for the body, an idle keep-alive timeout, a write deadline, caps on
+// the head's bytes and fields, on the body (declared or chunked), and on connections per
+// source address and in total. A request with a body is first shown, head only, to an
+// admission callback (authentication), and its body is read only when it is admitted. Every
+// request of every method goes to one handler, the router (server/router.h), so unknown paths
+// and wrong methods are answered by battrace's own rules (404, 405).
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
@@ -21,9 +29,12 @@ struct HttpRequest {
   std::string method;                          // "GET", "POST", ...
   std::string path;                            // without the query string, percent-decoded
   std::map<std::string, std::string> query;    // first value of each parameter
-  std::map<std::string, std::string> headers;  // names in lower case
+  std::map<std::string, std::string> headers;  // names in lower case; first value of each
   std::string body;
   std::string remote_addr;
+  // True when the admission callback has seen this request's head and let it through (a
+  // request with a body); the handler need not charge it again to the rate limit.
+  bool admitted = false;
 
   // The header's value, or "" when absent.
   const std::string& Header(const std::string& lower_name) const;
@@ -38,39 +49,74 @@ struct HttpResponse {
 
 struct HttpOptions {
   std::string host = "127.0.0.1";
-  int port = 8080;                // 0: an ephemeral port (see HttpServer::port)
-  size_t threads = 32;            // workers; each keep-alive connection holds one while it is open
-  std::string tls_cert, tls_key;  // PEM files; both or neither
-  size_t max_body = size_t{16} << 20;  // larger bodies get 413 before they are read
-  size_t keep_alive_max = 100000;      // requests per connection
-  int keep_alive_timeout_s = 5;        // an idle keep-alive connection is closed after this
-  int read_timeout_s = 10;             // a client silent this long mid-request is dropped
-  int write_timeout_s = 10;
+  int port = 8080;                           // 0: an ephemeral port (see HttpServer::port)
+  size_t threads = 32;                       // workers running handlers (they block on the store)
+  size_t io_threads = 2;                     // event loops; an idle connection holds none
+  std::string tls_cert, tls_key;             // PEM files; both or neither
+  size_t max_body = size_t{16} << 20;        // 413 on a larger Content-Length, or as chunks arrive
+  size_t max_head_bytes = size_t{16} << 10;  // request line and header fields; 431 beyond
+  size_t max_header_fields = 100;            // 431 beyond
+  size_t max_connections = 10000;            // open at once; 503 beyond
+  size_t max_connections_per_address = 64;   // open at once from one source address; 503 beyond
+  size_t keep_alive_max = 100000;            // requests per connection
+  int head_timeout_s = 10;       // the whole head (and TLS handshake), from its first byte; 408
+  int body_timeout_s = 60;       // the whole body, from the end of the head; 408
+  int keep_alive_timeout_s = 5;  // a connection with no request begun is closed after this
+  int write_timeout_s = 10;      // a response not taken by the client in this time is dropped
 };
 
-// Errors of the transport itself (body too large, unreadable request) are answered by the
-// handler given to SetErrorBody: status in, body and content type out.
+// A request the transport refused itself (400, 408, 413, 431, 503): its status, what was
+// wrong in words (e.g. "the request head is over 16384 bytes"), and the client's address.
+struct TransportError {
+  int status = 400;
+  std::string detail;
+  std::string remote_addr;
+};
+
 class HttpServer {
  public:
+  // Runs on a worker; fills the response.
   using Handler = std::function<void(const HttpRequest&, HttpResponse&)>;
-  using ErrorBody = std::function<void(int status, HttpResponse&)>;
+  // Runs on a worker with the head of a request that has a body (`body` empty), before the
+  // body is read. Returns true when it wrote a response: that response is sent with
+  // `Connection: close` and the body is never read. False lets the body be read; the request
+  // then goes to the Handler with `admitted` set.
+  using Admission = std::function<bool(const HttpRequest& head, HttpResponse&)>;
+  // Runs on an I/O thread for each refusal of the transport's own; fills the body and content
+  // type (the status and any Retry-After are set by the transport). Must not block.
+  using ErrorBody = std::function<void(const TransportError&, HttpResponse&)>;
 
-  // Binds the listening socket (so a port taken is an error here, not later).
-  static Result<std::unique_ptr<HttpServer>> Bind(const HttpOptions& options,
-                                                  const Handler& handler,
-                                                  const ErrorBody& error_body);
+  struct Callbacks {
+    Handler handle;
+    Admission admit;  // may be empty: every request with a body is admitted
+    ErrorBody error_body;
+  };
+
+  // Binds the listening socket (so a port taken is an error here, not later), loads the TLS
+  // certificate and key when given (InvalidArgument "serve.tls" when they cannot be used), and
+  // raises the process's open-file soft limit toward what max_connections needs; when the
+  // hard limit is lower, max_connections is lowered to fit (see max_connections()).
+  static Result<std::unique_ptr<HttpServer>> Bind(const HttpOptions& options, Callbacks callbacks);
   ~HttpServer();
 
   int port() const { return port_; }
-  // Serves until Stop; returns once the workers have finished the requests in flight.
+  // The cap on open connections in effect: the option, or less when the open-file limit
+  // could not be raised far enough.
+  size_t max_connections() const;
+  // The open-file soft limit the process runs with (RLIMIT_NOFILE), as set by Bind.
+  uint64_t open_files_limit() const;
+
+  // Serves until Stop; returns once the requests in flight have been answered.
   void Run();
-  // Thread- and signal-handler-safe in effect: stops accepting, lets workers finish.
+  // Callable from any thread: stops accepting, closes connections waiting for a request, lets
+  // the requests in flight finish (their responses carry `Connection: close`).
   void Stop();
 
+  struct Impl;  // the transport's state (http.cc)
+
  private:
-  struct Impl;
-  explicit HttpServer(std::unique_ptr<Impl> impl, int port);
-  std::unique_ptr<Impl> impl_;
+  explicit HttpServer(std::shared_ptr<Impl> impl, int port);
+  std::shared_ptr<Impl> impl_;
   int port_ = 0;
 };
 

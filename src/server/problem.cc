@@ -15,12 +15,16 @@ const char* Title(int http_status) {
       return "Not found";
     case 405:
       return "Method not allowed";
+    case 408:
+      return "Request timeout";
     case 409:
       return "Conflict";
     case 413:
       return "Payload too large";
     case 429:
       return "Too many requests";
+    case 431:
+      return "Request header fields too large";
     case 503:
       return "Service unavailable";
     default:

@@ -182,6 +182,19 @@ Json PageJson(const store::Page<T>& page, size_t limit, F item) {
   return {{"offset", page.offset}, {"limit", limit}, {"total", page.total}, {"items", items}};
 }
 
+// Whether `viewer` may file reports: an enterprise (each item's reporter is checked against
+// it when the batch is parsed); 401 for the public, 403 for other principals.
+Status MayFile(const store::Viewer& viewer) {
+  using Kind = store::Viewer::Kind;
+  if (viewer.kind == Kind::kPublic) {
+    return Status::Unauthenticated("filing reports needs an enterprise's bearer token");
+  }
+  if (viewer.kind != Kind::kEnterprise) {
+    return Status::Forbidden("reports are filed by enterprises, each for itself (Art. 24)");
+  }
+  return Status::Ok();
+}
+
 class Api {
  public:
   Api(const ServeOptions& options, std::unique_ptr<Store> writer,
@@ -203,7 +216,13 @@ class Api {
   }
 
   void Handle(const HttpRequest& req, HttpResponse& res);
-  void TransportError(int status, HttpResponse& res);
+  // The admission of a request with a body, from its head alone (HttpServer::Admission): the
+  // same route, rate limit and authentication as Handle, and for POST /v1/reports whether the
+  // viewer may file. True when it answered (the body is then never read).
+  bool Admit(const HttpRequest& head, HttpResponse& res);
+  // The problem body of a refusal of the transport (400, 408, 413, 431, 503), counted and
+  // logged like an answered request.
+  void Refused(const TransportError& error, HttpResponse& res);
   // Signs a checkpoint when leaves were added since the last one (a no-op otherwise), so the
   // receipts given out become provable; Serve calls it every second.
   void SignCheckpoint();
@@ -233,6 +252,15 @@ class Api {
   // a minute: every public lookup needs one, and parsing the registry record each time cost as
   // much as the lookup itself.
   std::optional<std::string> MakerName(Store& s, const std::optional<std::string>& uscc);
+  // What every request goes through before its handler, shared by Handle and Admit: the route
+  // (404; 405 with Allow), its query parameters, a reader connection leased into `lease`, the
+  // viewer of the bearer token, and the rate limit (charged only when `charge`). The route's
+  // entry, or nullptr when the answer is written already (405, 429).
+  Result<const Entry*> Front(Call& c, std::optional<StorePool::Lease>& lease, size_t& route_index,
+                             bool charge);
+  // Writes the problem of a failed `st`, then counts and logs the answered request.
+  void Finish(Call& c, size_t route_index, const Status& st,
+              std::chrono::steady_clock::time_point start);
 
   Status Healthz(Call& c);
   Status MetricsText(Call& c);
@@ -305,14 +333,106 @@ void Api::SignCheckpoint() {
   }
 }
 
-void Api::TransportError(int status, HttpResponse& res) {
+void Api::Refused(const TransportError& error, HttpResponse& res) {
   const std::string id = NextRequestId();
   res.headers.emplace_back("X-Request-Id", id);
-  Status st = status == 413 ? Status::Invalid("", "api.body_too_large",
-                                              "the request body is over the limit of " +
-                                                  std::to_string(options_.http.max_body) + " bytes")
-                            : Status::Invalid("", "http.request", "the request cannot be read");
-  WriteProblem(res, status, st, id);
+  const char* rule = "http.request";
+  switch (error.status) {
+    case 408:
+      rule = "http.timeout";
+      break;
+    case 413:
+      rule = "api.body_too_large";
+      break;
+    case 431:
+      rule = "http.head_too_large";
+      break;
+    case 503:
+      rule = "http.capacity";
+      break;
+    default:
+      break;
+  }
+  WriteProblem(res, error.status, Status::Invalid("", rule, error.detail), id);
+  metrics_.Observe(Table().size(), error.status, 0);
+  if (options_.access_log || error.status >= 500) {
+    Log({{"level", "info"},
+         {"request_id", id},
+         {"event", "refused"},
+         {"status", error.status},
+         {"detail", error.detail},
+         {"remote", error.remote_addr}});
+  }
+}
+
+Result<const Api::Entry*> Api::Front(Call& c, std::optional<StorePool::Lease>& lease,
+                                     size_t& route_index, bool charge) {
+  const HttpRequest& req = c.req;
+  RouteMatch m = router_.Find(req.method, req.path);
+  if (!m.route) {
+    if (m.allowed.empty()) return Status::NotFound("no route " + req.path);
+    std::string allow;
+    for (const auto& a : m.allowed)
+      allow += (allow.empty() ? "" : ", ") + a;
+    c.res.headers.emplace_back("Allow", allow);
+    WriteProblem(c.res, 405,
+                 Status::Invalid(
+                     "", "http.method",
+                     req.method + " is not allowed on " + req.path + " (allowed: " + allow + ")"),
+                 c.request_id);
+    return nullptr;
+  }
+  route_index = *m.route;
+  const Entry& e = Table()[*m.route];
+  c.params = std::move(m.params);
+  for (const auto& [name, value] : req.query) {
+    if (std::find(e.query.begin(), e.query.end(), name) == e.query.end()) {
+      return Status::Invalid(name, "query.unknown_parameter",
+                             "unknown query parameter '" + name + "' for " + e.pattern);
+    }
+  }
+  BATTRACE_ASSIGN_OR_RETURN(leased, readers_.Get());
+  lease.emplace(std::move(leased));
+  c.store = &**lease;
+  BATTRACE_ASSIGN_OR_RETURN(viewer, Authenticate(*c.store, req.Header("authorization"), c.now));
+  c.viewer = std::move(viewer);
+  const std::string key = c.viewer.kind == store::Viewer::Kind::kPublic ? "addr:" + req.remote_addr
+                                                                        : c.viewer.Principal();
+  if (int64_t wait = charge ? limiter_.Take(key) : 0; wait > 0) {
+    c.res.headers.emplace_back("Retry-After", std::to_string(wait));
+    WriteProblem(c.res, 429,
+                 Status::Invalid("", "api.rate_limit",
+                                 "over " + std::to_string(options_.rate_per_second) +
+                                     " requests per second for " + key + ": retry later"),
+                 c.request_id);
+    return nullptr;
+  }
+  return &e;
+}
+
+void Api::Finish(Call& c, size_t route_index, const Status& st,
+                 std::chrono::steady_clock::time_point start) {
+  HttpResponse& res = c.res;
+  if (!st.ok()) {
+    WriteProblem(res, st, c.request_id);
+    if (res.status >= 500) {
+      Log({{"level", "error"}, {"request_id", c.request_id}, {"error", st.ToString()}});
+    }
+  }
+  if (c.req.method == "HEAD") res.body.clear();
+  const double secs =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  metrics_.Observe(route_index, res.status, secs);
+  if (options_.access_log) {
+    Log({{"level", "info"},
+         {"request_id", c.request_id},
+         {"method", c.req.method},
+         {"route", route_index < Table().size() ? Table()[route_index].pattern : "unmatched"},
+         {"status", res.status},
+         {"ms", secs * 1000},
+         {"principal", c.viewer.Principal()},
+         {"remote", c.req.remote_addr}});
+  }
 }
 
 void Api::Handle(const HttpRequest& req, HttpResponse& res) {
@@ -320,68 +440,35 @@ void Api::Handle(const HttpRequest& req, HttpResponse& res) {
   Call c{req, res, {}, NextRequestId(), {}, nullptr, ingest::Now()};
   res.headers.emplace_back("X-Request-Id", c.request_id);
   size_t route_index = Table().size();
+  std::optional<StorePool::Lease> lease;
+  // An admitted request was charged to the rate limit when its head was admitted.
   Status st = [&]() -> Status {
-    RouteMatch m = router_.Find(req.method, req.path);
-    if (!m.route) {
-      if (m.allowed.empty()) return Status::NotFound("no route " + req.path);
-      std::string allow;
-      for (const auto& a : m.allowed)
-        allow += (allow.empty() ? "" : ", ") + a;
-      res.headers.emplace_back("Allow", allow);
-      WriteProblem(res, 405,
-                   Status::Invalid(
-                       "", "http.method",
-                       req.method + " is not allowed on " + req.path + " (allowed: " + allow + ")"),
-                   c.request_id);
-      return Status::Ok();
-    }
-    route_index = *m.route;
-    const Entry& e = Table()[*m.route];
-    c.params = std::move(m.params);
-    for (const auto& [name, value] : req.query) {
-      if (std::find(e.query.begin(), e.query.end(), name) == e.query.end()) {
-        return Status::Invalid(name, "query.unknown_parameter",
-                               "unknown query parameter '" + name + "' for " + e.pattern);
-      }
-    }
-    BATTRACE_ASSIGN_OR_RETURN(lease, readers_.Get());
-    c.store = &*lease;
-    BATTRACE_ASSIGN_OR_RETURN(viewer, Authenticate(*c.store, req.Header("authorization"), c.now));
-    c.viewer = std::move(viewer);
-    const std::string key = c.viewer.kind == store::Viewer::Kind::kPublic
-                                ? "addr:" + req.remote_addr
-                                : c.viewer.Principal();
-    if (int64_t wait = limiter_.Take(key); wait > 0) {
-      res.headers.emplace_back("Retry-After", std::to_string(wait));
-      WriteProblem(res, 429,
-                   Status::Invalid("", "api.rate_limit",
-                                   "over " + std::to_string(options_.rate_per_second) +
-                                       " requests per second for " + key + ": retry later"),
-                   c.request_id);
-      return Status::Ok();
-    }
-    return (this->*e.handler)(c);
+    BATTRACE_ASSIGN_OR_RETURN(entry, Front(c, lease, route_index, !req.admitted));
+    if (entry == nullptr) return Status::Ok();
+    return (this->*entry->handler)(c);
   }();
-  if (!st.ok()) {
-    WriteProblem(res, st, c.request_id);
-    if (res.status >= 500) {
-      Log({{"level", "error"}, {"request_id", c.request_id}, {"error", st.ToString()}});
+  Finish(c, route_index, st, start);
+}
+
+bool Api::Admit(const HttpRequest& head, HttpResponse& res) {
+  const auto start = std::chrono::steady_clock::now();
+  Call c{head, res, {}, NextRequestId(), {}, nullptr, ingest::Now()};
+  size_t route_index = Table().size();
+  std::optional<StorePool::Lease> lease;
+  bool answered = false;
+  Status st = [&]() -> Status {
+    BATTRACE_ASSIGN_OR_RETURN(entry, Front(c, lease, route_index, true));
+    if (entry == nullptr) {
+      answered = true;
+      return Status::Ok();
     }
-  }
-  if (req.method == "HEAD") res.body.clear();
-  const double secs =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  metrics_.Observe(route_index, res.status, secs);
-  if (options_.access_log) {
-    Log({{"level", "info"},
-         {"request_id", c.request_id},
-         {"method", req.method},
-         {"route", route_index < Table().size() ? Table()[route_index].pattern : "unmatched"},
-         {"status", res.status},
-         {"ms", secs * 1000},
-         {"principal", c.viewer.Principal()},
-         {"remote", req.remote_addr}});
-  }
+    if (entry->handler == &Api::PostReports) return MayFile(c.viewer);
+    return Status::Ok();
+  }();
+  if (st.ok() && !answered) return false;
+  res.headers.emplace_back("X-Request-Id", c.request_id);
+  Finish(c, route_index, st, start);
+  return true;
 }
 
 std::optional<std::string> Api::MakerName(Store& s, const std::optional<std::string>& uscc) {
@@ -422,13 +509,7 @@ Status Api::MetricsText(Call& c) {
 }
 
 Status Api::PostReports(Call& c) {
-  using Kind = store::Viewer::Kind;
-  if (c.viewer.kind == Kind::kPublic) {
-    return Status::Unauthenticated("filing reports needs an enterprise's bearer token");
-  }
-  if (c.viewer.kind != Kind::kEnterprise) {
-    return Status::Forbidden("reports are filed by enterprises, each for itself (Art. 24)");
-  }
+  BATTRACE_RETURN_IF_ERROR(MayFile(c.viewer));
   auto parsed = ParseBatch(c.req.body, c.viewer.id, options_.max_batch);
   if (!parsed.ok()) {
     if (parsed.status().rule() == "api.batch_too_large") {
@@ -683,9 +764,20 @@ int Serve(const ServeOptions& options) {
 
   Api api(options, std::move(writer).value(), std::move(audit_store).value(), law);
   auto http = HttpServer::Bind(
-      options.http, [&api](const HttpRequest& req, HttpResponse& res) { api.Handle(req, res); },
-      [&api](int status, HttpResponse& res) { api.TransportError(status, res); });
+      options.http,
+      {[&api](const HttpRequest& req, HttpResponse& res) { api.Handle(req, res); },
+       [&api](const HttpRequest& head, HttpResponse& res) { return api.Admit(head, res); },
+       [&api](const TransportError& error, HttpResponse& res) { api.Refused(error, res); }});
   if (!http.ok()) return fail(http.status());
+  if ((*http)->max_connections() < options.http.max_connections) {
+    Log({{"level", "warning"},
+         {"event", "max_connections_lowered"},
+         {"max_connections", (*http)->max_connections()},
+         {"open_files", (*http)->open_files_limit()},
+         {"detail", "the open-file hard limit (RLIMIT_NOFILE) is too low for --max-connections " +
+                        std::to_string(options.http.max_connections) +
+                        ": raise it (ulimit -Hn, LimitNOFILE=) to serve that many"}});
+  }
   std::atomic<bool> stopping{false};
   std::thread waiter([&] {
     int sig = 0;
@@ -703,7 +795,11 @@ int Serve(const ServeOptions& options) {
        {"address", options.http.host},
        {"port", (*http)->port()},
        {"tls", !options.http.tls_cert.empty()},
-       {"threads", options.http.threads}});
+       {"threads", options.http.threads},
+       {"io_threads", options.http.io_threads},
+       {"max_connections", (*http)->max_connections()},
+       {"max_connections_per_address", options.http.max_connections_per_address},
+       {"open_files", (*http)->open_files_limit()}});
   std::mutex tick_mu;
   std::condition_variable tick_cv;
   std::thread signer([&] {
