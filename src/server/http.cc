@@ -271,7 +271,7 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
 
   void Begin() {
     if (refusal_) {
-      return Refuse({503, *refusal_, remote_}, true);
+      return Refuse({503, *refusal_, remote_});
     }
     ReadHead();  // the head deadline runs from the connection (and covers the handshake)
   }
@@ -312,21 +312,26 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
         return Refuse({408,
                        "the request head did not arrive within " +
                            std::to_string(options_.head_timeout_s) + " s",
-                       remote_},
-                      false);
+                       remote_});
       }
       if (stop_ || IsDisconnect(ec)) return Close();
       TransportError e = Refusal(ec, options_, false);
       e.remote_addr = remote_;
-      return Refuse(e, e.status == 413);
+      return Refuse(e);
     }
     const auto& head = parser_->get();
+    // One Content-Length, one value: a repeated one, even with equal values, is how requests
+    // are smuggled past a proxy that reads the other.
+    const auto length = head.find(bhttp::field::content_length);
+    if (length != head.end() && (head.count(bhttp::field::content_length) > 1 ||
+                                 length->value().find(',') != std::string_view::npos)) {
+      return Refuse({400, "Content-Length is given more than once", remote_});
+    }
     if (static_cast<size_t>(std::distance(head.begin(), head.end())) > options_.max_header_fields) {
       return Refuse({431,
                      "the request head has more than " +
                          std::to_string(options_.max_header_fields) + " header fields",
-                     remote_},
-                    false);
+                     remote_});
     }
     keep_alive_ = head.keep_alive();
     version_ = head.version();
@@ -351,28 +356,27 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
   void ReadBody(HttpRequest req) {
     phase_ = Phase::kBody;
     Arm(options_.body_timeout_s);
-    bhttp::async_read(stream_, buffer_, *parser_,
-                      [self = this->shared_from_this(), req = std::move(req)](const error_code& ec,
-                                                                              size_t) mutable {
-                        self->Disarm();
-                        if (ec) {
-                          if (self->timed_out_) {
-                            return self->Refuse(
-                                {408,
-                                 "the request body did not arrive within " +
-                                     std::to_string(self->options_.body_timeout_s) + " s",
-                                 self->remote_},
-                                false);
-                          }
-                          if (IsDisconnect(ec)) return self->Close();
-                          TransportError e = Refusal(ec, self->options_, true);
-                          e.remote_addr = self->remote_;
-                          return self->Refuse(e, true);
-                        }
-                        req.body = std::move(self->parser_->get().body());
-                        req.admitted = static_cast<bool>(self->server_->callbacks.admit);
-                        self->Dispatch(std::move(req));
-                      });
+    bhttp::async_read(
+        stream_, buffer_, *parser_,
+        [self = this->shared_from_this(), req = std::move(req)](const error_code& ec,
+                                                                size_t) mutable {
+          self->Disarm();
+          if (ec) {
+            if (self->timed_out_) {
+              return self->Refuse({408,
+                                   "the request body did not arrive within " +
+                                       std::to_string(self->options_.body_timeout_s) + " s",
+                                   self->remote_});
+            }
+            if (IsDisconnect(ec)) return self->Close();
+            TransportError e = Refusal(ec, self->options_, true);
+            e.remote_addr = self->remote_;
+            return self->Refuse(e);
+          }
+          req.body = std::move(self->parser_->get().body());
+          req.admitted = static_cast<bool>(self->server_->callbacks.admit);
+          self->Dispatch(std::move(req));
+        });
   }
 
   // Runs `call` (a callback of the server's) so that an exception becomes a 500.
@@ -406,9 +410,9 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
               });
   }
 
-  // A refusal of the transport: the problem body from the server, and the connection closes
-  // (after draining what the client still sends when `linger`).
-  void Refuse(TransportError error, bool linger) {
+  // A refusal of the transport: the problem body from the server, and the connection closes,
+  // after draining what the client still sends (but for a client too slow to send at all).
+  void Refuse(TransportError error) {
     HttpResponse res;
     res.status = error.status;
     if (error.status == 503) {
@@ -416,7 +420,7 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
     }
     server_->callbacks.error_body(error, res);
     res.status = error.status;
-    Respond(std::move(res), true, linger);
+    Respond(std::move(res), true, error.status != 408);
   }
 
   void Respond(HttpResponse in, bool close, bool linger) {
