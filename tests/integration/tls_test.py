@@ -2,8 +2,9 @@
 """`battrace serve` over TLS (Art. 26: data in transit is encrypted).
 
 A throwaway self-signed certificate for 127.0.0.1 (openssl); the server must answer HTTPS with
-it, verified against that certificate as the only trust anchor; refuse plain HTTP on the same
-port; and refuse to start with a certificate without its key, or with files that are not PEM.
+it, verified against that certificate as the only trust anchor; take TLS 1.2 with a
+forward-secret AEAD suite and refuse TLS 1.0 and 1.1 (even from a client that offers them);
+refuse plain HTTP on the same port; and refuse to start with a certificate without its key, or with files that are not PEM.
 
 The server's store is on the engine BATTRACE_TEST_ENGINE names (engines.py).
 
@@ -12,9 +13,11 @@ usage: tls_test.py BATTRACE WORKDIR
 import http.client
 import os
 import shutil
+import socket
 import ssl
 import subprocess
 import sys
+import warnings
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import engines  # noqa: E402
@@ -44,6 +47,24 @@ def main():
         assert res.status == 200, res.status
         assert b'"status":"ok"' in res.read()
         conn.close()
+        # TLS 1.2 is taken, with an ECDHE AEAD suite; TLS 1.0 and 1.1 are refused by the server
+        # (the client is allowed every old suite, so the refusal is the server's).
+        warnings.filterwarnings("ignore", category=DeprecationWarning)  # TLSv1, TLSv1_1
+        for version, taken in [(ssl.TLSVersion.TLSv1_2, True), (ssl.TLSVersion.TLSv1_1, False),
+                               (ssl.TLSVersion.TLSv1, False)]:
+            old = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+            old.load_verify_locations(cert)
+            old.set_ciphers("ALL:@SECLEVEL=0")
+            old.minimum_version = version
+            old.maximum_version = version
+            try:
+                with socket.create_connection(("127.0.0.1", server.port), timeout=10) as raw:
+                    with old.wrap_socket(raw, server_hostname="127.0.0.1") as tls:
+                        suite = tls.cipher()[0]
+                        assert taken, f"{version.name} was accepted ({suite})"
+                        assert suite.startswith("ECDHE-") and ("GCM" in suite or "CHACHA" in suite), suite
+            except (ssl.SSLError, ConnectionError) as e:
+                assert not taken, f"{version.name} was refused: {e}"
         # Plain HTTP to the TLS port gets no HTTP answer.
         plain = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
         try:
