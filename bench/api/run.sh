@@ -3,6 +3,12 @@
 #  - lookups: GET /v1/batteries/{code} (public view) for random codes of a simulated data set of
 #    VEHICLES vehicles, loaded with `import --replay`; wrk for a fixed duration after a warm-up;
 #    requests/s, p50, p99 and the count of non-2xx answers (target: >= 20,000/s, p99 < 10 ms);
+#  - transport: the same lookups against the server of commit HTTPLIB_COMMIT (the last with the
+#    cpp-httplib transport, built here from git) over the same store, as a ratio; then the
+#    lookups again while hostile clients (hostile.py) hold 1,000 idle keep-alive connections and
+#    200 slowloris connections (1 byte/s) and run 20 concurrent 64 MiB chunked uploads without a
+#    token: the victim's lookups/s and p99 (target < 10 ms) and the server's peak RSS (VmHWM,
+#    target < 512 MiB);
 #  - capture: the reports of a second simulated data set, stripped of `reported`, in batches of
 #    BATCH per reporter, POSTed with each reporter's token into a fresh store, beside
 #    `battrace import` (no --replay) of the same reports in the same order into another fresh
@@ -14,7 +20,9 @@
 #   most THREADS: a keep-alive connection holds a worker), WRK_THREADS (2), DURATION seconds of
 #   the measured lookup run (20), WARMUP seconds (3), CODES codes drawn from the data (100000),
 #   CAPTURE_VEHICLES vehicles of the capture data set (VEHICLES, at most 10000), BATCH (1000),
-#   CAPTURE_CONNECTIONS (2), PERF=1 to profile the server (perf) during a short extra lookup run.
+#   CAPTURE_CONNECTIONS (2), PERF=1 to profile the server (perf) during a short extra lookup run,
+#   HOSTILE=0 to skip the transport section, HOSTILE=only to run the store, the lookups and the
+#   transport section alone.
 # PostgreSQL (PG=0 skips it): a durable cluster (fsync on) started in $BENCH_DIR/pg and stopped at
 #   the end. The lookup store is moved into it with `battrace migrate`; lookups run against one
 #   `serve --pg` and then against two at once (one wrk per server, requests/s summed); capture
@@ -34,6 +42,8 @@ ncodes=${CODES:-100000}
 capture_vehicles=${CAPTURE_VEHICLES:-$((vehicles < 10000 ? vehicles : 10000))}
 batch=${BATCH:-1000}
 capture_connections=${CAPTURE_CONNECTIONS:-2}
+hostile=${HOSTILE:-1}
+HTTPLIB_COMMIT=dd45884  # the last commit whose server ran on cpp-httplib
 work=$(realpath -m "${BENCH_DIR:-build/bench-api}")
 bin=$root/build/release/battrace
 here=$root/bench/api
@@ -146,6 +156,77 @@ if [ "${PERF:-0}" = 1 ] && command -v perf >/dev/null; then
     grep -E '^ +[0-9.]+%' | head -25
 fi
 stop_server
+
+# ---- t. the transport: against the cpp-httplib server, and under hostile clients
+if [ "$hostile" != 0 ]; then
+  old=$work/httplib
+  if [ ! -x "$old/build/release/battrace" ]; then
+    echo "== building the cpp-httplib server ($HTTPLIB_COMMIT) in $old"
+    if ! dpkg-query -W -f='${Status}' libcpp-httplib-dev 2>/dev/null | grep -q "install ok installed"; then
+      SUDO=""
+      [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+      $SUDO apt-get update -qq
+      DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends \
+        libcpp-httplib-dev >/dev/null
+    fi
+    rm -rf "$old" && git worktree prune
+    git worktree add --detach "$old" "$HTTPLIB_COMMIT" >/dev/null
+    mkdir -p "$old/tools/division-data"
+    cp -r tools/division-data/node_modules "$old/tools/division-data/"
+    launcher=()
+    command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache -DCMAKE_C_COMPILER_LAUNCHER=ccache)
+    cmake -S "$old" -B "$old/build/release" -G Ninja -DCMAKE_BUILD_TYPE=Release -DBATTRACE_BENCH=OFF \
+      "${launcher[@]}" >/dev/null
+    cmake --build "$old/build/release" --target battrace >/dev/null
+  fi
+  echo "== lookups against the cpp-httplib server ($HTTPLIB_COMMIT), same store and settings"
+  bin_new=$bin
+  bin=$old/build/release/battrace
+  start_server "$work/serve-httplib.log" --db "$lookup/store.db" --threads "$threads"
+  bin=$bin_new
+  wrk_run "$warmup" "http://127.0.0.1:$port" >/dev/null
+  httplib_result=$(wrk_run "$duration" "http://127.0.0.1:$port")
+  echo "  $httplib_result"
+  stop_server
+
+  echo "== lookups beside hostile clients: 1,000 idle keep-alive, 200 slowloris, 20 x 64 MiB chunked uploads without a token"
+  start_server "$work/serve-hostile.log" --db "$lookup/store.db" --threads "$threads"
+  url="http://127.0.0.1:$port"
+  python3 "$here/hostile.py" "$port" "/v1/batteries/$(head -1 "$lookup/codes.txt")" \
+    "$((warmup + duration + 120))" >"$work/hostile.txt" 2>"$work/hostile.err" &
+  hostile_pid=$!
+  for _ in $(seq 600); do
+    grep -q READY "$work/hostile.txt" && break
+    sleep 0.1
+  done
+  grep -q READY "$work/hostile.txt" || { echo "the hostile clients did not connect:" >&2; cat "$work/hostile.err" >&2; exit 1; }
+  wrk_run "$warmup" >/dev/null
+  hostile_result=$(wrk_run "$duration")
+  hostile_hwm=$(awk '/^VmHWM:/ { print $2 }' "/proc/$server_pid/status")
+  hostile_fds=$(ls "/proc/$server_pid/fd" | wc -l)
+  kill -TERM "$hostile_pid"
+  wait "$hostile_pid" || true
+  stop_server
+  echo "  $hostile_result"
+  echo "  hostile clients: $(grep '^RESULT' "$work/hostile.txt" | cut -d' ' -f2-); server files open at the end: $hostile_fds"
+  echo
+  echo "== transport summary ($vehicles vehicles; $(nproc) cores; the server, wrk and the hostile clients on the same machine)"
+  awk -v new="$(field rps "$lookup_result")" -v old="$(field rps "$httplib_result")" \
+      -v old99="$(field p99_us "$httplib_result")" -v new99="$(field p99_us "$lookup_result")" \
+      -v h="$(field rps "$hostile_result")" -v h99="$(field p99_us "$hostile_result")" \
+      -v hbad="$(( $(field non2xx "$hostile_result") + $(field timeouts "$hostile_result") ))" \
+      -v hwm="$hostile_hwm" 'BEGIN {
+    printf "%-44s %14s %14s %8s\n", "measure", "value", "target", "met"
+    printf "%-44s %14.0f %14s\n", "lookups/s, Beast server (p99 ms)", new, sprintf("(%.2f)", new99 / 1000)
+    printf "%-44s %14.0f %14s\n", "lookups/s, cpp-httplib server (p99 ms)", old, sprintf("(%.2f)", old99 / 1000)
+    printf "%-44s %14.2f %14s\n", "  Beast / cpp-httplib", new / old, ""
+    printf "%-44s %14.0f %14s\n", "lookups/s beside hostile clients", h, ""
+    printf "%-44s %14.2f %14s %8s\n", "  p99 ms", h99 / 1000, "< 10", ((h99 < 10000) ? "yes" : "NO")
+    printf "%-44s %14d %14s %8s\n", "  non-2xx + timeouts", hbad, "0", ((hbad == 0) ? "yes" : "NO")
+    printf "%-44s %14.1f %14s %8s\n", "server peak RSS (VmHWM) MiB", hwm / 1024, "< 512", ((hwm < 524288) ? "yes" : "NO")
+  }'
+  [ "$hostile" != only ] || exit 0
+fi
 
 # ---- c. capture against import
 capture=$work/capture-$capture_vehicles

@@ -161,8 +161,8 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
   uint64_t next_id = 0;
   std::unordered_map<uint64_t, std::weak_ptr<Connection>> connections;
 
-  // Counts a new connection from `address` against the caps: 0 and "" when it fits, else the
-  // id to register it under and why it does not. Registers it when it fits.
+  // Counts a new connection from `address` against the caps: nullopt when it fits (counted,
+  // its id in *id), else why it does not (not counted).
   std::optional<std::string> Admit(const std::string& address, uint64_t* id) {
     std::lock_guard lock(mu);
     if (open >= max_connections) {
