@@ -45,7 +45,7 @@ namespace {
 
 // How long, and how much, a refused connection is drained after its answer before it closes.
 constexpr auto kLinger = std::chrono::seconds(1);
-constexpr size_t kLingerBytes = size_t{4} << 20;
+constexpr size_t kLingerBytes = size_t{256} << 10;
 // File descriptors kept for other uses than connections: store files and sockets (up to three
 // per worker: database, WAL, shared memory), logs, the key, the listening socket.
 constexpr uint64_t kReservedFiles = 128;
