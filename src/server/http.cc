@@ -12,7 +12,6 @@
 #include <sys/resource.h>
 
 #include <algorithm>
-#include <array>
 #include <atomic>
 #include <boost/asio.hpp>
 #include <boost/asio/ssl.hpp>
@@ -26,6 +25,7 @@
 #include <optional>
 #include <thread>
 #include <unordered_map>
+#include <vector>
 
 namespace battrace::server {
 
@@ -459,10 +459,11 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
     error_code ignored;
     Socket().shutdown(tcp::socket::shutdown_send, ignored);
     Arm(static_cast<int>(kLinger.count()));
+    scratch_.resize(16384);  // only a lingering connection has one
     Drain();
   }
   void Drain() {
-    Socket().async_read_some(net::buffer(scratch_),
+    Socket().async_read_some(net::buffer(scratch_.data(), scratch_.size()),
                              [self = this->shared_from_this()](const error_code& ec, size_t n) {
                                self->drained_ += n;
                                if (ec || self->drained_ >= kLingerBytes) return self->Close();
@@ -500,7 +501,7 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
   bool keep_alive_ = false;
   unsigned version_ = 11;
   size_t served_ = 0;
-  std::array<char, 16384> scratch_{};
+  std::vector<char> scratch_;
   size_t drained_ = 0;
 };
 
