@@ -18,7 +18,6 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
-#include <cctype>
 #include <chrono>
 #include <exception>
 #include <mutex>
@@ -26,6 +25,8 @@
 #include <thread>
 #include <unordered_map>
 #include <vector>
+
+#include "server/http_head.h"
 
 namespace battrace::server {
 
@@ -51,86 +52,6 @@ constexpr size_t kLingerBytes = size_t{256} << 10;
 constexpr uint64_t kReservedFiles = 128;
 // The answer's Retry-After for a connection over a cap, seconds.
 constexpr int kRetryAfterSeconds = 1;
-
-std::string Lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
-}
-
-int HexDigit(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-// Percent-decoding; in a query, '+' is a space. A '%' not followed by two hex digits stays.
-std::string Decode(std::string_view in, bool query) {
-  std::string out;
-  out.reserve(in.size());
-  for (size_t i = 0; i < in.size(); ++i) {
-    if (in[i] == '%' && i + 2 < in.size()) {
-      const int hi = HexDigit(in[i + 1]), lo = HexDigit(in[i + 2]);
-      if (hi >= 0 && lo >= 0) {
-        out.push_back(static_cast<char>(hi * 16 + lo));
-        i += 2;
-        continue;
-      }
-    }
-    out.push_back(query && in[i] == '+' ? ' ' : in[i]);
-  }
-  return out;
-}
-
-// The request's method, path, query and headers (first value of each) from a parsed head.
-HttpRequest HeadOf(const bhttp::request<bhttp::string_body>& in, const std::string& remote) {
-  HttpRequest out;
-  out.method = std::string(in.method_string());
-  const std::string_view target = in.target();
-  const size_t q = target.find('?');
-  out.path = Decode(target.substr(0, q), false);
-  if (q != std::string_view::npos) {
-    std::string_view rest = target.substr(q + 1);
-    while (!rest.empty()) {
-      const size_t amp = rest.find('&');
-      const std::string_view pair = rest.substr(0, amp);
-      rest = amp == std::string_view::npos ? std::string_view() : rest.substr(amp + 1);
-      if (pair.empty()) continue;
-      const size_t eq = pair.find('=');
-      out.query.emplace(Decode(pair.substr(0, eq), true),
-                        eq == std::string_view::npos ? "" : Decode(pair.substr(eq + 1), true));
-    }
-  }
-  for (const auto& f : in)
-    out.headers.emplace(Lower(std::string(f.name_string())), std::string(f.value()));
-  out.remote_addr = remote;
-  return out;
-}
-
-// What a parse error of the head or body means for the client: status and words.
-TransportError Refusal(const error_code& ec, const HttpOptions& o, bool in_body) {
-  if (ec == bhttp::error::header_limit) {
-    return {431, "the request head is over " + std::to_string(o.max_head_bytes) + " bytes", {}};
-  }
-  if (ec == bhttp::error::body_limit) {
-    return {
-        413, "the request body is over the limit of " + std::to_string(o.max_body) + " bytes", {}};
-  }
-  if (ec == bhttp::error::multiple_content_length) {
-    return {400, "Content-Length is given more than once with different values", {}};
-  }
-  if (ec == bhttp::error::bad_content_length) {
-    return {400, "Content-Length is not a number, or comes with Transfer-Encoding: chunked", {}};
-  }
-  if (ec == bhttp::error::bad_transfer_encoding) {
-    return {400, "Transfer-Encoding is repeated, or comes with Content-Length", {}};
-  }
-  return {400,
-          std::string(in_body ? "the request body" : "the request head") +
-              " cannot be parsed: " + ec.message(),
-          {}};
-}
 
 }  // namespace
 
@@ -298,8 +219,7 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
     phase_ = Phase::kHead;
     if (stop_) return Close();
     parser_.emplace();
-    parser_->header_limit(static_cast<uint32_t>(options_.max_head_bytes));
-    parser_->body_limit(options_.max_body);
+    LimitParser(*parser_, options_);
     bhttp::async_read_header(
         stream_, buffer_, *parser_,
         [self = this->shared_from_this()](const error_code& ec, size_t) { self->OnHead(ec); });
@@ -315,27 +235,14 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
                        remote_});
       }
       if (stop_ || IsDisconnect(ec)) return Close();
-      TransportError e = Refusal(ec, options_, false);
-      e.remote_addr = remote_;
-      return Refuse(e);
+      return Refuse(ParseRefusal(ec, options_, false, remote_));
     }
     const auto& head = parser_->get();
-    // One Content-Length, one value: a repeated one, even with equal values, is how requests
-    // are smuggled past a proxy that reads the other.
-    const auto length = head.find(bhttp::field::content_length);
-    if (length != head.end() && (head.count(bhttp::field::content_length) > 1 ||
-                                 length->value().find(',') != std::string_view::npos)) {
-      return Refuse({400, "Content-Length is given more than once", remote_});
-    }
-    if (static_cast<size_t>(std::distance(head.begin(), head.end())) > options_.max_header_fields) {
-      return Refuse({431,
-                     "the request head has more than " +
-                         std::to_string(options_.max_header_fields) + " header fields",
-                     remote_});
-    }
+    auto accepted = AcceptHead(head, options_, remote_);
+    if (auto* refusal = std::get_if<TransportError>(&accepted)) return Refuse(*refusal);
     keep_alive_ = head.keep_alive();
     version_ = head.version();
-    HttpRequest req = HeadOf(head, remote_);
+    HttpRequest req = std::get<HttpRequest>(std::move(accepted));
     if (parser_->is_done()) return Dispatch(std::move(req));
     if (!server_->callbacks.admit) return ReadBody(std::move(req));
     phase_ = Phase::kAdmission;
@@ -369,9 +276,7 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
                                    self->remote_});
             }
             if (IsDisconnect(ec)) return self->Close();
-            TransportError e = Refusal(ec, self->options_, true);
-            e.remote_addr = self->remote_;
-            return self->Refuse(e);
+            return self->Refuse(ParseRefusal(ec, self->options_, true, self->remote_));
           }
           req.body = std::move(self->parser_->get().body());
           req.admitted = static_cast<bool>(self->server_->callbacks.admit);
