@@ -81,6 +81,15 @@ void RegisterServe(CLI::App& app, CommandList& commands) {
   cmd->add_option("--rate-burst", a->options.rate_burst, "requests a client may burst")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
+  cmd->add_option("--address-rate-limit", a->options.address_rate_per_second,
+                  "requests per second per client address, any request, checked first; 0: no "
+                  "limit")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
+  cmd->add_option("--address-rate-burst", a->options.address_rate_burst,
+                  "requests a client address may burst")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
   cmd->add_option("--max-batch", a->options.max_batch, "reports per POST /v1/reports")
       ->check(CLI::Range(1, 100000))
       ->capture_default_str();

@@ -23,6 +23,7 @@ The store is on the engine BATTRACE_TEST_ENGINE names (engines.py).
 usage: api_test.py BATTRACE WORKDIR
 """
 import base64
+import hashlib
 import json
 import os
 import socket
@@ -397,6 +398,39 @@ try:
         ok(400 <= r[0] < 500, f"{path}: {r[0]} {r[2][:200]!r}")
         check_problem(*r, r[0])
 
+    # Bytes that are not UTF-8 once percent-decoded, in the path, a query parameter's name or
+    # value, or X-Purpose: 400 http.utf8 naming where, never a 500.
+    for path, hdrs, field in (("/healthz?%ff=1", None, "query"),
+                              (f"/v1/findings?as_of=%ff%fe", None, "as_of"),
+                              ("/v1/batteries/%ff", None, "path"),
+                              ("/v1/no-such-%c3%28", None, "path"),
+                              ("/healthz", {"X-Purpose": b"audit \xff"}, "X-Purpose")):
+        check_problem(*server.call("GET", path, admin, headers=hdrs), 400, "http.utf8", field)
+    # X-Purpose: a line of at most 200 characters (not bytes) without control characters.
+    for bad in (b"inspection\x01", b"inspection\x7f", "\u0085".encode(), ("x" * 201).encode()):
+        check_problem(*server.call("GET", f"/v1/vehicles/{vin}", admin,
+                                   headers={"X-Purpose": bad}), 400, "api.purpose", "X-Purpose")
+    long_purpose = "\u68c0" * 200  # 200 characters, 600 bytes
+    st, h, data, doc = server.call("GET", f"/v1/vehicles/{vin}", admin,
+                                   headers={"X-Purpose": long_purpose.encode()})
+    ok(st == 200, f"a purpose of 200 characters: {st} {data[:200]!r}")
+    # Every answer is counted, the unmatched ones under route="unmatched".
+    st, h, data, _ = server.call("GET", "/metrics")
+    ok('battrace_http_requests_total{route="unmatched",code="4xx"} ' in data.decode() and
+       'battrace_http_requests_total{route="unmatched",code="4xx"} 0' not in data.decode(),
+       "metrics do not count the unmatched 4xx answers")
+    # A refused token gets one answer whatever the reason: unknown, revoked or expired.
+    revoked, expired = fx.token("enterprise:" + x_uscc), fx.token("enterprise:" + x_uscc)
+    fx.revoke(revoked)
+    engines.query(fx.store, "UPDATE token SET expires = created - 1 WHERE hash = ? RETURNING hash",
+                  (hashlib.sha256(expired.encode()).digest(),))
+    answers = []
+    for t in ("btk_" + "A" * 43, revoked, expired, "not-a-token"):
+        r = server.call("GET", "/healthz", t)
+        check_problem(*r, 401, "auth.token", "Authorization")
+        answers.append({k: v for k, v in r[3].items() if k != "request_id"})
+    ok(all(a == answers[0] for a in answers), f"401 bodies tell refused tokens apart: {answers}")
+
     # ------------------------------------------------------------ audit trail
     reg_tok, reg_why = tok["reg"], "inspection 2026-11 of the provincial recycling chain"
     nat = next(g for g in fx.regulators() if g["division"] == "000000")
@@ -455,6 +489,41 @@ with Server(battrace, fx.store, fx.work, "--quiet", "--rate-limit", "5",
     time.sleep(1.3)
     ok(limited.call("GET", "/healthz")[0] == 200, "the bucket does not refill")
     ok(limited.stop() == 0, "rate-limited server exit")
+
+# ================================================== per-address limit, access log of every answer
+# The per-address limit comes before routing and authentication: bad tokens, 400s and 404s
+# spend the address's bucket too, and over it nothing reaches the store. Every answer, the
+# transport's own included, is one access log line with its request id.
+with Server(battrace, fx.store, fx.work, "--address-rate-limit", "0.5", "--address-rate-burst",
+            "7", "--max-body-mib", "1") as limited:
+    answers = [limited.call("GET", "/healthz", "btk_" + "B" * 43),
+               limited.call("GET", "/v1/no-such-route"),
+               limited.call("GET", "/healthz?%ff=1"),
+               limited.call("DELETE", "/healthz"),
+               limited.call("GET", "/v1/audit", tok["x"])]
+    big = b"[" + b" " * (1 << 20) + b"]"
+    st, hdrs, body = raw_post(limited.port, "/v1/reports", tok["x"], len(big),
+                              [big[i:i + 65536] for i in range(0, len(big), 65536)])
+    answers.append((st, hdrs, body, None))
+    ok([a[0] for a in answers] == [401, 404, 400, 405, 403, 413],
+       f"answers before the limit: {[a[0] for a in answers]}")
+    statuses = [limited.call("GET", "/healthz", "btk_" + "C" * 43)[0] for _ in range(3)]
+    ok(statuses[0] == 401 and statuses[-1] == 429, f"bad tokens are not limited: {statuses}")
+    r = limited.call("GET", "/v1/no-such-route", tok["admin"])
+    check_problem(*r, 429, "api.rate_limit")
+    ok(int(r[1]["retry-after"]) >= 1, r[1])
+    answers.append(r)
+    ok(limited.stop() == 0, "address-limited server exit")
+    log = [json.loads(l) for l in open(limited.log_path) if l.startswith("{")]
+    logged = {l["request_id"]: l for l in log if "status" in l}
+    for st, hdrs, body, _ in answers:
+        line = logged.get(hdrs.get("x-request-id"))
+        ok(line is not None and line["status"] == st,
+           f"answer {st} ({hdrs.get('x-request-id')}) not in the access log: {line}")
+    ok(logged[answers[1][1]["x-request-id"]]["route"] == "unmatched", "404 route label")
+    refused = [l for l in log if l.get("event") == "token_refused"]
+    ok(refused and refused[0]["reason"] == "unknown token",
+       f"the log does not keep why a token was refused: {refused}")
 
 # ============================================================================ SIGTERM mid-POST
 bigs = held[big_uscc]
