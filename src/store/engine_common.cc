@@ -199,6 +199,24 @@ bool IsAboutModel(const StoredReport& report, const std::string& vehicle_model) 
   return model != body.end() && model->is_string() && *model == vehicle_model;
 }
 
+Result<int> ParseSchemaVersion(std::string_view text) {
+  int version = 0;
+  bool ok = !text.empty() && text.size() <= 9 && text.front() != '0';
+  for (char c : text) {
+    ok = ok && c >= '0' && c <= '9';
+    if (ok) version = version * 10 + (c - '0');
+  }
+  if (!ok) {
+    std::string shown(text.substr(0, 40));
+    for (char& c : shown) {
+      if (static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) >= 0x7f) c = '?';
+    }
+    return Status::Corruption("the store's meta schema_version is not a version number: '" + shown +
+                              "' (restore the store from a backup)");
+  }
+  return version;
+}
+
 Status CheckSchemaVersion(int version) {
   if (version <= LatestSchemaVersion()) return Status::Ok();
   return Status::FailedPrecondition("the store has schema version " + std::to_string(version) +

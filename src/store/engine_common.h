@@ -255,6 +255,9 @@ void CompleteHistory(std::vector<uint64_t>& leaves,
 bool IsAboutModel(const StoredReport& report, const std::string& vehicle_model);
 
 // Refuses a store whose schema is newer than this binary knows.
+// meta('schema_version') as stored: a decimal number from 1 to 999999999; anything else is
+// damage (Corruption naming the value), never a crash.
+Result<int> ParseSchemaVersion(std::string_view text);
 Status CheckSchemaVersion(int version);
 
 // The filter on obligation rows that selects the duties open at the instant bound as `at` (opened

@@ -300,7 +300,8 @@ Status PgStore::Migrate(bool create, const std::string& origin) {
       BATTRACE_ASSIGN_OR_RETURN(
           v, conn_.Query("SELECT value FROM meta WHERE key = 'schema_version'", {}));
       if (v.size() == 0) return Status::Corruption("store has a meta table but no schema_version");
-      version = std::stoi(v.Text(0, 0));
+      BATTRACE_ASSIGN_OR_RETURN(stored, ParseSchemaVersion(v.Text(0, 0)));
+      version = stored;
     } else if (!create) {
       return Status::FailedPrecondition(
           "this database holds no battrace store (create one with `battrace init --pg`)");

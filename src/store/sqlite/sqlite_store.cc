@@ -205,7 +205,8 @@ Status SqliteStore::Migrate(bool create, const std::string& origin) {
                                 db_.Prepare("SELECT value FROM meta WHERE key = 'schema_version'"));
       BATTRACE_ASSIGN_OR_RETURN(row, v.Step());
       if (!row) return Status::Corruption("store has a meta table but no schema_version");
-      version = std::stoi(v.Text(0));
+      BATTRACE_ASSIGN_OR_RETURN(stored, ParseSchemaVersion(v.Text(0)));
+      version = stored;
     } else if (!create) {
       return Status::FailedPrecondition(
           "this file is not a battrace store (create one with `battrace init`)");
