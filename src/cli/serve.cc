@@ -3,6 +3,7 @@
 
 #include "cli/commands.h"
 #include "cli/store_args.h"
+#include "core/private_file.h"
 #include "server/server.h"
 
 namespace battrace::cli {
@@ -45,6 +46,12 @@ int RunServe(ServeArgs& a) {
     return 0;
   }
   if (Status st = ParseListen(a.listen, &a.options.http); !st.ok()) return Fail(st);
+  // The TLS private key is refused readable by group or others, as the signing key is.
+  if (!a.options.http.tls_key.empty()) {
+    if (Status st = CheckPrivateFile(a.options.http.tls_key, "the TLS key file"); !st.ok()) {
+      return Fail(st);
+    }
+  }
   auto key = a.store.KeyPath();
   if (!key.ok()) return Fail(key.status());
   a.options.store = a.store.Where();

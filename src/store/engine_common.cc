@@ -225,6 +225,20 @@ Status CheckSchemaVersion(int version) {
                                     "): use a newer battrace; the store was not changed");
 }
 
+Status OlderSchemaReadOnly(int version) {
+  return Status::FailedPrecondition(
+      "the store has schema version " + std::to_string(version) + ", older than this battrace's (" +
+      std::to_string(LatestSchemaVersion()) +
+      "), and was opened read-only: a command that writes (e.g. `battrace import`) migrates it");
+}
+
+Status CheckOpenOptions(const OpenOptions& options) {
+  if (options.read_only && (options.create || options.key_path)) {
+    return Status::Internal("a store opened read-only is neither created nor signed");
+  }
+  return Status::Ok();
+}
+
 std::string DutiesOpenAt(const std::string& columns, const std::string& at,
                          const std::string& extra) {
   const std::string select = "SELECT " + columns + " FROM obligation WHERE ";

@@ -26,6 +26,10 @@ import base64
 import hashlib
 import json
 import os
+import shutil
+import sqlite3
+import stat
+import subprocess
 import socket
 import sys
 import time
@@ -569,5 +573,112 @@ with Server(battrace, fx.store, fx.work, "--quiet") as server:
         ok(r[0] == 404, f"a refused batch was stored: {r[0]}")
     ok(server.stop() == 0, "restarted server exit")
 print(f"SIGTERM during a {len(bigs)}-report POST: {in_flight}; exit 0; verify ok")
+
+# ============================================================================ writability
+# /healthz follows the outcome of the server's last write: 503 unhealthy after a failed one,
+# ok again after one succeeds. A write fails here because another connection holds the store's
+# write lock (SQLite: BEGIN IMMEDIATE, past the server's 10 s busy timeout; PostgreSQL: the
+# report table locked, past a lock timeout set on the server's sessions).
+def write_lock():
+    """Holds the store's write lock until the returned function is called."""
+    if engines.postgres():
+        conninfo = fx.store[fx.store.index("--pg") + 1]
+        locker = subprocess.Popen(
+            ["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", conninfo],
+            stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
+        locker.stdin.write("BEGIN; LOCK TABLE report IN ACCESS EXCLUSIVE MODE;\n"
+                           "SELECT 1;\n")
+        locker.stdin.flush()
+        time.sleep(1)
+
+        def release():
+            locker.stdin.write("ROLLBACK;\n")
+            locker.stdin.close()
+            locker.wait(30)
+        return release
+    db = sqlite3.connect(fx.store[fx.store.index("--db") + 1], isolation_level=None)
+    db.execute("BEGIN IMMEDIATE")
+
+    def release():
+        db.execute("ROLLBACK")
+        db.close()
+    return release
+
+
+health_env = dict(os.environ, PGOPTIONS="-c lock_timeout=2s")
+with Server(battrace, fx.store, fx.work, "--quiet", env=health_env) as server:
+    st, h, data, doc = server.call("GET", "/healthz")
+    ok(st == 200 and doc["status"] == "ok" and doc["writable"] is True, f"{st} {doc}")
+    release = write_lock()
+    try:
+        r = server.call("POST", "/v1/reports", tok["y"], body=held[y_uscc][:1], timeout=60)
+        ok(r[0] == 503, f"a POST while the store cannot be written: {r[0]} {r[2][:300]!r}")
+        assert_no_leak(r[2])
+        st, h, data, doc = server.call("GET", "/healthz")
+        ok(st == 503 and doc["status"] == "unhealthy" and doc["writable"] is False and
+           doc["error"], f"/healthz after a failed write: {st} {doc}")
+        assert_no_leak(data)
+    finally:
+        release()
+    r = server.call("POST", "/v1/reports", tok["y"], body=held[y_uscc][:1], timeout=60)
+    ok(r[0] == 200 and r[3]["accepted"] == 1, f"a POST once the lock is gone: {r[0]} {r[3]}")
+    st, h, data, doc = server.call("GET", "/healthz")
+    ok(st == 200 and doc["writable"] is True, f"/healthz after a good write: {st} {doc}")
+    ok(server.stop() == 0, "writability server exit")
+print("/healthz: 503 unhealthy after a failed write, ok after the next good one")
+
+# ============================================================================ store files
+# (the embedded store only: PostgreSQL's files are the cluster's)
+if not engines.postgres():
+    db = fx.store[fx.store.index("--db") + 1]
+    # The store, its -wal and -shm, its key and the receipts file: the owner's alone.
+    with Server(battrace, fx.store, fx.work, "--quiet") as server:
+        for path in (db, db + "-wal", db + "-shm", db + ".key", fx.receipts_file):
+            mode = stat.S_IMODE(os.stat(path).st_mode)
+            ok(mode == 0o600, f"{path} has mode {mode:04o}, not 0600")
+        ok(server.stop() == 0, "server exit")
+    # A store file group or others may read is refused to the commands that write.
+    loose = os.path.join(fx.work, "loose")
+    os.makedirs(loose)
+    shutil.copy2(db, os.path.join(loose, "store.db"))
+    shutil.copy2(db + ".key", os.path.join(loose, "store.db.key"))
+    os.chmod(os.path.join(loose, "store.db"), 0o644)
+    p = subprocess.run([battrace, "import", "--db", os.path.join(loose, "store.db"),
+                        fx.receipts_file], capture_output=True, text=True)
+    ok(p.returncode == 1 and "has mode 0644" in p.stderr and "chmod 600" in p.stderr,
+       f"a store of mode 0644 opened to write: {p.returncode} {p.stderr}")
+
+    # A read-only copy (file 0400 in a directory 0500) is examined without a single write: no
+    # journal-mode switch, no migration, no -wal or -shm created, the file's bytes and mtime
+    # unchanged.
+    ok(not os.path.exists(db + "-wal"), "the store keeps a -wal file after its last writer")
+    ro_dir = os.path.join(fx.work, "read-only")
+    os.makedirs(ro_dir)
+    ro = os.path.join(ro_dir, "store.db")
+    shutil.copy2(db, ro)
+    shutil.copy2(db + ".key", ro + ".key")
+    os.chmod(ro, 0o400)
+    os.chmod(ro_dir, 0o500)
+    before = (os.stat(ro).st_mtime_ns, hashlib.sha256(open(ro, "rb").read()).hexdigest())
+    try:
+        pack = next(r for r in fx.replayed if r["type"] == "vehicle.produced")
+        for cmd, want in ((["verify", "--db", ro], "verify: ok"),
+                          (["checkpoint", "--db", ro], "api.test/ledger"),
+                          (["proof", "--db", ro, "--leaf", "0"], '"hashes"'),
+                          (["findings", "--db", ro, "--as-of", AS_OF], "as of"),
+                          (["obligations", "--db", ro, "--as-of", AS_OF], "as of"),
+                          (["show", "battery", "--db", ro, pack["packs"][0]], pack["packs"][0]),
+                          (["show", "vehicle", "--db", ro, pack["vin"]], pack["vin"])):
+            p = subprocess.run([battrace, *cmd], capture_output=True, text=True)
+            ok(p.returncode == 0 and want in p.stdout,
+               f"{' '.join(cmd[:1])} on a read-only copy: {p.returncode} {p.stderr[:300]}")
+        ok(sorted(os.listdir(ro_dir)) == ["store.db", "store.db.key"],
+           f"files created beside a read-only store: {os.listdir(ro_dir)}")
+        after = (os.stat(ro).st_mtime_ns, hashlib.sha256(open(ro, "rb").read()).hexdigest())
+        ok(after == before, "a read-only command changed the store file")
+    finally:
+        os.chmod(ro_dir, 0o700)
+    print("store files: 0600; a 0644 store refused for writing; a read-only copy verified, "
+          "shown and proven without a write")
 print(f"api test: {checks} checks passed")
 print("api test: ok")
