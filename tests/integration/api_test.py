@@ -578,7 +578,8 @@ print(f"SIGTERM during a {len(bigs)}-report POST: {in_flight}; exit 0; verify ok
 # /healthz follows the outcome of the server's last write: 503 unhealthy after a failed one,
 # ok again after one succeeds. A write fails here because another connection holds the store's
 # write lock (SQLite: BEGIN IMMEDIATE, past the server's 10 s busy timeout; PostgreSQL: the
-# report table locked, past a lock timeout set on the server's sessions).
+# report table locked against writes, not reads, past a lock timeout set on the server's
+# sessions).
 def write_lock():
     """Holds the store's write lock until the returned function is called."""
     if engines.postgres():
@@ -586,7 +587,7 @@ def write_lock():
         locker = subprocess.Popen(
             ["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", conninfo],
             stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
-        locker.stdin.write("BEGIN; LOCK TABLE report IN ACCESS EXCLUSIVE MODE;\n"
+        locker.stdin.write("BEGIN; LOCK TABLE report IN EXCLUSIVE MODE;\n"
                            "SELECT 1;\n")
         locker.stdin.flush()
         time.sleep(1)
