@@ -81,7 +81,7 @@ int RunFindings(const Options& o) {
   if (Status st = Check(o, &as_of, &filter.party); !st.ok()) return Fail(st);
   if (!o.kind.empty()) filter.kind = o.kind;
   if (!o.division.empty()) filter.division = Division::Normalize(o.division);
-  auto store = o.store.Open(false);
+  auto store = o.store.OpenReadOnly();
   if (!store.ok()) return Fail(store.status());
   auto findings = (*store)->Findings(as_of, filter);
   if (!findings.ok()) return Fail(findings.status());
@@ -108,7 +108,7 @@ int RunObligations(const Options& o) {
   store::ObligationFilter filter;
   if (Status st = Check(o, &as_of, &filter.party); !st.ok()) return Fail(st);
   if (!o.division.empty()) filter.division = Division::Normalize(o.division);
-  auto store = o.store.Open(false);
+  auto store = o.store.OpenReadOnly();
   if (!store.ok()) return Fail(store.status());
   auto duties = (*store)->Obligations(as_of, filter);
   if (!duties.ok()) return Fail(duties.status());

@@ -16,6 +16,7 @@
 
 #include "cli/commands.h"
 #include "cli/store_args.h"
+#include "core/private_file.h"
 #include "domain/registry.h"
 #include "domain/rules.h"
 #include "ingest/pipeline.h"
@@ -105,6 +106,12 @@ int RunImport(const ImportArgs& a) {
   auto opened = a.store.Open(true);
   if (!opened.ok()) return Fail(opened.status());
   store::Store& store = **opened;
+  // Both files hold reports' identities and content: created 0600 (an existing file keeps its
+  // mode).
+  for (const std::string* path : {&a.rejects, &a.receipts}) {
+    if (path->empty()) continue;
+    if (Status st = CreatePrivateFile(*path); !st.ok()) return Fail(st);
+  }
   std::ofstream rejects_file, receipts_file;
   if (!a.rejects.empty()) rejects_file.open(a.rejects, std::ios::app);
   if (!a.receipts.empty()) receipts_file.open(a.receipts, std::ios::app);

@@ -95,7 +95,7 @@ int RunInit(const StoreArgs& args, const std::string& origin) {
 
 int RunProof(const StoreArgs& args, std::optional<uint64_t> leaf, std::optional<uint64_t> size,
              std::optional<uint64_t> from, std::optional<uint64_t> to) {
-  auto store = args.Open(false);
+  auto store = args.OpenReadOnly();
   if (!store.ok()) return Fail(store.status());
   auto doc = leaf ? store::InclusionProofDoc(**store, *leaf, size)
                   : store::ConsistencyProofDoc(**store, *from, to);
@@ -110,7 +110,7 @@ int RunVerifyStore(const StoreArgs& args, const std::string& key_text) {
     return Fail(Status::Invalid(
         "", "usage", "--key is required with --pg (the verifier key: battrace pubkey prints it)"));
   }
-  auto store = args.Open(false);
+  auto store = args.OpenReadOnly();
   if (!store.ok()) return Fail(store.status());
   if (verifier.empty()) {
     auto key = ledger::SigningKey::FromFile(*args.KeyPath());
@@ -202,7 +202,7 @@ void RegisterLedger(CLI::App& app, CommandList& commands) {
     auto args = std::make_shared<StoreArgs>();
     args->AddTo(cmd, false);
     commands.push_back({cmd, [args] {
-                          auto store = args->Open(false);
+                          auto store = args->OpenReadOnly();
                           if (!store.ok()) return Fail(store.status());
                           auto cp = (*store)->LatestCheckpoint();
                           if (!cp.ok()) return Fail(cp.status());

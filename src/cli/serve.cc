@@ -3,6 +3,7 @@
 
 #include "cli/commands.h"
 #include "cli/store_args.h"
+#include "core/private_file.h"
 #include "server/server.h"
 
 namespace battrace::cli {
@@ -45,6 +46,12 @@ int RunServe(ServeArgs& a) {
     return 0;
   }
   if (Status st = ParseListen(a.listen, &a.options.http); !st.ok()) return Fail(st);
+  // The TLS private key is refused readable by group or others, as the signing key is.
+  if (!a.options.http.tls_key.empty()) {
+    if (Status st = CheckPrivateFile(a.options.http.tls_key, "the TLS key file"); !st.ok()) {
+      return Fail(st);
+    }
+  }
   auto key = a.store.KeyPath();
   if (!key.ok()) return Fail(key.status());
   a.options.store = a.store.Where();
@@ -92,6 +99,15 @@ void RegisterServe(CLI::App& app, CommandList& commands) {
       ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
   cmd->add_option("--rate-burst", a->options.rate_burst, "requests a client may burst")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  cmd->add_option("--address-rate-limit", a->options.address_rate_per_second,
+                  "requests per second per client address, any request, checked first; 0: no "
+                  "limit")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
+  cmd->add_option("--address-rate-burst", a->options.address_rate_burst,
+                  "requests a client address may burst")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
   cmd->add_option("--max-batch", a->options.max_batch, "reports per POST /v1/reports")

@@ -59,7 +59,7 @@ void RegisterShow(CLI::App& app, CommandList& commands) {
     args->AddTo(cmd, false);
     cmd->add_option(battery ? "CODE" : "VIN", *key)->required();
     commands.push_back({cmd, [args, key, battery] {
-                          auto store = args->Open(false);
+                          auto store = args->OpenReadOnly();
                           if (!store.ok()) return Fail(store.status());
                           auto out =
                               battery ? ShowBattery(**store, *key) : ShowVehicle(**store, *key);

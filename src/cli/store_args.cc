@@ -32,6 +32,12 @@ Result<std::unique_ptr<store::Store>> StoreArgs::Open(bool write) const {
   return store::OpenStore(Where(), options);
 }
 
+Result<std::unique_ptr<store::Store>> StoreArgs::OpenReadOnly() const {
+  store::OpenOptions options;
+  options.read_only = true;
+  return store::OpenStore(Where(), options);
+}
+
 int Fail(const Status& status) {
   std::cerr << "error: " << (status.field().empty() ? "" : status.field() + ": ")
             << status.message();

@@ -30,6 +30,10 @@ struct StoreArgs {
   Result<std::string> KeyPath() const;
   // Opens the store; with `write`, also loads the signing key.
   Result<std::unique_ptr<store::Store>> Open(bool write) const;
+  // Opens the store for the commands that only read (verify, proof, checkpoint, findings,
+  // obligations, show): nothing is written, so a read-only copy can be examined
+  // (store::OpenOptions::read_only).
+  Result<std::unique_ptr<store::Store>> OpenReadOnly() const;
 };
 
 // Prints "error: <message>" to stderr and returns the exit code for a failed Status

@@ -1,5 +1,5 @@
 // UTF-8 validation and decoding shared by the ledger's text formats (canonical JSON strings,
-// signed-note key names). Internal to src/ledger.
+// signed-note key names) and the API's checks of a request's head (src/server).
 #pragma once
 
 #include <cstddef>

@@ -25,8 +25,14 @@ std::string RandomTokenText() {
   return std::string(kTokenPrefix) + text;
 }
 
-Status BadToken(const std::string& why) {
-  return Status(StatusCode::kUnauthenticated, why, "Authorization", "auth.token");
+Status BadToken(const std::string& message) {
+  return Status(StatusCode::kUnauthenticated, message, "Authorization", "auth.token");
+}
+
+// The one answer for a token refused for what it is or its state; `reason` is for the log.
+Status Refused(std::string* why, std::string reason) {
+  if (why) *why = std::move(reason);
+  return BadToken("the bearer token was not accepted");
 }
 
 }  // namespace
@@ -55,20 +61,24 @@ Status RevokeToken(store::Store& store, const std::string& text, Instant now) {
 }
 
 Result<store::Viewer> Authenticate(store::Store& store, const std::string& authorization,
-                                   Instant now) {
+                                   Instant now, std::string* why) {
   if (authorization.empty()) return store::Viewer{};
   constexpr std::string_view kBearer = "Bearer ";
   if (!authorization.starts_with(kBearer)) {
     return BadToken("the Authorization header must be \"Bearer <token>\"");
   }
   const std::string text = authorization.substr(kBearer.size());
-  if (!text.starts_with(kTokenPrefix)) return BadToken("not a battrace token");
+  if (!text.starts_with(kTokenPrefix)) return Refused(why, "not a battrace token");
   BATTRACE_ASSIGN_OR_RETURN(row, store.FindToken(ledger::Sha256({text})));
-  if (!row) return BadToken("unknown token");
-  if (row->revoked) return BadToken("the token was revoked");
-  if (now >= row->expires) return BadToken("the token expired on " + FormatTimestamp(row->expires));
+  if (!row) return Refused(why, "unknown token");
+  if (row->revoked) return Refused(why, "the token was revoked");
+  if (now >= row->expires) {
+    return Refused(why, "the token expired on " + FormatTimestamp(row->expires));
+  }
   auto viewer = store::ResolvePrincipal(store, row->principal);
-  if (!viewer.ok()) return BadToken("the token's principal is no longer registered");
+  if (!viewer.ok()) {
+    return Refused(why, "the token's principal " + row->principal + " is no longer registered");
+  }
   return viewer;
 }
 

@@ -27,8 +27,10 @@ Status RevokeToken(store::Store& store, const std::string& text, Instant now);
 
 // The viewer an Authorization header value names: the public for "", the token's principal
 // for "Bearer <token>"; Unauthenticated (rule "auth.token") for anything else, or a token that
-// is unknown, expired or revoked.
+// is unknown, expired or revoked. A token refused for its state gets one message whatever the
+// reason, so a client learns nothing of tokens it does not hold; the reason goes to `*why`
+// (when given) for the server's log.
 Result<store::Viewer> Authenticate(store::Store& store, const std::string& authorization,
-                                   Instant now);
+                                   Instant now, std::string* why = nullptr);
 
 }  // namespace battrace::server

@@ -22,6 +22,7 @@
 #include "domain/rules.h"
 #include "ingest/pipeline.h"
 #include "ledger/hash.h"
+#include "ledger/utf8.h"
 #include "passport/views.h"
 #include "server/audit_log.h"
 #include "server/auth.h"
@@ -43,11 +44,14 @@ using store::Store;
 
 constexpr size_t kDefaultPage = 100;
 constexpr size_t kMaxPage = 1000;
+// X-Purpose is stored in the audit trail with every read it justifies: a sentence, not a file.
+constexpr size_t kMaxPurposeChars = 200;
 
 // One JSON object per line on stderr; lines of concurrent requests never interleave.
 void Log(const Json& line) {
   static std::mutex mu;
-  const std::string text = line.dump() + "\n";
+  // Replacement characters, never an exception, for bytes that are not UTF-8.
+  const std::string text = line.dump(-1, ' ', false, Json::error_handler_t::replace) + "\n";
   std::lock_guard lock(mu);
   std::fwrite(text.data(), 1, text.size(), stderr);
 }
@@ -100,9 +104,52 @@ struct Call {
   std::map<std::string, std::string> params;
   std::string request_id;
   store::Viewer viewer;
-  Store* store = nullptr;  // a reader connection
+  Store* store = nullptr;  // a reader connection: *lease, once authentication needed one
   Instant now = 0;
+  std::optional<StorePool::Lease> lease;
 };
+
+// Refuses text of the request head that is not valid UTF-8 once percent-decoded (path, query
+// names and values, X-Purpose): it would reach JSON answers, logs and the audit trail.
+Status CheckUtf8(const HttpRequest& req) {
+  if (!ledger::IsValidUtf8(req.path)) {
+    return Status::Invalid("path", "http.utf8", "the path is not valid UTF-8 (percent-decoded)");
+  }
+  for (const auto& [name, value] : req.query) {
+    if (!ledger::IsValidUtf8(name)) {
+      return Status::Invalid("query", "http.utf8",
+                             "a query parameter's name is not valid UTF-8 (percent-decoded)");
+    }
+    if (!ledger::IsValidUtf8(value)) {
+      return Status::Invalid(name, "http.utf8",
+                             "query parameter '" + name + "' is not valid UTF-8 (percent-decoded)");
+    }
+  }
+  if (!ledger::IsValidUtf8(req.Header("x-purpose"))) {
+    return Status::Invalid("X-Purpose", "http.utf8", "the X-Purpose header is not valid UTF-8");
+  }
+  return Status::Ok();
+}
+
+// A stated purpose (absent, or valid UTF-8 as CheckUtf8 ensures) is a line of text for the
+// audit trail: no control characters, at most kMaxPurposeChars characters.
+Status CheckPurpose(const std::string& purpose) {
+  size_t chars = 0;
+  for (size_t pos = 0; pos < purpose.size(); ++chars) {
+    uint32_t cp = 0;
+    if (!ledger::NextCodePoint(purpose, &pos, &cp)) break;  // unreachable after CheckUtf8
+    if (cp < 0x20 || (cp >= 0x7f && cp <= 0x9f)) {
+      return Status::Invalid("X-Purpose", "api.purpose",
+                             "the X-Purpose header holds a control character");
+    }
+  }
+  if (chars > kMaxPurposeChars) {
+    return Status::Invalid("X-Purpose", "api.purpose",
+                           "the X-Purpose header is over " + std::to_string(kMaxPurposeChars) +
+                               " characters (" + std::to_string(chars) + ")");
+  }
+  return Status::Ok();
+}
 
 void Reply(Call& c, const Json& body) {
   c.res.status = 200;
@@ -204,10 +251,12 @@ class Api {
         writer_(std::move(writer)),
         audit_(std::move(audit_store)),
         law_(law),
-        limiter_(options.rate_per_second, options.rate_burst),
+        address_limiter_(options.address_rate_per_second, options.address_rate_burst),
+        principal_limiter_(options.rate_per_second, options.rate_burst),
         metrics_(RouteLabels()) {
     for (const Entry& e : Table())
       router_.Add(e.method, e.pattern);
+    if (auto cp = writer_->LatestCheckpoint(); cp.ok() && *cp) signed_size_ = (*cp)->size;
     uint32_t prefix = 0;
     randombytes_buf(&prefix, sizeof prefix);
     char buf[16];
@@ -215,13 +264,15 @@ class Api {
     id_prefix_ = buf;
   }
 
+  // Answers one request; every answer is counted in /metrics and, with the access log on,
+  // logged.
   void Handle(const HttpRequest& req, HttpResponse& res);
   // The admission of a request with a body, from its head alone (HttpServer::Admission): the
-  // same route, rate limit and authentication as Handle, and for POST /v1/reports whether the
-  // viewer may file. True when it answered (the body is then never read).
+  // same front as Handle (limits, head checks, route, authentication), and for POST /v1/reports
+  // whether the viewer may file. True when it answered (the body is then never read).
   bool Admit(const HttpRequest& head, HttpResponse& res);
   // The problem body of a refusal of the transport (400, 408, 413, 431, 503), counted and
-  // logged like an answered request.
+  // logged under the route "unmatched" like an answered request.
   void Refused(const TransportError& error, HttpResponse& res);
   // Signs a checkpoint when leaves were added since the last one (a no-op otherwise), so the
   // receipts given out become provable; Serve calls it every second.
@@ -252,15 +303,23 @@ class Api {
   // a minute: every public lookup needs one, and parsing the registry record each time cost as
   // much as the lookup itself.
   std::optional<std::string> MakerName(Store& s, const std::optional<std::string>& uscc);
-  // What every request goes through before its handler, shared by Handle and Admit: the route
-  // (404; 405 with Allow), its query parameters, a reader connection leased into `lease`, the
-  // viewer of the bearer token, and the rate limit (charged only when `charge`). The route's
-  // entry, or nullptr when the answer is written already (405, 429).
-  Result<const Entry*> Front(Call& c, std::optional<StorePool::Lease>& lease, size_t& route_index,
-                             bool charge);
+
+  // The front of every request, on what its head carries (docs/api.md, "Every request"): the
+  // per-address rate limit, the head's text (http.utf8, api.purpose), the route and its query
+  // parameters, authentication (leasing c.store), the per-principal rate limit. Returns a
+  // failed Status to answer with; or Ok with c.res.status set to 405 or 429 when it answered
+  // itself; or Ok with c.res untouched when the handler of Table()[route_index] may run.
+  // route_index is Table().size() until a route matched.
+  Status Front(Call& c, size_t& route_index);
+  // Takes one request from `key`'s bucket; when it is empty, writes 429 and returns true.
+  bool Limited(Call& c, RateLimiter& limiter, const std::string& key, double per_second);
   // Writes the problem of a failed `st`, then counts and logs the answered request.
   void Finish(Call& c, size_t route_index, const Status& st,
               std::chrono::steady_clock::time_point start);
+  // Counts the answer in /metrics and writes the access log line.
+  void Observe(const Call& c, size_t route_index, double seconds);
+  // Records the outcome of a write (a batch's commit, a checkpoint's signing) for /healthz.
+  void NoteWrite(const Status& outcome);
 
   Status Healthz(Call& c);
   Status MetricsText(Call& c);
@@ -285,8 +344,12 @@ class Api {
   std::unique_ptr<Store> writer_;
   AuditLog audit_;
   const domain::Law& law_;
-  RateLimiter limiter_;
+  RateLimiter address_limiter_;    // per client address, before anything else
+  RateLimiter principal_limiter_;  // per principal, after authentication
   Metrics metrics_;
+  std::mutex health_mu_;
+  Status last_write_;         // the outcome of the last write: Ok until one fails
+  uint64_t signed_size_ = 0;  // the size of the last checkpoint SignCheckpoint saw (write_mu_)
   Router router_;
   std::string id_prefix_;
   std::atomic<uint64_t> requests_{0};
@@ -328,14 +391,25 @@ const std::vector<Api::Entry>& Api::Table() {
 
 void Api::SignCheckpoint() {
   std::lock_guard lock(write_mu_);
-  if (auto cp = writer_->SignCheckpoint(); !cp.ok()) {
+  auto cp = writer_->SignCheckpoint();
+  // Only a checkpoint signed now is a write: the latest one, returned when no leaf was added,
+  // says nothing of writability.
+  if (!cp.ok() || cp->size != signed_size_) NoteWrite(cp.status());
+  if (cp.ok()) signed_size_ = cp->size;
+  if (!cp.ok()) {
     Log({{"level", "error"}, {"event", "checkpoint"}, {"error", cp.status().ToString()}});
   }
 }
 
+void Api::NoteWrite(const Status& outcome) {
+  std::lock_guard lock(health_mu_);
+  last_write_ = outcome;
+}
+
 void Api::Refused(const TransportError& error, HttpResponse& res) {
-  const std::string id = NextRequestId();
-  res.headers.emplace_back("X-Request-Id", id);
+  static const HttpRequest kUnread;  // the transport could not give the request
+  Call c{kUnread, res, {}, NextRequestId(), {}, nullptr, 0, {}};
+  res.headers.emplace_back("X-Request-Id", c.request_id);
   const char* rule = "http.request";
   switch (error.status) {
     case 408:
@@ -353,21 +427,53 @@ void Api::Refused(const TransportError& error, HttpResponse& res) {
     default:
       break;
   }
-  WriteProblem(res, error.status, Status::Invalid("", rule, error.detail), id);
-  metrics_.Observe(Table().size(), error.status, 0);
+  WriteProblem(res, error.status, Status::Invalid("", rule, error.detail), c.request_id);
   if (options_.access_log || error.status >= 500) {
     Log({{"level", "info"},
-         {"request_id", id},
+         {"request_id", c.request_id},
          {"event", "refused"},
          {"status", error.status},
          {"detail", error.detail},
          {"remote", error.remote_addr}});
   }
+  metrics_.Observe(Table().size(), error.status, 0);
 }
 
-Result<const Api::Entry*> Api::Front(Call& c, std::optional<StorePool::Lease>& lease,
-                                     size_t& route_index, bool charge) {
+void Api::Observe(const Call& c, size_t route_index, double seconds) {
+  metrics_.Observe(route_index, c.res.status, seconds);
+  if (!options_.access_log) return;
+  Log({{"level", "info"},
+       {"request_id", c.request_id},
+       {"method", c.req.method},
+       {"route", route_index < Table().size() ? Table()[route_index].pattern : "unmatched"},
+       {"status", c.res.status},
+       {"ms", seconds * 1000},
+       {"principal", c.viewer.Principal()},
+       {"remote", c.req.remote_addr}});
+}
+
+bool Api::Limited(Call& c, RateLimiter& limiter, const std::string& key, double per_second) {
+  const int64_t wait = limiter.Take(key);
+  if (wait == 0) return false;
+  c.res.headers.emplace_back("Retry-After", std::to_string(wait));
+  WriteProblem(c.res, 429,
+               Status::Invalid("", "api.rate_limit",
+                               "over " + std::to_string(per_second) + " requests per second for " +
+                                   key + ": retry later"),
+               c.request_id);
+  return true;
+}
+
+Status Api::Front(Call& c, size_t& route_index) {
+  route_index = Table().size();
   const HttpRequest& req = c.req;
+  const std::string address = "addr:" + req.remote_addr;
+  // An admitted request was charged to both limits when its head was admitted.
+  if (!req.admitted && Limited(c, address_limiter_, address, options_.address_rate_per_second)) {
+    return Status::Ok();
+  }
+  BATTRACE_RETURN_IF_ERROR(CheckUtf8(req));
+  BATTRACE_RETURN_IF_ERROR(CheckPurpose(req.Header("x-purpose")));
   RouteMatch m = router_.Find(req.method, req.path);
   if (!m.route) {
     if (m.allowed.empty()) return Status::NotFound("no route " + req.path);
@@ -380,7 +486,7 @@ Result<const Api::Entry*> Api::Front(Call& c, std::optional<StorePool::Lease>& l
                      "", "http.method",
                      req.method + " is not allowed on " + req.path + " (allowed: " + allow + ")"),
                  c.request_id);
-    return nullptr;
+    return Status::Ok();
   }
   route_index = *m.route;
   const Entry& e = Table()[*m.route];
@@ -391,84 +497,72 @@ Result<const Api::Entry*> Api::Front(Call& c, std::optional<StorePool::Lease>& l
                              "unknown query parameter '" + name + "' for " + e.pattern);
     }
   }
-  BATTRACE_ASSIGN_OR_RETURN(leased, readers_.Get());
-  lease.emplace(std::move(leased));
-  c.store = &**lease;
-  BATTRACE_ASSIGN_OR_RETURN(viewer, Authenticate(*c.store, req.Header("authorization"), c.now));
-  c.viewer = std::move(viewer);
-  const std::string key = c.viewer.kind == store::Viewer::Kind::kPublic ? "addr:" + req.remote_addr
-                                                                        : c.viewer.Principal();
-  if (int64_t wait = charge ? limiter_.Take(key) : 0; wait > 0) {
-    c.res.headers.emplace_back("Retry-After", std::to_string(wait));
-    WriteProblem(c.res, 429,
-                 Status::Invalid("", "api.rate_limit",
-                                 "over " + std::to_string(options_.rate_per_second) +
-                                     " requests per second for " + key + ": retry later"),
-                 c.request_id);
-    return nullptr;
-  }
-  return &e;
-}
-
-void Api::Finish(Call& c, size_t route_index, const Status& st,
-                 std::chrono::steady_clock::time_point start) {
-  HttpResponse& res = c.res;
-  if (!st.ok()) {
-    WriteProblem(res, st, c.request_id);
-    if (res.status >= 500) {
-      Log({{"level", "error"}, {"request_id", c.request_id}, {"error", st.ToString()}});
+  BATTRACE_ASSIGN_OR_RETURN(lease, readers_.Get());
+  c.lease.emplace(std::move(lease));
+  c.store = &**c.lease;
+  std::string refused_why;
+  auto viewer = Authenticate(*c.store, req.Header("authorization"), c.now, &refused_why);
+  if (!viewer.ok()) {
+    if (options_.access_log && !refused_why.empty()) {
+      Log({{"level", "info"},
+           {"request_id", c.request_id},
+           {"event", "token_refused"},
+           {"reason", refused_why}});
     }
+    return viewer.status();
   }
-  if (c.req.method == "HEAD") res.body.clear();
-  const double secs =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  metrics_.Observe(route_index, res.status, secs);
-  if (options_.access_log) {
-    Log({{"level", "info"},
-         {"request_id", c.request_id},
-         {"method", c.req.method},
-         {"route", route_index < Table().size() ? Table()[route_index].pattern : "unmatched"},
-         {"status", res.status},
-         {"ms", secs * 1000},
-         {"principal", c.viewer.Principal()},
-         {"remote", c.req.remote_addr}});
-  }
+  c.viewer = std::move(viewer).value();
+  // The public's principal is its address, limited at the principal's rate.
+  const std::string key =
+      c.viewer.kind == store::Viewer::Kind::kPublic ? address : c.viewer.Principal();
+  if (!req.admitted) Limited(c, principal_limiter_, key, options_.rate_per_second);
+  return Status::Ok();
 }
 
 void Api::Handle(const HttpRequest& req, HttpResponse& res) {
   const auto start = std::chrono::steady_clock::now();
-  Call c{req, res, {}, NextRequestId(), {}, nullptr, ingest::Now()};
+  Call c{req, res, {}, NextRequestId(), {}, nullptr, ingest::Now(), {}};
   res.headers.emplace_back("X-Request-Id", c.request_id);
   size_t route_index = Table().size();
-  std::optional<StorePool::Lease> lease;
-  // An admitted request was charged to the rate limit when its head was admitted.
   Status st = [&]() -> Status {
-    BATTRACE_ASSIGN_OR_RETURN(entry, Front(c, lease, route_index, !req.admitted));
-    if (entry == nullptr) return Status::Ok();
-    return (this->*entry->handler)(c);
+    try {
+      BATTRACE_RETURN_IF_ERROR(Front(c, route_index));
+      if (res.status != 200) return Status::Ok();  // answered by the front: 405, 429
+      return (this->*Table()[route_index].handler)(c);
+    } catch (const std::exception& e) {
+      return Status::Internal(std::string("uncaught: ") + e.what());
+    }
   }();
   Finish(c, route_index, st, start);
 }
 
 bool Api::Admit(const HttpRequest& head, HttpResponse& res) {
   const auto start = std::chrono::steady_clock::now();
-  Call c{head, res, {}, NextRequestId(), {}, nullptr, ingest::Now()};
+  Call c{head, res, {}, NextRequestId(), {}, nullptr, ingest::Now(), {}};
   size_t route_index = Table().size();
-  std::optional<StorePool::Lease> lease;
-  bool answered = false;
   Status st = [&]() -> Status {
-    BATTRACE_ASSIGN_OR_RETURN(entry, Front(c, lease, route_index, true));
-    if (entry == nullptr) {
-      answered = true;
-      return Status::Ok();
-    }
-    if (entry->handler == &Api::PostReports) return MayFile(c.viewer);
+    BATTRACE_RETURN_IF_ERROR(Front(c, route_index));
+    if (res.status != 200) return Status::Ok();  // answered by the front: 405, 429
+    if (Table()[route_index].handler == &Api::PostReports) return MayFile(c.viewer);
     return Status::Ok();
   }();
-  if (st.ok() && !answered) return false;
+  if (st.ok() && res.status == 200) return false;
   res.headers.emplace_back("X-Request-Id", c.request_id);
   Finish(c, route_index, st, start);
   return true;
+}
+
+void Api::Finish(Call& c, size_t route_index, const Status& st,
+                 std::chrono::steady_clock::time_point start) {
+  if (!st.ok()) {
+    WriteProblem(c.res, st, c.request_id);
+    if (c.res.status >= 500) {
+      Log({{"level", "error"}, {"request_id", c.request_id}, {"error", st.ToString()}});
+    }
+  }
+  if (c.req.method == "HEAD") c.res.body.clear();
+  Observe(c, route_index,
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
 }
 
 std::optional<std::string> Api::MakerName(Store& s, const std::optional<std::string>& uscc) {
@@ -495,7 +589,25 @@ std::optional<std::string> Api::MakerName(Store& s, const std::optional<std::str
 
 Status Api::Healthz(Call& c) {
   BATTRACE_ASSIGN_OR_RETURN(size, c.store->TreeSize());
-  Reply(c, {{"status", "ok"}, {"ledger_size", size}});
+  Status last_write;
+  {
+    std::lock_guard lock(health_mu_);
+    last_write = last_write_;
+  }
+  if (!last_write.ok()) {
+    // The reason goes to the log with the request id; the answer says only what failed.
+    Log({{"level", "error"},
+         {"request_id", c.request_id},
+         {"event", "unhealthy"},
+         {"error", last_write.ToString()}});
+    Reply(c, {{"status", "unhealthy"},
+              {"writable", false},
+              {"error", "the last write to the store failed; quote the request id"},
+              {"ledger_size", size}});
+    c.res.status = 503;
+    return Status::Ok();
+  }
+  Reply(c, {{"status", "ok"}, {"writable", true}, {"ledger_size", size}});
   return Status::Ok();
 }
 
@@ -524,6 +636,7 @@ Status Api::PostReports(Call& c) {
   {
     std::lock_guard lock(write_mu_);
     results = ingest::Commit(*writer_, law_, std::move(prepared));
+    NoteWrite(results.status());
   }
   if (!results.ok()) return results.status();
   uint64_t accepted = 0, duplicates = 0, rejected = 0;

@@ -22,6 +22,9 @@ struct ServeOptions {
   std::string key;               // its signing key file
   double rate_per_second = 500;  // per principal (per client address for the public); 0: off
   double rate_burst = 1000;
+  // Per client address, every request, before routing and authentication; 0: off.
+  double address_rate_per_second = 2000;
+  double address_rate_burst = 4000;
   size_t max_batch = 10000;  // reports per POST /v1/reports
   bool access_log = true;    // one JSON line per request on stderr
   // Called once the socket listens, with the port (the demo prints the URL from it).

@@ -88,6 +88,10 @@ Status ScopedReader::NeedSignIn() const {
   return Status::Unauthenticated("this record is not public: send a bearer token");
 }
 
+Status ScopedReader::Hidden(const std::string& what) {
+  return Status::NotFound("no such " + what + " among the records you may read");
+}
+
 Status ScopedReader::NeedPurpose(const std::string& what) const {
   return Status::Invalid("X-Purpose", "access.purpose_required",
                          "state the purpose of reading " + what +
@@ -127,26 +131,25 @@ Result<std::vector<StoredReport>> ScopedReader::Reports(const std::vector<uint64
 }
 
 Result<StoredReport> ScopedReader::Report(const std::string& reporter, const std::string& id) {
+  bool may = true;
   switch (viewer_.kind) {
     case Viewer::Kind::kPublic:
       return NeedSignIn();
     case Viewer::Kind::kEnterprise:
-      if (reporter != viewer_.id) return Status::Forbidden("an enterprise reads its own reports");
+      may = reporter == viewer_.id;
       break;
     case Viewer::Kind::kRegulator: {
-      BATTRACE_ASSIGN_OR_RETURN(inside, RegisteredInJurisdiction(reporter));
-      if (!inside) {
-        return Status::Forbidden("the reporter is not registered in your jurisdiction " +
-                                 viewer_.division);
-      }
       if (purpose_.empty()) return NeedPurpose("a report");
+      BATTRACE_ASSIGN_OR_RETURN(inside, RegisteredInJurisdiction(reporter));
+      may = inside;
       break;
     }
     case Viewer::Kind::kAdmin:
       break;
   }
+  if (!may) return Hidden("report");
   BATTRACE_ASSIGN_OR_RETURN(report, store_.GetReport(reporter, id));
-  if (!report) return Status::NotFound("no report " + id + " of " + reporter);
+  if (!report) return Hidden("report");
   Note("report", "report:" + reporter + "/" + id);
   return std::move(*report);
 }
@@ -198,30 +201,26 @@ Result<BatteryRecord> ScopedReader::Battery(const std::string& code) {
 
 Result<std::vector<StoredReport>> ScopedReader::BatteryHistory(const std::string& code) {
   if (viewer_.kind == Viewer::Kind::kPublic) return NeedSignIn();
-  BATTRACE_ASSIGN_OR_RETURN(state, store_.GetBattery(code));
-  if (!state) return Status::NotFound("no battery " + code + " in the record");
   if (viewer_.kind == Viewer::Kind::kRegulator && purpose_.empty()) {
     return NeedPurpose("a battery's history");
   }
+  BATTRACE_ASSIGN_OR_RETURN(state, store_.GetBattery(code));
+  if (!state) return Hidden("battery history");
   BATTRACE_ASSIGN_OR_RETURN(leaves, store_.BatteryHistory(code));
   BATTRACE_ASSIGN_OR_RETURN(history, Reports(leaves));
   BATTRACE_ASSIGN_OR_RETURN(may, MaySeeBattery(*state, history));
-  if (!may) {
-    return Status::Forbidden(viewer_.kind == Viewer::Kind::kEnterprise
-                                 ? "an enterprise reads the history of batteries it holds or held"
-                                 : "no holder of this battery is registered in your jurisdiction");
-  }
+  if (!may) return Hidden("battery history");
   Note("battery_history", "battery:" + code);
   return history;
 }
 
 Result<VehicleRecord> ScopedReader::Vehicle(const std::string& vin) {
   if (viewer_.kind == Viewer::Kind::kPublic) return NeedSignIn();
-  BATTRACE_ASSIGN_OR_RETURN(state, store_.GetVehicle(vin));
-  if (!state) return Status::NotFound("no vehicle " + vin + " in the record");
   if (viewer_.kind == Viewer::Kind::kRegulator && purpose_.empty()) {
     return NeedPurpose("a vehicle's record");
   }
+  BATTRACE_ASSIGN_OR_RETURN(state, store_.GetVehicle(vin));
+  if (!state) return Hidden("vehicle");
   BATTRACE_ASSIGN_OR_RETURN(leaves, store_.VehicleHistory(vin));
   BATTRACE_ASSIGN_OR_RETURN(history, Reports(leaves));
   bool may = viewer_.kind == Viewer::Kind::kAdmin;
@@ -236,11 +235,7 @@ Result<VehicleRecord> ScopedReader::Vehicle(const std::string& vin) {
       may = inside;
     }
   }
-  if (!may) {
-    return Status::Forbidden(viewer_.kind == Viewer::Kind::kEnterprise
-                                 ? "an enterprise reads the vehicles it made or reported on"
-                                 : "the vehicle was neither made nor sold in your jurisdiction");
-  }
+  if (!may) return Hidden("vehicle");
   BATTRACE_ASSIGN_OR_RETURN(packs, store_.BatteriesInVehicle(vin));
   Note("vehicle", "vehicle:" + vin);
   return VehicleRecord{std::move(*state), std::move(packs), std::move(history)};

@@ -15,6 +15,8 @@
 // - regulator: what concerns an enterprise registered in its jurisdiction (division prefix;
 //   "000000" national), read-only, with a stated purpose for commercial records (Art. 30);
 // - admin: everything, audited like the others.
+// A record (report, battery history, vehicle) the viewer may not see is answered exactly as
+// one that does not exist (NotFound), so a token holder cannot probe which records exist.
 #pragma once
 
 #include <cstddef>
@@ -97,6 +99,9 @@ class ScopedReader {
 
  private:
   Status NeedSignIn() const;
+  // The answer for a record that does not exist and for one the viewer may not see alike
+  // (NotFound, one message per kind of record), so that no answer tells them apart.
+  static Status Hidden(const std::string& what);
   Status NeedPurpose(const std::string& what) const;
   bool InJurisdiction(const std::string& division) const;
   // Narrows a list's filter to what the viewer may see: an enterprise its own (`party`), a

@@ -254,8 +254,16 @@ void CompleteHistory(std::vector<uint64_t>& leaves,
 // Whether a stored model.disassembly_info report is about `vehicle_model`.
 bool IsAboutModel(const StoredReport& report, const std::string& vehicle_model);
 
+// meta('schema_version') as stored: a decimal number from 1 to 999999999; anything else is
+// damage (Corruption naming the value), never a crash.
+Result<int> ParseSchemaVersion(std::string_view text);
 // Refuses a store whose schema is newer than this binary knows.
 Status CheckSchemaVersion(int version);
+// The refusal of a store opened read-only whose schema `version` is older than this binary's:
+// migrating it would write.
+Status OlderSchemaReadOnly(int version);
+// Refuses options that contradict each other (read_only with create or a signing key).
+Status CheckOpenOptions(const OpenOptions& options);
 
 // The filter on obligation rows that selects the duties open at the instant bound as `at` (opened
 // before it, neither discharged nor retracted before it), in three parts so that each uses an

@@ -216,6 +216,10 @@ class Store : public ledger::NodeReader {
 struct OpenOptions {
   bool create = false;                  // create the file and schema if missing
   std::optional<std::string> key_path;  // the signing key; needed to write
+  // Opens for reading only, writing nothing at all: no journal-mode switch, no migration (a
+  // store of an older schema is refused), no -wal or -shm file created beside an embedded
+  // store that has none (docs/operations.md). Excludes create and key_path.
+  bool read_only = false;
   CheckpointPolicy checkpoints;
   int64_t cache_mib = 256;  // page cache (SQLite)
 };

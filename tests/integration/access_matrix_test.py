@@ -18,6 +18,10 @@ regulator without X-Purpose; REG-X, the regulator of a province where no holder 
 maker or sale, is; NAT, the national regulator ("000000"); ADMIN; REVOKED (BM's token, revoked)
 and EXPIRED (BM's token, expired). Everyone but REG-NP and the public sends X-Purpose.
 
+P_UNKNOWN and V_UNKNOWN are a battery code and a VIN of another simulated world, absent here. A
+record the principal may not see is answered as one that does not exist: the same 404 body
+(but for its request id), so no token holder can probe which records exist.
+
 Cells: a status, or for 200 answers what the body must be:
   pub  200, the public view (no custodian, vin, parts, model, parent; an enterprise: name,
        roles and seat only)
@@ -39,17 +43,20 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import engines  # noqa: E402
-from api_support import AS_OF, Fixture, Server, check_problem  # noqa: E402
+from api_support import AS_OF, Fixture, Server, check_problem, run  # noqa: E402
 
 MATRIX = """
 route                                          | public | BM   | VM   | DISM | RECY | SHOP | SWAP | OTHER | REG  | REG-NP | REG-X | NAT  | ADMIN | REVOKED | EXPIRED
 GET  /healthz                                  | 200    | 200  | 200  | 200  | 200  | 200  | 200  | 200   | 200  | 200    | 200   | 200  | 200   | 401t    | 401t
 GET  /metrics                                  | 200    | 200  | 200  | 200  | 200  | 200  | 200  | 200   | 200  | 200    | 200   | 200  | 200   | 401t    | 401t
 POST /v1/reports                               | 401    | 200  | 200  | 200  | 200  | 200  | 200  | 200   | 403  | 403    | 403   | 403  | 403   | 401t    | 401t
-GET  /v1/reports/{BM}/{R0}                     | 401    | 200  | 403  | 403  | 403  | 403  | 403  | 403   | 200  | 400p   | 403   | 200  | 200   | 401t    | 401t
+GET  /v1/reports/{BM}/{R0}                     | 401    | 200  | 404  | 404  | 404  | 404  | 404  | 404   | 200  | 400p   | 404   | 200  | 200   | 401t    | 401t
+GET  /v1/reports/{BM}/no-such-report           | 401    | 404  | 404  | 404  | 404  | 404  | 404  | 404   | 404  | 400p   | 404   | 404  | 404   | 401t    | 401t
 GET  /v1/batteries/{P}                         | pub    | full | full | full | full | pub  | pub  | pub   | full | pub    | pub   | full | full  | 401t    | 401t
-GET  /v1/batteries/{P}/history                 | 401    | 200  | 200  | 200  | 200  | 403  | 403  | 403   | 200  | 400p   | 403   | 200  | 200   | 401t    | 401t
-GET  /v1/vehicles/{V}                          | 401    | 403  | 200  | 200  | 403  | 403  | 403  | 403   | 200  | 400p   | 403   | 200  | 200   | 401t    | 401t
+GET  /v1/batteries/{P}/history                 | 401    | 200  | 200  | 200  | 200  | 404  | 404  | 404   | 200  | 400p   | 404   | 200  | 200   | 401t    | 401t
+GET  /v1/batteries/{P_UNKNOWN}/history         | 401    | 404  | 404  | 404  | 404  | 404  | 404  | 404   | 404  | 400p   | 404   | 404  | 404   | 401t    | 401t
+GET  /v1/vehicles/{V}                          | 401    | 404  | 200  | 200  | 404  | 404  | 404  | 404   | 200  | 400p   | 404   | 200  | 200   | 401t    | 401t
+GET  /v1/vehicles/{V_UNKNOWN}                  | 401    | 404  | 404  | 404  | 404  | 404  | 404  | 404   | 404  | 400p   | 404   | 404  | 404   | 401t    | 401t
 GET  /v1/findings?as_of={AS_OF}&limit=1000     | 401    | own  | own  | own  | own  | own  | own  | own   | jur  | jur    | jur   | all  | all   | 401t    | 401t
 GET  /v1/findings?party={OTHER}                | 401    | 403  | 403  | 403  | 403  | 403  | 403  | own   | jur  | jur    | jur   | all  | all   | 401t    | 401t
 GET  /v1/findings?division={X_DIV}             | 401    | own  | own  | own  | own  | own  | own  | own   | 403  | 403    | jur   | all  | all   | 401t    | 401t
@@ -197,8 +204,17 @@ expired = engines.query(fx.store, "UPDATE token SET expires = created - 1 WHERE 
 assert len(expired) == 1, "the expired token's row was not found by its SHA-256"
 jurisdiction = {"REG": c["REG"]["division"], "REG-NP": c["REG"]["division"],
                 "REG-X": reg_x["division"], "NAT": "000000"}
+# A battery code and a VIN that are valid but absent: from another simulated world.
+elsewhere = os.path.join(fx.work, "elsewhere")
+run([battrace, "simulate", "--out", elsewhere, "--vehicles", "5", "--seed", "7"])
+known = open(os.path.join(fx.work, "sim", "reports.ndjson")).read()
+produced = [json.loads(l) for l in open(os.path.join(elsewhere, "reports.ndjson"))
+            if '"vehicle.produced"' in l]
+absent = next(r for r in produced if r["vin"] not in known and r["packs"][0] not in known)
 values = {"P": c["P"], "V": c["V"], "BM": c["BM"], "R0": c["R0"], "M": c["M"],
-          "OTHER": ent["OTHER"], "X_DIV": reg_x["division"], "AS_OF": AS_OF}
+          "OTHER": ent["OTHER"], "X_DIV": reg_x["division"], "AS_OF": AS_OF,
+          "P_UNKNOWN": absent["packs"][0], "V_UNKNOWN": absent["vin"]}
+answers_404 = {}  # (principal, route pattern) -> the 404 body without its request id
 
 # ---------------------------------------------------------------- run the matrix
 lines = [l for l in MATRIX.strip().splitlines()]
@@ -222,6 +238,9 @@ def check(principal, route, want, purpose):
         if want in ("400p", "401t", "400", "401", "403", "404"):
             rule = {"400p": "access.purpose_required", "401t": "auth.token"}.get(want)
             check_problem(*r, int(want[:3]), rule)
+            if want == "404":
+                answers_404[(principal, " ".join(route.split()))] = {k: v for k, v in doc.items()
+                                                   if k != "request_id"}
             return
         assert status == 200, f"status {status}, wanted 200 ({want}): {data[:300]!r}"
         if want == "pub":
@@ -270,6 +289,24 @@ try:
             check(principal, route, want, purpose)
     for principal, route, want in WITHOUT_PURPOSE:
         check(principal, route, want, None)
+    # A hidden record's 404 is the unknown record's 404, word for word.
+    compared = 0
+    for hidden, unknown in (("GET  /v1/reports/{BM}/{R0}", "GET  /v1/reports/{BM}/no-such-report"),
+                            ("GET  /v1/batteries/{P}/history",
+                             "GET  /v1/batteries/{P_UNKNOWN}/history"),
+                            ("GET  /v1/vehicles/{V}", "GET  /v1/vehicles/{V_UNKNOWN}")):
+        for principal in columns:
+            a = answers_404.get((principal, " ".join(hidden.split())))
+            b = answers_404.get((principal, " ".join(unknown.split())))
+            if a is not None:
+                compared += 1
+            if a is not None and a != b:
+                failures.append(f"{principal} tells a hidden record from an absent one: "
+                                f"{a} vs {b}")
+                print("FAIL:", failures[-1])
+    if compared < 15:
+        failures.append(f"only {compared} hidden records compared with absent ones")
+        print("FAIL:", failures[-1])
     # Every protected read that was answered is in the audit trail, with its purpose.
     st, h, data, audit = server.call("GET", "/v1/audit?limit=1000", tokens["ADMIN"])
     assert st == 200, data

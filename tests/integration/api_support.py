@@ -100,14 +100,15 @@ class Fixture:
 
 class Server:
     """`battrace serve` on 127.0.0.1 and a free port, over the store `store` names (the CLI's
-    arguments, engines.store_args); its log in `log_dir`. Use as a context manager."""
+    arguments, engines.store_args); its log in `log_dir`; `env` its environment (default: this
+    process's). Use as a context manager."""
 
-    def __init__(self, battrace, store, log_dir, *args, start_timeout=30):
+    def __init__(self, battrace, store, log_dir, *args, start_timeout=30, env=None):
         self.log_path = os.path.join(log_dir, f"serve-{os.getpid()}-{time.monotonic_ns()}.log")
         self.log = open(self.log_path, "w")
         self.proc = subprocess.Popen(
             [battrace, "serve", *store, "--listen", "127.0.0.1:0", *args],
-            stdout=subprocess.PIPE, stderr=self.log, text=True)
+            stdout=subprocess.PIPE, stderr=self.log, text=True, env=env)
         self.port = None
         found = threading.Event()
 

@@ -23,8 +23,13 @@ The store is on the engine BATTRACE_TEST_ENGINE names (engines.py).
 usage: api_test.py BATTRACE WORKDIR
 """
 import base64
+import hashlib
 import json
 import os
+import shutil
+import sqlite3
+import stat
+import subprocess
 import socket
 import sys
 import time
@@ -397,6 +402,39 @@ try:
         ok(400 <= r[0] < 500, f"{path}: {r[0]} {r[2][:200]!r}")
         check_problem(*r, r[0])
 
+    # Bytes that are not UTF-8 once percent-decoded, in the path, a query parameter's name or
+    # value, or X-Purpose: 400 http.utf8 naming where, never a 500.
+    for path, hdrs, field in (("/healthz?%ff=1", None, "query"),
+                              (f"/v1/findings?as_of=%ff%fe", None, "as_of"),
+                              ("/v1/batteries/%ff", None, "path"),
+                              ("/v1/no-such-%c3%28", None, "path"),
+                              ("/healthz", {"X-Purpose": b"audit \xff"}, "X-Purpose")):
+        check_problem(*server.call("GET", path, admin, headers=hdrs), 400, "http.utf8", field)
+    # X-Purpose: a line of at most 200 characters (not bytes) without control characters.
+    for bad in (b"inspection\x01", b"inspection\x7f", "\u0085".encode(), ("x" * 201).encode()):
+        check_problem(*server.call("GET", f"/v1/vehicles/{vin}", admin,
+                                   headers={"X-Purpose": bad}), 400, "api.purpose", "X-Purpose")
+    long_purpose = "\u68c0" * 200  # 200 characters, 600 bytes
+    st, h, data, doc = server.call("GET", f"/v1/vehicles/{vin}", admin,
+                                   headers={"X-Purpose": long_purpose.encode()})
+    ok(st == 200, f"a purpose of 200 characters: {st} {data[:200]!r}")
+    # Every answer is counted, the unmatched ones under route="unmatched".
+    st, h, data, _ = server.call("GET", "/metrics")
+    ok('battrace_http_requests_total{route="unmatched",code="4xx"} ' in data.decode() and
+       'battrace_http_requests_total{route="unmatched",code="4xx"} 0' not in data.decode(),
+       "metrics do not count the unmatched 4xx answers")
+    # A refused token gets one answer whatever the reason: unknown, revoked or expired.
+    revoked, expired = fx.token("enterprise:" + x_uscc), fx.token("enterprise:" + x_uscc)
+    fx.revoke(revoked)
+    engines.query(fx.store, "UPDATE token SET expires = created - 1 WHERE hash = ? RETURNING hash",
+                  (hashlib.sha256(expired.encode()).digest(),))
+    answers = []
+    for t in ("btk_" + "A" * 43, revoked, expired, "not-a-token"):
+        r = server.call("GET", "/healthz", t)
+        check_problem(*r, 401, "auth.token", "Authorization")
+        answers.append({k: v for k, v in r[3].items() if k != "request_id"})
+    ok(all(a == answers[0] for a in answers), f"401 bodies tell refused tokens apart: {answers}")
+
     # ------------------------------------------------------------ audit trail
     reg_tok, reg_why = tok["reg"], "inspection 2026-11 of the provincial recycling chain"
     nat = next(g for g in fx.regulators() if g["division"] == "000000")
@@ -456,6 +494,41 @@ with Server(battrace, fx.store, fx.work, "--quiet", "--rate-limit", "5",
     ok(limited.call("GET", "/healthz")[0] == 200, "the bucket does not refill")
     ok(limited.stop() == 0, "rate-limited server exit")
 
+# ================================================== per-address limit, access log of every answer
+# The per-address limit comes before routing and authentication: bad tokens, 400s and 404s
+# spend the address's bucket too, and over it nothing reaches the store. Every answer, the
+# transport's own included, is one access log line with its request id.
+with Server(battrace, fx.store, fx.work, "--address-rate-limit", "0.5", "--address-rate-burst",
+            "7", "--max-body-mib", "1") as limited:
+    answers = [limited.call("GET", "/healthz", "btk_" + "B" * 43),
+               limited.call("GET", "/v1/no-such-route"),
+               limited.call("GET", "/healthz?%ff=1"),
+               limited.call("DELETE", "/healthz"),
+               limited.call("GET", "/v1/audit", tok["x"])]
+    big = b"[" + b" " * (1 << 20) + b"]"
+    st, hdrs, body = raw_post(limited.port, "/v1/reports", tok["x"], len(big),
+                              [big[i:i + 65536] for i in range(0, len(big), 65536)])
+    answers.append((st, hdrs, body, None))
+    ok([a[0] for a in answers] == [401, 404, 400, 405, 403, 413],
+       f"answers before the limit: {[a[0] for a in answers]}")
+    statuses = [limited.call("GET", "/healthz", "btk_" + "C" * 43)[0] for _ in range(3)]
+    ok(statuses[0] == 401 and statuses[-1] == 429, f"bad tokens are not limited: {statuses}")
+    r = limited.call("GET", "/v1/no-such-route", tok["admin"])
+    check_problem(*r, 429, "api.rate_limit")
+    ok(int(r[1]["retry-after"]) >= 1, r[1])
+    answers.append(r)
+    ok(limited.stop() == 0, "address-limited server exit")
+    log = [json.loads(l) for l in open(limited.log_path) if l.startswith("{")]
+    logged = {l["request_id"]: l for l in log if "status" in l}
+    for st, hdrs, body, _ in answers:
+        line = logged.get(hdrs.get("x-request-id"))
+        ok(line is not None and line["status"] == st,
+           f"answer {st} ({hdrs.get('x-request-id')}) not in the access log: {line}")
+    ok(logged[answers[1][1]["x-request-id"]]["route"] == "unmatched", "404 route label")
+    refused = [l for l in log if l.get("event") == "token_refused"]
+    ok(refused and refused[0]["reason"] == "unknown token",
+       f"the log does not keep why a token was refused: {refused}")
+
 # ============================================================================ SIGTERM mid-POST
 bigs = held[big_uscc]
 body = json.dumps(bigs).encode()
@@ -500,5 +573,113 @@ with Server(battrace, fx.store, fx.work, "--quiet") as server:
         ok(r[0] == 404, f"a refused batch was stored: {r[0]}")
     ok(server.stop() == 0, "restarted server exit")
 print(f"SIGTERM during a {len(bigs)}-report POST: {in_flight}; exit 0; verify ok")
+
+# ============================================================================ writability
+# /healthz follows the outcome of the server's last write: 503 unhealthy after a failed one,
+# ok again after one succeeds. A write fails here because another connection holds the store's
+# write lock (SQLite: BEGIN IMMEDIATE, past the server's 10 s busy timeout; PostgreSQL: the
+# report table locked against writes, not reads, past a lock timeout set on the server's
+# sessions).
+def write_lock():
+    """Holds the store's write lock until the returned function is called."""
+    if engines.postgres():
+        conninfo = fx.store[fx.store.index("--pg") + 1]
+        locker = subprocess.Popen(
+            ["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", conninfo],
+            stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
+        locker.stdin.write("BEGIN; LOCK TABLE report IN EXCLUSIVE MODE;\n"
+                           "SELECT 1;\n")
+        locker.stdin.flush()
+        time.sleep(1)
+
+        def release():
+            locker.stdin.write("ROLLBACK;\n")
+            locker.stdin.close()
+            locker.wait(30)
+        return release
+    db = sqlite3.connect(fx.store[fx.store.index("--db") + 1], isolation_level=None)
+    db.execute("BEGIN IMMEDIATE")
+
+    def release():
+        db.execute("ROLLBACK")
+        db.close()
+    return release
+
+
+health_env = dict(os.environ, PGOPTIONS="-c lock_timeout=2s")
+with Server(battrace, fx.store, fx.work, "--quiet", env=health_env) as server:
+    st, h, data, doc = server.call("GET", "/healthz")
+    ok(st == 200 and doc["status"] == "ok" and doc["writable"] is True, f"{st} {doc}")
+    release = write_lock()
+    try:
+        r = server.call("POST", "/v1/reports", tok["y"], body=held[y_uscc][:1], timeout=60)
+        ok(r[0] == 503, f"a POST while the store cannot be written: {r[0]} {r[2][:300]!r}")
+        assert_no_leak(r[2])
+        st, h, data, doc = server.call("GET", "/healthz")
+        ok(st == 503 and doc["status"] == "unhealthy" and doc["writable"] is False and
+           doc["error"], f"/healthz after a failed write: {st} {doc}")
+        assert_no_leak(data)
+    finally:
+        release()
+    r = server.call("POST", "/v1/reports", tok["y"], body=held[y_uscc][:1], timeout=60)
+    ok(r[0] == 200 and r[3]["accepted"] == 1, f"a POST once the lock is gone: {r[0]} {r[3]}")
+    st, h, data, doc = server.call("GET", "/healthz")
+    ok(st == 200 and doc["writable"] is True, f"/healthz after a good write: {st} {doc}")
+    ok(server.stop() == 0, "writability server exit")
+print("/healthz: 503 unhealthy after a failed write, ok after the next good one")
+
+# ============================================================================ store files
+# (the embedded store only: PostgreSQL's files are the cluster's)
+if not engines.postgres():
+    db = fx.store[fx.store.index("--db") + 1]
+    # The store, its -wal and -shm, its key and the receipts file: the owner's alone.
+    with Server(battrace, fx.store, fx.work, "--quiet") as server:
+        for path in (db, db + "-wal", db + "-shm", db + ".key", fx.receipts_file):
+            mode = stat.S_IMODE(os.stat(path).st_mode)
+            ok(mode == 0o600, f"{path} has mode {mode:04o}, not 0600")
+        ok(server.stop() == 0, "server exit")
+    # A store file group or others may read is refused to the commands that write.
+    loose = os.path.join(fx.work, "loose")
+    os.makedirs(loose)
+    shutil.copy2(db, os.path.join(loose, "store.db"))
+    shutil.copy2(db + ".key", os.path.join(loose, "store.db.key"))
+    os.chmod(os.path.join(loose, "store.db"), 0o644)
+    p = subprocess.run([battrace, "import", "--db", os.path.join(loose, "store.db"),
+                        fx.receipts_file], capture_output=True, text=True)
+    ok(p.returncode == 1 and "has mode 0644" in p.stderr and "chmod 600" in p.stderr,
+       f"a store of mode 0644 opened to write: {p.returncode} {p.stderr}")
+
+    # A read-only copy (file 0400 in a directory 0500) is examined without a single write: no
+    # journal-mode switch, no migration, no -wal or -shm created, the file's bytes and mtime
+    # unchanged.
+    ok(not os.path.exists(db + "-wal"), "the store keeps a -wal file after its last writer")
+    ro_dir = os.path.join(fx.work, "read-only")
+    os.makedirs(ro_dir)
+    ro = os.path.join(ro_dir, "store.db")
+    shutil.copy2(db, ro)
+    shutil.copy2(db + ".key", ro + ".key")
+    os.chmod(ro, 0o400)
+    os.chmod(ro_dir, 0o500)
+    before = (os.stat(ro).st_mtime_ns, hashlib.sha256(open(ro, "rb").read()).hexdigest())
+    try:
+        pack = next(r for r in fx.replayed if r["type"] == "vehicle.produced")
+        for cmd, want in ((["verify", "--db", ro], "verify: ok"),
+                          (["checkpoint", "--db", ro], "api.test/ledger"),
+                          (["proof", "--db", ro, "--leaf", "0"], '"hashes"'),
+                          (["findings", "--db", ro, "--as-of", AS_OF], "as of"),
+                          (["obligations", "--db", ro, "--as-of", AS_OF], "as of"),
+                          (["show", "battery", "--db", ro, pack["packs"][0]], pack["packs"][0]),
+                          (["show", "vehicle", "--db", ro, pack["vin"]], pack["vin"])):
+            p = subprocess.run([battrace, *cmd], capture_output=True, text=True)
+            ok(p.returncode == 0 and want in p.stdout,
+               f"{' '.join(cmd[:1])} on a read-only copy: {p.returncode} {p.stderr[:300]}")
+        ok(sorted(os.listdir(ro_dir)) == ["store.db", "store.db.key"],
+           f"files created beside a read-only store: {os.listdir(ro_dir)}")
+        after = (os.stat(ro).st_mtime_ns, hashlib.sha256(open(ro, "rb").read()).hexdigest())
+        ok(after == before, "a read-only command changed the store file")
+    finally:
+        os.chmod(ro_dir, 0o700)
+    print("store files: 0600; a 0644 store refused for writing; a read-only copy verified, "
+          "shown and proven without a write")
 print(f"api test: {checks} checks passed")
 print("api test: ok")

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Bad input loses nothing good: a file mixing valid reports with every kind of malformed line
 is imported; every valid line is stored, every bad one is rejected with its line number and the
-precise field and rule, and the ledger still verifies. The store is on the engine
+precise field and rule, and the ledger still verifies. A store whose meta('schema_version') is
+damaged is refused as damaged by every command (exit 1), never a crash. The store is on the engine
 BATTRACE_TEST_ENGINE names (engines.py); the stored reports are read from it directly.
 
 usage: bad_input_test.py BATTRACE INGEST_TOOL WORKDIR
@@ -116,6 +117,19 @@ verify = subprocess.run([battrace, "verify", *engines.verify_args(battrace, stor
                         capture_output=True, text=True)
 if verify.returncode != 0:
     failures.append("verify failed: " + verify.stderr)
+
+# A damaged meta('schema_version') is reported as damage by every command, never a crash.
+damaged = engines.store_args(work, "damaged")
+subprocess.run([battrace, "init", *damaged], check=True, stdout=subprocess.DEVNULL)
+for value in ("abc", "", "4x", "-1", "99999999999", "0"):
+    engines.query(damaged, "UPDATE meta SET value = ? WHERE key = 'schema_version'", (value,))
+    for cmd in (["verify", *engines.verify_args(battrace, damaged)],
+                ["findings", *engines.read_args(damaged), "--as-of", "2026-06-01"],
+                ["import", *damaged, "valid.ndjson"]):
+        p = subprocess.run([battrace, *cmd], capture_output=True, text=True)
+        if p.returncode != 1 or "schema_version is not a version number" not in p.stderr:
+            failures.append(f"schema_version {value!r}: {cmd[0]} exited {p.returncode}: "
+                            f"{p.stderr.strip()[:300]}")
 if failures:
     print("\n".join(failures))
     sys.exit(1)

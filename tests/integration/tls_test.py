@@ -4,7 +4,8 @@
 A throwaway self-signed certificate for 127.0.0.1 (openssl); the server must answer HTTPS with
 it, verified against that certificate as the only trust anchor; take TLS 1.2 with a
 forward-secret AEAD suite and refuse TLS 1.0 and 1.1 (even from a client that offers them);
-refuse plain HTTP on the same port; and refuse to start with a certificate without its key, or with files that are not PEM.
+refuse plain HTTP on the same port; and refuse to start with a certificate without its key,
+with files that are not PEM, or with a key file group or others may read.
 
 The server's store is on the engine BATTRACE_TEST_ENGINE names (engines.py).
 
@@ -37,6 +38,8 @@ def main():
     run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
          "-nodes", "-keyout", key, "-out", cert, "-days", "1", "-subj", "/CN=127.0.0.1",
          "-addext", "subjectAltName=IP:127.0.0.1"])
+    os.chmod(key, 0o600)  # a TLS key readable by group or others is refused (below)
+    os.chmod(not_pem, 0o600)
     run([battrace, "init", *store, "--origin", "tls.test/ledger"])
 
     with Server(battrace, store, work, "--tls-cert", cert, "--tls-key", key, "--quiet") as server:
@@ -83,6 +86,13 @@ def main():
                            capture_output=True, text=True, timeout=30)
         assert p.returncode == 2, (args, p.returncode, p.stderr)
         assert what in p.stderr, (args, p.stderr)
+    # A private key group or others may read is refused before the server starts.
+    for mode in (0o640, 0o604):
+        os.chmod(key, mode)
+        p = subprocess.run([battrace, "serve", *store, "--listen", "127.0.0.1:0", "--tls-cert",
+                            cert, "--tls-key", key], capture_output=True, text=True, timeout=30)
+        assert p.returncode == 1, (oct(mode), p.returncode, p.stderr)
+        assert f"the TLS key file {key} has mode {mode:04o}" in p.stderr, p.stderr
     print("tls: ok")
 
 

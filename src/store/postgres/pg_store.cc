@@ -194,6 +194,8 @@ class PgStore : public Store {
   friend class PgWriteTxn;
 
   Status Migrate(bool create, const std::string& origin);
+  // Makes a read-only store's session refuse writes (OpenOptions::read_only).
+  Status SetSessionMode();
   // What a session needs before it runs the store's statements: the staging tables of a
   // writer and the prepared statements.
   Status PrepareSession();
@@ -245,6 +247,8 @@ class PgStore : public Store {
 // Opening: schema and statements.
 
 Status PgStore::Initialize(bool create, const std::string& origin) {
+  BATTRACE_RETURN_IF_ERROR(CheckOpenOptions(options_));
+  BATTRACE_RETURN_IF_ERROR(SetSessionMode());
   BATTRACE_RETURN_IF_ERROR(Migrate(create, origin));
   if (options_.key_path) {
     BATTRACE_ASSIGN_OR_RETURN(key, ledger::SigningKey::FromFile(*options_.key_path));
@@ -266,6 +270,12 @@ Status PgStore::Initialize(bool create, const std::string& origin) {
   return Status::Ok();
 }
 
+Status PgStore::SetSessionMode() {
+  // The server refuses any write of a read-only session, whatever a bug here might try.
+  if (!options_.read_only) return Status::Ok();
+  return conn_.Exec("SET default_transaction_read_only = on");
+}
+
 Status PgStore::PrepareSession() {
   if (key_) {
     // Temporary tables that stage a batch's projection rows for one upsert each.
@@ -283,6 +293,7 @@ Status PgStore::Reconnect() {
   BATTRACE_ASSIGN_OR_RETURN(conn, Conn::Connect(conninfo_));
   conn_ = std::move(conn);
   signer_ = false;  // the session that held the signer lock is gone
+  BATTRACE_RETURN_IF_ERROR(SetSessionMode());
   return PrepareSession();
 }
 
@@ -300,12 +311,14 @@ Status PgStore::Migrate(bool create, const std::string& origin) {
       BATTRACE_ASSIGN_OR_RETURN(
           v, conn_.Query("SELECT value FROM meta WHERE key = 'schema_version'", {}));
       if (v.size() == 0) return Status::Corruption("store has a meta table but no schema_version");
-      version = std::stoi(v.Text(0, 0));
+      BATTRACE_ASSIGN_OR_RETURN(stored, ParseSchemaVersion(v.Text(0, 0)));
+      version = stored;
     } else if (!create) {
       return Status::FailedPrecondition(
           "this database holds no battrace store (create one with `battrace init --pg`)");
     }
     BATTRACE_RETURN_IF_ERROR(CheckSchemaVersion(version));
+    if (options_.read_only && version < LatestSchemaVersion()) return OlderSchemaReadOnly(version);
     const bool fresh = version == 0;
     for (const Migration& m : Migrations()) {
       if (m.version <= version) continue;

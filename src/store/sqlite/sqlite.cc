@@ -1,11 +1,12 @@
 #include "store/sqlite/sqlite.h"
 
+#include <cstdio>
+
 namespace battrace::sqlite {
 
-Result<Db> Db::Open(const std::string& path, bool create) {
+Result<Db> Db::OpenWith(const std::string& path, const std::string& name, int flags, bool create) {
   sqlite3* db = nullptr;
-  const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
-  const int rc = sqlite3_open_v2(path.c_str(), &db, flags, nullptr);
+  const int rc = sqlite3_open_v2(name.c_str(), &db, flags, nullptr);
   if (rc != SQLITE_OK) {
     std::string msg = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
     sqlite3_close(db);
@@ -17,6 +18,29 @@ Result<Db> Db::Open(const std::string& path, bool create) {
   sqlite3_extended_result_codes(db, 1);
   sqlite3_busy_timeout(db, 10000);
   return Db(db);
+}
+
+Result<Db> Db::Open(const std::string& path, bool create) {
+  return OpenWith(path, path,
+                  SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0),
+                  create);
+}
+
+Result<Db> Db::OpenReadOnly(const std::string& path, bool immutable) {
+  // A file: URI (RFC 8089 as SQLite reads it): the characters that end or escape a path there
+  // are percent-encoded.
+  std::string uri = "file:";
+  for (char c : path) {
+    if (c == '%' || c == '?' || c == '#') {
+      char buf[4];
+      std::snprintf(buf, sizeof buf, "%%%02X", static_cast<unsigned char>(c));
+      uri += buf;
+    } else {
+      uri += c;
+    }
+  }
+  uri += immutable ? "?mode=ro&immutable=1" : "?mode=ro";
+  return OpenWith(path, uri, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX, false);
 }
 
 Db& Db::operator=(Db&& other) noexcept {

@@ -21,6 +21,9 @@ class Db {
  public:
   // Opens (creating when `create` is set) the database file at `path`.
   static Result<Db> Open(const std::string& path, bool create);
+  // Opens the database file at `path` for reading only. When `immutable`, SQLite reads it as a
+  // file nobody changes: without locks, and creating no -wal or -shm file.
+  static Result<Db> OpenReadOnly(const std::string& path, bool immutable);
 
   Db(Db&& other) noexcept : db_(other.db_) { other.db_ = nullptr; }
   Db& operator=(Db&& other) noexcept;
@@ -39,6 +42,9 @@ class Db {
 
  private:
   explicit Db(sqlite3* db) : db_(db) {}
+  // Opens `name` (the path, or a file: URI when flags has SQLITE_OPEN_URI) of the file `path`.
+  static Result<Db> OpenWith(const std::string& path, const std::string& name, int flags,
+                             bool create);
   sqlite3* db_ = nullptr;
 };
 

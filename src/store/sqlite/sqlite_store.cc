@@ -3,10 +3,12 @@
 #include <algorithm>
 #include <chrono>
 #include <cstring>
+#include <filesystem>
 #include <map>
 #include <tuple>
 
 #include "core/division.h"
+#include "core/private_file.h"
 #include "domain/registry.h"
 #include "ledger/checkpoint.h"
 #include "store/audit.h"
@@ -149,7 +151,8 @@ class SqliteStore : public Store {
 };
 
 Status SqliteStore::Initialize(const std::string& path, bool create, const std::string& origin) {
-  BATTRACE_RETURN_IF_ERROR(db_.Exec("PRAGMA journal_mode=WAL"));
+  // A read-only store is read in the journal mode it has (WAL, as a writer left it).
+  if (!options_.read_only) BATTRACE_RETURN_IF_ERROR(db_.Exec("PRAGMA journal_mode=WAL"));
   BATTRACE_RETURN_IF_ERROR(db_.Exec("PRAGMA synchronous=FULL"));
   BATTRACE_RETURN_IF_ERROR(db_.Exec("PRAGMA foreign_keys=OFF"));
   BATTRACE_RETURN_IF_ERROR(db_.Exec("PRAGMA temp_store=MEMORY"));
@@ -205,7 +208,8 @@ Status SqliteStore::Migrate(bool create, const std::string& origin) {
                                 db_.Prepare("SELECT value FROM meta WHERE key = 'schema_version'"));
       BATTRACE_ASSIGN_OR_RETURN(row, v.Step());
       if (!row) return Status::Corruption("store has a meta table but no schema_version");
-      version = std::stoi(v.Text(0));
+      BATTRACE_ASSIGN_OR_RETURN(stored, ParseSchemaVersion(v.Text(0)));
+      version = stored;
     } else if (!create) {
       return Status::FailedPrecondition(
           "this file is not a battrace store (create one with `battrace init`)");
@@ -213,6 +217,7 @@ Status SqliteStore::Migrate(bool create, const std::string& origin) {
   }
   BATTRACE_RETURN_IF_ERROR(CheckSchemaVersion(version));
   if (version == LatestSchemaVersion()) return Status::Ok();
+  if (options_.read_only) return OlderSchemaReadOnly(version);
   BATTRACE_RETURN_IF_ERROR(db_.Exec("BEGIN IMMEDIATE"));
   const bool fresh = version == 0;
   for (const Migration& m : Migrations()) {
@@ -1044,6 +1049,21 @@ std::string DefaultKeyPath(const std::string& db_path) {
 
 Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path, const OpenOptions& options,
                                                const std::string& origin_if_created) {
+  BATTRACE_RETURN_IF_ERROR(CheckOpenOptions(options));
+  if (options.read_only) {
+    // SQLite deletes the -wal file when the last connection closes: without one, no process has
+    // the store open, and it is read as an immutable file (creating no -wal or -shm beside it).
+    // With one, a writer may be at work: SQLite's read-only mode reads through its WAL.
+    std::error_code ec;
+    const bool wal = std::filesystem::exists(path + "-wal", ec);
+    BATTRACE_ASSIGN_OR_RETURN(db, Db::OpenReadOnly(path, !wal && !ec));
+    auto store = std::make_unique<SqliteStore>(std::move(db), options);
+    BATTRACE_RETURN_IF_ERROR(store->Initialize(path, false, ""));
+    return std::unique_ptr<Store>(std::move(store));
+  }
+  // The store file is created 0600; SQLite gives its -wal and -shm files the same mode.
+  if (options.create) BATTRACE_RETURN_IF_ERROR(CreatePrivateFile(path));
+  if (options.key_path) BATTRACE_RETURN_IF_ERROR(CheckPrivateFile(path, "the store file"));
   BATTRACE_ASSIGN_OR_RETURN(db, Db::Open(path, options.create));
   auto store = std::make_unique<SqliteStore>(std::move(db), options);
   BATTRACE_RETURN_IF_ERROR(store->Initialize(path, options.create, origin_if_created));
