@@ -204,8 +204,9 @@ class Api {
 
   void Handle(const HttpRequest& req, HttpResponse& res);
   void TransportError(int status, HttpResponse& res);
-  // Signs a checkpoint when leaves were added since the last one (a no-op otherwise), so the
-  // receipts given out become provable; Serve calls it every second.
+  // Signs a checkpoint when leaves or audit entries were added since the last one (a no-op
+  // otherwise), so the receipts given out become provable and the audit trail's head is signed
+  // within a second; Serve calls it every second.
   void SignCheckpoint();
 
   using Handler = Status (Api::*)(Call&);

@@ -135,6 +135,12 @@ for key in (pinned, forged):
     expect(out, "a signing key that is not the pinned one", key[:key.rindex("+")])
 out = verify(audited, "--key", forged, rc=1)
 expect(out, "verify with another key", f"(given with --key; the store pins {pinned})")
+# The pin itself changed: verify with the platform's key says so; without --key, the forged pin
+# is what the signatures are checked with, and they fail.
+engines.query(audited, "UPDATE meta SET value = ? WHERE key = 'verifier_key'", [forged])
+expect(verify(audited, "--key", pinned, rc=1), "a changed pin", "meta row verifier_key was changed")
+expect(verify(audited, rc=1), "a changed pin, verified with it", "signature does not verify")
+engines.query(audited, "UPDATE meta SET value = ? WHERE key = 'verifier_key'", [pinned])
 
 # A store from before pinning, not opened with its key since: verify falls back to the signing
 # key file beside an embedded store; with --pg it needs --key.

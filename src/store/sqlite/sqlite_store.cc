@@ -751,20 +751,19 @@ Result<std::optional<AuditHead>> SqliteStore::ReadAuditHead() {
 Result<StoredCheckpoint> SqliteStore::SignCheckpoint() {
   if (!key_) return Status::FailedPrecondition("the store was opened without its signing key");
   BATTRACE_RETURN_IF_ERROR(frontier_error_);
-  std::optional<StoredCheckpoint> result;
-  // Under the write lock: neither the tree nor the audit trail moves while it is signed.
+  // First without the write lock (the server asks every second): nothing new, nothing to sign.
+  BATTRACE_ASSIGN_OR_RETURN(latest, LatestCheckpoint());
+  BATTRACE_ASSIGN_OR_RETURN(head, ReadAuditHead());
+  if (latest && !LastCheckpoint::Of(latest).Behind(frontier_.size(), head)) return *latest;
+  std::optional<StoredCheckpoint> signed_cp;
+  // Under the write lock the audit trail stands still while its head is read and signed.
   BATTRACE_RETURN_IF_ERROR(InTransaction([&]() -> Status {
-    BATTRACE_ASSIGN_OR_RETURN(latest, LatestCheckpoint());
     BATTRACE_ASSIGN_OR_RETURN(audit, ReadAuditHead());
-    if (latest && !LastCheckpoint::Of(latest).Behind(frontier_.size(), audit)) {
-      result = std::move(latest);
-      return Status::Ok();
-    }
     BATTRACE_ASSIGN_OR_RETURN(cp, InsertCheckpoint(audit));
-    result = std::move(cp);
+    signed_cp = std::move(cp);
     return Status::Ok();
   }));
-  return *std::move(result);
+  return *std::move(signed_cp);
 }
 
 Status SqliteStore::InTransaction(const std::function<Status()>& body) {
