@@ -6,6 +6,7 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <sstream>
+#include <vector>
 
 #include "cli/commands.h"
 #include "cli/store_args.h"
@@ -104,23 +105,97 @@ int RunProof(const StoreArgs& args, std::optional<uint64_t> leaf, std::optional<
   return 0;
 }
 
-int RunVerifyStore(const StoreArgs& args, const std::string& key_text) {
-  std::string verifier = VerifierKeyArg(key_text);
-  if (verifier.empty() && !args.pg.empty()) {
-    return Fail(Status::Invalid(
-        "", "usage", "--key is required with --pg (the verifier key: battrace pubkey prints it)"));
+// The options of `battrace verify`, in its two modes: a whole store (--db or --pg, with the
+// checkpoints kept elsewhere that it must extend) or one receipt offline (--receipt,
+// --checkpoint, --proof, --key). Each mode refuses the options only the other one reads.
+struct VerifyOptions {
+  StoreArgs store;                       // --db or --pg (no signing key: --key is the verifier's)
+  std::string key;                       // --key: verifier key text, a file holding it, or the
+                                         // signing key file
+  std::vector<std::string> checkpoints;  // --checkpoint: signed notes
+  std::string receipt;                   // --receipt
+  std::string proof;                     // --proof
+
+  bool StoreMode() const { return !store.db.empty() || !store.pg.empty(); }
+};
+
+// The verifier key a store is checked with, and where it came from (printed, so that whoever
+// reads the result knows which key vouched for it).
+struct ChosenKey {
+  std::string text;
+  std::string source;
+};
+
+// --key when given; else the key pinned in the store; else, for an embedded store from before
+// pinning, the verifier key of its signing key file.
+Result<ChosenKey> StoreVerifierKey(const VerifyOptions& o, const store::Store& store) {
+  const std::string pinned = store.PinnedVerifierKey();
+  if (!o.key.empty()) {
+    ChosenKey chosen{VerifierKeyArg(o.key), "given with --key"};
+    if (!pinned.empty() && pinned != chosen.text) chosen.source += "; the store pins " + pinned;
+    return chosen;
   }
-  auto store = args.OpenReadOnly();
+  if (!pinned.empty()) return ChosenKey{pinned, "pinned in the store"};
+  if (!o.store.pg.empty()) {
+    return Status::Invalid("--key", "usage",
+                           "--key is required with --pg for a store that pins no verifier key "
+                           "(the verifier key: battrace pubkey prints it)");
+  }
+  const std::string path = store::DefaultKeyPath(o.store.db);
+  BATTRACE_ASSIGN_OR_RETURN(key, ledger::SigningKey::FromFile(path));
+  return ChosenKey{key.VerifierKey(), "from the signing key file " + path};
+}
+
+// A store whose checkpoints all verify with a key other than the one it pins: the pin was
+// changed behind the store's back.
+Status CheckPin(const store::Store& store, const std::string& verified_with) {
+  const std::string pinned = store.PinnedVerifierKey();
+  if (pinned.empty() || pinned == verified_with) return Status::Ok();
+  return Status::Corruption("the store's checkpoints are signed by " + verified_with +
+                            ", but it pins the verifier key " + pinned +
+                            " (meta row verifier_key was changed)");
+}
+
+// Prints "verify: FAILED: <message>" and returns the exit code of a failed check.
+int Failed(const std::string& message) {
+  std::cerr << "verify: FAILED: " << message << "\n";
+  return 1;
+}
+
+// Whether the store extends the checkpoint note in `path`. A file that is no signed
+// checkpoint is a usage error (exit 2); a checkpoint signed by another key, of another log, or
+// that the store does not extend fails the verification (exit 1).
+int VerifyKeptCheckpoint(store::Store& store, const ledger::Verifier& verifier,
+                         const std::string& path) {
+  auto note = ReadFile(path);
+  if (!note.ok()) return Fail(note.status());
+  const Status st = store::VerifyExtends(store, verifier, *note);
+  if (st.ok()) {
+    std::cout << "verify: the store extends the checkpoint " << path << "\n";
+    return 0;
+  }
+  const bool not_a_checkpoint = st.code() == StatusCode::kInvalidArgument &&
+                                st.rule() != "note.signature" && st.rule() != "note.unsigned";
+  if (not_a_checkpoint) {
+    return Fail(Status::Invalid("--checkpoint " + path, st.rule(),
+                                "not a signed checkpoint: " + st.message()));
+  }
+  return Failed("checkpoint " + path + ": " + st.message());
+}
+
+int RunVerifyStore(const VerifyOptions& o) {
+  auto store = o.store.OpenReadOnly();
   if (!store.ok()) return Fail(store.status());
-  if (verifier.empty()) {
-    auto key = ledger::SigningKey::FromFile(*args.KeyPath());
-    if (!key.ok()) return Fail(key.status());
-    verifier = key->VerifierKey();
-  }
-  auto result = store::VerifyLedger(**store, verifier);
-  if (!result.ok()) {
-    std::cerr << "verify: FAILED: " << result.status().message() << "\n";
-    return 1;
+  auto key = StoreVerifierKey(o, **store);
+  if (!key.ok()) return Fail(key.status());
+  auto verifier = ledger::Verifier::Parse(key->text);
+  if (!verifier.ok()) return Fail(verifier.status().WithFieldPrefix("--key"));
+  std::cout << "verify: key " << key->text << " (" << key->source << ")\n";
+  auto result = store::VerifyLedger(**store, key->text);
+  if (!result.ok()) return Failed(result.status().message());
+  if (Status pin = CheckPin(**store, key->text); !pin.ok()) return Failed(pin.message());
+  for (const std::string& path : o.checkpoints) {
+    if (const int rc = VerifyKeptCheckpoint(**store, *verifier, path); rc != 0) return rc;
   }
   std::cout << "verify: ok: " << result->leaves << " leaves, " << result->checkpoints
             << " signed checkpoints, " << result->audit_entries << " audit entries\n";
@@ -128,17 +203,24 @@ int RunVerifyStore(const StoreArgs& args, const std::string& key_text) {
 }
 
 // One receipt, offline: receipt + signed checkpoint + inclusion proof + verifier key.
-int RunVerifyReceipt(const std::string& receipt_path, const std::string& checkpoint_path,
-                     const std::string& proof_path, const std::string& key_arg) {
-  auto verifier = ledger::Verifier::Parse(VerifierKeyArg(key_arg));
+int RunVerifyReceipt(const VerifyOptions& o) {
+  if (o.receipt.empty() || o.checkpoints.size() != 1 || o.proof.empty() || o.key.empty()) {
+    return Fail(Status::Invalid(
+        "verify", "usage",
+        o.checkpoints.size() > 1
+            ? "--checkpoint is given " + std::to_string(o.checkpoints.size()) +
+                  " times: a receipt is checked against one checkpoint"
+            : "give --db PATH or --pg CONNINFO, or --receipt, --checkpoint, --proof and --key"));
+  }
+  const std::string& receipt_path = o.receipt;
+  const std::string& checkpoint_path = o.checkpoints.front();
+  const std::string& proof_path = o.proof;
+  auto verifier = ledger::Verifier::Parse(VerifierKeyArg(o.key));
   if (!verifier.ok()) return Fail(verifier.status());
   auto note = ReadFile(checkpoint_path);
   if (!note.ok()) return Fail(note.status());
   auto cp = ledger::OpenSignedCheckpoint(*note, *verifier);
-  if (!cp.ok()) {
-    std::cerr << "verify: FAILED: checkpoint: " << cp.status().message() << "\n";
-    return 1;
-  }
+  if (!cp.ok()) return Failed("checkpoint: " + cp.status().message());
   auto receipt_json = ReadJsonFile(receipt_path);
   if (!receipt_json.ok()) return Fail(receipt_json.status());
   auto receipt = ledger::Receipt::FromJson(*receipt_json);
@@ -150,10 +232,9 @@ int RunVerifyReceipt(const std::string& receipt_path, const std::string& checkpo
   try {
     if (proof->at("tree_size").get<uint64_t>() != cp->size ||
         proof->at("leaf_index").get<uint64_t>() != index) {
-      std::cerr << "verify: FAILED: the proof is for leaf " << proof->at("leaf_index")
-                << " in a tree of " << proof->at("tree_size") << ", not leaf " << index
-                << " in the checkpoint's tree of " << cp->size << "\n";
-      return 1;
+      return Failed("the proof is for leaf " + proof->at("leaf_index").dump() + " in a tree of " +
+                    proof->at("tree_size").dump() + ", not leaf " + std::to_string(index) +
+                    " in the checkpoint's tree of " + std::to_string(cp->size));
     }
     for (const auto& h : proof->at("hashes")) {
       auto decoded = ledger::HashFromBase64(h.get<std::string>());
@@ -165,8 +246,7 @@ int RunVerifyReceipt(const std::string& receipt_path, const std::string& checkpo
                                 std::string("missing or mistyped member: ") + e.what()));
   }
   if (!ledger::VerifyInclusion(index, cp->size, receipt->leaf_hash, hashes, cp->root)) {
-    std::cerr << "verify: FAILED: the inclusion proof does not lead to the checkpoint's root\n";
-    return 1;
+    return Failed("the inclusion proof does not lead to the checkpoint's root");
   }
   std::cout << "verify: ok: " << receipt->reporter << " / " << receipt->id << " is leaf " << index
             << " of the ledger signed at size " << cp->size << " (" << cp->origin << ")\n";
@@ -234,36 +314,31 @@ void RegisterLedger(CLI::App& app, CommandList& commands) {
   }
   {
     auto* cmd = app.add_subcommand(
-        "verify", "Verify the whole ledger (--db or --pg), or one receipt offline (--receipt ...)");
-    auto args = std::make_shared<StoreArgs>();
-    auto receipt = std::make_shared<std::string>();
-    auto checkpoint = std::make_shared<std::string>();
-    auto proof = std::make_shared<std::string>();
-    auto key = std::make_shared<std::string>();
-    auto* db = cmd->add_option("--db", args->db, std::string("the store to verify: ") + kDbHelp)
+        "verify",
+        "Verify the whole ledger (--db or --pg, and that it extends each --checkpoint), or one "
+        "receipt offline (--receipt ...)");
+    auto o = std::make_shared<VerifyOptions>();
+    auto* db = cmd->add_option("--db", o->store.db, std::string("the store to verify: ") + kDbHelp)
                    ->type_name("PATH");
-    auto* pg = cmd->add_option("--pg", args->pg, std::string("the store to verify: ") + kPgHelp)
+    auto* pg = cmd->add_option("--pg", o->store.pg, std::string("the store to verify: ") + kPgHelp)
                    ->type_name("CONNINFO")
                    ->excludes(db);
-    cmd->add_option("--receipt", *receipt, "receipt JSON")->excludes(db)->excludes(pg);
-    cmd->add_option("--checkpoint", *checkpoint, "signed checkpoint note");
-    cmd->add_option("--proof", *proof, "inclusion proof JSON (battrace proof --leaf)");
-    cmd->add_option("--key", *key,
-                    "verifier key text or file (default with --db: from <db>.key; required "
-                    "with --pg)");
-    commands.push_back({cmd, [=] {
-                          if (!args->db.empty() || !args->pg.empty()) {
-                            return RunVerifyStore(*args, *key);
-                          }
-                          if (receipt->empty() || checkpoint->empty() || proof->empty() ||
-                              key->empty()) {
-                            return Fail(Status::Invalid(
-                                "verify", "usage",
-                                "give --db PATH or --pg CONNINFO, or --receipt, --checkpoint, "
-                                "--proof and --key"));
-                          }
-                          return RunVerifyReceipt(*receipt, *checkpoint, *proof, *key);
-                        }});
+    cmd->add_option("--receipt", o->receipt, "receipt JSON (offline mode)")
+        ->excludes(db)
+        ->excludes(pg);
+    cmd->add_option("--checkpoint", o->checkpoints,
+                    "signed checkpoint note: with --db/--pg one the store must extend "
+                    "(repeatable); offline, the one the proof leads to")
+        ->type_name("NOTE");
+    cmd->add_option("--proof", o->proof,
+                    "inclusion proof JSON (offline mode; battrace proof --leaf)")
+        ->excludes(db)
+        ->excludes(pg);
+    cmd->add_option("--key", o->key,
+                    "verifier key text or file (default with --db/--pg: the key pinned in the "
+                    "store)");
+    commands.push_back(
+        {cmd, [o] { return o->StoreMode() ? RunVerifyStore(*o) : RunVerifyReceipt(*o); }});
   }
 }
 

@@ -117,7 +117,16 @@ void RegisterServe(CLI::App& app, CommandList& commands) {
       ->check(CLI::Range(1, 1024))
       ->capture_default_str();
   cmd->add_flag("--quiet", a->quiet, "no access log lines (errors are still logged)");
-  cmd->add_flag("--routes", a->routes, "print the API's routes (METHOD /pattern) and exit");
+  auto* routes =
+      cmd->add_flag("--routes", a->routes, "print the API's routes (METHOD /pattern) and exit");
+  // --routes serves nothing: every serving option beside it is refused, by name. (The store's
+  // options stay, so that one command line names the store however it is used.)
+  for (CLI::Option* option : cmd->get_options()) {
+    if (option != routes && !option->check_name("--help") && !option->check_name("--db") &&
+        !option->check_name("--pg") && !option->check_name("--key")) {
+      routes->excludes(option);
+    }
+  }
   commands.push_back({cmd, [a] { return RunServe(*a); }});
 }
 

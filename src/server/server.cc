@@ -274,8 +274,9 @@ class Api {
   // The problem body of a refusal of the transport (400, 408, 413, 431, 503), counted and
   // logged under the route "unmatched" like an answered request.
   void Refused(const TransportError& error, HttpResponse& res);
-  // Signs a checkpoint when leaves were added since the last one (a no-op otherwise), so the
-  // receipts given out become provable; Serve calls it every second.
+  // Signs a checkpoint when leaves or audit entries were added since the last one (a no-op
+  // otherwise), so the receipts given out become provable and the audit trail's head is signed
+  // within a second; Serve calls it every second.
   void SignCheckpoint();
 
   using Handler = Status (Api::*)(Call&);

@@ -247,21 +247,54 @@ std::string DutiesOpenAt(const std::string& columns, const std::string& at,
          "discharged_at >= " + at + tail + " UNION ALL " + select + "retracted_at >= " + at + tail;
 }
 
-bool CheckpointDue(const CheckpointPolicy& policy, uint64_t size, uint64_t last_size,
-                   Instant last_time, Instant now) {
-  return size > last_size && (size - last_size >= policy.every_leaves ||
-                              now - last_time >= policy.every_seconds * 1000000);
+LastCheckpoint LastCheckpoint::Of(const std::optional<StoredCheckpoint>& checkpoint) {
+  LastCheckpoint last;
+  if (!checkpoint) return last;
+  last.size = checkpoint->size;
+  last.time = checkpoint->created;
+  // The body ends at the note's last blank line (ledger-format.md, 4.2).
+  const size_t blank = checkpoint->note.rfind("\n\n");
+  if (blank == std::string::npos) return last;
+  auto body =
+      ledger::Checkpoint::ParseBody(std::string_view(checkpoint->note).substr(0, blank + 1));
+  if (!body.ok()) return last;
+  auto audit = AuditHeadOf(*body);
+  if (audit.ok()) last.audit = *audit;
+  return last;
+}
+
+bool LastCheckpoint::Behind(uint64_t tree_size, const std::optional<AuditHead>& head) const {
+  return tree_size != size || head != audit;
+}
+
+bool CheckpointDue(const CheckpointPolicy& policy, const LastCheckpoint& last, uint64_t size,
+                   const std::optional<AuditHead>& audit, Instant now) {
+  return last.Behind(size, audit) && (size - last.size >= policy.every_leaves ||
+                                      now - last.time >= policy.every_seconds * 1000000);
 }
 
 Result<StoredCheckpoint> SignedCheckpoint(const std::string& origin,
                                           const ledger::Frontier& frontier,
+                                          const std::optional<AuditHead>& audit,
                                           const ledger::SigningKey& key) {
   ledger::Checkpoint cp;
   cp.origin = origin;
   cp.size = frontier.size();
   cp.root = frontier.Root();
+  if (audit) cp.extensions.push_back(AuditHeadLine(*audit));
   BATTRACE_ASSIGN_OR_RETURN(note, ledger::SignNote(cp.Body(), key));
   return StoredCheckpoint{cp.size, Now(), std::move(note)};
+}
+
+Status CheckPinnedKey(const std::string& pinned, const ledger::SigningKey& key) {
+  const std::string mine = key.VerifierKey();
+  if (pinned == mine) return Status::Ok();
+  // "name+keyid" of a verifier key text, without the public key.
+  const auto named = [](const std::string& text) { return text.substr(0, text.rfind('+')); };
+  return Status::FailedPrecondition(
+      "the signing key " + named(mine) + " is not the key this store was created with (" +
+      "its pinned verifier key is " + named(pinned) +
+      "): refusing to write with it; use the store's own signing key");
 }
 
 Result<domain::RegistryIndex> BuildRegistry(const std::vector<StoredRecord>& rows) {
@@ -319,11 +352,11 @@ bool HasJudgment(const domain::Effects& effects) {
          !effects.findings.empty();
 }
 
-void ChainAudit(std::vector<AuditEntry>& entries, uint64_t last_seq, ledger::Hash last_hash) {
+void ChainAudit(std::vector<AuditEntry>& entries, AuditHead last) {
   for (AuditEntry& e : entries) {
-    e.seq = ++last_seq;
-    e.hash = AuditHash(last_hash, e);
-    last_hash = e.hash;
+    e.seq = ++last.seq;
+    e.hash = AuditHash(last.hash, e);
+    last.hash = e.hash;
   }
 }
 

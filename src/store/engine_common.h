@@ -18,6 +18,7 @@
 #include "ledger/checkpoint.h"
 #include "ledger/hash.h"
 #include "ledger/merkle.h"
+#include "store/audit.h"
 #include "store/store.h"
 
 namespace battrace::store::common {
@@ -273,13 +274,37 @@ Status CheckOpenOptions(const OpenOptions& options);
 std::string DutiesOpenAt(const std::string& columns, const std::string& at,
                          const std::string& extra);
 
-// Whether a commit that brings the tree to `size` signs a checkpoint (CheckpointPolicy).
-bool CheckpointDue(const CheckpointPolicy& policy, uint64_t size, uint64_t last_size,
-                   Instant last_time, Instant now);
-// A signed checkpoint of the tree `frontier` ends, created now.
+// What the latest signed checkpoint says, as a writer keeps it to decide when the next is due.
+struct LastCheckpoint {
+  uint64_t size = 0;
+  std::optional<AuditHead> audit;  // the audit head it commits to, if any
+  Instant time = 0;
+
+  // Of the latest stored checkpoint (none: an empty store), read without verifying its
+  // signature: only the writer that signed it asks.
+  static LastCheckpoint Of(const std::optional<StoredCheckpoint>& checkpoint);
+  // Whether a checkpoint of the tree of `size` and the audit trail ending at `audit` would say
+  // something this one does not: the tree or the audit trail grew.
+  bool Behind(uint64_t size, const std::optional<AuditHead>& audit) const;
+};
+
+// Whether a commit that leaves the tree at `size` and the audit trail at `audit` signs a
+// checkpoint: the tree or the audit trail grew since `last`, and the policy's count of leaves
+// or its time has come (CheckpointPolicy).
+bool CheckpointDue(const CheckpointPolicy& policy, const LastCheckpoint& last, uint64_t size,
+                   const std::optional<AuditHead>& audit, Instant now);
+// A signed checkpoint of the tree `frontier` ends, with the extension line of the audit head
+// (store/audit.h) when the trail is not empty, created now.
 Result<StoredCheckpoint> SignedCheckpoint(const std::string& origin,
                                           const ledger::Frontier& frontier,
+                                          const std::optional<AuditHead>& audit,
                                           const ledger::SigningKey& key);
+
+// The meta row that pins the store's verifier key (docs/data-model.md, meta).
+inline constexpr const char* kVerifierKeyMeta = "verifier_key";
+// Whether `key` may sign for a store that pins `pinned` (its verifier key text): it must be the
+// same key. Errors (kFailedPrecondition) name both keys by name and key id.
+Status CheckPinnedKey(const std::string& pinned, const ledger::SigningKey& key);
 
 // The registry index of stored records, given as (kind, key, record JSON); a record that cannot
 // be read is damage, named by kind and key.
@@ -324,7 +349,8 @@ struct PendingRows {
 // Whether the rules engine's part of `effects` has anything to write.
 bool HasJudgment(const domain::Effects& effects);
 
-// Continues the audit chain after (last_seq, last_hash): assigns seq and hash to each entry.
-void ChainAudit(std::vector<AuditEntry>& entries, uint64_t last_seq, ledger::Hash last_hash);
+// Continues the audit chain after `last` (all zeros for an empty trail): assigns seq and hash
+// to each entry.
+void ChainAudit(std::vector<AuditEntry>& entries, AuditHead last);
 
 }  // namespace battrace::store::common

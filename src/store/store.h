@@ -161,9 +161,15 @@ class Store : public ledger::NodeReader {
   virtual Result<uint64_t> TreeSize() = 0;
   virtual Result<std::vector<StoredCheckpoint>> ListCheckpoints() = 0;
   virtual Result<std::optional<StoredCheckpoint>> LatestCheckpoint() = 0;
-  // Signs and stores a checkpoint of the current tree (no-op when the latest one is current).
+  // Signs and stores a checkpoint of the current tree and audit head (a no-op when the latest
+  // one is current; a checkpoint of the same tree with a longer audit trail replaces the one
+  // stored for that size).
   virtual Result<StoredCheckpoint> SignCheckpoint() = 0;
   virtual std::string Origin() const = 0;
+  // The verifier key text pinned in the store (meta row verifier_key) as read when it was
+  // opened; empty for a store that has none yet (pinned at its first opening with a signing
+  // key). A store opened with a signing key has refused any key but this one.
+  virtual std::string PinnedVerifierKey() const = 0;
   // Whether the engine stores the Merkle nodes of `level` (others it computes from them).
   virtual bool KeepsLevel(int level) const = 0;
 

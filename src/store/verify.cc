@@ -1,6 +1,7 @@
 #include "store/verify.h"
 
 #include <nlohmann/json.hpp>
+#include <vector>
 
 #include "ledger/checkpoint.h"
 #include "ledger/merkle.h"
@@ -37,6 +38,7 @@ Result<VerifyReport> VerifyLedger(Store& store, const std::string& verifier_key)
   std::vector<ledger::Node> nodes;
   size_t next_cp = 0;
   uint64_t good_size = 0;  // the size of the last checkpoint that verified
+  std::vector<SignedAuditHead> audit_heads;
   Status failure;
 
   // Checks every checkpoint whose size the rebuilt tree has reached.
@@ -60,6 +62,12 @@ Result<VerifyReport> VerifyLedger(Store& store, const std::string& verifier_key)
             std::to_string(good_size) + " to " + std::to_string(cp.size - 1) +
             " were reordered, replaced or removed");
       }
+      auto audit = AuditHeadOf(*opened);
+      if (!audit.ok()) {
+        return Status::Corruption("checkpoint at size " + std::to_string(cp.size) + ": " +
+                                  audit.status().message());
+      }
+      if (*audit) audit_heads.push_back({**audit, cp.size});
       good_size = cp.size;
       ++report.checkpoints;
       ++next_cp;
@@ -113,9 +121,43 @@ Result<VerifyReport> VerifyLedger(Store& store, const std::string& verifier_key)
                               " does not match the ledger of " + std::to_string(size) +
                               " leaves (leaves missing at the end, or a checkpoint forged)");
   }
-  BATTRACE_ASSIGN_OR_RETURN(audit_entries, VerifyAudit(store));
+  BATTRACE_ASSIGN_OR_RETURN(audit_entries, VerifyAudit(store, std::move(audit_heads)));
   report.audit_entries = audit_entries;
   return report;
+}
+
+Status VerifyExtends(Store& store, const ledger::Verifier& verifier, std::string_view note) {
+  BATTRACE_ASSIGN_OR_RETURN(kept, ledger::OpenSignedCheckpoint(note, verifier));
+  BATTRACE_ASSIGN_OR_RETURN(audit, AuditHeadOf(kept));
+  const std::string what = "the checkpoint at size " + std::to_string(kept.size);
+  if (kept.origin != store.Origin()) {
+    return Status::Corruption("another log: " + what + " is of origin '" + kept.origin +
+                              "', this store's origin is '" + store.Origin() + "'");
+  }
+  BATTRACE_ASSIGN_OR_RETURN(size, store.TreeSize());
+  if (size < kept.size) {
+    return Status::Corruption("rolled back: the store has " + std::to_string(size) +
+                              " leaves, fewer than the " + std::to_string(kept.size) + " of " +
+                              what + " (leaves " + std::to_string(size) + " to " +
+                              std::to_string(kept.size - 1) + " are gone)");
+  }
+  BATTRACE_ASSIGN_OR_RETURN(root, ledger::RootAt(store, size));
+  bool consistent = false;
+  if (kept.size == 0) {
+    consistent = kept.root == ledger::EmptyRootHash();  // every tree extends the empty one
+  } else {
+    BATTRACE_ASSIGN_OR_RETURN(proof, ledger::ConsistencyProof(store, kept.size, size));
+    consistent = ledger::VerifyConsistency(kept.size, size, kept.root, root, proof);
+  }
+  if (!consistent) {
+    return Status::Corruption(
+        "forked: the store's tree at size " + std::to_string(kept.size) + " is not the one " +
+        what + " signed: its root differs (a " + "consistency proof from size " +
+        std::to_string(kept.size) + " to the store's " + std::to_string(size) +
+        " does not verify); leaves before " + std::to_string(kept.size) + " were replaced");
+  }
+  if (audit) return CheckAuditHead(store, *audit, what);
+  return Status::Ok();
 }
 
 }  // namespace battrace::store

@@ -170,6 +170,7 @@ class PgStore : public Store {
   Result<std::optional<StoredCheckpoint>> LatestCheckpoint() override;
   Result<StoredCheckpoint> SignCheckpoint() override;
   std::string Origin() const override { return origin_; }
+  std::string PinnedVerifierKey() const override { return pinned_key_; }
   Result<std::optional<domain::BatteryState>> GetBattery(const std::string& code) override;
   Result<std::optional<domain::VehicleState>> GetVehicle(const std::string& vin) override;
   Result<std::vector<domain::BatteryState>> BatteriesInVehicle(const std::string& vin) override;
@@ -221,7 +222,15 @@ class PgStore : public Store {
   Status LockLedger();
   // Whether this process signs checkpoints: it holds the signer lock (or takes it now).
   Result<bool> IsSigner();
-  Result<StoredCheckpoint> InsertCheckpoint();
+  // Signs a checkpoint of the current tree and `audit` inside the open transaction.
+  Result<StoredCheckpoint> InsertCheckpoint(const std::optional<AuditHead>& audit);
+  // The audit chain's head as committed (nullopt: the trail is empty). One statement, so one
+  // snapshot: appenders hold the audit lock until they commit, so they commit in seq order and
+  // a snapshot holds a prefix of the chain, whose last row is its head.
+  Result<std::optional<AuditHead>> ReadAuditHead();
+  // Reads meta('verifier_key'); with a signing key, pins it when the row is missing (a store
+  // from before pinning) and refuses a key that differs from the pinned one.
+  Status PinVerifierKey();
   Result<const domain::RegistryIndex*> LoadRegistry();
   Result<std::vector<uint64_t>> Leaves(const char* statement, const std::string& key);
   Result<std::vector<domain::Duty>> DutiesOpenAsOf(Date as_of, bool overdue_only);
@@ -231,11 +240,11 @@ class PgStore : public Store {
   Conn conn_;
   OpenOptions options_;
   std::string origin_;
+  std::string pinned_key_;  // meta('verifier_key'), or empty
   std::optional<ledger::SigningKey> key_;
   ledger::Frontier frontier_;
   ledger::Frontier frontier_at_begin_;
-  uint64_t last_checkpoint_size_ = 0;
-  Instant last_checkpoint_time_ = 0;
+  LastCheckpoint last_checkpoint_;
   PgWriteTxn* txn_ = nullptr;  // the open write transaction
   bool signer_ = false;
   uint64_t analyzed_size_ = 0;  // the tree size when the tables were last analyzed
@@ -258,11 +267,9 @@ Status PgStore::Initialize(bool create, const std::string& origin) {
   BATTRACE_ASSIGN_OR_RETURN(rows, conn_.Query("SELECT value FROM meta WHERE key = 'origin'", {}));
   if (rows.size() == 0) return Status::Corruption("store has no origin in its meta table");
   origin_ = rows.Text(0, 0);
+  BATTRACE_RETURN_IF_ERROR(PinVerifierKey());
   BATTRACE_ASSIGN_OR_RETURN(cp, LatestCheckpoint());
-  if (cp) {
-    last_checkpoint_size_ = cp->size;
-    last_checkpoint_time_ = cp->created;
-  }
+  last_checkpoint_ = LastCheckpoint::Of(cp);
   if (key_) {
     BATTRACE_ASSIGN_OR_RETURN(size, TreeSize());
     analyzed_size_ = size;
@@ -274,6 +281,27 @@ Status PgStore::SetSessionMode() {
   // The server refuses any write of a read-only session, whatever a bug here might try.
   if (!options_.read_only) return Status::Ok();
   return conn_.Exec("SET default_transaction_read_only = on");
+}
+
+Status PgStore::PinVerifierKey() {
+  const auto read = [&]() -> Status {
+    BATTRACE_ASSIGN_OR_RETURN(rows, conn_.Query("SELECT value FROM meta WHERE key = $1",
+                                                Params().Add(std::string(kVerifierKeyMeta))));
+    pinned_key_ = rows.size() == 0 ? "" : rows.Text(0, 0);
+    return Status::Ok();
+  };
+  BATTRACE_RETURN_IF_ERROR(read());
+  if (!key_) return Status::Ok();
+  if (pinned_key_.empty()) {
+    // Another process may pin at the same time: the first row stands, and is read back.
+    BATTRACE_RETURN_IF_ERROR(
+        conn_
+            .Query("INSERT INTO meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING",
+                   Params().Add(std::string(kVerifierKeyMeta)).Add(key_->VerifierKey()))
+            .status());
+    BATTRACE_RETURN_IF_ERROR(read());
+  }
+  return CheckPinnedKey(pinned_key_, *key_);
 }
 
 Status PgStore::PrepareSession() {
@@ -377,8 +405,9 @@ Status PgStore::PrepareStatements() {
       {"in_vehicle", "SELECT " + b + " FROM battery WHERE vin = $1 ORDER BY code"},
       {"parts_of", "SELECT code FROM battery WHERE parent = $1 ORDER BY code"},
       {"insert_checkpoint",
-       "INSERT INTO checkpoint (size, created, note) VALUES ($1, $2, $3) "
-       "ON CONFLICT (size) DO NOTHING"},
+       // A checkpoint of the same tree with a longer audit trail replaces the older one.
+       "INSERT INTO checkpoint (size, created, note) VALUES ($1, $2, $3) ON CONFLICT (size) "
+       "DO UPDATE SET created = excluded.created, note = excluded.note"},
       {"latest_checkpoint",
        "SELECT size, created, note FROM checkpoint ORDER BY size DESC LIMIT 1"},
       {"list_checkpoints", "SELECT size, created, note FROM checkpoint ORDER BY size"},
@@ -869,19 +898,15 @@ Status PgWriteTxn::Commit() {
   PgStore& s = *store_;
   BATTRACE_RETURN_IF_ERROR(Flush());
   const uint64_t size = s.frontier_.size();
-  const Instant now = Now();
-  const bool due = CheckpointDue(s.options_.checkpoints, size, s.last_checkpoint_size_,
-                                 s.last_checkpoint_time_, now);
-  const uint64_t cp_size_before = s.last_checkpoint_size_;
-  const Instant cp_time_before = s.last_checkpoint_time_;
-  if (due) {
+  const LastCheckpoint before = s.last_checkpoint_;
+  BATTRACE_ASSIGN_OR_RETURN(audit, s.ReadAuditHead());
+  if (CheckpointDue(s.options_.checkpoints, before, size, audit, Now())) {
     BATTRACE_ASSIGN_OR_RETURN(signer, s.IsSigner());
-    if (signer) BATTRACE_RETURN_IF_ERROR(s.InsertCheckpoint().status());
+    if (signer) BATTRACE_RETURN_IF_ERROR(s.InsertCheckpoint(audit).status());
   }
   Status st = s.conn_.Exec("COMMIT");
   if (!st.ok()) {
-    s.last_checkpoint_size_ = cp_size_before;
-    s.last_checkpoint_time_ = cp_time_before;
+    s.last_checkpoint_ = before;
     return st;  // the destructor rolls back
   }
   done_ = true;
@@ -956,15 +981,21 @@ Result<const domain::RegistryIndex*> PgStore::LoadRegistry() {
   return &*registry_;
 }
 
-Result<StoredCheckpoint> PgStore::InsertCheckpoint() {
-  BATTRACE_ASSIGN_OR_RETURN(out, SignedCheckpoint(origin_, frontier_, *key_));
+Result<StoredCheckpoint> PgStore::InsertCheckpoint(const std::optional<AuditHead>& audit) {
+  BATTRACE_ASSIGN_OR_RETURN(out, SignedCheckpoint(origin_, frontier_, audit, *key_));
   BATTRACE_RETURN_IF_ERROR(
       Run("insert_checkpoint",
           Params().Add(static_cast<int64_t>(out.size)).Add(out.created).Add(out.note))
           .status());
-  last_checkpoint_size_ = out.size;
-  last_checkpoint_time_ = out.created;
+  last_checkpoint_ = {out.size, audit, out.created};
   return out;
+}
+
+Result<std::optional<AuditHead>> PgStore::ReadAuditHead() {
+  BATTRACE_ASSIGN_OR_RETURN(rows, Run("last_audit"));
+  return First<AuditHead>(rows, [](const Row& r) {
+    return AuditHead{static_cast<uint64_t>(r.Int(0)), HashFromBytes(r.Blob(1))};
+  });
 }
 
 Result<StoredCheckpoint> PgStore::SignCheckpoint() {
@@ -980,11 +1011,12 @@ Result<StoredCheckpoint> PgStore::SignCheckpoint() {
       return Status::Ok();
     }
     BATTRACE_RETURN_IF_ERROR(LockLedger());
-    if (latest && latest->size == frontier_.size()) {
+    BATTRACE_ASSIGN_OR_RETURN(audit, ReadAuditHead());
+    if (latest && !LastCheckpoint::Of(latest).Behind(frontier_.size(), audit)) {
       result = *latest;
       return Status::Ok();
     }
-    BATTRACE_ASSIGN_OR_RETURN(cp, InsertCheckpoint());
+    BATTRACE_ASSIGN_OR_RETURN(cp, InsertCheckpoint(audit));
     result = std::move(cp);
     return Status::Ok();
   }));
@@ -1213,12 +1245,8 @@ Status PgStore::AppendAudit(std::vector<AuditEntry>& entries) {
   return InTransaction([&]() -> Status {
     BATTRACE_RETURN_IF_ERROR(
         Run("lock", Params().Add(int64_t{kLockClass}).Add(int64_t{kAuditLock})).status());
-    BATTRACE_ASSIGN_OR_RETURN(last, Run("last_audit"));
-    if (last.size() == 0) {
-      ChainAudit(entries, 0, ledger::Hash{});
-    } else {
-      ChainAudit(entries, static_cast<uint64_t>(last.Int(0, 0)), HashFromBytes(last.Bytes(0, 1)));
-    }
+    BATTRACE_ASSIGN_OR_RETURN(last, ReadAuditHead());
+    ChainAudit(entries, last.value_or(AuditHead{}));
     for (const AuditEntry& e : entries) {
       Params p;
       p.Add(static_cast<int64_t>(e.seq))

@@ -85,6 +85,7 @@ class SqliteStore : public Store {
   Result<std::optional<StoredCheckpoint>> LatestCheckpoint() override;
   Result<StoredCheckpoint> SignCheckpoint() override;
   std::string Origin() const override { return origin_; }
+  std::string PinnedVerifierKey() const override { return pinned_key_; }
   Result<std::optional<domain::BatteryState>> GetBattery(const std::string& code) override;
   Result<std::optional<domain::VehicleState>> GetVehicle(const std::string& vin) override;
   Result<std::vector<domain::BatteryState>> BatteriesInVehicle(const std::string& vin) override;
@@ -113,8 +114,13 @@ class SqliteStore : public Store {
   // Runs `body` in a transaction of its own (BEGIN IMMEDIATE ... COMMIT), rolled back when
   // `body` or the commit fails. REQUIRES: no WriteTxn is open.
   Status InTransaction(const std::function<Status()>& body);
-  // Signs a checkpoint of the current tree inside the open transaction.
-  Result<StoredCheckpoint> InsertCheckpoint();
+  // Signs a checkpoint of the current tree and audit head inside the open transaction.
+  Result<StoredCheckpoint> InsertCheckpoint(const std::optional<AuditHead>& audit);
+  // The audit chain's head as committed (nullopt: the trail is empty).
+  Result<std::optional<AuditHead>> ReadAuditHead();
+  // Reads meta('verifier_key'); with a signing key, pins it when the row is missing (a store
+  // from before pinning) and refuses a key that differs from the pinned one.
+  Status PinVerifierKey();
   Result<std::vector<uint64_t>> Leaves(Stmt& stmt, const std::string& key);
   Result<ledger::Hash> NodeAt(const ledger::NodeId& id);
   // The registry index, built from the registry table on first use and again whenever
@@ -127,11 +133,11 @@ class SqliteStore : public Store {
   Db db_;
   OpenOptions options_;
   std::string origin_;
+  std::string pinned_key_;  // meta('verifier_key'), or empty
   std::optional<ledger::SigningKey> key_;
   ledger::Frontier frontier_;
   ledger::Frontier frontier_at_begin_;
-  uint64_t last_checkpoint_size_ = 0;
-  Instant last_checkpoint_time_ = 0;
+  LastCheckpoint last_checkpoint_;
   bool in_txn_ = false;
   std::unique_ptr<sqlite::WalCheckpointer> checkpointer_;  // set when the store writes
   std::vector<ledger::Node> new_nodes_;                    // scratch for Append
@@ -169,14 +175,14 @@ Status SqliteStore::Initialize(const std::string& path, bool create, const std::
   }
   {
     BATTRACE_ASSIGN_OR_RETURN(cp, LatestCheckpoint());
-    if (cp) {
-      last_checkpoint_size_ = cp->size;
-      last_checkpoint_time_ = cp->created;
-    }
+    last_checkpoint_ = LastCheckpoint::Of(cp);
   }
   if (options_.key_path) {
     BATTRACE_ASSIGN_OR_RETURN(key, ledger::SigningKey::FromFile(*options_.key_path));
     key_ = std::move(key);
+  }
+  BATTRACE_RETURN_IF_ERROR(PinVerifierKey());
+  if (key_) {
     // Only a writer appends, so only it keeps the tree's right edge; a reader asks the tables
     // (TreeSize, GetNodes), which follow other connections' commits. A damaged ledger still
     // opens for reading and verification; only writes are refused.
@@ -242,6 +248,29 @@ Status SqliteStore::Migrate(bool create, const std::string& origin) {
   return db_.Exec("COMMIT");
 }
 
+Status SqliteStore::PinVerifierKey() {
+  const auto read = [&]() -> Status {
+    BATTRACE_ASSIGN_OR_RETURN(st, db_.Prepare("SELECT value FROM meta WHERE key = ?"));
+    BATTRACE_ASSIGN_OR_RETURN(
+        row, st.Bind(1, std::string_view(kVerifierKeyMeta)).OneRow([](const Stmt& r) {
+          return r.Text(0);
+        }));
+    pinned_key_ = row.value_or("");
+    return Status::Ok();
+  };
+  BATTRACE_RETURN_IF_ERROR(read());
+  if (!key_) return Status::Ok();
+  if (pinned_key_.empty()) {
+    // Another process may pin at the same time: the first row stands, and is read back.
+    BATTRACE_ASSIGN_OR_RETURN(
+        ins, db_.Prepare("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT DO NOTHING"));
+    BATTRACE_RETURN_IF_ERROR(
+        ins.Bind(1, std::string_view(kVerifierKeyMeta)).Bind(2, key_->VerifierKey()).Run());
+    BATTRACE_RETURN_IF_ERROR(read());
+  }
+  return CheckPinnedKey(pinned_key_, *key_);
+}
+
 Status SqliteStore::PrepareStatements() {
   auto prep = [&](std::optional<Stmt>& slot, const std::string& sql) -> Status {
     auto st = db_.Prepare(sql);
@@ -300,7 +329,10 @@ Status SqliteStore::PrepareStatements() {
   BATTRACE_RETURN_IF_ERROR(
       prep(parts_of_, "SELECT code FROM battery WHERE parent = ? ORDER BY code"));
   BATTRACE_RETURN_IF_ERROR(
-      prep(insert_checkpoint_, "INSERT INTO checkpoint (size, created, note) VALUES (?, ?, ?)"));
+      prep(insert_checkpoint_,
+           // A checkpoint of the same tree with a longer audit trail replaces the older one.
+           "INSERT INTO checkpoint (size, created, note) VALUES (?, ?, ?) ON CONFLICT (size) "
+           "DO UPDATE SET created = excluded.created, note = excluded.note"));
   BATTRACE_RETURN_IF_ERROR(prep(put_registry_,
                                 "INSERT INTO registry (kind, key, division, record) "
                                 "VALUES (?, ?, ?, ?) ON CONFLICT (kind, key) DO UPDATE SET "
@@ -638,20 +670,15 @@ Status SqliteWriteTxn::Flush() {
 Status SqliteWriteTxn::Commit() {
   SqliteStore& s = *store_;
   BATTRACE_RETURN_IF_ERROR(Flush());
-  const uint64_t size = s.frontier_.size();
-  const Instant now = Now();
-  const bool due = CheckpointDue(s.options_.checkpoints, size, s.last_checkpoint_size_,
-                                 s.last_checkpoint_time_, now);
-  const uint64_t cp_size_before = s.last_checkpoint_size_;
-  const Instant cp_time_before = s.last_checkpoint_time_;
-  if (due) {
-    auto cp = s.InsertCheckpoint();
+  BATTRACE_ASSIGN_OR_RETURN(audit, s.ReadAuditHead());
+  const LastCheckpoint before = s.last_checkpoint_;
+  if (CheckpointDue(s.options_.checkpoints, before, s.frontier_.size(), audit, Now())) {
+    auto cp = s.InsertCheckpoint(audit);
     if (!cp.ok()) return cp.status();
   }
   Status st = s.db_.Exec("COMMIT");
   if (!st.ok()) {
-    s.last_checkpoint_size_ = cp_size_before;
-    s.last_checkpoint_time_ = cp_time_before;
+    s.last_checkpoint_ = before;
     return st;  // the destructor rolls back
   }
   done_ = true;
@@ -710,25 +737,34 @@ Result<const domain::RegistryIndex*> SqliteStore::LoadRegistry() {
   return &*registry_;
 }
 
-Result<StoredCheckpoint> SqliteStore::InsertCheckpoint() {
-  BATTRACE_ASSIGN_OR_RETURN(out, SignedCheckpoint(origin_, frontier_, *key_));
+Result<StoredCheckpoint> SqliteStore::InsertCheckpoint(const std::optional<AuditHead>& audit) {
+  BATTRACE_ASSIGN_OR_RETURN(out, SignedCheckpoint(origin_, frontier_, audit, *key_));
   BATTRACE_RETURN_IF_ERROR(insert_checkpoint_->Bind(1, static_cast<int64_t>(out.size))
                                .Bind(2, out.created)
                                .Bind(3, out.note)
                                .Run());
-  last_checkpoint_size_ = out.size;
-  last_checkpoint_time_ = out.created;
+  last_checkpoint_ = {out.size, audit, out.created};
   return out;
+}
+
+Result<std::optional<AuditHead>> SqliteStore::ReadAuditHead() {
+  return last_audit_->OneRow([](const Stmt& st) {
+    return AuditHead{static_cast<uint64_t>(st.Int(0)), HashFromBytes(st.Blob(1))};
+  });
 }
 
 Result<StoredCheckpoint> SqliteStore::SignCheckpoint() {
   if (!key_) return Status::FailedPrecondition("the store was opened without its signing key");
   BATTRACE_RETURN_IF_ERROR(frontier_error_);
+  // First without the write lock (the server asks every second): nothing new, nothing to sign.
   BATTRACE_ASSIGN_OR_RETURN(latest, LatestCheckpoint());
-  if (latest && latest->size == frontier_.size()) return *latest;
+  BATTRACE_ASSIGN_OR_RETURN(head, ReadAuditHead());
+  if (latest && !LastCheckpoint::Of(latest).Behind(frontier_.size(), head)) return *latest;
   std::optional<StoredCheckpoint> signed_cp;
+  // Under the write lock the audit trail stands still while its head is read and signed.
   BATTRACE_RETURN_IF_ERROR(InTransaction([&]() -> Status {
-    BATTRACE_ASSIGN_OR_RETURN(cp, InsertCheckpoint());
+    BATTRACE_ASSIGN_OR_RETURN(audit, ReadAuditHead());
+    BATTRACE_ASSIGN_OR_RETURN(cp, InsertCheckpoint(audit));
     signed_cp = std::move(cp);
     return Status::Ok();
   }));
@@ -978,10 +1014,8 @@ Status SqliteStore::AppendAudit(std::vector<AuditEntry>& entries) {
   // The chain's end is read under the write lock, so that concurrent appenders (other
   // connections, other processes) each continue it.
   return InTransaction([&]() -> Status {
-    BATTRACE_ASSIGN_OR_RETURN(last, last_audit_->OneRow([](const Stmt& st) {
-      return std::make_pair(static_cast<uint64_t>(st.Int(0)), HashFromBytes(st.Blob(1)));
-    }));
-    ChainAudit(entries, last ? last->first : 0, last ? last->second : ledger::Hash{});
+    BATTRACE_ASSIGN_OR_RETURN(last, ReadAuditHead());
+    ChainAudit(entries, last.value_or(AuditHead{}));
     for (const AuditEntry& e : entries) {
       BATTRACE_RETURN_IF_ERROR(insert_audit_->Bind(1, static_cast<int64_t>(e.seq))
                                    .Bind(2, e.at)
