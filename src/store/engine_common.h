@@ -273,6 +273,10 @@ Result<StoredCheckpoint> SignedCheckpoint(const std::string& origin,
                                           const ledger::Frontier& frontier,
                                           const ledger::SigningKey& key);
 
+// The note `note` with the signature lines `lines` appended, less those by a key (name and
+// key id) that signed it already (Store::AddCheckpointSignatures).
+Result<std::string> NoteWithSignatures(std::string_view note, std::string_view lines);
+
 // The registry index of stored records, given as (kind, key, record JSON); a record that cannot
 // be read is damage, named by kind and key.
 struct StoredRecord {

@@ -11,6 +11,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -163,6 +164,13 @@ class Store : public ledger::NodeReader {
   virtual Result<std::optional<StoredCheckpoint>> LatestCheckpoint() = 0;
   // Signs and stores a checkpoint of the current tree (no-op when the latest one is current).
   virtual Result<StoredCheckpoint> SignCheckpoint() = 0;
+  // Appends signature lines (witness cosignatures, ledger/cosignature.h: "— <name> <base64>\n"
+  // each) to the note of the checkpoint of `size`, in one transaction; a line by a key (name
+  // and key id) that has signed the note already is left out, so a repeated call changes
+  // nothing. The note's text and the log's signature stay as they are. Does not check the
+  // cosignatures (the caller has). NotFound without a checkpoint of that size;
+  // InvalidArgument ("note.format") if `lines` are not signature lines.
+  virtual Status AddCheckpointSignatures(uint64_t size, std::string_view lines) = 0;
   virtual std::string Origin() const = 0;
   // Whether the engine stores the Merkle nodes of `level` (others it computes from them).
   virtual bool KeepsLevel(int level) const = 0;
