@@ -14,6 +14,7 @@ PACKAGES=(
   libpq-dev postgresql-15                                     # PostgreSQL engine; its test cluster
   time                                                        # peak RSS in benchmarks
   libcpp-httplib-dev                                          # HTTP server of `battrace serve`
+  libboost1.81-dev                                            # Beast/Asio: the witness client of `serve --witness`
   wrk python3-yaml openssl                                    # API load benchmark; API spec test; TLS test certificates
 )
 # npm fetches the data packages (division list); a machine may already carry its own Node.js.

@@ -26,6 +26,7 @@
 #include "server/audit_log.h"
 #include "server/auth.h"
 #include "server/batch.h"
+#include "server/log.h"
 #include "server/metrics.h"
 #include "server/problem.h"
 #include "server/rate_limit.h"
@@ -44,12 +45,8 @@ using store::Store;
 constexpr size_t kDefaultPage = 100;
 constexpr size_t kMaxPage = 1000;
 
-// One JSON object per line on stderr; lines of concurrent requests never interleave.
 void Log(const Json& line) {
-  static std::mutex mu;
-  const std::string text = line.dump() + "\n";
-  std::lock_guard lock(mu);
-  std::fwrite(text.data(), 1, text.size(), stderr);
+  LogJson(line);
 }
 
 // Reader connections, opened on demand and reused: at most one per concurrent request.
@@ -710,6 +707,7 @@ int Serve(const ServeOptions& options) {
     std::unique_lock lock(tick_mu);
     while (!tick_cv.wait_for(lock, std::chrono::seconds(1), [&] { return stopping.load(); })) {
       api.SignCheckpoint();
+      if (options.after_signing) options.after_signing();
     }
   });
   if (options.on_listening) options.on_listening((*http)->port());

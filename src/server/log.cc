@@ -1,0 +1,16 @@
+// JSON lines on stderr, whole lines under one lock.
+#include "server/log.h"
+
+#include <cstdio>
+#include <mutex>
+
+namespace battrace::server {
+
+void LogJson(const nlohmann::json& line) {
+  static std::mutex mu;
+  const std::string text = line.dump() + "\n";
+  std::lock_guard lock(mu);
+  std::fwrite(text.data(), 1, text.size(), stderr);
+}
+
+}  // namespace battrace::server
