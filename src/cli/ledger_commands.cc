@@ -11,6 +11,7 @@
 #include "cli/store_args.h"
 #include "ingest/pipeline.h"
 #include "ledger/checkpoint.h"
+#include "ledger/cosignature.h"
 #include "ledger/merkle.h"
 #include "ledger/receipt.h"
 #include "server/auth.h"
@@ -53,6 +54,55 @@ std::string VerifierKeyArg(const std::string& arg) {
     text.pop_back();
   return text;
 }
+
+// --- Witness cosignatures: verify --witness-key K [--witness-key ...] --min-cosignatures N ---
+
+struct CosignatureArgs {
+  std::vector<std::string> keys;  // cosigner verifier keys (text or files)
+  std::optional<size_t> min;      // default: every key given
+};
+
+// Adds --witness-key and --min-cosignatures to `cmd`.
+void AddCosignatureOptions(CLI::App* cmd, CosignatureArgs& args) {
+  auto* keys = cmd->add_option("--witness-key", args.keys,
+                               "a witness's cosigner key, text or file (repeatable; battrace "
+                               "witness pubkey prints it)");
+  cmd->add_option("--min-cosignatures", args.min,
+                  "how many of the --witness-key witnesses must have cosigned the checkpoint "
+                  "(default: all of them)")
+      ->needs(keys);
+}
+
+// Fails unless the signed note `note` carries valid cosignatures (ledger/cosignature.h) by at
+// least args.min of the given witnesses; passes when no --witness-key was given.
+Status CheckCosignatures(std::string_view note, const CosignatureArgs& args) {
+  if (args.keys.empty()) return Status::Ok();
+  std::vector<ledger::Verifier> cosigners;
+  for (const std::string& arg : args.keys) {
+    std::string text = arg;
+    if (auto file = ReadFile(arg); file.ok()) text = *file;
+    while (!text.empty() && (text.back() == '\n' || text.back() == '\r'))
+      text.pop_back();
+    auto key = ledger::Verifier::Parse(text, ledger::KeyType::kCosignatureV1);
+    if (!key.ok()) return key.status().WithFieldPrefix("--witness-key ");
+    cosigners.push_back(*std::move(key));
+  }
+  const size_t needed = args.min.value_or(cosigners.size());
+  if (needed > cosigners.size()) {
+    return Status::Invalid("--min-cosignatures", "usage",
+                           "--min-cosignatures " + std::to_string(needed) + " is more than the " +
+                               std::to_string(cosigners.size()) + " --witness-key given");
+  }
+  BATTRACE_ASSIGN_OR_RETURN(count, ledger::CountCosignatures(note, cosigners));
+  if (count < needed) {
+    return Status::FailedPrecondition("the checkpoint has " + std::to_string(count) +
+                                      " valid cosignature(s) of the witnesses given, " +
+                                      std::to_string(needed) + " required");
+  }
+  return Status::Ok();
+}
+
+// --- end of witness cosignatures ---
 
 int RunInit(const StoreArgs& args, const std::string& origin) {
   auto key_path = args.KeyPath();
@@ -104,7 +154,8 @@ int RunProof(const StoreArgs& args, std::optional<uint64_t> leaf, std::optional<
   return 0;
 }
 
-int RunVerifyStore(const StoreArgs& args, const std::string& key_text) {
+int RunVerifyStore(const StoreArgs& args, const std::string& key_text,
+                   const CosignatureArgs& cosignatures) {
   std::string verifier = VerifierKeyArg(key_text);
   if (verifier.empty() && !args.pg.empty()) {
     return Fail(Status::Invalid(
@@ -122,6 +173,17 @@ int RunVerifyStore(const StoreArgs& args, const std::string& key_text) {
     std::cerr << "verify: FAILED: " << result.status().message() << "\n";
     return 1;
   }
+  if (!cosignatures.keys.empty()) {
+    auto latest = (*store)->LatestCheckpoint();
+    if (!latest.ok()) return Fail(latest.status());
+    Status st = *latest ? CheckCosignatures((*latest)->note, cosignatures)
+                        : Status::FailedPrecondition("no checkpoint to check cosignatures on");
+    if (!st.ok()) {
+      if (st.code() == StatusCode::kInvalidArgument && st.rule() == "usage") return Fail(st);
+      std::cerr << "verify: FAILED: latest checkpoint: " << st.message() << "\n";
+      return 1;
+    }
+  }
   std::cout << "verify: ok: " << result->leaves << " leaves, " << result->checkpoints
             << " signed checkpoints, " << result->audit_entries << " audit entries\n";
   return 0;
@@ -129,7 +191,8 @@ int RunVerifyStore(const StoreArgs& args, const std::string& key_text) {
 
 // One receipt, offline: receipt + signed checkpoint + inclusion proof + verifier key.
 int RunVerifyReceipt(const std::string& receipt_path, const std::string& checkpoint_path,
-                     const std::string& proof_path, const std::string& key_arg) {
+                     const std::string& proof_path, const std::string& key_arg,
+                     const CosignatureArgs& cosignatures) {
   auto verifier = ledger::Verifier::Parse(VerifierKeyArg(key_arg));
   if (!verifier.ok()) return Fail(verifier.status());
   auto note = ReadFile(checkpoint_path);
@@ -137,6 +200,11 @@ int RunVerifyReceipt(const std::string& receipt_path, const std::string& checkpo
   auto cp = ledger::OpenSignedCheckpoint(*note, *verifier);
   if (!cp.ok()) {
     std::cerr << "verify: FAILED: checkpoint: " << cp.status().message() << "\n";
+    return 1;
+  }
+  if (Status st = CheckCosignatures(*note, cosignatures); !st.ok()) {
+    if (st.code() == StatusCode::kInvalidArgument && st.rule() == "usage") return Fail(st);
+    std::cerr << "verify: FAILED: checkpoint: " << st.message() << "\n";
     return 1;
   }
   auto receipt_json = ReadJsonFile(receipt_path);
@@ -240,6 +308,7 @@ void RegisterLedger(CLI::App& app, CommandList& commands) {
     auto checkpoint = std::make_shared<std::string>();
     auto proof = std::make_shared<std::string>();
     auto key = std::make_shared<std::string>();
+    auto cosignatures = std::make_shared<CosignatureArgs>();
     auto* db = cmd->add_option("--db", args->db, std::string("the store to verify: ") + kDbHelp)
                    ->type_name("PATH");
     auto* pg = cmd->add_option("--pg", args->pg, std::string("the store to verify: ") + kPgHelp)
@@ -251,19 +320,20 @@ void RegisterLedger(CLI::App& app, CommandList& commands) {
     cmd->add_option("--key", *key,
                     "verifier key text or file (default with --db: from <db>.key; required "
                     "with --pg)");
-    commands.push_back({cmd, [=] {
-                          if (!args->db.empty() || !args->pg.empty()) {
-                            return RunVerifyStore(*args, *key);
-                          }
-                          if (receipt->empty() || checkpoint->empty() || proof->empty() ||
-                              key->empty()) {
-                            return Fail(Status::Invalid(
-                                "verify", "usage",
-                                "give --db PATH or --pg CONNINFO, or --receipt, --checkpoint, "
-                                "--proof and --key"));
-                          }
-                          return RunVerifyReceipt(*receipt, *checkpoint, *proof, *key);
-                        }});
+    AddCosignatureOptions(cmd, *cosignatures);
+    commands.push_back(
+        {cmd, [=] {
+           if (!args->db.empty() || !args->pg.empty()) {
+             return RunVerifyStore(*args, *key, *cosignatures);
+           }
+           if (receipt->empty() || checkpoint->empty() || proof->empty() || key->empty()) {
+             return Fail(
+                 Status::Invalid("verify", "usage",
+                                 "give --db PATH or --pg CONNINFO, or --receipt, --checkpoint, "
+                                 "--proof and --key"));
+           }
+           return RunVerifyReceipt(*receipt, *checkpoint, *proof, *key, *cosignatures);
+         }});
   }
 }
 
