@@ -5,7 +5,7 @@
 // inconsistent, and never a smaller tree after a larger one, across restarts too: so every
 // update is a compare-and-swap on the size the caller checked against, made durable
 // (synchronous=FULL) before the cosignature leaves. Losing this file means retiring the witness
-// key, not starting afresh (docs/operations.md).
+// key, not starting afresh (docs/ledger-format.md section 8.3, docs/operations.md).
 #pragma once
 
 #include <cstdint>
