@@ -85,6 +85,12 @@ Status CheckCosignatures(std::string_view note, const CosignatureArgs& args) {
       text.pop_back();
     auto key = ledger::Verifier::Parse(text, ledger::KeyType::kCosignatureV1);
     if (!key.ok()) return key.status().WithFieldPrefix("--witness-key ");
+    for (const ledger::Verifier& given : cosigners) {
+      if (given.name() == key->name() && given.public_key() == key->public_key()) {
+        return Status::Invalid("--witness-key", "usage",
+                               "--witness-key " + key->name() + " is given twice");
+      }
+    }
     cosigners.push_back(*std::move(key));
   }
   const size_t needed = args.min.value_or(cosigners.size());
