@@ -13,7 +13,7 @@ PACKAGES=(
   libsqlite3-dev sqlite3 libsodium-dev libssl-dev             # embedded store, crypto
   libpq-dev postgresql-15                                     # PostgreSQL engine; its test cluster
   time                                                        # peak RSS in benchmarks
-  libboost1.81-dev                                            # HTTP server of `battrace serve` (Asio, Beast)
+  libboost1.81-dev                                            # HTTP server of `battrace serve` and the witness client of `serve --witness` (Asio, Beast)
   wrk python3-yaml openssl                                    # API load benchmark; API spec test; TLS test certificates
 )
 # npm fetches the data packages (division list); a machine may already carry its own Node.js.

@@ -4,7 +4,11 @@
 
 #include <CLI/CLI.hpp>
 #include <functional>
+#include <string>
 #include <vector>
+
+#include "core/status.h"
+#include "server/http.h"
 
 namespace battrace::cli {
 
@@ -24,6 +28,11 @@ void RegisterSimulate(CLI::App& app, CommandList& commands);
 void RegisterServe(CLI::App& app, CommandList& commands);
 void RegisterToken(CLI::App& app, CommandList& commands);
 void RegisterMigrate(CLI::App& app, CommandList& commands);
+void RegisterWitness(CLI::App& app, CommandList& commands);
+
+// Parses --listen "HOST:PORT" (IPv4 or a name) or "[V6]:PORT" into `http` (port 0: any free
+// one); defined in src/cli/serve.cc, used by every command that serves.
+Status ParseListen(const std::string& text, server::HttpOptions* http);
 
 // One line per subcommand; each is defined in src/cli/<name>.cc.
 inline void RegisterAll(CLI::App& app, CommandList& commands) {
@@ -37,6 +46,7 @@ inline void RegisterAll(CLI::App& app, CommandList& commands) {
   RegisterServe(app, commands);
   RegisterToken(app, commands);
   RegisterMigrate(app, commands);
+  RegisterWitness(app, commands);
 }
 
 }  // namespace battrace::cli

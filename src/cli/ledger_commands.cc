@@ -12,6 +12,7 @@
 #include "cli/store_args.h"
 #include "ingest/pipeline.h"
 #include "ledger/checkpoint.h"
+#include "ledger/cosignature.h"
 #include "ledger/merkle.h"
 #include "ledger/receipt.h"
 #include "server/auth.h"
@@ -54,6 +55,61 @@ std::string VerifierKeyArg(const std::string& arg) {
     text.pop_back();
   return text;
 }
+
+// --- Witness cosignatures: verify --witness-key K [--witness-key ...] --min-cosignatures N ---
+
+struct CosignatureArgs {
+  std::vector<std::string> keys;  // cosigner verifier keys (text or files)
+  std::optional<size_t> min;      // default: every key given
+};
+
+// Adds --witness-key and --min-cosignatures to `cmd`.
+void AddCosignatureOptions(CLI::App* cmd, CosignatureArgs& args) {
+  auto* keys = cmd->add_option("--witness-key", args.keys,
+                               "a witness's cosigner key, text or file (repeatable; battrace "
+                               "witness pubkey prints it)");
+  cmd->add_option("--min-cosignatures", args.min,
+                  "how many of the --witness-key witnesses must have cosigned the checkpoint "
+                  "(default: all of them)")
+      ->needs(keys);
+}
+
+// Fails unless the signed note `note` carries valid cosignatures (ledger/cosignature.h) by at
+// least args.min of the given witnesses; passes when no --witness-key was given.
+Status CheckCosignatures(std::string_view note, const CosignatureArgs& args) {
+  if (args.keys.empty()) return Status::Ok();
+  std::vector<ledger::Verifier> cosigners;
+  for (const std::string& arg : args.keys) {
+    std::string text = arg;
+    if (auto file = ReadFile(arg); file.ok()) text = *file;
+    while (!text.empty() && (text.back() == '\n' || text.back() == '\r'))
+      text.pop_back();
+    auto key = ledger::Verifier::Parse(text, ledger::KeyType::kCosignatureV1);
+    if (!key.ok()) return key.status().WithFieldPrefix("--witness-key ");
+    for (const ledger::Verifier& given : cosigners) {
+      if (given.name() == key->name() && given.public_key() == key->public_key()) {
+        return Status::Invalid("--witness-key", "usage",
+                               "--witness-key " + key->name() + " is given twice");
+      }
+    }
+    cosigners.push_back(*std::move(key));
+  }
+  const size_t needed = args.min.value_or(cosigners.size());
+  if (needed > cosigners.size()) {
+    return Status::Invalid("--min-cosignatures", "usage",
+                           "--min-cosignatures " + std::to_string(needed) + " is more than the " +
+                               std::to_string(cosigners.size()) + " --witness-key given");
+  }
+  BATTRACE_ASSIGN_OR_RETURN(count, ledger::CountCosignatures(note, cosigners));
+  if (count < needed) {
+    return Status::FailedPrecondition("the checkpoint has " + std::to_string(count) +
+                                      " valid cosignature(s) of the witnesses given, " +
+                                      std::to_string(needed) + " required");
+  }
+  return Status::Ok();
+}
+
+// --- end of witness cosignatures ---
 
 int RunInit(const StoreArgs& args, const std::string& origin) {
   auto key_path = args.KeyPath();
@@ -115,6 +171,7 @@ struct VerifyOptions {
   std::vector<std::string> checkpoints;  // --checkpoint: signed notes
   std::string receipt;                   // --receipt
   std::string proof;                     // --proof
+  CosignatureArgs cosignatures;          // --witness-key, --min-cosignatures
 
   bool StoreMode() const { return !store.db.empty() || !store.pg.empty(); }
 };
@@ -197,6 +254,16 @@ int RunVerifyStore(const VerifyOptions& o) {
   for (const std::string& path : o.checkpoints) {
     if (const int rc = VerifyKeptCheckpoint(**store, *verifier, path); rc != 0) return rc;
   }
+  if (!o.cosignatures.keys.empty()) {
+    auto latest = (*store)->LatestCheckpoint();
+    if (!latest.ok()) return Fail(latest.status());
+    Status st = *latest ? CheckCosignatures((*latest)->note, o.cosignatures)
+                        : Status::FailedPrecondition("no checkpoint to check cosignatures on");
+    if (!st.ok()) {
+      if (st.code() == StatusCode::kInvalidArgument && st.rule() == "usage") return Fail(st);
+      return Failed("latest checkpoint: " + st.message());
+    }
+  }
   std::cout << "verify: ok: " << result->leaves << " leaves, " << result->checkpoints
             << " signed checkpoints, " << result->audit_entries << " audit entries\n";
   return 0;
@@ -221,6 +288,10 @@ int RunVerifyReceipt(const VerifyOptions& o) {
   if (!note.ok()) return Fail(note.status());
   auto cp = ledger::OpenSignedCheckpoint(*note, *verifier);
   if (!cp.ok()) return Failed("checkpoint: " + cp.status().message());
+  if (Status st = CheckCosignatures(*note, o.cosignatures); !st.ok()) {
+    if (st.code() == StatusCode::kInvalidArgument && st.rule() == "usage") return Fail(st);
+    return Failed("checkpoint: " + st.message());
+  }
   auto receipt_json = ReadJsonFile(receipt_path);
   if (!receipt_json.ok()) return Fail(receipt_json.status());
   auto receipt = ledger::Receipt::FromJson(*receipt_json);
@@ -337,6 +408,7 @@ void RegisterLedger(CLI::App& app, CommandList& commands) {
     cmd->add_option("--key", o->key,
                     "verifier key text or file (default with --db/--pg: the key pinned in the "
                     "store)");
+    AddCosignatureOptions(cmd, o->cosignatures);
     commands.push_back(
         {cmd, [o] { return o->StoreMode() ? RunVerifyStore(*o) : RunVerifyReceipt(*o); }});
   }

@@ -5,18 +5,10 @@
 #include "cli/store_args.h"
 #include "core/private_file.h"
 #include "server/server.h"
+#include "store/open.h"
+#include "witness/pusher.h"
 
 namespace battrace::cli {
-namespace {
-
-struct ServeArgs {
-  StoreArgs store;
-  std::string listen = "127.0.0.1:8080";
-  server::ServeOptions options;
-  size_t max_body_mib = 16;
-  bool quiet = false;
-  bool routes = false;
-};
 
 // "HOST:PORT" (IPv4 or a name) or "[V6]:PORT"; port 0 picks a free one.
 Status ParseListen(const std::string& text, server::HttpOptions* http) {
@@ -39,6 +31,36 @@ Status ParseListen(const std::string& text, server::HttpOptions* http) {
   return Status::Ok();
 }
 
+namespace {
+
+struct ServeArgs {
+  StoreArgs store;
+  std::string listen = "127.0.0.1:8080";
+  server::ServeOptions options;
+  size_t max_body_mib = 16;
+  bool quiet = false;
+  bool routes = false;
+  std::vector<std::string> witnesses;  // URL=COSIGNER_KEY
+  int witness_timeout_ms = 3000;
+};
+
+// --witness: a pusher on a store connection of its own, run on the signer thread after each
+// signing tick (witness/pusher.h).
+Status SetUpWitnesses(ServeArgs& a) {
+  if (a.witnesses.empty()) return Status::Ok();
+  std::vector<witness::WitnessTarget> targets;
+  for (const std::string& arg : a.witnesses) {
+    BATTRACE_ASSIGN_OR_RETURN(target, witness::ParseWitnessArg(arg));
+    targets.push_back(std::move(target));
+  }
+  BATTRACE_ASSIGN_OR_RETURN(store, store::OpenStore(a.options.store, store::OpenOptions{}));
+  auto pusher = std::make_shared<witness::Pusher>(std::move(targets),
+                                                  std::chrono::milliseconds(a.witness_timeout_ms));
+  std::shared_ptr<store::Store> connection = std::move(store);
+  a.options.after_signing = [pusher, connection] { pusher->PushLatest(*connection); };
+  return Status::Ok();
+}
+
 int RunServe(ServeArgs& a) {
   if (a.routes) {
     for (const std::string& r : server::RouteLabels())
@@ -56,6 +78,7 @@ int RunServe(ServeArgs& a) {
   if (!key.ok()) return Fail(key.status());
   a.options.store = a.store.Where();
   a.options.key = *key;
+  if (Status st = SetUpWitnesses(a); !st.ok()) return Fail(st);
   a.options.http.max_body = a.max_body_mib << 20;
   a.options.access_log = !a.quiet;
   const std::string scheme = a.options.http.tls_cert.empty() ? "http" : "https";
@@ -115,6 +138,14 @@ void RegisterServe(CLI::App& app, CommandList& commands) {
       ->capture_default_str();
   cmd->add_option("--max-body-mib", a->max_body_mib, "largest request body, MiB")
       ->check(CLI::Range(1, 1024))
+      ->capture_default_str();
+  cmd->add_option("--witness", a->witnesses,
+                  "a witness to push each new checkpoint to, as URL=COSIGNER_KEY (repeatable; "
+                  "its cosignatures are added to the stored note)")
+      ->type_name("URL=KEY");
+  cmd->add_option("--witness-timeout-ms", a->witness_timeout_ms,
+                  "how long each step of a witness call may take")
+      ->check(CLI::Range(100, 60000))
       ->capture_default_str();
   cmd->add_flag("--quiet", a->quiet, "no access log lines (errors are still logged)");
   auto* routes =

@@ -107,7 +107,7 @@ Result<std::string> SignNote(std::string_view text, const SigningKey& key) {
   return out;
 }
 
-Result<std::string_view> OpenNote(std::string_view note, const Verifier& verifier) {
+Result<NoteParts> SplitNote(std::string_view note) {
   if (note.size() > kMaxNoteSize) return NoteError("note too large");
   if (note.empty() || note.back() != '\n') return NoteError("note must end with a newline");
   if (!IsNoteText(note)) {
@@ -115,28 +115,39 @@ Result<std::string_view> OpenNote(std::string_view note, const Verifier& verifie
   }
   const size_t split = note.rfind("\n\n");
   if (split == std::string_view::npos) return NoteError("no blank line before signatures");
-  const std::string_view text = note.substr(0, split + 1);
+  NoteParts parts;
+  parts.text = note.substr(0, split + 1);
   std::string_view sigs = note.substr(split + 2);
   if (sigs.empty()) return NoteError("no signature lines");
-  size_t count = 0;
-  bool verified = false;
   while (!sigs.empty()) {
-    if (++count > kMaxNoteSignatures) return NoteError("too many signatures");
+    if (parts.signatures.size() >= kMaxNoteSignatures) return NoteError("too many signatures");
     const size_t eol = sigs.find('\n');  // present: the note ends with a newline
-    std::string_view line = sigs.substr(0, eol);
+    NoteSignature sig;
+    sig.line = sigs.substr(0, eol);
     sigs.remove_prefix(eol + 1);
-    if (!line.starts_with(kSignaturePrefix)) return NoteError("malformed signature line");
-    line.remove_prefix(kSignaturePrefix.size());
-    const size_t space = line.find(' ');
+    std::string_view rest = sig.line;
+    if (!rest.starts_with(kSignaturePrefix)) return NoteError("malformed signature line");
+    rest.remove_prefix(kSignaturePrefix.size());
+    const size_t space = rest.find(' ');
     if (space == std::string_view::npos) return NoteError("malformed signature line");
-    const std::string_view name = line.substr(0, space);
-    if (!IsValidKeyName(name)) return NoteError("invalid key name in signature line");
-    auto blob = Base64Decode(line.substr(space + 1), "note");
+    sig.name = rest.substr(0, space);
+    if (!IsValidKeyName(sig.name)) return NoteError("invalid key name in signature line");
+    auto blob = Base64Decode(rest.substr(space + 1), "note");
     if (!blob.ok() || blob->size() < 5) return NoteError("malformed signature in note");
-    const uint32_t id = uint32_t{(*blob)[0]} << 24 | uint32_t{(*blob)[1]} << 16 |
-                        uint32_t{(*blob)[2]} << 8 | (*blob)[3];
-    if (name != verifier.name() || id != verifier.key_id()) continue;  // another key
-    if (!verifier.Verify(text, std::span<const uint8_t>(*blob).subspan(4))) {
+    sig.key_id = uint32_t{(*blob)[0]} << 24 | uint32_t{(*blob)[1]} << 16 |
+                 uint32_t{(*blob)[2]} << 8 | (*blob)[3];
+    sig.signature.assign(blob->begin() + 4, blob->end());
+    parts.signatures.push_back(std::move(sig));
+  }
+  return parts;
+}
+
+Result<std::string_view> OpenNote(std::string_view note, const Verifier& verifier) {
+  BATTRACE_ASSIGN_OR_RETURN(parts, SplitNote(note));
+  bool verified = false;
+  for (const NoteSignature& sig : parts.signatures) {
+    if (sig.name != verifier.name() || sig.key_id != verifier.key_id()) continue;  // another key
+    if (!verifier.Verify(parts.text, sig.signature)) {
       return Status::Invalid("note", "note.signature", "invalid signature by " + verifier.name());
     }
     verified = true;
@@ -144,7 +155,7 @@ Result<std::string_view> OpenNote(std::string_view note, const Verifier& verifie
   if (!verified) {
     return Status::Invalid("note", "note.unsigned", "no signature by " + verifier.name());
   }
-  return text;
+  return parts.text;
 }
 
 Result<Checkpoint> OpenSignedCheckpoint(std::string_view note, const Verifier& verifier) {

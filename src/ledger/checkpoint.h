@@ -43,6 +43,27 @@ struct Checkpoint {
   friend bool operator==(const Checkpoint&, const Checkpoint&) = default;
 };
 
+// One signature line of a signed note: "— <name> <base64(key id || signature)>".
+struct NoteSignature {
+  std::string_view line;  // the whole line, without its newline
+  std::string_view name;
+  uint32_t key_id = 0;
+  std::vector<uint8_t> signature;  // what follows the key id
+};
+
+// A signed note taken apart (views into the note).
+struct NoteParts {
+  std::string_view text;  // up to and including the newline before the blank line
+  std::vector<NoteSignature> signatures;
+};
+
+// Takes a signed note apart without verifying any signature. Per C2SP signed-note: the note
+// is at most kMaxNoteSize bytes of valid UTF-8 without control characters other than newline,
+// ends in a newline, its text ends at the last blank line, and every following line (at least
+// one, at most kMaxNoteSignatures) is "— <valid key name> <base64 of at least 5 bytes>".
+// Errors are InvalidArgument with rule "note.format".
+Result<NoteParts> SplitNote(std::string_view note);
+
 // Signs `text` as a note: text + "\n" + "— <name> <base64(key id || signature)>\n".
 // Fails with InvalidArgument unless `text` is a valid note text: non-empty, ending in a
 // newline, valid UTF-8, with no control character other than newline.

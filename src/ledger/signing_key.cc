@@ -17,7 +17,6 @@
 namespace battrace::ledger {
 namespace {
 
-constexpr uint8_t kEd25519Type = 0x01;
 constexpr std::string_view kPrivateKeyPrefix = "PRIVATE+KEY+";
 constexpr size_t kMaxKeyFileSize = 4096;
 
@@ -60,14 +59,14 @@ Result<uint32_t> ParseKeyIdHex(std::string_view text, const std::string& field) 
   return id;
 }
 
-// Splits "<name>+<hex id>+<base64(0x01 || 32 bytes)>" and checks each part's syntax.
+// Splits "<name>+<hex id>+<base64(type || 32 bytes)>" and checks each part's syntax.
 struct KeyText {
   std::string name;
   uint32_t key_id;
   std::array<uint8_t, 32> key;
 };
 
-Result<KeyText> ParseKeyText(std::string_view text, const std::string& field) {
+Result<KeyText> ParseKeyText(std::string_view text, const std::string& field, KeyType type) {
   const size_t p1 = text.find('+');
   const size_t p2 = p1 == std::string_view::npos ? p1 : text.find('+', p1 + 1);
   if (p2 == std::string_view::npos) {  // the base64 after p2 may itself contain '+'
@@ -81,19 +80,22 @@ Result<KeyText> ParseKeyText(std::string_view text, const std::string& field) {
   out.key_id = *id;
   auto bytes = Base64Decode(text.substr(p2 + 1), field);
   if (!bytes.ok()) return bytes.status();
-  if (bytes->size() != 1 + out.key.size() || (*bytes)[0] != kEd25519Type) {
+  if (bytes->size() != 1 + out.key.size() || (*bytes)[0] != static_cast<uint8_t>(type)) {
     sodium_memzero(bytes->data(), bytes->size());
-    return Status::Invalid(field, "key.type", "expected an Ed25519 (type 0x01) 32-byte key");
+    return Status::Invalid(field, "key.type",
+                           type == KeyType::kEd25519
+                               ? "expected an Ed25519 (type 0x01) 32-byte key"
+                               : "expected an Ed25519 cosigner (type 0x04) 32-byte key");
   }
   std::memcpy(out.key.data(), bytes->data() + 1, out.key.size());
   sodium_memzero(bytes->data(), bytes->size());
   return out;
 }
 
-std::string FormatKeyText(std::string_view name, uint32_t key_id,
-                          std::span<const uint8_t, 32> key) {
+std::string FormatKeyText(std::string_view name, uint32_t key_id, std::span<const uint8_t, 32> key,
+                          KeyType type) {
   std::array<uint8_t, 33> typed;
-  typed[0] = kEd25519Type;
+  typed[0] = static_cast<uint8_t>(type);
   std::memcpy(typed.data() + 1, key.data(), key.size());
   std::string out = std::string(name) + "+" + KeyIdHex(key_id) + "+" + Base64Encode(typed);
   sodium_memzero(typed.data(), typed.size());
@@ -116,11 +118,11 @@ bool IsValidKeyName(std::string_view name) {
   return true;
 }
 
-uint32_t Ed25519KeyId(std::string_view name, const PublicKey& public_key) {
+uint32_t Ed25519KeyId(std::string_view name, const PublicKey& public_key, KeyType type) {
   crypto_hash_sha256_state state;
   crypto_hash_sha256_init(&state);
   crypto_hash_sha256_update(&state, reinterpret_cast<const uint8_t*>(name.data()), name.size());
-  const uint8_t sep[2] = {'\n', kEd25519Type};
+  const uint8_t sep[2] = {'\n', static_cast<uint8_t>(type)};
   crypto_hash_sha256_update(&state, sep, sizeof(sep));
   crypto_hash_sha256_update(&state, public_key.data(), public_key.size());
   Hash h;
@@ -128,13 +130,16 @@ uint32_t Ed25519KeyId(std::string_view name, const PublicKey& public_key) {
   return uint32_t{h[0]} << 24 | uint32_t{h[1]} << 16 | uint32_t{h[2]} << 8 | h[3];
 }
 
-Verifier::Verifier(std::string name, const PublicKey& public_key)
-    : name_(std::move(name)), public_key_(public_key), key_id_(Ed25519KeyId(name_, public_key)) {}
+Verifier::Verifier(std::string name, const PublicKey& public_key, KeyType type)
+    : name_(std::move(name)),
+      public_key_(public_key),
+      type_(type),
+      key_id_(Ed25519KeyId(name_, public_key, type)) {}
 
-Result<Verifier> Verifier::Parse(std::string_view verifier_key) {
-  auto parts = ParseKeyText(verifier_key, "verifier_key");
+Result<Verifier> Verifier::Parse(std::string_view verifier_key, KeyType type) {
+  auto parts = ParseKeyText(verifier_key, "verifier_key", type);
   if (!parts.ok()) return parts.status();
-  Verifier v(std::move(parts->name), parts->key);
+  Verifier v(std::move(parts->name), parts->key, type);
   if (v.key_id_ != parts->key_id) {
     return Status::Invalid("verifier_key", "key.id", "key id does not match name and key");
   }
@@ -150,7 +155,7 @@ bool Verifier::Verify(std::string_view message, std::span<const uint8_t> signatu
 }
 
 std::string Verifier::Text() const {
-  return FormatKeyText(name_, key_id_, public_key_);
+  return FormatKeyText(name_, key_id_, public_key_, type_);
 }
 
 SigningKey::SigningKey(std::string name, std::span<const uint8_t, 32> seed)
@@ -158,7 +163,7 @@ SigningKey::SigningKey(std::string name, std::span<const uint8_t, 32> seed)
         InitSodium();
         PublicKey pk;
         crypto_sign_seed_keypair(pk.data(), secret_.data(), seed.data());
-        return Verifier(std::move(name), pk);
+        return Verifier(std::move(name), pk, KeyType::kEd25519);
       }()) {}
 
 SigningKey::~SigningKey() {
@@ -180,7 +185,7 @@ Result<SigningKey> SigningKey::Parse(std::string_view text) {
   if (!text.starts_with(kPrivateKeyPrefix)) {
     return Status::Invalid("key_file", "key.format", "expected PRIVATE+KEY+<name>+<id>+<key>");
   }
-  auto parts = ParseKeyText(text.substr(kPrivateKeyPrefix.size()), "key_file");
+  auto parts = ParseKeyText(text.substr(kPrivateKeyPrefix.size()), "key_file", KeyType::kEd25519);
   if (!parts.ok()) return parts.status();
   SigningKey key(std::move(parts->name), parts->key);
   sodium_memzero(parts->key.data(), parts->key.size());
@@ -248,7 +253,12 @@ Status SigningKey::WriteFile(const std::filesystem::path& path) const {
 
 std::string SigningKey::Text() const {
   return std::string(kPrivateKeyPrefix) +
-         FormatKeyText(name(), key_id(), std::span<const uint8_t, 32>(secret_.data(), 32));
+         FormatKeyText(name(), key_id(), std::span<const uint8_t, 32>(secret_.data(), 32),
+                       KeyType::kEd25519);
+}
+
+Verifier SigningKey::CosignerVerifier() const {
+  return Verifier(name(), verifier_.public_key(), KeyType::kCosignatureV1);
 }
 
 Signature SigningKey::Sign(std::string_view message) const {

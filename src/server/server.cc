@@ -27,6 +27,7 @@
 #include "server/audit_log.h"
 #include "server/auth.h"
 #include "server/batch.h"
+#include "server/log.h"
 #include "server/metrics.h"
 #include "server/problem.h"
 #include "server/rate_limit.h"
@@ -47,13 +48,8 @@ constexpr size_t kMaxPage = 1000;
 // X-Purpose is stored in the audit trail with every read it justifies: a sentence, not a file.
 constexpr size_t kMaxPurposeChars = 200;
 
-// One JSON object per line on stderr; lines of concurrent requests never interleave.
 void Log(const Json& line) {
-  static std::mutex mu;
-  // Replacement characters, never an exception, for bytes that are not UTF-8.
-  const std::string text = line.dump(-1, ' ', false, Json::error_handler_t::replace) + "\n";
-  std::lock_guard lock(mu);
-  std::fwrite(text.data(), 1, text.size(), stderr);
+  LogJson(line);
 }
 
 // Reader connections, opened on demand and reused: at most one per concurrent request.
@@ -920,6 +916,7 @@ int Serve(const ServeOptions& options) {
     std::unique_lock lock(tick_mu);
     while (!tick_cv.wait_for(lock, std::chrono::seconds(1), [&] { return stopping.load(); })) {
       api.SignCheckpoint();
+      if (options.after_signing) options.after_signing();
     }
   });
   if (options.on_listening) options.on_listening((*http)->port());

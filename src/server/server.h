@@ -27,6 +27,9 @@ struct ServeOptions {
   double address_rate_burst = 4000;
   size_t max_batch = 10000;  // reports per POST /v1/reports
   bool access_log = true;    // one JSON line per request on stderr
+  // Called on the signer thread after each signing tick (about once a second), outside the
+  // write lock: `serve --witness` pushes the new checkpoint to its witnesses (witness/pusher.h).
+  std::function<void()> after_signing;
   // Called once the socket listens, with the port (the demo prints the URL from it).
   std::function<void(int port)> on_listening;
 };

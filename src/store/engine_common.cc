@@ -297,6 +297,21 @@ Status CheckPinnedKey(const std::string& pinned, const ledger::SigningKey& key) 
       "): refusing to write with it; use the store's own signing key");
 }
 
+Result<std::string> NoteWithSignatures(std::string_view note, std::string_view lines) {
+  const std::string joined = std::string(note) + std::string(lines);
+  BATTRACE_ASSIGN_OR_RETURN(parts, ledger::SplitNote(joined));
+  std::string out(parts.text);
+  out.push_back('\n');
+  std::vector<std::pair<std::string_view, uint32_t>> signers;
+  for (const ledger::NoteSignature& sig : parts.signatures) {
+    const std::pair<std::string_view, uint32_t> signer(sig.name, sig.key_id);
+    if (std::find(signers.begin(), signers.end(), signer) != signers.end()) continue;
+    signers.push_back(signer);
+    out.append(sig.line).push_back('\n');
+  }
+  return out;
+}
+
 Result<domain::RegistryIndex> BuildRegistry(const std::vector<StoredRecord>& rows) {
   std::vector<RegistryRecord> records;
   records.reserve(rows.size());

@@ -11,6 +11,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -165,6 +166,13 @@ class Store : public ledger::NodeReader {
   // one is current; a checkpoint of the same tree with a longer audit trail replaces the one
   // stored for that size).
   virtual Result<StoredCheckpoint> SignCheckpoint() = 0;
+  // Appends signature lines (witness cosignatures, ledger/cosignature.h: "— <name> <base64>\n"
+  // each) to the note of the checkpoint of `size`, in one transaction; a line by a key (name
+  // and key id) that has signed the note already is left out, so a repeated call changes
+  // nothing. The note's text and the log's signature stay as they are. Does not check the
+  // cosignatures (the caller has). NotFound without a checkpoint of that size;
+  // InvalidArgument ("note.format") if `lines` are not signature lines.
+  virtual Status AddCheckpointSignatures(uint64_t size, std::string_view lines) = 0;
   virtual std::string Origin() const = 0;
   // The verifier key text pinned in the store (meta row verifier_key) as read when it was
   // opened; empty for a store that has none yet (pinned at its first opening with a signing

@@ -7,18 +7,22 @@ Written from the specifications alone, with the Python standard library only:
     verification loop that battrace's C++ code uses, so the two implementations check each
     other;
   * RFC 8032 section 5.1.7 (Ed25519 verification), in pure Python (slow, fine for tests);
-  * C2SP signed-note and tlog-checkpoint.
+  * C2SP signed-note and tlog-checkpoint;
+  * C2SP tlog-cosignature (cosignature/v1: witness cosignatures of a checkpoint).
 
 Commands (exit status 0 = verified, 1 = not verified, 2 = usage error):
 
   rfc9162_verify.py inclusion --leaf-hash B64 --index N --size M --root B64 --proof B64,B64,...
   rfc9162_verify.py consistency --from N --to M --old-root B64 --new-root B64 --proof B64,...
   rfc9162_verify.py note --key VERIFIER_KEY_TEXT --note FILE
+                        [--witness-key COSIGNER_KEY_TEXT ... [--min-cosignatures N]]
   rfc9162_verify.py proof-json --file PROOF.json (--root B64 [--old-root B64]
                                                   | --key VERIFIER_KEY_TEXT --note FILE)
 
 An empty --proof "" is an empty proof. `note` prints the checkpoint (origin, size, root) as
-JSON when the verified note text is a checkpoint.
+JSON when the verified note text is a checkpoint. With --witness-key it also requires valid
+cosignatures (type 0x04 keys) by at least N of those witnesses (default: all of them), and
+prints how many it found.
 
 Proof JSON files (hashes are standard base64 of 32 bytes):
   inclusion:   {"leaf_index": N, "tree_size": M, "leaf_hash": B64, "hashes": [B64, ...]}
@@ -206,11 +210,13 @@ def b64decode(text):
     return raw
 
 
-def parse_verifier_key(text):
+def parse_verifier_key(text, key_type=0x01):
+    """(name, key id, public key) of a vkey of signature type `key_type` (0x01 note signer,
+    0x04 cosignature/v1 witness)."""
     name, key_id_hex, key_b64 = text.split("+", 2)
     key = b64decode(key_b64)
-    if not name or len(key_id_hex) != 8 or len(key) != 33 or key[0] != 0x01:
-        raise ValueError("not an Ed25519 verifier key")
+    if not name or len(key_id_hex) != 8 or len(key) != 33 or key[0] != key_type:
+        raise ValueError("not an Ed25519 verifier key of type 0x%02x" % key_type)
     key_id = int(key_id_hex, 16)
     expected = hashlib.sha256(name.encode("utf-8") + b"\n" + key).digest()[:4]
     if int.from_bytes(expected, "big") != key_id:
@@ -253,6 +259,39 @@ def open_note(note, verifier_key):
             return None
         verified = True
     return body if verified else None
+
+
+def note_signatures(note):
+    """(name, key id, signature bytes) of each signature line of a note (bytes) already opened."""
+    text = note.decode("utf-8")
+    lines = text[text.rfind("\n\n") + 2:-1].split("\n")
+    out = []
+    for line in lines:
+        name, sig = line[2:].split(" ")
+        blob = b64decode(sig)
+        out.append((name, int.from_bytes(blob[:4], "big"), blob[4:]))
+    return out
+
+
+def count_cosignatures(note, body, witness_keys):
+    """How many of the witnesses have a valid cosignature/v1 on the note text `body`; None if a
+    line by one of them does not verify (C2SP tlog-cosignature)."""
+    cosigned = set()
+    for key_text in witness_keys:
+        name, key_id, public_key = parse_verifier_key(key_text, 0x04)
+        for sig_name, sig_id, blob in note_signatures(note):
+            if sig_name != name or sig_id != key_id:
+                continue
+            if len(blob) != 8 + 64:
+                return None
+            timestamp = int.from_bytes(blob[:8], "big")
+            if timestamp >= 2**63:
+                return None
+            message = ("cosignature/v1\ntime %d\n" % timestamp + body).encode("utf-8")
+            if not ed25519_verify(public_key, message, blob[8:]):
+                return None
+            cosigned.add(key_text)
+    return len(cosigned)
 
 
 def parse_checkpoint(text):
@@ -303,6 +342,18 @@ def run(args):
             text = open_note(f.read(), args.key)
         if text is None:
             return False
+        if args.witness_key:
+            needed = len(args.witness_key) if args.min_cosignatures is None \
+                else args.min_cosignatures
+            with open(args.note, "rb") as f:
+                count = count_cosignatures(f.read(), text, args.witness_key)
+            if count is None:
+                print("a cosignature by a given witness does not verify", file=sys.stderr)
+                return False
+            print("%d of %d witnesses cosigned (%d required)"
+                  % (count, len(args.witness_key), needed), file=sys.stderr)
+            if count < needed:
+                return False
         checkpoint = parse_checkpoint(text)
         if checkpoint is not None:
             origin, size, root = checkpoint
@@ -353,6 +404,8 @@ def main(argv):
     p = sub.add_parser("note")
     p.add_argument("--key", required=True)
     p.add_argument("--note", required=True)
+    p.add_argument("--witness-key", action="append", default=[])
+    p.add_argument("--min-cosignatures", type=int)
     p = sub.add_parser("proof-json")
     p.add_argument("--file", required=True)
     p.add_argument("--root")

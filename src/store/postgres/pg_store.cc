@@ -169,6 +169,7 @@ class PgStore : public Store {
   Result<std::vector<StoredCheckpoint>> ListCheckpoints() override;
   Result<std::optional<StoredCheckpoint>> LatestCheckpoint() override;
   Result<StoredCheckpoint> SignCheckpoint() override;
+  Status AddCheckpointSignatures(uint64_t size, std::string_view lines) override;
   std::string Origin() const override { return origin_; }
   std::string PinnedVerifierKey() const override { return pinned_key_; }
   Result<std::optional<domain::BatteryState>> GetBattery(const std::string& code) override;
@@ -411,6 +412,8 @@ Status PgStore::PrepareStatements() {
       {"latest_checkpoint",
        "SELECT size, created, note FROM checkpoint ORDER BY size DESC LIMIT 1"},
       {"list_checkpoints", "SELECT size, created, note FROM checkpoint ORDER BY size"},
+      {"checkpoint_note_for_update", "SELECT note FROM checkpoint WHERE size = $1 FOR UPDATE"},
+      {"set_checkpoint_note", "UPDATE checkpoint SET note = $2 WHERE size = $1"},
       {"put_registry",
        "INSERT INTO registry (kind, key, division, record) VALUES ($1, $2, $3, $4) "
        "ON CONFLICT (kind, key) DO UPDATE SET division = excluded.division, "
@@ -1021,6 +1024,18 @@ Result<StoredCheckpoint> PgStore::SignCheckpoint() {
     return Status::Ok();
   }));
   return *std::move(result);
+}
+
+Status PgStore::AddCheckpointSignatures(uint64_t size, std::string_view lines) {
+  return InTransaction([&]() -> Status {
+    BATTRACE_ASSIGN_OR_RETURN(
+        rows, Run("checkpoint_note_for_update", Params().Add(static_cast<int64_t>(size))));
+    auto note = First<std::string>(rows, [](const Row& r) { return r.Text(0); });
+    if (!note) return Status::NotFound("no checkpoint of size " + std::to_string(size));
+    BATTRACE_ASSIGN_OR_RETURN(cosigned, NoteWithSignatures(*note, lines));
+    return Run("set_checkpoint_note", Params().Add(static_cast<int64_t>(size)).Add(cosigned))
+        .status();
+  });
 }
 
 Status PgStore::InTransaction(const std::function<Status()>& body) {

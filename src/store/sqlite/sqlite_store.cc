@@ -84,6 +84,7 @@ class SqliteStore : public Store {
   Result<std::vector<StoredCheckpoint>> ListCheckpoints() override;
   Result<std::optional<StoredCheckpoint>> LatestCheckpoint() override;
   Result<StoredCheckpoint> SignCheckpoint() override;
+  Status AddCheckpointSignatures(uint64_t size, std::string_view lines) override;
   std::string Origin() const override { return origin_; }
   std::string PinnedVerifierKey() const override { return pinned_key_; }
   Result<std::optional<domain::BatteryState>> GetBattery(const std::string& code) override;
@@ -769,6 +770,19 @@ Result<StoredCheckpoint> SqliteStore::SignCheckpoint() {
     return Status::Ok();
   }));
   return *std::move(signed_cp);
+}
+
+Status SqliteStore::AddCheckpointSignatures(uint64_t size, std::string_view lines) {
+  return InTransaction([&]() -> Status {
+    BATTRACE_ASSIGN_OR_RETURN(read, db_.Prepare("SELECT note FROM checkpoint WHERE size = ?"));
+    BATTRACE_ASSIGN_OR_RETURN(
+        note,
+        read.Bind(1, static_cast<int64_t>(size)).OneRow([](const Stmt& st) { return st.Text(0); }));
+    if (!note) return Status::NotFound("no checkpoint of size " + std::to_string(size));
+    BATTRACE_ASSIGN_OR_RETURN(cosigned, NoteWithSignatures(*note, lines));
+    BATTRACE_ASSIGN_OR_RETURN(write, db_.Prepare("UPDATE checkpoint SET note = ? WHERE size = ?"));
+    return write.Bind(1, cosigned).Bind(2, static_cast<int64_t>(size)).Run();
+  });
 }
 
 Status SqliteStore::InTransaction(const std::function<Status()>& body) {

@@ -8,6 +8,7 @@
 #include "ingest/pipeline.h"
 #include "ingest/source.h"
 #include "ledger/checkpoint.h"
+#include "ledger/cosignature.h"
 #include "ledger/merkle.h"
 #include "store/open.h"
 #include "store/postgres/migrate.h"
@@ -243,6 +244,37 @@ TEST_P(StoreTest, VerifyCatchesAForgedCheckpoint) {
   const Status st = Verify();
   EXPECT_EQ(st.code(), StatusCode::kCorruption);
   EXPECT_NE(st.message().find("checkpoint"), std::string::npos) << st.message();
+}
+
+// Witness cosignatures are appended to a stored note (serve --witness): once per witness key,
+// from a reader connection too, and the ledger still verifies.
+TEST_P(StoreTest, AddsCheckpointSignaturesOncePerKey) {
+  Load(SmallHistory());
+  auto cp = store_->SignCheckpoint();
+  ASSERT_TRUE(cp.ok()) << cp.status().ToString();
+  const std::string body(*ledger::OpenNote(cp->note, key_->verifier()));
+  const auto witness = *ledger::SigningKey::Generate("witness.test/w1");
+  const std::string line = ledger::Cosign(witness, body, 1700000000);
+
+  auto reader = OpenStore(where_->location(), OpenOptions{});
+  ASSERT_TRUE(reader.ok()) << reader.status().ToString();
+  ASSERT_TRUE((*reader)->AddCheckpointSignatures(cp->size, line).ok());
+  // Again, and with a later cosignature by the same key: nothing changes.
+  ASSERT_TRUE((*reader)->AddCheckpointSignatures(cp->size, line).ok());
+  ASSERT_TRUE(
+      (*reader)->AddCheckpointSignatures(cp->size, ledger::Cosign(witness, body, 1700000001)).ok());
+  auto latest = store_->LatestCheckpoint();
+  ASSERT_TRUE(latest.ok() && *latest);
+  EXPECT_EQ((*latest)->note, cp->note + line);
+  const std::vector<ledger::Verifier> cosigners = {witness.CosignerVerifier()};
+  EXPECT_EQ(*ledger::CountCosignatures((*latest)->note, cosigners), 1u);
+  EXPECT_TRUE(Verify().ok()) << Verify().ToString();
+
+  const Status missing = store_->AddCheckpointSignatures(cp->size + 1, line);
+  EXPECT_EQ(missing.code(), StatusCode::kNotFound);
+  const Status junk = store_->AddCheckpointSignatures(cp->size, "not a signature line\n");
+  EXPECT_EQ(junk.code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ((*store_->LatestCheckpoint())->note, cp->note + line);
 }
 
 // A server's connection is lost when PostgreSQL restarts or fails over: the store connects
