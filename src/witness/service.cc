@@ -82,14 +82,14 @@ int RunWitness(const WitnessOptions& options) {
   Witness witness(*std::move(key), std::move(logs), std::move(state).value());
   auto http = server::HttpServer::Bind(
       options.http,
-      [&witness](const server::HttpRequest& req, server::HttpResponse& res) {
-        Route(witness, req, res);
-      },
-      [](int status, server::HttpResponse& res) {
-        res.status = status;
-        res.content_type = "text/plain; charset=utf-8";
-        res.body = status == 413 ? "request body too large\n" : "the request cannot be read\n";
-      });
+      {[&witness](const server::HttpRequest& req, server::HttpResponse& res) {
+         Route(witness, req, res);
+       },
+       nullptr,
+       [](const server::TransportError& error, server::HttpResponse& res) {
+         res.content_type = "text/plain; charset=utf-8";
+         res.body = error.detail + "\n";
+       }});
   if (!http.ok()) return fail(http.status());
   std::atomic<bool> stopping{false};
   std::thread waiter([&] {
