@@ -317,7 +317,7 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
 
   // A refusal of the transport: the problem body from the server, and the connection closes,
   // after draining what the client still sends (but for a client too slow to send at all).
-  void Refuse(TransportError error) {
+  void Refuse(const TransportError& error) {
     HttpResponse res;
     res.status = error.status;
     if (error.status == 503) {
