@@ -17,7 +17,7 @@
 #        work files go to $BENCH_DIR, default build/bench-api; the loaded store of a size is
 #        reused by later runs while the store code is unchanged)
 # knobs (environment): THREADS server workers (16), CONNECTIONS wrk connections (= THREADS, at
-#   most THREADS: a keep-alive connection holds a worker), WRK_THREADS (2), DURATION seconds of
+#   most THREADS: the cpp-httplib server compared held a worker per connection), WRK_THREADS (2), DURATION seconds of
 #   the measured lookup run (20), WARMUP seconds (3), CODES codes drawn from the data (100000),
 #   CAPTURE_VEHICLES vehicles of the capture data set (VEHICLES, at most 10000), BATCH (1000),
 #   CAPTURE_CONNECTIONS (2), PERF=1 to profile the server (perf) during a short extra lookup run,
@@ -141,6 +141,7 @@ wrk_run "$warmup" >/dev/null
 read -r u0 s0 < <(cpu_ticks "$server_pid")
 lookup_result=$(wrk_run "$duration")
 read -r u1 s1 < <(cpu_ticks "$server_pid")
+lookup_hwm=$(awk '/^VmHWM:/ { print $2 }' "/proc/$server_pid/status")
 echo "  $lookup_result"
 hz=$(getconf CLK_TCK)
 server_cpu=$(awk -v u=$((u1 - u0)) -v s=$((s1 - s0)) -v hz="$hz" -v n="$(field requests "$lookup_result")" 'BEGIN {
@@ -215,7 +216,7 @@ if [ "$hostile" != 0 ]; then
       -v old99="$(field p99_us "$httplib_result")" -v new99="$(field p99_us "$lookup_result")" \
       -v h="$(field rps "$hostile_result")" -v h99="$(field p99_us "$hostile_result")" \
       -v hbad="$(( $(field non2xx "$hostile_result") + $(field timeouts "$hostile_result") ))" \
-      -v hwm="$hostile_hwm" 'BEGIN {
+      -v hwm="$hostile_hwm" -v plain_hwm="$lookup_hwm" 'BEGIN {
     printf "%-44s %14s %14s %8s\n", "measure", "value", "target", "met"
     printf "%-44s %14.0f %14s\n", "lookups/s, Beast server (p99 ms)", new, sprintf("(%.2f)", new99 / 1000)
     printf "%-44s %14.0f %14s\n", "lookups/s, cpp-httplib server (p99 ms)", old, sprintf("(%.2f)", old99 / 1000)
@@ -224,6 +225,7 @@ if [ "$hostile" != 0 ]; then
     printf "%-44s %14.2f %14s %8s\n", "  p99 ms", h99 / 1000, "< 10", ((h99 < 10000) ? "yes" : "NO")
     printf "%-44s %14d %14s %8s\n", "  non-2xx + timeouts", hbad, "0", ((hbad == 0) ? "yes" : "NO")
     printf "%-44s %14.1f %14s %8s\n", "server peak RSS (VmHWM) MiB", hwm / 1024, "< 512", ((hwm < 524288) ? "yes" : "NO")
+    printf "%-44s %14.1f %14s\n", "  the same, plain lookups alone", plain_hwm / 1024, ""
   }'
   [ "$hostile" != only ] || exit 0
 fi

@@ -245,6 +245,7 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
     HttpRequest req = std::get<HttpRequest>(std::move(accepted));
     if (parser_->is_done()) return Dispatch(std::move(req));
     if (!server_->callbacks.admit) return ReadBody(std::move(req));
+    // Admitted or refused on the head alone, whatever length it declares.
     phase_ = Phase::kAdmission;
     auto self = this->shared_from_this();
     net::post(server_->workers,
@@ -261,6 +262,7 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
   }
 
   void ReadBody(HttpRequest req) {
+    if (auto refusal = LimitBody(*parser_, options_, remote_)) return Refuse(*refusal);
     phase_ = Phase::kBody;
     Arm(options_.body_timeout_s);
     bhttp::async_read(
@@ -317,7 +319,7 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
 
   // A refusal of the transport: the problem body from the server, and the connection closes,
   // after draining what the client still sends (but for a client too slow to send at all).
-  void Refuse(TransportError error) {
+  void Refuse(const TransportError& error) {
     HttpResponse res;
     res.status = error.status;
     if (error.status == 503) {

@@ -73,7 +73,16 @@ HttpRequest HeadOf(const bhttp::request<bhttp::string_body>& in, const std::stri
 
 void LimitParser(RequestParser& parser, const HttpOptions& options) {
   parser.header_limit(static_cast<uint32_t>(options.max_head_bytes));
+  parser.body_limit(boost::none);
+}
+
+std::optional<TransportError> LimitBody(RequestParser& parser, const HttpOptions& options,
+                                        const std::string& remote_addr) {
+  if (const auto declared = parser.content_length(); declared && *declared > options.max_body) {
+    return ParseRefusal(bhttp::error::body_limit, options, false, remote_addr);
+  }
   parser.body_limit(options.max_body);
+  return std::nullopt;
 }
 
 TransportError ParseRefusal(const boost::system::error_code& ec, const HttpOptions& o, bool in_body,

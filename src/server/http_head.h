@@ -8,6 +8,7 @@
 
 #include <boost/beast/http.hpp>
 #include <boost/system/error_code.hpp>
+#include <optional>
 #include <string>
 #include <variant>
 
@@ -17,9 +18,16 @@ namespace battrace::server {
 
 using RequestParser = boost::beast::http::request_parser<boost::beast::http::string_body>;
 
-// Sets the caps of `options` on a fresh parser: the head's bytes, the body's bytes (checked
-// against Content-Length when the head ends, and against chunks as they are decoded).
+// Sets the head's cap of `options` on a fresh parser. Its body is not capped yet, so that a
+// request is admitted or refused (401) on its head whatever length it declares; LimitBody caps
+// it once it is admitted.
 void LimitParser(RequestParser& parser, const HttpOptions& options);
+
+// Caps the body of an admitted request: 413 (ParseRefusal) when the chunks decoded pass
+// max_body; a declared Content-Length over it is refused by LimitBody itself (the refusal
+// returned), before any byte of the body is read.
+std::optional<TransportError> LimitBody(RequestParser& parser, const HttpOptions& options,
+                                        const std::string& remote_addr);
 
 // The refusal a parse error of the head (`in_body` false) or of the body stands for: 431 over
 // the head cap, 413 over the body cap, 400 otherwise, each with the reason in words.

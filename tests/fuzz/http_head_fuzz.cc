@@ -1,8 +1,9 @@
 // Fuzz target for the request head as the transport judges it (src/server/http_head.h): the
 // bytes go through Beast's request parser under small caps (as `serve` sets them, scaled down),
-// then through AcceptHead. Checked: a parse error becomes a refusal of 400, 413 or 431 with a
-// reason; an accepted head has at most the cap of header fields, names in lower case, a path
-// without its query, and a body not read (the parser stops at the head).
+// then through AcceptHead and LimitBody. Checked: a parse error becomes a refusal of 400, 413 or
+// 431 with a reason; an accepted head has at most the cap of header fields, names in lower
+// case, and a body not read (the parser stops at the head); LimitBody refuses (413) exactly the
+// declared lengths over the cap.
 #include <boost/asio/buffer.hpp>
 #include <cstdint>
 #include <cstdio>
@@ -63,5 +64,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
   Require(req.body.empty(), "a body read with the head");
   Require(!req.method.empty(), "no method");
+  const auto declared = parser.content_length();
+  const auto over = battrace::server::LimitBody(parser, options, "192.0.2.1");
+  Require(over.has_value() == (declared && *declared > options.max_body),
+          "a declared length refused or let through against the cap");
+  Require(!over || over->status == 413, "a declared length over the cap not answered 413");
   return 0;
 }

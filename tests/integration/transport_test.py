@@ -5,7 +5,8 @@ transport"), over raw sockets on loopback.
 Checked, each against one server (`--threads 8`, `--max-body-mib 1`, per-address cap 50):
 - a 64 MiB chunked POST /v1/reports without a token is answered 401 from its head, long before
   the client could have sent it, and the server's peak RSS (VmHWM) stays low;
-- the same with a valid enterprise token is answered 413 as the chunks pass the cap; a small
+- the same with a valid enterprise token is answered 413 as the chunks pass the cap; a declared
+  Content-Length of 1 GiB is answered at once (401 without a token, 413 with one); a small
   chunked POST with that token is accepted;
 - a head with too many header fields, or too many bytes, is answered 431; a repeated
   Content-Length, or Content-Length with Transfer-Encoding, 400; all as problem documents;
@@ -160,6 +161,14 @@ def main():
         assert status == 413 and doc["rule"] == "api.body_too_large", (status, doc)
         assert at < 32 * MIB, f"the 413 came after {at} bytes"
         print(f"413 after {at // MIB} MiB sent, {took:.3f} s")
+        # A declared length over the cap: 401 from the head without a token, 413 with one; the
+        # client sends no byte of the body and waits for nothing.
+        gib = "POST /v1/reports HTTP/1.1\r\nHost: x\r\nContent-Length: 1073741824\r\n"
+        start = time.monotonic()
+        problem(raw(port, gib + "\r\n"), 401)
+        problem(raw(port, gib + f"Authorization: Bearer {token}\r\n\r\n"), 413,
+                "api.body_too_large")
+        assert time.monotonic() - start < 2, "a declared 1 GiB body held the answer"
         # ... and a chunked batch under the cap is taken
         body = json.dumps([fx.held_back[0]]).encode()
         resp = raw(port, "POST /v1/reports HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n"
