@@ -637,6 +637,17 @@ if not engines.postgres():
         for path in (db, db + "-wal", db + "-shm", db + ".key", fx.receipts_file):
             mode = stat.S_IMODE(os.stat(path).st_mode)
             ok(mode == 0o600, f"{path} has mode {mode:04o}, not 0600")
+        # With a writer at work (a -wal file), the read-only commands read through its WAL and
+        # see its last commit.
+        st, h, data, res = server.call("POST", "/v1/reports", tok["y"], body=held[y_uscc][1:3])
+        ok(st == 200 and res["accepted"] == 2, f"{st} {res}")
+        size = res["results"][1]["receipt"]["leaf_index"] + 1
+        p = subprocess.run([battrace, "verify", "--db", db], capture_output=True, text=True)
+        ok(p.returncode == 0 and f"verify: ok: {size} leaves" in p.stdout,
+           f"verify beside a running server (want {size} leaves): {p.stdout} {p.stderr[:300]}")
+        p = subprocess.run([battrace, "findings", "--db", db, "--as-of", AS_OF],
+                           capture_output=True, text=True)
+        ok(p.returncode == 0, f"findings beside a running server: {p.stderr[:300]}")
         ok(server.stop() == 0, "server exit")
     # A store file group or others may read is refused to the commands that write.
     loose = os.path.join(fx.work, "loose")
