@@ -20,9 +20,6 @@ Status CheckRequestText(const HttpRequest& req) {
                              "query parameter '" + name + "' is not valid UTF-8 (percent-decoded)");
     }
   }
-  if (!ledger::IsValidUtf8(req.Header("x-purpose"))) {
-    return Status::Invalid("X-Purpose", "http.utf8", "the X-Purpose header is not valid UTF-8");
-  }
   return Status::Ok();
 }
 

@@ -15,9 +15,9 @@ namespace battrace::server {
 // X-Purpose is stored in the audit trail with every read it justifies: a sentence, not a file.
 constexpr size_t kMaxPurposeChars = 200;
 
-// Ok when the path, every query parameter's name and value and the X-Purpose header are valid
-// UTF-8; otherwise Invalid, rule "http.utf8", field "path", "query" (a name), the parameter's
-// name (its value) or "X-Purpose".
+// Ok when the path and every query parameter's name and value are valid UTF-8; otherwise
+// Invalid, rule "http.utf8", field "path", "query" (a name) or the parameter's name (its value).
+// X-Purpose is CheckPurpose's.
 Status CheckRequestText(const HttpRequest& req);
 
 // Ok for an absent purpose ("") or one of valid UTF-8 with no control character (U+0000..U+001F,

@@ -25,10 +25,7 @@ TEST(RequestText, RefusesBytesThatAreNotUtf8NamingWhere) {
   EXPECT_EQ(CheckRequestText(req).field(), "query");
   req.query = {{"as_of", "2026-\xed\xa0\x80"}};  // a surrogate
   EXPECT_EQ(CheckRequestText(req).field(), "as_of");
-  req.query = {{"as_of", "2026-06-01"}};
-  req.headers = {{"x-purpose", "inspection \xe6\xa3"}};  // truncated
-  EXPECT_EQ(CheckRequestText(req).field(), "X-Purpose");
-  req.headers = {{"x-purpose", "\xe6\xa3\x80\xe6\x9f\xa5 2026-11"}};
+  req.query = {{"as_of", "2026-06-01"}, {"\xe6\xa3\x80", "\xe6\x9f\xa5"}};
   EXPECT_TRUE(CheckRequestText(req).ok());
 }
 
@@ -47,6 +44,7 @@ TEST(RequestText, APurposeIsOneLineOfAtMost200Characters) {
     EXPECT_EQ(st.field(), "X-Purpose");
   }
   EXPECT_EQ(CheckPurpose("\xff").rule(), "http.utf8");
+  EXPECT_EQ(CheckPurpose("inspection \xe6\xa3").rule(), "http.utf8");  // truncated
 }
 
 TEST(Router, MatchesPlaceholdersAndLiterals) {
