@@ -110,7 +110,9 @@ struct Call {
 void Reply(Call& c, const Json& body) {
   c.res.status = 200;
   c.res.content_type = "application/json";
-  c.res.body = body.dump();
+  // Text the server takes in is checked for UTF-8 (request_text.h, the report parser); a
+  // purpose an older server stored unchecked is shown with replacement characters.
+  c.res.body = body.dump(-1, ' ', false, Json::error_handler_t::replace);
 }
 
 Result<uint64_t> UintParam(const Call& c, const std::string& name, uint64_t fallback,

@@ -692,5 +692,15 @@ if not engines.postgres():
         os.chmod(ro_dir, 0o700)
     print("store files: 0600; a 0644 store refused for writing; a read-only copy verified, "
           "shown and proven without a write")
+
+    # A purpose stored with bytes that are not UTF-8 (by a server older than the X-Purpose
+    # rules; PostgreSQL refuses such text itself) no longer breaks the audit pages holding it.
+    engines.query(fx.store, "UPDATE audit SET purpose = CAST(? AS TEXT) WHERE seq = "
+                  "(SELECT MIN(seq) FROM audit)", (b"inspection \xff\xfe",))
+    with Server(battrace, fx.store, fx.work, "--quiet") as server:
+        st, h, data, doc = server.call("GET", "/v1/audit?limit=5", tok["admin"])
+        ok(st == 200 and "\ufffd" in doc["items"][0]["purpose"],
+           f"an audit page holding a purpose that is not UTF-8: {st} {data[:300]!r}")
+        ok(server.stop() == 0, "server exit")
 print(f"api test: {checks} checks passed")
 print("api test: ok")
