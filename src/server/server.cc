@@ -22,7 +22,6 @@
 #include "domain/rules.h"
 #include "ingest/pipeline.h"
 #include "ledger/hash.h"
-#include "ledger/utf8.h"
 #include "passport/views.h"
 #include "server/audit_log.h"
 #include "server/auth.h"
@@ -31,6 +30,7 @@
 #include "server/metrics.h"
 #include "server/problem.h"
 #include "server/rate_limit.h"
+#include "server/request_text.h"
 #include "server/router.h"
 #include "store/access.h"
 #include "store/open.h"
@@ -45,8 +45,6 @@ using store::Store;
 
 constexpr size_t kDefaultPage = 100;
 constexpr size_t kMaxPage = 1000;
-// X-Purpose is stored in the audit trail with every read it justifies: a sentence, not a file.
-constexpr size_t kMaxPurposeChars = 200;
 
 void Log(const Json& line) {
   LogJson(line);
@@ -105,52 +103,12 @@ struct Call {
   std::optional<StorePool::Lease> lease;
 };
 
-// Refuses text of the request head that is not valid UTF-8 once percent-decoded (path, query
-// names and values, X-Purpose): it would reach JSON answers, logs and the audit trail.
-Status CheckUtf8(const HttpRequest& req) {
-  if (!ledger::IsValidUtf8(req.path)) {
-    return Status::Invalid("path", "http.utf8", "the path is not valid UTF-8 (percent-decoded)");
-  }
-  for (const auto& [name, value] : req.query) {
-    if (!ledger::IsValidUtf8(name)) {
-      return Status::Invalid("query", "http.utf8",
-                             "a query parameter's name is not valid UTF-8 (percent-decoded)");
-    }
-    if (!ledger::IsValidUtf8(value)) {
-      return Status::Invalid(name, "http.utf8",
-                             "query parameter '" + name + "' is not valid UTF-8 (percent-decoded)");
-    }
-  }
-  if (!ledger::IsValidUtf8(req.Header("x-purpose"))) {
-    return Status::Invalid("X-Purpose", "http.utf8", "the X-Purpose header is not valid UTF-8");
-  }
-  return Status::Ok();
-}
-
-// A stated purpose (absent, or valid UTF-8 as CheckUtf8 ensures) is a line of text for the
-// audit trail: no control characters, at most kMaxPurposeChars characters.
-Status CheckPurpose(const std::string& purpose) {
-  size_t chars = 0;
-  for (size_t pos = 0; pos < purpose.size(); ++chars) {
-    uint32_t cp = 0;
-    if (!ledger::NextCodePoint(purpose, &pos, &cp)) break;  // unreachable after CheckUtf8
-    if (cp < 0x20 || (cp >= 0x7f && cp <= 0x9f)) {
-      return Status::Invalid("X-Purpose", "api.purpose",
-                             "the X-Purpose header holds a control character");
-    }
-  }
-  if (chars > kMaxPurposeChars) {
-    return Status::Invalid("X-Purpose", "api.purpose",
-                           "the X-Purpose header is over " + std::to_string(kMaxPurposeChars) +
-                               " characters (" + std::to_string(chars) + ")");
-  }
-  return Status::Ok();
-}
-
 void Reply(Call& c, const Json& body) {
   c.res.status = 200;
   c.res.content_type = "application/json";
-  c.res.body = body.dump();
+  // Text the server takes in is checked for UTF-8 (request_text.h, the report parser); a
+  // purpose an older server stored unchecked is shown with replacement characters.
+  c.res.body = body.dump(-1, ' ', false, Json::error_handler_t::replace);
 }
 
 Result<uint64_t> UintParam(const Call& c, const std::string& name, uint64_t fallback,
@@ -469,7 +427,7 @@ Status Api::Front(Call& c, size_t& route_index) {
   if (!req.admitted && Limited(c, address_limiter_, address, options_.address_rate_per_second)) {
     return Status::Ok();
   }
-  BATTRACE_RETURN_IF_ERROR(CheckUtf8(req));
+  BATTRACE_RETURN_IF_ERROR(CheckRequestText(req));
   BATTRACE_RETURN_IF_ERROR(CheckPurpose(req.Header("x-purpose")));
   RouteMatch m = router_.Find(req.method, req.path);
   if (!m.route) {

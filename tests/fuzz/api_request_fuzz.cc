@@ -1,17 +1,22 @@
 // Fuzz target for what the API reads from a request before any store work
-// (src/server/batch.h, src/server/router.h). The first byte picks the reader:
+// (src/server/batch.h, src/server/router.h, src/server/request_text.h). The first byte picks
+// the reader:
 //   even: the rest is a POST /v1/reports body: ParseBatch must answer (never crash), keep the
 //         item count within the cap, number items 1..n, and name an index in every item error
 //         that has a field;
-//   odd:  the rest is a request path: when a route of the real table matches, substituting
+//   odd:  the rest is a request path, and also a query value and an X-Purpose: the head's text
+//         rules must answer with their own rules, and a purpose they accept must serialize as
+//         JSON (the audit trail's form); when a route of the real table matches, substituting
 //         the captured values into its pattern must give the path back.
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 
 #include "server/batch.h"
+#include "server/request_text.h"
 #include "server/router.h"
 #include "server/server.h"
 
@@ -56,6 +61,16 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     return 0;
   }
   const std::string path(rest);
+  battrace::server::HttpRequest head;
+  head.path = path;
+  head.query = {{"as_of", path}};
+  const battrace::Status text = battrace::server::CheckRequestText(head);
+  Require(text.ok() || text.rule() == "http.utf8", "the head's text failed with another rule");
+  const battrace::Status purpose = battrace::server::CheckPurpose(path);
+  Require(purpose.ok() || purpose.rule() == "api.purpose" || purpose.rule() == "http.utf8",
+          "a purpose failed with another rule");
+  Require(!purpose.ok() || text.ok(), "a purpose accepted that is not UTF-8");
+  if (purpose.ok()) (void)nlohmann::json(path).dump();  // throws on bytes that are not UTF-8
   for (const char* method : {"GET", "POST", "DELETE"}) {
     const auto match = ApiRouter().Find(method, path);
     if (!match.route) continue;

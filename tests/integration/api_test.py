@@ -637,6 +637,17 @@ if not engines.postgres():
         for path in (db, db + "-wal", db + "-shm", db + ".key", fx.receipts_file):
             mode = stat.S_IMODE(os.stat(path).st_mode)
             ok(mode == 0o600, f"{path} has mode {mode:04o}, not 0600")
+        # With a writer at work (a -wal file), the read-only commands read through its WAL and
+        # see its last commit.
+        st, h, data, res = server.call("POST", "/v1/reports", tok["y"], body=held[y_uscc][1:3])
+        ok(st == 200 and res["accepted"] == 2, f"{st} {res}")
+        size = res["results"][1]["receipt"]["leaf_index"] + 1
+        p = subprocess.run([battrace, "verify", "--db", db], capture_output=True, text=True)
+        ok(p.returncode == 0 and f"verify: ok: {size} leaves" in p.stdout,
+           f"verify beside a running server (want {size} leaves): {p.stdout} {p.stderr[:300]}")
+        p = subprocess.run([battrace, "findings", "--db", db, "--as-of", AS_OF],
+                           capture_output=True, text=True)
+        ok(p.returncode == 0, f"findings beside a running server: {p.stderr[:300]}")
         ok(server.stop() == 0, "server exit")
     # A store file group or others may read is refused to the commands that write.
     loose = os.path.join(fx.work, "loose")
@@ -681,5 +692,15 @@ if not engines.postgres():
         os.chmod(ro_dir, 0o700)
     print("store files: 0600; a 0644 store refused for writing; a read-only copy verified, "
           "shown and proven without a write")
+
+    # A purpose stored with bytes that are not UTF-8 (by a server older than the X-Purpose
+    # rules; PostgreSQL refuses such text itself) no longer breaks the audit pages holding it.
+    engines.query(fx.store, "UPDATE audit SET purpose = CAST(? AS TEXT) WHERE seq = "
+                  "(SELECT MIN(seq) FROM audit)", (b"inspection \xff\xfe",))
+    with Server(battrace, fx.store, fx.work, "--quiet") as server:
+        st, h, data, doc = server.call("GET", "/v1/audit?limit=5", tok["admin"])
+        ok(st == 200 and "\ufffd" in doc["items"][0]["purpose"],
+           f"an audit page holding a purpose that is not UTF-8: {st} {data[:300]!r}")
+        ok(server.stop() == 0, "server exit")
 print(f"api test: {checks} checks passed")
 print("api test: ok")

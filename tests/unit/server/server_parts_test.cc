@@ -1,4 +1,5 @@
-// The server's pure parts: routing, request batches, problem documents, rate limits, metrics.
+// The server's pure parts: routing, request batches, the head's text rules, problem documents,
+// rate limits, metrics.
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
@@ -7,11 +8,44 @@
 #include "server/metrics.h"
 #include "server/problem.h"
 #include "server/rate_limit.h"
+#include "server/request_text.h"
 #include "server/router.h"
 #include "server/server.h"
 
 namespace battrace::server {
 namespace {
+
+TEST(RequestText, RefusesBytesThatAreNotUtf8NamingWhere) {
+  HttpRequest req;
+  req.path = "/v1/batteries/\xff";
+  EXPECT_EQ(CheckRequestText(req).field(), "path");
+  EXPECT_EQ(CheckRequestText(req).rule(), "http.utf8");
+  req.path = "/healthz";
+  req.query = {{"\xc3\x28", "1"}};
+  EXPECT_EQ(CheckRequestText(req).field(), "query");
+  req.query = {{"as_of", "2026-\xed\xa0\x80"}};  // a surrogate
+  EXPECT_EQ(CheckRequestText(req).field(), "as_of");
+  req.query = {{"as_of", "2026-06-01"}, {"\xe6\xa3\x80", "\xe6\x9f\xa5"}};
+  EXPECT_TRUE(CheckRequestText(req).ok());
+}
+
+TEST(RequestText, APurposeIsOneLineOfAtMost200Characters) {
+  EXPECT_TRUE(CheckPurpose("").ok());
+  EXPECT_TRUE(CheckPurpose("inspection 2026-11, case 17").ok());
+  std::string cjk;
+  for (int i = 0; i < 200; ++i)
+    cjk += "\xe6\xa3\x80";  // 200 characters, 600 bytes
+  EXPECT_TRUE(CheckPurpose(cjk).ok());
+  EXPECT_EQ(CheckPurpose(cjk + "x").rule(), "api.purpose");
+  for (const std::string& bad : {std::string("a\nb"), std::string("a\tb"), std::string("\x7f"),
+                                 std::string("\xc2\x85"), std::string("a\0b", 3)}) {
+    const Status st = CheckPurpose(bad);
+    EXPECT_EQ(st.rule(), "api.purpose") << bad;
+    EXPECT_EQ(st.field(), "X-Purpose");
+  }
+  EXPECT_EQ(CheckPurpose("\xff").rule(), "http.utf8");
+  EXPECT_EQ(CheckPurpose("inspection \xe6\xa3").rule(), "http.utf8");  // truncated
+}
 
 TEST(Router, MatchesPlaceholdersAndLiterals) {
   Router r;
