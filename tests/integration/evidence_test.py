@@ -10,7 +10,8 @@ battrace binary, on the engine BATTRACE_TEST_ENGINE names (engines.py):
   ids; `verify` without --key uses the key pinned in the store and says so;
 - the audit trail: its head is signed into the checkpoints (the independent verifier
   rfc9162_verify.py accepts the extension line); an entry edited with the chain recomputed,
-  or the newest entries deleted, fail `verify` naming the entry.
+  or the newest entries deleted, fail `verify` naming the entry; a running server signs the
+  head of the reads it audits within a second (polled for up to 10 s on a loaded machine).
 
 usage: evidence_test.py BATTRACE VERIFY_PY WORK_DIR
 """
@@ -21,8 +22,10 @@ import shutil
 import struct
 import subprocess
 import sys
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import api_support  # noqa: E402
 import engines  # noqa: E402
 
 engines.require()
@@ -199,4 +202,21 @@ write_chain(audited, reads)
 engines.query(audited, "DELETE FROM audit WHERE seq >= 3")
 out = verify(audited, rc=1)
 expect(out, "the newest audit entries deleted", "audit entry 3 is missing")
+# A running server signs the head of the reads it audits within a second.
+served = new_store("served")
+run("import", *served, "--replay", first)
+admin = subprocess.run([battrace, "token", "issue", *engines.read_args(served), "--principal",
+                        "admin"], capture_output=True, text=True, check=True).stdout.strip()
+code = next(r["code"] for r in map(json.loads, reports[:half]) if "code" in r)
+with api_support.Server(battrace, served, work) as server:
+    status = server.call("GET", f"/v1/batteries/{code}", admin, "evidence test")[0]
+    if status != 200:
+        sys.exit(f"GET /v1/batteries/{code}: {status}")
+    deadline = time.monotonic() + 10
+    while "\naudit 1 " not in run("checkpoint", *engines.read_args(served)):
+        if time.monotonic() > deadline:
+            sys.exit("the server did not sign the audit head of its read within 10 s")
+        time.sleep(0.2)
+    server.stop()
+expect(verify(served), "the served store", "1 audit entries")
 print("evidence: ok")
