@@ -31,10 +31,10 @@ std::string Cosign(const SigningKey& key, std::string_view body, uint64_t timest
   const Signature sig = key.Sign(CosignedMessage(body, timestamp));
   std::array<uint8_t, kBlobSize> blob;
   const uint32_t id = key.CosignerVerifier().key_id();
-  for (int i = 0; i < 4; ++i)
-    blob[static_cast<size_t>(i)] = static_cast<uint8_t>(id >> (24 - 8 * i));
-  for (int i = 0; i < 8; ++i)
-    blob[static_cast<size_t>(4 + i)] = static_cast<uint8_t>(timestamp >> (56 - 8 * i));
+  for (size_t i = 0; i < 4; ++i)
+    blob[i] = static_cast<uint8_t>(id >> (24 - 8 * i));
+  for (size_t i = 0; i < 8; ++i)
+    blob[4 + i] = static_cast<uint8_t>(timestamp >> (56 - 8 * i));
   std::memcpy(blob.data() + 12, sig.data(), sig.size());
   return std::string(kLinePrefix) + key.name() + " " + Base64Encode(blob) + "\n";
 }

@@ -63,7 +63,12 @@ Pusher::Pusher(std::vector<WitnessTarget> targets, std::chrono::milliseconds tim
 
 void Pusher::PushLatest(store::Store& store) {
   auto latest = store.LatestCheckpoint();
-  if (!latest.ok() || !*latest) return;  // nothing signed yet (or the store will say so later)
+  if (!latest.ok()) {
+    server::LogJson(
+        {{"level", "error"}, {"event", "witness"}, {"error", latest.status().ToString()}});
+    return;
+  }
+  if (!*latest) return;  // nothing signed yet
   const store::StoredCheckpoint& cp = **latest;
   for (Follow& f : follows_) {
     if (f.offered == cp.size) continue;

@@ -79,7 +79,7 @@ int RunWitness(const WitnessOptions& options) {
   }
   auto state = WitnessState::Open(options.state);
   if (!state.ok()) return fail(state.status());
-  Witness witness(*std::move(key), std::move(logs), std::move(state).value());
+  Witness witness(*key, std::move(logs), std::move(state).value());
   auto http = server::HttpServer::Bind(
       options.http,
       {[&witness](const server::HttpRequest& req, server::HttpResponse& res) {

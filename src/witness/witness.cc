@@ -26,8 +26,9 @@ Answer Conflict(uint64_t size) {
 
 }  // namespace
 
-Witness::Witness(ledger::SigningKey key, std::vector<ledger::Verifier> logs, WitnessState state)
-    : key_(std::move(key)), logs_(std::move(logs)), state_(std::move(state)) {}
+Witness::Witness(const ledger::SigningKey& key, std::vector<ledger::Verifier> logs,
+                 WitnessState state)
+    : key_(key), logs_(std::move(logs)), state_(std::move(state)) {}
 
 Answer Witness::AddCheckpoint(std::string_view body, uint64_t now) {
   auto request = ParseAddCheckpoint(body);

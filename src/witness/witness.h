@@ -31,7 +31,7 @@ struct Answer {
 class Witness {
  public:
   // `logs` are the verifier keys of the logs followed; each key's name is its log's origin.
-  Witness(ledger::SigningKey key, std::vector<ledger::Verifier> logs, WitnessState state);
+  Witness(const ledger::SigningKey& key, std::vector<ledger::Verifier> logs, WitnessState state);
 
   // Answers one add-checkpoint request made at `now` (seconds since the epoch). Thread-safe:
   // requests for one log are checked and recorded one at a time.

@@ -1,6 +1,6 @@
 // battrace's proofs and signed checkpoints checked by tests/integration/rfc9162_verify.py, an
-// independent Python implementation of RFC 9162, RFC 8032 and C2SP signed-note: valid ones
-// must verify there, tampered ones must not.
+// independent Python implementation of RFC 9162, RFC 8032, C2SP signed-note and
+// tlog-cosignature: valid ones must verify there, tampered ones must not.
 #include <gtest/gtest.h>
 #include <stdlib.h>
 
@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "ledger/checkpoint.h"
+#include "ledger/cosignature.h"
 #include "ledger/memory_node_store.h"
 #include "ledger/merkle.h"
 #include "ledger/proof_json.h"
@@ -141,6 +142,31 @@ TEST_F(IndependentVerifierTest, SignedCheckpointsAndProofJson) {
                      " --key " + vkey + " --note " + note_file));
   EXPECT_FALSE(Verify("proof-json --file " + cons_file + " --old-root " + HashToBase64(Root(201)) +
                       " --key " + vkey + " --note " + note_file));
+}
+
+TEST_F(IndependentVerifierTest, Cosignatures) {
+  auto key = SigningKey::Generate("battrace.example.cn/ledger");
+  auto w1 = SigningKey::Generate("witness.example/w1");
+  auto w2 = SigningKey::Generate("witness.example/w2");
+  ASSERT_TRUE(key.ok() && w1.ok() && w2.ok());
+  const std::string vkey = "'" + key->VerifierKey() + "'";
+  const std::string k1 = " --witness-key '" + w1->CosignerVerifier().Text() + "'";
+  const std::string k2 = " --witness-key '" + w2->CosignerVerifier().Text() + "'";
+  Checkpoint cp{"battrace.example.cn/ledger", 300, Root(300), {}};
+  const std::string note = *SignNote(cp.Body(), *key);
+  const std::string cosigned = note + Cosign(*w1, cp.Body(), 1700000000);
+  const std::string file = Write("cosigned.note", cosigned);
+  EXPECT_TRUE(Verify("note --key " + vkey + " --note " + file + k1));
+  EXPECT_TRUE(Verify("note --key " + vkey + " --note " + file + k1 + k2 + " --min-cosignatures 1"));
+  EXPECT_FALSE(Verify("note --key " + vkey + " --note " + file + k1 + k2));  // both required
+  EXPECT_FALSE(Verify("note --key " + vkey + " --note " + Write("plain.note", note) + k1));
+  // The cosignature of another checkpoint's body, moved onto this note.
+  Checkpoint other = cp;
+  other.size = 299;
+  other.root = Root(299);
+  const std::string moved = note + Cosign(*w1, other.Body(), 1700000000);
+  EXPECT_FALSE(Verify("note --key " + vkey + " --note " + Write("moved.note", moved) + k1 +
+                      " --min-cosignatures 0"));
 }
 
 }  // namespace
