@@ -254,17 +254,6 @@ Result<StoredCheckpoint> SignedCheckpoint(const std::string& origin,
   return StoredCheckpoint{cp.size, Now(), std::move(note)};
 }
 
-Status CheckPinnedKey(const std::string& pinned, const ledger::SigningKey& key) {
-  const std::string mine = key.VerifierKey();
-  if (pinned == mine) return Status::Ok();
-  // "name+keyid" of a verifier key text, without the public key.
-  const auto named = [](const std::string& text) { return text.substr(0, text.rfind('+')); };
-  return Status::FailedPrecondition(
-      "the signing key " + named(mine) + " is not the key this store was created with (" +
-      "its pinned verifier key is " + named(pinned) +
-      "): refusing to write with it; use the store's own signing key");
-}
-
 Result<domain::RegistryIndex> BuildRegistry(const std::vector<StoredRecord>& rows) {
   std::vector<RegistryRecord> records;
   records.reserve(rows.size());

@@ -294,9 +294,6 @@ Result<StoredCheckpoint> SignedCheckpoint(const std::string& origin,
 
 // The meta row that pins the store's verifier key (docs/data-model.md, meta).
 inline constexpr const char* kVerifierKeyMeta = "verifier_key";
-// Whether `key` may sign for a store that pins `pinned` (its verifier key text): it must be the
-// same key. Errors (kFailedPrecondition) name both keys by name and key id.
-Status CheckPinnedKey(const std::string& pinned, const ledger::SigningKey& key);
 
 // The registry index of stored records, given as (kind, key, record JSON); a record that cannot
 // be read is damage, named by kind and key.
