@@ -150,6 +150,23 @@ int RunInit(const StoreArgs& args, const std::string& origin) {
   return 0;
 }
 
+// The verifier key of the signing key file, once the store (a reader: nothing is written)
+// confirms it is the key the store pins, so that a key file of the same name but another key is
+// not published as the store's.
+int RunPubkey(const StoreArgs& args) {
+  auto path = args.KeyPath();
+  if (!path.ok()) return Fail(path.status());
+  auto key = ledger::SigningKey::FromFile(*path);
+  if (!key.ok()) return Fail(key.status());
+  auto store = args.Open(false);
+  if (!store.ok()) return Fail(store.status());
+  if (const std::string pinned = (*store)->PinnedVerifierKey(); !pinned.empty()) {
+    if (Status st = store::CheckPinnedKey(pinned, *key); !st.ok()) return Fail(st);
+  }
+  std::cout << key->VerifierKey() << "\n";
+  return 0;
+}
+
 int RunProof(const StoreArgs& args, std::optional<uint64_t> leaf, std::optional<uint64_t> size,
              std::optional<uint64_t> from, std::optional<uint64_t> to) {
   auto store = args.OpenReadOnly();
@@ -336,17 +353,11 @@ void RegisterLedger(CLI::App& app, CommandList& commands) {
     commands.push_back({cmd, [args, origin] { return RunInit(*args, *origin); }});
   }
   {
-    auto* cmd = app.add_subcommand("pubkey", "Print the note verifier key of the signing key");
+    auto* cmd = app.add_subcommand(
+        "pubkey", "Print the note verifier key of the store's signing key (the one it pins)");
     auto args = std::make_shared<StoreArgs>();
     args->AddTo(cmd, true);
-    commands.push_back({cmd, [args] {
-                          auto path = args->KeyPath();
-                          if (!path.ok()) return Fail(path.status());
-                          auto key = ledger::SigningKey::FromFile(*path);
-                          if (!key.ok()) return Fail(key.status());
-                          std::cout << key->VerifierKey() << "\n";
-                          return 0;
-                        }});
+    commands.push_back({cmd, [args] { return RunPubkey(*args); }});
   }
   {
     auto* cmd = app.add_subcommand("checkpoint", "Print the latest signed checkpoint");

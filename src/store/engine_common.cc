@@ -286,17 +286,6 @@ Result<StoredCheckpoint> SignedCheckpoint(const std::string& origin,
   return StoredCheckpoint{cp.size, Now(), std::move(note)};
 }
 
-Status CheckPinnedKey(const std::string& pinned, const ledger::SigningKey& key) {
-  const std::string mine = key.VerifierKey();
-  if (pinned == mine) return Status::Ok();
-  // "name+keyid" of a verifier key text, without the public key.
-  const auto named = [](const std::string& text) { return text.substr(0, text.rfind('+')); };
-  return Status::FailedPrecondition(
-      "the signing key " + named(mine) + " is not the key this store was created with (" +
-      "its pinned verifier key is " + named(pinned) +
-      "): refusing to write with it; use the store's own signing key");
-}
-
 Result<std::string> NoteWithSignatures(std::string_view note, std::string_view lines) {
   const std::string joined = std::string(note) + std::string(lines);
   BATTRACE_ASSIGN_OR_RETURN(parts, ledger::SplitNote(joined));

@@ -302,9 +302,6 @@ Result<StoredCheckpoint> SignedCheckpoint(const std::string& origin,
 
 // The meta row that pins the store's verifier key (docs/data-model.md, meta).
 inline constexpr const char* kVerifierKeyMeta = "verifier_key";
-// Whether `key` may sign for a store that pins `pinned` (its verifier key text): it must be the
-// same key. Errors (kFailedPrecondition) name both keys by name and key id.
-Status CheckPinnedKey(const std::string& pinned, const ledger::SigningKey& key);
 // The note `note` with the signature lines `lines` appended, less those by a key (name and
 // key id) that signed it already (Store::AddCheckpointSignatures).
 Result<std::string> NoteWithSignatures(std::string_view note, std::string_view lines);

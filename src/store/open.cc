@@ -46,6 +46,16 @@ std::string Location::ToString() const {
   }
 }
 
+Status CheckPinnedKey(const std::string& pinned, const ledger::SigningKey& key) {
+  const std::string mine = key.VerifierKey();
+  if (pinned == mine) return Status::Ok();
+  // "name+keyid" of a verifier key text, without the public key.
+  const auto named = [](const std::string& text) { return text.substr(0, text.rfind('+')); };
+  return Status::FailedPrecondition(
+      "the signing key " + named(mine) + " is not the key this store was created with (" +
+      "its pinned verifier key is " + named(pinned) + "): use the store's own signing key");
+}
+
 Result<std::unique_ptr<Store>> OpenStore(const Location& where, const OpenOptions& options,
                                          const std::string& origin_if_created) {
   if (where.postgres() == !where.db.empty()) {

@@ -131,11 +131,12 @@ run("init", "--db", os.path.join(work, "impostor.db"), "--origin", ORIGIN)
 impostor_key = os.path.join(work, "impostor.db.key")
 audited = new_store("audited")
 read = engines.read_args(audited)
-out = run("import", *read, "--key", impostor_key, first, rc=1)
 pinned = run("pubkey", *audited).strip()
-forged = run("pubkey", *read, "--key", impostor_key).strip()
-for key in (pinned, forged):
-    expect(out, "a signing key that is not the pinned one", key[:key.rindex("+")])
+forged = run("pubkey", "--db", os.path.join(work, "impostor.db")).strip()
+for args in (["import", *read, "--key", impostor_key, first], ["pubkey", *read, "--key", impostor_key]):
+    out = run(*args, rc=1)
+    for key in (pinned, forged):
+        expect(out, f"{args[0]} with a signing key that is not the pinned one", key[:key.rindex("+")])
 out = verify(audited, "--key", forged, rc=1)
 expect(out, "verify with another key", f"(given with --key; the store pins {pinned})")
 # The pin itself changed: verify with the platform's key says so; without --key, the forged pin

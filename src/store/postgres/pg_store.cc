@@ -9,6 +9,7 @@
 #include "domain/registry.h"
 #include "ledger/checkpoint.h"
 #include "store/engine_common.h"
+#include "store/open.h"
 #include "store/postgres/pg.h"
 #include "store/postgres/pg_locks.h"
 #include "store/schema.h"

@@ -13,6 +13,7 @@
 #include "ledger/checkpoint.h"
 #include "store/audit.h"
 #include "store/engine_common.h"
+#include "store/open.h"
 #include "store/schema.h"
 #include "store/sqlite/sqlite.h"
 #include "store/sqlite/wal_checkpointer.h"
