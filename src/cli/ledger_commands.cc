@@ -9,7 +9,9 @@
 
 #include "cli/commands.h"
 #include "cli/store_args.h"
+#include "domain/rules.h"
 #include "ingest/pipeline.h"
+#include "ingest/replay.h"
 #include "ledger/checkpoint.h"
 #include "ledger/merkle.h"
 #include "ledger/receipt.h"
@@ -104,7 +106,24 @@ int RunProof(const StoreArgs& args, std::optional<uint64_t> leaf, std::optional<
   return 0;
 }
 
-int RunVerifyStore(const StoreArgs& args, const std::string& key_text) {
+// `verify --replay`: the derived state rebuilt from the leaves must equal the stored one.
+int VerifyReplay(store::Store& store) {
+  const Result<RuleSet>& rules = RuleSet::Default();
+  if (!rules.ok()) return Fail(rules.status());
+  const Result<LegalCalendar>& calendar = LegalCalendar::Default();
+  if (!calendar.ok()) return Fail(calendar.status());
+  auto replayed = ingest::ReplayLedger(store, domain::Law{*rules, *calendar});
+  if (!replayed.ok()) return Fail(replayed.status());
+  if (replayed->difference) {
+    std::cerr << "verify: FAILED: replay: " << *replayed->difference << "\n";
+    return 1;
+  }
+  std::cout << "verify: ok: replayed " << replayed->leaves << " leaves, derived state matches ("
+            << replayed->rows << " rows)\n";
+  return 0;
+}
+
+int RunVerifyStore(const StoreArgs& args, const std::string& key_text, bool replay) {
   std::string verifier = VerifierKeyArg(key_text);
   if (verifier.empty() && !args.pg.empty()) {
     return Fail(Status::Invalid(
@@ -124,7 +143,7 @@ int RunVerifyStore(const StoreArgs& args, const std::string& key_text) {
   }
   std::cout << "verify: ok: " << result->leaves << " leaves, " << result->checkpoints
             << " signed checkpoints, " << result->audit_entries << " audit entries\n";
-  return 0;
+  return replay ? VerifyReplay(**store) : 0;
 }
 
 // One receipt, offline: receipt + signed checkpoint + inclusion proof + verifier key.
@@ -240,6 +259,7 @@ void RegisterLedger(CLI::App& app, CommandList& commands) {
     auto checkpoint = std::make_shared<std::string>();
     auto proof = std::make_shared<std::string>();
     auto key = std::make_shared<std::string>();
+    auto replay = std::make_shared<bool>(false);
     auto* db = cmd->add_option("--db", args->db, std::string("the store to verify: ") + kDbHelp)
                    ->type_name("PATH");
     auto* pg = cmd->add_option("--pg", args->pg, std::string("the store to verify: ") + kPgHelp)
@@ -251,9 +271,12 @@ void RegisterLedger(CLI::App& app, CommandList& commands) {
     cmd->add_option("--key", *key,
                     "verifier key text or file (default with --db: from <db>.key; required "
                     "with --pg)");
+    cmd->add_flag("--replay", *replay,
+                  "also rebuild projections, duties, findings and registry from the leaves into "
+                  "a scratch store and compare them with the store's");
     commands.push_back({cmd, [=] {
                           if (!args->db.empty() || !args->pg.empty()) {
-                            return RunVerifyStore(*args, *key);
+                            return RunVerifyStore(*args, *key, *replay);
                           }
                           if (receipt->empty() || checkpoint->empty() || proof->empty() ||
                               key->empty()) {

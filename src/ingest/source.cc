@@ -29,8 +29,8 @@ class ReaderSource : public Source {
     while (out.size() < max) {
       std::optional<ImportRecord> record = reader_.Next();
       if (!record) break;
-      Item item{record->line_number, {}, std::move(record->report)};
-      if (!item.report.ok()) item.raw = std::string(record->raw.substr(0, 4096));
+      Item item{record->line_number, {}, std::move(record->report), std::move(record->registry)};
+      if (!item.report.ok() && !item.registry) item.raw = std::string(record->raw.substr(0, 4096));
       out.push_back(std::move(item));
     }
     return out;

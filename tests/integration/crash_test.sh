@@ -15,7 +15,7 @@ rm -rf "$work" && mkdir -p "$work" && cd "$work"
 fresh_store() {
   store_new "$PWD" t
   "$battrace" init "${STORE[@]}" --origin crash.test/ledger >/dev/null
-  "$battrace" registry import "${READ[@]}" registry.ndjson >/dev/null
+  "$battrace" registry import "${STORE[@]}" registry.ndjson >/dev/null
 }
 fresh_store
 RANDOM=42

@@ -14,7 +14,7 @@ head -n 3000 all.ndjson >first.ndjson
 tail -n +3001 all.ndjson >second.ndjson
 store_new "$PWD" t
 "$battrace" init "${STORE[@]}" --origin proof.test/ledger >/dev/null
-"$battrace" registry import "${READ[@]}" registry.ndjson >/dev/null
+"$battrace" registry import "${STORE[@]}" registry.ndjson >/dev/null
 "$battrace" pubkey "${STORE[@]}" >key.txt
 key=$(cat key.txt)
 
