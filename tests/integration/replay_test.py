@@ -2,7 +2,8 @@
 """`battrace verify --replay`: derived state that no leaf accounts for is found.
 
 A simulated world is loaded (registry, then reports); its registry is imported again unchanged
-(nothing appended) and with one record changed (one leaf appended). An untouched store passes
+(nothing appended) and with one record changed (one leaf appended). Its leaves, replayed by
+`import --replay` into a new store, give the same ledger. An untouched store passes
 `verify --replay`. Then three edits behind the store's back, each of which plain `verify` does not
 see (the ledger is intact): the custody of a battery changed, a registry record changed without
 its leaf, and one party's findings deleted. Each makes `verify --replay` fail, naming the table
@@ -74,6 +75,17 @@ assert "1 changed" in out and size() == before + 1, out
 rows = engines.query(store, "SELECT type, reporter, occurred FROM report WHERE leaf = ?",
                      (before,))
 assert rows == [("registry.enterprise", "platform", "2026-08-01")], rows
+
+# The leaves, registry changes included, replayed into a new store give the same ledger.
+dump = os.path.join(work, "ledger.ndjson")
+with open(dump, "w") as f:
+    for (body,) in engines.query(store, "SELECT body FROM report ORDER BY leaf"):
+        f.write(body + "\n")
+copy = ["--db", os.path.join(work, "copy.db")]
+run("init", *copy)
+run("import", *copy, "--replay", dump)
+tree = lambda s: run("checkpoint", *engines.read_args(s)).split("\n")[1:3]
+assert tree(copy) == tree(store), f"the replayed ledger differs: {tree(copy)} vs {tree(store)}"
 
 ok = verify(True)
 assert ok.returncode == 0 and "derived state matches" in ok.stdout, ok.stdout + ok.stderr
