@@ -203,7 +203,7 @@ int RunRegistryImport(const RegistryImportArgs& a) {
                   << st.message() << " [" << st.rule() << "]\n";
         continue;
       }
-      rows.push_back(ingest::ToRegistryRow(*record));
+      rows.push_back(store::ToRegistryRow(*record));
     }
   }
   if (bad > 0) {

@@ -70,15 +70,6 @@ Result<std::vector<std::pair<uint64_t, Result<RegistryRecord>>>> ReadRegistry(
   return out;
 }
 
-store::RegistryRow ToRegistryRow(const RegistryRecord& record) {
-  const nlohmann::json json = RegistryRecordToJson(record);
-  if (const auto* e = std::get_if<Enterprise>(&record)) {
-    return {"enterprise", e->uscc.str(), e->division.code(), json.dump()};
-  }
-  const auto& r = std::get<Regulator>(record);
-  return {"regulator", r.id, r.division.code(), json.dump()};
-}
-
 uint64_t SourceSize(const std::string& path) {
   struct stat st {};
   if (path == "-" || stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return 0;

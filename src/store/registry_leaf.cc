@@ -19,16 +19,31 @@ Status BadLeaf(const std::string& field, const std::string& message) {
 
 }  // namespace
 
+RegistryRow ToRegistryRow(const RegistryRecord& record) {
+  const nlohmann::json stored = RegistryRecordToJson(record);
+  if (const auto* e = std::get_if<Enterprise>(&record)) {
+    return {"enterprise", e->uscc.str(), e->division.code(), stored.dump()};
+  }
+  const auto& r = std::get<Regulator>(record);
+  return {"regulator", r.id, r.division.code(), stored.dump()};
+}
+
 bool IsRegistryLeafType(std::string_view type) {
   return type == "registry.enterprise" || type == "registry.regulator";
 }
 
 Result<LeafInput> RegistryLeaf(const RegistryChange& change) {
+  nlohmann::json record = nlohmann::json::parse(change.row.record, nullptr, false);
+  if (!record.is_object()) {
+    return Status::Invalid(
+        "/record", "registry_leaf.invalid",
+        "the record of " + change.row.kind + " " + change.row.key + " is not a JSON object");
+  }
   nlohmann::json body = {{"type", std::string(kTypePrefix) + change.row.kind},
                          {"id", change.id},
                          {"reporter", std::string(kPlatformReporter)},
                          {"occurred", change.effective.ToString()},
-                         {"record", nlohmann::json::parse(change.row.record)}};
+                         {"record", std::move(record)}};
   LeafInput leaf;
   BATTRACE_ASSIGN_OR_RETURN(content, ledger::CanonicalJson(body));
   body["reported"] = FormatTimestamp(change.reported);
@@ -81,13 +96,7 @@ Result<RegistryChange> ParseRegistryLeaf(std::string_view body) {
     return Status::Invalid("/record" + st.field(), st.rule(), st.message());
   }
   RegistryChange change;
-  const nlohmann::json stored = RegistryRecordToJson(*record);
-  if (const auto* e = std::get_if<Enterprise>(&*record)) {
-    change.row = {"enterprise", e->uscc.str(), e->division.code(), stored.dump()};
-  } else {
-    const auto& r = std::get<Regulator>(*record);
-    change.row = {"regulator", r.id, r.division.code(), stored.dump()};
-  }
+  change.row = ToRegistryRow(*record);
   if (type != std::string(kTypePrefix) + change.row.kind) {
     return BadLeaf("/type", type + " carries a record of kind " + change.row.kind);
   }

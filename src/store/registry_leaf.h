@@ -14,12 +14,16 @@
 
 #include "core/date.h"
 #include "core/status.h"
+#include "domain/registry.h"
 #include "store/store.h"
 
 namespace battrace::store {
 
 // The reporter of registry leaves.
 inline constexpr std::string_view kPlatformReporter = "platform";
+
+// The store's row for a registry record: its kind, key, division and stored form.
+RegistryRow ToRegistryRow(const RegistryRecord& record);
 
 // Whether a leaf of `type` is a registry change ("registry.enterprise", "registry.regulator").
 bool IsRegistryLeafType(std::string_view type);

@@ -48,7 +48,7 @@ class StoreTest : public ::testing::TestWithParam<Engine> {
               R"(","name":"repairs","roles":["repair_shop"],"division":"440300"})"}) {
       auto parsed = ParseRegistryRecord(record);
       ASSERT_TRUE(parsed.ok()) << parsed.status().ToString();
-      rows.push_back(ingest::ToRegistryRow(*parsed));
+      rows.push_back(ToRegistryRow(*parsed));
     }
     ASSERT_TRUE(PutRegistry(*store_, rows, kEffective, 0).ok());
   }
@@ -198,7 +198,7 @@ TEST_P(StoreTest, RegistryChangesAreLeavesAndTheCurrentRecordIsTheLatest) {
                                       R"(","name":"cells","roles":["battery_maker"],)"
                                       R"("division":")" +
                                       division + R"(","manufacturer_codes":["0A1"]})");
-    return ingest::ToRegistryRow(*parsed);
+    return ToRegistryRow(*parsed);
   };
   // SetUp recorded three enterprises as leaves 0-2; the same record again appends nothing.
   ASSERT_EQ(*store_->TreeSize(), kRegistryLeaves);
@@ -233,8 +233,7 @@ TEST_P(StoreTest, AuthorizesAgainstTheRegistryOfTheReportsDate) {
                                       R"(","name":"cells","roles":["recycler"],)"
                                       R"("division":"440300"})");
   ASSERT_TRUE(recycler.ok()) << recycler.status().ToString();
-  ASSERT_TRUE(
-      PutRegistry(*store_, {ingest::ToRegistryRow(*recycler)}, *Date::Parse("2026-07-01"), 0).ok());
+  ASSERT_TRUE(PutRegistry(*store_, {ToRegistryRow(*recycler)}, *Date::Parse("2026-07-01"), 0).ok());
   auto april = Produced("p1", TestUscc(1), TestCode(ProductType::kCell, 1));
   auto august = Produced("p2", TestUscc(1), TestCode(ProductType::kCell, 2));
   august["occurred"] = "2026-08-01";
