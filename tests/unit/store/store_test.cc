@@ -243,6 +243,48 @@ TEST_P(StoreTest, AuthorizesAgainstTheRegistryOfTheReportsDate) {
   EXPECT_EQ(results[1].outcome, ingest::Outcome::kRejected);
 }
 
+// Findings too: a recycler whose qualifications expired on 2026-05-31 had them extended from
+// 2026-07-01 (recorded before the reports arrived). Its receipt of 2026-06-15 is judged on the
+// registry of that day (unqualified), its receipt of 2026-07-15 on the extended one.
+TEST_P(StoreTest, JudgesFindingsAgainstTheRegistryOfTheReportsDate) {
+  const auto recycler = [](const std::string& valid_to) {
+    std::string qualifications;
+    for (const char* type : {"investment_filing", "eia", "discharge_permit"}) {
+      if (!qualifications.empty()) qualifications += ",";
+      qualifications += std::string(R"({"type":")") + type +
+                        R"(","valid_from":"2025-01-01","valid_to":")" + valid_to + R"("})";
+    }
+    auto parsed = ParseRegistryRecord(R"({"kind":"enterprise","uscc":")" + TestUscc(4) +
+                                      R"(","name":"recycling","roles":["recycler"],)"
+                                      R"("division":"440300","qualifications":[)" +
+                                      qualifications + "]}");
+    EXPECT_TRUE(parsed.ok()) << parsed.status().ToString();
+    return ToRegistryRow(*parsed);
+  };
+  ASSERT_TRUE(PutRegistry(*store_, {recycler("2026-05-31")}, kEffective, 0).ok());
+  ASSERT_TRUE(PutRegistry(*store_, {recycler("2028-12-31")}, *Date::Parse("2026-07-01"), 0).ok());
+  const auto inbound = [](const std::string& id, const std::string& occurred, int code) {
+    return nlohmann::json{{"id", id},
+                          {"type", "battery.inbound"},
+                          {"reporter", TestUscc(4)},
+                          {"occurred", occurred},
+                          {"codes", {TestCode(ProductType::kPack, code)}},
+                          {"from", TestUscc(3)}};
+  };
+  auto results = Load({inbound("in-june", "2026-06-15", 1), inbound("in-july", "2026-07-15", 2)});
+  ASSERT_EQ(results.size(), 2u);
+  for (const auto& r : results)
+    ASSERT_EQ(r.outcome, ingest::Outcome::kAccepted) << r.error.ToString();
+  FindingFilter unqualified;
+  unqualified.kind = "unqualified_recycler";
+  auto findings = store_->Findings(*Date::Parse("2026-12-31"), unqualified);
+  ASSERT_TRUE(findings.ok()) << findings.status().ToString();
+  ASSERT_EQ(findings->size(), 3u);  // one per qualification type
+  for (const domain::Finding& f : *findings) {
+    EXPECT_EQ(f.evidence, std::vector<std::string>{TestUscc(4) + "/in-june"});
+  }
+}
+
 TEST_P(StoreTest, RefusesAStoreFromANewerVersion) {
   Tamper("UPDATE meta SET value = '999' WHERE key = 'schema_version'", false);
   auto s = OpenStore(where_->location(), {});
