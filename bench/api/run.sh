@@ -254,7 +254,7 @@ fresh_store() {
   local read
   mapfile -t read < <(without_key "$@")
   "$bin" init "$@" >/dev/null
-  "$bin" registry import "${read[@]}" "$capture/sim/registry.ndjson" >/dev/null
+  "$bin" registry import "$@" "$capture/sim/registry.ndjson" >/dev/null
   : >"$work/tokens.tsv"
   while read -r uscc; do
     printf '%s\t%s\n' "$uscc" \

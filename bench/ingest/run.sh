@@ -56,7 +56,7 @@ for n in "${sizes[@]}"; do
   store_pg=$(bench_pg_db bench_store)
   rm -f "$work/pg.key"
   "$bin/battrace" init --pg "$store_pg" --key "$work/pg.key" >/dev/null
-  "$bin/battrace" registry import --pg "$store_pg" "$registry" >/dev/null
+  "$bin/battrace" registry import --pg "$store_pg" --key "$work/pg.key" "$registry" >/dev/null
   read -r pg_s pg_rss < <(seconds "$bin/battrace" import --pg "$store_pg" --key "$work/pg.key" --replay "$data")
   pg_bytes=$(psql -X -At -d "$store_pg" -c "SELECT pg_database_size(current_database())")
   awk -v n="$n" -v i="$pg_s" -v b="$copy_s" -v bytes="$pg_bytes" -v rss="$pg_rss" 'BEGIN {

@@ -22,6 +22,7 @@
 #include "ingest/pipeline.h"
 #include "ingest/source.h"
 #include "ledger/hash.h"
+#include "store/registry_leaf.h"
 
 namespace battrace::cli {
 namespace {
@@ -180,12 +181,25 @@ int RunImport(const ImportArgs& a) {
   return totals.rejected > 0 ? 1 : 0;
 }
 
-int RunRegistryImport(const StoreArgs& args, const std::vector<std::string>& files) {
-  auto opened = args.Open(false);
+struct RegistryImportArgs {
+  StoreArgs store;
+  std::string effective;  // YYYY-MM-DD; empty: the day of recording in Beijing time
+  std::vector<std::string> files;
+};
+
+int RunRegistryImport(const RegistryImportArgs& a) {
+  const Instant now = ingest::Now();
+  Date effective = BeijingDate(now);
+  if (!a.effective.empty()) {
+    auto parsed = Date::Parse(a.effective, "--effective");
+    if (!parsed.ok()) return Fail(parsed.status());
+    effective = *parsed;
+  }
+  auto opened = a.store.Open(true);
   if (!opened.ok()) return Fail(opened.status());
   std::vector<store::RegistryRow> rows;
   uint64_t bad = 0;
-  for (const std::string& file : files) {
+  for (const std::string& file : a.files) {
     auto records = ingest::ReadRegistry(file);
     if (!records.ok()) return Fail(records.status());
     for (const auto& [line, record] : *records) {
@@ -196,16 +210,20 @@ int RunRegistryImport(const StoreArgs& args, const std::vector<std::string>& fil
                   << st.message() << " [" << st.rule() << "]\n";
         continue;
       }
-      rows.push_back(ingest::ToRegistryRow(*record));
+      rows.push_back(store::ToRegistryRow(*record));
     }
   }
   if (bad > 0) {
     std::cerr << "registry import: " << bad << " invalid records; nothing was stored\n";
     return 1;
   }
-  Status st = (*opened)->PutRegistry(rows);
-  if (!st.ok()) return Fail(st);
-  std::cout << "registry import: " << rows.size() << " records stored\n";
+  auto appended = store::PutRegistry(**opened, rows, effective, now);
+  if (!appended.ok()) return Fail(appended.status());
+  auto cp = (*opened)->SignCheckpoint();
+  if (!cp.ok()) return Fail(cp.status());
+  std::cout << "registry import: " << rows.size() << " records stored: " << *appended
+            << " changed (appended to the ledger, effective " << effective.ToString() << "), "
+            << rows.size() - *appended << " unchanged; ledger size " << cp->size << "\n";
   return 0;
 }
 
@@ -227,12 +245,14 @@ void RegisterImport(CLI::App& app, CommandList& commands) {
   {
     auto* registry = app.add_subcommand("registry", "The registry of enterprises and regulators");
     registry->require_subcommand(1);
-    auto* cmd = registry->add_subcommand("import", "Load registry records (NDJSON)");
-    auto args = std::make_shared<StoreArgs>();
-    auto files = std::make_shared<std::vector<std::string>>();
-    args->AddTo(cmd, false);
-    cmd->add_option("FILE", *files, "NDJSON files ('-': stdin)")->required();
-    commands.push_back({cmd, [args, files] { return RunRegistryImport(*args, *files); }});
+    auto* cmd = registry->add_subcommand(
+        "import", "Load registry records (NDJSON); each change becomes a ledger leaf");
+    auto a = std::make_shared<RegistryImportArgs>();
+    a->store.AddTo(cmd, true);
+    cmd->add_option("--effective", a->effective,
+                    "the day the records take effect, YYYY-MM-DD (default: today, Beijing time)");
+    cmd->add_option("FILE", a->files, "NDJSON files ('-': stdin)")->required();
+    commands.push_back({cmd, [a] { return RunRegistryImport(*a); }});
   }
 }
 

@@ -10,7 +10,9 @@
 
 #include "cli/commands.h"
 #include "cli/store_args.h"
+#include "domain/rules.h"
 #include "ingest/pipeline.h"
+#include "ingest/replay.h"
 #include "ledger/checkpoint.h"
 #include "ledger/cosignature.h"
 #include "ledger/merkle.h"
@@ -189,9 +191,27 @@ struct VerifyOptions {
   std::string receipt;                   // --receipt
   std::string proof;                     // --proof
   CosignatureArgs cosignatures;          // --witness-key, --min-cosignatures
+  bool replay = false;                   // --replay
 
   bool StoreMode() const { return !store.db.empty() || !store.pg.empty(); }
 };
+
+// `verify --replay`: the derived state rebuilt from the leaves must equal the stored one.
+int VerifyReplay(store::Store& store) {
+  const Result<RuleSet>& rules = RuleSet::Default();
+  if (!rules.ok()) return Fail(rules.status());
+  const Result<LegalCalendar>& calendar = LegalCalendar::Default();
+  if (!calendar.ok()) return Fail(calendar.status());
+  auto replayed = ingest::ReplayLedger(store, domain::Law{*rules, *calendar});
+  if (!replayed.ok()) return Fail(replayed.status());
+  if (replayed->difference) {
+    std::cerr << "verify: FAILED: replay: " << *replayed->difference << "\n";
+    return 1;
+  }
+  std::cout << "verify: ok: replayed " << replayed->leaves << " leaves, derived state matches ("
+            << replayed->rows << " rows)\n";
+  return 0;
+}
 
 // The verifier key a store is checked with, and where it came from (printed, so that whoever
 // reads the result knows which key vouched for it).
@@ -283,11 +303,15 @@ int RunVerifyStore(const VerifyOptions& o) {
   }
   std::cout << "verify: ok: " << result->leaves << " leaves, " << result->checkpoints
             << " signed checkpoints, " << result->audit_entries << " audit entries\n";
-  return 0;
+  return o.replay ? VerifyReplay(**store) : 0;
 }
 
 // One receipt, offline: receipt + signed checkpoint + inclusion proof + verifier key.
 int RunVerifyReceipt(const VerifyOptions& o) {
+  if (o.replay) {
+    return Fail(Status::Invalid("--replay", "usage",
+                                "--replay rebuilds a store's derived state: give --db or --pg"));
+  }
   if (o.receipt.empty() || o.checkpoints.size() != 1 || o.proof.empty() || o.key.empty()) {
     return Fail(Status::Invalid(
         "verify", "usage",
@@ -419,6 +443,9 @@ void RegisterLedger(CLI::App& app, CommandList& commands) {
     cmd->add_option("--key", o->key,
                     "verifier key text or file (default with --db/--pg: the key pinned in the "
                     "store)");
+    cmd->add_flag("--replay", o->replay,
+                  "with --db/--pg: also rebuild projections, duties, findings and registry from "
+                  "the leaves into a scratch store and compare them with the store's");
     AddCosignatureOptions(cmd, o->cosignatures);
     commands.push_back(
         {cmd, [o] { return o->StoreMode() ? RunVerifyStore(*o) : RunVerifyReceipt(*o); }});

@@ -18,6 +18,12 @@ namespace {
 // `content` is scratch space for the canonical form without `reported`, kept between reports so
 // that its buffer is allocated once per batch.
 Status PrepareOne(Item& item, Instant now, std::string* content, Prepared* out) {
+  if (item.registry) {
+    // Its leaf is numbered and built in the transaction (store::RecordRegistryChange).
+    out->registry = std::move(item.registry);
+    if (out->registry->reported == 0) out->registry->reported = now;
+    return Status::Ok();
+  }
   if (!item.report.ok()) return item.report.status();
   Report report = std::move(item.report).value();
   if (!report.reported) report.reported = now;
@@ -67,12 +73,47 @@ Result<std::optional<domain::Original>> CheckCorrection(store::Store& store, con
   return std::optional<domain::Original>(domain::Original{original->reported});
 }
 
+// The day whose registry a report is judged against: the date of the facts it states (for a
+// correction, those of the report it carries).
+Date FactDate(const Report& report) {
+  if (const auto* c = std::get_if<Correction>(&report.body)) return c->report->occurred;
+  return report.occurred;
+}
+
+// The transaction as the rules see it for one report: its rows, and the registry as it stood
+// on the report's date (docs/findings.md, "The registry as it stood").
+class AsOfView : public domain::StateView {
+ public:
+  AsOfView(domain::StateView& txn, const domain::RegistryIndex& registry)
+      : txn_(txn), registry_(registry) {}
+  Result<std::optional<domain::BatteryState>> GetBattery(const std::string& code) override {
+    return txn_.GetBattery(code);
+  }
+  Result<std::optional<domain::VehicleState>> GetVehicle(const std::string& vin) override {
+    return txn_.GetVehicle(vin);
+  }
+  Result<std::optional<domain::OutletState>> GetOutlet(const std::string& id) override {
+    return txn_.GetOutlet(id);
+  }
+  Result<std::optional<domain::ModelState>> GetModel(const std::string& maker,
+                                                     const std::string& model) override {
+    return txn_.GetModel(maker, model);
+  }
+  const domain::RegistryIndex& Registry() override { return registry_; }
+
+ private:
+  domain::StateView& txn_;
+  const domain::RegistryIndex& registry_;
+};
+
 // Records the rows the rules engine asks for, answering that none exists: a dry run over a
 // batch names the rows its evaluation will read (store::ReadSet).
 class ReadRecorder : public domain::StateView {
  public:
-  ReadRecorder(store::ReadSet* rows, const domain::RegistryIndex& registry)
+  ReadRecorder(store::ReadSet* rows, domain::RegistryHistory& registry)
       : rows_(rows), registry_(registry) {}
+  // The report about to be evaluated, whose registry Registry() gives.
+  void SetDate(Date day) { day_ = day; }
   Result<std::optional<domain::BatteryState>> GetBattery(const std::string& code) override {
     rows_->batteries.push_back(code);
     return std::optional<domain::BatteryState>();
@@ -90,20 +131,22 @@ class ReadRecorder : public domain::StateView {
     rows_->models.emplace_back(maker, model);
     return std::optional<domain::ModelState>();
   }
-  const domain::RegistryIndex& Registry() override { return registry_; }
+  const domain::RegistryIndex& Registry() override { return registry_.AsOf(day_); }
 
  private:
   store::ReadSet* rows_;
-  const domain::RegistryIndex& registry_;
+  domain::RegistryHistory& registry_;
+  Date day_;
 };
 
 store::ReadSet ReadSetOf(const std::vector<Prepared>& batch, store::WriteTxn& txn,
                          const domain::Law& law) {
   store::ReadSet rows;
-  ReadRecorder recorder(&rows, txn.Registry());
+  ReadRecorder recorder(&rows, txn.RegistryVersions());
   for (const Prepared& p : batch) {
-    if (!p.error.ok()) continue;
+    if (!p.error.ok() || !p.report) continue;
     rows.reports.emplace_back(p.leaf.reporter, p.leaf.id);
+    recorder.SetDate(FactDate(*p.report));
     (void)domain::Evaluate(*p.report, 0, recorder, law, std::nullopt);
   }
   return rows;
@@ -130,10 +173,33 @@ Result<std::vector<ItemResult>> Commit(store::Store& store, const domain::Law& l
     Prepared& p = batch[i];
     ItemResult& r = results[i];
     r.line = p.line;
+    if (p.registry) {
+      BATTRACE_ASSIGN_OR_RETURN(recorded, store::RecordRegistryChange(*txn, *p.registry));
+      r.reporter = std::string(store::kPlatformReporter);
+      r.id = recorded.id;
+      r.leaf_index = recorded.leaf_index;
+      r.leaf_hash = recorded.leaf_hash;
+      r.outcome = recorded.outcome == store::AppendOutcome::kAccepted ? Outcome::kAccepted
+                                                                      : Outcome::kDuplicate;
+      if (recorded.outcome == store::AppendOutcome::kConflict) {
+        r.outcome = Outcome::kRejected;
+        r.error = Status(StatusCode::kConflict,
+                         "registry leaf '" + recorded.id +
+                             "' was already stored with other content (ledger leaf " +
+                             std::to_string(recorded.leaf_index) + ")",
+                         "/id", "report.conflict");
+      }
+      continue;
+    }
     r.reporter = p.leaf.reporter;
     r.id = p.leaf.id;
     std::optional<domain::Original> original;
-    if (p.error.ok()) p.error = domain::Authorize(*p.report, txn->Registry());
+    // Only a well-formed report has a date to look the registry up on.
+    std::optional<AsOfView> view;
+    if (p.error.ok()) {
+      view.emplace(*txn, txn->RegistryVersions().AsOf(FactDate(*p.report)));
+      p.error = domain::Authorize(*p.report, view->Registry());
+    }
     if (p.error.ok()) {
       auto checked = CheckCorrection(store, *p.report);
       if (checked.ok()) {
@@ -153,7 +219,7 @@ Result<std::vector<ItemResult>> Commit(store::Store& store, const domain::Law& l
       case store::AppendOutcome::kAccepted: {
         r.outcome = Outcome::kAccepted;
         BATTRACE_ASSIGN_OR_RETURN(
-            effects, domain::Evaluate(*p.report, appended.leaf_index, *txn, law, original));
+            effects, domain::Evaluate(*p.report, appended.leaf_index, *view, law, original));
         BATTRACE_RETURN_IF_ERROR(txn->Apply(std::move(effects), appended.leaf_index));
         break;
       }

@@ -17,6 +17,7 @@
 #include "domain/engine.h"
 #include "domain/report.h"
 #include "ledger/hash.h"
+#include "store/registry_leaf.h"
 #include "store/store.h"
 
 namespace battrace::ingest {
@@ -26,6 +27,8 @@ struct Item {
   uint64_t line = 0;  // 1-based line (or array index + 1) in its source
   std::string raw;    // the input's first bytes, kept for rejected items only
   Result<Report> report = Status::Internal("no report");
+  // A registry change instead of a report (`registry import`, or a registry leaf replayed).
+  std::optional<store::RegistryChange> registry = std::nullopt;
 };
 
 // A report ready to commit, or the reason it cannot be.
@@ -33,7 +36,8 @@ struct Prepared {
   uint64_t line = 0;
   Status error;
   std::optional<Report> report;
-  store::LeafInput leaf;
+  std::optional<store::RegistryChange> registry;  // instead of a report
+  store::LeafInput leaf;                          // of a report
 };
 
 enum class Outcome { kAccepted, kDuplicate, kRejected };
@@ -52,8 +56,10 @@ struct ItemResult {
 // The reports are moved out of `items`; their lines and raw texts stay.
 std::vector<Prepared> Prepare(std::vector<Item>& items, Instant now);
 
-// Commits one batch in one transaction: each report is authorized against the registry,
-// checked (corrections), appended, and judged under `law` (domain::Evaluate). Results are in the
+// Commits one batch in one transaction, in order: each report is authorized against the
+// registry as it stood on the report's date, checked (corrections), appended, and judged under
+// `law` (domain::Evaluate) against that registry; each registry change is recorded
+// (store::RecordRegistryChange: appended unless unchanged). Results are in the
 // batch's order. When it returns OK, every accepted report is durable. On a store error nothing
 // of the batch is kept.
 Result<std::vector<ItemResult>> Commit(store::Store& store, const domain::Law& law,

@@ -29,8 +29,8 @@ class ReaderSource : public Source {
     while (out.size() < max) {
       std::optional<ImportRecord> record = reader_.Next();
       if (!record) break;
-      Item item{record->line_number, {}, std::move(record->report)};
-      if (!item.report.ok()) item.raw = std::string(record->raw.substr(0, 4096));
+      Item item{record->line_number, {}, std::move(record->report), std::move(record->registry)};
+      if (!item.report.ok() && !item.registry) item.raw = std::string(record->raw.substr(0, 4096));
       out.push_back(std::move(item));
     }
     return out;
@@ -68,15 +68,6 @@ Result<std::vector<std::pair<uint64_t, Result<RegistryRecord>>>> ReadRegistry(
   }
   BATTRACE_RETURN_IF_ERROR(lines.status());
   return out;
-}
-
-store::RegistryRow ToRegistryRow(const RegistryRecord& record) {
-  const nlohmann::json json = RegistryRecordToJson(record);
-  if (const auto* e = std::get_if<Enterprise>(&record)) {
-    return {"enterprise", e->uscc.str(), e->division.code(), json.dump()};
-  }
-  const auto& r = std::get<Regulator>(record);
-  return {"regulator", r.id, r.division.code(), json.dump()};
 }
 
 uint64_t SourceSize(const std::string& path) {

@@ -30,8 +30,6 @@ Result<std::unique_ptr<Source>> OpenSource(const std::string& path, const ParseO
 // Reads a registry file (NDJSON, "-" for stdin): each non-blank line's number and record.
 Result<std::vector<std::pair<uint64_t, Result<RegistryRecord>>>> ReadRegistry(
     const std::string& path);
-// The store's row for a registry record.
-store::RegistryRow ToRegistryRow(const RegistryRecord& record);
 
 // The file's size in bytes, or 0 when unknown (stdin, a pipe).
 uint64_t SourceSize(const std::string& path);

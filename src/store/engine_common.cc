@@ -301,7 +301,9 @@ Result<std::string> NoteWithSignatures(std::string_view note, std::string_view l
   return out;
 }
 
-Result<domain::RegistryIndex> BuildRegistry(const std::vector<StoredRecord>& rows) {
+Result<LoadedRegistry> BuildRegistry(const std::vector<StoredRecord>& rows,
+                                     const std::vector<StoredVersion>& versions) {
+  LoadedRegistry out;
   std::vector<RegistryRecord> records;
   records.reserve(rows.size());
   for (const StoredRecord& r : rows) {
@@ -310,9 +312,113 @@ Result<domain::RegistryIndex> BuildRegistry(const std::vector<StoredRecord>& row
       return Status::Corruption("registry record " + r.kind + " " + r.key +
                                 " cannot be read: " + record.status().message());
     }
+    out.history.AddUnversioned(r.kind, r.key, *record);
     records.push_back(std::move(record).value());
   }
-  return domain::RegistryIndex(records);
+  out.current = domain::RegistryIndex(records);
+  for (const StoredVersion& v : versions) {
+    auto record = ParseRegistryRecord(v.record);
+    auto effective = Date::Parse(v.effective);
+    if (!record.ok() || !effective.ok()) {
+      return Status::Corruption("registry version of " + v.kind + " " + v.key + " at leaf " +
+                                std::to_string(v.leaf) + " cannot be read");
+    }
+    out.history.Add(v.kind, v.key,
+                    {*effective, static_cast<uint64_t>(v.leaf), v.record, std::move(*record)});
+  }
+  return out;
+}
+
+Status AddVersion(domain::RegistryHistory& history, const RegistryRow& row, Date effective,
+                  uint64_t leaf) {
+  BATTRACE_ASSIGN_OR_RETURN(record, ParseRegistryRecord(row.record));
+  history.Add(row.kind, row.key, {effective, leaf, row.record, std::move(record)});
+  return Status::Ok();
+}
+
+namespace {
+
+// SELECT of every column as text, ordered by `order` (each NULL first).
+DerivedTable Derived(std::string name, const std::vector<std::string>& columns,
+                     const std::vector<std::string>& order, const std::string& from = "") {
+  std::string sql = "SELECT ";
+  for (size_t i = 0; i < columns.size(); ++i) {
+    if (i) sql += ", ";
+    sql += "CAST(" + columns[i] + " AS TEXT)";
+  }
+  sql += " FROM " + (from.empty() ? name + " t" : from) + " ORDER BY ";
+  for (size_t i = 0; i < order.size(); ++i) {
+    if (i) sql += ", ";
+    sql += order[i] + " NULLS FIRST";
+  }
+  return {std::move(name), std::move(sql), static_cast<int>(columns.size())};
+}
+
+std::vector<std::string> Qualified(const std::string& columns, const std::string& table = "t") {
+  std::vector<std::string> out;
+  for (size_t at = 0; at <= columns.size();) {
+    size_t end = columns.find(',', at);
+    if (end == std::string::npos) end = columns.size();
+    std::string name = columns.substr(at, end - at);
+    name.erase(0, name.find_first_not_of(' '));
+    out.push_back(table + "." + name);
+    at = end + 1;
+  }
+  return out;
+}
+
+std::vector<std::string> Concat(std::vector<std::string> a, const std::vector<std::string>& b) {
+  a.insert(a.end(), b.begin(), b.end());
+  return a;
+}
+
+}  // namespace
+
+const std::vector<DerivedTable>& DerivedTables() {
+  static const std::vector<DerivedTable> kTables = [] {
+    const std::string duty =
+        std::string(kDutyColumns) + ", opened_at, discharged_at, discharged_by, retracted_at";
+    const std::string finding = std::string(kFindingColumns) + ", known_from, retracted_at";
+    return std::vector<DerivedTable>{
+        Derived("registry", Qualified("kind, key, division, record"), Qualified("kind, key")),
+        Derived("registry_version", Qualified(kRegistryVersionColumns), Qualified("leaf")),
+        Derived("battery", Qualified(kBatteryColumns), Qualified("code")),
+        Derived("vehicle", Qualified(kVehicleColumns), Qualified("vin")),
+        Derived("battery_event", Qualified("code, leaf"), Qualified("code, leaf")),
+        Derived("vehicle_event", Qualified("vin, leaf"), Qualified("vin, leaf")),
+        Derived("outlet", Qualified(kOutletColumns), Qualified("id")),
+        Derived("model", Qualified(kModelColumns), Qualified("maker, model")),
+        Derived("sale", Qualified("maker, division, article, evidence, known_from"),
+                Qualified("maker, division")),
+        Derived("obligation", Qualified(duty),
+                Qualified("party, subject, kind, duty, opened_at, " + duty)),
+        Derived("finding", Qualified(finding),
+                Qualified("party, subject, kind, known_from, " + finding)),
+        // The index from a report to the findings it is evidence of, by the finding's columns
+        // (finding ids are the engine's).
+        Derived(
+            "finding_evidence",
+            Concat(Qualified("evidence", "e"), Qualified("kind, party, subject, known_from", "f")),
+            Concat(Qualified("evidence", "e"), Qualified(finding, "f")),
+            "finding_evidence e JOIN finding f ON f.id = e.finding"),
+    };
+  }();
+  return kTables;
+}
+
+const DerivedTable* FindDerivedTable(std::string_view name) {
+  for (const DerivedTable& t : DerivedTables()) {
+    if (t.name == name) return &t;
+  }
+  return nullptr;
+}
+
+std::string CanonicalRow(const std::vector<std::optional<std::string>>& values) {
+  nlohmann::json row = nlohmann::json::array();
+  for (const auto& v : values) {
+    row.push_back(v ? nlohmann::json(*v) : nlohmann::json(nullptr));
+  }
+  return row.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 void PendingRows::Take(domain::Effects& effects, uint64_t leaf) {

@@ -306,12 +306,52 @@ inline constexpr const char* kVerifierKeyMeta = "verifier_key";
 // key id) that signed it already (Store::AddCheckpointSignatures).
 Result<std::string> NoteWithSignatures(std::string_view note, std::string_view lines);
 
-// The registry index of stored records, given as (kind, key, record JSON); a record that cannot
-// be read is damage, named by kind and key.
+// The registry of stored records, given as (kind, key, record JSON), and of their versions,
+// given as (kind, key, effective date, leaf, record JSON) in leaf order; a record that cannot be
+// read is damage, named by kind and key.
 struct StoredRecord {
   std::string kind, key, record;
 };
-Result<domain::RegistryIndex> BuildRegistry(const std::vector<StoredRecord>& rows);
+struct StoredVersion {
+  std::string kind, key, effective;
+  int64_t leaf = 0;
+  std::string record;
+};
+// The current records (for access, succession and routing at query time) and every version (for
+// judging a report against the registry of its date).
+struct LoadedRegistry {
+  domain::RegistryIndex current;
+  domain::RegistryHistory history;
+};
+Result<LoadedRegistry> BuildRegistry(const std::vector<StoredRecord>& rows,
+                                     const std::vector<StoredVersion>& versions);
+// The version a transaction adds to `history` for a registry change it writes.
+Status AddVersion(domain::RegistryHistory& history, const RegistryRow& row, Date effective,
+                  uint64_t leaf);
+
+// The columns of registry_version, as both engines read them.
+constexpr const char* kRegistryVersionColumns = "kind, key, effective, leaf, record";
+
+// The derived tables `verify --replay` compares (Store::ScanDerived): each with one query, the
+// same on both engines, reading every column but generated ids as text (NULL kept) in a
+// canonical order (text byte by byte, numbers by value, NULL first).
+struct DerivedTable {
+  std::string name;
+  std::string query;
+  int columns = 0;
+};
+const std::vector<DerivedTable>& DerivedTables();
+const DerivedTable* FindDerivedTable(std::string_view name);
+// A row of a derived table in canonical form: a JSON array of strings and nulls.
+std::string CanonicalRow(const std::vector<std::optional<std::string>>& values);
+template <typename Row>
+std::string CanonicalRowOf(const Row& row, int columns) {
+  std::vector<std::optional<std::string>> values;
+  values.reserve(columns);
+  for (int c = 0; c < columns; ++c)
+    values.push_back(row.OptText(c));
+  return CanonicalRow(values);
+}
 
 // Orders pairs of strings and looks them up by pairs of views, without copying the key.
 struct PairLess {

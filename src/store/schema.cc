@@ -196,6 +196,17 @@ CREATE INDEX outlet_division ON outlet (division, id);
 
 INSERT INTO meta (key, value) VALUES ('registry_version', '0');
 )sql"},
+      {4, "registry versions: each registry change is a ledger leaf, effective from a date",
+       R"sql(
+CREATE TABLE registry_version (
+  kind {TEXT} NOT NULL,
+  key {TEXT} NOT NULL,
+  effective {TEXT} NOT NULL,
+  leaf BIGINT NOT NULL,
+  record {TEXT} NOT NULL,
+  PRIMARY KEY (leaf)
+) {NOROWID};
+)sql"},
   };
   return kMigrations;
 }

@@ -17,6 +17,7 @@
 
 #include "core/date.h"
 #include "core/status.h"
+#include "domain/registry_history.h"
 #include "domain/state.h"
 #include "ledger/hash.h"
 #include "ledger/merkle.h"
@@ -76,6 +77,14 @@ struct ReadSet {
   std::vector<std::pair<std::string, std::string>> models;  // (maker, model)
 };
 
+// A registry record kept as its validated JSON, with the columns access control filters on.
+struct RegistryRow {
+  std::string kind;  // "enterprise" or "regulator"
+  std::string key;   // USCC or regulator id
+  std::string division;
+  std::string record;  // JSON
+};
+
 // One write transaction. Destroying it without Commit rolls everything back.
 class WriteTxn : public domain::StateView {
  public:
@@ -95,14 +104,15 @@ class WriteTxn : public domain::StateView {
   virtual Status Apply(domain::Effects&& effects, uint64_t leaf) = 0;
   // Makes the transaction durable (fsync'd); signs a checkpoint first when the policy says so.
   virtual Status Commit() = 0;
-};
 
-// A registry record kept as its validated JSON, with the columns access control filters on.
-struct RegistryRow {
-  std::string kind;  // "enterprise" or "regulator"
-  std::string key;   // USCC or regulator id
-  std::string division;
-  std::string record;  // JSON
+  // Every recorded version of the registry, this transaction's changes included; reports are
+  // judged against RegistryVersions().AsOf(their date) (docs/findings.md).
+  virtual domain::RegistryHistory& RegistryVersions() = 0;
+  // Writes the registry change carried by the registry leaf at `leaf` (appended by Append,
+  // store/registry_leaf.h): `row` becomes the current record of its key, and a version of it
+  // effective from `effective` is kept (and added to RegistryVersions()). REQUIRES: `row.record`
+  // is a valid registry record.
+  virtual Status PutRegistry(const RegistryRow& row, Date effective, uint64_t leaf) = 0;
 };
 
 // Narrows Store::Findings; an absent field does not filter.
@@ -148,8 +158,8 @@ class Store : public ledger::NodeReader {
   // Starts the (single) write transaction. REQUIRES: the store was opened with a signing key.
   virtual Result<std::unique_ptr<WriteTxn>> BeginWrite() = 0;
 
-  // Registry: upserts records in one transaction.
-  virtual Status PutRegistry(const std::vector<RegistryRow>& rows) = 0;
+  // Registry: the current record of a key (the version recorded last). Records are written
+  // through a WriteTxn (store::PutRegistry in store/registry_leaf.h).
   virtual Result<std::optional<RegistryRow>> GetRegistry(const std::string& kind,
                                                          const std::string& key) = 0;
 
@@ -211,6 +221,13 @@ class Store : public ledger::NodeReader {
   virtual Result<std::vector<domain::OutletState>> Outlets(const std::string& division) = 0;
   // The model.disassembly_info reports filed for a vehicle model, by any maker, in ledger order.
   virtual Result<std::vector<StoredReport>> DisassemblyInfo(const std::string& vehicle_model) = 0;
+
+  // Everything derived from the ledger (projections, history indexes, duties, findings, the
+  // registry and its versions), table by table, for `verify --replay`: calls `fn` with each row
+  // of `table` (one of common::DerivedTables()) in canonical form and order, the same on both
+  // engines, until it returns false.
+  virtual Status ScanDerived(std::string_view table,
+                             const std::function<bool(const std::string& row)>& fn) = 0;
 
   // API tokens.
   virtual Status PutToken(const TokenRow& token) = 0;

@@ -39,7 +39,7 @@ def run(*args):
 
 run("simulate", "--out", data, "--vehicles", vehicles, "--seed", seed, "--to", to)
 run("init", *store)
-run("registry", "import", *read, os.path.join(data, "registry.ndjson"))
+run("registry", "import", *store, os.path.join(data, "registry.ndjson"))
 print(run("import", *store, "--replay", os.path.join(data, "reports.ndjson")).strip())
 
 

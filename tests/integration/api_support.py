@@ -75,7 +75,7 @@ class Fixture:
             for r in self.registry + extra:
                 f.write(json.dumps(r) + "\n")
         self.registry += extra
-        run([self.battrace, "registry", "import", *self.read, path])
+        run([self.battrace, "registry", "import", *self.store, path])
 
     def token(self, principal, days=None):
         cmd = [self.battrace, "token", "issue", *self.read, "--principal", principal]

@@ -86,7 +86,7 @@ with open("mixed.ndjson", "w") as f:
 
 store = engines.store_args(work, "t")
 subprocess.run([battrace, "init", *store], check=True, stdout=subprocess.DEVNULL)
-subprocess.run([battrace, "registry", "import", *engines.read_args(store), "registry.ndjson"],
+subprocess.run([battrace, "registry", "import", *store, "registry.ndjson"],
                check=True, stdout=subprocess.DEVNULL)
 run = subprocess.run([battrace, "import", *store, "--replay", "--rejects", "rejects.ndjson",
                       "mixed.ndjson"], capture_output=True, text=True)

@@ -14,7 +14,9 @@ head -n 3000 all.ndjson >first.ndjson
 tail -n +3001 all.ndjson >second.ndjson
 store_new "$PWD" t
 "$battrace" init "${STORE[@]}" --origin proof.test/ledger >/dev/null
-"$battrace" registry import "${READ[@]}" registry.ndjson >/dev/null
+"$battrace" registry import "${STORE[@]}" registry.ndjson >/dev/null
+# The registry's records are the first leaves; the reports follow.
+base=$(wc -l <registry.ndjson)
 "$battrace" pubkey "${STORE[@]}" >key.txt
 key=$(cat key.txt)
 
@@ -23,14 +25,14 @@ key=$(cat key.txt)
 python3 "$py" note --key "$key" --note cp1.txt >cp1.json
 old_root=$(python3 -c 'import json,sys; print(json.load(open("cp1.json"))["root"])')
 
-for leaf in 0 1 2 1499 2998 2999; do
+for leaf in 0 1 $base $((base + 1499)) $((base + 2998)) $((base + 2999)); do
   "$battrace" proof "${READ[@]}" --leaf "$leaf" >p.json
   python3 "$py" proof-json --file p.json --key "$key" --note cp1.txt
 done
 
 "$battrace" import "${STORE[@]}" --replay second.ndjson >/dev/null
 "$battrace" checkpoint "${READ[@]}" >cp2.txt
-"$battrace" proof "${READ[@]}" --from 3000 --to 4000 >c.json
+"$battrace" proof "${READ[@]}" --from $((base + 3000)) --to $((base + 4000)) >c.json
 python3 "$py" proof-json --file c.json --key "$key" --note cp2.txt --old-root "$old_root"
 
 # A tampered proof must be refused by the independent verifier.

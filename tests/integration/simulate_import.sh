@@ -23,7 +23,7 @@ done
 store_new "$work" store
 "$battrace" init "${STORE[@]}" >/dev/null
 records=$(wc -l <"$work/a/registry.ndjson")
-out=$("$battrace" registry import "${READ[@]}" "$work/a/registry.ndjson" 2>&1)
+out=$("$battrace" registry import "${STORE[@]}" "$work/a/registry.ndjson" 2>&1)
 echo "$out" | grep -q "registry import: $records records stored" ||
   { echo "simulate import: registry: $out"; exit 1; }
 reports=$(wc -l <"$work/a/reports.ndjson")

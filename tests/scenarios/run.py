@@ -117,7 +117,7 @@ def run_story(battrace, path, cast, work):
     write_ndjson(os.path.join(work, "reports.ndjson"),
                  sorted(story["reports"], key=lambda r: r["reported"]))
     steps = [["init", *store],
-             ["registry", "import", *read, os.path.join(work, "registry.ndjson")],
+             ["registry", "import", *store, os.path.join(work, "registry.ndjson")],
              ["import", *store, "--replay", "--rejects", os.path.join(work, "rejects.ndjson"),
               os.path.join(work, "reports.ndjson")]]
     for step in steps:

@@ -118,6 +118,8 @@ class PgWriteTxn : public WriteTxn {
   Result<std::optional<domain::ModelState>> GetModel(const std::string& maker,
                                                      const std::string& model) override;
   const domain::RegistryIndex& Registry() override;
+  domain::RegistryHistory& RegistryVersions() override;
+  Status PutRegistry(const RegistryRow& row, Date effective, uint64_t leaf) override;
 
   // A report appended by this transaction, not yet written.
   const StoredReport* Pending(const std::string& reporter, const std::string& id) const;
@@ -149,6 +151,7 @@ class PgWriteTxn : public WriteTxn {
   CopyBuffer reports_copy_, nodes_copy_;
   std::vector<std::pair<const char*, Params>> judgments_;
   std::vector<ledger::Node> new_nodes_;
+  bool registry_changed_ = false;
 };
 
 class PgStore : public Store {
@@ -159,7 +162,6 @@ class PgStore : public Store {
   Status Initialize(bool create, const std::string& origin);
 
   Result<std::unique_ptr<WriteTxn>> BeginWrite() override;
-  Status PutRegistry(const std::vector<RegistryRow>& rows) override;
   Result<std::optional<RegistryRow>> GetRegistry(const std::string& kind,
                                                  const std::string& key) override;
   Result<std::optional<StoredReport>> GetReport(const std::string& reporter,
@@ -185,6 +187,8 @@ class PgStore : public Store {
   Result<uint64_t> CountOpenDuties() override;
   Result<std::vector<domain::OutletState>> Outlets(const std::string& division) override;
   Result<std::vector<StoredReport>> DisassemblyInfo(const std::string& vehicle_model) override;
+  Status ScanDerived(std::string_view table,
+                     const std::function<bool(const std::string& row)>& fn) override;
   Status PutToken(const TokenRow& token) override;
   Result<std::optional<TokenRow>> FindToken(const ledger::Hash& hash) override;
   Result<bool> RevokeToken(const ledger::Hash& hash, Instant at) override;
@@ -250,7 +254,7 @@ class PgStore : public Store {
   PgWriteTxn* txn_ = nullptr;  // the open write transaction
   bool signer_ = false;
   uint64_t analyzed_size_ = 0;  // the tree size when the tables were last analyzed
-  std::optional<domain::RegistryIndex> registry_;
+  std::optional<LoadedRegistry> registry_;
   int64_t registry_version_ = 0;
 };
 
@@ -422,6 +426,11 @@ Status PgStore::PrepareStatements() {
       {"get_registry",
        "SELECT kind, key, division, record FROM registry WHERE kind = $1 AND key = $2"},
       {"all_registry", "SELECT kind, key, record FROM registry ORDER BY kind, key"},
+      {"all_registry_versions",
+       "SELECT " + std::string(kRegistryVersionColumns) + " FROM registry_version ORDER BY leaf"},
+      {"insert_registry_version", "INSERT INTO registry_version (" +
+                                      std::string(kRegistryVersionColumns) +
+                                      ") VALUES ($1, $2, $3, $4, $5)"},
       {"registry_version", "SELECT CAST(value AS BIGINT) FROM meta WHERE key = 'registry_version'"},
       {"bump_registry_version",
        "UPDATE meta SET value = CAST(CAST(value AS BIGINT) + 1 AS TEXT) "
@@ -547,6 +556,8 @@ PgWriteTxn::~PgWriteTxn() {
     (void)store_->conn_.Sync();
     (void)store_->conn_.Exec("ROLLBACK");
     store_->frontier_ = store_->frontier_at_begin_;
+    // The registry versions it added are gone with it.
+    if (registry_changed_) store_->registry_.reset();
   }
   store_->txn_ = nullptr;
 }
@@ -965,24 +976,51 @@ Result<std::optional<domain::ModelState>> PgWriteTxn::GetModel(const std::string
 }
 
 const domain::RegistryIndex& PgWriteTxn::Registry() {
-  // BeginWrite loaded it under the ledger lock, which PutRegistry takes too.
-  static const domain::RegistryIndex kEmpty;
-  return store_->registry_ ? *store_->registry_ : kEmpty;
+  // BeginWrite loaded it under the ledger lock, which every registry change holds too.
+  return store_->registry_->current;
+}
+
+domain::RegistryHistory& PgWriteTxn::RegistryVersions() {
+  return store_->registry_->history;
+}
+
+Status PgWriteTxn::PutRegistry(const RegistryRow& row, Date effective, uint64_t leaf) {
+  // Sent with the rules engine's statements, after the leaf's report row; the version tells
+  // every connection's cached registry (LoadRegistry) that it is stale (once per transaction).
+  if (!registry_changed_) judgments_.emplace_back("bump_registry_version", Params());
+  registry_changed_ = true;
+  judgments_.emplace_back("put_registry",
+                          Params().Add(row.kind).Add(row.key).Add(row.division).Add(row.record));
+  judgments_.emplace_back("insert_registry_version", Params()
+                                                         .Add(row.kind)
+                                                         .Add(row.key)
+                                                         .Add(effective.ToString())
+                                                         .Add(static_cast<int64_t>(leaf))
+                                                         .Add(row.record));
+  return AddVersion(store_->registry_->history, row, effective, leaf);
 }
 
 Result<const domain::RegistryIndex*> PgStore::LoadRegistry() {
   BATTRACE_ASSIGN_OR_RETURN(v, Run("registry_version"));
   if (v.size() == 0) return Status::Corruption("store has no registry_version in its meta table");
   const int64_t version = v.Int(0, 0);
-  if (registry_ && registry_version_ == version) return &*registry_;
+  if (registry_ && registry_version_ == version) return &registry_->current;
   registry_.reset();
+  BATTRACE_ASSIGN_OR_RETURN(version_rows, Run("all_registry_versions"));
+  const auto versions = All<StoredVersion>(version_rows, [](const Row& r) {
+    return StoredVersion{r.Text(0), r.Text(1), r.Text(2), r.Int(3), r.Text(4)};
+  });
   BATTRACE_ASSIGN_OR_RETURN(rows, Run("all_registry"));
-  BATTRACE_ASSIGN_OR_RETURN(index, BuildRegistry(All<StoredRecord>(rows, [](const Row& r) {
-                              return StoredRecord{r.Text(0), r.Text(1), r.Text(2)};
-                            })));
-  registry_.emplace(std::move(index));
+  BATTRACE_ASSIGN_OR_RETURN(
+      loaded,
+      BuildRegistry(All<StoredRecord>(rows,
+                                      [](const Row& r) {
+                                        return StoredRecord{r.Text(0), r.Text(1), r.Text(2)};
+                                      }),
+                    versions));
+  registry_.emplace(std::move(loaded));
   registry_version_ = version;
-  return &*registry_;
+  return &registry_->current;
 }
 
 Result<StoredCheckpoint> PgStore::InsertCheckpoint(const std::optional<AuditHead>& audit) {
@@ -1064,21 +1102,6 @@ Result<std::vector<StoredCheckpoint>> PgStore::ListCheckpoints() {
 Result<std::optional<StoredCheckpoint>> PgStore::LatestCheckpoint() {
   BATTRACE_ASSIGN_OR_RETURN(rows, Run("latest_checkpoint"));
   return First<StoredCheckpoint>(rows, ReadCheckpoint<Row>);
-}
-
-Status PgStore::PutRegistry(const std::vector<RegistryRow>& rows) {
-  // Under the ledger lock, so that a batch sees one registry throughout; the version tells
-  // every connection's cached index (LoadRegistry) that it is stale.
-  return InTransaction([&]() -> Status {
-    BATTRACE_RETURN_IF_ERROR(
-        Run("lock", Params().Add(int64_t{kLockClass}).Add(int64_t{kLedgerLock})).status());
-    for (const RegistryRow& r : rows) {
-      BATTRACE_RETURN_IF_ERROR(conn_.Send(
-          "put_registry", Params().Add(r.kind).Add(r.key).Add(r.division).Add(r.record)));
-    }
-    BATTRACE_RETURN_IF_ERROR(conn_.Sync());
-    return Run("bump_registry_version").status();
-  });
 }
 
 Result<std::optional<RegistryRow>> PgStore::GetRegistry(const std::string& kind,
@@ -1232,6 +1255,17 @@ Result<std::vector<StoredReport>> PgStore::DisassemblyInfo(const std::string& ve
     if (IsAboutModel(r, vehicle_model)) out.push_back(std::move(r));
   }
   return out;
+}
+
+Status PgStore::ScanDerived(std::string_view table,
+                            const std::function<bool(const std::string& row)>& fn) {
+  const DerivedTable* derived = FindDerivedTable(table);
+  if (derived == nullptr) return Status::NotFound("no derived table '" + std::string(table) + "'");
+  BATTRACE_ASSIGN_OR_RETURN(rows, conn_.Query(derived->query, {}));
+  for (int i = 0; i < rows.size(); ++i) {
+    if (!fn(CanonicalRowOf(Row{rows, i}, derived->columns))) break;
+  }
+  return Status::Ok();
 }
 
 Status PgStore::PutToken(const TokenRow& t) {

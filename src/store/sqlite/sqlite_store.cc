@@ -49,6 +49,8 @@ class SqliteWriteTxn : public WriteTxn {
   Result<std::optional<domain::ModelState>> GetModel(const std::string& maker,
                                                      const std::string& model) override;
   const domain::RegistryIndex& Registry() override;
+  domain::RegistryHistory& RegistryVersions() override;
+  Status PutRegistry(const RegistryRow& row, Date effective, uint64_t leaf) override;
 
  private:
   // The rules engine's rows that later reports of the batch must see as they are: written
@@ -65,6 +67,7 @@ class SqliteWriteTxn : public WriteTxn {
   std::optional<uint64_t> last_leaf_;
   std::string last_name_;
   std::vector<int64_t> discharged_;  // scratch for ApplyJudgment
+  bool registry_changed_ = false;
 };
 
 class SqliteStore : public Store {
@@ -74,7 +77,6 @@ class SqliteStore : public Store {
   Status Initialize(const std::string& path, bool create, const std::string& origin);
 
   Result<std::unique_ptr<WriteTxn>> BeginWrite() override;
-  Status PutRegistry(const std::vector<RegistryRow>& rows) override;
   Result<std::optional<RegistryRow>> GetRegistry(const std::string& kind,
                                                  const std::string& key) override;
   Result<std::optional<StoredReport>> GetReport(const std::string& reporter,
@@ -100,6 +102,8 @@ class SqliteStore : public Store {
   Result<uint64_t> CountOpenDuties() override;
   Result<std::vector<domain::OutletState>> Outlets(const std::string& division) override;
   Result<std::vector<StoredReport>> DisassemblyInfo(const std::string& vehicle_model) override;
+  Status ScanDerived(std::string_view table,
+                     const std::function<bool(const std::string& row)>& fn) override;
   Status PutToken(const TokenRow& token) override;
   Result<std::optional<TokenRow>> FindToken(const ledger::Hash& hash) override;
   Result<bool> RevokeToken(const ledger::Hash& hash, Instant at) override;
@@ -125,8 +129,8 @@ class SqliteStore : public Store {
   Status PinVerifierKey();
   Result<std::vector<uint64_t>> Leaves(Stmt& stmt, const std::string& key);
   Result<ledger::Hash> NodeAt(const ledger::NodeId& id);
-  // The registry index, built from the registry table on first use and again whenever
-  // meta('registry_version') changed since (PutRegistry of this or another connection).
+  // The registry index, built from the registry tables on first use and again whenever
+  // meta('registry_version') changed since (a registry change of this or another connection).
   Result<const domain::RegistryIndex*> LoadRegistry();
   // The duties open at the end of `as_of`: all of them, or those due before `as_of`.
   Result<std::vector<domain::Duty>> DutiesOpenAsOf(Date as_of, bool overdue_only);
@@ -144,18 +148,19 @@ class SqliteStore : public Store {
   std::unique_ptr<sqlite::WalCheckpointer> checkpointer_;  // set when the store writes
   std::vector<ledger::Node> new_nodes_;                    // scratch for Append
   Status frontier_error_;  // set when the stored tree's edge could not be read
-  std::optional<domain::RegistryIndex> registry_;
+  std::optional<LoadedRegistry> registry_;
   int64_t registry_version_ = 0;  // meta('registry_version') when registry_ was built
 
   std::optional<Stmt> insert_report_, find_report_, report_at_, scan_reports_, insert_node_,
       node_range_, leaf_hashes_, upsert_battery_, upsert_vehicle_, get_battery_, get_vehicle_,
       battery_event_, vehicle_event_, battery_history_, vehicle_history_, in_vehicle_, parts_of_,
-      insert_checkpoint_, put_registry_, get_registry_, all_registry_, upsert_outlet_, get_outlet_,
-      upsert_model_, get_model_, insert_duty_, open_duties_for_, discharge_, retract_duties_,
-      retract_findings_, insert_finding_, insert_finding_evidence_, insert_sale_, findings_at_,
-      overdue_at_, open_at_, sales_at_, outlet_covering_, tree_size_, registry_version_of_,
-      bump_registry_version_, count_open_duties_, outlets_in_, disassembly_info_, insert_token_,
-      find_token_, revoke_token_, last_audit_, insert_audit_, list_audit_;
+      insert_checkpoint_, put_registry_, get_registry_, all_registry_, all_registry_versions_,
+      insert_registry_version_, upsert_outlet_, get_outlet_, upsert_model_, get_model_,
+      insert_duty_, open_duties_for_, discharge_, retract_duties_, retract_findings_,
+      insert_finding_, insert_finding_evidence_, insert_sale_, findings_at_, overdue_at_, open_at_,
+      sales_at_, outlet_covering_, tree_size_, registry_version_of_, bump_registry_version_,
+      count_open_duties_, outlets_in_, disassembly_info_, insert_token_, find_token_, revoke_token_,
+      last_audit_, insert_audit_, list_audit_;
 };
 
 Status SqliteStore::Initialize(const std::string& path, bool create, const std::string& origin) {
@@ -344,6 +349,11 @@ Status SqliteStore::PrepareStatements() {
            "SELECT kind, key, division, record FROM registry WHERE kind = ? AND key = ?"));
   BATTRACE_RETURN_IF_ERROR(
       prep(all_registry_, "SELECT kind, key, record FROM registry ORDER BY kind, key"));
+  const std::string rv = kRegistryVersionColumns;
+  BATTRACE_RETURN_IF_ERROR(
+      prep(all_registry_versions_, "SELECT " + rv + " FROM registry_version ORDER BY leaf"));
+  BATTRACE_RETURN_IF_ERROR(prep(insert_registry_version_,
+                                "INSERT INTO registry_version (" + rv + ") VALUES (?,?,?,?,?)"));
 
   const std::string o = kOutletColumns, m = kModelColumns, d = kDutyColumns, f = kFindingColumns;
   BATTRACE_RETURN_IF_ERROR(
@@ -463,6 +473,8 @@ SqliteWriteTxn::~SqliteWriteTxn() {
     (void)store_->db_.Exec("ROLLBACK");
     store_->frontier_ = store_->frontier_at_begin_;
     store_->in_txn_ = false;
+    // The registry versions it added are gone with it.
+    if (registry_changed_) store_->registry_.reset();
   }
 }
 
@@ -715,9 +727,32 @@ Result<std::optional<domain::ModelState>> SqliteWriteTxn::GetModel(const std::st
 }
 
 const domain::RegistryIndex& SqliteWriteTxn::Registry() {
-  // BeginWrite loaded it, and PutRegistry cannot run while the transaction is open.
-  static const domain::RegistryIndex kEmpty;
-  return store_->registry_ ? *store_->registry_ : kEmpty;
+  // BeginWrite loaded it under the write lock: no other connection changes it meanwhile.
+  return store_->registry_->current;
+}
+
+domain::RegistryHistory& SqliteWriteTxn::RegistryVersions() {
+  return store_->registry_->history;
+}
+
+Status SqliteWriteTxn::PutRegistry(const RegistryRow& row, Date effective, uint64_t leaf) {
+  SqliteStore& s = *store_;
+  // The version tells every connection's cached registry (LoadRegistry) that it is stale: once
+  // per transaction.
+  if (!registry_changed_) BATTRACE_RETURN_IF_ERROR(s.bump_registry_version_->Run());
+  registry_changed_ = true;
+  BATTRACE_RETURN_IF_ERROR(s.put_registry_->Bind(1, row.kind)
+                               .Bind(2, row.key)
+                               .Bind(3, row.division)
+                               .Bind(4, row.record)
+                               .Run());
+  BATTRACE_RETURN_IF_ERROR(s.insert_registry_version_->Bind(1, row.kind)
+                               .Bind(2, row.key)
+                               .Bind(3, effective.ToString())
+                               .Bind(4, static_cast<int64_t>(leaf))
+                               .Bind(5, row.record)
+                               .Run());
+  return AddVersion(s.registry_->history, row, effective, leaf);
 }
 
 Result<const domain::RegistryIndex*> SqliteStore::LoadRegistry() {
@@ -726,17 +761,22 @@ Result<const domain::RegistryIndex*> SqliteStore::LoadRegistry() {
   BATTRACE_ASSIGN_OR_RETURN(version,
                             registry_version_of_->OneRow([](const Stmt& st) { return st.Int(0); }));
   if (!version) return Status::Corruption("store has no registry_version in its meta table");
-  if (registry_ && registry_version_ == *version) return &*registry_;
+  if (registry_ && registry_version_ == *version) return &registry_->current;
   registry_.reset();
   std::vector<StoredRecord> rows;
   BATTRACE_RETURN_IF_ERROR(all_registry_->ForEachRow([&](const Stmt& st) {
     rows.push_back({st.Text(0), st.Text(1), st.Text(2)});
     return true;
   }));
-  BATTRACE_ASSIGN_OR_RETURN(index, BuildRegistry(rows));
-  registry_.emplace(std::move(index));
+  std::vector<StoredVersion> versions;
+  BATTRACE_RETURN_IF_ERROR(all_registry_versions_->ForEachRow([&](const Stmt& st) {
+    versions.push_back({st.Text(0), st.Text(1), st.Text(2), st.Int(3), st.Text(4)});
+    return true;
+  }));
+  BATTRACE_ASSIGN_OR_RETURN(loaded, BuildRegistry(rows, versions));
+  registry_.emplace(std::move(loaded));
   registry_version_ = *version;
-  return &*registry_;
+  return &registry_->current;
 }
 
 Result<StoredCheckpoint> SqliteStore::InsertCheckpoint(const std::optional<AuditHead>& audit) {
@@ -810,20 +850,6 @@ Result<std::optional<StoredCheckpoint>> SqliteStore::LatestCheckpoint() {
   BATTRACE_ASSIGN_OR_RETURN(
       st, db_.Prepare("SELECT size, created, note FROM checkpoint ORDER BY size DESC LIMIT 1"));
   return st.OneRow(ReadCheckpoint<Stmt>);
-}
-
-Status SqliteStore::PutRegistry(const std::vector<RegistryRow>& rows) {
-  // The version tells every connection's cached index (LoadRegistry) that it is stale.
-  return InTransaction([&]() -> Status {
-    for (const RegistryRow& r : rows) {
-      BATTRACE_RETURN_IF_ERROR(put_registry_->Bind(1, r.kind)
-                                   .Bind(2, r.key)
-                                   .Bind(3, r.division)
-                                   .Bind(4, r.record)
-                                   .Run());
-    }
-    return bump_registry_version_->Run();
-  });
 }
 
 Result<std::optional<RegistryRow>> SqliteStore::GetRegistry(const std::string& kind,
@@ -999,6 +1025,16 @@ Result<std::vector<StoredReport>> SqliteStore::DisassemblyInfo(const std::string
     return true;
   }));
   return out;
+}
+
+Status SqliteStore::ScanDerived(std::string_view table,
+                                const std::function<bool(const std::string& row)>& fn) {
+  const DerivedTable* derived = FindDerivedTable(table);
+  if (derived == nullptr) {
+    return Status::NotFound("no derived table '" + std::string(table) + "'");
+  }
+  BATTRACE_ASSIGN_OR_RETURN(st, db_.Prepare(derived->query));
+  return st.ForEachRow([&](const Stmt& row) { return fn(CanonicalRowOf(row, derived->columns)); });
 }
 
 Status SqliteStore::PutToken(const TokenRow& t) {

@@ -12,6 +12,7 @@
 #include "ledger/checkpoint.h"
 #include "ledger/hash.h"
 #include "store/open.h"
+#include "store/registry_leaf.h"
 #include "store/schema.h"
 
 namespace battrace::store {
@@ -133,7 +134,8 @@ class JudgmentStoreTest : public ::testing::TestWithParam<Engine> {
         rows.push_back({"regulator", g.id, g.division.code(), stored.dump()});
       }
     }
-    ASSERT_TRUE(store_->PutRegistry(rows).ok());
+    auto stored = PutRegistry(*store_, rows, *Date::Parse("2026-01-01"), 0);
+    ASSERT_TRUE(stored.ok()) << stored.status().ToString();
   }
 
   static nlohmann::json EnterpriseRecord(const std::string& uscc, const std::string& division,
@@ -211,7 +213,7 @@ TEST_P(JudgmentStoreTest, MigratesAVersion1Store) {
   Open(false);
   EXPECT_EQ(Query("SELECT value FROM meta WHERE key = 'schema_version'"),
             std::to_string(LatestSchemaVersion()));
-  EXPECT_EQ(LatestSchemaVersion(), 3);
+  EXPECT_EQ(LatestSchemaVersion(), 4);
   EXPECT_EQ(Query("SELECT value FROM meta WHERE key = 'registry_version'"), "0");
   auto old = store_->GetBattery(code1_);
   ASSERT_TRUE(old.ok() && old->has_value());
@@ -230,6 +232,42 @@ TEST_P(JudgmentStoreTest, MigratesAVersion1Store) {
   EXPECT_TRUE((*store_->GetBattery(code1_))->id_complete);
   EXPECT_EQ(Subjects(ObligationsAsOf("2026-06-01")), std::vector<std::string>{code2_});
   EXPECT_EQ(Query("SELECT division FROM outlet WHERE id = 'OUT-1'"), "440305");
+}
+
+// Migration 4: a version-3 store's registry records stay in force (with no version, on every
+// day) until `registry import` of the same records appends them as leaves, once.
+TEST_P(JudgmentStoreTest, MigratesAVersion3RegistryIntoTheLedgerOnReimport) {
+  const nlohmann::json record =
+      RegistryRecordToJson(*ParseRegistryRecord(EnterpriseRecord(a_, "440305").dump()));
+  {
+    std::string sql;
+    for (const Migration& m : Migrations()) {
+      if (m.version <= 3) sql += RenderSql(m.sql, where_->dialect());
+    }
+    sql +=
+        "INSERT INTO meta VALUES ('origin', 'test.battrace/ledger');"
+        "INSERT INTO meta VALUES ('schema_version', '3');"
+        "INSERT INTO registry VALUES ('enterprise', '" +
+        a_ + "', '440305', '" + record.dump() + "');";
+    where_->Sql(sql);
+  }
+  Open(false);
+  EXPECT_EQ(Query("SELECT value FROM meta WHERE key = 'schema_version'"), "4");
+  EXPECT_EQ(Query("SELECT COUNT(*) FROM registry_version"), "0");
+  {
+    auto txn = store_->BeginWrite();
+    ASSERT_TRUE(txn.ok()) << txn.status().ToString();
+    EXPECT_NE((*txn)->RegistryVersions().AsOf(Day("2020-01-01")).Find(a_), nullptr);
+  }
+  const RegistryRow row{"enterprise", a_, "440305", record.dump()};
+  auto first = PutRegistry(*store_, {row}, Day("2026-07-01"), 0);
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  EXPECT_EQ(*first, 1u);
+  auto again = PutRegistry(*store_, {row}, Day("2026-08-01"), 0);
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  EXPECT_EQ(*again, 0u);
+  EXPECT_EQ(Query("SELECT COUNT(*) FROM report"), "1");
+  EXPECT_EQ(Query("SELECT effective FROM registry_version WHERE leaf = 0"), "2026-07-01");
 }
 
 TEST_P(JudgmentStoreTest, OutletsAndModelsAreReadBackInsideTheTransaction) {
@@ -754,12 +792,13 @@ TEST_P(JudgmentStoreTest, AReaderSeesTheRegistryAndDutiesAnotherConnectionCommit
   EXPECT_EQ(duties[0].authority, (domain::Authority{"MIIT", "310000"}));
   EXPECT_EQ(Query("SELECT value FROM meta WHERE key = 'registry_version'"), "2");
 
-  // The reader may import registry records too (no signing key needed); the writer sees them.
+  // A registry change is a ledger leaf: the reader cannot make one; the writer's shows at once.
   auto record = ParseRegistryRecord(EnterpriseRecord(b_, "310101").dump());
   ASSERT_TRUE(record.ok());
-  ASSERT_TRUE(
-      reader.PutRegistry({{"enterprise", b_, "310101", RegistryRecordToJson(*record).dump()}})
-          .ok());
+  const RegistryRow row{"enterprise", b_, "310101", RegistryRecordToJson(*record).dump()};
+  EXPECT_EQ(PutRegistry(reader, {row}, Day("2026-01-01"), 0).status().code(),
+            StatusCode::kFailedPrecondition);
+  Register({EnterpriseRecord(b_, "310101")});
   EXPECT_EQ(Subjects(ObligationsAsOf("2026-06-06", c_)), std::vector<std::string>{code1_});
 }
 

@@ -12,6 +12,7 @@
 #include "ledger/merkle.h"
 #include "store/open.h"
 #include "store/postgres/migrate.h"
+#include "store/registry_leaf.h"
 #include "store/verify.h"
 
 namespace battrace::store {
@@ -22,6 +23,10 @@ using battrace::testing::Produced;
 using battrace::testing::TestCode;
 using battrace::testing::TestUscc;
 using battrace::testing::TestVin;
+
+// The registry SetUp records: its three enterprises are the ledger's first leaves.
+constexpr uint64_t kRegistryLeaves = 3;
+const Date kEffective = *Date::Parse("2026-01-01");
 
 class StoreTest : public ::testing::TestWithParam<Engine> {
  protected:
@@ -44,9 +49,9 @@ class StoreTest : public ::testing::TestWithParam<Engine> {
               R"(","name":"repairs","roles":["repair_shop"],"division":"440300"})"}) {
       auto parsed = ParseRegistryRecord(record);
       ASSERT_TRUE(parsed.ok()) << parsed.status().ToString();
-      rows.push_back(ingest::ToRegistryRow(*parsed));
+      rows.push_back(ToRegistryRow(*parsed));
     }
-    ASSERT_TRUE(store_->PutRegistry(rows).ok());
+    ASSERT_TRUE(PutRegistry(*store_, rows, kEffective, 0).ok());
   }
   void TearDown() override {
     store_.reset();
@@ -131,7 +136,7 @@ TEST_P(StoreTest, AppendsProjectsAndProves) {
   ASSERT_EQ(results.size(), 6u);
   for (const auto& r : results)
     EXPECT_EQ(r.outcome, ingest::Outcome::kAccepted) << r.error.ToString();
-  EXPECT_EQ(*store_->TreeSize(), 6u);
+  EXPECT_EQ(*store_->TreeSize(), kRegistryLeaves + 6);
 
   auto pack = store_->GetBattery(TestCode(ProductType::kPack, 4));
   ASSERT_TRUE(pack.ok() && pack->has_value());
@@ -145,16 +150,19 @@ TEST_P(StoreTest, AppendsProjectsAndProves) {
       *store_->PartsOf(TestCode(ProductType::kModule, 3)),
       (std::vector<std::string>{TestCode(ProductType::kCell, 1), TestCode(ProductType::kCell, 2)}));
   EXPECT_EQ(*store_->BatteryHistory(TestCode(ProductType::kPack, 4)),
-            (std::vector<uint64_t>{3, 4, 5}));
+            (std::vector<uint64_t>{kRegistryLeaves + 3, kRegistryLeaves + 4, kRegistryLeaves + 5}));
   EXPECT_EQ(store_->BatteriesInVehicle(TestVin(7))->size(), 1u);
 
   // Every leaf's inclusion proof leads to the root the tree reports.
-  auto root = ledger::RootAt(*store_, 6);
+  const uint64_t size = kRegistryLeaves + 6;
+  auto root = ledger::RootAt(*store_, size);
   ASSERT_TRUE(root.ok());
   for (uint64_t i = 0; i < 6; ++i) {
-    auto proof = ledger::InclusionProof(*store_, i, 6);
+    const uint64_t leaf = kRegistryLeaves + i;
+    EXPECT_EQ(results[i].leaf_index, leaf);
+    auto proof = ledger::InclusionProof(*store_, leaf, size);
     ASSERT_TRUE(proof.ok());
-    EXPECT_TRUE(ledger::VerifyInclusion(i, 6, results[i].leaf_hash, *proof, *root));
+    EXPECT_TRUE(ledger::VerifyInclusion(leaf, size, results[i].leaf_hash, *proof, *root));
   }
   EXPECT_TRUE(Verify().ok()) << Verify().ToString();
 }
@@ -173,29 +181,109 @@ TEST_P(StoreTest, IdempotentBySenderAndId) {
   ASSERT_EQ(conflict.size(), 1u);
   EXPECT_EQ(conflict[0].outcome, ingest::Outcome::kRejected);
   EXPECT_EQ(conflict[0].error.code(), StatusCode::kConflict);
-  EXPECT_EQ(*store_->TreeSize(), 6u);
+  EXPECT_EQ(*store_->TreeSize(), kRegistryLeaves + 6);
 }
 
 TEST_P(StoreTest, SurvivesReopenAndKeepsAppending) {
   Load(SmallHistory());
   Reopen();
   auto more = Load({Produced("b1", TestUscc(1), TestCode(ProductType::kCell, 99))});
-  EXPECT_EQ(more[0].leaf_index, 6u);
+  EXPECT_EQ(more[0].leaf_index, kRegistryLeaves + 6);
   ASSERT_TRUE(store_->SignCheckpoint().ok());
   EXPECT_TRUE(Verify().ok()) << Verify().ToString();
 }
 
-TEST_P(StoreTest, RegistryRowsAreUpsertedByKindAndKey) {
-  ASSERT_TRUE(store_
-                  ->PutRegistry({{"enterprise", TestUscc(1), "440300", R"({"v":1})"},
-                                 {"regulator", "miit-440300", "440300", "{}"}})
-                  .ok());
-  ASSERT_TRUE(store_->PutRegistry({{"enterprise", TestUscc(1), "440305", R"({"v":2})"}}).ok());
-  auto row = store_->GetRegistry("enterprise", TestUscc(1));
-  ASSERT_TRUE(row.ok() && row->has_value());
-  EXPECT_EQ((*row)->division, "440305");
-  EXPECT_EQ((*row)->record, R"({"v":2})");
+TEST_P(StoreTest, RegistryChangesAreLeavesAndTheCurrentRecordIsTheLatest) {
+  const auto row = [](const std::string& division) {
+    auto parsed = ParseRegistryRecord(R"({"kind":"enterprise","uscc":")" + TestUscc(1) +
+                                      R"(","name":"cells","roles":["battery_maker"],)"
+                                      R"("division":")" +
+                                      division + R"(","manufacturer_codes":["0A1"]})");
+    return ToRegistryRow(*parsed);
+  };
+  // SetUp recorded three enterprises as leaves 0-2; the same record again appends nothing.
+  ASSERT_EQ(*store_->TreeSize(), kRegistryLeaves);
+  auto again = PutRegistry(*store_, {row("440300")}, kEffective, 0);
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  EXPECT_EQ(*again, 0u);
+  auto changed = PutRegistry(*store_, {row("440305")}, *Date::Parse("2026-05-01"), 7);
+  ASSERT_TRUE(changed.ok()) << changed.status().ToString();
+  EXPECT_EQ(*changed, 1u);
+  auto stored = store_->GetRegistry("enterprise", TestUscc(1));
+  ASSERT_TRUE(stored.ok() && stored->has_value());
+  EXPECT_EQ((*stored)->division, "440305");
+  auto leaf = store_->GetReportAt(3);
+  ASSERT_TRUE(leaf.ok() && leaf->has_value());
+  EXPECT_EQ((*leaf)->type, "registry.enterprise");
+  EXPECT_EQ((*leaf)->reporter, "platform");
+  EXPECT_EQ((*leaf)->id, "enterprise/" + TestUscc(1) + "/2");
+  EXPECT_EQ((*leaf)->occurred, "2026-05-01");
+  auto change = ParseRegistryLeaf((*leaf)->body);
+  ASSERT_TRUE(change.ok()) << change.status().ToString();
+  EXPECT_EQ(change->row.record, row("440305").record);
+  EXPECT_EQ(change->reported, 7);
   EXPECT_FALSE(store_->GetRegistry("regulator", TestUscc(1))->has_value());
+  EXPECT_TRUE(Verify().ok()) << Verify().ToString();
+}
+
+// A report is judged against the registry as it stood on its date: the battery maker became a
+// recycler from 2026-07-01 (recorded before either report arrived), so it may file a
+// battery.produced that occurred in April, not one that occurred in August.
+TEST_P(StoreTest, AuthorizesAgainstTheRegistryOfTheReportsDate) {
+  auto recycler = ParseRegistryRecord(R"({"kind":"enterprise","uscc":")" + TestUscc(1) +
+                                      R"(","name":"cells","roles":["recycler"],)"
+                                      R"("division":"440300"})");
+  ASSERT_TRUE(recycler.ok()) << recycler.status().ToString();
+  ASSERT_TRUE(PutRegistry(*store_, {ToRegistryRow(*recycler)}, *Date::Parse("2026-07-01"), 0).ok());
+  auto april = Produced("p1", TestUscc(1), TestCode(ProductType::kCell, 1));
+  auto august = Produced("p2", TestUscc(1), TestCode(ProductType::kCell, 2));
+  august["occurred"] = "2026-08-01";
+  auto results = Load({april, august});
+  ASSERT_EQ(results.size(), 2u);
+  EXPECT_EQ(results[0].outcome, ingest::Outcome::kAccepted) << results[0].error.ToString();
+  EXPECT_EQ(results[1].outcome, ingest::Outcome::kRejected);
+}
+
+// Findings too: a recycler whose qualifications expired on 2026-05-31 had them extended from
+// 2026-07-01 (recorded before the reports arrived). Its receipt of 2026-06-15 is judged on the
+// registry of that day (unqualified), its receipt of 2026-07-15 on the extended one.
+TEST_P(StoreTest, JudgesFindingsAgainstTheRegistryOfTheReportsDate) {
+  const auto recycler = [](const std::string& valid_to) {
+    std::string qualifications;
+    for (const char* type : {"investment_filing", "eia", "discharge_permit"}) {
+      if (!qualifications.empty()) qualifications += ",";
+      qualifications += std::string(R"({"type":")") + type +
+                        R"(","valid_from":"2025-01-01","valid_to":")" + valid_to + R"("})";
+    }
+    auto parsed = ParseRegistryRecord(R"({"kind":"enterprise","uscc":")" + TestUscc(4) +
+                                      R"(","name":"recycling","roles":["recycler"],)"
+                                      R"("division":"440300","qualifications":[)" +
+                                      qualifications + "]}");
+    EXPECT_TRUE(parsed.ok()) << parsed.status().ToString();
+    return ToRegistryRow(*parsed);
+  };
+  ASSERT_TRUE(PutRegistry(*store_, {recycler("2026-05-31")}, kEffective, 0).ok());
+  ASSERT_TRUE(PutRegistry(*store_, {recycler("2028-12-31")}, *Date::Parse("2026-07-01"), 0).ok());
+  const auto inbound = [](const std::string& id, const std::string& occurred, int code) {
+    return nlohmann::json{{"id", id},
+                          {"type", "battery.inbound"},
+                          {"reporter", TestUscc(4)},
+                          {"occurred", occurred},
+                          {"codes", {TestCode(ProductType::kPack, code)}},
+                          {"from", TestUscc(3)}};
+  };
+  auto results = Load({inbound("in-june", "2026-06-15", 1), inbound("in-july", "2026-07-15", 2)});
+  ASSERT_EQ(results.size(), 2u);
+  for (const auto& r : results)
+    ASSERT_EQ(r.outcome, ingest::Outcome::kAccepted) << r.error.ToString();
+  FindingFilter unqualified;
+  unqualified.kind = "unqualified_recycler";
+  auto findings = store_->Findings(*Date::Parse("2026-12-31"), unqualified);
+  ASSERT_TRUE(findings.ok()) << findings.status().ToString();
+  ASSERT_EQ(findings->size(), 3u);  // one per qualification type
+  for (const domain::Finding& f : *findings) {
+    EXPECT_EQ(f.evidence, std::vector<std::string>{TestUscc(4) + "/in-june"});
+  }
 }
 
 TEST_P(StoreTest, RefusesAStoreFromANewerVersion) {
@@ -209,32 +297,33 @@ TEST_P(StoreTest, RefusesAStoreFromANewerVersion) {
 TEST_P(StoreTest, VerifyNamesAChangedByte) {
   Load(SmallHistory());
   ASSERT_TRUE(store_->SignCheckpoint().ok());
-  Tamper("UPDATE report SET body = replace(body, '2026-04-05', '2026-04-06') WHERE leaf = 4");
+  Tamper("UPDATE report SET body = replace(body, '2026-04-05', '2026-04-06') WHERE leaf = 7");
   const Status st = Verify();
   EXPECT_EQ(st.code(), StatusCode::kCorruption);
-  EXPECT_NE(st.message().find("leaf 4"), std::string::npos) << st.message();
+  EXPECT_NE(st.message().find("leaf 7"), std::string::npos) << st.message();
 }
 
 TEST_P(StoreTest, VerifyNamesADroppedRow) {
   Load(SmallHistory());
   ASSERT_TRUE(store_->SignCheckpoint().ok());
-  Tamper("DELETE FROM report WHERE leaf = 2");
+  Tamper("DELETE FROM report WHERE leaf = 5");
   const Status st = Verify();
   EXPECT_EQ(st.code(), StatusCode::kCorruption);
-  EXPECT_NE(st.message().find("leaf 2 is missing"), std::string::npos) << st.message();
+  EXPECT_NE(st.message().find("leaf 5 is missing"), std::string::npos) << st.message();
 }
 
 TEST_P(StoreTest, VerifyCatchesReorderedLeaves) {
   Load(SmallHistory());
   ASSERT_TRUE(store_->SignCheckpoint().ok());
   Tamper(
-      "UPDATE report SET leaf = -1 WHERE leaf = 1; UPDATE report SET leaf = 1 WHERE leaf = 2;"
-      "UPDATE report SET leaf = 2 WHERE leaf = -1;");
+      "UPDATE report SET leaf = -1 WHERE leaf = 4; UPDATE report SET leaf = 4 WHERE leaf = 5;"
+      "UPDATE report SET leaf = 5 WHERE leaf = -1;");
   const Status st = Verify();
   EXPECT_EQ(st.code(), StatusCode::kCorruption);
-  // The first checkpoint over the swapped leaves is named, with the range it covers.
-  EXPECT_NE(st.message().find("checkpoint at size 6"), std::string::npos) << st.message();
-  EXPECT_NE(st.message().find("leaves 0 to 5"), std::string::npos) << st.message();
+  // The first checkpoint over the swapped leaves is named, with the range it covers (the one
+  // at size 3, after the registry leaves, still verifies).
+  EXPECT_NE(st.message().find("checkpoint at size 9"), std::string::npos) << st.message();
+  EXPECT_NE(st.message().find("leaves 3 to 8"), std::string::npos) << st.message();
 }
 
 TEST_P(StoreTest, VerifyCatchesAForgedCheckpoint) {
@@ -287,11 +376,11 @@ TEST_P(StoreTest, GoesOnAfterLosingItsConnection) {
       "WHERE datname = current_database() AND pid <> pg_backend_pid()");
   auto size = store_->TreeSize();
   ASSERT_TRUE(size.ok()) << size.status().ToString();
-  EXPECT_EQ(*size, 6u);
+  EXPECT_EQ(*size, kRegistryLeaves + 6);
   auto more = Load({Produced("b1", TestUscc(1), TestCode(ProductType::kCell, 99))});
   ASSERT_EQ(more.size(), 1u);
   EXPECT_EQ(more[0].outcome, ingest::Outcome::kAccepted) << more[0].error.ToString();
-  EXPECT_EQ(more[0].leaf_index, 6u);
+  EXPECT_EQ(more[0].leaf_index, kRegistryLeaves + 6);
   ASSERT_TRUE(store_->SignCheckpoint().ok());
   EXPECT_TRUE(Verify().ok()) << Verify().ToString();
 }
@@ -327,12 +416,12 @@ TEST_P(StoreTest, MigratesAnEmbeddedStoreIntoPostgres) {
     return out;
   };
   const nlohmann::ordered_json before = shown();
-  const auto root = *ledger::RootAt(*store_, 6);
+  const auto root = *ledger::RootAt(*store_, kRegistryLeaves + 6);
   store_.reset();
 
   auto moved = MigrateSqliteToPostgres(where_->location().db, target.location().pg);
   ASSERT_TRUE(moved.ok()) << moved.status().ToString();
-  EXPECT_EQ(moved->reports, 6u);
+  EXPECT_EQ(moved->reports, kRegistryLeaves + 6);
   EXPECT_EQ(moved->root, root);
   // Into a database that holds a store already: refused, nothing changed.
   auto again = MigrateSqliteToPostgres(where_->location().db, target.location().pg);
@@ -343,15 +432,15 @@ TEST_P(StoreTest, MigratesAnEmbeddedStoreIntoPostgres) {
   auto opened = OpenStore(target.location(), o);
   ASSERT_TRUE(opened.ok()) << opened.status().ToString();
   store_ = std::move(opened).value();
-  EXPECT_EQ(*store_->TreeSize(), 6u);
-  EXPECT_EQ(*ledger::RootAt(*store_, 6), root);
+  EXPECT_EQ(*store_->TreeSize(), kRegistryLeaves + 6);
+  EXPECT_EQ(*ledger::RootAt(*store_, kRegistryLeaves + 6), root);
   EXPECT_EQ(shown(), before);
   EXPECT_TRUE(store_->FindToken(token.hash)->has_value());
   ASSERT_EQ(store_->ListAudit(0, 10)->size(), 1u);
   EXPECT_EQ((*store_->ListAudit(0, 10))[0].hash, audit[0].hash);
   auto more = Load({Produced("b1", TestUscc(1), TestCode(ProductType::kCell, 99))});
   ASSERT_EQ(more.size(), 1u);
-  EXPECT_EQ(more[0].leaf_index, 6u);
+  EXPECT_EQ(more[0].leaf_index, kRegistryLeaves + 6);
   ASSERT_TRUE(store_->SignCheckpoint().ok());
   EXPECT_TRUE(Verify().ok()) << Verify().ToString();
 }
