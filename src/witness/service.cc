@@ -81,15 +81,14 @@ int RunWitness(const WitnessOptions& options) {
   if (!state.ok()) return fail(state.status());
   Witness witness(*key, std::move(logs), std::move(state).value());
   auto http = server::HttpServer::Bind(
-      options.http,
-      {[&witness](const server::HttpRequest& req, server::HttpResponse& res) {
-         Route(witness, req, res);
-       },
-       nullptr,
-       [](const server::TransportError& error, server::HttpResponse& res) {
-         res.content_type = "text/plain; charset=utf-8";
-         res.body = error.detail + "\n";
-       }});
+      options.http, {[&witness](const server::HttpRequest& req, server::HttpResponse& res) {
+                       Route(witness, req, res);
+                     },
+                     nullptr,
+                     [](const server::TransportError& error, server::HttpResponse& res) {
+                       res.content_type = "text/plain; charset=utf-8";
+                       res.body = error.detail + "\n";
+                     }});
   if (!http.ok()) return fail(http.status());
   std::atomic<bool> stopping{false};
   std::thread waiter([&] {

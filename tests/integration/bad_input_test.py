@@ -121,9 +121,10 @@ if verify.returncode != 0:
 # A damaged meta('schema_version') is reported as damage by every command, never a crash.
 damaged = engines.store_args(work, "damaged")
 subprocess.run([battrace, "init", *damaged], check=True, stdout=subprocess.DEVNULL)
+verify_damaged = ["verify", *engines.verify_args(battrace, damaged)]  # pubkey reads the store
 for value in ("abc", "", "4x", "-1", "99999999999", "0"):
     engines.query(damaged, "UPDATE meta SET value = ? WHERE key = 'schema_version'", (value,))
-    for cmd in (["verify", *engines.verify_args(battrace, damaged)],
+    for cmd in (verify_damaged,
                 ["findings", *engines.read_args(damaged), "--as-of", "2026-06-01"],
                 ["import", *damaged, "valid.ndjson"]):
         p = subprocess.run([battrace, *cmd], capture_output=True, text=True)

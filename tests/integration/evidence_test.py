@@ -60,7 +60,7 @@ def write(name, text):
 def new_store(name):
     store = engines.store_args(work, name)
     run("init", *store, "--origin", ORIGIN)
-    run("registry", "import", *engines.read_args(store), os.path.join(data, "registry.ndjson"))
+    run("registry", "import", *store, os.path.join(data, "registry.ndjson"))
     return store
 
 

@@ -97,6 +97,14 @@ class JudgmentStoreTest : public ::testing::TestWithParam<Engine> {
     store_ = std::move(s).value();
   }
 
+  // A store written by an older binary was left to the umask (0644 here); the newer one opens
+  // it to write only once the operator has made it private (docs/operations.md, 5.1).
+  void MakeStoreFilePrivate() {
+    if (where_->location().db.empty()) return;
+    std::filesystem::permissions(where_->location().db, std::filesystem::perms::owner_read |
+                                                            std::filesystem::perms::owner_write);
+  }
+
   // Appends and applies `items` in one transaction.
   void Write(std::vector<Item> items) {
     auto txn = store_->BeginWrite();
@@ -203,12 +211,7 @@ TEST_P(JudgmentStoreTest, MigratesAVersion1Store) {
                             code1_ +
                             "', 'pack', NULL, 'B', NULL, NULL, NULL, NULL, 'referenced', -1, 3);";
     where_->Sql(sql);
-    // That binary left its file to the umask (0644 here); the newer one opens it to write only
-    // once the operator has made it private (docs/operations.md, 5.1).
-    if (!where_->location().db.empty()) {
-      std::filesystem::permissions(where_->location().db, std::filesystem::perms::owner_read |
-                                                              std::filesystem::perms::owner_write);
-    }
+    MakeStoreFilePrivate();
   }
   Open(false);
   EXPECT_EQ(Query("SELECT value FROM meta WHERE key = 'schema_version'"),
@@ -250,6 +253,7 @@ TEST_P(JudgmentStoreTest, MigratesAVersion3RegistryIntoTheLedgerOnReimport) {
         "INSERT INTO registry VALUES ('enterprise', '" +
         a_ + "', '440305', '" + record.dump() + "');";
     where_->Sql(sql);
+    MakeStoreFilePrivate();
   }
   Open(false);
   EXPECT_EQ(Query("SELECT value FROM meta WHERE key = 'schema_version'"), "4");
