@@ -808,15 +808,8 @@ std::vector<std::string> RouteLabels() {
 int Serve(const ServeOptions& options) {
   // No thread but one takes SIGTERM/SIGINT: block them before any thread starts (the store's
   // WAL checkpointer, the audit writer, the workers inherit the mask), and wait for them below.
-  sigset_t stop_signals;
-  sigemptyset(&stop_signals);
-  sigaddset(&stop_signals, SIGTERM);
-  sigaddset(&stop_signals, SIGINT);
-  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
-  auto fail = [](const Status& st) {
-    Log({{"level", "error"}, {"error", st.ToString()}});
-    return st.code() == StatusCode::kInvalidArgument ? 2 : 1;
-  };
+  sigset_t stop_signals = BlockStopSignals();
+  const auto fail = StartFailed;
   const Result<RuleSet>& rules = RuleSet::Default();
   if (!rules.ok()) return fail(rules.status());
   const Result<LegalCalendar>& calendar = LegalCalendar::Default();

@@ -60,15 +60,8 @@ void Route(Witness& witness, const server::HttpRequest& req, server::HttpRespons
 
 int RunWitness(const WitnessOptions& options) {
   // As `battrace serve`: the stop signals go to one thread, which stops the server.
-  sigset_t stop_signals;
-  sigemptyset(&stop_signals);
-  sigaddset(&stop_signals, SIGTERM);
-  sigaddset(&stop_signals, SIGINT);
-  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
-  auto fail = [](const Status& st) {
-    LogJson({{"level", "error"}, {"error", st.ToString()}});
-    return st.code() == StatusCode::kInvalidArgument ? 2 : 1;
-  };
+  sigset_t stop_signals = server::BlockStopSignals();
+  const auto fail = server::StartFailed;
   auto key = ledger::SigningKey::FromFile(options.key);
   if (!key.ok()) return fail(key.status());
   std::vector<ledger::Verifier> logs;
