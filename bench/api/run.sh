@@ -4,7 +4,7 @@
 #    VEHICLES vehicles, loaded with `import --replay`; wrk for a fixed duration after a warm-up;
 #    requests/s, p50, p99 and the count of non-2xx answers (target: >= 20,000/s, p99 < 10 ms);
 #  - transport: the same lookups against the server of commit HTTPLIB_COMMIT (the last with the
-#    cpp-httplib transport, built here from git) over the same store, as a ratio; then the
+#    cpp-httplib transport, built here from git) over the same data set, as a ratio; then the
 #    lookups again while hostile clients (hostile.py) hold 1,000 idle keep-alive connections and
 #    200 slowloris connections (1 byte/s) and run 20 concurrent 64 MiB chunked uploads without a
 #    token: the victim's lookups/s and p99 (target < 10 ms) and the server's peak RSS (VmHWM,
@@ -180,10 +180,21 @@ if [ "$hostile" != 0 ]; then
       "${launcher[@]}" >/dev/null
     cmake --build "$old/build/release" --target battrace >/dev/null
   fi
-  echo "== lookups against the cpp-httplib server ($HTTPLIB_COMMIT), same store and settings"
+  # That binary reads stores of its own schema only: it loads the same simulated files into a
+  # store of its own (kept beside the other, under the same stamp).
+  old_store=$lookup/store-httplib.db
+  if [ "$(cat "$lookup/stamp-httplib" 2>/dev/null)" != "$stamp $HTTPLIB_COMMIT" ]; then
+    echo "== loading the same data set with the cpp-httplib server's own binary ($HTTPLIB_COMMIT)"
+    rm -f "$old_store" "$old_store.key"
+    "$old/build/release/battrace" init --db "$old_store" >/dev/null
+    "$old/build/release/battrace" registry import --db "$old_store" "$lookup/sim/registry.ndjson" >/dev/null
+    "$old/build/release/battrace" import --db "$old_store" --replay "$lookup/sim/reports.ndjson" >/dev/null
+    echo "$stamp $HTTPLIB_COMMIT" >"$lookup/stamp-httplib"
+  fi
+  echo "== lookups against the cpp-httplib server ($HTTPLIB_COMMIT), same data set and settings"
   bin_new=$bin
   bin=$old/build/release/battrace
-  start_server "$work/serve-httplib.log" --db "$lookup/store.db" --threads "$threads"
+  start_server "$work/serve-httplib.log" --db "$old_store" --threads "$threads"
   bin=$bin_new
   wrk_run "$warmup" "http://127.0.0.1:$port" >/dev/null
   httplib_result=$(wrk_run "$duration" "http://127.0.0.1:$port")
