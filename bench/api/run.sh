@@ -16,8 +16,8 @@
 # usage: bench/api/run.sh [VEHICLES]   (default 1000000; from the repo root after `make`;
 #        work files go to $BENCH_DIR, default build/bench-api; the loaded store of a size is
 #        reused by later runs while the store code is unchanged)
-# knobs (environment): THREADS server workers (16), CONNECTIONS wrk connections (= THREADS, at
-#   most THREADS: the cpp-httplib server compared held a worker per connection), WRK_THREADS (2), DURATION seconds of
+# knobs (environment): THREADS server threads (16), CONNECTIONS wrk connections (= THREADS, at
+#   most THREADS: the cpp-httplib server compared held a thread per connection), WRK_THREADS (2), DURATION seconds of
 #   the measured lookup run (20), WARMUP seconds (3), CODES codes drawn from the data (100000),
 #   CAPTURE_VEHICLES vehicles of the capture data set (VEHICLES, at most 10000), BATCH (1000),
 #   CAPTURE_CONNECTIONS (2), PERF=1 to profile the server (perf) during a short extra lookup run,

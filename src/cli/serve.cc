@@ -101,12 +101,9 @@ void RegisterServe(CLI::App& app, CommandList& commands) {
   cmd->add_option("--tls-cert", a->options.http.tls_cert, "TLS certificate chain (PEM)");
   cmd->add_option("--tls-key", a->options.http.tls_key, "TLS private key (PEM)");
   cmd->add_option("--threads", a->options.http.threads,
-                  "workers running requests (they wait on the store); connections hold none")
+                  "threads running the connections and the requests (a request waiting on the "
+                  "store holds one; a connection waiting for bytes holds none)")
       ->check(CLI::Range(1, 1024))
-      ->capture_default_str();
-  cmd->add_option("--io-threads", a->options.http.io_threads,
-                  "event loops reading and writing the connections")
-      ->check(CLI::Range(1, 64))
       ->capture_default_str();
   cmd->add_option("--max-connections", a->options.http.max_connections,
                   "connections open at once; beyond, 503 and close (lowered to fit the "

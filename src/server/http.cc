@@ -1,12 +1,14 @@
 // The HTTP/1.1 transport of `battrace serve` on Boost.Beast and Asio (http.h). One io_context
-// run by `io_threads` threads; each connection is a Session on a strand of its own, going
+// run by `threads` threads; each connection is a Session on a strand of its own, going
 // through: wait for a request (idle keep-alive timeout) → read the head (total head deadline,
-// byte and field caps) → admission of a request with a body (on a worker) → read the body
-// (total body deadline, body cap as it arrives) → the handler (on a worker) → write the
-// response (write deadline) → the next request. Deadlines are a timer per session that
-// cancels the socket's pending operation; a refusal of the transport is answered (problem
-// body from the ErrorBody callback) and the connection closed, after draining briefly what the
-// client was still sending so that it reads the answer rather than a reset.
+// byte and field caps) → admission of a request with a body → read the body (total body
+// deadline, body cap as it arrives) → the handler → write the response (write deadline) → the
+// next request. The admission and the handler run on the thread that completed the read: a
+// request costs no hand-over between threads (each one costs a wake-up, as much as a lookup),
+// and a blocked handler holds one thread of the pool, never a connection's neighbours. Deadlines
+// are a timer per session that cancels the socket's pending operation; a refusal of the transport
+// is answered (problem body from the ErrorBody callback) and the connection closed, after draining
+// briefly what the client was still sending so that it reads the answer rather than a reset.
 #include "server/http.h"
 
 #include <sys/resource.h>
@@ -61,9 +63,8 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
   Impl(const HttpOptions& o, Callbacks c)
       : options(o),
         callbacks(std::move(c)),
-        ioc(static_cast<int>(o.io_threads)),
+        ioc(static_cast<int>(std::max<size_t>(o.threads, 1))),
         acceptor(net::make_strand(ioc)),
-        workers(std::max<size_t>(o.threads, 1)),
         max_connections(o.max_connections) {}
 
   HttpOptions options;
@@ -71,7 +72,6 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
   net::io_context ioc;
   std::optional<net::ssl::context> tls;
   tcp::acceptor acceptor;
-  net::thread_pool workers;
   size_t max_connections;
   uint64_t open_files = 0;
   std::atomic<bool> stopping{false};
@@ -174,20 +174,27 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
   }
 
   // A deadline for what follows: when it passes, the pending operation is cancelled and
-  // timed_out_ tells its completion why.
+  // timed_out_ tells its completion why. Arming only moves deadline_at_: the one timer of the
+  // session is restarted only when it would fire later than the new deadline, so a request
+  // costs no timer operation (it takes microseconds; deadlines are seconds).
   void Arm(int seconds) {
     timed_out_ = false;
-    const uint64_t armed = ++generation_;
-    deadline_.expires_after(std::chrono::seconds(seconds));
-    deadline_.async_wait([self = this->shared_from_this(), armed](const error_code& ec) {
-      if (ec || armed != self->generation_) return;
+    deadline_at_ = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
+    if (!timer_waiting_ || deadline_.expiry() > deadline_at_) Wait();
+  }
+  void Disarm() { deadline_at_ = std::chrono::steady_clock::time_point::max(); }
+  void Wait() {
+    timer_waiting_ = true;
+    const uint64_t wait = ++generation_;
+    deadline_.expires_at(deadline_at_);
+    deadline_.async_wait([self = this->shared_from_this(), wait](const error_code& ec) {
+      if (ec || wait != self->generation_) return;  // replaced by a later Wait, or closed
+      self->timer_waiting_ = false;
+      if (self->deadline_at_ == std::chrono::steady_clock::time_point::max()) return;
+      if (std::chrono::steady_clock::now() < self->deadline_at_) return self->Wait();
       self->timed_out_ = true;
       self->Cancel();
     });
-  }
-  void Disarm() {
-    ++generation_;
-    deadline_.cancel();
   }
 
   void Begin() {
@@ -247,18 +254,10 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
     if (!server_->callbacks.admit) return ReadBody(std::move(req));
     // Admitted or refused on the head alone, whatever length it declares.
     phase_ = Phase::kAdmission;
-    auto self = this->shared_from_this();
-    net::post(server_->workers,
-              [self, req = std::move(req), work = net::make_work_guard(server_->ioc)]() mutable {
-                HttpResponse res;
-                const bool answered =
-                    self->Guarded(res, [&] { return self->server_->callbacks.admit(req, res); });
-                net::post(self->stream_.get_executor(),
-                          [self, answered, req = std::move(req), res = std::move(res)]() mutable {
-                            if (answered) return self->Respond(std::move(res), true, true);
-                            self->ReadBody(std::move(req));
-                          });
-              });
+    HttpResponse res;
+    const bool answered = Guarded(res, [&] { return server_->callbacks.admit(req, res); });
+    if (answered) return Respond(std::move(res), true, true);
+    ReadBody(std::move(req));
   }
 
   void ReadBody(HttpRequest req) {
@@ -303,18 +302,12 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
   void Dispatch(HttpRequest req) {
     phase_ = Phase::kHandler;
     parser_.reset();
-    auto self = this->shared_from_this();
-    net::post(server_->workers,
-              [self, req = std::move(req), work = net::make_work_guard(server_->ioc)]() {
-                HttpResponse res;
-                self->Guarded(res, [&] {
-                  self->server_->callbacks.handle(req, res);
-                  return true;
-                });
-                net::post(self->stream_.get_executor(), [self, res = std::move(res)]() mutable {
-                  self->Respond(std::move(res), false, false);
-                });
-              });
+    HttpResponse res;
+    Guarded(res, [&] {
+      server_->callbacks.handle(req, res);
+      return true;
+    });
+    Respond(std::move(res), false, false);
   }
 
   // A refusal of the transport: the problem body from the server, and the connection closes,
@@ -380,6 +373,8 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
 
   void Close() {
     Disarm();
+    ++generation_;
+    deadline_.cancel();
     error_code ignored;
     Socket().shutdown(tcp::socket::shutdown_both, ignored);
     Socket().close(ignored);
@@ -398,6 +393,8 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
   uint64_t id_;
   std::optional<std::string> refusal_;
   net::steady_timer deadline_;
+  std::chrono::steady_clock::time_point deadline_at_ = std::chrono::steady_clock::time_point::max();
+  bool timer_waiting_ = false;
   uint64_t generation_ = 0;
   bool timed_out_ = false;
   bool stop_ = false;
@@ -537,18 +534,16 @@ HttpServer::HttpServer(std::shared_ptr<Impl> impl, int port)
 
 HttpServer::~HttpServer() {
   Stop();
-  impl_->workers.join();
 }
 
 void HttpServer::Run() {
   impl_->Accept();
   std::vector<std::thread> loops;
-  for (size_t i = 1; i < std::max<size_t>(impl_->options.io_threads, 1); ++i)
+  for (size_t i = 1; i < std::max<size_t>(impl_->options.threads, 1); ++i)
     loops.emplace_back([this] { impl_->ioc.run(); });
   impl_->ioc.run();
   for (auto& t : loops)
     t.join();
-  impl_->workers.join();
 }
 
 void HttpServer::Stop() {

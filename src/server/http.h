@@ -1,8 +1,8 @@
 // The HTTP transport, behind one narrow interface so the rest of the server never sees the
-// library (Boost.Beast on Asio, docs/architecture.md "The HTTP transport"). A few I/O threads
-// run an event loop each: accepting, TLS, reading and parsing heads and bodies, writing
-// responses; a connection costs no thread while it waits. Handlers, which block on the store,
-// run on a separate pool of workers, and their responses are written back asynchronously.
+// library (Boost.Beast on Asio, docs/architecture.md "The HTTP transport"). A pool of threads
+// runs one event loop: accepting, TLS, reading and parsing heads and bodies, the handlers (which
+// may block on the store) and writing responses; a connection costs no thread while it waits
+// for bytes, only while its request is being handled.
 // Every limit is enforced here, before a byte reaches a handler: a total deadline for the
 // request head and one for the body, an idle keep-alive timeout, a write deadline, caps on
 // the head's bytes and fields, on the body (declared or chunked), and on connections per
@@ -50,8 +50,7 @@ struct HttpResponse {
 struct HttpOptions {
   std::string host = "127.0.0.1";
   int port = 8080;                           // 0: an ephemeral port (see HttpServer::port)
-  size_t threads = 32;                       // workers running handlers (they block on the store)
-  size_t io_threads = 2;                     // event loops; an idle connection holds none
+  size_t threads = 32;                       // run the event loop and the handlers
   std::string tls_cert, tls_key;             // PEM files; both or neither
   size_t max_body = size_t{16} << 20;        // 413 on a larger Content-Length, or as chunks arrive
   size_t max_head_bytes = size_t{16} << 10;  // request line and header fields; 431 beyond

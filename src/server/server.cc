@@ -807,7 +807,8 @@ std::vector<std::string> RouteLabels() {
 
 int Serve(const ServeOptions& options) {
   // No thread but one takes SIGTERM/SIGINT: block them before any thread starts (the store's
-  // WAL checkpointer, the audit writer, the workers inherit the mask), and wait for them below.
+  // WAL checkpointer, the audit writer, the HTTP threads inherit the mask), and wait for them
+  // below.
   sigset_t stop_signals = BlockStopSignals();
   const auto fail = StartFailed;
   const Result<RuleSet>& rules = RuleSet::Default();
@@ -857,7 +858,6 @@ int Serve(const ServeOptions& options) {
        {"port", (*http)->port()},
        {"tls", !options.http.tls_cert.empty()},
        {"threads", options.http.threads},
-       {"io_threads", options.http.io_threads},
        {"max_connections", (*http)->max_connections()},
        {"max_connections_per_address", options.http.max_connections_per_address},
        {"open_files", (*http)->open_files_limit()}});

@@ -1,6 +1,6 @@
 // `battrace serve`: the JSON API over a store (docs/api.md, docs/openapi.yaml).
 //
-// Threads: the HTTP workers (HttpOptions.threads) each lease a reader connection from a pool
+// Threads: the HTTP threads (HttpOptions.threads) each lease a reader connection from a pool
 // for a request; report batches are prepared (parsed, hashed) on the worker and committed
 // through the one writer connection, one transaction per batch, so a batch's receipts are
 // durable before its response; audit entries go through the group-committing audit writer
