@@ -250,7 +250,7 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
     keep_alive_ = head.keep_alive();
     version_ = head.version();
     HttpRequest req = std::get<HttpRequest>(std::move(accepted));
-    if (parser_->is_done()) return Dispatch(std::move(req));
+    if (parser_->is_done()) return Dispatch(req);
     if (!server_->callbacks.admit) return ReadBody(std::move(req));
     // Admitted or refused on the head alone, whatever length it declares.
     phase_ = Phase::kAdmission;
@@ -281,7 +281,7 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
           }
           req.body = std::move(self->parser_->get().body());
           req.admitted = static_cast<bool>(self->server_->callbacks.admit);
-          self->Dispatch(std::move(req));
+          self->Dispatch(req);
         });
   }
 
@@ -299,7 +299,7 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
     }
   }
 
-  void Dispatch(HttpRequest req) {
+  void Dispatch(const HttpRequest& req) {
     phase_ = Phase::kHandler;
     parser_.reset();
     HttpResponse res;
