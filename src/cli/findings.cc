@@ -1,5 +1,5 @@
 // `battrace findings` and `battrace obligations`: what the record shows as of a date
-// (docs/findings.md), as JSON (the REPORTS.md finding shape) or as an aligned table.
+// (docs/findings.md), as JSON (docs/findings.md, "The finding as JSON") or as an aligned table.
 //   battrace findings (--db PATH | --pg CONNINFO) --as-of DATE [--json] [--kind K] [--party USCC]
 //                     [--division D]
 //   battrace obligations (--db PATH | --pg CONNINFO) --as-of DATE [--party USCC] [--division D]
@@ -141,7 +141,7 @@ void RegisterFindings(CLI::App& app, CommandList& commands) {
   findings->store.AddTo(f, false);
   f->add_option("--as-of", findings->as_of, "the date, YYYY-MM-DD (Beijing time, end of day)")
       ->required();
-  f->add_flag("--json", findings->json, "a JSON array (REPORTS.md, \"Findings\")");
+  f->add_flag("--json", findings->json, "a JSON array (docs/findings.md, \"The finding as JSON\")");
   f->add_option("--kind", findings->kind, "only findings of this kind");
   f->add_option("--party", findings->party, "only findings against this enterprise (USCC)");
   f->add_option("--division", findings->division,

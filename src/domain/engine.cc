@@ -84,7 +84,8 @@ Status Authorize(const Report& report, const RegistryIndex& registry) {
   return {StatusCode::kForbidden,
           "reporter " + uscc + " (" + RolesText(*e) + ") may not file " +
               std::string(ReportTypeName(type)) +
-              ": no role of its registry record files that report (REPORTS.md, Art. 24)",
+              ": no role of its registry record files that report (docs/report-format.md, \"Who "
+              "may file what\"; Art. 24)",
           "/type", "auth.role"};
 }
 

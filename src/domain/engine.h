@@ -32,8 +32,8 @@ std::string ReportRef(const std::string& reporter, const std::string& id);
 
 // Whether `report` may be stored: Forbidden when the reporter is not a registered enterprise,
 // or none of its roles may file the report's type (for a correction, the corrected type;
-// REPORTS.md), with field "/reporter" and rule "auth.unregistered", or field "/type" and rule
-// "auth.role".
+// docs/report-format.md, "Who may file what"), with field "/reporter" and rule "auth.unregistered",
+// or field "/type" and rule "auth.role".
 Status Authorize(const Report& report, const RegistryIndex& registry);
 
 // Everything that storing the authorized `report` (REQUIRES: Authorize passed and

@@ -1,5 +1,6 @@
-// Findings as the outside sees them (REPORTS.md, "Findings"): the stable kind names and the JSON
-// shape that `battrace findings --json`, the simulator's answer key and the API share.
+// Findings as the outside sees them (docs/findings.md, "The finding as JSON"): the stable kind
+// names and the JSON shape that `battrace findings --json`, the simulator's answer key and the API
+// share.
 #pragma once
 
 #include <array>
@@ -13,7 +14,7 @@
 
 namespace battrace::domain {
 
-// Every finding kind of REPORTS.md, in its order.
+// Every finding kind (docs/findings.md), in its order.
 inline constexpr std::array<std::string_view, 12> kFindingKinds = {
     "late_report",        "overdue_report",       "unlicensed_destination",
     "prohibited_use",     "unqualified_recycler", "scrapped_without_battery",

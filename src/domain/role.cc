@@ -22,7 +22,8 @@ constexpr uint32_t kSO = Bit(Role::kSwapOperator);
 constexpr uint32_t kRS = Bit(Role::kRepairShop);
 constexpr uint32_t kDM = Bit(Role::kDismantler);
 constexpr uint32_t kRC = Bit(Role::kRecycler);
-// Every enterprise that may hold waste batteries (REPORTS.md: "any holder of waste batteries").
+// Every enterprise that may hold waste batteries (docs/report-format.md, `battery.outbound`: any
+// holder).
 constexpr uint32_t kHolders = kBM | kVM | kSO | kRS | kDM | kRC;
 
 // Indexed by ReportType.

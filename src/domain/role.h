@@ -1,4 +1,5 @@
-// Enterprise roles (REPORTS.md) and which role may file which report type, as data.
+// Enterprise roles (docs/report-format.md, "Who may file what") and which role may file which
+// report type, as data.
 //
 // An enterprise holds one or more roles in the registry; a report is authorized when one of
 // the reporter's roles may file its type. The table is in role.cc, in one place.
@@ -27,8 +28,8 @@ inline constexpr size_t kRoleCount = 7;
 std::string_view RoleName(Role role);
 std::optional<Role> RoleFromName(std::string_view name);
 
-// Whether an enterprise holding `role` may file a report of `type` (REPORTS.md, "reporter
-// role"). For kCorrection this is true for every role that may file some type: a correction is
+// Whether an enterprise holding `role` may file a report of `type` (docs/report-format.md, "Who may
+// file role"). For kCorrection this is true for every role that may file some type: a correction is
 // authorized like the report it corrects, and the store checks that its reporter filed the
 // original.
 bool RoleMayFile(Role role, ReportType type);

@@ -94,7 +94,7 @@ struct Discharge {
   std::vector<std::string> parties;
 };
 
-// A finding (REPORTS.md, "Findings"). Overdue duties and coverage gaps become findings at query
+// A finding (docs/findings.md). Overdue duties and coverage gaps become findings at query
 // time; the others are recorded when the report that reveals them is stored.
 struct Finding {
   std::string kind;

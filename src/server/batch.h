@@ -1,5 +1,5 @@
-// The body of POST /v1/reports: a JSON array of reports (REPORTS.md), each parsed strictly on
-// its own so one bad report does not sink the others. Errors of an item name its index
+// The body of POST /v1/reports: a JSON array of reports (docs/report-format.md), each parsed
+// strictly on its own so one bad report does not sink the others. Errors of an item name its index
 // ("/3/codes/0"); a report filed for another enterprise is refused (rule "auth.reporter").
 #pragma once
 

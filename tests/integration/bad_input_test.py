@@ -67,7 +67,7 @@ bad = [
     (variant(produced, "x11", mass_kg=-3), "/mass_kg", None),
     (variant(produced, "x12", reported="yesterday"), "/reported", None),
     ("x" * ((1 << 20) + 1), "", "ingest.line_too_long"),
-    # Well-formed, but not authorized (REPORTS.md): an unregistered reporter, and a registered
+    # Well-formed, but not authorized (docs/report-format.md, "Who may file what"): an unregistered reporter, and a registered
     # vehicle maker filing a battery maker's report.
     (variant(produced, "x14", reporter="91440300999999999" + uscc_check("91440300999999999")),
      "/reporter", "auth.unregistered"),

@@ -93,8 +93,8 @@ struct Row {
   bool configurable;
 };
 
-// DOMAIN.md, "Lifecycle events and deadlines (Article 24)": calendar days; 24.8 and utilized
-// are configurable defaults.
+// docs/regulation-map.md and rules/2026-measures.json (Article 24): calendar days; 24.8 and
+// utilized are configurable defaults.
 const std::vector<Row>& Measures2026Rows() {
   static const std::vector<Row> rows = {
       {"24.1", "24.1", ReportType::kModelDisassemblyInfo, {Role::kVehicleMaker}, "6m", false},
@@ -138,8 +138,8 @@ const std::vector<Row>& Measures2026Rows() {
   return rows;
 }
 
-// DOMAIN.md, "Before 2026-04-01": the confirmed provisions in working days, plus the unconfirmed
-// vehicle production and sales periods as configurable defaults.
+// docs/regulation-map.md, the 2018 regime (before 2026-04-01): the confirmed provisions in working
+// days, plus the unconfirmed vehicle production and sales periods as configurable defaults.
 const std::vector<Row>& Provisions2018Rows() {
   static const std::vector<Row> rows = {
       {"24.2a", "2018-9", ReportType::kVehicleProduced, {Role::kVehicleMaker}, "15wd", true},
