@@ -55,6 +55,24 @@ bool HasAnyRole(const Enterprise* e, std::initializer_list<Role> roles) {
   return std::any_of(roles.begin(), roles.end(), [&](Role r) { return e->HasRole(r); });
 }
 
+// The qualifications a recycler needs (Arts. 34, 35), with the department and article a
+// missing one concerns.
+struct Needed {
+  QualificationType type;
+  Department department;
+  const char* article;
+};
+constexpr Needed kRecyclerQualifications[] = {
+    {QualificationType::kInvestmentFiling, Department::kNdrc, "34"},
+    {QualificationType::kEia, Department::kMee, "35"},
+    {QualificationType::kDischargePermit, Department::kMee, "35"}};
+
+// Whether `e` holds a qualification of `type` valid on `day`.
+bool Qualified(const Enterprise& e, QualificationType type, Date day) {
+  return std::any_of(e.qualifications.begin(), e.qualifications.end(),
+                     [&](const Qualification& q) { return q.type == type && q.ValidOn(day); });
+}
+
 std::string RolesText(const Enterprise& e) {
   std::string out;
   for (Role r : e.roles) {
@@ -112,6 +130,13 @@ class Judge {
 
   Status Run(const ReportBody& body, Date occurred) {
     occurred_ = occurred;
+    // A fact dated after the day the platform received its report (docs/findings.md,
+    // implausible_fact).
+    if (occurred_ > BeijingDate(received_)) {
+      Find("implausible_fact", "24", ref_, std::nullopt, Department::kMiit,
+           ref_ + " reports a fact of " + occurred_.ToString() +
+               ", after the day it was received (" + BeijingDate(received_).ToString() + ")");
+    }
     return std::visit([&](const auto& r) { return On(r); }, body);
   }
 
@@ -235,6 +260,38 @@ class Judge {
     return true;
   }
 
+  // Each code with no record: never reported produced, and named by no earlier report except as
+  // an origin code (docs/findings.md, unknown_battery). Not judged for a correction, whose
+  // original already gave the codes a record.
+  Status KnownCodes(const std::vector<ScannedCode>& codes) {
+    if (correcting_) return Status::Ok();
+    for (const ScannedCode& s : codes) {
+      const std::string& code = s.code.str();
+      BATTRACE_ASSIGN_OR_RETURN(b, state_.GetBattery(code));
+      if (b && (b->produced_leaf >= 0 || b->status != kStatusReferenced || b->parent)) continue;
+      Find("unknown_battery", "10", code, std::nullopt, Department::kMiit,
+           "battery " + code + " is named by " + ref_ +
+               " but was never reported produced nor recorded by any earlier report");
+    }
+    return Status::Ok();
+  }
+
+  // Whether the battery's record shows that `sender` (or an enterprise it succeeded) held it:
+  // its producer, its custodian, or the maker of the vehicle it is recorded in.
+  Result<bool> Held(const std::optional<BatteryState>& b, const std::string& sender) {
+    if (!b) return false;
+    const std::vector<std::string> senders = registry_.SelfAndPredecessors(sender);
+    auto is_sender = [&](const std::optional<std::string>& uscc) {
+      return uscc && std::find(senders.begin(), senders.end(), *uscc) != senders.end();
+    };
+    if (is_sender(b->producer) || is_sender(b->custodian)) return true;
+    if (!b->vin) return false;
+    BATTRACE_ASSIGN_OR_RETURN(vin, Vin::Parse(*b->vin));
+    BATTRACE_ASSIGN_OR_RETURN(v, state_.GetVehicle(vin.str()));
+    const Enterprise* maker = VinMaker(vin, v);
+    return maker != nullptr && is_sender(maker->uscc.str());
+  }
+
   void Conflict(const std::string& code, std::string detail) {
     if (correcting_) return;
     Find("conflicting_custody", "10", code, std::nullopt, Department::kMiit, std::move(detail));
@@ -263,6 +320,12 @@ class Judge {
                (holder ? "registered to " + holder->uscc.str() : std::string("not registered")) +
                ", not to the reporter " + reporter());
     }
+    if (occurred_ < r.code.code.production_date()) {
+      Find("implausible_fact", "10", code, std::nullopt, Department::kMiit,
+           "battery " + code + " is reported produced on " + occurred_.ToString() + " (" + ref_ +
+               ") but its code encodes the production date " +
+               r.code.code.production_date().ToString());
+    }
     BATTRACE_ASSIGN_OR_RETURN(b, state_.GetBattery(code));
     if (b && b->produced_leaf >= 0 && !correcting_) {
       Find("duplicate_code", "10", code, std::nullopt, Department::kMiit,
@@ -289,6 +352,13 @@ class Judge {
 
   Status On(const VehicleProduced& r) {
     Own("24.2a");
+    if (const Enterprise* owner = registry_.ByWmi(r.vin.wmi());
+        owner != nullptr && !IsParty(owner->uscc.str())) {
+      Find("impersonated_vin", "24", r.vin.str(), std::nullopt, Department::kMiit,
+           "VIN " + r.vin.str() + " carries the WMI " + std::string(r.vin.wmi()) +
+               ", which is registered to " + owner->uscc.str() + ", not to the reporter " +
+               reporter() + " (" + ref_ + ")");
+    }
     Discharge(ReportType::kVehicleProduced, r.vin.str());
     BATTRACE_RETURN_IF_ERROR(InstallConflicts(r.packs, r.vin));
     // Each pack's digital ID is due with this report (Art. 12).
@@ -331,8 +401,20 @@ class Judge {
 
   Status On(const VehicleSold& r) {
     Own("24.2b");
-    BATTRACE_RETURN_IF_ERROR(VinKnown(r.vin));
     BATTRACE_ASSIGN_OR_RETURN(v, state_.GetVehicle(r.vin.str()));
+    if (!v || v->produced_leaf < 0) {
+      Find("unknown_vehicle", "24", r.vin.str(), std::nullopt, Department::kMiit,
+           "vehicle " + r.vin.str() + " is reported sold (" + ref_ +
+               ") but was never reported produced");
+    }
+    BATTRACE_RETURN_IF_ERROR(VinKnown(r.vin));
+    // A second sale: the first stands, and this one records no sale for outlet coverage.
+    if (v && v->sale_date && !correcting_) {
+      Find("implausible_fact", "24", r.vin.str(), std::nullopt, Department::kMiit,
+           "vehicle " + r.vin.str() + " is reported sold again (" + ref_ + ") after a sale of " +
+               *v->sale_date + " that was not corrected");
+      return Status::Ok();
+    }
     if (const Enterprise* maker = VinMaker(r.vin, v)) {
       out_->sales.push_back({maker->uscc.str(), r.division.city_code(), "15", ref_});
     }
@@ -358,6 +440,7 @@ class Judge {
       Own(Cooperates(reporter_, maker) ? "24.5a" : "24.5c");
     }
     BATTRACE_RETURN_IF_ERROR(VinKnown(r.vin));
+    BATTRACE_RETURN_IF_ERROR(KnownCodes(r.removed));
     std::vector<std::string> extra;
     if (r.repairer) extra.push_back(r.repairer->str());
     if (maker != nullptr) extra.push_back(maker->uscc.str());
@@ -375,6 +458,7 @@ class Judge {
   Status On(const BatterySwapped& r) {
     Own("24.4a");
     BATTRACE_RETURN_IF_ERROR(VinKnown(r.vin));
+    BATTRACE_RETURN_IF_ERROR(KnownCodes({r.removed}));
     Discharge(ReportType::kBatterySwapped, r.removed.code.str());
     return InstallConflicts({r.installed}, r.vin);
   }
@@ -413,6 +497,15 @@ class Judge {
       licensed = o && !o->closed && o->owner == to &&
                  HasAnyRole(receiver, {Role::kBatteryMaker, Role::kVehicleMaker});
     }
+    // A recycler lacking, on the transfer date, a qualification it needs (Arts. 18-20, 36).
+    std::string unqualified;
+    if (HasAnyRole(receiver, {Role::kRecycler})) {
+      for (const Needed& needed : kRecyclerQualifications) {
+        if (Qualified(*receiver, needed.type, occurred_)) continue;
+        if (!unqualified.empty()) unqualified += ", ";
+        unqualified += QualificationTypeName(needed.type);
+      }
+    }
     const bool ebike = HasAnyRole(receiver, {Role::kEbikeMaker});
     const Department dept =
         r.source == WasteSource::kDismantling && reporter_->HasRole(Role::kDismantler)
@@ -421,6 +514,7 @@ class Judge {
     // The receiver's inbound duty: a recycler's 24.7a, a maker's (at its outlet) 24.6b.
     const char* inbound_duty = nullptr;
     if (licensed) inbound_duty = receiver->HasRole(Role::kRecycler) ? "24.7a" : "24.6b";
+    BATTRACE_RETURN_IF_ERROR(KnownCodes(r.codes));
     for (const ScannedCode& s : r.codes) {
       const std::string& code = s.code.str();
       if (ebike) {
@@ -434,6 +528,11 @@ class Judge {
                              "active recycling service outlet named in the report"
                            : std::string("an enterprise not in the registry")) +
                  " (" + ref_ + ")");
+      } else if (!unqualified.empty()) {
+        Find("unlicensed_destination", "20", code, std::nullopt, dept,
+             "waste battery " + code + " was delivered to " + to +
+                 ", a comprehensive utilization enterprise without a valid " + unqualified +
+                 " on " + occurred_.ToString() + " (" + ref_ + ")");
       }
       Discharge(ReportType::kBatteryOutbound, code);
       BATTRACE_ASSIGN_OR_RETURN(b, state_.GetBattery(code));
@@ -471,19 +570,10 @@ class Judge {
   Status On(const BatteryInbound& r) {
     if (reporter_->HasRole(Role::kRecycler)) {
       Own("24.7a");
-      static constexpr std::pair<QualificationType, std::pair<Department, const char*>> kNeeded[] =
-          {{QualificationType::kInvestmentFiling, {Department::kNdrc, "34"}},
-           {QualificationType::kEia, {Department::kMee, "35"}},
-           {QualificationType::kDischargePermit, {Department::kMee, "35"}}};
-      for (const auto& needed : kNeeded) {
-        const QualificationType type = needed.first;
-        const auto& where = needed.second;
-        const bool valid = std::any_of(
-            reporter_->qualifications.begin(), reporter_->qualifications.end(),
-            [&](const Qualification& q) { return q.type == type && q.ValidOn(occurred_); });
-        if (valid) continue;
-        const std::string name(QualificationTypeName(type));
-        Find("unqualified_recycler", where.second, name, std::nullopt, where.first,
+      for (const Needed& needed : kRecyclerQualifications) {
+        if (Qualified(*reporter_, needed.type, occurred_)) continue;
+        const std::string name(QualificationTypeName(needed.type));
+        Find("unqualified_recycler", needed.article, name, std::nullopt, needed.department,
              reporter() + " received waste batteries on " + occurred_.ToString() + " (" + ref_ +
                  ") without a valid " + name);
       }
@@ -511,6 +601,7 @@ class Judge {
     } else if (HasAnyRole(sender, {Role::kBatteryMaker})) {
       outbound_duty = "24.3";
     }
+    BATTRACE_RETURN_IF_ERROR(KnownCodes(r.codes));
     for (const ScannedCode& s : r.codes) {
       const std::string& code = s.code.str();
       Discharge(ReportType::kBatteryInbound, code);
@@ -532,7 +623,9 @@ class Judge {
                            ") while recorded as held by " + *b->custodian +
                            ", with no transfer to " + reporter() + " reported");
       }
-      if (outbound_duty != nullptr) {
+      // Only a sender the record shows holding the battery owes its outbound.
+      BATTRACE_ASSIGN_OR_RETURN(held, Held(b, from));
+      if (outbound_duty != nullptr && held) {
         Open(outbound_duty, from, code, ReportType::kBatteryOutbound, occurred_,
              from + " has not reported handing " + code + " to " + reporter() +
                  ", who received it on " + occurred_.ToString() + " (" + ref_ + ")");
@@ -544,6 +637,7 @@ class Judge {
   Status On(const VehicleScrapped& r) {
     Own("24.8");
     BATTRACE_RETURN_IF_ERROR(VinKnown(r.vin));
+    BATTRACE_RETURN_IF_ERROR(KnownCodes(r.packs_present));
     Discharge(ReportType::kVehicleScrapped, r.vin.str());
     BATTRACE_ASSIGN_OR_RETURN(v, state_.GetVehicle(r.vin.str()));
     if (!v || v->swappable) return Status::Ok();
@@ -564,9 +658,9 @@ class Judge {
     return Status::Ok();
   }
 
-  Status On(const BatteryUtilized&) {
+  Status On(const BatteryUtilized& r) {
     Own("utilized");
-    return Status::Ok();
+    return KnownCodes(r.codes);
   }
 
   Status On(const ProductOutbound&) {

@@ -15,11 +15,13 @@
 namespace battrace::domain {
 
 // Every finding kind (docs/findings.md), in its order.
-inline constexpr std::array<std::string_view, 12> kFindingKinds = {
+inline constexpr std::array<std::string_view, 16> kFindingKinds = {
     "late_report",        "overdue_report",       "unlicensed_destination",
     "prohibited_use",     "unqualified_recycler", "scrapped_without_battery",
     "duplicate_code",     "impersonated_code",    "conflicting_custody",
-    "missing_digital_id", "outlet_coverage_gap",  "suspicious_tech_query"};
+    "missing_digital_id", "outlet_coverage_gap",  "suspicious_tech_query",
+    "unknown_battery",    "unknown_vehicle",      "impersonated_vin",
+    "implausible_fact"};
 
 nlohmann::ordered_json AuthorityToJson(const Authority& authority);
 

@@ -164,6 +164,7 @@ Status ProjectBody(Changes& c, const std::string& reporter, const Date& occurred
             BATTRACE_RETURN_IF_ERROR(Install(c, p, r.vin, reporter));
         } else if constexpr (std::is_same_v<T, VehicleSold>) {
           BATTRACE_ASSIGN_OR_RETURN(v, c.Vehicle(r.vin));
+          if (v->sale_date) return Status::Ok();  // a second sale: the first stands
           v->sale_date = r.sale_date.ToString();
           v->sale_division = r.division.code();
         } else if constexpr (std::is_same_v<T, BatteryReplaced>) {
