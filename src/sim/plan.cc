@@ -1,6 +1,7 @@
 #include "sim/plan.h"
 
 #include <algorithm>
+#include <array>
 #include <stdexcept>
 
 #include "core/vin.h"
@@ -28,6 +29,20 @@ Event Step(Rng& rng, Ev kind, Date prev_reported, int min_gap, int max_gap) {
   return e;
 }
 
+constexpr std::array<const char*, 3> kRecyclerQualifications = {"investment_filing", "eia",
+                                                                "discharge_permit"};
+
+// Whether `e` lacks, on `day`, one of the qualifications a recycler needs (docs/findings.md,
+// unlicensed_destination).
+bool Unqualified(const Ent& e, Date day) {
+  return std::any_of(
+      kRecyclerQualifications.begin(), kRecyclerQualifications.end(), [&](const char* type) {
+        return std::none_of(e.qualifications.begin(), e.qualifications.end(), [&](const Qual& q) {
+          return q.type == type && q.from <= day && day <= q.to;
+        });
+      });
+}
+
 }  // namespace
 
 std::string Code(const std::string& manufacturer, ProductType type, const Model& m,
@@ -42,6 +57,20 @@ std::string PackCode(const World& w, const Plan& p, int slot, Date day) {
   const Model& m = w.models[static_cast<size_t>(p.model)];
   return Code(w.ents[static_cast<size_t>(p.bm)].manufacturer_code, ProductType::kPack, m, p.idx,
               day, PackSerial(slot));
+}
+
+std::string UnknownPackCode(const World& w, const Plan& p, Date day) {
+  return PackCode(w, p, 4, day);
+}
+
+std::string PrematureCellCode(const World& w, const Plan& p, Date code_day) {
+  const Model& m = w.models[static_cast<size_t>(p.model)];
+  return Code(w.ents[static_cast<size_t>(p.bm)].manufacturer_code, ProductType::kCell, m, p.idx,
+              code_day, SlotBase(5));
+}
+
+std::string FakePackCode(const World& w, const Plan& p, Date day) {
+  return PackCode(w, p, 6, day);
 }
 
 Date SlotDay(const Plan& p, int slot) {
@@ -75,6 +104,12 @@ std::string EventId(const Plan& p, const Event& e) {
       return "ut-" + p.vin;
     case Ev::kProductOutbound:
       return "po-" + p.vin;
+    case Ev::kUnknownInbound:
+      return "ib-" + p.vin + "-u";
+    case Ev::kSecondSale:
+      return "vs2-" + p.vin;
+    case Ev::kImpersonatedVin:
+      return "vp-" + p.fake_vin;
     default:
       return "";
   }
@@ -138,6 +173,37 @@ Planner::Draft Planner::Draw(uint64_t idx) const {
   impersonated = duplicate;
   impersonated.kind = Ev::kImpersonated;
   impersonated.second = static_cast<int>(rng.Range(8 * 3600, 20 * 3600));
+  // The newer injections' events, from the draws above (none of their own, so that the rest of
+  // the story stays as it was).
+  {
+    const int victim = w_.vms[static_cast<size_t>(vm_pos + 1) % w_.vms.size()];
+    std::string vin = w_.ents[static_cast<size_t>(victim)].wmi + p.vin.substr(3);
+    vin[10] = 'Z';
+    vin[8] = Vin::ComputeCheckDigit(vin);
+    p.fake_vin = vin;
+  }
+  Event& unknown_inbound = draft.unknown_inbound;
+  unknown_inbound.kind = Ev::kUnknownInbound;
+  unknown_inbound.occurred = produced.reported.AddDays(1);
+  unknown_inbound.reported = unknown_inbound.occurred.AddDays(1);
+  unknown_inbound.second = produced.second;
+  unknown_inbound.by = w_.recyclers[idx % w_.recyclers.size()];
+  unknown_inbound.other = p.vm;
+  Event& premature = draft.premature;
+  premature = duplicate;
+  premature.kind = Ev::kPremature;
+  premature.second = impersonated.second;
+  Event& fake = draft.fake_produced;
+  fake = unknown_inbound;
+  fake.kind = Ev::kImpersonatedVin;
+  fake.by = p.vm;
+  fake.other = -1;
+  Event& second_sale = draft.second_sale;
+  second_sale.kind = Ev::kSecondSale;
+  second_sale.occurred = sold.reported.AddDays(2);
+  second_sale.reported = second_sale.occurred.AddDays(1);
+  second_sale.second = sold.second;
+  second_sale.by = p.vm;
 
   // The episode after the sale, if any, and the transfers of the waste pack it leaves.
   const int roll = static_cast<int>(rng.Range(0, 99));
@@ -357,10 +423,16 @@ uint32_t Planner::Inject(Draft& draft, uint32_t mask) const {
   set(kLateProductOutbound, late_fits("24.7b", product));
   set(kMissingProduced, Visible(sold.reported) && !gap_region && OverdueBy("24.2a", sold.occurred));
   set(kLateSold, late_fits("24.2b", &sold));
+  set(kFutureUtilized, util && Visible(util->reported));
   set(kIncompleteId, Visible(produced.reported) && OverdueBy("24.2a", produced.occurred));
   set(kConflict, Visible(batteries.reported) && m.modules >= 2);
   set(kDuplicate, Visible(draft.duplicate.reported));
   set(kImpersonated, Visible(impersonated.reported) && w_.bms.size() >= 2);
+  set(kUnknownInbound, Visible(draft.unknown_inbound.reported));
+  set(kPrematureCode, Visible(draft.premature.reported) &&
+                          PrematureCodeDay(draft.premature.occurred).year() <= 2040);
+  set(kSecondSale, Visible(draft.second_sale.reported));
+  set(kImpersonatedVin, Visible(draft.fake_produced.reported) && w_.vms.size() >= 2);
   p.feasible = f;
   // Variants with accumulators of their own, so that each shows up even in small runs.
   auto variant = [&](Inj i, int v) { p.variant[static_cast<size_t>(i)] = static_cast<uint8_t>(v); };
@@ -438,6 +510,8 @@ uint32_t Planner::Inject(Draft& draft, uint32_t mask) const {
     auto d = Due("24.2a", sold.occurred);
     out.push_back(Make("overdue_report", d->article, p.vm, p.vin, d->due, {ref(sold)}, "MIIT",
                        "vehicle sold but never reported produced"));
+    out.push_back(Make("unknown_vehicle", "24", p.vm, p.vin, std::nullopt, {ref(sold)}, "MIIT",
+                       "sale of a vehicle never reported produced"));
   }
   if (has(kScrapNoPack)) {
     episode.empty_packs = true;
@@ -496,7 +570,16 @@ uint32_t Planner::Inject(Draft& draft, uint32_t mask) const {
     const bool eia = w_.bad_eia >= 0 && final_in->occurred > w_.eia_expiry;
     const int r = eia ? w_.bad_eia : w_.bad_filing;
     final_in->by = r;
-    (final_in->step == 2 ? out2 : out1)->other = r;  // the outbound before it
+    Event* before = final_in->step == 2 ? out2 : out1;
+    before->other = r;
+    // The sender's transfer to a recycler lacking a qualification on its date.
+    if (Unqualified(w_.ents[static_cast<size_t>(r)], before->occurred)) {
+      const bool mofcom = w_.ents[static_cast<size_t>(before->by)].kind == Role::kDismantler &&
+                          std::string_view(before->source) == "dismantling";
+      out.push_back(Make("unlicensed_destination", "20", before->by, waste_pack, std::nullopt,
+                         {ref(*before)}, mofcom ? "MOFCOM" : "MIIT",
+                         "waste battery delivered to a recycler without a valid qualification"));
+    }
     util->by = r;
     product->by = r;
     out.push_back(Make("unqualified_recycler", eia ? "35" : "34", r,
@@ -525,6 +608,37 @@ uint32_t Planner::Inject(Draft& draft, uint32_t mask) const {
     out.push_back(Make("late_report", d->article, util->by, ref(*util), d->due, {ref(*util)},
                        "MIIT", "battery.utilized filed after its deadline"));
   }
+  if (has(kFutureUtilized)) {
+    util->occurred = util->reported.AddDays(late_delay);
+    out.push_back(Make("implausible_fact", "24", util->by, ref(*util), std::nullopt, {ref(*util)},
+                       "MIIT", "battery.utilized dated after the day it was received"));
+  }
+  if (has(kUnknownInbound)) {
+    const Event& e = draft.unknown_inbound;
+    out.push_back(Make("unknown_battery", "10", e.by, UnknownPackCode(w_, p, batteries.occurred),
+                       std::nullopt, {ref(e)}, "MIIT", "receipt of a code never produced"));
+  }
+  if (has(kPrematureCode)) {
+    const std::string cell = PrematureCellCode(w_, p, PrematureCodeDay(draft.premature.occurred));
+    out.push_back(Make("implausible_fact", "10", p.bm, cell, std::nullopt,
+                       {Ref(w_, p.bm, "bp-" + cell)}, "MIIT",
+                       "battery produced before the date its code carries"));
+  }
+  if (has(kSecondSale)) {
+    out.push_back(Make("implausible_fact", "24", p.vm, p.vin, std::nullopt,
+                       {ref(draft.second_sale)}, "MIIT", "vehicle sold a second time"));
+  }
+  if (has(kImpersonatedVin)) {
+    const Event& e = draft.fake_produced;
+    out.push_back(Make("impersonated_vin", "24", p.vm, p.fake_vin, std::nullopt, {ref(e)}, "MIIT",
+                       "vehicle produced under another maker's WMI"));
+    // Its pack was never produced: no digital ID when the vehicle report falls due.
+    if (auto d = Due("24.2a", e.occurred); d && d->due < w_.options.to) {
+      out.push_back(Make("missing_digital_id", "12", p.bm, FakePackCode(w_, p, batteries.occurred),
+                         d->due, {ref(e)}, "MIIT",
+                         "pack installed in a vehicle under another maker's WMI"));
+    }
+  }
   if (has(kLateProductOutbound)) {
     auto d = Due("24.7b", product->occurred);
     product->reported = d->due.AddDays(late_delay);
@@ -543,6 +657,10 @@ void Planner::Assemble(Draft& draft, uint32_t mask) {
   p.events.push_back(draft.sold);
   if (has(kDuplicate)) p.events.push_back(draft.duplicate);
   if (has(kImpersonated)) p.events.push_back(draft.impersonated);
+  if (has(kUnknownInbound)) p.events.push_back(draft.unknown_inbound);
+  if (has(kPrematureCode)) p.events.push_back(draft.premature);
+  if (has(kSecondSale)) p.events.push_back(draft.second_sale);
+  if (has(kImpersonatedVin)) p.events.push_back(draft.fake_produced);
   if (!draft.truncate || has(kNoEpisodeReport)) {
     if (p.episode == Episode::kReplacement || p.episode == Episode::kSwap)
       p.events.push_back(draft.stock);

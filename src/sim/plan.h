@@ -31,12 +31,17 @@ enum Inj : int {
   kLateProductOutbound,
   kMissingProduced,
   kLateSold,
+  kFutureUtilized,
   kExclusiveEnd,
   // independent, at production
   kIncompleteId = kExclusiveEnd,
   kConflict,
   kDuplicate,
   kImpersonated,
+  kUnknownInbound,   // a recycler receives a code never produced, "from" the vehicle maker
+  kPrematureCode,    // a loose cell reported produced before the date its code carries
+  kSecondSale,       // the vehicle reported sold a second time
+  kImpersonatedVin,  // the vehicle maker reports a vehicle under another maker's WMI
   kInjCount,
 };
 inline constexpr int kVariants = 4;
@@ -54,6 +59,10 @@ enum class Ev : uint8_t {
   kProductOutbound,
   kDuplicate,     // a second battery.produced of a cell
   kImpersonated,  // a cell coded with another maker's manufacturer code
+  kUnknownInbound,
+  kPremature,
+  kSecondSale,
+  kImpersonatedVin,
 };
 
 struct Event {
@@ -84,6 +93,7 @@ struct Plan {
   int city = 0;
   std::string county;
   std::string vin;
+  std::string fake_vin;  // the VIN of an impersonated-VIN injection: the next maker's WMI
   Episode episode = Episode::kNone;
   bool cooperating = false;  // replacement by a shop cooperating with the maker
   int shop = -1;
@@ -114,6 +124,15 @@ inline uint32_t PackSerial(int slot) {
   return SlotBase(slot) + 99999u;
 }
 std::string PackCode(const World& w, const Plan& p, int slot, Date day);
+// Codes of the injections: a pack never produced (kUnknownInbound), a cell whose code carries
+// `code_day` (kPrematureCode), the pack of the impersonated-VIN vehicle, never produced.
+std::string UnknownPackCode(const World& w, const Plan& p, Date day);
+std::string PrematureCellCode(const World& w, const Plan& p, Date code_day);
+std::string FakePackCode(const World& w, const Plan& p, Date day);
+// The day a premature cell's code carries: three days after its report's `occurred`.
+inline Date PrematureCodeDay(Date occurred) {
+  return occurred.AddDays(3);
+}
 // The production day of a slot's pack (the kBatteries event of that slot).
 Date SlotDay(const Plan& p, int slot);
 // "reporter/id".
@@ -134,6 +153,7 @@ class Planner {
   struct Draft {
     Plan p;
     Event batteries, produced, sold, duplicate, impersonated;
+    Event unknown_inbound, premature, second_sale, fake_produced;
     Event stock;    // the replacement or swap pack
     Event episode;  // the replacement, swap or scrapping
     // The waste pack's transfers: outbound and inbound (twice through an outlet), then the

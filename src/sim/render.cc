@@ -150,10 +150,14 @@ class Renderer {
         Batteries(p, e, out);
         return;
       case Ev::kDuplicate:
-      case Ev::kImpersonated: {
+      case Ev::kImpersonated:
+      case Ev::kPremature: {
         const Ent& bm = w_.ents[static_cast<size_t>(p.bm)];
         std::string code;
-        if (e.kind == Ev::kDuplicate) {
+        if (e.kind == Ev::kPremature) {
+          code = PrematureCellCode(w_, p, PrematureCodeDay(e.occurred));
+          rid = "bp-" + code;
+        } else if (e.kind == Ev::kDuplicate) {
           code = Code(bm.manufacturer_code, ProductType::kCell, m, p.idx, SlotDay(p, 0),
                       CellSerial(0, 0, 1));
           rid = "bp-" + code + "-2";
@@ -172,17 +176,21 @@ class Renderer {
         break;
       }
       case Ev::kVehicleProduced:
+      case Ev::kImpersonatedVin: {
+        const bool fake = e.kind == Ev::kImpersonatedVin;
         r = envelope("vehicle.produced");
-        r.Set("vin", p.vin);
+        r.Set("vin", fake ? p.fake_vin : p.vin);
         r.Set("vehicle_type", m.vehicle_type);
         r.Set("brand", m.brand);
         r.Set("model", m.name);
         r.Set("name", m.brand + " " + m.name);
-        r.Set("packs", std::vector<std::string>{pack0});
+        r.Set("packs", std::vector<std::string>{fake ? FakePackCode(w_, p, SlotDay(p, 0)) : pack0});
         r.Set("imported", false);
         r.Set("swappable", m.swappable);
         break;
+      }
       case Ev::kSold:
+      case Ev::kSecondSale:
         r = envelope("vehicle.sold");
         r.Set("vin", p.vin);
         r.Set("sale_date", e.occurred.AddDays(-e.sale_lag).ToString());
@@ -219,8 +227,10 @@ class Renderer {
         r.Set("mass_kg", Round3(PackFigures(m).kg));
         break;
       case Ev::kInbound:
+      case Ev::kUnknownInbound:
         r = envelope("battery.inbound");
-        r.Set("codes", std::vector<std::string>{pack0});
+        r.Set("codes", std::vector<std::string>{
+                           e.kind == Ev::kInbound ? pack0 : UnknownPackCode(w_, p, SlotDay(p, 0))});
         r.Set("from", party(e.other));
         if (!e.outlet.empty()) r.Set("outlet", e.outlet);
         r.Set("mass_kg", Round3(PackFigures(m).kg));

@@ -117,6 +117,10 @@ Result<AnswerKey> Simulate(const SimOptions& options, std::ostream& registry_out
       const bool exclusive = k < kExclusiveEnd;
       if (exclusive && (mask & ((1u << kExclusiveEnd) - 1))) continue;
       if (k == kIncompleteId && (mask & (1u << kMissingProduced))) continue;
+      // A second sale or a second vehicle needs the vehicle produced and the first sale on time.
+      if ((k == kSecondSale || k == kImpersonatedVin) && (mask & (1u << kMissingProduced)))
+        continue;
+      if (k == kSecondSale && (mask & (1u << kLateSold))) continue;
       const size_t slot = static_cast<size_t>(k) * kVariants + base.variant[static_cast<size_t>(k)];
       if (acc[slot].Add()) mask |= 1u << k;
     }

@@ -29,6 +29,15 @@ def due(duty, anchor):
                 cache[k] = subprocess.run([BT, "calendar", "due", "--anchor", anchor, "--period", r["period"]], capture_output=True, text=True).stdout.strip()
             return r["article"], cache[k]
     return None
+YEARS = "123456789ABCDEFGHJKLMNPRSTVWXY"  # GB/T 34014 production-date letters from 2011
+MONTHS = "123456789ABC"
+DAYS = "123456789ABCDEFGHJKLMNPRSTVWXY0"
+def code_date(c):
+    y, m, d = c[14:17]
+    return "%04d-%02d-%02d" % (2011 + YEARS.index(y), MONTHS.index(m) + 1, DAYS.index(d) + 1)
+def qualified(u, day):
+    q = ents[u]["qualifications"]
+    return all(any(x["type"] == t and x["valid_from"] <= day <= x["valid_to"] for x in q) for t in ("investment_filing", "eia", "discharge_permit"))
 def bj(ts):
     t = datetime.datetime.fromisoformat(ts.replace("Z", "+00:00")) + datetime.timedelta(hours=8)
     return t.date().isoformat()
@@ -53,7 +62,13 @@ def open_duty(key, art, d, ev):
     if key not in duties: duties[key] = [art, d, ev, False]
 def discharge(key):
     if key in duties: duties[key][3] = True
-def B(c): return bat.setdefault(c, {"produced": False, "complete": False, "parent": None, "cust": None, "vin": None})
+def B(c): return bat.setdefault(c, {"produced": False, "complete": False, "parent": None, "cust": None, "vin": None, "producer": None})
+def unknown(rep, codes, ref):
+    for c in codes:
+        b = bat.get(c)
+        if not b or not (b["produced"] or b["parent"] or b["cust"] or b["vin"]): find("unknown_battery", "10", rep, c, None, [ref])
+def held(frm, b):
+    return frm in (b["producer"], b["cust"]) or (b["vin"] is not None and (veh[b["vin"]]["maker"] if b["vin"] in veh else maker_of_vin(b["vin"])) == frm)
 def maker_of_vin(v):
     for u, e in ents.items():
         if v[:3] in e.get("wmi", []): return u
@@ -63,26 +78,30 @@ def vin_named(rep, v, occ, ref):
         if m:
             x = due("24.2a", occ)
             if x: open_duty(("24.2a", m, v), x[0], x[1], ref)
-sales = []
+sales = []; sold = set()
 for line in open(f"{D}/reports.ndjson"):
     r = json.loads(line); t = r["type"]; rep = r["reporter"]; occ = r["occurred"]; day = bj(r["reported"]); ref = rep + "/" + r["id"]
     def late(duty):
         x = due(duty, occ)
         if x and day > x[1]: find("late_report", x[0], rep, ref, x[1], [ref])
+    if occ > day: find("implausible_fact", "24", rep, ref, None, [ref])
     if t == "battery.produced":
         c = r["code"]; b = B(c)
         if b["produced"]: find("duplicate_code", "10", rep, c, None, [ref]); continue
         if c[:3] not in ents[rep]["manufacturer_codes"]: find("impersonated_code", "10", rep, c, None, [ref])
+        if occ < code_date(c): find("implausible_fact", "10", rep, c, None, [ref])
         for p in r.get("parts", []):
             pb = B(p)
             if pb["parent"] and pb["parent"] != c: find("conflicting_custody", "10", rep, p, None, [ref])
             pb["parent"] = c
-        b["produced"] = True
+        b["produced"] = True; b["producer"] = rep
         if b["cust"] is None: b["cust"] = rep
         if all(k in r for k in ["model", "rated_capacity_ah", "rated_energy_kwh", "mass_kg", "materials"]) and (c[3] == "C" or r.get("parts")):
             b["complete"] = True; discharge(("12", c))
     elif t == "vehicle.produced":
-        late("24.2a"); v = r["vin"]; veh[v] = {"produced": True, "maker": rep, "swappable": r["swappable"], "packs": set(r["packs"]), "scrapped": False}
+        late("24.2a"); v = r["vin"]
+        if maker_of_vin(v) not in (None, rep): find("impersonated_vin", "24", rep, v, None, [ref])
+        veh[v] = {"produced": True, "maker": rep, "swappable": r["swappable"], "packs": set(r["packs"]), "scrapped": False}
         discharge(("24.2a", rep, v))
         for p in r["packs"]:
             b = B(p)
@@ -98,9 +117,13 @@ for line in open(f"{D}/reports.ndjson"):
                 x = due("24.1", occ)
                 if x: open_duty(("24.1", rep, r["model"]), x[0], x[1], ref)
     elif t == "vehicle.sold":
-        late("24.2b"); vin_named(rep, r["vin"], occ, ref); sales.append((r["vin"], r["division"], ref, rep))
+        late("24.2b"); v = r["vin"]
+        if v not in veh: find("unknown_vehicle", "24", rep, v, None, [ref])
+        vin_named(rep, v, occ, ref)
+        if v in sold: find("implausible_fact", "24", rep, v, None, [ref])
+        else: sold.add(v); sales.append((v, r["division"], ref, rep))
     elif t == "battery.replaced":
-        v = r["vin"]; vin_named(rep, v, occ, ref); vm = maker_of_vin(v)
+        v = r["vin"]; vin_named(rep, v, occ, ref); vm = maker_of_vin(v); unknown(rep, r["removed"], ref)
         if role(rep, "vehicle_maker"): late("24.5b")
         else: late("24.5a" if vm in ents[rep]["cooperates_with"] else "24.5c")
         holder = r.get("repairer", rep)
@@ -115,7 +138,7 @@ for line in open(f"{D}/reports.ndjson"):
             b["vin"] = v; b["cust"] = holder
             if v in veh: veh[v]["packs"].add(c)
     elif t == "battery.swapped":
-        late("24.4a"); v = r["vin"]; vin_named(rep, v, occ, ref)
+        late("24.4a"); v = r["vin"]; vin_named(rep, v, occ, ref); unknown(rep, [r["removed"]], ref)
         c = r["removed"]; swapped.add(c); discharge(("24.4a", rep, c)); b = B(c); b["vin"] = None; b["cust"] = rep
         if v in veh: veh[v]["packs"].discard(c)
         c = r["installed"]; b = B(c)
@@ -123,7 +146,7 @@ for line in open(f"{D}/reports.ndjson"):
         b["vin"] = v; b["cust"] = rep
         if v in veh: veh[v]["packs"].add(c)
     elif t == "vehicle.scrapped":
-        late("24.8"); v = r["vin"]; vin_named(rep, v, occ, ref); discharge(("24.8v", rep, v))
+        late("24.8"); v = r["vin"]; vin_named(rep, v, occ, ref); discharge(("24.8v", rep, v)); unknown(rep, r["packs_present"], ref)
         if v in veh:
             veh[v]["scrapped"] = True
             if not veh[v]["swappable"] and any(p not in r["packs_present"] for p in veh[v]["packs"]):
@@ -137,10 +160,12 @@ for line in open(f"{D}/reports.ndjson"):
         elif src == "swap" and role(rep, "swap_operator"): late("24.4b")
         elif src == "outlet" and (role(rep, "battery_maker") or role(rep, "vehicle_maker")): late("24.6c")
         elif src == "dismantling" and role(rep, "dismantler"): late("24.8")
-        dis = role(rep, "dismantler")
+        dis = role(rep, "dismantler") and src == "dismantling"; unknown(rep, r["codes"], ref)
         for c in r["codes"]:
             if role(to, "ebike_maker"): find("prohibited_use", "22", rep, c, None, [ref])
             elif not role(to, "recycler") and not (r.get("outlet") in outlets and outlets[r["outlet"]] == to):
+                find("unlicensed_destination", "20", rep, c, None, [ref], "MOFCOM" if dis else "MIIT")
+            elif role(to, "recycler") and not qualified(to, occ):
                 find("unlicensed_destination", "20", rep, c, None, [ref], "MOFCOM" if dis else "MIIT")
             b = B(c)
             exc = b["vin"] and any(role(rep, x) for x in ("repair_shop", "swap_operator", "dismantler"))
@@ -163,19 +188,22 @@ for line in open(f"{D}/reports.ndjson"):
             q = {x["type"]: x for x in ents[rep]["qualifications"]}
             for typ, art, dep in [("investment_filing", "34", "NDRC"), ("eia", "35", "MEE"), ("discharge_permit", "35", "MEE")]:
                 if typ not in q or not (q[typ]["valid_from"] <= occ <= q[typ]["valid_to"]): find("unqualified_recycler", art, rep, typ, None, [ref], dep)
+        unknown(rep, r["codes"], ref)
         if r.get("outlet") and r["outlet"] not in ever_outlet:
             x = due("24.6a", occ); open_duty(("24.6a", rep, r["outlet"]), x[0], x[1], ref)
         for c in r["codes"]:
             b = B(c)
             if b["cust"] and b["cust"] not in (frm, rep): find("conflicting_custody", "10", rep, c, None, [ref])
-            if (c, frm, rep) not in handed:
+            if (c, frm, rep) not in handed and held(frm, b):
                 d = {"swap_operator": "24.4b", "dismantler": "24.8", "vehicle_maker": "24.2c", "battery_maker": "24.3"}
                 for ro, du in d.items():
                     if role(frm, ro): x = due(du, occ); open_duty(("out", frm, c), x[0], x[1], ref); break
             if role(frm, "dismantler") and b["vin"] and not veh.get(b["vin"], {}).get("scrapped"):
                 x = due("24.8", occ); open_duty(("24.8v", frm, b["vin"]), x[0], x[1], ref)
             inb.add((rep, c)); discharge(("24.6b", rep, c)); discharge(("24.7a", rep, c)); b["cust"] = rep
-    elif t == "battery.utilized": late("utilized")
+    elif t == "battery.utilized":
+        late("utilized"); unknown(rep, r["codes"], ref)
+        for c in r["codes"]: B(c)["cust"] = rep
     elif t == "product.outbound": late("24.7b")
     elif t.startswith("outlet."):
         late("24.6a"); o = r["outlet"]["id"]

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <map>
 #include <set>
 #include <sstream>
@@ -91,13 +92,22 @@ TEST(Simulator, ReportsParseInReplayModeSortedByReceipt) {
   std::map<std::string, int> types;
   std::set<std::string> ids;
   const Instant end = EndOfBeijingDay(*Date::FromYmd(2026, 9, 30));
+  // Only the injected implausible dates come after their receipt day.
+  std::set<std::string> future;
+  for (const Finding& f : out.key.findings) {
+    if (f.kind == "implausible_fact" && f.subject.find('/') != std::string::npos)
+      future.insert(f.subject);
+  }
+  EXPECT_FALSE(future.empty());
   for (const std::string& line : lines) {
     auto report = ParseReport(line, {.replay = true});
     ASSERT_TRUE(report.ok()) << line << "\n" << report.status().ToString();
     ASSERT_TRUE(report->reported.has_value());
     EXPECT_GE(*report->reported, last) << line;
     EXPECT_LT(*report->reported, end) << line;
-    EXPECT_LE(report->occurred, BeijingDate(*report->reported)) << line;
+    EXPECT_EQ(report->occurred > BeijingDate(*report->reported),
+              future.count(report->reporter.str() + "/" + report->id) > 0)
+        << line;
     last = *report->reported;
     ++types[std::string(ReportTypeName(report->type()))];
     EXPECT_TRUE(ids.insert(report->reporter.str() + "/" + report->id).second) << line;
@@ -116,7 +126,8 @@ TEST(Simulator, EveryFindingKindIsInjected) {
   for (const char* kind :
        {"late_report", "overdue_report", "unlicensed_destination", "prohibited_use",
         "unqualified_recycler", "scrapped_without_battery", "duplicate_code", "impersonated_code",
-        "conflicting_custody", "missing_digital_id", "outlet_coverage_gap"}) {
+        "conflicting_custody", "missing_digital_id", "outlet_coverage_gap", "unknown_battery",
+        "unknown_vehicle", "impersonated_vin", "implausible_fact"}) {
     EXPECT_TRUE(kinds.count(kind)) << kind;
   }
   // Every overdue duty row of docs/findings.md whose due date fits in the window (24.1 does
@@ -129,10 +140,13 @@ TEST(Simulator, EveryFindingKindIsInjected) {
                               "24.6b", "24.7a", "24.8"}) {
     EXPECT_TRUE(seen.count(std::string("overdue_report ") + article + " MIIT")) << article;
   }
-  for (const char* s : {"late_report 12 MIIT", "late_report 24.2b MIIT", "late_report 24.7b MIIT",
-                        "outlet_coverage_gap 14 MIIT", "outlet_coverage_gap 15 MIIT",
-                        "unlicensed_destination 20 MIIT", "unlicensed_destination 20 MOFCOM",
-                        "unqualified_recycler 35 MEE", "scrapped_without_battery 21 MOFCOM"}) {
+  for (const char* s :
+       {"late_report 12 MIIT", "late_report 24.2b MIIT", "late_report 24.7b MIIT",
+        "outlet_coverage_gap 14 MIIT", "outlet_coverage_gap 15 MIIT",
+        "unlicensed_destination 20 MIIT", "unlicensed_destination 20 MOFCOM",
+        "unqualified_recycler 35 MEE", "scrapped_without_battery 21 MOFCOM",
+        "implausible_fact 10 MIIT", "implausible_fact 24 MIIT", "unknown_battery 10 MIIT",
+        "unknown_vehicle 24 MIIT", "impersonated_vin 24 MIIT"}) {
     EXPECT_TRUE(seen.count(s)) << s;
   }
   // Every finding names evidence the reports hold; duties are past due on the last day, late
@@ -164,6 +178,72 @@ TEST(Simulator, EveryFindingKindIsInjected) {
     const Finding& a = out.key.findings[i - 1];
     const Finding& b = out.key.findings[i];
     EXPECT_LE(std::tie(a.kind, a.party, a.subject), std::tie(b.kind, b.party, b.subject));
+  }
+}
+
+// The newer injections are in the reports as the answer key says: checked from the reports
+// themselves, by the facts that make each a finding.
+TEST(Simulator, NewInjectionsShowInTheReports) {
+  const Output out = Simulated(300, 1, 0.05);
+  std::map<std::string, Report> by_ref;
+  std::map<std::string, int> produced, sold;  // code / VIN -> reports
+  for (const std::string& line : Lines(out.reports)) {
+    auto r = ParseReport(line, {.replay = true});
+    ASSERT_TRUE(r.ok()) << line;
+    if (const auto* b = std::get_if<BatteryProduced>(&r->body)) ++produced[b->code.code.str()];
+    if (const auto* v = std::get_if<VehicleSold>(&r->body)) ++sold[v->vin.str()];
+    by_ref.emplace(r->reporter.str() + "/" + r->id, std::move(*r));
+  }
+  std::map<std::string, Enterprise> registry;
+  for (const std::string& line : Lines(out.registry)) {
+    auto record = ParseRegistryRecord(line);
+    if (const auto* e = std::get_if<Enterprise>(&*record)) registry.emplace(e->uscc.str(), *e);
+  }
+  std::map<std::string, int> seen;
+  for (const Finding& f : out.key.findings) {
+    ASSERT_EQ(f.evidence.size(), 1u);
+    ASSERT_TRUE(by_ref.count(f.evidence[0])) << f.evidence[0];
+    const Report& r = by_ref.at(f.evidence[0]);
+    if (f.kind == "unknown_battery") {
+      const auto* in = std::get_if<BatteryInbound>(&r.body);
+      ASSERT_NE(in, nullptr);
+      EXPECT_EQ(in->codes[0].code.str(), f.subject);
+      EXPECT_EQ(produced.count(f.subject), 0u) << f.subject;
+    } else if (f.kind == "unknown_vehicle") {
+      EXPECT_TRUE(std::holds_alternative<VehicleSold>(r.body));
+    } else if (f.kind == "impersonated_vin") {
+      const auto* vp = std::get_if<VehicleProduced>(&r.body);
+      ASSERT_NE(vp, nullptr);
+      EXPECT_EQ(vp->vin.str(), f.subject);
+      const auto& wmi = registry.at(r.reporter.str()).wmi;
+      EXPECT_TRUE(std::find(wmi.begin(), wmi.end(), std::string(vp->vin.wmi())) == wmi.end());
+    } else if (f.kind == "implausible_fact" && f.article == "10") {
+      const auto* bp = std::get_if<BatteryProduced>(&r.body);
+      ASSERT_NE(bp, nullptr);
+      EXPECT_LT(r.occurred, bp->code.code.production_date()) << f.subject;
+    } else if (f.kind == "implausible_fact" && f.subject == f.evidence[0]) {
+      EXPECT_GT(r.occurred, BeijingDate(*r.reported)) << f.subject;
+    } else if (f.kind == "implausible_fact") {
+      EXPECT_EQ(sold[f.subject], 2) << f.subject;
+    } else if (f.kind == "unlicensed_destination") {
+      const auto* ob = std::get_if<BatteryOutbound>(&r.body);
+      ASSERT_NE(ob, nullptr);
+      auto to = registry.find(ob->to.str());
+      if (to == registry.end() || !to->second.HasRole(Role::kRecycler)) continue;
+      const auto& quals = to->second.qualifications;
+      EXPECT_FALSE(std::all_of(quals.begin(), quals.end(), [&](const Qualification& q) {
+        return q.ValidOn(r.occurred);
+      })) << f.subject;
+      ++seen["unqualified destination"];
+      continue;
+    } else {
+      continue;
+    }
+    ++seen[f.kind + " " + f.article];
+  }
+  for (const char* k : {"unknown_battery 10", "unknown_vehicle 24", "impersonated_vin 24",
+                        "implausible_fact 10", "implausible_fact 24", "unqualified destination"}) {
+    EXPECT_GT(seen[k], 0) << k;
   }
 }
 
