@@ -138,6 +138,11 @@ json Inbound(const std::string& code, const std::string& from) {
   return {{"codes", {code}}, {"from", from}};
 }
 
+json Vehicle(const std::string& vin, const std::string& pack) {
+  return {{"vin", vin},   {"vehicle_type", "M1"}, {"brand", "B"},
+          {"model", "M"}, {"name", "N"},          {"packs", {pack}}};
+}
+
 json Outbound(const std::string& code, const std::string& to) {
   return {{"codes", {code}}, {"to", to}, {"source", "production"}};
 }
@@ -197,12 +202,7 @@ TEST(EngineUnknownBattery, ASenderOwesItsOutboundOnlyForABatteryItHeld) {
   const std::string installed = TestCode(ProductType::kPack, 4);
   p.Produce(installed);
   p.File("vp", kCarMaker, "vehicle.produced", "2026-04-02", "2026-04-03T02:00:00Z",
-         {{"vin", TestVin(4)},
-          {"vehicle_type", "M1"},
-          {"brand", "B"},
-          {"model", "M"},
-          {"name", "N"},
-          {"packs", {installed}}});
+         Vehicle(TestVin(4), installed));
   const Effects vm = p.File("in3", kRecycler, "battery.inbound", "2026-04-10",
                             "2026-04-11T02:00:00Z", Inbound(installed, kCarMaker));
   EXPECT_EQ(Duties(vm), Strings{"24.2c " + kCarMaker + " " + installed});
@@ -235,12 +235,7 @@ TEST(EngineImplausible, ASecondSaleIsFoundAndTheFirstStands) {
   const std::string pack = TestCode(ProductType::kPack, 9);
   p.Produce(pack);
   p.File("vp", kCarMaker, "vehicle.produced", "2026-04-02", "2026-04-03T02:00:00Z",
-         {{"vin", vin},
-          {"vehicle_type", "M1"},
-          {"brand", "B"},
-          {"model", "M"},
-          {"name", "N"},
-          {"packs", {pack}}});
+         Vehicle(vin, pack));
   const Effects first =
       p.File("s1", kCarMaker, "vehicle.sold", "2026-04-10", "2026-04-11T02:00:00Z",
              {{"vin", vin}, {"sale_date", "2026-04-10"}, {"division", "310115"}});
@@ -262,14 +257,8 @@ TEST(EngineImplausible, AVinOfAnotherMakersWmiIsImpersonated) {
   vin[8] = Vin::ComputeCheckDigit(vin);
   const std::string pack = TestCode(ProductType::kPack, 10);
   p.Produce(pack);
-  const Effects e =
-      p.File("vp", kCarMaker, "vehicle.produced", "2026-04-02", "2026-04-03T02:00:00Z",
-             {{"vin", vin},
-              {"vehicle_type", "M1"},
-              {"brand", "B"},
-              {"model", "M"},
-              {"name", "N"},
-              {"packs", {pack}}});
+  const Effects e = p.File("vp", kCarMaker, "vehicle.produced", "2026-04-02",
+                           "2026-04-03T02:00:00Z", Vehicle(vin, pack));
   EXPECT_EQ(Findings(e), Strings{"impersonated_vin 24 " + vin});
 }
 
