@@ -497,13 +497,19 @@ class Judge {
       licensed = o && !o->closed && o->owner == to &&
                  HasAnyRole(receiver, {Role::kBatteryMaker, Role::kVehicleMaker});
     }
-    // A recycler lacking, on the transfer date, a qualification it needs (Arts. 18-20, 36).
+    // A recycler lacking, on the transfer date, a qualification it needs (Arts. 18-20, 36): the
+    // detail of its unlicensed_destination findings, empty when it lacks none.
     std::string unqualified;
     if (HasAnyRole(receiver, {Role::kRecycler})) {
       for (const Needed& needed : kRecyclerQualifications) {
         if (Qualified(*receiver, needed.type, occurred_)) continue;
-        if (!unqualified.empty()) unqualified += ", ";
+        unqualified += unqualified.empty() ? " without a valid " : ", ";
         unqualified += QualificationTypeName(needed.type);
+      }
+      // The rest of the detail, after the code.
+      if (!unqualified.empty()) {
+        unqualified = " was delivered to " + to + ", a comprehensive utilization enterprise" +
+                      unqualified + " on " + occurred_.ToString() + " (" + ref_ + ")";
       }
     }
     const bool ebike = HasAnyRole(receiver, {Role::kEbikeMaker});
@@ -529,10 +535,10 @@ class Judge {
                            : std::string("an enterprise not in the registry")) +
                  " (" + ref_ + ")");
       } else if (!unqualified.empty()) {
-        Find("unlicensed_destination", "20", code, std::nullopt, dept,
-             "waste battery " + code + " was delivered to " + to +
-                 ", a comprehensive utilization enterprise without a valid " + unqualified +
-                 " on " + occurred_.ToString() + " (" + ref_ + ")");
+        std::string detail = "waste battery ";
+        detail += code;
+        detail += unqualified;
+        Find("unlicensed_destination", "20", code, std::nullopt, dept, std::move(detail));
       }
       Discharge(ReportType::kBatteryOutbound, code);
       BATTRACE_ASSIGN_OR_RETURN(b, state_.GetBattery(code));
