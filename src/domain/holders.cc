@@ -94,6 +94,12 @@ class BatteryFold {
 
 }  // namespace
 
+bool ProvesCustody(ReportType type) {
+  return type == ReportType::kBatteryProduced || type == ReportType::kVehicleProduced ||
+         type == ReportType::kBatteryReplaced || type == ReportType::kBatterySwapped ||
+         type == ReportType::kBatteryOutbound || type == ReportType::kVehicleScrapped;
+}
+
 Result<const Enterprise*> CustodyFold::Find(const std::string& uscc) {
   auto it = cache_.find(uscc);
   if (it == cache_.end()) {

@@ -40,6 +40,9 @@ namespace battrace::domain {
 // The current registry record of an enterprise; nullopt when it is not registered.
 using FindEnterprise = std::function<Result<std::optional<Enterprise>>(const std::string& uscc)>;
 
+// Whether the fold reads reports of `type`: a history given to it may leave the others out.
+bool ProvesCustody(ReportType type);
+
 // One report of a history and the ledger leaf it is.
 struct HistoryReport {
   uint64_t leaf = 0;

@@ -47,11 +47,14 @@ domain::CustodyFold FoldOver(Store& store) {
       });
 }
 
-// A history's reports as the domain reads them (their stored form, parsed back).
+// The reports of a history the custody fold reads, as the domain reads them (their stored
+// form, parsed back); the others are left out unparsed.
 Result<std::vector<domain::HistoryReport>> Parsed(const std::vector<StoredReport>& history) {
   std::vector<domain::HistoryReport> out;
   out.reserve(history.size());
   for (const StoredReport& r : history) {
+    const std::optional<ReportType> type = ReportTypeFromName(r.type);
+    if (type && !domain::ProvesCustody(*type)) continue;
     auto report = ParseReport(r.body, {.replay = true, .codes = Strictness::kLenient});
     if (!report.ok()) {
       return Status::Corruption("the report at leaf " + std::to_string(r.leaf_index) +

@@ -128,6 +128,18 @@ TEST_F(HoldersTest, APacksProvenProducerHoldsItsParts) {
   EXPECT_EQ(Holders(kModule1), std::set<std::string>{kBatteryMaker});
 }
 
+TEST(ProvesCustodyTest, TheTypesTheFoldReads) {
+  for (ReportType t :
+       {ReportType::kBatteryProduced, ReportType::kVehicleProduced, ReportType::kBatteryReplaced,
+        ReportType::kBatterySwapped, ReportType::kBatteryOutbound, ReportType::kVehicleScrapped}) {
+    EXPECT_TRUE(ProvesCustody(t)) << ReportTypeName(t);
+  }
+  for (ReportType t : {ReportType::kVehicleSold, ReportType::kBatteryInbound,
+                       ReportType::kBatteryUtilized, ReportType::kCorrection}) {
+    EXPECT_FALSE(ProvesCustody(t)) << ReportTypeName(t);
+  }
+}
+
 TEST_F(HoldersTest, AnInboundProvesNothing) {
   Produce();
   File("battery.inbound", kRecycler, {{"codes", {kPack1}}, {"from", kBatteryMaker}});
