@@ -1,5 +1,5 @@
-// Who reads, and what the access rules let them see (docs/api.md, "Access rules"; Arts. 25, 26 and
-// 30).
+// Who reads, and what the access rules let them see (Arts. 25, 26 and 30; the contract is
+// docs/api.md, "Access rules").
 //
 // The server hands its route handlers a ScopedReader, never the Store: every read of a record
 // passes through the rules here, whose filters go into the store's own queries (a regulator's
