@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "core/division.h"
+#include "domain/holders.h"
 #include "domain/registry.h"
 
 namespace battrace::store {
@@ -31,6 +32,37 @@ Page<T> Slice(std::vector<T> all, size_t offset, size_t limit) {
                       std::make_move_iterator(all.begin() + static_cast<ptrdiff_t>(end)));
   }
   return page;
+}
+
+// The custody fold over the store's current registry records.
+domain::CustodyFold FoldOver(Store& store) {
+  return domain::CustodyFold(
+      [&store](const std::string& uscc) -> Result<std::optional<Enterprise>> {
+        BATTRACE_ASSIGN_OR_RETURN(row, store.GetRegistry("enterprise", uscc));
+        if (!row) return std::optional<Enterprise>();
+        BATTRACE_ASSIGN_OR_RETURN(record, ParseRegistryRecord(row->record));
+        const auto* e = std::get_if<Enterprise>(&record);
+        if (e == nullptr) return Status::Corruption("registry row " + uscc + " is no enterprise");
+        return std::optional<Enterprise>(*e);
+      });
+}
+
+// The reports of a history the custody fold reads, as the domain reads them (their stored
+// form, parsed back); the others are left out unparsed.
+Result<std::vector<domain::HistoryReport>> Parsed(const std::vector<StoredReport>& history) {
+  std::vector<domain::HistoryReport> out;
+  out.reserve(history.size());
+  for (const StoredReport& r : history) {
+    const std::optional<ReportType> type = ReportTypeFromName(r.type);
+    if (type && !domain::ProvesCustody(*type)) continue;
+    auto report = ParseReport(r.body, {.replay = true, .codes = Strictness::kLenient});
+    if (!report.ok()) {
+      return Status::Corruption("the report at leaf " + std::to_string(r.leaf_index) +
+                                " does not parse: " + report.status().ToString());
+    }
+    out.push_back({r.leaf_index, std::move(report).value()});
+  }
+  return out;
 }
 
 }  // namespace
@@ -156,24 +188,48 @@ Result<StoredReport> ScopedReader::Report(const std::string& reporter, const std
 
 Result<bool> ScopedReader::MaySeeBattery(const domain::BatteryState& state,
                                          const std::vector<StoredReport>& history) {
-  std::set<std::string> holders;
-  if (state.producer) holders.insert(*state.producer);
-  if (state.custodian) holders.insert(*state.custodian);
-  for (const StoredReport& r : history)
-    holders.insert(r.reporter);
   switch (viewer_.kind) {
     case Viewer::Kind::kPublic:
       return false;
     case Viewer::Kind::kAdmin:
       return true;
-    case Viewer::Kind::kEnterprise:
-      return holders.contains(viewer_.id);
-    case Viewer::Kind::kRegulator:
+    case Viewer::Kind::kEnterprise: {
+      // Custody the history proves, not the reports the viewer filed (docs/api.md).
+      domain::CustodyFold fold = FoldOver(store_);
+      BATTRACE_ASSIGN_OR_RETURN(reports, Parsed(history));
+      BATTRACE_ASSIGN_OR_RETURN(custody, fold.Battery(state.code, reports));
+      return fold.Holds(custody.holders, viewer_.id);
+    }
+    case Viewer::Kind::kRegulator: {
+      std::set<std::string> holders;
+      if (state.producer) holders.insert(*state.producer);
+      if (state.custodian) holders.insert(*state.custodian);
+      for (const StoredReport& r : history)
+        holders.insert(r.reporter);
       for (const std::string& h : holders) {
         BATTRACE_ASSIGN_OR_RETURN(inside, RegisteredInJurisdiction(h));
         if (inside) return true;
       }
       return false;
+    }
+  }
+  return false;
+}
+
+Result<bool> ScopedReader::MaySeeVehicle(const std::string& vin,
+                                         const std::vector<StoredReport>& history) {
+  domain::CustodyFold fold = FoldOver(store_);
+  BATTRACE_ASSIGN_OR_RETURN(reports, Parsed(history));
+  BATTRACE_ASSIGN_OR_RETURN(ids, fold.SelfAndPredecessors(viewer_.id));
+  BATTRACE_ASSIGN_OR_RETURN(made, fold.MadeVehicle(vin, reports, ids));
+  if (made) return true;
+  // A pack the viewer took out of the vehicle, in a removal the pack's history proves.
+  for (const domain::Removal& removal : domain::RemovalsBy(reports, ids)) {
+    BATTRACE_ASSIGN_OR_RETURN(leaves, store_.BatteryHistory(removal.code));
+    BATTRACE_ASSIGN_OR_RETURN(pack_history, Reports(leaves));
+    BATTRACE_ASSIGN_OR_RETURN(pack_reports, Parsed(pack_history));
+    BATTRACE_ASSIGN_OR_RETURN(custody, fold.Battery(removal.code, pack_reports));
+    if (custody.removals.contains(removal.leaf)) return true;
   }
   return false;
 }
@@ -225,9 +281,8 @@ Result<VehicleRecord> ScopedReader::Vehicle(const std::string& vin) {
   BATTRACE_ASSIGN_OR_RETURN(history, Reports(leaves));
   bool may = viewer_.kind == Viewer::Kind::kAdmin;
   if (viewer_.kind == Viewer::Kind::kEnterprise) {
-    may = state->maker == viewer_.id ||
-          std::any_of(history.begin(), history.end(),
-                      [&](const StoredReport& r) { return r.reporter == viewer_.id; });
+    BATTRACE_ASSIGN_OR_RETURN(had, MaySeeVehicle(vin, history));
+    may = had;
   } else if (viewer_.kind == Viewer::Kind::kRegulator) {
     may = state->sale_division && InJurisdiction(*state->sale_division);
     if (!may && state->maker) {

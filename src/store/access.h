@@ -1,4 +1,5 @@
-// Who reads, and what the access rules let them see (docs/access.md; Arts. 25, 26 and 30).
+// Who reads, and what the access rules let them see (Arts. 25, 26 and 30; the contract is
+// docs/api.md, "Access rules").
 //
 // The server hands its route handlers a ScopedReader, never the Store: every read of a record
 // passes through the rules here, whose filters go into the store's own queries (a regulator's
@@ -8,10 +9,25 @@
 //
 // The rules, in short:
 // - public: the public digital-ID fields of any battery, the outlets; nothing else;
-// - enterprise: its own reports and duties and findings; the full record and history of a
-//   battery it holds or held (it reported on it, made it, or holds it now) and of a vehicle it
-//   made or reported on; disassembly information only for repair shops, dismantlers and
-//   recyclers (Art. 25), with a stated purpose;
+// - enterprise: its own reports and duties and findings; disassembly information only for
+//   repair shops, dismantlers and recyclers (Art. 25), with a stated purpose; the full record
+//   and history of a battery only on custody the chain proves (domain/holders.h), never for
+//   having filed a report naming it:
+//   * its own production: it filed the battery.produced of the code and the code's
+//     manufacturer code is registered to it; the proven producer of a pack or module also
+//     holds the parts of that battery.produced;
+//   * its own installation: it filed the vehicle.produced installing the pack and the VIN's
+//     WMI is registered to it (the maker of record);
+//   * a removal: its battery.replaced (or one naming it `repairer`), battery.swapped or
+//     vehicle.scrapped took the pack out of the VIN the pack is recorded installed in at that
+//     point of the history (installed by the maker of record, or by a replacement or swap whose
+//     installer held the pack or whose pack was new);
+//   * a transfer: a battery.outbound naming it `to`, filed by an enterprise that held the
+//     battery by these rules at that point (the history is folded in ledger order);
+//   * succession: what the enterprises it succeeded (`successor_of`) hold;
+//   the record and history of a vehicle: its maker of record, and an enterprise that took a
+//   pack out of it in a removal the pack's history proves (a battery.replaced alone is not
+//   enough); the current registry records decide;
 // - regulator: what concerns an enterprise registered in its jurisdiction (division prefix;
 //   "000000" national), read-only, with a stated purpose for commercial records (Art. 30);
 // - admin: everything, audited like the others.
@@ -109,8 +125,12 @@ class ScopedReader {
   Status Scope(const std::string& what, std::optional<std::string>* party,
                std::optional<std::string>* division) const;
   Result<bool> RegisteredInJurisdiction(const std::string& uscc);
+  // Whether the viewer may see the battery's full view and history (the rules above).
   Result<bool> MaySeeBattery(const domain::BatteryState& state,
                              const std::vector<StoredReport>& history);
+  // Whether an enterprise viewer had the vehicle: its maker of record, or the remover of a
+  // pack in a removal the chain proves (domain/holders.h).
+  Result<bool> MaySeeVehicle(const std::string& vin, const std::vector<StoredReport>& history);
   Result<std::vector<StoredReport>> Reports(const std::vector<uint64_t>& leaves);
   void Note(const std::string& action, const std::string& record);
 

@@ -4,8 +4,9 @@
 The store is a simulated world (api_support.Fixture). The subjects are chosen from it so that
 the relations the access rules (src/store/access.h, docs/api.md) turn on are known:
 
-  P    a pack made by BM, installed by VM in vehicle V, scrapped with V by DISM and received by
-       the recycler RECY: BM, VM, DISM and RECY hold or held P;
+  P    a pack made by BM, installed by VM in vehicle V, scrapped with V by DISM and handed on
+       by battery.outbound reports, each filed by a holder, to the recycler RECY: BM, VM, DISM
+       and RECY hold or held P, by custody the chain proves (domain/holders.h);
   V    that vehicle (made by VM, scrapped by DISM; no replacement or swap);
   R0   BM's battery.produced report of P;
   M    V's model, whose disassembly information VM filed;
@@ -121,8 +122,13 @@ def candidates():
         produced_v = [r for r in naming_v if r["type"] == "vehicle.produced"]
         sold = [r for r in naming_v if r["type"] == "vehicle.sold"]
         produced_p = [r for r in reports if r["type"] == "battery.produced" and r["code"] == p]
+        # Custody handed on by outbounds whose sender holds P at that point (ledger order).
+        holders = {s["reporter"]} | {r["reporter"] for r in produced_v}
+        for r in reports:
+            if r["type"] == "battery.outbound" and p in r["codes"] and r["reporter"] in holders:
+                holders.add(r["to"])
         inbound = [r for r in reports if r["type"] == "battery.inbound" and p in r["codes"]
-                   and r["reporter"] in by_role["recycler"]]
+                   and r["reporter"] in by_role["recycler"] and r["reporter"] in holders]
         if not (produced_v and sold and produced_p and inbound):
             continue
         if p not in produced_v[0]["packs"]:
@@ -278,6 +284,111 @@ def check(principal, route, want, purpose):
         print("FAIL:", failures[-1])
 
 
+# ---------------------------------------------------------------- filing a report is no custody
+# Write-to-read attempts: an enterprise files a report naming a battery or a VIN it never held,
+# then reads. Access follows the custody the chain proves (domain/holders.h), not the filing.
+def pick_other(role, taken):
+    return next(e["uscc"] for e in fx.enterprises(role) if e["uscc"] not in taken)
+
+
+INTRUDER = pick_other("recycler", touched | set(ent.values()))  # a recycler that never held P
+IMPOSTOR = pick_other("battery_maker", touched | set(ent.values()) | {INTRUDER})
+shop_named = {r.get("vin") for r in reports if r["reporter"] == ent["SHOP"]}
+V2_PRODUCED = next(r for r in reports if r["type"] == "vehicle.produced"
+                   and r["vin"] not in shop_named and r["vin"] != c["V"]
+                   and r["reporter"] not in (ent["SHOP"], ent["OTHER"])
+                   and not any(r["vin"] in names(x) for x in reports
+                               if x["type"] in ("vehicle.scrapped", "battery.replaced",
+                                                "battery.swapped")))
+V2, Q = V2_PRODUCED["vin"], V2_PRODUCED["packs"][0]
+elsewhere_packs = [p for r in produced for p in r["packs"]
+                   if p not in known and p != values["P_UNKNOWN"]]
+X_NEW = elsewhere_packs[0]  # a new pack, installed by the repair shop's report
+impostor_codes = set(fx.enterprise(IMPOSTOR).get("manufacturer_codes", []))
+Y_IMPERSONATED = next(p for p in elsewhere_packs[1:] if p[:3] not in impostor_codes)
+tokens["INTRUDER"] = fx.token("enterprise:" + INTRUDER)
+tokens["IMPOSTOR"] = fx.token("enterprise:" + IMPOSTOR)
+tokens["VM2"] = fx.token("enterprise:" + V2_PRODUCED["reporter"])  # the maker of V2
+print("write-to-read:", {"INTRUDER": INTRUDER, "IMPOSTOR": IMPOSTOR, "V2": V2, "Q": Q,
+                         "X_NEW": X_NEW, "Y": Y_IMPERSONATED})
+
+
+def file_reports(server, who, batch):
+    st, _, data, doc = server.call("POST", "/v1/reports", tokens[who], body=batch)
+    assert st == 200, f"{who} filing: {st} {data[:300]!r}"
+    bad = [r for r in doc["results"] if r["outcome"] != "accepted"]
+    assert not bad, f"{who} filing was not accepted: {bad}"
+
+
+def expect(server, who, path, want, like=None):
+    """GET `path` as `who`: want "public" / "full" (a battery), 200, or 404 (answered exactly as
+    the 404 of `like`, an absent record's path)."""
+    global cells
+    cells += 1
+    r = server.call("GET", path, tokens[who], PURPOSE)
+    status, _, data, doc = r
+    try:
+        if want == 404:
+            got = check_problem(*r, 404)
+            other = check_problem(*server.call("GET", like, tokens[who], PURPOSE), 404)
+            got.pop("request_id")
+            other.pop("request_id")
+            assert got == other, f"hidden {got} vs absent {other}"
+        else:
+            assert status == 200, f"status {status}: {data[:300]!r}"
+            if want in ("public", "full"):
+                assert doc["view"] == want, f"view {doc['view']}, wanted {want}"
+    except AssertionError as e:
+        failures.append(f"write-to-read {who} GET {path}: expected {want}: {e}")
+        print("FAIL:", failures[-1])
+
+
+def write_to_read(server):
+    p, hist = values["P"], "/v1/batteries/" + values["P"] + "/history"
+    unknown_hist = "/v1/batteries/" + values["P_UNKNOWN"] + "/history"
+    unknown_vehicle = "/v1/vehicles/" + values["V_UNKNOWN"]
+    # (a) A recycler that never touched P files one battery.inbound of it: public view only.
+    file_reports(server, "INTRUDER", [{
+        "type": "battery.inbound", "id": "matrix-ib-1", "reporter": INTRUDER,
+        "occurred": "2026-10-15", "codes": [p], "from": c["DISM"]}])
+    expect(server, "INTRUDER", "/v1/batteries/" + p, "public")
+    expect(server, "INTRUDER", hist, 404, unknown_hist)
+    # (b) A repair shop files a battery.replaced for a VIN it never serviced, "removing" P
+    # (recorded in no vehicle) and installing a new pack: no vehicle record, no P.
+    file_reports(server, "SHOP", [{
+        "type": "battery.replaced", "id": "matrix-rp-1", "reporter": ent["SHOP"],
+        "occurred": "2026-10-15", "vin": V2, "removed": [p], "installed": [X_NEW]}])
+    expect(server, "SHOP", "/v1/vehicles/" + V2, 404, unknown_vehicle)
+    expect(server, "SHOP", "/v1/batteries/" + p, "public")
+    expect(server, "SHOP", hist, 404, unknown_hist)
+    expect(server, "SHOP", "/v1/batteries/" + X_NEW + "/history", 404, unknown_hist)
+    # An impersonated production (a manufacturer code registered to another) proves nothing.
+    file_reports(server, "IMPOSTOR", [{
+        "type": "battery.produced", "id": "matrix-bp-1", "reporter": IMPOSTOR,
+        "occurred": "2026-10-15", "code": Y_IMPERSONATED}])
+    expect(server, "IMPOSTOR", "/v1/batteries/" + Y_IMPERSONATED, "public")
+    expect(server, "IMPOSTOR", "/v1/batteries/" + Y_IMPERSONATED + "/history", 404, unknown_hist)
+    # An outbound by a firm that never held the pack hands nothing on: the receiver (the
+    # projection's custodian now) sees the public view.
+    file_reports(server, "SHOP", [{
+        "type": "battery.outbound", "id": "matrix-ob-0", "reporter": ent["SHOP"],
+        "occurred": "2026-10-16", "codes": [Q], "to": ent["OTHER"], "source": "repair"}])
+    expect(server, "OTHER", "/v1/batteries/" + Q, "public")
+    expect(server, "OTHER", "/v1/batteries/" + Q + "/history", 404, unknown_hist)
+    # (c) The legitimate chain still reads: the maker of V2 its vehicle and pack; BM, VM, DISM
+    # and RECY P (the matrix above); and an outbound by a holder (RECY) hands P on to INTRUDER.
+    expect(server, "VM2", "/v1/vehicles/" + V2, 200)
+    expect(server, "VM2", "/v1/batteries/" + Q, "full")
+    expect(server, "VM", "/v1/batteries/" + p, "full")
+    expect(server, "DISM", hist, 200)
+    expect(server, "RECY", hist, 200)
+    file_reports(server, "RECY", [{
+        "type": "battery.outbound", "id": "matrix-ob-1", "reporter": c["RECY"],
+        "occurred": "2026-10-16", "codes": [p], "to": INTRUDER, "source": "recycling"}])
+    expect(server, "INTRUDER", "/v1/batteries/" + p, "full")
+    expect(server, "INTRUDER", hist, 200)
+
+
 server = Server(battrace, fx.store, fx.work, "--quiet", "--rate-limit", "0")
 try:
     for line in lines[1:]:
@@ -323,6 +434,7 @@ try:
     if any(e["record"] == "vehicle:" + c["V"] for e in refused):
         failures.append(f"audit: a refused read is recorded as a read: {refused}")
         print("FAIL:", failures[-1])
+    write_to_read(server)
     rc = server.stop()
     if rc != 0:
         failures.append(f"the server exited {rc} on SIGTERM")
