@@ -1,5 +1,6 @@
 #include "ingest/pipeline.h"
 
+#include <algorithm>
 #include <chrono>
 
 #include "domain/engine.h"
@@ -165,7 +166,7 @@ std::vector<Prepared> Prepare(std::vector<Item>& items, Instant now) {
 }
 
 Result<std::vector<ItemResult>> Commit(store::Store& store, const domain::Law& law,
-                                       std::vector<Prepared> batch) {
+                                       std::vector<Prepared> batch, bool all_or_nothing) {
   std::vector<ItemResult> results(batch.size());
   BATTRACE_ASSIGN_OR_RETURN(txn, store.BeginWrite());
   if (txn->WantsReadSet()) BATTRACE_RETURN_IF_ERROR(txn->Warm(ReadSetOf(batch, *txn, law)));
@@ -235,6 +236,11 @@ Result<std::vector<ItemResult>> Commit(store::Store& store, const domain::Law& l
                    "/id", "report.conflict");
         break;
     }
+  }
+  if (all_or_nothing && std::any_of(results.begin(), results.end(), [](const ItemResult& r) {
+        return r.outcome == Outcome::kRejected;
+      })) {
+    return results;  // the transaction rolls back as it goes
   }
   BATTRACE_RETURN_IF_ERROR(txn->Commit());
   return results;
