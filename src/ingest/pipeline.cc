@@ -148,6 +148,8 @@ store::ReadSet ReadSetOf(const std::vector<Prepared>& batch, store::WriteTxn& tx
     if (!p.error.ok() || !p.report) continue;
     rows.reports.emplace_back(p.leaf.reporter, p.leaf.id);
     recorder.SetDate(FactDate(*p.report));
+    // Only an authorized report is judged (the rules take its reporter's registry entry).
+    if (!domain::Authorize(*p.report, recorder.Registry()).ok()) continue;
     (void)domain::Evaluate(*p.report, 0, recorder, law, std::nullopt);
   }
   return rows;
