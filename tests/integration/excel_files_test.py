@@ -45,13 +45,15 @@ def fresh_store(name):
 def run_import(store, *args, stdin=None):
     p = subprocess.run([battrace, "import", *store, *args], capture_output=True, input=stdin,
                        timeout=120)
+    if p.returncode not in (0, 1):
+        print(f"battrace import {args}: exit {p.returncode}", flush=True)
     return p.returncode, p.stdout.decode(), p.stderr.decode()
 
 
-def counts(stdout):
+def counts(stdout, stderr=""):
     m = re.search(r"import: (\d+) accepted, (\d+) duplicates, (\d+) rejected(?:, (\d+) withheld)?",
                   stdout)
-    assert m, stdout
+    assert m, f"no summary in {stdout!r} {stderr!r}"
     return int(m.group(1)), int(m.group(3)), int(m.group(4) or 0)
 
 
@@ -70,7 +72,7 @@ for n, path in enumerate(files):
     store = fresh_store(f"corpus{n}")
     rejects_path = os.path.join(work, f"rejects{n}.jsonl")
     rc, out, err = run_import(store, "--rejects", rejects_path, path)
-    accepted, rejected, withheld = counts(out)
+    accepted, rejected, withheld = counts(out, err)
     got = sorted([r["line"], r["field"], r["rule"]] for r in rejects_of(rejects_path))
     check(accepted == expect["accepted"], f"{name}: {accepted} accepted, expected "
           f"{expect['accepted']}\n{out}{err}")
