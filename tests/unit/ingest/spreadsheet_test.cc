@@ -5,7 +5,9 @@
 
 #include <gtest/gtest.h>
 
+#include <initializer_list>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "../domain/report_fixtures.h"
@@ -138,69 +140,80 @@ std::string DateOf(std::string_view cell) {
   return r.ok() ? *r : "error " + r.status().rule();
 }
 
+// fn(input) == output for each case.
+template <typename Fn>
+void ExpectEach(Fn fn, std::initializer_list<std::pair<std::string_view, std::string_view>> cases) {
+  for (const auto& [in, out] : cases)
+    EXPECT_EQ(fn(in), out) << in;
+}
+
+// fn(input) == input for each.
+template <typename Fn>
+void ExpectUnchanged(Fn fn, std::initializer_list<std::string_view> inputs) {
+  for (std::string_view in : inputs)
+    EXPECT_EQ(fn(in), in) << in;
+}
+
 TEST(SpreadsheetDate, EveryStyleBecomesIsoDate) {
-  EXPECT_EQ(DateOf("2026/7/1"), "2026-07-01");
-  EXPECT_EQ(DateOf("2026-7-1"), "2026-07-01");
-  EXPECT_EQ(DateOf("2026/07/01"), "2026-07-01");
-  EXPECT_EQ(DateOf("2026-07-01"), "2026-07-01");
-  EXPECT_EQ(DateOf("2026年7月1日"), "2026-07-01");
-  EXPECT_EQ(DateOf("20260701"), "2026-07-01");
-  EXPECT_EQ(DateOf(" 2026/12/31 "), "2026-12-31");
-  // Not a real day: normalized all the same, so that the report parser says date.exists.
-  EXPECT_EQ(DateOf("2026/2/30"), "2026-02-30");
+  // "2026/2/30" is no real day: normalized all the same, so that the report parser says
+  // date.exists.
+  ExpectEach(DateOf, {{"2026/7/1", "2026-07-01"},
+                      {"2026-7-1", "2026-07-01"},
+                      {"2026/07/01", "2026-07-01"},
+                      {"2026-07-01", "2026-07-01"},
+                      {"2026年7月1日", "2026-07-01"},
+                      {"20260701", "2026-07-01"},
+                      {" 2026/12/31 ", "2026-12-31"},
+                      {"2026/2/30", "2026-02-30"}});
 }
 
 TEST(SpreadsheetDate, ExcelSerialDaysWithThe1900LeapYearBug) {
-  EXPECT_EQ(DateOf("46204"), "2026-07-01");
-  EXPECT_EQ(DateOf("1"), "1900-01-01");
-  EXPECT_EQ(DateOf("59"), "1900-02-28");
-  EXPECT_EQ(DateOf("61"), "1900-03-01");
-  EXPECT_EQ(DateOf("25569"), "1970-01-01");
-  EXPECT_EQ(DateOf("2958465"), "9999-12-31");
-  EXPECT_EQ(DateOf("60"), "error csv.excel_date");
-  EXPECT_EQ(DateOf("0"), "error csv.excel_date");
+  ExpectEach(DateOf, {{"46204", "2026-07-01"},
+                      {"1", "1900-01-01"},
+                      {"59", "1900-02-28"},
+                      {"61", "1900-03-01"},
+                      {"25569", "1970-01-01"},
+                      {"2958465", "9999-12-31"},
+                      {"60", "error csv.excel_date"},
+                      {"0", "error csv.excel_date"}});
 }
 
 TEST(SpreadsheetDate, OtherTextIsLeftForTheReportParser) {
-  for (std::string_view s : {"2026/7/1/2", "2026-7/1", "7/1/2026", "2026年7月1", "3000000",
-                             "202607011", "46204.5", "July 1", "", "2026/123/1"}) {
-    EXPECT_EQ(DateOf(s), s) << s;
-  }
+  ExpectUnchanged(DateOf, {"2026/7/1/2", "2026-7/1", "7/1/2026", "2026年7月1", "3000000",
+                           "202607011", "46204.5", "July 1", "", "2026/123/1"});
 }
 
 TEST(SpreadsheetInstant, ExcelDateTimesAreBeijingTime) {
-  EXPECT_EQ(SpreadsheetInstant("2026/7/1 8:30"), "2026-07-01T08:30:00+08:00");
-  EXPECT_EQ(SpreadsheetInstant("2026-7-1 08:30:15"), "2026-07-01T08:30:15+08:00");
-  EXPECT_EQ(SpreadsheetInstant("2026年7月1日 23:05"), "2026-07-01T23:05:00+08:00");
-  for (std::string_view s : {"2026-07-01T08:30:00+08:00", "2026/7/1", "2026/7/1 8", "2026/7/18:30",
-                             "2026/7/1 8:30:", "2026/7/1 8:30 PM"}) {
-    EXPECT_EQ(SpreadsheetInstant(s), s) << s;
-  }
+  ExpectEach(SpreadsheetInstant, {{"2026/7/1 8:30", "2026-07-01T08:30:00+08:00"},
+                                  {"2026-7-1 08:30:15", "2026-07-01T08:30:15+08:00"},
+                                  {"2026年7月1日 23:05", "2026-07-01T23:05:00+08:00"}});
+  ExpectUnchanged(SpreadsheetInstant, {"2026-07-01T08:30:00+08:00", "2026/7/1", "2026/7/1 8",
+                                       "2026/7/18:30", "2026/7/1 8:30:", "2026/7/1 8:30 PM"});
 }
 
 TEST(CanonicalColumn, CaseSpacesAndUnderscores) {
-  EXPECT_EQ(CanonicalColumn(" Reporter "), "reporter");
-  EXPECT_EQ(CanonicalColumn("REPORTER"), "reporter");
-  EXPECT_EQ(CanonicalColumn("Sale Date"), "sale_date");
-  EXPECT_EQ(CanonicalColumn("rated  capacity ah"), "rated_capacity_ah");
-  EXPECT_EQ(CanonicalColumn("Materials.Li_kg"), "materials.li_kg");
-  EXPECT_EQ(CanonicalColumn("\u3000VIN\u3000"), "vin");
   // Other spellings are not guessed: they stay unknown columns.
-  EXPECT_EQ(CanonicalColumn("occurred_at"), "occurred_at");
-  EXPECT_EQ(CanonicalColumn("reporter-id"), "reporter-id");
+  ExpectEach(CanonicalColumn, {{" Reporter ", "reporter"},
+                               {"REPORTER", "reporter"},
+                               {"Sale Date", "sale_date"},
+                               {"rated  capacity ah", "rated_capacity_ah"},
+                               {"Materials.Li_kg", "materials.li_kg"},
+                               {"\u3000VIN\u3000", "vin"},
+                               {"occurred_at", "occurred_at"},
+                               {"reporter-id", "reporter-id"}});
 }
 
 TEST(CanonicalColumn, ChineseTitles) {
-  EXPECT_EQ(CanonicalColumn("报告类型"), "type");
-  EXPECT_EQ(CanonicalColumn(" 报送企业 "), "reporter");
-  EXPECT_EQ(CanonicalColumn("发生日期"), "occurred");
-  EXPECT_EQ(CanonicalColumn("电池编码"), "codes");
-  EXPECT_EQ(CanonicalColumn("接收方"), "to");
-  EXPECT_EQ(CanonicalColumn("来源"), "source");
-  EXPECT_EQ(CanonicalColumn("锂含量KG"), "materials.li_kg");
-  EXPECT_EQ(CanonicalColumn("更正后车辆识别代号"), "report.vin");
-  EXPECT_EQ(CanonicalColumn("更正后报告类型"), "report.type");
-  EXPECT_EQ(CanonicalColumn("更正原因"), "reason");
+  ExpectEach(CanonicalColumn, {{"报告类型", "type"},
+                               {" 报送企业 ", "reporter"},
+                               {"发生日期", "occurred"},
+                               {"电池编码", "codes"},
+                               {"接收方", "to"},
+                               {"来源", "source"},
+                               {"锂含量KG", "materials.li_kg"},
+                               {"更正后车辆识别代号", "report.vin"},
+                               {"更正后报告类型", "report.type"},
+                               {"更正原因", "reason"}});
 }
 
 TEST(ChineseColumnTitles, EveryTitleNamesAFieldOnceAndIsDistinct) {
