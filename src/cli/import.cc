@@ -66,7 +66,11 @@ class RejectedInput {
         file == "-" ? "stdin." + Lower(source.FormatName()) : file.substr(file.rfind('/') + 1);
     path_ = rejects + "." + name;
     for (size_t n = 2; std::find(used->begin(), used->end(), path_) != used->end(); ++n) {
-      path_ = rejects + "." + std::to_string(n) + "." + name;
+      path_ = rejects;
+      path_ += ".";
+      path_ += std::to_string(n);
+      path_ += ".";
+      path_ += name;
     }
     used->push_back(path_);
   }

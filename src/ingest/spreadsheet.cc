@@ -181,7 +181,7 @@ void TextDecoder::SawBom() {
 }
 
 TextDecoder::~TextDecoder() {
-  if (gb18030_ != reinterpret_cast<iconv_t>(-1)) iconv_close(gb18030_);
+  if (gb18030_ != nullptr) iconv_close(gb18030_);
 }
 
 Result<std::string_view> TextDecoder::Decode(std::string_view line, size_t line_number) {
@@ -200,10 +200,11 @@ Result<std::string_view> TextDecoder::Decode(std::string_view line, size_t line_
     if (bad_utf8 == 0) {
       encoding_ = TextEncoding::kUtf8;
     } else {
-      gb18030_ = iconv_open("UTF-8", "GB18030");
-      if (gb18030_ == reinterpret_cast<iconv_t>(-1)) {
+      iconv_t cd = iconv_open("UTF-8", "GB18030");
+      if (reinterpret_cast<intptr_t>(cd) == -1) {  // (iconv_t)-1: no such conversion
         return Status::Internal("iconv cannot convert from GB18030 on this system");
       }
+      gb18030_ = cd;
       encoding_ = TextEncoding::kGb18030;
     }
   }

@@ -49,7 +49,7 @@ class TextDecoder {
 
  private:
   TextEncoding encoding_ = TextEncoding::kUndecided;
-  iconv_t gb18030_ = reinterpret_cast<iconv_t>(-1);
+  iconv_t gb18030_ = nullptr;  // open once the file is found to be GB 18030
   std::string out_;
 };
 
