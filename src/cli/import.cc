@@ -78,8 +78,12 @@ class RejectedInput {
 
   // Appends one rejected record; false when the file cannot be written.
   bool Write(const ingest::ItemResult& r, const ingest::Item& item) {
-    // A record over the line limit was kept only in part: the reject file names it.
-    if (path_.empty() || item.raw.empty() || r.error.rule() == "ingest.line_too_long") return true;
+    // A record over the line limit was kept only in part, and a bad header stops the file: the
+    // reject file names them.
+    if (path_.empty() || item.raw.empty() || r.error.rule() == "ingest.line_too_long" ||
+        r.error.rule() == "csv.header") {
+      return true;
+    }
     if (!out_.is_open()) {
       if (!CreatePrivateFile(path_).ok()) return false;
       out_.open(path_, std::ios::trunc | std::ios::binary);
