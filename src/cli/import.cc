@@ -1,12 +1,15 @@
 // `battrace import` (reports) and `battrace registry import` (enterprises and regulators).
 //
-// Import reads NDJSON or CSV files (or stdin), in batches: while one batch is committed, the
-// next is parsed and hashed on another thread. Rejected lines go to the reject file with their
-// line number and reason; the good lines are still stored. When the summary prints, everything
-// counted as accepted is durable; re-running an interrupted import resumes without duplicates,
-// because (reporter, id) is idempotent.
+// Import reads NDJSON, CSV or JSON-array files (or stdin), in batches: while one batch is
+// committed, the next is parsed and hashed on another thread. Rejected lines go to the reject
+// file with their line number and reason, and as they were read to a file beside it that can be
+// corrected and imported again; the first rejects are printed. The good lines are still stored,
+// except from a JSON array, which is stored whole or not at all. When the summary prints,
+// everything counted as accepted is durable; re-running an interrupted import resumes without
+// duplicates, because (reporter, id) is idempotent.
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
@@ -33,12 +36,74 @@ struct ImportArgs {
   bool lenient = false;
   std::string rejects;
   std::string receipts;
+  std::string format;
   size_t batch = 20000;
   std::vector<std::string> files;
 };
 
 struct Totals {
   uint64_t accepted = 0, duplicates = 0, rejected = 0;
+  uint64_t withheld = 0;  // valid, but not stored: their all-or-nothing file had a reject
+};
+
+// The rejects printed on the terminal; the reject file has them all.
+constexpr size_t kRejectsShown = 10;
+// The most bytes of a rejected input the reject file's JSON line quotes.
+constexpr size_t kRejectInputBytes = 4096;
+
+// Where the rejected records of one input file go, as they were read (CSV: UTF-8 with a byte
+// order mark, under the file's header row; NDJSON: the lines), so that they can be corrected
+// and imported again: "<rejects>.<input's file name>" (stdin: "stdin.csv" or "stdin.ndjson"),
+// with ".<n>" added when an earlier input of the run had the same name. None for a JSON array,
+// which is imported whole: correct the file itself.
+class RejectedInput {
+ public:
+  RejectedInput(const std::string& rejects, const std::string& file, const ingest::Source& source,
+                std::vector<std::string>* used)
+      : source_(source) {
+    if (rejects.empty() || source.AllOrNothing()) return;
+    std::string name =
+        file == "-" ? "stdin." + Lower(source.FormatName()) : file.substr(file.rfind('/') + 1);
+    path_ = rejects + "." + name;
+    for (size_t n = 2; std::find(used->begin(), used->end(), path_) != used->end(); ++n) {
+      path_ = rejects;
+      path_ += ".";
+      path_ += std::to_string(n);
+      path_ += ".";
+      path_ += name;
+    }
+    used->push_back(path_);
+  }
+  const std::string& path() const { return path_; }
+
+  // Appends one rejected record; false when the file cannot be written.
+  bool Write(const ingest::ItemResult& r, const ingest::Item& item) {
+    // A record over the line limit was kept only in part, and a bad header stops the file: the
+    // reject file names them.
+    if (path_.empty() || item.raw.empty() || r.error.rule() == "ingest.line_too_long" ||
+        r.error.rule() == "csv.header") {
+      return true;
+    }
+    if (!out_.is_open()) {
+      if (!CreatePrivateFile(path_).ok()) return false;
+      out_.open(path_, std::ios::trunc | std::ios::binary);
+      if (!source_.Header().empty()) out_ << "\xEF\xBB\xBF" << source_.Header() << "\r\n";
+    }
+    out_ << item.raw << (source_.Header().empty() ? "\n" : "\r\n");
+    return static_cast<bool>(out_);
+  }
+  bool used() const { return out_.is_open(); }
+
+ private:
+  static std::string Lower(std::string_view s) {
+    std::string out(s);
+    for (char& c : out)
+      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    return out;
+  }
+  const ingest::Source& source_;
+  std::string path_;
+  std::ofstream out_;
 };
 
 // A one-line progress display on a terminal: bytes done, reports/s, ETA.
@@ -74,20 +139,29 @@ class Progress {
 
 void WriteResults(const std::string& source, const std::vector<ingest::Item>& items,
                   const std::vector<ingest::ItemResult>& results, std::ostream* rejects,
-                  std::ostream* receipts, Totals* totals) {
+                  RejectedInput* rejected_input, std::ostream* receipts, Totals* totals) {
   for (size_t i = 0; i < results.size(); ++i) {
     const ingest::ItemResult& r = results[i];
     if (r.outcome == ingest::Outcome::kRejected) {
+      if (totals->rejected < kRejectsShown) {
+        std::cerr << source << ":" << r.line << ": "
+                  << (r.error.field().empty() ? "" : r.error.field() + ": ") << r.error.message()
+                  << " [" << r.error.rule() << "]\n";
+      }
       ++totals->rejected;
       if (rejects) {
+        const std::string& raw = items[i].raw;
         nlohmann::json j = {{"source", source},
                             {"line", r.line},
                             {"code", StatusCodeName(r.error.code())},
                             {"field", r.error.field()},
                             {"rule", r.error.rule()},
                             {"message", r.error.message()},
-                            {"input", items[i].raw}};
+                            {"input", raw.substr(0, kRejectInputBytes)}};
         *rejects << j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+        if (!rejected_input->Write(r, items[i])) {
+          std::cerr << "cannot write " << rejected_input->path() << "\n";
+        }
       }
       continue;
     }
@@ -101,6 +175,23 @@ void WriteResults(const std::string& source, const std::vector<ingest::Item>& it
                 << "\n";
     }
   }
+}
+
+// A batch of an all-or-nothing source with a reject: its valid items were not stored.
+void WithholdResults(std::vector<ingest::ItemResult>* results, Totals* totals) {
+  const bool any_rejected = std::any_of(
+      results->begin(), results->end(),
+      [](const ingest::ItemResult& r) { return r.outcome == ingest::Outcome::kRejected; });
+  if (!any_rejected) return;
+  std::vector<ingest::ItemResult> kept;
+  for (ingest::ItemResult& r : *results) {
+    if (r.outcome == ingest::Outcome::kRejected) {
+      kept.push_back(std::move(r));
+    } else {
+      ++totals->withheld;
+    }
+  }
+  *results = std::move(kept);
 }
 
 int RunImport(const ImportArgs& a) {
@@ -138,9 +229,16 @@ int RunImport(const ImportArgs& a) {
   Totals totals;
   uint64_t bytes_before = 0;
 
+  std::optional<ingest::Format> format = ingest::Format::kAuto;
+  if (!a.format.empty()) format = ingest::FormatFromName(a.format);
+  std::vector<std::string> rejected_paths;
+  std::vector<std::string> notes;
   for (const std::string& file : a.files) {
-    auto source = ingest::OpenSource(file, options);
+    auto source = ingest::OpenSource(file, options, *format);
     if (!source.ok()) return Fail(source.status());
+    RejectedInput rejected_input(a.rejects, file, **source, &rejected_paths);
+    const bool whole = (*source)->AllOrNothing();
+    const uint64_t withheld_before = totals.withheld;
     // Prepare the next batch on a worker while the current one commits.
     auto read_and_prepare = [&](std::vector<ingest::Item>* items) {
       *items = (*source)->Next(a.batch);
@@ -150,14 +248,15 @@ int RunImport(const ImportArgs& a) {
     std::vector<ingest::Prepared> prepared = read_and_prepare(&items);
     while (!items.empty()) {
       auto next = std::async(std::launch::async, read_and_prepare, &next_items);
-      auto results = ingest::Commit(store, law, std::move(prepared));
+      auto results = ingest::Commit(store, law, std::move(prepared), whole);
       if (!results.ok()) {
         next.wait();
         progress.Done();
         (void)store.SignCheckpoint();  // what was committed before stays provable
         return Fail(results.status());
       }
-      WriteResults(file, items, *results, rejects, receipts, &totals);
+      if (whole) WithholdResults(&*results, &totals);
+      WriteResults(file, items, *results, rejects, &rejected_input, receipts, &totals);
       prepared = next.get();
       items.swap(next_items);
       progress.Update(bytes_before + (*source)->BytesRead(),
@@ -165,17 +264,38 @@ int RunImport(const ImportArgs& a) {
     }
     if (!(*source)->status().ok()) return Fail((*source)->status());
     bytes_before += (*source)->BytesRead();
+    std::string note = "import: " + file + ": read as " + std::string((*source)->FormatName()) +
+                       ", " + std::string((*source)->EncodingName());
+    if (totals.withheld > withheld_before) {
+      note += "; nothing of it stored (" + std::to_string(totals.withheld - withheld_before) +
+              " valid reports withheld): a JSON array is imported whole or not at all";
+    }
+    if (rejected_input.used()) note += "; its rejected records: " + rejected_input.path();
+    notes.push_back(std::move(note));
   }
   auto cp = store.SignCheckpoint();
   if (!cp.ok()) return Fail(cp.status());
   if (rejects) rejects_file.flush();
   if (receipts) receipts_file.flush();
   progress.Done();
+  for (const std::string& note : notes)
+    std::cout << note << "\n";
+  if (totals.rejected > kRejectsShown) {
+    std::cerr << "... and " << totals.rejected - kRejectsShown << " more rejects\n";
+  }
+  if (totals.rejected > 0) {
+    std::cerr << (a.rejects.empty()
+                      ? std::string("give --rejects FILE for the full list of rejects and a file "
+                                    "of the rejected records to correct and import again")
+                      : "the full list of rejects: " + a.rejects)
+              << "\n";
+  }
   const double secs = progress.Seconds();
-  const uint64_t n = totals.accepted + totals.duplicates + totals.rejected;
+  const uint64_t n = totals.accepted + totals.duplicates + totals.rejected + totals.withheld;
   std::cout << "import: " << totals.accepted << " accepted, " << totals.duplicates
-            << " duplicates, " << totals.rejected << " rejected (" << n << " reports in "
-            << static_cast<int64_t>(secs * 1000) / 1000.0 << " s, "
+            << " duplicates, " << totals.rejected << " rejected"
+            << (totals.withheld > 0 ? ", " + std::to_string(totals.withheld) + " withheld" : "")
+            << " (" << n << " reports in " << static_cast<int64_t>(secs * 1000) / 1000.0 << " s, "
             << static_cast<int64_t>(secs > 0 ? n / secs : 0) << " reports/s); ledger size "
             << cp->size << "\n";
   return totals.rejected > 0 ? 1 : 0;
@@ -236,10 +356,17 @@ void RegisterImport(CLI::App& app, CommandList& commands) {
     a->store.AddTo(cmd, true);
     cmd->add_flag("--replay", a->replay, "take `reported` times from the input (history loads)");
     cmd->add_flag("--lenient", a->lenient, "read battery codes leniently (warnings, not errors)");
-    cmd->add_option("--rejects", a->rejects, "append rejected lines here (JSON per line)");
+    cmd->add_option("--rejects", a->rejects,
+                    "append rejects here (JSON per line); the rejected records as read go to "
+                    "FILE.<input file name>");
+    cmd->add_option("--format", a->format,
+                    "csv, ndjson or json (an array); default: by extension (.csv, .json, "
+                    ".ndjson/.jsonl; .txt and '-' sniffed)")
+        ->check(CLI::IsMember({"csv", "ndjson", "json"}));
     cmd->add_option("--receipts", a->receipts, "append receipts here (JSON per line)");
     cmd->add_option("--batch", a->batch, "reports per transaction")->check(CLI::Range(1, 1000000));
-    cmd->add_option("FILE", a->files, "NDJSON (.ndjson/.jsonl) or CSV (.csv) files")->required();
+    cmd->add_option("FILE", a->files, "NDJSON (.ndjson/.jsonl), CSV (.csv) or JSON (.json) files")
+        ->required();
     commands.push_back({cmd, [a] { return RunImport(*a); }});
   }
   {

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
+#include "ingest/spreadsheet.h"
+
 namespace battrace::ingest {
 namespace {
 
@@ -100,6 +102,38 @@ std::string ColumnOf(std::string_view pointer) {
   return column;
 }
 
+// Repairs what a spreadsheet did to a cell of an identifier or date column (spreadsheet.h):
+// full-width characters folded, dates in YYYY-MM-DD; a number in scientific notation refused.
+Status RepairCell(const std::string& column, ColumnClass kind, std::string* cell) {
+  if (kind == ColumnClass::kOther || cell->empty()) return Status::Ok();
+  *cell = FoldFullWidth(*cell);
+  switch (kind) {
+    case ColumnClass::kIdentifier:
+      for (std::string_view entry : Split(*cell, ';')) {
+        if (IsScientificNotation(entry)) {
+          return Status::Invalid(
+              column, "csv.scientific_notation",
+              "\"" + std::string(entry) +
+                  "\" is a number in scientific notation, not a code: Excel turned the column "
+                  "into a number: format the column as Text and re-enter or re-export the values");
+        }
+      }
+      break;
+    case ColumnClass::kDate: {
+      auto date = SpreadsheetDate(*cell);
+      if (!date.ok()) return Status::Invalid(column, date.status().rule(), date.status().message());
+      *cell = std::move(date).value();
+      break;
+    }
+    case ColumnClass::kInstant:
+      *cell = SpreadsheetInstant(*cell);
+      break;
+    case ColumnClass::kOther:
+      break;
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 Result<std::vector<std::string>> SplitCsvRecord(std::string_view record) {
@@ -157,17 +191,35 @@ bool CsvReader::NextRecord(size_t* line_number, Status* error) {
   do {
     if (!lines_.Next(&line)) return false;
   } while (!line.too_long && IsBlank(line.text));
+  if (lines_.bom()) decoder_.SawBom();
   *line_number = line.number;
-  record_.assign(line.text);
-  size_t quotes = std::count(line.text.begin(), line.text.end(), '"');
+  record_.clear();
+  // Appends the line in UTF-8 (as read, when it cannot be decoded: its quotes still count, as
+  // no multi-byte character of either encoding holds a quote byte).
+  const auto append = [&] {
+    if (line.too_long) {
+      record_.append(line.text);
+      return;
+    }
+    auto decoded = decoder_.Decode(line.text, line.number);
+    if (decoded.ok()) {
+      record_.append(*decoded);
+    } else {
+      if (error->ok()) *error = decoded.status();
+      record_.append(line.text);
+    }
+  };
+  append();
+  size_t quotes = std::count(record_.begin(), record_.end(), '"');
   while (!line.too_long && quotes % 2 == 1) {
     if (!lines_.Next(&line)) {
       *error = Status::Invalid("", "csv.quote", "unterminated quoted cell at the end of input");
       return true;
     }
     record_ += '\n';
-    record_.append(line.text);
-    quotes += std::count(line.text.begin(), line.text.end(), '"');
+    const size_t from = record_.size();
+    append();
+    quotes += std::count(record_.begin() + static_cast<std::ptrdiff_t>(from), record_.end(), '"');
   }
   if (line.too_long || record_.size() > kMaxReportBytes) {
     *error = Status::Invalid("", "ingest.line_too_long",
@@ -179,22 +231,28 @@ bool CsvReader::NextRecord(size_t* line_number, Status* error) {
 Status CsvReader::ReadHeader(size_t line_number) {
   auto cells = SplitCsvRecord(record_);
   if (!cells.ok()) return cells.status();
-  columns_ = std::move(cells).value();
-  for (size_t i = 0; i < columns_.size(); ++i) {
+  header_ = record_;
+  columns_.clear();
+  for (size_t i = 0; i < cells->size(); ++i) {
+    const std::string& name = (*cells)[i];
+    columns_.push_back(CanonicalColumn(name));
     if (columns_[i].empty()) {
       return Status::Invalid("", "csv.header", "column " + std::to_string(i + 1) + " has no name");
     }
     for (size_t j = 0; j < i; ++j) {
       if (columns_[j] == columns_[i]) {
         return Status::Invalid(columns_[i], "csv.header",
-                               "column \"" + columns_[i] + "\" appears twice");
+                               "column \"" + name + "\" (" + columns_[i] +
+                                   ") appears twice: as column " + std::to_string(j + 1) + " (\"" +
+                                   (*cells)[j] + "\") and " + std::to_string(i + 1));
       }
     }
+    classes_.push_back(ClassOfColumn(columns_[i]));
   }
   if (std::find(columns_.begin(), columns_.end(), "type") == columns_.end()) {
     return Status::Invalid(
         "type", "csv.header",
-        "no \"type\" column in the header on line " + std::to_string(line_number));
+        "no \"type\" (报告类型) column in the header on line " + std::to_string(line_number));
   }
   return Status::Ok();
 }
@@ -228,7 +286,10 @@ std::optional<ImportRecord> CsvReader::Next() {
   return ImportRecord{line_number, record_, ParseRow(*cells)};
 }
 
-Result<Report> CsvReader::ParseRow(const std::vector<std::string>& cells) const {
+Result<Report> CsvReader::ParseRow(std::vector<std::string>& cells) const {
+  for (size_t i = 0; i < cells.size(); ++i) {
+    BATTRACE_RETURN_IF_ERROR(RepairCell(columns_[i], classes_[i], &cells[i]));
+  }
   auto cell_of = [&](std::string_view column) -> std::string_view {
     const auto it = std::find(columns_.begin(), columns_.end(), column);
     return it == columns_.end() ? std::string_view() : cells[it - columns_.begin()];

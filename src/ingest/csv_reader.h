@@ -4,12 +4,16 @@
 //
 // RFC 4180 quoting (a quoted cell may hold commas, doubled quotes and line breaks). Column names
 // are the fields' dotted paths: "materials.li_kg", "outlet.id", "document.uri", and for a
-// correction "report.<field>". An empty cell is an absent field, except in a list column, where
-// it is the empty list. List cells separate entries with ';'; `products` entries are
-// "material:mass_kg". Errors name the record's line and, as the Status field, the column
-// ("codes"); the message ends with the exact JSON pointer ("(at /codes/3)").
+// correction "report.<field>"; case, surrounding spaces and a space for '_' do not matter, and
+// each field also has one Chinese title (spreadsheet.h). An empty cell is an absent field,
+// except in a list column, where it is the empty list. List cells separate entries with ';';
+// `products` entries are "material:mass_kg". Errors name the record's line and, as the Status
+// field, the column ("codes"); the message ends with the exact JSON pointer ("(at /codes/3)").
+// What Excel writes is read too (spreadsheet.h): UTF-8 with or without a byte order mark or
+// GB 18030 (GBK), full-width digits and letters in identifier and date columns, dates in
+// Excel's styles; a code Excel turned into a number in scientific notation is refused.
 // Rules of the file itself: csv.header, csv.columns, csv.quote, csv.encoding,
-// ingest.line_too_long.
+// csv.scientific_notation, csv.excel_date, ingest.line_too_long.
 #pragma once
 
 #include <istream>
@@ -22,6 +26,7 @@
 #include "domain/report.h"
 #include "ingest/import_record.h"
 #include "ingest/line_source.h"
+#include "ingest/spreadsheet.h"
 
 namespace battrace::ingest {
 
@@ -35,18 +40,25 @@ class CsvReader {
   // after a bad header (which is itself returned once, as a failed record at its line).
   std::optional<ImportRecord> Next();
   Status status() const { return lines_.status(); }
+  // The encoding the file is read in (decided by its first line that is not ASCII).
+  TextEncoding encoding() const { return decoder_.encoding(); }
+  // The header record as read (UTF-8); empty before the first Next.
+  const std::string& header() const { return header_; }
 
  private:
   // Assembles the next non-blank record into record_; false at the end of input. On failure
   // *error holds why (an unterminated quote, a line too long).
   bool NextRecord(size_t* line_number, Status* error);
   Status ReadHeader(size_t line_number);
-  Result<Report> ParseRow(const std::vector<std::string>& cells) const;
+  Result<Report> ParseRow(std::vector<std::string>& cells) const;
 
   LineSource lines_;
   ParseOptions options_;
   std::string record_;
-  std::vector<std::string> columns_;
+  TextDecoder decoder_;
+  std::string header_;
+  std::vector<std::string> columns_;  // the fields' dotted paths (CanonicalColumn)
+  std::vector<ColumnClass> classes_;
   bool header_read_ = false;
   bool done_ = false;
 };

@@ -59,7 +59,10 @@ bool LineSource::Next(Line* line) {
   }
   std::string_view text = from_buffer ? whole : std::string_view(line_);
   if (!text.empty() && text.back() == '\r') text.remove_suffix(1);
-  if (at_start_ && text.substr(0, kBom.size()) == kBom) text.remove_prefix(kBom.size());
+  if (at_start_ && text.substr(0, kBom.size()) == kBom) {
+    text.remove_prefix(kBom.size());
+    bom_ = true;
+  }
   at_start_ = false;
   line->number = ++number_;
   line->too_long = truncated || text.size() > max_line_bytes_;

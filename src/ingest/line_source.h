@@ -31,6 +31,8 @@ class LineSource {
   bool Next(Line* line);
   // IOError when the stream failed other than by reaching its end; OK otherwise.
   Status status() const { return status_; }
+  // Whether the input began with a UTF-8 byte order mark (known after the first Next).
+  bool bom() const { return bom_; }
 
  private:
   // Makes at least one more byte available in buffered_; false at the end of input.
@@ -43,6 +45,7 @@ class LineSource {
   size_t max_line_bytes_;
   size_t number_ = 0;
   bool at_start_ = true;
+  bool bom_ = false;
   Status status_;
 };
 

@@ -1,5 +1,6 @@
 #include "ingest/pipeline.h"
 
+#include <algorithm>
 #include <chrono>
 
 #include "domain/engine.h"
@@ -147,6 +148,8 @@ store::ReadSet ReadSetOf(const std::vector<Prepared>& batch, store::WriteTxn& tx
     if (!p.error.ok() || !p.report) continue;
     rows.reports.emplace_back(p.leaf.reporter, p.leaf.id);
     recorder.SetDate(FactDate(*p.report));
+    // Only an authorized report is judged (the rules take its reporter's registry entry).
+    if (!domain::Authorize(*p.report, recorder.Registry()).ok()) continue;
     (void)domain::Evaluate(*p.report, 0, recorder, law, std::nullopt);
   }
   return rows;
@@ -165,7 +168,7 @@ std::vector<Prepared> Prepare(std::vector<Item>& items, Instant now) {
 }
 
 Result<std::vector<ItemResult>> Commit(store::Store& store, const domain::Law& law,
-                                       std::vector<Prepared> batch) {
+                                       std::vector<Prepared> batch, bool all_or_nothing) {
   std::vector<ItemResult> results(batch.size());
   BATTRACE_ASSIGN_OR_RETURN(txn, store.BeginWrite());
   if (txn->WantsReadSet()) BATTRACE_RETURN_IF_ERROR(txn->Warm(ReadSetOf(batch, *txn, law)));
@@ -235,6 +238,11 @@ Result<std::vector<ItemResult>> Commit(store::Store& store, const domain::Law& l
                    "/id", "report.conflict");
         break;
     }
+  }
+  if (all_or_nothing && std::any_of(results.begin(), results.end(), [](const ItemResult& r) {
+        return r.outcome == Outcome::kRejected;
+      })) {
+    return results;  // the transaction rolls back as it goes
   }
   BATTRACE_RETURN_IF_ERROR(txn->Commit());
   return results;

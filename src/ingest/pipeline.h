@@ -25,7 +25,7 @@ namespace battrace::ingest {
 // One report as received and parsed (ParseReport, through a reader), or why it could not be.
 struct Item {
   uint64_t line = 0;  // 1-based line (or array index + 1) in its source
-  std::string raw;    // the input's first bytes, kept for rejected items only
+  std::string raw;    // the input's first bytes (of a report; for the reject file)
   Result<Report> report = Status::Internal("no report");
   // A registry change instead of a report (`registry import`, or a registry leaf replayed).
   std::optional<store::RegistryChange> registry = std::nullopt;
@@ -61,9 +61,10 @@ std::vector<Prepared> Prepare(std::vector<Item>& items, Instant now);
 // `law` (domain::Evaluate) against that registry; each registry change is recorded
 // (store::RecordRegistryChange: appended unless unchanged). Results are in the
 // batch's order. When it returns OK, every accepted report is durable. On a store error nothing
-// of the batch is kept.
+// of the batch is kept. With `all_or_nothing`, a batch with any rejected item is not committed:
+// the results say what each item would have been, and nothing of the batch is kept.
 Result<std::vector<ItemResult>> Commit(store::Store& store, const domain::Law& law,
-                                       std::vector<Prepared> batch);
+                                       std::vector<Prepared> batch, bool all_or_nothing = false);
 
 // The current wall-clock time.
 Instant Now();
