@@ -26,7 +26,7 @@ Result<nlohmann::json> ShowBattery(store::Store& s, const std::string& raw) {
     history.push_back(passport::ReportView(*r));
   }
   const store::BatteryRecord record{std::move(*state), true, std::move(parts)};
-  return nlohmann::json{{"battery", passport::BatteryView(record, std::nullopt)},
+  return nlohmann::json{{"battery", passport::BatteryView(record, std::nullopt, CliLang())},
                         {"history", history}};
 }
 

@@ -2,6 +2,8 @@
 
 #include <iostream>
 
+#include "core/rule_text.h"
+
 namespace battrace::cli {
 
 void StoreArgs::AddTo(CLI::App* cmd, bool with_key) {
@@ -38,11 +40,20 @@ Result<std::unique_ptr<store::Store>> StoreArgs::OpenReadOnly() const {
   return store::OpenStore(Where(), options);
 }
 
+namespace {
+Lang cli_lang = Lang::kEn;
+}  // namespace
+
+Lang CliLang() {
+  return cli_lang;
+}
+void SetCliLang(Lang lang) {
+  cli_lang = lang;
+}
+
 int Fail(const Status& status) {
-  std::cerr << "error: " << (status.field().empty() ? "" : status.field() + ": ")
-            << status.message();
-  if (!status.rule().empty()) std::cerr << " [" << status.rule() << "]";
-  std::cerr << "\n";
+  std::cerr << (cli_lang == Lang::kZhCn ? "错误: " : "error: ") << LocalizedError(status, cli_lang)
+            << "\n";
   return status.code() == StatusCode::kInvalidArgument ? 2 : 1;
 }
 

@@ -5,6 +5,7 @@
 #include <memory>
 #include <string>
 
+#include "core/lang.h"
 #include "core/status.h"
 #include "store/open.h"
 #include "store/store.h"
@@ -36,8 +37,13 @@ struct StoreArgs {
   Result<std::unique_ptr<store::Store>> OpenReadOnly() const;
 };
 
-// Prints "error: <message>" to stderr and returns the exit code for a failed Status
-// (2 for usage-like errors, 1 otherwise).
+// Prints "error: <message>" to stderr, in the language of --lang (LocalizedError: in zh-CN the
+// rule's Chinese sentence, then the English message), and returns the exit code for a failed
+// Status (2 for usage-like errors, 1 otherwise).
 int Fail(const Status& status);
+
+// The language of the command's messages: --lang, else the environment's (LangFromEnvironment).
+Lang CliLang();
+void SetCliLang(Lang lang);
 
 }  // namespace battrace::cli

@@ -4,6 +4,7 @@
 #include <type_traits>
 #include <vector>
 
+#include "domain/finding_text.h"
 #include "domain/projection.h"
 
 namespace battrace::domain {
@@ -378,10 +379,19 @@ class Judge {
       d.due = vehicle_due->second;
       d.evidence = ref_;
       d.authority = registry_.AuthorityFor(Department::kMiit, d.party);
+      // What the record shows missing (finding_text.h, MissingFields): the battery.produced
+      // itself; else its model when it had none, and "ratings_or_parts" when something else
+      // was lacking (the battery's row keeps only that its ID is incomplete).
+      std::vector<std::string> missing;
+      const bool produced = b && b->produced_leaf >= 0;
+      if (!produced) missing.emplace_back("battery.produced");
+      if (produced && !b->model) missing.emplace_back("model");
+      if (produced && b->model) missing.emplace_back("ratings_or_parts");
       d.detail = "pack " + p.code.str() + " is installed in " + r.vin.str() + " (" + ref_ +
-                 ") without a " + (b && b->produced_leaf >= 0 ? "complete " : "") +
+                 ") without a " + (produced ? "complete " : "") +
                  "digital ID: its battery.produced with model, rated capacity and energy, "
-                 "mass, materials and parts is due with the vehicle report";
+                 "mass, materials and parts is due with the vehicle report" +
+                 MissingFieldsDetail(missing);
       out_->duties.push_back(std::move(d));
     }
     // The first vehicle of a model proves its disassembly information is due (24.1).

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "domain/registry.h"
+
 namespace battrace::domain {
 
 nlohmann::ordered_json AuthorityToJson(const Authority& authority) {
@@ -42,6 +44,27 @@ Status CheckFindingKind(std::string_view kind, const std::string& field) {
     known += (known.empty() ? "" : ", ") + std::string(k);
   return Status::Invalid(field, "findings.kind",
                          "unknown finding kind '" + std::string(kind) + "' (one of " + known + ")");
+}
+
+Status CheckDepartment(std::string_view department, const std::string& field) {
+  std::string known;
+  for (Department d : {Department::kMiit, Department::kNdrc, Department::kMee, Department::kMot,
+                       Department::kMofcom, Department::kSamr}) {
+    if (DepartmentName(d) == department) return Status::Ok();
+    known += (known.empty() ? "" : ", ") + std::string(DepartmentName(d));
+  }
+  return Status::Invalid(
+      field, "findings.department",
+      "unknown department '" + std::string(department) + "' (one of " + known + ")");
+}
+
+Status CheckFindingRange(const std::optional<Date>& from, const std::optional<Date>& to,
+                         const std::string& field) {
+  if (from && to && *to < *from) {
+    return Status::Invalid(field, "findings.range",
+                           "from " + from->ToString() + " is after to " + to->ToString());
+  }
+  return Status::Ok();
 }
 
 }  // namespace battrace::domain

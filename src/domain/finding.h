@@ -5,6 +5,7 @@
 
 #include <array>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -35,5 +36,14 @@ nlohmann::ordered_json DutyToJson(const Duty& duty, Date as_of);
 // A finding kind as a user gives it (a CLI option, a query parameter): one of kFindingKinds,
 // else rule "findings.kind" on `field`.
 Status CheckFindingKind(std::string_view kind, const std::string& field);
+
+// A department as a findings filter gives it: a registry department name (MIIT, NDRC, MEE, MOT,
+// MOFCOM, SAMR), else rule "findings.department" on `field`.
+Status CheckDepartment(std::string_view department, const std::string& field);
+
+// A findings date range: `from` not after `to` when both are given, else rule "findings.range"
+// on `field`.
+Status CheckFindingRange(const std::optional<Date>& from, const std::optional<Date>& to,
+                         const std::string& field);
 
 }  // namespace battrace::domain

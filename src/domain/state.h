@@ -105,6 +105,9 @@ struct Finding {
   std::vector<std::string> evidence;  // "reporter/id", in ledger order
   Authority authority;
   std::string detail;
+  // For a finding from a duty (overdue_report, missing_digital_id): the report type that
+  // discharges it. Not stored with recorded findings; shown in their action (finding_text.h).
+  std::string fulfils;
 };
 
 // A place where a maker's batteries or vehicles were sold, which needs an outlet of that maker

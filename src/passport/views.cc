@@ -10,27 +10,34 @@ nlohmann::json Opt(const std::optional<std::string>& v) {
   return v ? nlohmann::json(*v) : nlohmann::json(nullptr);
 }
 
-// What the holder of a battery in each status should do with it (Arts. 18-21): the passport's
-// answer to "what now?" for a scanning owner, workshop or collector.
-const char* Guidance(const std::string& status) {
-  if (status == "utilized") {
-    return "This battery has been recycled and no longer exists as a battery. Its record stays "
-           "in the national traceability platform.";
-  }
-  if (status == "dismantled" || status == "received" || status == "in_transit") {
-    return "This battery is in the recycling chain. It may only be handed on to a registered "
-           "recycling service outlet or a qualified comprehensive-utilization enterprise, with "
-           "an outbound report; selling it to anyone else is unlawful.";
-  }
-  return "When this battery is retired, hand it (or the vehicle) to a recycling service outlet "
-         "of the vehicle or battery maker, or to a qualified dismantler or recycler; do not "
-         "dismantle it yourself. Outlets: GET /v1/outlets?division=<your division code>.";
-}
-
 }  // namespace
 
+// The passport's answer to "what now?" for a scanning owner, workshop or collector.
+const char* RecyclingGuidance(const std::string& status, Lang lang) {
+  const bool zh = lang == Lang::kZhCn;
+  if (status == "utilized") {
+    return zh ? "该电池已完成综合利用，不再作为电池存在。其记录保留在国家溯源管理平台中。"
+              : "This battery has been recycled and no longer exists as a battery. Its record "
+                "stays in the national traceability platform.";
+  }
+  if (status == "dismantled" || status == "received" || status == "in_transit") {
+    return zh ? "该电池处于回收环节，只能随出库报告移交给已登记的回收服务网点或具备资质的综合利用"
+                "企业；向其他任何单位或个人出售均属违法。"
+              : "This battery is in the recycling chain. It may only be handed on to a "
+                "registered recycling service outlet or a qualified comprehensive-utilization "
+                "enterprise, with an outbound report; selling it to anyone else is unlawful.";
+  }
+  return zh ? "电池退役时，请将其（或整车）交给整车或电池生产企业的回收服务网点，或具备资质的报废"
+              "机动车回收拆解企业或综合利用企业；请勿自行拆解。查询网点：GET "
+              "/v1/outlets?division=<所在地行政区划代码>。"
+            : "When this battery is retired, hand it (or the vehicle) to a recycling service "
+              "outlet of the vehicle or battery maker, or to a qualified dismantler or recycler; "
+              "do not dismantle it yourself. Outlets: GET /v1/outlets?division=<your division "
+              "code>.";
+}
+
 nlohmann::json PublicDigitalId(const domain::BatteryState& b,
-                               const std::optional<std::string>& maker_name) {
+                               const std::optional<std::string>& maker_name, Lang lang) {
   nlohmann::json chemistry = nullptr;
   if (b.chemistry && b.chemistry->size() == 1) {
     const char* name = ChemistryName((*b.chemistry)[0]);
@@ -48,12 +55,12 @@ nlohmann::json PublicDigitalId(const domain::BatteryState& b,
           {"maker", maker},
           {"production_month", production_month},
           {"status", b.status},
-          {"recycling_guidance", Guidance(b.status)}};
+          {"recycling_guidance", RecyclingGuidance(b.status, lang)}};
 }
 
 nlohmann::json BatteryView(const store::BatteryRecord& record,
-                           const std::optional<std::string>& maker_name) {
-  nlohmann::json out = PublicDigitalId(record.state, maker_name);
+                           const std::optional<std::string>& maker_name, Lang lang) {
+  nlohmann::json out = PublicDigitalId(record.state, maker_name, lang);
   out["view"] = record.full ? "full" : "public";
   if (!record.full) return out;
   const domain::BatteryState& b = record.state;

@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 
+#include "core/lang.h"
 #include "domain/state.h"
 #include "store/access.h"
 #include "store/store.h"
@@ -16,15 +17,19 @@ namespace battrace::passport {
 
 // The public digital ID: code, type, chemistry, maker, production month, status, and what to
 // do with the battery when it is retired. Never custodians, vehicles, owners or commercial data.
-// `maker_name`: the producer's registered name, when known.
+// `maker_name`: the producer's registered name, when known. `recycling_guidance` is in `lang`
+// (the API's Accept-Language).
 nlohmann::json PublicDigitalId(const domain::BatteryState& battery,
-                               const std::optional<std::string>& maker_name);
+                               const std::optional<std::string>& maker_name, Lang lang = Lang::kEn);
 
 // The record as the viewer may see it: the public digital ID, plus, for a full view, the
 // model, the battery it is part of, its parts, custodian, vehicle and the completeness of its
 // digital ID (Art. 12).
 nlohmann::json BatteryView(const store::BatteryRecord& record,
-                           const std::optional<std::string>& maker_name);
+                           const std::optional<std::string>& maker_name, Lang lang = Lang::kEn);
+
+// What the holder of a battery in `status` should do with it (Arts. 18-21), in `lang`.
+const char* RecyclingGuidance(const std::string& status, Lang lang);
 
 nlohmann::json VehicleView(const store::VehicleRecord& record);
 

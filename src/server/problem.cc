@@ -1,38 +1,8 @@
 #include "server/problem.h"
 
+#include "core/rule_text.h"
+
 namespace battrace::server {
-namespace {
-
-const char* Title(int http_status) {
-  switch (http_status) {
-    case 400:
-      return "Bad request";
-    case 401:
-      return "Authentication required";
-    case 403:
-      return "Forbidden";
-    case 404:
-      return "Not found";
-    case 405:
-      return "Method not allowed";
-    case 408:
-      return "Request timeout";
-    case 409:
-      return "Conflict";
-    case 413:
-      return "Payload too large";
-    case 429:
-      return "Too many requests";
-    case 431:
-      return "Request header fields too large";
-    case 503:
-      return "Service unavailable";
-    default:
-      return http_status >= 500 ? "Internal server error" : "Error";
-  }
-}
-
-}  // namespace
 
 int HttpStatus(StatusCode code) {
   switch (code) {
@@ -58,30 +28,49 @@ int HttpStatus(StatusCode code) {
   return 500;
 }
 
-nlohmann::json Problem(int http_status, const Status& status, const std::string& request_id) {
+nlohmann::json Problem(int http_status, const Status& status, const std::string& request_id,
+                       Lang lang) {
   nlohmann::json p;
   p["type"] =
       status.rule().empty() ? std::string("about:blank") : "urn:battrace:problem:" + status.rule();
-  p["title"] = Title(http_status);
+  p["title"] = std::string(ErrorTitle(http_status, lang));
   p["status"] = http_status;
   // Server-side failures are logged with the request id; the client gets no internals.
-  p["detail"] = http_status >= 500 ? std::string("the server failed; quote the request id")
-                                   : status.message();
+  const std::string detail = http_status >= 500
+                                 ? std::string("the server failed; quote the request id")
+                                 : status.message();
+  if (lang == Lang::kZhCn) {
+    std::string zh;
+    if (!status.field().empty()) zh = "字段 " + status.field() + "：";
+    if (http_status >= 500) {
+      zh += "服务器出错，请提供请求编号";
+    } else if (auto sentence = RuleSentence(status.rule(), lang)) {
+      zh += *sentence;
+    } else {
+      zh += ErrorTitle(http_status, lang);
+    }
+    p["detail"] = zh;
+    p["detail_en"] = detail;
+  } else {
+    p["detail"] = detail;
+  }
   if (!status.field().empty()) p["field"] = status.field();
   if (!status.rule().empty()) p["rule"] = status.rule();
   p["request_id"] = request_id;
   return p;
 }
 
-void WriteProblem(HttpResponse& res, const Status& status, const std::string& request_id) {
-  WriteProblem(res, HttpStatus(status.code()), status, request_id);
+void WriteProblem(HttpResponse& res, const Status& status, const std::string& request_id,
+                  Lang lang) {
+  WriteProblem(res, HttpStatus(status.code()), status, request_id, lang);
 }
 
 void WriteProblem(HttpResponse& res, int http_status, const Status& status,
-                  const std::string& request_id) {
+                  const std::string& request_id, Lang lang) {
   res.status = http_status;
   res.content_type = "application/problem+json";
-  res.body = Problem(http_status, status, request_id).dump();
+  res.headers.emplace_back("Content-Language", std::string(LangTag(lang)));
+  res.body = Problem(http_status, status, request_id, lang).dump();
 }
 
 }  // namespace battrace::server

@@ -15,9 +15,11 @@
 
 #include "core/battery_code.h"
 #include "core/division.h"
+#include "core/lang.h"
 #include "core/uscc.h"
 #include "core/vin.h"
 #include "domain/finding.h"
+#include "domain/finding_text.h"
 #include "domain/registry.h"
 #include "domain/rules.h"
 #include "ingest/pipeline.h"
@@ -34,6 +36,7 @@
 #include "server/router.h"
 #include "store/access.h"
 #include "store/open.h"
+#include "store/party.h"
 #include "store/proof_docs.h"
 
 namespace battrace::server {
@@ -111,6 +114,7 @@ struct Call {
   Store* store = nullptr;  // a reader connection: *lease, once authentication needed one
   Instant now = 0;
   std::optional<StorePool::Lease> lease;
+  Lang lang = Lang::kEn;  // of the request's Accept-Language (docs/api.md, "Languages")
 };
 
 void Reply(Call& c, const Json& body) {
@@ -164,6 +168,27 @@ Result<std::optional<std::string>> PartyParam(const Call& c) {
   auto uscc = Uscc::Parse(*v, Strictness::kLenient);
   if (!uscc.ok()) return Status::Invalid("party", uscc.status().rule(), uscc.status().message());
   return std::optional<std::string>(uscc->str());
+}
+
+// The findings' department filter: one of the registry's departments (MIIT, NDRC, MEE, MOT,
+// MOFCOM, SAMR), else rule "findings.department".
+Result<std::optional<std::string>> DepartmentParam(const Call& c) {
+  auto v = StringParam(c, "department");
+  if (!v) return std::optional<std::string>();
+  BATTRACE_RETURN_IF_ERROR(domain::CheckDepartment(*v, "department"));
+  return v;
+}
+
+// The date range of a findings query: `from` and `to` (YYYY-MM-DD, inclusive), `from` not after
+// `to`, else rule "findings.range".
+Status DateRangeParams(const Call& c, store::FindingFilter* filter) {
+  for (const char* name : {"from", "to"}) {
+    auto v = StringParam(c, name);
+    if (!v) continue;
+    BATTRACE_ASSIGN_OR_RETURN(d, Date::Parse(*v, name));
+    (std::string_view(name) == "from" ? filter->from : filter->to) = d;
+  }
+  return domain::CheckFindingRange(filter->from, filter->to, "from");
 }
 
 Result<std::optional<std::string>> DivisionParam(const Call& c) {
@@ -338,7 +363,7 @@ const std::vector<Api::Entry>& Api::Table() {
       {"GET",
        "/v1/findings",
        &Api::GetFindings,
-       {"as_of", "kind", "party", "division", "offset", "limit"}},
+       {"as_of", "kind", "party", "division", "department", "from", "to", "offset", "limit"}},
       {"GET",
        "/v1/obligations",
        &Api::GetObligations,
@@ -425,7 +450,7 @@ bool Api::Limited(Call& c, RateLimiter& limiter, const std::string& key, double 
                Status::Invalid("", "api.rate_limit",
                                "over " + std::to_string(per_second) + " requests per second for " +
                                    key + ": retry later"),
-               c.request_id);
+               c.request_id, c.lang);
   return true;
 }
 
@@ -450,7 +475,7 @@ Status Api::Front(Call& c, size_t& route_index) {
                  Status::Invalid(
                      "", "http.method",
                      req.method + " is not allowed on " + req.path + " (allowed: " + allow + ")"),
-                 c.request_id);
+                 c.request_id, c.lang);
     return Status::Ok();
   }
   route_index = *m.route;
@@ -487,6 +512,7 @@ Status Api::Front(Call& c, size_t& route_index) {
 void Api::Handle(const HttpRequest& req, HttpResponse& res) {
   const auto start = std::chrono::steady_clock::now();
   Call c{req, res, {}, NextRequestId(), {}, nullptr, ingest::Now(), {}};
+  c.lang = NegotiateLang(req.Header("accept-language"));
   res.headers.emplace_back("X-Request-Id", c.request_id);
   size_t route_index = Table().size();
   Status st = [&]() -> Status {
@@ -504,6 +530,7 @@ void Api::Handle(const HttpRequest& req, HttpResponse& res) {
 bool Api::Admit(const HttpRequest& head, HttpResponse& res) {
   const auto start = std::chrono::steady_clock::now();
   Call c{head, res, {}, NextRequestId(), {}, nullptr, ingest::Now(), {}};
+  c.lang = NegotiateLang(head.Header("accept-language"));
   size_t route_index = Table().size();
   Status st = [&]() -> Status {
     BATTRACE_RETURN_IF_ERROR(Front(c, route_index));
@@ -520,7 +547,7 @@ bool Api::Admit(const HttpRequest& head, HttpResponse& res) {
 void Api::Finish(Call& c, size_t route_index, const Status& st,
                  std::chrono::steady_clock::time_point start) {
   if (!st.ok()) {
-    WriteProblem(c.res, st, c.request_id);
+    WriteProblem(c.res, st, c.request_id, c.lang);
     if (c.res.status >= 500) {
       Log({{"level", "error"}, {"request_id", c.request_id}, {"error", st.ToString()}});
     }
@@ -590,7 +617,7 @@ Status Api::PostReports(Call& c) {
   auto parsed = ParseBatch(c.req.body, c.viewer.id, options_.max_batch);
   if (!parsed.ok()) {
     if (parsed.status().rule() == "api.batch_too_large") {
-      WriteProblem(c.res, 413, parsed.status(), c.request_id);
+      WriteProblem(c.res, 413, parsed.status(), c.request_id, c.lang);
       return Status::Ok();
     }
     return parsed.status();
@@ -612,8 +639,9 @@ Status Api::PostReports(Call& c) {
     if (r.outcome == ingest::Outcome::kRejected) {
       ++rejected;
       item["outcome"] = "rejected";
-      item["error"] = Problem(HttpStatus(r.error.code()),
-                              r.error.WithFieldPrefix("/" + std::to_string(i)), c.request_id);
+      item["error"] =
+          Problem(HttpStatus(r.error.code()), r.error.WithFieldPrefix("/" + std::to_string(i)),
+                  c.request_id, c.lang);
       item["error"].erase("request_id");
     } else {
       (r.outcome == ingest::Outcome::kAccepted ? accepted : duplicates)++;
@@ -652,7 +680,8 @@ Status Api::GetBattery(Call& c) {
   ScopedReader reader = Reader(c);
   BATTRACE_ASSIGN_OR_RETURN(record, reader.Battery(*code));
   BATTRACE_RETURN_IF_ERROR(Audited(reader));
-  Reply(c, passport::BatteryView(record, MakerName(*c.store, record.state.producer)));
+  Reply(c, passport::BatteryView(record, MakerName(*c.store, record.state.producer), c.lang));
+  c.res.headers.emplace_back("Content-Language", std::string(LangTag(c.lang)));
   return Status::Ok();
 }
 
@@ -688,17 +717,29 @@ Status Api::GetFindings(Call& c) {
   }
   BATTRACE_ASSIGN_OR_RETURN(party, PartyParam(c));
   BATTRACE_ASSIGN_OR_RETURN(division, DivisionParam(c));
+  BATTRACE_ASSIGN_OR_RETURN(department, DepartmentParam(c));
+  BATTRACE_RETURN_IF_ERROR(DateRangeParams(c, &filter));
   filter.party = party;
   filter.division = division;
+  filter.department = department;
   BATTRACE_ASSIGN_OR_RETURN(offset, UintParam(c, "offset", 0, UINT32_MAX));
   BATTRACE_ASSIGN_OR_RETURN(limit, UintParam(c, "limit", kDefaultPage, kMaxPage));
   ScopedReader reader = Reader(c);
   BATTRACE_ASSIGN_OR_RETURN(page, reader.Findings(as_of, filter, offset, limit));
   BATTRACE_RETURN_IF_ERROR(Audited(reader));
-  Json out = PageJson(page, limit,
-                      [](const domain::Finding& f) { return Json(domain::FindingToJson(f)); });
+  // The parties' registered names and divisions, from the current registry, once each.
+  std::map<std::string, std::optional<domain::PartyInfo>> parties;
+  auto party_info = [&](const std::string& uscc) -> const std::optional<domain::PartyInfo>& {
+    auto [it, fresh] = parties.try_emplace(uscc);
+    if (fresh) it->second = store::PartyInfoOf(*c.store, uscc);
+    return it->second;
+  };
+  Json out = PageJson(page, limit, [&](const domain::Finding& f) {
+    return Json(domain::RegulatorFindingJson(f, party_info(f.party), &law_.rules, c.lang));
+  });
   out["as_of"] = as_of.ToString();
   Reply(c, out);
+  c.res.headers.emplace_back("Content-Language", std::string(LangTag(c.lang)));
   return Status::Ok();
 }
 

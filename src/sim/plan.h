@@ -196,7 +196,8 @@ class Planner {
                    due,
                    std::move(evidence),
                    {department, Authority(w_, department, e.division)},
-                   std::move(detail)};
+                   std::move(detail),
+                   {}};
   }
 
   const World& w_;

@@ -189,7 +189,8 @@ Result<AnswerKey> Simulate(const SimOptions& options, std::ostream& registry_out
                             {it->second},
                             {"MIIT", Authority(w, "MIIT", e.division)},
                             std::string("no recycling outlet in a ") + (vm ? "city" : "province") +
-                                " where its " + (vm ? "vehicles" : "packs") + " were sold"});
+                                " where its " + (vm ? "vehicles" : "packs") + " were sold",
+                            {}});
   }
   for (size_t mi = 0; mi < w.models.size(); ++mi) {
     if (!w.model_info_missing[mi]) continue;
@@ -206,7 +207,8 @@ Result<AnswerKey> Simulate(const SimOptions& options, std::ostream& registry_out
                             due->due,
                             {it->second.first},
                             {"MIIT", Authority(w, "MIIT", e.division)},
-                            "vehicle model produced without disassembly information"});
+                            "vehicle model produced without disassembly information",
+                            {}});
   }
   std::sort(key.findings.begin(), key.findings.end(), FindingLess);
   return key;

@@ -327,7 +327,10 @@ Result<Page<domain::Finding>> ScopedReader::Findings(Date as_of, FindingFilter f
   Note("findings", "findings:" + as_of.ToString() +
                        (filter.party ? " party=" + *filter.party : "") +
                        (filter.division ? " division=" + *filter.division : "") +
-                       (filter.kind ? " kind=" + *filter.kind : ""));
+                       (filter.kind ? " kind=" + *filter.kind : "") +
+                       (filter.department ? " department=" + *filter.department : "") +
+                       (filter.from ? " from=" + filter.from->ToString() : "") +
+                       (filter.to ? " to=" + filter.to->ToString() : ""));
   return Slice(std::move(all), offset, limit);
 }
 

@@ -143,6 +143,19 @@ Result<std::optional<Division>> Within(const std::optional<std::string>& divisio
   return std::optional<Division>(std::move(d));
 }
 
+FindingRange RangeOf(const FindingFilter& filter) {
+  FindingRange r;
+  if (filter.from) {
+    r.start = EndOfBeijingDay(filter.from->AddDays(-1));
+    r.first_day = filter.from->ToString();
+  }
+  if (filter.to) {
+    r.end = EndOfBeijingDay(*filter.to);
+    r.last_day = filter.to->ToString();
+  }
+  return r;
+}
+
 Status FinishFindings(std::vector<domain::Finding>& out, std::vector<domain::Duty> overdue,
                       const FindingFilter& filter) {
   BATTRACE_ASSIGN_OR_RETURN(within, Within(filter.division));
@@ -156,6 +169,7 @@ Status FinishFindings(std::vector<domain::Finding>& out, std::vector<domain::Dut
     f.evidence = {std::move(d.evidence)};
     f.authority = std::move(d.authority);
     f.detail = std::move(d.detail);
+    f.fulfils = std::move(d.fulfils);
     out.push_back(std::move(f));
   }
   std::erase_if(out, [&](const domain::Finding& f) {

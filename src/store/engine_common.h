@@ -239,6 +239,15 @@ domain::Finding CoverageGap(const domain::Sale& sale, const domain::RegistryInde
 // Parses a division filter (a code in the list; "000000" is the nation, containing every code).
 Result<std::optional<Division>> Within(const std::optional<std::string>& division);
 
+// The bounds of a FindingFilter's date range as the store queries bind them (NULL: unbounded):
+// [the start of `from`, the end of `to`) in Beijing time, as instants, for the moment a finding
+// or sale was recorded; `from` and `to` as YYYY-MM-DD for due dates.
+struct FindingRange {
+  std::optional<int64_t> start, end;
+  std::optional<std::string> first_day, last_day;
+};
+FindingRange RangeOf(const FindingFilter& filter);
+
 // Findings: adds the overdue duties as findings, applies `filter` (party and division as shown,
 // after succession) and sorts by kind, party, subject, due.
 Status FinishFindings(std::vector<domain::Finding>& findings, std::vector<domain::Duty> overdue,

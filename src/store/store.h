@@ -118,8 +118,13 @@ class WriteTxn : public domain::StateView {
 // Narrows Store::Findings; an absent field does not filter.
 struct FindingFilter {
   std::optional<std::string> kind;
-  std::optional<std::string> party;     // USCC, as shown (after succession)
-  std::optional<std::string> division;  // findings whose authority division lies inside it
+  std::optional<std::string> party;       // USCC, as shown (after succession)
+  std::optional<std::string> division;    // findings whose authority division lies inside it
+  std::optional<std::string> department;  // findings whose authority department is this one
+  // Findings whose date lies in [from, to] (docs/findings.md, "Queries"): the Beijing date a
+  // recorded finding became visible, the due date of an overdue duty, the Beijing date the
+  // first sale of a coverage gap was recorded.
+  std::optional<Date> from, to;
 };
 
 // Narrows Store::Obligations; an absent field does not filter.

@@ -239,8 +239,11 @@ class PgStore : public Store {
   Status PinVerifierKey();
   Result<const domain::RegistryIndex*> LoadRegistry();
   Result<std::vector<uint64_t>> Leaves(const char* statement, const std::string& key);
-  Result<std::vector<domain::Duty>> DutiesOpenAsOf(Date as_of, bool overdue_only);
-  Status CoverageGaps(Date as_of, Instant end, std::vector<domain::Finding>* out);
+  // The duties open as of `as_of`; with `overdue` (a findings query), only those overdue and
+  // narrowed by its department and date range.
+  Result<std::vector<domain::Duty>> DutiesOpenAsOf(Date as_of, const FindingFilter* overdue);
+  Status CoverageGaps(Date as_of, Instant end, const FindingFilter& filter,
+                      std::vector<domain::Finding>* out);
 
   std::string conninfo_;
   Conn conn_;
@@ -456,10 +459,19 @@ Status PgStore::PrepareStatements() {
                           " FROM finding WHERE known_from < $1 "
                           "AND (retracted_at IS NULL OR retracted_at >= $1) "
                           "AND ($2::text IS NULL OR kind = $2) "
-                          "AND ($3::text IS NULL OR party = $3)"},
-      {"overdue_at", DutiesOpenAt(d, "$2", "AND due < $1")},
+                          "AND ($3::text IS NULL OR party = $3) "
+                          "AND ($4::text IS NULL OR authority_department = $4) "
+                          "AND ($5::bigint IS NULL OR known_from >= $5) "
+                          "AND ($6::bigint IS NULL OR known_from < $6)"},
+      {"overdue_at", DutiesOpenAt(d, "$2",
+                                  "AND due < $1 AND ($3::text IS NULL OR authority_department = "
+                                  "$3) AND ($4::text IS NULL OR due >= $4) AND ($5::text IS NULL "
+                                  "OR due <= $5)")},
       {"open_at", DutiesOpenAt(d, "$1", "")},
-      {"sales_at", "SELECT maker, division, article, evidence FROM sale WHERE known_from < $1"},
+      {"sales_at",
+       "SELECT maker, division, article, evidence FROM sale WHERE known_from < $1 "
+       "AND ($2::text IS NULL OR $2::text = 'MIIT') AND ($3::bigint IS NULL OR known_from >= $3) "
+       "AND ($4::bigint IS NULL OR known_from < $4)"},
       {"outlet_covering",
        "SELECT 1 FROM outlet WHERE owner = $1 AND division >= $2 AND division < $3 "
        "AND registered_at < $4 AND (closed = 0 OR closed_at >= $4) LIMIT 1"},
@@ -1184,11 +1196,18 @@ Result<std::vector<uint64_t>> PgStore::VehicleHistory(const std::string& vin) {
   return Leaves("vehicle_history", vin);
 }
 
-Result<std::vector<domain::Duty>> PgStore::DutiesOpenAsOf(Date as_of, bool overdue_only) {
+Result<std::vector<domain::Duty>> PgStore::DutiesOpenAsOf(Date as_of,
+                                                          const FindingFilter* overdue) {
   BATTRACE_ASSIGN_OR_RETURN(registry, LoadRegistry());
   const Instant end = EndOfBeijingDay(as_of);
-  BATTRACE_ASSIGN_OR_RETURN(rows, overdue_only
-                                      ? Run("overdue_at", Params().Add(as_of.ToString()).Add(end))
+  const FindingRange range = overdue != nullptr ? RangeOf(*overdue) : FindingRange{};
+  BATTRACE_ASSIGN_OR_RETURN(rows, overdue != nullptr
+                                      ? Run("overdue_at", Params()
+                                                              .Add(as_of.ToString())
+                                                              .Add(end)
+                                                              .Add(overdue->department)
+                                                              .Add(range.first_day)
+                                                              .Add(range.last_day))
                                       : Run("open_at", Params().Add(end)));
   std::vector<domain::Duty> out;
   out.reserve(rows.size());
@@ -1200,9 +1219,13 @@ Result<std::vector<domain::Duty>> PgStore::DutiesOpenAsOf(Date as_of, bool overd
   return out;
 }
 
-Status PgStore::CoverageGaps(Date as_of, Instant end, std::vector<domain::Finding>* out) {
+Status PgStore::CoverageGaps(Date as_of, Instant end, const FindingFilter& filter,
+                             std::vector<domain::Finding>* out) {
   BATTRACE_ASSIGN_OR_RETURN(registry, LoadRegistry());
-  BATTRACE_ASSIGN_OR_RETURN(sales, Run("sales_at", Params().Add(end)));
+  const FindingRange range = RangeOf(filter);
+  BATTRACE_ASSIGN_OR_RETURN(
+      sales,
+      Run("sales_at", Params().Add(end).Add(filter.department).Add(range.start).Add(range.end)));
   for (int i = 0; i < sales.size(); ++i) {
     const domain::Sale sale{sales.Text(i, 0), sales.Text(i, 1), sales.Text(i, 2), sales.Text(i, 3)};
     const DivisionRange range = RangeOfCode(sale.division);
@@ -1216,21 +1239,27 @@ Status PgStore::CoverageGaps(Date as_of, Instant end, std::vector<domain::Findin
 
 Result<std::vector<domain::Finding>> PgStore::Findings(Date as_of, const FindingFilter& filter) {
   const Instant end = EndOfBeijingDay(as_of);
-  BATTRACE_ASSIGN_OR_RETURN(
-      rows, Run("findings_at", Params().Add(end).Add(filter.kind).Add(filter.party)));
+  const FindingRange range = RangeOf(filter);
+  BATTRACE_ASSIGN_OR_RETURN(rows, Run("findings_at", Params()
+                                                         .Add(end)
+                                                         .Add(filter.kind)
+                                                         .Add(filter.party)
+                                                         .Add(filter.department)
+                                                         .Add(range.start)
+                                                         .Add(range.end)));
   std::vector<domain::Finding> out;
   for (int i = 0; i < rows.size(); ++i) {
     BATTRACE_ASSIGN_OR_RETURN(f, ReadFinding(Row{rows, i}));
     out.push_back(std::move(f));
   }
-  BATTRACE_ASSIGN_OR_RETURN(overdue, DutiesOpenAsOf(as_of, true));
-  BATTRACE_RETURN_IF_ERROR(CoverageGaps(as_of, end, &out));
+  BATTRACE_ASSIGN_OR_RETURN(overdue, DutiesOpenAsOf(as_of, &filter));
+  BATTRACE_RETURN_IF_ERROR(CoverageGaps(as_of, end, filter, &out));
   BATTRACE_RETURN_IF_ERROR(FinishFindings(out, std::move(overdue), filter));
   return out;
 }
 
 Result<std::vector<domain::Duty>> PgStore::Obligations(Date as_of, const ObligationFilter& filter) {
-  BATTRACE_ASSIGN_OR_RETURN(out, DutiesOpenAsOf(as_of, false));
+  BATTRACE_ASSIGN_OR_RETURN(out, DutiesOpenAsOf(as_of, nullptr));
   BATTRACE_RETURN_IF_ERROR(FinishObligations(out, filter));
   return out;
 }

@@ -133,8 +133,11 @@ class SqliteStore : public Store {
   // meta('registry_version') changed since (a registry change of this or another connection).
   Result<const domain::RegistryIndex*> LoadRegistry();
   // The duties open at the end of `as_of`: all of them, or those due before `as_of`.
-  Result<std::vector<domain::Duty>> DutiesOpenAsOf(Date as_of, bool overdue_only);
-  Status CoverageGaps(Date as_of, Instant end, std::vector<domain::Finding>* out);
+  // The duties open as of `as_of`; with `overdue` (a findings query), only those overdue and
+  // narrowed by its department and date range.
+  Result<std::vector<domain::Duty>> DutiesOpenAsOf(Date as_of, const FindingFilter* overdue);
+  Status CoverageGaps(Date as_of, Instant end, const FindingFilter& filter,
+                      std::vector<domain::Finding>* out);
 
   Db db_;
   OpenOptions options_;
@@ -403,11 +406,21 @@ Status SqliteStore::PrepareStatements() {
       prep(findings_at_, "SELECT " + f +
                              " FROM finding WHERE known_from < ?1 "
                              "AND (retracted_at IS NULL OR retracted_at >= ?1) "
-                             "AND (?2 IS NULL OR kind = ?2) AND (?3 IS NULL OR party = ?3)"));
-  BATTRACE_RETURN_IF_ERROR(prep(overdue_at_, DutiesOpenAt(d, "?2", "AND due < ?1")));
+                             "AND (?2 IS NULL OR kind = ?2) AND (?3 IS NULL OR party = ?3) "
+                             "AND (?4 IS NULL OR authority_department = ?4) "
+                             "AND (?5 IS NULL OR known_from >= ?5) "
+                             "AND (?6 IS NULL OR known_from < ?6)"));
+  BATTRACE_RETURN_IF_ERROR(
+      prep(overdue_at_, DutiesOpenAt(d, "?2",
+                                     "AND due < ?1 AND (?3 IS NULL OR "
+                                     "authority_department = ?3) AND (?4 IS NULL OR "
+                                     "due >= ?4) AND (?5 IS NULL OR due <= ?5)")));
   BATTRACE_RETURN_IF_ERROR(prep(open_at_, DutiesOpenAt(d, "?2", "")));
   BATTRACE_RETURN_IF_ERROR(
-      prep(sales_at_, "SELECT maker, division, article, evidence FROM sale WHERE known_from < ?1"));
+      prep(sales_at_,
+           "SELECT maker, division, article, evidence FROM sale WHERE known_from < ?1 "
+           "AND (?2 IS NULL OR ?2 = 'MIIT') AND (?3 IS NULL OR known_from >= ?3) "
+           "AND (?4 IS NULL OR known_from < ?4)"));
   // Division codes are digits, so the codes starting with a prefix p are those in [p, p + ":").
   BATTRACE_RETURN_IF_ERROR(prep(outlet_covering_,
                                 "SELECT 1 FROM outlet WHERE owner = ?1 AND division >= ?2 "
@@ -925,11 +938,16 @@ Result<std::vector<uint64_t>> SqliteStore::VehicleHistory(const std::string& vin
   return Leaves(*vehicle_history_, vin);
 }
 
-Result<std::vector<domain::Duty>> SqliteStore::DutiesOpenAsOf(Date as_of, bool overdue_only) {
+Result<std::vector<domain::Duty>> SqliteStore::DutiesOpenAsOf(Date as_of,
+                                                              const FindingFilter* overdue) {
   BATTRACE_ASSIGN_OR_RETURN(registry, LoadRegistry());
   const std::string day = as_of.ToString();
-  Stmt& st = overdue_only ? *overdue_at_ : *open_at_;
-  if (overdue_only) st.Bind(1, day);
+  Stmt& st = overdue != nullptr ? *overdue_at_ : *open_at_;
+  // Bound text is not copied: the range lives as long as the statement runs.
+  const FindingRange range = overdue != nullptr ? RangeOf(*overdue) : FindingRange{};
+  if (overdue != nullptr) {
+    st.Bind(1, day).Bind(3, overdue->department).Bind(4, range.first_day).Bind(5, range.last_day);
+  }
   st.Bind(2, EndOfBeijingDay(as_of));
   std::vector<domain::Duty> out;
   Status error;
@@ -947,13 +965,20 @@ Result<std::vector<domain::Duty>> SqliteStore::DutiesOpenAsOf(Date as_of, bool o
   return out;
 }
 
-Status SqliteStore::CoverageGaps(Date as_of, Instant end, std::vector<domain::Finding>* out) {
+Status SqliteStore::CoverageGaps(Date as_of, Instant end, const FindingFilter& filter,
+                                 std::vector<domain::Finding>* out) {
   BATTRACE_ASSIGN_OR_RETURN(registry, LoadRegistry());
   std::vector<domain::Sale> sales;
-  BATTRACE_RETURN_IF_ERROR(sales_at_->Bind(1, end).ForEachRow([&](const Stmt& row) {
-    sales.push_back({row.Text(0), row.Text(1), row.Text(2), row.Text(3)});
-    return true;
-  }));
+  const FindingRange range = RangeOf(filter);
+  BATTRACE_RETURN_IF_ERROR(
+      sales_at_->Bind(1, end)
+          .Bind(2, filter.department)
+          .Bind(3, range.start)
+          .Bind(4, range.end)
+          .ForEachRow([&](const Stmt& row) {
+            sales.push_back({row.Text(0), row.Text(1), row.Text(2), row.Text(3)});
+            return true;
+          }));
   for (const domain::Sale& sale : sales) {
     const DivisionRange range = RangeOfCode(sale.division);
     BATTRACE_ASSIGN_OR_RETURN(covered, outlet_covering_->Bind(1, sale.maker)
@@ -971,9 +996,13 @@ Result<std::vector<domain::Finding>> SqliteStore::Findings(Date as_of,
   const Instant end = EndOfBeijingDay(as_of);
   std::vector<domain::Finding> out;
   Status error;
+  const FindingRange range = RangeOf(filter);
   BATTRACE_RETURN_IF_ERROR(findings_at_->Bind(1, end)
                                .Bind(2, filter.kind)
                                .Bind(3, filter.party)
+                               .Bind(4, filter.department)
+                               .Bind(5, range.start)
+                               .Bind(6, range.end)
                                .ForEachRow([&](const Stmt& row) {
                                  auto f = ReadFinding(row);
                                  if (!f.ok()) {
@@ -984,15 +1013,15 @@ Result<std::vector<domain::Finding>> SqliteStore::Findings(Date as_of,
                                  return true;
                                }));
   BATTRACE_RETURN_IF_ERROR(error);
-  BATTRACE_ASSIGN_OR_RETURN(overdue, DutiesOpenAsOf(as_of, true));
-  BATTRACE_RETURN_IF_ERROR(CoverageGaps(as_of, end, &out));
+  BATTRACE_ASSIGN_OR_RETURN(overdue, DutiesOpenAsOf(as_of, &filter));
+  BATTRACE_RETURN_IF_ERROR(CoverageGaps(as_of, end, filter, &out));
   BATTRACE_RETURN_IF_ERROR(FinishFindings(out, std::move(overdue), filter));
   return out;
 }
 
 Result<std::vector<domain::Duty>> SqliteStore::Obligations(Date as_of,
                                                            const ObligationFilter& filter) {
-  BATTRACE_ASSIGN_OR_RETURN(out, DutiesOpenAsOf(as_of, false));
+  BATTRACE_ASSIGN_OR_RETURN(out, DutiesOpenAsOf(as_of, nullptr));
   BATTRACE_RETURN_IF_ERROR(FinishObligations(out, filter));
   return out;
 }

@@ -697,6 +697,65 @@ TEST_P(JudgmentStoreTest, FindingsAreFilteredAndSorted) {
   EXPECT_EQ(duties[2].due, Day("2026-05-25"));
 }
 
+// department, from and to (docs/findings.md, "Queries"): a recorded finding is dated by the
+// Beijing day it became visible, an overdue duty by its due date, a coverage gap by the day its
+// first sale was recorded; every finding, the overdue ones included, carries the report type
+// that discharges its duty.
+TEST_P(JudgmentStoreTest, FindingsNarrowByDepartmentAndDate) {
+  Open();
+  Register({EnterpriseRecord(a_, "440305"), EnterpriseRecord(b_, "310101"),
+            RegulatorRecord("MIIT", "440300"), RegulatorRecord("MEE", "310000")});
+  domain::Effects first;
+  first.at = At("2026-06-01T10:00:00+08:00");
+  first.findings.push_back(MakeFinding("late_report", a_, a_ + "/x", {a_ + "/x"}));
+  first.findings.push_back(
+      MakeFinding("unqualified_recycler", b_, "eia", {b_ + "/y"}, {"MEE", "310000"}));
+  first.duties.push_back(MakeDuty(a_, code1_, a_ + "/d", "2026-05-20"));
+  first.duties.push_back(MakeDuty(a_, code2_, a_ + "/d", "2026-06-10"));
+  first.sales.push_back({b_, "310000", "14", a_ + "/s"});
+  domain::Effects second;
+  second.at = At("2026-06-05T23:30:00+08:00");  // still 5 June in Beijing (15:30 UTC)
+  second.findings.push_back(MakeFinding("duplicate_code", a_, code3_, {a_ + "/z"}));
+  Write({{a_, "r1", std::move(first)}});
+  Write({{a_, "r2", std::move(second)}});
+
+  const std::string late = "late_report:" + a_ + "/x", mee = "unqualified_recycler:eia",
+                    dup = "duplicate_code:" + code3_, gap = "outlet_coverage_gap:310000",
+                    due0520 = "overdue_report:" + code1_, due0610 = "overdue_report:" + code2_;
+  auto filtered = [&](std::optional<std::string> department, std::optional<std::string> from,
+                      std::optional<std::string> to) {
+    FindingFilter f;
+    f.department = std::move(department);
+    if (from) f.from = Day(*from);
+    if (to) f.to = Day(*to);
+    auto keys = Keys(FindingsAsOf("2026-06-30", f));
+    std::sort(keys.begin(), keys.end());
+    return keys;
+  };
+  using List = std::vector<std::string>;
+  auto sorted = [](List k) {
+    std::sort(k.begin(), k.end());
+    return k;
+  };
+  EXPECT_EQ(filtered(std::nullopt, std::nullopt, std::nullopt),
+            sorted({late, mee, dup, gap, due0520, due0610}));
+  EXPECT_EQ(filtered("MEE", std::nullopt, std::nullopt), List{mee});
+  EXPECT_EQ(filtered("MIIT", std::nullopt, std::nullopt),
+            sorted({late, dup, gap, due0520, due0610}));
+  EXPECT_TRUE(filtered("NDRC", std::nullopt, std::nullopt).empty());
+  EXPECT_EQ(filtered(std::nullopt, "2026-06-01", "2026-06-01"), sorted({late, mee, gap}));
+  EXPECT_EQ(filtered(std::nullopt, "2026-06-02", "2026-06-30"), sorted({dup, due0610}));
+  EXPECT_EQ(filtered(std::nullopt, "2026-06-05", "2026-06-05"), List{dup});
+  EXPECT_TRUE(filtered(std::nullopt, "2026-06-06", "2026-06-09").empty());
+  EXPECT_EQ(filtered(std::nullopt, std::nullopt, "2026-05-31"), List{due0520});
+  EXPECT_EQ(filtered(std::nullopt, "2026-06-10", std::nullopt), List{due0610});
+  EXPECT_EQ(filtered("MIIT", "2026-06-01", "2026-06-05"), sorted({late, gap, dup}));
+
+  for (const domain::Finding& f : FindingsAsOf("2026-06-30")) {
+    EXPECT_EQ(f.fulfils, f.kind == "overdue_report" ? "battery.inbound" : "") << f.kind;
+  }
+}
+
 TEST_P(JudgmentStoreTest, ObligationsAreFilteredByTheShownAuthoritysDivision) {
   Open();
   // c_ (Shenzhen) merged into b_ (Shanghai).
