@@ -142,7 +142,7 @@ struct KindText {
   std::string_view message_zh, message_en;
 };
 
-constexpr std::array<KindText, 12> kKindTexts = {{
+constexpr std::array<KindText, 16> kKindTexts = {{
     {"late_report", "今后须在规定期限（{N}）内报送{T}。", "File every {T} within its period ({N}).",
      "{P}的报告{S}迟于应报日期{D}提交（{A}）。",
      "{P} filed report {S} after its due date {D} ({A})."},
@@ -194,6 +194,23 @@ constexpr std::array<KindText, 12> kKindTexts = {{
      "Explain the purpose of the disassembly information queries on {S}.",
      "{P}查询了{S}的拆解技术信息（{A}）。",
      "{P} queried the disassembly information of {S} ({A})."},
+    {"unknown_battery", "核实电池编码{S}：更正报告中的编码，或由生产企业补报其 battery.produced。",
+     "Check battery code {S}: correct the code in the report, or have its maker file its "
+     "battery.produced.",
+     "{P}报送的电池{S}从未报送生产信息（{A}）。",
+     "{P} reported battery {S}, which was never reported produced ({A})."},
+    {"unknown_vehicle", "核实车辆识别代号{S}：更正报告，或由整车企业补报其 vehicle.produced。",
+     "Check VIN {S}: correct the report, or have its maker file its vehicle.produced.",
+     "{P}报送了从未报送生产信息的车辆{S}的销售（{A}）。",
+     "{P} reported the sale of vehicle {S}, which was never reported produced ({A})."},
+    {"impersonated_vin", "仅以本企业登记的世界制造厂识别代号报送车辆，更正关于{S}的报告。",
+     "Report only vehicles with your own registered WMI and correct the report of {S}.",
+     "{P}报送的车辆{S}的世界制造厂识别代号登记于其他企业（{A}）。",
+     "{P} reported vehicle {S}, whose WMI is registered to another maker ({A})."},
+    {"implausible_fact", "核实并更正关于{S}的报告中的日期或事实。",
+     "Check and correct the date or fact in the report on {S}.",
+     "{P}关于{S}的报告所述事实不可能成立（{A}）。",
+     "{P} reported an implausible fact about {S} ({A})."},
 }};
 
 const KindText* TextOf(std::string_view kind) {
