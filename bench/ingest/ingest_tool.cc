@@ -1,6 +1,7 @@
 // The ingest benchmark's helper program (bench/ingest/run.sh drives it):
 //   ingest_tool generate N FILE REGISTRY
-//                                 writes N reports (NDJSON, with `reported` times for --replay):
+//                                 writes N reports (NDJSON, with `reported` times for --replay,
+//                                 never decreasing):
 //                                 a realistic mix of cell/module/pack production, vehicles
 //                                 produced and sold, replacements, transfers, recycling; and
 //                                 the registry of the enterprises they name
@@ -15,6 +16,7 @@
 // Deterministic for a given N.
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -78,8 +80,12 @@ class Generator {
     if (written_ >= limit_) return;
     r["id"] = "r" + std::to_string(written_);
     r["occurred"] = occurred.ToString();
-    const Instant reported =
-        EndOfBeijingDay(occurred) - 3600LL * 1000000 * 12 + reported_offset_s * 1000000;
+    // Never before the previous report's: a file replayed into a store that holds reports must
+    // not go back in time (docs/ledger-format.md, "Replayed receipt times").
+    const Instant reported = std::max<Instant>(
+        EndOfBeijingDay(occurred) - 3600LL * 1000000 * 12 + reported_offset_s * 1000000,
+        last_reported_);
+    last_reported_ = reported;
     r["reported"] = FormatTimestamp(reported);
     out_ << r.dump() << "\n";
     ++written_;
@@ -195,6 +201,7 @@ class Generator {
   std::mt19937_64 rng_;
   uint64_t limit_ = 0;
   uint64_t written_ = 0;
+  Instant last_reported_ = 0;
   uint64_t vehicle_ = 0;
   uint64_t serial_ = 0;
   std::string maker_code_;

@@ -301,8 +301,9 @@ int RunVerifyStore(const VerifyOptions& o) {
       return Failed("latest checkpoint: " + st.message());
     }
   }
-  std::cout << "verify: ok: " << result->leaves << " leaves, " << result->checkpoints
-            << " signed checkpoints, " << result->audit_entries << " audit entries\n";
+  std::cout << "verify: ok: " << result->leaves << " leaves (" << result->replayed << " replayed), "
+            << result->checkpoints << " signed checkpoints, " << result->audit_entries
+            << " audit entries\n";
   return o.replay ? VerifyReplay(**store) : 0;
 }
 

@@ -40,14 +40,17 @@ constexpr std::array<std::string_view, 2> kOutletKindNames = {"collection", "cen
 
 // --- the schema: one table per object; Reader::Fields checks each value's kind ---
 
-constexpr std::array<Field, 6> kEnvelope = {{{"id", true, Kind::kString},
+constexpr std::array<Field, 7> kEnvelope = {{{"id", true, Kind::kString},
                                              {"type", true, Kind::kString},
                                              {"reporter", true, Kind::kString},
                                              {"occurred", true, Kind::kString},
                                              {"reported", false, Kind::kString},
-                                             {"raw_scans", false, Kind::kObject}}};
-constexpr std::array<std::string_view, 6> kEnvelopeKeys = {"id",       "type",     "reporter",
-                                                           "occurred", "reported", "raw_scans"};
+                                             {"raw_scans", false, Kind::kObject},
+                                             {"receipt", false, Kind::kString}}};
+constexpr std::array<std::string_view, 7> kEnvelopeKeys = {
+    "id", "type", "reporter", "occurred", "reported", "raw_scans", "receipt"};
+// The one value of `receipt` (docs/ledger-format.md, "Replayed receipt times").
+constexpr std::array<std::string_view, 1> kReceiptNames = {"replayed"};
 // A corrected report's id, reporter and receipt time are its correction's; they are listed so
 // that their presence gets a message saying so.
 constexpr std::array<Field, 6> kNestedEnvelope = {{{"type", true, Kind::kString},
@@ -203,6 +206,7 @@ class ReportParser {
     std::optional<Date> occurred;
     std::optional<Instant> reported;
     std::optional<object> raw_scans;
+    bool replayed = false;
     BATTRACE_RETURN_IF_ERROR(r_.Fields(
         obj, root_path, kEnvelope, Others::kIgnore, {}, [&](size_t i, element v, const Path& p) {
           switch (i) {
@@ -216,14 +220,16 @@ class ReportParser {
               return r_.Date(v, p, &occurred);
             case 4:
               return Reported(v, p, &reported);
-            default:
+            case 5:
               return RawScans(v, p, &raw_scans);
+            default:
+              return Receipt(v, p, &replayed);
           }
         }));
     auto body = Body(*type, obj, root_path, raw_scans, kEnvelopeKeys);
     if (!body.ok()) return body.status();
-    return Report{std::string(id), std::move(*reporter), *occurred, reported,
-                  std::move(body).value()};
+    return Report{std::string(id), std::move(*reporter),    *occurred,
+                  reported,        std::move(body).value(), replayed};
   }
 
  private:
@@ -250,6 +256,14 @@ class ReportParser {
     auto t = ParseTimestamp(s);
     if (!t.ok()) return strict_json::Reader::Relocate(t.status(), p);
     *out = *t;
+    return Status::Ok();
+  }
+
+  Status Receipt(element v, const Path& p, bool* replayed) const {
+    if (!options_.replay) return ReplayOnly(p, "receipt");
+    size_t index = 0;
+    BATTRACE_RETURN_IF_ERROR(r_.Enum(v, p, kReceiptNames, &index));
+    *replayed = true;
     return Status::Ok();
   }
 
@@ -1026,6 +1040,7 @@ nlohmann::json ReportToJson(const Report& report) {
   j["id"] = report.id;
   j["reporter"] = report.reporter.str();
   if (report.reported) j["reported"] = FormatTimestamp(*report.reported);
+  if (report.replayed) j["receipt"] = kReceiptNames[0];
   PutBody(&j, report.occurred, report.body);
   return j;
 }

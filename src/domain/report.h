@@ -222,6 +222,9 @@ struct Report {
   Date occurred;
   std::optional<Instant> reported;  // set by the platform on receipt (or by a replay)
   ReportBody body;
+  // `reported` was supplied by an operator (`import --replay`), not read from the platform's
+  // clock: the stored form carries "receipt": "replayed" (docs/ledger-format.md).
+  bool replayed = false;
 
   ReportType type() const { return TypeOf(body); }
 };
@@ -231,8 +234,9 @@ struct Report {
 inline constexpr size_t kMaxReportBytes = size_t{1} << 20;
 
 struct ParseOptions {
-  // Replay mode (`battrace import --replay`): accept the platform-set fields `reported` and
-  // `raw_scans`, as found in the stored form. Otherwise their presence is an error.
+  // Replay mode (`battrace import --replay`): accept the platform-set fields `reported`,
+  // `raw_scans` and `receipt` (whose one value is "replayed"), as found in the stored form.
+  // Otherwise their presence is an error.
   bool replay = false;
   // How battery codes are read; VINs and USCCs are always strict.
   Strictness codes = Strictness::kStrict;

@@ -18,16 +18,25 @@ namespace {
 
 // `content` is scratch space for the canonical form without `reported`, kept between reports so
 // that its buffer is allocated once per batch.
-Status PrepareOne(Item& item, Instant now, std::string* content, Prepared* out) {
+Status PrepareOne(Item& item, Instant now, bool mark_supplied, std::string* content,
+                  Prepared* out) {
   if (item.registry) {
     // Its leaf is numbered and built in the transaction (store::RecordRegistryChange).
     out->registry = std::move(item.registry);
-    if (out->registry->reported == 0) out->registry->reported = now;
+    if (out->registry->reported == 0) {
+      out->registry->reported = now;
+    } else if (mark_supplied) {
+      out->registry->replayed = true;
+    }
     return Status::Ok();
   }
   if (!item.report.ok()) return item.report.status();
   Report report = std::move(item.report).value();
-  if (!report.reported) report.reported = now;
+  if (!report.reported) {
+    report.reported = now;
+  } else if (mark_supplied) {
+    report.replayed = true;
+  }
   // The leaf data is the canonical stored form; the content hash, which recognises a re-send,
   // is that of the same form without the platform-set `reported`. One canonicalization of the
   // form without it gives both: CanonicalJsonWithMember inserts `reported` where it sorts.
@@ -36,8 +45,20 @@ Status PrepareOne(Item& item, Instant now, std::string* content, Prepared* out) 
   const nlohmann::json reported_value = std::move(*reported);
   stored.erase(reported);
   std::string body;
-  BATTRACE_RETURN_IF_ERROR(
-      ledger::CanonicalJsonWithMember(stored, "reported", reported_value, content, &body));
+  if (report.replayed) {
+    // The marker is left out of the content hash too (a replayed report re-sent is a duplicate):
+    // the content from the form without either, the leaf data from the form with both.
+    stored.erase("receipt");
+    BATTRACE_RETURN_IF_ERROR(
+        ledger::CanonicalJsonWithMember(stored, "reported", reported_value, content, &body));
+    stored["receipt"] = std::string(store::kReplayedReceipt);
+    std::string without_reported;
+    BATTRACE_RETURN_IF_ERROR(ledger::CanonicalJsonWithMember(stored, "reported", reported_value,
+                                                             &without_reported, &body));
+  } else {
+    BATTRACE_RETURN_IF_ERROR(
+        ledger::CanonicalJsonWithMember(stored, "reported", reported_value, content, &body));
+  }
   // The stored form is done with: its texts of the reporter and `occurred` are the leaf's.
   store::LeafInput& leaf = out->leaf;
   leaf.reporter = std::move(stored.at("reporter").get_ref<std::string&>());
@@ -155,22 +176,83 @@ store::ReadSet ReadSetOf(const std::vector<Prepared>& batch, store::WriteTxn& tx
   return rows;
 }
 
+// Whether the store holds a report (a leaf not filed by the platform).
+Result<bool> HoldsReports(store::Store& store) {
+  bool found = false;
+  BATTRACE_RETURN_IF_ERROR(store.ScanReports(0, [&](const store::StoredReport& leaf) {
+    found = leaf.reporter != store::kPlatformReporter;
+    return !found;
+  }));
+  return found;
+}
+
+// The window of a replay (ReplayWindow) while one batch commits, the ledger standing still.
+class WindowCheck {
+ public:
+  // REQUIRES: the batch's write transaction is open.
+  static Result<WindowCheck> Open(store::Store& store, ReplayWindow* replay) {
+    WindowCheck check;
+    if (replay == nullptr) return check;
+    if (!replay->history_load) {
+      BATTRACE_ASSIGN_OR_RETURN(holds, HoldsReports(store));
+      replay->history_load = !holds;
+    }
+    if (*replay->history_load) return check;
+    check.active_ = true;
+    check.now_ = Now();
+    BATTRACE_ASSIGN_OR_RETURN(size, store.TreeSize());
+    if (size > 0) {
+      BATTRACE_ASSIGN_OR_RETURN(last, store.GetReportAt(size - 1));
+      if (last) check.floor_ = last->reported;
+      check.floor_leaf_ = size - 1;
+    }
+    return check;
+  }
+
+  // A leaf is about to be kept at `leaf` with receipt time `reported`; `replayed`: supplied.
+  Status Appended(uint64_t line, uint64_t leaf, Instant reported, bool replayed) {
+    if (!active_) return Status::Ok();
+    if (replayed && (reported < floor_ || reported > now_)) {
+      return Status(StatusCode::kFailedPrecondition,
+                    "line " + std::to_string(line) + ": the replayed receipt time " +
+                        FormatTimestamp(reported) + " lies outside its window, from " +
+                        FormatTimestamp(floor_) + " (the receipt time of the leaf before it, " +
+                        "ledger leaf " + std::to_string(floor_leaf_) + ") to " +
+                        FormatTimestamp(now_) +
+                        " (now): into a store that holds reports, `import --replay` takes "
+                        "times neither before the ledger's last leaf nor in the future; nothing "
+                        "of this batch was stored",
+                    "/reported", "replay.window");
+    }
+    floor_ = std::max(floor_, reported);
+    floor_leaf_ = leaf;
+    return Status::Ok();
+  }
+
+ private:
+  bool active_ = false;
+  Instant floor_ = 0, now_ = 0;
+  uint64_t floor_leaf_ = 0;
+};
+
 }  // namespace
 
-std::vector<Prepared> Prepare(std::vector<Item>& items, Instant now) {
+std::vector<Prepared> Prepare(std::vector<Item>& items, Instant now, bool mark_supplied) {
   std::vector<Prepared> out(items.size());
   std::string content;
   for (size_t i = 0; i < items.size(); ++i) {
     out[i].line = items[i].line;
-    out[i].error = PrepareOne(items[i], now, &content, &out[i]);
+    out[i].error = PrepareOne(items[i], now, mark_supplied, &content, &out[i]);
   }
   return out;
 }
 
 Result<std::vector<ItemResult>> Commit(store::Store& store, const domain::Law& law,
-                                       std::vector<Prepared> batch, bool all_or_nothing) {
+                                       std::vector<Prepared> batch, ReplayWindow* replay,
+                                       bool all_or_nothing) {
   std::vector<ItemResult> results(batch.size());
   BATTRACE_ASSIGN_OR_RETURN(txn, store.BeginWrite());
+  BATTRACE_ASSIGN_OR_RETURN(window, WindowCheck::Open(store, replay));
   if (txn->WantsReadSet()) BATTRACE_RETURN_IF_ERROR(txn->Warm(ReadSetOf(batch, *txn, law)));
   for (size_t i = 0; i < batch.size(); ++i) {
     Prepared& p = batch[i];
@@ -184,6 +266,10 @@ Result<std::vector<ItemResult>> Commit(store::Store& store, const domain::Law& l
       r.leaf_hash = recorded.leaf_hash;
       r.outcome = recorded.outcome == store::AppendOutcome::kAccepted ? Outcome::kAccepted
                                                                       : Outcome::kDuplicate;
+      if (recorded.outcome == store::AppendOutcome::kAccepted) {
+        BATTRACE_RETURN_IF_ERROR(window.Appended(p.line, recorded.leaf_index, p.registry->reported,
+                                                 p.registry->replayed));
+      }
       if (recorded.outcome == store::AppendOutcome::kConflict) {
         r.outcome = Outcome::kRejected;
         r.error = Status(StatusCode::kConflict,
@@ -221,6 +307,8 @@ Result<std::vector<ItemResult>> Commit(store::Store& store, const domain::Law& l
     switch (appended.outcome) {
       case store::AppendOutcome::kAccepted: {
         r.outcome = Outcome::kAccepted;
+        BATTRACE_RETURN_IF_ERROR(
+            window.Appended(p.line, appended.leaf_index, p.leaf.reported, p.report->replayed));
         BATTRACE_ASSIGN_OR_RETURN(
             effects, domain::Evaluate(*p.report, appended.leaf_index, *view, law, original));
         BATTRACE_RETURN_IF_ERROR(txn->Apply(std::move(effects), appended.leaf_index));

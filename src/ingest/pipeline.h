@@ -53,18 +53,35 @@ struct ItemResult {
 
 // Stamps, serializes and hashes each parsed report. `now` is the receipt time of reports
 // without a replayed `reported` (replay is decided by the ParseOptions they were parsed with).
-// The reports are moved out of `items`; their lines and raw texts stay.
-std::vector<Prepared> Prepare(std::vector<Item>& items, Instant now);
+// With `mark_supplied` (`import --replay`), a report or registry leaf that carries its own
+// `reported` is marked as replayed ("receipt": "replayed", docs/ledger-format.md); without it a
+// marker is kept as parsed (`verify --replay` reading stored leaves back). The content hash
+// leaves out both `reported` and the marker. The reports are moved out of `items`; their lines
+// and raw texts stay.
+std::vector<Prepared> Prepare(std::vector<Item>& items, Instant now, bool mark_supplied = false);
+
+// The receipt times `import --replay` may supply, checked by Commit under the write lock
+// (docs/ledger-format.md, "Replayed receipt times"). Keep one for a whole import.
+struct ReplayWindow {
+  // Decided at the first batch: the store held no reports (registry leaves at most), so the
+  // import is a history load and takes any time. Otherwise each replayed leaf Commit appends
+  // must have a time from the last leaf's `reported` (that of the leaf before it) to now.
+  std::optional<bool> history_load;
+};
 
 // Commits one batch in one transaction, in order: each report is authorized against the
 // registry as it stood on the report's date, checked (corrections), appended, and judged under
 // `law` (domain::Evaluate) against that registry; each registry change is recorded
 // (store::RecordRegistryChange: appended unless unchanged). Results are in the
 // batch's order. When it returns OK, every accepted report is durable. On a store error nothing
-// of the batch is kept. With `all_or_nothing`, a batch with any rejected item is not committed:
-// the results say what each item would have been, and nothing of the batch is kept.
+// of the batch is kept. With `replay`, a replayed leaf (marked by Prepare) that would be appended
+// with a time outside the window fails the whole batch (kFailedPrecondition, rule
+// "replay.window", naming its line and the window) and nothing of the batch is kept. With
+// `all_or_nothing`, a batch with any rejected item is not committed: the results say what each
+// item would have been, and nothing of the batch is kept.
 Result<std::vector<ItemResult>> Commit(store::Store& store, const domain::Law& law,
-                                       std::vector<Prepared> batch, bool all_or_nothing = false);
+                                       std::vector<Prepared> batch, ReplayWindow* replay = nullptr,
+                                       bool all_or_nothing = false);
 
 // The current wall-clock time.
 Instant Now();

@@ -47,6 +47,8 @@ Result<LeafInput> RegistryLeaf(const RegistryChange& change) {
   LeafInput leaf;
   BATTRACE_ASSIGN_OR_RETURN(content, ledger::CanonicalJson(body));
   body["reported"] = FormatTimestamp(change.reported);
+  // Like `reported`, the replay marker is left out of the content hash.
+  if (change.replayed) body["receipt"] = std::string(kReplayedReceipt);
   BATTRACE_ASSIGN_OR_RETURN(full, ledger::CanonicalJson(body));
   leaf.reporter = std::string(kPlatformReporter);
   leaf.id = change.id;
@@ -64,7 +66,7 @@ Result<RegistryChange> ParseRegistryLeaf(std::string_view body) {
   if (!json.is_object()) return BadLeaf("", "a registry leaf is a JSON object");
   for (const auto& [name, value] : json.items()) {
     if (name != "type" && name != "id" && name != "reporter" && name != "occurred" &&
-        name != "reported" && name != "record") {
+        name != "reported" && name != "record" && name != "receipt") {
       return BadLeaf("/" + name, "unknown member of a registry leaf");
     }
   }
@@ -87,6 +89,15 @@ Result<RegistryChange> ParseRegistryLeaf(std::string_view body) {
   BATTRACE_ASSIGN_OR_RETURN(effective, Date::Parse(occurred, "/occurred"));
   BATTRACE_ASSIGN_OR_RETURN(reported_text, text("reported"));
   BATTRACE_ASSIGN_OR_RETURN(reported, ParseTimestamp(reported_text, "/reported"));
+  bool replayed = false;
+  if (json.contains("receipt")) {
+    BATTRACE_ASSIGN_OR_RETURN(receipt, text("receipt"));
+    if (receipt != kReplayedReceipt) {
+      return BadLeaf("/receipt", "receipt must be '" + std::string(kReplayedReceipt) + "', not '" +
+                                     receipt + "'");
+    }
+    replayed = true;
+  }
   if (!json.contains("record") || !json["record"].is_object()) {
     return BadLeaf("/record", "record must be an object");
   }
@@ -102,6 +113,7 @@ Result<RegistryChange> ParseRegistryLeaf(std::string_view body) {
   }
   change.effective = effective;
   change.reported = reported;
+  change.replayed = replayed;
   change.id = std::move(id);
   return change;
 }
@@ -135,7 +147,8 @@ Result<size_t> PutRegistry(Store& store, const std::vector<RegistryRow>& rows, D
   BATTRACE_ASSIGN_OR_RETURN(txn, store.BeginWrite());
   size_t appended = 0;
   for (const RegistryRow& row : rows) {
-    BATTRACE_ASSIGN_OR_RETURN(outcome, RecordRegistryChange(*txn, {row, effective, reported, {}}));
+    BATTRACE_ASSIGN_OR_RETURN(outcome,
+                              RecordRegistryChange(*txn, {row, effective, reported, false, {}}));
     if (outcome.outcome == AppendOutcome::kConflict) {
       return Status(StatusCode::kConflict,
                     "registry leaf '" + outcome.id + "' was stored with other content (leaf " +

@@ -22,6 +22,11 @@ namespace battrace::store {
 // The reporter of registry leaves.
 inline constexpr std::string_view kPlatformReporter = "platform";
 
+// The value of the member `receipt` of a leaf whose `reported` an operator supplied
+// (`import --replay`) instead of the platform's clock (docs/ledger-format.md, "Replayed receipt
+// times"); a leaf without the member has the platform's time.
+inline constexpr std::string_view kReplayedReceipt = "replayed";
+
 // The store's row for a registry record: its kind, key, division and stored form.
 RegistryRow ToRegistryRow(const RegistryRecord& record);
 
@@ -31,19 +36,22 @@ bool IsRegistryLeafType(std::string_view type);
 // One registry change to record.
 struct RegistryChange {
   RegistryRow row;
-  Date effective;        // the first day the record holds
-  Instant reported = 0;  // when the platform recorded it
+  Date effective;         // the first day the record holds
+  Instant reported = 0;   // when the platform recorded it
+  bool replayed = false;  // `reported` was supplied by an operator: the leaf carries the marker
   // The leaf's id when replaying a stored leaf; empty for a new change, which is numbered
   // "<kind>/<key>/<n>", n the key's n-th version in the ledger.
   std::string id;
 };
 
 // The leaf of a change whose id is set: RFC 8785 canonical JSON of {"id", "occurred" (the
-// effective date), "record", "reported", "reporter": "platform", "type"}, with its hashes.
+// effective date), "record", "reported", "reporter": "platform", "type"} and, when replayed,
+// "receipt": "replayed", with its hashes (the content hash without `reported` and `receipt`).
 Result<LeafInput> RegistryLeaf(const RegistryChange& change);
 
 // A stored registry leaf read back (import --replay, verify --replay). Strict: exactly the
-// members above, a valid record whose kind matches the type, a valid date and timestamp.
+// members above (`receipt` optional), a valid record whose kind matches the type, a valid date and
+// timestamp.
 Result<RegistryChange> ParseRegistryLeaf(std::string_view body);
 
 // What recording a change did.

@@ -34,6 +34,7 @@ struct LeafInput {
   std::string body;             // leaf data: RFC 8785 canonical JSON of the stored report
   ledger::Hash leaf_hash{};     // ledger::LeafHash(body)
   ledger::Hash content_hash{};  // ledger::LeafHash of the canonical JSON without `reported`
+                                // and `receipt` (docs/ledger-format.md 1.3)
 };
 
 enum class AppendOutcome {

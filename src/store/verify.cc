@@ -6,12 +6,14 @@
 #include "ledger/checkpoint.h"
 #include "ledger/merkle.h"
 #include "store/audit.h"
+#include "store/registry_leaf.h"
 
 namespace battrace::store {
 namespace {
 
-// The envelope columns must say what the leaf data says.
-Status CheckColumns(const StoredReport& r) {
+// The envelope columns must say what the leaf data says. Returns whether the leaf's receipt
+// time was supplied by an operator (the member "receipt": "replayed", docs/ledger-format.md).
+Result<bool> CheckColumns(const StoredReport& r) {
   const auto body = nlohmann::json::parse(r.body, nullptr, false);
   const auto field = [&](const char* name) -> std::string {
     if (!body.is_object() || !body.contains(name) || !body[name].is_string()) return {};
@@ -23,7 +25,13 @@ Status CheckColumns(const StoredReport& r) {
                               ": the report's indexed columns (reporter, id, type, occurred) "
                               "differ from its stored content");
   }
-  return Status::Ok();
+  if (!body.contains("receipt")) return false;
+  if (field("receipt") != kReplayedReceipt) {
+    return Status::Corruption("leaf " + std::to_string(r.leaf_index) +
+                              ": its member receipt is not \"" + std::string(kReplayedReceipt) +
+                              "\"");
+  }
+  return true;
 }
 
 }  // namespace
@@ -90,8 +98,12 @@ Result<VerifyReport> VerifyLedger(Store& store, const std::string& verifier_key)
                                    " / " + r.id + "): stored report does not match its leaf hash");
       return false;
     }
-    failure = CheckColumns(r);
-    if (!failure.ok()) return false;
+    auto replayed = CheckColumns(r);
+    if (!replayed.ok()) {
+      failure = replayed.status();
+      return false;
+    }
+    if (*replayed) ++report.replayed;
     nodes.clear();
     frontier.Append(h, &nodes);
     for (const ledger::Node& n : nodes) {

@@ -18,6 +18,7 @@ namespace battrace::store {
 
 struct VerifyReport {
   uint64_t leaves = 0;
+  uint64_t replayed = 0;  // leaves whose receipt time an operator supplied ("receipt": "replayed")
   uint64_t checkpoints = 0;
   uint64_t audit_entries = 0;
 };

@@ -124,6 +124,10 @@ class SqliteStore : public Store {
   Result<StoredCheckpoint> InsertCheckpoint(const std::optional<AuditHead>& audit);
   // The audit chain's head as committed (nullopt: the trail is empty).
   Result<std::optional<AuditHead>> ReadAuditHead();
+  // Under the write lock: when another process (a second writer on the same file, e.g. `import`
+  // while `serve` runs) appended since this one last wrote, reloads the tree's right edge and the
+  // last checkpoint from the tables, so that the next leaf is numbered after theirs.
+  Status CatchUp();
   // Reads meta('verifier_key'); with a signing key, pins it when the row is missing (a store
   // from before pinning) and refuses a key that differs from the pinned one.
   Status PinVerifierKey();
@@ -471,8 +475,11 @@ Result<std::unique_ptr<WriteTxn>> SqliteStore::BeginWrite() {
   if (in_txn_) return Status::FailedPrecondition("a write transaction is already open");
   BATTRACE_RETURN_IF_ERROR(frontier_error_);
   BATTRACE_RETURN_IF_ERROR(db_.Exec("BEGIN IMMEDIATE"));
-  // Read under the write lock: no other connection can change the registry until Commit.
-  if (Status st = LoadRegistry().status(); !st.ok()) {
+  // Read under the write lock: no other connection can change the ledger or the registry until
+  // Commit.
+  Status st = CatchUp();
+  if (st.ok()) st = LoadRegistry().status();
+  if (!st.ok()) {
     (void)db_.Exec("ROLLBACK");
     return st;
   }
@@ -792,6 +799,21 @@ Result<const domain::RegistryIndex*> SqliteStore::LoadRegistry() {
   return &registry_->current;
 }
 
+Status SqliteStore::CatchUp() {
+  BATTRACE_RETURN_IF_ERROR(frontier_error_);
+  BATTRACE_ASSIGN_OR_RETURN(size, TreeSize());
+  if (size == frontier_.size()) return Status::Ok();
+  auto frontier = ledger::Frontier::Load(*this, size);
+  if (!frontier.ok()) {
+    return Status::Corruption("the ledger's right edge cannot be read (" +
+                              frontier.status().message() + "): run `battrace verify`");
+  }
+  frontier_ = std::move(frontier).value();
+  BATTRACE_ASSIGN_OR_RETURN(cp, LatestCheckpoint());
+  last_checkpoint_ = LastCheckpoint::Of(cp);
+  return Status::Ok();
+}
+
 Result<StoredCheckpoint> SqliteStore::InsertCheckpoint(const std::optional<AuditHead>& audit) {
   BATTRACE_ASSIGN_OR_RETURN(out, SignedCheckpoint(origin_, frontier_, audit, *key_));
   BATTRACE_RETURN_IF_ERROR(insert_checkpoint_->Bind(1, static_cast<int64_t>(out.size))
@@ -816,9 +838,16 @@ Result<StoredCheckpoint> SqliteStore::SignCheckpoint() {
   BATTRACE_ASSIGN_OR_RETURN(head, ReadAuditHead());
   if (latest && !LastCheckpoint::Of(latest).Behind(frontier_.size(), head)) return *latest;
   std::optional<StoredCheckpoint> signed_cp;
-  // Under the write lock the audit trail stands still while its head is read and signed.
+  // Under the write lock the ledger and the audit trail stand still while the tree's head and
+  // the audit head are read and signed.
   BATTRACE_RETURN_IF_ERROR(InTransaction([&]() -> Status {
+    BATTRACE_RETURN_IF_ERROR(CatchUp());
     BATTRACE_ASSIGN_OR_RETURN(audit, ReadAuditHead());
+    BATTRACE_ASSIGN_OR_RETURN(again, LatestCheckpoint());
+    if (again && !LastCheckpoint::Of(again).Behind(frontier_.size(), audit)) {
+      signed_cp = *again;  // another process signed it meanwhile
+      return Status::Ok();
+    }
     BATTRACE_ASSIGN_OR_RETURN(cp, InsertCheckpoint(audit));
     signed_cp = std::move(cp);
     return Status::Ok();

@@ -152,6 +152,33 @@ TEST(ReportTest, NestedCorrectionKeepsItsOwnRawScans) {
   EXPECT_EQ(ReportToJson(*again), stored);
 }
 
+TEST(ReportTest, ReceiptMarkerOnlyInReplayModeWithItsOneValue) {
+  json j = ValidReport(ReportType::kVehicleSold);
+  j["reported"] = "2026-04-02T02:00:00Z";
+  j["receipt"] = "replayed";
+  auto outside = Parse(j);
+  ASSERT_FALSE(outside.ok());
+  EXPECT_EQ(outside.status().rule(), "report.replay_only");
+
+  auto replayed = Parse(j, {.replay = true});
+  ASSERT_TRUE(replayed.ok()) << replayed.status().ToString();
+  EXPECT_TRUE(replayed->replayed);
+  const json stored = ReportToJson(*replayed);
+  EXPECT_EQ(stored["receipt"], "replayed");
+  EXPECT_EQ(ReportToJson(*ParseReport(stored.dump(), {.replay = true})), stored);
+
+  j.erase("receipt");
+  auto unmarked = Parse(j, {.replay = true});
+  ASSERT_TRUE(unmarked.ok());
+  EXPECT_FALSE(unmarked->replayed);
+  EXPECT_FALSE(ReportToJson(*unmarked).contains("receipt"));
+
+  j["receipt"] = "platform";
+  auto other = Parse(j, {.replay = true});
+  ASSERT_FALSE(other.ok());
+  EXPECT_EQ(other.status().field(), "/receipt");
+}
+
 TEST(ReportTest, ReportedOnlyInReplayMode) {
   json j = ValidReport(ReportType::kVehicleSold);
   j["reported"] = "2026-04-02T10:00:00+08:00";

@@ -72,5 +72,40 @@ TEST(PrepareTest, RawScansAndEscapedTextKeepTheirLeaf) {
   ExpectLeafMatchesFullCanonicalization(c, {});
 }
 
+// import --replay marks a report whose receipt time it supplies; the content hash leaves the
+// marker out, so the same report filed live is a duplicate. Without marking, a marker read back
+// is kept (verify --replay), and a report without `reported` is stamped and not marked.
+TEST(PrepareTest, SuppliedTimesAreMarkedAndLeftOutOfTheContentHash) {
+  nlohmann::json j = ValidReport(ReportType::kVehicleSold);
+  std::vector<Item> live(1), supplied(1), read_back(1);
+  live[0].report = ParseReport(j.dump(), {});
+  j["reported"] = "2026-04-02T08:30:00.123456Z";
+  supplied[0].report = ParseReport(j.dump(), {.replay = true});
+  std::vector<Prepared> marked = Prepare(supplied, kNow, true);
+  std::vector<Prepared> stamped = Prepare(live, kNow, true);
+  ASSERT_TRUE(marked[0].error.ok() && stamped[0].error.ok());
+
+  const nlohmann::json body = nlohmann::json::parse(marked[0].leaf.body);
+  EXPECT_EQ(body["receipt"], "replayed");
+  EXPECT_EQ(body["reported"], "2026-04-02T08:30:00.123456Z");
+  EXPECT_FALSE(nlohmann::json::parse(stamped[0].leaf.body).contains("receipt"));
+  EXPECT_EQ(marked[0].leaf.content_hash, stamped[0].leaf.content_hash);
+  EXPECT_NE(marked[0].leaf.leaf_hash, stamped[0].leaf.leaf_hash);
+  auto canonical = ledger::CanonicalJson(body);
+  ASSERT_TRUE(canonical.ok());
+  EXPECT_EQ(marked[0].leaf.body, *canonical);
+
+  read_back[0].report = ParseReport(marked[0].leaf.body, {.replay = true});
+  std::vector<Prepared> again = Prepare(read_back, 0);
+  ASSERT_TRUE(again[0].error.ok());
+  EXPECT_EQ(again[0].leaf.body, marked[0].leaf.body);
+  EXPECT_EQ(again[0].leaf.content_hash, marked[0].leaf.content_hash);
+
+  supplied[0].report = ParseReport(j.dump(), {.replay = true});
+  std::vector<Prepared> unmarked = Prepare(supplied, kNow);
+  EXPECT_FALSE(nlohmann::json::parse(unmarked[0].leaf.body).contains("receipt"));
+  EXPECT_EQ(unmarked[0].leaf.content_hash, marked[0].leaf.content_hash);
+}
+
 }  // namespace
 }  // namespace battrace::ingest

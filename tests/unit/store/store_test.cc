@@ -193,6 +193,42 @@ TEST_P(StoreTest, SurvivesReopenAndKeepsAppending) {
   EXPECT_TRUE(Verify().ok()) << Verify().ToString();
 }
 
+// Two writers on one store (two processes, as `serve` and `import`): each reads, under the write
+// lock, what the other appended, numbers its leaves after them and signs checkpoints of the
+// whole tree.
+TEST_P(StoreTest, TwoWritersTakeTurnsOnOneStore) {
+  OpenOptions o;
+  o.key_path = where_->key_path();
+  o.checkpoints.every_leaves = 5;
+  auto other = OpenStore(where_->location(), o);
+  ASSERT_TRUE(other.ok()) << other.status().ToString();
+  const std::vector<nlohmann::json> history = SmallHistory();
+  const size_t half = history.size() / 2;
+  auto first = Load({history.begin(), history.begin() + half});
+  ASSERT_EQ(first.size(), half);
+
+  std::vector<ingest::Item> items;
+  for (size_t i = half; i < history.size(); ++i) {
+    items.push_back({i + 1, {}, ParseReport(history[i].dump(), {})});
+  }
+  const domain::Law law{*RuleSet::Default(), *LegalCalendar::Default()};
+  auto second = ingest::Commit(**other, law, ingest::Prepare(items, ingest::Now()));
+  ASSERT_TRUE(second.ok()) << second.status().ToString();
+  EXPECT_EQ((*second)[0].leaf_index, kRegistryLeaves + half);
+  ASSERT_TRUE((*other)->SignCheckpoint().ok());
+
+  // The first writer goes on after the other's leaves, and signs the whole tree.
+  nlohmann::json more = Produced("z1", TestUscc(1), TestCode(ProductType::kCell, 99));
+  auto third = Load({more});
+  ASSERT_EQ(third.size(), 1u);
+  EXPECT_EQ(third[0].outcome, ingest::Outcome::kAccepted) << third[0].error.ToString();
+  EXPECT_EQ(third[0].leaf_index, kRegistryLeaves + history.size());
+  auto cp = store_->SignCheckpoint();
+  ASSERT_TRUE(cp.ok()) << cp.status().ToString();
+  EXPECT_EQ(cp->size, kRegistryLeaves + history.size() + 1);
+  EXPECT_TRUE(Verify().ok()) << Verify().ToString();
+}
+
 TEST_P(StoreTest, RegistryChangesAreLeavesAndTheCurrentRecordIsTheLatest) {
   const auto row = [](const std::string& division) {
     auto parsed = ParseRegistryRecord(R"({"kind":"enterprise","uscc":")" + TestUscc(1) +
