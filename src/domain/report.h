@@ -216,12 +216,22 @@ struct CorrectedReport {
   ReportBody body;
 };
 
+// What the parser accepted but tells the filer about: how a battery code was read (lenient
+// mode's separators, a label URL) or where it deviates from the standard's form. Returned in
+// receipts; not part of the stored form.
+struct ReportWarning {
+  std::string field;  // the JSON pointer of the value ("/codes/3")
+  std::string rule;   // a stable name ("battery_code.length", "battery_code.url", ...)
+  std::string message;
+};
+
 struct Report {
   std::string id;  // the reporter's own id: 1-128 visible ASCII characters
   Uscc reporter;
   Date occurred;
   std::optional<Instant> reported;  // set by the platform on receipt (or by a replay)
   ReportBody body;
+  std::vector<ReportWarning> warnings = {};  // of the parse, in document order; never stored
 
   ReportType type() const { return TypeOf(body); }
 };

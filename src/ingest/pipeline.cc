@@ -235,6 +235,7 @@ Result<std::vector<ItemResult>> Commit(store::Store& store, const domain::Law& l
                    "/id", "report.conflict");
         break;
     }
+    if (r.outcome != Outcome::kRejected) r.warnings = std::move(p.report->warnings);
   }
   BATTRACE_RETURN_IF_ERROR(txn->Commit());
   return results;
