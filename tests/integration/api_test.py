@@ -203,18 +203,6 @@ try:
     ok(err.get("rule") == "report.conflict" and err["field"] == "/0/id", f"conflict rule: {err}")
     assert_no_leak(json.dumps(err).encode())
 
-    good = xs[4]
-    unknown = dict(xs[5], id=xs[5]["id"] + "-colour", colour="red")
-    replay = dict(xs[5], id=xs[5]["id"] + "-reported", reported="2026-05-01T00:00:00Z")
-    st, h, data, res = server.call("POST", "/v1/reports", tok["x"], body=[good, unknown, replay])
-    ok(st == 200 and [r["outcome"] for r in res["results"]] == ["accepted", "rejected", "rejected"],
-       f"mixed batch: {res}")
-    e1, e2 = res["results"][1]["error"], res["results"][2]["error"]
-    ok(e1["field"] == "/1/colour" and e1["rule"] == "report.unknown_field" and e1["status"] == 400,
-       e1)
-    ok(e2["field"] == "/2/reported" and e2["rule"] == "report.replay_only", e2)
-    receipts.append(res["results"][0]["receipt"])
-
     # Battery codes are never guessed (docs/report-format.md, "Reading battery codes"): a code
     # with a character too many is refused in both modes, never cut to 24; a code with a
     # separator in it is refused strictly and read leniently (?codes=lenient), with a warning in
@@ -252,6 +240,18 @@ try:
     ok("warnings" not in receipts[0], f"a clean report's receipt has warnings: {receipts[0]}")
     r = server.call("POST", "/v1/reports?codes=loose", tok["x"], body=[])
     check_problem(*r, 400, "query.enum")
+
+    good = xs[4]
+    unknown = dict(xs[5], id=xs[5]["id"] + "-colour", colour="red")
+    replay = dict(xs[5], id=xs[5]["id"] + "-reported", reported="2026-05-01T00:00:00Z")
+    st, h, data, res = server.call("POST", "/v1/reports", tok["x"], body=[good, unknown, replay])
+    ok(st == 200 and [r["outcome"] for r in res["results"]] == ["accepted", "rejected", "rejected"],
+       f"mixed batch: {res}")
+    e1, e2 = res["results"][1]["error"], res["results"][2]["error"]
+    ok(e1["field"] == "/1/colour" and e1["rule"] == "report.unknown_field" and e1["status"] == 400,
+       e1)
+    ok(e2["field"] == "/2/reported" and e2["rule"] == "report.replay_only", e2)
+    receipts.append(res["results"][0]["receipt"])
 
     theirs = held[y_uscc][0]
     st, h, data, res = server.call("POST", "/v1/reports", tok["x"], body=[theirs])
