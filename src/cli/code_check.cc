@@ -20,33 +20,48 @@ struct CodeCheckOptions {
   std::vector<std::string> inputs;
 };
 
+nlohmann::json IssuesToJson(const std::vector<CodeIssue>& issues) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const CodeIssue& e : issues) {
+    out.push_back(
+        {{"position", e.position}, {"field", e.field}, {"rule", e.rule}, {"message", e.message}});
+  }
+  return out;
+}
+
 nlohmann::json ToJson(const CodeCheck& c) {
   nlohmann::json fields = nlohmann::json::object();
   for (const auto& [name, value] : c.fields)
     fields[name] = value;
-  nlohmann::json errors = nlohmann::json::array();
-  for (const CodeIssue& e : c.errors) {
-    errors.push_back(
-        {{"position", e.position}, {"field", e.field}, {"rule", e.rule}, {"message", e.message}});
-  }
-  return {{"input", c.input},      {"normalized", c.normalized}, {"kind", c.kind},
-          {"valid", c.valid},      {"fields", fields},           {"errors", errors},
-          {"warnings", c.warnings}};
+  nlohmann::json out = {{"input", c.input},
+                        {"normalized", c.normalized},
+                        {"kind", c.kind},
+                        {"valid", c.valid},
+                        {"fields", fields}};
+  if (!c.extracted_from.empty()) out["extracted_from"] = c.extracted_from;
+  out["errors"] = IssuesToJson(c.errors);
+  out["warnings"] = IssuesToJson(c.warnings);
+  return out;
+}
+
+// "[rule]" or "at 9 [rule]" for an issue's place.
+void PrintIssue(const char* what, const CodeIssue& e) {
+  std::cout << "  " << what;
+  if (e.position > 0) std::cout << " at " << e.position;
+  std::cout << " [" << e.rule << "]: " << e.message << "\n";
 }
 
 void PrintText(const CodeCheck& c) {
   std::cout << (c.valid ? "valid   " : "INVALID ") << c.kind << " " << c.normalized;
+  if (!c.extracted_from.empty()) std::cout << "  (extracted from " << c.extracted_from << ")";
   if (c.normalized != c.input) std::cout << "  (scanned: " << c.input << ")";
   std::cout << "\n";
   for (const auto& [name, value] : c.fields)
     std::cout << "  " << name << ": " << value << "\n";
-  for (const CodeIssue& e : c.errors) {
-    std::cout << "  error";
-    if (e.position > 0) std::cout << " at " << e.position;
-    std::cout << " [" << e.rule << "]: " << e.message << "\n";
-  }
-  for (const std::string& w : c.warnings)
-    std::cout << "  warning: " << w << "\n";
+  for (const CodeIssue& e : c.errors)
+    PrintIssue("error", e);
+  for (const CodeIssue& w : c.warnings)
+    PrintIssue("warning", w);
 }
 
 int Run(const CodeCheckOptions& o) {

@@ -44,6 +44,7 @@ struct ImportArgs {
 struct Totals {
   uint64_t accepted = 0, duplicates = 0, rejected = 0;
   uint64_t withheld = 0;  // valid, but not stored: their all-or-nothing file had a reject
+  uint64_t warnings = 0;  // of accepted and duplicate reports; the first kShownWarnings printed
 };
 
 // The rejects printed on the terminal; the reject file has them all.
@@ -106,6 +107,8 @@ class RejectedInput {
   std::ofstream out_;
 };
 
+constexpr uint64_t kShownWarnings = 20;
+
 // A one-line progress display on a terminal: bytes done, reports/s, ETA.
 class Progress {
  public:
@@ -166,13 +169,21 @@ void WriteResults(const std::string& source, const std::vector<ingest::Item>& it
       continue;
     }
     ++(r.outcome == ingest::Outcome::kAccepted ? totals->accepted : totals->duplicates);
+    nlohmann::json warnings = nlohmann::json::array();
+    for (const ReportWarning& w : r.warnings) {
+      if (++totals->warnings <= kShownWarnings) {
+        std::cerr << "warning: " << source << ":" << r.line << ": " << w.field << " [" << w.rule
+                  << "]: " << w.message << "\n";
+      }
+      warnings.push_back({{"field", w.field}, {"rule", w.rule}, {"message", w.message}});
+    }
     if (receipts) {
-      *receipts << nlohmann::json{{"reporter", r.reporter},
-                                  {"id", r.id},
-                                  {"leaf_index", r.leaf_index},
-                                  {"leaf_hash", ledger::HashToBase64(r.leaf_hash)}}
-                       .dump()
-                << "\n";
+      nlohmann::json receipt = {{"reporter", r.reporter},
+                                {"id", r.id},
+                                {"leaf_index", r.leaf_index},
+                                {"leaf_hash", ledger::HashToBase64(r.leaf_hash)}};
+      if (!warnings.empty()) receipt["warnings"] = std::move(warnings);
+      *receipts << receipt.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
     }
   }
 }
@@ -302,7 +313,15 @@ int RunImport(const ImportArgs& a) {
             << (totals.withheld > 0 ? ", " + std::to_string(totals.withheld) + " withheld" : "")
             << " (" << n << " reports in " << static_cast<int64_t>(secs * 1000) / 1000.0 << " s, "
             << static_cast<int64_t>(secs > 0 ? n / secs : 0) << " reports/s); ledger size "
-            << cp->size << "\n";
+            << cp->size;
+  if (totals.warnings > 0) {
+    std::cout << "; " << totals.warnings << " warnings";
+    if (totals.warnings > kShownWarnings) {
+      std::cout << " (the first " << kShownWarnings << " on stderr"
+                << (receipts ? ", all in the receipt file)" : ")");
+    }
+  }
+  std::cout << "\n";
   return totals.rejected > 0 ? 1 : 0;
 }
 

@@ -10,6 +10,7 @@
 #include <array>
 #include <cstdio>
 #include <cstring>
+#include <optional>
 #include <vector>
 
 namespace battrace {
@@ -477,9 +478,12 @@ void DiagnoseLayout(std::string_view code, const Field (&layout)[M], Strictness 
       }
     }
     if (deviates) {
-      out->warnings.push_back(std::string(f.label) + " '" + std::string(text) + "' at " +
-                              Positions(f) + " has characters outside " + Describe(f.strict_class) +
-                              "; accepted in lenient mode, the standard's form allows only those");
+      out->warnings.push_back({f.pos + 1, f.name, f.rule,
+                               std::string(f.label) + " '" + std::string(text) + "' at " +
+                                   Positions(f) + " has characters outside " +
+                                   Describe(f.strict_class) +
+                                   "; accepted in lenient mode, the standard's form allows only "
+                                   "those"});
     }
     switch (f.part) {
       case Part::kYear:
@@ -522,35 +526,93 @@ void DiagnoseLayout(std::string_view code, const Field (&layout)[M], Strictness 
   }
 }
 
+// The field of `layout` covering 0-based position `pos`.
+template <size_t M>
+const Field& FieldAt(const Field (&layout)[M], size_t pos) {
+  for (const Field& f : layout) {
+    if (pos >= f.pos && pos < f.pos + f.len) return f;
+  }
+  return layout[M - 1];
+}
+
+// A code of the right number of characters that holds a character outside ASCII: each such
+// character is an error at its position (counted in characters), in the rule of its field.
+template <size_t M>
+void DiagnoseNonAscii(const std::vector<std::string_view>& chars, const Field (&layout)[M],
+                      Strictness strictness, CodeCheck* out) {
+  for (size_t i = 0; i < chars.size(); ++i) {
+    if (chars[i].size() == 1 && static_cast<uint8_t>(chars[i][0]) < 0x80) continue;
+    const Field& f = FieldAt(layout, i);
+    const uint8_t cls = strictness == Strictness::kStrict ? f.strict_class : f.lenient_class;
+    out->errors.push_back({static_cast<int>(i) + 1, f.name, f.rule,
+                           "position " + std::to_string(i + 1) + " must be " + Describe(cls) +
+                               " (" + f.label + "); got " + DescribeCharacter(chars[i])});
+  }
+}
+
 void Diagnose(std::string_view code, Strictness strictness, CodeCheck* out) {
-  if (code.size() == BatteryCode::kLength) {
-    DiagnoseLayout(code, kCodeLayout, strictness, out);
-  } else if (code.size() == BatteryCode::kRecodeLength) {
-    DiagnoseLayout(code, kRecodeLayout, strictness, out);
-    out->warnings.emplace_back(
-        "cascade re-code; meaning of this form is not confirmed; the original code must be "
-        "linked explicitly");
+  // Lengths and positions count characters: a non-ASCII character is one, whatever its bytes.
+  const std::vector<std::string_view> chars = SplitCharacters(code);
+  const bool ascii = chars.size() == code.size();
+  if (chars.size() == BatteryCode::kLength) {
+    if (ascii) {
+      DiagnoseLayout(code, kCodeLayout, strictness, out);
+    } else {
+      DiagnoseNonAscii(chars, kCodeLayout, strictness, out);
+    }
+  } else if (chars.size() == BatteryCode::kRecodeLength) {
+    if (ascii) {
+      DiagnoseLayout(code, kRecodeLayout, strictness, out);
+    } else {
+      DiagnoseNonAscii(chars, kRecodeLayout, strictness, out);
+    }
+    out->warnings.push_back({0, "code", "battery_code.recode",
+                             "cascade re-code; meaning of this form is not confirmed; the "
+                             "original code must be linked explicitly"});
   } else {
     out->errors.push_back(
         {0, "code", "battery_code.length",
          code.empty() ? std::string("no battery code found in the input")
-                      : "a battery code has 24 characters (19 for a cascade re-code); got " +
-                            std::to_string(code.size())});
+                      : LengthMessage(BatteryCode::kLength, code) + " (19 for a cascade re-code)"});
   }
   out->valid = out->errors.empty();
 }
 
-// ---- Normalization ------------------------------------------------------------------------
+// ---- Reading a scan -----------------------------------------------------------------------
+//
+// A scan is read as a code without guessing: no character of it is ever dropped except
+// surrounding whitespace and, in lenient mode, separators and line breaks, and the code is
+// never a substring of it, except the one payload known to carry a code, the label URL.
 
 struct Scan {
   std::string code;
-  bool joined = false;        // two lines were joined
-  bool swapped = false;       // ... second line first
-  size_t payload_length = 0;  // > 0: the code was taken out of a payload this long
+  bool url = false;          // read out of a label URL
+  bool joined = false;       // lines were joined (lenient)
+  bool swapped = false;      // ... second line first
+  size_t dropped = 0;        // separators and line breaks dropped (lenient)
+  std::string_view trimmed;  // the input without surrounding whitespace
 };
+
+bool IsSpace(char c) {
+  return c == ' ' || (c >= '\t' && c <= '\r');
+}
 
 bool IsDropped(char c) {
   return c == ' ' || c == '\t' || c == '\v' || c == '\f' || c == '-' || c == '_' || c == '.';
+}
+
+char Upper(char c) {
+  return (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c;
+}
+
+std::string_view Trim(std::string_view s) {
+  while (!s.empty() && IsSpace(s.front())) {
+    s.remove_prefix(1);
+  }
+  while (!s.empty() && IsSpace(s.back())) {
+    s.remove_suffix(1);
+  }
+  return s;
 }
 
 // The non-empty lines of `raw`, upper-cased, without dropped characters.
@@ -560,97 +622,96 @@ std::vector<std::string> CleanLines(std::string_view raw) {
     if (c == '\n' || c == '\r') {
       if (!lines.back().empty()) lines.emplace_back();
     } else if (!IsDropped(c)) {
-      lines.back() += (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c;
+      lines.back() += Upper(c);
     }
   }
   if (lines.back().empty() && lines.size() > 1) lines.pop_back();
   return lines;
 }
 
-// How many of the checks a 24-character window passes: the candidate closest to a code.
-int Closeness(std::string_view w) {
-  int score = 0;
-  for (size_t i = 0; i < w.size(); ++i) {
-    score += kCodeLenient[i][static_cast<uint8_t>(w[i])];
+}  // namespace
+
+std::optional<std::string_view> BatteryCode::FromLabelUrl(std::string_view text) {
+  std::string_view rest;
+  for (std::string_view scheme : {"http://", "https://"}) {
+    if (text.size() < scheme.size()) continue;
+    bool same = true;
+    for (size_t i = 0; i < scheme.size(); ++i) {
+      same = same && Upper(text[i]) == Upper(scheme[i]);
+    }
+    if (same) rest = text.substr(scheme.size());
   }
-  return score;
+  if (rest.empty()) return std::nullopt;
+  for (const char c : rest) {
+    if (c == '?' || c == '#' || static_cast<uint8_t>(c) <= 0x20 || c == 0x7F) return std::nullopt;
+  }
+  const size_t slash = rest.find('/');
+  if (slash == 0 || slash == std::string_view::npos) return std::nullopt;  // no host, no path
+  const std::string_view path = rest.substr(slash);
+  const size_t last = path.rfind('/');
+  if (last < 2 || last + 1 == path.size()) return std::nullopt;  // no ".../b/", empty code
+  if (path[last - 2] != '/' || Upper(path[last - 1]) != 'B') return std::nullopt;
+  return path.substr(last + 1);
 }
 
-// `s` (one clean line) if it is the length of a code and all [0-9A-Z]; else the code it
-// wraps: the first valid 24-character window of a [0-9A-Z] run (strict before lenient), then
-// the first valid 19-character one, then the 24-character window closest to a code; `s` itself
-// when no run is long enough. Every result is a fixed point, which makes Normalize idempotent.
-std::string Extract(const std::string& s) {
-  bool all_alnum = true;
-  for (char c : s) {
-    all_alnum = all_alnum && IsAlnum(c);
-  }
-  if (all_alnum && (s.size() == BatteryCode::kLength || s.size() == BatteryCode::kRecodeLength)) {
-    return s;
-  }
-  std::vector<std::string_view> runs;
-  for (size_t i = 0; i < s.size();) {
-    size_t j = i;
-    while (j < s.size() && IsAlnum(s[j])) {
-      ++j;
-    }
-    if (j > i) runs.push_back(std::string_view(s).substr(i, j - i));
-    i = j + 1;
-  }
-  const auto first_valid = [&](size_t len, Strictness st) -> std::optional<std::string_view> {
-    for (std::string_view run : runs) {
-      for (size_t p = 0; p + len <= run.size(); ++p) {
-        if (BatteryCode::IsValid(run.substr(p, len), st)) return run.substr(p, len);
-      }
-    }
-    return std::nullopt;
-  };
-  for (size_t len : {BatteryCode::kLength, BatteryCode::kRecodeLength}) {
-    for (Strictness st : {Strictness::kStrict, Strictness::kLenient}) {
-      if (auto w = first_valid(len, st)) return std::string(*w);
-    }
-  }
-  std::optional<std::string_view> best;
-  int best_score = -1;
-  for (std::string_view run : runs) {
-    for (size_t p = 0; p + BatteryCode::kLength <= run.size(); ++p) {
-      const std::string_view w = run.substr(p, BatteryCode::kLength);
-      if (const int score = Closeness(w); score > best_score) {
-        best = w;
-        best_score = score;
-      }
-    }
-  }
-  return best ? std::string(*best) : s;
+namespace {
+
+// The Status of a failed check: its first error, at field "code".
+Status FirstError(const CodeCheck& check) {
+  const CodeIssue& first = check.errors.front();
+  return Status::Invalid("code", first.rule, first.message);
 }
 
-Scan NormalizeScan(std::string_view raw) {
-  std::vector<std::string> lines = CleanLines(raw);
-  Scan scan;
-  std::string joined;
+// Lenient mode's reading of `text`: upper-cased, separators dropped, lines joined.
+void Clean(std::string_view text, Scan* scan) {
+  std::vector<std::string> lines = CleanLines(text);
   if (lines.size() == 2) {
-    // A two-line plate: rank each order by validity, then by a product letter at position 4.
-    const auto rank = [](const std::string& s, const std::string& code) {
-      return 4 * BatteryCode::IsValid(code, Strictness::kStrict) +
-             2 * BatteryCode::IsValid(code, Strictness::kLenient) +
+    // A two-line plate: the order that makes a valid code, else the one with a product letter
+    // at position 4. Both orders keep every character.
+    const auto rank = [](const std::string& s) {
+      return 4 * BatteryCode::IsValid(s, Strictness::kStrict) +
+             2 * BatteryCode::IsValid(s, Strictness::kLenient) +
              (s.size() > 3 && (ClassOf(s[3]) & kProductLetter) != 0);
     };
-    const std::string forward = lines[0] + lines[1];
-    const std::string backward = lines[1] + lines[0];
-    std::string forward_code = Extract(forward);
-    std::string backward_code = Extract(backward);
-    scan.joined = true;
-    scan.swapped = rank(backward, backward_code) > rank(forward, forward_code);
-    joined = scan.swapped ? backward : forward;
-    scan.code = scan.swapped ? std::move(backward_code) : std::move(forward_code);
+    std::string forward = lines[0] + lines[1];
+    std::string backward = lines[1] + lines[0];
+    scan->swapped = rank(backward) > rank(forward);
+    scan->code = scan->swapped ? std::move(backward) : std::move(forward);
   } else {
+    scan->code.clear();
     for (const std::string& l : lines) {
-      joined += l;
+      scan->code += l;
     }
-    scan.joined = lines.size() > 2;
-    scan.code = Extract(joined);
   }
-  if (scan.code.size() != joined.size()) scan.payload_length = joined.size();
+  scan->joined = lines.size() > 1;
+  scan->dropped = CountCharacters(Trim(text)) - CountCharacters(scan->code);
+}
+
+Scan ReadScan(std::string_view raw, Strictness strictness) {
+  Scan scan;
+  scan.trimmed = Trim(raw);
+  std::string upper;
+  upper.reserve(scan.trimmed.size());
+  for (const char c : scan.trimmed) {
+    upper += Upper(c);
+  }
+  std::string_view text = upper;
+  if (const std::optional<std::string_view> code = BatteryCode::FromLabelUrl(upper)) {
+    scan.url = true;
+    text = *code;
+  }
+  if (strictness == Strictness::kStrict) {
+    scan.code = std::string(text);
+    return scan;
+  }
+  Clean(text, &scan);
+  // A URL with separators in it is one once they are dropped.
+  if (!scan.url) {
+    if (const std::optional<std::string_view> code = BatteryCode::FromLabelUrl(scan.code)) {
+      scan.url = true;
+      scan.code = std::string(*code);
+    }
+  }
   return scan;
 }
 
@@ -665,8 +726,8 @@ const char* ChemistryName(char letter) {
   return NameOf(kChemistries, std::size(kChemistries), letter);
 }
 
-std::string BatteryCode::Normalize(std::string_view raw) {
-  return NormalizeScan(raw).code;
+std::string BatteryCode::Normalize(std::string_view raw, Strictness strictness) {
+  return ReadScan(raw, strictness).code;
 }
 
 bool BatteryCode::IsValid(std::string_view normalized, Strictness strictness) {
@@ -684,20 +745,39 @@ bool BatteryCode::IsValid(std::string_view normalized, Strictness strictness) {
 }
 
 CodeCheck BatteryCode::Check(std::string_view raw, Strictness strictness) {
-  Scan scan = NormalizeScan(raw);
+  Scan scan = ReadScan(raw, strictness);
   CodeCheck out;
   out.input = std::string(raw);
   out.kind = "battery";
-  if (scan.joined) {
-    out.warnings.emplace_back(scan.swapped ? "lines of a multi-line scan joined, second line first"
-                                           : "lines of a multi-line scan joined in scan order");
+  if (scan.url) {
+    out.extracted_from = "url";
+    out.warnings.push_back(
+        {0, "code", "battery_code.url",
+         "code read out of the label URL " + QuoteText(scan.trimmed) + " (the segment after /b/)"});
   }
-  if (scan.payload_length > 0) {
-    out.warnings.push_back("code taken out of a longer payload of " +
-                           std::to_string(scan.payload_length) + " characters");
+  if (scan.dropped > 0) {
+    out.warnings.push_back(
+        {0, "code", "battery_code.length",
+         QuoteText(scan.trimmed) + " has " + std::to_string(CountCharacters(scan.trimmed)) +
+             " characters; read without its " + std::to_string(scan.dropped) +
+             " separators (spaces, hyphens, underscores, dots, line breaks), as lenient mode "
+             "allows"});
+  }
+  if (scan.joined) {
+    out.warnings.push_back({0, "code", "battery_code.lines",
+                            scan.swapped ? "lines of a multi-line scan joined, second line first"
+                                         : "lines of a multi-line scan joined in scan order"});
   }
   out.normalized = std::move(scan.code);
   Diagnose(out.normalized, strictness, &out);
+  if (!out.valid && strictness == Strictness::kStrict && !scan.url) {
+    // Say when the lenient reading would have found a code: the filer's choice, not ours.
+    const std::string lenient = Normalize(raw, Strictness::kLenient);
+    if (lenient != out.normalized && IsValid(lenient, Strictness::kLenient)) {
+      out.errors.front().message +=
+          "; without its separators it reads " + lenient + ", which lenient mode accepts";
+    }
+  }
   return out;
 }
 
@@ -719,7 +799,21 @@ Result<BatteryCode> BatteryCode::Parse(std::string_view raw, Strictness strictne
   // The common case, a clean scan of a valid code, skips normalization: a valid code is all
   // [0-9A-Z], which Normalize returns as it is.
   if (IsValid(raw, strictness)) return ParseNormalized(raw, strictness);
-  return ParseNormalized(Normalize(raw), strictness);
+  const CodeCheck check = Check(raw, strictness);
+  if (!check.valid) return FirstError(check);
+  return ParseNormalized(check.normalized, strictness);
+}
+
+Result<BatteryCode> BatteryCode::Parse(std::string_view raw, Strictness strictness,
+                                       std::vector<CodeIssue>* warnings) {
+  // A strictly valid 24-character code as written has nothing to warn about.
+  if (raw.size() == kLength && IsValid(raw, Strictness::kStrict)) {
+    return ParseNormalized(raw, strictness);
+  }
+  CodeCheck check = Check(raw, strictness);
+  if (!check.valid) return FirstError(check);
+  warnings->insert(warnings->end(), check.warnings.begin(), check.warnings.end());
+  return ParseNormalized(check.normalized, strictness);
 }
 
 Result<std::string> BatteryCode::EncodeDate(Date date) {

@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/code_check.h"
 #include "core/date.h"
@@ -25,19 +26,34 @@ class BatteryCode {
   static constexpr size_t kLength = 24;
   static constexpr size_t kRecodeLength = 19;
 
-  // Normalizes a raw scan: trims, upper-cases, drops spaces/hyphens/underscores/dots, joins
-  // two-line plates (halves separated by a line break, in either order: the right order is the
-  // one whose 4th character is P/M/C), and extracts a 24-character code wrapped in a longer
-  // payload. Idempotent: Normalize(Normalize(x)) == Normalize(x).
-  static std::string Normalize(std::string_view raw);
+  // Reads a raw scan as a code, never guessing (docs/report-format.md, "Reading battery
+  // codes"). Both modes trim surrounding whitespace and upper-case ASCII letters; lenient mode
+  // also drops separators (spaces, tabs, hyphens, underscores, dots) and joins lines (a
+  // two-line plate in either order: the one that makes a valid code, else the one whose 4th
+  // character is P/M/C). When the result is a label URL (FromLabelUrl) the code is its last
+  // segment. Nothing else is ever taken out of a longer string: a string of the wrong length
+  // stays that string, and fails on its length. Idempotent: Normalize(Normalize(x)) ==
+  // Normalize(x) in each mode.
+  static std::string Normalize(std::string_view raw, Strictness strictness = Strictness::kLenient);
+
+  // The code segment of a battery's label URL, the URL of its public page that its QR code
+  // carries: "http://" or "https://" (any case), a host, a path ending in "/b/" (or "/B/") and
+  // a non-empty last segment; no query, fragment, whitespace or control character. Nullopt for
+  // any other text. The segment is returned as it is (checked as a code by the caller).
+  static std::optional<std::string_view> FromLabelUrl(std::string_view text);
 
   // Full diagnostics for `code check`: every failed rule with its 1-based position in the
-  // normalized code, decoded fields, warnings, hints for 0/O and 1/I confusion.
+  // normalized code, decoded fields, warnings (each with its rule), hints for 0/O and 1/I
+  // confusion, and extracted_from "url" when the code was read out of a label URL.
   static CodeCheck Check(std::string_view raw, Strictness strictness);
 
   // Normalizes and parses; on failure the Status names the first failed rule
   // (rule "battery_code.<field>") and its position in the message.
   static Result<BatteryCode> Parse(std::string_view raw, Strictness strictness);
+  // The same, appending to `warnings` what Check warns of (how the scan was read, lenient
+  // deviations, a cascade re-code) when the code is accepted.
+  static Result<BatteryCode> Parse(std::string_view raw, Strictness strictness,
+                                   std::vector<CodeIssue>* warnings);
 
   // The hot path: is `normalized` (already normalized, 24 or 19 characters) a valid code?
   // No allocation.

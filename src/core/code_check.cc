@@ -14,11 +14,12 @@ namespace {
 
 // VINs have 17 characters and USCCs 18; six digits are a division; a battery code has 24 (or 19
 // for a cascade re-code), and anything else is best explained by the battery code checker,
-// which knows about wrapped payloads and split plates.
+// which knows about label URLs and split plates. Lengths count characters.
 CodeKind GuessKind(std::string_view raw) {
   const std::string n = NormalizeIdentifier(raw);
-  if (n.size() == Vin::kLength) return CodeKind::kVin;
-  if (n.size() == Uscc::kLength) return CodeKind::kUscc;
+  const size_t length = CountCharacters(n);
+  if (length == Vin::kLength) return CodeKind::kVin;
+  if (length == Uscc::kLength) return CodeKind::kUscc;
   if (n.size() == 6 &&
       std::all_of(n.begin(), n.end(), [](char c) { return c >= '0' && c <= '9'; })) {
     return CodeKind::kDivision;

@@ -74,15 +74,15 @@ CodeCheck Division::Check(std::string_view raw, Strictness /*strictness: same fo
   out.kind = "division";
   const std::string& code = out.normalized;
 
-  if (code.size() != 6) {
-    out.errors.push_back(
-        {0, "division", "division.format",
-         "a division code has six digits, found " + std::to_string(code.size()) + " characters"});
+  // Lengths and positions count characters: a non-ASCII character is one, whatever its bytes.
+  const std::vector<std::string_view> chars = SplitCharacters(code);
+  if (chars.size() != 6) {
+    out.errors.push_back({0, "division", "division.format", LengthMessage(6, code)});
   }
-  for (size_t i = 0; i < code.size(); ++i) {
-    if (code[i] >= '0' && code[i] <= '9') continue;
+  for (size_t i = 0; i < chars.size(); ++i) {
+    if (chars[i].size() == 1 && chars[i][0] >= '0' && chars[i][0] <= '9') continue;
     out.errors.push_back({static_cast<int>(i) + 1, "division", "division.format",
-                          DescribeChar(code[i]) + " is not a digit"});
+                          DescribeCharacter(chars[i]) + " is not a digit"});
   }
   if (!out.errors.empty()) return out;
 

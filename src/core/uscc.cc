@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <string>
+#include <vector>
 
 #include "core/division.h"
 
@@ -73,21 +74,25 @@ CodeCheck Uscc::Check(std::string_view raw, Strictness /*strictness: same for bo
   out.kind = "uscc";
   const std::string& u = out.normalized;
 
-  if (u.size() != kLength) {
-    out.errors.push_back(
-        {0, "uscc", "uscc.length", "a USCC has 18 characters, found " + std::to_string(u.size())});
+  // Lengths and positions count characters: a non-ASCII character is one, whatever its bytes.
+  const std::vector<std::string_view> chars = SplitCharacters(u);
+  if (chars.size() != kLength) {
+    out.errors.push_back({0, "uscc", "uscc.length", LengthMessage(kLength, u)});
   }
   bool alphabet_ok = true;
-  for (size_t i = 0; i < u.size(); ++i) {
-    if (CharValue(u[i]) >= 0) continue;
+  for (size_t i = 0; i < chars.size(); ++i) {
+    const std::string_view ch = chars[i];
+    if (ch.size() == 1 && CharValue(ch[0]) >= 0) continue;
     alphabet_ok = false;
     std::string message =
-        DescribeChar(u[i]) + " is not a USCC character (0-9, A-Z without I, O, S, V, Z)";
-    if (const char d = LookalikeDigit(u[i])) message += std::string("; did you mean ") + d + "?";
+        DescribeCharacter(ch) + " is not a USCC character (0-9, A-Z without I, O, S, V, Z)";
+    if (const char d = ch.size() == 1 ? LookalikeDigit(ch[0]) : '\0') {
+      message += std::string("; did you mean ") + d + "?";
+    }
     const int position = static_cast<int>(i) + 1;
     out.errors.push_back({position, FieldAt(position), "uscc.alphabet", std::move(message)});
   }
-  if (u.size() != kLength) return out;
+  if (u.size() != kLength || chars.size() != kLength) return out;  // 18 ASCII characters
 
   out.fields = {{"registration_authority", u.substr(0, 1)},
                 {"entity_type", u.substr(1, 1)},
@@ -99,8 +104,10 @@ CodeCheck Uscc::Check(std::string_view raw, Strictness /*strictness: same for bo
   if (division.ok()) {
     out.fields.emplace_back("division_name", division->name());
   } else {
-    out.warnings.push_back("positions 3-8: division " + u.substr(2, 6) +
-                           " is not in the GB/T 2260 list; kept as the division of registration");
+    out.warnings.push_back({3, "division", "uscc.division",
+                            "positions 3-8: division " + u.substr(2, 6) +
+                                " is not in the GB/T 2260 list; kept as the division of "
+                                "registration"});
   }
   out.fields.emplace_back("organization_code", u.substr(8, 9));
   out.fields.emplace_back("check_character", u.substr(17, 1));
@@ -116,9 +123,10 @@ CodeCheck Uscc::Check(std::string_view raw, Strictness /*strictness: same for bo
   // validates the code by position 18 alone, so a mismatch here is only worth a look.
   const char org_expected = OrganizationCheckCharacter(std::string_view(u).substr(8, 8));
   if (org_expected != u[16]) {
-    out.warnings.push_back(
-        std::string("position 17: organisation code check character (GB 11714) ") + "expected '" +
-        org_expected + "', found " + DescribeChar(u[16]));
+    out.warnings.push_back({17, "organization_code", "uscc.organization_code",
+                            std::string("position 17: organisation code check character ") +
+                                "(GB 11714) expected '" + org_expected + "', found " +
+                                DescribeChar(u[16])});
   }
   out.valid = out.errors.empty();
   return out;

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <string>
+#include <vector>
 
 namespace battrace {
 namespace {
@@ -68,21 +69,26 @@ CodeCheck Vin::Check(std::string_view raw, Strictness strictness) {
   out.kind = "vin";
   const std::string& v = out.normalized;
 
-  if (v.size() != kLength) {
-    out.errors.push_back(
-        {0, "vin", "vin.length", "a VIN has 17 characters, found " + std::to_string(v.size())});
+  // Lengths and positions count characters: a non-ASCII character is one, whatever its bytes.
+  const std::vector<std::string_view> chars = SplitCharacters(v);
+  if (chars.size() != kLength) {
+    out.errors.push_back({0, "vin", "vin.length", LengthMessage(kLength, v)});
   }
   bool alphabet_ok = true;
-  for (size_t i = 0; i < v.size(); ++i) {
-    if (CharValue(v[i]) >= 0) continue;
+  for (size_t i = 0; i < chars.size(); ++i) {
+    const std::string_view ch = chars[i];
+    if (ch.size() == 1 && CharValue(ch[0]) >= 0) continue;
     alphabet_ok = false;
-    std::string message = DescribeChar(v[i]) + " is not a VIN character (0-9, A-Z without I, O, Q)";
-    if (const char d = LookalikeDigit(v[i])) message += std::string("; did you mean ") + d + "?";
+    std::string message =
+        DescribeCharacter(ch) + " is not a VIN character (0-9, A-Z without I, O, Q)";
+    if (const char d = ch.size() == 1 ? LookalikeDigit(ch[0]) : '\0') {
+      message += std::string("; did you mean ") + d + "?";
+    }
     const int position = static_cast<int>(i) + 1;
     out.errors.push_back({position, FieldAt(position), "vin.alphabet", std::move(message)});
   }
 
-  if (v.size() == kLength) {
+  if (v.size() == kLength && chars.size() == kLength) {  // 17 characters, all ASCII
     // An excluded letter at position 10 already has its alphabet error.
     const int year = DecodeModelYear(v[9]);
     if (year == 0 && CharValue(v[9]) >= 0) {
@@ -103,7 +109,7 @@ CodeCheck Vin::Check(std::string_view raw, Strictness strictness) {
           if (v[0] == 'L') {
             message += "; a Chinese VIN always carries it, so this is likely a misread";
           }
-          out.warnings.push_back(message + ")");
+          out.warnings.push_back({9, "check_digit", "vin.check_digit", message + ")"});
         }
       }
     }

@@ -229,7 +229,8 @@ class ReportParser {
     auto body = Body(*type, obj, root_path, raw_scans, kEnvelopeKeys);
     if (!body.ok()) return body.status();
     return Report{std::string(id), std::move(*reporter),    *occurred,
-                  reported,        std::move(body).value(), replayed};
+                  reported,        std::move(body).value(), replayed,
+                  std::move(warnings_)};
   }
 
  private:
@@ -346,8 +347,15 @@ class ReportParser {
   Status Code(element v, const Path& p, std::optional<ScannedCode>* out) const {
     std::string_view s;
     if (v.get_string().get(s)) return r_.Error(p, "type", "must be a battery code string");
-    auto code = BatteryCode::Parse(s, options_.codes);
+    std::vector<CodeIssue> warnings;
+    auto code = BatteryCode::Parse(s, options_.codes, &warnings);
     if (!code.ok()) return strict_json::Reader::Relocate(code.status(), p);
+    if (!warnings.empty()) {
+      const std::string pointer = p.ToString();
+      for (CodeIssue& w : warnings) {
+        warnings_.push_back({pointer, std::move(w.rule), std::move(w.message)});
+      }
+    }
     std::string raw = s == code->str() ? std::string() : std::string(s);
     out->emplace(ScannedCode{std::move(code).value(), std::move(raw)});
     return Status::Ok();
@@ -849,6 +857,8 @@ class ReportParser {
 
   const ParseOptions& options_;
   strict_json::Reader r_;
+  // The warnings of the codes read so far; Code is const like every reader of a value.
+  mutable std::vector<ReportWarning> warnings_;
 };
 
 // --- the stored form ---

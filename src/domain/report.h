@@ -216,6 +216,15 @@ struct CorrectedReport {
   ReportBody body;
 };
 
+// What the parser accepted but tells the filer about: how a battery code was read (lenient
+// mode's separators, a label URL) or where it deviates from the standard's form. Returned in
+// receipts; not part of the stored form.
+struct ReportWarning {
+  std::string field;  // the JSON pointer of the value ("/codes/3")
+  std::string rule;   // a stable name ("battery_code.length", "battery_code.url", ...)
+  std::string message;
+};
+
 struct Report {
   std::string id;  // the reporter's own id: 1-128 visible ASCII characters
   Uscc reporter;
@@ -225,6 +234,7 @@ struct Report {
   // `reported` was supplied by an operator (`import --replay`), not read from the platform's
   // clock: the stored form carries "receipt": "replayed" (docs/ledger-format.md).
   bool replayed = false;
+  std::vector<ReportWarning> warnings = {};  // of the parse, in document order; never stored
 
   ReportType type() const { return TypeOf(body); }
 };

@@ -326,6 +326,7 @@ Result<std::vector<ItemResult>> Commit(store::Store& store, const domain::Law& l
                    "/id", "report.conflict");
         break;
     }
+    if (r.outcome != Outcome::kRejected) r.warnings = std::move(p.report->warnings);
   }
   if (all_or_nothing && std::any_of(results.begin(), results.end(), [](const ItemResult& r) {
         return r.outcome == Outcome::kRejected;

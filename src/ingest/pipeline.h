@@ -49,6 +49,8 @@ struct ItemResult {
   std::string reporter, id;
   uint64_t leaf_index = 0;  // for kAccepted and kDuplicate: the receipt
   ledger::Hash leaf_hash{};
+  // For kAccepted and kDuplicate: what the parser warned of (Report::warnings), for the filer.
+  std::vector<ReportWarning> warnings;
 };
 
 // Stamps, serializes and hashes each parsed report. `now` is the receipt time of reports

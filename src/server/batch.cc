@@ -5,7 +5,7 @@
 namespace battrace::server {
 
 Result<std::vector<ingest::Item>> ParseBatch(std::string_view body, const std::string& reporter,
-                                             size_t max_items) {
+                                             size_t max_items, Strictness codes) {
   thread_local simdjson::dom::parser parser;
   simdjson::dom::element root;
   if (auto err = parser.parse(body.data(), body.size()).get(root); err) {
@@ -26,7 +26,7 @@ Result<std::vector<ingest::Item>> ParseBatch(std::string_view body, const std::s
   for (simdjson::dom::element e : array) {
     ingest::Item item;
     item.line = items.size() + 1;
-    item.report = ParseReport(simdjson::minify(e), ParseOptions{});
+    item.report = ParseReport(simdjson::minify(e), ParseOptions{.codes = codes});
     if (item.report.ok() && item.report->reporter.str() != reporter) {
       item.report =
           Status::Invalid("/reporter", "auth.reporter",

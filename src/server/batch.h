@@ -13,10 +13,11 @@
 
 namespace battrace::server {
 
-// The parsed items, in order (Item.line is the 1-based index). Fails as a whole, nothing
-// parsed, when the body is not a JSON array (rule "api.body") or holds more than `max_items`
-// entries (rule "api.batch_too_large").
+// The parsed items, in order (Item.line is the 1-based index), battery codes read as `codes`
+// says. Fails as a whole, nothing parsed, when the body is not a JSON array (rule "api.body") or
+// holds more than `max_items` entries (rule "api.batch_too_large").
 Result<std::vector<ingest::Item>> ParseBatch(std::string_view body, const std::string& reporter,
-                                             size_t max_items);
+                                             size_t max_items,
+                                             Strictness codes = Strictness::kStrict);
 
 }  // namespace battrace::server

@@ -191,6 +191,15 @@ Status DateRangeParams(const Call& c, store::FindingFilter* filter) {
   return domain::CheckFindingRange(filter->from, filter->to, "from");
 }
 
+// The `codes` parameter of POST /v1/reports: how battery codes are read, "strict" (the
+// default) or "lenient" (docs/report-format.md, "Reading battery codes").
+Result<Strictness> CodesParam(const Call& c) {
+  auto v = StringParam(c, "codes");
+  if (!v || *v == "strict") return Strictness::kStrict;
+  if (*v == "lenient") return Strictness::kLenient;
+  return Status::Invalid("codes", "query.enum", "codes must be strict or lenient");
+}
+
 Result<std::optional<std::string>> DivisionParam(const Call& c) {
   auto v = StringParam(c, "division");
   if (!v) return std::optional<std::string>();
@@ -355,7 +364,7 @@ const std::vector<Api::Entry>& Api::Table() {
   static const std::vector<Entry> kTable = {
       {"GET", "/healthz", &Api::Healthz, {}},
       {"GET", "/metrics", &Api::MetricsText, {}},
-      {"POST", "/v1/reports", &Api::PostReports, {}},
+      {"POST", "/v1/reports", &Api::PostReports, {"codes"}},
       {"GET", "/v1/reports/{reporter}/{id}", &Api::GetReport, {}},
       {"GET", "/v1/batteries/{code}", &Api::GetBattery, {}},
       {"GET", "/v1/batteries/{code}/history", &Api::GetBatteryHistory, {}},
@@ -614,7 +623,8 @@ Status Api::MetricsText(Call& c) {
 
 Status Api::PostReports(Call& c) {
   BATTRACE_RETURN_IF_ERROR(MayFile(c.viewer));
-  auto parsed = ParseBatch(c.req.body, c.viewer.id, options_.max_batch);
+  BATTRACE_ASSIGN_OR_RETURN(codes, CodesParam(c));
+  auto parsed = ParseBatch(c.req.body, c.viewer.id, options_.max_batch, codes);
   if (!parsed.ok()) {
     if (parsed.status().rule() == "api.batch_too_large") {
       WriteProblem(c.res, 413, parsed.status(), c.request_id, c.lang);
@@ -650,6 +660,15 @@ Status Api::PostReports(Call& c) {
                          {"id", r.id},
                          {"leaf_index", r.leaf_index},
                          {"leaf_hash", ledger::HashToBase64(r.leaf_hash)}};
+      if (!r.warnings.empty()) {
+        Json warnings = Json::array();
+        for (const ReportWarning& w : r.warnings) {
+          warnings.push_back({{"field", "/" + std::to_string(i) + w.field},
+                              {"rule", w.rule},
+                              {"message", w.message}});
+        }
+        item["receipt"]["warnings"] = std::move(warnings);
+      }
     }
     out.push_back(std::move(item));
   }

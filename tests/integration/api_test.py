@@ -203,6 +203,44 @@ try:
     ok(err.get("rule") == "report.conflict" and err["field"] == "/0/id", f"conflict rule: {err}")
     assert_no_leak(json.dumps(err).encode())
 
+    # Battery codes are never guessed (docs/report-format.md, "Reading battery codes"): a code
+    # with a character too many is refused in both modes, never cut to 24; a code with a
+    # separator in it is refused strictly and read leniently (?codes=lenient), with a warning in
+    # the receipt.
+    coded = next(r for r in xs[6:] if isinstance(r.get("code"), str)
+                 or isinstance(r.get("codes"), list) and r["codes"])
+    key = "code" if isinstance(coded.get("code"), str) else "codes"
+    code = coded[key] if key == "code" else coded[key][0]
+    pointer = "/0/code" if key == "code" else "/0/codes/0"
+
+    def with_code(text, suffix):
+        r = dict(coded, id=coded["id"] + suffix)
+        r[key] = text if key == "code" else [text] + coded[key][1:]
+        return r
+
+    for query in ("", "?codes=lenient"):
+        st, h, data, res = server.call("POST", "/v1/reports" + query, tok["x"],
+                                       body=[with_code(code + "7", "-typo")])
+        ok(st == 200 and res["rejected"] == 1, f"typo{query}: {st} {res}")
+        e = res["results"][0]["error"]
+        ok(e["field"] == pointer and e["rule"] == "battery_code.length"
+           and e["detail"].startswith(f'24 characters expected, got 25: "{code}7"'),
+           f"typo{query}: {e}")
+    split = code[:5] + "-" + code[5:]
+    st, h, data, res = server.call("POST", "/v1/reports", tok["x"],
+                                   body=[with_code(split, "-split")])
+    ok(st == 200 and res["rejected"] == 1, f"split, strict: {res}")
+    ok(res["results"][0]["error"]["rule"] == "battery_code.length", res)
+    st, h, data, res = server.call("POST", "/v1/reports?codes=lenient", tok["x"],
+                                   body=[with_code(split, "-split")])
+    ok(st == 200 and res["accepted"] == 1, f"split, lenient: {st} {res}")
+    warnings = res["results"][0]["receipt"].get("warnings")
+    ok(warnings and warnings[0]["field"] == pointer and warnings[0]["rule"] == "battery_code.length"
+       and split in warnings[0]["message"], f"lenient receipt warnings: {res}")
+    ok("warnings" not in receipts[0], f"a clean report's receipt has warnings: {receipts[0]}")
+    r = server.call("POST", "/v1/reports?codes=loose", tok["x"], body=[])
+    check_problem(*r, 400, "query.enum")
+
     good = xs[4]
     unknown = dict(xs[5], id=xs[5]["id"] + "-colour", colour="red")
     replay = dict(xs[5], id=xs[5]["id"] + "-reported", reported="2026-05-01T00:00:00Z")

@@ -118,6 +118,54 @@ verify = subprocess.run([battrace, "verify", *engines.verify_args(battrace, stor
 if verify.returncode != 0:
     failures.append("verify failed: " + verify.stderr)
 
+# Battery codes are never guessed (docs/report-format.md, "Reading battery codes"). A code with a
+# character too many is refused by the strict import and by the lenient one: the 24 characters in
+# it are another battery's code. A code with a separator in it (25 characters) is refused
+# strictly and read leniently, with a warning printed, counted and written to the receipt.
+code = produced["code"]
+fresh = dict(produced)
+fresh.pop("reported", None)
+fresh.pop("raw_scans", None)
+typo = dict(fresh, id="typo-1", code=code + "7")
+split = dict(fresh, id="split-1", code=code[:5] + "-" + code[5:])
+for name, report in (("typo", typo), ("split", split)):
+    with open(f"{name}.ndjson", "w") as f:
+        f.write(json.dumps(report) + "\n")
+
+
+def import_codes(name, *flags):
+    for path in (f"{name}.rejects", f"{name}.receipts"):
+        if os.path.exists(path):
+            os.remove(path)
+    p = subprocess.run([battrace, "import", *store, *flags, "--rejects", f"{name}.rejects",
+                        "--receipts", f"{name}.receipts", f"{name}.ndjson"],
+                       capture_output=True, text=True)
+    rejects = [json.loads(l) for l in open(f"{name}.rejects")]
+    receipts = [json.loads(l) for l in open(f"{name}.receipts")]
+    return p, rejects, receipts
+
+
+for flags in ((), ("--lenient",)):
+    p, rejects, receipts = import_codes("typo", *flags)
+    want = f'24 characters expected, got 25: "{code}7"'
+    if (p.returncode != 1 or receipts or len(rejects) != 1 or rejects[0]["field"] != "/code"
+            or rejects[0]["rule"] != "battery_code.length"
+            or not rejects[0]["message"].startswith(want)):
+        failures.append(f"typo {flags}: exit {p.returncode}, {rejects}, {receipts}")
+p, rejects, receipts = import_codes("split")
+if p.returncode != 1 or receipts or [r["rule"] for r in rejects] != ["battery_code.length"]:
+    failures.append(f"split code, strict: exit {p.returncode}, {rejects}, {receipts}")
+p, rejects, receipts = import_codes("split", "--lenient")
+warning = f"warning: split.ndjson:1: /code [battery_code.length]: \"{split['code']}\" has 25"
+if (p.returncode != 0 or rejects or len(receipts) != 1 or "1 warnings" not in p.stdout
+        or not p.stderr.startswith(warning)
+        or [w["rule"] for w in receipts[0].get("warnings", [])] != ["battery_code.length"]):
+    failures.append(f"split code, lenient: exit {p.returncode}, {p.stdout!r}, {p.stderr!r}, "
+                    f"{rejects}, {receipts}")
+stored = engines.query(store, "SELECT COUNT(*) FROM report WHERE id = 'split-1'")
+if str(stored[0][0]) != "1":
+    failures.append(f"split code, lenient: not stored ({stored})")
+
 # A damaged meta('schema_version') is reported as damage by every command, never a crash.
 damaged = engines.store_args(work, "damaged")
 subprocess.run([battrace, "init", *damaged], check=True, stdout=subprocess.DEVNULL)

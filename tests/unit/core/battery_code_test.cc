@@ -114,7 +114,8 @@ TEST(BatteryCodeTest, EveryPositionAcceptsExactlyItsAlphabet) {
       EXPECT_EQ(BatteryCode::IsValid(code, Strictness::kStrict), accepted)
           << "position " << pc.pos1 << " byte " << b;
       if (accepted || c == '\n' || c == '\r' || c == ' ' || c == '\t' || c == '\v' || c == '\f' ||
-          c == '-' || c == '_' || c == '.' || (c >= 'a' && c <= 'z')) {
+          c == '-' || c == '_' || c == '.' || (c >= 'a' && c <= 'z') ||
+          (b >= 0x80 && b <= 0xBF)) {  // a UTF-8 continuation byte joins the character before
         continue;
       }
       const CodeCheck check = CheckBoth(code, Strictness::kStrict);
@@ -262,8 +263,8 @@ TEST(BatteryCodeTest, ReportsEveryFailedRuleWithOneBasedPositions) {
 }
 
 TEST(BatteryCodeTest, PositionsCountInTheNormalizedCode) {
-  // Spaces and hyphens are dropped first: the bad month is position 16 of the normalized code.
-  const CodeCheck c = CheckBoth("001-CB-24 0000003 BDC 0221953", Strictness::kStrict);
+  // Lenient mode drops spaces and hyphens first: the bad month is position 16 of the code.
+  const CodeCheck c = CheckBoth("001-CB-24 0000003 BDC 0221953", Strictness::kLenient);
   EXPECT_EQ(c.normalized, "001CB240000003BDC0221953");
   ASSERT_EQ(c.errors.size(), 1u);
   EXPECT_EQ(c.errors[0].position, 16);
@@ -315,8 +316,10 @@ TEST(BatteryCodeTest, SerialLettersAreLenientOnly) {
   const CodeCheck lenient = CheckBoth(code, Strictness::kLenient);
   EXPECT_TRUE(lenient.valid);
   ASSERT_EQ(lenient.warnings.size(), 1u);
-  EXPECT_NE(lenient.warnings[0].find("serial '02A1953'"), std::string::npos);
-  EXPECT_NE(lenient.warnings[0].find("lenient"), std::string::npos);
+  EXPECT_EQ(lenient.warnings[0].rule, "battery_code.serial");
+  EXPECT_EQ(lenient.warnings[0].position, 18);
+  EXPECT_NE(lenient.warnings[0].message.find("serial '02A1953'"), std::string::npos);
+  EXPECT_NE(lenient.warnings[0].message.find("lenient"), std::string::npos);
   EXPECT_EQ(FieldValue(lenient, "serial"), "02A1953");
   // Lenient mode relaxes the serial only.
   EXPECT_FALSE(BatteryCode::IsValid(With(code, 4, 'X'), Strictness::kLenient));
@@ -327,7 +330,8 @@ TEST(BatteryCodeTest, AcceptsTheCascadeRecodeWithAWarning) {
   const CodeCheck c = CheckBoth(kRecode, Strictness::kStrict);
   EXPECT_TRUE(c.valid);
   ASSERT_EQ(c.warnings.size(), 1u);
-  EXPECT_EQ(c.warnings[0],
+  EXPECT_EQ(c.warnings[0].rule, "battery_code.recode");
+  EXPECT_EQ(c.warnings[0].message,
             "cascade re-code; meaning of this form is not confirmed; the original code must be "
             "linked explicitly");
   const std::vector<std::pair<std::string, std::string>> want = {
@@ -370,10 +374,32 @@ TEST(BatteryCodeTest, RejectsOtherLengths) {
   }
 }
 
-TEST(BatteryCodeTest, NormalizesFieldScans) {
+TEST(BatteryCodeTest, StrictModeTrimsAndUpperCasesOnly) {
+  for (const std::string raw : {"001cb240000003b3c0221953", "  001CB240000003B3C0221953\t",
+                                "\r\n001CB240000003b3c0221953 \n"}) {
+    EXPECT_EQ(BatteryCode::Normalize(raw, Strictness::kStrict), kExample) << raw;
+    const CodeCheck c = CheckBoth(raw, Strictness::kStrict);
+    EXPECT_EQ(c.input, raw);
+    EXPECT_EQ(c.normalized, kExample);
+    EXPECT_TRUE(c.valid) << raw;
+    EXPECT_TRUE(c.warnings.empty()) << raw;
+    EXPECT_EQ(c.extracted_from, "");
+  }
+  // Separators inside make it another length: refused, with the lenient reading named.
+  const CodeCheck hyphen = CheckBoth("001CB-240000003B3C0221953", Strictness::kStrict);
+  EXPECT_FALSE(hyphen.valid);
+  EXPECT_EQ(hyphen.normalized, "001CB-240000003B3C0221953");
+  ASSERT_EQ(hyphen.errors.size(), 1u);
+  EXPECT_EQ(hyphen.errors[0].rule, "battery_code.length");
+  EXPECT_EQ(hyphen.errors[0].message,
+            "24 characters expected, got 25: \"001CB-240000003B3C0221953\" (19 for a cascade "
+            "re-code); without its separators it reads 001CB240000003B3C0221953, which lenient "
+            "mode accepts");
+  EXPECT_FALSE(BatteryCode::Parse("001CB24000\n0003B3C0221953", Strictness::kStrict).ok());
+}
+
+TEST(BatteryCodeTest, LenientModeDropsSeparatorsAndJoinsLinesWithAWarning) {
   const std::vector<std::pair<std::string, std::string>> cases = {
-      {"001cb240000003b3c0221953", kExample},
-      {"  001CB240000003B3C0221953\t", kExample},
       {"001-CB-24-0000003-B3C-0221953", kExample},
       {"001 CB 24 0000003 B3C 0221953", kExample},
       {"001_CB_24.0000003.B3C_0221953", kExample},
@@ -382,48 +408,132 @@ TEST(BatteryCodeTest, NormalizesFieldScans) {
       {"003B3C0221953\n001CB240000", kExample},
       {"003b3c0221953\r\n\r\n001cb24 0000", kExample},
       {"0221953\n001CB240000003B3C", kExample},
-      // Wrapped payloads.
-      {"X1;001CB240000003B3C0221953;LOT9", kExample},
-      {"https://oem.example/b?c=001CB240000003B3C0221953&v=2", kExample},
-      {"ZZ001CB240000003B3C0221953Q", kExample},
-      {"QQ001cb240000003B3C0221953", kExample},
-      {"[)>06 001CB240000003B3C0221953 X", kExample},
-      {"ID:001CB24B3C0221953RP;", kRecode},
+      {"001CB24B3C-0221953RP", kRecode},
   };
   for (const auto& [raw, want] : cases) {
-    EXPECT_EQ(BatteryCode::Normalize(raw), want) << raw;
-    const CodeCheck c = CheckBoth(raw, Strictness::kStrict);
-    EXPECT_EQ(c.input, raw);
+    EXPECT_EQ(BatteryCode::Normalize(raw, Strictness::kLenient), want) << raw;
+    const CodeCheck c = CheckBoth(raw, Strictness::kLenient);
     EXPECT_EQ(c.normalized, want);
     EXPECT_TRUE(c.valid) << raw;
+    ASSERT_FALSE(c.warnings.empty()) << raw;
+    EXPECT_EQ(c.warnings[0].rule, "battery_code.length") << raw;
+    EXPECT_FALSE(CheckBoth(raw, Strictness::kStrict).valid) << raw;
+  }
+  const CodeCheck hyphen = CheckBoth("001CB-240000003B3C0221953", Strictness::kLenient);
+  ASSERT_EQ(hyphen.warnings.size(), 1u);
+  EXPECT_EQ(hyphen.warnings[0].message,
+            "\"001CB-240000003B3C0221953\" has 25 characters; read without its 1 separators "
+            "(spaces, hyphens, underscores, dots, line breaks), as lenient mode allows");
+}
+
+TEST(BatteryCodeTest, NeverTakesACodeOutOfALongerString) {
+  // A typo one character too long: the 24-character code inside it is another battery's.
+  const std::string typo = std::string(kExample) + "4";
+  for (Strictness s : {Strictness::kStrict, Strictness::kLenient}) {
+    const CodeCheck c = CheckBoth(typo, s);
+    EXPECT_FALSE(c.valid);
+    EXPECT_EQ(c.normalized, typo);
+    ASSERT_EQ(c.errors.size(), 1u);
+    EXPECT_EQ(c.errors[0].rule, "battery_code.length");
+    EXPECT_EQ(c.errors[0].field, "code");
+    EXPECT_EQ(c.errors[0].message,
+              "24 characters expected, got 25: \"001CB240000003B3C02219534\" (19 for a cascade "
+              "re-code)");
+    const Result<BatteryCode> parsed = BatteryCode::Parse(typo, s);
+    ASSERT_FALSE(parsed.ok());
+    EXPECT_EQ(parsed.status().rule(), "battery_code.length");
+    EXPECT_EQ(parsed.status().field(), "code");
+  }
+  // Payloads that wrap a code in other text are refused whole, whatever they wrap.
+  for (const std::string raw :
+       {"X1;001CB240000003B3C0221953;LOT9", "ZZ001CB240000003B3C0221953Q",
+        "[)>06 001CB240000003B3C0221953 X", "ID:001CB24B3C0221953RP;",
+        "https://oem.example/b?c=001CB240000003B3C0221953&v=2",
+        "https://oem.example/b/001CB240000003B3C0221953?v=2",
+        "https://oem.example/c/001CB240000003B3C0221953", "oem.example/b/001CB240000003B3C0221953",
+        "https://oem.example/b/001CB240000003B3C02219534"}) {
+    for (Strictness s : {Strictness::kStrict, Strictness::kLenient}) {
+      const CodeCheck c = CheckBoth(raw, s);
+      EXPECT_FALSE(c.valid) << raw;
+      EXPECT_NE(c.normalized, kExample) << raw;
+      ASSERT_FALSE(c.errors.empty()) << raw;
+      EXPECT_EQ(c.errors[0].rule, "battery_code.length") << raw;
+    }
   }
 }
 
-TEST(BatteryCodeTest, PrefersTheFirstValidWindow) {
-  const std::string second = "002PE1100000011112000001";
-  ASSERT_TRUE(BatteryCode::IsValid(second, Strictness::kStrict));
-  EXPECT_EQ(BatteryCode::Normalize(std::string(kExample) + ";" + second), kExample);
-  EXPECT_EQ(BatteryCode::Normalize(second + ";" + kExample), second);
-  // A strictly valid window beats an earlier one valid only in lenient mode.
-  const std::string lenient_only = "001CB240000003B3C02A1953";
-  EXPECT_EQ(BatteryCode::Normalize(lenient_only + ";" + second), second);
-  EXPECT_EQ(BatteryCode::Normalize(lenient_only + ";;"), lenient_only);
+TEST(BatteryCodeTest, ReadsTheCodeOfALabelUrl) {
+  EXPECT_EQ(BatteryCode::FromLabelUrl("https://trace.example.cn/b/001CB240000003B3C0221953"),
+            kExample);
+  EXPECT_EQ(BatteryCode::FromLabelUrl("HTTP://TRACE.EXAMPLE.CN:8080/PASSPORT/B/X"), "X");
+  for (const std::string_view not_url :
+       {"", "https://", "https:///b/X", "https://h/b/", "https://h/b", "https://h/x/X",
+        "https://h/b/X?", "https://h/b/X#top", "https://h/b/X/", "https://h b/b/X", "ftp://h/b/X",
+        "https://h/bb/X", "//h/b/X", kExample}) {
+    EXPECT_FALSE(BatteryCode::FromLabelUrl(not_url).has_value()) << not_url;
+  }
+  for (Strictness s : {Strictness::kStrict, Strictness::kLenient}) {
+    for (const std::string raw : {"https://trace.example.cn/b/001CB240000003B3C0221953",
+                                  " HTTPS://TRACE.EXAMPLE.CN/B/001cb240000003b3c0221953\n",
+                                  "http://127.0.0.1:8080/b/001CB240000003B3C0221953"}) {
+      const CodeCheck c = CheckBoth(raw, s);
+      EXPECT_TRUE(c.valid) << raw;
+      EXPECT_EQ(c.normalized, kExample);
+      EXPECT_EQ(c.extracted_from, "url");
+      ASSERT_EQ(c.warnings.size(), 1u) << raw;
+      EXPECT_EQ(c.warnings[0].rule, "battery_code.url");
+      EXPECT_EQ(BatteryCode::Normalize(raw, s), kExample);
+    }
+  }
+  // The segment is checked like a bare code: its own length, never a part of it.
+  const CodeCheck typo =
+      CheckBoth("https://trace.example.cn/b/001CB240000003B3C02219534", Strictness::kStrict);
+  EXPECT_FALSE(typo.valid);
+  EXPECT_EQ(typo.extracted_from, "url");
+  EXPECT_EQ(typo.normalized, "001CB240000003B3C02219534");
+  EXPECT_EQ(typo.errors[0].rule, "battery_code.length");
+  // Lenient mode drops separators in the segment too, with a warning.
+  const CodeCheck lenient =
+      CheckBoth("https://trace.example.cn/b/001CB-240000003B3C0221953", Strictness::kLenient);
+  EXPECT_TRUE(lenient.valid);
+  EXPECT_EQ(lenient.warnings.size(), 2u);
 }
 
-TEST(BatteryCodeTest, ExtractsTheClosestCandidateWhenNoWindowIsValid) {
-  // The code has a bad day ('O' for '0'); the payload around it is junk. The closest 24-character
-  // window is the code, and the check points at its day with a hint.
-  const CodeCheck c = CheckBoth("X1;001CB240000003B3O0221953;LOT9", Strictness::kStrict);
-  EXPECT_EQ(c.normalized, "001CB240000003B3O0221953");
+TEST(BatteryCodeTest, CountsLengthsInCharacters) {
+  // 23 ASCII characters and one of three bytes: 24 characters, 26 bytes.
+  const std::string wide = "001CB240000003B3C022195\xE2\x91\xA0";  // U+2460
+  const CodeCheck c = CheckBoth(wide, Strictness::kStrict);
   EXPECT_FALSE(c.valid);
   ASSERT_EQ(c.errors.size(), 1u);
-  EXPECT_EQ(c.errors[0].position, 17);
-  EXPECT_NE(c.errors[0].message.find("did you mean '0'?"), std::string::npos);
-  EXPECT_NE(std::find_if(c.warnings.begin(), c.warnings.end(),
-                         [](const std::string& w) { return w.find("payload") != w.npos; }),
-            c.warnings.end());
-  // Without a run of 24 characters the cleaned scan is kept and fails on its length.
-  EXPECT_EQ(BatteryCode::Normalize("ab;cd"), "AB;CD");
+  EXPECT_EQ(c.errors[0].position, 24);
+  EXPECT_EQ(c.errors[0].rule, "battery_code.serial");
+  EXPECT_NE(c.errors[0].message.find("(not ASCII)"), std::string::npos) << c.errors[0].message;
+  // 24 bytes but 23 characters (one of two bytes): a length error that says 23.
+  const std::string short_wide = "001CB240000003B3C02219\xC3\xA9";
+  for (Strictness s : {Strictness::kStrict, Strictness::kLenient}) {
+    const CodeCheck d = CheckBoth(short_wide, s);
+    ASSERT_EQ(d.errors.size(), 1u);
+    EXPECT_EQ(d.errors[0].rule, "battery_code.length");
+    EXPECT_EQ(d.errors[0].message.rfind("24 characters expected, got 23: ", 0), 0u)
+        << d.errors[0].message;
+  }
+  // A full-width code (every character three bytes) has 24 characters, none of them ASCII.
+  std::string full_width;
+  for (const char ch : std::string(kExample)) {
+    const int cp = 0xFF00 + (ch - 0x20);
+    full_width += static_cast<char>(0xE0 | (cp >> 12));
+    full_width += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    full_width += static_cast<char>(0x80 | (cp & 0x3F));
+  }
+  const CodeCheck f = CheckBoth(full_width, Strictness::kStrict);
+  EXPECT_EQ(f.errors.size(), 24u);
+  EXPECT_EQ(f.errors.front().position, 1);
+  EXPECT_EQ(f.errors.back().position, 24);
+  // Messages quote what was sent, as valid UTF-8 even when it is not.
+  const CodeCheck bytes = CheckBoth("001\xFF", Strictness::kStrict);
+  EXPECT_EQ(bytes.errors[0].message.find('\xFF'), std::string::npos);
+  EXPECT_NE(bytes.errors[0].message.find("got 4: \"001\xEF\xBF\xBD\""), std::string::npos)
+      << bytes.errors[0].message;
 }
 
 TEST(BatteryCodeTest, NormalizeIsIdempotent) {
@@ -436,13 +546,16 @@ TEST(BatteryCodeTest, NormalizeIsIdempotent) {
       "a\nb",
       "a\nb\nc",
       "X1;001CB240000003B3C0221953;L",
+      "https://h/b/001CB240000003B3C0221953",
+      "https://h.x/b/0-0",
+      "https://h x/b/00",
       "001CB240000\n003B3C0221953",
       "001CB240000003B3C02219530",
       ";;001CB24B3C0221953RP0000",
   };
   // Random mixtures of code characters, separators, line breaks and noise.
   std::mt19937 rng(20240601);
-  const std::string alphabet = std::string(kExample) + "RPMCOIoi01;:/ -_.\n\r\t\x80\xff";
+  const std::string alphabet = std::string(kExample) + "RPMCOIoi01;:/ -_.\n\r\t\x80\xffhtpsb:/?#";
   for (int i = 0; i < 20000; ++i) {
     std::string s(std::uniform_int_distribution<int>(0, 60)(rng), ' ');
     for (char& c : s)
@@ -450,12 +563,14 @@ TEST(BatteryCodeTest, NormalizeIsIdempotent) {
     if (i % 3 == 0) {  // plant a code
       s.insert(std::uniform_int_distribution<size_t>(0, s.size())(rng), kExample);
     }
+    if (i % 5 == 0) s.insert(0, "https://h/b/");  // a label URL, or something close to one
+
     inputs.push_back(s);
   }
   for (const std::string& raw : inputs) {
-    const std::string once = BatteryCode::Normalize(raw);
-    ASSERT_EQ(BatteryCode::Normalize(once), once) << raw;
     for (Strictness s : {Strictness::kStrict, Strictness::kLenient}) {
+      const std::string once = BatteryCode::Normalize(raw, s);
+      ASSERT_EQ(BatteryCode::Normalize(once, s), once) << raw;
       const CodeCheck c = BatteryCode::Check(raw, s);
       ASSERT_EQ(c.normalized, once);
       ASSERT_EQ(BatteryCode::IsValid(once, s), c.valid) << raw;

@@ -115,7 +115,7 @@ TEST(DivisionTest, NormalizesLikeOtherIdentifiers) {
 
 TEST(DivisionTest, RejectsMalformedCodes) {
   const std::pair<const char*, int> cases[] = {{"", 0},       {"44030", 0},   {"4403055", 0},
-                                               {"44O305", 3}, {"4403０5", 0}, {"abcdef", 1}};
+                                               {"44O305", 3}, {"4403０5", 5}, {"abcdef", 1}};
   for (const auto& [raw, first_position] : cases) {
     const CodeCheck check = Division::Check(raw, Strictness::kStrict);
     ASSERT_FALSE(check.valid) << raw;

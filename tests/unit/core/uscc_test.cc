@@ -67,16 +67,19 @@ TEST(UsccTest, AcceptsValidCodesAndDecodesTheirFields) {
 TEST(UsccTest, WarnsAboutUnknownDivisionsAndOrganisationChecks) {
   const CodeCheck national = Uscc::Check("91100000100003962T", Strictness::kStrict);
   ASSERT_EQ(national.warnings.size(), 1u);
-  EXPECT_NE(national.warnings[0].find("100000"), std::string::npos) << national.warnings[0];
-  EXPECT_EQ(national.warnings[0].rfind("positions 3-8: ", 0), 0u);
+  EXPECT_NE(national.warnings[0].message.find("100000"), std::string::npos)
+      << national.warnings[0].message;
+  EXPECT_EQ(national.warnings[0].message.rfind("positions 3-8: ", 0), 0u);
   // A letter in the division is reported once, as an alphabet error, and the division warned.
   const CodeCheck letter = Uscc::Check("913O0900587527783P", Strictness::kStrict);
   ASSERT_EQ(letter.warnings.size(), 1u);
-  EXPECT_NE(letter.warnings[0].find("division 3O0900"), std::string::npos) << letter.warnings[0];
+  EXPECT_NE(letter.warnings[0].message.find("division 3O0900"), std::string::npos)
+      << letter.warnings[0].message;
 
   const CodeCheck org = Uscc::Check("91440300MA5F000108", Strictness::kStrict);
   ASSERT_EQ(org.warnings.size(), 1u);
-  EXPECT_NE(org.warnings[0].find("expected '8', found '0'"), std::string::npos) << org.warnings[0];
+  EXPECT_NE(org.warnings[0].message.find("expected '8', found '0'"), std::string::npos)
+      << org.warnings[0].message;
 }
 
 TEST(UsccTest, NormalizesScansAndIsIdempotent) {

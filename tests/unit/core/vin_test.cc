@@ -144,14 +144,14 @@ TEST(VinTest, LenientModeDowngradesOnlyTheCheckDigitToAWarning) {
   const CodeCheck foreign = Vin::Check("1M8GDM9A5KP042788", Strictness::kLenient);
   EXPECT_TRUE(foreign.valid);
   ASSERT_EQ(foreign.warnings.size(), 1u);
-  EXPECT_NE(foreign.warnings[0].find("expected 'X'"), std::string::npos);
-  EXPECT_EQ(foreign.warnings[0].find("Chinese"), std::string::npos);
+  EXPECT_NE(foreign.warnings[0].message.find("expected 'X'"), std::string::npos);
+  EXPECT_EQ(foreign.warnings[0].message.find("Chinese"), std::string::npos);
   EXPECT_TRUE(Vin::Parse("1M8GDM9A5KP042788", Strictness::kLenient).ok());
 
   const CodeCheck chinese = Vin::Check("LSGPC52U7AF102554", Strictness::kLenient);
   EXPECT_TRUE(chinese.valid);
   ASSERT_EQ(chinese.warnings.size(), 1u);
-  EXPECT_NE(chinese.warnings[0].find("Chinese"), std::string::npos);
+  EXPECT_NE(chinese.warnings[0].message.find("Chinese"), std::string::npos);
 
   // Other rules stay errors.
   EXPECT_FALSE(Vin::Check("LSGPC52U6AF10255", Strictness::kLenient).valid);

@@ -108,8 +108,16 @@ TEST(ReportTest, OnlyTheCodeIsRequiredForADigitalId) {
 TEST(ReportTest, RawScansAreNormalizedAndKept) {
   json j = ValidReport(ReportType::kBatteryOutbound);
   j["codes"][1] = "001pb-240000003-b3c-0221957";
-  auto r = Parse(j);
+  // Strictly, separators make it 27 characters; leniently they are dropped, with a warning.
+  ExpectError(j, "/codes/1", "battery_code.length");
+  auto r = Parse(j, {.codes = Strictness::kLenient});
   ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_EQ(r->warnings.size(), 1u);
+  EXPECT_EQ(r->warnings[0].field, "/codes/1");
+  EXPECT_EQ(r->warnings[0].rule, "battery_code.length");
+  EXPECT_NE(r->warnings[0].message.find("\"001pb-240000003-b3c-0221957\" has 27 characters"),
+            std::string::npos)
+      << r->warnings[0].message;
   const auto& out = std::get<BatteryOutbound>(r->body);
   EXPECT_EQ(out.codes[1].code.str(), testing::kPack2);
   EXPECT_EQ(out.codes[1].raw, "001pb-240000003-b3c-0221957");
@@ -119,7 +127,7 @@ TEST(ReportTest, RawScansAreNormalizedAndKept) {
   EXPECT_EQ(stored["codes"][1], testing::kPack2);
   EXPECT_EQ(stored["raw_scans"], json({{"/codes/1", "001pb-240000003-b3c-0221957"}}));
 
-  auto replayed = ParseReport(stored.dump(), {.replay = true});
+  auto replayed = ParseReport(stored.dump(), {.replay = true, .codes = Strictness::kLenient});
   ASSERT_TRUE(replayed.ok()) << replayed.status().ToString();
   EXPECT_EQ(std::get<BatteryOutbound>(replayed->body).codes[1].raw, "001pb-240000003-b3c-0221957");
   EXPECT_EQ(ReportToJson(*replayed), stored);
@@ -142,12 +150,15 @@ TEST(ReportTest, RawScansMustMatchTheirCode) {
 TEST(ReportTest, NestedCorrectionKeepsItsOwnRawScans) {
   json j = ValidReport(ReportType::kCorrection);
   j["report"]["packs"][0] = "001 PB24 0000003 B3C 0221956";
-  auto r = Parse(j);
+  auto r = Parse(j, {.codes = Strictness::kLenient});
   ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_EQ(r->warnings.size(), 1u);
+  EXPECT_EQ(r->warnings[0].field, "/report/packs/0");
   const json stored = ReportToJson(*r);
   EXPECT_EQ(stored["report"]["raw_scans"]["/packs/0"], "001 PB24 0000003 B3C 0221956");
   EXPECT_FALSE(stored.contains("raw_scans"));
-  auto again = ParseReport(stored.dump(), {.replay = true});
+  EXPECT_FALSE(stored.contains("warnings"));
+  auto again = ParseReport(stored.dump(), {.replay = true, .codes = Strictness::kLenient});
   ASSERT_TRUE(again.ok()) << again.status().ToString();
   EXPECT_EQ(ReportToJson(*again), stored);
 }
@@ -449,6 +460,39 @@ TEST(ReportTest, MalformedDocuments) {
   EXPECT_EQ(ParseReport(big, {}).status().rule(), "report.too_large");
 }
 
+TEST(ReportTest, ATypoIsNeverAnotherBatterysCode) {
+  // One character too many: the first 24 are a valid code, but not the one that was meant.
+  json j = ValidReport(ReportType::kBatteryUtilized);
+  j["codes"][0] = std::string(testing::kPack1) + "7";
+  for (const Strictness s : {Strictness::kStrict, Strictness::kLenient}) {
+    auto r = Parse(j, {.codes = s});
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.status().field(), "/codes/0");
+    EXPECT_EQ(r.status().rule(), "battery_code.length");
+    EXPECT_EQ(r.status().message().rfind(
+                  "24 characters expected, got 25: \"" + std::string(testing::kPack1) + "7\"", 0),
+              0u)
+        << r.status().message();
+  }
+  // The label URL is the one longer string a code is read out of, in both modes.
+  j["codes"][0] = "https://trace.example.cn/b/" + std::string(testing::kPack1);
+  for (const Strictness s : {Strictness::kStrict, Strictness::kLenient}) {
+    auto r = Parse(j, {.codes = s});
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+    EXPECT_EQ(std::get<BatteryUtilized>(r->body).codes[0].code.str(), testing::kPack1);
+    ASSERT_EQ(r->warnings.size(), 1u);
+    EXPECT_EQ(r->warnings[0].field, "/codes/0");
+    EXPECT_EQ(r->warnings[0].rule, "battery_code.url");
+    const json stored = ReportToJson(*r);
+    EXPECT_EQ(stored["raw_scans"]["/codes/0"], j["codes"][0]);
+    EXPECT_TRUE(ParseReport(stored.dump(), {.replay = true, .codes = s}).ok());
+  }
+  // A clean report has no warnings.
+  auto clean = Parse(ValidReport(ReportType::kBatteryUtilized));
+  ASSERT_TRUE(clean.ok());
+  EXPECT_TRUE(clean->warnings.empty());
+}
+
 TEST(ReportTest, LenientCodesOnlyWhenAsked) {
   json j = ValidReport(ReportType::kBatteryUtilized);
   j["codes"][0] = "001PB240000003B3C02219A6";  // a letter in the serial
@@ -458,6 +502,8 @@ TEST(ReportTest, LenientCodesOnlyWhenAsked) {
   EXPECT_EQ(strict.status().rule(), "battery_code.serial");
   auto lenient = Parse(j, {.codes = Strictness::kLenient});
   ASSERT_TRUE(lenient.ok()) << lenient.status().ToString();
+  ASSERT_EQ(lenient->warnings.size(), 1u);
+  EXPECT_EQ(lenient->warnings[0].rule, "battery_code.serial");
   const json stored = ReportToJson(*lenient);
   EXPECT_TRUE(ParseReport(stored.dump(), {.replay = true, .codes = Strictness::kLenient}).ok());
 }
