@@ -4,6 +4,7 @@
 #include <type_traits>
 #include <vector>
 
+#include "domain/custody.h"
 #include "domain/projection.h"
 
 namespace battrace::domain {
@@ -112,7 +113,8 @@ class Judge {
 
   Status Run(const ReportBody& body, Date occurred) {
     occurred_ = occurred;
-    return std::visit([&](const auto& r) { return On(r); }, body);
+    BATTRACE_RETURN_IF_ERROR(std::visit([&](const auto& r) { return On(r); }, body));
+    return CustodyConflicts(body);
   }
 
  private:
@@ -217,39 +219,14 @@ class Judge {
     return uscc && std::find(parties_.begin(), parties_.end(), *uscc) != parties_.end();
   }
 
-  // Whether the battery's record says someone other than `holders` has it, for a report by
-  // `actor` handing it on or receiving it (docs/findings.md, conflicting_custody). New batteries
-  // move between makers unreported, so only custody from waste reports counts; a repair shop,
-  // swap operator or dismantler may hand on a battery still recorded in a vehicle.
-  bool CustodyConflict(const BatteryState& b, const Enterprise* actor,
-                       std::initializer_list<const std::string*> holders) const {
-    if (b.status == kStatusReferenced || b.status == kStatusProduced || !b.custodian) return false;
-    for (const std::string* h : holders) {
-      if (*b.custodian == *h) return false;
-    }
-    if (IsParty(b.custodian)) return false;
-    if (b.status == kStatusInstalled &&
-        HasAnyRole(actor, {Role::kRepairShop, Role::kSwapOperator, Role::kDismantler})) {
-      return false;
-    }
-    return true;
-  }
-
-  void Conflict(const std::string& code, std::string detail) {
-    if (correcting_) return;
-    Find("conflicting_custody", "10", code, std::nullopt, Department::kMiit, std::move(detail));
-  }
-
-  // A pack installed in `vin` while recorded in another vehicle.
-  Status InstallConflicts(const std::vector<ScannedCode>& packs, const Vin& vin) {
-    for (const ScannedCode& p : packs) {
-      BATTRACE_ASSIGN_OR_RETURN(b, state_.GetBattery(p.code.str()));
-      if (b && b->vin && *b->vin != vin.str() && b->status == kStatusInstalled) {
-        Conflict(p.code.str(), "pack " + p.code.str() + " is installed in " + vin.str() + " by " +
-                                   ref_ + " while recorded in vehicle " + *b->vin +
-                                   " with no removal reported");
-      }
-    }
+  // conflicting_custody (Art. 10) for each battery the report moves against its record, by the
+  // predicate that also keeps Project from moving it (domain/custody.h).
+  Status CustodyConflicts(const ReportBody& body) {
+    if (correcting_) return Status::Ok();
+    BATTRACE_ASSIGN_OR_RETURN(contests, Contests(reporter(), ref_, body, state_));
+    for (Contest& c : contests)
+      Find("conflicting_custody", "10", c.code, std::nullopt, Department::kMiit,
+           std::move(c.detail));
     return Status::Ok();
   }
 
@@ -270,13 +247,6 @@ class Judge {
                std::to_string(b->produced_leaf) + "); " + ref_ + " reports it again");
       return Status::Ok();
     }
-    for (const ScannedCode& part : r.parts) {
-      BATTRACE_ASSIGN_OR_RETURN(p, state_.GetBattery(part.code.str()));
-      if (p && p->parent && *p->parent != code) {
-        Conflict(part.code.str(), part.code.str() + " is assembled into " + code + " by " + ref_ +
-                                      " while recorded as part of " + *p->parent);
-      }
-    }
     const bool complete = r.model && r.rated_capacity_ah && r.rated_energy_kwh && r.mass_kg &&
                           r.materials &&
                           (r.code.code.product_type() == ProductType::kCell || !r.parts.empty());
@@ -290,7 +260,6 @@ class Judge {
   Status On(const VehicleProduced& r) {
     Own("24.2a");
     Discharge(ReportType::kVehicleProduced, r.vin.str());
-    BATTRACE_RETURN_IF_ERROR(InstallConflicts(r.packs, r.vin));
     // Each pack's digital ID is due with this report (Art. 12).
     const auto vehicle_due = Due("24.2a", occurred_);
     for (const ScannedCode& p : r.packs) {
@@ -363,7 +332,7 @@ class Judge {
     if (maker != nullptr) extra.push_back(maker->uscc.str());
     for (const ScannedCode& s : r.removed)
       Discharge(ReportType::kBatteryReplaced, s.code.str(), extra);
-    return InstallConflicts(r.installed, r.vin);
+    return Status::Ok();
   }
 
   static bool Cooperates(const Enterprise* shop, const Enterprise* maker) {
@@ -376,7 +345,7 @@ class Judge {
     Own("24.4a");
     BATTRACE_RETURN_IF_ERROR(VinKnown(r.vin));
     Discharge(ReportType::kBatterySwapped, r.removed.code.str());
-    return InstallConflicts({r.installed}, r.vin);
+    return Status::Ok();
   }
 
   Status On(const BatteryOutbound& r) {
@@ -437,10 +406,6 @@ class Judge {
       }
       Discharge(ReportType::kBatteryOutbound, code);
       BATTRACE_ASSIGN_OR_RETURN(b, state_.GetBattery(code));
-      if (b && CustodyConflict(*b, reporter_, {&reporter(), &to})) {
-        Conflict(code, code + " is handed on by " + reporter() + " (" + ref_ +
-                           ") while recorded as held by " + *b->custodian);
-      }
       const bool received = b && b->status == kStatusReceived && b->custodian == to;
       if (inbound_duty != nullptr && !received) {
         Open(inbound_duty, to, code, ReportType::kBatteryInbound, occurred_,
@@ -527,11 +492,6 @@ class Judge {
       }
       const bool handed = b && b->status == kStatusInTransit && IsParty(b->custodian);
       if (handed) continue;
-      if (b && CustodyConflict(*b, sender, {&from})) {
-        Conflict(code, code + " is received by " + reporter() + " from " + from + " (" + ref_ +
-                           ") while recorded as held by " + *b->custodian +
-                           ", with no transfer to " + reporter() + " reported");
-      }
       if (outbound_duty != nullptr) {
         Open(outbound_duty, from, code, ReportType::kBatteryOutbound, occurred_,
              from + " has not reported handing " + code + " to " + reporter() +
@@ -631,10 +591,6 @@ class Judge {
 };
 
 }  // namespace
-
-std::string ReportRef(const std::string& reporter, const std::string& id) {
-  return reporter + "/" + id;
-}
 
 Result<Effects> Evaluate(const Report& report, uint64_t leaf, StateView& state, const Law& law,
                          const std::optional<Original>& original) {

@@ -10,6 +10,7 @@
 
 #include "core/legal_calendar.h"
 #include "core/status.h"
+#include "domain/custody.h"
 #include "domain/report.h"
 #include "domain/rules.h"
 #include "domain/state.h"
@@ -26,9 +27,6 @@ struct Law {
 struct Original {
   Instant reported = 0;  // when the platform received the original
 };
-
-// The name of a report in findings and duties: "reporter/id".
-std::string ReportRef(const std::string& reporter, const std::string& id);
 
 // Whether `report` may be stored: Forbidden when the reporter is not a registered enterprise,
 // or none of its roles may file the report's type (for a correction, the corrected type;

@@ -4,13 +4,34 @@
 #include <map>
 #include <type_traits>
 
+#include "domain/custody.h"
+
 namespace battrace::domain {
 namespace {
 
 // Collects the rows one report touches, reading each from the state once.
 class Changes {
  public:
-  Changes(StateView& state, uint64_t leaf) : state_(state), leaf_(static_cast<int64_t>(leaf)) {}
+  // `contests`: the batteries the report moves against their record (domain/custody.h), which
+  // it leaves as they are, marked contested by `ref`.
+  Changes(StateView& state, uint64_t leaf, std::string ref, std::vector<Contest> contests)
+      : state_(state),
+        leaf_(static_cast<int64_t>(leaf)),
+        ref_(std::move(ref)),
+        contests_(std::move(contests)) {}
+
+  // Whether the report moves `b` against its record: then `b` is marked contested by the report
+  // and must stay as it is. Otherwise the report moves it, which settles an earlier contest.
+  bool Contested(BatteryState& b) {
+    const bool contested = std::any_of(contests_.begin(), contests_.end(),
+                                       [&](const Contest& x) { return x.code == b.code; });
+    if (contested) {
+      b.contested = ref_;
+    } else {
+      b.contested.reset();
+    }
+    return contested;
+  }
 
   // The row of `code`, read once per report. `indexed`: the report goes into the code's history
   // index; a battery.produced does not, since the row keeps its leaf (produced_leaf, and for its
@@ -67,6 +88,8 @@ class Changes {
  private:
   StateView& state_;
   int64_t leaf_;
+  std::string ref_;
+  std::vector<Contest> contests_;
   std::map<std::string, BatteryState> batteries_;
   std::map<std::string, VehicleState> vehicles_;
   std::vector<std::string> refs_;
@@ -77,6 +100,7 @@ Status Hand(Changes& c, const std::vector<ScannedCode>& codes, const std::string
             const char* status) {
   for (const ScannedCode& s : codes) {
     BATTRACE_ASSIGN_OR_RETURN(b, c.Battery(s.code));
+    if (c.Contested(*b)) continue;
     b->custodian = custodian;
     b->status = status;
   }
@@ -97,6 +121,7 @@ Status Unbind(Changes& c, BatteryState& b) {
 
 Status Install(Changes& c, const ScannedCode& s, const Vin& vin, const std::string& custodian) {
   BATTRACE_ASSIGN_OR_RETURN(b, c.Battery(s.code));
+  if (c.Contested(*b)) return Status::Ok();
   if (b->vin != vin.str()) BATTRACE_RETURN_IF_ERROR(Unbind(c, *b));
   b->vin = vin.str();
   b->custodian = custodian;
@@ -109,6 +134,7 @@ Status Install(Changes& c, const ScannedCode& s, const Vin& vin, const std::stri
 
 Status Remove(Changes& c, const ScannedCode& s, const std::string& custodian) {
   BATTRACE_ASSIGN_OR_RETURN(b, c.Battery(s.code));
+  if (c.Contested(*b)) return Status::Ok();
   BATTRACE_RETURN_IF_ERROR(Unbind(c, *b));
   b->custodian = custodian;
   b->status = kStatusRemoved;
@@ -141,7 +167,7 @@ Status ProjectBody(Changes& c, const std::string& reporter, const Date& occurred
           for (const ScannedCode& part : r.parts) {
             BATTRACE_ASSIGN_OR_RETURN(p, c.Battery(part.code, /*indexed=*/false));
             if (p->parent && *p->parent != r.code.code.str()) c.Mention(part.code);
-            p->parent = r.code.code.str();
+            if (!c.Contested(*p)) p->parent = r.code.code.str();
           }
           for (const ScannedCode& origin : r.origin_codes)
             c.Mention(origin.code);
@@ -183,6 +209,7 @@ Status ProjectBody(Changes& c, const std::string& reporter, const Date& occurred
           for (const ScannedCode& s : r.codes) {
             BATTRACE_ASSIGN_OR_RETURN(b, c.Battery(s.code));
             if (b->status == kStatusReceived && b->custodian == r.to.str()) continue;
+            if (c.Contested(*b)) continue;
             b->custodian = r.to.str();
             b->status = kStatusInTransit;
           }
@@ -210,7 +237,9 @@ Status ProjectBody(Changes& c, const std::string& reporter, const Date& occurred
 }  // namespace
 
 Result<Effects> Project(const Report& report, uint64_t leaf, StateView& state) {
-  Changes c(state, leaf);
+  std::string ref = ReportRef(report.reporter.str(), report.id);
+  BATTRACE_ASSIGN_OR_RETURN(contests, Contests(report.reporter.str(), ref, report.body, state));
+  Changes c(state, leaf, std::move(ref), std::move(contests));
   BATTRACE_RETURN_IF_ERROR(ProjectBody(c, report.reporter.str(), report.occurred, report.body));
   return c.Finish();
 }

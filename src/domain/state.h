@@ -32,6 +32,10 @@ struct BatteryState {
   // Its battery.produced carried every field of a complete digital ID (Art. 12): model, rated
   // capacity, rated energy, mass, materials, and parts for a module or pack.
   bool id_complete = false;
+  // The report ("reporter/id") that last reported on it against its record (a conflicting_custody;
+  // docs/findings.md, "Which reports move custody, and from whom"), which left it as it was;
+  // cleared when a later report moves it, or a correction of that report re-projects it.
+  std::optional<std::string> contested;
 };
 
 struct VehicleState {

@@ -48,6 +48,7 @@ nlohmann::json PublicDigitalId(const domain::BatteryState& b,
           {"maker", maker},
           {"production_month", production_month},
           {"status", b.status},
+          {"contested", b.contested.has_value()},
           {"recycling_guidance", Guidance(b.status)}};
 }
 
@@ -63,6 +64,7 @@ nlohmann::json BatteryView(const store::BatteryRecord& record,
   out["custodian"] = Opt(b.custodian);
   out["vin"] = Opt(b.vin);
   out["digital_id_complete"] = b.id_complete;
+  out["contested_by"] = Opt(b.contested);
   return out;
 }
 

@@ -48,7 +48,7 @@ ledger::Hash HashFromBytes(std::string_view bytes);
 
 constexpr const char* kBatteryColumns =
     "code, level, producer, chemistry, model, parent, custodian, vin, status, produced_leaf, "
-    "updated_leaf, id_complete";
+    "updated_leaf, id_complete, contested";
 constexpr const char* kVehicleColumns =
     "vin, maker, vehicle_type, brand, model, name, imported, swappable, sale_date, sale_division, "
     "scrapped_date, scrap_certificate, produced_leaf, updated_leaf, packs";
@@ -91,6 +91,7 @@ domain::BatteryState ReadBattery(const Row& s) {
   b.produced_leaf = s.Int(9);
   b.updated_leaf = s.Int(10);
   b.id_complete = s.Int(11) != 0;
+  b.contested = s.OptText(12);
   return b;
 }
 

@@ -207,6 +207,10 @@ CREATE TABLE registry_version (
   PRIMARY KEY (leaf)
 ) {NOROWID};
 )sql"},
+      {5, "contested batteries: the report that reported on a battery against its record",
+       R"sql(
+ALTER TABLE battery ADD COLUMN contested {TEXT};
+)sql"},
   };
   return kMigrations;
 }

@@ -839,6 +839,7 @@ Status PgWriteTxn::Flush() {
         .Int(b.produced_leaf)
         .Int(b.updated_leaf)
         .Int(int64_t{b.id_complete})
+        .Text(b.contested)
         .EndRow();
   }
   BATTRACE_RETURN_IF_ERROR(insert_fresh("battery", kBatteryColumns));

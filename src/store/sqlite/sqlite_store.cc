@@ -303,11 +303,12 @@ Status SqliteStore::PrepareStatements() {
   BATTRACE_RETURN_IF_ERROR(prep(
       upsert_battery_,
       "INSERT INTO battery (" + b +
-          ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT (code) DO UPDATE SET "
+          ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT (code) DO UPDATE SET "
           "level = excluded.level, producer = excluded.producer, chemistry = excluded.chemistry, "
           "model = excluded.model, parent = excluded.parent, custodian = excluded.custodian, "
           "vin = excluded.vin, status = excluded.status, produced_leaf = excluded.produced_leaf, "
-          "updated_leaf = excluded.updated_leaf, id_complete = excluded.id_complete"));
+          "updated_leaf = excluded.updated_leaf, id_complete = excluded.id_complete, "
+          "contested = excluded.contested"));
   BATTRACE_RETURN_IF_ERROR(prep(
       upsert_vehicle_,
       "INSERT INTO vehicle (" + v +
@@ -619,7 +620,8 @@ Status SqliteWriteTxn::Flush() {
         .Bind(9, b.status)
         .Bind(10, b.produced_leaf)
         .Bind(11, b.updated_leaf)
-        .Bind(12, int64_t{b.id_complete});
+        .Bind(12, int64_t{b.id_complete})
+        .Bind(13, b.contested);
     BATTRACE_RETURN_IF_ERROR(st.Run());
   }
   for (const auto& [vin, v] : rows_.vehicles) {

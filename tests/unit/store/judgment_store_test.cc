@@ -216,12 +216,13 @@ TEST_P(JudgmentStoreTest, MigratesAVersion1Store) {
   Open(false);
   EXPECT_EQ(Query("SELECT value FROM meta WHERE key = 'schema_version'"),
             std::to_string(LatestSchemaVersion()));
-  EXPECT_EQ(LatestSchemaVersion(), 4);
+  EXPECT_EQ(LatestSchemaVersion(), 5);
   EXPECT_EQ(Query("SELECT value FROM meta WHERE key = 'registry_version'"), "0");
   auto old = store_->GetBattery(code1_);
   ASSERT_TRUE(old.ok() && old->has_value());
   EXPECT_EQ((*old)->updated_leaf, 3);
   EXPECT_FALSE((*old)->id_complete);
+  EXPECT_FALSE((*old)->contested);  // migration 5: no battery was contested before it
 
   domain::Effects e;
   e.at = At("2026-06-01T10:00:00+08:00");
@@ -256,7 +257,8 @@ TEST_P(JudgmentStoreTest, MigratesAVersion3RegistryIntoTheLedgerOnReimport) {
     MakeStoreFilePrivate();
   }
   Open(false);
-  EXPECT_EQ(Query("SELECT value FROM meta WHERE key = 'schema_version'"), "4");
+  EXPECT_EQ(Query("SELECT value FROM meta WHERE key = 'schema_version'"),
+            std::to_string(LatestSchemaVersion()));
   EXPECT_EQ(Query("SELECT COUNT(*) FROM registry_version"), "0");
   {
     auto txn = store_->BeginWrite();
