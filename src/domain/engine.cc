@@ -31,6 +31,14 @@ class Memo : public StateView {
     return inner_.GetModel(maker, model);
   }
   const RegistryIndex& Registry() override { return inner_.Registry(); }
+  const RegistryIndex& RegistryOn(Date day) override { return inner_.RegistryOn(day); }
+  Result<std::vector<uint64_t>> BatteryLeaves(const std::string& code) override {
+    return inner_.BatteryLeaves(code);
+  }
+  Result<std::vector<uint64_t>> VehicleLeaves(const std::string& vin) override {
+    return inner_.VehicleLeaves(vin);
+  }
+  Result<std::optional<Report>> ReportAt(uint64_t leaf) override { return inner_.ReportAt(leaf); }
 
  private:
   // A report names a handful of rows: a list searched in order beats a tree here.
@@ -115,6 +123,13 @@ class Judge {
     occurred_ = occurred;
     BATTRACE_RETURN_IF_ERROR(std::visit([&](const auto& r) { return On(r); }, body));
     return CustodyConflicts(body);
+  }
+
+  // A conflicting_custody (Art. 10) for each battery in `contests`.
+  void Contested(std::vector<Contest> contests) {
+    for (Contest& c : contests)
+      Find("conflicting_custody", "10", c.code, std::nullopt, Department::kMiit,
+           std::move(c.detail));
   }
 
  private:
@@ -224,9 +239,7 @@ class Judge {
   Status CustodyConflicts(const ReportBody& body) {
     if (correcting_) return Status::Ok();
     BATTRACE_ASSIGN_OR_RETURN(contests, Contests(reporter(), ref_, body, state_));
-    for (Contest& c : contests)
-      Find("conflicting_custody", "10", c.code, std::nullopt, Department::kMiit,
-           std::move(c.detail));
+    Contested(std::move(contests));
     return Status::Ok();
   }
 
@@ -603,9 +616,17 @@ Result<Effects> Evaluate(const Report& report, uint64_t leaf, StateView& state, 
     out.retracts = ref;
     Judge judge(report, ref, original->reported, memo, law, &out, /*correcting=*/true);
     BATTRACE_RETURN_IF_ERROR(judge.Run(c->report->body, c->report->occurred));
-    BATTRACE_ASSIGN_OR_RETURN(projected, Project(report, leaf, memo));
-    out.battery_refs = std::move(projected.battery_refs);
-    out.vehicle_refs = std::move(projected.vehicle_refs);
+    // The rows either report names, rebuilt with the corrected report in the original's place,
+    // and the custody judgments against the records as rebuilt up to it.
+    BATTRACE_ASSIGN_OR_RETURN(stored, memo.ReportAt(original->leaf));
+    if (!stored) return out;  // a view without history re-projects nothing
+    BATTRACE_ASSIGN_OR_RETURN(
+        rebuilt, Reproject(*stored, original->leaf, InPlaceOf(*stored, *c->report), leaf, memo));
+    judge.Contested(std::move(rebuilt.contests));
+    out.batteries = std::move(rebuilt.batteries);
+    out.vehicles = std::move(rebuilt.vehicles);
+    out.battery_refs = std::move(rebuilt.battery_refs);
+    out.vehicle_refs = std::move(rebuilt.vehicle_refs);
     return out;
   }
   Judge judge(report, ReportRef(report.reporter.str(), report.id), *report.reported, memo, law,

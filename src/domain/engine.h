@@ -26,6 +26,7 @@ struct Law {
 // What a correction corrects, as stored.
 struct Original {
   Instant reported = 0;  // when the platform received the original
+  uint64_t leaf = 0;     // its ledger leaf
 };
 
 // Whether `report` may be stored: Forbidden when the reporter is not a registered enterprise,
@@ -37,8 +38,10 @@ Status Authorize(const Report& report, const RegistryIndex& registry);
 // Everything that storing the authorized `report` (REQUIRES: Authorize passed and
 // report.reported is set) as ledger leaf `leaf` changes. Errors: those of the StateView.
 // For a correction, `original` is the corrected report as stored (REQUIRES: set):
-// the original's findings and duties are retracted, and the corrected report is judged in its
-// place (its lateness by the original's receipt time); the projection is not re-applied.
+// the original's findings, duties and sales are retracted, the corrected report is judged in its
+// place (its lateness by the original's receipt time), and every battery and vehicle either
+// report names is rebuilt from its history with the corrected report in the original's place
+// (Reproject in domain/projection.h; its custody judged against the rebuilt records).
 Result<Effects> Evaluate(const Report& report, uint64_t leaf, StateView& state, const Law& law,
                          const std::optional<Original>& original = std::nullopt);
 

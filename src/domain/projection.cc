@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 #include <type_traits>
 
 #include "domain/custody.h"
@@ -234,7 +235,75 @@ Status ProjectBody(Changes& c, const std::string& reporter, const Date& occurred
       body);
 }
 
+// Rows replayed from history: empty at first, then what the replayed reports made of them.
+// Outlets and models are read as they are now (no projection depends on them); the registry is
+// that of the date of the report being replayed.
+class Scratch : public StateView {
+ public:
+  explicit Scratch(StateView& base) : base_(base), registry_(&base.Registry()) {}
+
+  void SetDay(Date day) { registry_ = &base_.RegistryOn(day); }
+
+  Result<std::optional<BatteryState>> GetBattery(const std::string& code) override {
+    auto it = batteries_.find(code);
+    if (it == batteries_.end()) return std::optional<BatteryState>();
+    return std::optional<BatteryState>(it->second);
+  }
+  Result<std::optional<VehicleState>> GetVehicle(const std::string& vin) override {
+    auto it = vehicles_.find(vin);
+    if (it == vehicles_.end()) return std::optional<VehicleState>();
+    return std::optional<VehicleState>(it->second);
+  }
+  Result<std::optional<OutletState>> GetOutlet(const std::string& id) override {
+    return base_.GetOutlet(id);
+  }
+  Result<std::optional<ModelState>> GetModel(const std::string& maker,
+                                             const std::string& model) override {
+    return base_.GetModel(maker, model);
+  }
+  const RegistryIndex& Registry() override { return *registry_; }
+
+  void Take(Effects& e) {
+    for (BatteryState& b : e.batteries) {
+      std::string code = b.code;
+      batteries_[code] = std::move(b);
+    }
+    for (VehicleState& v : e.vehicles) {
+      std::string vin = v.vin;
+      vehicles_[vin] = std::move(v);
+    }
+  }
+
+  std::map<std::string, BatteryState>& batteries() { return batteries_; }
+  std::map<std::string, VehicleState>& vehicles() { return vehicles_; }
+
+ private:
+  StateView& base_;
+  const RegistryIndex* registry_;
+  std::map<std::string, BatteryState> batteries_;
+  std::map<std::string, VehicleState> vehicles_;
+};
+
+// The codes and VINs `report` names: the rows it touches projected onto empty rows.
+Status Names(const Report& report, StateView& base, std::set<std::string>* codes,
+             std::set<std::string>* vins) {
+  Scratch empty(base);
+  BATTRACE_ASSIGN_OR_RETURN(e, Project(report, 0, empty));
+  for (const BatteryState& b : e.batteries)
+    codes->insert(b.code);
+  codes->insert(e.battery_refs.begin(), e.battery_refs.end());
+  vins->insert(e.vehicle_refs.begin(), e.vehicle_refs.end());
+  return Status::Ok();
+}
+
 }  // namespace
+
+Report InPlaceOf(const Report& original, const CorrectedReport& corrected) {
+  Report r = original;
+  r.occurred = corrected.occurred;
+  r.body = corrected.body;
+  return r;
+}
 
 Result<Effects> Project(const Report& report, uint64_t leaf, StateView& state) {
   std::string ref = ReportRef(report.reporter.str(), report.id);
@@ -242,6 +311,96 @@ Result<Effects> Project(const Report& report, uint64_t leaf, StateView& state) {
   Changes c(state, leaf, std::move(ref), std::move(contests));
   BATTRACE_RETURN_IF_ERROR(ProjectBody(c, report.reporter.str(), report.occurred, report.body));
   return c.Finish();
+}
+
+Result<Reprojection> Reproject(const Report& original, uint64_t original_leaf,
+                               const Report& corrected, uint64_t leaf, StateView& state) {
+  std::set<std::string> codes, vins;
+  BATTRACE_RETURN_IF_ERROR(Names(original, state, &codes, &vins));
+  BATTRACE_RETURN_IF_ERROR(Names(corrected, state, &codes, &vins));
+
+  // The reports to replay: the history of every named row, and of the packs a named vehicle
+  // holds now (whose records decide what its reports did to them).
+  std::set<uint64_t> leaves{original_leaf};
+  auto add = [&](const Result<std::vector<uint64_t>>& found) -> Status {
+    if (!found.ok()) return found.status();
+    leaves.insert(found->begin(), found->end());
+    return Status::Ok();
+  };
+  for (const std::string& code : codes)
+    BATTRACE_RETURN_IF_ERROR(add(state.BatteryLeaves(code)));
+  for (const std::string& vin : vins) {
+    BATTRACE_RETURN_IF_ERROR(add(state.VehicleLeaves(vin)));
+    BATTRACE_ASSIGN_OR_RETURN(v, state.GetVehicle(vin));
+    if (!v) continue;
+    for (const std::string& pack : v->packs)
+      BATTRACE_RETURN_IF_ERROR(add(state.BatteryLeaves(pack)));
+  }
+  leaves.erase(leaf);
+
+  std::vector<std::pair<uint64_t, Report>> reports;
+  std::set<std::string> present;  // "reporter/id" of the replayed reports
+  for (uint64_t l : leaves) {
+    BATTRACE_ASSIGN_OR_RETURN(r, state.ReportAt(l));
+    if (!r) continue;
+    present.insert(ReportRef(r->reporter.str(), r->id));
+    reports.emplace_back(l, std::move(*r));
+  }
+  // The latest correction of each report stands in its place; this one last of all.
+  std::map<std::string, const CorrectedReport*> latest;
+  for (const auto& [l, r] : reports) {
+    if (const auto* c = std::get_if<Correction>(&r.body))
+      latest[ReportRef(r.reporter.str(), c->corrects)] = c->report.get();
+  }
+  const std::string original_ref = ReportRef(original.reporter.str(), original.id);
+  latest.erase(original_ref);
+
+  Reprojection out;
+  Scratch scratch(state);
+  for (const auto& [l, r] : reports) {
+    std::optional<Report> replayed;
+    if (l == original_leaf) {
+      replayed = corrected;
+    } else if (const auto* c = std::get_if<Correction>(&r.body)) {
+      // A correction is replayed in its original's place; one whose original is not among the
+      // replayed reports (it names none of the rows) here, if it is the latest.
+      const std::string target = ReportRef(r.reporter.str(), c->corrects);
+      auto it = latest.find(target);
+      if (present.count(target) != 0 || it == latest.end() || it->second != c->report.get())
+        continue;
+      Report stand_in = r;
+      stand_in.id = c->corrects;
+      replayed = InPlaceOf(stand_in, *c->report);
+    } else if (auto it = latest.find(ReportRef(r.reporter.str(), r.id)); it != latest.end()) {
+      replayed = InPlaceOf(r, *it->second);
+    } else {
+      replayed = r;
+    }
+    scratch.SetDay(replayed->occurred);
+    if (l == original_leaf) {
+      BATTRACE_ASSIGN_OR_RETURN(
+          contests, Contests(replayed->reporter.str(), original_ref, replayed->body, scratch));
+      out.contests = std::move(contests);
+    }
+    BATTRACE_ASSIGN_OR_RETURN(e, Project(*replayed, l, scratch));
+    scratch.Take(e);
+  }
+
+  for (const std::string& code : codes) {
+    auto it = scratch.batteries().find(code);
+    if (it == scratch.batteries().end()) continue;
+    it->second.updated_leaf = static_cast<int64_t>(leaf);
+    out.batteries.push_back(std::move(it->second));
+  }
+  for (const std::string& vin : vins) {
+    auto it = scratch.vehicles().find(vin);
+    if (it == scratch.vehicles().end()) continue;
+    it->second.updated_leaf = static_cast<int64_t>(leaf);
+    out.vehicles.push_back(std::move(it->second));
+  }
+  out.battery_refs.assign(codes.begin(), codes.end());
+  out.vehicle_refs.assign(vins.begin(), vins.end());
+  return out;
 }
 
 }  // namespace battrace::domain

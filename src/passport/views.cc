@@ -95,9 +95,17 @@ nlohmann::json VehicleView(const store::VehicleRecord& record) {
 }
 
 nlohmann::json ReportView(const store::StoredReport& r) {
-  return {{"leaf_index", r.leaf_index},
-          {"leaf_hash", ledger::HashToBase64(r.leaf_hash)},
-          {"report", nlohmann::json::parse(r.body, nullptr, false)}};
+  nlohmann::json out = {{"leaf_index", r.leaf_index},
+                        {"leaf_hash", ledger::HashToBase64(r.leaf_hash)},
+                        {"report", nlohmann::json::parse(r.body, nullptr, false)}};
+  // The links between a report and its corrections, both ways (docs/api.md).
+  const nlohmann::json& report = out["report"];
+  if (report.is_object() && report.value("type", "") == "correction" &&
+      report.contains("corrects") && report["corrects"].is_string()) {
+    out["corrects"] = r.reporter + "/" + report["corrects"].get<std::string>();
+  }
+  if (r.corrected_by) out["corrected_by"] = *r.corrected_by;
+  return out;
 }
 
 }  // namespace battrace::passport

@@ -371,6 +371,7 @@ struct PendingRows {
   struct Sale {
     domain::Sale sale;
     Instant known_from = 0;
+    std::optional<Instant> retracted_at;  // by a correction of its evidence
   };
   std::map<std::string, domain::BatteryState> batteries;
   std::map<std::string, domain::VehicleState> vehicles;
@@ -380,12 +381,24 @@ struct PendingRows {
   std::vector<std::pair<std::string, int64_t>> battery_events, vehicle_events;
 
   // Takes the projection part of the effects of the report at `leaf`. The first sale of a
-  // transaction stands; one already stored stands over both (the engines insert sales with
-  // ON CONFLICT DO NOTHING).
+  // transaction stands, unless a correction retracted it (then the next one there replaces it);
+  // one already stored stands over both unless it is retracted (the engines' upsert).
   void Take(domain::Effects& effects, uint64_t leaf);
   // The history index entries, sorted, each once.
   void SortEvents();
 };
+
+// A write transaction's history of a battery (StateView::BatteryLeaves): `stored`, the committed
+// index entries, with those pending in `rows`, and its battery.produced and that of its parent as
+// the transaction reads them through `txn`.
+Result<std::vector<uint64_t>> TxnBatteryLeaves(domain::StateView& txn, const PendingRows& rows,
+                                               const std::string& code,
+                                               std::vector<uint64_t> stored);
+// ... of a VIN (StateView::VehicleLeaves).
+std::vector<uint64_t> TxnVehicleLeaves(const PendingRows& rows, const std::string& vin,
+                                       std::vector<uint64_t> stored);
+// The report a stored leaf holds, parsed as on replay; nullopt for none or a registry leaf.
+Result<std::optional<Report>> ParseStored(const std::optional<StoredReport>& stored);
 
 // Whether the rules engine's part of `effects` has anything to write.
 bool HasJudgment(const domain::Effects& effects);

@@ -55,6 +55,9 @@ struct StoredReport {
   std::string body;
   ledger::Hash leaf_hash{};
   ledger::Hash content_hash{};
+  // Its latest correction, "reporter/id": not stored with the report, but set by LinkCorrections
+  // for the readers that show it.
+  std::optional<std::string> corrected_by;
 };
 
 struct StoredCheckpoint {
@@ -200,6 +203,9 @@ class Store : public ledger::NodeReader {
   // history includes its battery.produced and that of the battery it was assembled into.
   virtual Result<std::vector<uint64_t>> BatteryHistory(const std::string& code) = 0;
   virtual Result<std::vector<uint64_t>> VehicleHistory(const std::string& vin) = 0;
+  // The latest correction of the report (reporter, id), "reporter/id"; nullopt if none.
+  virtual Result<std::optional<std::string>> CorrectedBy(const std::string& reporter,
+                                                         const std::string& id) = 0;
 
   // Findings and obligations as of the end of `as_of` in Beijing time (docs/findings.md): only
   // what reports received by then revealed, and nothing a report received by then retracted
@@ -254,6 +260,9 @@ struct OpenOptions {
   CheckpointPolicy checkpoints;
   int64_t cache_mib = 256;  // page cache (SQLite)
 };
+
+// Sets corrected_by of each report (Store::CorrectedBy).
+Status LinkCorrections(Store& store, std::vector<StoredReport>& reports);
 
 // The signing key file kept beside an embedded store: "<db>.key".
 std::string DefaultKeyPath(const std::string& db_path);

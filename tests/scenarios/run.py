@@ -145,11 +145,15 @@ def run(battrace, args, **kw):
     return subprocess.run([battrace] + args, capture_output=True, text=True, **kw)
 
 
-def run_story(battrace, path, cast, work):
+def run_story(battrace, path, cast, work, stores=None):
+    """Loads the story into a new store and checks it; the store's arguments are appended to
+    `stores` when given."""
     story = expand(json.load(open(path)))
     shutil.rmtree(work, ignore_errors=True)
     os.makedirs(work)
     store = engines.store_args(work, "t")
+    if stores is not None:
+        stores.append(store)
     read = engines.read_args(store)
     write_ndjson(os.path.join(work, "registry.ndjson"), cast + story.get("registry", []))
     # Loaded in the order the platform received them, as a replay of history.
