@@ -109,9 +109,12 @@ class Custody {
       // Handed to the reporter (or an enterprise it succeeded) by an outbound: its to receive.
       if (b && b->status == kStatusInTransit && IsParty(b->custodian)) continue;
       if (b && Conflicts(*b, sender, {&from})) {
-        out_.push_back({code, code + " is received by " + reporter_ + " from " + from + " (" +
-                                  ref_ + ") while recorded as held by " + *b->custodian +
-                                  ", with no transfer to " + reporter_ + " reported"});
+        std::string detail = code;
+        detail.append(" is received by ").append(reporter_).append(" from ").append(from);
+        detail.append(" (").append(ref_).append(") while recorded as held by ");
+        detail.append(*b->custodian).append(", with no transfer to ").append(reporter_);
+        detail.append(" reported");
+        out_.push_back({code, std::move(detail)});
       }
     }
     return Status::Ok();

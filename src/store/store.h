@@ -100,10 +100,11 @@ class WriteTxn : public domain::StateView {
   // Appends a report as the next leaf, or reports a duplicate or conflict (nothing written).
   virtual Result<AppendResult> Append(const LeafInput& report) = 0;
   // Writes the projection changes of the report at `leaf` (taking the rows it carries), and
-  // the rules engine's part, as of effects.at: first the retraction (findings and open duties
-  // whose evidence is effects.retracts), then the discharges (recorded as discharged by the
-  // report at `leaf`, "reporter/id"), then the duties opened, findings and sales. Each of these
-  // sees what earlier calls of the same transaction wrote.
+  // the rules engine's part, as of effects.at: first the retraction (findings, open duties and
+  // sales whose evidence is effects.retracts, and the record of the correction at `leaf`), then
+  // the discharges (recorded as discharged by the report at `leaf`, "reporter/id"), then the
+  // duties opened, findings and sales. Each of these sees what earlier calls of the same
+  // transaction wrote.
   virtual Status Apply(domain::Effects&& effects, uint64_t leaf) = 0;
   // Makes the transaction durable (fsync'd); signs a checkpoint first when the policy says so.
   virtual Status Commit() = 0;

@@ -67,6 +67,7 @@ class Stmt {
   Stmt& Bind(int i, const std::optional<std::string>& v) {
     return v ? Bind(i, std::string_view(*v)) : BindNull(i);
   }
+  Stmt& Bind(int i, const std::optional<int64_t>& v) { return v ? Bind(i, *v) : BindNull(i); }
 
   // Steps once: true when a row is available, false when done; errors as Status.
   Result<bool> Step();

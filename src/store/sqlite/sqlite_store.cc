@@ -673,17 +673,13 @@ Status SqliteWriteTxn::Flush() {
   }
   for (const auto& [id, o] : rows_.outlets) {
     Stmt& st = *s.upsert_outlet_;
-    st.Bind(1, o.id)
-        .Bind(2, o.owner)
-        .Bind(3, o.division)
-        .Bind(4, int64_t{o.closed})
-        .Bind(5, o.registered_at);
-    if (o.closed_at) {
-      st.Bind(6, *o.closed_at);
-    } else {
-      st.BindNull(6);
-    }
-    BATTRACE_RETURN_IF_ERROR(st.Run());
+    BATTRACE_RETURN_IF_ERROR(st.Bind(1, o.id)
+                                 .Bind(2, o.owner)
+                                 .Bind(3, o.division)
+                                 .Bind(4, int64_t{o.closed})
+                                 .Bind(5, o.registered_at)
+                                 .Bind(6, o.closed_at)
+                                 .Run());
   }
   for (const auto& [key, m] : rows_.models) {
     BATTRACE_RETURN_IF_ERROR(s.upsert_model_->Bind(1, m.maker)
@@ -693,18 +689,13 @@ Status SqliteWriteTxn::Flush() {
                                  .Run());
   }
   for (const auto& [key, p] : rows_.sales) {
-    Stmt& st = *s.insert_sale_;
-    st.Bind(1, p.sale.maker)
-        .Bind(2, p.sale.division)
-        .Bind(3, p.sale.article)
-        .Bind(4, p.sale.evidence)
-        .Bind(5, p.known_from);
-    if (p.retracted_at) {
-      st.Bind(6, *p.retracted_at);
-    } else {
-      st.BindNull(6);
-    }
-    BATTRACE_RETURN_IF_ERROR(st.Run());
+    BATTRACE_RETURN_IF_ERROR(s.insert_sale_->Bind(1, p.sale.maker)
+                                 .Bind(2, p.sale.division)
+                                 .Bind(3, p.sale.article)
+                                 .Bind(4, p.sale.evidence)
+                                 .Bind(5, p.known_from)
+                                 .Bind(6, p.retracted_at)
+                                 .Run());
   }
   rows_.SortEvents();
   for (const auto& [code, leaf] : rows_.battery_events) {
