@@ -19,12 +19,16 @@ Result<nlohmann::json> ShowBattery(store::Store& s, const std::string& raw) {
   if (!state) return Status::NotFound("no battery " + code.str() + " in the record");
   BATTRACE_ASSIGN_OR_RETURN(parts, s.PartsOf(code.str()));
   BATTRACE_ASSIGN_OR_RETURN(leaves, s.BatteryHistory(code.str()));
-  nlohmann::json history = nlohmann::json::array();
+  std::vector<store::StoredReport> reports;
   for (uint64_t leaf : leaves) {
     BATTRACE_ASSIGN_OR_RETURN(r, s.GetReportAt(leaf));
     if (!r) return Status::Corruption("history names leaf " + std::to_string(leaf) + ", absent");
-    history.push_back(passport::ReportView(*r));
+    reports.push_back(std::move(*r));
   }
+  BATTRACE_RETURN_IF_ERROR(store::LinkCorrections(s, reports));
+  nlohmann::json history = nlohmann::json::array();
+  for (const store::StoredReport& r : reports)
+    history.push_back(passport::ReportView(r));
   const store::BatteryRecord record{std::move(*state), true, std::move(parts)};
   return nlohmann::json{{"battery", passport::BatteryView(record, std::nullopt, CliLang())},
                         {"history", history}};
@@ -43,6 +47,7 @@ Result<nlohmann::json> ShowVehicle(store::Store& s, const std::string& raw) {
     if (!r) return Status::Corruption("history names leaf " + std::to_string(leaf) + ", absent");
     record.history.push_back(std::move(*r));
   }
+  BATTRACE_RETURN_IF_ERROR(store::LinkCorrections(s, record.history));
   return passport::VehicleView(record);
 }
 

@@ -4,6 +4,7 @@
 #include <type_traits>
 #include <vector>
 
+#include "domain/custody.h"
 #include "domain/finding_text.h"
 #include "domain/projection.h"
 
@@ -31,6 +32,14 @@ class Memo : public StateView {
     return inner_.GetModel(maker, model);
   }
   const RegistryIndex& Registry() override { return inner_.Registry(); }
+  const RegistryIndex& RegistryOn(Date day) override { return inner_.RegistryOn(day); }
+  Result<std::vector<uint64_t>> BatteryLeaves(const std::string& code) override {
+    return inner_.BatteryLeaves(code);
+  }
+  Result<std::vector<uint64_t>> VehicleLeaves(const std::string& vin) override {
+    return inner_.VehicleLeaves(vin);
+  }
+  Result<std::optional<Report>> ReportAt(uint64_t leaf) override { return inner_.ReportAt(leaf); }
 
  private:
   // A report names a handful of rows: a list searched in order beats a tree here.
@@ -138,7 +147,15 @@ class Judge {
            ref_ + " reports a fact of " + occurred_.ToString() +
                ", after the day it was received (" + BeijingDate(received_).ToString() + ")");
     }
-    return std::visit([&](const auto& r) { return On(r); }, body);
+    BATTRACE_RETURN_IF_ERROR(std::visit([&](const auto& r) { return On(r); }, body));
+    return CustodyConflicts(body);
+  }
+
+  // A conflicting_custody (Art. 10) for each battery in `contests`.
+  void Contested(std::vector<Contest> contests) {
+    for (Contest& c : contests)
+      Find("conflicting_custody", "10", c.code, std::nullopt, Department::kMiit,
+           std::move(c.detail));
   }
 
  private:
@@ -243,24 +260,6 @@ class Judge {
     return uscc && std::find(parties_.begin(), parties_.end(), *uscc) != parties_.end();
   }
 
-  // Whether the battery's record says someone other than `holders` has it, for a report by
-  // `actor` handing it on or receiving it (docs/findings.md, conflicting_custody). New batteries
-  // move between makers unreported, so only custody from waste reports counts; a repair shop,
-  // swap operator or dismantler may hand on a battery still recorded in a vehicle.
-  bool CustodyConflict(const BatteryState& b, const Enterprise* actor,
-                       std::initializer_list<const std::string*> holders) const {
-    if (b.status == kStatusReferenced || b.status == kStatusProduced || !b.custodian) return false;
-    for (const std::string* h : holders) {
-      if (*b.custodian == *h) return false;
-    }
-    if (IsParty(b.custodian)) return false;
-    if (b.status == kStatusInstalled &&
-        HasAnyRole(actor, {Role::kRepairShop, Role::kSwapOperator, Role::kDismantler})) {
-      return false;
-    }
-    return true;
-  }
-
   // Each code with no record: never reported produced, and named by no earlier report except as
   // an origin code (docs/findings.md, unknown_battery). Not judged for a correction, whose
   // original already gave the codes a record.
@@ -293,21 +292,12 @@ class Judge {
     return maker != nullptr && is_sender(maker->uscc.str());
   }
 
-  void Conflict(const std::string& code, std::string detail) {
-    if (correcting_) return;
-    Find("conflicting_custody", "10", code, std::nullopt, Department::kMiit, std::move(detail));
-  }
-
-  // A pack installed in `vin` while recorded in another vehicle.
-  Status InstallConflicts(const std::vector<ScannedCode>& packs, const Vin& vin) {
-    for (const ScannedCode& p : packs) {
-      BATTRACE_ASSIGN_OR_RETURN(b, state_.GetBattery(p.code.str()));
-      if (b && b->vin && *b->vin != vin.str() && b->status == kStatusInstalled) {
-        Conflict(p.code.str(), "pack " + p.code.str() + " is installed in " + vin.str() + " by " +
-                                   ref_ + " while recorded in vehicle " + *b->vin +
-                                   " with no removal reported");
-      }
-    }
+  // conflicting_custody (Art. 10) for each battery the report moves against its record, by the
+  // predicate that also keeps Project from moving it (domain/custody.h).
+  Status CustodyConflicts(const ReportBody& body) {
+    if (correcting_) return Status::Ok();
+    BATTRACE_ASSIGN_OR_RETURN(contests, Contests(reporter(), ref_, body, state_));
+    Contested(std::move(contests));
     return Status::Ok();
   }
 
@@ -334,13 +324,6 @@ class Judge {
                std::to_string(b->produced_leaf) + "); " + ref_ + " reports it again");
       return Status::Ok();
     }
-    for (const ScannedCode& part : r.parts) {
-      BATTRACE_ASSIGN_OR_RETURN(p, state_.GetBattery(part.code.str()));
-      if (p && p->parent && *p->parent != code) {
-        Conflict(part.code.str(), part.code.str() + " is assembled into " + code + " by " + ref_ +
-                                      " while recorded as part of " + *p->parent);
-      }
-    }
     const bool complete = r.model && r.rated_capacity_ah && r.rated_energy_kwh && r.mass_kg &&
                           r.materials &&
                           (r.code.code.product_type() == ProductType::kCell || !r.parts.empty());
@@ -361,7 +344,6 @@ class Judge {
                reporter() + " (" + ref_ + ")");
     }
     Discharge(ReportType::kVehicleProduced, r.vin.str());
-    BATTRACE_RETURN_IF_ERROR(InstallConflicts(r.packs, r.vin));
     // Each pack's digital ID is due with this report (Art. 12).
     const auto vehicle_due = Due("24.2a", occurred_);
     for (const ScannedCode& p : r.packs) {
@@ -456,7 +438,7 @@ class Judge {
     if (maker != nullptr) extra.push_back(maker->uscc.str());
     for (const ScannedCode& s : r.removed)
       Discharge(ReportType::kBatteryReplaced, s.code.str(), extra);
-    return InstallConflicts(r.installed, r.vin);
+    return Status::Ok();
   }
 
   static bool Cooperates(const Enterprise* shop, const Enterprise* maker) {
@@ -470,7 +452,7 @@ class Judge {
     BATTRACE_RETURN_IF_ERROR(VinKnown(r.vin));
     BATTRACE_RETURN_IF_ERROR(KnownCodes({r.removed}));
     Discharge(ReportType::kBatterySwapped, r.removed.code.str());
-    return InstallConflicts({r.installed}, r.vin);
+    return Status::Ok();
   }
 
   Status On(const BatteryOutbound& r) {
@@ -552,10 +534,6 @@ class Judge {
       }
       Discharge(ReportType::kBatteryOutbound, code);
       BATTRACE_ASSIGN_OR_RETURN(b, state_.GetBattery(code));
-      if (b && CustodyConflict(*b, reporter_, {&reporter(), &to})) {
-        Conflict(code, code + " is handed on by " + reporter() + " (" + ref_ +
-                           ") while recorded as held by " + *b->custodian);
-      }
       const bool received = b && b->status == kStatusReceived && b->custodian == to;
       if (inbound_duty != nullptr && !received) {
         Open(inbound_duty, to, code, ReportType::kBatteryInbound, occurred_,
@@ -634,11 +612,6 @@ class Judge {
       }
       const bool handed = b && b->status == kStatusInTransit && IsParty(b->custodian);
       if (handed) continue;
-      if (b && CustodyConflict(*b, sender, {&from})) {
-        Conflict(code, code + " is received by " + reporter() + " from " + from + " (" + ref_ +
-                           ") while recorded as held by " + *b->custodian +
-                           ", with no transfer to " + reporter() + " reported");
-      }
       // Only a sender the record shows holding the battery owes its outbound.
       BATTRACE_ASSIGN_OR_RETURN(held, Held(b, from));
       if (outbound_duty != nullptr && held) {
@@ -742,10 +715,6 @@ class Judge {
 
 }  // namespace
 
-std::string ReportRef(const std::string& reporter, const std::string& id) {
-  return reporter + "/" + id;
-}
-
 Result<Effects> Evaluate(const Report& report, uint64_t leaf, StateView& state, const Law& law,
                          const std::optional<Original>& original) {
   Memo memo(state);
@@ -757,9 +726,17 @@ Result<Effects> Evaluate(const Report& report, uint64_t leaf, StateView& state, 
     out.retracts = ref;
     Judge judge(report, ref, original->reported, memo, law, &out, /*correcting=*/true);
     BATTRACE_RETURN_IF_ERROR(judge.Run(c->report->body, c->report->occurred));
-    BATTRACE_ASSIGN_OR_RETURN(projected, Project(report, leaf, memo));
-    out.battery_refs = std::move(projected.battery_refs);
-    out.vehicle_refs = std::move(projected.vehicle_refs);
+    // The rows either report names, rebuilt with the corrected report in the original's place,
+    // and the custody judgments against the records as rebuilt up to it.
+    BATTRACE_ASSIGN_OR_RETURN(stored, memo.ReportAt(original->leaf));
+    if (!stored) return out;  // a view without history re-projects nothing
+    BATTRACE_ASSIGN_OR_RETURN(
+        rebuilt, Reproject(*stored, original->leaf, InPlaceOf(*stored, *c->report), leaf, memo));
+    judge.Contested(std::move(rebuilt.contests));
+    out.batteries = std::move(rebuilt.batteries);
+    out.vehicles = std::move(rebuilt.vehicles);
+    out.battery_refs = std::move(rebuilt.battery_refs);
+    out.vehicle_refs = std::move(rebuilt.vehicle_refs);
     return out;
   }
   Judge judge(report, ReportRef(report.reporter.str(), report.id), *report.reported, memo, law,

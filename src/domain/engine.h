@@ -10,6 +10,7 @@
 
 #include "core/legal_calendar.h"
 #include "core/status.h"
+#include "domain/custody.h"
 #include "domain/report.h"
 #include "domain/rules.h"
 #include "domain/state.h"
@@ -25,10 +26,8 @@ struct Law {
 // What a correction corrects, as stored.
 struct Original {
   Instant reported = 0;  // when the platform received the original
+  uint64_t leaf = 0;     // its ledger leaf
 };
-
-// The name of a report in findings and duties: "reporter/id".
-std::string ReportRef(const std::string& reporter, const std::string& id);
 
 // Whether `report` may be stored: Forbidden when the reporter is not a registered enterprise,
 // or none of its roles may file the report's type (for a correction, the corrected type;
@@ -39,8 +38,10 @@ Status Authorize(const Report& report, const RegistryIndex& registry);
 // Everything that storing the authorized `report` (REQUIRES: Authorize passed and
 // report.reported is set) as ledger leaf `leaf` changes. Errors: those of the StateView.
 // For a correction, `original` is the corrected report as stored (REQUIRES: set):
-// the original's findings and duties are retracted, and the corrected report is judged in its
-// place (its lateness by the original's receipt time); the projection is not re-applied.
+// the original's findings, duties and sales are retracted, the corrected report is judged in its
+// place (its lateness by the original's receipt time), and every battery and vehicle either
+// report names is rebuilt from its history with the corrected report in the original's place
+// (Reproject in domain/projection.h; its custody judged against the rebuilt records).
 Result<Effects> Evaluate(const Report& report, uint64_t leaf, StateView& state, const Law& law,
                          const std::optional<Original>& original = std::nullopt);
 

@@ -2,7 +2,10 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 #include <type_traits>
+
+#include "domain/custody.h"
 
 namespace battrace::domain {
 namespace {
@@ -10,7 +13,26 @@ namespace {
 // Collects the rows one report touches, reading each from the state once.
 class Changes {
  public:
-  Changes(StateView& state, uint64_t leaf) : state_(state), leaf_(static_cast<int64_t>(leaf)) {}
+  // `contests`: the batteries the report moves against their record (domain/custody.h), which
+  // it leaves as they are, marked contested by `ref`.
+  Changes(StateView& state, uint64_t leaf, std::string ref, std::vector<Contest> contests)
+      : state_(state),
+        leaf_(static_cast<int64_t>(leaf)),
+        ref_(std::move(ref)),
+        contests_(std::move(contests)) {}
+
+  // Whether the report moves `b` against its record: then `b` is marked contested by the report
+  // and must stay as it is. Otherwise the report moves it, which settles an earlier contest.
+  bool Contested(BatteryState& b) {
+    const bool contested = std::any_of(contests_.begin(), contests_.end(),
+                                       [&](const Contest& x) { return x.code == b.code; });
+    if (contested) {
+      b.contested = ref_;
+    } else {
+      b.contested.reset();
+    }
+    return contested;
+  }
 
   // The row of `code`, read once per report. `indexed`: the report goes into the code's history
   // index; a battery.produced does not, since the row keeps its leaf (produced_leaf, and for its
@@ -67,6 +89,8 @@ class Changes {
  private:
   StateView& state_;
   int64_t leaf_;
+  std::string ref_;
+  std::vector<Contest> contests_;
   std::map<std::string, BatteryState> batteries_;
   std::map<std::string, VehicleState> vehicles_;
   std::vector<std::string> refs_;
@@ -77,6 +101,7 @@ Status Hand(Changes& c, const std::vector<ScannedCode>& codes, const std::string
             const char* status) {
   for (const ScannedCode& s : codes) {
     BATTRACE_ASSIGN_OR_RETURN(b, c.Battery(s.code));
+    if (c.Contested(*b)) continue;
     b->custodian = custodian;
     b->status = status;
   }
@@ -97,6 +122,7 @@ Status Unbind(Changes& c, BatteryState& b) {
 
 Status Install(Changes& c, const ScannedCode& s, const Vin& vin, const std::string& custodian) {
   BATTRACE_ASSIGN_OR_RETURN(b, c.Battery(s.code));
+  if (c.Contested(*b)) return Status::Ok();
   if (b->vin != vin.str()) BATTRACE_RETURN_IF_ERROR(Unbind(c, *b));
   b->vin = vin.str();
   b->custodian = custodian;
@@ -109,6 +135,7 @@ Status Install(Changes& c, const ScannedCode& s, const Vin& vin, const std::stri
 
 Status Remove(Changes& c, const ScannedCode& s, const std::string& custodian) {
   BATTRACE_ASSIGN_OR_RETURN(b, c.Battery(s.code));
+  if (c.Contested(*b)) return Status::Ok();
   BATTRACE_RETURN_IF_ERROR(Unbind(c, *b));
   b->custodian = custodian;
   b->status = kStatusRemoved;
@@ -141,7 +168,7 @@ Status ProjectBody(Changes& c, const std::string& reporter, const Date& occurred
           for (const ScannedCode& part : r.parts) {
             BATTRACE_ASSIGN_OR_RETURN(p, c.Battery(part.code, /*indexed=*/false));
             if (p->parent && *p->parent != r.code.code.str()) c.Mention(part.code);
-            p->parent = r.code.code.str();
+            if (!c.Contested(*p)) p->parent = r.code.code.str();
           }
           for (const ScannedCode& origin : r.origin_codes)
             c.Mention(origin.code);
@@ -184,6 +211,7 @@ Status ProjectBody(Changes& c, const std::string& reporter, const Date& occurred
           for (const ScannedCode& s : r.codes) {
             BATTRACE_ASSIGN_OR_RETURN(b, c.Battery(s.code));
             if (b->status == kStatusReceived && b->custodian == r.to.str()) continue;
+            if (c.Contested(*b)) continue;
             b->custodian = r.to.str();
             b->status = kStatusInTransit;
           }
@@ -208,12 +236,172 @@ Status ProjectBody(Changes& c, const std::string& reporter, const Date& occurred
       body);
 }
 
+// Rows replayed from history: empty at first, then what the replayed reports made of them.
+// Outlets and models are read as they are now (no projection depends on them); the registry is
+// that of the date of the report being replayed.
+class Scratch : public StateView {
+ public:
+  explicit Scratch(StateView& base) : base_(base), registry_(&base.Registry()) {}
+
+  void SetDay(Date day) { registry_ = &base_.RegistryOn(day); }
+
+  Result<std::optional<BatteryState>> GetBattery(const std::string& code) override {
+    auto it = batteries_.find(code);
+    if (it == batteries_.end()) return std::optional<BatteryState>();
+    return std::optional<BatteryState>(it->second);
+  }
+  Result<std::optional<VehicleState>> GetVehicle(const std::string& vin) override {
+    auto it = vehicles_.find(vin);
+    if (it == vehicles_.end()) return std::optional<VehicleState>();
+    return std::optional<VehicleState>(it->second);
+  }
+  Result<std::optional<OutletState>> GetOutlet(const std::string& id) override {
+    return base_.GetOutlet(id);
+  }
+  Result<std::optional<ModelState>> GetModel(const std::string& maker,
+                                             const std::string& model) override {
+    return base_.GetModel(maker, model);
+  }
+  const RegistryIndex& Registry() override { return *registry_; }
+
+  void Take(Effects& e) {
+    for (BatteryState& b : e.batteries) {
+      std::string code = b.code;
+      batteries_[code] = std::move(b);
+    }
+    for (VehicleState& v : e.vehicles) {
+      std::string vin = v.vin;
+      vehicles_[vin] = std::move(v);
+    }
+  }
+
+  std::map<std::string, BatteryState>& batteries() { return batteries_; }
+  std::map<std::string, VehicleState>& vehicles() { return vehicles_; }
+
+ private:
+  StateView& base_;
+  const RegistryIndex* registry_;
+  std::map<std::string, BatteryState> batteries_;
+  std::map<std::string, VehicleState> vehicles_;
+};
+
+// The codes and VINs `report` names: the rows it touches projected onto empty rows.
+Status Names(const Report& report, StateView& base, std::set<std::string>* codes,
+             std::set<std::string>* vins) {
+  Scratch empty(base);
+  BATTRACE_ASSIGN_OR_RETURN(e, Project(report, 0, empty));
+  for (const BatteryState& b : e.batteries)
+    codes->insert(b.code);
+  codes->insert(e.battery_refs.begin(), e.battery_refs.end());
+  vins->insert(e.vehicle_refs.begin(), e.vehicle_refs.end());
+  return Status::Ok();
+}
+
 }  // namespace
 
+Report InPlaceOf(const Report& original, const CorrectedReport& corrected) {
+  Report r = original;
+  r.occurred = corrected.occurred;
+  r.body = corrected.body;
+  return r;
+}
+
 Result<Effects> Project(const Report& report, uint64_t leaf, StateView& state) {
-  Changes c(state, leaf);
+  std::string ref = ReportRef(report.reporter.str(), report.id);
+  BATTRACE_ASSIGN_OR_RETURN(contests, Contests(report.reporter.str(), ref, report.body, state));
+  Changes c(state, leaf, std::move(ref), std::move(contests));
   BATTRACE_RETURN_IF_ERROR(ProjectBody(c, report.reporter.str(), report.occurred, report.body));
   return c.Finish();
+}
+
+Result<Reprojection> Reproject(const Report& original, uint64_t original_leaf,
+                               const Report& corrected, uint64_t leaf, StateView& state) {
+  std::set<std::string> codes, vins;
+  BATTRACE_RETURN_IF_ERROR(Names(original, state, &codes, &vins));
+  BATTRACE_RETURN_IF_ERROR(Names(corrected, state, &codes, &vins));
+
+  // The reports to replay: the history of every named row, and of the packs a named vehicle
+  // holds now (whose records decide what its reports did to them).
+  std::set<uint64_t> leaves{original_leaf};
+  auto add = [&](const Result<std::vector<uint64_t>>& found) -> Status {
+    if (!found.ok()) return found.status();
+    leaves.insert(found->begin(), found->end());
+    return Status::Ok();
+  };
+  for (const std::string& code : codes)
+    BATTRACE_RETURN_IF_ERROR(add(state.BatteryLeaves(code)));
+  for (const std::string& vin : vins) {
+    BATTRACE_RETURN_IF_ERROR(add(state.VehicleLeaves(vin)));
+    BATTRACE_ASSIGN_OR_RETURN(v, state.GetVehicle(vin));
+    if (!v) continue;
+    for (const std::string& pack : v->packs)
+      BATTRACE_RETURN_IF_ERROR(add(state.BatteryLeaves(pack)));
+  }
+  leaves.erase(leaf);
+
+  std::vector<std::pair<uint64_t, Report>> reports;
+  std::set<std::string> present;  // "reporter/id" of the replayed reports
+  for (uint64_t l : leaves) {
+    BATTRACE_ASSIGN_OR_RETURN(r, state.ReportAt(l));
+    if (!r) continue;
+    present.insert(ReportRef(r->reporter.str(), r->id));
+    reports.emplace_back(l, std::move(*r));
+  }
+  // The latest correction of each report stands in its place; this one last of all.
+  std::map<std::string, const CorrectedReport*> latest;
+  for (const auto& [l, r] : reports) {
+    if (const auto* c = std::get_if<Correction>(&r.body))
+      latest[ReportRef(r.reporter.str(), c->corrects)] = c->report.get();
+  }
+  const std::string original_ref = ReportRef(original.reporter.str(), original.id);
+  latest.erase(original_ref);
+
+  Reprojection out;
+  Scratch scratch(state);
+  for (const auto& [l, r] : reports) {
+    std::optional<Report> replayed;
+    if (l == original_leaf) {
+      replayed = corrected;
+    } else if (const auto* c = std::get_if<Correction>(&r.body)) {
+      // A correction is replayed in its original's place; one whose original is not among the
+      // replayed reports (it names none of the rows) here, if it is the latest.
+      const std::string target = ReportRef(r.reporter.str(), c->corrects);
+      auto it = latest.find(target);
+      if (present.count(target) != 0 || it == latest.end() || it->second != c->report.get())
+        continue;
+      Report stand_in = r;
+      stand_in.id = c->corrects;
+      replayed = InPlaceOf(stand_in, *c->report);
+    } else if (auto it = latest.find(ReportRef(r.reporter.str(), r.id)); it != latest.end()) {
+      replayed = InPlaceOf(r, *it->second);
+    } else {
+      replayed = r;
+    }
+    scratch.SetDay(replayed->occurred);
+    if (l == original_leaf) {
+      BATTRACE_ASSIGN_OR_RETURN(
+          contests, Contests(replayed->reporter.str(), original_ref, replayed->body, scratch));
+      out.contests = std::move(contests);
+    }
+    BATTRACE_ASSIGN_OR_RETURN(e, Project(*replayed, l, scratch));
+    scratch.Take(e);
+  }
+
+  for (const std::string& code : codes) {
+    auto it = scratch.batteries().find(code);
+    if (it == scratch.batteries().end()) continue;
+    it->second.updated_leaf = static_cast<int64_t>(leaf);
+    out.batteries.push_back(std::move(it->second));
+  }
+  for (const std::string& vin : vins) {
+    auto it = scratch.vehicles().find(vin);
+    if (it == scratch.vehicles().end()) continue;
+    it->second.updated_leaf = static_cast<int64_t>(leaf);
+    out.vehicles.push_back(std::move(it->second));
+  }
+  out.battery_refs.assign(codes.begin(), codes.end());
+  out.vehicle_refs.assign(vins.begin(), vins.end());
+  return out;
 }
 
 }  // namespace battrace::domain

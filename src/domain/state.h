@@ -13,6 +13,7 @@
 #include "core/date.h"
 #include "core/status.h"
 #include "domain/registry_index.h"
+#include "domain/report.h"
 
 namespace battrace::domain {
 
@@ -32,6 +33,10 @@ struct BatteryState {
   // Its battery.produced carried every field of a complete digital ID (Art. 12): model, rated
   // capacity, rated energy, mass, materials, and parts for a module or pack.
   bool id_complete = false;
+  // The report ("reporter/id") that last reported on it against its record (a conflicting_custody;
+  // docs/findings.md, "Which reports move custody, and from whom"), which left it as it was;
+  // cleared when a later report moves it, or a correction of that report re-projects it.
+  std::optional<std::string> contested;
 };
 
 struct VehicleState {
@@ -129,6 +134,30 @@ class StateView {
   virtual Result<std::optional<ModelState>> GetModel(const std::string& maker,
                                                      const std::string& model) = 0;
   virtual const RegistryIndex& Registry() = 0;
+
+  // What a correction re-projects from (docs/findings.md, "Corrections and succession"). A view
+  // without history (these defaults) re-projects nothing.
+  // The registry as it stood on `day` (docs/findings.md, "The registry as it stood").
+  virtual const RegistryIndex& RegistryOn(Date day) {
+    (void)day;
+    return Registry();
+  }
+  // The leaves of the reports indexed under a battery code (with its battery.produced and that of
+  // the battery it was assembled into: Store::BatteryHistory) or a VIN, in ledger order, those of
+  // the current transaction included.
+  virtual Result<std::vector<uint64_t>> BatteryLeaves(const std::string& code) {
+    (void)code;
+    return std::vector<uint64_t>();
+  }
+  virtual Result<std::vector<uint64_t>> VehicleLeaves(const std::string& vin) {
+    (void)vin;
+    return std::vector<uint64_t>();
+  }
+  // The report stored at `leaf`, as parsed from its leaf data; nullopt for a registry leaf.
+  virtual Result<std::optional<Report>> ReportAt(uint64_t leaf) {
+    (void)leaf;
+    return std::optional<Report>();
+  }
 };
 
 // What applying one report changes. A battery or vehicle change carries the complete new row
@@ -151,7 +180,7 @@ struct Effects {
   std::vector<Discharge> discharges;
   std::vector<Finding> findings;
   std::vector<Sale> sales;  // recorded once per (maker, division): the first stands
-  // A correction: the report ("reporter/id") whose findings and duties are retracted.
+  // A correction: the report ("reporter/id") whose findings, duties and sales are retracted.
   std::optional<std::string> retracts;
 };
 

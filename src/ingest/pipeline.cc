@@ -92,7 +92,8 @@ Result<std::optional<domain::Original>> CheckCorrection(store::Store& store, con
                                "; its correction must carry a " + original->type + ", not a " +
                                std::string(type));
   }
-  return std::optional<domain::Original>(domain::Original{original->reported});
+  return std::optional<domain::Original>(
+      domain::Original{original->reported, original->leaf_index});
 }
 
 // The day whose registry a report is judged against: the date of the facts it states (for a
@@ -102,11 +103,11 @@ Date FactDate(const Report& report) {
   return report.occurred;
 }
 
-// The transaction as the rules see it for one report: its rows, and the registry as it stood
-// on the report's date (docs/findings.md, "The registry as it stood").
+// The transaction as the rules see it for one report: its rows and history, and the registry as
+// it stood on the report's date (docs/findings.md, "The registry as it stood").
 class AsOfView : public domain::StateView {
  public:
-  AsOfView(domain::StateView& txn, const domain::RegistryIndex& registry)
+  AsOfView(store::WriteTxn& txn, const domain::RegistryIndex& registry)
       : txn_(txn), registry_(registry) {}
   Result<std::optional<domain::BatteryState>> GetBattery(const std::string& code) override {
     return txn_.GetBattery(code);
@@ -122,9 +123,19 @@ class AsOfView : public domain::StateView {
     return txn_.GetModel(maker, model);
   }
   const domain::RegistryIndex& Registry() override { return registry_; }
+  const domain::RegistryIndex& RegistryOn(Date day) override {
+    return txn_.RegistryVersions().AsOf(day);
+  }
+  Result<std::vector<uint64_t>> BatteryLeaves(const std::string& code) override {
+    return txn_.BatteryLeaves(code);
+  }
+  Result<std::vector<uint64_t>> VehicleLeaves(const std::string& vin) override {
+    return txn_.VehicleLeaves(vin);
+  }
+  Result<std::optional<Report>> ReportAt(uint64_t leaf) override { return txn_.ReportAt(leaf); }
 
  private:
-  domain::StateView& txn_;
+  store::WriteTxn& txn_;
   const domain::RegistryIndex& registry_;
 };
 

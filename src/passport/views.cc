@@ -55,6 +55,7 @@ nlohmann::json PublicDigitalId(const domain::BatteryState& b,
           {"maker", maker},
           {"production_month", production_month},
           {"status", b.status},
+          {"contested", b.contested.has_value()},
           {"recycling_guidance", RecyclingGuidance(b.status, lang)}};
 }
 
@@ -70,6 +71,7 @@ nlohmann::json BatteryView(const store::BatteryRecord& record,
   out["custodian"] = Opt(b.custodian);
   out["vin"] = Opt(b.vin);
   out["digital_id_complete"] = b.id_complete;
+  out["contested_by"] = Opt(b.contested);
   return out;
 }
 
@@ -100,9 +102,17 @@ nlohmann::json VehicleView(const store::VehicleRecord& record) {
 }
 
 nlohmann::json ReportView(const store::StoredReport& r) {
-  return {{"leaf_index", r.leaf_index},
-          {"leaf_hash", ledger::HashToBase64(r.leaf_hash)},
-          {"report", nlohmann::json::parse(r.body, nullptr, false)}};
+  nlohmann::json out = {{"leaf_index", r.leaf_index},
+                        {"leaf_hash", ledger::HashToBase64(r.leaf_hash)},
+                        {"report", nlohmann::json::parse(r.body, nullptr, false)}};
+  // The links between a report and its corrections, both ways (docs/api.md).
+  const nlohmann::json& report = out["report"];
+  if (report.is_object() && report.value("type", "") == "correction" &&
+      report.contains("corrects") && report["corrects"].is_string()) {
+    out["corrects"] = r.reporter + "/" + report["corrects"].get<std::string>();
+  }
+  if (r.corrected_by) out["corrected_by"] = *r.corrected_by;
+  return out;
 }
 
 }  // namespace battrace::passport

@@ -684,7 +684,9 @@ Status Api::GetReport(Call& c) {
   ScopedReader reader = Reader(c);
   BATTRACE_ASSIGN_OR_RETURN(report, reader.Report(c.params["reporter"], c.params["id"]));
   BATTRACE_RETURN_IF_ERROR(Audited(reader));
-  Reply(c, passport::ReportView(report));
+  std::vector<store::StoredReport> one{std::move(report)};
+  BATTRACE_RETURN_IF_ERROR(store::LinkCorrections(*c.store, one));
+  Reply(c, passport::ReportView(one.front()));
   return Status::Ok();
 }
 
@@ -710,6 +712,7 @@ Status Api::GetBatteryHistory(Call& c) {
   ScopedReader reader = Reader(c);
   BATTRACE_ASSIGN_OR_RETURN(history, reader.BatteryHistory(*code));
   BATTRACE_RETURN_IF_ERROR(Audited(reader));
+  BATTRACE_RETURN_IF_ERROR(store::LinkCorrections(*c.store, history));
   Json items = Json::array();
   for (const auto& r : history)
     items.push_back(passport::ReportView(r));
@@ -723,6 +726,7 @@ Status Api::GetVehicle(Call& c) {
   ScopedReader reader = Reader(c);
   BATTRACE_ASSIGN_OR_RETURN(record, reader.Vehicle(vin->str()));
   BATTRACE_RETURN_IF_ERROR(Audited(reader));
+  BATTRACE_RETURN_IF_ERROR(store::LinkCorrections(*c.store, record.history));
   Reply(c, passport::VehicleView(record));
   return Status::Ok();
 }

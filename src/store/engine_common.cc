@@ -8,6 +8,7 @@
 
 #include "domain/registry.h"
 #include "store/audit.h"
+#include "store/registry_leaf.h"
 #include "store/schema.h"
 
 namespace battrace::store::common {
@@ -207,6 +208,49 @@ void CompleteHistory(std::vector<uint64_t>& leaves,
   leaves.erase(std::unique(leaves.begin(), leaves.end()), leaves.end());
 }
 
+namespace {
+
+void AddPending(std::vector<uint64_t>& leaves,
+                const std::vector<std::pair<std::string, int64_t>>& events,
+                const std::string& key) {
+  for (const auto& [k, leaf] : events) {
+    if (k == key) leaves.push_back(static_cast<uint64_t>(leaf));
+  }
+}
+
+}  // namespace
+
+Result<std::vector<uint64_t>> TxnBatteryLeaves(domain::StateView& txn, const PendingRows& rows,
+                                               const std::string& code,
+                                               std::vector<uint64_t> stored) {
+  AddPending(stored, rows.battery_events, code);
+  BATTRACE_ASSIGN_OR_RETURN(battery, txn.GetBattery(code));
+  std::optional<domain::BatteryState> parent;
+  if (battery && battery->parent) {
+    BATTRACE_ASSIGN_OR_RETURN(p, txn.GetBattery(*battery->parent));
+    parent = std::move(p);
+  }
+  CompleteHistory(stored, battery, parent);
+  return stored;
+}
+
+std::vector<uint64_t> TxnVehicleLeaves(const PendingRows& rows, const std::string& vin,
+                                       std::vector<uint64_t> stored) {
+  AddPending(stored, rows.vehicle_events, vin);
+  CompleteHistory(stored, std::nullopt, std::nullopt);
+  return stored;
+}
+
+Result<std::optional<Report>> ParseStored(const std::optional<StoredReport>& stored) {
+  if (!stored || IsRegistryLeafType(stored->type)) return std::optional<Report>();
+  auto report = ParseReport(stored->body, {.replay = true, .codes = Strictness::kLenient});
+  if (!report.ok()) {
+    return Status::Corruption("the report at leaf " + std::to_string(stored->leaf_index) +
+                              " does not parse: " + report.status().message());
+  }
+  return std::optional<Report>(std::move(report).value());
+}
+
 bool IsAboutModel(const StoredReport& report, const std::string& vehicle_model) {
   const auto body = nlohmann::json::parse(report.body, nullptr, false);
   const auto model = body.is_object() ? body.find("vehicle_model") : body.end();
@@ -402,8 +446,9 @@ const std::vector<DerivedTable>& DerivedTables() {
         Derived("vehicle_event", Qualified("vin, leaf"), Qualified("vin, leaf")),
         Derived("outlet", Qualified(kOutletColumns), Qualified("id")),
         Derived("model", Qualified(kModelColumns), Qualified("maker, model")),
-        Derived("sale", Qualified("maker, division, article, evidence, known_from"),
+        Derived("sale", Qualified("maker, division, article, evidence, known_from, retracted_at"),
                 Qualified("maker, division")),
+        Derived("correction", Qualified("original, leaf, correction"), Qualified("original, leaf")),
         Derived("obligation", Qualified(duty),
                 Qualified("party, subject, kind, duty, opened_at, " + duty)),
         Derived("finding", Qualified(finding),
@@ -458,9 +503,18 @@ void PendingRows::Take(domain::Effects& effects, uint64_t leaf) {
     auto key = std::make_pair(m.maker, m.model);
     models.insert_or_assign(std::move(key), std::move(m));
   }
+  // A correction retracts the sales its original recorded, those of this transaction as the
+  // stored ones (WriteTxn::Apply).
+  if (effects.retracts) {
+    for (auto& [key, pending] : sales) {
+      if (pending.sale.evidence == *effects.retracts && !pending.retracted_at)
+        pending.retracted_at = effects.at;
+    }
+  }
   for (domain::Sale& sale : effects.sales) {
     auto key = std::make_pair(sale.maker, sale.division);
-    sales.try_emplace(std::move(key), Sale{std::move(sale), effects.at});
+    auto [it, added] = sales.try_emplace(std::move(key), Sale{sale, effects.at, std::nullopt});
+    if (!added && it->second.retracted_at) it->second = Sale{std::move(sale), effects.at, {}};
   }
 }
 

@@ -48,7 +48,7 @@ ledger::Hash HashFromBytes(std::string_view bytes);
 
 constexpr const char* kBatteryColumns =
     "code, level, producer, chemistry, model, parent, custodian, vin, status, produced_leaf, "
-    "updated_leaf, id_complete";
+    "updated_leaf, id_complete, contested";
 constexpr const char* kVehicleColumns =
     "vin, maker, vehicle_type, brand, model, name, imported, swappable, sale_date, sale_division, "
     "scrapped_date, scrap_certificate, produced_leaf, updated_leaf, packs";
@@ -91,6 +91,7 @@ domain::BatteryState ReadBattery(const Row& s) {
   b.produced_leaf = s.Int(9);
   b.updated_leaf = s.Int(10);
   b.id_complete = s.Int(11) != 0;
+  b.contested = s.OptText(12);
   return b;
 }
 
@@ -379,6 +380,7 @@ struct PendingRows {
   struct Sale {
     domain::Sale sale;
     Instant known_from = 0;
+    std::optional<Instant> retracted_at;  // by a correction of its evidence
   };
   std::map<std::string, domain::BatteryState> batteries;
   std::map<std::string, domain::VehicleState> vehicles;
@@ -388,12 +390,24 @@ struct PendingRows {
   std::vector<std::pair<std::string, int64_t>> battery_events, vehicle_events;
 
   // Takes the projection part of the effects of the report at `leaf`. The first sale of a
-  // transaction stands; one already stored stands over both (the engines insert sales with
-  // ON CONFLICT DO NOTHING).
+  // transaction stands, unless a correction retracted it (then the next one there replaces it);
+  // one already stored stands over both unless it is retracted (the engines' upsert).
   void Take(domain::Effects& effects, uint64_t leaf);
   // The history index entries, sorted, each once.
   void SortEvents();
 };
+
+// A write transaction's history of a battery (StateView::BatteryLeaves): `stored`, the committed
+// index entries, with those pending in `rows`, and its battery.produced and that of its parent as
+// the transaction reads them through `txn`.
+Result<std::vector<uint64_t>> TxnBatteryLeaves(domain::StateView& txn, const PendingRows& rows,
+                                               const std::string& code,
+                                               std::vector<uint64_t> stored);
+// ... of a VIN (StateView::VehicleLeaves).
+std::vector<uint64_t> TxnVehicleLeaves(const PendingRows& rows, const std::string& vin,
+                                       std::vector<uint64_t> stored);
+// The report a stored leaf holds, parsed as on replay; nullopt for none or a registry leaf.
+Result<std::optional<Report>> ParseStored(const std::optional<StoredReport>& stored);
 
 // Whether the rules engine's part of `effects` has anything to write.
 bool HasJudgment(const domain::Effects& effects);

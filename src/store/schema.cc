@@ -207,6 +207,19 @@ CREATE TABLE registry_version (
   PRIMARY KEY (leaf)
 ) {NOROWID};
 )sql"},
+      {5,
+       "corrections re-project: contested batteries, retracted sales, the corrections of each "
+       "report",
+       R"sql(
+ALTER TABLE battery ADD COLUMN contested {TEXT};
+ALTER TABLE sale ADD COLUMN retracted_at BIGINT;
+CREATE TABLE correction (
+  original {TEXT} NOT NULL,
+  leaf BIGINT NOT NULL,
+  correction {TEXT} NOT NULL,
+  PRIMARY KEY (original, leaf)
+) {NOROWID};
+)sql"},
   };
   return kMigrations;
 }

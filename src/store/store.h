@@ -56,6 +56,9 @@ struct StoredReport {
   std::string body;
   ledger::Hash leaf_hash{};
   ledger::Hash content_hash{};
+  // Its latest correction, "reporter/id": not stored with the report, but set by LinkCorrections
+  // for the readers that show it.
+  std::optional<std::string> corrected_by;
 };
 
 struct StoredCheckpoint {
@@ -98,10 +101,11 @@ class WriteTxn : public domain::StateView {
   // Appends a report as the next leaf, or reports a duplicate or conflict (nothing written).
   virtual Result<AppendResult> Append(const LeafInput& report) = 0;
   // Writes the projection changes of the report at `leaf` (taking the rows it carries), and
-  // the rules engine's part, as of effects.at: first the retraction (findings and open duties
-  // whose evidence is effects.retracts), then the discharges (recorded as discharged by the
-  // report at `leaf`, "reporter/id"), then the duties opened, findings and sales. Each of these
-  // sees what earlier calls of the same transaction wrote.
+  // the rules engine's part, as of effects.at: first the retraction (findings, open duties and
+  // sales whose evidence is effects.retracts, and the record of the correction at `leaf`), then
+  // the discharges (recorded as discharged by the report at `leaf`, "reporter/id"), then the
+  // duties opened, findings and sales. Each of these sees what earlier calls of the same
+  // transaction wrote.
   virtual Status Apply(domain::Effects&& effects, uint64_t leaf) = 0;
   // Makes the transaction durable (fsync'd); signs a checkpoint first when the policy says so.
   virtual Status Commit() = 0;
@@ -206,6 +210,9 @@ class Store : public ledger::NodeReader {
   // history includes its battery.produced and that of the battery it was assembled into.
   virtual Result<std::vector<uint64_t>> BatteryHistory(const std::string& code) = 0;
   virtual Result<std::vector<uint64_t>> VehicleHistory(const std::string& vin) = 0;
+  // The latest correction of the report (reporter, id), "reporter/id"; nullopt if none.
+  virtual Result<std::optional<std::string>> CorrectedBy(const std::string& reporter,
+                                                         const std::string& id) = 0;
 
   // Findings and obligations as of the end of `as_of` in Beijing time (docs/findings.md): only
   // what reports received by then revealed, and nothing a report received by then retracted
@@ -260,6 +267,9 @@ struct OpenOptions {
   CheckpointPolicy checkpoints;
   int64_t cache_mib = 256;  // page cache (SQLite)
 };
+
+// Sets corrected_by of each report (Store::CorrectedBy).
+Status LinkCorrections(Store& store, std::vector<StoredReport>& reports);
 
 // The signing key file kept beside an embedded store: "<db>.key".
 std::string DefaultKeyPath(const std::string& db_path);

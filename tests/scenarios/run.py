@@ -18,6 +18,15 @@ party, subject, and any of due, evidence, authority); the findings of that date 
 expected ones one to one, no more, no fewer. `detail` is never compared. Obligations likewise
 when given.
 
+An expect entry may also pin records as they stand after the whole story is loaded (not as of
+its date), read with `battrace show battery CODE` / `show vehicle VIN`:
+  "batteries": [{"code": "{P:1}", "status": "utilized", "custodian": "{uscc:7}",
+                 "contested": true, "history": [{"id": "out1", "corrected_by": "..."}, ...]}]
+  "vehicles": [{"vin": "{vin:1}", "sale_division": "440300", "history": [...]}]
+Every field but `history` is compared with the record's field of that name; `history`, when
+given, lists the record's history entries in order, one to one, each pinning fields of the
+stored report or of the entry itself (`corrected_by`).
+
 usage: run.py BATTRACE SCENARIO_DIR WORK_DIR [NAME...]
 """
 import json
@@ -102,15 +111,49 @@ def compare(what, expected, actual):
     return problems
 
 
+def history_entries(history):
+    """The history as pinned: each entry's report fields and the entry's own (corrected_by)."""
+    return [{**h.get("report", {}), **{k: v for k, v in h.items() if k != "report"}}
+            for h in history]
+
+
+def compare_records(battrace, read, what, expected):
+    """The `show battery` / `show vehicle` records against the pinned fields."""
+    problems = []
+    key = "code" if what == "battery" else "vin"
+    for e in expected:
+        r = run(battrace, ["show", what, *read, e[key]])
+        if r.returncode != 0:
+            problems.append(f"show {what} {e[key]} failed: {r.stderr.strip()}")
+            continue
+        shown = json.loads(r.stdout)
+        record = shown["battery"] if what == "battery" else shown
+        for field, value in e.items():
+            if field == "history":
+                actual = history_entries(shown["history"])
+                if len(actual) != len(value) or not all(
+                        matches(x, a) for x, a in zip(value, actual)):
+                    problems.append(f"{what} {e[key]}: history {json.dumps(actual)} does not "
+                                    f"match {json.dumps(value)}")
+            elif record.get(field) != value:
+                problems.append(f"{what} {e[key]}: {field} is {json.dumps(record.get(field))}, "
+                                f"expected {json.dumps(value)}")
+    return problems
+
+
 def run(battrace, args, **kw):
     return subprocess.run([battrace] + args, capture_output=True, text=True, **kw)
 
 
-def run_story(battrace, path, cast, work):
+def run_story(battrace, path, cast, work, stores=None):
+    """Loads the story into a new store and checks it; the store's arguments are appended to
+    `stores` when given."""
     story = expand(json.load(open(path)))
     shutil.rmtree(work, ignore_errors=True)
     os.makedirs(work)
     store = engines.store_args(work, "t")
+    if stores is not None:
+        stores.append(store)
     read = engines.read_args(store)
     write_ndjson(os.path.join(work, "registry.ndjson"), cast + story.get("registry", []))
     # Loaded in the order the platform received them, as a replay of history.
@@ -135,6 +178,9 @@ def run_story(battrace, path, cast, work):
             continue
         problems += [f"as of {as_of}: {p}" for p in
                      compare("finding", when["findings"], json.loads(r.stdout))]
+        for what, pinned in (("battery", "batteries"), ("vehicle", "vehicles")):
+            problems += [f"as of {as_of}: {p}" for p in
+                         compare_records(battrace, read, what, when.get(pinned, []))]
         if "obligations" in when:
             r = run(battrace, ["obligations", *read, "--as-of", as_of, "--json"])
             if r.returncode != 0:

@@ -118,6 +118,9 @@ class PgWriteTxn : public WriteTxn {
   Result<std::optional<domain::ModelState>> GetModel(const std::string& maker,
                                                      const std::string& model) override;
   const domain::RegistryIndex& Registry() override;
+  Result<std::vector<uint64_t>> BatteryLeaves(const std::string& code) override;
+  Result<std::vector<uint64_t>> VehicleLeaves(const std::string& vin) override;
+  Result<std::optional<Report>> ReportAt(uint64_t leaf) override;
   domain::RegistryHistory& RegistryVersions() override;
   Status PutRegistry(const RegistryRow& row, Date effective, uint64_t leaf) override;
 
@@ -181,6 +184,8 @@ class PgStore : public Store {
   Result<std::vector<std::string>> PartsOf(const std::string& code) override;
   Result<std::vector<uint64_t>> BatteryHistory(const std::string& code) override;
   Result<std::vector<uint64_t>> VehicleHistory(const std::string& vin) override;
+  Result<std::optional<std::string>> CorrectedBy(const std::string& reporter,
+                                                 const std::string& id) override;
   Result<std::vector<domain::Finding>> Findings(Date as_of, const FindingFilter& filter) override;
   Result<std::vector<domain::Duty>> Obligations(Date as_of,
                                                 const ObligationFilter& filter) override;
@@ -450,6 +455,13 @@ Status PgStore::PrepareStatements() {
       {"retract_findings",
        "UPDATE finding SET retracted_at = $1 WHERE id IN "
        "(SELECT finding FROM finding_evidence WHERE evidence = $2) AND retracted_at IS NULL"},
+      {"retract_sales",
+       "UPDATE sale SET retracted_at = $1 WHERE evidence = $2 AND retracted_at IS NULL"},
+      {"insert_correction",
+       "INSERT INTO correction (original, leaf, correction) VALUES ($1, $2, $3) "
+       "ON CONFLICT DO NOTHING"},
+      {"corrected_by",
+       "SELECT correction FROM correction WHERE original = $1 ORDER BY leaf DESC LIMIT 1"},
       {"insert_finding",
        "WITH f AS (INSERT INTO finding (" + f +
            ", known_from) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10) RETURNING id) "
@@ -470,6 +482,7 @@ Status PgStore::PrepareStatements() {
       {"open_at", DutiesOpenAt(d, "$1", "")},
       {"sales_at",
        "SELECT maker, division, article, evidence FROM sale WHERE known_from < $1 "
+       "AND (retracted_at IS NULL OR retracted_at >= $1) "
        "AND ($2::text IS NULL OR $2::text = 'MIIT') AND ($3::bigint IS NULL OR known_from >= $3) "
        "AND ($4::bigint IS NULL OR known_from < $4)"},
       {"outlet_covering",
@@ -503,7 +516,10 @@ Status PgStore::PrepareStatements() {
                             " FROM model_stage ON CONFLICT (maker, model) DO UPDATE SET " +
                             AssignExcluded(m, 2)},
       {"insert_sales",
-       "INSERT INTO sale SELECT * FROM sale_stage ON CONFLICT (maker, division) DO NOTHING"},
+       "INSERT INTO sale SELECT * FROM sale_stage ON CONFLICT (maker, division) DO UPDATE SET "
+       "article = excluded.article, evidence = excluded.evidence, "
+       "known_from = excluded.known_from, retracted_at = excluded.retracted_at "
+       "WHERE sale.retracted_at IS NOT NULL"},
   };
   for (const auto& [name, sql] : statements) {
     // The upserts read the temporary tables only a writer has.
@@ -756,6 +772,17 @@ Status PgWriteTxn::ApplyJudgment(const domain::Effects& effects, uint64_t leaf) 
   if (effects.retracts) {
     BATTRACE_RETURN_IF_ERROR(send("retract_duties", Params().Add(at).Add(*effects.retracts)));
     BATTRACE_RETURN_IF_ERROR(send("retract_findings", Params().Add(at).Add(*effects.retracts)));
+    BATTRACE_RETURN_IF_ERROR(send("retract_sales", Params().Add(at).Add(*effects.retracts)));
+    const StoredReport* correction = PendingAt(leaf);
+    if (correction == nullptr) {
+      return Status::Internal("a correction applied to leaf " + std::to_string(leaf) +
+                              ", which this transaction did not append");
+    }
+    BATTRACE_RETURN_IF_ERROR(
+        send("insert_correction", Params()
+                                      .Add(*effects.retracts)
+                                      .Add(static_cast<int64_t>(leaf))
+                                      .Add(correction->reporter + "/" + correction->id)));
   }
   if (!effects.discharges.empty()) {
     const StoredReport* report = PendingAt(leaf);
@@ -851,6 +878,7 @@ Status PgWriteTxn::Flush() {
         .Int(b.produced_leaf)
         .Int(b.updated_leaf)
         .Int(int64_t{b.id_complete})
+        .Text(b.contested)
         .EndRow();
   }
   BATTRACE_RETURN_IF_ERROR(insert_fresh("battery", kBatteryColumns));
@@ -901,10 +929,12 @@ Status PgWriteTxn::Flush() {
         .Text(p.sale.article)
         .Text(p.sale.evidence)
         .Int(p.known_from)
+        .Int(p.retracted_at)
         .EndRow();
   }
-  BATTRACE_RETURN_IF_ERROR(
-      stage("sale_stage", "maker, division, article, evidence, known_from", "insert_sales"));
+  BATTRACE_RETURN_IF_ERROR(stage("sale_stage",
+                                 "maker, division, article, evidence, known_from, retracted_at",
+                                 "insert_sales"));
   // History index entries: a report naming a code twice is indexed once.
   rows_.SortEvents();
   auto copy_events = [&](const std::vector<std::pair<std::string, int64_t>>& events,
@@ -990,6 +1020,21 @@ Result<std::optional<domain::ModelState>> PgWriteTxn::GetModel(const std::string
 const domain::RegistryIndex& PgWriteTxn::Registry() {
   // BeginWrite loaded it under the ledger lock, which every registry change holds too.
   return store_->registry_->current;
+}
+
+Result<std::vector<uint64_t>> PgWriteTxn::BatteryLeaves(const std::string& code) {
+  BATTRACE_ASSIGN_OR_RETURN(stored, store_->Leaves("battery_history", code));
+  return TxnBatteryLeaves(*this, rows_, code, std::move(stored));
+}
+
+Result<std::vector<uint64_t>> PgWriteTxn::VehicleLeaves(const std::string& vin) {
+  BATTRACE_ASSIGN_OR_RETURN(stored, store_->Leaves("vehicle_history", vin));
+  return TxnVehicleLeaves(rows_, vin, std::move(stored));
+}
+
+Result<std::optional<Report>> PgWriteTxn::ReportAt(uint64_t leaf) {
+  BATTRACE_ASSIGN_OR_RETURN(stored, store_->GetReportAt(leaf));
+  return ParseStored(stored);
 }
 
 domain::RegistryHistory& PgWriteTxn::RegistryVersions() {
@@ -1194,6 +1239,12 @@ Result<std::vector<uint64_t>> PgStore::BatteryHistory(const std::string& code) {
 
 Result<std::vector<uint64_t>> PgStore::VehicleHistory(const std::string& vin) {
   return Leaves("vehicle_history", vin);
+}
+
+Result<std::optional<std::string>> PgStore::CorrectedBy(const std::string& reporter,
+                                                        const std::string& id) {
+  BATTRACE_ASSIGN_OR_RETURN(rows, Run("corrected_by", Params().Add(reporter + "/" + id)));
+  return First<std::string>(rows, [](const Row& r) { return r.Text(0); });
 }
 
 Result<std::vector<domain::Duty>> PgStore::DutiesOpenAsOf(Date as_of,

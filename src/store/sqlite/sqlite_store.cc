@@ -49,6 +49,9 @@ class SqliteWriteTxn : public WriteTxn {
   Result<std::optional<domain::ModelState>> GetModel(const std::string& maker,
                                                      const std::string& model) override;
   const domain::RegistryIndex& Registry() override;
+  Result<std::vector<uint64_t>> BatteryLeaves(const std::string& code) override;
+  Result<std::vector<uint64_t>> VehicleLeaves(const std::string& vin) override;
+  Result<std::optional<Report>> ReportAt(uint64_t leaf) override;
   domain::RegistryHistory& RegistryVersions() override;
   Status PutRegistry(const RegistryRow& row, Date effective, uint64_t leaf) override;
 
@@ -96,6 +99,8 @@ class SqliteStore : public Store {
   Result<std::vector<std::string>> PartsOf(const std::string& code) override;
   Result<std::vector<uint64_t>> BatteryHistory(const std::string& code) override;
   Result<std::vector<uint64_t>> VehicleHistory(const std::string& vin) override;
+  Result<std::optional<std::string>> CorrectedBy(const std::string& reporter,
+                                                 const std::string& id) override;
   Result<std::vector<domain::Finding>> Findings(Date as_of, const FindingFilter& filter) override;
   Result<std::vector<domain::Duty>> Obligations(Date as_of,
                                                 const ObligationFilter& filter) override;
@@ -164,10 +169,11 @@ class SqliteStore : public Store {
       insert_checkpoint_, put_registry_, get_registry_, all_registry_, all_registry_versions_,
       insert_registry_version_, upsert_outlet_, get_outlet_, upsert_model_, get_model_,
       insert_duty_, open_duties_for_, discharge_, retract_duties_, retract_findings_,
-      insert_finding_, insert_finding_evidence_, insert_sale_, findings_at_, overdue_at_, open_at_,
-      sales_at_, outlet_covering_, tree_size_, registry_version_of_, bump_registry_version_,
-      count_open_duties_, outlets_in_, disassembly_info_, insert_token_, find_token_, revoke_token_,
-      last_audit_, insert_audit_, list_audit_;
+      retract_sales_, insert_correction_, corrected_by_, insert_finding_, insert_finding_evidence_,
+      insert_sale_, findings_at_, overdue_at_, open_at_, sales_at_, outlet_covering_, tree_size_,
+      registry_version_of_, bump_registry_version_, count_open_duties_, outlets_in_,
+      disassembly_info_, insert_token_, find_token_, revoke_token_, last_audit_, insert_audit_,
+      list_audit_;
 };
 
 Status SqliteStore::Initialize(const std::string& path, bool create, const std::string& origin) {
@@ -310,11 +316,12 @@ Status SqliteStore::PrepareStatements() {
   BATTRACE_RETURN_IF_ERROR(prep(
       upsert_battery_,
       "INSERT INTO battery (" + b +
-          ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT (code) DO UPDATE SET "
+          ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT (code) DO UPDATE SET "
           "level = excluded.level, producer = excluded.producer, chemistry = excluded.chemistry, "
           "model = excluded.model, parent = excluded.parent, custodian = excluded.custodian, "
           "vin = excluded.vin, status = excluded.status, produced_leaf = excluded.produced_leaf, "
-          "updated_leaf = excluded.updated_leaf, id_complete = excluded.id_complete"));
+          "updated_leaf = excluded.updated_leaf, id_complete = excluded.id_complete, "
+          "contested = excluded.contested"));
   BATTRACE_RETURN_IF_ERROR(prep(
       upsert_vehicle_,
       "INSERT INTO vehicle (" + v +
@@ -397,6 +404,15 @@ Status SqliteStore::PrepareStatements() {
                                 "UPDATE finding SET retracted_at = ?1 WHERE id IN "
                                 "(SELECT finding FROM finding_evidence WHERE evidence = ?2) "
                                 "AND retracted_at IS NULL"));
+  BATTRACE_RETURN_IF_ERROR(prep(retract_sales_,
+                                "UPDATE sale SET retracted_at = ?1 WHERE evidence = ?2 "
+                                "AND retracted_at IS NULL"));
+  BATTRACE_RETURN_IF_ERROR(prep(insert_correction_,
+                                "INSERT INTO correction (original, leaf, correction) "
+                                "VALUES (?, ?, ?) ON CONFLICT DO NOTHING"));
+  BATTRACE_RETURN_IF_ERROR(prep(corrected_by_,
+                                "SELECT correction FROM correction WHERE original = ? "
+                                "ORDER BY leaf DESC LIMIT 1"));
   BATTRACE_RETURN_IF_ERROR(prep(
       insert_finding_, "INSERT INTO finding (" + f + ", known_from) VALUES (?,?,?,?,?,?,?,?,?,?)"));
   BATTRACE_RETURN_IF_ERROR(prep(insert_finding_evidence_,
@@ -404,8 +420,12 @@ Status SqliteStore::PrepareStatements() {
                                 "ON CONFLICT DO NOTHING"));
   BATTRACE_RETURN_IF_ERROR(prep(insert_sale_,
                                 "INSERT INTO sale (maker, division, article, evidence, "
-                                "known_from) VALUES (?,?,?,?,?) "
-                                "ON CONFLICT (maker, division) DO NOTHING"));
+                                "known_from, retracted_at) VALUES (?,?,?,?,?,?) "
+                                "ON CONFLICT (maker, division) DO UPDATE SET "
+                                "article = excluded.article, evidence = excluded.evidence, "
+                                "known_from = excluded.known_from, "
+                                "retracted_at = excluded.retracted_at "
+                                "WHERE sale.retracted_at IS NOT NULL"));
   BATTRACE_RETURN_IF_ERROR(
       prep(findings_at_, "SELECT " + f +
                              " FROM finding WHERE known_from < ?1 "
@@ -423,6 +443,7 @@ Status SqliteStore::PrepareStatements() {
   BATTRACE_RETURN_IF_ERROR(
       prep(sales_at_,
            "SELECT maker, division, article, evidence FROM sale WHERE known_from < ?1 "
+           "AND (retracted_at IS NULL OR retracted_at >= ?1) "
            "AND (?2 IS NULL OR ?2 = 'MIIT') AND (?3 IS NULL OR known_from >= ?3) "
            "AND (?4 IS NULL OR known_from < ?4)"));
   // Division codes are digits, so the codes starting with a prefix p are those in [p, p + ":").
@@ -563,6 +584,12 @@ Status SqliteWriteTxn::ApplyJudgment(const domain::Effects& effects, uint64_t le
   if (effects.retracts) {
     BATTRACE_RETURN_IF_ERROR(s.retract_duties_->Bind(1, at).Bind(2, *effects.retracts).Run());
     BATTRACE_RETURN_IF_ERROR(s.retract_findings_->Bind(1, at).Bind(2, *effects.retracts).Run());
+    BATTRACE_RETURN_IF_ERROR(s.retract_sales_->Bind(1, at).Bind(2, *effects.retracts).Run());
+    BATTRACE_ASSIGN_OR_RETURN(name, NameOf(leaf));
+    BATTRACE_RETURN_IF_ERROR(s.insert_correction_->Bind(1, *effects.retracts)
+                                 .Bind(2, static_cast<int64_t>(leaf))
+                                 .Bind(3, name)
+                                 .Run());
   }
   if (!effects.discharges.empty()) {
     discharged_.clear();
@@ -639,7 +666,8 @@ Status SqliteWriteTxn::Flush() {
         .Bind(9, b.status)
         .Bind(10, b.produced_leaf)
         .Bind(11, b.updated_leaf)
-        .Bind(12, int64_t{b.id_complete});
+        .Bind(12, int64_t{b.id_complete})
+        .Bind(13, b.contested);
     BATTRACE_RETURN_IF_ERROR(st.Run());
   }
   for (const auto& [vin, v] : rows_.vehicles) {
@@ -664,17 +692,13 @@ Status SqliteWriteTxn::Flush() {
   }
   for (const auto& [id, o] : rows_.outlets) {
     Stmt& st = *s.upsert_outlet_;
-    st.Bind(1, o.id)
-        .Bind(2, o.owner)
-        .Bind(3, o.division)
-        .Bind(4, int64_t{o.closed})
-        .Bind(5, o.registered_at);
-    if (o.closed_at) {
-      st.Bind(6, *o.closed_at);
-    } else {
-      st.BindNull(6);
-    }
-    BATTRACE_RETURN_IF_ERROR(st.Run());
+    BATTRACE_RETURN_IF_ERROR(st.Bind(1, o.id)
+                                 .Bind(2, o.owner)
+                                 .Bind(3, o.division)
+                                 .Bind(4, int64_t{o.closed})
+                                 .Bind(5, o.registered_at)
+                                 .Bind(6, o.closed_at)
+                                 .Run());
   }
   for (const auto& [key, m] : rows_.models) {
     BATTRACE_RETURN_IF_ERROR(s.upsert_model_->Bind(1, m.maker)
@@ -689,6 +713,7 @@ Status SqliteWriteTxn::Flush() {
                                  .Bind(3, p.sale.article)
                                  .Bind(4, p.sale.evidence)
                                  .Bind(5, p.known_from)
+                                 .Bind(6, p.retracted_at)
                                  .Run());
   }
   rows_.SortEvents();
@@ -749,6 +774,21 @@ Result<std::optional<domain::ModelState>> SqliteWriteTxn::GetModel(const std::st
 const domain::RegistryIndex& SqliteWriteTxn::Registry() {
   // BeginWrite loaded it under the write lock: no other connection changes it meanwhile.
   return store_->registry_->current;
+}
+
+Result<std::vector<uint64_t>> SqliteWriteTxn::BatteryLeaves(const std::string& code) {
+  BATTRACE_ASSIGN_OR_RETURN(stored, store_->Leaves(*store_->battery_history_, code));
+  return TxnBatteryLeaves(*this, rows_, code, std::move(stored));
+}
+
+Result<std::vector<uint64_t>> SqliteWriteTxn::VehicleLeaves(const std::string& vin) {
+  BATTRACE_ASSIGN_OR_RETURN(stored, store_->Leaves(*store_->vehicle_history_, vin));
+  return TxnVehicleLeaves(rows_, vin, std::move(stored));
+}
+
+Result<std::optional<Report>> SqliteWriteTxn::ReportAt(uint64_t leaf) {
+  BATTRACE_ASSIGN_OR_RETURN(stored, store_->GetReportAt(leaf));
+  return ParseStored(stored);
 }
 
 domain::RegistryHistory& SqliteWriteTxn::RegistryVersions() {
@@ -965,6 +1005,12 @@ Result<std::vector<uint64_t>> SqliteStore::BatteryHistory(const std::string& cod
 
 Result<std::vector<uint64_t>> SqliteStore::VehicleHistory(const std::string& vin) {
   return Leaves(*vehicle_history_, vin);
+}
+
+Result<std::optional<std::string>> SqliteStore::CorrectedBy(const std::string& reporter,
+                                                            const std::string& id) {
+  const std::string original = reporter + "/" + id;
+  return corrected_by_->Bind(1, original).OneRow([](const Stmt& r) { return r.Text(0); });
 }
 
 Result<std::vector<domain::Duty>> SqliteStore::DutiesOpenAsOf(Date as_of,

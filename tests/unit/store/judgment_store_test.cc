@@ -216,12 +216,13 @@ TEST_P(JudgmentStoreTest, MigratesAVersion1Store) {
   Open(false);
   EXPECT_EQ(Query("SELECT value FROM meta WHERE key = 'schema_version'"),
             std::to_string(LatestSchemaVersion()));
-  EXPECT_EQ(LatestSchemaVersion(), 4);
+  EXPECT_EQ(LatestSchemaVersion(), 5);
   EXPECT_EQ(Query("SELECT value FROM meta WHERE key = 'registry_version'"), "0");
   auto old = store_->GetBattery(code1_);
   ASSERT_TRUE(old.ok() && old->has_value());
   EXPECT_EQ((*old)->updated_leaf, 3);
   EXPECT_FALSE((*old)->id_complete);
+  EXPECT_FALSE((*old)->contested);  // migration 5: no battery was contested before it
 
   domain::Effects e;
   e.at = At("2026-06-01T10:00:00+08:00");
@@ -256,7 +257,8 @@ TEST_P(JudgmentStoreTest, MigratesAVersion3RegistryIntoTheLedgerOnReimport) {
     MakeStoreFilePrivate();
   }
   Open(false);
-  EXPECT_EQ(Query("SELECT value FROM meta WHERE key = 'schema_version'"), "4");
+  EXPECT_EQ(Query("SELECT value FROM meta WHERE key = 'schema_version'"),
+            std::to_string(LatestSchemaVersion()));
   EXPECT_EQ(Query("SELECT COUNT(*) FROM registry_version"), "0");
   {
     auto txn = store_->BeginWrite();
@@ -576,6 +578,49 @@ TEST_P(JudgmentStoreTest, DutiesPassToTheSuccessor) {
   inbound.discharges.push_back({"battery.inbound", code1_, {b_, c_}});
   Write({{b_, "i1", std::move(inbound)}});
   EXPECT_EQ(Subjects(ObligationsAsOf("2026-06-07")), std::vector<std::string>{code2_});
+}
+
+// A correction retracts the sales its original recorded, stored or of its own batch, from its
+// own time; the corrected sale and a later sale at the retracted place are recorded; the
+// correction is the original's corrected_by.
+TEST_P(JudgmentStoreTest, ACorrectionRetractsItsOriginalsSales) {
+  Open();
+  Register({EnterpriseRecord(a_, "440305"), EnterpriseRecord(b_, "440305", "vehicle_maker"),
+            RegulatorRecord("MIIT", "440300")});
+  const auto gaps = [&](const char* day) {
+    std::vector<std::string> out;
+    for (const domain::Finding& f : FindingsAsOf(day))
+      out.push_back(f.subject + " " + f.evidence.front());
+    return out;
+  };
+  domain::Effects sold, corrected, sold_again, sold_in_batch, corrected_in_batch;
+  sold.at = At("2026-06-01T10:00:00+08:00");
+  sold.sales.push_back({a_, "440000", "14", b_ + "/s1"});
+  Write({{b_, "s1", std::move(sold)}});
+  corrected.at = At("2026-06-10T10:00:00+08:00");
+  corrected.retracts = b_ + "/s1";
+  corrected.sales.push_back({a_, "310000", "14", b_ + "/s1"});
+  Write({{b_, "c1", std::move(corrected)}});
+  EXPECT_EQ(gaps("2026-06-09"), std::vector<std::string>{"440000 " + b_ + "/s1"});
+  EXPECT_EQ(gaps("2026-06-10"), std::vector<std::string>{"310000 " + b_ + "/s1"});
+  sold_again.at = At("2026-06-20T10:00:00+08:00");
+  sold_again.sales.push_back({a_, "440000", "14", b_ + "/s2"});
+  Write({{b_, "s2", std::move(sold_again)}});
+  EXPECT_EQ(gaps("2026-06-20"),
+            (std::vector<std::string>{"310000 " + b_ + "/s1", "440000 " + b_ + "/s2"}));
+
+  // The original and its correction in one batch: the same rows as in two.
+  sold_in_batch.at = At("2026-07-01T10:00:00+08:00");
+  sold_in_batch.sales.push_back({a_, "110000", "14", b_ + "/s3"});
+  corrected_in_batch.at = At("2026-07-02T10:00:00+08:00");
+  corrected_in_batch.retracts = b_ + "/s3";
+  Write({{b_, "s3", std::move(sold_in_batch)}, {b_, "c3", std::move(corrected_in_batch)}});
+  EXPECT_EQ(gaps("2026-07-01").front(), "110000 " + b_ + "/s3");
+  EXPECT_EQ(gaps("2026-07-02").front(), "310000 " + b_ + "/s1");
+
+  EXPECT_EQ(*store_->CorrectedBy(b_, "s1"), std::optional<std::string>(b_ + "/c1"));
+  EXPECT_EQ(*store_->CorrectedBy(b_, "s3"), std::optional<std::string>(b_ + "/c3"));
+  EXPECT_EQ(*store_->CorrectedBy(b_, "s2"), std::nullopt);
 }
 
 TEST_P(JudgmentStoreTest, CoverageGapsFollowOutletsAsOfTheDay) {
