@@ -228,9 +228,9 @@ class ReportParser {
         }));
     auto body = Body(*type, obj, root_path, raw_scans, kEnvelopeKeys);
     if (!body.ok()) return body.status();
-    return Report{std::string(id), std::move(*reporter),    *occurred,
-                  reported,        std::move(body).value(), replayed,
-                  std::move(warnings_)};
+    return Report{
+        std::string(id), std::move(*reporter), *occurred, reported, std::move(body).value(),
+        replayed,        std::move(warnings_)};
   }
 
  private:

@@ -44,9 +44,11 @@ std::string WithoutComments(const std::string& text) {
 std::map<std::string, std::string> RuleIdsInSources() {
   const std::filesystem::path src = std::filesystem::path(BATTRACE_TEST_DATA) / ".." / "src";
   const std::regex dotted(R"re("([a-z][a-z0-9_]*(\.[a-z0-9_]+)+)")re");
+  const std::regex field_title(R"re(\s*,\s*"[^\x01-\x7f])re");
   const std::regex invalid_rule(
       R"re(Status::Invalid\(\s*(?:[^,()]|\([^()]*\))*,\s*"([a-z0-9_.]+)")re");
   std::map<std::string, std::string> ids;  // id -> a file using it
+  std::set<std::string> fields;
   for (const auto& entry : std::filesystem::recursive_directory_iterator(src)) {
     const auto ext = entry.path().extension();
     if (!entry.is_regular_file() || (ext != ".cc" && ext != ".h")) continue;
@@ -59,11 +61,21 @@ std::map<std::string, std::string> RuleIdsInSources() {
       for (std::sregex_iterator it(code.begin(), code.end(), *re), end; it != end; ++it) {
         const std::string id = (*it)[1];
         if (ReportTypeFromName(id)) continue;
+        // A field paired with its Chinese column title ({"outlet.id", "网点编号"}) is no rule,
+        // wherever else its name is written (the catalogue pairs rules with their sentences).
+        if (re == &dotted && file != "core/rule_text.cc" &&
+            std::regex_search(it->suffix().first, it->suffix().second, field_title,
+                              std::regex_constants::match_continuous)) {
+          fields.insert(id);
+          continue;
+        }
         if (id.ends_with(".ndjson") || id.ends_with(".csv") || id.ends_with(".key")) continue;
         ids.emplace(id, file);
       }
     }
   }
+  for (const std::string& field : fields)
+    ids.erase(field);
   return ids;
 }
 
