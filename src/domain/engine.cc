@@ -147,15 +147,13 @@ class Judge {
            ref_ + " reports a fact of " + occurred_.ToString() +
                ", after the day it was received (" + BeijingDate(received_).ToString() + ")");
     }
-    BATTRACE_RETURN_IF_ERROR(std::visit([&](const auto& r) { return On(r); }, body));
-    return CustodyConflicts(body);
+    return std::visit([&](const auto& r) { return On(r); }, body);
   }
 
   // A conflicting_custody (Art. 10) for each battery in `contests`.
-  void Contested(std::vector<Contest> contests) {
-    for (Contest& c : contests)
-      Find("conflicting_custody", "10", c.code, std::nullopt, Department::kMiit,
-           std::move(c.detail));
+  void Contested(const std::vector<Contest>& contests) {
+    for (const Contest& c : contests)
+      Find("conflicting_custody", "10", c.code, std::nullopt, Department::kMiit, c.detail);
   }
 
  private:
@@ -290,15 +288,6 @@ class Judge {
     BATTRACE_ASSIGN_OR_RETURN(v, state_.GetVehicle(vin.str()));
     const Enterprise* maker = VinMaker(vin, v);
     return maker != nullptr && is_sender(maker->uscc.str());
-  }
-
-  // conflicting_custody (Art. 10) for each battery the report moves against its record, by the
-  // predicate that also keeps Project from moving it (domain/custody.h).
-  Status CustodyConflicts(const ReportBody& body) {
-    if (correcting_) return Status::Ok();
-    BATTRACE_ASSIGN_OR_RETURN(contests, Contests(reporter(), ref_, body, state_));
-    Contested(std::move(contests));
-    return Status::Ok();
   }
 
   Status On(const BatteryProduced& r) {
@@ -732,17 +721,21 @@ Result<Effects> Evaluate(const Report& report, uint64_t leaf, StateView& state, 
     if (!stored) return out;  // a view without history re-projects nothing
     BATTRACE_ASSIGN_OR_RETURN(
         rebuilt, Reproject(*stored, original->leaf, InPlaceOf(*stored, *c->report), leaf, memo));
-    judge.Contested(std::move(rebuilt.contests));
+    judge.Contested(rebuilt.contests);
     out.batteries = std::move(rebuilt.batteries);
     out.vehicles = std::move(rebuilt.vehicles);
     out.battery_refs = std::move(rebuilt.battery_refs);
     out.vehicle_refs = std::move(rebuilt.vehicle_refs);
     return out;
   }
-  Judge judge(report, ReportRef(report.reporter.str(), report.id), *report.reported, memo, law,
-              &out, /*correcting=*/false);
+  const std::string ref = ReportRef(report.reporter.str(), report.id);
+  Judge judge(report, ref, *report.reported, memo, law, &out, /*correcting=*/false);
   BATTRACE_RETURN_IF_ERROR(judge.Run(report.body, report.occurred));
-  BATTRACE_ASSIGN_OR_RETURN(projected, Project(report, leaf, memo));
+  // One predicate, computed once: the batteries the report moves against their record are
+  // judged (conflicting_custody) and left as they are by the projection (domain/custody.h).
+  BATTRACE_ASSIGN_OR_RETURN(contests, Contests(report.reporter.str(), ref, report.body, memo));
+  judge.Contested(contests);
+  BATTRACE_ASSIGN_OR_RETURN(projected, Project(report, leaf, memo, std::move(contests)));
   out.batteries = std::move(projected.batteries);
   out.vehicles = std::move(projected.vehicles);
   out.battery_refs = std::move(projected.battery_refs);

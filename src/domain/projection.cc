@@ -288,8 +288,8 @@ class Scratch : public StateView {
 // The codes and VINs `report` names: the rows it touches projected onto empty rows.
 Status Names(const Report& report, StateView& base, std::set<std::string>* codes,
              std::set<std::string>* vins) {
-  Scratch empty(base);
-  BATTRACE_ASSIGN_OR_RETURN(e, Project(report, 0, empty));
+  Scratch empty(base);  // no record, so nothing to contest
+  BATTRACE_ASSIGN_OR_RETURN(e, Project(report, 0, empty, {}));
   for (const BatteryState& b : e.batteries)
     codes->insert(b.code);
   codes->insert(e.battery_refs.begin(), e.battery_refs.end());
@@ -306,10 +306,9 @@ Report InPlaceOf(const Report& original, const CorrectedReport& corrected) {
   return r;
 }
 
-Result<Effects> Project(const Report& report, uint64_t leaf, StateView& state) {
-  std::string ref = ReportRef(report.reporter.str(), report.id);
-  BATTRACE_ASSIGN_OR_RETURN(contests, Contests(report.reporter.str(), ref, report.body, state));
-  Changes c(state, leaf, std::move(ref), std::move(contests));
+Result<Effects> Project(const Report& report, uint64_t leaf, StateView& state,
+                        std::vector<Contest> contests) {
+  Changes c(state, leaf, ReportRef(report.reporter.str(), report.id), std::move(contests));
   BATTRACE_RETURN_IF_ERROR(ProjectBody(c, report.reporter.str(), report.occurred, report.body));
   return c.Finish();
 }
@@ -378,12 +377,11 @@ Result<Reprojection> Reproject(const Report& original, uint64_t original_leaf,
       replayed = r;
     }
     scratch.SetDay(replayed->occurred);
-    if (l == original_leaf) {
-      BATTRACE_ASSIGN_OR_RETURN(
-          contests, Contests(replayed->reporter.str(), original_ref, replayed->body, scratch));
-      out.contests = std::move(contests);
-    }
-    BATTRACE_ASSIGN_OR_RETURN(e, Project(*replayed, l, scratch));
+    BATTRACE_ASSIGN_OR_RETURN(contests, Contests(replayed->reporter.str(),
+                                                 ReportRef(replayed->reporter.str(), replayed->id),
+                                                 replayed->body, scratch));
+    if (l == original_leaf) out.contests = contests;
+    BATTRACE_ASSIGN_OR_RETURN(e, Project(*replayed, l, scratch, std::move(contests)));
     scratch.Take(e);
   }
 

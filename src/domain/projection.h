@@ -24,10 +24,13 @@ inline constexpr const char* kStatusReceived = "received";
 inline constexpr const char* kStatusDismantled = "dismantled";
 inline constexpr const char* kStatusUtilized = "utilized";
 
-// The projection changes of `report`, accepted as ledger leaf `leaf`.
+// The projection changes of `report`, accepted as ledger leaf `leaf`. `contests`: what
+// Contests (domain/custody.h) gives for the report against `state`, computed once by the
+// caller, which judges them too: those batteries stay as they are, marked contested.
 // A second battery.produced or vehicle.produced for the same code or VIN changes nothing but
 // the history index: the first report's digital ID stands (the duplicate is a finding).
-Result<Effects> Project(const Report& report, uint64_t leaf, StateView& state);
+Result<Effects> Project(const Report& report, uint64_t leaf, StateView& state,
+                        std::vector<Contest> contests);
 
 // The report a correction carries, in the place of `original`, the report it corrects: the
 // original's id, reporter and receipt time, the corrected `occurred` and body.
