@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import {after, before, test} from 'node:test';
 
-import {launch, openPage, startServer} from './harness.mjs';
+import {fixture, launch, openPage, startServer} from './harness.mjs';
 
 let server, browser;
 before(async () => {
@@ -194,5 +194,21 @@ test('ui: pager, filterForm, errorBox and purposeDialog', async () => {
     assert.deepEqual(p.consoleErrors, []);
   } finally {
     await p.close();
+  }
+});
+
+test('a path no page has says so, in the page language, and is still marked ready', async () => {
+  // Signed in as the admin once the server has sessions (the public is sent to sign-in).
+  const sessions = await fetch(`${server.url}/v1/session`, {method: 'POST', headers: {'X-Battrace-CSRF': '1'}});
+  const session = sessions.status === 404 ? undefined : fixture().tokens.admin;
+  for (const [lang, text] of [['en', 'There is no such page.'], ['zh-CN', '没有这个页面。']]) {
+    const p = await openPage(browser, `${server.url}/app/no-such-page`, {lang, session});
+    try {
+      assert.equal((await p.textContent('h1')).trim(), text);
+      assert.match(await p.title(), new RegExp(text));
+      assert.deepEqual(p.consoleErrors, []);
+    } finally {
+      await p.close();
+    }
   }
 });

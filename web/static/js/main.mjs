@@ -109,7 +109,6 @@ async function start() {
     fallbackLng: false,
     resources: {[lang]: {translation: catalog}},
     interpolation: {escapeValue: false}, // text goes into text nodes, never parsed as HTML
-    returnNull: false,
   });
   const t = i18next.t.bind(i18next);
   const app = document.getElementById('app');
