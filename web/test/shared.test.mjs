@@ -118,17 +118,24 @@ test('drawChart draws with ECharts (marked data-drawn), animation off; dataTable
         const wait = () => (el.dataset.drawn === '1' ? r() : setTimeout(wait, 20));
         wait();
       });
+      // Drawn again into the same element: the same instance, marked again once finished.
+      const again = drawChart(el, {series: [{type: 'bar', data: [5, 6]}], xAxis: {type: 'category', data: ['c', 'd']}, yAxis: {}});
+      const same = again === chart;
+      await new Promise((r) => {
+        const wait = () => (el.dataset.drawn === '1' ? r() : setTimeout(wait, 20));
+        wait();
+      });
       const table = dataTable('Counts', ['kind', 'count'], [['a', 1200], ['b', 3]]);
       document.getElementById('page').append(table);
       return {
         chart: el.dataset.chart, drawn: el.dataset.drawn, role: el.getAttribute('role'),
         svg: !!el.querySelector('svg'), animation: chart.getOption().animation,
         cells: [...table.querySelectorAll('tbody td')].map((td) => td.textContent),
-        caption: table.querySelector('caption').textContent,
+        caption: table.querySelector('caption').textContent, same,
       };
     });
     assert.deepEqual(out, {chart: '1', drawn: '1', role: 'img', svg: true, animation: false,
-      cells: ['1,200', '3'], caption: 'Counts'});
+      cells: ['1,200', '3'], caption: 'Counts', same: true});
     assert.deepEqual(p.consoleErrors, []);
   } finally {
     await p.close();
