@@ -55,6 +55,11 @@ for (const lang of ['zh-CN', 'en']) {
               new URL(location.href).searchParams.get('division') !== null, wantCity.length);
           await page.waitForFunction((c) => new URL(location.href).searchParams.get('division') === c, city);
           assert.deepEqual(await shownRows(page), wantCity);
+          // The area is named from the division list: the city's name, then the county's.
+          const area = (await page.textContent('#outlets tbody tr:first-child td:nth-child(4)')).trim();
+          const cityName = (await apiGet(server, `/v1/divisions?parent=${province}`)).items.find((c) => c.code === city).name;
+          const county = (await apiGet(server, `/v1/divisions?parent=${city}`)).items.find((c) => c.code === wantCity[0][2]);
+          assert.equal(area, `${cityName}${county ? county.name : ''} ${wantCity[0][2]}`);
           // The operator's name is the registry's public name.
           const first = (await apiGet(server, `/v1/enterprises/${wantCity[0][1]}`)).name;
           assert.equal((await page.textContent('#outlets tbody tr:first-child td:nth-child(2)')).trim(), first);
