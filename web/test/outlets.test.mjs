@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import {after, before, describe, test} from 'node:test';
 
-import {apiGet, checkA11y, launch, openPage, shot, startServer} from './harness.mjs';
+import {apiGet, checkA11y, launch, openPage, shot, startServer, tabOrder} from './harness.mjs';
 
 let server, browser, province, city;
 before(async () => {
@@ -81,6 +81,11 @@ for (const lang of ['zh-CN', 'en']) {
       assert.equal(await page.inputValue('#province'), province);
       assert.equal(await page.inputValue('#city'), city);
       assert.deepEqual(await shownRows(page), await expectedRows(city));
+      // Tab reaches both selects, then the table (a scrollable region).
+      const order = await tabOrder(page);
+      const at = (what) => order.indexOf(what);
+      assert.ok(at('select#province') >= 0 && at('select#province') < at('select#city'), `Tab order: ${order.join(', ')}`);
+      assert.ok(order.slice(at('select#city') + 1).some((d) => d.startsWith('div:')), `the table is not reachable: ${order.join(', ')}`);
       // Tab to the province select, choose the first province by keyboard.
       await page.focus('#province');
       await page.keyboard.press('Home');
