@@ -101,6 +101,30 @@ test('api sends the language and the CSRF header, and throws the problem documen
   }
 });
 
+test('api.download saves the answer as a file, asking for CSV', async () => {
+  const p = await page('en');
+  try {
+    let accept = null;
+    p.on('request', (r) => {
+      if (r.url().includes('/v1/divisions?parent=650000')) accept = r.headers().accept;
+    });
+    const [download] = await Promise.all([
+      p.waitForEvent('download'),
+      p.evaluate(async () => {
+        const {api} = await import('/assets/js/api.mjs');
+        await api.download('/v1/divisions', {parent: '650000'}, {filename: 'xinjiang.csv'});
+      }),
+    ]);
+    assert.equal(accept, 'text/csv');
+    assert.equal(download.suggestedFilename(), 'xinjiang.csv');
+    const chunks = [];
+    for await (const chunk of await download.createReadStream()) chunks.push(chunk);
+    assert.equal(JSON.parse(Buffer.concat(chunks).toString('utf8')).parent, '650000');
+  } finally {
+    await p.close();
+  }
+});
+
 test('drawChart draws with ECharts (marked data-drawn), animation off; dataTable has the numbers', async () => {
   const p = await page('en');
   try {
