@@ -72,9 +72,10 @@ function header(t, lang, me) {
               onclick: async () => {
                 try {
                   await api.del('/v1/session');
-                } finally {
-                  location.assign('/');
+                } catch {
+                  // Ended already (expired, or signed out in another tab): the public either way.
                 }
+                location.assign('/');
               },
             },
             t('common.signout'),
