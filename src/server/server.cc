@@ -1112,6 +1112,15 @@ Status Api::GetDivisions(Call& c) {
 }
 
 Status Api::GetPage(Call& c) {
+  if (auto to = AppRedirect(c.req, c.viewer)) {
+    AddPageHeaders(c.res);
+    c.res.status = 303;
+    c.res.content_type = "text/plain; charset=utf-8";
+    c.res.headers.emplace_back("Location", *to);
+    c.res.headers.emplace_back("Cache-Control", "no-store");
+    c.res.body = "See " + *to + "\n";
+    return Status::Ok();
+  }
   ServePageShell(c.req, c.res, PageLang(c.req));
   return Status::Ok();
 }

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <nlohmann/json.hpp>
 #include <vector>
 
@@ -30,12 +31,19 @@ std::string RandomSecret() {
   return text;
 }
 
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
-    s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
-    s.remove_suffix(1);
-  return s;
+// Percent-encodes every byte but the unreserved characters of RFC 3986 and "/".
+std::string Escape(std::string_view text) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (const char ch : text) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~' || c == '/') {
+      out.push_back(ch);
+    } else {
+      out += {'%', kHex[c >> 4], kHex[c & 15]};
+    }
+  }
+  return out;
 }
 
 std::string CookieAttributes(int64_t max_age_seconds, bool secure) {
@@ -118,20 +126,27 @@ size_t SessionTable::size() {
   return by_hash_.size();
 }
 
-std::optional<std::string> CookieValue(std::string_view header, std::string_view name) {
-  while (!header.empty()) {
-    const size_t semi = header.find(';');
-    std::string_view pair = Trim(header.substr(0, semi));
-    header = semi == std::string_view::npos ? std::string_view() : header.substr(semi + 1);
-    const size_t eq = pair.find('=');
-    if (eq == std::string_view::npos || Trim(pair.substr(0, eq)) != name) continue;
-    std::string_view value = Trim(pair.substr(eq + 1));
-    if (value.size() >= 2 && value.front() == '"' && value.back() == '"') {
-      value = value.substr(1, value.size() - 2);
+std::optional<std::string> AppRedirect(const HttpRequest& req, const store::Viewer& viewer) {
+  using Kind = store::Viewer::Kind;
+  if (req.path != "/app" && !req.path.starts_with("/app/")) return std::nullopt;
+  if (viewer.kind == Kind::kPublic) {
+    std::string next = req.path;
+    char sep = '?';
+    for (const auto& [name, value] : req.query) {
+      next += sep + Escape(name) + "=" + Escape(value);
+      sep = '&';
     }
-    return std::string(value);
+    return "/signin?next=" + Escape(next);
   }
-  return std::nullopt;
+  if (req.path != "/app" && req.path != "/app/") return std::nullopt;
+  switch (viewer.kind) {
+    case Kind::kRegulator:
+      return "/app/overview";
+    case Kind::kEnterprise:
+      return "/app/obligations";
+    default:
+      return "/app/audit";
+  }
 }
 
 std::string SessionCookieHeader(const std::string& secret, int64_t max_age_seconds, bool secure) {

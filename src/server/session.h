@@ -23,6 +23,7 @@
 #include "core/status.h"
 #include "ledger/hash.h"
 #include "server/http.h"
+#include "store/access.h"
 
 namespace battrace::server {
 
@@ -74,8 +75,11 @@ class SessionTable {
   std::unordered_map<std::string, Session> by_hash_;  // keyed by the SHA-256 of the secret
 };
 
-// The value of cookie `name` in a Cookie header ("a=1; b=2"), nullopt when absent.
-std::optional<std::string> CookieValue(std::string_view header, std::string_view name);
+// Where a request for a page under /app/ goes instead of the page, or nullopt to serve it:
+// without a signed-in viewer, /signin?next=<the path and query, percent-encoded>; for /app and
+// /app/ themselves, the viewer's home page (a regulator's overview, an enterprise's duties, the
+// admin's audit trail).
+std::optional<std::string> AppRedirect(const HttpRequest& req, const store::Viewer& viewer);
 
 // Set-Cookie values: the session cookie (HttpOnly, SameSite=Strict, Path=/, Max-Age, Secure
 // under TLS), and the one that clears it.
