@@ -582,6 +582,9 @@ Status Api::FromSession(Call& c) {
   }
   std::string why;
   auto viewer = AuthenticateHash(*c.store, session->token_hash, c.now, &why);
+  if (!viewer.ok() && viewer.status().code() != StatusCode::kUnauthenticated) {
+    return viewer.status();  // the store failed: the session stands
+  }
   if (!viewer.ok()) {
     // The token was revoked or expired (or its principal left the registry): every session
     // opened with it ends now.
@@ -998,6 +1001,9 @@ Status Api::PostSession(Call& c) {
   std::string why;
   Instant token_expires = 0;
   auto viewer = AuthenticateHash(*c.store, hash, c.now, &why, &token_expires);
+  if (!viewer.ok() && viewer.status().code() != StatusCode::kUnauthenticated) {
+    return viewer.status();
+  }
   if (!viewer.ok()) {
     // Logged without the token: its text is a credential.
     Log({{"level", "info"},
