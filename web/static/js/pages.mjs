@@ -6,4 +6,7 @@ const everyone = ['public', 'enterprise', 'regulator', 'admin'];
 export const pages = [
   {path: '/', module: './pages/home.mjs', nav: 'nav.home', who: everyone},
   {path: '/outlets', module: './pages/outlets.mjs', nav: 'nav.outlets', who: everyone},
+  {path: '/signin', module: './pages/signin.mjs', who: everyone},
+  {path: '/app/audit', module: './pages/audit.mjs', nav: 'nav.audit', who: ['admin']},
+  {path: '/app/tokens', module: './pages/tokens.mjs', nav: 'nav.tokens', who: ['admin']},
 ];
