@@ -247,6 +247,8 @@ const std::vector<RuleText>& RuleCatalogue() {
       {"findings.department", "主管部门未定义",
        "a department must be one of MIIT, MOFCOM, NDRC, MEE, MOT, SAMR"},
       {"findings.range", "起始日期晚于截止日期", "from must not come after to"},
+      {"query.month", "月份须为 YYYY-MM 格式", "a month must be written YYYY-MM"},
+      {"stats.months", "趋势的月份跨度超过上限", "a trend must not span more than 120 months"},
       // Operation: the command line, the store, the server, the simulator.
       {"usage", "命令行参数使用错误", "the command's options must be used as its help says"},
       {"lang.unknown", "语言须为 en 或 zh-CN", "a language is en or zh-CN"},

@@ -277,7 +277,37 @@ std::string KindSentence(const Finding& f, const std::optional<PartyInfo>& party
   return Fill(pattern, [&](char key) { return Placeholder(key, f, party, rules, lang); });
 }
 
+struct KindName {
+  std::string_view kind, zh, en;
+};
+
+constexpr std::array<KindName, 16> kKindNames = {{
+    {"late_report", "迟报", "Late report"},
+    {"overdue_report", "逾期未报", "Overdue report"},
+    {"unlicensed_destination", "移交给无资格单位", "Unlicensed destination"},
+    {"prohibited_use", "提供给电动自行车生产企业", "Prohibited use"},
+    {"unqualified_recycler", "无资质接收", "Unqualified recycler"},
+    {"scrapped_without_battery", "报废车辆缺少电池", "Scrapped without battery"},
+    {"duplicate_code", "重复编码", "Duplicate code"},
+    {"impersonated_code", "冒用厂商代码", "Impersonated code"},
+    {"conflicting_custody", "持有关系冲突", "Conflicting custody"},
+    {"missing_digital_id", "数字身份不完整", "Missing digital ID"},
+    {"outlet_coverage_gap", "回收服务网点缺口", "Outlet coverage gap"},
+    {"suspicious_tech_query", "可疑的技术信息查询", "Suspicious technical query"},
+    {"unknown_battery", "未报送生产的电池", "Unknown battery"},
+    {"unknown_vehicle", "未报送生产的车辆", "Unknown vehicle"},
+    {"impersonated_vin", "冒用车辆识别代号", "Impersonated VIN"},
+    {"implausible_fact", "不合常理的报告", "Implausible fact"},
+}};
+
 }  // namespace
+
+std::string FindingKindName(std::string_view kind, Lang lang) {
+  for (const KindName& k : kKindNames) {
+    if (k.kind == kind) return std::string(lang == Lang::kZhCn ? k.zh : k.en);
+  }
+  return std::string(kind);
+}
 
 std::string FindingAction(const Finding& f, const RuleSet* rules, Lang lang) {
   return KindSentence(f, std::nullopt, rules, lang, /*action=*/true);

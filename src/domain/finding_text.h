@@ -33,6 +33,10 @@ struct PartyInfo {
   std::string division;
 };
 
+// The name of a finding kind (a heading, a chart's label): "逾期未报" / "Overdue report"; the kind
+// itself for one that is not in kFindingKinds.
+std::string FindingKindName(std::string_view kind, Lang lang);
+
 // What the party of `finding` must do, one sentence.
 std::string FindingAction(const Finding& finding, const RuleSet* rules, Lang lang);
 

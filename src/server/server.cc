@@ -36,6 +36,7 @@
 #include "server/request_text.h"
 #include "server/router.h"
 #include "server/session.h"
+#include "server/stats.h"
 #include "server/web.h"
 #include "store/access.h"
 #include "store/open.h"
@@ -367,6 +368,9 @@ class Api {
   Status GetTokens(Call& c);
   Status PostTokens(Call& c);
   Status DeleteToken(Call& c);
+  Status GetStatsFindings(Call& c);
+  Status GetStatsTrend(Call& c);
+  Status GetStatsFlows(Call& c);
   Status GetDivisions(Call& c);
   Status GetPage(Call& c);
   Status GetAsset(Call& c);
@@ -426,6 +430,9 @@ const std::vector<Api::Entry>& Api::Table() {
       {"GET", "/v1/tokens", &Api::GetTokens, {"cursor", "limit"}},
       {"POST", "/v1/tokens", &Api::PostTokens, {}},
       {"DELETE", "/v1/tokens/{id}", &Api::DeleteToken, {}},
+      {"GET", "/v1/stats/findings", &Api::GetStatsFindings, {"as_of", "division", "level"}},
+      {"GET", "/v1/stats/trend", &Api::GetStatsTrend, {"as_of", "from", "to", "kind", "division"}},
+      {"GET", "/v1/stats/flows", &Api::GetStatsFlows, {"from", "to", "division"}},
       {"GET", "/v1/divisions", &Api::GetDivisions, {"parent"}},
       // The pages (server/web.h): one shell for every page, which its scripts fill in.
       {"GET", "/", &Api::GetPage, {"*"}},
@@ -868,6 +875,57 @@ Status Api::GetFindings(Call& c) {
   out["as_of"] = as_of.ToString();
   Reply(c, out);
   c.res.headers.emplace_back("Content-Language", std::string(LangTag(c.lang)));
+  return Status::Ok();
+}
+
+Status Api::GetStatsFindings(Call& c) {
+  BATTRACE_ASSIGN_OR_RETURN(as_of, AsOf(c));
+  BATTRACE_ASSIGN_OR_RETURN(division, DivisionParam(c));
+  std::optional<DivisionLevel> level;
+  if (auto v = StringParam(c, "level")) {
+    BATTRACE_ASSIGN_OR_RETURN(l, ParseLevel(*v));
+    level = l;
+  }
+  ScopedReader reader = Reader(c);
+  BATTRACE_ASSIGN_OR_RETURN(out, FindingStats(reader, as_of, division, level, c.lang));
+  BATTRACE_RETURN_IF_ERROR(Audited(reader));
+  Reply(c, out);
+  c.res.headers.emplace_back("Content-Language", std::string(LangTag(c.lang)));
+  return Status::Ok();
+}
+
+Status Api::GetStatsTrend(Call& c) {
+  BATTRACE_ASSIGN_OR_RETURN(as_of, AsOf(c));
+  // By default the twelve months ending with that of as_of.
+  Date to = as_of.AddDays(1 - as_of.day());
+  if (auto v = StringParam(c, "to")) {
+    BATTRACE_ASSIGN_OR_RETURN(m, ParseMonth(*v, "to"));
+    to = m;
+  }
+  const int back = to.year() * 12 + to.month() - 1 - 11;
+  Date from = Date::FromYmd(back / 12, back % 12 + 1, 1).value_or(to);
+  if (auto v = StringParam(c, "from")) {
+    BATTRACE_ASSIGN_OR_RETURN(m, ParseMonth(*v, "from"));
+    from = m;
+  }
+  std::optional<std::string> kind = StringParam(c, "kind");
+  if (kind) BATTRACE_RETURN_IF_ERROR(domain::CheckFindingKind(*kind, "kind"));
+  BATTRACE_ASSIGN_OR_RETURN(division, DivisionParam(c));
+  ScopedReader reader = Reader(c);
+  BATTRACE_ASSIGN_OR_RETURN(out, FindingTrend(reader, as_of, from, to, kind, division));
+  BATTRACE_RETURN_IF_ERROR(Audited(reader));
+  Reply(c, out);
+  return Status::Ok();
+}
+
+Status Api::GetStatsFlows(Call& c) {
+  store::FindingFilter range;
+  BATTRACE_RETURN_IF_ERROR(DateRangeParams(c, &range));
+  BATTRACE_ASSIGN_OR_RETURN(division, DivisionParam(c));
+  ScopedReader reader = Reader(c);
+  BATTRACE_ASSIGN_OR_RETURN(out, Flows(reader, range.from, range.to, division));
+  BATTRACE_RETURN_IF_ERROR(Audited(reader));
+  Reply(c, out);
   return Status::Ok();
 }
 

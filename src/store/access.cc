@@ -2,12 +2,14 @@
 
 #include <algorithm>
 #include <chrono>
+#include <map>
 #include <set>
 #include <utility>
 
 #include "core/division.h"
 #include "domain/holders.h"
 #include "domain/registry.h"
+#include "store/engine_common.h"
 
 namespace battrace::store {
 namespace {
@@ -393,6 +395,51 @@ Result<std::vector<AuditEntry>> ScopedReader::Audit(uint64_t after, size_t limit
 Result<std::vector<AuditEntry>> ScopedReader::AuditNewest(uint64_t before, size_t limit) {
   BATTRACE_RETURN_IF_ERROR(MayReadAudit());
   return store_.ListAuditNewest(before, limit);
+}
+
+Result<std::vector<FindingTally>> ScopedReader::FindingTallies(Date as_of, FindingFilter filter,
+                                                               bool by_month) {
+  BATTRACE_RETURN_IF_ERROR(Scope("findings", &filter.party, &filter.division));
+  BATTRACE_ASSIGN_OR_RETURN(tallies, store_.TallyFindings(as_of, filter, by_month));
+  Note("findings_stats", "findings:" + as_of.ToString() +
+                             (filter.party ? " party=" + *filter.party : "") +
+                             (filter.division ? " division=" + *filter.division : "") +
+                             (filter.kind ? " kind=" + *filter.kind : "") +
+                             (filter.from ? " from=" + filter.from->ToString() : "") +
+                             (filter.to ? " to=" + filter.to->ToString() : ""));
+  return tallies;
+}
+
+Result<std::vector<Handover>> ScopedReader::Handovers(std::optional<Date> from,
+                                                      std::optional<Date> to,
+                                                      std::optional<std::string> division) {
+  std::optional<std::string> party;
+  BATTRACE_RETURN_IF_ERROR(Scope("handovers", &party, &division));
+  BATTRACE_ASSIGN_OR_RETURN(within, common::Within(division));
+  BATTRACE_ASSIGN_OR_RETURN(tallies, store_.TallyHandovers(from, to));
+  std::map<std::string, std::optional<std::string>, std::less<>> seats;
+  auto seat = [&](const std::string& uscc) -> Result<std::optional<std::string>> {
+    auto [it, fresh] = seats.try_emplace(uscc);
+    if (fresh) {
+      BATTRACE_ASSIGN_OR_RETURN(row, store_.GetRegistry("enterprise", uscc));
+      if (row) it->second = row->division;
+    }
+    return it->second;
+  };
+  std::vector<Handover> out;
+  for (HandoverTally& t : tallies) {
+    if (party && t.sender != *party && t.receiver != *party) continue;
+    BATTRACE_ASSIGN_OR_RETURN(sender, seat(t.sender));
+    BATTRACE_ASSIGN_OR_RETURN(receiver, seat(t.receiver));
+    if (!sender || !receiver) continue;
+    if (within && !within->Contains(*sender) && !within->Contains(*receiver)) continue;
+    out.push_back({std::move(t), std::move(*sender), std::move(*receiver)});
+  }
+  Note("handovers", "handovers:" + (from ? from->ToString() : std::string("-")) + ".." +
+                        (to ? to->ToString() : std::string("-")) +
+                        (party ? " party=" + *party : "") +
+                        (division ? " division=" + *division : ""));
+  return out;
 }
 
 }  // namespace battrace::store

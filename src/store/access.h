@@ -78,6 +78,13 @@ struct VehicleRecord {
   std::vector<StoredReport> history;  // the reports naming the VIN, in ledger order
 };
 
+// Batteries handed over from one enterprise to another (ScopedReader::Handovers), with the
+// divisions of their registered seats.
+struct Handover {
+  HandoverTally tally;
+  std::string sender_seat, receiver_seat;
+};
+
 // A page of a sorted list: `items` from `offset`, and the total count.
 template <typename T>
 struct Page {
@@ -111,6 +118,16 @@ class ScopedReader {
   Result<std::vector<AuditEntry>> Audit(uint64_t after, size_t limit);
   // The same, newest first: entries with seq < `before`.
   Result<std::vector<AuditEntry>> AuditNewest(uint64_t before, size_t limit);
+  // The findings Findings(as_of, filter) would list, counted (Store::TallyFindings), scoped
+  // alike.
+  Result<std::vector<FindingTally>> FindingTallies(Date as_of, FindingFilter filter, bool by_month);
+  // The batteries handed over in [from, to] (Store::TallyHandovers) between registered
+  // enterprises, those the viewer may see: an enterprise those it sent or received, a regulator
+  // those with an end seated in its jurisdiction, the admin all; `division` keeps those with an
+  // end seated inside it (Forbidden beyond a regulator's jurisdiction). Handovers with an
+  // unregistered end have no seat and are left out.
+  Result<std::vector<Handover>> Handovers(std::optional<Date> from, std::optional<Date> to,
+                                          std::optional<std::string> division);
 
   // The audit entries of the reads allowed so far; the caller appends them.
   std::vector<AuditEntry>& audit() { return audit_; }

@@ -199,6 +199,58 @@ Status FinishFindings(std::vector<domain::Finding>& out, std::vector<domain::Dut
   return Status::Ok();
 }
 
+FindingTallier::FindingTallier(const domain::RegistryIndex& registry, const FindingFilter& filter,
+                               std::optional<Division> within, bool by_month)
+    : registry_(registry), filter_(filter), within_(std::move(within)), by_month_(by_month) {}
+
+void FindingTallier::Add(const std::string& kind, const std::string* party,
+                         const std::string& division, const std::string& month, uint64_t count) {
+  if ((filter_.kind && kind != *filter_.kind) ||
+      (party != nullptr && filter_.party && *party != *filter_.party) ||
+      (within_ && !within_->Contains(division))) {
+    return;
+  }
+  groups_[{kind, division, by_month_ ? month : std::string()}] += count;
+}
+
+void FindingTallier::Recorded(const std::string& kind, const std::string& division,
+                              const std::string& month, uint64_t count) {
+  Add(kind, nullptr, division, month, count);
+}
+
+void FindingTallier::Overdue(const std::string& kind, std::string party,
+                             domain::Authority authority, const std::string& month,
+                             uint64_t count) {
+  ShowSuccessor(registry_, party, authority);
+  Add(kind, &party, authority.division, month, count);
+}
+
+void FindingTallier::Gap(const domain::Sale& sale, Instant known_from, Date as_of) {
+  const domain::Finding f = CoverageGap(sale, registry_, as_of);
+  Add(f.kind, &f.party, f.authority.division, BeijingDate(known_from).ToString().substr(0, 7), 1);
+}
+
+std::vector<FindingTally> FindingTallier::Take() {
+  std::vector<FindingTally> out;
+  out.reserve(groups_.size());
+  for (auto& [key, count] : groups_) {
+    out.push_back({std::get<0>(key), std::get<1>(key), std::get<2>(key), count});
+  }
+  groups_.clear();
+  return out;
+}
+
+std::string SaleUncoveredAt(const std::string& at) {
+  // The prefix of the sale's division as RangeOfCode strips it: a province "440000" is "44", a
+  // city "440300" is "4403".
+  const std::string prefix =
+      "(CASE WHEN s.division LIKE '%0000' THEN substr(s.division, 1, 2) "
+      "WHEN s.division LIKE '%00' THEN substr(s.division, 1, 4) ELSE s.division END)";
+  return "NOT EXISTS (SELECT 1 FROM outlet o WHERE o.owner = s.maker AND o.division >= " + prefix +
+         " AND o.division < " + prefix + " || ':' AND o.registered_at < " + at +
+         " AND (o.closed = 0 OR o.closed_at >= " + at + "))";
+}
+
 Status FinishObligations(std::vector<domain::Duty>& out, const ObligationFilter& filter) {
   BATTRACE_ASSIGN_OR_RETURN(within, Within(filter.division));
   // Party and division are those shown, after succession, which the stored rows do not hold:

@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <vector>
 
 #include "core/division.h"
@@ -261,6 +262,38 @@ FindingRange RangeOf(const FindingFilter& filter);
 // after succession) and sorts by kind, party, subject, due.
 Status FinishFindings(std::vector<domain::Finding>& findings, std::vector<domain::Duty> overdue,
                       const FindingFilter& filter);
+// Counts findings into groups (Store::TallyFindings) from the rows each engine groups in SQL,
+// with the filters and the succession that Store::Findings applies to the rows it lists.
+class FindingTallier {
+ public:
+  FindingTallier(const domain::RegistryIndex& registry, const FindingFilter& filter,
+                 std::optional<Division> within, bool by_month);
+  // Recorded findings of one kind, authority division and month ("" when not by month); the
+  // query has applied the party filter already (recorded findings keep their party).
+  void Recorded(const std::string& kind, const std::string& division, const std::string& month,
+                uint64_t count);
+  // Overdue duties of one kind, party and authority as stored, due in `month` ("YYYY-MM").
+  void Overdue(const std::string& kind, std::string party, domain::Authority authority,
+               const std::string& month, uint64_t count);
+  // A sale that no outlet of its maker covers as of `as_of`, first recorded at `known_from`.
+  void Gap(const domain::Sale& sale, Instant known_from, Date as_of);
+  std::vector<FindingTally> Take();
+
+ private:
+  void Add(const std::string& kind, const std::string* party, const std::string& division,
+           const std::string& month, uint64_t count);
+
+  const domain::RegistryIndex& registry_;
+  const FindingFilter& filter_;
+  std::optional<Division> within_;
+  bool by_month_;
+  std::map<std::tuple<std::string, std::string, std::string>, uint64_t> groups_;
+};
+
+// The condition on a sale (columns of `sale s`) that no outlet of its maker, registered before
+// the instant `at` and not closed before it, lies in its division (RangeOfCode, in SQL).
+std::string SaleUncoveredAt(const std::string& at);
+
 // Obligations: applies `filter` and sorts by due, party, subject.
 Status FinishObligations(std::vector<domain::Duty>& duties, const ObligationFilter& filter);
 

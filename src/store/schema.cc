@@ -220,6 +220,10 @@ CREATE TABLE correction (
   PRIMARY KEY (original, leaf)
 ) {NOROWID};
 )sql"},
+      {6, "the handovers between provinces: battery.outbound reports by date",
+       R"sql(
+CREATE INDEX report_outbound ON report (occurred) WHERE type = 'battery.outbound';
+)sql"},
   };
   return kMigrations;
 }

@@ -138,6 +138,22 @@ struct ObligationFilter {
   std::optional<std::string> division;  // duties whose authority division lies inside it
 };
 
+// Findings counted by kind and authority division (Store::TallyFindings): the same findings as
+// Store::Findings lists for the same date and filter, without materialising them.
+struct FindingTally {
+  std::string kind;
+  std::string division;  // the authority's division, as shown (after succession)
+  std::string month;     // "YYYY-MM" of the finding's date (docs/findings.md, "Queries"), or ""
+  uint64_t count = 0;
+};
+
+// Batteries handed over by battery.outbound reports (Store::TallyHandovers), by sender (the
+// reporter) and receiver (`to`), both USCCs as filed.
+struct HandoverTally {
+  std::string sender, receiver;
+  uint64_t batteries = 0;
+};
+
 // An API bearer token, kept only as the SHA-256 of its text (server/auth.h).
 struct TokenRow {
   ledger::Hash hash{};
@@ -233,6 +249,14 @@ class Store : public ledger::NodeReader {
   // subject.
   virtual Result<std::vector<domain::Duty>> Obligations(Date as_of,
                                                         const ObligationFilter& filter) = 0;
+  // The findings Findings(as_of, filter) lists, counted by kind, division and (when `by_month`)
+  // month, in SQL; one entry per group, in no particular order.
+  virtual Result<std::vector<FindingTally>> TallyFindings(Date as_of, const FindingFilter& filter,
+                                                          bool by_month) = 0;
+  // The batteries of the battery.outbound reports that occurred in [from, to] (each bound
+  // optional), summed by sender and receiver.
+  virtual Result<std::vector<HandoverTally>> TallyHandovers(std::optional<Date> from,
+                                                            std::optional<Date> to) = 0;
   // The number of duties open now (for metrics).
   virtual Result<uint64_t> CountOpenDuties() = 0;
   // The outlets whose division lies inside `division` (all for "000000"), open or closed,

@@ -189,6 +189,10 @@ class PgStore : public Store {
   Result<std::vector<domain::Finding>> Findings(Date as_of, const FindingFilter& filter) override;
   Result<std::vector<domain::Duty>> Obligations(Date as_of,
                                                 const ObligationFilter& filter) override;
+  Result<std::vector<FindingTally>> TallyFindings(Date as_of, const FindingFilter& filter,
+                                                  bool by_month) override;
+  Result<std::vector<HandoverTally>> TallyHandovers(std::optional<Date> from,
+                                                    std::optional<Date> to) override;
   Result<uint64_t> CountOpenDuties() override;
   Result<std::vector<domain::OutletState>> Outlets(const std::string& division) override;
   Result<std::vector<StoredReport>> DisassemblyInfo(const std::string& vehicle_model) override;
@@ -399,6 +403,16 @@ Status PgStore::PrepareStatements() {
   const std::string b = kBatteryColumns, v = kVehicleColumns, r = kReportColumns,
                     o = kOutletColumns, m = kModelColumns, d = kDutyColumns, f = kFindingColumns,
                     a = kAuditColumns, t = kTokenColumns;
+  // TallyFindings: the conditions of findings_at, overdue_at and sales_at, grouped.
+  auto recorded = [](const std::string& month) {
+    return "SELECT kind, authority_division, " + month +
+           ", COUNT(*) FROM finding WHERE known_from < $1 "
+           "AND (retracted_at IS NULL OR retracted_at >= $1) "
+           "AND ($2::text IS NULL OR kind = $2) AND ($3::text IS NULL OR party = $3) "
+           "AND ($4::text IS NULL OR authority_department = $4) "
+           "AND ($5::bigint IS NULL OR known_from >= $5) "
+           "AND ($6::bigint IS NULL OR known_from < $6) GROUP BY 1, 2, 3";
+  };
   const std::pair<const char*, std::string> statements[] = {
       {"find_report", "SELECT " + r + " FROM report WHERE reporter = $1 AND id = $2"},
       {"find_reports",
@@ -531,6 +545,30 @@ Status PgStore::PrepareStatements() {
        "article = excluded.article, evidence = excluded.evidence, "
        "known_from = excluded.known_from, retracted_at = excluded.retracted_at "
        "WHERE sale.retracted_at IS NOT NULL"},
+      {"tally_recorded", recorded("''")},
+      // The Beijing month of known_from (microseconds, UTC): UTC+8 all year.
+      {"tally_recorded_monthly",
+       recorded("to_char(to_timestamp(known_from / 1000000 + 28800) AT TIME ZONE 'UTC', "
+                "'YYYY-MM')")},
+      {"tally_overdue",
+       "SELECT kind, party, authority_department, authority_division, substr(due, 1, 7), "
+       "COUNT(*) FROM (" +
+           DutiesOpenAt("kind, party, authority_department, authority_division, due", "$2",
+                        "AND due < $1 AND ($3::text IS NULL OR authority_department = $3) "
+                        "AND ($4::text IS NULL OR due >= $4) AND ($5::text IS NULL OR due <= $5)") +
+           ") AS d GROUP BY 1, 2, 3, 4, 5"},
+      {"tally_gaps",
+       "SELECT s.maker, s.division, s.article, s.evidence, s.known_from FROM sale s "
+       "WHERE s.known_from < $1 AND (s.retracted_at IS NULL OR s.retracted_at >= $1) "
+       "AND ($2::text IS NULL OR $2::text = 'MIIT') "
+       "AND ($3::bigint IS NULL OR s.known_from >= $3) "
+       "AND ($4::bigint IS NULL OR s.known_from < $4) AND " +
+           SaleUncoveredAt("$1")},
+      // The type is spelled out so that the planner uses the partial index report_outbound.
+      {"tally_handovers",
+       "SELECT reporter, body::jsonb ->> 'to', SUM(jsonb_array_length(body::jsonb -> 'codes')) "
+       "FROM report WHERE type = 'battery.outbound' AND ($1::text IS NULL OR occurred >= $1) "
+       "AND ($2::text IS NULL OR occurred <= $2) GROUP BY 1, 2"},
   };
   for (const auto& [name, sql] : statements) {
     // The upserts read the temporary tables only a writer has.
@@ -1323,6 +1361,59 @@ Result<std::vector<domain::Finding>> PgStore::Findings(Date as_of, const Finding
 Result<std::vector<domain::Duty>> PgStore::Obligations(Date as_of, const ObligationFilter& filter) {
   BATTRACE_ASSIGN_OR_RETURN(out, DutiesOpenAsOf(as_of, nullptr));
   BATTRACE_RETURN_IF_ERROR(FinishObligations(out, filter));
+  return out;
+}
+
+Result<std::vector<FindingTally>> PgStore::TallyFindings(Date as_of, const FindingFilter& filter,
+                                                         bool by_month) {
+  BATTRACE_ASSIGN_OR_RETURN(registry, LoadRegistry());
+  BATTRACE_ASSIGN_OR_RETURN(within, Within(filter.division));
+  FindingTallier tally(*registry, filter, std::move(within), by_month);
+  const Instant end = EndOfBeijingDay(as_of);
+  const FindingRange range = RangeOf(filter);
+  BATTRACE_ASSIGN_OR_RETURN(recorded, Run(by_month ? "tally_recorded_monthly" : "tally_recorded",
+                                          Params()
+                                              .Add(end)
+                                              .Add(filter.kind)
+                                              .Add(filter.party)
+                                              .Add(filter.department)
+                                              .Add(range.start)
+                                              .Add(range.end)));
+  for (int i = 0; i < recorded.size(); ++i) {
+    tally.Recorded(recorded.Text(i, 0), recorded.Text(i, 1), recorded.Text(i, 2),
+                   static_cast<uint64_t>(recorded.Int(i, 3)));
+  }
+  BATTRACE_ASSIGN_OR_RETURN(overdue, Run("tally_overdue", Params()
+                                                              .Add(as_of.ToString())
+                                                              .Add(end)
+                                                              .Add(filter.department)
+                                                              .Add(range.first_day)
+                                                              .Add(range.last_day)));
+  for (int i = 0; i < overdue.size(); ++i) {
+    tally.Overdue(overdue.Text(i, 0), overdue.Text(i, 1), {overdue.Text(i, 2), overdue.Text(i, 3)},
+                  overdue.Text(i, 4), static_cast<uint64_t>(overdue.Int(i, 5)));
+  }
+  BATTRACE_ASSIGN_OR_RETURN(
+      gaps,
+      Run("tally_gaps", Params().Add(end).Add(filter.department).Add(range.start).Add(range.end)));
+  for (int i = 0; i < gaps.size(); ++i) {
+    tally.Gap({gaps.Text(i, 0), gaps.Text(i, 1), gaps.Text(i, 2), gaps.Text(i, 3)}, gaps.Int(i, 4),
+              as_of);
+  }
+  return tally.Take();
+}
+
+Result<std::vector<HandoverTally>> PgStore::TallyHandovers(std::optional<Date> from,
+                                                           std::optional<Date> to) {
+  std::optional<std::string> first, last;
+  if (from) first = from->ToString();
+  if (to) last = to->ToString();
+  BATTRACE_ASSIGN_OR_RETURN(rows, Run("tally_handovers", Params().Add(first).Add(last)));
+  std::vector<HandoverTally> out;
+  out.reserve(static_cast<size_t>(rows.size()));
+  for (int i = 0; i < rows.size(); ++i) {
+    out.push_back({rows.Text(i, 0), rows.Text(i, 1), static_cast<uint64_t>(rows.Int(i, 2))});
+  }
   return out;
 }
 

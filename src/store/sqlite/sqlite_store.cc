@@ -104,6 +104,10 @@ class SqliteStore : public Store {
   Result<std::vector<domain::Finding>> Findings(Date as_of, const FindingFilter& filter) override;
   Result<std::vector<domain::Duty>> Obligations(Date as_of,
                                                 const ObligationFilter& filter) override;
+  Result<std::vector<FindingTally>> TallyFindings(Date as_of, const FindingFilter& filter,
+                                                  bool by_month) override;
+  Result<std::vector<HandoverTally>> TallyHandovers(std::optional<Date> from,
+                                                    std::optional<Date> to) override;
   Result<uint64_t> CountOpenDuties() override;
   Result<std::vector<domain::OutletState>> Outlets(const std::string& division) override;
   Result<std::vector<StoredReport>> DisassemblyInfo(const std::string& vehicle_model) override;
@@ -178,6 +182,9 @@ class SqliteStore : public Store {
       registry_version_of_, bump_registry_version_, count_open_duties_, outlets_in_,
       disassembly_info_, insert_token_, find_token_, revoke_token_, list_tokens_, tokens_by_prefix_,
       last_audit_, insert_audit_, list_audit_, list_audit_newest_;
+  // The counting queries of TallyFindings and TallyHandovers.
+  std::optional<Stmt> tally_recorded_, tally_recorded_monthly_, tally_overdue_, tally_gaps_,
+      tally_handovers_;
 };
 
 Status SqliteStore::Initialize(const std::string& path, bool create, const std::string& origin) {
@@ -500,6 +507,42 @@ Status SqliteStore::PrepareStatements() {
   BATTRACE_RETURN_IF_ERROR(
       prep(list_audit_newest_, "SELECT " + std::string(kAuditColumns) +
                                    " FROM audit WHERE seq < ? ORDER BY seq DESC LIMIT ?"));
+  // TallyFindings: the conditions of findings_at_, overdue_at_ and sales_at_, grouped.
+  auto recorded = [](const std::string& month) {
+    return "SELECT kind, authority_division, " + month +
+           ", COUNT(*) FROM finding WHERE known_from < ?1 "
+           "AND (retracted_at IS NULL OR retracted_at >= ?1) "
+           "AND (?2 IS NULL OR kind = ?2) AND (?3 IS NULL OR party = ?3) "
+           "AND (?4 IS NULL OR authority_department = ?4) "
+           "AND (?5 IS NULL OR known_from >= ?5) AND (?6 IS NULL OR known_from < ?6) "
+           "GROUP BY 1, 2, 3";
+  };
+  BATTRACE_RETURN_IF_ERROR(prep(tally_recorded_, recorded("''")));
+  // The Beijing month of known_from (microseconds, UTC): UTC+8 all year.
+  BATTRACE_RETURN_IF_ERROR(
+      prep(tally_recorded_monthly_,
+           recorded("strftime('%Y-%m', known_from / 1000000 + 28800, 'unixepoch')")));
+  BATTRACE_RETURN_IF_ERROR(
+      prep(tally_overdue_,
+           "SELECT kind, party, authority_department, authority_division, substr(due, 1, 7), "
+           "COUNT(*) FROM (" +
+               DutiesOpenAt("kind, party, authority_department, authority_division, due", "?2",
+                            "AND due < ?1 AND (?3 IS NULL OR authority_department = ?3) "
+                            "AND (?4 IS NULL OR due >= ?4) AND (?5 IS NULL OR due <= ?5)") +
+               ") GROUP BY 1, 2, 3, 4, 5"));
+  BATTRACE_RETURN_IF_ERROR(
+      prep(tally_gaps_,
+           "SELECT s.maker, s.division, s.article, s.evidence, s.known_from FROM sale s "
+           "WHERE s.known_from < ?1 AND (s.retracted_at IS NULL OR s.retracted_at >= ?1) "
+           "AND (?2 IS NULL OR ?2 = 'MIIT') AND (?3 IS NULL OR s.known_from >= ?3) "
+           "AND (?4 IS NULL OR s.known_from < ?4) AND " +
+               SaleUncoveredAt("?1")));
+  // The type is spelled out so that the planner uses the partial index report_outbound.
+  BATTRACE_RETURN_IF_ERROR(
+      prep(tally_handovers_,
+           "SELECT reporter, json_extract(body, '$.to'), SUM(json_array_length(body, '$.codes')) "
+           "FROM report WHERE type = 'battery.outbound' AND (?1 IS NULL OR occurred >= ?1) "
+           "AND (?2 IS NULL OR occurred <= ?2) GROUP BY 1, 2"));
   return Status::Ok();
 }
 
@@ -1112,6 +1155,63 @@ Result<std::vector<domain::Duty>> SqliteStore::Obligations(Date as_of,
                                                            const ObligationFilter& filter) {
   BATTRACE_ASSIGN_OR_RETURN(out, DutiesOpenAsOf(as_of, nullptr));
   BATTRACE_RETURN_IF_ERROR(FinishObligations(out, filter));
+  return out;
+}
+
+Result<std::vector<FindingTally>> SqliteStore::TallyFindings(Date as_of,
+                                                             const FindingFilter& filter,
+                                                             bool by_month) {
+  BATTRACE_ASSIGN_OR_RETURN(registry, LoadRegistry());
+  BATTRACE_ASSIGN_OR_RETURN(within, Within(filter.division));
+  FindingTallier tally(*registry, filter, std::move(within), by_month);
+  const Instant end = EndOfBeijingDay(as_of);
+  const FindingRange range = RangeOf(filter);
+  Stmt& recorded = by_month ? *tally_recorded_monthly_ : *tally_recorded_;
+  BATTRACE_RETURN_IF_ERROR(recorded.Bind(1, end)
+                               .Bind(2, filter.kind)
+                               .Bind(3, filter.party)
+                               .Bind(4, filter.department)
+                               .Bind(5, range.start)
+                               .Bind(6, range.end)
+                               .ForEachRow([&](const Stmt& row) {
+                                 tally.Recorded(row.Text(0), row.Text(1), row.Text(2),
+                                                static_cast<uint64_t>(row.Int(3)));
+                                 return true;
+                               }));
+  const std::string day = as_of.ToString();
+  BATTRACE_RETURN_IF_ERROR(tally_overdue_->Bind(1, day)
+                               .Bind(2, end)
+                               .Bind(3, filter.department)
+                               .Bind(4, range.first_day)
+                               .Bind(5, range.last_day)
+                               .ForEachRow([&](const Stmt& row) {
+                                 tally.Overdue(row.Text(0), row.Text(1), {row.Text(2), row.Text(3)},
+                                               row.Text(4), static_cast<uint64_t>(row.Int(5)));
+                                 return true;
+                               }));
+  BATTRACE_RETURN_IF_ERROR(
+      tally_gaps_->Bind(1, end)
+          .Bind(2, filter.department)
+          .Bind(3, range.start)
+          .Bind(4, range.end)
+          .ForEachRow([&](const Stmt& row) {
+            tally.Gap({row.Text(0), row.Text(1), row.Text(2), row.Text(3)}, row.Int(4), as_of);
+            return true;
+          }));
+  return tally.Take();
+}
+
+Result<std::vector<HandoverTally>> SqliteStore::TallyHandovers(std::optional<Date> from,
+                                                               std::optional<Date> to) {
+  std::optional<std::string> first, last;
+  if (from) first = from->ToString();
+  if (to) last = to->ToString();
+  std::vector<HandoverTally> out;
+  BATTRACE_RETURN_IF_ERROR(
+      tally_handovers_->Bind(1, first).Bind(2, last).ForEachRow([&](const Stmt& row) {
+        out.push_back({row.Text(0), row.Text(1), static_cast<uint64_t>(row.Int(2))});
+        return true;
+      }));
   return out;
 }
 

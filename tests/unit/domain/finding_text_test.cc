@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <array>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -29,6 +30,19 @@ Finding Late(const std::string& article) {
   f.authority = {"MIIT", "110000"};
   f.detail = "vehicle.produced of ... was due";
   return f;
+}
+
+TEST(FindingTextTest, EveryKindHasANameInBothLanguages) {
+  std::set<std::string> names;
+  for (std::string_view kind : kFindingKinds) {
+    const std::string zh = FindingKindName(kind, Lang::kZhCn);
+    const std::string en = FindingKindName(kind, Lang::kEn);
+    EXPECT_NE(zh, kind);
+    EXPECT_NE(en, kind);
+    EXPECT_TRUE(names.insert(zh).second) << zh;
+    EXPECT_TRUE(names.insert(en).second) << en;
+  }
+  EXPECT_EQ(FindingKindName("no_such_kind", Lang::kEn), "no_such_kind");
 }
 
 TEST(FindingTextTest, ChineseNumbersAsArticlesAreWritten) {
