@@ -220,6 +220,12 @@ CREATE TABLE correction (
   PRIMARY KEY (original, leaf)
 ) {NOROWID};
 )sql"},
+      {6, "the lists of an enterprise's or a jurisdiction's batteries and vehicles",
+       R"sql(
+CREATE INDEX battery_custodian ON battery (custodian, code);
+CREATE INDEX battery_producer ON battery (producer, code);
+CREATE INDEX vehicle_maker ON vehicle (maker, vin);
+)sql"},
   };
   return kMigrations;
 }
