@@ -126,7 +126,7 @@ for n, name in enumerate(sorted(FILERS)):
     engines.drop(store)
 
 # --- A simulated world: NDJSON and CSV bodies, then the lists --------------------------------
-fx = Fixture(battrace, os.path.join(work, "fixture"), vehicles=120, keep_back=300)
+fx = Fixture(battrace, os.path.join(work, "fixture"), vehicles=120, keep_back=700)
 by_reporter = {}
 for r in fx.held_back:
     by_reporter.setdefault(r["reporter"], []).append(r)
@@ -136,7 +136,7 @@ for u in by_reporter:
     by_reporter[u] = [r for r in by_reporter[u] if r["type"] in FLAT_TYPES and
                       not any(isinstance(v, dict) for v in r.values())]
 filer, reports = max(by_reporter.items(), key=lambda kv: len(kv[1]))
-ok(len(reports) >= 6, f"the busiest held-back filer has {len(reports)} reports")
+ok(len(reports) >= 4, f"the busiest held-back filer has {len(reports)} reports")
 other = next(u for u in by_reporter if u != filer and by_reporter[u])
 token = fx.token("enterprise:" + filer)
 regulator = next(r for r in fx.regulators() if r["division"] == "000000")
@@ -190,7 +190,8 @@ with Server(battrace, fx.store, fx.work, "--max-batch", "50") as srv:
     for i, rid in enumerate(["csv-ok-1", "csv-bad-type", "csv-ok-2"]):
         rows.append([rid if k == "id" else base[k] for k in columns])
     header = ",".join(["type"] + columns)
-    typed_rows = [[kind] + rows[0], ["vehicle.sold"] + rows[1], [""] + rows[2]]
+    wrong = "vehicle.sold" if kind != "vehicle.sold" else "battery.inbound"
+    typed_rows = [[kind] + rows[0], [wrong] + rows[1], [""] + rows[2]]
     csv_body = header + "\r\n" + "\r\n".join(",".join(csv_cell(v) for v in row)
                                              for row in typed_rows) + "\r\n"
     before = ledger_size(srv)
