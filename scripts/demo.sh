@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `make demo`: simulate a national data set, load it into an embedded store, show what the
-# platform finds, issue demo API tokens and serve the HTTP API in the foreground (Ctrl-C stops
+# platform finds, issue demo API tokens, print a sign-in link for each (the token in the URL
+# fragment) and serve the pages and the HTTP API in the foreground (Ctrl-C stops
 # it). Work files go to build/demo (DEMO_VEHICLES vehicles, 20,000 by default); the API listens
 # on DEMO_LISTEN (127.0.0.1:8080); DEMO_SERVE=0 stops after the tokens.
 set -euo pipefail
@@ -38,26 +39,34 @@ echo "== API tokens (demo only: each is shown once and expires in 90 days)"
 # Principals: admin, the first enterprise of each role, a provincial and the national regulator
 # (MIIT when it has one, else any department), from the registry the store was loaded with.
 python3 scripts/demo_principals.py "$out/data/registry.ndjson" >"$out/principals.txt"
+listen=${DEMO_LISTEN:-127.0.0.1:8080}
+url="http://$listen"
 admin=$(sed -n 's/^admin token \([^ ]*\) .*/\1/p' "$out/init.txt")
 [ -n "$admin" ] || admin=$("$bin" token issue --db "$db" --principal admin 2>/dev/null)
 printf "  %-40s %-34s %s\n" principal what token
 printf "  %-40s %-34s %s\n" admin "all records, audited" "$admin"
+# The pages' sign-in links: the token rides in the URL fragment, which the browser never sends,
+# so it reaches no server log; the sign-in page posts it and removes it from the address bar.
+links="$out/signin-links.txt"
+printf "  %-40s %s\n" admin "$url/signin#token=$admin" >"$links"
 regulator_token="" enterprise_token="" enterprise=""
 while read -r principal what; do
   token=$("$bin" token issue --db "$db" --principal "$principal" 2>"$out/token.err") ||
     { cat "$out/token.err" >&2; exit 1; }
   printf "  %-40s %-34s %s\n" "$principal" "$what" "$token"
+  printf "  %-40s %s\n" "$principal ($what)" "$url/signin#token=$token" >>"$links"
   case $principal in
     regulator:*) [ -n "$regulator_token" ] || regulator_token=$token ;;
     enterprise:*) [ -n "$enterprise_token" ] || { enterprise_token=$token; enterprise=${principal#enterprise:}; } ;;
   esac
 done <"$out/principals.txt"
 
-listen=${DEMO_LISTEN:-127.0.0.1:8080}
-url="http://$listen"
 code=$(grep -m1 -o '^{"code":"[^"]*"' "$out/data/reports.ndjson" | cut -d'"' -f4)
 echo
-echo "== the pages at $url/ (look up a battery code, recycling outlets; sign in at $url/signin)"
+echo "== the pages at $url/ (look up a battery code, recycling outlets). Open a link to sign in"
+echo "   as that principal: a regulator lands on its overview, an enterprise on its duties, the"
+echo "   admin on the audit trail"
+cat "$links"
 echo
 echo "== the API at $url/ (routes: $bin serve --routes)"
 echo "  # a battery's public digital ID (no token)"

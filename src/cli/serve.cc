@@ -42,6 +42,8 @@ struct ServeArgs {
   bool routes = false;
   std::vector<std::string> witnesses;  // URL=COSIGNER_KEY
   int witness_timeout_ms = 3000;
+  int64_t session_idle_minutes = 30;
+  int64_t session_hours = 12;
 };
 
 // --witness: a pusher on a store connection of its own, run on the signer thread after each
@@ -81,6 +83,8 @@ int RunServe(ServeArgs& a) {
   if (Status st = SetUpWitnesses(a); !st.ok()) return Fail(st);
   a.options.http.max_body = a.max_body_mib << 20;
   a.options.access_log = !a.quiet;
+  a.options.sessions.idle_seconds = a.session_idle_minutes * 60;
+  a.options.sessions.lifetime_seconds = a.session_hours * 3600;
   const std::string scheme = a.options.http.tls_cert.empty() ? "http" : "https";
   const std::string host = a.options.http.host;
   a.options.on_listening = [scheme, host](int port) {
@@ -144,6 +148,18 @@ void RegisterServe(CLI::App& app, CommandList& commands) {
   cmd->add_option("--witness-timeout-ms", a->witness_timeout_ms,
                   "how long each step of a witness call may take")
       ->check(CLI::Range(100, 60000))
+      ->capture_default_str();
+  cmd->add_option("--session-idle-minutes", a->session_idle_minutes,
+                  "a browser session unused this long ends")
+      ->check(CLI::Range(1, 24 * 60))
+      ->capture_default_str();
+  cmd->add_option("--session-hours", a->session_hours,
+                  "a browser session ends this long after sign-in (or when its token expires)")
+      ->check(CLI::Range(1, 24 * 30))
+      ->capture_default_str();
+  cmd->add_option("--max-sessions", a->options.sessions.max_total,
+                  "browser sessions live at once; sign-in answers 503 beyond")
+      ->check(CLI::Range(1, 10000000))
       ->capture_default_str();
   cmd->add_flag("--quiet", a->quiet, "no access log lines (errors are still logged)");
   auto* routes =

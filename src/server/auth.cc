@@ -12,6 +12,7 @@ namespace {
 
 constexpr std::string_view kTokenPrefix = "btk_";
 constexpr int64_t kMicrosPerDay = int64_t{86400} * 1000000;
+constexpr size_t kTokenIdBytes = 8;
 
 std::string RandomTokenText() {
   [[maybe_unused]] static const int kInit = sodium_init();
@@ -38,9 +39,9 @@ Status Refused(std::string* why, std::string reason) {
 }  // namespace
 
 Result<IssuedToken> IssueToken(store::Store& store, const std::string& principal, int days,
-                               Instant now) {
+                               Instant now, const std::string& days_field) {
   if (days < 1 || days > 3660) {
-    return Status::Invalid("--days", "auth.days",
+    return Status::Invalid(days_field, "auth.days",
                            "a token lives 1 to 3660 days, not " + std::to_string(days));
   }
   BATTRACE_ASSIGN_OR_RETURN(viewer, store::ResolvePrincipal(store, principal));
@@ -69,7 +70,12 @@ Result<store::Viewer> Authenticate(store::Store& store, const std::string& autho
   }
   const std::string text = authorization.substr(kBearer.size());
   if (!text.starts_with(kTokenPrefix)) return Refused(why, "not a battrace token");
-  BATTRACE_ASSIGN_OR_RETURN(row, store.FindToken(ledger::Sha256({text})));
+  return AuthenticateHash(store, ledger::Sha256({text}), now, why);
+}
+
+Result<store::Viewer> AuthenticateHash(store::Store& store, const ledger::Hash& hash, Instant now,
+                                       std::string* why, Instant* expires) {
+  BATTRACE_ASSIGN_OR_RETURN(row, store.FindToken(hash));
   if (!row) return Refused(why, "unknown token");
   if (row->revoked) return Refused(why, "the token was revoked");
   if (now >= row->expires) {
@@ -79,7 +85,27 @@ Result<store::Viewer> Authenticate(store::Store& store, const std::string& autho
   if (!viewer.ok()) {
     return Refused(why, "the token's principal " + row->principal + " is no longer registered");
   }
+  if (expires) *expires = row->expires;
   return viewer;
+}
+
+std::string TokenId(const ledger::Hash& hash) {
+  return ledger::HashToHex(hash).substr(0, 2 * kTokenIdBytes);
+}
+
+Result<std::string> ParseTokenId(std::string_view text, const std::string& field) {
+  std::string bytes(kTokenIdBytes, '\0');
+  size_t size = 0;
+  const char* end = nullptr;
+  if (text.size() != 2 * kTokenIdBytes ||
+      sodium_hex2bin(reinterpret_cast<unsigned char*>(bytes.data()), bytes.size(), text.data(),
+                     text.size(), nullptr, &size, &end) != 0 ||
+      size != kTokenIdBytes || end != text.data() + text.size()) {
+    return Status::Invalid(field, "tokens.id",
+                           "a token id is " + std::to_string(2 * kTokenIdBytes) +
+                               " hexadecimal digits, as GET /v1/tokens lists them");
+  }
+  return bytes;
 }
 
 }  // namespace battrace::server

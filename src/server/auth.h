@@ -4,6 +4,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 
 #include "core/date.h"
 #include "core/status.h"
@@ -18,9 +19,16 @@ struct IssuedToken {
 };
 
 // Issues a token for `principal` ("admin", "enterprise:<USCC>", "regulator:<id>"; enterprises
-// and regulators must be registered) valid for `days` days from `now`.
+// and regulators must be registered) valid for `days` days from `now` (1 to 3660, else rule
+// "auth.days" on `days_field`: the option or the JSON member that gave it).
 Result<IssuedToken> IssueToken(store::Store& store, const std::string& principal, int days,
-                               Instant now);
+                               Instant now, const std::string& days_field = "--days");
+
+// A token's public id: the hex of the first 8 bytes of its hash. It names the token (to list
+// and revoke it) without letting anyone use it.
+std::string TokenId(const ledger::Hash& hash);
+// The bytes a public id stands for; else rule "tokens.id" on `field`.
+Result<std::string> ParseTokenId(std::string_view text, const std::string& field);
 
 // Revokes the token whose text is given; NotFound when the store has no such live token.
 Status RevokeToken(store::Store& store, const std::string& text, Instant now);
@@ -32,5 +40,11 @@ Status RevokeToken(store::Store& store, const std::string& text, Instant now);
 // (when given) for the server's log.
 Result<store::Viewer> Authenticate(store::Store& store, const std::string& authorization,
                                    Instant now, std::string* why = nullptr);
+
+// The same for a token known by its hash (a browser session's token, a sign-in's): the
+// token's principal while the token is live and its principal registered; else the one
+// refusal, with the reason in `*why`. `expires`, when given, receives the token's expiry.
+Result<store::Viewer> AuthenticateHash(store::Store& store, const ledger::Hash& hash, Instant now,
+                                       std::string* why = nullptr, Instant* expires = nullptr);
 
 }  // namespace battrace::server

@@ -31,10 +31,12 @@
 #include "server/cursor.h"
 #include "server/log.h"
 #include "server/metrics.h"
+#include "server/principals.h"
 #include "server/problem.h"
 #include "server/rate_limit.h"
 #include "server/request_text.h"
 #include "server/router.h"
+#include "server/session.h"
 #include "server/web.h"
 #include "store/access.h"
 #include "store/open.h"
@@ -117,6 +119,9 @@ struct Call {
   Instant now = 0;
   std::optional<StorePool::Lease> lease;
   Lang lang = Lang::kEn;  // of the request's Accept-Language (docs/api.md, "Languages")
+  // The session cookie's secret when the session authenticated the request.
+  std::optional<std::string> session = std::nullopt;
+  bool cookie_cleared = false;  // the answer carries the Set-Cookie that clears the cookie
 };
 
 void Reply(Call& c, const Json& body) {
@@ -264,6 +269,16 @@ Status MayFile(const store::Viewer& viewer) {
   return Status::Ok();
 }
 
+// Whether `viewer` may manage tokens: the admin; 401 for the public, 403 for others.
+Status MayAdminister(const store::Viewer& viewer) {
+  using Kind = store::Viewer::Kind;
+  if (viewer.kind == Kind::kPublic) {
+    return Status::Unauthenticated("managing tokens needs the admin's token or session");
+  }
+  if (viewer.kind != Kind::kAdmin) return Status::Forbidden("tokens are managed by the admin");
+  return Status::Ok();
+}
+
 class Api {
  public:
   Api(const ServeOptions& options, std::unique_ptr<Store> writer,
@@ -275,7 +290,8 @@ class Api {
         law_(law),
         address_limiter_(options.address_rate_per_second, options.address_rate_burst),
         principal_limiter_(options.rate_per_second, options.rate_burst),
-        metrics_(RouteLabels()) {
+        metrics_(RouteLabels()),
+        sessions_(options.sessions) {
     for (const Entry& e : Table())
       router_.Add(e.method, e.pattern);
     if (auto cp = writer_->LatestCheckpoint(); cp.ok() && *cp) signed_size_ = (*cp)->size;
@@ -334,6 +350,14 @@ class Api {
   // itself; or Ok with c.res untouched when the handler of Table()[route_index] may run.
   // route_index is Table().size() until a route matched.
   Status Front(Call& c, size_t& route_index);
+  // Authentication by the session cookie, for a request without an Authorization header: the
+  // session's principal while the session and its token live (c.session set), the CSRF rule for
+  // a request other than GET and HEAD; else the public, and the answer clears the cookie.
+  Status FromSession(Call& c);
+  bool Tls() const { return !options_.http.tls_cert.empty(); }
+  void ClearCookie(Call& c);
+  // Makes the audit entry of an admin's action durable (the token routes).
+  Status AuditAction(Call& c, const std::string& action, const std::string& record);
   // Takes one request from `key`'s bucket; when it is empty, writes 429 and returns true.
   bool Limited(Call& c, RateLimiter& limiter, const std::string& key, double per_second);
   // Writes the problem of a failed `st`, then counts and logs the answered request.
@@ -362,6 +386,12 @@ class Api {
   Status GetInclusionProof(Call& c);
   Status GetConsistencyProof(Call& c);
   Status GetAudit(Call& c);
+  Status PostSession(Call& c);
+  Status DeleteSession(Call& c);
+  Status GetMe(Call& c);
+  Status GetTokens(Call& c);
+  Status PostTokens(Call& c);
+  Status DeleteToken(Call& c);
   Status GetDivisions(Call& c);
   Status GetPage(Call& c);
   Status GetAsset(Call& c);
@@ -388,6 +418,7 @@ class Api {
   };
   std::mutex names_mu_;
   std::unordered_map<std::string, CachedName> names_;
+  SessionTable sessions_;
 };
 
 const std::vector<Api::Entry>& Api::Table() {
@@ -415,7 +446,13 @@ const std::vector<Api::Entry>& Api::Table() {
       {"GET", "/v1/ledger/checkpoint", &Api::GetCheckpoint, {}},
       {"GET", "/v1/ledger/proof/inclusion", &Api::GetInclusionProof, {"leaf", "size"}},
       {"GET", "/v1/ledger/proof/consistency", &Api::GetConsistencyProof, {"from", "to"}},
-      {"GET", "/v1/audit", &Api::GetAudit, {"after", "limit"}},
+      {"GET", "/v1/audit", &Api::GetAudit, {"after", "before", "order", "limit"}},
+      {"POST", "/v1/session", &Api::PostSession, {}},
+      {"DELETE", "/v1/session", &Api::DeleteSession, {}},
+      {"GET", "/v1/me", &Api::GetMe, {}},
+      {"GET", "/v1/tokens", &Api::GetTokens, {"cursor", "limit"}},
+      {"POST", "/v1/tokens", &Api::PostTokens, {}},
+      {"DELETE", "/v1/tokens/{id}", &Api::DeleteToken, {}},
       {"GET", "/v1/divisions", &Api::GetDivisions, {"parent"}},
       // The pages (server/web.h): one shell for every page, which its scripts fill in.
       {"GET", "/", &Api::GetPage, {"*"}},
@@ -554,11 +591,59 @@ Status Api::Front(Call& c, size_t& route_index) {
     return viewer.status();
   }
   c.viewer = std::move(viewer).value();
+  if (req.Header("authorization").empty()) BATTRACE_RETURN_IF_ERROR(FromSession(c));
   // The public's principal is its address, limited at the principal's rate.
   const std::string key =
       c.viewer.kind == store::Viewer::Kind::kPublic ? address : c.viewer.Principal();
   if (!req.admitted) Limited(c, principal_limiter_, key, options_.rate_per_second);
   return Status::Ok();
+}
+
+Status Api::FromSession(Call& c) {
+  auto secret = CookieValue(c.req.Header("cookie"), kSessionCookie);
+  if (!secret || secret->empty()) return Status::Ok();
+  std::optional<Session> session = sessions_.Find(*secret, c.now);
+  if (!session) {
+    ClearCookie(c);  // unknown, idle too long or past its lifetime: signed out
+    return Status::Ok();
+  }
+  std::string why;
+  auto viewer = AuthenticateHash(*c.store, session->token_hash, c.now, &why);
+  if (!viewer.ok()) {
+    // The token was revoked or expired (or its principal left the registry): every session
+    // opened with it ends now.
+    sessions_.EndForToken(session->token_hash);
+    if (options_.access_log) {
+      Log({{"level", "info"},
+           {"request_id", c.request_id},
+           {"event", "session_ended"},
+           {"principal", session->principal},
+           {"reason", why}});
+    }
+    ClearCookie(c);
+    return Status::Ok();
+  }
+  c.viewer = std::move(viewer).value();
+  c.session = std::move(secret);
+  if (c.req.method != "GET" && c.req.method != "HEAD") return CheckCsrf(c.req);
+  return Status::Ok();
+}
+
+void Api::ClearCookie(Call& c) {
+  if (c.cookie_cleared) return;
+  c.res.headers.emplace_back("Set-Cookie", ClearSessionCookieHeader(Tls()));
+  c.cookie_cleared = true;
+}
+
+Status Api::AuditAction(Call& c, const std::string& action, const std::string& record) {
+  store::AuditEntry e;
+  e.at = c.now;
+  e.principal = c.viewer.Principal();
+  e.action = action;
+  e.record = record;
+  e.purpose = c.req.Header("x-purpose");
+  e.request_id = c.request_id;
+  return audit_.Append({std::move(e)});
 }
 
 void Api::Handle(const HttpRequest& req, HttpResponse& res) {
@@ -588,6 +673,7 @@ bool Api::Admit(const HttpRequest& head, HttpResponse& res) {
     BATTRACE_RETURN_IF_ERROR(Front(c, route_index));
     if (res.status != 200) return Status::Ok();  // answered by the front: 405, 429
     if (Table()[route_index].handler == &Api::PostReports) return MayFile(c.viewer);
+    if (Table()[route_index].handler == &Api::PostTokens) return MayAdminister(c.viewer);
     return Status::Ok();
   }();
   if (st.ok() && res.status == 200) return false;
@@ -962,14 +1048,137 @@ Status Api::GetConsistencyProof(Call& c) {
 }
 
 Status Api::GetAudit(Call& c) {
+  auto order = StringParam(c, "order").value_or("asc");
+  if (order != "asc" && order != "desc") {
+    return Status::Invalid("order", "query.enum", "order must be asc or desc");
+  }
+  const bool newest_first = order == "desc";
+  if (StringParam(c, newest_first ? "after" : "before")) {
+    return Status::Invalid(
+        newest_first ? "after" : "before", "audit.paging",
+        newest_first ? "order=desc pages with before, not after" : "before pages with order=desc");
+  }
   BATTRACE_ASSIGN_OR_RETURN(after, UintParam(c, "after", 0, INT64_MAX));
+  BATTRACE_ASSIGN_OR_RETURN(before, UintParam(c, "before", INT64_MAX, INT64_MAX));
   BATTRACE_ASSIGN_OR_RETURN(limit, UintParam(c, "limit", kDefaultPage, kMaxPage));
   ScopedReader reader = Reader(c);
-  BATTRACE_ASSIGN_OR_RETURN(entries, reader.Audit(after, limit));
+  BATTRACE_ASSIGN_OR_RETURN(
+      entries, newest_first ? reader.AuditNewest(before, limit) : reader.Audit(after, limit));
   Json items = Json::array();
   for (const auto& e : entries)
     items.push_back(AuditJson(e));
-  Reply(c, {{"after", after}, {"limit", limit}, {"items", items}});
+  Json out = {{"limit", limit}, {"items", items}};
+  if (newest_first) {
+    out["order"] = "desc";
+    if (StringParam(c, "before")) out["before"] = before;
+  } else {
+    out["after"] = after;
+  }
+  Reply(c, out);
+  return Status::Ok();
+}
+
+Status Api::PostSession(Call& c) {
+  BATTRACE_RETURN_IF_ERROR(CheckCsrf(c.req));
+  BATTRACE_ASSIGN_OR_RETURN(token, ParseSignInBody(c.req.body));
+  const ledger::Hash hash = ledger::Sha256({token});
+  std::string why;
+  Instant token_expires = 0;
+  auto viewer = AuthenticateHash(*c.store, hash, c.now, &why, &token_expires);
+  if (!viewer.ok()) {
+    // Logged without the token: its text is a credential.
+    Log({{"level", "info"},
+         {"request_id", c.request_id},
+         {"event", "signin_refused"},
+         {"reason", why},
+         {"remote", c.req.remote_addr}});
+    return Status(StatusCode::kUnauthenticated, viewer.status().message(), "/token",
+                  viewer.status().rule());
+  }
+  // A sign-in replaces the session the browser held.
+  if (c.session) sessions_.End(*c.session);
+  BATTRACE_ASSIGN_OR_RETURN(started,
+                            sessions_.Start(viewer->Principal(), hash, token_expires, c.now));
+  c.viewer = std::move(viewer).value();
+  c.res.headers.emplace_back(
+      "Set-Cookie",
+      SessionCookieHeader(started.secret, (started.expires - c.now) / 1000000, Tls()));
+  Reply(c, {{"principal", c.viewer.Principal()}, {"expires", FormatTimestamp(started.expires)}});
+  return Status::Ok();
+}
+
+Status Api::DeleteSession(Call& c) {
+  BATTRACE_RETURN_IF_ERROR(CheckCsrf(c.req));
+  const bool ended = c.session && sessions_.End(*c.session);
+  ClearCookie(c);
+  Reply(c, {{"signed_out", ended}});
+  return Status::Ok();
+}
+
+Status Api::GetMe(Call& c) {
+  Reply(c, MeJson(*c.store, c.viewer));
+  return Status::Ok();
+}
+
+Status Api::GetTokens(Call& c) {
+  BATTRACE_RETURN_IF_ERROR(MayAdminister(c.viewer));
+  std::optional<store::TokenCursor> cursor;
+  if (auto text = StringParam(c, "cursor")) {
+    BATTRACE_ASSIGN_OR_RETURN(parsed, ParseTokenCursor(*text));
+    cursor = parsed;
+  }
+  BATTRACE_ASSIGN_OR_RETURN(limit, UintParam(c, "limit", kDefaultPage, kMaxPage));
+  if (limit == 0) return Status::Invalid("limit", "query.integer", "limit must be at least 1");
+  // One more than the page: whether there is a next page.
+  BATTRACE_ASSIGN_OR_RETURN(rows, c.store->ListTokens(cursor, limit + 1));
+  const bool more = rows.size() > limit;
+  if (more) rows.resize(limit);
+  BATTRACE_RETURN_IF_ERROR(AuditAction(c, "GET /v1/tokens", "tokens"));
+  Json items = Json::array();
+  for (const store::TokenRow& row : rows)
+    items.push_back(TokenJson(row, c.now));
+  Json out = {{"items", std::move(items)}, {"limit", limit}};
+  if (more) out["next_cursor"] = FormatTokenCursor(rows.back());
+  Reply(c, out);
+  return Status::Ok();
+}
+
+Status Api::PostTokens(Call& c) {
+  BATTRACE_RETURN_IF_ERROR(MayAdminister(c.viewer));
+  BATTRACE_ASSIGN_OR_RETURN(request, ParseIssueBody(c.req.body));
+  auto issued =
+      IssueToken(*c.store, request.principal, static_cast<int>(request.days), c.now, "/days");
+  if (!issued.ok()) {
+    const Status& st = issued.status();
+    return st.field() == "principal" ? Status(st.code(), st.message(), "/principal", st.rule())
+                                     : st;
+  }
+  const std::string id = TokenId(issued->row.hash);
+  BATTRACE_RETURN_IF_ERROR(AuditAction(c, "POST /v1/tokens", "token:" + id));
+  Json out = TokenJson(issued->row, c.now);
+  out["token"] = issued->text;
+  Reply(c, out);
+  c.res.status = 201;
+  return Status::Ok();
+}
+
+Status Api::DeleteToken(Call& c) {
+  BATTRACE_RETURN_IF_ERROR(MayAdminister(c.viewer));
+  BATTRACE_ASSIGN_OR_RETURN(prefix, ParseTokenId(c.params["id"], "id"));
+  // Two tokens sharing 8 bytes of hash (one chance in 2^32 among 2^16 tokens) would make the id
+  // ambiguous: refused rather than guessed.
+  BATTRACE_ASSIGN_OR_RETURN(rows, c.store->FindTokensByPrefix(prefix, 2));
+  if (rows.empty()) return Status::NotFound("no token with id " + c.params["id"]);
+  if (rows.size() > 1) {
+    return Status::Conflict("the id " + c.params["id"] +
+                            " names more than one token: revoke it by its text");
+  }
+  store::TokenRow& row = rows.front();
+  BATTRACE_RETURN_IF_ERROR(AuditAction(c, "DELETE /v1/tokens/{id}", "token:" + c.params["id"]));
+  BATTRACE_ASSIGN_OR_RETURN(revoked, c.store->RevokeToken(row.hash, c.now));
+  if (revoked) row.revoked = c.now;  // else it was revoked before: that time stands
+  sessions_.EndForToken(row.hash);
+  Reply(c, TokenJson(row, c.now));
   return Status::Ok();
 }
 
@@ -990,6 +1199,15 @@ Status Api::GetDivisions(Call& c) {
 }
 
 Status Api::GetPage(Call& c) {
+  if (auto to = AppRedirect(c.req, c.viewer)) {
+    AddPageHeaders(c.res);
+    c.res.status = 303;
+    c.res.content_type = "text/plain; charset=utf-8";
+    c.res.headers.emplace_back("Location", *to);
+    c.res.headers.emplace_back("Cache-Control", "no-store");
+    c.res.body = "See " + *to + "\n";
+    return Status::Ok();
+  }
   ServePageShell(c.req, c.res, PageLang(c.req));
   return Status::Ok();
 }

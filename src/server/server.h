@@ -12,6 +12,7 @@
 #include <string>
 
 #include "server/http.h"
+#include "server/session.h"
 #include "store/open.h"
 
 namespace battrace::server {
@@ -27,6 +28,7 @@ struct ServeOptions {
   double address_rate_burst = 4000;
   size_t max_batch = 10000;  // reports per POST /v1/reports
   bool access_log = true;    // one JSON line per request on stderr
+  SessionOptions sessions;   // browser sessions (server/session.h)
   // Called on the signer thread after each signing tick (about once a second), outside the
   // write lock: `serve --witness` pushes the new checkpoint to its witnesses (witness/pusher.h).
   std::function<void()> after_signing;

@@ -451,11 +451,21 @@ Result<std::vector<StoredReport>> ScopedReader::DisassemblyInfo(const std::strin
   return reports;
 }
 
-Result<std::vector<AuditEntry>> ScopedReader::Audit(uint64_t after, size_t limit) {
+Status ScopedReader::MayReadAudit() const {
   if (viewer_.kind == Viewer::Kind::kPublic) return NeedSignIn();
   if (viewer_.kind != Viewer::Kind::kAdmin)
     return Status::Forbidden("the audit trail is for admins");
+  return Status::Ok();
+}
+
+Result<std::vector<AuditEntry>> ScopedReader::Audit(uint64_t after, size_t limit) {
+  BATTRACE_RETURN_IF_ERROR(MayReadAudit());
   return store_.ListAudit(after, limit);
+}
+
+Result<std::vector<AuditEntry>> ScopedReader::AuditNewest(uint64_t before, size_t limit) {
+  BATTRACE_RETURN_IF_ERROR(MayReadAudit());
+  return store_.ListAuditNewest(before, limit);
 }
 
 }  // namespace battrace::store

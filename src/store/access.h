@@ -128,12 +128,15 @@ class ScopedReader {
   Result<std::vector<domain::OutletState>> Outlets(const std::string& division);
   Result<std::vector<StoredReport>> DisassemblyInfo(const std::string& vehicle_model);
   Result<std::vector<AuditEntry>> Audit(uint64_t after, size_t limit);
+  // The same, newest first: entries with seq < `before`.
+  Result<std::vector<AuditEntry>> AuditNewest(uint64_t before, size_t limit);
 
   // The audit entries of the reads allowed so far; the caller appends them.
   std::vector<AuditEntry>& audit() { return audit_; }
 
  private:
   Status NeedSignIn() const;
+  Status MayReadAudit() const;
   // The answer for a record that does not exist and for one the viewer may not see alike
   // (NotFound, one message per kind of record), so that no answer tells them apart.
   static Status Hidden(const std::string& what);

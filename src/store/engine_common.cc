@@ -57,6 +57,21 @@ Result<ledger::Hash> FoldNode(const ledger::NodeId& id, std::vector<ledger::Hash
   return hashes.front();
 }
 
+HashRange HashPrefixRange(std::string_view prefix) {
+  HashRange r;
+  r.last.fill(0xff);
+  const size_t n = std::min(prefix.size(), r.first.size());
+  std::memcpy(r.first.data(), prefix.data(), n);
+  std::memcpy(r.last.data(), prefix.data(), n);
+  return r;
+}
+
+TokenCursor TokensStart() {
+  TokenCursor c;
+  c.created = INT64_MAX;  // later than any token's creation
+  return c;
+}
+
 ledger::Hash HashFromBytes(std::string_view bytes) {
   ledger::Hash h{};
   if (bytes.size() == h.size()) std::memcpy(h.data(), bytes.data(), h.size());

@@ -188,6 +188,14 @@ Result<domain::Finding> ReadFinding(const Row& s) {
   return f;
 }
 
+// The hashes that begin with `prefix` (at most 32 bytes) lie in [first, last].
+struct HashRange {
+  ledger::Hash first{}, last{};
+};
+HashRange HashPrefixRange(std::string_view prefix);
+// The cursor that every token comes after (ListTokens' first page).
+TokenCursor TokensStart();
+
 template <typename Row>
 TokenRow ReadToken(const Row& s) {
   TokenRow t;

@@ -165,6 +165,12 @@ struct TokenRow {
   std::optional<Instant> revoked;
 };
 
+// Where a page of Store::ListTokens ends: the last token's creation time and hash.
+struct TokenCursor {
+  Instant created = 0;
+  ledger::Hash hash{};
+};
+
 // One read of protected data (Arts. 25, 26, 30). The audit trail is append-only and chained:
 // each entry's hash is AuditHash(previous entry's hash, entry) (store/audit.h), the first
 // entry's previous hash being all zeros, so an edit or a deletion breaks the chain.
@@ -271,12 +277,21 @@ class Store : public ledger::NodeReader {
   virtual Result<std::optional<TokenRow>> FindToken(const ledger::Hash& hash) = 0;
   // Marks the token revoked at `at`; false when there is no such token (or it was revoked).
   virtual Result<bool> RevokeToken(const ledger::Hash& hash, Instant at) = 0;
+  // Every token, live, expired or revoked, newest first (created descending, then hash
+  // descending): up to `limit` of those that come after `after` in that order (all when absent).
+  virtual Result<std::vector<TokenRow>> ListTokens(const std::optional<TokenCursor>& after,
+                                                   size_t limit) = 0;
+  // Up to `limit` tokens whose hash begins with the bytes `prefix` (at most 32), by hash.
+  virtual Result<std::vector<TokenRow>> FindTokensByPrefix(std::string_view prefix,
+                                                           size_t limit) = 0;
 
   // The audit trail. AppendAudit assigns each entry its seq and hash and makes them durable in
   // one transaction of its own (never inside a WriteTxn). ListAudit returns up to `limit`
   // entries with seq > `after`, in order.
   virtual Status AppendAudit(std::vector<AuditEntry>& entries) = 0;
   virtual Result<std::vector<AuditEntry>> ListAudit(uint64_t after, size_t limit) = 0;
+  // Up to `limit` entries with seq < `before`, newest first.
+  virtual Result<std::vector<AuditEntry>> ListAuditNewest(uint64_t before, size_t limit) = 0;
 };
 
 // A store opened without a signing key is a reader: it sees what other connections and

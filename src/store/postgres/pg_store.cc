@@ -206,8 +206,12 @@ class PgStore : public Store {
   Status PutToken(const TokenRow& token) override;
   Result<std::optional<TokenRow>> FindToken(const ledger::Hash& hash) override;
   Result<bool> RevokeToken(const ledger::Hash& hash, Instant at) override;
+  Result<std::vector<TokenRow>> ListTokens(const std::optional<TokenCursor>& after,
+                                           size_t limit) override;
+  Result<std::vector<TokenRow>> FindTokensByPrefix(std::string_view prefix, size_t limit) override;
   Status AppendAudit(std::vector<AuditEntry>& entries) override;
   Result<std::vector<AuditEntry>> ListAudit(uint64_t after, size_t limit) override;
+  Result<std::vector<AuditEntry>> ListAuditNewest(uint64_t before, size_t limit) override;
   Status GetNodes(std::span<const ledger::NodeId> ids, std::span<ledger::Hash> out) override;
   bool KeepsLevel(int level) const override { return common::KeepsLevel(level); }
 
@@ -513,9 +517,16 @@ Status PgStore::PrepareStatements() {
       {"insert_token", "INSERT INTO token (" + t + ") VALUES ($1, $2, $3, $4, $5)"},
       {"find_token", "SELECT " + t + " FROM token WHERE hash = $1"},
       {"revoke_token", "UPDATE token SET revoked = $1 WHERE hash = $2 AND revoked IS NULL"},
+      {"list_tokens", "SELECT " + t +
+                          " FROM token WHERE created < $1 OR (created = $1 AND hash < $2) "
+                          "ORDER BY created DESC, hash DESC LIMIT $3"},
+      {"tokens_by_prefix",
+       "SELECT " + t + " FROM token WHERE hash BETWEEN $1 AND $2 ORDER BY hash LIMIT $3"},
       {"last_audit", "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1"},
       {"insert_audit", "INSERT INTO audit (" + a + ") VALUES ($1,$2,$3,$4,$5,$6,$7,$8)"},
       {"list_audit", "SELECT " + a + " FROM audit WHERE seq > $1 ORDER BY seq LIMIT $2"},
+      {"list_audit_newest",
+       "SELECT " + a + " FROM audit WHERE seq < $1 ORDER BY seq DESC LIMIT $2"},
       {"lock", "SELECT pg_advisory_xact_lock($1, $2)"},
       {"try_lock", "SELECT pg_try_advisory_lock($1, $2)::int"},
       {"upsert_batteries", "INSERT INTO battery (" + b + ") SELECT " + b +
@@ -1406,6 +1417,23 @@ Result<bool> PgStore::RevokeToken(const ledger::Hash& hash, Instant at) {
   return rows.Affected() > 0;
 }
 
+Result<std::vector<TokenRow>> PgStore::ListTokens(const std::optional<TokenCursor>& after,
+                                                  size_t limit) {
+  const TokenCursor from = after.value_or(TokensStart());
+  Params p;
+  AddHash(p.Add(from.created), from.hash).Add(static_cast<int64_t>(limit));
+  BATTRACE_ASSIGN_OR_RETURN(rows, Run("list_tokens", p));
+  return All<TokenRow>(rows, ReadToken<Row>);
+}
+
+Result<std::vector<TokenRow>> PgStore::FindTokensByPrefix(std::string_view prefix, size_t limit) {
+  const HashRange range = HashPrefixRange(prefix);
+  Params p;
+  AddHash(AddHash(p, range.first), range.last).Add(static_cast<int64_t>(limit));
+  BATTRACE_ASSIGN_OR_RETURN(rows, Run("tokens_by_prefix", p));
+  return All<TokenRow>(rows, ReadToken<Row>);
+}
+
 Status PgStore::AppendAudit(std::vector<AuditEntry>& entries) {
   if (entries.empty()) return Status::Ok();
   // The chain's end is read under the audit lock, so that concurrent appenders (other
@@ -1434,6 +1462,13 @@ Result<std::vector<AuditEntry>> PgStore::ListAudit(uint64_t after, size_t limit)
   BATTRACE_ASSIGN_OR_RETURN(
       rows, Run("list_audit",
                 Params().Add(static_cast<int64_t>(after)).Add(static_cast<int64_t>(limit))));
+  return All<AuditEntry>(rows, ReadAudit<Row>);
+}
+
+Result<std::vector<AuditEntry>> PgStore::ListAuditNewest(uint64_t before, size_t limit) {
+  BATTRACE_ASSIGN_OR_RETURN(
+      rows, Run("list_audit_newest",
+                Params().Add(static_cast<int64_t>(before)).Add(static_cast<int64_t>(limit))));
   return All<AuditEntry>(rows, ReadAudit<Row>);
 }
 

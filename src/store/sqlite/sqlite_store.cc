@@ -118,8 +118,12 @@ class SqliteStore : public Store {
   Status PutToken(const TokenRow& token) override;
   Result<std::optional<TokenRow>> FindToken(const ledger::Hash& hash) override;
   Result<bool> RevokeToken(const ledger::Hash& hash, Instant at) override;
+  Result<std::vector<TokenRow>> ListTokens(const std::optional<TokenCursor>& after,
+                                           size_t limit) override;
+  Result<std::vector<TokenRow>> FindTokensByPrefix(std::string_view prefix, size_t limit) override;
   Status AppendAudit(std::vector<AuditEntry>& entries) override;
   Result<std::vector<AuditEntry>> ListAudit(uint64_t after, size_t limit) override;
+  Result<std::vector<AuditEntry>> ListAuditNewest(uint64_t before, size_t limit) override;
   Status GetNodes(std::span<const ledger::NodeId> ids, std::span<ledger::Hash> out) override;
   bool KeepsLevel(int level) const override { return common::KeepsLevel(level); }
 
@@ -178,8 +182,8 @@ class SqliteStore : public Store {
       retract_sales_, insert_correction_, corrected_by_, insert_finding_, insert_finding_evidence_,
       insert_sale_, findings_at_, overdue_at_, open_at_, sales_at_, outlet_covering_, tree_size_,
       registry_version_of_, bump_registry_version_, count_open_duties_, outlets_in_,
-      disassembly_info_, insert_token_, find_token_, revoke_token_, last_audit_, insert_audit_,
-      list_audit_;
+      disassembly_info_, insert_token_, find_token_, revoke_token_, list_tokens_, tokens_by_prefix_,
+      last_audit_, insert_audit_, list_audit_, list_audit_newest_;
 };
 
 Status SqliteStore::Initialize(const std::string& path, bool create, const std::string& origin) {
@@ -487,11 +491,21 @@ Status SqliteStore::PrepareStatements() {
   BATTRACE_RETURN_IF_ERROR(
       prep(revoke_token_, "UPDATE token SET revoked = ?1 WHERE hash = ?2 AND revoked IS NULL"));
   BATTRACE_RETURN_IF_ERROR(
+      prep(list_tokens_, "SELECT " + std::string(kTokenColumns) +
+                             " FROM token WHERE created < ?1 OR (created = ?1 AND hash < ?2) "
+                             "ORDER BY created DESC, hash DESC LIMIT ?3"));
+  BATTRACE_RETURN_IF_ERROR(prep(tokens_by_prefix_, "SELECT " + std::string(kTokenColumns) +
+                                                       " FROM token WHERE hash BETWEEN ?1 AND ?2 "
+                                                       "ORDER BY hash LIMIT ?3"));
+  BATTRACE_RETURN_IF_ERROR(
       prep(last_audit_, "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1"));
   BATTRACE_RETURN_IF_ERROR(prep(insert_audit_, "INSERT INTO audit (" + std::string(kAuditColumns) +
                                                    ") VALUES (?,?,?,?,?,?,?,?)"));
   BATTRACE_RETURN_IF_ERROR(prep(list_audit_, "SELECT " + std::string(kAuditColumns) +
                                                  " FROM audit WHERE seq > ? ORDER BY seq LIMIT ?"));
+  BATTRACE_RETURN_IF_ERROR(
+      prep(list_audit_newest_, "SELECT " + std::string(kAuditColumns) +
+                                   " FROM audit WHERE seq < ? ORDER BY seq DESC LIMIT ?"));
   return Status::Ok();
 }
 
@@ -1201,6 +1215,34 @@ Result<bool> SqliteStore::RevokeToken(const ledger::Hash& hash, Instant at) {
   return db_.Changes() > 0;
 }
 
+Result<std::vector<TokenRow>> SqliteStore::ListTokens(const std::optional<TokenCursor>& after,
+                                                      size_t limit) {
+  const TokenCursor from = after.value_or(TokensStart());
+  std::vector<TokenRow> out;
+  BATTRACE_RETURN_IF_ERROR(list_tokens_->Bind(1, from.created)
+                               .BindBlob(2, from.hash.data(), from.hash.size())
+                               .Bind(3, static_cast<int64_t>(limit))
+                               .ForEachRow([&](const Stmt& st) {
+                                 out.push_back(ReadToken(st));
+                                 return true;
+                               }));
+  return out;
+}
+
+Result<std::vector<TokenRow>> SqliteStore::FindTokensByPrefix(std::string_view prefix,
+                                                              size_t limit) {
+  const HashRange range = HashPrefixRange(prefix);
+  std::vector<TokenRow> out;
+  BATTRACE_RETURN_IF_ERROR(tokens_by_prefix_->BindBlob(1, range.first.data(), range.first.size())
+                               .BindBlob(2, range.last.data(), range.last.size())
+                               .Bind(3, static_cast<int64_t>(limit))
+                               .ForEachRow([&](const Stmt& st) {
+                                 out.push_back(ReadToken(st));
+                                 return true;
+                               }));
+  return out;
+}
+
 Status SqliteStore::AppendAudit(std::vector<AuditEntry>& entries) {
   if (entries.empty()) return Status::Ok();
   // The chain's end is read under the write lock, so that concurrent appenders (other
@@ -1226,6 +1268,17 @@ Status SqliteStore::AppendAudit(std::vector<AuditEntry>& entries) {
 Result<std::vector<AuditEntry>> SqliteStore::ListAudit(uint64_t after, size_t limit) {
   std::vector<AuditEntry> out;
   BATTRACE_RETURN_IF_ERROR(list_audit_->Bind(1, static_cast<int64_t>(after))
+                               .Bind(2, static_cast<int64_t>(limit))
+                               .ForEachRow([&](const Stmt& st) {
+                                 out.push_back(ReadAudit(st));
+                                 return true;
+                               }));
+  return out;
+}
+
+Result<std::vector<AuditEntry>> SqliteStore::ListAuditNewest(uint64_t before, size_t limit) {
+  std::vector<AuditEntry> out;
+  BATTRACE_RETURN_IF_ERROR(list_audit_newest_->Bind(1, static_cast<int64_t>(before))
                                .Bind(2, static_cast<int64_t>(limit))
                                .ForEachRow([&](const Stmt& st) {
                                  out.push_back(ReadAudit(st));

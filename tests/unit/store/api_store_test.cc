@@ -5,6 +5,7 @@
 #include <sqlite3.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <nlohmann/json.hpp>
@@ -123,6 +124,61 @@ TEST_P(ApiStoreTest, TokensAreKeptRevokedOnceAndNeedNoSigningKey) {
   EXPECT_EQ((*writer_->FindToken(t.hash))->revoked, std::optional<Instant>(150));
 }
 
+TEST_P(ApiStoreTest, TokensAreListedNewestFirstByCursorAndFoundByPrefix) {
+  auto admin = Open(false);
+  // Five tokens, two of them created at the same instant (the hash breaks the tie).
+  std::vector<TokenRow> rows;
+  for (int i = 0; i < 5; ++i) {
+    TokenRow t;
+    t.hash = HashOf("list-" + std::to_string(i));
+    t.principal = i % 2 ? "admin" : "regulator:MIIT-440300";
+    t.created = 1000 + std::min(i, 3);
+    t.expires = 5000;
+    if (i == 1) t.revoked = 1500;
+    ASSERT_TRUE(admin->PutToken(t).ok());
+    rows.push_back(t);
+  }
+  std::vector<TokenRow> want = rows;
+  std::sort(want.begin(), want.end(), [](const TokenRow& a, const TokenRow& b) {
+    return a.created != b.created ? a.created > b.created : b.hash < a.hash;
+  });
+  std::vector<TokenRow> got;
+  std::optional<TokenCursor> cursor;
+  for (int page = 0; page < 10; ++page) {
+    auto items = writer_->ListTokens(cursor, 2);
+    ASSERT_TRUE(items.ok()) << items.status().ToString();
+    if (items->empty()) break;
+    EXPECT_LE(items->size(), 2u);
+    got.insert(got.end(), items->begin(), items->end());
+    cursor = TokenCursor{items->back().created, items->back().hash};
+  }
+  ASSERT_EQ(got.size(), want.size());
+  for (size_t i = 0; i < got.size(); ++i) {
+    EXPECT_EQ(got[i].hash, want[i].hash) << i;
+    EXPECT_EQ(got[i].principal, want[i].principal) << i;
+    EXPECT_EQ(got[i].revoked, want[i].revoked) << i;
+  }
+
+  const ledger::Hash& h = rows[2].hash;
+  auto one =
+      writer_->FindTokensByPrefix(std::string(reinterpret_cast<const char*>(h.data()), 8), 2);
+  ASSERT_TRUE(one.ok()) << one.status().ToString();
+  ASSERT_EQ(one->size(), 1u);
+  EXPECT_EQ((*one)[0].hash, h);
+  // A prefix of bytes 0xff (the range's end is inclusive) and one no token has.
+  EXPECT_TRUE(writer_->FindTokensByPrefix(std::string(8, '\xff'), 2)->empty());
+  ledger::Hash other = h;
+  other[7] ^= 1;
+  EXPECT_TRUE(
+      writer_->FindTokensByPrefix(std::string(reinterpret_cast<const char*>(other.data()), 8), 2)
+          ->empty());
+  // The empty prefix names every token, by hash.
+  auto all = writer_->FindTokensByPrefix("", 10);
+  ASSERT_EQ(all->size(), 5u);
+  EXPECT_TRUE(std::is_sorted(all->begin(), all->end(),
+                             [](const TokenRow& a, const TokenRow& b) { return a.hash < b.hash; }));
+}
+
 TEST_P(ApiStoreTest, AuditEntriesAreNumberedAndChained) {
   auto server = Open(false);
   std::vector<AuditEntry> first = {Read("battery:A"), Read("battery:B")};
@@ -155,6 +211,17 @@ TEST_P(ApiStoreTest, AuditEntriesAreNumberedAndChained) {
   ASSERT_EQ(page->size(), 1u);
   EXPECT_EQ((*page)[0].seq, 2u);
   EXPECT_TRUE(server->ListAudit(3, 10)->empty());
+  auto newest = server->ListAuditNewest(INT64_MAX, 2);
+  ASSERT_TRUE(newest.ok());
+  ASSERT_EQ(newest->size(), 2u);
+  EXPECT_EQ((*newest)[0].seq, 3u);
+  EXPECT_EQ((*newest)[1].seq, 2u);
+  EXPECT_EQ((*newest)[1].hash, first[1].hash);
+  auto older = server->ListAuditNewest(2, 10);
+  ASSERT_TRUE(older.ok());
+  ASSERT_EQ(older->size(), 1u);
+  EXPECT_EQ((*older)[0].record, "battery:A");
+  EXPECT_TRUE(server->ListAuditNewest(1, 10)->empty());
 
   auto verified = VerifyAudit(*server);
   ASSERT_TRUE(verified.ok()) << verified.status().ToString();

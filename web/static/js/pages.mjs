@@ -6,6 +6,9 @@ const everyone = ['public', 'enterprise', 'regulator', 'admin'];
 export const pages = [
   {path: '/', module: './pages/home.mjs', nav: 'nav.home', who: everyone},
   {path: '/outlets', module: './pages/outlets.mjs', nav: 'nav.outlets', who: everyone},
+  {path: '/signin', module: './pages/signin.mjs', who: everyone},
+  {path: '/app/audit', module: './pages/audit.mjs', nav: 'nav.audit', who: ['admin']},
+  {path: '/app/tokens', module: './pages/tokens.mjs', nav: 'nav.tokens', who: ['admin']},
   {path: '/app/upload', module: './pages/upload.mjs', nav: 'upload.nav', who: ['enterprise']},
   {path: '/app/batteries', module: './pages/mine.mjs', nav: 'mine.nav_batteries', who: ['enterprise', 'admin']},
   {path: '/app/vehicles', module: './pages/mine.mjs', nav: 'mine.nav_vehicles', who: ['enterprise', 'admin']},
