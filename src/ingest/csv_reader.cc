@@ -186,6 +186,9 @@ CsvReader::CsvReader(std::istream& in, ParseOptions options)
 CsvReader::CsvReader(std::string_view buffer, ParseOptions options)
     : lines_(buffer, kMaxReportBytes), options_(options) {}
 
+CsvReader::CsvReader(std::string_view buffer, ParseOptions options, ReportType type)
+    : lines_(buffer, kMaxReportBytes), options_(options), type_(type) {}
+
 bool CsvReader::NextRecord(size_t* line_number, Status* error) {
   LineSource::Line line;
   do {
@@ -249,7 +252,7 @@ Status CsvReader::ReadHeader(size_t line_number) {
     }
     classes_.push_back(ClassOfColumn(columns_[i]));
   }
-  if (std::find(columns_.begin(), columns_.end(), "type") == columns_.end()) {
+  if (!type_ && std::find(columns_.begin(), columns_.end(), "type") == columns_.end()) {
     return Status::Invalid(
         "type", "csv.header",
         "no \"type\" (报告类型) column in the header on line " + std::to_string(line_number));
@@ -294,10 +297,23 @@ Result<Report> CsvReader::ParseRow(std::vector<std::string>& cells) const {
     const auto it = std::find(columns_.begin(), columns_.end(), column);
     return it == columns_.end() ? std::string_view() : cells[it - columns_.begin()];
   };
-  const std::optional<ReportType> type = ReportTypeFromName(cell_of("type"));
+  std::string_view type_name = cell_of("type");
+  if (type_) {
+    const std::string_view expected = ReportTypeName(*type_);
+    if (!type_name.empty() && type_name != expected) {
+      return Status::Invalid("type", "csv.type",
+                             "the row is a \"" + std::string(type_name) +
+                                 "\" report in a file of \"" + std::string(expected) +
+                                 "\" reports");
+    }
+    type_name = expected;
+  }
+  const std::optional<ReportType> type = ReportTypeFromName(type_name);
   const std::optional<ReportType> nested = ReportTypeFromName(cell_of("report.type"));
   json row = json::object();
+  if (type_) row["type"] = std::string(type_name);
   for (size_t i = 0; i < columns_.size(); ++i) {
+    if (type_ && columns_[i] == "type") continue;  // placed above
     const std::optional<FlatField> flat =
         type ? FlatFieldOf(*type, nested, columns_[i]) : std::nullopt;
     bool placed = true;

@@ -14,6 +14,10 @@
 // Excel's styles; a code Excel turned into a number in scientific notation is refused.
 // Rules of the file itself: csv.header, csv.columns, csv.quote, csv.encoding,
 // csv.scientific_notation, csv.excel_date, ingest.line_too_long.
+//
+// A reader may be told the report type of the whole file (POST /v1/reports?type=, for a
+// spreadsheet of one type): the "type" column may then be left out, and a row whose type cell
+// names another type is refused (rule csv.type); an empty cell takes the file's type.
 #pragma once
 
 #include <istream>
@@ -35,6 +39,8 @@ class CsvReader {
   // REQUIRES: `in` (or the bytes of `buffer`) outlives the reader.
   CsvReader(std::istream& in, ParseOptions options);
   CsvReader(std::string_view buffer, ParseOptions options);
+  // A file of reports of `type` (above).
+  CsvReader(std::string_view buffer, ParseOptions options, ReportType type);
 
   // The next record, parsed; nullopt at the end of input, on a read error (see status()), or
   // after a bad header (which is itself returned once, as a failed record at its line).
@@ -54,6 +60,7 @@ class CsvReader {
 
   LineSource lines_;
   ParseOptions options_;
+  std::optional<ReportType> type_;  // the file's report type, when the caller gave one
   std::string record_;
   TextDecoder decoder_;
   std::string header_;

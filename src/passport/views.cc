@@ -75,6 +75,33 @@ nlohmann::json BatteryView(const store::BatteryRecord& record,
   return out;
 }
 
+nlohmann::json BatteryListItem(const domain::BatteryState& b,
+                               const std::optional<std::string>& custodian_name) {
+  return {{"code", b.code},
+          {"type", b.level},
+          {"chemistry", Opt(b.chemistry)},
+          {"model", Opt(b.model)},
+          {"status", b.status},
+          {"contested", b.contested.has_value()},
+          {"custodian", Opt(b.custodian)},
+          {"custodian_name", Opt(custodian_name)},
+          {"vin", Opt(b.vin)},
+          {"producer", Opt(b.producer)}};
+}
+
+nlohmann::json VehicleListItem(const domain::VehicleState& v) {
+  return {{"vin", v.vin},
+          {"maker", Opt(v.maker)},
+          {"vehicle_type", Opt(v.vehicle_type)},
+          {"brand", Opt(v.brand)},
+          {"model", Opt(v.model)},
+          {"name", Opt(v.name)},
+          {"sale_date", Opt(v.sale_date)},
+          {"sale_division", Opt(v.sale_division)},
+          {"scrapped_date", Opt(v.scrapped_date)},
+          {"packs", v.packs}};
+}
+
 nlohmann::json VehicleView(const store::VehicleRecord& record) {
   const domain::VehicleState& v = record.state;
   nlohmann::json packs = nlohmann::json::array();

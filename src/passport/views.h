@@ -33,6 +33,14 @@ const char* RecyclingGuidance(const std::string& status, Lang lang);
 
 nlohmann::json VehicleView(const store::VehicleRecord& record);
 
+// A row of GET /v1/batteries, a list of batteries the viewer may read in full: code, type,
+// chemistry code, model, status, the holder (custodian, with its registered name when known),
+// vehicle and producer.
+nlohmann::json BatteryListItem(const domain::BatteryState& battery,
+                               const std::optional<std::string>& custodian_name);
+// A row of GET /v1/vehicles: the vehicle's record without its history.
+nlohmann::json VehicleListItem(const domain::VehicleState& vehicle);
+
 // A stored report with its receipt: leaf index, leaf hash, the report as stored.
 nlohmann::json ReportView(const store::StoredReport& report);
 

@@ -28,6 +28,7 @@
 #include "server/audit_log.h"
 #include "server/auth.h"
 #include "server/batch.h"
+#include "server/cursor.h"
 #include "server/log.h"
 #include "server/metrics.h"
 #include "server/principals.h"
@@ -207,6 +208,28 @@ Result<Strictness> CodesParam(const Call& c) {
   return Status::Invalid("codes", "query.enum", "codes must be strict or lenient");
 }
 
+// The `type` parameter of POST /v1/reports: the report type of every row of a CSV body (which
+// may then leave out its "type" column); taken with a CSV body only.
+Result<std::optional<ReportType>> ReportTypeParam(const Call& c, BodyFormat format) {
+  auto v = StringParam(c, "type");
+  if (!v) return std::optional<ReportType>();
+  if (format != BodyFormat::kCsv) {
+    return Status::Invalid("type", "reports.type",
+                           "type names the report type of a text/csv body; this body is " +
+                               std::string(format == BodyFormat::kNdjson ? "NDJSON" : "JSON") +
+                               ", whose reports each carry their type");
+  }
+  auto type = ReportTypeFromName(*v);
+  if (!type) {
+    std::string names;
+    for (size_t i = 0; i < kReportTypeCount; ++i) {
+      names += (i == 0 ? "" : ", ") + std::string(ReportTypeName(static_cast<ReportType>(i)));
+    }
+    return Status::Invalid("type", "query.enum", "type must be one of " + names);
+  }
+  return std::optional<ReportType>(type);
+}
+
 Result<std::optional<std::string>> DivisionParam(const Call& c) {
   auto v = StringParam(c, "division");
   if (!v) return std::optional<std::string>();
@@ -353,6 +376,8 @@ class Api {
   Status GetBattery(Call& c);
   Status GetBatteryHistory(Call& c);
   Status GetVehicle(Call& c);
+  Status ListBatteries(Call& c);
+  Status ListVehicles(Call& c);
   Status GetFindings(Call& c);
   Status GetObligations(Call& c);
   Status GetEnterprise(Call& c);
@@ -404,10 +429,12 @@ const std::vector<Api::Entry>& Api::Table() {
   static const std::vector<Entry> kTable = {
       {"GET", "/healthz", &Api::Healthz, {}},
       {"GET", "/metrics", &Api::MetricsText, {}},
-      {"POST", "/v1/reports", &Api::PostReports, {"codes"}},
+      {"POST", "/v1/reports", &Api::PostReports, {"codes", "type"}},
       {"GET", "/v1/reports/{reporter}/{id}", &Api::GetReport, {}},
+      {"GET", "/v1/batteries", &Api::ListBatteries, {"cursor", "limit"}},
       {"GET", "/v1/batteries/{code}", &Api::GetBattery, {}},
       {"GET", "/v1/batteries/{code}/history", &Api::GetBatteryHistory, {}},
+      {"GET", "/v1/vehicles", &Api::ListVehicles, {"cursor", "limit"}},
       {"GET", "/v1/vehicles/{vin}", &Api::GetVehicle, {}},
       {"GET",
        "/v1/findings",
@@ -736,7 +763,11 @@ Status Api::MetricsText(Call& c) {
 Status Api::PostReports(Call& c) {
   BATTRACE_RETURN_IF_ERROR(MayFile(c.viewer));
   BATTRACE_ASSIGN_OR_RETURN(codes, CodesParam(c));
-  auto parsed = ParseBatch(c.req.body, c.viewer.id, options_.max_batch, codes);
+  const BodyFormat format = BodyFormatOf(c.req.Header("content-type"));
+  BATTRACE_ASSIGN_OR_RETURN(type, ReportTypeParam(c, format));
+  auto parsed = format == BodyFormat::kJsonArray
+                    ? ParseBatch(c.req.body, c.viewer.id, options_.max_batch, codes)
+                    : ParseLines(c.req.body, format, type, c.viewer.id, options_.max_batch, codes);
   if (!parsed.ok()) {
     if (parsed.status().rule() == "api.batch_too_large") {
       WriteProblem(c.res, 413, parsed.status(), c.request_id, c.lang);
@@ -755,15 +786,19 @@ Status Api::PostReports(Call& c) {
   if (!results.ok()) return results.status();
   uint64_t accepted = 0, duplicates = 0, rejected = 0;
   Json out = Json::array();
+  // A JSON array's items are named by their index, and their fields prefixed with it; a file's
+  // records by their line, their fields as the reader names them (a CSV column, a pointer in
+  // the NDJSON line).
+  const bool array = format == BodyFormat::kJsonArray;
   for (size_t i = 0; i < results->size(); ++i) {
     const ingest::ItemResult& r = (*results)[i];
-    Json item = {{"index", i}};
+    const std::string prefix = array ? "/" + std::to_string(i) : "";
+    Json item = array ? Json{{"index", i}} : Json{{"line", r.line}};
     if (r.outcome == ingest::Outcome::kRejected) {
       ++rejected;
       item["outcome"] = "rejected";
-      item["error"] =
-          Problem(HttpStatus(r.error.code()), r.error.WithFieldPrefix("/" + std::to_string(i)),
-                  c.request_id, c.lang);
+      item["error"] = Problem(HttpStatus(r.error.code()), r.error.WithFieldPrefix(prefix),
+                              c.request_id, c.lang);
       item["error"].erase("request_id");
     } else {
       (r.outcome == ingest::Outcome::kAccepted ? accepted : duplicates)++;
@@ -775,9 +810,8 @@ Status Api::PostReports(Call& c) {
       if (!r.warnings.empty()) {
         Json warnings = Json::array();
         for (const ReportWarning& w : r.warnings) {
-          warnings.push_back({{"field", "/" + std::to_string(i) + w.field},
-                              {"rule", w.rule},
-                              {"message", w.message}});
+          warnings.push_back(
+              {{"field", prefix + w.field}, {"rule", w.rule}, {"message", w.message}});
         }
         item["receipt"]["warnings"] = std::move(warnings);
       }
@@ -789,6 +823,7 @@ Status Api::PostReports(Call& c) {
             {"duplicates", duplicates},
             {"rejected", rejected},
             {"results", std::move(out)}});
+  c.res.headers.emplace_back("Content-Language", std::string(LangTag(c.lang)));
   return Status::Ok();
 }
 
@@ -840,6 +875,58 @@ Status Api::GetVehicle(Call& c) {
   BATTRACE_RETURN_IF_ERROR(Audited(reader));
   BATTRACE_RETURN_IF_ERROR(store::LinkCorrections(*c.store, record.history));
   Reply(c, passport::VehicleView(record));
+  return Status::Ok();
+}
+
+// The `cursor` of a keyset-paged list: the key to resume after, or none for the first page.
+Result<std::vector<std::string>> CursorParam(const Call& c) {
+  auto v = StringParam(c, "cursor");
+  if (!v) return std::vector<std::string>();
+  return DecodeCursor(*v);
+}
+
+// A keyset page as answered: {items, limit, next_cursor}, next_cursor absent on the last page.
+template <typename T, typename F>
+Json KeyPageJson(const store::KeyPage<T>& page, size_t limit, F item) {
+  Json items = Json::array();
+  for (const T& t : page.items)
+    items.push_back(item(t));
+  Json out = {{"items", std::move(items)}, {"limit", limit}};
+  if (!page.next.empty()) out["next_cursor"] = EncodeCursor(page.next);
+  return out;
+}
+
+Status Api::ListBatteries(Call& c) {
+  BATTRACE_ASSIGN_OR_RETURN(after, CursorParam(c));
+  BATTRACE_ASSIGN_OR_RETURN(limit, UintParam(c, "limit", kDefaultPage, kMaxPage));
+  if (limit == 0) return Status::Invalid("limit", "query.integer", "limit must be from 1 to 1000");
+  ScopedReader reader = Reader(c);
+  BATTRACE_ASSIGN_OR_RETURN(page, reader.Batteries(after, limit));
+  BATTRACE_RETURN_IF_ERROR(Audited(reader));
+  // The holders' registered names, from the current registry, once each.
+  std::map<std::string, std::optional<std::string>> names;
+  Reply(c, KeyPageJson(page, limit, [&](const domain::BatteryState& b) {
+          std::optional<std::string> name;
+          if (b.custodian) {
+            auto [it, fresh] = names.try_emplace(*b.custodian);
+            if (fresh) {
+              if (auto info = store::PartyInfoOf(*c.store, *b.custodian)) it->second = info->name;
+            }
+            name = it->second;
+          }
+          return passport::BatteryListItem(b, name);
+        }));
+  return Status::Ok();
+}
+
+Status Api::ListVehicles(Call& c) {
+  BATTRACE_ASSIGN_OR_RETURN(after, CursorParam(c));
+  BATTRACE_ASSIGN_OR_RETURN(limit, UintParam(c, "limit", kDefaultPage, kMaxPage));
+  if (limit == 0) return Status::Invalid("limit", "query.integer", "limit must be from 1 to 1000");
+  ScopedReader reader = Reader(c);
+  BATTRACE_ASSIGN_OR_RETURN(page, reader.Vehicles(after, limit));
+  BATTRACE_RETURN_IF_ERROR(Audited(reader));
+  Reply(c, KeyPageJson(page, limit, passport::VehicleListItem));
   return Status::Ok();
 }
 

@@ -93,6 +93,15 @@ struct Page {
   size_t total = 0;
 };
 
+// A page of a keyset-paged list: its items, and the key of the last row read, to resume after,
+// when more may follow (empty on the last page). The rows the access rules leave out are not
+// items, so a page may hold fewer than its limit before the last.
+template <typename T>
+struct KeyPage {
+  std::vector<T> items;
+  std::vector<std::string> next;
+};
+
 class ScopedReader {
  public:
   // `purpose`: the caller's stated purpose (X-Purpose), "" when none was given.
@@ -112,6 +121,16 @@ class ScopedReader {
                                          size_t limit);
   // An enterprise's registry record: its name, roles and seat are public; the whole record
   // (qualifications, codes, cooperation, succession) is for itself, regulators, admin.
+  // The lists of GET /v1/batteries and /v1/vehicles, `limit` rows from after the key `after`
+  // (a previous page's `next`; empty for the first page; else rule "query.cursor"). An
+  // enterprise: the batteries it holds now or produced whose full view it may read (custody the
+  // chain proves), the vehicles it made whose record it may read (the maker of record); a
+  // regulator, with a stated purpose: those whose holder, or maker, is registered in its
+  // jurisdiction; the admin: all.
+  Result<KeyPage<domain::BatteryState>> Batteries(const std::vector<std::string>& after,
+                                                  size_t limit);
+  Result<KeyPage<domain::VehicleState>> Vehicles(const std::vector<std::string>& after,
+                                                 size_t limit);
   Result<RegistryRow> Enterprise(const std::string& uscc, bool* full);
   Result<std::vector<domain::OutletState>> Outlets(const std::string& division);
   Result<std::vector<StoredReport>> DisassemblyInfo(const std::string& vehicle_model);
@@ -152,6 +171,9 @@ class ScopedReader {
   // pack in a removal the chain proves (domain/holders.h).
   Result<bool> MaySeeVehicle(const std::string& vin, const std::vector<StoredReport>& history);
   Result<std::vector<StoredReport>> Reports(const std::vector<uint64_t>& leaves);
+  // The scope of the viewer's list of `what` ("batteries", "vehicles"), checking a resumed
+  // list's key against it.
+  Result<ListScope> ListScopeOf(const std::string& what, const std::vector<std::string>& after);
   void Note(const std::string& action, const std::string& record);
 
   Store& store_;

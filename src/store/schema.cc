@@ -224,6 +224,12 @@ CREATE TABLE correction (
        R"sql(
 CREATE INDEX report_outbound ON report (occurred) WHERE type = 'battery.outbound';
 )sql"},
+      {7, "the lists of an enterprise's or a jurisdiction's batteries and vehicles",
+       R"sql(
+CREATE INDEX battery_custodian ON battery (custodian, code);
+CREATE INDEX battery_producer ON battery (producer, code);
+CREATE INDEX vehicle_maker ON vehicle (maker, vin);
+)sql"},
   };
   return kMigrations;
 }

@@ -154,6 +154,24 @@ struct HandoverTally {
   uint64_t batteries = 0;
 };
 
+// Narrows Store::ListBatteries and Store::ListVehicles, the keyset-paged lists of GET
+// /v1/batteries and /v1/vehicles; at most one field is set. The key a list is ordered by, and
+// resumed after, depends on it (ListKeyWidth).
+struct ListScope {
+  // Batteries held now (custodian) or produced by this USCC, vehicles made by it (maker): key
+  // (code) or (vin).
+  std::optional<std::string> party;
+  // Batteries whose custodian, vehicles whose maker, is registered in this division: key
+  // (custodian, code) or (maker, vin).
+  std::optional<std::string> division;
+  // Neither: every battery or vehicle, key (code) or (vin).
+};
+
+// The number of parts of a key of a list narrowed by `scope`.
+inline size_t ListKeyWidth(const ListScope& scope) {
+  return scope.division ? 2 : 1;
+}
+
 // An API bearer token, kept only as the SHA-256 of its text (server/auth.h).
 struct TokenRow {
   ledger::Hash hash{};
@@ -262,6 +280,12 @@ class Store : public ledger::NodeReader {
   // The outlets whose division lies inside `division` (all for "000000"), open or closed,
   // sorted by division and id.
   virtual Result<std::vector<domain::OutletState>> Outlets(const std::string& division) = 0;
+  // Up to `limit` batteries (vehicles) of `scope` whose key comes after `after` (empty: from
+  // the first; else ListKeyWidth(scope) parts), in key order (ListScope).
+  virtual Result<std::vector<domain::BatteryState>> ListBatteries(
+      const ListScope& scope, const std::vector<std::string>& after, size_t limit) = 0;
+  virtual Result<std::vector<domain::VehicleState>> ListVehicles(
+      const ListScope& scope, const std::vector<std::string>& after, size_t limit) = 0;
   // The model.disassembly_info reports filed for a vehicle model, by any maker, in ledger order.
   virtual Result<std::vector<StoredReport>> DisassemblyInfo(const std::string& vehicle_model) = 0;
 

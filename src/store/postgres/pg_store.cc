@@ -195,6 +195,15 @@ class PgStore : public Store {
                                                     std::optional<Date> to) override;
   Result<uint64_t> CountOpenDuties() override;
   Result<std::vector<domain::OutletState>> Outlets(const std::string& division) override;
+  Result<std::vector<domain::BatteryState>> ListBatteries(const ListScope& scope,
+                                                          const std::vector<std::string>& after,
+                                                          size_t limit) override;
+  Result<std::vector<domain::VehicleState>> ListVehicles(const ListScope& scope,
+                                                         const std::vector<std::string>& after,
+                                                         size_t limit) override;
+  // Runs the list statement `list` ("list_batteries" or "list_vehicles") of `scope`.
+  Result<Rows> RunList(const std::string& list, const ListScope& scope,
+                       const std::vector<std::string>& after, size_t limit);
   Result<std::vector<StoredReport>> DisassemblyInfo(const std::string& vehicle_model) override;
   Status ScanDerived(std::string_view table,
                      const std::function<bool(const std::string& row)>& fn) override;
@@ -511,6 +520,12 @@ Status PgStore::PrepareStatements() {
        "SELECT COUNT(*) FROM obligation WHERE discharged_at IS NULL AND retracted_at IS NULL"},
       {"outlets_in",
        "SELECT " + o + " FROM outlet WHERE division >= $1 AND division < $2 ORDER BY division, id"},
+      {"list_batteries_all", ListBatteriesSql({})},
+      {"list_batteries_party", ListBatteriesSql({.party = "", .division = std::nullopt})},
+      {"list_batteries_division", ListBatteriesSql({.party = std::nullopt, .division = ""})},
+      {"list_vehicles_all", ListVehiclesSql({})},
+      {"list_vehicles_party", ListVehiclesSql({.party = "", .division = std::nullopt})},
+      {"list_vehicles_division", ListVehiclesSql({.party = std::nullopt, .division = ""})},
       {"disassembly_info",
        "SELECT " + r + " FROM report WHERE type = 'model.disassembly_info' ORDER BY leaf"},
       {"insert_token", "INSERT INTO token (" + t + ") VALUES ($1, $2, $3, $4, $5)"},
@@ -1427,6 +1442,29 @@ Result<std::vector<domain::OutletState>> PgStore::Outlets(const std::string& div
   const std::string low = within.prefix(), high = low + ":";
   BATTRACE_ASSIGN_OR_RETURN(rows, Run("outlets_in", Params().Add(low).Add(high)));
   return All<domain::OutletState>(rows, ReadOutlet<Row>);
+}
+
+Result<Rows> PgStore::RunList(const std::string& list, const ListScope& scope,
+                              const std::vector<std::string>& after, size_t limit) {
+  BATTRACE_ASSIGN_OR_RETURN(values, ListParams(scope, after));
+  Params params;
+  for (const std::string& v : values)
+    params.Add(v);
+  params.Add(static_cast<int64_t>(limit));
+  const std::string name = list + (scope.division ? "_division" : scope.party ? "_party" : "_all");
+  return Run(name.c_str(), params);
+}
+
+Result<std::vector<domain::BatteryState>> PgStore::ListBatteries(
+    const ListScope& scope, const std::vector<std::string>& after, size_t limit) {
+  BATTRACE_ASSIGN_OR_RETURN(rows, RunList("list_batteries", scope, after, limit));
+  return All<domain::BatteryState>(rows, ReadBattery<Row>);
+}
+
+Result<std::vector<domain::VehicleState>> PgStore::ListVehicles(
+    const ListScope& scope, const std::vector<std::string>& after, size_t limit) {
+  BATTRACE_ASSIGN_OR_RETURN(rows, RunList("list_vehicles", scope, after, limit));
+  return All<domain::VehicleState>(rows, ReadVehicle<Row>);
 }
 
 Result<std::vector<StoredReport>> PgStore::DisassemblyInfo(const std::string& vehicle_model) {

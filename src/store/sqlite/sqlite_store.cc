@@ -110,6 +110,12 @@ class SqliteStore : public Store {
                                                     std::optional<Date> to) override;
   Result<uint64_t> CountOpenDuties() override;
   Result<std::vector<domain::OutletState>> Outlets(const std::string& division) override;
+  Result<std::vector<domain::BatteryState>> ListBatteries(const ListScope& scope,
+                                                          const std::vector<std::string>& after,
+                                                          size_t limit) override;
+  Result<std::vector<domain::VehicleState>> ListVehicles(const ListScope& scope,
+                                                         const std::vector<std::string>& after,
+                                                         size_t limit) override;
   Result<std::vector<StoredReport>> DisassemblyInfo(const std::string& vehicle_model) override;
   Status ScanDerived(std::string_view table,
                      const std::function<bool(const std::string& row)>& fn) override;
@@ -1231,6 +1237,37 @@ Result<std::vector<domain::OutletState>> SqliteStore::Outlets(const std::string&
     return true;
   }));
   return out;
+}
+
+// A list query (common::ListBatteriesSql, ListVehiclesSql), prepared when asked for: the lists
+// are read a page at a time, far less often than the rows the ingest path prepares for.
+template <typename T, typename Read>
+Result<std::vector<T>> ReadList(sqlite::Db& db, const std::string& sql, const ListScope& scope,
+                                const std::vector<std::string>& after, size_t limit, Read read) {
+  BATTRACE_ASSIGN_OR_RETURN(params, ListParams(scope, after));
+  BATTRACE_ASSIGN_OR_RETURN(st, db.Prepare(sql));
+  int i = 1;
+  for (const std::string& p : params)
+    st.Bind(i++, p);
+  st.Bind(i, static_cast<int64_t>(limit));
+  std::vector<T> out;
+  BATTRACE_RETURN_IF_ERROR(st.ForEachRow([&](const Stmt& row) {
+    out.push_back(read(row));
+    return true;
+  }));
+  return out;
+}
+
+Result<std::vector<domain::BatteryState>> SqliteStore::ListBatteries(
+    const ListScope& scope, const std::vector<std::string>& after, size_t limit) {
+  return ReadList<domain::BatteryState>(db_, ListBatteriesSql(scope), scope, after, limit,
+                                        ReadBattery<Stmt>);
+}
+
+Result<std::vector<domain::VehicleState>> SqliteStore::ListVehicles(
+    const ListScope& scope, const std::vector<std::string>& after, size_t limit) {
+  return ReadList<domain::VehicleState>(db_, ListVehiclesSql(scope), scope, after, limit,
+                                        ReadVehicle<Stmt>);
 }
 
 Result<std::vector<StoredReport>> SqliteStore::DisassemblyInfo(const std::string& vehicle_model) {

@@ -9,4 +9,7 @@ export const pages = [
   {path: '/signin', module: './pages/signin.mjs', who: everyone},
   {path: '/app/audit', module: './pages/audit.mjs', nav: 'nav.audit', who: ['admin']},
   {path: '/app/tokens', module: './pages/tokens.mjs', nav: 'nav.tokens', who: ['admin']},
+  {path: '/app/upload', module: './pages/upload.mjs', nav: 'upload.nav', who: ['enterprise']},
+  {path: '/app/batteries', module: './pages/mine.mjs', nav: 'mine.nav_batteries', who: ['enterprise', 'admin']},
+  {path: '/app/vehicles', module: './pages/mine.mjs', nav: 'mine.nav_vehicles', who: ['enterprise', 'admin']},
 ];
