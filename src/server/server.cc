@@ -930,6 +930,8 @@ Status Api::GetFavicon(Call& c) {
   const Asset* icon = FindAsset("img/favicon.ico");
   if (!icon) return Status::Internal("the favicon is not compiled in");
   ServeAsset(c.req, c.res, *icon);
+  return Status::Ok();
+}
 
 Status Api::GetPassportPage(Call& c) {
   const Lang lang = PageLang(c.req);
