@@ -85,7 +85,7 @@ with Server(battrace, fx.store, work) as server:
     st, _, body, _ = server.call("GET", f"/b/{pack}", headers={"Accept-Language": "en-GB"})
     ok('<html lang="en">' in body.decode(), "Accept-Language")
 
-    st, _, body, _ = server.call("GET", "/b/114PE24000000SG57009999X?lang=en")
+    st, _, body, _ = server.call("GET", "/b/114PE24000000SG57009999?lang=en")
     ok(st == 400 and "battery_code." in body.decode() and "not a valid" in body.decode(),
        f"malformed: {st} {body[:300]!r}")
     unknown = pack[:-7] + ("0000000" if pack[-7:] != "0000000" else "0000001")
@@ -104,7 +104,7 @@ with Server(battrace, fx.store, work) as server:
     for o in outlets["items"]:
         if o["closed"]:
             ok(o["id"] not in shown, f"closed outlet {o['id']} shown")
-    st, _, body, _ = server.call("GET", f"/b/{pack}?province={province[:4]}01")
+    st, _, body, _ = server.call("GET", f"/b/{pack}?province={open_outlets[0]['division'][:4]}00")
     ok(st == 400 and "passport.province" in body.decode(), f"a city: {st} {body[:300]!r}")
     st, _, _, doc = server.call("GET", f"/b/{pack}?colour=red")
     ok(st == 400 and doc["rule"] == "query.unknown_parameter", f"unknown parameter: {st}")
@@ -116,7 +116,7 @@ with Server(battrace, fx.store, work) as server:
     ok(st == 400 and doc["rule"] == "http.host", f"bad Host: {st} {doc}")
     st, _, body, _ = server.call("GET", "/metrics")
     metrics = body.decode()
-    ok('route="GET /b/{code}",code="200"' in metrics, "the page in the metrics")
-    ok('route="GET /b/{code}/qr.svg",code="200"' in metrics, "the label in the metrics")
+    ok('route="GET /b/{code}",code="2xx"' in metrics, "the page in the metrics")
+    ok('route="GET /b/{code}/qr.svg",code="2xx"' in metrics, "the label in the metrics")
 
 print(f"passport test: ok ({checks} checks)")
