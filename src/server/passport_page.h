@@ -27,8 +27,8 @@ class PageWords {
   // Errors: rule "catalog.format" when the text is not a catalog with a `passport` object.
   static Result<PageWords> Parse(std::string_view catalog_json, Lang lang);
 
-  // The text at `key` ("receipt.ok", dotted below `passport`), its "{{name}}" placeholders
-  // replaced by `vars`; the key itself when the catalog lacks it. Not escaped.
+  // The text at `key`, a JSON pointer below `passport` ("/receipt/ok"), its "{{name}}"
+  // placeholders replaced by `vars`; the key itself when the catalog lacks it. Not escaped.
   std::string Get(std::string_view key,
                   const std::vector<std::pair<std::string, std::string>>& vars = {}) const;
   Lang lang() const { return lang_; }
