@@ -945,7 +945,12 @@ Status Api::GetPassportPage(Call& c) {
   c.res.headers.emplace_back("Content-Language", std::string(LangTag(lang)));
   c.res.headers.emplace_back("Vary", "Accept-Language, Cookie");
   c.res.headers.emplace_back("Cache-Control", "no-cache");
-  if (StringParam(c, "lang")) {
+  const std::optional<std::string> asked = StringParam(c, "lang");
+  if (asked && asked->size() == LangTag(lang).size() &&
+      std::equal(asked->begin(), asked->end(), LangTag(lang).begin(), [](char a, char b) {
+        return std::tolower(static_cast<unsigned char>(a)) ==
+               std::tolower(static_cast<unsigned char>(b));
+      })) {
     // A language picked through the page's switch (a link, so that it works without
     // JavaScript) stays picked on the other pages.
     c.res.headers.emplace_back("Set-Cookie", std::string(kLangCookie) + "=" +

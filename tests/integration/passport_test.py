@@ -80,6 +80,9 @@ with Server(battrace, fx.store, work) as server:
     st, h, body, _ = server.call("GET", f"/b/{pack}?lang=en")
     ok(st == 200 and "Battery passport" in body.decode(), "?lang=en")
     ok("battrace_lang=en" in h.get("set-cookie", ""), f"the language cookie: {h}")
+    st, h, body, _ = server.call("GET", f"/b/{pack}?lang=fr")
+    ok(st == 200 and '<html lang="zh-CN">' in body.decode() and "set-cookie" not in h,
+       f"an unknown ?lang= is passed over and not kept: {st} {h}")
     st, _, body, _ = server.call("GET", f"/b/{pack}", headers={"Cookie": "x=1; battrace_lang=en"})
     ok('<html lang="en">' in body.decode(), "the cookie's language")
     st, _, body, _ = server.call("GET", f"/b/{pack}", headers={"Accept-Language": "en-GB"})

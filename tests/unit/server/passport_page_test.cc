@@ -166,6 +166,19 @@ TEST(PassportPage, EveryStatusHasItsWordsAndAContestedBatteryIsShownAsSuch) {
   }
 }
 
+TEST(PassportPage, AReceiptNoCheckpointCoversYetSaysSoAndIsNotChecked) {
+  Passport p = Registered(Lang::kEn);
+  p.receipt = nlohmann::json{{"leaf_index", 12}, {"leaf_hash", "q3zP"}, {"pending", true}};
+  const std::string en = RenderPassport(p, PassportWords(Lang::kEn));
+  EXPECT_NE(en.find("is not in a signed checkpoint yet"), std::string::npos);
+  EXPECT_EQ(en.find("id=\"receipt\""), std::string::npos);  // nothing for the script to check
+  EXPECT_EQ(en.find("id=\"receipt-status\""), std::string::npos);
+  p.receipt.reset();
+  EXPECT_NE(RenderPassport(p, PassportWords(Lang::kEn))
+                .find("The platform holds no production report of this battery."),
+            std::string::npos);
+}
+
 TEST(PassportPage, ABadProvinceIsAPageNamingTheFieldAndRule) {
   const Status bad = Status::Invalid("province", "passport.province", "got \"440300\"");
   const std::string zh = RenderPassportError(kCode, bad, PassportWords(Lang::kZhCn));
