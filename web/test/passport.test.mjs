@@ -2,8 +2,9 @@
 // and 360 px: the public digital ID as the API gives it and nothing of the full record (the
 // custodian, VIN and model read through the admin API are nowhere in the page's text), the
 // receipt checked in the browser ("recorded in the signed ledger", and "does not match" once a
-// leaf hash is tampered with on the way), the province picker without JavaScript, the keyboard,
-// axe, and the QR label rasterised by the browser and decoded by zbarimg to the page's URL.
+// leaf hash is tampered with on the way; "not checked here" without Ed25519), the province
+// picker without JavaScript, the keyboard, axe, and the QR label rasterised by the browser and
+// decoded by zbarimg to the page's URL.
 import assert from 'node:assert/strict';
 import {execFileSync} from 'node:child_process';
 import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
@@ -108,6 +109,27 @@ for (const lang of ['zh-CN', 'en']) {
       const [outcome, said] = await receiptOutcome(page);
       assert.equal(outcome, 'mismatch');
       assert.equal(said, words.receipt.mismatch);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test(`passport ${lang}: a browser without Ed25519 says the receipt was not checked here`, async () => {
+    const context = await browser.newContext({locale: lang, reducedMotion: 'reduce'});
+    // WebCrypto as in a browser that lacks Ed25519: importKey refuses the algorithm.
+    await context.addInitScript(() => {
+      const importKey = crypto.subtle.importKey.bind(crypto.subtle);
+      crypto.subtle.importKey = (format, key, algorithm, ...rest) =>
+        (algorithm?.name ?? algorithm) === 'Ed25519'
+          ? Promise.reject(new DOMException('Unrecognized algorithm name', 'NotSupportedError'))
+          : importKey(format, key, algorithm, ...rest);
+    });
+    const page = await context.newPage();
+    try {
+      await page.goto(`${server.url}/b/${code}?lang=${lang}`);
+      const [outcome, said] = await receiptOutcome(page);
+      assert.equal(outcome, 'unsupported');
+      assert.equal(said, words.receipt.unsupported);
     } finally {
       await context.close();
     }
