@@ -113,8 +113,10 @@ std::string Document(const PageWords& words, const std::string& title, const std
   h.Raw("<link rel=\"stylesheet\" href=\"/assets/css/app.css\">");
   h.Raw("<link rel=\"stylesheet\" href=\"/assets/css/passport.css\">");
   h.Raw("<script type=\"module\" src=\"/assets/js/receipt.mjs\"></script>");
-  h.Raw("</head><body class=\"passport-page\"><header class=\"passport-bar\">");
-  h.Raw("<a class=\"passport-home\" href=\"/\">").Raw(h.W("/home")).Raw("</a>");
+  h.Raw("</head><body class=\"passport-page\">");
+  h.Raw("<a class=\"skip\" href=\"#main\">").Raw(h.W("/common/skip")).Raw("</a>");
+  h.Raw("<header class=\"passport-bar\">");
+  h.Raw("<a class=\"passport-home\" href=\"/\">").Raw(h.W("/common/site")).Raw("</a>");
   h.Raw("<a class=\"passport-lang\" href=\"")
       .Text(switch_href)
       .Raw("\" hreflang=\"")
@@ -122,10 +124,10 @@ std::string Document(const PageWords& words, const std::string& title, const std
       .Raw("\" lang=\"")
       .Raw(zh ? "en" : "zh-CN")
       .Raw("\">")
-      .Raw(h.W("/switch_language"))
+      .Raw(h.W("/common/switch_to"))
       .Raw("</a></header>");
   h.Raw("<main id=\"main\">").Raw(main).Raw("</main>");
-  h.Raw("<footer class=\"passport-foot\"><p>").Raw(h.W("/footer")).Raw("</p></footer>");
+  h.Raw("<footer class=\"passport-foot\"><p>").Raw(h.W("/passport/footer")).Raw("</p></footer>");
   h.Raw("</body></html>\n");
   return std::move(h.str());
 }
@@ -143,16 +145,16 @@ void DecodedFields(Html& h, const CodeCheck& check) {
   for (const auto& [name, value] : check.fields) {
     std::string shown = value;
     if (name == "product_type" || name == "recode_product_type") {
-      shown = h.W("/type/" + value);
-      h.Raw("<dt>").Raw(h.W("/field/" + name)).Raw("</dt><dd>").Raw(shown).Raw("</dd>");
+      shown = h.W("/passport/type/" + value);
+      h.Raw("<dt>").Raw(h.W("/passport/field/" + name)).Raw("</dt><dd>").Raw(shown).Raw("</dd>");
       continue;
     }
     if (name == "chemistry" && check.normalized.size() > 4) {
-      h.Raw("<dt>").Raw(h.W("/field/chemistry")).Raw("</dt><dd>");
-      h.Raw(h.W("/chemistry/" + check.normalized.substr(4, 1))).Raw("</dd>");
+      h.Raw("<dt>").Raw(h.W("/passport/field/chemistry")).Raw("</dt><dd>");
+      h.Raw(h.W("/passport/chemistry/" + check.normalized.substr(4, 1))).Raw("</dd>");
       continue;
     }
-    h.Item("/field/" + name, shown);
+    h.Item("/passport/field/" + name, shown);
   }
   h.Raw("</dl>");
 }
@@ -166,54 +168,58 @@ const Json& Member(const Json& id, const char* name) {
 
 void IdentitySection(Html& h, const Json& id) {
   h.Raw("<section aria-labelledby=\"identity-h\"><h2 id=\"identity-h\">")
-      .Raw(h.W("/identity/heading"))
+      .Raw(h.W("/passport/identity/heading"))
       .Raw("</h2><dl class=\"passport-fields\">");
-  h.Raw("<dt>").Raw(h.W("/identity/type")).Raw("</dt><dd>");
-  h.Raw(h.W("/type/" + id.value("type", std::string()))).Raw("</dd>");
-  h.Raw("<dt>").Raw(h.W("/identity/chemistry")).Raw("</dt><dd>");
+  h.Raw("<dt>").Raw(h.W("/passport/identity/type")).Raw("</dt><dd>");
+  h.Raw(h.W("/passport/type/" + id.value("type", std::string()))).Raw("</dd>");
+  h.Raw("<dt>").Raw(h.W("/passport/identity/chemistry")).Raw("</dt><dd>");
   if (const Json& chemistry = Member(id, "chemistry"); chemistry.is_object()) {
-    h.Raw(h.W("/chemistry/" + chemistry.value("code", std::string())));
+    h.Raw(h.W("/passport/chemistry/" + chemistry.value("code", std::string())));
   } else {
-    h.Raw(h.W("/unknown"));
+    h.Raw(h.W("/passport/unknown"));
   }
-  h.Raw("</dd><dt>").Raw(h.W("/identity/maker")).Raw("</dt><dd>");
+  h.Raw("</dd><dt>").Raw(h.W("/passport/identity/maker")).Raw("</dt><dd>");
   const Json& maker = Member(id, "maker");
   if (const Json& name = Member(maker, "name"); name.is_string()) {
     h.Text(name.get<std::string>());
   } else {
-    h.Raw(h.W("/unknown"));
+    h.Raw(h.W("/passport/unknown"));
   }
-  h.Raw("</dd><dt>").Raw(h.W("/identity/production_month")).Raw("</dt><dd>");
+  h.Raw("</dd><dt>").Raw(h.W("/passport/identity/production_month")).Raw("</dt><dd>");
   if (const Json& month = Member(id, "production_month"); month.is_string()) {
     h.Text(month.get<std::string>());
   } else {
-    h.Raw(h.W("/unknown"));
+    h.Raw(h.W("/passport/unknown"));
   }
   const std::string status = id.value("status", std::string());
-  h.Raw("</dd><dt>").Raw(h.W("/identity/status")).Raw("</dt><dd class=\"passport-status\">");
-  h.Raw(h.W("/status/" + status));
+  h.Raw("</dd><dt>")
+      .Raw(h.W("/passport/identity/status"))
+      .Raw("</dt><dd class=\"passport-status\">");
+  h.Raw(h.W("/passport/status/" + status));
   if (id.value("contested", false)) {
-    h.Raw(" <strong class=\"passport-contested\">").Raw(h.W("/contested")).Raw("</strong>");
+    h.Raw(" <strong class=\"passport-contested\">")
+        .Raw(h.W("/passport/contested"))
+        .Raw("</strong>");
   }
   h.Raw("</dd></dl></section>");
 
   h.Raw("<section aria-labelledby=\"guidance-h\"><h2 id=\"guidance-h\">")
-      .Raw(h.W("/guidance/heading"))
+      .Raw(h.W("/passport/guidance/heading"))
       .Raw("</h2><p class=\"passport-guidance\">");
-  const char* group = status == "utilized" ? "/guidance/utilized"
+  const char* group = status == "utilized" ? "/passport/guidance/utilized"
                       : status == "dismantled" || status == "received" || status == "in_transit"
-                          ? "/guidance/chain"
-                          : "/guidance/holder";
+                          ? "/passport/guidance/chain"
+                          : "/passport/guidance/holder";
   h.Raw(h.W(group)).Raw("</p>");
   if (id.value("contested", false)) {
-    h.Raw("<p>").Raw(h.W("/guidance/contested")).Raw("</p>");
+    h.Raw("<p>").Raw(h.W("/passport/guidance/contested")).Raw("</p>");
   }
   h.Raw("</section>");
 }
 
 void OutletsSection(Html& h, const Passport& p, const PageWords& words) {
   h.Raw("<section aria-labelledby=\"outlets-h\"><h2 id=\"outlets-h\">")
-      .Raw(h.W("/outlets/heading"))
+      .Raw(h.W("/passport/outlets/heading"))
       .Raw("</h2>");
   h.Raw("<form class=\"passport-province\" method=\"get\" action=\"")
       .Text(PagePath(p.check.normalized))
@@ -222,41 +228,43 @@ void OutletsSection(Html& h, const Passport& p, const PageWords& words) {
       .Raw("\"><label for=\"province\">")
       .Raw(h.W("/outlets/province"))
       .Raw("</label><select id=\"province\" name=\"province\"><option value=\"\">")
-      .Raw(h.W("/outlets/choose"))
+      .Raw(h.W("/outlets/choose_province"))
       .Raw("</option>");
   for (const Division& d : Division::All(DivisionLevel::kProvince)) {
     h.Raw("<option value=\"").Text(d.code()).Raw("\"");
     if (p.province == d.code()) h.Raw(" selected");
     h.Raw(">").Text(d.name()).Raw("</option>");
   }
-  h.Raw("</select><button type=\"submit\">").Raw(h.W("/outlets/show")).Raw("</button></form>");
+  h.Raw("</select><button type=\"submit\">")
+      .Raw(h.W("/passport/outlets/show"))
+      .Raw("</button></form>");
   if (!p.province) {
-    h.Raw("<p>").Raw(h.W("/outlets/hint")).Raw("</p></section>");
+    h.Raw("<p>").Raw(h.W("/passport/outlets/hint")).Raw("</p></section>");
     return;
   }
   const std::string province_name = PlaceName(*p.province);
   if (p.outlets.empty()) {
     h.Raw("<p class=\"passport-none\">")
-        .Raw(h.W("/outlets/none", {{"province", province_name}}))
+        .Raw(h.W("/passport/outlets/none", {{"province", province_name}}))
         .Raw("</p></section>");
     return;
   }
   h.Raw("<p class=\"passport-count\">")
-      .Raw(h.W("/outlets/count",
+      .Raw(h.W("/passport/outlets/count",
                {{"count", std::to_string(p.outlets.size())}, {"province", province_name}}))
       .Raw("</p>");
   h.Raw("<ul class=\"passport-outlets\">");
   for (const PublicOutlet& o : p.outlets) {
     h.Raw("<li><dl>");
-    h.Item("/outlets/place", o.division_name);
-    h.Raw("<dt>").Raw(h.W("/outlets/operator")).Raw("</dt><dd>");
+    h.Item("/passport/outlets/place", o.division_name);
+    h.Raw("<dt>").Raw(h.W("/passport/outlets/operator")).Raw("</dt><dd>");
     if (o.operator_name) {
       h.Text(*o.operator_name);
     } else {
-      h.Raw(h.W("/unknown"));
+      h.Raw(h.W("/passport/unknown"));
     }
     h.Raw("</dd>");
-    h.Item("/outlets/id", o.id, "passport-mono");
+    h.Item("/passport/outlets/id", o.id, "passport-mono");
     h.Raw("</dl></li>");
   }
   h.Raw("</ul></section>");
@@ -264,39 +272,41 @@ void OutletsSection(Html& h, const Passport& p, const PageWords& words) {
 
 void ReceiptSection(Html& h, const Json& receipt) {
   h.Raw("<section aria-labelledby=\"receipt-h\"><h2 id=\"receipt-h\">")
-      .Raw(h.W("/receipt/heading"))
+      .Raw(h.W("/passport/receipt/heading"))
       .Raw("</h2><p>")
-      .Raw(h.W("/receipt/explain"))
+      .Raw(h.W("/passport/receipt/explain"))
       .Raw("</p><dl class=\"passport-fields\">");
-  h.Item("/receipt/leaf_index", std::to_string(receipt.value("leaf_index", uint64_t{0})));
-  h.Item("/receipt/leaf_hash", receipt.value("leaf_hash", std::string()), "passport-mono");
+  h.Item("/passport/receipt/leaf_index", std::to_string(receipt.value("leaf_index", uint64_t{0})));
+  h.Item("/passport/receipt/leaf_hash", receipt.value("leaf_hash", std::string()), "passport-mono");
   const bool pending = receipt.value("pending", false);
   if (!pending) {
-    h.Item("/receipt/tree_size", std::to_string(receipt.value("tree_size", uint64_t{0})));
+    h.Item("/passport/receipt/tree_size", std::to_string(receipt.value("tree_size", uint64_t{0})));
   }
   h.Raw("</dl>");
   if (pending) {
-    h.Raw("<p class=\"passport-check\">").Raw(h.W("/receipt/pending")).Raw("</p></section>");
+    h.Raw("<p class=\"passport-check\">")
+        .Raw(h.W("/passport/receipt/pending"))
+        .Raw("</p></section>");
     return;
   }
   // receipt.mjs replaces the text of this element with the outcome of its check.
   h.Raw("<p id=\"receipt-status\" class=\"passport-check\" role=\"status\" data-checking=\"")
-      .Raw(h.W("/receipt/checking"))
+      .Raw(h.W("/passport/receipt/checking"))
       .Raw("\" data-ok=\"")
-      .Raw(h.W("/receipt/ok"))
+      .Raw(h.W("/passport/receipt/ok"))
       .Raw("\" data-mismatch=\"")
-      .Raw(h.W("/receipt/mismatch"))
+      .Raw(h.W("/passport/receipt/mismatch"))
       .Raw("\" data-unsupported=\"")
-      .Raw(h.W("/receipt/unsupported"))
+      .Raw(h.W("/passport/receipt/unsupported"))
       .Raw("\">")
-      .Raw(h.W("/receipt/nojs"))
+      .Raw(h.W("/passport/receipt/nojs"))
       .Raw("</p>");
   h.Raw("<details><summary>")
-      .Raw(h.W("/receipt/note"))
+      .Raw(h.W("/passport/receipt/note"))
       .Raw("</summary><pre class=\"passport-note\">")
       .Text(receipt.value("note", std::string()))
       .Raw("</pre><p>")
-      .Raw(h.W("/receipt/key"))
+      .Raw(h.W("/passport/receipt/key"))
       .Raw("</p><pre class=\"passport-note\">")
       .Text(receipt.value("key", std::string()))
       .Raw("</pre></details>");
@@ -314,7 +324,7 @@ Result<PageWords> PageWords::Parse(std::string_view catalog_json, Lang lang) {
                            "a message catalog is a JSON object with a \"passport\" object");
   }
   PageWords w;
-  w.words_ = std::move(catalog["passport"]);
+  w.words_ = std::move(catalog);
   w.lang_ = lang;
   return w;
 }
@@ -410,35 +420,36 @@ int PassportStatus(const Passport& p) {
 std::string RenderPassport(const Passport& p, const PageWords& words) {
   Html h(words);
   const std::string& code = p.check.valid ? p.check.normalized : p.requested;
-  h.Raw("<h1>").Raw(h.W("/heading")).Raw(" <span class=\"passport-code passport-mono\">");
+  h.Raw("<h1>").Raw(h.W("/passport/heading")).Raw(" <span class=\"passport-code passport-mono\">");
   h.Text(code).Raw("</span></h1>");
   if (!p.check.valid) {
     const CodeIssue& first = p.check.errors.front();
     const auto sentence = RuleSentence(first.rule, words.lang());
     h.Raw("<section class=\"passport-problem\" aria-labelledby=\"problem-h\"><h2 id=\"problem-h\">")
-        .Raw(h.W("/invalid/heading"))
+        .Raw(h.W("/passport/invalid/heading"))
         .Raw("</h2><p>");
     if (sentence) h.Text(*sentence).Raw(" — ");
     if (first.position > 0) {
-      h.Raw(h.W("/invalid/position", {{"position", std::to_string(first.position)}})).Raw(" ");
+      h.Raw(h.W("/passport/invalid/position", {{"position", std::to_string(first.position)}}))
+          .Raw(" ");
     }
-    h.Text(first.message).Raw("</p><p class=\"passport-rule\">").Raw(h.W("/invalid/rule"));
+    h.Text(first.message).Raw("</p><p class=\"passport-rule\">").Raw(h.W("/passport/invalid/rule"));
     h.Raw(" <code>").Text(first.rule).Raw("</code></p>");
-    h.Raw("<p><a href=\"/\">").Raw(h.W("/invalid/again")).Raw("</a></p></section>");
-    return Document(words, words.Get("/title", {{"code", code}}), h.str(),
+    h.Raw("<p><a href=\"/\">").Raw(h.W("/passport/invalid/again")).Raw("</a></p></section>");
+    return Document(words, words.Get("/passport/title", {{"code", code}}), h.str(),
                     SwitchHref(p.requested, words, std::nullopt));
   }
   if (!p.id) {
     h.Raw("<section class=\"passport-problem\" aria-labelledby=\"problem-h\"><h2 id=\"problem-h\">")
-        .Raw(h.W("/unregistered/heading"))
+        .Raw(h.W("/passport/unregistered/heading"))
         .Raw("</h2><p>")
-        .Raw(h.W("/unregistered/text"))
+        .Raw(h.W("/passport/unregistered/text"))
         .Raw("</p></section>");
   } else {
     IdentitySection(h, *p.id);
   }
   h.Raw("<section aria-labelledby=\"decoded-h\"><h2 id=\"decoded-h\">")
-      .Raw(h.W("/decoded/heading"))
+      .Raw(h.W("/passport/decoded/heading"))
       .Raw("</h2>");
   DecodedFields(h, p.check);
   h.Raw("</section>");
@@ -448,20 +459,20 @@ std::string RenderPassport(const Passport& p, const PageWords& words) {
       ReceiptSection(h, *p.receipt);
     } else {
       h.Raw("<section aria-labelledby=\"receipt-h\"><h2 id=\"receipt-h\">")
-          .Raw(h.W("/receipt/heading"))
+          .Raw(h.W("/passport/receipt/heading"))
           .Raw("</h2><p>")
-          .Raw(h.W("/receipt/none"))
+          .Raw(h.W("/passport/receipt/none"))
           .Raw("</p></section>");
     }
     h.Raw("<section aria-labelledby=\"label-h\"><h2 id=\"label-h\">")
-        .Raw(h.W("/label/heading"))
+        .Raw(h.W("/passport/label/heading"))
         .Raw("</h2><img class=\"passport-qr\" src=\"")
         .Text(PagePath(code) + "/qr.svg")
         .Raw("\" alt=\"")
-        .Raw(h.W("/label/alt", {{"code", code}}))
+        .Raw(h.W("/passport/label/alt", {{"code", code}}))
         .Raw("\" width=\"328\" height=\"360\"></section>");
   }
-  return Document(words, words.Get("/title", {{"code", code}}), h.str(),
+  return Document(words, words.Get("/passport/title", {{"code", code}}), h.str(),
                   SwitchHref(code, words, p.province));
 }
 
@@ -469,19 +480,21 @@ std::string RenderPassportError(std::string_view code, const Status& status,
                                 const PageWords& words) {
   Html h(words);
   const auto sentence = RuleSentence(status.rule(), words.lang());
-  h.Raw("<h1>").Raw(h.W("/heading")).Raw(" <span class=\"passport-code passport-mono\">");
+  h.Raw("<h1>").Raw(h.W("/passport/heading")).Raw(" <span class=\"passport-code passport-mono\">");
   h.Text(code).Raw("</span></h1>");
   h.Raw("<section class=\"passport-problem\" aria-labelledby=\"problem-h\"><h2 id=\"problem-h\">")
-      .Raw(h.W("/bad_request/heading"))
+      .Raw(h.W("/passport/bad_request/heading"))
       .Raw("</h2><p>")
-      .Raw(h.W("/bad_request/field", {{"field", status.field()}}))
+      .Raw(h.W("/passport/bad_request/field", {{"field", status.field()}}))
       .Raw(" ");
   if (sentence) h.Text(*sentence).Raw(" — ");
-  h.Text(status.message()).Raw("</p><p class=\"passport-rule\">").Raw(h.W("/invalid/rule"));
+  h.Text(status.message())
+      .Raw("</p><p class=\"passport-rule\">")
+      .Raw(h.W("/passport/invalid/rule"));
   h.Raw(" <code>").Text(status.rule()).Raw("</code></p><p><a href=\"");
   h.Text(PagePath(code) + "?lang=" + std::string(LangTag(words.lang())));
-  h.Raw("\">").Raw(h.W("/bad_request/back")).Raw("</a></p></section>");
-  return Document(words, words.Get("/title", {{"code", std::string(code)}}), h.str(),
+  h.Raw("\">").Raw(h.W("/passport/bad_request/back")).Raw("</a></p></section>");
+  return Document(words, words.Get("/passport/title", {{"code", std::string(code)}}), h.str(),
                   SwitchHref(code, words, std::nullopt));
 }
 

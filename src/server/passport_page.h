@@ -3,7 +3,7 @@
 // of the ledger receipt in the browser. Every battery field comes from the public digital ID
 // (passport::PublicDigitalId), never from the full record, so the page cannot show custodians,
 // VINs or commercial fields. Its words are the `passport` namespace of the message catalogs
-// (web/static/i18n/<lang>.json).
+// (web/static/i18n/<lang>.json), and a few shared ones (`common`).
 #pragma once
 
 #include <functional>
@@ -21,14 +21,16 @@
 
 namespace battrace::server {
 
-// The page's words in one language: the `passport` namespace of a message catalog.
+// The page's words in one language: a message catalog, whose `passport` namespace holds the
+// page's own words (it also takes a few shared ones: `common`, the outlets page's).
 class PageWords {
  public:
   // Errors: rule "catalog.format" when the text is not a catalog with a `passport` object.
   static Result<PageWords> Parse(std::string_view catalog_json, Lang lang);
 
-  // The text at `key`, a JSON pointer below `passport` ("/receipt/ok"), its "{{name}}"
-  // placeholders replaced by `vars`; the key itself when the catalog lacks it. Not escaped.
+  // The text at `key`, a JSON pointer into the catalog ("/passport/receipt/ok"), its
+  // "{{name}}" placeholders replaced by `vars`; the key itself when the catalog lacks it. Not
+  // escaped.
   std::string Get(std::string_view key,
                   const std::vector<std::pair<std::string, std::string>>& vars = {}) const;
   Lang lang() const { return lang_; }
