@@ -16,7 +16,7 @@ PACKAGES=(
   libboost1.81-dev                                            # HTTP server of `battrace serve` and the witness client of `serve --witness` (Asio, Beast)
   wrk python3-yaml openssl                                    # API load benchmark; API spec test; TLS test certificates
   chromium fonts-wqy-microhei                                 # the pages' browser tests (CJK glyphs)
-  libqrencode-dev zbar-tools                                  # QR labels; decoding them back in tests
+  libqrencode-dev libpng-dev zbar-tools                       # QR labels (SVG, PNG); decoding them back in tests
 )
 # npm fetches the data packages (division list) and the pages' modules (web/); a machine may
 # already carry its own Node.js.

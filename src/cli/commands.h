@@ -29,6 +29,7 @@ void RegisterServe(CLI::App& app, CommandList& commands);
 void RegisterToken(CLI::App& app, CommandList& commands);
 void RegisterMigrate(CLI::App& app, CommandList& commands);
 void RegisterWitness(CLI::App& app, CommandList& commands);
+void RegisterLabel(CLI::App& app, CommandList& commands);
 
 // Parses --listen "HOST:PORT" (IPv4 or a name) or "[V6]:PORT" into `http` (port 0: any free
 // one); defined in src/cli/serve.cc, used by every command that serves.
@@ -47,6 +48,7 @@ inline void RegisterAll(CLI::App& app, CommandList& commands) {
   RegisterToken(app, commands);
   RegisterMigrate(app, commands);
   RegisterWitness(app, commands);
+  RegisterLabel(app, commands);
 }
 
 }  // namespace battrace::cli

@@ -3,7 +3,9 @@
 #include <pthread.h>
 #include <sodium.h>
 
+#include <algorithm>
 #include <atomic>
+#include <cctype>
 #include <chrono>
 #include <condition_variable>
 #include <csignal>
@@ -24,6 +26,7 @@
 #include "domain/rules.h"
 #include "ingest/pipeline.h"
 #include "ledger/hash.h"
+#include "passport/label.h"
 #include "passport/views.h"
 #include "server/audit_log.h"
 #include "server/auth.h"
@@ -32,6 +35,7 @@
 #include "server/log.h"
 #include "server/metrics.h"
 #include "server/principals.h"
+#include "server/passport_page.h"
 #include "server/problem.h"
 #include "server/rate_limit.h"
 #include "server/request_text.h"
@@ -400,6 +404,8 @@ class Api {
   Status GetPage(Call& c);
   Status GetAsset(Call& c);
   Status GetFavicon(Call& c);
+  Status GetPassportPage(Call& c);
+  Status GetLabelSvg(Call& c);
 
   const ServeOptions& options_;
   StorePool readers_;
@@ -470,6 +476,9 @@ const std::vector<Api::Entry>& Api::Table() {
       {"GET", "/app/{page...}", &Api::GetPage, {"*"}},
       {"GET", "/assets/{path...}", &Api::GetAsset, {}},
       {"GET", "/favicon.ico", &Api::GetFavicon, {}},
+      // The public passport behind a battery's QR label (server/passport_page.h).
+      {"GET", "/b/{code}", &Api::GetPassportPage, {"province", "lang"}},
+      {"GET", "/b/{code}/qr.svg", &Api::GetLabelSvg, {}},
   };
   return kTable;
 }
@@ -1290,6 +1299,64 @@ Status Api::GetFavicon(Call& c) {
   const Asset* icon = FindAsset("img/favicon.ico");
   if (!icon) return Status::Internal("the favicon is not compiled in");
   ServeAsset(c.req, c.res, *icon);
+  return Status::Ok();
+}
+
+Status Api::GetPassportPage(Call& c) {
+  const Lang lang = PageLang(c.req);
+  const PageWords& words = PassportWords(lang);
+  std::optional<std::string> province = StringParam(c, "province");
+  if (province && province->empty()) province.reset();  // the form's "choose" entry
+  auto name_of = [&](const std::optional<std::string>& uscc) { return MakerName(*c.store, uscc); };
+  auto page = LoadPassport(*c.store, c.params["code"], province, lang, name_of);
+  c.res.content_type = "text/html; charset=utf-8";
+  AddPageHeaders(c.res);
+  c.res.headers.emplace_back("Content-Language", std::string(LangTag(lang)));
+  c.res.headers.emplace_back("Vary", "Accept-Language, Cookie");
+  c.res.headers.emplace_back("Cache-Control", "no-cache");
+  const std::optional<std::string> asked = StringParam(c, "lang");
+  if (asked && asked->size() == LangTag(lang).size() &&
+      std::equal(asked->begin(), asked->end(), LangTag(lang).begin(), [](char a, char b) {
+        return std::tolower(static_cast<unsigned char>(a)) ==
+               std::tolower(static_cast<unsigned char>(b));
+      })) {
+    // A language picked through the page's switch (a link, so that it works without
+    // JavaScript) stays picked on the other pages.
+    c.res.headers.emplace_back("Set-Cookie", std::string(kLangCookie) + "=" +
+                                                 std::string(LangTag(lang)) +
+                                                 "; Path=/; SameSite=Lax; Max-Age=31536000");
+  }
+  if (!page.ok()) {
+    if (page.status().code() != StatusCode::kInvalidArgument) return page.status();
+    c.res.status = 400;
+    c.res.body = RenderPassportError(c.params["code"], page.status(), words);
+    return Status::Ok();
+  }
+  c.res.status = PassportStatus(*page);
+  c.res.body = RenderPassport(*page, words);
+  return Status::Ok();
+}
+
+Status Api::GetLabelSvg(Call& c) {
+  auto code = CodeParam(c);
+  if (!code.ok()) return code.status().WithFieldPrefix("code");
+  // The label names this server as the client reached it: the scheme it serves and the Host.
+  const std::string& host = c.req.Header("host");
+  const bool host_ok = !host.empty() && std::all_of(host.begin(), host.end(), [](char ch) {
+    return std::isalnum(static_cast<unsigned char>(ch)) || ch == '.' || ch == '-' || ch == ':' ||
+           ch == '[' || ch == ']';
+  });
+  if (!host_ok) {
+    return Status::Invalid("Host", "http.host", "the Host header must name a host (and port)");
+  }
+  const std::string origin = (options_.http.tls_cert.empty() ? "http://" : "https://") + host;
+  BATTRACE_ASSIGN_OR_RETURN(url, passport::LabelUrl(origin, *code));
+  BATTRACE_ASSIGN_OR_RETURN(symbol, passport::EncodeQr(url));
+  c.res.status = 200;
+  c.res.content_type = "image/svg+xml";
+  c.res.body = passport::LabelSvg(symbol, *code, url);
+  AddPageHeaders(c.res);
+  c.res.headers.emplace_back("Cache-Control", "public, max-age=86400");
   return Status::Ok();
 }
 

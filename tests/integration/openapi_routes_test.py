@@ -8,7 +8,8 @@
    while a made-up parameter, and any other route's parameter, must be (400, field = its name).
    A page (x-battrace-any-query) must take any parameter instead.
 4. Every operation documents the errors every route can give (400, 401, 405, 429, 503; 413 for
-   POST), each as application/problem+json.
+   POST), each as application/problem+json. Another error may be an HTML page instead (the
+   passport page's 404), documented as text/html alone.
 
 The server's store is on the engine BATTRACE_TEST_ENGINE names (engines.py).
 
@@ -106,7 +107,10 @@ for method, path in sorted(spec_routes):
             fail(f"{method} {path}: response {code} is not application/problem+json")
     for code, r in responses.items():
         if code != "200" and code != "default" and not code.startswith("3"):  # 304: no body
-            schema = resolve(r).get("content", {}).get("application/problem+json", {}).get("schema")
+            content = resolve(r).get("content", {})
+            if code not in wanted and list(content) == ["text/html"]:
+                continue  # an HTML page's own error (GET /b/{code}: 404, not registered)
+            schema = content.get("application/problem+json", {}).get("schema")
             if not schema or resolve(schema) is not spec["components"]["schemas"]["Problem"]:
                 fail(f"{method} {path}: response {code} does not use the Problem schema")
 
