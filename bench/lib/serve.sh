@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Sourced by the benchmarks' scripts (bench/api, bench/web): servers started and stopped by the
 # script, the store of a simulated data set, and the small helpers around them. The caller sets
 # $root (the repository), $bin (the battrace binary) and $work (its work directory), and calls

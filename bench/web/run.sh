@@ -58,8 +58,9 @@ trap 'exit 130' INT TERM
 if [ -n "${STORE:-}" ]; then
   store=$(realpath "$STORE")
   sim=$(realpath "${SIM:-$(dirname "$store")/sim}")
-  [ -s "$sim/reports.ndjson" ] && [ -s "$sim/registry.ndjson" ] ||
-    { echo "STORE=$store: no simulated files in $sim (set SIM)" >&2; exit 2; }
+  for f in registry.ndjson reports.ndjson answer-key.json; do
+    [ -s "$sim/$f" ] || { echo "STORE=$store: no $f in $sim (set SIM)" >&2; exit 2; }
+  done
   codes=$work/codes-$(stat -c %s-%Y "$sim/reports.ndjson")-$ncodes.txt
   if [ ! -s "$codes" ]; then
     echo "== drawing $ncodes battery codes from $sim/reports.ndjson"
