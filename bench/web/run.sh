@@ -201,7 +201,7 @@ bench_stop_servers
 
 # ---- d. summary
 echo
-echo "== summary ($vehicles vehicles: ledger size $ledger; $(nproc) cores; server, wrk and Chromium on one machine;"
+echo "== summary (${STORE:+$store, }$vehicles vehicles: ledger size $ledger; $(nproc) cores; server, wrk and Chromium on one machine;"
 echo "   $connections connections, ${duration}s per row; ratios to the p99 of GET /healthz and GET /v1/batteries/{code})"
 awk -v target_ms=200 '
 function f(name,   v) { v = $0; if (!match(v, " " name "=[^ ]*")) return ""; return substr(v, RSTART + length(name) + 2, RLENGTH - length(name) - 2) }
