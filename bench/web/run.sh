@@ -83,6 +83,7 @@ for p in "${principals[@]}"; do
   echo "  $p: ${who[$p]}"
 done
 
+load_start=$(cut -d' ' -f1-3 /proc/loadavg)
 echo "== serving it: $threads server threads"
 bench_start_server "$work/serve.log" --db "$store" --threads "$threads"
 url="http://127.0.0.1:$port"
@@ -202,8 +203,9 @@ bench_stop_servers
 # ---- d. summary
 echo
 echo "== summary (${STORE:+$store, }$vehicles vehicles: ledger size $ledger; $(nproc) cores; server, wrk and Chromium on one machine;"
+echo "   load average $load_start at the start, $(cut -d' ' -f1-3 /proc/loadavg) at the end;"
 echo "   $connections connections, ${duration}s per row; ratios to the p99 of GET /healthz and GET /v1/batteries/{code})"
-awk -v target_ms=200 '
+awk -v target_ms=200 -v overview="$overview" '
 function f(name,   v) { v = $0; if (!match(v, " " name "=[^ ]*")) return ""; return substr(v, RSTART + length(name) + 2, RLENGTH - length(name) - 2) }
 $1 == "healthz" && $3 ~ /^RESULT/ { base_h = f("p99_us") }
 $1 == "lookup" && $3 ~ /^RESULT/ { base_l = f("p99_us") }
@@ -222,6 +224,7 @@ END {
     if ($1 == "passport") passport = p99
   }
   if (passport && base_l) printf "public page /b/{code} p99 / /v1/batteries/{code} p99: %.2f\n", passport / base_l
+  if (!overview) { print "overview: not measured (OVERVIEW=0)"; exit }
   printf "\n%-16s %-11s %9s %9s %9s %9s %9s %6s %8s %5s\n", "overview", "principal", "first ms", "cold med", "cold max", "warm med", "warm max", "charts", "target", "met"
   for (i = 1; i <= NR; i++) {
     $0 = rows[i]
