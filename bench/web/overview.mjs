@@ -1,5 +1,5 @@
 // The time until the regulator overview has drawn every chart, in headless Chromium
-// (bench/web/run.sh, bench/web/README.md).
+// (bench/web/run.sh, bench/web/README.md), with the browser tests' Chromium (web/test/harness.mjs).
 // usage: node bench/web/overview.mjs BASE_URL TOKEN RUNS
 // Each run opens a fresh browser context (zh-CN, 1280x800, prefers-reduced-motion: reduce, so
 // ECharts draws without animation as in the tests), signs in through /signin#token=..., empties
@@ -10,10 +10,7 @@
 // Prints one line: RESULT first_ms=... cold_median_ms=... cold_max_ms=... warm_median_ms=...
 // warm_max_ms=... ready_median_ms=... charts=... errors=... (console and page errors, listed on
 // stderr).
-import {createRequire} from 'node:module';
-
-const require = createRequire(new URL('../../web/package.json', import.meta.url));
-const {chromium} = require('playwright-core');
+import {launch} from '../../web/test/harness.mjs';
 
 const [base, token, runsArg] = process.argv.slice(2);
 const runs = Number(runsArg ?? 5);
@@ -64,7 +61,7 @@ const median = (xs) => {
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
 
-const browser = await chromium.launch({executablePath: '/usr/bin/chromium', headless: true});
+const browser = await launch();
 const cold = [];
 const warm = [];
 const errors = [];
@@ -91,9 +88,13 @@ try {
     charts = c.charts;
     await context.close();
   }
+} catch (e) {
+  console.error(`overview: ${e.message.split('\n')[0]}`);
+  process.exitCode = 1;
 } finally {
   await browser.close();
 }
+if (process.exitCode) process.exit();
 for (const e of errors) console.error(e);
 const drawn = (xs) => xs.map((x) => x.drawn);
 console.log(

@@ -180,8 +180,11 @@ done
 # ---- c. the overview in headless Chromium
 if [ "$overview" = 1 ]; then
   echo "== the regulator overview in headless Chromium: $runs cold loads and warm reloads each"
-  if [ "$(curl -sS --max-time 60 -o /dev/null -w '%{http_code}' "$url/app/overview")" = 404 ]; then
-    echo "  the server serves no /app/ pages"
+  # status PATH -> the HTTP status of GET PATH
+  status() { curl -sS --max-time 60 -o /dev/null -w '%{http_code}' "$url$1"; }
+  if [ "$(status /signin)" != 200 ] || [ "$(status /assets/js/pages/overview.mjs)" != 200 ]; then
+    echo "  the server has no sign-in page (/signin: $(status /signin)) or no overview page" \
+      "(/assets/js/pages/overview.mjs: $(status /assets/js/pages/overview.mjs))"
     echo "overview national missing" >>"$work/results.txt"
   elif [ ! -d "$root/web/node_modules/playwright-core" ]; then
     echo "  web/node_modules/playwright-core is missing (scripts/install-deps.sh)"
@@ -192,7 +195,7 @@ if [ "$overview" = 1 ]; then
         echo "  overview ($p): ${result#RESULT }"
         echo "overview $p $result" >>"$work/results.txt"
       else
-        echo "  overview ($p) failed: $(tail -5 "$work/overview.err")"
+        echo "  overview ($p) failed: $(grep -m1 '^overview: ' "$work/overview.err" || tail -3 "$work/overview.err")"
         echo "overview $p failed" >>"$work/results.txt"
       fi
     done
