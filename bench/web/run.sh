@@ -107,9 +107,9 @@ for p in "${principals[@]}"; do
     done
   done >"$paths/stats_findings.$p"
   {
-    echo "/v1/stats/trend?from=${from%-*}&to=${to%-*}"
-    echo "/v1/stats/trend?from=${from%-*}&to=${today%-*}"
-    for k in "${kinds[@]:0:3}"; do echo "/v1/stats/trend?from=${from%-*}&to=${to%-*}&kind=$k"; done
+    for d in "${as_ofs[@]}"; do echo "/v1/stats/trend?as_of=$d"; done
+    echo "/v1/stats/trend?as_of=$to&from=${from%-*}&to=${to%-*}"
+    for k in "${kinds[@]:0:3}"; do echo "/v1/stats/trend?as_of=$to&kind=$k"; done
   } >"$paths/stats_trend.$p"
   {
     echo "/v1/stats/flows?from=$from&to=$to"
