@@ -5,7 +5,8 @@
 # bench_stop_servers in its exit trap.
 #   bench_start_server LOG SERVE_ARGS...  starts `$bin serve` on a free loopback port, without
 #                        rate limits (the load generator is one client address asking as fast
-#                        as it can); sets $port and $server_pid; gives up after 60 s
+#                        as it can); sets $port and $server_pid; gives up after
+#                        $bench_start_seconds (60) s
 #   bench_stop_server    stops the last server started
 #   bench_stop_servers   stops every server started
 #   bench_store DIR VEHICLES CODES  the store of `simulate --vehicles VEHICLES --seed 1` in
@@ -26,7 +27,7 @@ bench_start_server() {
   server_pid=$!
   server_pids+=("$server_pid")
   port=""
-  for _ in $(seq 600); do
+  for _ in $(seq "$((${bench_start_seconds:-60} * 10))"); do
     port=$(sed -n 's|^battrace serving on http://127.0.0.1:\([0-9]*\)/$|\1|p' "$log")
     [ -n "$port" ] && return 0
     kill -0 "$server_pid" 2>/dev/null || break
