@@ -172,7 +172,7 @@ for p in "${principals[@]}"; do
         findings) q="/v1/findings?as_of=$d&limit=50" ;;
         obligations) q="/v1/obligations?as_of=$d&due_from=$d&due_to=$(date -d "$d + 6 days" +%F)&limit=50" ;;
       esac
-      python3 "$here/pages.py" "$url" "$q" "$pages" "Accept-Language: zh-CN" \
+      python3 "$here/pages.py" "$url" "$q" "$pages" "$duration" "Accept-Language: zh-CN" \
         "Authorization: Bearer ${token[$p]}" >>"$paths/$list.$p" 2>"$work/pages.err" ||
         echo "  $list ($p): following the cursor: $(head -c 200 "$work/pages.err")"
     done
