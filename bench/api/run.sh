@@ -59,85 +59,31 @@ mkdir -p "$work"
 pg=${PG:-1}
 pgdir=$work/pg
 . "$root/bench/lib/pg.sh"
+. "$root/bench/lib/serve.sh"
 
 # Servers started here are stopped on any exit, and the PostgreSQL cluster with them.
-server_pids=()
 cleanup() {
-  for pid in "${server_pids[@]}"; do
-    kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null || true
-  done
+  bench_stop_servers
   [ "$pg" != 1 ] || bench_pg_stop "$pgdir"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-# start_server LOG SERVE_ARGS... (the store's and others) -> sets $port and $server_pid; gives up
-# after 60 s.
-start_server() {
-  local log=$1
-  shift
-  # No rate limit: wrk is one client address asking as fast as it can. (The compared older
-  # server has only the per-principal limit.)
-  local limits=(--rate-limit 0)
-  [ "$bin" != "$root/build/release/battrace" ] || limits+=(--address-rate-limit 0)
-  "$bin" serve "$@" --listen 127.0.0.1:0 --quiet "${limits[@]}" >"$log" 2>"$log.err" &
-  server_pid=$!
-  server_pids+=("$server_pid")
-  port=""
-  for _ in $(seq 600); do
-    port=$(sed -n 's|^battrace serving on http://127.0.0.1:\([0-9]*\)/$|\1|p' "$log")
-    [ -n "$port" ] && return 0
-    kill -0 "$server_pid" 2>/dev/null || break
-    sleep 0.1
-  done
-  echo "the server did not start:" >&2
-  cat "$log.err" >&2
-  exit 1
-}
-stop_server() {
-  kill "$server_pid" 2>/dev/null || true
-  wait "$server_pid" 2>/dev/null || true
-}
-# timed OUT_FILE CMD... : runs CMD, its stdout to OUT_FILE; prints wall seconds.
-timed() {
-  local out=$1
-  shift
-  /usr/bin/time -f "%e" -o "$work/time.txt" "$@" >"$out"
-  cat "$work/time.txt"
-}
-
-field() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<<" $2"; }
-
 # ---- a. the store of VEHICLES vehicles (reused when its stamp matches)
 lookup=$work/lookup-$vehicles
-stamp="vehicles=$vehicles seed=1 codes=$ncodes store=$(git rev-parse HEAD:src/store 2>/dev/null || echo unknown)"
-if [ "$(cat "$lookup/stamp" 2>/dev/null)" != "$stamp" ]; then
-  echo "== building a store of $vehicles vehicles in $lookup (1,000,000 vehicles: about 25 million reports, tens of minutes)"
-  rm -rf "$lookup" && mkdir -p "$lookup"
-  s_sim=$(timed /dev/null "$bin" simulate --out "$lookup/sim" --vehicles "$vehicles" --seed 1)
-  "$bin" init --db "$lookup/store.db" >/dev/null
-  "$bin" registry import --db "$lookup/store.db" "$lookup/sim/registry.ndjson" >/dev/null
-  s_imp=$(timed "$lookup/import.txt" "$bin" import --db "$lookup/store.db" --replay "$lookup/sim/reports.ndjson")
-  # Battery codes drawn from the data set: battery.produced lines begin with their code.
-  LC_ALL=C grep -o '^{"code":"[^"]*"' "$lookup/sim/reports.ndjson" | cut -d'"' -f4 |
-    shuf -n "$ncodes" --random-source=<(yes) >"$lookup/codes.txt"
-  echo "  simulate ${s_sim}s, import --replay ${s_imp}s: $(tail -1 "$lookup/import.txt")"
-  echo "$stamp" >"$lookup/stamp"
-else
-  echo "== reusing the store of $vehicles vehicles in $lookup ($(tail -1 "$lookup/import.txt"))"
-fi
-reports_loaded=$(sed -n 's/^import: .*(\([0-9]*\) reports in.*/\1/p' "$lookup/import.txt")
+bench_store "$lookup" "$vehicles" "$ncodes"
+stamp=$(cat "$lookup/stamp")
 
 # ---- b. lookups
 echo "== lookups: GET /v1/batteries/{code}, $connections connections, $threads server threads, ${duration}s after ${warmup}s of warm-up"
-start_server "$work/serve-lookup.log" --db "$lookup/store.db" --threads "$threads"
+bench_start_server "$work/serve-lookup.log" --db "$lookup/store.db" --threads "$threads"
 url="http://127.0.0.1:$port"
 curl -fsS "$url/v1/batteries/$(head -1 "$lookup/codes.txt")" >/dev/null ||
   { echo "a lookup of a known code failed" >&2; exit 1; }
 wrk_run() {  # SECONDS [URL [CONNECTIONS]] -> the RESULT line
   local c=${3:-$connections}
   wrk -t "$((wrk_threads < c ? wrk_threads : c))" -c "$c" -d "${1}s" --timeout 5s \
-    -s "$here/lookup.lua" "${2:-$url}" -- "$lookup/codes.txt" | grep '^RESULT'
+    -s "$root/bench/lib/get.lua" "${2:-$url}" -- "$lookup/codes.txt" /v1/batteries/ | grep '^RESULT'
 }
 # cpu_ticks PID -> user and system clock ticks the process has used so far
 cpu_ticks() { awk '{ print $14, $15 }' "/proc/$1/stat"; }
@@ -160,7 +106,7 @@ if [ "${PERF:-0}" = 1 ] && command -v perf >/dev/null; then
   perf report -i "$work/perf.data" --no-children --percent-limit 1.5 --stdio 2>/dev/null |
     grep -E '^ +[0-9.]+%' | head -25
 fi
-stop_server
+bench_stop_server
 
 # ---- t. the transport: against the cpp-httplib server, and under hostile clients
 if [ "$hostile" != 0 ]; then
@@ -198,15 +144,15 @@ if [ "$hostile" != 0 ]; then
   echo "== lookups against the cpp-httplib server ($HTTPLIB_COMMIT), same data set and settings"
   bin_new=$bin
   bin=$old/build/release/battrace
-  start_server "$work/serve-httplib.log" --db "$old_store" --threads "$threads"
+  bench_start_server "$work/serve-httplib.log" --db "$old_store" --threads "$threads"
   bin=$bin_new
   wrk_run "$warmup" "http://127.0.0.1:$port" >/dev/null
   httplib_result=$(wrk_run "$duration" "http://127.0.0.1:$port")
   echo "  $httplib_result"
-  stop_server
+  bench_stop_server
 
   echo "== lookups beside hostile clients: 1,000 idle keep-alive, 200 slowloris, 20 x 64 MiB chunked uploads without a token"
-  start_server "$work/serve-hostile.log" --db "$lookup/store.db" --threads "$threads"
+  bench_start_server "$work/serve-hostile.log" --db "$lookup/store.db" --threads "$threads"
   url="http://127.0.0.1:$port"
   python3 "$here/hostile.py" "$port" "/v1/batteries/$(head -1 "$lookup/codes.txt")" \
     "$((warmup + duration + 120))" >"$work/hostile.txt" 2>"$work/hostile.err" &
@@ -222,7 +168,7 @@ if [ "$hostile" != 0 ]; then
   hostile_fds=$(ls "/proc/$server_pid/fd" | wc -l)
   kill -TERM "$hostile_pid"
   wait "$hostile_pid" || true
-  stop_server
+  bench_stop_server
   echo "  $hostile_result"
   echo "  hostile clients: $(grep '^RESULT' "$work/hostile.txt" | cut -d' ' -f2-); server files open at the end: $hostile_fds"
   echo
@@ -281,10 +227,10 @@ fresh_store() {
 capture_run() {
   local out=$1 log=$2
   shift 2
-  start_server "$log" "$@" --threads "$((capture_connections + 2))"
+  bench_start_server "$log" "$@" --threads "$((capture_connections + 2))"
   python3 "$here/post_batches.py" 127.0.0.1 "$port" "$capture/batches.tsv" \
     "$work/tokens.tsv" "$capture_connections" 900 | grep '^RESULT' >"$out"
-  stop_server
+  bench_stop_server
 }
 embedded() { rm -f "$1" "$1"-wal "$1"-shm "$1".key; }
 
@@ -344,13 +290,13 @@ echo "  migrate of the lookup store: ${migrate_s}s, $(head -1 "$work/migrate.txt
 pg_store=(--pg "$pg_lookup" --key "$lookup/store.db.key")
 
 echo "== PostgreSQL lookups: one serve --pg, $connections connections, $threads server threads"
-start_server "$work/serve-pg1.log" "${pg_store[@]}" --threads "$threads"
+bench_start_server "$work/serve-pg1.log" "${pg_store[@]}" --threads "$threads"
 url1="http://127.0.0.1:$port"
 wrk_run "$warmup" "$url1" >/dev/null
 pg_one=$(wrk_run "$duration" "$url1")
 echo "  $pg_one"
 echo "== PostgreSQL lookups: two serve --pg processes, $((connections / 2)) connections each"
-start_server "$work/serve-pg2.log" "${pg_store[@]}" --threads "$threads"
+bench_start_server "$work/serve-pg2.log" "${pg_store[@]}" --threads "$threads"
 url2="http://127.0.0.1:$port"
 wrk_run "$warmup" "$url2" >/dev/null
 wrk_run "$duration" "$url1" "$((connections / 2))" >"$work/wrk1.txt" &
@@ -361,13 +307,7 @@ pg_two1=$(cat "$work/wrk1.txt")
 pg_two2=$(cat "$work/wrk2.txt")
 echo "  server 1: $pg_two1"
 echo "  server 2: $pg_two2"
-cleanup_servers() {
-  for pid in "${server_pids[@]}"; do
-    kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null || true
-  done
-  server_pids=()
-}
-cleanup_servers
+bench_stop_servers
 
 echo "== PostgreSQL capture: the same $capture_reports reports POSTed to serve --pg"
 pg_capture=(--pg "$(bench_pg_db capture)" --key "$work/pg-capture.key")
