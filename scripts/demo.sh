@@ -48,13 +48,13 @@ printf "  %-40s %-34s %s\n" admin "all records, audited" "$admin"
 # The pages' sign-in links: the token rides in the URL fragment, which the browser never sends,
 # so it reaches no server log; the sign-in page posts it and removes it from the address bar.
 links="$out/signin-links.txt"
-printf "  %-40s %s\n" admin "$url/signin#token=$admin" >"$links"
+printf "  %-34s %s\n" admin "$url/signin#token=$admin" >"$links"
 regulator_token="" enterprise_token="" enterprise=""
 while read -r principal what; do
   token=$("$bin" token issue --db "$db" --principal "$principal" 2>"$out/token.err") ||
     { cat "$out/token.err" >&2; exit 1; }
   printf "  %-40s %-34s %s\n" "$principal" "$what" "$token"
-  printf "  %-40s %s\n" "$principal ($what)" "$url/signin#token=$token" >>"$links"
+  printf "  %-34s %s\n" "$what" "$url/signin#token=$token" >>"$links"
   case $principal in
     regulator:*) [ -n "$regulator_token" ] || regulator_token=$token ;;
     enterprise:*) [ -n "$enterprise_token" ] || { enterprise_token=$token; enterprise=${principal#enterprise:}; } ;;

@@ -1231,7 +1231,6 @@ Status Api::PostTokens(Call& c) {
   Json out = TokenJson(issued->row, c.now);
   out["token"] = issued->text;
   Reply(c, out);
-  c.res.status = 201;
   return Status::Ok();
 }
 

@@ -64,6 +64,8 @@ def secure(hdrs, what):
 
 store = engines.store_args(work, "store")
 run([battrace, "init", *store, "--origin", "web.test/ledger"])
+# A page under /app/ is for the signed-in (the others are sent to /signin): the admin's token.
+admin = run([battrace, "token", "issue", *engines.read_args(store), "--principal", "admin"]).split()[-1]
 static = os.path.join(repo, "web", "static")
 files = {}
 for root, _, names in os.walk(static):
@@ -82,9 +84,10 @@ TYPES = {".mjs": "text/javascript", ".js": "text/javascript", ".css": "text/css"
 with Server(battrace, store, work, "--quiet", "--rate-limit", "0") as server:
     # ------------------------------------------------------------ the shell
     shells = {}
-    for path in ["/", "/outlets", "/signin", "/app", "/app/", "/app/overview",
+    for path in ["/", "/outlets", "/signin", "/app/overview",
                  "/app/battery/ABC/x", "/?code=X&utm_source=qr", "/outlets?division=440000"]:
-        st, h, body, _ = server.call("GET", path, headers={"Accept-Language": "en"})
+        st, h, body, _ = server.call("GET", path, headers={"Accept-Language": "en"},
+                                     token=admin if path.startswith("/app/") else None)
         ok(st == 200, f"{path}: {st} {body[:200]!r}")
         ok(h["content-type"] == "text/html; charset=utf-8", f"{path}: {h['content-type']}")
         secure(h, path)
@@ -93,6 +96,13 @@ with Server(battrace, store, work, "--quiet", "--rate-limit", "0") as server:
            f"{path}: Vary {h.get('vary')}")
         shells[path] = body
     ok(len(set(shells.values())) == 1, "every page path answers the same shell")
+    # Signed out, /app/ pages send to sign-in; signed in, /app and /app/ to the home page.
+    for path, token, to in (("/app", None, "/signin?next=/app"),
+                            ("/app/overview", None, "/signin?next=/app/overview"),
+                            ("/app/", admin, "/app/audit"), ("/app", admin, "/app/audit")):
+        st, h, body, _ = server.call("GET", path, token=token)
+        ok(st == 303 and h.get("location") == to, f"{path}: {st} {h.get('location')}")
+        secure(h, path)
     shell = shells["/"].decode()
     ok('<script type="module" src="/assets/js/main.mjs"></script>' in shell, "main module")
     ok(re.search(r"<script(?![^>]*\bsrc=)", shell) is None, "an inline script")

@@ -12,8 +12,12 @@ before(async () => {
   fx = fixture();
   server = await startServer({copy: true});
   browser = await launch();
-  // Audited reads to list: 60 listings of the tokens, over a page of 50.
+  // Audited reads to list: 60 listings of the tokens, over a page of 50, then a regulator's
+  // reads of findings with their stated purpose.
   for (let i = 0; i < 60; ++i) await apiGet(server, '/v1/tokens?limit=1', {token: fx.tokens.admin});
+  for (const kind of ['overdue_report', 'missing_digital_id', 'outlet_coverage_gap']) {
+    await apiGet(server, `/v1/findings?kind=${kind}&limit=1`, {token: fx.tokens.regulator_provincial, purpose: `quarterly inspection: ${kind}`});
+  }
 });
 after(async () => {
   await browser?.close();
