@@ -6,4 +6,6 @@ const everyone = ['public', 'enterprise', 'regulator', 'admin'];
 export const pages = [
   {path: '/', module: './pages/home.mjs', nav: 'nav.home', who: everyone},
   {path: '/outlets', module: './pages/outlets.mjs', nav: 'nav.outlets', who: everyone},
+  {path: '/app/overview', module: './pages/overview.mjs', nav: 'nav.overview', who: ['regulator', 'admin']},
+  {path: '/app/flows', module: './pages/flows.mjs', nav: 'nav.flows', who: ['regulator', 'admin']},
 ];
