@@ -220,9 +220,15 @@ CREATE TABLE correction (
   PRIMARY KEY (original, leaf)
 ) {NOROWID};
 )sql"},
-      {6, "the handovers between provinces: battery.outbound reports by date",
+      {6, "the aggregates: findings and open duties counted from indexes, outbound reports by date",
        R"sql(
 CREATE INDEX report_outbound ON report (occurred) WHERE type = 'battery.outbound';
+CREATE INDEX finding_tally
+  ON finding (kind, authority_division, known_from, retracted_at, party, authority_department);
+CREATE INDEX obligation_open_tally
+  ON obligation (due, kind, party, authority_department, authority_division, opened_at)
+  WHERE discharged_at IS NULL AND retracted_at IS NULL;
+DROP INDEX obligation_open_due;
 )sql"},
       {7, "the lists of an enterprise's or a jurisdiction's batteries and vehicles",
        R"sql(

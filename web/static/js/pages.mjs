@@ -7,6 +7,8 @@ export const pages = [
   {path: '/', module: './pages/home.mjs', nav: 'nav.home', who: everyone},
   {path: '/outlets', module: './pages/outlets.mjs', nav: 'nav.outlets', who: everyone},
   {path: '/signin', module: './pages/signin.mjs', who: everyone},
+  {path: '/app/overview', module: './pages/overview.mjs', nav: 'nav.overview', who: ['regulator', 'admin']},
+  {path: '/app/flows', module: './pages/flows.mjs', nav: 'nav.flows', who: ['regulator', 'admin']},
   {path: '/app/audit', module: './pages/audit.mjs', nav: 'nav.audit', who: ['admin']},
   {path: '/app/tokens', module: './pages/tokens.mjs', nav: 'nav.tokens', who: ['admin']},
   {path: '/app/upload', module: './pages/upload.mjs', nav: 'upload.nav', who: ['enterprise']},
