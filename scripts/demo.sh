@@ -58,6 +58,8 @@ url="http://$listen"
 code=$(grep -m1 -o '^{"code":"[^"]*"' "$out/data/reports.ndjson" | cut -d'"' -f4)
 echo
 echo "== the pages at $url/ (look up a battery code, recycling outlets; sign in at $url/signin)"
+echo "  a battery's passport, the page its QR label opens: $url/b/$code"
+echo "  its label: $bin label --code $code --base-url $url --format png --out $code.png"
 echo
 echo "== the API at $url/ (routes: $bin serve --routes)"
 echo "  # a battery's public digital ID (no token)"
