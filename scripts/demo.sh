@@ -67,6 +67,8 @@ echo "== the pages at $url/ (look up a battery code, recycling outlets). Open a 
 echo "   as that principal: a regulator lands on its overview, an enterprise on its duties, the"
 echo "   admin on the audit trail"
 cat "$links"
+echo "  a battery's passport, the page its QR label opens: $url/b/$code"
+echo "  its label: $bin label --code $code --base-url $url --format png --out $code.png"
 echo
 echo "== the API at $url/ (routes: $bin serve --routes)"
 echo "  # a battery's public digital ID (no token)"

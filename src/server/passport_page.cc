@@ -68,6 +68,8 @@ std::string PagePath(std::string_view code) {
   return out;
 }
 
+// The page's markup as it is written: Raw for the renderer's own markup, Text and W (a word of
+// the catalog) for everything else, escaped.
 class Html {
  public:
   explicit Html(const PageWords& words) : words_(words) {}

@@ -477,7 +477,9 @@ const std::vector<Api::Entry>& Api::Table() {
       {"GET", "/assets/{path...}", &Api::GetAsset, {}},
       {"GET", "/favicon.ico", &Api::GetFavicon, {}},
       // The public passport behind a battery's QR label (server/passport_page.h).
-      {"GET", "/b/{code}", &Api::GetPassportPage, {"province", "lang"}},
+      // It reads `province` and `lang`, and takes any other parameter as the pages do
+      // (messaging apps add their own to the links they share).
+      {"GET", "/b/{code}", &Api::GetPassportPage, {"*"}},
       {"GET", "/b/{code}/qr.svg", &Api::GetLabelSvg, {}},
   };
   return kTable;

@@ -7,7 +7,8 @@
   in en by ?lang=en (which sets the battrace_lang cookie), by the cookie, or by Accept-Language;
   the battery's maker, never its custodian or VIN (read through the admin API); a malformed code
   is 400 naming its rule, an unregistered one 404; the province form lists that province's open
-  outlets; a city instead of a province is 400 (passport.province).
+  outlets; a city instead of a province is 400 (passport.province); a parameter a messaging
+  app adds to a shared link is ignored.
 - GET /b/{code}/qr.svg: the label of this server's origin; a bad Host is refused.
 - Both routes are counted in /metrics.
 
@@ -109,7 +110,9 @@ with Server(battrace, fx.store, work) as server:
             ok(o["id"] not in shown, f"closed outlet {o['id']} shown")
     st, _, body, _ = server.call("GET", f"/b/{pack}?province={open_outlets[0]['division'][:4]}00")
     ok(st == 400 and "passport.province" in body.decode(), f"a city: {st} {body[:300]!r}")
-    st, _, _, doc = server.call("GET", f"/b/{pack}?colour=red")
+    st, _, body, _ = server.call("GET", f"/b/{pack}?from=singlemessage&isappinstalled=0")
+    ok(st == 200 and maker in body.decode(), f"a parameter a messaging app adds: {st}")
+    st, _, _, doc = server.call("GET", f"/b/{pack}/qr.svg?colour=red")
     ok(st == 400 and doc["rule"] == "query.unknown_parameter", f"unknown parameter: {st}")
 
     st, h, body, _ = server.call("GET", f"/b/{pack}/qr.svg")
