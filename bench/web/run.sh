@@ -186,8 +186,8 @@ if [ "$overview" = 1 ]; then
   # status PATH -> the HTTP status of GET PATH
   status() { curl -sS --max-time 60 -o /dev/null -w '%{http_code}' "$url$1"; }
   if [ "$(status /signin)" != 200 ] || [ "$(status /assets/js/pages/overview.mjs)" != 200 ]; then
-    echo "  the server has no sign-in page (/signin: $(status /signin)) or no overview page" \
-      "(/assets/js/pages/overview.mjs: $(status /assets/js/pages/overview.mjs))"
+    echo "  missing: GET /signin answered $(status /signin)," \
+      "GET /assets/js/pages/overview.mjs $(status /assets/js/pages/overview.mjs) (both must be 200)"
     echo "overview national missing" >>"$work/results.txt"
   elif [ ! -d "$root/web/node_modules/playwright-core" ]; then
     echo "  web/node_modules/playwright-core is missing (scripts/install-deps.sh)"
