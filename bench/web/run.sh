@@ -87,6 +87,7 @@ for p in "${principals[@]}"; do
 done
 load_start=$(cut -d' ' -f1-3 /proc/loadavg)
 echo "== serving it: $threads server threads"
+# shellcheck disable=SC2034 # read by bench_start_server
 bench_start_seconds=600  # a national store takes longer to open than bench/api's default allows
 bench_start_server "$work/serve.log" --db "$store" --threads "$threads"
 url="http://127.0.0.1:$port"
@@ -95,8 +96,8 @@ routes=$("$bin" serve --routes --db "$store")
 has_route() { grep -qxF "GET $1" <<<"$routes"; }
 
 # ---- b. the routes
-# The query values: as of the window's last day, a day inside it and today (Beijing); the
-# months and quarters of the window; the answer key's most frequent finding kinds.
+# The query values: as of the window's last day, its middle day and today (Beijing); the
+# months of the window; the answer key's most frequent finding kinds.
 today=$(TZ=Asia/Shanghai date +%F)
 mid=$(date -d "$from + $((($(date -d "$to" +%s) - $(date -d "$from" +%s)) / 172800)) days" +%F)
 as_ofs=("$to" "$mid" "$today")
@@ -131,8 +132,9 @@ done
 measure() {
   local name=$1 p=$2 route=$3 file=$4 prefix=${5:-} headers=("Accept-Language: zh-CN") status
   [ "$p" = public ] || headers+=("Authorization: Bearer ${token[$p]}")
-  status=$(curl -sS --max-time 60 -o "$work/probe.txt" -w '%{http_code}' "${headers[@]/#/-H}" \
-    "$url$prefix$(head -1 "$file")")
+  # (000 when no answer came within the time)
+  status=$(curl -sS --max-time 120 -o "$work/probe.txt" -w '%{http_code}' "${headers[@]/#/-H}" \
+    "$url$prefix$(head -1 "$file")" 2>/dev/null) || true
   # The pages may be served beside the API's route table: a route is missing when the table
   # lacks it and the probe is not answered.
   if ! has_route "$route" && [ "${status:0:1}" != 2 ]; then
@@ -184,7 +186,7 @@ done
 if [ "$overview" = 1 ]; then
   echo "== the regulator overview in headless Chromium: $runs cold loads and warm reloads each"
   # status PATH -> the HTTP status of GET PATH
-  status() { curl -sS --max-time 60 -o /dev/null -w '%{http_code}' "$url$1"; }
+  status() { curl -sS --max-time 60 -o /dev/null -w '%{http_code}' "$url$1" 2>/dev/null || true; }
   if [ "$(status /signin)" != 200 ] || [ "$(status /assets/js/pages/overview.mjs)" != 200 ]; then
     echo "  missing: GET /signin answered $(status /signin)," \
       "GET /assets/js/pages/overview.mjs $(status /assets/js/pages/overview.mjs) (both must be 200)"
