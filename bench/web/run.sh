@@ -171,12 +171,16 @@ for p in "${principals[@]}"; do
     : >"$paths/$list.$p"
     for d in "${as_ofs[@]}"; do
       case $list in
-        findings) q="/v1/findings?as_of=$d&limit=50" ;;
-        obligations) q="/v1/obligations?as_of=$d&due_from=$d&due_to=$(date -d "$d + 6 days" +%F)&limit=50" ;;
+        # the list's first page, and the overview's coverage gaps
+        findings) qs=("/v1/findings?as_of=$d&limit=50" "/v1/findings?as_of=$d&kind=outlet_coverage_gap&limit=50") ;;
+        # due within the week, as the overview asks
+        obligations) qs=("/v1/obligations?as_of=$d&due_from=$d&due_to=$(date -d "$d + 6 days" +%F)&limit=50") ;;
       esac
-      python3 "$here/pages.py" "$url" "$q" "$pages" "$duration" "Accept-Language: zh-CN" \
-        "Authorization: Bearer ${token[$p]}" >>"$paths/$list.$p" 2>"$work/pages.err" ||
-        echo "  $list ($p): following the cursor: $(head -c 200 "$work/pages.err")"
+      for q in "${qs[@]}"; do
+        python3 "$here/pages.py" "$url" "$q" "$pages" "$duration" "Accept-Language: zh-CN" \
+          "Authorization: Bearer ${token[$p]}" >>"$paths/$list.$p" 2>"$work/pages.err" ||
+          echo "  $list ($p): following the cursor: $(head -c 200 "$work/pages.err")"
+      done
     done
     measure "$list" "$p" "/v1/$list" "$paths/$list.$p"
   done
