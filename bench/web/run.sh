@@ -87,6 +87,7 @@ for p in "${principals[@]}"; do
 done
 load_start=$(cut -d' ' -f1-3 /proc/loadavg)
 echo "== serving it: $threads server threads"
+# shellcheck disable=SC2034 # read by bench_start_server
 bench_start_seconds=600  # a national store takes longer to open than bench/api's default allows
 bench_start_server "$work/serve.log" --db "$store" --threads "$threads"
 url="http://127.0.0.1:$port"
@@ -95,8 +96,8 @@ routes=$("$bin" serve --routes --db "$store")
 has_route() { grep -qxF "GET $1" <<<"$routes"; }
 
 # ---- b. the routes
-# The query values: as of the window's last day, a day inside it and today (Beijing); the
-# months and quarters of the window; the answer key's most frequent finding kinds.
+# The query values: as of the window's last day, its middle day and today (Beijing); the
+# months of the window; the answer key's most frequent finding kinds.
 today=$(TZ=Asia/Shanghai date +%F)
 mid=$(date -d "$from + $((($(date -d "$to" +%s) - $(date -d "$from" +%s)) / 172800)) days" +%F)
 as_ofs=("$to" "$mid" "$today")
@@ -131,8 +132,9 @@ done
 measure() {
   local name=$1 p=$2 route=$3 file=$4 prefix=${5:-} headers=("Accept-Language: zh-CN") status
   [ "$p" = public ] || headers+=("Authorization: Bearer ${token[$p]}")
-  status=$(curl -sS --max-time 60 -o "$work/probe.txt" -w '%{http_code}' "${headers[@]/#/-H}" \
-    "$url$prefix$(head -1 "$file")")
+  # (000 when no answer came within the time)
+  status=$(curl -sS --max-time 120 -o "$work/probe.txt" -w '%{http_code}' "${headers[@]/#/-H}" \
+    "$url$prefix$(head -1 "$file")" 2>/dev/null) || true
   # The pages may be served beside the API's route table: a route is missing when the table
   # lacks it and the probe is not answered.
   if ! has_route "$route" && [ "${status:0:1}" != 2 ]; then
@@ -169,12 +171,16 @@ for p in "${principals[@]}"; do
     : >"$paths/$list.$p"
     for d in "${as_ofs[@]}"; do
       case $list in
-        findings) q="/v1/findings?as_of=$d&limit=50" ;;
-        obligations) q="/v1/obligations?as_of=$d&due_from=$d&due_to=$(date -d "$d + 6 days" +%F)&limit=50" ;;
+        # the list's first page, and the overview's coverage gaps
+        findings) qs=("/v1/findings?as_of=$d&limit=50" "/v1/findings?as_of=$d&kind=outlet_coverage_gap&limit=50") ;;
+        # due within the week, as the overview asks
+        obligations) qs=("/v1/obligations?as_of=$d&due_from=$d&due_to=$(date -d "$d + 6 days" +%F)&limit=50") ;;
       esac
-      python3 "$here/pages.py" "$url" "$q" "$pages" "$duration" "Accept-Language: zh-CN" \
-        "Authorization: Bearer ${token[$p]}" >>"$paths/$list.$p" 2>"$work/pages.err" ||
-        echo "  $list ($p): following the cursor: $(head -c 200 "$work/pages.err")"
+      for q in "${qs[@]}"; do
+        python3 "$here/pages.py" "$url" "$q" "$pages" "$duration" "Accept-Language: zh-CN" \
+          "Authorization: Bearer ${token[$p]}" >>"$paths/$list.$p" 2>"$work/pages.err" ||
+          echo "  $list ($p): following the cursor: $(head -c 200 "$work/pages.err")"
+      done
     done
     measure "$list" "$p" "/v1/$list" "$paths/$list.$p"
   done
@@ -184,10 +190,10 @@ done
 if [ "$overview" = 1 ]; then
   echo "== the regulator overview in headless Chromium: $runs cold loads and warm reloads each"
   # status PATH -> the HTTP status of GET PATH
-  status() { curl -sS --max-time 60 -o /dev/null -w '%{http_code}' "$url$1"; }
+  status() { curl -sS --max-time 60 -o /dev/null -w '%{http_code}' "$url$1" 2>/dev/null || true; }
   if [ "$(status /signin)" != 200 ] || [ "$(status /assets/js/pages/overview.mjs)" != 200 ]; then
-    echo "  the server has no sign-in page (/signin: $(status /signin)) or no overview page" \
-      "(/assets/js/pages/overview.mjs: $(status /assets/js/pages/overview.mjs))"
+    echo "  missing: GET /signin answered $(status /signin)," \
+      "GET /assets/js/pages/overview.mjs $(status /assets/js/pages/overview.mjs) (both must be 200)"
     echo "overview national missing" >>"$work/results.txt"
   elif [ ! -d "$root/web/node_modules/playwright-core" ]; then
     echo "  web/node_modules/playwright-core is missing (scripts/install-deps.sh)"
