@@ -219,6 +219,8 @@ const std::vector<RuleText>& RuleCatalogue() {
       {"query.required", "缺少必填的查询参数", "a required query parameter must be given"},
       {"query.integer", "查询参数须为范围内的整数",
        "a query parameter must be an integer in its range"},
+      {"query.cursor", "分页游标无效：须原样使用同一查询上一页返回的 next_cursor",
+       "a cursor must be the next_cursor of the previous page of the same query, unchanged"},
       {"query.unknown_parameter", "查询参数未定义",
        "only the query parameters the route defines are allowed"},
       {"http.method", "该路径不支持此请求方法", "a route answers only its methods"},
@@ -233,6 +235,8 @@ const std::vector<RuleText>& RuleCatalogue() {
       {"findings.department", "主管部门未定义",
        "a department must be one of MIIT, MOFCOM, NDRC, MEE, MOT, SAMR"},
       {"findings.range", "起始日期晚于截止日期", "from must not come after to"},
+      {"obligations.type", "报告类型未定义", "a duty's type must be one of the report types"},
+      {"obligations.range", "到期起始日期晚于到期截止日期", "due_from must not come after due_to"},
       // Operation: the command line, the store, the server, the simulator.
       {"usage", "命令行参数使用错误", "the command's options must be used as its help says"},
       {"lang.unknown", "语言须为 en 或 zh-CN", "a language is en or zh-CN"},

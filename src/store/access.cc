@@ -21,19 +21,6 @@ Instant Now() {
       .count();
 }
 
-template <typename T>
-Page<T> Slice(std::vector<T> all, size_t offset, size_t limit) {
-  Page<T> page;
-  page.total = all.size();
-  page.offset = offset;
-  if (offset < all.size()) {
-    const size_t end = std::min(all.size(), offset + limit);
-    page.items.assign(std::make_move_iterator(all.begin() + static_cast<ptrdiff_t>(offset)),
-                      std::make_move_iterator(all.begin() + static_cast<ptrdiff_t>(end)));
-  }
-  return page;
-}
-
 // The custody fold over the store's current registry records.
 domain::CustodyFold FoldOver(Store& store) {
   return domain::CustodyFold(
@@ -321,7 +308,9 @@ Status ScopedReader::Scope(const std::string& what, std::optional<std::string>* 
 }
 
 Result<Page<domain::Finding>> ScopedReader::Findings(Date as_of, FindingFilter filter,
-                                                     size_t offset, size_t limit) {
+                                                     FindingSort sort,
+                                                     const std::optional<SortKey>& after,
+                                                     size_t limit) {
   BATTRACE_RETURN_IF_ERROR(Scope("findings", &filter.party, &filter.division));
   BATTRACE_ASSIGN_OR_RETURN(all, store_.Findings(as_of, filter));
   Note("findings", "findings:" + as_of.ToString() +
@@ -331,17 +320,22 @@ Result<Page<domain::Finding>> ScopedReader::Findings(Date as_of, FindingFilter f
                        (filter.department ? " department=" + *filter.department : "") +
                        (filter.from ? " from=" + filter.from->ToString() : "") +
                        (filter.to ? " to=" + filter.to->ToString() : ""));
-  return Slice(std::move(all), offset, limit);
+  return KeysetPage(std::move(all), sort, after, limit);
 }
 
 Result<Page<domain::Duty>> ScopedReader::Obligations(Date as_of, ObligationFilter filter,
-                                                     size_t offset, size_t limit) {
+                                                     DutySort sort,
+                                                     const std::optional<SortKey>& after,
+                                                     size_t limit) {
   BATTRACE_RETURN_IF_ERROR(Scope("obligations", &filter.party, &filter.division));
   BATTRACE_ASSIGN_OR_RETURN(all, store_.Obligations(as_of, filter));
   Note("obligations", "obligations:" + as_of.ToString() +
                           (filter.party ? " party=" + *filter.party : "") +
-                          (filter.division ? " division=" + *filter.division : ""));
-  return Slice(std::move(all), offset, limit);
+                          (filter.division ? " division=" + *filter.division : "") +
+                          (filter.type ? " type=" + *filter.type : "") +
+                          (filter.due_from ? " due_from=" + filter.due_from->ToString() : "") +
+                          (filter.due_to ? " due_to=" + filter.due_to->ToString() : ""));
+  return KeysetPage(std::move(all), sort, after, limit);
 }
 
 Result<RegistryRow> ScopedReader::Enterprise(const std::string& uscc, bool* full) {

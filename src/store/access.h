@@ -44,6 +44,7 @@
 #include "core/date.h"
 #include "core/status.h"
 #include "domain/role.h"
+#include "store/keyset.h"
 #include "store/store.h"
 
 namespace battrace::store {
@@ -78,14 +79,6 @@ struct VehicleRecord {
   std::vector<StoredReport> history;  // the reports naming the VIN, in ledger order
 };
 
-// A page of a sorted list: `items` from `offset`, and the total count.
-template <typename T>
-struct Page {
-  std::vector<T> items;
-  size_t offset = 0;
-  size_t total = 0;
-};
-
 class ScopedReader {
  public:
   // `purpose`: the caller's stated purpose (X-Purpose), "" when none was given.
@@ -99,10 +92,11 @@ class ScopedReader {
   Result<std::vector<StoredReport>> BatteryHistory(const std::string& code);
   Result<VehicleRecord> Vehicle(const std::string& vin);
   // The filters narrow further what the viewer may see; they never widen it.
-  Result<Page<domain::Finding>> Findings(Date as_of, FindingFilter filter, size_t offset,
-                                         size_t limit);
-  Result<Page<domain::Duty>> Obligations(Date as_of, ObligationFilter filter, size_t offset,
-                                         size_t limit);
+  // A page of the list in the order of `sort`, after the key `after` (store/keyset.h).
+  Result<Page<domain::Finding>> Findings(Date as_of, FindingFilter filter, FindingSort sort,
+                                         const std::optional<SortKey>& after, size_t limit);
+  Result<Page<domain::Duty>> Obligations(Date as_of, ObligationFilter filter, DutySort sort,
+                                         const std::optional<SortKey>& after, size_t limit);
   // An enterprise's registry record: its name, roles and seat are public; the whole record
   // (qualifications, codes, cooperation, succession) is for itself, regulators, admin.
   Result<RegistryRow> Enterprise(const std::string& uscc, bool* full);
