@@ -37,28 +37,7 @@ echo
 echo "== API tokens (demo only: each is shown once and expires in 90 days)"
 # Principals: admin, the first enterprise of each role, a provincial and the national regulator
 # (MIIT when it has one, else any department), from the registry the store was loaded with.
-python3 - "$out/data/registry.ndjson" >"$out/principals.txt" <<'PY'
-import json, sys
-enterprises, regulators = {}, []
-for line in open(sys.argv[1]):
-    r = json.loads(line)
-    if r["kind"] == "enterprise":
-        for role in r["roles"]:
-            enterprises.setdefault(role, r["uscc"])
-    elif r["kind"] == "regulator":
-        regulators.append(r)
-for role, uscc in enterprises.items():
-    print(f"enterprise:{uscc} {role}")
-def pick(fits, what):
-    found = [r for r in regulators if fits(r["division"])]
-    found.sort(key=lambda r: (r["department"] != "MIIT", r["division"], r["id"]))
-    if found:
-        print(f"regulator:{found[0]['id']} {what} ({found[0]['department']} {found[0]['division']})")
-    else:
-        print(f"- no {what} regulator in the registry", file=sys.stderr)
-pick(lambda d: d.endswith("0000") and d != "000000", "provincial")
-pick(lambda d: d == "000000", "national")
-PY
+python3 scripts/demo_principals.py "$out/data/registry.ndjson" >"$out/principals.txt"
 admin=$(sed -n 's/^admin token \([^ ]*\) .*/\1/p' "$out/init.txt")
 [ -n "$admin" ] || admin=$("$bin" token issue --db "$db" --principal admin 2>/dev/null)
 printf "  %-40s %-34s %s\n" principal what token
@@ -77,6 +56,8 @@ done <"$out/principals.txt"
 listen=${DEMO_LISTEN:-127.0.0.1:8080}
 url="http://$listen"
 code=$(grep -m1 -o '^{"code":"[^"]*"' "$out/data/reports.ndjson" | cut -d'"' -f4)
+echo
+echo "== the pages at $url/ (look up a battery code, recycling outlets; sign in at $url/signin)"
 echo
 echo "== the API at $url/ (routes: $bin serve --routes)"
 echo "  # a battery's public digital ID (no token)"

@@ -15,8 +15,11 @@ PACKAGES=(
   time                                                        # peak RSS in benchmarks
   libboost1.81-dev                                            # HTTP server of `battrace serve` and the witness client of `serve --witness` (Asio, Beast)
   wrk python3-yaml openssl                                    # API load benchmark; API spec test; TLS test certificates
+  chromium fonts-wqy-microhei                                 # the pages' browser tests (CJK glyphs)
+  libqrencode-dev zbar-tools                                  # QR labels; decoding them back in tests
 )
-# npm fetches the data packages (division list); a machine may already carry its own Node.js.
+# npm fetches the data packages (division list) and the pages' modules (web/); a machine may
+# already carry its own Node.js.
 command -v npm >/dev/null 2>&1 || PACKAGES+=(nodejs npm)
 
 missing=()
@@ -32,8 +35,9 @@ if [ ${#missing[@]} -gt 0 ]; then
     "${missing[@]}" >/dev/null
 fi
 
-# npm data packages, pinned by their lock files.
-for dir in tools/division-data; do
+# npm packages, pinned by their lock files: the division list; the pages' vendored modules
+# (ECharts, i18next) and their browser tests' tools (playwright-core, axe-core).
+for dir in tools/division-data web; do
   if [ ! -f "$dir/node_modules/.package-lock.json" ] || \
      [ "$dir/package-lock.json" -nt "$dir/node_modules/.package-lock.json" ]; then
     echo "install-deps: npm ci in $dir"

@@ -32,11 +32,19 @@ size_t Router::Add(std::string method, std::string pattern) {
 
 bool Router::Matches(const std::vector<std::string>& pattern, const std::vector<std::string>& path,
                      std::map<std::string, std::string>* params) {
-  if (pattern.size() != path.size()) return false;
+  const bool rest = !pattern.empty() && pattern.back().size() > 5 &&
+                    pattern.back().ends_with("...}") && pattern.back().front() == '{';
+  if (rest ? path.size() < pattern.size() : pattern.size() != path.size()) return false;
   params->clear();
   for (size_t i = 0; i < pattern.size(); ++i) {
     const std::string& p = pattern[i];
-    if (p.size() > 2 && p.front() == '{' && p.back() == '}') {
+    if (rest && i + 1 == pattern.size()) {
+      if (path[i].empty()) return false;
+      std::string joined = path[i];
+      for (size_t j = i + 1; j < path.size(); ++j)
+        joined += "/" + path[j];
+      (*params)[p.substr(1, p.size() - 5)] = std::move(joined);
+    } else if (p.size() > 2 && p.front() == '{' && p.back() == '}') {
       if (path[i].empty()) return false;
       (*params)[p.substr(1, p.size() - 2)] = path[i];
     } else if (p != path[i]) {

@@ -1,6 +1,9 @@
 // Matches a request's method and path against the API's route table. Patterns are literal
-// segments and "{name}" placeholders, each matching one non-empty segment. A path no pattern
-// matches is 404; a path matched only under other methods is 405 with those methods.
+// segments and "{name}" placeholders, each matching one non-empty segment; the last segment may
+// be a catch-all "{name...}", matching the rest of the path (one or more segments, the first
+// non-empty) with its slashes: "/assets/{path...}" gives path "js/main.mjs" for
+// "/assets/js/main.mjs". A path no pattern matches is 404; a path matched only under other
+// methods is 405 with those methods.
 #pragma once
 
 #include <cstddef>

@@ -37,6 +37,7 @@
 #include "server/rate_limit.h"
 #include "server/request_text.h"
 #include "server/router.h"
+#include "server/web.h"
 #include "store/access.h"
 #include "store/open.h"
 #include "store/party.h"
@@ -352,7 +353,7 @@ class Api {
     const char* method;
     const char* pattern;
     Handler handler;
-    std::vector<std::string> query;  // the query parameters it takes
+    std::vector<std::string> query;  // the query parameters it takes; {"*"}: any (pages)
   };
   static const std::vector<Entry>& Table();
 
@@ -406,6 +407,10 @@ class Api {
   Status GetInclusionProof(Call& c);
   Status GetConsistencyProof(Call& c);
   Status GetAudit(Call& c);
+  Status GetDivisions(Call& c);
+  Status GetPage(Call& c);
+  Status GetAsset(Call& c);
+  Status GetFavicon(Call& c);
 
   const ServeOptions& options_;
   StorePool readers_;
@@ -456,6 +461,16 @@ const std::vector<Api::Entry>& Api::Table() {
       {"GET", "/v1/ledger/proof/inclusion", &Api::GetInclusionProof, {"leaf", "size"}},
       {"GET", "/v1/ledger/proof/consistency", &Api::GetConsistencyProof, {"from", "to"}},
       {"GET", "/v1/audit", &Api::GetAudit, {"after", "limit"}},
+      {"GET", "/v1/divisions", &Api::GetDivisions, {"parent"}},
+      // The pages (server/web.h): one shell for every page, which its scripts fill in.
+      {"GET", "/", &Api::GetPage, {"*"}},
+      {"GET", "/outlets", &Api::GetPage, {"*"}},
+      {"GET", "/signin", &Api::GetPage, {"*"}},
+      {"GET", "/app", &Api::GetPage, {"*"}},
+      {"GET", "/app/", &Api::GetPage, {"*"}},
+      {"GET", "/app/{page...}", &Api::GetPage, {"*"}},
+      {"GET", "/assets/{path...}", &Api::GetAsset, {}},
+      {"GET", "/favicon.ico", &Api::GetFavicon, {}},
   };
   return kTable;
 }
@@ -562,8 +577,9 @@ Status Api::Front(Call& c, size_t& route_index) {
   route_index = *m.route;
   const Entry& e = Table()[*m.route];
   c.params = std::move(m.params);
+  const bool any_query = e.query.size() == 1 && e.query.front() == "*";
   for (const auto& [name, value] : req.query) {
-    if (std::find(e.query.begin(), e.query.end(), name) == e.query.end()) {
+    if (!any_query && std::find(e.query.begin(), e.query.end(), name) == e.query.end()) {
       return Status::Invalid(name, "query.unknown_parameter",
                              "unknown query parameter '" + name + "' for " + e.pattern);
     }
@@ -1000,6 +1016,44 @@ Status Api::GetAudit(Call& c) {
   for (const auto& e : entries)
     items.push_back(AuditJson(e));
   Reply(c, {{"after", after}, {"limit", limit}, {"items", items}});
+  return Status::Ok();
+}
+
+Status Api::GetDivisions(Call& c) {
+  auto text = StringParam(c, "parent");
+  auto parent = Division::Parse(text.value_or(std::string(Division::kNationCode)));
+  if (!parent.ok())
+    return Status::Invalid("parent", parent.status().rule(), parent.status().message());
+  Json items = Json::array();
+  if (parent->level() != DivisionLevel::kCounty) {
+    const auto level = static_cast<DivisionLevel>(static_cast<int>(parent->level()) + 1);
+    for (const Division& d : Division::All(level)) {
+      if (parent->Contains(d.code())) items.push_back({{"code", d.code()}, {"name", d.name()}});
+    }
+  }
+  Reply(c, {{"parent", parent->code()}, {"name", parent->name()}, {"items", items}});
+  return Status::Ok();
+}
+
+Status Api::GetPage(Call& c) {
+  ServePageShell(c.req, c.res, PageLang(c.req));
+  return Status::Ok();
+}
+
+Status Api::GetAsset(Call& c) {
+  const Asset* asset = FindAsset(c.params["path"]);
+  if (!asset) {
+    AddPageHeaders(c.res);
+    return Status::NotFound("no asset " + c.params["path"]);
+  }
+  ServeAsset(c.req, c.res, *asset);
+  return Status::Ok();
+}
+
+Status Api::GetFavicon(Call& c) {
+  const Asset* icon = FindAsset("img/favicon.ico");
+  if (!icon) return Status::Internal("the favicon is not compiled in");
+  ServeAsset(c.req, c.res, *icon);
   return Status::Ok();
 }
 

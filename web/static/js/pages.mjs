@@ -1,0 +1,9 @@
+// The pages: path (exact, or ending in "/*" for a parameter, which render() finds in ctx.rest),
+// the module (relative to this file), the nav entry's catalog key (none: not in the nav), and
+// who may see it: 'public', 'enterprise', 'regulator', 'admin' (the kinds of GET /v1/me).
+const everyone = ['public', 'enterprise', 'regulator', 'admin'];
+
+export const pages = [
+  {path: '/', module: './pages/home.mjs', nav: 'nav.home', who: everyone},
+  {path: '/outlets', module: './pages/outlets.mjs', nav: 'nav.outlets', who: everyone},
+];
