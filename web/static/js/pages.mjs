@@ -6,4 +6,8 @@ const everyone = ['public', 'enterprise', 'regulator', 'admin'];
 export const pages = [
   {path: '/', module: './pages/home.mjs', nav: 'nav.home', who: everyone},
   {path: '/outlets', module: './pages/outlets.mjs', nav: 'nav.outlets', who: everyone},
+  {path: '/app/findings', module: './pages/findings.mjs', nav: 'nav.findings', who: ['enterprise', 'regulator', 'admin']},
+  {path: '/app/obligations', module: './pages/obligations.mjs', nav: 'nav.obligations', who: ['enterprise', 'regulator', 'admin']},
+  {path: '/app/battery/*', module: './pages/timeline.mjs', who: ['enterprise', 'regulator', 'admin']},
+  {path: '/app/vehicle/*', module: './pages/timeline.mjs', who: ['enterprise', 'regulator', 'admin']},
 ];
