@@ -4,15 +4,17 @@
 // or the admin states a purpose first (the reads are audited with it); it is kept for the
 // page's further reads.
 import {h, replace} from '../dom.mjs';
+import {subjectLink} from '../lists.mjs';
 import {errorBox, purposeDialog} from '../ui.mjs';
 
 // The members every report has, shown in the entry's head; the others are its facts.
 const ENVELOPE = new Set(['id', 'type', 'reporter', 'occurred', 'reported', 'format']);
 
+// A field's value as text; battery codes and VINs (a code, a list of parts) link to their life.
 function value(v) {
-  if (Array.isArray(v)) return v.map(value).join(', ');
+  if (Array.isArray(v)) return v.map((x, i) => [i ? ', ' : null, value(x)]);
   if (v && typeof v === 'object') return JSON.stringify(v);
-  return String(v);
+  return typeof v === 'string' ? subjectLink(v) : String(v);
 }
 
 export async function render(root, ctx) {
@@ -70,14 +72,13 @@ export async function render(root, ctx) {
          ['parent', record.parent], ['custodian', record.custodian], ['vin', record.vin]]
       : [['vin', record.vin], ['maker', record.maker], ['brand', record.brand], ['model', record.model],
          ['sale_date', record.sale_date], ['sale_division', record.sale_division], ['scrapped_date', record.scrapped_date]];
-    // The battery's own link to its vehicle, when the full view shows it.
-    const vinLink = battery && record.vin ? h('a', {class: 'mono', href: `/app/vehicle/${record.vin}`}, record.vin) : null;
     return h(
       'section',
       {class: 'record', 'aria-labelledby': 'record-heading'},
       h('h2', {id: 'record-heading'}, t(battery ? 'timeline.battery' : 'timeline.vehicle')),
       h('dl', {class: 'facts'}, rows.filter(([, v]) => v !== undefined && v !== null && v !== '').map(([k, v]) => [
-        h('dt', {class: 'mono'}, k), h('dd', {class: 'mono'}, k === 'vin' && vinLink ? vinLink : String(v)),
+        // A battery's parent and vehicle link to their lives.
+        h('dt', {class: 'mono'}, k), h('dd', {class: 'mono'}, battery && (k === 'parent' || k === 'vin') ? subjectLink(v) : String(v)),
       ])),
       battery ? h('p', {}, h('a', {href: `/b/${encodeURIComponent(id)}`, id: 'public-page'}, t('timeline.public_page'))) : null,
       !battery && record.packs && record.packs.length
