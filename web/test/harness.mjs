@@ -55,6 +55,9 @@ export async function startServer({copy = false} = {}) {
   const proc = spawn(bin, ['serve', '--db', store, '--listen', '127.0.0.1:0', '--quiet'], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  // A test process that ends without stop() (a crash, a timeout) takes its server with it.
+  const orphan = () => proc.kill('SIGKILL');
+  process.once('exit', orphan);
   let log = '';
   proc.stderr.on('data', (chunk) => {
     log += chunk;
@@ -79,6 +82,7 @@ export async function startServer({copy = false} = {}) {
     url: `http://127.0.0.1:${port}`,
     log: () => log,
     async stop() {
+      process.removeListener('exit', orphan);
       if (proc.exitCode === null) {
         const exited = new Promise((r) => proc.once('exit', r));
         proc.kill('SIGTERM');

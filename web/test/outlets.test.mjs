@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import {after, before, describe, test} from 'node:test';
 
-import {apiGet, checkA11y, launch, openPage, shot, startServer} from './harness.mjs';
+import {apiGet, checkA11y, launch, openPage, shot, startServer, tabOrder} from './harness.mjs';
 
 let server, browser, province, city;
 before(async () => {
@@ -55,6 +55,11 @@ for (const lang of ['zh-CN', 'en']) {
               new URL(location.href).searchParams.get('division') !== null, wantCity.length);
           await page.waitForFunction((c) => new URL(location.href).searchParams.get('division') === c, city);
           assert.deepEqual(await shownRows(page), wantCity);
+          // The area is named from the division list: the city's name, then the county's.
+          const area = (await page.textContent('#outlets tbody tr:first-child td:nth-child(4)')).trim();
+          const cityName = (await apiGet(server, `/v1/divisions?parent=${province}`)).items.find((c) => c.code === city).name;
+          const county = (await apiGet(server, `/v1/divisions?parent=${city}`)).items.find((c) => c.code === wantCity[0][2]);
+          assert.equal(area, `${cityName}${county ? county.name : ''} ${wantCity[0][2]}`);
           // The operator's name is the registry's public name.
           const first = (await apiGet(server, `/v1/enterprises/${wantCity[0][1]}`)).name;
           assert.equal((await page.textContent('#outlets tbody tr:first-child td:nth-child(2)')).trim(), first);
@@ -76,6 +81,11 @@ for (const lang of ['zh-CN', 'en']) {
       assert.equal(await page.inputValue('#province'), province);
       assert.equal(await page.inputValue('#city'), city);
       assert.deepEqual(await shownRows(page), await expectedRows(city));
+      // Tab reaches both selects, then the table (a scrollable region).
+      const order = await tabOrder(page);
+      const at = (what) => order.indexOf(what);
+      assert.ok(at('select#province') >= 0 && at('select#province') < at('select#city'), `Tab order: ${order.join(', ')}`);
+      assert.ok(order.slice(at('select#city') + 1).some((d) => d.startsWith('div:')), `the table is not reachable: ${order.join(', ')}`);
       // Tab to the province select, choose the first province by keyboard.
       await page.focus('#province');
       await page.keyboard.press('Home');

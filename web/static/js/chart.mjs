@@ -18,13 +18,15 @@ export function drawChart(el, option, {label} = {}) {
     el.setAttribute('role', 'img');
     el.setAttribute('aria-label', label);
   }
-  const chart = echarts.getInstanceByDom(el) || echarts.init(el, null, {renderer: 'svg'});
-  chart.on('finished', () => {
-    el.dataset.drawn = '1';
-  });
+  let chart = echarts.getInstanceByDom(el);
+  if (!chart) {
+    chart = echarts.init(el, null, {renderer: 'svg'});
+    chart.on('finished', () => {
+      el.dataset.drawn = '1';
+    });
+    new ResizeObserver(() => chart.resize()).observe(el);
+  }
   chart.setOption({animation: !reducedMotion(), ...option}, true);
-  const resize = () => chart.resize();
-  window.addEventListener('resize', resize);
   return chart;
 }
 

@@ -72,9 +72,10 @@ function header(t, lang, me) {
               onclick: async () => {
                 try {
                   await api.del('/v1/session');
-                } finally {
-                  location.assign('/');
+                } catch {
+                  // Ended already (expired, or signed out in another tab): the public either way.
                 }
+                location.assign('/');
               },
             },
             t('common.signout'),
@@ -109,7 +110,6 @@ async function start() {
     fallbackLng: false,
     resources: {[lang]: {translation: catalog}},
     interpolation: {escapeValue: false}, // text goes into text nodes, never parsed as HTML
-    returnNull: false,
   });
   const t = i18next.t.bind(i18next);
   const app = document.getElementById('app');

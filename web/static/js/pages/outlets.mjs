@@ -13,7 +13,7 @@ export async function render(root, {t, api, fmt, params, setTitle}) {
     'select',
     {id: 'province', name: 'province'},
     h('option', {value: ''}, t('outlets.choose_province')),
-    provinces.map((p) => h('option', {value: p.code, selected: p.code === provinceCode}, p.name)),
+    provinces.map((p) => h('option', {value: p.code, selected: p.code === provinceCode, lang: 'zh-CN'}, p.name)),
   );
   const city = h('select', {id: 'city', name: 'city', disabled: true});
   const results = h('div', {id: 'outlet-results', 'aria-live': 'polite'});
@@ -26,8 +26,23 @@ export async function render(root, {t, api, fmt, params, setTitle}) {
     const cities = (await api.get('/v1/divisions', {parent: province.value})).items;
     for (const c of cities) {
       names.set(c.code, c.name);
-      city.append(h('option', {value: c.code, selected: c.code === selected}, c.name));
+      city.append(h('option', {value: c.code, selected: c.code === selected, lang: 'zh-CN'}, c.name));
     }
+  }
+
+  // The counties of each city, asked for once, for the area column.
+  const counties = new Map();
+  function loadCounties(city) {
+    if (!counties.has(city)) {
+      counties.set(
+        city,
+        api.get('/v1/divisions', {parent: city}).then(
+          (d) => d.items.forEach((c) => names.set(c.code, c.name)),
+          () => {},
+        ),
+      );
+    }
+    return counties.get(city);
   }
 
   // Enterprise names by USCC, each asked for once.
@@ -54,8 +69,18 @@ export async function render(root, {t, api, fmt, params, setTitle}) {
       replace(results, h('p', {class: 'count', dataset: {count: '0'}}, t('outlets.none')));
       return;
     }
-    const operators = await Promise.all(items.map((o) => ownerName(o.owner)));
-    const areaName = (code) => names.get(code) || names.get(`${code.slice(0, 4)}00`) || '';
+    const cities = [...new Set(items.map((o) => `${o.division.slice(0, 4)}00`))];
+    const [operators] = await Promise.all([
+      Promise.all(items.map((o) => ownerName(o.owner))),
+      Promise.all(cities.map(loadCounties)),
+    ]);
+    // "大庆市萨尔图区": the city's name and the county's (a retired code has only the city's);
+    // a municipality's city-level row is named 市辖区 in the list: the province's name instead.
+    const areaName = (code) => {
+      let city = names.get(`${code.slice(0, 4)}00`) || '';
+      if (!city || city === '市辖区') city = names.get(`${code.slice(0, 2)}0000`) || '';
+      return code.endsWith('00') ? city : city + (names.get(code) || '');
+    };
     replace(
       results,
       h('p', {class: 'count', dataset: {count: String(items.length)}}, t('outlets.count', {count: items.length})),
@@ -87,7 +112,7 @@ export async function render(root, {t, api, fmt, params, setTitle}) {
                 h('th', {scope: 'row'}, o.id),
                 h('td', {}, operators[i]),
                 h('td', {class: 'mono'}, o.owner),
-                h('td', {}, areaName(o.division), ' ', h('span', {class: 'mono'}, o.division)),
+                h('td', {}, h('span', {lang: 'zh-CN'}, areaName(o.division)), ' ', h('span', {class: 'mono'}, o.division)),
                 h('td', {}, fmt.beijingDay(o.registered_at)),
                 h('td', {}, t(o.closed ? 'outlets.closed' : 'outlets.open')),
               ),
