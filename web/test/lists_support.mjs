@@ -7,18 +7,19 @@ import {apiGet, fixture} from './harness.mjs';
 
 export const PAGE_SIZE = 20; // web/static/js/lists.mjs
 
-// A regulator of a province and an enterprise with items in `route` as of `asOf`.
-export async function principals(server, route, asOf) {
+// A regulator of a province and an enterprise with more than `limit` items in `route` as of
+// `asOf`.
+export async function principals(server, route, asOf, limit = PAGE_SIZE) {
   const {tokens} = fixture();
   const out = [{who: 'regulator', token: tokens.regulator_provincial}];
   for (const [role, e] of Object.entries(tokens.enterprise)) {
-    const doc = await apiGet(server, `${route}?as_of=${asOf}&limit=${PAGE_SIZE + 1}`, {token: e.token});
-    if (doc.items.length > PAGE_SIZE) {
+    const doc = await apiGet(server, `${route}?as_of=${asOf}&limit=${limit + 1}`, {token: e.token});
+    if (doc.items.length > limit) {
       out.push({who: `enterprise (${role})`, token: e.token});
       break;
     }
   }
-  assert.equal(out.length, 2, `no enterprise has more than a page of ${route}`);
+  assert.equal(out.length, 2, `no enterprise has more than ${limit} of ${route}`);
   return out;
 }
 

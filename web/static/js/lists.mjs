@@ -4,6 +4,7 @@
 import {h, replace} from './dom.mjs';
 import {errorBox, filterForm, pager} from './ui.mjs';
 
+// Items per page, unless the location says `limit` (1 to 1000, as the API takes it).
 export const PAGE_SIZE = 20;
 
 const BATTERY_CODE = /^[0-9A-Z]{24}$/;
@@ -32,6 +33,7 @@ export async function pagedList(root, {t, api, params}, {id, route, fields, rend
     if (v) query[f.name] = v;
     f.value = v ?? f.value ?? '';
   }
+  const limit = params.get('limit') || PAGE_SIZE;
   const cursors = [undefined]; // the cursor of page i + 1 at index i
   let index = 1;
   const heading = h('h2', {id: `${id}-heading`, tabindex: '-1'}, caption);
@@ -58,7 +60,7 @@ export async function pagedList(root, {t, api, params}, {id, route, fields, rend
     results.dataset.state = 'loading';
     let doc;
     try {
-      doc = await api.get(route, {...query, limit: PAGE_SIZE, cursor: cursors[index - 1]});
+      doc = await api.get(route, {...query, limit, cursor: cursors[index - 1]});
     } catch (e) {
       replace(status);
       replace(results, errorBox(e, t));
@@ -93,7 +95,7 @@ export async function pagedList(root, {t, api, params}, {id, route, fields, rend
     for (const key of Object.keys(query)) delete query[key];
     Object.assign(query, values);
     const u = new URL(location.href);
-    u.search = new URLSearchParams(values).toString();
+    u.search = new URLSearchParams(params.get('limit') ? {...values, limit} : values).toString();
     history.replaceState(null, '', u.pathname + u.search);
     cursors.length = 1;
     index = 1;
