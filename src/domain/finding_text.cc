@@ -360,6 +360,7 @@ std::vector<std::string> MissingFields(std::string_view detail) {
 nlohmann::ordered_json RegulatorFindingJson(const Finding& f, const std::optional<PartyInfo>& party,
                                             const RuleSet* rules, Lang lang) {
   nlohmann::ordered_json j = FindingToJson(f);
+  if (f.date) j["date"] = f.date->ToString();
   if (party) {
     j["party_name"] = party->name;
     j["party_division"] = party->division;

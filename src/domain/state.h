@@ -113,6 +113,10 @@ struct Finding {
   // For a finding from a duty (overdue_report, missing_digital_id): the report type that
   // discharges it. Not stored with recorded findings; shown in their action (finding_text.h).
   std::string fulfils;
+  // The finding's date (docs/findings.md, "Queries"), set when a store's query reads it: the
+  // Beijing day it became visible, the due date of an overdue duty, the day of a coverage gap's
+  // first sale.
+  std::optional<Date> date;
 };
 
 // A place where a maker's batteries or vehicles were sold, which needs an outlet of that maker

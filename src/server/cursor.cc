@@ -2,57 +2,66 @@
 
 #include <sodium.h>
 
+#include <algorithm>
+#include <nlohmann/json.hpp>
+
+#include "ledger/hash.h"
+
 namespace battrace::server {
 namespace {
 
-constexpr char kSeparator = '|';
-constexpr size_t kMaxCursorChars = 1024;
+constexpr size_t kCheckBytes = 12;
+constexpr size_t kMaxCursor = 4096;  // characters; keys are a few identifiers and dates
 
-Status Bad(const std::string& why) {
+std::string Check(std::string_view query, std::string_view payload) {
+  const std::string q(query);
+  const ledger::Hash h = ledger::Sha256({"battrace cursor 1\n", q, "\n", payload});
+  return std::string(h.begin(), h.begin() + kCheckBytes);
+}
+
+Status Refused(const std::string& why) {
   return Status::Invalid("cursor", "query.cursor",
-                         "the cursor " + why + ": pass next_cursor as a previous page gave it");
+                         "cursor " + why +
+                             ": send the next_cursor of the previous page of the same query "
+                             "unchanged, or leave cursor out to start at the first page");
 }
 
 }  // namespace
 
-std::string EncodeCursor(const std::vector<std::string>& parts) {
-  std::string joined;
-  for (size_t i = 0; i < parts.size(); ++i) {
-    if (i > 0) joined += kSeparator;
-    joined += parts[i];
-  }
-  std::string out(
-      sodium_base64_ENCODED_LEN(joined.size(), sodium_base64_VARIANT_URLSAFE_NO_PADDING), '\0');
-  sodium_bin2base64(out.data(), out.size(), reinterpret_cast<const unsigned char*>(joined.data()),
-                    joined.size(), sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-  out.resize(out.find('\0'));
-  return out;
+std::string EncodeCursor(std::string_view query, const store::SortKey& key) {
+  const std::string payload = nlohmann::json(key).dump();
+  const std::string bytes = Check(query, payload) + payload;
+  std::string text(
+      sodium_base64_ENCODED_LEN(bytes.size(), sodium_base64_VARIANT_URLSAFE_NO_PADDING), '\0');
+  sodium_bin2base64(text.data(), text.size(), reinterpret_cast<const unsigned char*>(bytes.data()),
+                    bytes.size(), sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+  text.resize(text.size() - 1);  // the terminating NUL
+  return text;
 }
 
-Result<std::vector<std::string>> DecodeCursor(std::string_view cursor) {
-  if (cursor.empty() || cursor.size() > kMaxCursorChars) return Bad("is empty or too long");
+Result<store::SortKey> DecodeCursor(std::string_view query, std::string_view cursor,
+                                    size_t key_size) {
+  if (cursor.empty() || cursor.size() > kMaxCursor) return Refused("is empty or too long");
   std::string bytes(cursor.size(), '\0');
   size_t length = 0;
-  const char* end = nullptr;
   if (sodium_base642bin(reinterpret_cast<unsigned char*>(bytes.data()), bytes.size(), cursor.data(),
-                        cursor.size(), nullptr, &length, &end,
+                        cursor.size(), nullptr, &length, nullptr,
                         sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 ||
-      end != cursor.data() + cursor.size()) {
-    return Bad("is not base64url");
+      length <= kCheckBytes) {
+    return Refused("is not base64url text of a cursor");
   }
   bytes.resize(length);
-  std::vector<std::string> parts(1);
-  for (char c : bytes) {
-    if (c == kSeparator) {
-      if (parts.size() == kMaxCursorParts) return Bad("has too many parts");
-      parts.emplace_back();
-    } else if (c < 0x20 || c > 0x7E) {
-      return Bad("holds a byte that is not printable ASCII");
-    } else {
-      parts.back() += c;
-    }
+  const std::string_view payload = std::string_view(bytes).substr(kCheckBytes);
+  if (Check(query, payload) != std::string_view(bytes).substr(0, kCheckBytes)) {
+    return Refused("was altered or belongs to another query (list, sort or filters)");
   }
-  return parts;
+  // The check value matched: the payload is one EncodeCursor wrote for this query.
+  const auto key = nlohmann::json::parse(payload, nullptr, false);
+  if (!key.is_array() || key.size() != key_size ||
+      !std::all_of(key.begin(), key.end(), [](const auto& k) { return k.is_string(); })) {
+    return Refused("does not hold a position of this list");
+  }
+  return key.get<store::SortKey>();
 }
 
 }  // namespace battrace::server

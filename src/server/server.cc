@@ -23,6 +23,7 @@
 #include "domain/finding.h"
 #include "domain/finding_text.h"
 #include "domain/registry.h"
+#include "domain/report_type.h"
 #include "domain/rules.h"
 #include "ingest/pipeline.h"
 #include "ledger/hash.h"
@@ -31,6 +32,7 @@
 #include "server/audit_log.h"
 #include "server/auth.h"
 #include "server/batch.h"
+#include "server/csv_export.h"
 #include "server/cursor.h"
 #include "server/log.h"
 #include "server/metrics.h"
@@ -253,12 +255,79 @@ Json AuditJson(const store::AuditEntry& e) {
           {"hash", ledger::HashToHex(e.hash)}};
 }
 
+// A page of a list: {items, limit, next_cursor (absent on the last page)}.
 template <typename T, typename F>
-Json PageJson(const store::Page<T>& page, size_t limit, F item) {
+Json PageJson(const store::Page<T>& page, size_t limit, const std::string& query, F item) {
   Json items = Json::array();
   for (const T& t : page.items)
     items.push_back(item(t));
-  return {{"offset", page.offset}, {"limit", limit}, {"total", page.total}, {"items", items}};
+  Json out = {{"items", std::move(items)}, {"limit", limit}};
+  if (page.next) out["next_cursor"] = EncodeCursor(query, *page.next);
+  return out;
+}
+
+// The page size of a list: 1 to 1000, 100 by default.
+Result<size_t> LimitParam(const Call& c) {
+  auto v = StringParam(c, "limit");
+  if (v && *v == "0") {
+    return Status::Invalid("limit", "query.integer", "limit must be an integer from 1 to 1000");
+  }
+  BATTRACE_ASSIGN_OR_RETURN(limit, UintParam(c, "limit", kDefaultPage, kMaxPage));
+  return static_cast<size_t>(limit);
+}
+
+// Whether a list is asked for as CSV: `format=csv` (`json`, the default, or absent: JSON), or,
+// without `format`, an Accept header naming text/csv.
+Result<bool> WantsCsv(const Call& c) {
+  if (auto v = StringParam(c, "format")) {
+    if (*v == "csv") return true;
+    if (*v == "json") return false;
+    return Status::Invalid("format", "query.enum", "format must be json or csv");
+  }
+  return c.req.Header("accept").find("text/csv") != std::string::npos;
+}
+
+// A value of an enumerated query parameter: one of `names` (the first by default), as its index.
+Result<size_t> EnumParam(const Call& c, const std::string& name,
+                         const std::vector<std::string_view>& names) {
+  auto v = StringParam(c, name);
+  if (!v) return size_t{0};
+  for (size_t i = 0; i < names.size(); ++i) {
+    if (names[i] == *v) return i;
+  }
+  std::string known;
+  for (std::string_view n : names)
+    known += (known.empty() ? "" : ", ") + std::string(n);
+  return Status::Invalid(name, "query.enum", name + " must be one of " + known);
+}
+
+// The key a cursor names, or none without one. `query` names the list, sort and filters.
+Result<std::optional<store::SortKey>> CursorParam(const Call& c, const std::string& query,
+                                                  size_t key_size) {
+  auto v = StringParam(c, "cursor");
+  if (!v) return std::optional<store::SortKey>();
+  BATTRACE_ASSIGN_OR_RETURN(key, DecodeCursor(query, *v, key_size));
+  return std::optional<store::SortKey>(std::move(key));
+}
+
+// The text that binds a cursor to its query: the route, and every parameter but the cursor and
+// the page size, as sent (the as_of default resolved).
+std::string QueryOf(const Call& c, std::string_view list, Date as_of) {
+  std::string q = std::string(list) + "\n" + as_of.ToString();
+  for (const auto& [name, value] : c.req.query) {
+    if (name != "cursor" && name != "limit" && name != "format" && name != "as_of") {
+      q += "\n" + name + "=" + value;
+    }
+  }
+  return q;
+}
+
+// Answers a CSV download: `body` after the byte order mark, as an attachment named `filename`.
+void ReplyCsv(Call& c, const std::string& filename, std::string body) {
+  c.res.status = 200;
+  c.res.content_type = "text/csv; charset=utf-8";
+  c.res.body = std::string(kUtf8Bom) + body;
+  c.res.headers.emplace_back("Content-Disposition", "attachment; filename=\"" + filename + "\"");
 }
 
 // Whether `viewer` may file reports: an enterprise (each item's reporter is checked against
@@ -445,11 +514,13 @@ const std::vector<Api::Entry>& Api::Table() {
       {"GET",
        "/v1/findings",
        &Api::GetFindings,
-       {"as_of", "kind", "party", "division", "department", "from", "to", "offset", "limit"}},
+       {"as_of", "kind", "party", "division", "department", "from", "to", "sort", "cursor", "limit",
+        "format"}},
       {"GET",
        "/v1/obligations",
        &Api::GetObligations,
-       {"as_of", "party", "division", "offset", "limit"}},
+       {"as_of", "party", "division", "type", "due_from", "due_to", "sort", "cursor", "limit",
+        "format"}},
       {"GET", "/v1/enterprises/{uscc}", &Api::GetEnterprise, {}},
       {"GET", "/v1/outlets", &Api::GetOutlets, {"division"}},
       {"GET", "/v1/models/{model}/disassembly-info", &Api::GetDisassemblyInfo, {}},
@@ -889,34 +960,23 @@ Status Api::GetVehicle(Call& c) {
   return Status::Ok();
 }
 
-// The `cursor` of a keyset-paged list: the key to resume after, or none for the first page.
-Result<std::vector<std::string>> CursorParam(const Call& c) {
-  auto v = StringParam(c, "cursor");
-  if (!v) return std::vector<std::string>();
-  return DecodeCursor(*v);
-}
-
-// A keyset page as answered: {items, limit, next_cursor}, next_cursor absent on the last page.
-template <typename T, typename F>
-Json KeyPageJson(const store::KeyPage<T>& page, size_t limit, F item) {
-  Json items = Json::array();
-  for (const T& t : page.items)
-    items.push_back(item(t));
-  Json out = {{"items", std::move(items)}, {"limit", limit}};
-  if (!page.next.empty()) out["next_cursor"] = EncodeCursor(page.next);
-  return out;
+// The key a list of batteries or vehicles resumes after (none: from the start): a cursor of
+// the same list, whose key is (code) or (vin), or for a regulator (holder or maker, code or vin).
+Result<store::SortKey> ListCursor(const Call& c, const std::string& list) {
+  const size_t width = c.viewer.kind == store::Viewer::Kind::kRegulator ? 2 : 1;
+  BATTRACE_ASSIGN_OR_RETURN(after, CursorParam(c, list, width));
+  return after.value_or(store::SortKey{});
 }
 
 Status Api::ListBatteries(Call& c) {
-  BATTRACE_ASSIGN_OR_RETURN(after, CursorParam(c));
-  BATTRACE_ASSIGN_OR_RETURN(limit, UintParam(c, "limit", kDefaultPage, kMaxPage));
-  if (limit == 0) return Status::Invalid("limit", "query.integer", "limit must be from 1 to 1000");
+  BATTRACE_ASSIGN_OR_RETURN(after, ListCursor(c, "batteries"));
+  BATTRACE_ASSIGN_OR_RETURN(limit, LimitParam(c));
   ScopedReader reader = Reader(c);
   BATTRACE_ASSIGN_OR_RETURN(page, reader.Batteries(after, limit));
   BATTRACE_RETURN_IF_ERROR(Audited(reader));
   // The holders' registered names, from the current registry, once each.
   std::map<std::string, std::optional<std::string>> names;
-  Reply(c, KeyPageJson(page, limit, [&](const domain::BatteryState& b) {
+  Reply(c, PageJson(page, limit, "batteries", [&](const domain::BatteryState& b) {
           std::optional<std::string> name;
           if (b.custodian) {
             auto [it, fresh] = names.try_emplace(*b.custodian);
@@ -931,13 +991,12 @@ Status Api::ListBatteries(Call& c) {
 }
 
 Status Api::ListVehicles(Call& c) {
-  BATTRACE_ASSIGN_OR_RETURN(after, CursorParam(c));
-  BATTRACE_ASSIGN_OR_RETURN(limit, UintParam(c, "limit", kDefaultPage, kMaxPage));
-  if (limit == 0) return Status::Invalid("limit", "query.integer", "limit must be from 1 to 1000");
+  BATTRACE_ASSIGN_OR_RETURN(after, ListCursor(c, "vehicles"));
+  BATTRACE_ASSIGN_OR_RETURN(limit, LimitParam(c));
   ScopedReader reader = Reader(c);
   BATTRACE_ASSIGN_OR_RETURN(page, reader.Vehicles(after, limit));
   BATTRACE_RETURN_IF_ERROR(Audited(reader));
-  Reply(c, KeyPageJson(page, limit, passport::VehicleListItem));
+  Reply(c, PageJson(page, limit, "vehicles", passport::VehicleListItem));
   return Status::Ok();
 }
 
@@ -955,10 +1014,15 @@ Status Api::GetFindings(Call& c) {
   filter.party = party;
   filter.division = division;
   filter.department = department;
-  BATTRACE_ASSIGN_OR_RETURN(offset, UintParam(c, "offset", 0, UINT32_MAX));
-  BATTRACE_ASSIGN_OR_RETURN(limit, UintParam(c, "limit", kDefaultPage, kMaxPage));
+  BATTRACE_ASSIGN_OR_RETURN(sort_index, EnumParam(c, "sort", {"kind", "date", "-date"}));
+  const auto sort = static_cast<store::FindingSort>(sort_index);
+  BATTRACE_ASSIGN_OR_RETURN(csv, WantsCsv(c));
+  const std::string query = QueryOf(c, "findings", as_of);
+  BATTRACE_ASSIGN_OR_RETURN(after, CursorParam(c, query, store::KeySize(sort)));
+  BATTRACE_ASSIGN_OR_RETURN(limit, LimitParam(c));
   ScopedReader reader = Reader(c);
-  BATTRACE_ASSIGN_OR_RETURN(page, reader.Findings(as_of, filter, offset, limit));
+  BATTRACE_ASSIGN_OR_RETURN(page, reader.Findings(as_of, filter, sort, csv ? std::nullopt : after,
+                                                  csv ? SIZE_MAX : limit));
   BATTRACE_RETURN_IF_ERROR(Audited(reader));
   // The parties' registered names and divisions, from the current registry, once each.
   std::map<std::string, std::optional<domain::PartyInfo>> parties;
@@ -967,12 +1031,30 @@ Status Api::GetFindings(Call& c) {
     if (fresh) it->second = store::PartyInfoOf(*c.store, uscc);
     return it->second;
   };
-  Json out = PageJson(page, limit, [&](const domain::Finding& f) {
+  c.res.headers.emplace_back("Content-Language", std::string(LangTag(c.lang)));
+  if (csv) {
+    std::string body;
+    AppendCsvRow(body, {"kind", "date", "article", "party", "party_name", "subject", "due",
+                        "department", "division", "evidence", "message", "action", "detail"});
+    for (const domain::Finding& f : page.items) {
+      const std::optional<domain::PartyInfo>& info = party_info(f.party);
+      std::string evidence;
+      for (const std::string& e : f.evidence)
+        evidence += (evidence.empty() ? "" : " ") + e;
+      AppendCsvRow(body, {f.kind, f.date ? f.date->ToString() : "", f.article, f.party,
+                          info ? info->name : "", f.subject, f.due ? f.due->ToString() : "",
+                          f.authority.department, f.authority.division, evidence,
+                          domain::FindingMessage(f, info, c.lang),
+                          domain::FindingAction(f, &law_.rules, c.lang), f.detail});
+    }
+    ReplyCsv(c, "findings-" + as_of.ToString() + ".csv", std::move(body));
+    return Status::Ok();
+  }
+  Json out = PageJson(page, limit, query, [&](const domain::Finding& f) {
     return Json(domain::RegulatorFindingJson(f, party_info(f.party), &law_.rules, c.lang));
   });
   out["as_of"] = as_of.ToString();
   Reply(c, out);
-  c.res.headers.emplace_back("Content-Language", std::string(LangTag(c.lang)));
   return Status::Ok();
 }
 
@@ -1034,12 +1116,50 @@ Status Api::GetObligations(Call& c) {
   BATTRACE_ASSIGN_OR_RETURN(division, DivisionParam(c));
   filter.party = party;
   filter.division = division;
-  BATTRACE_ASSIGN_OR_RETURN(offset, UintParam(c, "offset", 0, UINT32_MAX));
-  BATTRACE_ASSIGN_OR_RETURN(limit, UintParam(c, "limit", kDefaultPage, kMaxPage));
+  if (auto type = StringParam(c, "type")) {
+    if (!ReportTypeFromName(*type)) {
+      return Status::Invalid("type", "obligations.type",
+                             "type must be a report type, e.g. battery.inbound (docs/"
+                             "report-format.md); got '" +
+                                 *type + "'");
+    }
+    filter.type = *type;
+  }
+  for (const char* name : {"due_from", "due_to"}) {
+    auto v = StringParam(c, name);
+    if (!v) continue;
+    BATTRACE_ASSIGN_OR_RETURN(d, Date::Parse(*v, name));
+    (std::string_view(name) == "due_from" ? filter.due_from : filter.due_to) = d;
+  }
+  if (filter.due_from && filter.due_to && *filter.due_to < *filter.due_from) {
+    return Status::Invalid("due_from", "obligations.range",
+                           "due_from " + filter.due_from->ToString() + " is after due_to " +
+                               filter.due_to->ToString());
+  }
+  BATTRACE_ASSIGN_OR_RETURN(sort_index, EnumParam(c, "sort", {"due", "-due"}));
+  const auto sort = static_cast<store::DutySort>(sort_index);
+  BATTRACE_ASSIGN_OR_RETURN(csv, WantsCsv(c));
+  const std::string query = QueryOf(c, "obligations", as_of);
+  BATTRACE_ASSIGN_OR_RETURN(after, CursorParam(c, query, store::KeySize(sort)));
+  BATTRACE_ASSIGN_OR_RETURN(limit, LimitParam(c));
   ScopedReader reader = Reader(c);
-  BATTRACE_ASSIGN_OR_RETURN(page, reader.Obligations(as_of, filter, offset, limit));
+  BATTRACE_ASSIGN_OR_RETURN(
+      page,
+      reader.Obligations(as_of, filter, sort, csv ? std::nullopt : after, csv ? SIZE_MAX : limit));
   BATTRACE_RETURN_IF_ERROR(Audited(reader));
-  Json out = PageJson(page, limit,
+  if (csv) {
+    std::string body;
+    AppendCsvRow(body, {"due", "overdue", "kind", "duty", "fulfils", "article", "party", "subject",
+                        "anchor", "department", "division", "evidence", "detail"});
+    for (const domain::Duty& d : page.items) {
+      AppendCsvRow(body, {d.due.ToString(), d.due < as_of ? "true" : "false", d.kind, d.duty,
+                          d.fulfils, d.article, d.party, d.subject, d.anchor.ToString(),
+                          d.authority.department, d.authority.division, d.evidence, d.detail});
+    }
+    ReplyCsv(c, "obligations-" + as_of.ToString() + ".csv", std::move(body));
+    return Status::Ok();
+  }
+  Json out = PageJson(page, limit, query,
                       [&](const domain::Duty& d) { return Json(domain::DutyToJson(d, as_of)); });
   out["as_of"] = as_of.ToString();
   Reply(c, out);

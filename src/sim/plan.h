@@ -197,6 +197,7 @@ class Planner {
                    std::move(evidence),
                    {department, Authority(w_, department, e.division)},
                    std::move(detail),
+                   {},
                    {}};
   }
 

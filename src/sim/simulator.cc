@@ -190,6 +190,7 @@ Result<AnswerKey> Simulate(const SimOptions& options, std::ostream& registry_out
                             {"MIIT", Authority(w, "MIIT", e.division)},
                             std::string("no recycling outlet in a ") + (vm ? "city" : "province") +
                                 " where its " + (vm ? "vehicles" : "packs") + " were sold",
+                            {},
                             {}});
   }
   for (size_t mi = 0; mi < w.models.size(); ++mi) {
@@ -208,6 +209,7 @@ Result<AnswerKey> Simulate(const SimOptions& options, std::ostream& registry_out
                             {it->second.first},
                             {"MIIT", Authority(w, "MIIT", e.division)},
                             "vehicle model produced without disassembly information",
+                            {},
                             {}});
   }
   std::sort(key.findings.begin(), key.findings.end(), FindingLess);

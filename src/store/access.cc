@@ -23,19 +23,6 @@ Instant Now() {
       .count();
 }
 
-template <typename T>
-Page<T> Slice(std::vector<T> all, size_t offset, size_t limit) {
-  Page<T> page;
-  page.total = all.size();
-  page.offset = offset;
-  if (offset < all.size()) {
-    const size_t end = std::min(all.size(), offset + limit);
-    page.items.assign(std::make_move_iterator(all.begin() + static_cast<ptrdiff_t>(offset)),
-                      std::make_move_iterator(all.begin() + static_cast<ptrdiff_t>(end)));
-  }
-  return page;
-}
-
 // The custody fold over the store's current registry records.
 domain::CustodyFold FoldOver(Store& store) {
   return domain::CustodyFold(
@@ -323,7 +310,9 @@ Status ScopedReader::Scope(const std::string& what, std::optional<std::string>* 
 }
 
 Result<Page<domain::Finding>> ScopedReader::Findings(Date as_of, FindingFilter filter,
-                                                     size_t offset, size_t limit) {
+                                                     FindingSort sort,
+                                                     const std::optional<SortKey>& after,
+                                                     size_t limit) {
   BATTRACE_RETURN_IF_ERROR(Scope("findings", &filter.party, &filter.division));
   BATTRACE_ASSIGN_OR_RETURN(all, store_.Findings(as_of, filter));
   Note("findings", "findings:" + as_of.ToString() +
@@ -333,17 +322,22 @@ Result<Page<domain::Finding>> ScopedReader::Findings(Date as_of, FindingFilter f
                        (filter.department ? " department=" + *filter.department : "") +
                        (filter.from ? " from=" + filter.from->ToString() : "") +
                        (filter.to ? " to=" + filter.to->ToString() : ""));
-  return Slice(std::move(all), offset, limit);
+  return KeysetPage(std::move(all), sort, after, limit);
 }
 
 Result<Page<domain::Duty>> ScopedReader::Obligations(Date as_of, ObligationFilter filter,
-                                                     size_t offset, size_t limit) {
+                                                     DutySort sort,
+                                                     const std::optional<SortKey>& after,
+                                                     size_t limit) {
   BATTRACE_RETURN_IF_ERROR(Scope("obligations", &filter.party, &filter.division));
   BATTRACE_ASSIGN_OR_RETURN(all, store_.Obligations(as_of, filter));
   Note("obligations", "obligations:" + as_of.ToString() +
                           (filter.party ? " party=" + *filter.party : "") +
-                          (filter.division ? " division=" + *filter.division : ""));
-  return Slice(std::move(all), offset, limit);
+                          (filter.division ? " division=" + *filter.division : "") +
+                          (filter.type ? " type=" + *filter.type : "") +
+                          (filter.due_from ? " due_from=" + filter.due_from->ToString() : "") +
+                          (filter.due_to ? " due_to=" + filter.due_to->ToString() : ""));
+  return KeysetPage(std::move(all), sort, after, limit);
 }
 
 Result<ListScope> ScopedReader::ListScopeOf(const std::string& what,
@@ -372,11 +366,11 @@ Result<ListScope> ScopedReader::ListScopeOf(const std::string& what,
   return scope;
 }
 
-Result<KeyPage<domain::BatteryState>> ScopedReader::Batteries(const std::vector<std::string>& after,
+Result<Page<domain::BatteryState>> ScopedReader::Batteries(const std::vector<std::string>& after,
                                                               size_t limit) {
   BATTRACE_ASSIGN_OR_RETURN(scope, ListScopeOf("batteries", after));
   BATTRACE_ASSIGN_OR_RETURN(rows, store_.ListBatteries(scope, after, limit));
-  KeyPage<domain::BatteryState> page;
+  Page<domain::BatteryState> page;
   if (rows.size() == limit && !rows.empty()) {
     const domain::BatteryState& last = rows.back();
     page.next = scope.division ? std::vector<std::string>{last.custodian.value_or(""), last.code}
@@ -395,11 +389,11 @@ Result<KeyPage<domain::BatteryState>> ScopedReader::Batteries(const std::vector<
   return page;
 }
 
-Result<KeyPage<domain::VehicleState>> ScopedReader::Vehicles(const std::vector<std::string>& after,
+Result<Page<domain::VehicleState>> ScopedReader::Vehicles(const std::vector<std::string>& after,
                                                              size_t limit) {
   BATTRACE_ASSIGN_OR_RETURN(scope, ListScopeOf("vehicles", after));
   BATTRACE_ASSIGN_OR_RETURN(rows, store_.ListVehicles(scope, after, limit));
-  KeyPage<domain::VehicleState> page;
+  Page<domain::VehicleState> page;
   if (rows.size() == limit && !rows.empty()) {
     const domain::VehicleState& last = rows.back();
     page.next = scope.division ? std::vector<std::string>{last.maker.value_or(""), last.vin}

@@ -44,6 +44,7 @@
 #include "core/date.h"
 #include "core/status.h"
 #include "domain/role.h"
+#include "store/keyset.h"
 #include "store/store.h"
 
 namespace battrace::store {
@@ -85,23 +86,6 @@ struct Handover {
   std::string sender_seat, receiver_seat;
 };
 
-// A page of a sorted list: `items` from `offset`, and the total count.
-template <typename T>
-struct Page {
-  std::vector<T> items;
-  size_t offset = 0;
-  size_t total = 0;
-};
-
-// A page of a keyset-paged list: its items, and the key of the last row read, to resume after,
-// when more may follow (empty on the last page). The rows the access rules leave out are not
-// items, so a page may hold fewer than its limit before the last.
-template <typename T>
-struct KeyPage {
-  std::vector<T> items;
-  std::vector<std::string> next;
-};
-
 class ScopedReader {
  public:
   // `purpose`: the caller's stated purpose (X-Purpose), "" when none was given.
@@ -115,10 +99,11 @@ class ScopedReader {
   Result<std::vector<StoredReport>> BatteryHistory(const std::string& code);
   Result<VehicleRecord> Vehicle(const std::string& vin);
   // The filters narrow further what the viewer may see; they never widen it.
-  Result<Page<domain::Finding>> Findings(Date as_of, FindingFilter filter, size_t offset,
-                                         size_t limit);
-  Result<Page<domain::Duty>> Obligations(Date as_of, ObligationFilter filter, size_t offset,
-                                         size_t limit);
+  // A page of the list in the order of `sort`, after the key `after` (store/keyset.h).
+  Result<Page<domain::Finding>> Findings(Date as_of, FindingFilter filter, FindingSort sort,
+                                         const std::optional<SortKey>& after, size_t limit);
+  Result<Page<domain::Duty>> Obligations(Date as_of, ObligationFilter filter, DutySort sort,
+                                         const std::optional<SortKey>& after, size_t limit);
   // An enterprise's registry record: its name, roles and seat are public; the whole record
   // (qualifications, codes, cooperation, succession) is for itself, regulators, admin.
   // The lists of GET /v1/batteries and /v1/vehicles, `limit` rows from after the key `after`
@@ -127,9 +112,9 @@ class ScopedReader {
   // chain proves), the vehicles it made whose record it may read (the maker of record); a
   // regulator, with a stated purpose: those whose holder, or maker, is registered in its
   // jurisdiction; the admin: all.
-  Result<KeyPage<domain::BatteryState>> Batteries(const std::vector<std::string>& after,
+  Result<Page<domain::BatteryState>> Batteries(const std::vector<std::string>& after,
                                                   size_t limit);
-  Result<KeyPage<domain::VehicleState>> Vehicles(const std::vector<std::string>& after,
+  Result<Page<domain::VehicleState>> Vehicles(const std::vector<std::string>& after,
                                                  size_t limit);
   Result<RegistryRow> Enterprise(const std::string& uscc, bool* full);
   Result<std::vector<domain::OutletState>> Outlets(const std::string& division);

@@ -190,8 +190,8 @@ DivisionRange RangeOfCode(std::string_view code) {
   return {std::string(code), std::string(code) + ":"};
 }
 
-domain::Finding CoverageGap(const domain::Sale& sale, const domain::RegistryIndex& registry,
-                            Date as_of) {
+domain::Finding CoverageGap(const domain::Sale& sale, Instant known_from,
+                            const domain::RegistryIndex& registry, Date as_of) {
   const bool province = sale.article == "14";
   domain::Finding f;
   f.kind = "outlet_coverage_gap";
@@ -200,6 +200,7 @@ domain::Finding CoverageGap(const domain::Sale& sale, const domain::RegistryInde
   f.subject = sale.division;
   f.evidence = {sale.evidence};
   f.authority = registry.AuthorityFor(Department::kMiit, sale.maker);
+  f.date = BeijingDate(known_from);
   f.detail = std::string(province ? "batteries" : "vehicles") + " of " + sale.maker +
              " were sold in " + (province ? "province " : "city ") + sale.division +
              ", where it had no recycling service outlet registered and open as of " +
@@ -240,6 +241,7 @@ Status FinishFindings(std::vector<domain::Finding>& out, std::vector<domain::Dut
     f.authority = std::move(d.authority);
     f.detail = std::move(d.detail);
     f.fulfils = std::move(d.fulfils);
+    f.date = d.due;
     out.push_back(std::move(f));
   }
   std::erase_if(out, [&](const domain::Finding& f) {
@@ -311,7 +313,10 @@ Status FinishObligations(std::vector<domain::Duty>& out, const ObligationFilter&
   // both filters apply to the rows read, as in Findings.
   std::erase_if(out, [&](const domain::Duty& d) {
     return (filter.party && d.party != *filter.party) ||
-           (within && !within->Contains(d.authority.division));
+           (within && !within->Contains(d.authority.division)) ||
+           (filter.type && d.fulfils != *filter.type) ||
+           (filter.due_from && d.due < *filter.due_from) ||
+           (filter.due_to && *filter.due_to < d.due);
   });
   std::sort(out.begin(), out.end(), [](const domain::Duty& a, const domain::Duty& b) {
     return std::tie(a.due, a.party, a.subject, a.kind, a.duty, a.evidence) <

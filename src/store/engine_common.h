@@ -255,9 +255,10 @@ struct DivisionRange {
 // Of a division code as stored (a sale's division), whether or not it is in the list.
 DivisionRange RangeOfCode(std::string_view code);
 
-// The finding for a sale with no outlet of the maker covering its division as of `as_of`.
-domain::Finding CoverageGap(const domain::Sale& sale, const domain::RegistryIndex& registry,
-                            Date as_of);
+// The finding for a sale with no outlet of the maker covering its division as of `as_of`; the
+// sale was recorded at `known_from`.
+domain::Finding CoverageGap(const domain::Sale& sale, Instant known_from,
+                            const domain::RegistryIndex& registry, Date as_of);
 
 // Parses a division filter (a code in the list; "000000" is the nation, containing every code).
 Result<std::optional<Division>> Within(const std::optional<std::string>& division);

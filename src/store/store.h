@@ -134,8 +134,10 @@ struct FindingFilter {
 
 // Narrows Store::Obligations; an absent field does not filter.
 struct ObligationFilter {
-  std::optional<std::string> party;     // USCC, as shown (after succession)
-  std::optional<std::string> division;  // duties whose authority division lies inside it
+  std::optional<std::string> party;      // USCC, as shown (after succession)
+  std::optional<std::string> division;   // duties whose authority division lies inside it
+  std::optional<std::string> type;       // duties to file this report type (`fulfils`)
+  std::optional<Date> due_from, due_to;  // duties due in [due_from, due_to]
 };
 
 // Findings counted by kind and authority division (Store::TallyFindings): the same findings as

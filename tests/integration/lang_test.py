@@ -44,18 +44,17 @@ def ok(cond, msg):
 
 def all_findings(server, token, query="", headers=None):
     """Every finding of the query, page by page, and the Content-Language of the answers."""
-    items, offset, langs = [], 0, set()
+    items, cursor, langs = [], "", set()
     while True:
         st, h, data, doc = server.call(
-            "GET", f"/v1/findings?as_of={AS_OF}&offset={offset}&limit=1000{query}", token,
+            "GET", f"/v1/findings?as_of={AS_OF}&limit=1000{query}{cursor}", token,
             headers=headers)
         ok(st == 200, f"findings{query}: {st} {data[:300]!r}")
         langs.add(h.get("content-language"))
         items += doc["items"]
-        offset += len(doc["items"])
-        if offset >= doc["total"] or not doc["items"]:
-            ok(offset == doc["total"], f"total {doc['total']} but {offset} items{query}")
+        if "next_cursor" not in doc:
             return items, langs
+        cursor = "&cursor=" + doc["next_cursor"]
 
 
 def beijing_day(ts):

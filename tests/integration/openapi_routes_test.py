@@ -116,7 +116,7 @@ for method, path in sorted(spec_routes):
 
 # ---------------------------------------------------------------- 3. query parameters, probed
 SAMPLE = {"as_of": "2026-06-30", "kind": "late_report", "party": "91350900587527783P",
-          "division": "000000", "offset": "0", "limit": "1", "leaf": "0", "size": "1",
+          "division": "000000", "limit": "1", "leaf": "0", "size": "1",
           "from": "0", "to": "1", "after": "0"}
 MADE_UP = "zz_no_such_parameter"
 # Every query parameter some route takes: on a route whose spec lacks it, the server must refuse

@@ -495,7 +495,7 @@ Status PgStore::PrepareStatements() {
            "INSERT INTO finding_evidence (evidence, finding) "
            "SELECT e, f.id FROM f, unnest($11::text[]) AS e ON CONFLICT DO NOTHING"},
       {"findings_at", "SELECT " + f +
-                          " FROM finding WHERE known_from < $1 "
+                          ", known_from FROM finding WHERE known_from < $1 "
                           "AND (retracted_at IS NULL OR retracted_at >= $1) "
                           "AND ($2::text IS NULL OR kind = $2) "
                           "AND ($3::text IS NULL OR party = $3) "
@@ -508,7 +508,7 @@ Status PgStore::PrepareStatements() {
                                   "OR due <= $5)")},
       {"open_at", DutiesOpenAt(d, "$1", "")},
       {"sales_at",
-       "SELECT maker, division, article, evidence FROM sale WHERE known_from < $1 "
+       "SELECT maker, division, article, evidence, known_from FROM sale WHERE known_from < $1 "
        "AND (retracted_at IS NULL OR retracted_at >= $1) "
        "AND ($2::text IS NULL OR $2::text = 'MIIT') AND ($3::bigint IS NULL OR known_from >= $3) "
        "AND ($4::bigint IS NULL OR known_from < $4)"},
@@ -1347,7 +1347,9 @@ Status PgStore::CoverageGaps(Date as_of, Instant end, const FindingFilter& filte
     BATTRACE_ASSIGN_OR_RETURN(
         covered,
         Run("outlet_covering", Params().Add(sale.maker).Add(range.low).Add(range.high).Add(end)));
-    if (covered.size() == 0) out->push_back(CoverageGap(sale, *registry, as_of));
+    if (covered.size() == 0) {
+      out->push_back(CoverageGap(sale, sales.Int(i, 4), *registry, as_of));
+    }
   }
   return Status::Ok();
 }
@@ -1365,6 +1367,7 @@ Result<std::vector<domain::Finding>> PgStore::Findings(Date as_of, const Finding
   std::vector<domain::Finding> out;
   for (int i = 0; i < rows.size(); ++i) {
     BATTRACE_ASSIGN_OR_RETURN(f, ReadFinding(Row{rows, i}));
+    f.date = BeijingDate(rows.Int(i, 9));  // known_from
     out.push_back(std::move(f));
   }
   BATTRACE_ASSIGN_OR_RETURN(overdue, DutiesOpenAsOf(as_of, &filter));

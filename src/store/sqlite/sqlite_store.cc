@@ -445,7 +445,7 @@ Status SqliteStore::PrepareStatements() {
                                 "WHERE sale.retracted_at IS NOT NULL"));
   BATTRACE_RETURN_IF_ERROR(
       prep(findings_at_, "SELECT " + f +
-                             " FROM finding WHERE known_from < ?1 "
+                             ", known_from FROM finding WHERE known_from < ?1 "
                              "AND (retracted_at IS NULL OR retracted_at >= ?1) "
                              "AND (?2 IS NULL OR kind = ?2) AND (?3 IS NULL OR party = ?3) "
                              "AND (?4 IS NULL OR authority_department = ?4) "
@@ -459,7 +459,7 @@ Status SqliteStore::PrepareStatements() {
   BATTRACE_RETURN_IF_ERROR(prep(open_at_, DutiesOpenAt(d, "?2", "")));
   BATTRACE_RETURN_IF_ERROR(
       prep(sales_at_,
-           "SELECT maker, division, article, evidence FROM sale WHERE known_from < ?1 "
+           "SELECT maker, division, article, evidence, known_from FROM sale WHERE known_from < ?1 "
            "AND (retracted_at IS NULL OR retracted_at >= ?1) "
            "AND (?2 IS NULL OR ?2 = 'MIIT') AND (?3 IS NULL OR known_from >= ?3) "
            "AND (?4 IS NULL OR known_from < ?4)"));
@@ -1110,7 +1110,7 @@ Result<std::vector<domain::Duty>> SqliteStore::DutiesOpenAsOf(Date as_of,
 Status SqliteStore::CoverageGaps(Date as_of, Instant end, const FindingFilter& filter,
                                  std::vector<domain::Finding>* out) {
   BATTRACE_ASSIGN_OR_RETURN(registry, LoadRegistry());
-  std::vector<domain::Sale> sales;
+  std::vector<std::pair<domain::Sale, Instant>> sales;  // and when it was recorded
   const FindingRange range = RangeOf(filter);
   BATTRACE_RETURN_IF_ERROR(
       sales_at_->Bind(1, end)
@@ -1118,17 +1118,17 @@ Status SqliteStore::CoverageGaps(Date as_of, Instant end, const FindingFilter& f
           .Bind(3, range.start)
           .Bind(4, range.end)
           .ForEachRow([&](const Stmt& row) {
-            sales.push_back({row.Text(0), row.Text(1), row.Text(2), row.Text(3)});
+            sales.push_back({{row.Text(0), row.Text(1), row.Text(2), row.Text(3)}, row.Int(4)});
             return true;
           }));
-  for (const domain::Sale& sale : sales) {
+  for (const auto& [sale, known_from] : sales) {
     const DivisionRange range = RangeOfCode(sale.division);
     BATTRACE_ASSIGN_OR_RETURN(covered, outlet_covering_->Bind(1, sale.maker)
                                            .Bind(2, range.low)
                                            .Bind(3, range.high)
                                            .Bind(4, end)
                                            .OneRow([](const Stmt&) { return true; }));
-    if (!covered) out->push_back(CoverageGap(sale, *registry, as_of));
+    if (!covered) out->push_back(CoverageGap(sale, known_from, *registry, as_of));
   }
   return Status::Ok();
 }
@@ -1151,6 +1151,7 @@ Result<std::vector<domain::Finding>> SqliteStore::Findings(Date as_of,
                                    error = f.status();
                                    return false;
                                  }
+                                 f->date = BeijingDate(row.Int(9));  // known_from
                                  out.push_back(std::move(f).value());
                                  return true;
                                }));

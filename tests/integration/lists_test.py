@@ -1,0 +1,208 @@
+#!/usr/bin/env python3
+"""The paged lists GET /v1/findings and GET /v1/obligations (docs/api.md, "Pagination", "CSV"),
+against a real `battrace serve`, for the admin, a regulator and an enterprise:
+- walking the pages by next_cursor yields every item exactly once, in the order of each sort
+  (findings: kind, date, -date; obligations: due, -due), the same items as one large page and as
+  the CSV download;
+- a cursor altered, cut, or sent with another query is refused (400 query.cursor); offset is an
+  unknown parameter; limit, sort and format are checked;
+- CSV: text/csv with a UTF-8 byte order mark, an attachment, by format=csv and by Accept, the
+  message in the request's language, a registered name beginning with "=" neutralised;
+- the obligations' new filters (type, due_from, due_to) and their rules.
+
+usage: lists_test.py BATTRACE WORKDIR
+"""
+import csv
+import io
+import json
+import os
+import sys
+import urllib.parse
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import engines  # noqa: E402
+from api_support import AS_OF, Fixture, Server, check_problem  # noqa: E402
+
+engines.require()
+battrace, work = sys.argv[1:3]
+fx = Fixture(battrace, os.path.join(work, "fixture"), vehicles=300, keep_back=1)
+BOM = b"\xef\xbb\xbf"
+DUTIES_AS_OF = "2026-06-30"
+checks = 0
+
+
+def ok(cond, msg):
+    global checks
+    checks += 1
+    if not cond:
+        raise AssertionError(msg)
+
+
+def walk(server, token, route, query, limit=7):
+    """Every item of the query, page by page, and the number of pages."""
+    items, cursor, pages = [], None, 0
+    while True:
+        q = dict(query, limit=limit)
+        if cursor:
+            q["cursor"] = cursor
+        st, h, data, doc = server.call("GET", f"{route}?{urllib.parse.urlencode(q)}", token)
+        ok(st == 200, f"{route} {q}: {st} {data[:300]!r}")
+        ok(len(doc["items"]) <= limit and doc["limit"] == limit, doc)
+        items += doc["items"]
+        pages += 1
+        cursor = doc.get("next_cursor")
+        if cursor is None:
+            return items, pages
+        ok(len(doc["items"]) == limit, f"a page short of the limit has a next_cursor: {doc}")
+
+
+def one_page(server, token, route, query):
+    st, h, data, doc = server.call("GET", f"{route}?{urllib.parse.urlencode(dict(query, limit=1000))}",
+                                   token)
+    ok(st == 200 and "next_cursor" not in doc, f"{route}: {st} {data[:300]!r}")
+    ok(set(doc) == {"items", "limit", "as_of"}, f"page members: {sorted(doc)}")
+    return doc["items"]
+
+
+def csv_rows(server, token, route, query, lang="en", accept=False):
+    q = dict(query)
+    headers = {"Accept-Language": lang}
+    if accept:
+        headers["Accept"] = "text/csv"
+    else:
+        q["format"] = "csv"
+    st, h, data, doc = server.call("GET", f"{route}?{urllib.parse.urlencode(q)}", token,
+                                   headers=headers)
+    ok(st == 200 and h["content-type"] == "text/csv; charset=utf-8", (st, h, data[:200]))
+    ok(data.startswith(BOM), "no byte order mark")
+    ok(h.get("content-disposition", "").startswith("attachment; filename="), h)
+    return list(csv.reader(io.StringIO(data[len(BOM):].decode("utf-8"), newline="")))
+
+
+def key(item):
+    return json.dumps(item, sort_keys=True, ensure_ascii=False)
+
+
+def check_list(server, token, who):
+    for route, sorts, as_of in (("/v1/findings", ("kind", "date", "-date"), AS_OF),
+                                ("/v1/obligations", ("due", "-due"), DUTIES_AS_OF)):
+        whole = None
+        for sort in sorts:
+            query = {"as_of": as_of, "sort": sort}
+            items, pages = walk(server, token, route, query)
+            keys = [key(i) for i in items]
+            ok(len(keys) == len(set(keys)), f"{who} {route} {sort}: an item shown twice")
+            ok(sorted(keys) == sorted(key(i) for i in one_page(server, token, route, query)),
+               f"{who} {route} {sort}: the pages differ from one page")
+            if whole is None:
+                whole = sorted(keys)
+                ok(len(items) > 7 or who == "enterprise", f"{who} {route}: too few items to page")
+            ok(sorted(keys) == whole, f"{who} {route} {sort}: another set of items than sort "
+                                      f"{sorts[0]}")
+            field = {"kind": "kind", "date": "date", "-date": "date", "due": "due",
+                     "-due": "due"}[sort]
+            values = [i[field] for i in items]
+            ok(values == sorted(values, reverse=sort.startswith("-")),
+               f"{who} {route}: not in the order of {sort}")
+            rows = csv_rows(server, token, route, {"as_of": as_of, "sort": sort})
+            ok(len(rows) == len(items) + 1, f"{who} {route} csv: {len(rows) - 1} rows, "
+                                            f"{len(items)} items")
+        print(f"  {who} {route}: {len(whole)} items")
+
+
+fx_findings_party = None
+with Server(battrace, fx.store, work, "--quiet", "--rate-limit", "0") as server:
+    admin = fx.token("admin")
+    st, h, data, doc = server.call("GET", f"/v1/findings?as_of={AS_OF}&limit=1", admin)
+    first = doc["items"][0]
+    fx_findings_party = first["party"]
+    regulator = next(r for r in fx.regulators() if r["division"] == first["authority"]["division"]
+                     and r["division"] != "000000")
+    reg = fx.token("regulator:" + regulator["id"])
+    ent = fx.token("enterprise:" + fx_findings_party)
+    for token, who in ((admin, "admin"), (reg, "regulator"), (ent, "enterprise")):
+        check_list(server, token, who)
+
+    # Findings carry their date; a range of one day keeps that day's findings only.
+    everything = one_page(server, admin, "/v1/findings", {"as_of": AS_OF, "sort": "date"})
+    ok(all("date" in f for f in everything), "a finding without its date")
+    day = everything[len(everything) // 2]["date"]
+    ranged = one_page(server, admin, "/v1/findings", {"as_of": AS_OF, "from": day, "to": day})
+    ok(ranged and sorted(map(key, ranged)) == sorted(key(f) for f in everything
+                                                     if f["date"] == day), f"findings of {day}")
+
+    # Cursors: bound to their query, refused when altered.
+    st, h, data, p1 = server.call("GET", f"/v1/findings?as_of={AS_OF}&limit=3", admin)
+    cursor = p1["next_cursor"]
+    for target in (f"/v1/findings?as_of={AS_OF}&limit=3&sort=date&cursor={cursor}",
+                   f"/v1/findings?as_of=2026-09-30&limit=3&cursor={cursor}",
+                   f"/v1/findings?as_of={AS_OF}&kind=late_report&cursor={cursor}",
+                   f"/v1/obligations?as_of={AS_OF}&cursor={cursor}",
+                   f"/v1/findings?as_of={AS_OF}&cursor={cursor[:-1]}",
+                   f"/v1/findings?as_of={AS_OF}&cursor={cursor[:5] + ('A' if cursor[5] != 'A' else 'B') + cursor[6:]}",
+                   f"/v1/findings?as_of={AS_OF}&cursor=not-a-cursor",
+                   f"/v1/findings?as_of={AS_OF}&cursor="):
+        check_problem(*server.call("GET", target, admin), 400, "query.cursor", "cursor")
+    # The same cursor with another page size continues the same list.
+    st, h, data, p2 = server.call("GET", f"/v1/findings?as_of={AS_OF}&limit=5&cursor={cursor}",
+                                  admin)
+    by_kind = one_page(server, admin, "/v1/findings", {"as_of": AS_OF})
+    ok(st == 200 and p1["items"] == by_kind[:3] and p2["items"] == by_kind[3:8],
+       "the page after a cursor")
+    check_problem(*server.call("GET", "/v1/findings?offset=2", admin), 400,
+                  "query.unknown_parameter", "offset")
+    check_problem(*server.call("GET", "/v1/obligations?offset=2", admin), 400,
+                  "query.unknown_parameter", "offset")
+    check_problem(*server.call("GET", "/v1/findings?limit=0", admin), 400, "query.integer", "limit")
+    check_problem(*server.call("GET", "/v1/findings?limit=1001", admin), 400, "query.integer",
+                  "limit")
+    check_problem(*server.call("GET", "/v1/findings?sort=party", admin), 400, "query.enum", "sort")
+    check_problem(*server.call("GET", "/v1/obligations?sort=date", admin), 400, "query.enum",
+                  "sort")
+    check_problem(*server.call("GET", "/v1/findings?format=xlsx", admin), 400, "query.enum",
+                  "format")
+
+    # Obligations: type and due range, filtered in the query.
+    duties = one_page(server, admin, "/v1/obligations", {"as_of": DUTIES_AS_OF})
+    ok(len(duties) > 7, f"{len(duties)} duties")
+    kind = duties[len(duties) // 2]["fulfils"]
+    typed = one_page(server, admin, "/v1/obligations", {"as_of": DUTIES_AS_OF, "type": kind})
+    ok(typed and sorted(map(key, typed)) == sorted(key(d) for d in duties if d["fulfils"] == kind),
+       f"duties of type {kind}")
+    lo, hi = duties[len(duties) // 4]["due"], duties[3 * len(duties) // 4]["due"]
+    ranged = one_page(server, admin, "/v1/obligations",
+                      {"as_of": DUTIES_AS_OF, "due_from": lo, "due_to": hi})
+    ok(ranged and sorted(map(key, ranged)) == sorted(key(d) for d in duties if lo <= d["due"] <= hi),
+       f"duties due {lo}..{hi}")
+    ok(lo < hi, f"duties due on one day only: {lo}")
+    check_problem(*server.call("GET", f"/v1/obligations?due_from={hi}&due_to={lo}", admin), 400,
+                  "obligations.range", "due_from")
+    check_problem(*server.call("GET", "/v1/obligations?type=battery.lost", admin), 400,
+                  "obligations.type", "type")
+    check_problem(*server.call("GET", "/v1/obligations?due_to=2026-02-30", admin), 400, None,
+                  "due_to")
+
+    # CSV: by Accept too, in the request's language; the header row.
+    rows = csv_rows(server, admin, "/v1/findings", {"as_of": AS_OF}, lang="zh-CN", accept=True)
+    ok(rows[0][:3] == ["kind", "date", "article"] and len(rows) == len(everything) + 1, rows[0])
+    message = rows[0].index("message")
+    ok(any("\u4e00" <= ch <= "\u9fff" for ch in rows[1][message]), rows[1])
+    rows = csv_rows(server, admin, "/v1/obligations", {"as_of": DUTIES_AS_OF})
+    ok(rows[0][:3] == ["due", "overdue", "kind"] and len(rows) == len(duties) + 1, rows[0])
+
+# A registered name that a spreadsheet would run as a formula is neutralised.
+evil = '=HYPERLINK("http://evil.example/","x")'
+for r in fx.registry:
+    if r.get("uscc") == fx_findings_party:
+        r["name"] = evil
+fx.add_registry([])
+with Server(battrace, fx.store, work, "--quiet", "--rate-limit", "0") as server:
+    rows = csv_rows(server, fx.token("admin"), "/v1/findings",
+                    {"as_of": AS_OF, "party": fx_findings_party})
+    name = rows[0].index("party_name")
+    ok(len(rows) > 1 and all(r[name] == "'" + evil for r in rows[1:]), rows[1])
+    st, h, data, doc = server.call(
+        "GET", f"/v1/findings?as_of={AS_OF}&party={fx_findings_party}", fx.token("admin"))
+    ok(doc["items"][0]["party_name"] == evil, "the JSON keeps the name as registered")
+
+print(f"lists: ok ({checks} checks)")
