@@ -282,7 +282,7 @@ void FindingTallier::Overdue(const std::string& kind, std::string party,
 }
 
 void FindingTallier::Gap(const domain::Sale& sale, Instant known_from, Date as_of) {
-  const domain::Finding f = CoverageGap(sale, registry_, as_of);
+  const domain::Finding f = CoverageGap(sale, known_from, registry_, as_of);
   Add(f.kind, &f.party, f.authority.division, BeijingDate(known_from).ToString().substr(0, 7), 1);
 }
 

@@ -26,7 +26,7 @@ after(async () => {
 const GOOD = 2400; // with the bad ones, over the page's 1,000 records per part
 
 // A CSV file (Chinese or English headers) of outlet registrations: GOOD good rows and five bad
-// ones spread over the parts, a blank line and a quoted cell with a line break in between.
+// ones spread over the parts, a blank line and a quoted cell in between.
 // Returns {text, good: [ids], bad: [{line, id, rule, field}]}.
 function outletsCsv(lang, prefix) {
   const header =
@@ -49,8 +49,8 @@ function outletsCsv(lang, prefix) {
     const id = `${prefix}-${i}`;
     if (i === 10) lines.push(''); // a blank line: skipped, but counted
     if (i === 20) {
-      // A quoted address with a line break: one record over two lines.
-      lines.push(row(id, {address: '"Road 2\nBuilding 3"'}));
+      // A quoted address with a comma and quotes in it.
+      lines.push(row(id, {address: '"Road 2, ""Building 3"""'}));
       good.push(id);
       continue;
     }

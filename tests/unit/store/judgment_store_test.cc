@@ -169,7 +169,10 @@ class JudgmentStoreTest : public ::testing::TestWithParam<Engine> {
   std::vector<domain::Duty> ObligationsAsOf(const std::string& day,
                                             std::optional<std::string> party = std::nullopt,
                                             std::optional<std::string> division = std::nullopt) {
-    auto r = store_->Obligations(Day(day), {std::move(party), std::move(division)});
+    store::ObligationFilter filter;
+    filter.party = std::move(party);
+    filter.division = std::move(division);
+    auto r = store_->Obligations(Day(day), filter);
     EXPECT_TRUE(r.ok()) << r.status().ToString();
     return r.ok() ? *r : std::vector<domain::Duty>{};
   }
@@ -216,7 +219,7 @@ TEST_P(JudgmentStoreTest, MigratesAVersion1Store) {
   Open(false);
   EXPECT_EQ(Query("SELECT value FROM meta WHERE key = 'schema_version'"),
             std::to_string(LatestSchemaVersion()));
-  EXPECT_EQ(LatestSchemaVersion(), 6);
+  EXPECT_EQ(LatestSchemaVersion(), 7);
   EXPECT_EQ(Query("SELECT value FROM meta WHERE key = 'registry_version'"), "0");
   auto old = store_->GetBattery(code1_);
   ASSERT_TRUE(old.ok() && old->has_value());

@@ -23,7 +23,7 @@ function batteryColumns(t) {
 function vehicleColumns(t, fmt) {
   return [
     ['col_vin', (v) => h('a', {href: `/app/vehicle/${encodeURIComponent(v.vin)}`}, h('code', {}, v.vin))],
-    ['col_vehicle_name', (v) => [v.brand, v.name || v.model].filter(Boolean).join(' ') || dash],
+    ['col_vehicle_name', (v) => v.name || [v.brand, v.model].filter(Boolean).join(' ') || dash],
     ['col_vehicle_type', (v) => v.vehicle_type || dash],
     ['col_sold', (v) => (v.sale_date ? fmt.date(v.sale_date) : dash)],
     ['col_scrapped', (v) => (v.scrapped_date ? fmt.date(v.scrapped_date) : dash)],
