@@ -174,7 +174,7 @@ function duties({t, fmt}, page, from, to) {
     t('overview.duties', {from: fmt.date(from), to: fmt.date(to)}),
     h('p', {class: 'total', dataset: {shown: String(items.length)}}, t(more ? 'overview.duties_first' : 'overview.duties_count', {count: items.length, n: fmt.number(items.length)})),
     body,
-    h('p', {}, h('a', {href: link('/app/duties', {due_from: from, due_to: to})}, t('overview.duties_all'))),
+    h('p', {}, h('a', {href: link('/app/obligations', {as_of: from, due_from: from, due_to: to})}, t('overview.duties_all'))),
   );
 }
 
