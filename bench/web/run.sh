@@ -218,9 +218,12 @@ echo "== summary (${STORE:+$store, }$vehicles vehicles: ledger size $ledger; $(n
 echo "   load average $load_start at the start, $(cut -d' ' -f1-3 /proc/loadavg) at the end;"
 echo "   $connections connections, ${duration}s per row; ratios to the p99 of GET /healthz and GET /v1/batteries/{code})"
 awk -v target_ms=200 -v overview="$overview" '
+# The text of a field ("" when absent); n() is its number: awk compares a substr() result with a
+# number as text ("1070419" < 200000), so every comparison goes through n().
 function f(name,   v) { v = $0; if (!match(v, " " name "=[^ ]*")) return ""; return substr(v, RSTART + length(name) + 2, RLENGTH - length(name) - 2) }
-$1 == "healthz" && $3 ~ /^RESULT/ { base_h = f("p99_us") }
-$1 == "lookup" && $3 ~ /^RESULT/ { base_l = f("p99_us") }
+function n(name) { return f(name) + 0 }
+$1 == "healthz" && $3 ~ /^RESULT/ { base_h = n("p99_us") }
+$1 == "lookup" && $3 ~ /^RESULT/ { base_l = n("p99_us") }
 { rows[NR] = $0 }
 END {
   printf "%-16s %-11s %8s %9s %9s %9s %10s %9s %8s %5s\n", "measure", "principal", "requests", "req/s", "p50 ms", "p99 ms", "/healthz", "/lookup", "target", "met"
@@ -228,7 +231,7 @@ END {
     $0 = rows[i]
     if ($1 == "overview") continue
     if ($3 != "RESULT") { printf "%-16s %-11s %s\n", $1, $2, $3 " " $4; continue }
-    p99 = f("p99_us"); bad = f("non2xx") + f("timeouts") + f("connect_errors") + f("read_errors") + f("write_errors")
+    p99 = n("p99_us"); bad = f("non2xx") + f("timeouts") + f("connect_errors") + f("read_errors") + f("write_errors")
     target = ""; met = ""
     if ($1 ~ /^stats_|^findings|^obligations/) { target = "< 200"; met = (p99 < target_ms * 1000 && bad == 0) ? "yes" : "NO" }
     printf "%-16s %-11s %8d %9.0f %9.2f %9.2f %10.1f %9.1f %8s %5s%s\n", $1, $2, f("requests"), f("rps"), f("p50_us") / 1000, p99 / 1000,
@@ -243,6 +246,6 @@ END {
     if ($1 != "overview") continue
     if ($3 != "RESULT") { printf "%-16s %-11s %s\n", "overview", $2, $3; continue }
     printf "%-16s %-11s %9.0f %9.0f %9.0f %9.0f %9.0f %6d %8s %5s\n", "drawn", $2, f("first_ms"), f("cold_median_ms"), f("cold_max_ms"),
-      f("warm_median_ms"), f("warm_max_ms"), f("charts"), "< 1500", (f("cold_max_ms") < 1500 && f("errors") == 0) ? "yes" : "NO"
+      f("warm_median_ms"), f("warm_max_ms"), f("charts"), "< 1500", (n("cold_max_ms") < 1500 && n("errors") == 0) ? "yes" : "NO"
   }
 }' "$work/results.txt"

@@ -367,7 +367,7 @@ Result<ListScope> ScopedReader::ListScopeOf(const std::string& what,
 }
 
 Result<Page<domain::BatteryState>> ScopedReader::Batteries(const std::vector<std::string>& after,
-                                                              size_t limit) {
+                                                           size_t limit) {
   BATTRACE_ASSIGN_OR_RETURN(scope, ListScopeOf("batteries", after));
   BATTRACE_ASSIGN_OR_RETURN(rows, store_.ListBatteries(scope, after, limit));
   Page<domain::BatteryState> page;
@@ -390,7 +390,7 @@ Result<Page<domain::BatteryState>> ScopedReader::Batteries(const std::vector<std
 }
 
 Result<Page<domain::VehicleState>> ScopedReader::Vehicles(const std::vector<std::string>& after,
-                                                             size_t limit) {
+                                                          size_t limit) {
   BATTRACE_ASSIGN_OR_RETURN(scope, ListScopeOf("vehicles", after));
   BATTRACE_ASSIGN_OR_RETURN(rows, store_.ListVehicles(scope, after, limit));
   Page<domain::VehicleState> page;

@@ -112,10 +112,8 @@ class ScopedReader {
   // chain proves), the vehicles it made whose record it may read (the maker of record); a
   // regulator, with a stated purpose: those whose holder, or maker, is registered in its
   // jurisdiction; the admin: all.
-  Result<Page<domain::BatteryState>> Batteries(const std::vector<std::string>& after,
-                                                  size_t limit);
-  Result<Page<domain::VehicleState>> Vehicles(const std::vector<std::string>& after,
-                                                 size_t limit);
+  Result<Page<domain::BatteryState>> Batteries(const std::vector<std::string>& after, size_t limit);
+  Result<Page<domain::VehicleState>> Vehicles(const std::vector<std::string>& after, size_t limit);
   Result<RegistryRow> Enterprise(const std::string& uscc, bool* full);
   Result<std::vector<domain::OutletState>> Outlets(const std::string& division);
   Result<std::vector<StoredReport>> DisassemblyInfo(const std::string& vehicle_model);
