@@ -48,17 +48,13 @@ def get(srv, path, token, **query):
 
 
 def all_findings(srv, token, **query):
-    """Every finding GET /v1/findings lists for `query`, page after page (cursor or offset)."""
-    items, offset, cursor = [], 0, None
+    """Every finding GET /v1/findings lists for `query`, page after page by cursor."""
+    items, cursor = [], None
     while True:
-        page = get(srv, "/v1/findings", token, limit=1000, offset=None if cursor else offset,
-                   cursor=cursor, **query)
+        page = get(srv, "/v1/findings", token, limit=1000, cursor=cursor, **query)
         items += page["items"]
-        if page.get("next_cursor"):
-            cursor = page["next_cursor"]
-        elif "total" in page and offset + len(page["items"]) < page["total"]:
-            offset += len(page["items"])
-        else:
+        cursor = page.get("next_cursor")
+        if not cursor:
             return items
 
 
