@@ -79,7 +79,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     for (size_t i = 0; i < pattern.size();) {
       if (pattern[i] == '{') {
         const size_t close = pattern.find('}', i);
-        const auto it = match.params.find(pattern.substr(i + 1, close - i - 1));
+        std::string name = pattern.substr(i + 1, close - i - 1);
+        if (name.ends_with("...")) name.resize(name.size() - 3);  // a rest placeholder
+        const auto it = match.params.find(name);
         Require(it != match.params.end() && !it->second.empty(), "a placeholder is unbound");
         rebuilt += it->second;
         i = close + 1;
