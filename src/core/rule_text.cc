@@ -270,6 +270,8 @@ const std::vector<RuleText>& RuleCatalogue() {
        "the Host header names a host, and a port"},
       {"passport.province", "所选地区须为省级行政区划（代码以 0000 结尾）",
        "the outlets of a passport page are chosen by a province, a code ending in 0000"},
+      {"passport.format", "参数 format 须为 json 或 html",
+       "a passport's format is json (the EU battery passport) or html (the page)"},
       {"serve.listen", "监听地址无效", "a listen address is HOST:PORT or [IPv6]:PORT"},
       {"serve.tls", "TLS 配置无效", "TLS needs a readable certificate and key"},
       {"sim.range", "模拟参数超出范围", "a simulation parameter must lie in its range"},

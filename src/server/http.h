@@ -26,9 +26,10 @@
 namespace battrace::server {
 
 struct HttpRequest {
-  std::string method;                          // "GET", "POST", ...
-  std::string path;                            // without the query string, percent-decoded
-  std::map<std::string, std::string> query;    // first value of each parameter
+  std::string method;                        // "GET", "POST", ...
+  std::string path;                          // without the query string, percent-decoded
+  std::map<std::string, std::string> query;  // first value of each parameter
+  std::string query_string;  // the query as it was sent (after '?', not decoded), for redirects
   std::map<std::string, std::string> headers;  // names in lower case; first value of each
   std::string body;
   std::string remote_addr;

@@ -53,6 +53,7 @@ HttpRequest HeadOf(const bhttp::request<bhttp::string_body>& in, const std::stri
   out.path = Decode(target.substr(0, q), false);
   if (q != std::string_view::npos) {
     std::string_view rest = target.substr(q + 1);
+    out.query_string = std::string(rest);
     while (!rest.empty()) {
       const size_t amp = rest.find('&');
       const std::string_view pair = rest.substr(0, amp);

@@ -6,6 +6,7 @@
 #include "core/division.h"
 #include "core/rule_text.h"
 #include "ledger/hash.h"
+#include "passport/eu.h"
 #include "passport/markup.h"
 #include "passport/views.h"
 #include "server/assets.h"
@@ -94,6 +95,7 @@ class Html {
     return *this;
   }
   std::string& str() { return out_; }
+  Lang lang() const { return words_.lang(); }
 
  private:
   const PageWords& words_;
@@ -317,6 +319,235 @@ void ReceiptSection(Html& h, const Json& receipt) {
       .Raw("</script></section>");
 }
 
+// The opening of a problem section for a Status of bad input, with its heading (`heading`):
+// the field, the rule's sentence, the message and the rule's id. The caller closes the section.
+void BadRequest(Html& h, const Status& status, std::string_view heading) {
+  const auto sentence = RuleSentence(status.rule(), h.lang());
+  h.Raw("<section class=\"passport-problem\" aria-labelledby=\"problem-h\"><h2 id=\"problem-h\">")
+      .Raw(h.W(heading))
+      .Raw("</h2><p>")
+      .Raw(h.W("/passport/bad_request/field", {{"field", status.field()}}))
+      .Raw(" ");
+  if (sentence) h.Text(*sentence).Raw(" — ");
+  h.Text(status.message())
+      .Raw("</p><p class=\"passport-rule\">")
+      .Raw(h.W("/passport/invalid/rule"));
+  h.Raw(" <code>").Text(status.rule()).Raw("</code></p>");
+}
+
+// A number of the passport as it is read: integers without a decimal point, others with as
+// many digits as they need ("61.5", "0.25").
+std::string NumberText(const Json& n) {
+  if (n.is_number_integer()) return n.dump();
+  std::string text = n.dump();
+  if (text.ends_with(".0")) text.resize(text.size() - 2);
+  return text;
+}
+
+// The member at `path` (object keys) of `root` when it is a number, else null.
+const Json* NumberAt(const Json& root, std::initializer_list<const char*> path) {
+  const Json* at = &root;
+  for (const char* key : path) {
+    if (!at->is_object()) return nullptr;
+    const auto it = at->find(key);
+    if (it == at->end()) return nullptr;
+    at = &*it;
+  }
+  return at->is_number() ? at : nullptr;
+}
+
+// The string at `path` of `root`, or "".
+std::string StringAt(const Json& root, std::initializer_list<const char*> path) {
+  const Json* at = &root;
+  for (const char* key : path) {
+    if (!at->is_object()) return {};
+    const auto it = at->find(key);
+    if (it == at->end()) return {};
+    at = &*it;
+  }
+  return at->is_string() ? at->get<std::string>() : std::string();
+}
+
+// <dt>word</dt><dd>word at `value_key` with the number</dd>, when the number is there.
+void NumberItem(Html& h, std::string_view key, const Json* number, std::string_view value_key) {
+  if (!number) return;
+  h.Raw("<dt>").Raw(h.W(key)).Raw("</dt><dd>");
+  h.Raw(h.W(value_key, {{"value", NumberText(*number)}})).Raw("</dd>");
+}
+
+// A link to a document the passport names: an http(s) URL as a link, anything else as text.
+void DocumentItem(Html& h, std::string_view key, const std::string& url) {
+  if (url.empty()) return;
+  h.Raw("<dt>").Raw(h.W(key)).Raw("</dt><dd class=\"passport-mono\">");
+  if (url.starts_with("https://") || url.starts_with("http://")) {
+    h.Raw("<a href=\"").Text(url).Raw("\" rel=\"noopener noreferrer\">").Text(url).Raw("</a>");
+  } else {
+    h.Text(url);
+  }
+  h.Raw("</dd>");
+}
+
+// The EU battery passport's public attributes (passport/eu.h, docs/passport.md), in the order
+// of Annex XIII: what the passport at the public's access class holds, each as the model's
+// declaration or the battery's reports gave it; one line when its model declared nothing.
+void EuSection(Html& h, const Json& eu, const std::string& code) {
+  const Json kEmpty = Json::object();
+  const auto aspect = [&](const char* name) -> const Json& {
+    const auto it = eu.find(name);
+    return it != eu.end() && it->is_object() ? *it : kEmpty;
+  };
+  const Json& general = aspect("generalProductInformation");
+  const Json& carbon = aspect("carbonFootprint");
+  const Json& circularity = aspect("circularity");
+  const Json& materials = aspect("materialComposition");
+  const Json& performance = aspect("performance");
+  const Json& technical = performance.value("batteryTechicalProperties", kEmpty);
+  const std::string category = StringAt(general, {"batteryCategory"});
+  const std::string status = StringAt(general, {"batteryStatus"});
+  const Json* ceased = eu.contains("ceased") && eu["ceased"].is_object() ? &eu["ceased"] : nullptr;
+  const Json origins = eu.value("origins", Json::array());
+  const Json recycled = circularity.value("recycledContent", Json::array());
+  const Json agents =
+      circularity.value("safetyMeasures", kEmpty).value("extinguishingAgent", Json::array());
+  const Json stages = carbon.value("carbonFootprintPerLifecycleStage", Json::array());
+  const Json hazardous = materials.value("hazardousSubstances", Json::array());
+  const Json* renewable = NumberAt(circularity, {"renewableContent"});
+  const Json* cycles = NumberAt(technical, {"expectedNumberOfCycles"});
+  const Json* years = NumberAt(technical, {"expectedLifetime"});
+  const Json* threshold = NumberAt(technical, {"capacityThresholdForExhaustion"});
+  const std::string test = StringAt(technical, {"lifetimeReferenceTest"});
+  // What a model's declaration gives (the basics, from the code and battery.produced, are on
+  // the rest of the page).
+  const bool declared = !category.empty() || !carbon.empty() || !recycled.empty() || renewable ||
+                        !agents.empty() || !hazardous.empty() || cycles || years || threshold ||
+                        !test.empty();
+
+  h.Raw("<section aria-labelledby=\"eu-h\"><h2 id=\"eu-h\">")
+      .Raw(h.W("/passport/eu/heading"))
+      .Raw("</h2>");
+  if (!declared && origins.empty() && !ceased) {
+    h.Raw("<p class=\"passport-none\">").Raw(h.W("/passport/eu/none")).Raw("</p></section>");
+    return;
+  }
+  h.Raw("<p>").Raw(h.W("/passport/eu/explain")).Raw("</p><dl class=\"passport-fields\">");
+  h.Item("/passport/eu/identifier", eu.value("passportIdentifier", std::string()), "passport-mono");
+  if (!category.empty()) {
+    h.Raw("<dt>").Raw(h.W("/passport/eu/category")).Raw("</dt><dd>");
+    h.Raw(h.W("/passport/eu/categories/" + category)).Raw("</dd>");
+  }
+  if (!status.empty()) {
+    h.Raw("<dt>").Raw(h.W("/passport/eu/status")).Raw("</dt><dd>");
+    h.Raw(h.W("/passport/eu/statuses/" + status)).Raw("</dd>");
+  }
+  if (ceased) {
+    h.Raw("<dt>").Raw(h.W("/passport/eu/ceased")).Raw("</dt><dd class=\"passport-ceased\">");
+    h.Raw(h.W("/passport/eu/ceased_on", {{"date", StringAt(*ceased, {"date"})}})).Raw("</dd>");
+  }
+  if (!origins.empty()) {
+    h.Raw("<dt>").Raw(h.W("/passport/eu/origins")).Raw("</dt><dd><ul class=\"passport-origins\">");
+    for (const Json& o : origins) {
+      const std::string origin = StringAt(o, {"battery"});
+      h.Raw("<li><a class=\"passport-mono\" href=\"").Text(PagePath(origin)).Raw("\">");
+      h.Text(origin).Raw("</a> <span class=\"passport-mono\">");
+      h.Text(StringAt(o, {"passportIdentifier"})).Raw("</span></li>");
+    }
+    h.Raw("</ul></dd>");
+  }
+  const std::string chemistry = StringAt(materials, {"batteryChemistry", "shortName"});
+  if (!chemistry.empty()) {
+    const std::string clear = StringAt(materials, {"batteryChemistry", "clearName"});
+    h.Item("/passport/eu/chemistry", clear.empty() ? chemistry : chemistry + " (" + clear + ")");
+  }
+  h.Raw("</dl>");
+  if (!declared) {
+    h.Raw("<p class=\"passport-none\">").Raw(h.W("/passport/eu/none")).Raw("</p>");
+  }
+
+  if (!carbon.empty()) {
+    h.Raw("<h3>")
+        .Raw(h.W("/passport/eu/carbon/heading"))
+        .Raw("</h3><dl class=\"passport-fields\">");
+    NumberItem(h, "/passport/eu/carbon/per_kwh", NumberAt(carbon, {"batteryCarbonFootprint"}),
+               "/passport/eu/carbon/value");
+    const std::string performance_class = StringAt(carbon, {"carbonFootprintPerformanceClass"});
+    if (!performance_class.empty()) h.Item("/passport/eu/carbon/class", performance_class);
+    for (const Json& stage : stages) {
+      const std::string name = StringAt(stage, {"lifecycleStage"});
+      NumberItem(h, "/passport/eu/carbon/stages/" + name, NumberAt(stage, {"carbonFootprint"}),
+                 "/passport/eu/carbon/value");
+    }
+    DocumentItem(h, "/passport/eu/carbon/study", StringAt(carbon, {"carbonFootprintStudy"}));
+    h.Raw("</dl>");
+  }
+
+  if (!recycled.empty() || renewable) {
+    h.Raw("<h3>").Raw(h.W("/passport/eu/recycled/heading")).Raw("</h3>");
+    if (!recycled.empty()) {
+      h.Raw("<table class=\"passport-table\"><thead><tr><th scope=\"col\">")
+          .Raw(h.W("/passport/eu/recycled/material"))
+          .Raw("</th><th scope=\"col\">")
+          .Raw(h.W("/passport/eu/recycled/pre_consumer"))
+          .Raw("</th><th scope=\"col\">")
+          .Raw(h.W("/passport/eu/recycled/post_consumer"))
+          .Raw("</th></tr></thead><tbody>");
+      for (const Json& m : recycled) {
+        h.Raw("<tr><th scope=\"row\">")
+            .Raw(h.W("/passport/eu/recycled/materials/" + StringAt(m, {"recycledMaterial"})))
+            .Raw("</th>");
+        for (const char* share : {"preConsumerShare", "postConsumerShare"}) {
+          h.Raw("<td>");
+          if (const Json* v = NumberAt(m, {share})) {
+            h.Raw(h.W("/passport/eu/percent", {{"value", NumberText(*v)}}));
+          }
+          h.Raw("</td>");
+        }
+        h.Raw("</tr>");
+      }
+      h.Raw("</tbody></table>");
+    }
+    if (renewable) {
+      h.Raw("<dl class=\"passport-fields\">");
+      NumberItem(h, "/passport/eu/recycled/renewable", renewable, "/passport/eu/percent");
+      h.Raw("</dl>");
+    }
+  }
+
+  if (!agents.empty() || !hazardous.empty()) {
+    h.Raw("<h3>")
+        .Raw(h.W("/passport/eu/safety/heading"))
+        .Raw("</h3><dl class=\"passport-fields\">");
+    if (!agents.empty()) {
+      std::string list;
+      for (const Json& a : agents) {
+        if (a.is_string()) list += (list.empty() ? "" : ", ") + a.get<std::string>();
+      }
+      h.Item("/passport/eu/safety/extinguishing", list);
+    }
+    if (!hazardous.empty()) {
+      std::string list;
+      for (const Json& s : hazardous) {
+        const std::string name = StringAt(s, {"hazardousSubstanceName"});
+        if (!name.empty()) list += (list.empty() ? "" : ", ") + name;
+      }
+      h.Item("/passport/eu/safety/hazardous", list);
+    }
+    h.Raw("</dl>");
+  }
+
+  if (cycles || years || threshold || !test.empty()) {
+    h.Raw("<h3>")
+        .Raw(h.W("/passport/eu/lifetime/heading"))
+        .Raw("</h3><dl class=\"passport-fields\">");
+    NumberItem(h, "/passport/eu/lifetime/years", years, "/passport/eu/lifetime/years_value");
+    NumberItem(h, "/passport/eu/lifetime/cycles", cycles, "/passport/eu/lifetime/cycles_value");
+    if (!test.empty()) h.Item("/passport/eu/lifetime/test", test);
+    NumberItem(h, "/passport/eu/lifetime/threshold", threshold, "/passport/eu/percent");
+    h.Raw("</dl>");
+  }
+  h.Raw("<p><a href=\"").Text(PagePath(code) + "?format=json").Raw("\" type=\"application/json\">");
+  h.Raw(h.W("/passport/eu/json")).Raw("</a></p></section>");
+}
+
 }  // namespace
 
 Result<PageWords> PageWords::Parse(std::string_view catalog_json, Lang lang) {
@@ -384,11 +615,14 @@ Result<Passport> LoadPassport(
     }
     p.province = d->code();
   }
-  BATTRACE_ASSIGN_OR_RETURN(battery, store.GetBattery(p.check.normalized));
-  if (battery) {
-    p.id = passport::PublicDigitalId(*battery, name_of(battery->producer), lang);
-    if (battery->produced_leaf >= 0) {
-      const auto leaf = static_cast<uint64_t>(battery->produced_leaf);
+  auto eu = passport::EuPassportInputsFor(store, p.check.normalized);
+  if (!eu.ok() && eu.status().code() != StatusCode::kNotFound) return eu.status();
+  if (eu.ok()) {
+    const domain::BatteryState& battery = eu->battery;
+    p.id = passport::PublicDigitalId(battery, name_of(battery.producer), lang);
+    p.eu = passport::EuPassport(*eu, passport::EuAccess::kPublic);
+    if (battery.produced_leaf >= 0) {
+      const auto leaf = static_cast<uint64_t>(battery.produced_leaf);
       BATTRACE_ASSIGN_OR_RETURN(leaf_hash, store.GetNode(ledger::NodeId{0, leaf}));
       Json receipt = {{"leaf_index", leaf}, {"leaf_hash", ledger::HashToBase64(leaf_hash)}};
       BATTRACE_ASSIGN_OR_RETURN(checkpoint, store.LatestCheckpoint());
@@ -449,6 +683,7 @@ std::string RenderPassport(const Passport& p, const PageWords& words) {
         .Raw("</p></section>");
   } else {
     IdentitySection(h, *p.id);
+    if (p.eu) EuSection(h, *p.eu, code);
   }
   h.Raw("<section aria-labelledby=\"decoded-h\"><h2 id=\"decoded-h\">")
       .Raw(h.W("/passport/decoded/heading"))
@@ -481,23 +716,35 @@ std::string RenderPassport(const Passport& p, const PageWords& words) {
 std::string RenderPassportError(std::string_view code, const Status& status,
                                 const PageWords& words) {
   Html h(words);
-  const auto sentence = RuleSentence(status.rule(), words.lang());
   h.Raw("<h1>").Raw(h.W("/passport/heading")).Raw(" <span class=\"passport-code passport-mono\">");
   h.Text(code).Raw("</span></h1>");
-  h.Raw("<section class=\"passport-problem\" aria-labelledby=\"problem-h\"><h2 id=\"problem-h\">")
-      .Raw(h.W("/passport/bad_request/heading"))
-      .Raw("</h2><p>")
-      .Raw(h.W("/passport/bad_request/field", {{"field", status.field()}}))
-      .Raw(" ");
-  if (sentence) h.Text(*sentence).Raw(" — ");
-  h.Text(status.message())
-      .Raw("</p><p class=\"passport-rule\">")
-      .Raw(h.W("/passport/invalid/rule"));
-  h.Raw(" <code>").Text(status.rule()).Raw("</code></p><p><a href=\"");
+  BadRequest(h, status, "/passport/bad_request/heading");
+  h.Raw("<p><a href=\"");
   h.Text(PagePath(code) + "?lang=" + std::string(LangTag(words.lang())));
   h.Raw("\">").Raw(h.W("/passport/bad_request/back")).Raw("</a></p></section>");
   return Document(words, words.Get("/passport/title", {{"code", std::string(code)}}), h.str(),
                   SwitchHref(code, words, std::nullopt));
+}
+
+std::string RenderDigitalLinkProblem(std::string_view gtin, std::string_view serial,
+                                     const Status& status, const PageWords& words) {
+  Html h(words);
+  h.Raw("<h1>").Raw(h.W("/passport/digital_link/heading"));
+  h.Raw(" <span class=\"passport-code passport-mono\">(01) ").Text(gtin).Raw(" (21) ");
+  h.Text(serial).Raw("</span></h1>");
+  if (status.code() == StatusCode::kInvalidArgument) {
+    BadRequest(h, status, "/passport/digital_link/invalid");
+  } else {
+    h.Raw("<section class=\"passport-problem\" aria-labelledby=\"problem-h\"><h2 id=\"problem-h\">")
+        .Raw(h.W("/passport/unregistered/heading"))
+        .Raw("</h2><p>")
+        .Raw(h.W("/passport/digital_link/unknown"))
+        .Raw("</p>");
+  }
+  h.Raw("<p><a href=\"/\">").Raw(h.W("/passport/invalid/again")).Raw("</a></p></section>");
+  // The language switch keeps the path: a reference of the query alone.
+  return Document(words, words.Get("/passport/digital_link/heading"), h.str(),
+                  std::string("?lang=") + (words.lang() == Lang::kZhCn ? "en" : "zh-CN"));
 }
 
 }  // namespace battrace::server

@@ -1,9 +1,11 @@
 // GET /b/{code}: a battery's public passport, the page its QR label opens. Server-rendered
 // HTML that works without JavaScript; the script web/static/js/receipt.mjs only adds the check
 // of the ledger receipt in the browser. Every battery field comes from the public digital ID
-// (passport::PublicDigitalId), never from the full record, so the page cannot show custodians,
+// (passport::PublicDigitalId) and from the EU battery passport at the public's access class
+// (passport::EuPassport), never from the full record, so the page cannot show custodians,
 // VINs or commercial fields. Its words are the `passport` namespace of the message catalogs
-// (web/static/i18n/<lang>.json), and a few shared ones (`common`).
+// (web/static/i18n/<lang>.json), and a few shared ones (`common`). The pages of a GS1 Digital
+// Link that names no battery are here too (GET /01/{gtin}/21/{serial}).
 #pragma once
 
 #include <functional>
@@ -57,6 +59,8 @@ struct Passport {
   CodeCheck check;        // the code decoded (lenient reading)
   // The public digital ID (passport::PublicDigitalId) when the code is registered.
   std::optional<nlohmann::json> id;
+  // The EU battery passport at the public's access class (passport::EuPassport), with the ID.
+  std::optional<nlohmann::json> eu;
   std::optional<std::string> province;  // the province picked for outlets (xx0000)
   std::vector<PublicOutlet> outlets;    // its open outlets
   // What receipt.mjs checks: {leaf_index, leaf_hash, tree_size, hashes, note, key} (proof and
@@ -65,8 +69,10 @@ struct Passport {
   std::optional<nlohmann::json> receipt;
 };
 
-// Reads the page's data: the battery (one read), its production report's leaf and inclusion
-// proof against the latest checkpoint (a few reads), and, when `province` is given, that
+// Reads the page's data: the battery and what its EU passport is made from (its history, its
+// model's declaration, its maker's registry record: passport::EuPassportInputsFor), its
+// production report's leaf and inclusion proof against the latest checkpoint (a few reads),
+// and, when `province` is given, that
 // province's open outlets (one read). `name_of` gives a maker's registered name (cached by the
 // server). A malformed code or province is not an error here: `check` says so, or the Status
 // is rule "division.*" / "passport.province" on field "province".
@@ -86,5 +92,11 @@ std::string RenderPassport(const Passport& passport, const PageWords& words);
 // the status's field, rule sentence and message, and a link back to the passport.
 std::string RenderPassportError(std::string_view code, const Status& status,
                                 const PageWords& words);
+
+// The page of a GS1 Digital Link (GET /01/{gtin}/21/{serial}) that leads to no passport:
+// `status` is the GTIN's or the serial's rule it breaks (InvalidArgument: field, rule sentence,
+// message), or NotFound when no battery holds the pair. `gtin` and `serial` as in the path.
+std::string RenderDigitalLinkProblem(std::string_view gtin, std::string_view serial,
+                                     const Status& status, const PageWords& words);
 
 }  // namespace battrace::server

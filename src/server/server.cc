@@ -27,6 +27,7 @@
 #include "domain/rules.h"
 #include "ingest/pipeline.h"
 #include "ledger/hash.h"
+#include "passport/eu.h"
 #include "passport/label.h"
 #include "passport/views.h"
 #include "server/audit_log.h"
@@ -474,6 +475,8 @@ class Api {
   Status GetAsset(Call& c);
   Status GetFavicon(Call& c);
   Status GetPassportPage(Call& c);
+  // The EU battery passport of /b/{code} (passport/eu.h) at the caller's access class.
+  Status GetEuPassport(Call& c);
   Status GetLabelSvg(Call& c);
 
   const ServeOptions& options_;
@@ -550,6 +553,7 @@ const std::vector<Api::Entry>& Api::Table() {
       // The public passport behind a battery's QR label (server/passport_page.h).
       // It reads `province` and `lang`, and takes any other parameter as the pages do
       // (messaging apps add their own to the links they share).
+      // With `format=json` or an Accept header that prefers JSON, the battery's EU passport.
       {"GET", "/b/{code}", &Api::GetPassportPage, {"*"}},
       {"GET", "/b/{code}/qr.svg", &Api::GetLabelSvg, {}},
   };
@@ -1423,18 +1427,43 @@ Status Api::GetFavicon(Call& c) {
   return Status::Ok();
 }
 
+// The pages a battery's label leads to (/b/{code}, the Digital Link) answer JSON or HTML by the
+// request: `format` (json or html), else its Accept header (web.h, PrefersJson).
+constexpr const char* kPageVary = "Accept, Accept-Language, Cookie";
+
+bool JsonAsked(const Call& c) {
+  const std::optional<std::string> format = StringParam(c, "format");
+  return format ? *format == "json" : PrefersJson(c.req.Header("accept"));
+}
+
+// Makes c.res a page in `lang`: its content type and the headers every page carries.
+void StartPage(Call& c, Lang lang) {
+  c.res.content_type = "text/html; charset=utf-8";
+  AddPageHeaders(c.res);
+  c.res.headers.emplace_back("Content-Language", std::string(LangTag(lang)));
+  c.res.headers.emplace_back("Cache-Control", "no-cache");
+}
+
 Status Api::GetPassportPage(Call& c) {
+  c.res.headers.emplace_back("Vary", kPageVary);
+  const std::optional<std::string> format = StringParam(c, "format");
+  const Status format_ok =
+      !format || *format == "json" || *format == "html"
+          ? Status::Ok()
+          : Status::Invalid("format", "passport.format",
+                            "format is json or html: got " + QuoteText(*format));
+  if (JsonAsked(c) || (!format_ok.ok() && PrefersJson(c.req.Header("accept")))) {
+    BATTRACE_RETURN_IF_ERROR(format_ok);
+    return GetEuPassport(c);
+  }
   const Lang lang = PageLang(c.req);
   const PageWords& words = PassportWords(lang);
   std::optional<std::string> province = StringParam(c, "province");
   if (province && province->empty()) province.reset();  // the form's "choose" entry
   auto name_of = [&](const std::optional<std::string>& uscc) { return MakerName(*c.store, uscc); };
-  auto page = LoadPassport(*c.store, c.params["code"], province, lang, name_of);
-  c.res.content_type = "text/html; charset=utf-8";
-  AddPageHeaders(c.res);
-  c.res.headers.emplace_back("Content-Language", std::string(LangTag(lang)));
-  c.res.headers.emplace_back("Vary", "Accept-Language, Cookie");
-  c.res.headers.emplace_back("Cache-Control", "no-cache");
+  auto page = format_ok.ok() ? LoadPassport(*c.store, c.params["code"], province, lang, name_of)
+                             : Result<Passport>(format_ok);
+  StartPage(c, lang);
   const std::optional<std::string> asked = StringParam(c, "lang");
   if (asked && asked->size() == LangTag(lang).size() &&
       std::equal(asked->begin(), asked->end(), LangTag(lang).begin(), [](char a, char b) {
@@ -1455,6 +1484,21 @@ Status Api::GetPassportPage(Call& c) {
   }
   c.res.status = PassportStatus(*page);
   c.res.body = RenderPassport(*page, words);
+  return Status::Ok();
+}
+
+Status Api::GetEuPassport(Call& c) {
+  auto code = CodeParam(c);
+  if (!code.ok()) return code.status().WithFieldPrefix("code");
+  BATTRACE_ASSIGN_OR_RETURN(inputs, passport::EuPassportInputsFor(*c.store, *code));
+  const passport::EuAccess access = passport::EuAccessFor(c.viewer, inputs.battery);
+  // What is open to the public is read unaudited, as the public digital ID is.
+  if (access != passport::EuAccess::kPublic) {
+    BATTRACE_RETURN_IF_ERROR(AuditAction(c, "eu_passport", "battery:" + *code));
+  }
+  Reply(c, passport::EuPassport(inputs, access));
+  c.res.headers.emplace_back(
+      "Cache-Control", access == passport::EuAccess::kPublic ? "no-cache" : "private, no-cache");
   return Status::Ok();
 }
 

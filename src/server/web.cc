@@ -40,6 +40,33 @@ bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
   return true;
 }
 
+// The weight (q-value, RFC 9110 12.4.2) of a list element's parameters (`params`: what follows
+// the element's value, from its first ';'), in thousandths: 1000 without a q parameter, nullopt
+// when its value is not a qvalue ("0", "0.5", "1.000": at most three decimals, at most 1).
+std::optional<int> Weight(std::string_view params) {
+  std::optional<int> weight = 1000;
+  bool seen = false;
+  ForEachItem(params, ';', [&](std::string_view param) {
+    if (seen || param.size() < 2 || !EqualsIgnoreCase(param.substr(0, 2), "q=")) return;
+    seen = true;
+    const std::string_view q = Trim(param.substr(2));
+    weight.reset();
+    if (q.empty() || (q[0] != '0' && q[0] != '1')) return;
+    int value = (q[0] - '0') * 1000;
+    if (q.size() > 1) {
+      if (q[1] != '.' || q.size() > 5) return;
+      int scale = 100;
+      for (const char c : q.substr(2)) {
+        if (c < '0' || c > '9') return;
+        value += (c - '0') * scale;
+        scale /= 10;
+      }
+    }
+    if (value <= 1000) weight = value;
+  });
+  return weight;
+}
+
 std::optional<Lang> LangOf(std::string_view tag) {
   if (EqualsIgnoreCase(tag, "en")) return Lang::kEn;
   if (EqualsIgnoreCase(tag, "zh-CN")) return Lang::kZhCn;
@@ -143,16 +170,41 @@ bool AcceptsGzip(std::string_view accept_encoding) {
     const size_t semi = std::min(item.find(';'), item.size());
     const std::string_view coding = Trim(item.substr(0, semi));
     if (!EqualsIgnoreCase(coding, "gzip") && coding != "*") return;
-    bool refused = false;
-    ForEachItem(item.substr(std::min(semi + 1, item.size())), ';', [&](std::string_view param) {
-      // q=0, q=0.0, q=0.00, q=0.000: not acceptable.
-      if (param.size() < 3 || !EqualsIgnoreCase(param.substr(0, 2), "q=")) return;
-      refused =
-          param.substr(2).find_first_not_of("0.") == std::string_view::npos && param[2] == '0';
-    });
-    if (!refused) gzip = true;
+    // q=0, q=0.0, q=0.00, q=0.000: not acceptable.
+    if (Weight(item.substr(semi)) != 0) gzip = true;
   });
   return gzip;
+}
+
+bool PrefersJson(std::string_view accept) {
+  // The weight of `type`/`subtype` (lower case), in thousandths, from the most specific range
+  // naming it (the first of equally specific ones); 0 when none does.
+  const auto weight_of = [accept](std::string_view type, std::string_view subtype) {
+    int best_specificity = -1, weight = 0;
+    ForEachItem(accept, ',', [&](std::string_view item) {
+      const size_t semi = std::min(item.find(';'), item.size());
+      const std::string_view range = Trim(item.substr(0, semi));
+      const size_t slash = range.find('/');
+      if (slash == std::string_view::npos) return;
+      const std::string_view t = range.substr(0, slash), s = range.substr(slash + 1);
+      int specificity = -1;
+      if (EqualsIgnoreCase(t, type) && EqualsIgnoreCase(s, subtype)) {
+        specificity = 2;
+      } else if (EqualsIgnoreCase(t, type) && s == "*") {
+        specificity = 1;
+      } else if (t == "*" && s == "*") {
+        specificity = 0;
+      }
+      if (specificity <= best_specificity) return;
+      const std::optional<int> w = Weight(item.substr(semi));
+      if (!w) return;
+      best_specificity = specificity;
+      weight = *w;
+    });
+    return weight;
+  };
+  const int json = weight_of("application", "json");
+  return json > 0 && json > weight_of("text", "html");
 }
 
 Lang PageLang(const HttpRequest& req) {

@@ -32,6 +32,14 @@ bool EtagMatches(std::string_view if_none_match, std::string_view etag);
 // Whether an Accept-Encoding header accepts gzip (listed, or "*", with a q-value above 0).
 bool AcceptsGzip(std::string_view accept_encoding);
 
+// Whether an Accept header asks for JSON rather than HTML (RFC 9110, 12.5.1): the weight of
+// application/json, taken from the most specific range that matches it (application/json,
+// application/*, */*; parameters other than q are not looked at), is above 0 and above the
+// weight of text/html taken alike. So a browser's header (text/html first, */* at a lower
+// weight) gets HTML, and so do an empty header, a tie and a range with a malformed weight
+// (which is passed over).
+bool PrefersJson(std::string_view accept);
+
 // The language of a page: the `lang` query parameter ("en", "zh-CN"), else the battrace_lang
 // cookie, else the Accept-Language header when it names a language battrace speaks, else
 // zh-CN. An unknown value of the parameter or the cookie is passed over.

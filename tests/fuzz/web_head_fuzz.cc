@@ -1,6 +1,7 @@
 // Fuzz target for the pages' header parsers (src/server/web.h): CookieValue, EtagMatches,
-// AcceptsGzip and PageLang over arbitrary header text. Checked: no crash; a cookie found is a
-// substring of the header; "*" and the tag itself always match; PageLang is one of the two
+// AcceptsGzip, PrefersJson and PageLang over arbitrary header text. Checked: no crash; a cookie
+// found is a substring of the header; "*" and the tag itself always match; an Accept header
+// that names text/html first at full weight never prefers JSON; PageLang is one of the two
 // languages and the lang parameter, when it names one, always wins.
 #include <cstdint>
 #include <cstdio>
@@ -40,6 +41,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
   EtagMatches(rest, first);
   AcceptsGzip(text);
+  PrefersJson(text);
+  Require(!PrefersJson("text/html, " + rest), "JSON preferred over text/html at full weight");
 
   HttpRequest req;
   req.headers["cookie"] = rest;

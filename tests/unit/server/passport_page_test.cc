@@ -1,6 +1,7 @@
 // The public passport page (server/passport_page.h): its words from the compiled-in catalogs,
-// escaping, the statuses of a malformed and an unregistered code, and that it shows nothing
-// but the public digital ID of a battery whose full record has a custodian, a VIN and a model.
+// escaping, the statuses of a malformed and an unregistered code, that it shows nothing but the
+// public digital ID of a battery whose full record has a custodian, a VIN and a model, and of
+// its EU passport what the public may read; the pages of a GS1 Digital Link leading nowhere.
 // GCC 12 at -O1 with the sanitizers takes std::regex's state copies for reads of uninitialized
 // storage: a false positive that -Werror would make fatal in the sanitized build.
 #if defined(__GNUC__) && !defined(__clang__)
@@ -15,6 +16,7 @@
 #include <string>
 
 #include "core/battery_code.h"
+#include "passport/eu.h"
 #include "passport/views.h"
 
 namespace battrace::server {
@@ -190,6 +192,137 @@ TEST(PassportPage, ABadProvinceIsAPageNamingTheFieldAndRule) {
   EXPECT_NE(zh.find("字段 province："), std::string::npos);
   EXPECT_NE(zh.find("<code>passport.province</code>"), std::string::npos);
   EXPECT_NE(zh.find("&quot;440300&quot;"), std::string::npos);
+  ExpectEveryWordFound(zh);
+}
+
+// The EU passport at the public's access class of a battery made from the reports `bodies`
+// (stored form, in ledger order), as LoadPassport gives it to the page.
+nlohmann::json PublicEu(const std::vector<nlohmann::json>& bodies) {
+  passport::EuPassportInputs in;
+  in.battery = FullRecord();
+  std::vector<store::StoredReport> history;
+  for (const nlohmann::json& body : bodies) {
+    store::StoredReport r;
+    r.leaf_index = history.size();
+    r.reporter = body.value("reporter", std::string("91350900587527783P"));
+    r.id = "r" + std::to_string(history.size());
+    r.type = body["type"];
+    r.occurred = body["occurred"];
+    r.body = body.dump();
+    history.push_back(std::move(r));
+  }
+  EXPECT_TRUE(passport::AddEuSources(history, in).ok());
+  return passport::EuPassport(in, passport::EuAccess::kPublic);
+}
+
+nlohmann::json Declared() {
+  return nlohmann::json::parse(R"({
+    "type": "battery_model.declared", "occurred": "2026-03-01", "model": "SECRET-MODEL-7",
+    "category": "ev",
+    "chemistry": {"short_name": "NCM811", "clear_name": "lithium nickel cobalt manganese oxide"},
+    "carbon_footprint": {"per_kwh": 61.5, "class": "B",
+      "stages": {"raw_material_extraction": 40.1, "main_production": 15.2, "distribution": 1.1,
+                 "recycling": 5.1},
+      "study": "https://example.com/cfp.pdf"},
+    "recycled_content": {"nickel": {"pre_consumer": 4.0, "post_consumer": 8.0},
+                         "cobalt": {"pre_consumer": 0.5, "post_consumer": 12.25}},
+    "renewable_content_pct": 12.0,
+    "materials": [{"name": "NCM811", "mass_kg": 120.5, "critical": true, "component": "cathode"}],
+    "hazardous_substances": [{"name": "LiPF6", "cas": "21324-40-3", "class": "acute_toxicity",
+                              "concentration_pct": 1.2, "component": "electrolyte"}],
+    "extinguishing_agents": ["water", "CO2 <b>"],
+    "lifetime": {"expected_years": 10, "cycle_life": 3000, "cycle_life_test": "GB/T 31484-2015",
+                 "capacity_threshold_pct": 70},
+    "electrical": {"internal_resistance_mohm": 80, "round_trip_efficiency_pct": 94},
+    "warranty_months": 96})");
+}
+
+TEST(PassportPage, TheEuPassportShowsWhatThePublicMayReadInBothLanguages) {
+  const nlohmann::json eu = PublicEu({Declared()});
+  const std::string identifier = eu["passportIdentifier"];
+  for (const Lang lang : {Lang::kZhCn, Lang::kEn}) {
+    Passport p = Registered(lang);
+    p.eu = eu;
+    const std::string html = RenderPassport(p, PassportWords(lang));
+    ExpectEveryWordFound(html);
+    EXPECT_NE(html.find(identifier), std::string::npos);
+    for (const char* shown :
+         {"61.5", ">B<", "40.1", "15.2", "1.1", "5.1", "12.25", "3000", "LiPF6", "NCM811",
+          "water, CO2 &lt;b&gt;", "href=\"https://example.com/cfp.pdf\"",
+          "href=\"/b/114PE24000000SG570099999?format=json\""}) {
+      EXPECT_NE(html.find(shown), std::string::npos) << shown;
+    }
+    // Neither a material's mass (commercial) nor the model's name; nothing unescaped.
+    for (const char* hidden : {"120.5", "SECRET-MODEL-7", "CO2 <b>"})
+      EXPECT_EQ(html.find(hidden), std::string::npos) << hidden;
+  }
+  const std::string en = [&] {
+    Passport p = Registered(Lang::kEn);
+    p.eu = eu;
+    return RenderPassport(p, PassportWords(Lang::kEn));
+  }();
+  for (const char* word :
+       {"EU battery passport", "Electric vehicle battery", "61.5 kg CO₂e per kWh",
+        "Raw material acquisition and pre-processing", "End of life and recycling", "Nickel",
+        "Cobalt", "12 %", "8 %", "3000 cycles", "70 %"}) {
+    EXPECT_NE(en.find(word), std::string::npos) << word;
+  }
+  Passport p = Registered(Lang::kZhCn);
+  p.eu = eu;
+  const std::string zh = RenderPassport(p, PassportWords(Lang::kZhCn));
+  for (const char* word : {"欧盟电池护照", "电动汽车电池", "61.5 千克二氧化碳当量/千瓦时",
+                           "原材料获取和预处理", "镍", "钴", "12%"}) {
+    EXPECT_NE(zh.find(word), std::string::npos) << word;
+  }
+}
+
+TEST(PassportPage, WithoutADeclarationTheEuPassportIsOneLine) {
+  Passport p = Registered(Lang::kEn);
+  p.eu = PublicEu({});
+  const std::string en = RenderPassport(p, PassportWords(Lang::kEn));
+  EXPECT_NE(en.find("has declared no EU passport data for its model."), std::string::npos);
+  EXPECT_EQ(en.find("?format=json"), std::string::npos);
+  EXPECT_EQ(en.find("Carbon footprint"), std::string::npos);
+  ExpectEveryWordFound(en);
+}
+
+TEST(PassportPage, ARemadeBatteryLinksItsOriginsAndAUtilizedOneIsCeased) {
+  nlohmann::json produced = {{"type", "battery.produced"},
+                             {"occurred", "2026-04-01"},
+                             {"code", kCode},
+                             {"origin_codes", {"114PE24000000SG570000001"}},
+                             {"origin_kind", "repurposed"}};
+  nlohmann::json utilized = {{"type", "battery.utilized"},
+                             {"occurred", "2026-09-30"},
+                             {"reporter", "91440300MA5G0Q8X3T"},
+                             {"codes", {kCode}}};
+  for (const Lang lang : {Lang::kZhCn, Lang::kEn}) {
+    Passport p = Registered(lang);
+    p.eu = PublicEu({produced, utilized});
+    const std::string html = RenderPassport(p, PassportWords(lang));
+    ExpectEveryWordFound(html);
+    EXPECT_NE(html.find("href=\"/b/114PE24000000SG570000001\""), std::string::npos);
+    EXPECT_NE(html.find(passport::EuPassportIdentifier("114PE24000000SG570000001")),
+              std::string::npos);
+    EXPECT_NE(html.find("passport-ceased"), std::string::npos);
+    EXPECT_NE(html.find("2026-09-30"), std::string::npos);
+  }
+}
+
+TEST(DigitalLinkPage, NamesTheRuleOrSaysNoBatteryHoldsThePair) {
+  const Status bad = Status::Invalid("gtin", "gtin.check_digit", "the check digit is 2, not 3");
+  const std::string en =
+      RenderDigitalLinkProblem("06901234567893", "A1<b>", bad, PassportWords(Lang::kEn));
+  EXPECT_NE(en.find("This is not a valid GS1 Digital Link"), std::string::npos);
+  EXPECT_NE(en.find("<code>gtin.check_digit</code>"), std::string::npos);
+  EXPECT_NE(en.find("Field gtin:"), std::string::npos);
+  EXPECT_NE(en.find("A1&lt;b&gt;"), std::string::npos);
+  EXPECT_NE(en.find("href=\"?lang=zh-CN\""), std::string::npos);
+  ExpectEveryWordFound(en);
+  const std::string zh = RenderDigitalLinkProblem("06901234567892", "A1", Status::NotFound("none"),
+                                                  PassportWords(Lang::kZhCn));
+  EXPECT_NE(zh.find("没有电池以该 GTIN 和序列号登记"), std::string::npos);
+  EXPECT_NE(zh.find("<html lang=\"zh-CN\">"), std::string::npos);
   ExpectEveryWordFound(zh);
 }
 

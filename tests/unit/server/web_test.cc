@@ -76,6 +76,35 @@ TEST(Web, AcceptsGzipUnlessRefused) {
   EXPECT_FALSE(AcceptsGzip("x-gzip2"));
 }
 
+TEST(Web, PrefersJsonWhenJsonWeighsMoreThanHtml) {
+  EXPECT_TRUE(PrefersJson("application/json"));
+  EXPECT_TRUE(PrefersJson("Application/JSON; charset=utf-8"));
+  EXPECT_TRUE(PrefersJson("application/json, text/html;q=0.9"));
+  EXPECT_TRUE(PrefersJson("text/html;q=0.5, application/*"));
+  EXPECT_TRUE(PrefersJson("application/json;q=0.001"));
+  EXPECT_TRUE(PrefersJson("*/*;q=0.1, application/json"));
+  // A browser's header: text/html is named, JSON only through */* at a lower weight.
+  EXPECT_FALSE(
+      PrefersJson("text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,*/*;q=0.8"));
+  EXPECT_FALSE(PrefersJson(""));
+  EXPECT_FALSE(PrefersJson("*/*"));
+  EXPECT_FALSE(PrefersJson("application/json, text/html"));  // a tie: the page
+  EXPECT_FALSE(PrefersJson("text/html;q=0.9, application/json;q=0.9"));
+  EXPECT_FALSE(PrefersJson("application/json;q=0"));
+  EXPECT_FALSE(PrefersJson("application/json;q=0.000, */*"));
+  EXPECT_FALSE(PrefersJson("text/*, application/json;q=0.5"));
+  EXPECT_FALSE(PrefersJson("application/jsonp"));
+  EXPECT_FALSE(PrefersJson("application/ld+json"));
+  // The most specific range decides: application/json refused outright, though */* is not.
+  EXPECT_FALSE(PrefersJson("application/json;q=0, */*;q=1"));
+  EXPECT_TRUE(PrefersJson("text/html;q=0, */*"));
+  // A malformed weight passes its range over.
+  EXPECT_FALSE(PrefersJson("application/json;q=2"));
+  EXPECT_FALSE(PrefersJson("application/json;q=0.5000"));
+  EXPECT_FALSE(PrefersJson("application/json;q=x"));
+  EXPECT_TRUE(PrefersJson("application/json;q=abc, application/*;q=0.4, text/html;q=0.3"));
+}
+
 TEST(Web, PageLanguageIsTheParameterThenTheCookieThenTheHeaderElseChinese) {
   HttpRequest req;
   EXPECT_EQ(PageLang(req), Lang::kZhCn);
