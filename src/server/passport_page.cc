@@ -344,8 +344,8 @@ std::string NumberText(const Json& n) {
   return text;
 }
 
-// The member at `path` (object keys) of `root` when it is a number, else null.
-const Json* NumberAt(const Json& root, std::initializer_list<const char*> path) {
+// The member at `path` (object keys) of `root`, or null.
+const Json* At(const Json& root, std::initializer_list<const char*> path) {
   const Json* at = &root;
   for (const char* key : path) {
     if (!at->is_object()) return nullptr;
@@ -353,19 +353,25 @@ const Json* NumberAt(const Json& root, std::initializer_list<const char*> path) 
     if (it == at->end()) return nullptr;
     at = &*it;
   }
-  return at->is_number() ? at : nullptr;
+  return at;
+}
+
+// The member at `path` of `root` when it is a number, else null.
+const Json* NumberAt(const Json& root, std::initializer_list<const char*> path) {
+  const Json* at = At(root, path);
+  return at && at->is_number() ? at : nullptr;
 }
 
 // The string at `path` of `root`, or "".
 std::string StringAt(const Json& root, std::initializer_list<const char*> path) {
-  const Json* at = &root;
-  for (const char* key : path) {
-    if (!at->is_object()) return {};
-    const auto it = at->find(key);
-    if (it == at->end()) return {};
-    at = &*it;
-  }
-  return at->is_string() ? at->get<std::string>() : std::string();
+  const Json* at = At(root, path);
+  return at && at->is_string() ? at->get<std::string>() : std::string();
+}
+
+// The array at `path` of `root`, or an empty one.
+Json ArrayAt(const Json& root, std::initializer_list<const char*> path) {
+  const Json* at = At(root, path);
+  return at && at->is_array() ? *at : Json::array();
 }
 
 // <dt>word</dt><dd>word at `value_key` with the number</dd>, when the number is there.
@@ -391,34 +397,29 @@ void DocumentItem(Html& h, std::string_view key, const std::string& url) {
 // of Annex XIII: what the passport at the public's access class holds, each as the model's
 // declaration or the battery's reports gave it; one line when its model declared nothing.
 void EuSection(Html& h, const Json& eu, const std::string& code) {
-  const Json kEmpty = Json::object();
-  const auto aspect = [&](const char* name) -> const Json& {
-    const auto it = eu.find(name);
-    return it != eu.end() && it->is_object() ? *it : kEmpty;
-  };
-  const Json& general = aspect("generalProductInformation");
-  const Json& carbon = aspect("carbonFootprint");
-  const Json& circularity = aspect("circularity");
-  const Json& materials = aspect("materialComposition");
-  const Json& performance = aspect("performance");
-  const Json& technical = performance.value("batteryTechicalProperties", kEmpty);
-  const std::string category = StringAt(general, {"batteryCategory"});
-  const std::string status = StringAt(general, {"batteryStatus"});
-  const Json* ceased = eu.contains("ceased") && eu["ceased"].is_object() ? &eu["ceased"] : nullptr;
-  const Json origins = eu.value("origins", Json::array());
-  const Json recycled = circularity.value("recycledContent", Json::array());
-  const Json agents =
-      circularity.value("safetyMeasures", kEmpty).value("extinguishingAgent", Json::array());
-  const Json stages = carbon.value("carbonFootprintPerLifecycleStage", Json::array());
-  const Json hazardous = materials.value("hazardousSubstances", Json::array());
-  const Json* renewable = NumberAt(circularity, {"renewableContent"});
-  const Json* cycles = NumberAt(technical, {"expectedNumberOfCycles"});
-  const Json* years = NumberAt(technical, {"expectedLifetime"});
-  const Json* threshold = NumberAt(technical, {"capacityThresholdForExhaustion"});
-  const std::string test = StringAt(technical, {"lifetimeReferenceTest"});
+  const std::string category = StringAt(eu, {"generalProductInformation", "batteryCategory"});
+  const std::string status = StringAt(eu, {"generalProductInformation", "batteryStatus"});
+  const Json* ceased = At(eu, {"ceased"});
+  if (ceased && !ceased->is_object()) ceased = nullptr;
+  const Json origins = ArrayAt(eu, {"origins"});
+  const Json* carbon = At(eu, {"carbonFootprint"});
+  const Json recycled = ArrayAt(eu, {"circularity", "recycledContent"});
+  const Json agents = ArrayAt(eu, {"circularity", "safetyMeasures", "extinguishingAgent"});
+  const Json stages = ArrayAt(eu, {"carbonFootprint", "carbonFootprintPerLifecycleStage"});
+  const Json hazardous = ArrayAt(eu, {"materialComposition", "hazardousSubstances"});
+  const Json* renewable = NumberAt(eu, {"circularity", "renewableContent"});
+  const Json* cycles =
+      NumberAt(eu, {"performance", "batteryTechicalProperties", "expectedNumberOfCycles"});
+  const Json* years =
+      NumberAt(eu, {"performance", "batteryTechicalProperties", "expectedLifetime"});
+  const Json* threshold =
+      NumberAt(eu, {"performance", "batteryTechicalProperties", "capacityThresholdForExhaustion"});
+  const std::string test =
+      StringAt(eu, {"performance", "batteryTechicalProperties", "lifetimeReferenceTest"});
   // What a model's declaration gives (the basics, from the code and battery.produced, are on
   // the rest of the page).
-  const bool declared = !category.empty() || !carbon.empty() || !recycled.empty() || renewable ||
+  const bool has_carbon = carbon && carbon->is_object() && !carbon->empty();
+  const bool declared = !category.empty() || has_carbon || !recycled.empty() || renewable ||
                         !agents.empty() || !hazardous.empty() || cycles || years || threshold ||
                         !test.empty();
 
@@ -453,9 +454,11 @@ void EuSection(Html& h, const Json& eu, const std::string& code) {
     }
     h.Raw("</ul></dd>");
   }
-  const std::string chemistry = StringAt(materials, {"batteryChemistry", "shortName"});
+  const std::string chemistry =
+      StringAt(eu, {"materialComposition", "batteryChemistry", "shortName"});
   if (!chemistry.empty()) {
-    const std::string clear = StringAt(materials, {"batteryChemistry", "clearName"});
+    const std::string clear =
+        StringAt(eu, {"materialComposition", "batteryChemistry", "clearName"});
     h.Item("/passport/eu/chemistry", clear.empty() ? chemistry : chemistry + " (" + clear + ")");
   }
   h.Raw("</dl>");
@@ -463,20 +466,20 @@ void EuSection(Html& h, const Json& eu, const std::string& code) {
     h.Raw("<p class=\"passport-none\">").Raw(h.W("/passport/eu/none")).Raw("</p>");
   }
 
-  if (!carbon.empty()) {
+  if (has_carbon) {
     h.Raw("<h3>")
         .Raw(h.W("/passport/eu/carbon/heading"))
         .Raw("</h3><dl class=\"passport-fields\">");
-    NumberItem(h, "/passport/eu/carbon/per_kwh", NumberAt(carbon, {"batteryCarbonFootprint"}),
+    NumberItem(h, "/passport/eu/carbon/per_kwh", NumberAt(*carbon, {"batteryCarbonFootprint"}),
                "/passport/eu/carbon/value");
-    const std::string performance_class = StringAt(carbon, {"carbonFootprintPerformanceClass"});
+    const std::string performance_class = StringAt(*carbon, {"carbonFootprintPerformanceClass"});
     if (!performance_class.empty()) h.Item("/passport/eu/carbon/class", performance_class);
     for (const Json& stage : stages) {
       const std::string name = StringAt(stage, {"lifecycleStage"});
       NumberItem(h, "/passport/eu/carbon/stages/" + name, NumberAt(stage, {"carbonFootprint"}),
                  "/passport/eu/carbon/value");
     }
-    DocumentItem(h, "/passport/eu/carbon/study", StringAt(carbon, {"carbonFootprintStudy"}));
+    DocumentItem(h, "/passport/eu/carbon/study", StringAt(*carbon, {"carbonFootprintStudy"}));
     h.Raw("</dl>");
   }
 
