@@ -17,6 +17,7 @@
 
 #include "core/battery_code.h"
 #include "core/division.h"
+#include "core/gs1.h"
 #include "core/lang.h"
 #include "core/uscc.h"
 #include "core/vin.h"
@@ -478,6 +479,7 @@ class Api {
   // The EU battery passport of /b/{code} (passport/eu.h) at the caller's access class.
   Status GetEuPassport(Call& c);
   Status GetLabelSvg(Call& c);
+  Status GetDigitalLink(Call& c);
 
   const ServeOptions& options_;
   StorePool readers_;
@@ -556,6 +558,8 @@ const std::vector<Api::Entry>& Api::Table() {
       // With `format=json` or an Accept header that prefers JSON, the battery's EU passport.
       {"GET", "/b/{code}", &Api::GetPassportPage, {"*"}},
       {"GET", "/b/{code}/qr.svg", &Api::GetLabelSvg, {}},
+      // The GS1 Digital Link of a battery (EU labels): a redirect to its passport, query kept.
+      {"GET", "/01/{gtin}/21/{serial...}", &Api::GetDigitalLink, {"*"}},
   };
   return kTable;
 }
@@ -1489,7 +1493,7 @@ Status Api::GetPassportPage(Call& c) {
 
 Status Api::GetEuPassport(Call& c) {
   auto code = CodeParam(c);
-  if (!code.ok()) return code.status().WithFieldPrefix("code");
+  if (!code.ok()) return code.status();  // field "code"
   BATTRACE_ASSIGN_OR_RETURN(inputs, passport::EuPassportInputsFor(*c.store, *code));
   const passport::EuAccess access = passport::EuAccessFor(c.viewer, inputs.battery);
   // What is open to the public is read unaudited, as the public digital ID is.
@@ -1499,6 +1503,42 @@ Status Api::GetEuPassport(Call& c) {
   Reply(c, passport::EuPassport(inputs, access));
   c.res.headers.emplace_back(
       "Cache-Control", access == passport::EuAccess::kPublic ? "no-cache" : "private, no-cache");
+  return Status::Ok();
+}
+
+Status Api::GetDigitalLink(Call& c) {
+  c.res.headers.emplace_back("Vary", kPageVary);
+  const std::string& gtin = c.params["gtin"];
+  const std::string& serial = c.params["serial"];
+  auto found = [&]() -> Result<std::string> {
+    BATTRACE_ASSIGN_OR_RETURN(gtin14, ParseGtin(gtin));
+    BATTRACE_RETURN_IF_ERROR(CheckGs1Serial(serial));
+    BATTRACE_ASSIGN_OR_RETURN(code, c.store->FindByDigitalLink(gtin14, serial));
+    if (!code) {
+      return Status::NotFound("no battery is registered under GTIN " + gtin14 + " and serial " +
+                              QuoteText(serial));
+    }
+    return *code;
+  }();
+  if (found.ok()) {
+    const std::string to =
+        "/b/" + *found + (c.req.query_string.empty() ? "" : "?" + c.req.query_string);
+    AddPageHeaders(c.res);
+    c.res.status = 302;
+    c.res.content_type = "text/plain; charset=utf-8";
+    c.res.headers.emplace_back("Location", to);
+    c.res.headers.emplace_back("Cache-Control", "no-cache");
+    c.res.body = "Found: " + to + "\n";
+    return Status::Ok();
+  }
+  const Status& st = found.status();
+  const bool page_error =
+      st.code() == StatusCode::kInvalidArgument || st.code() == StatusCode::kNotFound;
+  if (!page_error || JsonAsked(c)) return st;
+  const Lang lang = PageLang(c.req);
+  StartPage(c, lang);
+  c.res.status = HttpStatus(st.code());
+  c.res.body = RenderDigitalLinkProblem(gtin, serial, st, PassportWords(lang));
   return Status::Ok();
 }
 

@@ -14,7 +14,7 @@ import {chromium} from 'playwright-core';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const repo = resolve(here, '..', '..');
-const bin = process.env.BATTRACE_BIN || join(repo, 'build', 'release', 'battrace');
+export const bin = process.env.BATTRACE_BIN || join(repo, 'build', 'release', 'battrace');
 const fixtureDir = process.env.BATTRACE_WEB_FIXTURE || join(repo, 'build', 'release', 'web-fixture');
 
 // The fixture store, its tokens and its registry records (parsed registry.ndjson).
@@ -36,7 +36,7 @@ export function fixture() {
 }
 
 // A real `battrace serve` on 127.0.0.1 and a free port over the fixture store; with `copy`, over
-// a private copy of it (for tests that write). Resolves once it listens.
+// a private copy of it (for tests that write), whose path is `db`. Resolves once it listens.
 export async function startServer({copy = false} = {}) {
   const {db} = fixture();
   let store = db;
@@ -80,6 +80,7 @@ export async function startServer({copy = false} = {}) {
   });
   return {
     url: `http://127.0.0.1:${port}`,
+    db: store,
     log: () => log,
     async stop() {
       process.removeListener('exit', orphan);
