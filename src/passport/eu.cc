@@ -61,6 +61,7 @@ class Builder {
   // Sets out[key] = value when `need` is within the access class; records `from`.
   bool Put(Json& out, const char* key, Json value, EuAccess need, const EuSource* from) {
     if (!May(need) || value.is_null()) return false;
+    if (value.is_number_float() && !std::isfinite(value.get<double>())) return false;
     out[key] = std::move(value);
     Use(from);
     return true;
@@ -379,7 +380,8 @@ Json BatteryCondition(const EuPassportInputs& in, Builder& b) {
         {"low_charging", "timeExtremeLowTempCharging"}};
     Json t = {{"lastUpdate", it->second.measured}};
     for (const auto& [field, key] : kTimes) {
-      if (const Json* v = At(*it->second.value, {field})) t[key] = Number(*v) * 60;
+      const Json* v = At(*it->second.value, {field});
+      if (v && v->is_number()) t[key] = v->get<double>() * 60;
     }
     b.Put(out, "temperatureInformation", t, kLegit, it->second.from);
   }
@@ -432,7 +434,8 @@ Json Performance(const EuPassportInputs& in, Builder& b) {
       b.Put(props, "ratedMaximumPower", Number(*kw) * 1000, kPublic, d);  // W
     }
     b.Copy(props, "roundtripEfficiency", d, {"electrical", "round_trip_efficiency_pct"}, kPublic);
-    if (const Json* mohm = At(d->body, {"electrical", "internal_resistance_mohm"})) {
+    if (const Json* mohm = At(d->body, {"electrical", "internal_resistance_mohm"});
+        mohm && mohm->is_number()) {
       b.Put(props, "initialInternalResistance",
             Json::array({{{"batteryComponent", in.battery.level},
                           {"ohmicResistance", Number(*mohm) / 1000}}}),  // ohm
@@ -607,7 +610,8 @@ Json EuPassport(const EuPassportInputs& in, EuAccess access) {
               {"battery", in.battery.code}};
   if (in.utilized) {
     // Art. 77(8): the passport ceases to exist; it is kept, marked so, for every class.
-    out["ceased"] = {{"date", in.utilized->body.value("occurred", in.utilized->report.occurred)},
+    const Json* day = At(in.utilized->body, {"occurred"});
+    out["ceased"] = {{"date", day && day->is_string() ? *day : Json(in.utilized->report.occurred)},
                      {"by", in.utilized->report.reporter},
                      {"leaf_index", in.utilized->report.leaf_index}};
     b.Use(&*in.utilized);

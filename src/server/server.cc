@@ -450,6 +450,11 @@ class Api {
   Status GetReport(Call& c);
   Status GetBattery(Call& c);
   Status GetBatteryHistory(Call& c);
+  Status GetBatteryPassport(Call& c);
+  // The EU battery passport of `code` (passport/eu.h) at the caller's access class (a regulator
+  // without a stated purpose: the public's), audited above the public class: the answer of
+  // GET /v1/batteries/{code}/passport?profile=eu and of /b/{code} asked for JSON.
+  Status ReplyEuPassport(Call& c, const std::string& code);
   Status GetVehicle(Call& c);
   Status ListBatteries(Call& c);
   Status ListVehicles(Call& c);
@@ -476,8 +481,6 @@ class Api {
   Status GetAsset(Call& c);
   Status GetFavicon(Call& c);
   Status GetPassportPage(Call& c);
-  // The EU battery passport of /b/{code} (passport/eu.h) at the caller's access class.
-  Status GetEuPassport(Call& c);
   Status GetLabelSvg(Call& c);
   Status GetDigitalLink(Call& c);
 
@@ -514,6 +517,7 @@ const std::vector<Api::Entry>& Api::Table() {
       {"GET", "/v1/batteries", &Api::ListBatteries, {"cursor", "limit"}},
       {"GET", "/v1/batteries/{code}", &Api::GetBattery, {}},
       {"GET", "/v1/batteries/{code}/history", &Api::GetBatteryHistory, {}},
+      {"GET", "/v1/batteries/{code}/passport", &Api::GetBatteryPassport, {"profile"}},
       {"GET", "/v1/vehicles", &Api::ListVehicles, {"cursor", "limit"}},
       {"GET", "/v1/vehicles/{vin}", &Api::GetVehicle, {}},
       {"GET",
@@ -954,6 +958,34 @@ Status Api::GetBatteryHistory(Call& c) {
   for (const auto& r : history)
     items.push_back(passport::ReportView(r));
   Reply(c, {{"code", *code}, {"history", items}});
+  return Status::Ok();
+}
+
+// The EU battery passport (passport/eu.h) at the caller's Art. 77(2) access class; a regulator
+// without a stated purpose gets the public class, as it gets the public view of a battery.
+Status Api::GetBatteryPassport(Call& c) {
+  auto code = CodeParam(c);
+  if (!code.ok()) return code.status().WithFieldPrefix("code");
+  if (!StringParam(c, "profile")) {
+    return Status::Invalid("profile", "query.required", "profile is required (eu)");
+  }
+  BATTRACE_ASSIGN_OR_RETURN(profile, EnumParam(c, "profile", {"eu"}));
+  (void)profile;
+  return ReplyEuPassport(c, *code);
+}
+
+Status Api::ReplyEuPassport(Call& c, const std::string& code) {
+  BATTRACE_ASSIGN_OR_RETURN(inputs, passport::EuPassportInputsFor(*c.store, code));
+  passport::EuAccess access = passport::EuAccessFor(c.viewer, inputs.battery);
+  if (c.viewer.kind == store::Viewer::Kind::kRegulator && c.req.Header("x-purpose").empty()) {
+    access = passport::EuAccess::kPublic;
+  }
+  if (access != passport::EuAccess::kPublic) {
+    ScopedReader reader = Reader(c);
+    reader.NotePassport(code, passport::EuAccessName(access));
+    BATTRACE_RETURN_IF_ERROR(Audited(reader));
+  }
+  Reply(c, passport::EuPassport(inputs, access));
   return Status::Ok();
 }
 
@@ -1458,7 +1490,9 @@ Status Api::GetPassportPage(Call& c) {
                             "format is json or html: got " + QuoteText(*format));
   if (JsonAsked(c) || (!format_ok.ok() && PrefersJson(c.req.Header("accept")))) {
     BATTRACE_RETURN_IF_ERROR(format_ok);
-    return GetEuPassport(c);
+    auto code = CodeParam(c);
+    if (!code.ok()) return code.status();  // field "code"
+    return ReplyEuPassport(c, *code);
   }
   const Lang lang = PageLang(c.req);
   const PageWords& words = PassportWords(lang);
@@ -1488,21 +1522,6 @@ Status Api::GetPassportPage(Call& c) {
   }
   c.res.status = PassportStatus(*page);
   c.res.body = RenderPassport(*page, words);
-  return Status::Ok();
-}
-
-Status Api::GetEuPassport(Call& c) {
-  auto code = CodeParam(c);
-  if (!code.ok()) return code.status();  // field "code"
-  BATTRACE_ASSIGN_OR_RETURN(inputs, passport::EuPassportInputsFor(*c.store, *code));
-  const passport::EuAccess access = passport::EuAccessFor(c.viewer, inputs.battery);
-  // What is open to the public is read unaudited, as the public digital ID is.
-  if (access != passport::EuAccess::kPublic) {
-    BATTRACE_RETURN_IF_ERROR(AuditAction(c, "eu_passport", "battery:" + *code));
-  }
-  Reply(c, passport::EuPassport(inputs, access));
-  c.res.headers.emplace_back(
-      "Cache-Control", access == passport::EuAccess::kPublic ? "no-cache" : "private, no-cache");
   return Status::Ok();
 }
 

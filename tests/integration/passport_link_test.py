@@ -4,15 +4,15 @@
 - GET /b/{code} answers the EU battery passport (passport/eu.h) with `Accept: application/json`
   (q-values respected; a browser's Accept gets the page) or `?format=json`, at the caller's
   access class: the public without credentials, a legitimate interest for the admin (by bearer
-  token or by session cookie) and the battery's maker, the authority for a regulator; a read
-  above the public's is in the audit log. `Vary: Accept`. The declared model data are in it and
+  token or by session cookie) and the battery's maker, the authority for a regulator stating a
+  purpose; a read above the public's is in the audit log. `Vary: Accept`. The declared model data are in it and
   on the page (in both languages); a bad code, an unknown one and a bad `format` are problems
   when JSON was asked for, pages otherwise.
 - GET /01/{gtin}/21/{serial} (and HEAD), the GS1 Digital Link: 302 to /b/{code} keeping the
   query, for a GTIN-13 too; an unknown pair is 404 and a wrong check digit 400 naming its rule,
   as a page or a problem by the same negotiation.
 
-usage: passport_eu_test.py BATTRACE WORKDIR
+usage: passport_link_test.py BATTRACE WORKDIR
 """
 import os
 import sys
@@ -35,7 +35,7 @@ def ok(cond, msg):
     global checks
     checks += 1
     if not cond:
-        sys.exit(f"passport eu test: FAILED: {msg}")
+        sys.exit(f"passport link test: FAILED: {msg}")
 
 
 # A battery.produced not filed yet, with a serial, and its model declared by its maker first.
@@ -94,9 +94,10 @@ with Server(battrace, fx.store, work, "--rate-limit", "0") as server:
         ok("Accept" in h.get("vary", ""), f"Vary of the page: {h.get('vary')}")
 
     # --- the caller's access class ---
-    for token, want in ((admin, "legitimate"), (maker_token, "legitimate"),
-                        (regulator, "authority")):
-        st, _, data, doc = server.call("GET", f"/b/{code}?format=json", token)
+    for token, purpose, want in ((admin, None, "legitimate"), (maker_token, None, "legitimate"),
+                                 (regulator, None, "public"),
+                                 (regulator, "market surveillance 2026-12", "authority")):
+        st, _, data, doc = server.call("GET", f"/b/{code}?format=json", token, purpose)
         ok(st == 200 and doc["access"] == want, f"access {want}: {st} {str(doc)[:200]}")
     ok("987.65" in data.decode(), "a material's mass for the authority")
     st, h, _, _ = server.call("POST", "/v1/session", body={"token": admin},
@@ -106,7 +107,7 @@ with Server(battrace, fx.store, work, "--rate-limit", "0") as server:
                                                               "Accept": "application/json"})
     ok(st == 200 and doc["access"] == "legitimate", f"by the session cookie: {st} {doc}")
     st, _, _, audit = server.call("GET", "/v1/audit?limit=1000", admin)
-    reads = [e for e in audit["items"] if e.get("action") == "eu_passport"]
+    reads = [e for e in audit["items"] if e.get("action", "").startswith("passport_")]
     ok(len(reads) >= 4 and all(e["record"] == f"battery:{code}" for e in reads),
        f"the reads above the public's are audited: {reads[:3]}")
 
@@ -162,4 +163,4 @@ with Server(battrace, fx.store, work, "--rate-limit", "0") as server:
     ok('route="GET /01/{gtin}/21/{serial...}",code="3xx"' in body.decode(),
        "the Digital Link in the metrics")
 
-print(f"passport eu test: ok ({checks} checks)")
+print(f"passport link test: ok ({checks} checks)")
