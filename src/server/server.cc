@@ -962,7 +962,10 @@ Status Api::GetBatteryPassport(Call& c) {
   }
   BATTRACE_ASSIGN_OR_RETURN(profile, EnumParam(c, "profile", {"eu"}));
   (void)profile;
-  BATTRACE_ASSIGN_OR_RETURN(inputs, passport::EuPassportInputsFor(*c.store, *code));
+  BATTRACE_ASSIGN_OR_RETURN(
+      inputs, passport::EuPassportInputsFor(*c.store, *code, [&](const std::string& uscc) {
+        return MakerName(*c.store, uscc);
+      }));
   passport::EuAccess access = passport::EuAccessFor(c.viewer, inputs.battery);
   if (c.viewer.kind == store::Viewer::Kind::kRegulator && c.req.Header("x-purpose").empty()) {
     access = passport::EuAccess::kPublic;

@@ -53,13 +53,20 @@ ASPECTS = {
     "labels": "Labeling-schema.json",
     "supplyChainDueDiligence": "SupplyChainDueDiligence-schema.json",
 }
+# The formats the schemas use, checked here whatever optional packages jsonschema finds.
 RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$")
+URI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]+$")  # RFC 3986 absolute URI
 formats = jsonschema.FormatChecker()
 
 
 @formats.checks("date-time")
 def is_date_time(value):
     return not isinstance(value, str) or bool(RFC3339.match(value))
+
+
+@formats.checks("uri")
+def is_uri(value):
+    return not isinstance(value, str) or bool(URI.match(value))
 
 
 def without_required(node):
@@ -228,9 +235,11 @@ def passport(server, code, token=None, purpose=None):
 
 with Server(battrace, fx.store, work) as server:
     file(server, tok["maker"], {"id": "eu-decl-1", "type": "battery_model.declared",
+                                "reporter": maker,
                                 "occurred": "2026-10-01", **DECLARED})
     for i, (day, measured, fields) in enumerate(HEALTH):
         file(server, tok["vmaker"], {"id": f"eu-health-{i}", "type": "battery.health",
+                                     "reporter": vehicle_maker,
                                      "occurred": day, "code": pack, "measured": measured,
                                      **fields})
     # A re-made battery: a held-back battery.produced of another battery, made from the pack.
