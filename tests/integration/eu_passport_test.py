@@ -14,6 +14,7 @@
 - The caller's class: the public and other enterprises public, the producer and a repair shop
   legitimate, a regulator with a stated purpose authority (without one, public); reads above the
   public class are audited.
+- A correction of the declaration replaces it, and is in the provenance.
 - `battrace passport` prints the same passport; its errors.
 
 usage: eu_passport_test.py BATTRACE SCHEMA_DIR WORKDIR
@@ -416,5 +417,19 @@ for args, rule in ((["--code", pack, "--profile", "us"], "--profile"),
     q = subprocess.run([battrace, "--lang", "en", "passport", *fx.read, *args],
                        capture_output=True, text=True)
     ok(q.returncode != 0 and rule in q.stderr, f"passport {args}: {q.returncode} {q.stderr}")
+
+# --- a correction of the declaration replaces it ---
+fixed = dict(DECLARED, carbon_footprint=dict(DECLARED["carbon_footprint"], per_kwh=58.0))
+with Server(battrace, fx.store, work) as server:
+    file(server, tok["maker"], {"id": "eu-decl-1-fix", "type": "correction", "reporter": maker,
+                                "occurred": "2026-10-01", "corrects": "eu-decl-1",
+                                "reason": "carbon footprint recalculated",
+                                "report": {"type": "battery_model.declared",
+                                           "occurred": "2026-10-01", **fixed}})
+    q = passport(server, pack)
+ok(q["carbonFootprint"]["batteryCarbonFootprint"] == 58.0, f"corrected: {q['carbonFootprint']}")
+used = [(r["type"], r["id"]) for r in q["provenance"]]
+ok(("battery_model.declared", "eu-decl-1") in used and ("correction", "eu-decl-1-fix") in used,
+   f"the correction in the provenance: {used}")
 
 print(f"eu passport test: ok ({checks} checks)")
