@@ -379,7 +379,7 @@ ok(p["supplyChainDueDiligence"] == {
     "supplyChainDueDiligenceReport": "https://example.com/dd.pdf"}, "due diligence")
 kinds = [(r["type"], r["reporter"]) for r in p["provenance"]]
 ok(("battery.produced", maker) in kinds and ("battery_model.declared", maker) in kinds
-   and kinds.count(("battery.health", vehicle_maker)) == 2, f"provenance: {kinds}")
+   and kinds.count(("battery.health", vehicle_maker)) >= 2, f"provenance: {kinds}")
 ok(all(len(r["leaf_hash"]) == 44 and isinstance(r["leaf_index"], int) for r in p["provenance"]),
    "receipts")
 pub = by_code[pack]["public"]
