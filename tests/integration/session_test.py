@@ -213,7 +213,7 @@ with Server(battrace, fx.store, work) as srv:
     ok("live" in states and "revoked" in states, f"states: {states}")
     ok(len(seen) >= 6 and pages == (len(seen) + 1) // 2, f"{len(seen)} tokens in {pages} pages")
     check_problem(*request(port, "GET", "/v1/tokens?cursor=nope", token=tok["admin"]), 400,
-                  rule="tokens.cursor", field="cursor")
+                  rule="query.cursor", field="cursor")
 
     # Issue, use, revoke, refused.
     status, _, data, issued = request(port, "POST", "/v1/tokens",
