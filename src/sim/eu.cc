@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <map>
 
+#include "core/gs1.h"
 #include "sim/render.h"
 
 namespace battrace::sim {
@@ -66,16 +67,10 @@ void DrawBatteryModels(World& w) {
       // GS1 China's prefix 69, a company number per battery maker, the model as item.
       const auto pos =
           static_cast<uint64_t>(std::find(w.bms.begin(), w.bms.end(), b.bm) - w.bms.begin());
-      b.gtin = Gtin14("069" + Pad(21000 + pos * 17, 5) + Pad(i + 1, 5));
+      b.gtin = "069" + Pad(21000 + pos * 17, 5) + Pad(i + 1, 5);
+      b.gtin += Gs1CheckDigit(b.gtin);
     }
   }
-}
-
-std::string Gtin14(std::string_view first13) {
-  int sum = 0;
-  for (size_t i = 0; i < first13.size(); ++i)
-    sum += (first13[i] - '0') * (i % 2 == 0 ? 3 : 1);
-  return std::string(first13) + static_cast<char>('0' + (10 - sum % 10) % 10);
 }
 
 char CarbonFootprintClass(double per_kwh) {

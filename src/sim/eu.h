@@ -12,7 +12,6 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
-#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -38,9 +37,6 @@ inline uint64_t HealthStream(uint64_t seed, uint64_t vehicle) {
 // Groups the world's vehicle models by their pack model (w.battery_models, Model::battery_model)
 // and chooses which are declared, declared again and given a GTIN.
 void DrawBatteryModels(World& w);
-
-// A GTIN-14 from its first 13 digits and the GS1 check digit.
-std::string Gtin14(std::string_view first13);
 
 // The performance class of a carbon footprint in kg CO2e/kWh: the simulator's own bands (A
 // below 60, B below 70, C below 80, D below 95, E from 95).

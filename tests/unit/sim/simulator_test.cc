@@ -12,6 +12,8 @@
 #include <utility>
 #include <vector>
 
+#include "core/cas.h"
+#include "core/gs1.h"
 #include "domain/registry.h"
 #include "domain/report.h"
 #include "sim/eu.h"
@@ -116,7 +118,8 @@ TEST(Simulator, ReportsParseInReplayModeSortedByReceipt) {
   for (const char* type :
        {"battery.produced", "vehicle.produced", "vehicle.sold", "battery.replaced",
         "battery.swapped", "battery.outbound", "battery.inbound", "vehicle.scrapped",
-        "battery.utilized", "product.outbound", "outlet.registered", "model.disassembly_info"}) {
+        "battery.utilized", "product.outbound", "outlet.registered", "model.disassembly_info",
+        "battery_model.declared", "battery.health"}) {
     EXPECT_GT(types[type], 0) << type;
   }
 }
@@ -306,37 +309,7 @@ std::vector<nlohmann::json> Reports(const Output& out) {
   return reports;
 }
 
-// GS1 check digit of a GTIN-8/12/13/14: weights 3, 1, 3, ... from the right of the payload.
-bool GtinValid(const std::string& g) {
-  if (g.size() != 14 || g.find_first_not_of("0123456789") != std::string::npos) return false;
-  int sum = 0;
-  for (size_t i = 0; i + 1 < g.size(); ++i)
-    sum += (g[g.size() - 2 - i] - '0') * (i % 2 == 0 ? 3 : 1);
-  return (10 - sum % 10) % 10 == g.back() - '0';
-}
-
-// CAS RN: NNNNNNN-NN-N, the check digit the sum of the other digits weighted 1, 2, ... from the
-// right, modulo 10.
-bool CasValid(const std::string& cas) {
-  const size_t a = cas.find('-');
-  const size_t b = cas.rfind('-');
-  if (a == std::string::npos || a < 2 || a > 7 || b != a + 3 || b + 2 != cas.size()) return false;
-  std::string digits = cas.substr(0, a) + cas.substr(a + 1, 2);
-  if (digits.find_first_not_of("0123456789") != std::string::npos) return false;
-  int sum = 0;
-  for (size_t i = 0; i < digits.size(); ++i)
-    sum += (digits[digits.size() - 1 - i] - '0') * static_cast<int>(i + 1);
-  return sum % 10 == cas.back() - '0';
-}
-
-TEST(SimulatorEu, CheckDigitsOfTheHelpers) {
-  EXPECT_EQ(Gtin14("0690123456789"), "06901234567892");
-  EXPECT_TRUE(GtinValid("06901234567892"));
-  EXPECT_FALSE(GtinValid("06901234567893"));
-  for (const char* cas : {"15365-14-7", "7782-42-5", "21324-40-3", "7440-48-4", "7440-02-0",
-                          "554-13-2", "346417-97-8", "96-49-1"})
-    EXPECT_TRUE(CasValid(cas)) << cas;
-  EXPECT_FALSE(CasValid("7440-48-5"));
+TEST(SimulatorEu, CarbonFootprintClasses) {
   EXPECT_EQ(CarbonFootprintClass(55), 'A');
   EXPECT_EQ(CarbonFootprintClass(60), 'B');
   EXPECT_EQ(CarbonFootprintClass(94.9), 'D');
@@ -382,7 +355,9 @@ TEST(SimulatorEu, BatteryMakersDeclareAShareOfTheirPackModels) {
       EXPECT_EQ(d["chemistry"]["short_name"], lfp ? "LFP" : "NCM") << key.second;
       if (d.contains("gtin")) {
         ++gtins;
-        EXPECT_TRUE(GtinValid(d["gtin"])) << d["gtin"];
+        auto gtin = ParseGtin(d["gtin"].get<std::string>());
+        ASSERT_TRUE(gtin.ok()) << d["gtin"];
+        EXPECT_EQ(*gtin, d["gtin"]);
       }
       const nlohmann::json& cf = d["carbon_footprint"];
       const double per_kwh = cf["per_kwh"];
@@ -406,7 +381,7 @@ TEST(SimulatorEu, BatteryMakersDeclareAShareOfTheirPackModels) {
       std::set<std::string> cas;
       for (const auto& list_name : {"materials", "hazardous_substances"}) {
         for (const nlohmann::json& m : d[list_name]) {
-          EXPECT_TRUE(CasValid(m["cas"])) << m["cas"];
+          EXPECT_TRUE(CheckCasNumber(m["cas"].get<std::string>()).ok()) << m["cas"];
           cas.insert(m["cas"]);
         }
       }
@@ -443,11 +418,7 @@ TEST(SimulatorEu, PacksOfModelsWithAGtinCarryAUniqueSerial) {
     if (!r.contains("serial")) continue;
     ++serials;
     const std::string serial = r["serial"];
-    EXPECT_TRUE(serial.size() >= 1 && serial.size() <= 20) << serial;
-    EXPECT_EQ(serial.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-                                       "0123456789!\"%&'()*+,-./:;<=>?_"),
-              std::string::npos)
-        << serial;
+    EXPECT_TRUE(CheckGs1Serial(serial).ok()) << serial;
     EXPECT_TRUE(links.insert({it->second, serial}).second) << serial;
   }
   EXPECT_GT(serials, 0);
