@@ -687,6 +687,11 @@ class Judge {
     return Status::Ok();
   }
 
+  // A model declaration changes no battery; the passport reads it from the store.
+  Status On(const BatteryModelDeclared&) { return Status::Ok(); }
+
+  Status On(const BatteryHealth& r) { return KnownCodes({r.code}); }
+
   Status On(const Correction&) { return Status::Internal("a correction is judged as its report"); }
 
   const Report& report_;

@@ -69,6 +69,17 @@ class Changes {
     return &vehicles_.emplace(vin.str(), std::move(v)).first->second;
   }
 
+  // Records that the report names `code` without changing a row it has; a code without one gets
+  // one (referenced), as from any report naming it.
+  Status Name(const BatteryCode& code) {
+    if (!batteries_.contains(code.str())) {
+      BATTRACE_ASSIGN_OR_RETURN(found, state_.GetBattery(code.str()));
+      if (!found) return Battery(code).status();
+    }
+    Mention(code);
+    return Status::Ok();
+  }
+
   // Records that the report names `code` without changing its row.
   void Mention(const BatteryCode& code) { refs_.push_back(code.str()); }
 
@@ -161,6 +172,7 @@ Status ProjectBody(Changes& c, const std::string& reporter, const Date& occurred
           }
           b->producer = reporter;
           b->model = r.model;
+          b->serial = r.serial;
           b->id_complete = CompleteId(r);
           b->produced_leaf = c.leaf();
           if (!b->custodian) b->custodian = reporter;
@@ -228,8 +240,11 @@ Status ProjectBody(Changes& c, const std::string& reporter, const Date& occurred
           }
         } else if constexpr (std::is_same_v<T, BatteryUtilized>) {
           BATTRACE_RETURN_IF_ERROR(Hand(c, r.codes, reporter, kStatusUtilized));
+        } else if constexpr (std::is_same_v<T, BatteryHealth>) {
+          BATTRACE_RETURN_IF_ERROR(c.Name(r.code.code));
         }
-        // product.outbound, outlet.*, model.disassembly_info: no battery or vehicle state.
+        // product.outbound, outlet.*, model.disassembly_info, battery_model.declared: no
+        // battery or vehicle state.
         // correction: recorded in the ledger; the rules engine re-evaluates what it touches.
         return Status::Ok();
       },

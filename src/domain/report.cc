@@ -8,11 +8,14 @@
 
 #include <algorithm>
 #include <array>
+#include <cmath>
 #include <span>
 #include <type_traits>
 #include <unordered_map>
 #include <utility>
 
+#include "core/cas.h"
+#include "core/gs1.h"
 #include "domain/strict_json.h"
 
 namespace battrace {
@@ -37,6 +40,17 @@ constexpr std::array<std::string_view, 8> kSourceNames = {
 constexpr std::array<std::string_view, 4> kProcessNames = {"dismantling", "crushing", "sorting",
                                                            "smelting"};
 constexpr std::array<std::string_view, 2> kOutletKindNames = {"collection", "centralized"};
+constexpr std::array<std::string_view, 3> kOriginKindNames = {"remanufactured", "repurposed",
+                                                              "reused"};
+constexpr std::array<std::string_view, 4> kCategoryNames = {"ev", "lmt", "industrial",
+                                                            "stationary"};
+constexpr std::array<std::string_view, 6> kComponentNames = {"cathode",   "anode",  "electrolyte",
+                                                             "separator", "casing", "other"};
+constexpr std::array<std::string_view, 3> kHazardClassNames = {"acute_toxicity", "skin_corrosion",
+                                                               "eye_damage"};
+constexpr std::array<std::string_view, 5> kPerformanceClasses = {"A", "B", "C", "D", "E"};
+constexpr size_t kModelMax = 64;        // a declared battery model
+constexpr size_t kSerialFieldMax = 64;  // read as a string, then held to AI (21)'s 20
 
 // --- the schema: one table per object; Reader::Fields checks each value's kind ---
 
@@ -64,7 +78,7 @@ constexpr std::array<Field, 4> kMaterialsFields = {{{"li_kg", true, Kind::kNumbe
                                                     {"co_kg", true, Kind::kNumber},
                                                     {"ni_kg", true, Kind::kNumber},
                                                     {"mn_kg", true, Kind::kNumber}}};
-constexpr std::array<Field, 9> kBatteryProducedFields = {
+constexpr std::array<Field, 11> kBatteryProducedFields = {
     {{"code", true, Kind::kString},
      {"parts", false, Kind::kStringList},
      {"model", false, Kind::kString},
@@ -73,7 +87,9 @@ constexpr std::array<Field, 9> kBatteryProducedFields = {
      {"rated_energy_kwh", false, Kind::kNumber},
      {"mass_kg", false, Kind::kNumber},
      {"materials", false, Kind::kObject, kMaterialsFields},
-     {"origin_codes", false, Kind::kStringList}}};
+     {"origin_codes", false, Kind::kStringList},
+     {"serial", false, Kind::kString},
+     {"origin_kind", false, Kind::kString}}};
 constexpr std::array<Field, 8> kVehicleProducedFields = {{{"vin", true, Kind::kString},
                                                           {"vehicle_type", true, Kind::kString},
                                                           {"brand", true, Kind::kString},
@@ -134,6 +150,92 @@ constexpr std::array<Field, 2> kDocumentFields = {
     {{"uri", true, Kind::kString}, {"sha256", true, Kind::kString}}};
 constexpr std::array<Field, 2> kModelDisassemblyInfoFields = {
     {{"vehicle_model", true, Kind::kString}, {"document", true, Kind::kObject, kDocumentFields}}};
+constexpr std::array<Field, 2> kChemistryFields = {
+    {{"short_name", false, Kind::kString}, {"clear_name", false, Kind::kString}}};
+constexpr std::array<Field, 4> kCarbonStagesFields = {
+    {{"raw_material_extraction", false, Kind::kNumber},
+     {"main_production", false, Kind::kNumber},
+     {"distribution", false, Kind::kNumber},
+     {"recycling", false, Kind::kNumber}}};
+constexpr std::array<Field, 4> kCarbonFootprintFields = {
+    {{"per_kwh", true, Kind::kNumber},
+     {"class", false, Kind::kString},
+     {"stages", false, Kind::kObject, kCarbonStagesFields},
+     {"study", false, Kind::kString}}};
+constexpr std::array<Field, 2> kRecycledShareFields = {
+    {{"pre_consumer", true, Kind::kNumber}, {"post_consumer", true, Kind::kNumber}}};
+constexpr std::array<Field, 4> kRecycledContentFields = {
+    {{"nickel", false, Kind::kObject, kRecycledShareFields},
+     {"cobalt", false, Kind::kObject, kRecycledShareFields},
+     {"lithium", false, Kind::kObject, kRecycledShareFields},
+     {"lead", false, Kind::kObject, kRecycledShareFields}}};
+constexpr std::array<Field, 5> kModelMaterialFields = {{{"name", true, Kind::kString},
+                                                        {"cas", false, Kind::kString},
+                                                        {"mass_kg", false, Kind::kNumber},
+                                                        {"critical", false, Kind::kBool},
+                                                        {"component", false, Kind::kString}}};
+constexpr std::array<Field, 5> kHazardousFields = {{{"name", true, Kind::kString},
+                                                    {"cas", false, Kind::kString},
+                                                    {"class", false, Kind::kString},
+                                                    {"concentration_pct", false, Kind::kNumber},
+                                                    {"component", false, Kind::kString}}};
+constexpr std::array<Field, 4> kLifetimeFields = {
+    {{"expected_years", false, Kind::kNumber},
+     {"cycle_life", false, Kind::kNumber},
+     {"cycle_life_test", false, Kind::kString},
+     {"capacity_threshold_pct", false, Kind::kNumber}}};
+constexpr std::array<Field, 7> kElectricalFields = {
+    {{"voltage_min_v", false, Kind::kNumber},
+     {"voltage_nominal_v", false, Kind::kNumber},
+     {"voltage_max_v", false, Kind::kNumber},
+     {"power_rated_kw", false, Kind::kNumber},
+     {"power_max_kw", false, Kind::kNumber},
+     {"round_trip_efficiency_pct", false, Kind::kNumber},
+     {"internal_resistance_mohm", false, Kind::kNumber}}};
+constexpr std::array<Field, 2> kTemperatureRangeFields = {
+    {{"min", true, Kind::kNumber}, {"max", true, Kind::kNumber}}};
+constexpr std::array<Field, 4> kModelDocumentsFields = {
+    {{"declaration_of_conformity", false, Kind::kString},
+     {"test_report", false, Kind::kString},
+     {"dismantling_manual", false, Kind::kString},
+     {"due_diligence_report", false, Kind::kString}}};
+constexpr std::array<Field, 15> kBatteryModelDeclaredFields = {
+    {{"model", true, Kind::kString},
+     {"category", true, Kind::kString},
+     {"gtin", false, Kind::kString},
+     {"chemistry", false, Kind::kObject, kChemistryFields},
+     {"carbon_footprint", false, Kind::kObject, kCarbonFootprintFields},
+     {"recycled_content", false, Kind::kObject, kRecycledContentFields},
+     {"renewable_content_pct", false, Kind::kNumber},
+     {"materials", false, Kind::kObjectList, kModelMaterialFields},
+     {"hazardous_substances", false, Kind::kObjectList, kHazardousFields},
+     {"extinguishing_agents", false, Kind::kStringList},
+     {"lifetime", false, Kind::kObject, kLifetimeFields},
+     {"electrical", false, Kind::kObject, kElectricalFields},
+     {"idle_temperature_c", false, Kind::kObject, kTemperatureRangeFields},
+     {"warranty_months", false, Kind::kNumber},
+     {"documents", false, Kind::kObject, kModelDocumentsFields}}};
+constexpr std::array<Field, 4> kTemperatureHoursFields = {{{"high", false, Kind::kNumber},
+                                                           {"low", false, Kind::kNumber},
+                                                           {"high_charging", false, Kind::kNumber},
+                                                           {"low_charging", false, Kind::kNumber}}};
+constexpr std::array<Field, 2> kAccidentFields = {
+    {{"date", true, Kind::kString}, {"description", true, Kind::kString}}};
+constexpr std::array<Field, 14> kBatteryHealthFields = {
+    {{"code", true, Kind::kString},
+     {"measured", true, Kind::kString},
+     {"soh_capacity_pct", false, Kind::kNumber},
+     {"remaining_capacity_ah", false, Kind::kNumber},
+     {"soh_energy_pct", false, Kind::kNumber},
+     {"remaining_energy_kwh", false, Kind::kNumber},
+     {"soc_pct", false, Kind::kNumber},
+     {"full_cycles", false, Kind::kNumber},
+     {"energy_throughput_kwh", false, Kind::kNumber},
+     {"capacity_throughput_ah", false, Kind::kNumber},
+     {"extreme_temperature_hours", false, Kind::kObject, kTemperatureHoursFields},
+     {"deep_discharge_events", false, Kind::kNumber},
+     {"overcharge_events", false, Kind::kNumber},
+     {"accidents", false, Kind::kObjectList, kAccidentFields}}};
 // The fields of `report` depend on its type: see FlatFieldOf.
 constexpr std::array<Field, 3> kCorrectionFields = {{{"corrects", true, Kind::kString},
                                                      {"reason", true, Kind::kString},
@@ -141,13 +243,22 @@ constexpr std::array<Field, 3> kCorrectionFields = {{{"corrects", true, Kind::kS
 
 // The body fields of each report type, indexed by ReportType.
 constexpr std::array<std::span<const Field>, kReportTypeCount> kBodyFields = {
-    kBatteryProducedFields, kVehicleProducedFields,
-    kVehicleSoldFields,     kBatteryReplacedFields,
-    kBatterySwappedFields,  kBatteryOutboundFields,
-    kBatteryInboundFields,  kVehicleScrappedFields,
-    kBatteryUtilizedFields, kProductOutboundFields,
-    kOutletFields,          kOutletFields,
-    kOutletClosedFields,    kModelDisassemblyInfoFields,
+    kBatteryProducedFields,
+    kVehicleProducedFields,
+    kVehicleSoldFields,
+    kBatteryReplacedFields,
+    kBatterySwappedFields,
+    kBatteryOutboundFields,
+    kBatteryInboundFields,
+    kVehicleScrappedFields,
+    kBatteryUtilizedFields,
+    kProductOutboundFields,
+    kOutletFields,
+    kOutletFields,
+    kOutletClosedFields,
+    kModelDisassemblyInfoFields,
+    kBatteryModelDeclaredFields,
+    kBatteryHealthFields,
     kCorrectionFields};
 
 // Calls fn(field name, index or npos for a single code, code) for every battery code of a body,
@@ -180,6 +291,8 @@ void ForEachCode(Body& body, Fn&& fn) {
           list("codes", b.codes);
         } else if constexpr (std::is_same_v<T, VehicleScrapped>) {
           list("packs_present", b.packs_present);
+        } else if constexpr (std::is_same_v<T, BatteryHealth>) {
+          fn("code", kSingle, b.code);
         }
       },
       body);
@@ -228,6 +341,7 @@ class ReportParser {
         }));
     auto body = Body(*type, obj, root_path, raw_scans, kEnvelopeKeys);
     if (!body.ok()) return body.status();
+    BATTRACE_RETURN_IF_ERROR(MeasuredOn(body.value(), *occurred, root_path));
     return Report{
         std::string(id), std::move(*reporter), *occurred, reported, std::move(body).value(),
         replayed,        std::move(warnings_)};
@@ -317,6 +431,10 @@ class ReportParser {
         return OutletBody(type, obj, p, skip);
       case ReportType::kModelDisassemblyInfo:
         return ModelDisassemblyInfoBody(obj, p, skip);
+      case ReportType::kBatteryModelDeclared:
+        return BatteryModelDeclaredBody(obj, p, skip);
+      case ReportType::kBatteryHealth:
+        return BatteryHealthBody(obj, p, skip);
       case ReportType::kCorrection:
         return CorrectionBody(obj, p, skip);
     }
@@ -424,6 +542,114 @@ class ReportParser {
     return Status::Ok();
   }
 
+  // A number from 0 to 100.
+  Status Percent(element v, const Path& p, std::optional<double>* out) const {
+    BATTRACE_RETURN_IF_ERROR(r_.Number(v, p, &out->emplace()));
+    if (**out > 100) return r_.Error(p, "range", "must be a percentage from 0 to 100");
+    return Status::Ok();
+  }
+  Status Percent(element v, const Path& p, double* out) const {
+    std::optional<double> x;
+    BATTRACE_RETURN_IF_ERROR(Percent(v, p, &x));
+    *out = *x;
+    return Status::Ok();
+  }
+  // A number > 0.
+  Status Positive(element v, const Path& p, double* out) const {
+    BATTRACE_RETURN_IF_ERROR(r_.Number(v, p, out));
+    if (*out == 0) return r_.Error(p, "range", "must be a number > 0");
+    return Status::Ok();
+  }
+  Status Positive(element v, const Path& p, std::optional<double>* out) const {
+    return Positive(v, p, &out->emplace());
+  }
+  // A finite number of either sign (a temperature).
+  Status Signed(element v, const Path& p, double* out) const {
+    if (v.get_double().get(*out) || !std::isfinite(*out)) {
+      return r_.Error(p, "range", "must be a finite number");
+    }
+    if (*out == 0) *out = 0;
+    return Status::Ok();
+  }
+  // An integer >= `min` (at most 2^53, so that every reader of the stored form reads it exactly).
+  Status Integer(element v, const Path& p, int64_t min, std::optional<int64_t>* out) const {
+    constexpr double kMax = 9007199254740992.0;
+    double x = 0;
+    BATTRACE_RETURN_IF_ERROR(r_.Number(v, p, &x));
+    if (x != std::floor(x) || x > kMax || x < static_cast<double>(min)) {
+      return r_.Error(p, "range", "must be an integer >= " + std::to_string(min));
+    }
+    *out = static_cast<int64_t>(x);
+    return Status::Ok();
+  }
+  // An http or https URI.
+  Status HttpUri(element v, const Path& p, std::optional<std::string>* out) const {
+    std::string_view s;
+    BATTRACE_RETURN_IF_ERROR(r_.String(v, p, Charset::kIdentifier, kUriMax, &s));
+    const bool http =
+        (s.starts_with("http://") && s.size() > 7) || (s.starts_with("https://") && s.size() > 8);
+    if (!http) return r_.Error(p, "format", "must be an http:// or https:// URI");
+    out->emplace(s);
+    return Status::Ok();
+  }
+  Status Gtin(element v, const Path& p, std::optional<std::string>* out) const {
+    std::string_view s;
+    BATTRACE_RETURN_IF_ERROR(r_.String(v, p, Charset::kIdentifier, 14, &s));
+    auto gtin = ParseGtin(s);
+    if (!gtin.ok()) return strict_json::Reader::Relocate(gtin.status(), p);
+    *out = std::move(gtin).value();
+    return Status::Ok();
+  }
+  Status Cas(element v, const Path& p, std::optional<std::string>* out) const {
+    std::string_view s;
+    BATTRACE_RETURN_IF_ERROR(r_.String(v, p, Charset::kIdentifier, 12, &s));
+    const Status checked = CheckCasNumber(s);
+    if (!checked.ok()) return strict_json::Reader::Relocate(checked, p);
+    out->emplace(s);
+    return Status::Ok();
+  }
+  Status Serial(element v, const Path& p, std::optional<std::string>* out) const {
+    std::string_view s;
+    BATTRACE_RETURN_IF_ERROR(r_.String(v, p, Charset::kIdentifier, kSerialFieldMax, &s));
+    const Status checked = CheckGs1Serial(s);
+    if (!checked.ok()) return strict_json::Reader::Relocate(checked, p);
+    out->emplace(s);
+    return Status::Ok();
+  }
+  // The objects of an array, each read by `entry`(object, path).
+  template <typename Entry>
+  Status Objects(element v, const Path& p, Entry&& entry) const {
+    array a;
+    BATTRACE_RETURN_IF_ERROR(r_.Array(v, p, true, &a));
+    size_t n = 0;
+    for (element e : a) {
+      const Path ep = p.Index(n++);
+      object o;
+      BATTRACE_RETURN_IF_ERROR(r_.Object(e, ep, &o));
+      BATTRACE_RETURN_IF_ERROR(entry(o, ep));
+    }
+    return Status::Ok();
+  }
+  // An object whose fields are all optional numbers, read by `read`(value, path, slot).
+  template <size_t N, typename Read>
+  Status NumberObject(element v, const Path& p, std::span<const Field> fields,
+                      const std::array<std::optional<double>*, N>& slots, Read&& read) const {
+    object o;
+    BATTRACE_RETURN_IF_ERROR(r_.Object(v, p, &o));
+    return r_.Fields(o, p, fields, Others::kReject, {},
+                     [&](size_t i, element fv, const Path& fp) { return read(fv, fp, slots[i]); });
+  }
+
+  // A battery.health's `measured` falls on its `occurred` (Beijing time).
+  Status MeasuredOn(const ReportBody& body, Date occurred, const Path& p) const {
+    const auto* h = std::get_if<BatteryHealth>(&body);
+    if (h == nullptr || BeijingDate(h->measured_at) == occurred) return Status::Ok();
+    return r_.Error(p.Key("measured"), "measured_date",
+                    "measured " + h->measured + " falls on " +
+                        BeijingDate(h->measured_at).ToString() +
+                        " in Beijing time; the report's occurred is " + occurred.ToString());
+  }
+
   // --- bodies ---
 
   Result<ReportBody> BatteryProducedBody(object obj, const Path& p,
@@ -436,6 +662,8 @@ class ReportParser {
       std::optional<double> rated_capacity_ah, nominal_voltage_v, rated_energy_kwh, mass_kg;
       std::optional<Materials> materials;
       std::vector<ScannedCode> origin_codes;
+      std::optional<std::string> serial;
+      std::optional<OriginKind> origin_kind;
     } b;
     BATTRACE_RETURN_IF_ERROR(r_.Fields(obj, p, kBatteryProducedFields, Others::kReject, skip,
                                        [&](size_t i, element v, const Path& fp) -> Status {
@@ -456,13 +684,24 @@ class ReportParser {
                                              return Number(v, fp, &b.mass_kg);
                                            case 7:
                                              return MaterialsValue(v, fp, &b.materials);
-                                           default:
+                                           case 8:
                                              return Codes(v, fp, false, false, &b.origin_codes);
+                                           case 9:
+                                             return Serial(v, fp, &b.serial);
+                                           default:
+                                             return EnumValue(v, fp, kOriginKindNames,
+                                                              &b.origin_kind);
                                          }
                                        }));
+    if (b.origin_kind && b.origin_codes.empty()) {
+      return r_.Error(p.Key("origin_kind"), "origin_kind",
+                      "origin_kind says how a battery was made from its origin_codes; this "
+                      "battery has none");
+    }
     BatteryProduced produced{std::move(*code),    std::move(b.parts),  std::move(b.model),
                              b.rated_capacity_ah, b.nominal_voltage_v, b.rated_energy_kwh,
-                             b.mass_kg,           b.materials,         std::move(b.origin_codes)};
+                             b.mass_kg,           b.materials,         std::move(b.origin_codes),
+                             std::move(b.serial), b.origin_kind};
     BATTRACE_RETURN_IF_ERROR(PartsFit(produced, p.Key("parts")));
     return ReportBody(std::move(produced));
   }
@@ -754,6 +993,299 @@ class ReportParser {
     return ReportBody(std::move(info));
   }
 
+  Result<ReportBody> BatteryModelDeclaredBody(object obj, const Path& p,
+                                              std::span<const std::string_view> skip) const {
+    BatteryModelDeclared d;
+    std::optional<BatteryCategory> category;
+    BATTRACE_RETURN_IF_ERROR(
+        r_.Fields(obj, p, kBatteryModelDeclaredFields, Others::kReject, skip,
+                  [&](size_t i, element v, const Path& fp) -> Status {
+                    switch (i) {
+                      case 0:
+                        return Text(v, fp, kModelMax, &d.model);
+                      case 1:
+                        return EnumValue(v, fp, kCategoryNames, &category);
+                      case 2:
+                        return Gtin(v, fp, &d.gtin);
+                      case 3:
+                        return ChemistryValue(v, fp, &d.chemistry.emplace());
+                      case 4:
+                        return CarbonValue(v, fp, &d.carbon_footprint.emplace());
+                      case 5:
+                        return RecycledValue(v, fp, &d.recycled_content.emplace());
+                      case 6:
+                        return Percent(v, fp, &d.renewable_content_pct);
+                      case 7:
+                        return Objects(v, fp, [&](object o, const Path& ep) {
+                          return MaterialValue(o, ep, &d.materials.emplace_back());
+                        });
+                      case 8:
+                        return Objects(v, fp, [&](object o, const Path& ep) {
+                          return HazardValue(o, ep, &d.hazardous_substances.emplace_back());
+                        });
+                      case 9:
+                        return Texts(v, fp, &d.extinguishing_agents);
+                      case 10:
+                        return LifetimeValue(v, fp, &d.lifetime.emplace());
+                      case 11:
+                        return ElectricalValue(v, fp, &d.electrical.emplace());
+                      case 12:
+                        return TemperatureRangeValue(v, fp, &d.idle_temperature_c.emplace());
+                      case 13:
+                        return Integer(v, fp, 1, &d.warranty_months);
+                      default:
+                        return DocumentsValue(v, fp, &d.documents.emplace());
+                    }
+                  }));
+    d.category = *category;
+    return ReportBody(std::move(d));
+  }
+
+  // A non-empty list of texts.
+  Status Texts(element v, const Path& p, std::vector<std::string>* out) const {
+    array a;
+    BATTRACE_RETURN_IF_ERROR(r_.Array(v, p, true, &a));
+    size_t n = 0;
+    for (element e : a) {
+      BATTRACE_RETURN_IF_ERROR(Text(e, p.Index(n++), kNameMax, &out->emplace_back()));
+    }
+    return Status::Ok();
+  }
+
+  Status ChemistryValue(element v, const Path& p, BatteryChemistry* out) const {
+    object o;
+    BATTRACE_RETURN_IF_ERROR(r_.Object(v, p, &o));
+    return r_.Fields(o, p, kChemistryFields, Others::kReject, {},
+                     [&](size_t i, element fv, const Path& fp) {
+                       return Text(fv, fp, kNameMax, i == 0 ? &out->short_name : &out->clear_name);
+                     });
+  }
+
+  Status CarbonValue(element v, const Path& p, CarbonFootprint* out) const {
+    object o;
+    BATTRACE_RETURN_IF_ERROR(r_.Object(v, p, &o));
+    return r_.Fields(o, p, kCarbonFootprintFields, Others::kReject, {},
+                     [&](size_t i, element fv, const Path& fp) -> Status {
+                       switch (i) {
+                         case 0:
+                           return Positive(fv, fp, &out->per_kwh);
+                         case 1: {
+                           size_t c = 0;
+                           BATTRACE_RETURN_IF_ERROR(r_.Enum(fv, fp, kPerformanceClasses, &c));
+                           out->performance_class.emplace(kPerformanceClasses[c]);
+                           return Status::Ok();
+                         }
+                         case 2: {
+                           CarbonStages& st = out->stages.emplace();
+                           return NumberObject(
+                               fv, fp, kCarbonStagesFields,
+                               std::array<std::optional<double>*, 4>{
+                                   &st.raw_material_extraction, &st.main_production,
+                                   &st.distribution, &st.recycling},
+                               [&](element nv, const Path& np, std::optional<double>* slot) {
+                                 return Number(nv, np, slot);
+                               });
+                         }
+                         default:
+                           return HttpUri(fv, fp, &out->study);
+                       }
+                     });
+  }
+
+  Status RecycledValue(element v, const Path& p, RecycledContent* out) const {
+    object o;
+    BATTRACE_RETURN_IF_ERROR(r_.Object(v, p, &o));
+    std::array<std::optional<RecycledShare>*, 4> slots = {&out->nickel, &out->cobalt, &out->lithium,
+                                                          &out->lead};
+    return r_.Fields(o, p, kRecycledContentFields, Others::kReject, {},
+                     [&](size_t i, element fv, const Path& fp) -> Status {
+                       object so;
+                       BATTRACE_RETURN_IF_ERROR(r_.Object(fv, fp, &so));
+                       RecycledShare& share = slots[i]->emplace();
+                       return r_.Fields(so, fp, kRecycledShareFields, Others::kReject, {},
+                                        [&](size_t j, element sv, const Path& sp) {
+                                          return Percent(
+                                              sv, sp,
+                                              j == 0 ? &share.pre_consumer : &share.post_consumer);
+                                        });
+                     });
+  }
+
+  Status MaterialValue(object o, const Path& p, ModelMaterial* out) const {
+    return r_.Fields(o, p, kModelMaterialFields, Others::kReject, {},
+                     [&](size_t i, element fv, const Path& fp) -> Status {
+                       switch (i) {
+                         case 0:
+                           return Text(fv, fp, kNameMax, &out->name);
+                         case 1:
+                           return Cas(fv, fp, &out->cas);
+                         case 2:
+                           return Positive(fv, fp, &out->mass_kg);
+                         case 3:
+                           return r_.Bool(fv, fp, &out->critical.emplace());
+                         default:
+                           return EnumValue(fv, fp, kComponentNames, &out->component);
+                       }
+                     });
+  }
+
+  Status HazardValue(object o, const Path& p, HazardousSubstance* out) const {
+    return r_.Fields(o, p, kHazardousFields, Others::kReject, {},
+                     [&](size_t i, element fv, const Path& fp) -> Status {
+                       switch (i) {
+                         case 0:
+                           return Text(fv, fp, kNameMax, &out->name);
+                         case 1:
+                           return Cas(fv, fp, &out->cas);
+                         case 2:
+                           return EnumValue(fv, fp, kHazardClassNames, &out->hazard_class);
+                         case 3:
+                           return Percent(fv, fp, &out->concentration_pct);
+                         default:
+                           return EnumValue(fv, fp, kComponentNames, &out->component);
+                       }
+                     });
+  }
+
+  Status LifetimeValue(element v, const Path& p, Lifetime* out) const {
+    object o;
+    BATTRACE_RETURN_IF_ERROR(r_.Object(v, p, &o));
+    return r_.Fields(o, p, kLifetimeFields, Others::kReject, {},
+                     [&](size_t i, element fv, const Path& fp) -> Status {
+                       switch (i) {
+                         case 0:
+                           return Number(fv, fp, &out->expected_years);
+                         case 1:
+                           return Integer(fv, fp, 0, &out->cycle_life);
+                         case 2:
+                           return Text(fv, fp, kNameMax, &out->cycle_life_test);
+                         default:
+                           return Percent(fv, fp, &out->capacity_threshold_pct);
+                       }
+                     });
+  }
+
+  Status ElectricalValue(element v, const Path& p, Electrical* out) const {
+    return NumberObject(
+        v, p, kElectricalFields,
+        std::array<std::optional<double>*, 7>{
+            &out->voltage_min_v, &out->voltage_nominal_v, &out->voltage_max_v, &out->power_rated_kw,
+            &out->power_max_kw, &out->round_trip_efficiency_pct, &out->internal_resistance_mohm},
+        [&](element nv, const Path& np, std::optional<double>* slot) {
+          return slot == &out->round_trip_efficiency_pct ? Percent(nv, np, slot)
+                                                         : Number(nv, np, slot);
+        });
+  }
+
+  Status TemperatureRangeValue(element v, const Path& p, TemperatureRange* out) const {
+    object o;
+    BATTRACE_RETURN_IF_ERROR(r_.Object(v, p, &o));
+    BATTRACE_RETURN_IF_ERROR(r_.Fields(o, p, kTemperatureRangeFields, Others::kReject, {},
+                                       [&](size_t i, element fv, const Path& fp) {
+                                         return Signed(fv, fp, i == 0 ? &out->min : &out->max);
+                                       }));
+    if (out->min >= out->max) {
+      return r_.Error(p.Key("max"), "range", "max must be greater than min");
+    }
+    return Status::Ok();
+  }
+
+  Status DocumentsValue(element v, const Path& p, ModelDocuments* out) const {
+    object o;
+    BATTRACE_RETURN_IF_ERROR(r_.Object(v, p, &o));
+    std::array<std::optional<std::string>*, 4> slots = {&out->declaration_of_conformity,
+                                                        &out->test_report, &out->dismantling_manual,
+                                                        &out->due_diligence_report};
+    return r_.Fields(
+        o, p, kModelDocumentsFields, Others::kReject, {},
+        [&](size_t i, element fv, const Path& fp) { return HttpUri(fv, fp, slots[i]); });
+  }
+
+  Result<ReportBody> BatteryHealthBody(object obj, const Path& p,
+                                       std::span<const std::string_view> skip) const {
+    std::optional<ScannedCode> code;
+    HealthMeasures h;
+    BATTRACE_RETURN_IF_ERROR(r_.Fields(
+        obj, p, kBatteryHealthFields, Others::kReject, skip,
+        [&](size_t i, element v, const Path& fp) -> Status {
+          switch (i) {
+            case 0:
+              return Code(v, fp, &code);
+            case 1:
+              return Measured(v, fp, &h);
+            case 2:
+              return Percent(v, fp, &h.soh_capacity_pct);
+            case 3:
+              return Number(v, fp, &h.remaining_capacity_ah);
+            case 4:
+              return Percent(v, fp, &h.soh_energy_pct);
+            case 5:
+              return Number(v, fp, &h.remaining_energy_kwh);
+            case 6:
+              return Percent(v, fp, &h.soc_pct);
+            case 7:
+              return Integer(v, fp, 0, &h.full_cycles);
+            case 8:
+              return Number(v, fp, &h.energy_throughput_kwh);
+            case 9:
+              return Number(v, fp, &h.capacity_throughput_ah);
+            case 10: {
+              TemperatureHours& t = h.extreme_temperature_hours.emplace();
+              return NumberObject(v, fp, kTemperatureHoursFields,
+                                  std::array<std::optional<double>*, 4>{
+                                      &t.high, &t.low, &t.high_charging, &t.low_charging},
+                                  [&](element nv, const Path& np, std::optional<double>* slot) {
+                                    return Number(nv, np, slot);
+                                  });
+            }
+            case 11:
+              return Integer(v, fp, 0, &h.deep_discharge_events);
+            case 12:
+              return Integer(v, fp, 0, &h.overcharge_events);
+            default:
+              return Objects(v, fp, [&](object o, const Path& ep) {
+                return AccidentValue(o, ep, &h.accidents.emplace_back());
+              });
+          }
+        }));
+    const bool measures = h.soh_capacity_pct || h.remaining_capacity_ah || h.soh_energy_pct ||
+                          h.remaining_energy_kwh || h.soc_pct || h.full_cycles ||
+                          h.energy_throughput_kwh || h.capacity_throughput_ah ||
+                          h.extreme_temperature_hours || h.deep_discharge_events ||
+                          h.overcharge_events || !h.accidents.empty();
+    if (!measures) {
+      return r_.Error(p, "no_measurement",
+                      "a battery.health report carries at least one measurement (soh_capacity_pct, "
+                      "remaining_capacity_ah, soh_energy_pct, remaining_energy_kwh, soc_pct, "
+                      "full_cycles, energy_throughput_kwh, capacity_throughput_ah, "
+                      "extreme_temperature_hours, deep_discharge_events, overcharge_events or "
+                      "accidents)");
+    }
+    return ReportBody(BatteryHealth{std::move(h), std::move(*code)});
+  }
+
+  // An RFC 3339 instant with its offset, kept as filed.
+  Status Measured(element v, const Path& p, HealthMeasures* h) const {
+    std::string_view s;
+    BATTRACE_RETURN_IF_ERROR(r_.String(v, p, Charset::kIdentifier, 64, &s));
+    auto t = ParseTimestamp(s);
+    if (!t.ok()) return strict_json::Reader::Relocate(t.status(), p);
+    h->measured.assign(s);
+    h->measured_at = *t;
+    return Status::Ok();
+  }
+
+  Status AccidentValue(object o, const Path& p, Accident* out) const {
+    return r_.Fields(o, p, kAccidentFields, Others::kReject, {},
+                     [&](size_t i, element fv, const Path& fp) -> Status {
+                       if (i == 1) return Text(fv, fp, kReasonMax, &out->description);
+                       std::optional<Date> d;
+                       BATTRACE_RETURN_IF_ERROR(r_.Date(fv, fp, &d));
+                       out->date = *d;
+                       return Status::Ok();
+                     });
+  }
+
   Status Sha256(element v, const Path& p, std::string* out) const {
     std::string_view s;
     BATTRACE_RETURN_IF_ERROR(r_.String(v, p, Charset::kIdentifier, 64, &s));
@@ -814,6 +1346,7 @@ class ReportParser {
     }
     auto body = Body(*type, obj, p, raw_scans, kNestedKeys);
     if (!body.ok()) return body.status();
+    BATTRACE_RETURN_IF_ERROR(MeasuredOn(body.value(), *occurred, p));
     return CorrectedReport{*occurred, std::move(body).value()};
   }
 
@@ -904,6 +1437,8 @@ void PutFields(nlohmann::json& j, const BatteryProduced& b) {
                       {"mn_kg", b.materials->mn_kg}};
   }
   if (!b.origin_codes.empty()) j["origin_codes"] = CodesJson(b.origin_codes);
+  PutOptional(&j, "serial", b.serial);
+  if (b.origin_kind) j["origin_kind"] = OriginKindName(*b.origin_kind);
 }
 void PutFields(nlohmann::json& j, const VehicleProduced& b) {
   j["vin"] = b.vin.str();
@@ -975,6 +1510,132 @@ void PutFields(nlohmann::json& j, const ModelDisassemblyInfo& b) {
   j["vehicle_model"] = b.vehicle_model;
   j["document"] = {{"uri", b.document.uri}, {"sha256", b.document.sha256}};
 }
+void PutFields(nlohmann::json& j, const BatteryModelDeclared& b) {
+  j["model"] = b.model;
+  j["category"] = BatteryCategoryName(b.category);
+  PutOptional(&j, "gtin", b.gtin);
+  if (b.chemistry) {
+    nlohmann::json c = nlohmann::json::object();
+    PutOptional(&c, "short_name", b.chemistry->short_name);
+    PutOptional(&c, "clear_name", b.chemistry->clear_name);
+    j["chemistry"] = std::move(c);
+  }
+  if (b.carbon_footprint) {
+    const CarbonFootprint& f = *b.carbon_footprint;
+    nlohmann::json c = {{"per_kwh", f.per_kwh}};
+    PutOptional(&c, "class", f.performance_class);
+    if (f.stages) {
+      nlohmann::json st = nlohmann::json::object();
+      PutOptional(&st, "raw_material_extraction", f.stages->raw_material_extraction);
+      PutOptional(&st, "main_production", f.stages->main_production);
+      PutOptional(&st, "distribution", f.stages->distribution);
+      PutOptional(&st, "recycling", f.stages->recycling);
+      c["stages"] = std::move(st);
+    }
+    PutOptional(&c, "study", f.study);
+    j["carbon_footprint"] = std::move(c);
+  }
+  if (b.recycled_content) {
+    nlohmann::json rc = nlohmann::json::object();
+    auto share = [&](const char* key, const std::optional<RecycledShare>& s) {
+      if (s) rc[key] = {{"pre_consumer", s->pre_consumer}, {"post_consumer", s->post_consumer}};
+    };
+    share("nickel", b.recycled_content->nickel);
+    share("cobalt", b.recycled_content->cobalt);
+    share("lithium", b.recycled_content->lithium);
+    share("lead", b.recycled_content->lead);
+    j["recycled_content"] = std::move(rc);
+  }
+  PutOptional(&j, "renewable_content_pct", b.renewable_content_pct);
+  if (!b.materials.empty()) {
+    nlohmann::json list = nlohmann::json::array();
+    for (const ModelMaterial& m : b.materials) {
+      nlohmann::json e = {{"name", m.name}};
+      PutOptional(&e, "cas", m.cas);
+      PutOptional(&e, "mass_kg", m.mass_kg);
+      PutOptional(&e, "critical", m.critical);
+      if (m.component) e["component"] = MaterialComponentName(*m.component);
+      list.push_back(std::move(e));
+    }
+    j["materials"] = std::move(list);
+  }
+  if (!b.hazardous_substances.empty()) {
+    nlohmann::json list = nlohmann::json::array();
+    for (const HazardousSubstance& h : b.hazardous_substances) {
+      nlohmann::json e = {{"name", h.name}};
+      PutOptional(&e, "cas", h.cas);
+      if (h.hazard_class) e["class"] = HazardClassName(*h.hazard_class);
+      PutOptional(&e, "concentration_pct", h.concentration_pct);
+      if (h.component) e["component"] = MaterialComponentName(*h.component);
+      list.push_back(std::move(e));
+    }
+    j["hazardous_substances"] = std::move(list);
+  }
+  if (!b.extinguishing_agents.empty()) j["extinguishing_agents"] = b.extinguishing_agents;
+  if (b.lifetime) {
+    nlohmann::json l = nlohmann::json::object();
+    PutOptional(&l, "expected_years", b.lifetime->expected_years);
+    PutOptional(&l, "cycle_life", b.lifetime->cycle_life);
+    PutOptional(&l, "cycle_life_test", b.lifetime->cycle_life_test);
+    PutOptional(&l, "capacity_threshold_pct", b.lifetime->capacity_threshold_pct);
+    j["lifetime"] = std::move(l);
+  }
+  if (b.electrical) {
+    const Electrical& e = *b.electrical;
+    nlohmann::json el = nlohmann::json::object();
+    PutOptional(&el, "voltage_min_v", e.voltage_min_v);
+    PutOptional(&el, "voltage_nominal_v", e.voltage_nominal_v);
+    PutOptional(&el, "voltage_max_v", e.voltage_max_v);
+    PutOptional(&el, "power_rated_kw", e.power_rated_kw);
+    PutOptional(&el, "power_max_kw", e.power_max_kw);
+    PutOptional(&el, "round_trip_efficiency_pct", e.round_trip_efficiency_pct);
+    PutOptional(&el, "internal_resistance_mohm", e.internal_resistance_mohm);
+    j["electrical"] = std::move(el);
+  }
+  if (b.idle_temperature_c) {
+    j["idle_temperature_c"] = {{"min", b.idle_temperature_c->min},
+                               {"max", b.idle_temperature_c->max}};
+  }
+  PutOptional(&j, "warranty_months", b.warranty_months);
+  if (b.documents) {
+    nlohmann::json d = nlohmann::json::object();
+    PutOptional(&d, "declaration_of_conformity", b.documents->declaration_of_conformity);
+    PutOptional(&d, "test_report", b.documents->test_report);
+    PutOptional(&d, "dismantling_manual", b.documents->dismantling_manual);
+    PutOptional(&d, "due_diligence_report", b.documents->due_diligence_report);
+    j["documents"] = std::move(d);
+  }
+}
+void PutFields(nlohmann::json& j, const BatteryHealth& b) {
+  j["code"] = b.code.code.str();
+  j["measured"] = b.measured;
+  PutOptional(&j, "soh_capacity_pct", b.soh_capacity_pct);
+  PutOptional(&j, "remaining_capacity_ah", b.remaining_capacity_ah);
+  PutOptional(&j, "soh_energy_pct", b.soh_energy_pct);
+  PutOptional(&j, "remaining_energy_kwh", b.remaining_energy_kwh);
+  PutOptional(&j, "soc_pct", b.soc_pct);
+  PutOptional(&j, "full_cycles", b.full_cycles);
+  PutOptional(&j, "energy_throughput_kwh", b.energy_throughput_kwh);
+  PutOptional(&j, "capacity_throughput_ah", b.capacity_throughput_ah);
+  if (b.extreme_temperature_hours) {
+    const TemperatureHours& t = *b.extreme_temperature_hours;
+    nlohmann::json h = nlohmann::json::object();
+    PutOptional(&h, "high", t.high);
+    PutOptional(&h, "low", t.low);
+    PutOptional(&h, "high_charging", t.high_charging);
+    PutOptional(&h, "low_charging", t.low_charging);
+    j["extreme_temperature_hours"] = std::move(h);
+  }
+  PutOptional(&j, "deep_discharge_events", b.deep_discharge_events);
+  PutOptional(&j, "overcharge_events", b.overcharge_events);
+  if (!b.accidents.empty()) {
+    nlohmann::json list = nlohmann::json::array();
+    for (const Accident& a : b.accidents) {
+      list.push_back({{"date", a.date.ToString()}, {"description", a.description}});
+    }
+    j["accidents"] = std::move(list);
+  }
+}
 void PutFields(nlohmann::json& j, const Correction& b) {
   j["corrects"] = b.corrects;
   j["reason"] = b.reason;
@@ -1037,6 +1698,38 @@ std::string_view UtilizationProcessName(UtilizationProcess p) {
 }
 std::string_view OutletKindName(OutletKind k) {
   return kOutletKindNames[static_cast<size_t>(k)];
+}
+std::string_view OriginKindName(OriginKind k) {
+  return kOriginKindNames[static_cast<size_t>(k)];
+}
+std::string_view BatteryCategoryName(BatteryCategory c) {
+  return kCategoryNames[static_cast<size_t>(c)];
+}
+std::string_view MaterialComponentName(MaterialComponent c) {
+  return kComponentNames[static_cast<size_t>(c)];
+}
+std::string_view HazardClassName(HazardClass c) {
+  return kHazardClassNames[static_cast<size_t>(c)];
+}
+
+std::optional<OriginKind> OriginKindOf(const BatteryProduced& b) {
+  if (b.origin_kind) return b.origin_kind;
+  if (b.origin_codes.empty()) return std::nullopt;
+  return OriginKind::kRepurposed;
+}
+
+Status CheckAgainstReceipt(const Report& report) {
+  const ReportBody* body = &report.body;
+  std::string field = "/measured";
+  if (const auto* c = std::get_if<Correction>(body)) {
+    body = &c->report->body;
+    field = "/report/measured";
+  }
+  const auto* h = std::get_if<BatteryHealth>(body);
+  if (h == nullptr || h->measured_at <= *report.reported) return Status::Ok();
+  return Status::Invalid(field, "report.measured_future",
+                         "measured " + h->measured + " is after the report's receipt time " +
+                             FormatTimestamp(*report.reported));
 }
 
 Result<Report> ParseReport(std::string_view json, const ParseOptions& options) {

@@ -8,6 +8,7 @@
 // CSV readers in src/ingest feed it. ReportToJson gives the stored form, the ledger's leaf data.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -45,10 +46,16 @@ struct Materials {
   double mn_kg = 0;
 };
 
+// How a battery with origin codes was made from them (battery.produced `origin_kind`).
+enum class OriginKind { kRemanufactured, kRepurposed, kReused };
+
 // battery.produced: the digital ID of a cell, module or pack. Only `code` is required; a digital
 // ID lacking model, figures, mass, materials or parts is a finding (missing_digital_id), not a
 // parse error. `parts` are the child codes (a pack: modules or cells; a module: cells; a cell:
-// none). `origin_codes` are the batteries a re-made battery was made from.
+// none). `origin_codes` are the batteries a re-made battery was made from; `origin_kind` says
+// how (only with origin codes; absent reads as repurposed: OriginKindOf). `serial` is the GS1
+// AI (21) serial that, with the GTIN its maker declared for the model, forms the battery's GS1
+// Digital Link.
 struct BatteryProduced {
   ScannedCode code;
   std::vector<ScannedCode> parts;
@@ -59,7 +66,12 @@ struct BatteryProduced {
   std::optional<double> mass_kg;
   std::optional<Materials> materials;
   std::vector<ScannedCode> origin_codes;
+  std::optional<std::string> serial;
+  std::optional<OriginKind> origin_kind;
 };
+
+// The origin kind of a battery.produced: as filed, else repurposed when it has origin codes.
+std::optional<OriginKind> OriginKindOf(const BatteryProduced& b);
 
 // vehicle.produced (24.2a). `packs` are pack codes (product type P), at least one.
 struct VehicleProduced {
@@ -189,6 +201,124 @@ struct ModelDisassemblyInfo {
   Document document;
 };
 
+// battery_model.declared: the model-level (static) data of the EU Battery Regulation, Annex
+// XIII, of one battery model of the reporter; a later declaration of the same model replaces the
+// earlier one as a whole. Percentages lie in 0..100; every optional is left out when not filed.
+enum class BatteryCategory { kEv, kLmt, kIndustrial, kStationary };
+enum class MaterialComponent { kCathode, kAnode, kElectrolyte, kSeparator, kCasing, kOther };
+enum class HazardClass { kAcuteToxicity, kSkinCorrosion, kEyeDamage };
+
+struct BatteryChemistry {
+  std::optional<std::string> short_name;  // "LFP"
+  std::optional<std::string> clear_name;  // "lithium iron phosphate"
+};
+
+// kg CO2e per lifecycle stage (per kWh of total energy over life).
+struct CarbonStages {
+  std::optional<double> raw_material_extraction, main_production, distribution, recycling;
+};
+
+struct CarbonFootprint {
+  double per_kwh = 0;                            // > 0
+  std::optional<std::string> performance_class;  // "A".."E"
+  std::optional<CarbonStages> stages;
+  std::optional<std::string> study;  // http(s) URI
+};
+
+struct RecycledShare {
+  double pre_consumer = 0;
+  double post_consumer = 0;
+};
+
+struct RecycledContent {
+  std::optional<RecycledShare> nickel, cobalt, lithium, lead;
+};
+
+struct ModelMaterial {
+  std::string name;
+  std::optional<std::string> cas;  // a CAS RN whose check digit verifies
+  std::optional<double> mass_kg;   // > 0
+  std::optional<bool> critical;    // a critical raw material
+  std::optional<MaterialComponent> component;
+};
+
+struct HazardousSubstance {
+  std::string name;
+  std::optional<std::string> cas;
+  std::optional<HazardClass> hazard_class;  // wire name "class"
+  std::optional<double> concentration_pct;
+  std::optional<MaterialComponent> component;
+};
+
+struct Lifetime {
+  std::optional<double> expected_years;
+  std::optional<int64_t> cycle_life;
+  std::optional<std::string> cycle_life_test;
+  std::optional<double> capacity_threshold_pct;
+};
+
+struct Electrical {
+  std::optional<double> voltage_min_v, voltage_nominal_v, voltage_max_v, power_rated_kw,
+      power_max_kw, round_trip_efficiency_pct, internal_resistance_mohm;
+};
+
+struct TemperatureRange {
+  double min = 0;  // degrees Celsius; min < max
+  double max = 0;
+};
+
+struct ModelDocuments {
+  std::optional<std::string> declaration_of_conformity, test_report, dismantling_manual,
+      due_diligence_report;  // http(s) URIs
+};
+
+struct BatteryModelDeclared {
+  std::string model;  // 1..64 characters, as battery.produced `model`
+  BatteryCategory category = BatteryCategory::kEv;
+  std::optional<std::string> gtin;  // 14 digits (GTIN-14 form)
+  std::optional<BatteryChemistry> chemistry;
+  std::optional<CarbonFootprint> carbon_footprint;
+  std::optional<RecycledContent> recycled_content;
+  std::optional<double> renewable_content_pct;
+  std::vector<ModelMaterial> materials;
+  std::vector<HazardousSubstance> hazardous_substances;
+  std::vector<std::string> extinguishing_agents;
+  std::optional<Lifetime> lifetime;
+  std::optional<Electrical> electrical;
+  std::optional<TemperatureRange> idle_temperature_c;
+  std::optional<int64_t> warranty_months;  // > 0
+  std::optional<ModelDocuments> documents;
+};
+
+// Hours spent at extreme temperatures (battery.health).
+struct TemperatureHours {
+  std::optional<double> high, low, high_charging, low_charging;
+};
+
+struct Accident {
+  Date date;
+  std::string description;
+};
+
+// What a battery.health reports of its battery: the instant and at least one measurement.
+struct HealthMeasures {
+  std::string measured;  // RFC 3339 with offset, as filed
+  Instant measured_at = 0;
+  std::optional<double> soh_capacity_pct, remaining_capacity_ah, soh_energy_pct,
+      remaining_energy_kwh, soc_pct;
+  std::optional<int64_t> full_cycles;
+  std::optional<double> energy_throughput_kwh, capacity_throughput_ah;
+  std::optional<TemperatureHours> extreme_temperature_hours;
+  std::optional<int64_t> deep_discharge_events, overcharge_events;
+  std::vector<Accident> accidents;
+};
+
+// battery.health: dynamic data of one battery measured at one instant (`occurred` is its Beijing
+// date).
+struct BatteryHealth : HealthMeasures {
+  ScannedCode code;
+};
+
 struct CorrectedReport;
 
 // correction: replaces the report `corrects` (an id of the same reporter) by `report`. Whether
@@ -203,7 +333,8 @@ struct Correction {
 using ReportBody =
     std::variant<BatteryProduced, VehicleProduced, VehicleSold, BatteryReplaced, BatterySwapped,
                  BatteryOutbound, BatteryInbound, VehicleScrapped, BatteryUtilized, ProductOutbound,
-                 OutletRegistered, OutletChanged, OutletClosed, ModelDisassemblyInfo, Correction>;
+                 OutletRegistered, OutletChanged, OutletClosed, ModelDisassemblyInfo,
+                 BatteryModelDeclared, BatteryHealth, Correction>;
 
 inline ReportType TypeOf(const ReportBody& body) {
   return static_cast<ReportType>(body.index());
@@ -256,6 +387,15 @@ struct ParseOptions {
 std::string_view WasteSourceName(WasteSource s);
 std::string_view UtilizationProcessName(UtilizationProcess p);
 std::string_view OutletKindName(OutletKind k);
+std::string_view OriginKindName(OriginKind k);
+std::string_view BatteryCategoryName(BatteryCategory c);
+std::string_view MaterialComponentName(MaterialComponent c);
+std::string_view HazardClassName(HazardClass c);
+
+// The rules of a report that need its receipt time: a battery.health's `measured` (that of the
+// report a correction carries) is not after `reported`. REQUIRES: report.reported is set.
+// Error: field "/measured" (or "/report/measured"), rule "report.measured_future".
+Status CheckAgainstReceipt(const Report& report);
 
 // Parses one report (a JSON object) strictly: unknown or repeated fields, wrong JSON types,
 // missing required fields, invalid identifiers or dates, out-of-range numbers, duplicate codes

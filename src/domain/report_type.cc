@@ -7,10 +7,11 @@ namespace battrace {
 namespace {
 
 constexpr std::array<std::string_view, kReportTypeCount> kNames = {
-    "battery.produced", "vehicle.produced",       "vehicle.sold",      "battery.replaced",
-    "battery.swapped",  "battery.outbound",       "battery.inbound",   "vehicle.scrapped",
-    "battery.utilized", "product.outbound",       "outlet.registered", "outlet.changed",
-    "outlet.closed",    "model.disassembly_info", "correction",
+    "battery.produced", "vehicle.produced",       "vehicle.sold",           "battery.replaced",
+    "battery.swapped",  "battery.outbound",       "battery.inbound",        "vehicle.scrapped",
+    "battery.utilized", "product.outbound",       "outlet.registered",      "outlet.changed",
+    "outlet.closed",    "model.disassembly_info", "battery_model.declared", "battery.health",
+    "correction",
 };
 
 }  // namespace

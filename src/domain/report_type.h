@@ -25,10 +25,12 @@ enum class ReportType {
   kOutletChanged,
   kOutletClosed,
   kModelDisassemblyInfo,
+  kBatteryModelDeclared,
+  kBatteryHealth,
   kCorrection,
 };
 
-inline constexpr size_t kReportTypeCount = 15;
+inline constexpr size_t kReportTypeCount = 17;
 
 // The wire name, e.g. "battery.produced".
 std::string_view ReportTypeName(ReportType type);

@@ -42,6 +42,8 @@ constexpr std::array<uint32_t, kReportTypeCount> kMayFile = {
     kBM | kVM,        // outlet.changed
     kBM | kVM,        // outlet.closed
     kVM,              // model.disassembly_info
+    kBM,              // battery_model.declared
+    kVM | kSO | kRS,  // battery.health
     kHolders,         // correction: every role that files something
 };
 

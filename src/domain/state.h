@@ -37,6 +37,9 @@ struct BatteryState {
   // docs/findings.md, "Which reports move custody, and from whom"), which left it as it was;
   // cleared when a later report moves it, or a correction of that report re-projects it.
   std::optional<std::string> contested;
+  // The GS1 AI (21) serial its battery.produced gave (with the GTIN declared for its model, its
+  // GS1 Digital Link).
+  std::optional<std::string> serial;
 };
 
 struct VehicleState {

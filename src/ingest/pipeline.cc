@@ -37,6 +37,7 @@ Status PrepareOne(Item& item, Instant now, bool mark_supplied, std::string* cont
   } else if (mark_supplied) {
     report.replayed = true;
   }
+  BATTRACE_RETURN_IF_ERROR(CheckAgainstReceipt(report));
   // The leaf data is the canonical stored form; the content hash, which recognises a re-send,
   // is that of the same form without the platform-set `reported`. One canonicalization of the
   // form without it gives both: CanonicalJsonWithMember inserts `reported` where it sorts.

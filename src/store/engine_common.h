@@ -49,7 +49,7 @@ ledger::Hash HashFromBytes(std::string_view bytes);
 
 constexpr const char* kBatteryColumns =
     "code, level, producer, chemistry, model, parent, custodian, vin, status, produced_leaf, "
-    "updated_leaf, id_complete, contested";
+    "updated_leaf, id_complete, contested, serial";
 constexpr const char* kVehicleColumns =
     "vin, maker, vehicle_type, brand, model, name, imported, swappable, sale_date, sale_division, "
     "scrapped_date, scrap_certificate, produced_leaf, updated_leaf, packs";
@@ -106,6 +106,7 @@ domain::BatteryState ReadBattery(const Row& s) {
   b.updated_leaf = s.Int(10);
   b.id_complete = s.Int(11) != 0;
   b.contested = s.OptText(12);
+  b.serial = s.OptText(13);
   return b;
 }
 
@@ -319,6 +320,17 @@ void CompleteHistory(std::vector<uint64_t>& leaves,
 
 // Whether a stored model.disassembly_info report is about `vehicle_model`.
 bool IsAboutModel(const StoredReport& report, const std::string& vehicle_model);
+
+// Of the battery_model.declared reports `declared` (one maker's, in ledger order), those
+// declaring `model` as they stand after their latest correction (corrected_by set; a correction
+// may change the model a declaration is about), in ledger order.
+Result<std::vector<StoredReport>> DeclarationsOf(Store& store, std::vector<StoredReport> declared,
+                                                 const std::string& model);
+// The battery GS1 Digital Link (gtin14, serial) names, of `candidates` (the batteries whose
+// battery.produced gave that serial, by produced_leaf): the first whose producer's declaration
+// in force for its model declares `gtin14`. A later battery with the same pair does not take it.
+Result<std::optional<std::string>> DigitalLinkHolder(
+    Store& store, const std::vector<domain::BatteryState>& candidates, const std::string& gtin14);
 
 // meta('schema_version') as stored: a decimal number from 1 to 999999999; anything else is
 // damage (Corruption naming the value), never a crash.

@@ -236,6 +236,13 @@ CREATE INDEX battery_custodian ON battery (custodian, code);
 CREATE INDEX battery_producer ON battery (producer, code);
 CREATE INDEX vehicle_maker ON vehicle (maker, vin);
 )sql"},
+      {8, "EU battery passport: model declarations by maker, batteries by GS1 serial",
+       R"sql(
+ALTER TABLE battery ADD COLUMN serial {TEXT};
+CREATE INDEX battery_serial ON battery (serial) WHERE serial IS NOT NULL;
+CREATE INDEX report_model_declared ON report (reporter, leaf)
+  WHERE type = 'battery_model.declared';
+)sql"},
   };
   return kMigrations;
 }

@@ -298,6 +298,16 @@ class Store : public ledger::NodeReader {
       const ListScope& scope, const std::vector<std::string>& after, size_t limit) = 0;
   // The model.disassembly_info reports filed for a vehicle model, by any maker, in ledger order.
   virtual Result<std::vector<StoredReport>> DisassemblyInfo(const std::string& vehicle_model) = 0;
+  // The battery_model.declared reports of (maker, model), in ledger order (the last one is in
+  // force), with corrected_by set: a declaration is matched by its model as it stands after its
+  // latest correction, whose report the caller reads for the declaration's content.
+  virtual Result<std::vector<StoredReport>> ModelDeclarations(const std::string& maker,
+                                                              const std::string& model) = 0;
+  // The battery a GS1 Digital Link names: the battery whose battery.produced has `serial` and
+  // whose producer declared `gtin14` (14 digits) for that battery's model (in the declaration in
+  // force). When several do, the first produced keeps the link. nullopt when none.
+  virtual Result<std::optional<std::string>> FindByDigitalLink(const std::string& gtin14,
+                                                               const std::string& serial) = 0;
 
   // Everything derived from the ledger (projections, history indexes, duties, findings, the
   // registry and its versions), table by table, for `verify --replay`: calls `fn` with each row

@@ -205,6 +205,10 @@ class PgStore : public Store {
   Result<Rows> RunList(const std::string& list, const ListScope& scope,
                        const std::vector<std::string>& after, size_t limit);
   Result<std::vector<StoredReport>> DisassemblyInfo(const std::string& vehicle_model) override;
+  Result<std::vector<StoredReport>> ModelDeclarations(const std::string& maker,
+                                                      const std::string& model) override;
+  Result<std::optional<std::string>> FindByDigitalLink(const std::string& gtin14,
+                                                       const std::string& serial) override;
   Status ScanDerived(std::string_view table,
                      const std::function<bool(const std::string& row)>& fn) override;
   Status PutToken(const TokenRow& token) override;
@@ -527,6 +531,11 @@ Status PgStore::PrepareStatements() {
       {"list_vehicles_division", ListVehiclesSql({.party = std::nullopt, .division = ""})},
       {"disassembly_info",
        "SELECT " + r + " FROM report WHERE type = 'model.disassembly_info' ORDER BY leaf"},
+      {"model_declarations", "SELECT " + r +
+                                 " FROM report WHERE type = 'battery_model.declared' AND "
+                                 "reporter = $1 ORDER BY leaf"},
+      {"batteries_by_serial",
+       "SELECT " + b + " FROM battery WHERE serial = $1 ORDER BY produced_leaf, code"},
       {"insert_token", "INSERT INTO token (" + t + ") VALUES ($1, $2, $3, $4, $5)"},
       {"find_token", "SELECT " + t + " FROM token WHERE hash = $1"},
       {"revoke_token", "UPDATE token SET revoked = $1 WHERE hash = $2 AND revoked IS NULL"},
@@ -942,6 +951,7 @@ Status PgWriteTxn::Flush() {
         .Int(b.updated_leaf)
         .Int(int64_t{b.id_complete})
         .Text(b.contested)
+        .Text(b.serial)
         .EndRow();
   }
   BATTRACE_RETURN_IF_ERROR(insert_fresh("battery", kBatteryColumns));
@@ -1477,6 +1487,21 @@ Result<std::vector<StoredReport>> PgStore::DisassemblyInfo(const std::string& ve
     if (IsAboutModel(r, vehicle_model)) out.push_back(std::move(r));
   }
   return out;
+}
+
+Result<std::vector<StoredReport>> PgStore::ModelDeclarations(const std::string& maker,
+                                                             const std::string& model) {
+  BATTRACE_ASSIGN_OR_RETURN(rows, Run("model_declarations", Params().Add(maker)));
+  std::vector<StoredReport> declared;
+  for (int i = 0; i < rows.size(); ++i)
+    declared.push_back(ReadReport(Row{rows, i}));
+  return DeclarationsOf(*this, std::move(declared), model);
+}
+
+Result<std::optional<std::string>> PgStore::FindByDigitalLink(const std::string& gtin14,
+                                                              const std::string& serial) {
+  BATTRACE_ASSIGN_OR_RETURN(rows, Run("batteries_by_serial", Params().Add(serial)));
+  return DigitalLinkHolder(*this, All<domain::BatteryState>(rows, ReadBattery<Row>), gtin14);
 }
 
 Status PgStore::ScanDerived(std::string_view table,

@@ -117,6 +117,10 @@ class SqliteStore : public Store {
                                                          const std::vector<std::string>& after,
                                                          size_t limit) override;
   Result<std::vector<StoredReport>> DisassemblyInfo(const std::string& vehicle_model) override;
+  Result<std::vector<StoredReport>> ModelDeclarations(const std::string& maker,
+                                                      const std::string& model) override;
+  Result<std::optional<std::string>> FindByDigitalLink(const std::string& gtin14,
+                                                       const std::string& serial) override;
   Status ScanDerived(std::string_view table,
                      const std::function<bool(const std::string& row)>& fn) override;
   Status PutToken(const TokenRow& token) override;
@@ -185,8 +189,9 @@ class SqliteStore : public Store {
       retract_sales_, insert_correction_, corrected_by_, insert_finding_, insert_finding_evidence_,
       insert_sale_, findings_at_, overdue_at_, open_at_, sales_at_, outlet_covering_, tree_size_,
       registry_version_of_, bump_registry_version_, count_open_duties_, outlets_in_,
-      disassembly_info_, insert_token_, find_token_, revoke_token_, list_tokens_, tokens_by_prefix_,
-      last_audit_, insert_audit_, list_audit_, list_audit_newest_;
+      disassembly_info_, model_declarations_, batteries_by_serial_, insert_token_, find_token_,
+      revoke_token_, list_tokens_, tokens_by_prefix_, last_audit_, insert_audit_, list_audit_,
+      list_audit_newest_;
   // The counting queries of TallyFindings and TallyHandovers.
   std::optional<Stmt> tally_recorded_, tally_recorded_monthly_, tally_overdue_, tally_gaps_,
       tally_handovers_;
@@ -332,12 +337,12 @@ Status SqliteStore::PrepareStatements() {
   BATTRACE_RETURN_IF_ERROR(prep(
       upsert_battery_,
       "INSERT INTO battery (" + b +
-          ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT (code) DO UPDATE SET "
+          ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT (code) DO UPDATE SET "
           "level = excluded.level, producer = excluded.producer, chemistry = excluded.chemistry, "
           "model = excluded.model, parent = excluded.parent, custodian = excluded.custodian, "
           "vin = excluded.vin, status = excluded.status, produced_leaf = excluded.produced_leaf, "
           "updated_leaf = excluded.updated_leaf, id_complete = excluded.id_complete, "
-          "contested = excluded.contested"));
+          "contested = excluded.contested, serial = excluded.serial"));
   BATTRACE_RETURN_IF_ERROR(prep(
       upsert_vehicle_,
       "INSERT INTO vehicle (" + v +
@@ -489,6 +494,13 @@ Status SqliteStore::PrepareStatements() {
       prep(disassembly_info_, "SELECT " + r +
                                   " FROM report WHERE type = 'model.disassembly_info' "
                                   "ORDER BY leaf"));
+  BATTRACE_RETURN_IF_ERROR(
+      prep(model_declarations_, "SELECT " + r +
+                                    " FROM report WHERE type = 'battery_model.declared' AND "
+                                    "reporter = ? ORDER BY leaf"));
+  BATTRACE_RETURN_IF_ERROR(prep(batteries_by_serial_, "SELECT " + b +
+                                                          " FROM battery WHERE serial = ? "
+                                                          "ORDER BY produced_leaf, code"));
   BATTRACE_RETURN_IF_ERROR(
       prep(insert_token_,
            "INSERT INTO token (hash, principal, created, expires, revoked) VALUES (?,?,?,?,?)"));
@@ -733,7 +745,8 @@ Status SqliteWriteTxn::Flush() {
         .Bind(10, b.produced_leaf)
         .Bind(11, b.updated_leaf)
         .Bind(12, int64_t{b.id_complete})
-        .Bind(13, b.contested);
+        .Bind(13, b.contested)
+        .Bind(14, b.serial);
     BATTRACE_RETURN_IF_ERROR(st.Run());
   }
   for (const auto& [vin, v] : rows_.vehicles) {
@@ -1284,6 +1297,28 @@ Result<std::vector<StoredReport>> SqliteStore::DisassemblyInfo(const std::string
     return true;
   }));
   return out;
+}
+
+Result<std::vector<StoredReport>> SqliteStore::ModelDeclarations(const std::string& maker,
+                                                                 const std::string& model) {
+  // A maker declares each model once or a few times: its declarations are read through
+  // report_model_declared and matched on the model in the body.
+  std::vector<StoredReport> declared;
+  BATTRACE_RETURN_IF_ERROR(model_declarations_->Bind(1, maker).ForEachRow([&](const Stmt& st) {
+    declared.push_back(ReadReport(st));
+    return true;
+  }));
+  return DeclarationsOf(*this, std::move(declared), model);
+}
+
+Result<std::optional<std::string>> SqliteStore::FindByDigitalLink(const std::string& gtin14,
+                                                                  const std::string& serial) {
+  std::vector<domain::BatteryState> candidates;
+  BATTRACE_RETURN_IF_ERROR(batteries_by_serial_->Bind(1, serial).ForEachRow([&](const Stmt& st) {
+    candidates.push_back(ReadBattery(st));
+    return true;
+  }));
+  return DigitalLinkHolder(*this, candidates, gtin14);
 }
 
 Status SqliteStore::ScanDerived(std::string_view table,

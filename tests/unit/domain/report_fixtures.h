@@ -95,6 +95,74 @@ inline nlohmann::json ValidBody(ReportType type) {
               {"document",
                {{"uri", "https://example.com/ex-1/disassembly.pdf"},
                 {"sha256", std::string(64, 'a')}}}};
+    case ReportType::kBatteryModelDeclared:
+      return {{"model", "LFP-280"},
+              {"category", "ev"},
+              {"gtin", "06901234567892"},
+              {"chemistry", {{"short_name", "LFP"}, {"clear_name", "lithium iron phosphate"}}},
+              {"carbon_footprint",
+               {{"per_kwh", 61.5},
+                {"class", "B"},
+                {"stages",
+                 {{"raw_material_extraction", 40.1},
+                  {"main_production", 15.2},
+                  {"distribution", 1.1},
+                  {"recycling", 5.1}}},
+                {"study", "https://example.com/lfp-280/carbon.pdf"}}},
+              {"recycled_content",
+               {{"nickel", {{"pre_consumer", 4.0}, {"post_consumer", 8.0}}},
+                {"lithium", {{"pre_consumer", 1.0}, {"post_consumer", 6.0}}}}},
+              {"renewable_content_pct", 12.0},
+              {"materials",
+               {{{"name", "LiFePO4"},
+                 {"cas", "15365-14-7"},
+                 {"mass_kg", 120.5},
+                 {"critical", true},
+                 {"component", "cathode"}},
+                {{"name", "graphite"}, {"component", "anode"}}}},
+              {"hazardous_substances",
+               {{{"name", "LiPF6"},
+                 {"cas", "21324-40-3"},
+                 {"class", "acute_toxicity"},
+                 {"concentration_pct", 1.2},
+                 {"component", "electrolyte"}}}},
+              {"extinguishing_agents", {"water", "CO2"}},
+              {"lifetime",
+               {{"expected_years", 10},
+                {"cycle_life", 3000},
+                {"cycle_life_test", "GB/T 31484-2015"},
+                {"capacity_threshold_pct", 70}}},
+              {"electrical",
+               {{"voltage_min_v", 280},
+                {"voltage_nominal_v", 350},
+                {"voltage_max_v", 400},
+                {"power_rated_kw", 150},
+                {"power_max_kw", 200},
+                {"round_trip_efficiency_pct", 94},
+                {"internal_resistance_mohm", 80}}},
+              {"idle_temperature_c", {{"min", -20}, {"max", 45}}},
+              {"warranty_months", 96},
+              {"documents",
+               {{"declaration_of_conformity", "https://example.com/lfp-280/doc.pdf"},
+                {"test_report", "https://example.com/lfp-280/test.pdf"},
+                {"dismantling_manual", "https://example.com/lfp-280/dismantling.pdf"},
+                {"due_diligence_report", "https://example.com/due-diligence.pdf"}}}};
+    case ReportType::kBatteryHealth:
+      return {{"code", kPack1},
+              {"measured", "2026-04-02T08:00:00+08:00"},
+              {"soh_capacity_pct", 92.5},
+              {"remaining_capacity_ah", 259.0},
+              {"soh_energy_pct", 91.0},
+              {"remaining_energy_kwh", 78.2},
+              {"soc_pct", 64},
+              {"full_cycles", 812},
+              {"energy_throughput_kwh", 61000},
+              {"capacity_throughput_ah", 175000},
+              {"extreme_temperature_hours",
+               {{"high", 12.5}, {"low", 3.0}, {"high_charging", 0.5}, {"low_charging", 0}}},
+              {"deep_discharge_events", 0},
+              {"overcharge_events", 1},
+              {"accidents", {{{"date", "2026-03-02"}, {"description", "rear collision"}}}}};
     case ReportType::kCorrection: {
       json nested = ValidBody(ReportType::kVehicleProduced);
       nested["type"] = "vehicle.produced";
@@ -110,7 +178,9 @@ inline nlohmann::json ValidReport(ReportType type) {
   nlohmann::json j = ValidBody(type);
   j["id"] = "r-1";
   j["type"] = std::string(ReportTypeName(type));
-  j["reporter"] = type == ReportType::kBatteryProduced ? kBatteryMaker : kVehicleMaker;
+  j["reporter"] = type == ReportType::kBatteryProduced || type == ReportType::kBatteryModelDeclared
+                      ? kBatteryMaker
+                      : kVehicleMaker;
   j["occurred"] = "2026-04-02";
   return j;
 }

@@ -54,7 +54,8 @@ INSTANTIATE_TEST_SUITE_P(
         ReportType::kBatteryReplaced, ReportType::kBatterySwapped, ReportType::kBatteryOutbound,
         ReportType::kBatteryInbound, ReportType::kVehicleScrapped, ReportType::kBatteryUtilized,
         ReportType::kProductOutbound, ReportType::kOutletRegistered, ReportType::kOutletChanged,
-        ReportType::kOutletClosed, ReportType::kModelDisassemblyInfo, ReportType::kCorrection),
+        ReportType::kOutletClosed, ReportType::kModelDisassemblyInfo,
+        ReportType::kBatteryModelDeclared, ReportType::kBatteryHealth, ReportType::kCorrection),
     [](const auto& info) {
       std::string name(ReportTypeName(info.param));
       for (char& c : name)

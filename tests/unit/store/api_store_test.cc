@@ -1,5 +1,6 @@
 // What the HTTP API needs of the store: API tokens, the chained audit trail (AppendAudit,
-// ListAudit, VerifyAudit), the model.disassembly_info lookup, and readers (stores opened
+// ListAudit, VerifyAudit), the model.disassembly_info, battery_model.declared and GS1 Digital
+// Link lookups, and readers (stores opened
 // without the signing key) that see what another connection commits without reopening.
 #include <gtest/gtest.h>
 #include <sqlite3.h>
@@ -8,6 +9,7 @@
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <thread>
 
@@ -63,11 +65,13 @@ class ApiStoreTest : public ::testing::TestWithParam<battrace::testing::Engine> 
   }
 
   // Appends one leaf per body (its reporter, id and type; occurred 1 June added), in one
-  // transaction of the writer.
-  void Append(const std::vector<nlohmann::json>& bodies) {
+  // transaction of the writer; `effects` (by the body's index) are applied to their leaf.
+  void Append(const std::vector<nlohmann::json>& bodies,
+              std::map<size_t, domain::Effects> effects = {}) {
     auto txn = writer_->BeginWrite();
     ASSERT_TRUE(txn.ok()) << txn.status().ToString();
-    for (nlohmann::json body : bodies) {
+    for (size_t i = 0; i < bodies.size(); ++i) {
+      nlohmann::json body = bodies[i];
       body["occurred"] = "2026-06-01";
       LeafInput in;
       in.reporter = body.at("reporter");
@@ -80,6 +84,9 @@ class ApiStoreTest : public ::testing::TestWithParam<battrace::testing::Engine> 
       auto r = (*txn)->Append(in);
       ASSERT_TRUE(r.ok()) << r.status().ToString();
       ASSERT_EQ(r->outcome, AppendOutcome::kAccepted);
+      if (auto e = effects.find(i); e != effects.end()) {
+        ASSERT_TRUE((*txn)->Apply(std::move(e->second), r->leaf_index).ok());
+      }
     }
     ASSERT_TRUE((*txn)->Commit().ok());
   }
@@ -407,6 +414,102 @@ TEST_P(ApiStoreTest, DisassemblyInfoListsAModelsReportsThroughItsIndex) {
   sqlite3_close(db);
   EXPECT_NE(plan.find("USING INDEX report_disassembly_info"), std::string::npos) << plan;
   EXPECT_EQ(plan.find("TEMP B-TREE"), std::string::npos) << plan;
+}
+
+nlohmann::json Declaration(const std::string& maker, const std::string& id,
+                           const std::string& model, const std::string& gtin) {
+  return {{"reporter", maker}, {"id", id},     {"type", "battery_model.declared"},
+          {"model", model},    {"gtin", gtin}, {"category", "ev"}};
+}
+
+// A battery.produced leaf's projection: the battery's row with its producer, model and serial.
+domain::Effects ProducedRow(const std::string& code, const std::string& maker,
+                            const std::string& model, const std::string& serial, int64_t leaf) {
+  domain::BatteryState b;
+  b.code = code;
+  b.level = "pack";
+  b.producer = maker;
+  b.model = model;
+  b.serial = serial;
+  b.status = "produced";
+  b.produced_leaf = leaf;
+  b.updated_leaf = leaf;
+  domain::Effects e;
+  e.at = 1780000000000000;
+  e.batteries.push_back(std::move(b));
+  return e;
+}
+
+TEST_P(ApiStoreTest, ModelDeclarationsOfAMakersModelInLedgerOrderAfterCorrections) {
+  Append({Declaration("M1", "d1", "BM-1", "06901234567892"),
+          Declaration("M2", "d2", "BM-1", "00000096385074"),
+          Declaration("M1", "d3", "BM-2", "00000096385074"),
+          {{"reporter", "M1"}, {"id", "p1"}, {"type", "battery.produced"}, {"model", "BM-1"}},
+          Declaration("M1", "d4", "BM-1", "00036000291452")});
+  auto reader = Open(false);
+  auto bm1 = reader->ModelDeclarations("M1", "BM-1");
+  ASSERT_TRUE(bm1.ok()) << bm1.status().ToString();
+  ASSERT_EQ(bm1->size(), 2u);
+  EXPECT_EQ((*bm1)[0].id, "d1");
+  EXPECT_EQ((*bm1)[1].id, "d4");
+  EXPECT_FALSE((*bm1)[1].corrected_by.has_value());
+  EXPECT_EQ(reader->ModelDeclarations("M2", "BM-1")->size(), 1u);
+  EXPECT_TRUE(reader->ModelDeclarations("M2", "BM-2")->empty());
+  EXPECT_TRUE(reader->ModelDeclarations("M9", "BM-1")->empty());
+
+  // A correction moves declaration d3 from BM-2 to BM-1: it is then one of BM-1's, with the
+  // correction that says so.
+  nlohmann::json correction = {
+      {"reporter", "M1"},
+      {"id", "c1"},
+      {"type", "correction"},
+      {"corrects", "d3"},
+      {"report", {{"type", "battery_model.declared"}, {"model", "BM-1"}, {"category", "lmt"}}}};
+  domain::Effects retract;
+  retract.at = 1780000000000000;
+  retract.retracts = "M1/d3";
+  Append({correction}, {{0, std::move(retract)}});
+  bm1 = reader->ModelDeclarations("M1", "BM-1");
+  ASSERT_TRUE(bm1.ok()) << bm1.status().ToString();
+  ASSERT_EQ(bm1->size(), 3u);
+  EXPECT_EQ((*bm1)[1].id, "d3");
+  EXPECT_EQ((*bm1)[1].corrected_by, "M1/c1");
+  EXPECT_TRUE(reader->ModelDeclarations("M1", "BM-2")->empty());
+}
+
+TEST_P(ApiStoreTest, DigitalLinkResolvesToTheFirstBatteryHoldingTheGtinAndSerial) {
+  const std::string p1 = battrace::testing::TestCode(ProductType::kPack, 1);
+  const std::string p2 = battrace::testing::TestCode(ProductType::kPack, 2);
+  const std::string p3 = battrace::testing::TestCode(ProductType::kPack, 3);
+  const std::string p4 = battrace::testing::TestCode(ProductType::kPack, 4);
+  const nlohmann::json produced = {{"reporter", "M1"}, {"type", "battery.produced"}};
+  auto leaf = [&](const std::string& id) {
+    nlohmann::json j = produced;
+    j["id"] = id;
+    return j;
+  };
+  Append({Declaration("M1", "d1", "BM-1", "06901234567892"), leaf("p1"), leaf("p2"),
+          Declaration("M1", "d2", "BM-2", "00000096385074"), leaf("p3"), leaf("p4")},
+         {{1, ProducedRow(p1, "M1", "BM-1", "S-1", 1)},
+          {2, ProducedRow(p2, "M1", "BM-1", "S-2", 2)},
+          {4, ProducedRow(p3, "M1", "BM-2", "S-1", 4)},
+          // The same GTIN and serial as p1: the first holder keeps the link.
+          {5, ProducedRow(p4, "M1", "BM-1", "S-1", 5)}});
+  auto reader = Open(false);
+  auto found = reader->FindByDigitalLink("06901234567892", "S-1");
+  ASSERT_TRUE(found.ok()) << found.status().ToString();
+  EXPECT_EQ(*found, p1);
+  EXPECT_EQ(*reader->FindByDigitalLink("06901234567892", "S-2"), p2);
+  EXPECT_EQ(*reader->FindByDigitalLink("00000096385074", "S-1"), p3);
+  EXPECT_FALSE(reader->FindByDigitalLink("00000096385074", "S-2")->has_value());
+  EXPECT_FALSE(reader->FindByDigitalLink("06901234567892", "S-9")->has_value());
+
+  // A later declaration of BM-1 with another GTIN replaces the first: the old link resolves no
+  // more, the new one does.
+  Append({Declaration("M1", "d3", "BM-1", "00036000291452")});
+  EXPECT_FALSE(reader->FindByDigitalLink("06901234567892", "S-1")->has_value());
+  EXPECT_EQ(*reader->FindByDigitalLink("00036000291452", "S-1"), p1);
+  EXPECT_EQ(reader->GetBattery(p1)->value().serial, "S-1");
 }
 
 BATTRACE_BOTH_ENGINES(ApiStoreTest);
