@@ -62,6 +62,23 @@ while read -r principal what; do
 done <"$out/principals.txt"
 
 code=$(grep -m1 -o '^{"code":"[^"]*"' "$out/data/reports.ndjson" | cut -d'"' -f4)
+# A pack of a declared battery model with a GTIN, its health reported when one is
+# (docs/simulator.md, "EU battery passport data"): its code and its GS1 Digital Link path.
+read -r eu_code digital_link < <(python3 -c '
+import json, sys
+gtin, links, measured = {}, {}, set()
+for line in open(sys.argv[1]):
+    r = json.loads(line)
+    key = (r["reporter"], r.get("model"))
+    if r["type"] == "battery_model.declared" and "gtin" in r:
+        gtin[key] = r["gtin"]
+    elif r["type"] == "battery.produced" and "serial" in r and key in gtin:
+        links[r["code"]] = "/01/%s/21/%s" % (gtin[key], r["serial"])
+    elif r["type"] == "battery.health" and r["code"] in links:
+        measured.add(r["code"])
+for code in sorted(links, key=lambda c: c not in measured):
+    print(code, links[code])
+    break' "$out/data/reports.ndjson") || true
 echo
 echo "== the pages at $url/ (look up a battery code, recycling outlets). Open a link to sign in"
 echo "   as that principal: a regulator lands on its overview, an enterprise on its duties, the"
@@ -69,10 +86,18 @@ echo "   admin on the audit trail"
 cat "$links"
 echo "  a battery's passport, the page its QR label opens: $url/b/$code"
 echo "  its label: $bin label --code $code --base-url $url --format png --out $code.png"
+if [ -n "${eu_code:-}" ]; then
+  echo "  a pack with EU battery passport data (its model declared): $url/b/$eu_code"
+  echo "  the same pack by its GS1 Digital Link: $url$digital_link"
+fi
 echo
 echo "== the API at $url/ (routes: $bin serve --routes)"
 echo "  # a battery's public digital ID (no token)"
 echo "  curl -s $url/v1/batteries/$code"
+if [ -n "${eu_code:-}" ]; then
+  echo "  # its EU battery passport (Regulation (EU) 2023/1542), at the public access level"
+  echo "  curl -s '$url/v1/batteries/$eu_code/passport?profile=eu'"
+fi
 echo "  # findings of a regulator's jurisdiction (a stated purpose is audited)"
 echo "  curl -s -H 'Authorization: Bearer ${regulator_token:-<regulator token>}' -H 'X-Purpose: supervision' \\"
 echo "       '$url/v1/findings?as_of=$to&limit=5'"

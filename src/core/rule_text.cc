@@ -236,8 +236,6 @@ const std::vector<RuleText>& RuleCatalogue() {
        "sign-in waits while the server holds its limit of sessions"},
       {"tokens.id", "令牌编号须为令牌列表给出的 16 位十六进制数",
        "a token id is the 16 hexadecimal digits the token list gives"},
-      {"tokens.cursor", "分页游标须为上一页给出的 next_cursor",
-       "a cursor must be the next_cursor of the previous page"},
       {"tokens.body", "签发令牌的请求体须为 {\"principal\": ..., \"days\": N}",
        "a token request is a JSON object with a principal and its days"},
       {"audit.paging", "审计记录按 after 正序或按 before 倒序（order=desc）分页",

@@ -463,6 +463,16 @@ Json Performance(const EuPassportInputs& in, Builder& b) {
   return out;
 }
 
+// The registered enterprise `uscc`, nullopt when it is not registered.
+Result<std::optional<Enterprise>> RegisteredEnterprise(store::Store& store,
+                                                       const std::string& uscc) {
+  BATTRACE_ASSIGN_OR_RETURN(row, store.GetRegistry("enterprise", uscc));
+  if (!row) return std::optional<Enterprise>();
+  BATTRACE_ASSIGN_OR_RETURN(record, ParseRegistryRecord(row->record));
+  if (auto* e = std::get_if<Enterprise>(&record)) return std::optional(std::move(*e));
+  return std::optional<Enterprise>();
+}
+
 bool Names(const Json& body, const char* field, const std::string& code) {
   const Json* v = At(body, {field});
   if (!v) return false;
@@ -530,6 +540,9 @@ std::string EuPassportIdentifier(std::string_view code) {
 Status AddEuSources(const std::vector<store::StoredReport>& history, EuPassportInputs& in) {
   std::vector<EuSource> sources;
   for (const store::StoredReport& r : history) {
+    const bool read = r.type == "battery.produced" || r.type == "battery_model.declared" ||
+                      r.type == "battery.health" || r.type == "battery.utilized";
+    if (!read && r.type != "correction") continue;
     Json body = Json::parse(r.body, nullptr, false);
     if (body.is_discarded() || !body.is_object()) {
       return Status::Corruption("the report at leaf " + std::to_string(r.leaf_index) +
@@ -547,10 +560,7 @@ Status AddEuSources(const std::vector<store::StoredReport>& history, EuPassportI
       }
       continue;
     }
-    if (r.type == "battery.produced" || r.type == "battery_model.declared" ||
-        r.type == "battery.health" || r.type == "battery.utilized") {
-      sources.push_back({r, std::move(body), {}});
-    }
+    sources.push_back({r, std::move(body), {}});
   }
   const std::string& code = in.battery.code;
   for (EuSource& s : sources) {
@@ -569,6 +579,14 @@ Status AddEuSources(const std::vector<store::StoredReport>& history, EuPassportI
 }
 
 Result<EuPassportInputs> EuPassportInputsFor(store::Store& store, const std::string& code) {
+  return EuPassportInputsFor(store, code, [&store](const std::string& uscc) {
+    auto e = RegisteredEnterprise(store, uscc);
+    return e.ok() && *e ? std::optional((*e)->name) : std::nullopt;
+  });
+}
+
+Result<EuPassportInputs> EuPassportInputsFor(store::Store& store, const std::string& code,
+                                             const MakerNameFn& maker_name) {
   BATTRACE_ASSIGN_OR_RETURN(state, store.GetBattery(code));
   if (!state) return Status::NotFound("no battery " + code + " in the record");
   EuPassportInputs in;
@@ -582,20 +600,26 @@ Result<EuPassportInputs> EuPassportInputsFor(store::Store& store, const std::str
     history.push_back(std::move(*r));
   }
   BATTRACE_RETURN_IF_ERROR(AddEuSources(history, in));
-  auto enterprise = [&](const std::string& uscc) -> Result<std::optional<Enterprise>> {
-    BATTRACE_ASSIGN_OR_RETURN(row, store.GetRegistry("enterprise", uscc));
-    if (!row) return std::optional<Enterprise>();
-    BATTRACE_ASSIGN_OR_RETURN(record, ParseRegistryRecord(row->record));
-    if (auto* e = std::get_if<Enterprise>(&record)) return std::optional(std::move(*e));
-    return std::optional<Enterprise>();
-  };
-  if (in.battery.producer) {
-    BATTRACE_ASSIGN_OR_RETURN(maker, enterprise(*in.battery.producer));
-    if (maker) in.maker_name = maker->name;
+  if (in.battery.producer && in.battery.model) {
+    // The declaration in force, and its latest correction (ModelDeclarations' corrected_by).
+    BATTRACE_ASSIGN_OR_RETURN(declarations,
+                              store.ModelDeclarations(*in.battery.producer, *in.battery.model));
+    if (!declarations.empty()) {
+      std::vector<store::StoredReport> last{std::move(declarations.back())};
+      if (const auto& by = last.front().corrected_by) {
+        const size_t slash = by->find('/');  // "reporter/id"; a USCC has no slash
+        BATTRACE_ASSIGN_OR_RETURN(correction,
+                                  store.GetReport(by->substr(0, slash), by->substr(slash + 1)));
+        if (!correction) return Status::Corruption("no correction " + *by + ", named corrected_by");
+        last.push_back(std::move(*correction));
+      }
+      BATTRACE_RETURN_IF_ERROR(AddEuSources(last, in));
+    }
   }
+  if (in.battery.producer) in.maker_name = maker_name(*in.battery.producer);
   if (in.battery.custodian &&
       (in.battery.status == "in_transit" || in.battery.status == "received")) {
-    BATTRACE_ASSIGN_OR_RETURN(holder, enterprise(*in.battery.custodian));
+    BATTRACE_ASSIGN_OR_RETURN(holder, RegisteredEnterprise(store, *in.battery.custodian));
     in.custodian_treats_waste =
         holder && (holder->HasRole(Role::kRecycler) || holder->HasRole(Role::kDismantler));
   }

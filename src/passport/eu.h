@@ -7,6 +7,7 @@
 // rules, and each schema-required property left out and why.
 #pragma once
 
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -65,6 +66,11 @@ Status AddEuSources(const std::vector<store::StoredReport>& history, EuPassportI
 // Reads the battery, its history, its model's declarations and the registry. NotFound when the
 // store has no battery `code` (normalized).
 Result<EuPassportInputs> EuPassportInputsFor(store::Store& store, const std::string& code);
+// The same, with the producer's registered name from `maker_name` (e.g. a cache of the server's)
+// instead of the registry.
+using MakerNameFn = std::function<std::optional<std::string>(const std::string& uscc)>;
+Result<EuPassportInputs> EuPassportInputsFor(store::Store& store, const std::string& code,
+                                             const MakerNameFn& maker_name);
 
 // The passport at `access` (its JSON shape: docs/passport.md).
 nlohmann::json EuPassport(const EuPassportInputs& inputs, EuAccess access);

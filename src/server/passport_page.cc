@@ -618,7 +618,8 @@ Result<Passport> LoadPassport(
     }
     p.province = d->code();
   }
-  auto eu = passport::EuPassportInputsFor(store, p.check.normalized);
+  auto eu = passport::EuPassportInputsFor(store, p.check.normalized,
+                                          [&](const std::string& uscc) { return name_of(uscc); });
   if (!eu.ok() && eu.status().code() != StatusCode::kNotFound) return eu.status();
   if (eu.ok()) {
     const domain::BatteryState& battery = eu->battery;

@@ -70,7 +70,7 @@ struct Passport {
 };
 
 // Reads the page's data: the battery and what its EU passport is made from (its history, its
-// model's declaration, its maker's registry record: passport::EuPassportInputsFor), its
+// model's declaration: passport::EuPassportInputsFor), its
 // production report's leaf and inclusion proof against the latest checkpoint (a few reads),
 // and, when `province` is given, that
 // province's open outlets (one read). `name_of` gives a maker's registered name (cached by the

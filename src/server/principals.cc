@@ -1,12 +1,15 @@
 #include "server/principals.h"
 
 #include <algorithm>
+#include <charconv>
 #include <climits>
+#include <system_error>
 
 #include "core/division.h"
 #include "domain/registry.h"
 #include "domain/role.h"
 #include "server/auth.h"
+#include "server/cursor.h"
 
 namespace battrace::server {
 namespace {
@@ -30,10 +33,8 @@ const char* KindName(Kind kind) {
   return "public";
 }
 
-Status BadCursor() {
-  return Status::Invalid("cursor", "tokens.cursor",
-                         "cursor must be a next_cursor of GET /v1/tokens, as given");
-}
+// The query a tokens cursor is bound to (server/cursor.h): the one list, newest first.
+constexpr std::string_view kTokensQuery = "tokens";
 
 }  // namespace
 
@@ -77,22 +78,22 @@ Json TokenJson(const store::TokenRow& row, Instant now) {
 }
 
 std::string FormatTokenCursor(const store::TokenRow& last) {
-  return std::to_string(last.created) + "." + ledger::HashToHex(last.hash);
+  return EncodeCursor(kTokensQuery, {std::to_string(last.created), ledger::HashToHex(last.hash)});
 }
 
 Result<store::TokenCursor> ParseTokenCursor(std::string_view text) {
-  const size_t dot = text.find('.');
-  if (dot == std::string_view::npos || dot == 0 || dot > 19) return BadCursor();
+  BATTRACE_ASSIGN_OR_RETURN(key, DecodeCursor(kTokensQuery, text, 2));
+  // The check value proves the server wrote the key; its fields are read strictly all the same.
+  const Status bad = Status::Invalid("cursor", "query.cursor",
+                                     "cursor must be a next_cursor of GET /v1/tokens, as given");
   store::TokenCursor cursor;
-  uint64_t created = 0;
-  for (char c : text.substr(0, dot)) {
-    if (c < '0' || c > '9') return BadCursor();
-    created = created * 10 + static_cast<uint64_t>(c - '0');
-  }
-  if (created > INT64_MAX) return BadCursor();
-  cursor.created = static_cast<Instant>(created);
-  auto hash = ledger::HashFromHex(text.substr(dot + 1), "cursor");
-  if (!hash.ok()) return BadCursor();
+  const std::string& created = key[0];
+  const auto [end, error] =
+      std::from_chars(created.data(), created.data() + created.size(), cursor.created);
+  if (error != std::errc() || end != created.data() + created.size() || cursor.created < 0)
+    return bad;
+  auto hash = ledger::HashFromHex(key[1], "cursor");
+  if (!hash.ok()) return bad;
   cursor.hash = *hash;
   return cursor;
 }

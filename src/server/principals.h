@@ -25,8 +25,9 @@ nlohmann::json MeJson(store::Store& store, const store::Viewer& viewer);
 // being "live", "expired" or "revoked" at `now`.
 nlohmann::json TokenJson(const store::TokenRow& row, Instant now);
 
-// The opaque cursor of GET /v1/tokens: where a page ended ("<created>.<hash hex>"). Parsing
-// refuses anything the server did not write (rule "tokens.cursor", field "cursor").
+// The cursor of GET /v1/tokens (server/cursor.h): where a page ended, the last token's creation
+// time and hash. Parsing refuses anything the server did not write (rule "query.cursor", field
+// "cursor").
 std::string FormatTokenCursor(const store::TokenRow& last);
 Result<store::TokenCursor> ParseTokenCursor(std::string_view text);
 

@@ -975,7 +975,10 @@ Status Api::GetBatteryPassport(Call& c) {
 }
 
 Status Api::ReplyEuPassport(Call& c, const std::string& code) {
-  BATTRACE_ASSIGN_OR_RETURN(inputs, passport::EuPassportInputsFor(*c.store, code));
+  BATTRACE_ASSIGN_OR_RETURN(
+      inputs, passport::EuPassportInputsFor(*c.store, code, [&](const std::string& uscc) {
+        return MakerName(*c.store, uscc);
+      }));
   passport::EuAccess access = passport::EuAccessFor(c.viewer, inputs.battery);
   if (c.viewer.kind == store::Viewer::Kind::kRegulator && c.req.Header("x-purpose").empty()) {
     access = passport::EuAccess::kPublic;
@@ -1294,8 +1297,9 @@ Status Api::GetAudit(Call& c) {
   BATTRACE_ASSIGN_OR_RETURN(before, UintParam(c, "before", INT64_MAX, INT64_MAX));
   BATTRACE_ASSIGN_OR_RETURN(limit, UintParam(c, "limit", kDefaultPage, kMaxPage));
   ScopedReader reader = Reader(c);
-  BATTRACE_ASSIGN_OR_RETURN(
-      entries, newest_first ? reader.AuditNewest(before, limit) : reader.Audit(after, limit));
+  BATTRACE_ASSIGN_OR_RETURN(entries, reader.Audit({.from = newest_first ? before : after,
+                                                   .limit = limit,
+                                                   .newest_first = newest_first}));
   Json items = Json::array();
   for (const auto& e : entries)
     items.push_back(AuditJson(e));

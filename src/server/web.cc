@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "ledger/hash.h"
+#include "passport/markup.h"
 
 namespace battrace::server {
 namespace {
@@ -80,29 +81,6 @@ std::string GzipEtag(std::string_view etag) {
   return out + "-gz\"";
 }
 
-std::string EscapeHtml(std::string_view text) {
-  std::string out;
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
-
 // The shell of `lang`, built once from the compiled-in catalog (common.site, common.noscript).
 std::string BuildShell(Lang lang) {
   const Asset* catalog = FindAsset(lang == Lang::kZhCn ? "i18n/zh-CN.json" : "i18n/en.json");
@@ -116,7 +94,7 @@ std::string BuildShell(Lang lang) {
                      "\">\n<head>\n<meta charset=\"utf-8\">\n"
                      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
                      "<title>" +
-                     EscapeHtml(site) +
+                     passport::EscapeMarkup(site) +
                      "</title>\n"
                      "<link rel=\"icon\" href=\"/assets/img/favicon.svg\" type=\"image/svg+xml\">\n"
                      "<link rel=\"stylesheet\" href=\"/assets/css/app.css\">\n";
@@ -128,7 +106,8 @@ std::string BuildShell(Lang lang) {
   html +=
       "<script type=\"module\" src=\"/assets/js/main.mjs\"></script>\n</head>\n<body>\n"
       "<noscript><p class=\"noscript\">" +
-      EscapeHtml(noscript) + "</p></noscript>\n<div id=\"app\"></div>\n</body>\n</html>\n";
+      passport::EscapeMarkup(noscript) +
+      "</p></noscript>\n<div id=\"app\"></div>\n</body>\n</html>\n";
   return html;
 }
 

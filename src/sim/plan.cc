@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include "core/vin.h"
+#include "sim/eu.h"
 #include "sim/random.h"
 
 namespace battrace::sim {
@@ -59,6 +60,10 @@ std::string PackCode(const World& w, const Plan& p, int slot, Date day) {
               day, PackSerial(slot));
 }
 
+std::string Gs1Serial(const Plan& p, int slot) {
+  return Base36(p.idx, 7) + "-" + std::to_string(slot);
+}
+
 std::string UnknownPackCode(const World& w, const Plan& p, Date day) {
   return PackCode(w, p, 4, day);
 }
@@ -110,6 +115,8 @@ std::string EventId(const Plan& p, const Event& e) {
       return "vs2-" + p.vin;
     case Ev::kImpersonatedVin:
       return "vp-" + p.fake_vin;
+    case Ev::kHealth:
+      return "bh-" + p.vin + "-" + std::to_string(e.slot) + "-" + std::to_string(e.step);
     default:
       return "";
   }
@@ -648,6 +655,44 @@ uint32_t Planner::Inject(Draft& draft, uint32_t mask) const {
   return mask;
 }
 
+void Planner::Health(Draft& draft) const {
+  const Plan& p = draft.p;
+  // Not for a vehicle never reported produced: nothing else happens to it.
+  if (!draft.produced.emit) return;
+  Rng rng(HealthStream(w_.options.seed, p.idx));
+  if (!rng.Chance(kHealthShare)) return;
+  // About yearly while the pack is installed: the first 30-180 days after it went into service,
+  // each reported 1-3 days after its measurement and before the pack leaves the vehicle.
+  auto measure = [&](int slot, int by, Date from, std::optional<Date> removed) {
+    Date day = from.AddDays(static_cast<int32_t>(rng.Range(30, 180)));
+    for (int n = 1; day <= w_.options.to; ++n) {
+      Event e;
+      e.kind = Ev::kHealth;
+      e.occurred = day;
+      e.reported = day.AddDays(static_cast<int32_t>(rng.Range(1, 3)));
+      e.second = static_cast<int>(rng.Range(8 * 3600, 20 * 3600));
+      e.slot = slot;
+      e.step = n;
+      e.by = by;
+      if (removed && !(e.reported < *removed)) break;
+      draft.health.push_back(e);
+      day = day.AddDays(static_cast<int32_t>(rng.Range(330, 400)));
+    }
+  };
+  const bool replaced = p.episode == Episode::kReplacement || p.episode == Episode::kSwap;
+  measure(0, p.vm, draft.sold.reported,
+          p.episode == Episode::kNone ? std::nullopt : std::optional(draft.episode.occurred));
+  // The replacement or swap pack, when its installation was reported: by the shop that
+  // replaced it or the swap operator, else by the vehicle maker.
+  if (replaced && draft.episode.emit) {
+    measure(1,
+            p.episode == Episode::kSwap ? draft.episode.by
+            : p.shop >= 0               ? p.shop
+                                        : p.vm,
+            draft.episode.reported, std::nullopt);
+  }
+}
+
 void Planner::Assemble(Draft& draft, uint32_t mask) {
   auto has = [&](Inj i) { return (mask >> i) & 1u; };
   Plan& p = draft.p;
@@ -668,11 +713,14 @@ void Planner::Assemble(Draft& draft, uint32_t mask) {
     for (const Event& e : draft.transfers)
       p.events.push_back(e);
   }
+  for (const Event& e : draft.health)
+    p.events.push_back(e);
 }
 
 Plan Planner::Build(uint64_t idx, uint32_t mask) const {
   Draft draft = Draw(idx);
   mask = Inject(draft, mask);
+  Health(draft);
   Assemble(draft, mask);
   return std::move(draft.p);
 }

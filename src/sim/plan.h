@@ -63,6 +63,7 @@ enum class Ev : uint8_t {
   kPremature,
   kSecondSale,
   kImpersonatedVin,
+  kHealth,  // battery.health of an installed pack (src/sim/eu.h)
 };
 
 struct Event {
@@ -73,7 +74,7 @@ struct Event {
   int slot = 0;    // the pack: 0 original, 1 replacement or swap stock
   int by = -1;     // the reporter
   int other = -1;  // to / from / repairer; -2 an unregistered USCC
-  int step = 1;    // 1 or 2 for transfers
+  int step = 1;    // 1 or 2 for transfers; the measurement's number for battery.health
   std::string outlet;
   const char* source = "";
   bool incomplete = false;   // pack digital ID without mass and materials
@@ -124,6 +125,9 @@ inline uint32_t PackSerial(int slot) {
   return SlotBase(slot) + 99999u;
 }
 std::string PackCode(const World& w, const Plan& p, int slot, Date day);
+// The GS1 serial (AI 21) of a slot's pack: the vehicle number in base 36 and the slot, unique
+// among the packs of a battery model.
+std::string Gs1Serial(const Plan& p, int slot);
 // Codes of the injections: a pack never produced (kUnknownInbound), a cell whose code carries
 // `code_day` (kPrematureCode), the pack of the impersonated-VIN vehicle, never produced.
 std::string UnknownPackCode(const World& w, const Plan& p, Date day);
@@ -154,8 +158,9 @@ class Planner {
     Plan p;
     Event batteries, produced, sold, duplicate, impersonated;
     Event unknown_inbound, premature, second_sale, fake_produced;
-    Event stock;    // the replacement or swap pack
-    Event episode;  // the replacement, swap or scrapping
+    Event stock;                // the replacement or swap pack
+    std::vector<Event> health;  // battery.health of the packs while installed
+    Event episode;              // the replacement, swap or scrapping
     // The waste pack's transfers: outbound and inbound (twice through an outlet), then the
     // recycler's battery.utilized and product.outbound.
     std::vector<Event> transfers;
@@ -172,6 +177,9 @@ class Planner {
   // Records in draft.p which injections would be visible (feasible, variant), applies those of
   // `mask` that are, records their findings, and returns them.
   uint32_t Inject(Draft& draft, uint32_t mask) const;
+  // The health measurements of the vehicle's packs (draft.health), for a share of vehicles, from
+  // a random stream of their own: the rest of the story is the same with or without them.
+  void Health(Draft& draft) const;
   // The event list, in a fixed order.
   static void Assemble(Draft& draft, uint32_t mask);
 

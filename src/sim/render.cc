@@ -4,6 +4,7 @@
 #include <charconv>
 #include <string_view>
 
+#include "sim/eu.h"
 #include "sim/random.h"
 
 namespace battrace::sim {
@@ -70,10 +71,6 @@ class Obj {
   std::vector<std::pair<std::string_view, std::string>> fields_;
 };
 
-struct Figures {
-  double ah, v, kwh, kg, li, co, ni, mn;
-};
-
 Figures CellFigures(const Model& m) {
   const double kg = m.cell_kg;
   if (m.chemistry == 'B')
@@ -124,10 +121,6 @@ Line MakeLine(const World& w, int reporter, const std::string& id, Obj& r, Date 
   return l;
 }
 
-Figures PackFigures(const Model& m) {
-  return Series(Series(CellFigures(m), m.cells, 1.5), m.modules, 12.0);
-}
-
 class Renderer {
  public:
   explicit Renderer(const World& w) : w_(w) {}
@@ -148,6 +141,9 @@ class Renderer {
     switch (e.kind) {
       case Ev::kBatteries:
         Batteries(p, e, out);
+        return;
+      case Ev::kHealth:
+        out.push_back(HealthLine(w_, p, e));
         return;
       case Ev::kDuplicate:
       case Ev::kImpersonated:
@@ -283,12 +279,14 @@ class Renderer {
     const Date day = e.occurred;
     int second = e.second;
     auto emit = [&](const std::string& code, const std::string& model, const Figures& f,
-                    const std::vector<std::string>& parts, bool with_mass) {
+                    const std::vector<std::string>& parts, bool with_mass,
+                    const std::string& serial = "") {
       const std::string id = "bp-" + code;
       Obj r = NewReport(w_, e.by, id, "battery.produced", day, e.reported, second);
       r.Set("code", code);
       if (!parts.empty()) r.Set("parts", parts);
       r.Set("model", model);
+      if (!serial.empty()) r.Set("serial", serial);
       PutFigures(r, f, with_mass);
       out.push_back(MakeLine(w_, e.by, id, r, e.reported, second));
       ++second;
@@ -311,14 +309,20 @@ class Renderer {
       emit(code, m.spec + "-module" + std::to_string(m.cells), module, cells, true);
       modules.push_back(code);
     }
-    emit(Code(mc, ProductType::kPack, m, p.idx, day, PackSerial(e.slot)),
-         m.spec + "-pack" + std::to_string(m.modules), PackFigures(m), modules, !e.incomplete);
+    // A pack of a model with a GTIN carries its GS1 serial.
+    const bool gtin = !w_.battery_models[static_cast<size_t>(m.battery_model)].gtin.empty();
+    emit(Code(mc, ProductType::kPack, m, p.idx, day, PackSerial(e.slot)), PackModelName(m),
+         PackFigures(m), modules, !e.incomplete, gtin ? Gs1Serial(p, e.slot) : "");
   }
 
   const World& w_;
 };
 
 }  // namespace
+
+Figures PackFigures(const Model& m) {
+  return Series(Series(CellFigures(m), m.cells, 1.5), m.modules, 12.0);
+}
 
 void Render(const World& w, const Plan& p, const Event& e, std::vector<Line>& out) {
   Renderer(w).Render(p, e, out);

@@ -15,6 +15,7 @@
 #include <utility>
 
 #include "domain/finding.h"
+#include "sim/eu.h"
 #include "sim/plan.h"
 #include "sim/random.h"
 #include "sim/render.h"
@@ -109,6 +110,8 @@ Result<AnswerKey> Simulate(const SimOptions& options, std::ostream& registry_out
   // each time it reaches 1. It starts at 1 - RATE, so that the first opportunity injects.
   std::array<Accumulator, kInjCount * kVariants> acc;
   acc.fill(Accumulator(options.violations));
+  // The day each battery model's first pack was produced: its maker declares it after.
+  std::vector<std::optional<Date>> first_pack(w.battery_models.size());
   for (uint64_t idx = 0; idx < options.vehicles; ++idx) {
     const Plan base = planner.Build(idx, 0);
     uint32_t mask = 0;
@@ -130,11 +133,17 @@ Result<AnswerKey> Simulate(const SimOptions& options, std::ostream& registry_out
       key.findings.push_back(std::move(f));
     for (size_t i = 0; i < plan.events.size(); ++i) {
       const Event& e = plan.events[i];
+      if (e.kind == Ev::kBatteries) {
+        auto& first = first_pack[static_cast<size_t>(
+            w.models[static_cast<size_t>(plan.model)].battery_model)];
+        if (!first || e.occurred < *first) first = e.occurred;
+      }
       if (!e.emit || e.reported > options.to) continue;
       buckets[static_cast<size_t>(e.reported.days_since_epoch() - first)].push_back(
           {static_cast<uint32_t>(idx), static_cast<uint16_t>(i)});
     }
   }
+  AddDeclarations(w, first_pack, build.lines);
   std::sort(build.lines.begin(), build.lines.end(),
             [](const auto& a, const auto& b) { return a.first < b.first; });
 

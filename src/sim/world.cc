@@ -5,6 +5,7 @@
 
 #include "core/division.h"
 #include "core/uscc.h"
+#include "sim/eu.h"
 #include "sim/random.h"
 
 namespace battrace::sim {
@@ -47,6 +48,10 @@ std::string Authority(const World& w, const std::string& department, const std::
     if (w.regulators.count({department, c})) return c;
   }
   return division;
+}
+
+std::string PackModelName(const Model& m) {
+  return m.spec + "-pack" + std::to_string(m.modules);
 }
 
 Instant At(Date day, int second) {
@@ -317,6 +322,7 @@ Result<WorldBuild> BuildWorld(const SimOptions& o) {
         outlet_report(pr.first, "outlet.closed", id2, county, later, "-cls", false, 3);
     }
   }
+  DrawBatteryModels(w);
   // Disassembly information of every model at the start, unless left out.
   for (size_t mi = 0; mi < w.models.size(); ++mi) {
     const bool missing = info_acc.Add();

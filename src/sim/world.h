@@ -56,6 +56,18 @@ struct Model {
   double cell_v = 3.2;
   double cell_kg = 2;
   bool swappable = false;
+  int battery_model = 0;  // index into World::battery_models: its pack's model
+};
+
+// A pack model of a battery maker (battery.produced `model` of its packs), shared by the
+// vehicle models whose packs are alike, and what the maker declares of it (src/sim/eu.h).
+struct BatteryModel {
+  int bm = 0;
+  std::string name;
+  int model = 0;            // the first vehicle model with this pack: its figures
+  bool declared = false;    // the maker files battery_model.declared
+  bool redeclared = false;  // and a second declaration, with changed values, later
+  std::string gtin;         // 14 digits; empty when the model has none
 };
 
 struct World {
@@ -71,6 +83,7 @@ struct World {
   std::vector<std::vector<int>> vm_cities;  // per VM (index into vms): city indices
   std::vector<std::vector<int>> vm_models;  // per VM: model indices
   std::vector<Model> models;
+  std::vector<BatteryModel> battery_models;
   std::vector<bool> model_info_missing;
   // Registered primary outlets: (enterprise, region code) -> outlet id; a region missing here is
   // an injected coverage gap when the pair is in `gaps`.
@@ -93,6 +106,9 @@ struct Line {
   int produced_model = -1;
   Date occurred;
 };
+
+// The battery.produced `model` of a vehicle model's packs.
+std::string PackModelName(const Model& m);
 
 // The start of the Beijing day plus `second`.
 Instant At(Date day, int second);

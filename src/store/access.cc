@@ -458,14 +458,9 @@ Status ScopedReader::MayReadAudit() const {
   return Status::Ok();
 }
 
-Result<std::vector<AuditEntry>> ScopedReader::Audit(uint64_t after, size_t limit) {
+Result<std::vector<AuditEntry>> ScopedReader::Audit(const AuditPage& page) {
   BATTRACE_RETURN_IF_ERROR(MayReadAudit());
-  return store_.ListAudit(after, limit);
-}
-
-Result<std::vector<AuditEntry>> ScopedReader::AuditNewest(uint64_t before, size_t limit) {
-  BATTRACE_RETURN_IF_ERROR(MayReadAudit());
-  return store_.ListAuditNewest(before, limit);
+  return store_.ListAudit(page);
 }
 
 Result<std::vector<FindingTally>> ScopedReader::FindingTallies(Date as_of, FindingFilter filter,

@@ -118,9 +118,7 @@ class ScopedReader {
   Result<RegistryRow> Enterprise(const std::string& uscc, bool* full);
   Result<std::vector<domain::OutletState>> Outlets(const std::string& division);
   Result<std::vector<StoredReport>> DisassemblyInfo(const std::string& vehicle_model);
-  Result<std::vector<AuditEntry>> Audit(uint64_t after, size_t limit);
-  // The same, newest first: entries with seq < `before`.
-  Result<std::vector<AuditEntry>> AuditNewest(uint64_t before, size_t limit);
+  Result<std::vector<AuditEntry>> Audit(const AuditPage& page);
   // The findings Findings(as_of, filter) would list, counted (Store::TallyFindings), scoped
   // alike.
   Result<std::vector<FindingTally>> FindingTallies(Date as_of, FindingFilter filter, bool by_month);

@@ -75,7 +75,7 @@ Result<uint64_t> VerifyAudit(Store& store, std::vector<SignedAuditHead> signed_h
   ledger::Hash prev{};
   uint64_t seq = 0;
   for (;;) {
-    BATTRACE_ASSIGN_OR_RETURN(page, store.ListAudit(seq, kAuditPage));
+    BATTRACE_ASSIGN_OR_RETURN(page, store.ListAudit({.from = seq, .limit = kAuditPage}));
     for (const AuditEntry& e : page) {
       if (e.seq != seq + 1) {
         return Status::Corruption("audit entry " + std::to_string(seq + 1) +
@@ -113,7 +113,7 @@ Result<uint64_t> VerifyAudit(Store& store, std::vector<SignedAuditHead> signed_h
 }
 
 Status CheckAuditHead(Store& store, const AuditHead& head, const std::string& signed_by) {
-  BATTRACE_ASSIGN_OR_RETURN(entries, store.ListAudit(head.seq - 1, 1));
+  BATTRACE_ASSIGN_OR_RETURN(entries, store.ListAudit({.from = head.seq - 1, .limit = 1}));
   if (entries.empty() || entries.front().seq != head.seq) {
     return Status::Corruption("audit entry " + std::to_string(head.seq) +
                               " is missing: " + signed_by + " signed an audit trail of " +

@@ -192,6 +192,14 @@ struct TokenCursor {
 // One read of protected data (Arts. 25, 26, 30). The audit trail is append-only and chained:
 // each entry's hash is AuditHash(previous entry's hash, entry) (store/audit.h), the first
 // entry's previous hash being all zeros, so an edit or a deletion breaks the chain.
+// A page of the audit trail (Store::ListAudit): `from` is the seq it starts after (oldest first)
+// or before (newest first), excluded.
+struct AuditPage {
+  uint64_t from = 0;
+  size_t limit = 0;
+  bool newest_first = false;
+};
+
 struct AuditEntry {
   uint64_t seq = 0;  // 1, 2, ...: assigned by AppendAudit
   Instant at = 0;
@@ -322,12 +330,11 @@ class Store : public ledger::NodeReader {
                                                            size_t limit) = 0;
 
   // The audit trail. AppendAudit assigns each entry its seq and hash and makes them durable in
-  // one transaction of its own (never inside a WriteTxn). ListAudit returns up to `limit`
-  // entries with seq > `after`, in order.
+  // one transaction of its own (never inside a WriteTxn). ListAudit returns up to `page.limit`
+  // entries: oldest first, those with seq > `page.from`; newest first, those with seq <
+  // `page.from`.
   virtual Status AppendAudit(std::vector<AuditEntry>& entries) = 0;
-  virtual Result<std::vector<AuditEntry>> ListAudit(uint64_t after, size_t limit) = 0;
-  // Up to `limit` entries with seq < `before`, newest first.
-  virtual Result<std::vector<AuditEntry>> ListAuditNewest(uint64_t before, size_t limit) = 0;
+  virtual Result<std::vector<AuditEntry>> ListAudit(const AuditPage& page) = 0;
 };
 
 // A store opened without a signing key is a reader: it sees what other connections and

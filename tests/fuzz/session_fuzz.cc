@@ -3,7 +3,7 @@
 // reader, the rest is its input:
 //   0: a sign-in body: ParseSignInBody answers a non-empty token or rule "session.body";
 //   1: a token request body: ParseIssueBody answers a principal or rule "tokens.body";
-//   2: a cursor: ParseTokenCursor answers rule "tokens.cursor", or a cursor that formats back
+//   2: a cursor: ParseTokenCursor answers rule "query.cursor", or a cursor that formats back
 //      to a cursor read the same;
 //   3: a token id: ParseTokenId answers 8 bytes or rule "tokens.id".
 // (The Cookie header is read by server/web.h, fuzzed by web_head_fuzz.)
@@ -47,7 +47,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     case 2: {
       auto cursor = ParseTokenCursor(in);
       if (!cursor.ok()) {
-        Require(cursor.status().rule() == "tokens.cursor", "a bad cursor has another rule");
+        Require(cursor.status().rule() == "query.cursor", "a bad cursor has another rule");
         break;
       }
       battrace::store::TokenRow row;

@@ -28,6 +28,19 @@ LISTEN_LINE = re.compile(r"battrace serving on https?://127\.0\.0\.1:(\d+)/")
 AS_OF = "2026-10-31"  # after the simulated window (2026-04-01 .. 2026-09-30)
 
 
+class Checks:
+    """A test's assertions, counted: `ok(cond, msg)` raises AssertionError(msg) when `cond` is
+    false; `ok.count` is how many were made."""
+
+    def __init__(self):
+        self.count = 0
+
+    def __call__(self, cond, msg):
+        self.count += 1
+        if not cond:
+            raise AssertionError(msg)
+
+
 def run(cmd, **kw):
     """Runs a CLI command; fails loudly with its output when it fails."""
     p = subprocess.run(cmd, capture_output=True, text=True, timeout=kw.pop("timeout", 300), **kw)
@@ -98,32 +111,30 @@ class Fixture:
         return [r for r in self.registry if r["kind"] == "regulator"]
 
 
-class Server:
-    """`battrace serve` on 127.0.0.1 and a free port, over the store `store` names (the CLI's
-    arguments, engines.store_args); its log in `log_dir`; `env` its environment (default: this
-    process's). Use as a context manager."""
+class Listener:
+    """A battrace process (`cmd`) that prints the loopback address it listens on: `pattern`'s
+    group 1 is the port. Its stderr goes to `log_path`; `env` is its environment (default: this
+    process's). Stopped with SIGTERM (stop) or killed (kill); use as a context manager."""
 
-    def __init__(self, battrace, store, log_dir, *args, start_timeout=30, env=None):
-        self.log_path = os.path.join(log_dir, f"serve-{os.getpid()}-{time.monotonic_ns()}.log")
-        self.log = open(self.log_path, "w")
-        self.proc = subprocess.Popen(
-            [battrace, "serve", *store, "--listen", "127.0.0.1:0", *args],
-            stdout=subprocess.PIPE, stderr=self.log, text=True, env=env)
+    def __init__(self, cmd, pattern, log_path, start_timeout=30, env=None):
+        self.log_path = log_path
+        self.log = open(log_path, "w")
+        self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=self.log, text=True,
+                                     env=env)
         self.port = None
         found = threading.Event()
 
         def read():
             for line in self.proc.stdout:
-                m = LISTEN_LINE.search(line)
+                m = pattern.search(line)
                 if m and not found.is_set():
                     self.port = int(m.group(1))
                     found.set()
 
-        self.reader = threading.Thread(target=read, daemon=True)
-        self.reader.start()
+        threading.Thread(target=read, daemon=True).start()
         if not found.wait(start_timeout):
             self.kill()
-            raise AssertionError(f"battrace serve did not start: {open(self.log_path).read()}")
+            raise AssertionError(f"{' '.join(cmd[:2])} did not start: {open(log_path).read()}")
 
     def __enter__(self):
         return self
@@ -146,6 +157,18 @@ class Server:
             self.proc.kill()
             self.proc.wait(10)
         self.log.close()
+
+
+class Server(Listener):
+    """`battrace serve` on 127.0.0.1 and a free port, over the store `store` names (the CLI's
+    arguments, engines.store_args); its log in `log_dir`; `env` its environment (default: this
+    process's). Use as a context manager."""
+
+    def __init__(self, battrace, store, log_dir, *args, start_timeout=30, env=None):
+        super().__init__([battrace, "serve", *store, "--listen", "127.0.0.1:0", *args],
+                         LISTEN_LINE,
+                         os.path.join(log_dir, f"serve-{os.getpid()}-{time.monotonic_ns()}.log"),
+                         start_timeout, env)
 
     def call(self, method, path, token=None, purpose=None, body=None, headers=None, timeout=30):
         return call(self.port, method, path, token, purpose, body, headers, timeout)

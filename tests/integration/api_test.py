@@ -37,19 +37,12 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import engines  # noqa: E402
 import rfc9162_verify as rfc  # noqa: E402
-from api_support import AS_OF, Fixture, Server, assert_no_leak, call, check_problem, run  # noqa: E402
+from api_support import AS_OF, Checks, Fixture, Server, assert_no_leak, call, check_problem, run  # noqa: E402
 
 engines.require()
 battrace, work = sys.argv[1:3]
 fx = Fixture(battrace, os.path.join(work, "fixture"), vehicles=150, keep_back=900)
-checks = 0
-
-
-def ok(cond, msg):
-    global checks
-    checks += 1
-    if not cond:
-        raise AssertionError(msg)
+ok = Checks()
 
 
 def by_reporter(reports):
@@ -746,5 +739,5 @@ if not engines.postgres():
         ok(st == 200 and "\ufffd" in doc["items"][0]["purpose"],
            f"an audit page holding a purpose that is not UTF-8: {st} {data[:300]!r}")
         ok(server.stop() == 0, "server exit")
-print(f"api test: {checks} checks passed")
+print(f"api test: {ok.count} checks passed")
 print("api test: ok")

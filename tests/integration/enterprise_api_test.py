@@ -27,18 +27,11 @@ import urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import engines  # noqa: E402
-from api_support import Fixture, Server, check_problem, run  # noqa: E402
+from api_support import Checks, Fixture, Server, check_problem, run  # noqa: E402
 
 engines.require()
 battrace, corpus, work = sys.argv[1:4]
-checks = 0
-
-
-def ok(cond, msg):
-    global checks
-    checks += 1
-    if not cond:
-        raise AssertionError(msg)
+ok = Checks()
 
 
 def post(srv, token, body, ctype, query="", lang=None):
@@ -348,4 +341,4 @@ with Server(battrace, fx.store, fx.work, "--max-batch", "50") as srv:
     ok(any(a["action"] == "vehicles" and a["principal"] == "regulator:" + province["id"] and
            a["purpose"] == "inspection" for a in audit), "a regulator's vehicle list")
 
-print(f"enterprise api test: ok ({checks} checks)")
+print(f"enterprise api test: ok ({ok.count} checks)")

@@ -24,7 +24,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import engines  # noqa: E402
-from api_support import AS_OF, Fixture, Server, run  # noqa: E402
+from api_support import AS_OF, Checks, Fixture, Server, run  # noqa: E402
 
 engines.require()
 battrace, work = sys.argv[1:3]
@@ -32,14 +32,7 @@ fx = Fixture(battrace, os.path.join(work, "fixture"), vehicles=150, keep_back=1)
 ZH = {"Accept-Language": "zh-CN"}
 CJK = re.compile(r"[\u4e00-\u9fff]")
 PINNED = ("kind", "article", "party", "subject", "due", "evidence", "authority", "detail")
-checks = 0
-
-
-def ok(cond, msg):
-    global checks
-    checks += 1
-    if not cond:
-        sys.exit(f"lang test: FAILED: {msg}")
+ok = Checks()
 
 
 def all_findings(server, token, query="", headers=None):
@@ -171,4 +164,4 @@ with Server(battrace, fx.store, fx.work, "--quiet") as server:
     ok({k: v for k, v in doc.items() if k != "recycling_guidance"} ==
        {k: v for k, v in en_doc.items() if k != "recycling_guidance"}, "only guidance differs")
 
-print(f"lang test: ok ({checks} checks, {len(en)} findings)")
+print(f"lang test: ok ({ok.count} checks, {len(en)} findings)")

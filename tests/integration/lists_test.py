@@ -21,21 +21,14 @@ import urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import engines  # noqa: E402
-from api_support import AS_OF, Fixture, Server, check_problem  # noqa: E402
+from api_support import AS_OF, Checks, Fixture, Server, check_problem  # noqa: E402
 
 engines.require()
 battrace, work = sys.argv[1:3]
 fx = Fixture(battrace, os.path.join(work, "fixture"), vehicles=300, keep_back=1)
 BOM = b"\xef\xbb\xbf"
 DUTIES_AS_OF = "2026-06-30"
-checks = 0
-
-
-def ok(cond, msg):
-    global checks
-    checks += 1
-    if not cond:
-        raise AssertionError(msg)
+ok = Checks()
 
 
 def walk(server, token, route, query, limit=7):
@@ -205,4 +198,4 @@ with Server(battrace, fx.store, work, "--quiet", "--rate-limit", "0") as server:
         "GET", f"/v1/findings?as_of={AS_OF}&party={fx_findings_party}", fx.token("admin"))
     ok(doc["items"][0]["party_name"] == evil, "the JSON keeps the name as registered")
 
-print(f"lists: ok ({checks} checks)")
+print(f"lists: ok ({ok.count} checks)")

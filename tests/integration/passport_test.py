@@ -21,19 +21,12 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import engines  # noqa: E402
-from api_support import Fixture, Server, run  # noqa: E402
+from api_support import Checks, Fixture, Server, run  # noqa: E402
 
 engines.require()
 battrace, work = sys.argv[1:3]
 fx = Fixture(battrace, os.path.join(work, "fixture"), vehicles=60, keep_back=1)
-checks = 0
-
-
-def ok(cond, msg):
-    global checks
-    checks += 1
-    if not cond:
-        sys.exit(f"passport test: FAILED: {msg}")
+ok = Checks()
 
 
 def text_of(html):
@@ -125,4 +118,4 @@ with Server(battrace, fx.store, work) as server:
     ok('route="GET /b/{code}",code="2xx"' in metrics, "the page in the metrics")
     ok('route="GET /b/{code}/qr.svg",code="2xx"' in metrics, "the label in the metrics")
 
-print(f"passport test: ok ({checks} checks)")
+print(f"passport test: ok ({ok.count} checks)")

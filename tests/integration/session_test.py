@@ -31,19 +31,12 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import engines  # noqa: E402
-from api_support import Fixture, Server, check_problem  # noqa: E402
+from api_support import Checks, Fixture, Server, check_problem  # noqa: E402
 
 engines.require()
 battrace, work = sys.argv[1:3]
 fx = Fixture(battrace, os.path.join(work, "fixture"), vehicles=40, keep_back=50)
-checks = 0
-
-
-def ok(cond, msg):
-    global checks
-    checks += 1
-    if not cond:
-        raise AssertionError(msg)
+ok = Checks()
 
 
 def request(port, method, path, body=None, cookie=None, token=None, headers=None):
@@ -220,7 +213,7 @@ with Server(battrace, fx.store, work) as srv:
     ok("live" in states and "revoked" in states, f"states: {states}")
     ok(len(seen) >= 6 and pages == (len(seen) + 1) // 2, f"{len(seen)} tokens in {pages} pages")
     check_problem(*request(port, "GET", "/v1/tokens?cursor=nope", token=tok["admin"]), 400,
-                  rule="tokens.cursor", field="cursor")
+                  rule="query.cursor", field="cursor")
 
     # Issue, use, revoke, refused.
     status, _, data, issued = request(port, "POST", "/v1/tokens",
@@ -296,4 +289,4 @@ with Server(battrace, fx.store, work, "--session-idle-minutes", "5", "--session-
     ok(kinds[0] == "public" and all(k == "regulator" for k in kinds[1:]),
        f"at most 16 sessions per principal, the oldest ends: {kinds}")
 
-print(f"session test: ok ({checks} checks)")
+print(f"session test: ok ({ok.count} checks)")

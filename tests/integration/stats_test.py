@@ -25,19 +25,12 @@ import urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import engines  # noqa: E402
-from api_support import AS_OF, Fixture, Server, check_problem  # noqa: E402
+from api_support import AS_OF, Checks, Fixture, Server, check_problem  # noqa: E402
 
 engines.require()
 battrace, work = sys.argv[1:3]
 fx = Fixture(battrace, os.path.join(work, "fixture"), vehicles=300, keep_back=1)
-checks = 0
-
-
-def ok(cond, msg):
-    global checks
-    checks += 1
-    if not cond:
-        raise AssertionError(msg)
+ok = Checks()
 
 
 def get(srv, path, token, **query):
@@ -239,4 +232,4 @@ with Server(battrace, fx.store, work, "--quiet", "--rate-limit", "0",
         after = page[-1]["seq"]
     ok({"findings_stats", "handovers"} <= actions, f"audit actions {actions}")
 
-print(f"stats test: ok ({checks} checks)")
+print(f"stats test: ok ({ok.count} checks)")

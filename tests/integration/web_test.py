@@ -26,7 +26,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import engines  # noqa: E402
-from api_support import Server, check_problem, run  # noqa: E402
+from api_support import Checks, Server, check_problem, run  # noqa: E402
 
 engines.require()
 battrace, repo, work = sys.argv[1:4]
@@ -35,14 +35,7 @@ os.makedirs(work)
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
        "connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; "
        "form-action 'self'")
-checks = 0
-
-
-def ok(cond, msg):
-    global checks
-    checks += 1
-    if not cond:
-        sys.exit(f"web test: FAILED: {msg}")
+ok = Checks()
 
 
 def raw(port, method, path, headers=None):
@@ -221,4 +214,4 @@ with Server(battrace, store, work, "--quiet", "--rate-limit", "0") as server:
     rc = server.stop()
     ok(rc == 0, f"the server exited {rc}")
 
-print(f"web test: ok ({checks} checks)")
+print(f"web test: ok ({ok.count} checks)")

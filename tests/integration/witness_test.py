@@ -27,27 +27,18 @@ import json
 import os
 import re
 import secrets
-import signal
 import subprocess
 import sys
-import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import engines  # noqa: E402
 import rfc9162_verify as rfc  # noqa: E402
-from api_support import Fixture, Server, run  # noqa: E402
+from api_support import Checks, Fixture, Listener, Server, run  # noqa: E402
 
 WITNESS_LINE = re.compile(r"battrace witness on http://127\.0\.0\.1:(\d+)/")
 EM_DASH = "\u2014"
-checks = 0
-
-
-def ok(cond, msg):
-    global checks
-    checks += 1
-    if not cond:
-        raise AssertionError(msg)
+ok = Checks()
 
 
 # ------------------------------------------------------------------ Ed25519 signing (RFC 8032)
@@ -91,30 +82,14 @@ def checkpoint_body(origin, size, root):
 
 # ------------------------------------------------------------------ the witness process
 
-class Witness:
+class Witness(Listener):
     """`battrace witness` on 127.0.0.1 and a free port; stopped with SIGTERM."""
 
     def __init__(self, battrace, work, key, state, logs):
-        self.log_path = os.path.join(work, f"witness-{time.monotonic_ns()}.log")
-        self.log = open(self.log_path, "w")
         args = [battrace, "witness", "--key", key, "--state", state, "--listen", "127.0.0.1:0"]
         for log in logs:
             args += ["--log", log]
-        self.proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=self.log, text=True)
-        self.port = None
-        found = threading.Event()
-
-        def read():
-            for line in self.proc.stdout:
-                m = WITNESS_LINE.search(line)
-                if m and not found.is_set():
-                    self.port = int(m.group(1))
-                    found.set()
-
-        threading.Thread(target=read, daemon=True).start()
-        if not found.wait(30):
-            self.kill()
-            raise AssertionError(f"battrace witness did not start: {open(self.log_path).read()}")
+        super().__init__(args, WITNESS_LINE, os.path.join(work, f"witness-{time.monotonic_ns()}.log"))
 
     def add_checkpoint(self, body):
         conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
@@ -125,21 +100,6 @@ class Witness:
             return res.status, res.getheader("Content-Type", ""), res.read().decode()
         finally:
             conn.close()
-
-    def stop(self):
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-        try:
-            return self.proc.wait(30)
-        except subprocess.TimeoutExpired:
-            self.kill()
-            return None
-
-    def kill(self):
-        if self.proc.poll() is None:
-            self.proc.kill()
-            self.proc.wait(10)
-        self.log.close()
 
 
 def wait_for_cosigned(server, witness_name, min_size, timeout=30):
@@ -314,7 +274,7 @@ def main():
         ok('"event":"witness"' in open(dead.log_path).read(), "the failed push is not logged")
     finally:
         dead.kill()
-    print(f"witness: ok ({checks} checks)")
+    print(f"witness: ok ({ok.count} checks)")
 
 
 if __name__ == "__main__":

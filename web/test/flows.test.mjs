@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import {after, before, describe, test} from 'node:test';
 
-import {apiGet, checkA11y, fixture, launch, openPage, shot, startServer} from './harness.mjs';
+import {apiGet, checkA11y, drawnCharts, fixture, launch, openPage, shot, startServer, tabTo} from './harness.mjs';
 
 let server, browser, tokens;
 const FROM = '2026-01-01';
@@ -20,20 +20,6 @@ after(async () => {
   await browser?.close();
   await server?.stop();
 });
-
-async function drawn(page) {
-  await page.waitForSelector('[data-chart="flows"][data-drawn="1"]', {timeout: 30000});
-}
-
-// Tabs from the top until the focused element matches `selector`; the number of presses, or -1.
-async function tabTo(page, selector, limit = 100) {
-  await page.evaluate(() => document.activeElement?.blur());
-  for (let i = 1; i <= limit; ++i) {
-    await page.keyboard.press('Tab');
-    if (await page.evaluate((s) => document.activeElement?.matches(s), selector)) return i;
-  }
-  return -1;
-}
 
 async function shownFlows(page) {
   return page.$$eval('#flows-table tbody tr', (rows) =>
@@ -52,7 +38,7 @@ for (const lang of ['zh-CN', 'en']) {
         try {
           const api = await apiGet(server, `/v1/stats/flows?from=${FROM}&to=${TO}`, {token});
           assert.ok(api.flows.length > 0, 'the fixture hands batteries over between provinces');
-          await drawn(page);
+          assert.deepEqual(await drawnCharts(page), ['flows']);
           assert.equal(await page.getAttribute('p.total', 'data-total'), String(api.total));
           assert.equal(await page.getAttribute('p.total', 'data-flows'), String(api.flows.length));
           assert.deepEqual(await shownFlows(page), api.flows.map(({from, to, batteries}) => ({from, to, batteries})));
@@ -82,7 +68,7 @@ for (const lang of ['zh-CN', 'en']) {
         const token = tokens[key];
         const page = await openPage(browser, `${server.url}/app/flows?from=${FROM}&to=${TO}`, {lang, session: token});
         try {
-          await drawn(page);
+          assert.deepEqual(await drawnCharts(page), ['flows']);
           // Tab reaches both dates (each holds its day, month and year fields) and the button.
           assert.ok((await tabTo(page, '#flows-from')) > 0, 'the start date is reachable');
           assert.ok((await tabTo(page, '#flows-to')) > 0, 'the end date is reachable');
@@ -95,7 +81,7 @@ for (const lang of ['zh-CN', 'en']) {
           const api = await apiGet(server, '/v1/stats/flows?from=2026-07-01&to=2026-08-31', {token});
           assert.equal(await page.getAttribute('p.total', 'data-total'), String(api.total));
           if (api.flows.length) {
-            await drawn(page);
+            assert.deepEqual(await drawnCharts(page), ['flows']);
             assert.deepEqual(await shownFlows(page), api.flows.map(({from, to, batteries}) => ({from, to, batteries})));
           }
           assert.deepEqual(page.consoleErrors, []);

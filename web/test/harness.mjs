@@ -222,3 +222,23 @@ export async function tabOrder(page, limit = 40) {
   await page.evaluate(() => document.getElementById('tab-start')?.remove());
   return seen;
 }
+
+// Tabs from the top until the focused element matches `selector`; the number of presses, or -1.
+export async function tabTo(page, selector, limit = 300) {
+  await page.evaluate(() => document.activeElement?.blur());
+  for (let i = 1; i <= limit; ++i) {
+    await page.keyboard.press('Tab');
+    if (await page.evaluate((s) => document.activeElement?.matches(s), selector)) return i;
+  }
+  return -1;
+}
+
+// Waits until the page has charts and ECharts has drawn every one (data-drawn="1"); their
+// data-chart names.
+export async function drawnCharts(page) {
+  await page.waitForFunction(() => {
+    const charts = [...document.querySelectorAll('[data-chart]')];
+    return charts.length > 0 && charts.every((c) => c.dataset.drawn === '1');
+  }, null, {timeout: 30000});
+  return page.$$eval('[data-chart]', (charts) => charts.map((c) => c.dataset.chart));
+}

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import {after, before, describe, test} from 'node:test';
 
-import {apiGet, checkA11y, fixture, launch, openPage, shot, startServer} from './harness.mjs';
+import {apiGet, checkA11y, drawnCharts, fixture, launch, openPage, shot, startServer, tabTo} from './harness.mjs';
 
 let server, browser, tokens;
 const AS_OF = '2026-10-31';
@@ -21,24 +21,6 @@ after(async () => {
   await server?.stop();
 });
 
-async function allDrawn(page) {
-  await page.waitForFunction(() => {
-    const charts = [...document.querySelectorAll('[data-chart]')];
-    return charts.length > 0 && charts.every((c) => c.dataset.drawn === '1');
-  }, null, {timeout: 30000});
-  return page.$$eval('[data-chart]', (charts) => charts.map((c) => c.dataset.chart));
-}
-
-// Tabs from the top until the focused element matches `selector`; the number of presses, or -1.
-async function tabTo(page, selector, limit = 300) {
-  await page.evaluate(() => document.activeElement?.blur());
-  for (let i = 1; i <= limit; ++i) {
-    await page.keyboard.press('Tab');
-    if (await page.evaluate((s) => document.activeElement?.matches(s), selector)) return i;
-  }
-  return -1;
-}
-
 const who = {national: 'regulator_national', provincial: 'regulator_provincial'};
 
 for (const lang of ['zh-CN', 'en']) {
@@ -48,7 +30,7 @@ for (const lang of ['zh-CN', 'en']) {
         const token = tokens[key];
         const page = await openPage(browser, `${server.url}/app/overview?as_of=${AS_OF}`, {lang, session: token});
         try {
-          assert.deepEqual((await allDrawn(page)).sort(), ['kinds', 'trend']);
+          assert.deepEqual((await drawnCharts(page)).sort(), ['kinds', 'trend']);
           const stats = await apiGet(server, `/v1/stats/findings?as_of=${AS_OF}`, {token, lang});
           const trend = await apiGet(server, `/v1/stats/trend?as_of=${AS_OF}`, {token, lang});
           assert.ok(stats.total > 0, 'the fixture has findings for this regulator');
@@ -120,7 +102,7 @@ for (const lang of ['zh-CN', 'en']) {
         const token = tokens[key];
         const page = await openPage(browser, `${server.url}/app/overview?as_of=${AS_OF}`, {lang, session: token});
         try {
-          await allDrawn(page);
+          await drawnCharts(page);
           assert.ok((await tabTo(page, '#ov-kinds li[data-kind] a')) > 0, 'a kind link is reachable');
           assert.ok((await tabTo(page, '#ov-divisions li.tile a')) > 0, 'a tile is reachable');
           const division = await page.evaluate(() => document.activeElement.closest('li').dataset.division);
@@ -140,7 +122,7 @@ for (const lang of ['zh-CN', 'en']) {
           await page.fill('#as-of', '2026-07-31');
           await Promise.all([page.waitForURL(/as_of=2026-07-31/), page.press('#as-of', 'Enter')]);
           await page.waitForSelector('body[data-ready="1"]');
-          await allDrawn(page);
+          await drawnCharts(page);
           const stats = await apiGet(server, '/v1/stats/findings?as_of=2026-07-31', {token});
           assert.equal(await page.getAttribute('#ov-kinds .total', 'data-total'), String(stats.total));
           assert.deepEqual(page.consoleErrors, []);

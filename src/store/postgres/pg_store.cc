@@ -218,8 +218,7 @@ class PgStore : public Store {
                                            size_t limit) override;
   Result<std::vector<TokenRow>> FindTokensByPrefix(std::string_view prefix, size_t limit) override;
   Status AppendAudit(std::vector<AuditEntry>& entries) override;
-  Result<std::vector<AuditEntry>> ListAudit(uint64_t after, size_t limit) override;
-  Result<std::vector<AuditEntry>> ListAuditNewest(uint64_t before, size_t limit) override;
+  Result<std::vector<AuditEntry>> ListAudit(const AuditPage& page) override;
   Status GetNodes(std::span<const ledger::NodeId> ids, std::span<ledger::Hash> out) override;
   bool KeepsLevel(int level) const override { return common::KeepsLevel(level); }
 
@@ -1577,17 +1576,11 @@ Status PgStore::AppendAudit(std::vector<AuditEntry>& entries) {
   });
 }
 
-Result<std::vector<AuditEntry>> PgStore::ListAudit(uint64_t after, size_t limit) {
+Result<std::vector<AuditEntry>> PgStore::ListAudit(const AuditPage& page) {
   BATTRACE_ASSIGN_OR_RETURN(
-      rows, Run("list_audit",
-                Params().Add(static_cast<int64_t>(after)).Add(static_cast<int64_t>(limit))));
-  return All<AuditEntry>(rows, ReadAudit<Row>);
-}
-
-Result<std::vector<AuditEntry>> PgStore::ListAuditNewest(uint64_t before, size_t limit) {
-  BATTRACE_ASSIGN_OR_RETURN(
-      rows, Run("list_audit_newest",
-                Params().Add(static_cast<int64_t>(before)).Add(static_cast<int64_t>(limit))));
+      rows,
+      Run(page.newest_first ? "list_audit_newest" : "list_audit",
+          Params().Add(static_cast<int64_t>(page.from)).Add(static_cast<int64_t>(page.limit))));
   return All<AuditEntry>(rows, ReadAudit<Row>);
 }
 

@@ -130,8 +130,7 @@ class SqliteStore : public Store {
                                            size_t limit) override;
   Result<std::vector<TokenRow>> FindTokensByPrefix(std::string_view prefix, size_t limit) override;
   Status AppendAudit(std::vector<AuditEntry>& entries) override;
-  Result<std::vector<AuditEntry>> ListAudit(uint64_t after, size_t limit) override;
-  Result<std::vector<AuditEntry>> ListAuditNewest(uint64_t before, size_t limit) override;
+  Result<std::vector<AuditEntry>> ListAudit(const AuditPage& page) override;
   Status GetNodes(std::span<const ledger::NodeId> ids, std::span<ledger::Hash> out) override;
   bool KeepsLevel(int level) const override { return common::KeepsLevel(level); }
 
@@ -1405,21 +1404,11 @@ Status SqliteStore::AppendAudit(std::vector<AuditEntry>& entries) {
   });
 }
 
-Result<std::vector<AuditEntry>> SqliteStore::ListAudit(uint64_t after, size_t limit) {
+Result<std::vector<AuditEntry>> SqliteStore::ListAudit(const AuditPage& page) {
   std::vector<AuditEntry> out;
-  BATTRACE_RETURN_IF_ERROR(list_audit_->Bind(1, static_cast<int64_t>(after))
-                               .Bind(2, static_cast<int64_t>(limit))
-                               .ForEachRow([&](const Stmt& st) {
-                                 out.push_back(ReadAudit(st));
-                                 return true;
-                               }));
-  return out;
-}
-
-Result<std::vector<AuditEntry>> SqliteStore::ListAuditNewest(uint64_t before, size_t limit) {
-  std::vector<AuditEntry> out;
-  BATTRACE_RETURN_IF_ERROR(list_audit_newest_->Bind(1, static_cast<int64_t>(before))
-                               .Bind(2, static_cast<int64_t>(limit))
+  Stmt& list = page.newest_first ? *list_audit_newest_ : *list_audit_;
+  BATTRACE_RETURN_IF_ERROR(list.Bind(1, static_cast<int64_t>(page.from))
+                               .Bind(2, static_cast<int64_t>(page.limit))
                                .ForEachRow([&](const Stmt& st) {
                                  out.push_back(ReadAudit(st));
                                  return true;

@@ -7,6 +7,7 @@
 
 #include "ledger/hash.h"
 #include "server/auth.h"
+#include "server/cursor.h"
 #include "server/principals.h"
 #include "server/web.h"
 
@@ -174,8 +175,14 @@ TEST(TokenViews, IdsCursorsAndBodies) {
   EXPECT_EQ(cursor->created, row.created);
   EXPECT_EQ(cursor->hash, row.hash);
   for (const char* bad : {"", ".", "12", "x.00", "99999999999999999999.00", "1.zz"}) {
-    EXPECT_EQ(ParseTokenCursor(bad).status().rule(), "tokens.cursor") << bad;
+    EXPECT_EQ(ParseTokenCursor(bad).status().rule(), "query.cursor") << bad;
   }
+  // Another list's cursor, with the same key, is not a tokens cursor.
+  EXPECT_EQ(ParseTokenCursor(EncodeCursor("findings", {std::to_string(row.created),
+                                                       ledger::HashToHex(row.hash)}))
+                .status()
+                .rule(),
+            "query.cursor");
 
   auto issue = ParseIssueBody(R"({"principal":"admin"})");
   ASSERT_TRUE(issue.ok());

@@ -12,8 +12,11 @@
 #include <utility>
 #include <vector>
 
+#include "core/cas.h"
+#include "core/gs1.h"
 #include "domain/registry.h"
 #include "domain/report.h"
+#include "sim/eu.h"
 
 namespace battrace::sim {
 namespace {
@@ -115,7 +118,8 @@ TEST(Simulator, ReportsParseInReplayModeSortedByReceipt) {
   for (const char* type :
        {"battery.produced", "vehicle.produced", "vehicle.sold", "battery.replaced",
         "battery.swapped", "battery.outbound", "battery.inbound", "vehicle.scrapped",
-        "battery.utilized", "product.outbound", "outlet.registered", "model.disassembly_info"}) {
+        "battery.utilized", "product.outbound", "outlet.registered", "model.disassembly_info",
+        "battery_model.declared", "battery.health"}) {
     EXPECT_GT(types[type], 0) << type;
   }
 }
@@ -293,6 +297,217 @@ TEST(Simulator, SizesScaleWithVehicles) {
   // Packs of 2-4 modules of 4-8 cells: 10 to 37 reports of production per vehicle.
   EXPECT_GT(large.key.reports, 400u * 12);
   EXPECT_LT(large.key.reports, 400u * 45);
+}
+
+// ---- The EU battery passport's data (docs/simulator.md, "EU battery passport data"), checked
+// from the reports as JSON against the wire format of docs/report-format.md.
+
+std::vector<nlohmann::json> Reports(const Output& out) {
+  std::vector<nlohmann::json> reports;
+  for (const std::string& line : Lines(out.reports))
+    reports.push_back(nlohmann::json::parse(line));
+  return reports;
+}
+
+TEST(SimulatorEu, CarbonFootprintClasses) {
+  EXPECT_EQ(CarbonFootprintClass(55), 'A');
+  EXPECT_EQ(CarbonFootprintClass(60), 'B');
+  EXPECT_EQ(CarbonFootprintClass(94.9), 'D');
+  EXPECT_EQ(CarbonFootprintClass(95), 'E');
+}
+
+TEST(SimulatorEu, BatteryMakersDeclareAShareOfTheirPackModels) {
+  const Output out = Simulated(600, 3, 0.0);
+  std::map<std::pair<std::string, std::string>, std::string> first_pack;  // -> occurred
+  std::map<std::pair<std::string, std::string>, char> chemistry;          // code letter
+  std::map<std::pair<std::string, std::string>, std::vector<nlohmann::json>> declared;
+  for (const nlohmann::json& r : Reports(out)) {
+    const std::string type = r["type"];
+    if (type == "battery.produced" && r["code"].get<std::string>()[3] == 'P') {
+      const std::pair key{r["reporter"].get<std::string>(), r["model"].get<std::string>()};
+      first_pack.insert({key, r["occurred"]});
+      chemistry[key] = r["code"].get<std::string>()[4];
+    } else if (type == "battery_model.declared") {
+      declared[{r["reporter"], r["model"]}].push_back(r);
+    }
+  }
+  ASSERT_FALSE(declared.empty());
+  // About 70% of the pack models, each after its first pack, some declared again.
+  EXPECT_GE(declared.size() * 10, first_pack.size() * 5);
+  EXPECT_LT(declared.size(), first_pack.size());
+  int again = 0, gtins = 0;
+  for (const auto& [key, list] : declared) {
+    ASSERT_TRUE(first_pack.count(key)) << key.second;
+    const Date first = *Date::Parse(first_pack[key]);
+    const Date occurred = *Date::Parse(list.front()["occurred"].get<std::string>());
+    EXPECT_GT(occurred, first) << key.second;
+    EXPECT_LE(occurred, first.AddDays(5)) << key.second;
+    if (list.size() == 2) {
+      ++again;
+      EXPECT_GT(list[1]["occurred"].get<std::string>(), list[0]["occurred"].get<std::string>());
+      EXPECT_NE(list[1]["carbon_footprint"], list[0]["carbon_footprint"]) << key.second;
+      EXPECT_EQ(list[1]["materials"], list[0]["materials"]) << key.second;
+    }
+    ASSERT_LE(list.size(), 2u);
+    for (const nlohmann::json& d : list) {
+      EXPECT_EQ(d["category"], "ev");
+      const bool lfp = chemistry[key] == 'B';
+      EXPECT_EQ(d["chemistry"]["short_name"], lfp ? "LFP" : "NCM") << key.second;
+      if (d.contains("gtin")) {
+        ++gtins;
+        auto gtin = ParseGtin(d["gtin"].get<std::string>());
+        ASSERT_TRUE(gtin.ok()) << d["gtin"];
+        EXPECT_EQ(*gtin, d["gtin"]);
+      }
+      const nlohmann::json& cf = d["carbon_footprint"];
+      const double per_kwh = cf["per_kwh"];
+      EXPECT_GE(per_kwh, lfp ? 50 : 68) << key.second;
+      EXPECT_LE(per_kwh, lfp ? 86 : 111) << key.second;
+      EXPECT_EQ(cf["class"], std::string(1, CarbonFootprintClass(per_kwh)));
+      if (cf.contains("stages")) {
+        double sum = 0;
+        for (const auto& [stage, value] : cf["stages"].items())
+          sum += value.get<double>();
+        EXPECT_NEAR(sum, per_kwh, 0.05) << key.second;
+      }
+      for (const auto& [element, shares] : d["recycled_content"].items()) {
+        EXPECT_TRUE(lfp ? element == "lithium"
+                        : element == "lithium" || element == "nickel" || element == "cobalt");
+        for (const char* s : {"pre_consumer", "post_consumer"}) {
+          EXPECT_GE(shares[s].get<double>(), 0);
+          EXPECT_LE(shares[s].get<double>(), 15);
+        }
+      }
+      std::set<std::string> cas;
+      for (const auto& list_name : {"materials", "hazardous_substances"}) {
+        for (const nlohmann::json& m : d[list_name]) {
+          EXPECT_TRUE(CheckCasNumber(m["cas"].get<std::string>()).ok()) << m["cas"];
+          cas.insert(m["cas"]);
+        }
+      }
+      EXPECT_TRUE(cas.count(lfp ? "15365-14-7" : "7440-48-4")) << key.second;
+      EXPECT_TRUE(cas.count("7782-42-5") && cas.count("21324-40-3"));
+      EXPECT_LT(d["idle_temperature_c"]["min"].get<int>(),
+                d["idle_temperature_c"]["max"].get<int>());
+      const nlohmann::json& e = d["electrical"];
+      EXPECT_LT(e["voltage_min_v"].get<double>(), e["voltage_nominal_v"].get<double>());
+      EXPECT_LT(e["voltage_nominal_v"].get<double>(), e["voltage_max_v"].get<double>());
+      EXPECT_GT(d["warranty_months"].get<int>(), 0);
+    }
+  }
+  EXPECT_GT(again, 0);
+  EXPECT_GT(gtins, 0);
+}
+
+TEST(SimulatorEu, PacksOfModelsWithAGtinCarryAUniqueSerial) {
+  const Output out = Simulated(600, 3, 0.05);
+  const std::vector<nlohmann::json> reports = Reports(out);
+  std::map<std::pair<std::string, std::string>, std::string> gtin;
+  for (const nlohmann::json& r : reports) {
+    if (r["type"] == "battery_model.declared" && r.contains("gtin"))
+      gtin[{r["reporter"], r["model"]}] = r["gtin"];
+  }
+  ASSERT_FALSE(gtin.empty());
+  std::set<std::pair<std::string, std::string>> links;
+  int serials = 0;
+  for (const nlohmann::json& r : reports) {
+    if (r["type"] != "battery.produced") continue;
+    const bool pack = r["code"].get<std::string>()[3] == 'P';
+    auto it = gtin.find({r["reporter"], r["model"]});
+    EXPECT_EQ(r.contains("serial"), pack && it != gtin.end()) << r.dump();
+    if (!r.contains("serial")) continue;
+    ++serials;
+    const std::string serial = r["serial"];
+    EXPECT_TRUE(CheckGs1Serial(serial).ok()) << serial;
+    EXPECT_TRUE(links.insert({it->second, serial}).second) << serial;
+  }
+  EXPECT_GT(serials, 0);
+}
+
+TEST(SimulatorEu, HealthOfInstalledPacksByTheirHolders) {
+  const Output out = Simulated(600, 3, 0.05);
+  std::map<std::string, Role> roles;
+  for (const std::string& line : Lines(out.registry)) {
+    auto record = ParseRegistryRecord(line);
+    if (const auto* e = std::get_if<Enterprise>(&*record)) roles[e->uscc.str()] = e->roles.front();
+  }
+  std::set<std::string> produced;
+  std::map<std::string, std::string> removed;  // pack -> the day it left its vehicle
+  std::map<std::string, std::vector<nlohmann::json>> health;
+  std::set<std::string> vehicles;
+  std::set<Role> by;
+  for (const nlohmann::json& r : Reports(out)) {
+    const std::string type = r["type"];
+    if (type == "battery.produced") {
+      produced.insert(r["code"].get<std::string>());
+    } else if (type == "battery.replaced" || type == "vehicle.scrapped") {
+      for (const auto& c : r[type == "battery.replaced" ? "removed" : "packs_present"])
+        removed.insert({c.get<std::string>(), r["occurred"].get<std::string>()});
+    } else if (type == "battery.swapped") {
+      removed.insert({r["removed"].get<std::string>(), r["occurred"].get<std::string>()});
+    } else if (type == "battery.health") {
+      const std::string code = r["code"];
+      EXPECT_TRUE(produced.count(code)) << code;
+      const Role role = roles.at(r["reporter"].get<std::string>());
+      by.insert(role);
+      EXPECT_TRUE(role == Role::kVehicleMaker || role == Role::kSwapOperator ||
+                  role == Role::kRepairShop)
+          << r.dump();
+      const std::string measured = r["measured"];
+      auto at = ParseTimestamp(measured);
+      ASSERT_TRUE(at.ok()) << measured;
+      EXPECT_EQ(BeijingDate(*at).ToString(), r["occurred"]);
+      EXPECT_LT(*at, *ParseTimestamp(r["reported"].get<std::string>()));
+      const double soh = r["soh_capacity_pct"];
+      EXPECT_GT(soh, 60);
+      EXPECT_LE(soh, 100);
+      EXPECT_LE(r["soh_energy_pct"].get<double>(), soh);
+      EXPECT_GE(r["soc_pct"].get<int>(), 0);
+      EXPECT_LE(r["soc_pct"].get<int>(), 100);
+      health[code].push_back(r);
+      vehicles.insert(r["id"].get<std::string>().substr(3, 17));
+    }
+  }
+  ASSERT_FALSE(health.empty());
+  // A share of the vehicles (30% of them, measured once a year), filed by vehicle makers and
+  // swap operators, and by repair shops after a replacement.
+  EXPECT_GT(vehicles.size(), 600u / 30);
+  EXPECT_LT(vehicles.size(), 600u * 3 / 10);
+  EXPECT_TRUE(by.count(Role::kVehicleMaker));
+  for (const auto& [code, list] : health) {
+    for (size_t i = 0; i < list.size(); ++i) {
+      if (auto it = removed.find(code); it != removed.end()) {
+        EXPECT_LT(list[i]["occurred"].get<std::string>(), it->second) << code;
+      }
+      if (i == 0) continue;
+      // State of health falls, the counters rise.
+      const nlohmann::json &a = list[i - 1], &b = list[i];
+      EXPECT_LT(a["measured"].get<std::string>(), b["measured"].get<std::string>());
+      EXPECT_LE(b["soh_capacity_pct"].get<double>(), a["soh_capacity_pct"].get<double>());
+      for (const char* counter : {"full_cycles", "deep_discharge_events", "overcharge_events"})
+        EXPECT_GE(b[counter].get<int64_t>(), a[counter].get<int64_t>()) << code;
+    }
+  }
+}
+
+TEST(SimulatorEu, HealthMeasuredAboutYearlyOverALongerWindow) {
+  const Output out =
+      Simulated(200, 9, 0.0, *Date::FromYmd(2029, 3, 31), *Date::FromYmd(2026, 4, 1));
+  std::map<std::string, std::vector<Date>> days;
+  for (const nlohmann::json& r : Reports(out)) {
+    if (r["type"] == "battery.health")
+      days[r["code"]].push_back(*Date::Parse(r["occurred"].get<std::string>()));
+  }
+  size_t most = 0;
+  for (const auto& [code, list] : days) {
+    most = std::max(most, list.size());
+    for (size_t i = 1; i < list.size(); ++i) {
+      const int32_t gap = list[i].days_since_epoch() - list[i - 1].days_since_epoch();
+      EXPECT_GE(gap, 330) << code;
+      EXPECT_LE(gap, 400) << code;
+    }
+  }
+  EXPECT_GE(most, 2u);
 }
 
 TEST(Simulator, RejectsBadOptions) {

@@ -202,7 +202,7 @@ TEST_P(ApiStoreTest, AuditEntriesAreNumberedAndChained) {
   EXPECT_EQ(first[1].hash, AuditHash(first[0].hash, first[1]));
   EXPECT_EQ(second[0].hash, AuditHash(first[1].hash, second[0]));
 
-  auto all = server->ListAudit(0, 10);
+  auto all = server->ListAudit({.from = 0, .limit = 10});
   ASSERT_TRUE(all.ok());
   ASSERT_EQ(all->size(), 3u);
   EXPECT_EQ((*all)[1].record, "battery:B");
@@ -213,22 +213,22 @@ TEST_P(ApiStoreTest, AuditEntriesAreNumberedAndChained) {
   EXPECT_EQ((*all)[1].at, first[1].at);
   EXPECT_EQ((*all)[1].hash, first[1].hash);
   EXPECT_EQ((*all)[2].purpose, "");
-  auto page = server->ListAudit(1, 1);
+  auto page = server->ListAudit({.from = 1, .limit = 1});
   ASSERT_TRUE(page.ok());
   ASSERT_EQ(page->size(), 1u);
   EXPECT_EQ((*page)[0].seq, 2u);
-  EXPECT_TRUE(server->ListAudit(3, 10)->empty());
-  auto newest = server->ListAuditNewest(INT64_MAX, 2);
+  EXPECT_TRUE(server->ListAudit({.from = 3, .limit = 10})->empty());
+  auto newest = server->ListAudit({.from = INT64_MAX, .limit = 2, .newest_first = true});
   ASSERT_TRUE(newest.ok());
   ASSERT_EQ(newest->size(), 2u);
   EXPECT_EQ((*newest)[0].seq, 3u);
   EXPECT_EQ((*newest)[1].seq, 2u);
   EXPECT_EQ((*newest)[1].hash, first[1].hash);
-  auto older = server->ListAuditNewest(2, 10);
+  auto older = server->ListAudit({.from = 2, .limit = 10, .newest_first = true});
   ASSERT_TRUE(older.ok());
   ASSERT_EQ(older->size(), 1u);
   EXPECT_EQ((*older)[0].record, "battery:A");
-  EXPECT_TRUE(server->ListAuditNewest(1, 10)->empty());
+  EXPECT_TRUE(server->ListAudit({.from = 1, .limit = 10, .newest_first = true})->empty());
 
   auto verified = VerifyAudit(*server);
   ASSERT_TRUE(verified.ok()) << verified.status().ToString();

@@ -472,8 +472,8 @@ TEST_P(StoreTest, MigratesAnEmbeddedStoreIntoPostgres) {
   EXPECT_EQ(*ledger::RootAt(*store_, kRegistryLeaves + 6), root);
   EXPECT_EQ(shown(), before);
   EXPECT_TRUE(store_->FindToken(token.hash)->has_value());
-  ASSERT_EQ(store_->ListAudit(0, 10)->size(), 1u);
-  EXPECT_EQ((*store_->ListAudit(0, 10))[0].hash, audit[0].hash);
+  ASSERT_EQ(store_->ListAudit({.from = 0, .limit = 10})->size(), 1u);
+  EXPECT_EQ((*store_->ListAudit({.from = 0, .limit = 10}))[0].hash, audit[0].hash);
   auto more = Load({Produced("b1", TestUscc(1), TestCode(ProductType::kCell, 99))});
   ASSERT_EQ(more.size(), 1u);
   EXPECT_EQ(more[0].leaf_index, kRegistryLeaves + 6);
