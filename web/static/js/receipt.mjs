@@ -36,10 +36,11 @@ async function sha256(bytes) {
 }
 
 // The verifier key text "<name>+<key id hex>+<base64(0x01 || public key)>", its key id
-// recomputed (docs/ledger-format.md 4.3).
+// recomputed (docs/ledger-format.md 4.3). A name holds no '+'; the base64 may.
 async function parseKey(text) {
-  const [name, idHex, keyB64, ...rest] = text.split('+');
-  if (!name || !idHex || !keyB64 || rest.length) throw new Error('malformed verifier key');
+  const [name, idHex, ...base64Parts] = text.split('+');
+  const keyB64 = base64Parts.join('+');
+  if (!name || !idHex || !keyB64) throw new Error('malformed verifier key');
   const typed = fromBase64(keyB64);
   if (typed.length !== 33 || typed[0] !== 1) throw new Error('not an Ed25519 verifier key');
   const id = (await sha256(concat(encoder.encode(name), new Uint8Array([0x0a]), typed))).slice(0, 4);
