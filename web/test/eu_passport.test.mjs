@@ -59,10 +59,10 @@ before(async () => {
   twin = `${code.slice(0, 17)}9999999`;
   assert.equal(sql(fx.db, `SELECT count(*) FROM battery WHERE code = '${twin}'`), '0');
   const twinReport = {...produced, id: 'bp-euweb-twin', code: twin, serial: SERIAL};
-  for (const k of ['reporter', 'reported', 'parts']) delete twinReport[k];
+  for (const k of ['reported', 'receipt', 'parts']) delete twinReport[k];
   await file(tokenFor(producer), [
     {
-      type: 'battery_model.declared', id: 'decl-euweb-1', occurred: produced.occurred, model, category: 'ev',
+      type: 'battery_model.declared', id: 'decl-euweb-1', reporter: producer, occurred: produced.occurred, model, category: 'ev',
       gtin: GTIN,
       chemistry: {short_name: 'NMC', clear_name: 'lithium nickel manganese cobalt oxide'},
       carbon_footprint: {per_kwh: 73.25, class: 'C',
@@ -79,7 +79,7 @@ before(async () => {
     twinReport,
   ]);
   await file(tokenFor(vehicleMaker), [{
-    type: 'battery.health', id: 'health-euweb-1', occurred: '2026-09-30', code,
+    type: 'battery.health', id: 'health-euweb-1', reporter: vehicleMaker, occurred: '2026-09-30', code,
     measured: '2026-09-30T08:00:00+08:00', soh_capacity_pct: SOH, full_cycles: 4321,
   }]);
 });
@@ -123,8 +123,7 @@ for (const lang of ['zh-CN', 'en']) {
           assert.ok(overflow <= 0, `the page is ${overflow}px wider than the viewport`);
           assert.deepEqual(await checkA11y(page), []);
           assert.deepEqual(page.consoleErrors, []);
-          const section = page.locator('section[aria-labelledby="eu-h"]');
-          await section.scrollIntoViewIfNeeded();
+          await page.waitForFunction(() => document.getElementById('receipt-status')?.dataset.outcome === 'ok');
           await shot(page, width === 360 ? 'passport-eu-phone' : 'passport-eu', lang);
         } finally {
           await page.close();
