@@ -381,21 +381,11 @@ void NumberItem(Html& h, std::string_view key, const Json* number, std::string_v
   h.Raw(h.W(value_key, {{"value", NumberText(*number)}})).Raw("</dd>");
 }
 
-// A link to a document the passport names: an http(s) URL as a link, anything else as text.
-void DocumentItem(Html& h, std::string_view key, const std::string& url) {
-  if (url.empty()) return;
-  h.Raw("<dt>").Raw(h.W(key)).Raw("</dt><dd class=\"passport-mono\">");
-  if (url.starts_with("https://") || url.starts_with("http://")) {
-    h.Raw("<a href=\"").Text(url).Raw("\" rel=\"noopener noreferrer\">").Text(url).Raw("</a>");
-  } else {
-    h.Text(url);
-  }
-  h.Raw("</dd>");
-}
-
 // The EU battery passport's public attributes (passport/eu.h, docs/passport.md), in the order
 // of Annex XIII: what the passport at the public's access class holds, each as the model's
-// declaration or the battery's reports gave it; one line when its model declared nothing.
+// declaration or the battery's reports gave it; one line when its model declared nothing. The
+// documents' links (the carbon footprint study, the declaration of conformity) are in the
+// passport's JSON, not here: a maker's URL may name the model, which the page never shows.
 void EuSection(Html& h, const Json& eu, const std::string& code) {
   const std::string category = StringAt(eu, {"generalProductInformation", "batteryCategory"});
   const std::string status = StringAt(eu, {"generalProductInformation", "batteryStatus"});
@@ -479,7 +469,6 @@ void EuSection(Html& h, const Json& eu, const std::string& code) {
       NumberItem(h, "/passport/eu/carbon/stages/" + name, NumberAt(stage, {"carbonFootprint"}),
                  "/passport/eu/carbon/value");
     }
-    DocumentItem(h, "/passport/eu/carbon/study", StringAt(*carbon, {"carbonFootprintStudy"}));
     h.Raw("</dl>");
   }
 
