@@ -62,6 +62,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     for (char c : name)
       Require(!(c >= 'A' && c <= 'Z'), "a header name not in lower case");
   }
+  const std::string_view target = parser.get().target();
+  const size_t q = target.find('?');
+  Require(req.query_string == (q == std::string_view::npos ? "" : target.substr(q + 1)),
+          "the query string is not the target's");
   Require(req.body.empty(), "a body read with the head");
   Require(!req.method.empty(), "no method");
   const auto declared = parser.content_length();
