@@ -15,6 +15,7 @@ PACKAGES=(
   time                                                        # peak RSS in benchmarks
   libboost1.81-dev                                            # HTTP server of `battrace serve` and the witness client of `serve --witness` (Asio, Beast)
   wrk python3-yaml openssl                                    # API load benchmark; API spec test; TLS test certificates
+  python3-jsonschema                                          # the EU passport against the Battery Pass schemas
   chromium fonts-wqy-microhei                                 # the pages' browser tests (CJK glyphs)
   libqrencode-dev libpng-dev zbar-tools                       # QR labels (SVG, PNG); decoding them back in tests
 )

@@ -27,6 +27,7 @@
 #include "domain/rules.h"
 #include "ingest/pipeline.h"
 #include "ledger/hash.h"
+#include "passport/eu.h"
 #include "passport/label.h"
 #include "passport/views.h"
 #include "server/audit_log.h"
@@ -448,6 +449,7 @@ class Api {
   Status GetReport(Call& c);
   Status GetBattery(Call& c);
   Status GetBatteryHistory(Call& c);
+  Status GetBatteryPassport(Call& c);
   Status GetVehicle(Call& c);
   Status ListBatteries(Call& c);
   Status ListVehicles(Call& c);
@@ -509,6 +511,7 @@ const std::vector<Api::Entry>& Api::Table() {
       {"GET", "/v1/batteries", &Api::ListBatteries, {"cursor", "limit"}},
       {"GET", "/v1/batteries/{code}", &Api::GetBattery, {}},
       {"GET", "/v1/batteries/{code}/history", &Api::GetBatteryHistory, {}},
+      {"GET", "/v1/batteries/{code}/passport", &Api::GetBatteryPassport, {"profile"}},
       {"GET", "/v1/vehicles", &Api::ListVehicles, {"cursor", "limit"}},
       {"GET", "/v1/vehicles/{vin}", &Api::GetVehicle, {}},
       {"GET",
@@ -946,6 +949,33 @@ Status Api::GetBatteryHistory(Call& c) {
   for (const auto& r : history)
     items.push_back(passport::ReportView(r));
   Reply(c, {{"code", *code}, {"history", items}});
+  return Status::Ok();
+}
+
+// The EU battery passport (passport/eu.h) at the caller's Art. 77(2) access class; a regulator
+// without a stated purpose gets the public class, as it gets the public view of a battery.
+Status Api::GetBatteryPassport(Call& c) {
+  auto code = CodeParam(c);
+  if (!code.ok()) return code.status().WithFieldPrefix("code");
+  if (!StringParam(c, "profile")) {
+    return Status::Invalid("profile", "query.required", "profile is required (eu)");
+  }
+  BATTRACE_ASSIGN_OR_RETURN(profile, EnumParam(c, "profile", {"eu"}));
+  (void)profile;
+  BATTRACE_ASSIGN_OR_RETURN(
+      inputs, passport::EuPassportInputsFor(*c.store, *code, [&](const std::string& uscc) {
+        return MakerName(*c.store, uscc);
+      }));
+  passport::EuAccess access = passport::EuAccessFor(c.viewer, inputs.battery);
+  if (c.viewer.kind == store::Viewer::Kind::kRegulator && c.req.Header("x-purpose").empty()) {
+    access = passport::EuAccess::kPublic;
+  }
+  if (access != passport::EuAccess::kPublic) {
+    ScopedReader reader = Reader(c);
+    reader.NotePassport(*code, passport::EuAccessName(access));
+    BATTRACE_RETURN_IF_ERROR(Audited(reader));
+  }
+  Reply(c, passport::EuPassport(inputs, access));
   return Status::Ok();
 }
 

@@ -140,6 +140,10 @@ void ScopedReader::Note(const std::string& action, const std::string& record) {
   audit_.push_back(std::move(e));
 }
 
+void ScopedReader::NotePassport(const std::string& code, std::string_view access) {
+  Note("passport_" + std::string(access), "battery:" + code);
+}
+
 Result<std::vector<StoredReport>> ScopedReader::Reports(const std::vector<uint64_t>& leaves) {
   std::vector<StoredReport> out;
   out.reserve(leaves.size());

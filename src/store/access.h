@@ -39,6 +39,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/date.h"
@@ -128,6 +129,10 @@ class ScopedReader {
   // unregistered end have no seat and are left out.
   Result<std::vector<Handover>> Handovers(std::optional<Date> from, std::optional<Date> to,
                                           std::optional<std::string> division);
+
+  // Notes the read of a battery's EU passport above the public class (passport/eu.h decides
+  // the class; `access` names it), audited like the other protected reads.
+  void NotePassport(const std::string& code, std::string_view access);
 
   // The audit entries of the reads allowed so far; the caller appends them.
   std::vector<AuditEntry>& audit() { return audit_; }
