@@ -616,11 +616,12 @@ class ReportParser {
     out->emplace(s);
     return Status::Ok();
   }
-  // The objects of an array, each read by `entry`(object, path).
+  // The objects of an array (an optional list: empty is as absent), each read by
+  // `entry`(object, path).
   template <typename Entry>
   Status Objects(element v, const Path& p, Entry&& entry) const {
     array a;
-    BATTRACE_RETURN_IF_ERROR(r_.Array(v, p, true, &a));
+    BATTRACE_RETURN_IF_ERROR(r_.Array(v, p, false, &a));
     size_t n = 0;
     for (element e : a) {
       const Path ep = p.Index(n++);
@@ -1041,10 +1042,10 @@ class ReportParser {
     return ReportBody(std::move(d));
   }
 
-  // A non-empty list of texts.
+  // A list of texts (an optional list: empty is as absent).
   Status Texts(element v, const Path& p, std::vector<std::string>* out) const {
     array a;
-    BATTRACE_RETURN_IF_ERROR(r_.Array(v, p, true, &a));
+    BATTRACE_RETURN_IF_ERROR(r_.Array(v, p, false, &a));
     size_t n = 0;
     for (element e : a) {
       BATTRACE_RETURN_IF_ERROR(Text(e, p.Index(n++), kNameMax, &out->emplace_back()));

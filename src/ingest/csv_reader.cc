@@ -52,13 +52,14 @@ json CellJson(std::string_view cell, const FlatField& flat) {
       continue;
     }
     // "a:b": the last fields are split off from the right, so the first (a name) may hold ':'.
+    // An empty part leaves its field out, as an empty cell does ("graphite::::anode").
     json object = json::object();
     for (size_t i = flat.entry_fields.size(); i-- > 0;) {
       const size_t colon = i == 0 ? std::string_view::npos : entry.rfind(':');
       const std::string_view part =
           colon == std::string_view::npos ? entry : entry.substr(colon + 1);
       const auto& [name, kind] = flat.entry_fields[i];
-      object[std::string(name)] = Scalar(part, kind);
+      if (!part.empty()) object[std::string(name)] = Scalar(part, kind);
       if (colon == std::string_view::npos) break;
       entry = entry.substr(0, colon);
     }

@@ -7,13 +7,15 @@
 // correction "report.<field>"; case, surrounding spaces and a space for '_' do not matter, and
 // each field also has one Chinese title (spreadsheet.h). An empty cell is an absent field,
 // except in a list column, where it is the empty list. List cells separate entries with ';';
-// `products` entries are "material:mass_kg". Errors name the record's line and, as the Status
-// field, the column ("codes"); the message ends with the exact JSON pointer ("(at /codes/3)").
-// What Excel writes is read too (spreadsheet.h): UTF-8 with or without a byte order mark or
-// GB 18030 (GBK), full-width digits and letters in identifier and date columns, dates in
-// Excel's styles; a code Excel turned into a number in scientific notation is refused.
-// Rules of the file itself: csv.header, csv.columns, csv.quote, csv.encoding,
-// csv.scientific_notation, csv.excel_date, ingest.line_too_long.
+// an entry of a list of objects holds its fields in order, separated by ':' (`products`:
+// "material:mass_kg"; `materials`: "name:cas:mass_kg:critical:component"), an empty part
+// leaving an optional field out; only the first field may itself hold ':'. Errors name the record's
+// line and, as the Status field, the column ("codes"); the message ends with the exact JSON pointer
+// ("(at /codes/3)"). What Excel writes is read too (spreadsheet.h): UTF-8 with or without a byte
+// order mark or GB 18030 (GBK), full-width digits and letters in identifier and date columns, dates
+// in Excel's styles; a code Excel turned into a number in scientific notation is refused. Rules of
+// the file itself: csv.header, csv.columns, csv.quote, csv.encoding, csv.scientific_notation,
+// csv.excel_date, ingest.line_too_long.
 //
 // A reader may be told the report type of the whole file (POST /v1/reports?type=, for a
 // spreadsheet of one type): the "type" column may then be left out, and a row whose type cell

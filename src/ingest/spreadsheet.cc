@@ -75,7 +75,7 @@ bool TakeYmd(std::string_view* s, int* year, int* month, int* day) {
 // The last day Excel's 1900 date system has: 9999-12-31.
 constexpr int kMaxExcelSerial = 2958465;
 
-constexpr std::array<ColumnTitle, 51> kTitles = {{
+constexpr std::array<ColumnTitle, 110> kTitles = {{
     {"id", "报告编号"},
     {"type", "报告类型"},
     {"reporter", "报送企业"},
@@ -127,6 +127,65 @@ constexpr std::array<ColumnTitle, 51> kTitles = {{
     {"document.sha256", "拆解信息文件SHA256"},
     {"corrects", "被更正报告编号"},
     {"reason", "更正原因"},
+    {"serial", "GS1序列号"},
+    {"origin_kind", "再制造类型"},
+    {"category", "电池类别"},
+    {"gtin", "商品条码GTIN"},
+    {"chemistry.short_name", "化学体系简称"},
+    {"chemistry.clear_name", "化学体系名称"},
+    {"carbon_footprint.per_kwh", "碳足迹kgCO2e每kWh"},
+    {"carbon_footprint.class", "碳足迹等级"},
+    {"carbon_footprint.stages.raw_material_extraction", "碳足迹原材料获取阶段"},
+    {"carbon_footprint.stages.main_production", "碳足迹主要生产阶段"},
+    {"carbon_footprint.stages.distribution", "碳足迹分销阶段"},
+    {"carbon_footprint.stages.recycling", "碳足迹回收阶段"},
+    {"carbon_footprint.study", "碳足迹研究报告地址"},
+    {"recycled_content.nickel.pre_consumer", "镍消费前再生含量%"},
+    {"recycled_content.nickel.post_consumer", "镍消费后再生含量%"},
+    {"recycled_content.cobalt.pre_consumer", "钴消费前再生含量%"},
+    {"recycled_content.cobalt.post_consumer", "钴消费后再生含量%"},
+    {"recycled_content.lithium.pre_consumer", "锂消费前再生含量%"},
+    {"recycled_content.lithium.post_consumer", "锂消费后再生含量%"},
+    {"recycled_content.lead.pre_consumer", "铅消费前再生含量%"},
+    {"recycled_content.lead.post_consumer", "铅消费后再生含量%"},
+    {"renewable_content_pct", "可再生材料含量%"},
+    {"materials", "材料组成"},
+    {"hazardous_substances", "有害物质"},
+    {"extinguishing_agents", "灭火剂"},
+    {"lifetime.expected_years", "预期寿命年"},
+    {"lifetime.cycle_life", "循环寿命次"},
+    {"lifetime.cycle_life_test", "循环寿命测试标准"},
+    {"lifetime.capacity_threshold_pct", "容量耗尽阈值%"},
+    {"electrical.voltage_min_v", "最低电压V"},
+    {"electrical.voltage_nominal_v", "型号标称电压V"},
+    {"electrical.voltage_max_v", "最高电压V"},
+    {"electrical.power_rated_kw", "额定功率kW"},
+    {"electrical.power_max_kw", "最大功率kW"},
+    {"electrical.round_trip_efficiency_pct", "往返能量效率%"},
+    {"electrical.internal_resistance_mohm", "内阻毫欧"},
+    {"idle_temperature_c.min", "闲置温度下限"},
+    {"idle_temperature_c.max", "闲置温度上限"},
+    {"warranty_months", "质保期月"},
+    {"documents.declaration_of_conformity", "符合性声明地址"},
+    {"documents.test_report", "测试报告地址"},
+    {"documents.dismantling_manual", "拆解手册地址"},
+    {"documents.due_diligence_report", "尽职调查报告地址"},
+    {"measured", "测量时间"},
+    {"soh_capacity_pct", "容量健康度%"},
+    {"remaining_capacity_ah", "剩余容量Ah"},
+    {"soh_energy_pct", "能量健康度%"},
+    {"remaining_energy_kwh", "剩余能量kWh"},
+    {"soc_pct", "荷电状态%"},
+    {"full_cycles", "完全循环次数"},
+    {"energy_throughput_kwh", "累计能量吞吐kWh"},
+    {"capacity_throughput_ah", "累计容量吞吐Ah"},
+    {"extreme_temperature_hours.high", "高温时长h"},
+    {"extreme_temperature_hours.low", "低温时长h"},
+    {"extreme_temperature_hours.high_charging", "高温充电时长h"},
+    {"extreme_temperature_hours.low_charging", "低温充电时长h"},
+    {"deep_discharge_events", "深度放电次数"},
+    {"overcharge_events", "过充次数"},
+    {"accidents", "事故"},
 }};
 
 // The header normalization of CanonicalColumn, before the title lookup.
@@ -258,15 +317,16 @@ std::string FoldFullWidth(std::string_view text) {
 
 ColumnClass ClassOfColumn(std::string_view path) {
   if (path.starts_with("report.")) path.remove_prefix(7);
-  constexpr std::array<std::string_view, 15> kIdentifiers = {
+  constexpr std::array<std::string_view, 17> kIdentifiers = {
       "reporter", "to",        "from",          "repairer",     "vin",
       "code",     "codes",     "parts",         "origin_codes", "packs",
-      "removed",  "installed", "packs_present", "division",     "outlet.division"};
+      "removed",  "installed", "packs_present", "division",     "outlet.division",
+      "gtin",     "serial"};
   if (std::find(kIdentifiers.begin(), kIdentifiers.end(), path) != kIdentifiers.end()) {
     return ColumnClass::kIdentifier;
   }
   if (path == "occurred" || path == "sale_date") return ColumnClass::kDate;
-  if (path == "reported") return ColumnClass::kInstant;
+  if (path == "reported" || path == "measured") return ColumnClass::kInstant;
   return ColumnClass::kOther;
 }
 

@@ -7,6 +7,7 @@
 #include <optional>
 #include <string_view>
 
+#include "domain/report_type.h"
 #include "server/batch.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -17,8 +18,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const auto format = selector % 2 == 0 ? battrace::server::BodyFormat::kCsv
                                         : battrace::server::BodyFormat::kNdjson;
   std::optional<ReportType> type;
-  if (format == battrace::server::BodyFormat::kCsv && (selector / 2) % 17 < 15) {
-    type = static_cast<ReportType>((selector / 2) % 17);
+  // Two selectors of every kReportTypeCount + 2 name no type.
+  constexpr size_t kChoices = battrace::kReportTypeCount + 2;
+  if (format == battrace::server::BodyFormat::kCsv &&
+      (selector / 2) % kChoices < battrace::kReportTypeCount) {
+    type = static_cast<ReportType>((selector / 2) % kChoices);
   }
   const std::string reporter = "91350900587527783P";
   auto items = battrace::server::ParseLines(body, format, type, reporter, 64);

@@ -209,6 +209,7 @@ for line in open(f"{D}/reports.ndjson"):
         late("24.6a"); o = r["outlet"]["id"]
         if t == "outlet.closed": outlets.pop(o, None)
         else: outlets[o] = rep; ever_outlet.add(o); discharge(("24.6a", rep, o))
+    elif t == "battery.health": unknown(rep, [r["code"]], ref)
     elif t == "model.disassembly_info":
         late("24.1"); info.add((rep, r["vehicle_model"])); discharge(("24.1", rep, r["vehicle_model"]))
 for key, d in duties.items():

@@ -143,10 +143,11 @@ engines.drop(store)
 
 # Every template imports (in an order where corrections and outlet changes follow what they
 # name), each its one example row.
-order = ["outlet.registered", "model.disassembly_info", "battery.produced", "vehicle.produced",
-         "correction", "vehicle.sold", "battery.replaced", "battery.swapped", "outlet.changed",
-         "battery.outbound", "battery.inbound", "vehicle.scrapped", "battery.utilized",
-         "product.outbound", "outlet.closed"]
+order = ["outlet.registered", "model.disassembly_info", "battery_model.declared",
+         "battery.produced", "vehicle.produced", "battery.health", "correction", "vehicle.sold",
+         "battery.replaced", "battery.swapped", "outlet.changed", "battery.outbound",
+         "battery.inbound", "vehicle.scrapped", "battery.utilized", "product.outbound",
+         "outlet.closed"]
 present = sorted(os.path.basename(f)[:-4] for f in glob.glob(os.path.join(templates, "*.csv")))
 check(present == sorted(order), f"templates {present}")
 store = fresh_store("templates")

@@ -183,6 +183,58 @@ TEST(EngineUnknownBattery, APartOfAProducedPackIsKnown) {
   EXPECT_TRUE(e.findings.empty());
 }
 
+json Health(const std::string& code, const char* measured) {
+  return {{"code", code}, {"measured", measured}, {"soh_capacity_pct", 97.5}};
+}
+
+// A health report joins the battery's history and changes nothing of its record; on a code
+// with no record it is an unknown_battery, as any report naming the code.
+TEST(EngineHealth, JoinsTheHistoryOfAKnownBatteryWithoutRewritingItsRow) {
+  Platform p;
+  const std::string pack = TestCode(ProductType::kPack, 30);
+  p.Produce(pack);
+  const Effects e = p.File("h", kCarMaker, "battery.health", "2026-04-10", "2026-04-11T02:00:00Z",
+                           Health(pack, "2026-04-10T09:00:00+08:00"));
+  EXPECT_TRUE(e.findings.empty()) << Findings(e)[0];
+  EXPECT_TRUE(e.duties.empty());
+  EXPECT_TRUE(e.batteries.empty());
+  EXPECT_EQ(e.battery_refs, Strings{pack});
+}
+
+TEST(EngineHealth, OfAnUnknownCodeIsFoundAndStartsAReferencedRecord) {
+  Platform p;
+  const std::string pack = TestCode(ProductType::kPack, 31);
+  const Effects e = p.File("h", kCarMaker, "battery.health", "2026-04-10", "2026-04-11T02:00:00Z",
+                           Health(pack, "2026-04-10T09:00:00+08:00"));
+  EXPECT_EQ(Findings(e), Strings{"unknown_battery 10 " + pack});
+  ASSERT_EQ(e.batteries.size(), 1u);
+  EXPECT_EQ(e.batteries[0].status, "referenced");
+  EXPECT_EQ(e.battery_refs, Strings{pack});
+}
+
+TEST(EngineSerial, TheFirstBatteryProducedKeepsItsSerialOnItsRecord) {
+  Platform p;
+  const std::string pack = TestCode(ProductType::kPack, 32);
+  Effects e = p.File("p1", kCellMaker, "battery.produced", "2026-04-01", "2026-04-01T02:00:00Z",
+                     {{"code", pack}, {"serial", "S-1"}});
+  ASSERT_EQ(e.batteries.size(), 1u);
+  EXPECT_EQ(e.batteries[0].serial, "S-1");
+  e = p.File("p2", kCellMaker, "battery.produced", "2026-04-01", "2026-04-01T03:00:00Z",
+             {{"code", pack}, {"serial", "S-2"}});
+  ASSERT_EQ(e.batteries.size(), 1u);
+  EXPECT_EQ(e.batteries[0].serial, "S-1");  // a duplicate's digital ID does not stand
+}
+
+TEST(EngineModelDeclared, ChangesNoRecord) {
+  Platform p;
+  const Effects e = p.File("d", kCellMaker, "battery_model.declared", "2026-04-10",
+                           "2026-04-11T02:00:00Z", {{"model", "BM-1"}, {"category", "ev"}});
+  EXPECT_TRUE(e.findings.empty());
+  EXPECT_TRUE(e.duties.empty());
+  EXPECT_TRUE(e.batteries.empty());
+  EXPECT_TRUE(e.battery_refs.empty());
+}
+
 TEST(EngineUnknownBattery, ASenderOwesItsOutboundOnlyForABatteryItHeld) {
   Platform p;
   const std::string pack = TestCode(ProductType::kPack, 2);

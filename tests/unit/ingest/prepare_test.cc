@@ -50,7 +50,12 @@ void ExpectLeafMatchesFullCanonicalization(const nlohmann::json& json,
 TEST(PrepareTest, LeafAndContentHashMatchFullCanonicalizationForEveryType) {
   for (size_t t = 0; t < kReportTypeCount; ++t) {
     const auto type = static_cast<ReportType>(t);
-    ExpectLeafMatchesFullCanonicalization(ValidReport(type), {});
+    nlohmann::json report = ValidReport(type);
+    if (type == ReportType::kBatteryHealth) {  // measured before kNow, its receipt
+      report["occurred"] = "2026-03-31";
+      report["measured"] = "2026-03-31T08:00:00+08:00";
+    }
+    ExpectLeafMatchesFullCanonicalization(report, {});
 
     // Replayed: its own receipt time, and strings that look like members of the envelope.
     nlohmann::json replayed = ValidReport(type);
@@ -58,6 +63,18 @@ TEST(PrepareTest, LeafAndContentHashMatchFullCanonicalizationForEveryType) {
     replayed["id"] = "\"reporter\":\"x\",";
     ExpectLeafMatchesFullCanonicalization(replayed, {.replay = true});
   }
+}
+
+// A measurement after the receipt time is refused once the receipt time is set.
+TEST(PrepareTest, AHealthMeasurementAfterItsReceiptIsRefused) {
+  std::vector<Item> items(1);
+  items[0].line = 1;
+  items[0].report = ParseReport(ValidReport(ReportType::kBatteryHealth).dump(), {});
+  ASSERT_TRUE(items[0].report.ok());
+  const std::vector<Prepared> prepared = Prepare(items, kNow);  // 2026-04-01, before `measured`
+  ASSERT_EQ(prepared.size(), 1u);
+  EXPECT_EQ(prepared[0].error.rule(), "report.measured_future");
+  EXPECT_EQ(prepared[0].error.field(), "/measured");
 }
 
 TEST(PrepareTest, RawScansAndEscapedTextKeepTheirLeaf) {

@@ -241,6 +241,41 @@ TEST(CsvReaderTest, EmptyListCellIsTheEmptyList) {
   EXPECT_TRUE(std::get<VehicleScrapped>(rec->report->body).packs_present.empty());
 }
 
+// An entry of a list of objects holds its fields in order; an empty part leaves a field out.
+TEST(CsvReaderTest, ObjectListEntriesWithOptionalFieldsLeftOut) {
+  using namespace battrace::testing;
+  const std::string text =
+      "id,type,reporter,occurred,model,category,gtin,materials,hazardous_substances,"
+      "extinguishing_agents,carbon_footprint.per_kwh,idle_temperature_c.min,"
+      "idle_temperature_c.max\n"
+      "d-1,battery_model.declared," +
+      std::string(kBatteryMaker) +
+      ",2026-04-02,LFP-280,ev,6901234567892,"
+      "LiFePO4:15365-14-7:120.5:true:cathode;graphite::::anode,LiPF6:21324-40-3:::,"
+      "water;CO2,61.5,-20,45\n"
+      "d-2,battery_model.declared," +
+      std::string(kBatteryMaker) + ",2026-04-02,LFP-280,ev,,graphite:7782-42-4:::,,,,,\n";
+  CsvReader reader(std::string_view(text), ParseOptions{});
+  auto rec = reader.Next();
+  ASSERT_TRUE(rec->report.ok()) << rec->report.status().ToString();
+  const auto& d = std::get<BatteryModelDeclared>(rec->report->body);
+  ASSERT_EQ(d.materials.size(), 2u);
+  EXPECT_EQ(*d.materials[0].mass_kg, 120.5);
+  EXPECT_TRUE(*d.materials[0].critical);
+  EXPECT_EQ(d.materials[1].name, "graphite");
+  EXPECT_FALSE(d.materials[1].cas.has_value());
+  EXPECT_EQ(d.materials[1].component, MaterialComponent::kAnode);
+  ASSERT_EQ(d.hazardous_substances.size(), 1u);
+  EXPECT_FALSE(d.hazardous_substances[0].hazard_class.has_value());
+  EXPECT_EQ(d.extinguishing_agents, (std::vector<std::string>{"water", "CO2"}));
+  EXPECT_EQ(*d.gtin, "06901234567892");
+  EXPECT_EQ(d.idle_temperature_c->min, -20);
+  rec = reader.Next();
+  ASSERT_FALSE(rec->report.ok());
+  EXPECT_EQ(rec->report.status().rule(), "cas.check_digit");
+  EXPECT_EQ(rec->report.status().field(), "materials");
+}
+
 TEST(CsvReaderTest, BadHeadersStopTheFile) {
   for (const std::string header : {"id,type,id\n", "id,,type\n", "id,reporter\n", "\"id,type\n"}) {
     const std::string text = header + "x,y,z\n";

@@ -112,13 +112,14 @@ TEST(FoldFullWidth, FoldsExactlyDigitsLettersAndTheIdeographicSpace) {
 TEST(ClassOfColumn, IdentifierDateAndInstantColumns) {
   for (std::string_view id : {"reporter", "to", "from", "repairer", "vin", "code", "codes", "parts",
                               "origin_codes", "packs", "removed", "installed", "packs_present",
-                              "division", "outlet.division", "report.vin"}) {
+                              "division", "outlet.division", "report.vin", "gtin", "serial"}) {
     EXPECT_EQ(ClassOfColumn(id), ColumnClass::kIdentifier) << id;
   }
   EXPECT_EQ(ClassOfColumn("occurred"), ColumnClass::kDate);
   EXPECT_EQ(ClassOfColumn("report.occurred"), ColumnClass::kDate);
   EXPECT_EQ(ClassOfColumn("sale_date"), ColumnClass::kDate);
   EXPECT_EQ(ClassOfColumn("reported"), ColumnClass::kInstant);
+  EXPECT_EQ(ClassOfColumn("measured"), ColumnClass::kInstant);
   for (std::string_view other : {"id", "model", "name", "station", "outlet", "outlet.id", "type"}) {
     EXPECT_EQ(ClassOfColumn(other), ColumnClass::kOther) << other;
   }

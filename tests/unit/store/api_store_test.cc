@@ -510,6 +510,32 @@ TEST_P(ApiStoreTest, DigitalLinkResolvesToTheFirstBatteryHoldingTheGtinAndSerial
   EXPECT_FALSE(reader->FindByDigitalLink("06901234567892", "S-1")->has_value());
   EXPECT_EQ(*reader->FindByDigitalLink("00036000291452", "S-1"), p1);
   EXPECT_EQ(reader->GetBattery(p1)->value().serial, "S-1");
+
+  // The embedded store's queries (sqlite_store.cc, model_declarations_ and batteries_by_serial_)
+  // are answered from the partial indexes of migration 8.
+  if (GetParam() != battrace::testing::Engine::kSqlite) return;
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(where_->location().db.c_str(), &db), SQLITE_OK);
+  auto plan = [&](const char* sql) {
+    sqlite3_stmt* st = nullptr;
+    EXPECT_EQ(sqlite3_prepare_v2(db, sql, -1, &st, nullptr), SQLITE_OK);
+    std::string out;
+    while (sqlite3_step(st) == SQLITE_ROW) {
+      out += reinterpret_cast<const char*>(sqlite3_column_text(st, 3));
+      out += "\n";
+    }
+    sqlite3_finalize(st);
+    return out;
+  };
+  const std::string declared = plan(
+      "EXPLAIN QUERY PLAN SELECT leaf, body FROM report WHERE type = "
+      "'battery_model.declared' AND reporter = 'M1' ORDER BY leaf");
+  EXPECT_NE(declared.find("USING INDEX report_model_declared"), std::string::npos) << declared;
+  EXPECT_EQ(declared.find("TEMP B-TREE"), std::string::npos) << declared;
+  const std::string serial = plan(
+      "EXPLAIN QUERY PLAN SELECT code FROM battery WHERE serial = 'S-1' ORDER BY produced_leaf");
+  EXPECT_NE(serial.find("USING INDEX battery_serial"), std::string::npos) << serial;
+  sqlite3_close(db);
 }
 
 BATTRACE_BOTH_ENGINES(ApiStoreTest);

@@ -22,6 +22,8 @@ export const REPORT_TYPES = [
   'outlet.changed',
   'outlet.closed',
   'model.disassembly_info',
+  'battery_model.declared',
+  'battery.health',
   'correction',
 ];
 
