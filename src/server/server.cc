@@ -937,10 +937,9 @@ Result<std::string> CodeParam(Call& c) {
 }
 
 Status Api::GetBattery(Call& c) {
-  auto code = CodeParam(c);
-  if (!code.ok()) return code.status().WithFieldPrefix("code");
+  BATTRACE_ASSIGN_OR_RETURN(code, CodeParam(c));
   ScopedReader reader = Reader(c);
-  BATTRACE_ASSIGN_OR_RETURN(record, reader.Battery(*code));
+  BATTRACE_ASSIGN_OR_RETURN(record, reader.Battery(code));
   BATTRACE_RETURN_IF_ERROR(Audited(reader));
   Reply(c, passport::BatteryView(record, MakerName(*c.store, record.state.producer), c.lang));
   c.res.headers.emplace_back("Content-Language", std::string(LangTag(c.lang)));
@@ -948,30 +947,28 @@ Status Api::GetBattery(Call& c) {
 }
 
 Status Api::GetBatteryHistory(Call& c) {
-  auto code = CodeParam(c);
-  if (!code.ok()) return code.status().WithFieldPrefix("code");
+  BATTRACE_ASSIGN_OR_RETURN(code, CodeParam(c));
   ScopedReader reader = Reader(c);
-  BATTRACE_ASSIGN_OR_RETURN(history, reader.BatteryHistory(*code));
+  BATTRACE_ASSIGN_OR_RETURN(history, reader.BatteryHistory(code));
   BATTRACE_RETURN_IF_ERROR(Audited(reader));
   BATTRACE_RETURN_IF_ERROR(store::LinkCorrections(*c.store, history));
   Json items = Json::array();
   for (const auto& r : history)
     items.push_back(passport::ReportView(r));
-  Reply(c, {{"code", *code}, {"history", items}});
+  Reply(c, {{"code", code}, {"history", items}});
   return Status::Ok();
 }
 
 // The EU battery passport (passport/eu.h) at the caller's Art. 77(2) access class; a regulator
 // without a stated purpose gets the public class, as it gets the public view of a battery.
 Status Api::GetBatteryPassport(Call& c) {
-  auto code = CodeParam(c);
-  if (!code.ok()) return code.status().WithFieldPrefix("code");
+  BATTRACE_ASSIGN_OR_RETURN(code, CodeParam(c));
   if (!StringParam(c, "profile")) {
     return Status::Invalid("profile", "query.required", "profile is required (eu)");
   }
   BATTRACE_ASSIGN_OR_RETURN(profile, EnumParam(c, "profile", {"eu"}));
   (void)profile;
-  return ReplyEuPassport(c, *code);
+  return ReplyEuPassport(c, code);
 }
 
 Status Api::ReplyEuPassport(Call& c, const std::string& code) {
@@ -1566,8 +1563,7 @@ Status Api::GetDigitalLink(Call& c) {
 }
 
 Status Api::GetLabelSvg(Call& c) {
-  auto code = CodeParam(c);
-  if (!code.ok()) return code.status().WithFieldPrefix("code");
+  BATTRACE_ASSIGN_OR_RETURN(code, CodeParam(c));
   // The label names this server as the client reached it: the scheme it serves and the Host.
   const std::string& host = c.req.Header("host");
   const bool host_ok = !host.empty() && std::all_of(host.begin(), host.end(), [](char ch) {
@@ -1578,11 +1574,11 @@ Status Api::GetLabelSvg(Call& c) {
     return Status::Invalid("Host", "http.host", "the Host header must name a host (and port)");
   }
   const std::string origin = (options_.http.tls_cert.empty() ? "http://" : "https://") + host;
-  BATTRACE_ASSIGN_OR_RETURN(url, passport::LabelUrl(origin, *code));
+  BATTRACE_ASSIGN_OR_RETURN(url, passport::LabelUrl(origin, code));
   BATTRACE_ASSIGN_OR_RETURN(symbol, passport::EncodeQr(url));
   c.res.status = 200;
   c.res.content_type = "image/svg+xml";
-  c.res.body = passport::LabelSvg(symbol, *code, url);
+  c.res.body = passport::LabelSvg(symbol, code, url);
   AddPageHeaders(c.res);
   c.res.headers.emplace_back("Cache-Control", "public, max-age=86400");
   return Status::Ok();
