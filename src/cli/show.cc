@@ -18,13 +18,7 @@ Result<nlohmann::json> ShowBattery(store::Store& s, const std::string& raw) {
   BATTRACE_ASSIGN_OR_RETURN(state, s.GetBattery(code.str()));
   if (!state) return Status::NotFound("no battery " + code.str() + " in the record");
   BATTRACE_ASSIGN_OR_RETURN(parts, s.PartsOf(code.str()));
-  BATTRACE_ASSIGN_OR_RETURN(leaves, s.BatteryHistory(code.str()));
-  std::vector<store::StoredReport> reports;
-  for (uint64_t leaf : leaves) {
-    BATTRACE_ASSIGN_OR_RETURN(r, s.GetReportAt(leaf));
-    if (!r) return Status::Corruption("history names leaf " + std::to_string(leaf) + ", absent");
-    reports.push_back(std::move(*r));
-  }
+  BATTRACE_ASSIGN_OR_RETURN(reports, s.BatteryHistoryReports(code.str()));
   BATTRACE_RETURN_IF_ERROR(store::LinkCorrections(s, reports));
   nlohmann::json history = nlohmann::json::array();
   for (const store::StoredReport& r : reports)

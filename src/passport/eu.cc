@@ -591,14 +591,7 @@ Result<EuPassportInputs> EuPassportInputsFor(store::Store& store, const std::str
   if (!state) return Status::NotFound("no battery " + code + " in the record");
   EuPassportInputs in;
   in.battery = std::move(*state);
-  BATTRACE_ASSIGN_OR_RETURN(leaves, store.BatteryHistory(code));
-  std::vector<store::StoredReport> history;
-  history.reserve(leaves.size());
-  for (uint64_t leaf : leaves) {
-    BATTRACE_ASSIGN_OR_RETURN(r, store.GetReportAt(leaf));
-    if (!r) return Status::Corruption("history names leaf " + std::to_string(leaf) + ", absent");
-    history.push_back(std::move(*r));
-  }
+  BATTRACE_ASSIGN_OR_RETURN(history, store.BatteryHistoryReports(code));
   BATTRACE_RETURN_IF_ERROR(AddEuSources(history, in));
   if (in.battery.producer && in.battery.model) {
     // The declaration in force, and its latest correction (ModelDeclarations' corrected_by).

@@ -218,8 +218,7 @@ Result<bool> ScopedReader::MaySeeVehicle(const std::string& vin,
   if (made) return true;
   // A pack the viewer took out of the vehicle, in a removal the pack's history proves.
   for (const domain::Removal& removal : domain::RemovalsBy(reports, ids)) {
-    BATTRACE_ASSIGN_OR_RETURN(leaves, store_.BatteryHistory(removal.code));
-    BATTRACE_ASSIGN_OR_RETURN(pack_history, Reports(leaves));
+    BATTRACE_ASSIGN_OR_RETURN(pack_history, store_.BatteryHistoryReports(removal.code));
     BATTRACE_ASSIGN_OR_RETURN(pack_reports, Parsed(pack_history));
     BATTRACE_ASSIGN_OR_RETURN(custody, fold.Battery(removal.code, pack_reports));
     if (custody.removals.contains(removal.leaf)) return true;
@@ -236,8 +235,7 @@ Result<BatteryRecord> ScopedReader::Battery(const std::string& code) {
       (viewer_.kind == Viewer::Kind::kRegulator && purpose_.empty())) {
     return out;
   }
-  BATTRACE_ASSIGN_OR_RETURN(leaves, store_.BatteryHistory(code));
-  BATTRACE_ASSIGN_OR_RETURN(history, Reports(leaves));
+  BATTRACE_ASSIGN_OR_RETURN(history, store_.BatteryHistoryReports(code));
   BATTRACE_ASSIGN_OR_RETURN(full, MaySeeBattery(out.state, history));
   if (full) {
     out.full = true;
@@ -255,8 +253,7 @@ Result<std::vector<StoredReport>> ScopedReader::BatteryHistory(const std::string
   }
   BATTRACE_ASSIGN_OR_RETURN(state, store_.GetBattery(code));
   if (!state) return Hidden("battery history");
-  BATTRACE_ASSIGN_OR_RETURN(leaves, store_.BatteryHistory(code));
-  BATTRACE_ASSIGN_OR_RETURN(history, Reports(leaves));
+  BATTRACE_ASSIGN_OR_RETURN(history, store_.BatteryHistoryReports(code));
   BATTRACE_ASSIGN_OR_RETURN(may, MaySeeBattery(*state, history));
   if (!may) return Hidden("battery history");
   Note("battery_history", "battery:" + code);
@@ -383,8 +380,7 @@ Result<Page<domain::BatteryState>> ScopedReader::Batteries(const std::vector<std
   for (domain::BatteryState& b : rows) {
     if (viewer_.kind == Viewer::Kind::kEnterprise) {
       // Holding a battery by the projection is not custody the chain proves (docs/api.md).
-      BATTRACE_ASSIGN_OR_RETURN(leaves, store_.BatteryHistory(b.code));
-      BATTRACE_ASSIGN_OR_RETURN(history, Reports(leaves));
+      BATTRACE_ASSIGN_OR_RETURN(history, store_.BatteryHistoryReports(b.code));
       BATTRACE_ASSIGN_OR_RETURN(may, MaySeeBattery(b, history));
       if (!may) continue;
     }

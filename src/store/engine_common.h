@@ -55,6 +55,14 @@ constexpr const char* kVehicleColumns =
     "scrapped_date, scrap_certificate, produced_leaf, updated_leaf, packs";
 constexpr const char* kReportColumns =
     "leaf, reporter, id, type, occurred, reported, content_hash, leaf_hash, body";
+// The leaves of the history of the battery whose code is bound as $1 (Store::BatteryHistory):
+// the reports naming it, its battery.produced and that of the battery it was assembled into,
+// once each (a write transaction adds its pending rows the same way: CompleteHistory).
+constexpr const char* kBatteryHistoryLeaves =
+    "SELECT leaf FROM battery_event WHERE code = $1 "
+    "UNION SELECT produced_leaf FROM battery WHERE code = $1 AND produced_leaf >= 0 "
+    "UNION SELECT p.produced_leaf FROM battery b JOIN battery p ON p.code = b.parent "
+    "WHERE b.code = $1 AND p.produced_leaf >= 0";
 constexpr const char* kOutletColumns = "id, owner, division, closed, registered_at, closed_at";
 constexpr const char* kModelColumns = "maker, model, first_produced, has_disassembly_info";
 constexpr const char* kDutyColumns =
@@ -312,8 +320,9 @@ std::string SaleUncoveredAt(const std::string& at);
 // Obligations: applies `filter` and sorts by due, party, subject.
 Status FinishObligations(std::vector<domain::Duty>& duties, const ObligationFilter& filter);
 
-// A battery's history: the reports naming it, its battery.produced and that of the battery it
-// was assembled into, in ledger order, once each.
+// A battery's history in a write transaction (kBatteryHistoryLeaves with pending rows): the
+// reports naming it, its battery.produced and that of the battery it was assembled into, in
+// ledger order, once each.
 void CompleteHistory(std::vector<uint64_t>& leaves,
                      const std::optional<domain::BatteryState>& battery,
                      const std::optional<domain::BatteryState>& parent);
@@ -321,6 +330,11 @@ void CompleteHistory(std::vector<uint64_t>& leaves,
 // Whether a stored model.disassembly_info report is about `vehicle_model`.
 bool IsAboutModel(const StoredReport& report, const std::string& vehicle_model);
 
+// The SQL condition that narrows a maker's battery_model.declared reports (rows of `report`) to
+// those that may be about the model bound as `model`, `model_json` being the SQL of the body's
+// model: declared for it, or corrected since (a correction may move a declaration to another
+// model, so DeclarationsOf decides on those).
+std::string MayDeclareModel(const std::string& model_json, const std::string& model);
 // Of the battery_model.declared reports `declared` (one maker's, in ledger order), those
 // declaring `model` as they stand after their latest correction (corrected_by set; a correction
 // may change the model a declaration is about), in ledger order.

@@ -259,6 +259,8 @@ class Store : public ledger::NodeReader {
   // Leaf indexes of the reports naming a battery code / VIN, in ledger order. A battery's
   // history includes its battery.produced and that of the battery it was assembled into.
   virtual Result<std::vector<uint64_t>> BatteryHistory(const std::string& code) = 0;
+  // The reports of BatteryHistory(code), in ledger order, read in one statement.
+  virtual Result<std::vector<StoredReport>> BatteryHistoryReports(const std::string& code) = 0;
   virtual Result<std::vector<uint64_t>> VehicleHistory(const std::string& vin) = 0;
   // The latest correction of the report (reporter, id), "reporter/id"; nullopt if none.
   virtual Result<std::optional<std::string>> CorrectedBy(const std::string& reporter,

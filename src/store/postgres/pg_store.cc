@@ -183,6 +183,7 @@ class PgStore : public Store {
   Result<std::vector<domain::BatteryState>> BatteriesInVehicle(const std::string& vin) override;
   Result<std::vector<std::string>> PartsOf(const std::string& code) override;
   Result<std::vector<uint64_t>> BatteryHistory(const std::string& code) override;
+  Result<std::vector<StoredReport>> BatteryHistoryReports(const std::string& code) override;
   Result<std::vector<uint64_t>> VehicleHistory(const std::string& vin) override;
   Result<std::optional<std::string>> CorrectedBy(const std::string& reporter,
                                                  const std::string& id) override;
@@ -444,7 +445,10 @@ Status PgStore::PrepareStatements() {
       {"get_models",
        "SELECT " + m +
            " FROM model WHERE (maker, model) IN (SELECT * FROM unnest($1::text[], $2::text[]))"},
-      {"battery_history", "SELECT leaf FROM battery_event WHERE code = $1 ORDER BY leaf"},
+      {"battery_events", "SELECT leaf FROM battery_event WHERE code = $1 ORDER BY leaf"},
+      {"battery_history", std::string(kBatteryHistoryLeaves) + " ORDER BY leaf"},
+      {"history_reports",
+       "SELECT " + r + " FROM report WHERE leaf IN (" + kBatteryHistoryLeaves + ") ORDER BY leaf"},
       {"vehicle_history", "SELECT leaf FROM vehicle_event WHERE vin = $1 ORDER BY leaf"},
       {"in_vehicle", "SELECT " + b + " FROM battery WHERE vin = $1 ORDER BY code"},
       {"parts_of", "SELECT code FROM battery WHERE parent = $1 ORDER BY code"},
@@ -533,7 +537,9 @@ Status PgStore::PrepareStatements() {
        "SELECT " + r + " FROM report WHERE type = 'model.disassembly_info' ORDER BY leaf"},
       {"model_declarations", "SELECT " + r +
                                  " FROM report WHERE type = 'battery_model.declared' AND "
-                                 "reporter = $1 ORDER BY leaf"},
+                                 "reporter = $1 AND " +
+                                 MayDeclareModel("(body::jsonb ->> 'model')", "$2") +
+                                 " ORDER BY leaf"},
       {"batteries_by_serial",
        "SELECT " + b + " FROM battery WHERE serial = $1 ORDER BY produced_leaf, code"},
       {"insert_token", "INSERT INTO token (" + t + ") VALUES ($1, $2, $3, $4, $5)"},
@@ -1096,7 +1102,7 @@ const domain::RegistryIndex& PgWriteTxn::Registry() {
 }
 
 Result<std::vector<uint64_t>> PgWriteTxn::BatteryLeaves(const std::string& code) {
-  BATTRACE_ASSIGN_OR_RETURN(stored, store_->Leaves("battery_history", code));
+  BATTRACE_ASSIGN_OR_RETURN(stored, store_->Leaves("battery_events", code));
   return TxnBatteryLeaves(*this, rows_, code, std::move(stored));
 }
 
@@ -1299,15 +1305,12 @@ Result<std::vector<uint64_t>> PgStore::Leaves(const char* statement, const std::
 }
 
 Result<std::vector<uint64_t>> PgStore::BatteryHistory(const std::string& code) {
-  BATTRACE_ASSIGN_OR_RETURN(leaves, Leaves("battery_history", code));
-  BATTRACE_ASSIGN_OR_RETURN(battery, GetBattery(code));
-  std::optional<domain::BatteryState> parent;
-  if (battery && battery->parent) {
-    BATTRACE_ASSIGN_OR_RETURN(p, GetBattery(*battery->parent));
-    parent = std::move(p);
-  }
-  CompleteHistory(leaves, battery, parent);
-  return leaves;
+  return Leaves("battery_history", code);
+}
+
+Result<std::vector<StoredReport>> PgStore::BatteryHistoryReports(const std::string& code) {
+  BATTRACE_ASSIGN_OR_RETURN(rows, Run("history_reports", Params().Add(code)));
+  return All<StoredReport>(rows, ReadReport<Row>);
 }
 
 Result<std::vector<uint64_t>> PgStore::VehicleHistory(const std::string& vin) {
@@ -1491,7 +1494,7 @@ Result<std::vector<StoredReport>> PgStore::DisassemblyInfo(const std::string& ve
 
 Result<std::vector<StoredReport>> PgStore::ModelDeclarations(const std::string& maker,
                                                              const std::string& model) {
-  BATTRACE_ASSIGN_OR_RETURN(rows, Run("model_declarations", Params().Add(maker)));
+  BATTRACE_ASSIGN_OR_RETURN(rows, Run("model_declarations", Params().Add(maker).Add(model)));
   std::vector<StoredReport> declared;
   for (int i = 0; i < rows.size(); ++i)
     declared.push_back(ReadReport(Row{rows, i}));

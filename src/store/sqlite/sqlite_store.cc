@@ -98,6 +98,7 @@ class SqliteStore : public Store {
   Result<std::vector<domain::BatteryState>> BatteriesInVehicle(const std::string& vin) override;
   Result<std::vector<std::string>> PartsOf(const std::string& code) override;
   Result<std::vector<uint64_t>> BatteryHistory(const std::string& code) override;
+  Result<std::vector<StoredReport>> BatteryHistoryReports(const std::string& code) override;
   Result<std::vector<uint64_t>> VehicleHistory(const std::string& vin) override;
   Result<std::optional<std::string>> CorrectedBy(const std::string& reporter,
                                                  const std::string& id) override;
@@ -192,6 +193,9 @@ class SqliteStore : public Store {
       disassembly_info_, model_declarations_, batteries_by_serial_, insert_token_, find_token_,
       revoke_token_, list_tokens_, tokens_by_prefix_, last_audit_, insert_audit_, list_audit_,
       list_audit_newest_;
+  // A battery's history: the stored rows a write transaction completes (battery_event only),
+  // and its reports.
+  std::optional<Stmt> battery_events_, history_reports_;
   // The counting queries of TallyFindings and TallyHandovers.
   std::optional<Stmt> tally_recorded_, tally_recorded_monthly_, tally_overdue_, tally_gaps_,
       tally_handovers_;
@@ -363,7 +367,11 @@ Status SqliteStore::PrepareStatements() {
                                 "INSERT INTO vehicle_event (vin, leaf) VALUES (?, ?) "
                                 "ON CONFLICT DO NOTHING"));
   BATTRACE_RETURN_IF_ERROR(
-      prep(battery_history_, "SELECT leaf FROM battery_event WHERE code = ? ORDER BY leaf"));
+      prep(battery_events_, "SELECT leaf FROM battery_event WHERE code = ? ORDER BY leaf"));
+  BATTRACE_RETURN_IF_ERROR(
+      prep(battery_history_, std::string(kBatteryHistoryLeaves) + " ORDER BY leaf"));
+  BATTRACE_RETURN_IF_ERROR(prep(history_reports_, "SELECT " + r + " FROM report WHERE leaf IN (" +
+                                                      kBatteryHistoryLeaves + ") ORDER BY leaf"));
   BATTRACE_RETURN_IF_ERROR(
       prep(vehicle_history_, "SELECT leaf FROM vehicle_event WHERE vin = ? ORDER BY leaf"));
   BATTRACE_RETURN_IF_ERROR(
@@ -497,7 +505,9 @@ Status SqliteStore::PrepareStatements() {
   BATTRACE_RETURN_IF_ERROR(
       prep(model_declarations_, "SELECT " + r +
                                     " FROM report WHERE type = 'battery_model.declared' AND "
-                                    "reporter = ? ORDER BY leaf"));
+                                    "reporter = ?1 AND " +
+                                    MayDeclareModel("json_extract(body, '$.model')", "?2") +
+                                    " ORDER BY leaf"));
   BATTRACE_RETURN_IF_ERROR(prep(batteries_by_serial_, "SELECT " + b +
                                                           " FROM battery WHERE serial = ? "
                                                           "ORDER BY produced_leaf, code"));
@@ -856,7 +866,7 @@ const domain::RegistryIndex& SqliteWriteTxn::Registry() {
 }
 
 Result<std::vector<uint64_t>> SqliteWriteTxn::BatteryLeaves(const std::string& code) {
-  BATTRACE_ASSIGN_OR_RETURN(stored, store_->Leaves(*store_->battery_history_, code));
+  BATTRACE_ASSIGN_OR_RETURN(stored, store_->Leaves(*store_->battery_events_, code));
   return TxnBatteryLeaves(*this, rows_, code, std::move(stored));
 }
 
@@ -1071,15 +1081,16 @@ Result<std::vector<uint64_t>> SqliteStore::Leaves(Stmt& st, const std::string& k
 }
 
 Result<std::vector<uint64_t>> SqliteStore::BatteryHistory(const std::string& code) {
-  BATTRACE_ASSIGN_OR_RETURN(leaves, Leaves(*battery_history_, code));
-  BATTRACE_ASSIGN_OR_RETURN(battery, GetBattery(code));
-  std::optional<domain::BatteryState> parent;
-  if (battery && battery->parent) {
-    BATTRACE_ASSIGN_OR_RETURN(p, GetBattery(*battery->parent));
-    parent = std::move(p);
-  }
-  CompleteHistory(leaves, battery, parent);
-  return leaves;
+  return Leaves(*battery_history_, code);
+}
+
+Result<std::vector<StoredReport>> SqliteStore::BatteryHistoryReports(const std::string& code) {
+  std::vector<StoredReport> out;
+  BATTRACE_RETURN_IF_ERROR(history_reports_->Bind(1, code).ForEachRow([&](const Stmt& st) {
+    out.push_back(ReadReport(st));
+    return true;
+  }));
+  return out;
 }
 
 Result<std::vector<uint64_t>> SqliteStore::VehicleHistory(const std::string& vin) {
@@ -1301,13 +1312,14 @@ Result<std::vector<StoredReport>> SqliteStore::DisassemblyInfo(const std::string
 
 Result<std::vector<StoredReport>> SqliteStore::ModelDeclarations(const std::string& maker,
                                                                  const std::string& model) {
-  // A maker declares each model once or a few times: its declarations are read through
-  // report_model_declared and matched on the model in the body.
+  // The maker's declarations are read through report_model_declared, narrowed to the model in
+  // SQL (MayDeclareModel) and matched on the model in force.
   std::vector<StoredReport> declared;
-  BATTRACE_RETURN_IF_ERROR(model_declarations_->Bind(1, maker).ForEachRow([&](const Stmt& st) {
-    declared.push_back(ReadReport(st));
-    return true;
-  }));
+  BATTRACE_RETURN_IF_ERROR(
+      model_declarations_->Bind(1, maker).Bind(2, model).ForEachRow([&](const Stmt& st) {
+        declared.push_back(ReadReport(st));
+        return true;
+      }));
   return DeclarationsOf(*this, std::move(declared), model);
 }
 

@@ -475,6 +475,27 @@ TEST_P(ApiStoreTest, ModelDeclarationsOfAMakersModelInLedgerOrderAfterCorrection
   EXPECT_EQ((*bm1)[1].id, "d3");
   EXPECT_EQ((*bm1)[1].corrected_by, "M1/c1");
   EXPECT_TRUE(reader->ModelDeclarations("M1", "BM-2")->empty());
+
+  // One moves declaration d1 from BM-1 to BM-2: the store's narrowing by the declared model keeps
+  // a corrected declaration for the model in force to decide.
+  nlohmann::json moved = correction;
+  moved["id"] = "c2";
+  moved["corrects"] = "d1";
+  moved["report"]["model"] = "BM-2";
+  domain::Effects retract_d1;
+  retract_d1.at = 1780000000000000;
+  retract_d1.retracts = "M1/d1";
+  Append({moved}, {{0, std::move(retract_d1)}});
+  bm1 = reader->ModelDeclarations("M1", "BM-1");
+  ASSERT_TRUE(bm1.ok()) << bm1.status().ToString();
+  ASSERT_EQ(bm1->size(), 2u);
+  EXPECT_EQ((*bm1)[0].id, "d3");
+  EXPECT_EQ((*bm1)[1].id, "d4");
+  auto bm2 = reader->ModelDeclarations("M1", "BM-2");
+  ASSERT_TRUE(bm2.ok()) << bm2.status().ToString();
+  ASSERT_EQ(bm2->size(), 1u);
+  EXPECT_EQ((*bm2)[0].id, "d1");
+  EXPECT_EQ((*bm2)[0].corrected_by, "M1/c2");
 }
 
 TEST_P(ApiStoreTest, DigitalLinkResolvesToTheFirstBatteryHoldingTheGtinAndSerial) {

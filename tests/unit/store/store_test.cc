@@ -151,6 +151,31 @@ TEST_P(StoreTest, AppendsProjectsAndProves) {
       (std::vector<std::string>{TestCode(ProductType::kCell, 1), TestCode(ProductType::kCell, 2)}));
   EXPECT_EQ(*store_->BatteryHistory(TestCode(ProductType::kPack, 4)),
             (std::vector<uint64_t>{kRegistryLeaves + 3, kRegistryLeaves + 4, kRegistryLeaves + 5}));
+  // The reports of each history, read in one statement, are those of its leaves in ledger order:
+  // a cell's includes the battery.produced of the module it went into.
+  auto pack_reports = store_->BatteryHistoryReports(TestCode(ProductType::kPack, 4));
+  ASSERT_TRUE(pack_reports.ok()) << pack_reports.status().ToString();
+  ASSERT_EQ(pack_reports->size(), 3u);
+  EXPECT_EQ((*pack_reports)[0].id, "a4");
+  EXPECT_EQ((*pack_reports)[1].id, "v1");
+  EXPECT_EQ((*pack_reports)[2].id, "o1");
+  EXPECT_EQ(*store_->BatteryHistory(TestCode(ProductType::kCell, 1)),
+            (std::vector<uint64_t>{kRegistryLeaves + 0, kRegistryLeaves + 2}));
+  for (const std::string& code :
+       {TestCode(ProductType::kCell, 1), TestCode(ProductType::kModule, 3),
+        TestCode(ProductType::kPack, 4)}) {
+    auto reports = store_->BatteryHistoryReports(code);
+    ASSERT_TRUE(reports.ok()) << reports.status().ToString();
+    std::vector<uint64_t> leaves;
+    for (const StoredReport& r : *reports) {
+      auto at = store_->GetReportAt(r.leaf_index);
+      ASSERT_TRUE(at.ok() && at->has_value());
+      EXPECT_EQ(r.body, (*at)->body);
+      leaves.push_back(r.leaf_index);
+    }
+    EXPECT_EQ(leaves, *store_->BatteryHistory(code)) << code;
+  }
+  EXPECT_TRUE(store_->BatteryHistoryReports(TestCode(ProductType::kPack, 9))->empty());
   EXPECT_EQ(store_->BatteriesInVehicle(TestVin(7))->size(), 1u);
 
   // Every leaf's inclusion proof leads to the root the tree reports.
