@@ -4,6 +4,7 @@
 #include <type_traits>
 #include <vector>
 
+#include "core/str_cat.h"
 #include "domain/custody.h"
 #include "domain/finding_text.h"
 #include "domain/projection.h"
@@ -506,15 +507,15 @@ class Judge {
       const std::string& code = s.code.str();
       if (ebike) {
         Find("prohibited_use", "22", code, std::nullopt, Department::kMiit,
-             "waste battery " + code + " was delivered to " + to + ", an electric bicycle maker (" +
-                 ref_ + ")");
+             StrCat("waste battery ", code, " was delivered to ", to,
+                    ", an electric bicycle maker (", ref_, ")"));
       } else if (!licensed) {
         Find("unlicensed_destination", "20", code, std::nullopt, dept,
-             "waste battery " + code + " was delivered to " + to + ", " +
-                 (receiver ? "neither a comprehensive utilization enterprise nor the owner of an "
-                             "active recycling service outlet named in the report"
-                           : std::string("an enterprise not in the registry")) +
-                 " (" + ref_ + ")");
+             StrCat("waste battery ", code, " was delivered to ", to, ", ",
+                    receiver ? "neither a comprehensive utilization enterprise nor the owner of an "
+                               "active recycling service outlet named in the report"
+                             : "an enterprise not in the registry",
+                    " (", ref_, ")"));
       } else if (!unqualified.empty()) {
         std::string detail = "waste battery ";
         detail += code;
@@ -526,8 +527,8 @@ class Judge {
       const bool received = b && b->status == kStatusReceived && b->custodian == to;
       if (inbound_duty != nullptr && !received) {
         Open(inbound_duty, to, code, ReportType::kBatteryInbound, occurred_,
-             to + " has not reported receiving " + code + ", handed to it by " + reporter() +
-                 " on " + occurred_.ToString() + " (" + ref_ + ")");
+             StrCat(to, " has not reported receiving ", code, ", handed to it by ", reporter(),
+                    " on ", occurred_.ToString(), " (", ref_, ")"));
       }
       const bool in_vehicle = b && b->vin && b->status == kStatusInstalled;
       if (in_vehicle && r.source == WasteSource::kRepair) {
@@ -594,9 +595,9 @@ class Judge {
         BATTRACE_ASSIGN_OR_RETURN(v, state_.GetVehicle(*b->vin));
         if (!v || !v->scrapped_date) {
           Open("24.8", from, *b->vin, ReportType::kVehicleScrapped, occurred_,
-               "pack " + code + " of vehicle " + *b->vin + " came from dismantler " + from +
-                   " on " + occurred_.ToString() + " (" + ref_ +
-                   ") but the vehicle was never reported scrapped");
+               StrCat("pack ", code, " of vehicle ", *b->vin, " came from dismantler ", from,
+                      " on ", occurred_.ToString(), " (", ref_,
+                      ") but the vehicle was never reported scrapped"));
         }
       }
       const bool handed = b && b->status == kStatusInTransit && IsParty(b->custodian);
@@ -605,8 +606,8 @@ class Judge {
       BATTRACE_ASSIGN_OR_RETURN(held, Held(b, from));
       if (outbound_duty != nullptr && held) {
         Open(outbound_duty, from, code, ReportType::kBatteryOutbound, occurred_,
-             from + " has not reported handing " + code + " to " + reporter() +
-                 ", who received it on " + occurred_.ToString() + " (" + ref_ + ")");
+             StrCat(from, " has not reported handing ", code, " to ", reporter(),
+                    ", who received it on ", occurred_.ToString(), " (", ref_, ")"));
       }
     }
     return Status::Ok();

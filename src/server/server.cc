@@ -19,6 +19,7 @@
 #include "core/division.h"
 #include "core/gs1.h"
 #include "core/lang.h"
+#include "core/str_cat.h"
 #include "core/uscc.h"
 #include "core/vin.h"
 #include "domain/finding.h"
@@ -318,14 +319,14 @@ std::string QueryOf(const Call& c, std::string_view list, Date as_of) {
   std::string q = std::string(list) + "\n" + as_of.ToString();
   for (const auto& [name, value] : c.req.query) {
     if (name != "cursor" && name != "limit" && name != "format" && name != "as_of") {
-      q += "\n" + name + "=" + value;
+      q += StrCat("\n", name, "=", value);
     }
   }
   return q;
 }
 
 // Answers a CSV download: `body` after the byte order mark, as an attachment named `filename`.
-void ReplyCsv(Call& c, const std::string& filename, std::string body) {
+void ReplyCsv(Call& c, const std::string& filename, const std::string& body) {
   c.res.status = 200;
   c.res.content_type = "text/csv; charset=utf-8";
   c.res.body = std::string(kUtf8Bom) + body;
@@ -1087,7 +1088,7 @@ Status Api::GetFindings(Call& c) {
                           domain::FindingMessage(f, info, c.lang),
                           domain::FindingAction(f, &law_.rules, c.lang), f.detail});
     }
-    ReplyCsv(c, "findings-" + as_of.ToString() + ".csv", std::move(body));
+    ReplyCsv(c, "findings-" + as_of.ToString() + ".csv", body);
     return Status::Ok();
   }
   Json out = PageJson(page, limit, query, [&](const domain::Finding& f) {
@@ -1196,7 +1197,7 @@ Status Api::GetObligations(Call& c) {
                           d.fulfils, d.article, d.party, d.subject, d.anchor.ToString(),
                           d.authority.department, d.authority.division, d.evidence, d.detail});
     }
-    ReplyCsv(c, "obligations-" + as_of.ToString() + ".csv", std::move(body));
+    ReplyCsv(c, "obligations-" + as_of.ToString() + ".csv", body);
     return Status::Ok();
   }
   Json out = PageJson(page, limit, query,

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <tuple>
 
+#include "core/str_cat.h"
 #include "domain/registry.h"
 #include "store/audit.h"
 #include "store/registry_leaf.h"
@@ -604,7 +605,7 @@ std::vector<std::string> Qualified(const std::string& columns, const std::string
     if (end == std::string::npos) end = columns.size();
     std::string name = columns.substr(at, end - at);
     name.erase(0, name.find_first_not_of(' '));
-    out.push_back(table + "." + name);
+    out.push_back(StrCat(table, ".", name));
     at = end + 1;
   }
   return out;

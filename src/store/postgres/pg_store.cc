@@ -6,6 +6,7 @@
 #include <tuple>
 #include <unordered_map>
 
+#include "core/str_cat.h"
 #include "domain/registry.h"
 #include "ledger/checkpoint.h"
 #include "store/engine_common.h"
@@ -78,7 +79,7 @@ std::string AssignExcluded(const std::string& columns, size_t key_columns) {
     name.erase(0, name.find_first_not_of(' '));
     if (index++ >= key_columns) {
       if (!out.empty()) out += ", ";
-      out += name + " = excluded." + name;
+      out += StrCat(name, " = excluded.", name);
     }
     at = end + 1;
   }
@@ -133,7 +134,7 @@ class PgWriteTxn : public WriteTxn {
   Status ApplyJudgment(const domain::Effects& effects, uint64_t leaf);
   Status Flush();
   Status WarmBatteries(std::vector<std::string> codes);
-  Status WarmVehicles(std::vector<std::string> vins);
+  Status WarmVehicles(const std::vector<std::string>& vins);
   // Sends the report rows buffered so far, opening the COPY when none is open.
   Status StreamReports();
 
@@ -736,13 +737,13 @@ Status PgWriteTxn::WarmBatteries(std::vector<std::string> codes) {
       std::string code = b.code;
       stored_batteries_[code] = std::move(b);
     }
-    BATTRACE_RETURN_IF_ERROR(WarmVehicles(std::move(vins)));
+    BATTRACE_RETURN_IF_ERROR(WarmVehicles(vins));
     codes = std::move(parents);
   }
   return Status::Ok();
 }
 
-Status PgWriteTxn::WarmVehicles(std::vector<std::string> vins) {
+Status PgWriteTxn::WarmVehicles(const std::vector<std::string>& vins) {
   std::vector<std::string> wanted;
   for (const std::string& vin : vins) {
     if (stored_vehicles_.emplace(vin, std::nullopt).second) wanted.push_back(vin);
@@ -1496,6 +1497,7 @@ Result<std::vector<StoredReport>> PgStore::ModelDeclarations(const std::string& 
                                                              const std::string& model) {
   BATTRACE_ASSIGN_OR_RETURN(rows, Run("model_declarations", Params().Add(maker).Add(model)));
   std::vector<StoredReport> declared;
+  declared.reserve(static_cast<size_t>(rows.size()));
   for (int i = 0; i < rows.size(); ++i)
     declared.push_back(ReadReport(Row{rows, i}));
   return DeclarationsOf(*this, std::move(declared), model);
