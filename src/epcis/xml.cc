@@ -21,11 +21,6 @@
 
 namespace battrace::epcis {
 
-namespace generated {
-// data/epcis/xsd/ (CMakeLists.txt: battrace_blobs).
-std::span<const Blob> XsdBlobs();
-}  // namespace generated
-
 namespace {
 
 constexpr std::string_view kEpcisNs = "urn:epcglobal:epcis:xsd:2";
@@ -62,12 +57,11 @@ struct ErrorSink {
     set = true;
     line = at_line;
     rule = at_rule;
-    while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
+    while (!text.empty() && (text.back() == '\n' || text.back() == ' '))
+      text.pop_back();
     message = std::move(text);
   }
-  Status ToStatus() const {
-    return Status::Invalid("line " + std::to_string(line), rule, message);
-  }
+  Status ToStatus() const { return Status::Invalid("line " + std::to_string(line), rule, message); }
 };
 
 void OnXsdError(void* data, xmlErrorPtr error) {
@@ -89,8 +83,8 @@ void OnParseError(void* parser_ctx, xmlErrorPtr error) {
 void OnDoctype(void* parser_ctx, const xmlChar* /*name*/, const xmlChar* external_id,
                const xmlChar* system_id) {
   auto* ctxt = static_cast<xmlParserCtxtPtr>(parser_ctx);
-  const bool subset = ctxt->input != nullptr && ctxt->input->cur != nullptr &&
-                      *ctxt->input->cur == '[';
+  const bool subset =
+      ctxt->input != nullptr && ctxt->input->cur != nullptr && *ctxt->input->cur == '[';
   if (external_id != nullptr || system_id != nullptr || subset) {
     SinkOf(ctxt).Set(ctxt->input != nullptr ? ctxt->input->line : 0, "epcis.xml",
                      "a DOCTYPE with an external identifier or declarations is not accepted");
@@ -113,7 +107,7 @@ xmlParserInputPtr ServeXsd(const char* url, const char* /*id*/, xmlParserCtxtPtr
   if (!uri.starts_with(kXsdBase)) return nullptr;
   const Blob* blob = FindXsd(uri.substr(uri.rfind('/') + 1));
   if (blob == nullptr) return nullptr;
-  xmlParserInputBufferPtr buffer = xmlParserInputBufferCreateStatic(
+  xmlParserInputBufferPtr buffer = xmlParserInputBufferCreateMem(
       blob->bytes.data(), static_cast<int>(blob->bytes.size()), XML_CHAR_ENCODING_NONE);
   if (buffer == nullptr) return nullptr;
   xmlParserInputPtr input = xmlNewIOInputStream(ctxt, buffer, XML_CHAR_ENCODING_NONE);
@@ -173,8 +167,8 @@ Result<DocPtr> Parse(std::string_view xml) {
   ctxt->_private = &sink;
   ctxt->sax->serror = OnParseError;
   ctxt->sax->internalSubset = OnDoctype;
-  DocPtr doc(xmlCtxtReadMemory(ctxt, xml.data(), static_cast<int>(xml.size()), "epcis.xml",
-                               nullptr, XML_PARSE_NONET | XML_PARSE_BIG_LINES));
+  DocPtr doc(xmlCtxtReadMemory(ctxt, xml.data(), static_cast<int>(xml.size()), "epcis.xml", nullptr,
+                               XML_PARSE_NONET | XML_PARSE_BIG_LINES));
   const bool well_formed = ctxt->wellFormed != 0;
   xmlFreeParserCtxt(ctxt);
   if (sink.set) return sink.ToStatus();
@@ -186,7 +180,9 @@ Result<DocPtr> Parse(std::string_view xml) {
 
 // ---- conversion to the JSON binding ----
 
-bool IsElement(const xmlNode* node) { return node->type == XML_ELEMENT_NODE; }
+bool IsElement(const xmlNode* node) {
+  return node->type == XML_ELEMENT_NODE;
+}
 bool Unqualified(const xmlNode* node, std::string_view name) {
   return node->ns == nullptr && Str(node->name) == name;
 }
@@ -197,9 +193,11 @@ std::string_view NsOf(const xmlNode* node) {
 std::string Trim(std::string text) {
   const auto space = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; };
   size_t end = text.size();
-  while (end > 0 && space(text[end - 1])) --end;
+  while (end > 0 && space(text[end - 1]))
+    --end;
   size_t start = 0;
-  while (start < end && space(text[start])) ++start;
+  while (start < end && space(text[start]))
+    ++start;
   return text.substr(start, end - start);
 }
 
@@ -217,7 +215,9 @@ std::string RawTextOf(const xmlNode* node) {
   xmlFree(content);
   return text;
 }
-std::string AttrText(const xmlAttr* attr) { return TextOf(reinterpret_cast<const xmlNode*>(attr)); }
+std::string AttrText(const xmlAttr* attr) {
+  return TextOf(reinterpret_cast<const xmlNode*>(attr));
+}
 
 class Converter {
  public:
@@ -249,9 +249,9 @@ class Converter {
     if (depth <= kMaxDepth) return false;
     if (!failed_) {
       failed_ = true;
-      status_ = Status::Invalid("line " + std::to_string(xmlGetLineNo(node)), "epcis.xml",
-                                "elements are nested more than " + std::to_string(kMaxDepth) +
-                                    " deep");
+      status_ =
+          Status::Invalid("line " + std::to_string(xmlGetLineNo(node)), "epcis.xml",
+                          "elements are nested more than " + std::to_string(kMaxDepth) + " deep");
     }
     return true;
   }
@@ -288,7 +288,8 @@ std::string Converter::Key(const xmlNs* ns, const xmlChar* local) {
   if (known == prefix_of_ns_.end()) {
     const std::string wanted = ns->prefix != nullptr ? std::string(Str(ns->prefix)) : "ns";
     std::string prefix = wanted;
-    for (int n = 2; ns_of_prefix_.contains(prefix); ++n) prefix = wanted + std::to_string(n);
+    for (int n = 2; ns_of_prefix_.contains(prefix); ++n)
+      prefix = wanted + std::to_string(n);
     ns_of_prefix_[prefix] = href;
     known = prefix_of_ns_.emplace(href, prefix).first;
   }
@@ -299,7 +300,8 @@ json Converter::Context() const {
   json context = json::array({kContextUrl});
   if (!ns_of_prefix_.empty()) {
     json prefixes = json::object();
-    for (const auto& [prefix, href] : ns_of_prefix_) prefixes[prefix] = href;
+    for (const auto& [prefix, href] : ns_of_prefix_)
+      prefixes[prefix] = href;
     context.push_back(std::move(prefixes));
   }
   return context;
@@ -315,7 +317,8 @@ void Converter::PutAttributes(json& obj, const xmlNode* node) {
 
 json Converter::Extension(const xmlNode* node, int depth) {
   bool has_children = false, has_attributes = false;
-  for (const xmlNode* c = node->children; c != nullptr; c = c->next) has_children |= IsElement(c);
+  for (const xmlNode* c = node->children; c != nullptr; c = c->next)
+    has_children |= IsElement(c);
   for (const xmlAttr* a = node->properties; a != nullptr; a = a->next) {
     has_attributes |= a->ns == nullptr || Str(a->ns->href) != kXsiNs;
   }
@@ -495,8 +498,8 @@ void Converter::EventField(json& event, const xmlNode* c, int depth) {
   } else if (name == "epcList" || name == "childEPCs" || name == "inputEPCList" ||
              name == "outputEPCList") {
     PutOnce(event, c, name, ids(c));
-  } else if (name == "quantityList" || name == "childQuantityList" ||
-             name == "inputQuantityList" || name == "outputQuantityList") {
+  } else if (name == "quantityList" || name == "childQuantityList" || name == "inputQuantityList" ||
+             name == "outputQuantityList") {
     PutOnce(event, c, name, QuantityList(c));
   } else if (name == "readPoint" || name == "bizLocation") {
     json place = json::object();
