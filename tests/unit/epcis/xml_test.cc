@@ -469,6 +469,22 @@ TEST(XmlToJsonTest, RefusesDoctypesThatDeclareOrLoad) {
   EXPECT_TRUE(XmlToJson(bare).ok());
 }
 
+// Nothing in a document makes the parser or the validator read a file or the network: an
+// XInclude stays an element, xsi:schemaLocation names no schema to fetch.
+TEST(XmlToJsonTest, LoadsNothing) {
+  std::string event = kShipping;
+  event.insert(event.find("</ObjectEvent>"),
+               R"(<xi:include href="file:///etc/passwd" parse="text"/>)");
+  const Result<json> doc =
+      XmlToJson(Document(event, R"( xmlns:xi="http://www.w3.org/2001/XInclude")"
+                                R"( xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance")"
+                                R"( xsi:schemaLocation="http://www.w3.org/2001/XInclude)"
+                                R"( http://127.0.0.1:9/XInclude.xsd")"));
+  ASSERT_TRUE(doc.ok()) << doc.status().ToString();
+  EXPECT_EQ((*doc)["epcisBody"]["eventList"][0]["xi:include"],
+            json::parse(R"({"href": "file:///etc/passwd", "parse": "text"})"));
+}
+
 TEST(XmlToJsonTest, RefusesWhatTheXsdRefuses) {
   // Element order: eventTimeZoneOffset comes after eventTime.
   ExpectRefused(Document(R"(<ObjectEvent>
