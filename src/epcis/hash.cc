@@ -412,16 +412,22 @@ Node ToNode(const Namespaces& ns, std::string name, std::string_view key, std::s
   return node;
 }
 
+// A user extension's name, "{namespace}name".
+bool IsExtension(std::string_view name) {
+  return name.starts_with('{');
+}
+
 // The XML binding's structure, which the order table names, in the JSON binding's place:
 // "xList": [a, b] becomes xList{x=a x=b}, childEPCs a list of epc, inputEPC and outputEPC an
-// epc, a quantity element a quantityElement. The entries of the business transaction, source
-// and destination lists become pairs: type, then value.
+// epc, a quantity element a quantityElement. (A user extension named "...List" keeps its own
+// structure: it is no list of the standard's, and the XML binding gives it none other.) The entries
+// of the business transaction, source and destination lists become pairs: type, then value.
 void Correct(Node& node) {
   std::vector<Node> kept;
   std::vector<Node> lists;
   Node child_epcs{"childEPCs", {}, {}};
   for (Node& child : node.children) {
-    if (!child.pair && child.name.ends_with("List")) {
+    if (!child.pair && child.name.ends_with("List") && !IsExtension(child.name)) {
       auto it = std::find_if(lists.begin(), lists.end(),
                              [&](const Node& l) { return l.name == child.name; });
       if (it == lists.end()) {
