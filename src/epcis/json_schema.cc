@@ -23,6 +23,7 @@
 #endif
 
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -263,7 +264,7 @@ bool TypeMatches(uint8_t accepted, const json& v) {
   if (t == kNumber && (accepted & kInteger)) {
     if (v.is_number_integer()) return true;
     const double d = v.get<double>();
-    return d == static_cast<double>(static_cast<int64_t>(d));
+    return std::isfinite(d) && std::floor(d) == d;
   }
   return false;
 }
@@ -409,8 +410,9 @@ class Validator {
 
   // A bound as the schema author wrote it: 10, not 10.0.
   static std::string Num(double d) {
-    if (d == static_cast<double>(static_cast<int64_t>(d)))
+    if (std::floor(d) == d && std::fabs(d) < 1e15) {
       return std::to_string(static_cast<int64_t>(d));
+    }
     return json(d).dump();
   }
 
