@@ -1,9 +1,5 @@
 // The JSON Schema validator: each keyword GS1's schema uses, the formats, the errors a user sees,
 // what Compile refuses, and the GS1 schema itself on a few events.
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"  // GCC 12 -O1, inside std::regex
-#endif
-
 #include "epcis/json_schema.h"
 
 #include <gtest/gtest.h>
