@@ -2,6 +2,7 @@
 # (tests/data/epcis/hash/): for every document the binary accepts, its output is the published
 # .hashes file line for line; the documents it must refuse (not valid EPCIS 2.0) exit 1.
 #   cmake -DBATTRACE=<binary> -DDIR=<vector dir> -P epcis_hash_vectors.cmake
+cmake_minimum_required(VERSION 3.25)
 set(refused SensorDataExamples.xml epcisQueryDocument.xml)
 file(GLOB docs ${DIR}/*.jsonld ${DIR}/*.xml)
 set(checked 0)
