@@ -398,6 +398,11 @@ Node ToNode(const Namespaces& ns, std::string name, std::string_view key, std::s
       for (const auto& [k, v] : value.items()) {
         // Comments are not what the event says; @context only says how to read it.
         if (k == "rdfs:comment" || k == "comment" || k == "@context") continue;
+        // An XML element's own text beside its attributes and children (xml.h).
+        if (k == "#text" && v.is_string()) {
+          node.text = v.get<std::string>();
+          continue;
+        }
         AddField(ns, node.children, ExpandKey(ns, k), k, key, v);
       }
       break;

@@ -229,6 +229,16 @@ TEST(HashTest, TimesAreUtcToTheMillisecondRoundedHalfToEven) {
   EXPECT_EQ(time_of("2024-02-30T00:00:00Z"), "2024-02-30T00:00:00Z");  // not a date: as it is
 }
 
+TEST(HashTest, AnXmlElementsTextStandsBesideItsAttributes) {
+  // <ex:weight ex:unit="KGM">5.0</ex:weight>, as the XML binding gives it (xml.h).
+  const json event = Event(R"({"type": "ObjectEvent", "eventTime": "2024-05-01T10:00:00Z",
+      "ex:weight": {"#text": "5.0", "ex:unit": "KGM"}})");
+  const std::string pre = PreHashString(event, kContext);
+  EXPECT_TRUE(pre.ends_with(
+      "{https://ns.example.com/epcis/}weight=5{https://ns.example.com/epcis/}unit=KGM"))
+      << pre;
+}
+
 TEST(HashTest, NumbersInTheirShortestForm) {
   const auto value_of = [](const json& v) {
     const json event = {{"type", "ObjectEvent"}, {"ex:v", v}};
