@@ -417,8 +417,10 @@ Node ToNode(const Namespaces& ns, std::string name, std::string_view key, std::s
       break;
     }
     case json::value_t::boolean:
-      // The reference implementation's spelling of a JSON boolean.
-      node.text = value.get<bool>() ? "True" : "False";
+      // The literal both bindings write (xsd:boolean, JSON), as the reference vectors hash a
+      // sensor's booleanValue; not the reference implementation's "True" of a JSON true, which
+      // would hash an event differently as JSON and as XML.
+      node.text = value.get<bool>() ? "true" : "false";
       break;
     case json::value_t::number_integer:
     case json::value_t::number_unsigned:

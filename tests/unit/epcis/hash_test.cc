@@ -252,7 +252,7 @@ TEST(HashTest, NumbersInTheirShortestForm) {
   EXPECT_EQ(value_of(1e22), "10000000000000000000000");
   EXPECT_EQ(value_of("-0"), "0");
   EXPECT_EQ(value_of("12a"), "12a");
-  EXPECT_EQ(value_of(true), "True");
+  EXPECT_EQ(value_of(true), "true");
 }
 
 }  // namespace
