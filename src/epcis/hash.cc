@@ -239,7 +239,7 @@ bool ReadDigits(std::string_view s, size_t& i, size_t n, int64_t& out) {
 // An ISO 8601 date-time ("2020-03-04T11:00:30.1415+01:00") as UTC to the millisecond:
 // "2020-03-04T10:00:30.142Z". Fractions past the microsecond are dropped and the microseconds
 // rounded half to even, as the reference implementation does; a time without an offset is
-// taken as UTC. Text that is no such date-time is returned as it is.
+// taken as UTC. Text that is no such date-time (year 0 included) is returned as it is.
 std::string CanonicalTime(std::string_view s) {
   size_t i = 0;
   int64_t year, month, day, hour, minute, second = 0, micros = 0, offset = 0;
@@ -273,8 +273,8 @@ std::string CanonicalTime(std::string_view s) {
     offset = sign * (oh * 60 + om);
   }
   static constexpr int kMonthDays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  if (i != s.size() || month < 1 || month > 12 || day < 1 || day > kMonthDays[month - 1] ||
-      hour > 23 || minute > 59 || second > 59) {
+  if (i != s.size() || year < 1 || month < 1 || month > 12 || day < 1 ||
+      day > kMonthDays[month - 1] || hour > 23 || minute > 59 || second > 59) {
     return std::string(s);
   }
   const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
