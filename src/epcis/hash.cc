@@ -175,29 +175,24 @@ std::string FormatNumber(double x) {
 // The value of a text that is a decimal number ("0026", "+1.50", "2e3", ".5"); nullopt for any
 // other text, infinities and NaN included.
 std::optional<double> ParseNumber(std::string_view s) {
-  if (!s.empty() && (s[0] == '+' || s[0] == '-')) {
-    if (s[0] == '+') s.remove_prefix(1);
-  }
-  size_t i = s.starts_with('-') ? 1 : 0;
-  size_t mantissa = 0;
-  while (i < s.size() && s[i] >= '0' && s[i] <= '9')
-    ++i, ++mantissa;
-  if (i < s.size() && s[i] == '.') {
-    ++i;
+  const auto digits = [&](size_t& i) {
+    const size_t start = i;
     while (i < s.size() && s[i] >= '0' && s[i] <= '9')
-      ++i, ++mantissa;
-  }
+      ++i;
+    return i - start;
+  };
+  size_t i = 0;
+  if (i < s.size() && (s[i] == '+' || s[i] == '-')) ++i;
+  size_t mantissa = digits(i);
+  if (i < s.size() && s[i] == '.') mantissa += digits(++i);
   if (mantissa == 0) return std::nullopt;
   if (i < s.size() && (s[i] == 'e' || s[i] == 'E')) {
     ++i;
     if (i < s.size() && (s[i] == '+' || s[i] == '-')) ++i;
-    size_t exponent = 0;
-    while (i < s.size() && s[i] >= '0' && s[i] <= '9')
-      ++i, ++exponent;
-    if (exponent == 0) return std::nullopt;
+    if (digits(i) == 0) return std::nullopt;
   }
   if (i != s.size()) return std::nullopt;
-  // from_chars reads no '+' in the exponent's place either way, but does read "1e+5".
+  if (s.starts_with('+')) s.remove_prefix(1);  // from_chars reads a '-' but no '+'
   double x = 0;
   const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), x);
   if (ec != std::errc() || end != s.data() + s.size() || !std::isfinite(x)) return std::nullopt;
@@ -499,8 +494,6 @@ void Correct(Node& node) {
 }
 
 // --- the pre-hash string ---
-
-std::string Unordered(const std::vector<Node>& nodes);
 
 // Fields outside the order table, each "name=value" followed by its own fields, sorted as
 // text, except where the fields are a list entry's type and value.

@@ -275,6 +275,9 @@ TEST(HashTest, NumbersInTheirShortestForm) {
   EXPECT_EQ(value_of(1e22), "10000000000000000000000");
   EXPECT_EQ(value_of("-0"), "0");
   EXPECT_EQ(value_of("12a"), "12a");
+  EXPECT_EQ(value_of("+-5"), "+-5");
+  EXPECT_EQ(value_of("+5."), "5");
+  EXPECT_EQ(value_of("1e400"), "1e400");
   EXPECT_EQ(value_of(true), "true");
 }
 
