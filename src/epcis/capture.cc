@@ -103,7 +103,8 @@ Result<store::EpcisEvent> EventColumns(const Json& event) {
   row.event_time = event_time;
   row.record_time = record_time;
   row.action = StringMember(event, "action");
-  if (auto v = StringMember(event, "bizStep"); !v.empty()) row.biz_step = CbvWord(Vocab::kBizStep, v);
+  if (auto v = StringMember(event, "bizStep"); !v.empty())
+    row.biz_step = CbvWord(Vocab::kBizStep, v);
   if (auto v = StringMember(event, "disposition"); !v.empty()) {
     row.disposition = CbvWord(Vocab::kDisposition, v);
   }

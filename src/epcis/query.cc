@@ -91,10 +91,10 @@ bool AnyOf(const std::vector<std::string>& wanted, const std::string& value) {
 
 const std::vector<std::string>& QueryParameterNames() {
   static const std::vector<std::string> kNames = [] {
-    std::vector<std::string> names = {
-        "eventType",      "GE_eventTime", "LT_eventTime",    "GE_recordTime",
-        "LT_recordTime",  "EQ_action",    "EQ_bizStep",      "EQ_disposition",
-        "EQ_readPoint",   "EQ_bizLocation", "EQ_eventID"};
+    std::vector<std::string> names = {"eventType",      "GE_eventTime",   "LT_eventTime",
+                                      "GE_recordTime",  "LT_recordTime",  "EQ_action",
+                                      "EQ_bizStep",     "EQ_disposition", "EQ_readPoint",
+                                      "EQ_bizLocation", "EQ_eventID"};
     for (const auto& [name, roles] : MatchParameters())
       names.push_back(name);
     names.push_back("perPage");
@@ -157,9 +157,9 @@ Result<EventQuery> ParseEventQuery(const std::map<std::string, std::string>& par
       for (const std::string& v : values) {
         m.values.push_back(CanonicalEpc(v));
         if (!MayNameBattery(name)) continue;
-        if (auto code = CodeOfUri(v); code && std::find(q.battery_codes.begin(),
-                                                        q.battery_codes.end(),
-                                                        *code) == q.battery_codes.end()) {
+        if (auto code = CodeOfUri(v);
+            code && std::find(q.battery_codes.begin(), q.battery_codes.end(), *code) ==
+                        q.battery_codes.end()) {
           q.battery_codes.push_back(*code);
         }
       }

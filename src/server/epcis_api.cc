@@ -190,7 +190,7 @@ Result<std::vector<Json>> ReportEventsOf(EpcisCall& c, const std::vector<std::st
 // Reads the "nextPageToken": the phase ("r": battrace's report events, by position; "c": the
 // captured events, by seq) and the position to resume after.
 Result<std::pair<std::string, uint64_t>> PagePosition(const epcis::EventQuery& q,
-                                                       const std::string& query_text) {
+                                                      const std::string& query_text) {
   if (!q.next_page_token) return std::make_pair(std::string("r"), uint64_t{0});
   auto key = DecodeCursor(query_text, *q.next_page_token, 2);
   if (!key.ok()) {
@@ -308,8 +308,7 @@ bool RefuseCapture(EpcisCall& c, bool single_event) {
 
 Status EpcisPostCapture(EpcisCall& c) {
   if (RefuseCapture(c, false)) return Status::Ok();
-  BATTRACE_ASSIGN_OR_RETURN(doc,
-                            epcis::ParseDocument(c.req.body, *CaptureFormat(c.req, false)));
+  BATTRACE_ASSIGN_OR_RETURN(doc, epcis::ParseDocument(c.req.body, *CaptureFormat(c.req, false)));
   if (doc.query_document) {
     return Status::Invalid("/type", "epcis.capture",
                            "capture takes an EPCISDocument, not an EPCISQueryDocument");
@@ -429,7 +428,8 @@ Status EpcisGetEvent(EpcisCall& c, const std::string& event_id) {
     for (Json& e : epcis::ReportEvents(report)) {
       if (e.value("eventID", "") == event_id) events.push_back(std::move(e));
     }
-    if (events.empty()) return Status::NotFound("no such EPCIS event among the records you may read");
+    if (events.empty())
+      return Status::NotFound("no such EPCIS event among the records you may read");
     with_mapping = true;
   } else {
     BATTRACE_ASSIGN_OR_RETURN(stored, c.reader.CapturedEvent(event_id));

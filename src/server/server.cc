@@ -37,8 +37,8 @@
 #include "server/auth.h"
 #include "server/batch.h"
 #include "server/csv_export.h"
-#include "server/epcis_api.h"
 #include "server/cursor.h"
+#include "server/epcis_api.h"
 #include "server/log.h"
 #include "server/metrics.h"
 #include "server/passport_page.h"
@@ -1615,18 +1615,20 @@ Status Api::GetLabelSvg(Call& c) {
 template <typename F>
 Status Api::Epcis(Call& c, F handler) {
   ScopedReader reader = Reader(c);
-  EpcisCall e{c.req, c.res, reader};
-  e.now = c.now;
-  e.request_id = c.request_id;
-  e.lang = c.lang;
-  e.max_events = options_.max_batch;
-  e.capture = [this](store::EpcisCapture& capture) {
-    std::lock_guard lock(write_mu_);
-    auto result = writer_->CaptureEpcis(capture);
-    NoteWrite(result.status());
-    return result;
-  };
-  e.audited = [&] { return Audited(reader); };
+  EpcisCall e{c.req,
+              c.res,
+              reader,
+              c.now,
+              c.request_id,
+              c.lang,
+              options_.max_batch,
+              [this](store::EpcisCapture& capture) {
+                std::lock_guard lock(write_mu_);
+                auto result = writer_->CaptureEpcis(capture);
+                NoteWrite(result.status());
+                return result;
+              },
+              [&] { return Audited(reader); }};
   return handler(e);
 }
 
