@@ -186,6 +186,15 @@ const std::vector<RuleText>& RuleCatalogue() {
        "a make-up working day must not be a holiday"},
       {"calendar.make_up_weekday", "调休工作日须为周末",
        "a make-up working day must fall on a weekend"},
+      // EPCIS 2.0 documents (src/epcis/document.cc, json_schema.cc).
+      {"epcis.json", "EPCIS 文档不是有效的 JSON（或同一对象中键重复、嵌套过深）",
+       "an EPCIS document must be valid JSON in UTF-8, each key once per object, not too deep"},
+      {"epcis.document", "不是 EPCIS 文档（type 须为 EPCISDocument 或 EPCISQueryDocument）",
+       "an EPCIS document's type must be EPCISDocument or EPCISQueryDocument"},
+      {"epcis.schema", "不符合 GS1 EPCIS 2.0 JSON 模式",
+       "an EPCIS document must meet GS1's EPCIS 2.0 JSON schema"},
+      {"epcis.extension", "用户扩展字段须带命名空间前缀（前缀在 @context 中声明）",
+       "a user extension field must be namespaced, its prefix declared in @context"},
       // The ledger: hashes, keys, signed notes, checkpoints, proofs, receipts, witnesses.
       {"base64", "不是规范的 base64 编码", "the value must be canonical padded base64"},
       {"hex", "不是十六进制编码", "the value must be hexadecimal"},
