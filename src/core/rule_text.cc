@@ -131,6 +131,8 @@ const std::vector<RuleText>& RuleCatalogue() {
       {"csv.encoding", "CSV 文件须为 UTF-8 或 GB 18030（GBK）编码",
        "a CSV file is UTF-8 or GB 18030 (GBK)"},
       {"ingest.line_too_long", "单行超过 1 MiB", "a line must not exceed 1 MiB"},
+      {"epcis.unmapped", "导入的 EPCIS 事件须能对应为一种报告类型（docs/epcis.md）",
+       "an imported EPCIS event must map back to a report type (docs/epcis.md)"},
       {"json.syntax", "JSON 语法错误", "the text must be valid JSON"},
       {"json.utf8", "JSON 文本须为有效的 UTF-8", "JSON text must be valid UTF-8"},
       {"json.type", "JSON 值的类型不符", "a JSON value must have the expected type"},

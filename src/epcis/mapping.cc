@@ -22,6 +22,8 @@ constexpr std::string_view kOutletPrefix = "urn:battrace:outlet:";
 constexpr std::string_view kMaterialPrefix = "urn:battrace:material:";
 constexpr std::string_view kLotPrefix = "urn:battrace:lot:";
 constexpr std::string_view kReportPrefix = "urn:battrace:report:";
+constexpr std::string_view kGs1Context =
+    "https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld";
 
 // The extension keys that carry the envelope rather than a report field.
 constexpr std::string_view kReportId = "reportID";
@@ -91,7 +93,7 @@ std::string LotUri(std::string_view reporter, std::string_view report_id) {
   return StrCat(kLotPrefix, reporter, ":", PercentEncode(report_id));
 }
 
-// recordTime in the form EPCIS repositories give it: UTC, milliseconds.
+// recordTime (and creationDate) in the form EPCIS repositories give it: UTC, milliseconds.
 std::string RecordTime(Instant t) {
   const std::string micros = FormatTimestamp(t);  // 2026-05-01T00:30:00.000000Z
   return StrCat(std::string_view(micros).substr(0, 23), "Z");
@@ -334,6 +336,14 @@ std::optional<std::string> CodeOfUri(std::string_view uri) {
 
 json MappingContext() {
   return {{"battrace", kBattraceNamespace}};
+}
+
+json EventsDocument(std::vector<json> events, Instant created) {
+  return {{"@context", json::array({kGs1Context, MappingContext()})},
+          {"type", "EPCISDocument"},
+          {"schemaVersion", "2.0"},
+          {"creationDate", RecordTime(created)},
+          {"epcisBody", {{"eventList", std::move(events)}}}};
 }
 
 std::vector<json> ReportEvents(const store::StoredReport& report) {

@@ -15,6 +15,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/date.h"
 #include "core/status.h"
 #include "store/store.h"
 
@@ -41,6 +42,10 @@ std::vector<nlohmann::json> ReportEvents(const store::StoredReport& report);
 
 // The @context entries battrace's events need: {"battrace": kBattraceNamespace}.
 nlohmann::json MappingContext();
+
+// An EPCISDocument of battrace's events (`battrace epcis export`): @context GS1's EPCIS 2.0
+// context and MappingContext(), creationDate `created` (RFC 3339 UTC, milliseconds).
+nlohmann::json EventsDocument(std::vector<nlohmann::json> events, Instant created);
 
 // One report rebuilt from the events of an EPCIS document (`battrace import`): its JSON in the
 // input form (ParseReport validates it as any other report), or why the events cannot be a

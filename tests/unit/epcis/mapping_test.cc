@@ -237,6 +237,10 @@ TEST(MappingTest, EventsAreSchemaValidInAQueryDocument) {
   }
   const Status valid = EpcisSchema().Validate(QueryDocument(all));
   EXPECT_TRUE(valid.ok()) << valid.ToString();
+  const json exported = EventsDocument(all, kReceipt);
+  EXPECT_EQ(exported["creationDate"], "2026-04-03T00:00:00.123Z");
+  const Status valid_export = EpcisSchema().Validate(exported);
+  EXPECT_TRUE(valid_export.ok()) << valid_export.ToString();
 }
 
 TEST(MappingTest, TheIssuesMapping) {
