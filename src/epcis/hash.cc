@@ -12,6 +12,7 @@
 #include <map>
 #include <optional>
 #include <string_view>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -38,53 +39,66 @@ struct Node {
 // The standard's order of an event's fields (CBV 2.0 section 8.9.2). `sub` orders a field's own
 // fields; a field without `sub` is hashed by its text alone. The business transaction, source
 // and destination lists have an empty order: their entries fall to the unordered rest.
+struct Order;
+
 struct Field {
   std::string_view name;
-  const std::vector<Field>* sub = nullptr;
+  const Order* sub = nullptr;
 };
 
-const std::vector<Field>& EventOrder() {
-  static const std::vector<Field> kEpc = {{"epc"}};
-  static const std::vector<Field> kQuantityElement = {{"epcClass"}, {"quantity"}, {"uom"}};
-  static const std::vector<Field> kQuantityList = {{"quantityElement", &kQuantityElement}};
-  static const std::vector<Field> kPersistent = {{"set"}, {"unset"}};
-  static const std::vector<Field> kId = {{"id"}};
-  static const std::vector<Field> kNone = {};
-  static const std::vector<Field> kSensorMetadata = {{"time"},
-                                                     {"startTime"},
-                                                     {"endTime"},
-                                                     {"deviceID"},
-                                                     {"deviceMetadata"},
-                                                     {"rawData"},
-                                                     {"dataProcessingMethod"},
-                                                     {"bizRules"}};
-  static const std::vector<Field> kSensorReport = {{"type"},
-                                                   {"exception"},
-                                                   {"deviceID"},
-                                                   {"deviceMetadata"},
-                                                   {"rawData"},
-                                                   {"dataProcessingMethod"},
-                                                   {"time"},
-                                                   {"microorganism"},
-                                                   {"chemicalSubstance"},
-                                                   {"value"},
-                                                   {"component"},
-                                                   {"stringValue"},
-                                                   {"booleanValue"},
-                                                   {"hexBinaryValue"},
-                                                   {"uriValue"},
-                                                   {"minValue"},
-                                                   {"maxValue"},
-                                                   {"meanValue"},
-                                                   {"sDev"},
-                                                   {"percRank"},
-                                                   {"percValue"},
-                                                   {"uom"},
-                                                   {"coordinateReferenceSystem"}};
-  static const std::vector<Field> kSensorElement = {{"sensorMetadata", &kSensorMetadata},
-                                                    {"sensorReport", &kSensorReport}};
-  static const std::vector<Field> kSensorElementList = {{"sensorElement", &kSensorElement}};
-  static const std::vector<Field> kEvent = {
+// The fields, and each one's place among them by name.
+struct Order {
+  std::vector<Field> fields;
+  std::unordered_map<std::string_view, size_t> index;
+
+  Order(std::initializer_list<Field> list) : fields(list) {
+    for (size_t i = 0; i < fields.size(); ++i)
+      index.emplace(fields[i].name, i);
+  }
+};
+
+const Order& EventOrder() {
+  static const Order kEpc = {{"epc"}};
+  static const Order kQuantityElement = {{"epcClass"}, {"quantity"}, {"uom"}};
+  static const Order kQuantityList = {{"quantityElement", &kQuantityElement}};
+  static const Order kPersistent = {{"set"}, {"unset"}};
+  static const Order kId = {{"id"}};
+  static const Order kNone = {};
+  static const Order kSensorMetadata = {{"time"},
+                                        {"startTime"},
+                                        {"endTime"},
+                                        {"deviceID"},
+                                        {"deviceMetadata"},
+                                        {"rawData"},
+                                        {"dataProcessingMethod"},
+                                        {"bizRules"}};
+  static const Order kSensorReport = {{"type"},
+                                      {"exception"},
+                                      {"deviceID"},
+                                      {"deviceMetadata"},
+                                      {"rawData"},
+                                      {"dataProcessingMethod"},
+                                      {"time"},
+                                      {"microorganism"},
+                                      {"chemicalSubstance"},
+                                      {"value"},
+                                      {"component"},
+                                      {"stringValue"},
+                                      {"booleanValue"},
+                                      {"hexBinaryValue"},
+                                      {"uriValue"},
+                                      {"minValue"},
+                                      {"maxValue"},
+                                      {"meanValue"},
+                                      {"sDev"},
+                                      {"percRank"},
+                                      {"percValue"},
+                                      {"uom"},
+                                      {"coordinateReferenceSystem"}};
+  static const Order kSensorElement = {{"sensorMetadata", &kSensorMetadata},
+                                       {"sensorReport", &kSensorReport}};
+  static const Order kSensorElementList = {{"sensorElement", &kSensorElement}};
+  static const Order kEvent = {
       {"eventTime"},
       {"eventTimeZoneOffset"},
       {"certificationInfo"},
@@ -412,16 +426,22 @@ Node ToNode(const Namespaces& ns, std::string name, std::string_view key, std::s
   return node;
 }
 
+// A user extension's name, "{namespace}name".
+bool IsExtension(std::string_view name) {
+  return name.starts_with('{');
+}
+
 // The XML binding's structure, which the order table names, in the JSON binding's place:
 // "xList": [a, b] becomes xList{x=a x=b}, childEPCs a list of epc, inputEPC and outputEPC an
-// epc, a quantity element a quantityElement. The entries of the business transaction, source
-// and destination lists become pairs: type, then value.
+// epc, a quantity element a quantityElement. (A user extension named "...List" keeps its own
+// structure: it is no list of the standard's, and the XML binding gives it none other.) The entries
+// of the business transaction, source and destination lists become pairs: type, then value.
 void Correct(Node& node) {
   std::vector<Node> kept;
   std::vector<Node> lists;
   Node child_epcs{"childEPCs", {}, {}};
   for (Node& child : node.children) {
-    if (!child.pair && child.name.ends_with("List")) {
+    if (!child.pair && child.name.ends_with("List") && !IsExtension(child.name)) {
       auto it = std::find_if(lists.begin(), lists.end(),
                              [&](const Node& l) { return l.name == child.name; });
       if (it == lists.end()) {
@@ -522,7 +542,7 @@ std::vector<Node> TakeExtensions(std::vector<Node>& nodes) {
   return extensions;
 }
 
-std::string Ordered(std::vector<Node>& nodes, const std::vector<Field>& order);
+std::string Ordered(std::vector<Node>& nodes, const Order& order);
 
 // One ordered field: "name=value" and its own ordered fields; "" if it has neither.
 std::string OrderedField(Node& node, const Field& field) {
@@ -541,26 +561,25 @@ std::string OrderedField(Node& node, const Field& field) {
 // The fields of `order` found among `nodes`, in that order, repeated fields sorted; a field
 // whose every part went into the string is taken out of `nodes`, so that what is left is the
 // unordered rest.
-std::string Ordered(std::vector<Node>& nodes, const std::vector<Field>& order) {
+std::string Ordered(std::vector<Node>& nodes, const Order& order) {
   std::vector<Node> extensions = TakeExtensions(nodes);
-  std::string out;
-  for (const Field& field : order) {
-    std::vector<std::string> values;
-    for (size_t i = 0; i < nodes.size();) {
-      if (nodes[i].pair || nodes[i].name != field.name) {
-        ++i;
-        continue;
-      }
-      std::string value = OrderedField(nodes[i], field);
-      if (!value.empty()) values.push_back(std::move(value));
-      if (nodes[i].children.empty()) {
-        nodes.erase(nodes.begin() + static_cast<std::ptrdiff_t>(i));
-      } else {
-        ++i;
-      }
+  std::vector<std::vector<std::string>> values(order.fields.size());
+  std::vector<Node> rest;
+  for (Node& node : nodes) {
+    const auto it = node.pair ? order.index.end() : order.index.find(node.name);
+    if (it == order.index.end()) {
+      rest.push_back(std::move(node));
+      continue;
     }
-    std::sort(values.begin(), values.end());
-    for (const std::string& value : values)
+    std::string value = OrderedField(node, order.fields[it->second]);
+    if (!value.empty()) values[it->second].push_back(std::move(value));
+    if (!node.children.empty()) rest.push_back(std::move(node));
+  }
+  nodes = std::move(rest);
+  std::string out;
+  for (std::vector<std::string>& field : values) {
+    std::sort(field.begin(), field.end());
+    for (const std::string& value : field)
       out += value;
   }
   if (!extensions.empty()) out += Unordered(extensions);

@@ -20,7 +20,8 @@ namespace battrace::epcis {
 // "ni:///sha-256;<64 lower-case hex>?ver=CBV2.0" (RFC 6920 named information): the SHA-256 of
 // the event's pre-hash string in UTF-8. `event` is one event in its JSON binding form (XML
 // events through XmlToJson); `context` is the @context of the document it came in (or of the
-// event itself), whose prefixes name the namespaces of user extensions.
+// event itself), whose prefixes name the namespaces of user extensions. The event is walked
+// recursively: it comes from a parsed document (document.h bounds its nesting).
 std::string EventHash(const nlohmann::json& event, const nlohmann::json& context);
 
 // The canonical pre-hash string of the event, which EventHash hashes.

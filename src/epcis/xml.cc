@@ -8,11 +8,9 @@
 
 #include <charconv>
 #include <cmath>
-#include <cstring>
 #include <functional>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <span>
 #include <string>
 
@@ -64,9 +62,13 @@ struct ErrorSink {
   Status ToStatus() const { return Status::Invalid("line " + std::to_string(line), rule, message); }
 };
 
+std::string MessageOf(const xmlError* error) {
+  return error->message == nullptr ? std::string("(no message)") : std::string(error->message);
+}
+
 void OnXsdError(void* data, xmlErrorPtr error) {
   if (error->level < XML_ERR_ERROR) return;
-  static_cast<ErrorSink*>(data)->Set(error->line, "epcis.xsd", Str(BAD_CAST error->message).data());
+  static_cast<ErrorSink*>(data)->Set(error->line, "epcis.xsd", MessageOf(error));
 }
 
 ErrorSink& SinkOf(void* parser_ctx) {
@@ -75,7 +77,7 @@ ErrorSink& SinkOf(void* parser_ctx) {
 
 void OnParseError(void* parser_ctx, xmlErrorPtr error) {
   if (error->level < XML_ERR_ERROR) return;
-  SinkOf(parser_ctx).Set(error->line, "epcis.xml", Str(BAD_CAST error->message).data());
+  SinkOf(parser_ctx).Set(error->line, "epcis.xml", MessageOf(error));
 }
 
 // A DOCTYPE may only name the root: an external identifier would load a file or URL, an
@@ -201,19 +203,17 @@ std::string Trim(std::string text) {
   return text.substr(start, end - start);
 }
 
-// The text of a simple element or attribute value, with the whitespace XSD's collapse facet
-// (anyURI, dateTime, decimal, token-like values) removes at either end.
-std::string TextOf(const xmlNode* node) {
-  xmlChar* content = xmlNodeGetContent(node);
-  std::string text(Str(content));
-  xmlFree(content);
-  return Trim(std::move(text));
-}
+// The text of an element or attribute as written.
 std::string RawTextOf(const xmlNode* node) {
   xmlChar* content = xmlNodeGetContent(node);
   std::string text(Str(content));
   xmlFree(content);
   return text;
+}
+// The text of a simple element or attribute value, with the whitespace XSD's collapse facet
+// (anyURI, dateTime, decimal, token-like values) removes at either end.
+std::string TextOf(const xmlNode* node) {
+  return Trim(RawTextOf(node));
 }
 std::string AttrText(const xmlAttr* attr) {
   return TextOf(reinterpret_cast<const xmlNode*>(attr));
@@ -399,18 +399,19 @@ json Converter::SensorAttributes(const xmlNode* node, bool report) {
     }
     const std::string name(Str(attr->name));
     std::string text = AttrText(attr);
-    if (!report) {
-      obj[name] = std::move(text);
-    } else if (name == "value" || name == "minValue" || name == "maxValue" || name == "sDev" ||
-               name == "meanValue" || name == "percRank" || name == "percValue") {
+    // sensorMetadata's attributes are all strings (times and URIs); sensorReport's are typed.
+    const bool number = name == "value" || name == "minValue" || name == "maxValue" ||
+                        name == "sDev" || name == "meanValue" || name == "percRank" ||
+                        name == "percValue";
+    if (report && number) {
       obj[name] = Number(node, text);
-    } else if (name == "booleanValue") {
+    } else if (report && name == "booleanValue") {
       obj[name] = text == "true" || text == "1";
-    } else if (name == "type") {
+    } else if (report && name == "type") {
       obj[name] = GS1Value(node, Vocab::kMeasurementType, text);
-    } else if (name == "exception") {
+    } else if (report && name == "exception") {
       obj[name] = GS1Value(node, Vocab::kSensorAlertType, text);
-    } else if (name == "component") {
+    } else if (report && name == "component") {
       obj[name] = GS1Value(node, Vocab::kComponent, text);
     } else {
       obj[name] = std::move(text);
@@ -568,9 +569,7 @@ void Converter::EventField(json& event, const xmlNode* c, int depth) {
     json out = json::object();
     std::function<void(const xmlNode*, int)> field = [&](const xmlNode* e, int at) {
       if (Deep(e, at)) return;
-      if (e->ns != nullptr) {
-        PutExtension(out, e, at);
-      } else if (Unqualified(e, "declarationTime")) {
+      if (Unqualified(e, "declarationTime")) {
         PutOnce(out, e, "declarationTime", TextOf(e));
       } else if (Unqualified(e, "reason")) {
         PutOnce(out, e, "reason", CbvWord(Vocab::kErrorReason, TextOf(e)));

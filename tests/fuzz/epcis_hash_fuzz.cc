@@ -3,6 +3,7 @@
 // the ni: form, and does not change when the event is recorded, named or declared in error. For
 // any string in the input: CanonicalEpc is idempotent, and every spelling of a CBV value leads
 // to the same bare word.
+#include <algorithm>
 #include <cstdint>
 #include <cstdlib>
 #include <string>
@@ -42,6 +43,17 @@ void CheckStrings(const json& value, int depth) {
   }
 }
 
+// Nesting levels of a JSON value; the hash recurses over them, and events reach it through
+// ParseDocument, which refuses documents nested deeper than 64 levels.
+size_t Depth(const json& value) {
+  size_t deepest = 0;
+  if (value.is_structured()) {
+    for (const json& element : value)
+      deepest = std::max(deepest, Depth(element));
+  }
+  return deepest + 1;
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -50,7 +62,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   json event = json::parse(input, nullptr, /*allow_exceptions=*/false);
   if (event.is_discarded()) return 0;
   CheckStrings(event, 0);
-  if (!event.is_object()) return 0;
+  if (!event.is_object() || Depth(event) > 64) return 0;
   const json context = event.contains("@context") ? event["@context"] : json::array();
   const std::string pre = battrace::epcis::PreHashString(event, context);
   const std::string hash = battrace::epcis::EventHash(event, context);
