@@ -195,6 +195,13 @@ const std::vector<RuleText>& RuleCatalogue() {
        "an EPCIS document must meet GS1's EPCIS 2.0 JSON schema"},
       {"epcis.extension", "用户扩展字段须带命名空间前缀（前缀在 @context 中声明）",
        "a user extension field must be namespaced, its prefix declared in @context"},
+      // The XML binding (src/epcis/xml.cc).
+      {"epcis.xml", "EPCIS XML 文档格式不正确，或含有 DOCTYPE 声明、实体，或超出大小、嵌套深度上限",
+       "an EPCIS XML document must be well-formed XML without DTD declarations or entities, "
+       "within the size and depth limits"},
+      {"epcis.xsd", "EPCIS XML 文档不符合 EPCIS 2.0 XSD（元素顺序、命名空间、取值）",
+       "an EPCIS XML document must be valid against the EPCIS 2.0 XSD: element order, "
+       "namespaces, values"},
       // The ledger: hashes, keys, signed notes, checkpoints, proofs, receipts, witnesses.
       {"base64", "不是规范的 base64 编码", "the value must be canonical padded base64"},
       {"hex", "不是十六进制编码", "the value must be hexadecimal"},

@@ -16,6 +16,8 @@ struct Blob {
 namespace generated {
 // data/epcis/EPCIS-JSON-Schema.json.
 std::span<const Blob> JsonSchemaBlobs();
+// data/epcis/xsd/*.xsd.
+std::span<const Blob> XsdBlobs();
 }  // namespace generated
 
 }  // namespace battrace::epcis

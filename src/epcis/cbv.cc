@@ -258,4 +258,15 @@ std::string CbvWebUri(Vocab vocab, std::string_view value) {
   return std::string(table.web) + std::string(word);
 }
 
+std::string CbvUrnAsWebUri(std::string_view value) {
+  for (Vocab vocab : {Vocab::kBizStep, Vocab::kDisposition, Vocab::kBizTransactionType,
+                      Vocab::kSourceDestType, Vocab::kErrorReason}) {
+    const Table table = TableOf(vocab);
+    if (value.starts_with(table.urn)) {
+      return std::string(table.web) + std::string(value.substr(table.urn.size()));
+    }
+  }
+  return std::string(value);
+}
+
 }  // namespace battrace::epcis

@@ -29,4 +29,10 @@ std::string CbvWord(Vocab vocab, std::string_view value);
 // The Web URI of a standard value of `vocab` given in any spelling; any other value unchanged.
 std::string CbvWebUri(Vocab vocab, std::string_view value);
 
+// `value` with a leading CBV URN prefix ("urn:epcglobal:cbv:bizstep:", ...disp:, ...btt:,
+// ...sdt:, ...er:) replaced by its vocabulary's Web URI prefix, whether or not the word after it
+// is a standard one: the event hash rewrites such URNs in every field, where CbvWebUri knows
+// the field's vocabulary. Anything else unchanged.
+std::string CbvUrnAsWebUri(std::string_view value);
+
 }  // namespace battrace::epcis
