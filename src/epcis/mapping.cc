@@ -9,6 +9,7 @@
 #include "core/str_cat.h"
 #include "domain/report_type.h"
 #include "epcis/cbv.h"
+#include "ledger/utf8.h"
 
 namespace battrace::epcis {
 namespace {
@@ -35,6 +36,20 @@ constexpr std::string_view kCorrectionOccurred = "occurred";
 
 std::string Ext(std::string_view name) {
   return StrCat("battrace:", name);
+}
+
+// A string member of an object, or "" (absent, or another JSON type).
+std::string Str(const json& object, std::string_view key) {
+  if (!object.is_object()) return {};
+  auto it = object.find(key);
+  return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+// A member of an object, or null.
+json Member(const json& object, std::string_view key) {
+  if (!object.is_object()) return nullptr;
+  auto it = object.find(key);
+  return it != object.end() ? *it : json();
 }
 
 // Free text and outlet ids inside a URN: everything but RFC 3986 unreserved characters is
@@ -77,6 +92,7 @@ std::optional<std::string> PercentDecode(std::string_view text) {
     out += static_cast<char>(hi * 16 + lo);
     i += 2;
   }
+  if (!ledger::IsValidUtf8(out)) return std::nullopt;
   return out;
 }
 
@@ -402,7 +418,7 @@ namespace {
 
 // Why the events cannot make a report: at the event, in the import's terms.
 Status Unmapped(size_t index, const json& event, std::string_view why) {
-  std::string what = event.value("type", std::string("event"));
+  std::string what = Str(event, "type");
   if (auto it = event.find("bizStep"); it != event.end() && it->is_string())
     what += StrCat(" ", CbvWord(Vocab::kBizStep, it->get<std::string>()));
   return Status::Invalid(StrCat("/epcisBody/eventList/", std::to_string(index)), "epcis.unmapped",
@@ -410,8 +426,8 @@ Status Unmapped(size_t index, const json& event, std::string_view why) {
 }
 
 bool Matches(const json& event, const Slot& slot) {
-  if (event.value("type", std::string()) != slot.event_type) return false;
-  if (!slot.action.empty() && event.value("action", std::string()) != slot.action) return false;
+  if (Str(event, "type") != slot.event_type) return false;
+  if (!slot.action.empty() && Str(event, "action") != slot.action) return false;
   auto step = event.find("bizStep");
   if (step == event.end() || !step->is_string() ||
       CbvWord(Vocab::kBizStep, step->get<std::string>()) != slot.biz_step) {
@@ -509,10 +525,9 @@ Result<std::string> PartyOf(const Indexed& at, std::string_view list, std::strin
   auto it = at.event->find(list);
   if (it != at.event->end() && it->is_array()) {
     for (const json& entry : *it) {
-      if (entry.is_object() &&
-          CbvWord(Vocab::kSourceDestType, entry.value("type", std::string())) == kind) {
+      if (entry.is_object() && CbvWord(Vocab::kSourceDestType, Str(entry, "type")) == kind) {
         std::string_view what = kind == "location" ? "an outlet URI" : "an enterprise URI";
-        return IdOf(at, entry.value(key, json()), prefix, what);
+        return IdOf(at, Member(entry, key), prefix, what);
       }
     }
   }
@@ -614,10 +629,8 @@ Result<std::string> Rebuilder::Rebuild(const std::vector<Indexed>& group) const 
   // Envelope: reporter from the readPoint, id from battrace:reportID or the eventID, occurred
   // the Beijing day of the first event's time.
   json envelope = json::object();
-  auto read_point = first.event->find("readPoint");
-  const Result<std::string> reporter =
-      IdOf(first, read_point != first.event->end() ? read_point->value("id", json()) : json(),
-           kEnterprisePrefix, "the reporter as readPoint");
+  const Result<std::string> reporter = IdOf(first, Member(Member(*first.event, "readPoint"), "id"),
+                                            kEnterprisePrefix, "the reporter as readPoint");
   if (!reporter.ok()) return reporter.status();
   const json* id = Extension(*first.event, kReportId);
   if (!id) {
@@ -626,7 +639,7 @@ Result<std::string> Rebuilder::Rebuild(const std::vector<Indexed>& group) const 
       return Unmapped(first.index, *first.event, "neither battrace:reportID nor an eventID");
     id = &*event_id;
   }
-  const std::string event_time = first.event->value("eventTime", std::string());
+  const std::string event_time = Str(*first.event, "eventTime");
   Result<Instant> at = ParseTimestamp(event_time, "eventTime");
   if (!at.ok()) return Unmapped(first.index, *first.event, at.status().message());
   const std::string occurred = BeijingDate(*at).ToString();
@@ -719,7 +732,7 @@ Result<std::string> Rebuilder::Rebuild(const std::vector<Indexed>& group) const 
           Put(fields, "from",
               PartyOf(receive, "sourceList", "source", "owning_party", kEnterprisePrefix, true)));
       if (auto location = receive.event->find("bizLocation"); location != receive.event->end()) {
-        Result<std::string> outlet = IdOf(receive, location->value("id", json()), kOutletPrefix,
+        Result<std::string> outlet = IdOf(receive, Member(*location, "id"), kOutletPrefix,
                                           "the receiving outlet as bizLocation");
         if (!outlet.ok()) return outlet.status();
         BATTRACE_RETURN_IF_ERROR(Put(fields, "outlet", OutletOf(receive, *outlet, *reporter)));
@@ -732,7 +745,7 @@ Result<std::string> Rebuilder::Rebuild(const std::vector<Indexed>& group) const 
       BATTRACE_RETURN_IF_ERROR(
           Put(fields, "vin",
               IdOf(out, out.event->value("parentID", json()), kVehiclePrefix, "a vehicle URI")));
-      if (end.event->at("epcList") != json::array({out.event->at("parentID")}))
+      if (end.event->at("epcList") != json::array({Member(*out.event, "parentID")}))
         return Unmapped(end.index, *end.event, "ends another vehicle than it dismantles");
       fields["packs_present"] = json::array();
       if (auto packs = out.event->find("childEPCs"); packs != out.event->end())
@@ -749,15 +762,15 @@ Result<std::string> Rebuilder::Rebuild(const std::vector<Indexed>& group) const 
       json products = json::array();
       for (const json& quantity : ship.event->at("quantityList")) {
         Result<std::string> material =
-            IdOf(ship, quantity.value("epcClass", json()), kMaterialPrefix, "a material URI");
+            IdOf(ship, Member(quantity, "epcClass"), kMaterialPrefix, "a material URI");
         if (!material.ok()) return material.status();
         std::optional<std::string> text = PercentDecode(*material);
-        auto mass = quantity.find("quantity");
-        if (!text || mass == quantity.end() || quantity.value("uom", std::string()) != "KGM") {
+        const json mass = Member(quantity, "quantity");
+        if (!text || !mass.is_number() || Str(quantity, "uom") != "KGM") {
           return Unmapped(ship.index, *ship.event,
                           "each product is a material URI with its quantity in KGM");
         }
-        products.push_back({{"material", *text}, {"mass_kg", *mass}});
+        products.push_back({{"material", *text}, {"mass_kg", mass}});
       }
       fields["products"] = std::move(products);
       BATTRACE_RETURN_IF_ERROR(Put(fields, "to",
@@ -818,9 +831,7 @@ std::vector<MappedReport> ReportsFromEvents(const std::vector<json>& events, con
     } else {
       key = StrCat("#", std::to_string(i));  // an event of its own
     }
-    std::string reader;
-    if (auto rp = event.find("readPoint"); rp != event.end() && rp->is_object())
-      reader = rp->value("id", json()).dump();
+    const std::string reader = Str(Member(event, "readPoint"), "id");
     auto [it, inserted] = group_of.emplace(std::make_pair(reader, key), groups.size());
     if (inserted) groups.emplace_back();
     groups[it->second].push_back({i, &event});
