@@ -103,9 +103,15 @@ reg_out = fx.token("regulator:epcis-reg-out")
 admin = fx.token("admin")
 PURPOSE = "EPCIS supervision test"
 
-json_docs = sorted(glob.glob(os.path.join(data_dir, "gs1", "*.json*")))
+json_docs = sorted(glob.glob(os.path.join(data_dir, "gs1", "**", "*.json*"), recursive=True))
 xml_docs = sorted(glob.glob(os.path.join(data_dir, "gs1-xml", "**", "*.xml"), recursive=True))
 ok(json_docs, f"no GS1 JSON examples under {data_dir}/gs1")
+# GS1's own examples that GS1's rules refuse (docs/epcis.md, "Not supported"): an
+# AggregationEvent with persistentDisposition (the XSD allows it, the JSON schema does not);
+# sensor reports without a type and with measurement types outside the JSON schema's list;
+# an event with its eventID twice.
+REFUSED = {"Example-PersistentDisposition.xml", "SensorDataExamples.xml",
+           "AssociationEvent-h.jsonld"}
 
 
 def all_events(server, token, purpose=None, query=""):
@@ -128,6 +134,7 @@ def all_events(server, token, purpose=None, query=""):
 with Server(battrace, fx.store, work, "--rate-limit", "0") as server:
     # ------------------------------------------------ capture every GS1 example, find each event
     captured = {}  # eventID -> the event as stored
+    refused = []
     n_json = n_xml = 0
     for path in json_docs + xml_docs:
         is_xml = path.endswith(".xml")
@@ -141,8 +148,13 @@ with Server(battrace, fx.store, work, "--rate-limit", "0") as server:
             if sent_doc.get("type") != "EPCISDocument":
                 continue
         ctype = "application/xml" if is_xml else "application/ld+json"
-        st, h, data, job = server.call("POST", "/epcis/capture", tok_a, body=raw,
-                                       headers={"Content-Type": ctype})
+        answer = server.call("POST", "/epcis/capture", tok_a, body=raw,
+                             headers={"Content-Type": ctype})
+        if os.path.basename(path) in REFUSED:
+            epcis_problem(answer, 400, "ValidationException")
+            refused.append(os.path.basename(path))
+            continue
+        st, h, data, job = answer
         ok(st == 202, f"capture of {os.path.basename(path)}: {st} {data[:500]!r}")
         location = h.get("location", "")
         ok(location == "/epcis/capture/" + job["captureID"], f"Location {location} {job}")
@@ -171,8 +183,14 @@ with Server(battrace, fx.store, work, "--rate-limit", "0") as server:
                            for e, event_hash in zip(events, ids)]
         ok(got_job["battrace:stored"] + got_job["battrace:duplicates"] == len(ids),
            f"{path}: the job counts {got_job}, {len(ids)} events")
+        # A duplicate (an event with the hash of one captured before) is stored once, under
+        # the first capture's eventID: it may not be found under its own.
+        unfound = 0
         for sent, event_id, type_name in sent_events:
             st, _, data, doc = server.call("GET", "/epcis/events/" + quote(event_id), tok_a)
+            if st == 404 and unfound < got_job["battrace:duplicates"]:
+                unfound += 1
+                continue
             ok(st == 200, f"{path}: GET the event {event_id}: {st} {data[:300]!r}")
             valid(doc, f"GET /epcis/events/{event_id}")
             got = events_of(doc)
@@ -195,6 +213,7 @@ with Server(battrace, fx.store, work, "--rate-limit", "0") as server:
             ok(st == 200 and any(e["eventID"] == event_id for e in events_of(doc)),
                f"query {q}: {st}")
     ok(n_json > 0, "JSON documents captured")
+    ok(sorted(refused) == sorted(REFUSED), f"the refused examples: {refused}")
     print(f"captured {n_json} JSON and {n_xml} XML GS1 documents, {len(captured)} events")
 
     # A query by an EPC, by type and by bizStep in another spelling finds the events again.
