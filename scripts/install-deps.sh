@@ -18,6 +18,7 @@ PACKAGES=(
   python3-jsonschema                                          # the EU passport against the Battery Pass schemas
   chromium fonts-wqy-microhei                                 # the pages' browser tests (CJK glyphs)
   libqrencode-dev libpng-dev zbar-tools                       # QR labels (SVG, PNG); decoding them back in tests
+  libxml2-dev                                                  # EPCIS XML binding: parser and XSD validator
 )
 # npm fetches the data packages (division list) and the pages' modules (web/); a machine may
 # already carry its own Node.js.

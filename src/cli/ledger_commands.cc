@@ -5,7 +5,6 @@
 #include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
-#include <sstream>
 #include <vector>
 
 #include "cli/commands.h"
@@ -24,14 +23,6 @@
 
 namespace battrace::cli {
 namespace {
-
-Result<std::string> ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Status::IOError("cannot read " + path);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 Result<nlohmann::json> ReadJsonFile(const std::string& path) {
   BATTRACE_ASSIGN_OR_RETURN(text, ReadFile(path));

@@ -1,6 +1,8 @@
 #include "cli/store_args.h"
 
+#include <fstream>
 #include <iostream>
+#include <sstream>
 
 #include "core/rule_text.h"
 
@@ -49,6 +51,14 @@ Lang CliLang() {
 }
 void SetCliLang(Lang lang) {
   cli_lang = lang;
+}
+
+Result<std::string> ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Status::IOError("cannot read " + path);
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
 }
 
 int Fail(const Status& status) {

@@ -42,6 +42,9 @@ struct StoreArgs {
 // Status (2 for usage-like errors, 1 otherwise).
 int Fail(const Status& status);
 
+// The whole content of the file at `path` (IOError "cannot read <path>").
+Result<std::string> ReadFile(const std::string& path);
+
 // The language of the command's messages: --lang, else the environment's (LangFromEnvironment).
 Lang CliLang();
 void SetCliLang(Lang lang);
