@@ -284,7 +284,8 @@ int RunImport(const ImportArgs& a) {
                        ", " + std::string((*source)->EncodingName());
     if (totals.withheld > withheld_before) {
       note += "; nothing of it stored (" + std::to_string(totals.withheld - withheld_before) +
-              " valid reports withheld): a JSON array is imported whole or not at all";
+              " valid reports withheld): a JSON array or an EPCIS document is imported whole "
+              "or not at all";
     }
     if (rejected_input.used()) note += "; its rejected records: " + rejected_input.path();
     notes.push_back(std::move(note));

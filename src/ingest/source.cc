@@ -9,6 +9,7 @@
 #include <type_traits>
 
 #include "ingest/csv_reader.h"
+#include "ingest/epcis_source.h"
 #include "ingest/line_source.h"
 #include "ingest/ndjson_reader.h"
 
@@ -173,7 +174,7 @@ Format FormatOfPath(const std::string& path) {
   const std::string ext = Lower(std::string_view(path).substr(dot + 1));
   if (ext == "csv") return Format::kCsv;
   if (ext == "json") return Format::kJson;
-  if (ext == "txt") return Format::kAuto;
+  if (ext == "txt" || ext == "xml" || ext == "jsonld") return Format::kAuto;
   return Format::kNdjson;
 }
 
@@ -192,6 +193,8 @@ Result<std::unique_ptr<Source>> OpenSource(const std::string& path, const ParseO
     // Sniffed input and JSON arrays are read whole.
     std::string text{std::istreambuf_iterator<char>(*in), std::istreambuf_iterator<char>()};
     if (in->bad()) return Status::IOError("cannot read " + path);
+    if (std::optional<epcis::Format> epcis = EpcisFormatOf(text))
+      return OpenEpcisSource(std::move(text), *epcis, options);
     if (format == Format::kAuto) format = Sniff(text);
     switch (format) {
       case Format::kCsv:

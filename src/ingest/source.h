@@ -3,9 +3,10 @@
 // the pipeline. Parsing happens here, on the importer's preparing thread.
 //
 // The format is the one asked for, else by the file name's extension, case-insensitive: .csv
-// CSV, .json a JSON array, .txt and stdin sniffed (the first byte that is not white space: '['
-// a JSON array, '{' NDJSON, anything else CSV), any other NDJSON. Sniffed input and JSON arrays
-// are read into memory whole; CSV and NDJSON files are streamed.
+// CSV, .json a JSON array, .txt, .xml, .jsonld and stdin sniffed (the first byte that is not
+// white space: '[' a JSON array, '{' NDJSON, anything else CSV), any other NDJSON. Sniffed input
+// and JSON arrays are read into memory whole; CSV and NDJSON files are streamed. Input read
+// whole that is an EPCIS 2.0 document (epcis_source.h) is read as one, whatever the format.
 #pragma once
 
 #include <cstdint>

@@ -27,6 +27,7 @@
 #include "domain/registry.h"
 #include "domain/report_type.h"
 #include "domain/rules.h"
+#include "epcis/query.h"
 #include "ingest/pipeline.h"
 #include "ledger/hash.h"
 #include "passport/eu.h"
@@ -37,6 +38,7 @@
 #include "server/batch.h"
 #include "server/csv_export.h"
 #include "server/cursor.h"
+#include "server/epcis_api.h"
 #include "server/log.h"
 #include "server/metrics.h"
 #include "server/passport_page.h"
@@ -484,6 +486,14 @@ class Api {
   Status GetPassportPage(Call& c);
   Status GetLabelSvg(Call& c);
   Status GetDigitalLink(Call& c);
+  // The EPCIS binding (server/epcis_api.h), each handler given the call's ScopedReader.
+  Status EpcisPostCapture(Call& c);
+  Status EpcisGetCapture(Call& c);
+  Status EpcisPostEvent(Call& c);
+  Status EpcisGetEvents(Call& c);
+  Status EpcisGetEvent(Call& c);
+  template <typename F>
+  Status Epcis(Call& c, F handler);
 
   const ServeOptions& options_;
   StorePool readers_;
@@ -565,6 +575,13 @@ const std::vector<Api::Entry>& Api::Table() {
       {"GET", "/b/{code}/qr.svg", &Api::GetLabelSvg, {}},
       // The GS1 Digital Link of a battery (EU labels): a redirect to its passport, query kept.
       {"GET", "/01/{gtin}/21/{serial...}", &Api::GetDigitalLink, {"*"}},
+      // GS1 EPCIS 2.0 (server/epcis_api.h). An eventID is a URI, slashes and all: the rest of
+      // the path.
+      {"POST", "/epcis/capture", &Api::EpcisPostCapture, {}},
+      {"GET", "/epcis/capture/{captureID}", &Api::EpcisGetCapture, {}},
+      {"POST", "/epcis/events", &Api::EpcisPostEvent, {}},
+      {"GET", "/epcis/events", &Api::EpcisGetEvents, epcis::QueryParameterNames()},
+      {"GET", "/epcis/events/{eventID...}", &Api::EpcisGetEvent, {}},
   };
   return kTable;
 }
@@ -779,6 +796,13 @@ bool Api::Admit(const HttpRequest& head, HttpResponse& res) {
     if (res.status != 200) return Status::Ok();  // answered by the front: 405, 429
     if (Table()[route_index].handler == &Api::PostReports) return MayFile(c.viewer);
     if (Table()[route_index].handler == &Api::PostTokens) return MayAdminister(c.viewer);
+    const Handler h = Table()[route_index].handler;
+    if (h == &Api::EpcisPostCapture || h == &Api::EpcisPostEvent) {
+      return Epcis(c, [&](EpcisCall& e) {
+        RefuseCapture(e, h == &Api::EpcisPostEvent);
+        return Status::Ok();
+      });
+    }
     return Status::Ok();
   }();
   if (st.ok() && res.status == 200) return false;
@@ -795,6 +819,7 @@ void Api::Finish(Call& c, size_t route_index, const Status& st,
       Log({{"level", "error"}, {"request_id", c.request_id}, {"error", st.ToString()}});
     }
   }
+  if (IsEpcisPath(c.req.path)) TypeEpcisProblem(c.res);
   if (c.req.method == "HEAD") c.res.body.clear();
   Observe(c, route_index,
           std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
@@ -1586,6 +1611,50 @@ Status Api::GetLabelSvg(Call& c) {
 }
 
 }  // namespace
+
+template <typename F>
+Status Api::Epcis(Call& c, F handler) {
+  ScopedReader reader = Reader(c);
+  EpcisCall e{c.req,
+              c.res,
+              reader,
+              c.now,
+              c.request_id,
+              c.lang,
+              options_.max_batch,
+              [this](store::EpcisCapture& capture) {
+                std::lock_guard lock(write_mu_);
+                auto result = writer_->CaptureEpcis(capture);
+                NoteWrite(result.status());
+                return result;
+              },
+              [&] { return Audited(reader); }};
+  return handler(e);
+}
+
+Status Api::EpcisPostCapture(Call& c) {
+  return Epcis(c, [](EpcisCall& e) { return server::EpcisPostCapture(e); });
+}
+
+Status Api::EpcisGetCapture(Call& c) {
+  return Epcis(c, [&](EpcisCall& e) { return server::EpcisGetCapture(e, c.params["captureID"]); });
+}
+
+Status Api::EpcisPostEvent(Call& c) {
+  return Epcis(c, [](EpcisCall& e) { return server::EpcisPostEvent(e); });
+}
+
+Status Api::EpcisGetEvents(Call& c) {
+  return Epcis(c, [](EpcisCall& e) { return server::EpcisGetEvents(e); });
+}
+
+// The event id is the path after /epcis/events/ as decoded, not the router's parameter: the
+// router folds the empty segments of "ni:///sha-256;..." away.
+Status Api::EpcisGetEvent(Call& c) {
+  return Epcis(c, [&](EpcisCall& e) {
+    return server::EpcisGetEvent(e, c.req.path.substr(std::string_view("/epcis/events/").size()));
+  });
+}
 
 std::vector<std::string> RouteLabels() {
   std::vector<std::string> out;

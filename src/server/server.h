@@ -26,7 +26,7 @@ struct ServeOptions {
   // Per client address, every request, before routing and authentication; 0: off.
   double address_rate_per_second = 2000;
   double address_rate_burst = 4000;
-  size_t max_batch = 10000;  // reports per POST /v1/reports
+  size_t max_batch = 10000;  // reports per POST /v1/reports, events per POST /epcis/capture
   bool access_log = true;    // one JSON line per request on stderr
   SessionOptions sessions;   // browser sessions (server/session.h)
   // Called on the signer thread after each signing tick (about once a second), outside the

@@ -140,6 +140,63 @@ void ScopedReader::Note(const std::string& action, const std::string& record) {
   audit_.push_back(std::move(e));
 }
 
+Result<std::vector<EpcisEvent>> ScopedReader::CapturedEvents(EpcisFilter filter) {
+  filter.owner.reset();
+  filter.division.reset();
+  switch (viewer_.kind) {
+    case Viewer::Kind::kPublic:
+      return std::vector<EpcisEvent>();
+    case Viewer::Kind::kEnterprise:
+      filter.owner = viewer_.id;
+      break;
+    case Viewer::Kind::kRegulator:
+      filter.division = viewer_.division;
+      break;
+    case Viewer::Kind::kAdmin:
+      break;
+  }
+  BATTRACE_ASSIGN_OR_RETURN(events, store_.QueryEpcis(filter));
+  if (viewer_.kind != Viewer::Kind::kEnterprise && !events.empty()) {
+    Note("epcis_events", "epcis:events after=" + std::to_string(filter.after_seq) +
+                             " first=" + std::to_string(events.front().seq) +
+                             " last=" + std::to_string(events.back().seq));
+  }
+  return events;
+}
+
+Result<std::vector<EpcisEvent>> ScopedReader::CapturedEvent(const std::string& event_id) {
+  if (viewer_.kind == Viewer::Kind::kPublic) return Hidden("EPCIS event");
+  BATTRACE_ASSIGN_OR_RETURN(all, store_.GetEpcisEvents(event_id));
+  std::vector<EpcisEvent> out;
+  for (EpcisEvent& e : all) {
+    const bool may = viewer_.kind == Viewer::Kind::kAdmin ||
+                     (viewer_.kind == Viewer::Kind::kEnterprise && e.owner == viewer_.id) ||
+                     (viewer_.kind == Viewer::Kind::kRegulator && InJurisdiction(e.owner_division));
+    if (may) out.push_back(std::move(e));
+  }
+  if (out.empty()) return Hidden("EPCIS event");
+  if (viewer_.kind != Viewer::Kind::kEnterprise) Note("epcis_event", "epcis:" + event_id);
+  return out;
+}
+
+Result<EpcisJob> ScopedReader::CaptureJob(const std::string& capture_id) {
+  if (viewer_.kind == Viewer::Kind::kPublic) return NeedSignIn();
+  BATTRACE_ASSIGN_OR_RETURN(job, store_.GetEpcisJob(capture_id));
+  if (!job || (viewer_.kind != Viewer::Kind::kAdmin &&
+               (viewer_.kind != Viewer::Kind::kEnterprise || job->owner != viewer_.id))) {
+    return Hidden("capture job");
+  }
+  if (viewer_.kind == Viewer::Kind::kAdmin) Note("epcis_capture", "epcis:capture:" + capture_id);
+  return std::move(*job);
+}
+
+Result<StoredReport> ScopedReader::ReportAt(uint64_t leaf) {
+  if (viewer_.kind == Viewer::Kind::kPublic) return NeedSignIn();
+  BATTRACE_ASSIGN_OR_RETURN(report, store_.GetReportAt(leaf));
+  if (!report) return Hidden("report");
+  return Report(report->reporter, report->id);
+}
+
 void ScopedReader::NotePassport(const std::string& code, std::string_view access) {
   Note("passport_" + std::string(access), "battery:" + code);
 }

@@ -130,6 +130,21 @@ class ScopedReader {
   Result<std::vector<Handover>> Handovers(std::optional<Date> from, std::optional<Date> to,
                                           std::optional<std::string> division);
 
+  // The EPCIS events captured through /epcis (Store::CaptureEpcis) that the viewer may see:
+  // an enterprise the ones it captured, a regulator those captured by enterprises registered
+  // (at capture) in its jurisdiction, the admin all, the public none. `filter`'s scope
+  // (owner, division) is set here, whatever the caller put there. A read by a regulator or the
+  // admin is audited (the events are another party's records); an enterprise reading its own
+  // is not.
+  Result<std::vector<EpcisEvent>> CapturedEvents(EpcisFilter filter);
+  // The stored events with this eventID (an event and its error declarations) the viewer may
+  // see; NotFound when there is none.
+  Result<std::vector<EpcisEvent>> CapturedEvent(const std::string& event_id);
+  // A capture job: for the enterprise that captured it and the admin; NotFound for others.
+  Result<EpcisJob> CaptureJob(const std::string& capture_id);
+  // The report at a leaf index, under the rules of Report().
+  Result<StoredReport> ReportAt(uint64_t leaf);
+
   // Notes the read of a battery's EU passport above the public class (passport/eu.h decides
   // the class; `access` names it), audited like the other protected reads.
   void NotePassport(const std::string& code, std::string_view access);

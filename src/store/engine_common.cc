@@ -618,6 +618,8 @@ std::vector<std::string> Concat(std::vector<std::string> a, const std::vector<st
 
 }  // namespace
 
+// The EPCIS tables (epcis_event, epcis_epc, epcis_job) are not here: captured events are kept as
+// captured, derived from no report, so a replay has nothing to rebuild them from.
 const std::vector<DerivedTable>& DerivedTables() {
   static const std::vector<DerivedTable> kTables = [] {
     const std::string duty =
@@ -722,6 +724,67 @@ void ChainAudit(std::vector<AuditEntry>& entries, AuditHead last) {
     e.hash = AuditHash(last.hash, e);
     last.hash = e.hash;
   }
+}
+
+Result<EpcisQuery> EpcisQuerySql(const EpcisFilter& filter,
+                                 std::string (*in_list)(std::string_view column,
+                                                        std::string_view placeholder)) {
+  EpcisQuery q;
+  const auto next = [&](EpcisParam p) {
+    q.params.push_back(std::move(p));
+    return "$" + std::to_string(q.params.size());
+  };
+  const auto number = [&](int64_t v) {
+    return next({.kind = EpcisParam::Kind::kInt, .text = {}, .number = v, .list = {}});
+  };
+  const auto text = [&](const std::string& v) {
+    return next({.kind = EpcisParam::Kind::kText, .text = v, .number = 0, .list = {}});
+  };
+  // "column is one of values": a single value compares as equal, which every planner reads.
+  const auto one_of = [&](std::string_view column, const std::vector<std::string>& values) {
+    if (values.size() == 1) return StrCat(column, " = ", text(values[0]));
+    return in_list(
+        column, next({.kind = EpcisParam::Kind::kList, .text = {}, .number = 0, .list = values}));
+  };
+  std::string where = "e.seq > " + number(static_cast<int64_t>(filter.after_seq));
+  const std::pair<const char*, const std::vector<std::string>*> lists[] = {
+      {"e.type", &filter.types},
+      {"e.action", &filter.actions},
+      {"e.biz_step", &filter.biz_steps},
+      {"e.disposition", &filter.dispositions},
+      {"e.read_point", &filter.read_points},
+      {"e.biz_location", &filter.biz_locations},
+      {"e.event_id", &filter.event_ids}};
+  for (const auto& [column, values] : lists) {
+    if (!values->empty()) where += StrCat(" AND ", one_of(column, *values));
+  }
+  const std::tuple<const char*, const char*, const std::optional<int64_t>*> bounds[] = {
+      {"e.event_time", " >= ", &filter.ge_event_time},
+      {"e.event_time", " < ", &filter.lt_event_time},
+      {"e.record_time", " >= ", &filter.ge_record_time},
+      {"e.record_time", " < ", &filter.lt_record_time}};
+  for (const auto& [column, op, bound] : bounds) {
+    if (*bound) where += StrCat(" AND ", column, op, number(**bound));
+  }
+  // Each MATCH_ is a lookup in the (epc, role, event) primary key, from the page's start on.
+  // (Placeholders are numbered as they are made, so each is made in a statement of its own.)
+  for (const EpcisEpcMatch& m : filter.epc_matches) {
+    const std::string epc = one_of("x.epc", m.values);
+    const std::string role = one_of("x.role", m.roles);
+    where += StrCat(" AND e.seq IN (SELECT x.event FROM epcis_epc x WHERE ", epc, " AND ", role,
+                    " AND x.event > $1)");
+  }
+  if (filter.owner) where += StrCat(" AND e.owner = ", text(*filter.owner));
+  if (filter.division) {
+    // Division codes are digits: those inside a division with prefix p lie in [p, p + ":").
+    BATTRACE_ASSIGN_OR_RETURN(within, Division::Parse(*filter.division));
+    const std::string low = text(within.prefix());
+    const std::string high = text(within.prefix() + ":");
+    where += StrCat(" AND e.owner_division >= ", low, " AND e.owner_division < ", high);
+  }
+  q.sql = StrCat("SELECT ", kEpcisEventColumns, " FROM epcis_event e WHERE ", where,
+                 " ORDER BY e.seq LIMIT ", number(static_cast<int64_t>(filter.limit)));
+  return q;
 }
 
 }  // namespace battrace::store::common

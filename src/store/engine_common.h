@@ -493,6 +493,62 @@ Result<std::optional<Report>> ParseStored(const std::optional<StoredReport>& sto
 // Whether the rules engine's part of `effects` has anything to write.
 bool HasJudgment(const domain::Effects& effects);
 
+// EPCIS: the columns of epcis_event as both engines read and write them.
+constexpr const char* kEpcisEventColumns =
+    "seq, event_id, hash, dedup, owner, owner_division, capture_id, type, event_time, "
+    "record_time, action, biz_step, disposition, read_point, biz_location, body";
+constexpr const char* kEpcisJobColumns = "capture_id, owner, created, stored, duplicates";
+
+template <typename Row>
+EpcisEvent ReadEpcisEvent(const Row& s) {
+  EpcisEvent e;
+  e.seq = static_cast<uint64_t>(s.Int(0));
+  e.event_id = s.Text(1);
+  e.hash = s.Text(2);
+  e.dedup = s.Text(3);
+  e.owner = s.Text(4);
+  e.owner_division = s.Text(5);
+  e.capture_id = s.Text(6);
+  e.type = s.Text(7);
+  e.event_time = s.Int(8);
+  e.record_time = s.Int(9);
+  e.action = s.Text(10);
+  e.biz_step = s.Text(11);
+  e.disposition = s.Text(12);
+  e.read_point = s.Text(13);
+  e.biz_location = s.Text(14);
+  e.body = s.Text(15);
+  return e;
+}
+
+template <typename Row>
+EpcisJob ReadEpcisJob(const Row& s) {
+  return {s.Text(0), s.Text(1), s.Int(2), static_cast<size_t>(s.Int(3)),
+          static_cast<size_t>(s.Int(4))};
+}
+
+// The statement of Store::QueryEpcis for one filter, with "$n" placeholders numbered in the
+// order they first appear (as SQLite numbers them, and PostgreSQL reads them), and its
+// parameters in that order. Only the filters that are set appear, so that each engine plans
+// the statement for what it asks (an EPC query is driven by the epcis_epc index); its text
+// depends on which filters are set and on whether a list has one value or more, never on the
+// values, and the engines cache the prepared statement by it.
+struct EpcisParam {
+  enum class Kind { kText, kInt, kList } kind = Kind::kText;
+  std::string text;
+  int64_t number = 0;
+  std::vector<std::string> list;
+};
+struct EpcisQuery {
+  std::string sql;
+  std::vector<EpcisParam> params;
+};
+// `in_list(column, placeholder)` is the engine's condition that `column` is one of the texts of
+// the list bound at `placeholder`. InvalidArgument when the filter's division is not one.
+Result<EpcisQuery> EpcisQuerySql(const EpcisFilter& filter,
+                                 std::string (*in_list)(std::string_view column,
+                                                        std::string_view placeholder));
+
 // Continues the audit chain after `last` (all zeros for an empty trail): assigns seq and hash
 // to each entry.
 void ChainAudit(std::vector<AuditEntry>& entries, AuditHead last);

@@ -243,6 +243,48 @@ CREATE INDEX battery_serial ON battery (serial) WHERE serial IS NOT NULL;
 CREATE INDEX report_model_declared ON report (reporter, leaf)
   WHERE type = 'battery_model.declared';
 )sql"},
+      // Captured EPCIS events are not ledger data: they are kept as captured, outside the
+      // Merkle tree, and nothing in them is derived from reports (Store::CaptureEpcis).
+      {9, "EPCIS 2.0: captured events, their EPC index, capture jobs",
+       R"sql(
+CREATE TABLE epcis_event (
+  seq {I64PK},
+  event_id {TEXT} NOT NULL,
+  hash {TEXT} NOT NULL,
+  dedup {TEXT} NOT NULL,
+  owner {TEXT} NOT NULL,
+  owner_division {TEXT} NOT NULL,
+  capture_id {TEXT} NOT NULL,
+  type {TEXT} NOT NULL,
+  event_time BIGINT NOT NULL,
+  record_time BIGINT NOT NULL,
+  action {TEXT} NOT NULL,
+  biz_step {TEXT} NOT NULL,
+  disposition {TEXT} NOT NULL,
+  read_point {TEXT} NOT NULL,
+  biz_location {TEXT} NOT NULL,
+  body {TEXT} NOT NULL
+);
+CREATE UNIQUE INDEX epcis_event_dedup ON epcis_event (owner, dedup);
+CREATE INDEX epcis_event_id ON epcis_event (event_id, seq);
+CREATE INDEX epcis_event_owner ON epcis_event (owner, seq);
+CREATE INDEX epcis_event_division ON epcis_event (owner_division, seq);
+
+CREATE TABLE epcis_epc (
+  epc {TEXT} NOT NULL,
+  role {TEXT} NOT NULL,
+  event BIGINT NOT NULL,
+  PRIMARY KEY (epc, role, event)
+) {NOROWID};
+
+CREATE TABLE epcis_job (
+  capture_id {TEXT} PRIMARY KEY,
+  owner {TEXT} NOT NULL,
+  created BIGINT NOT NULL,
+  stored BIGINT NOT NULL,
+  duplicates BIGINT NOT NULL
+) {NOROWID};
+)sql"},
   };
   return kMigrations;
 }

@@ -211,6 +211,69 @@ struct AuditEntry {
   ledger::Hash hash{};     // assigned by AppendAudit
 };
 
+// EPCIS 2.0 events captured through the /epcis binding (docs/epcis.md). They are not ledger
+// data: not leaves, not derived from reports, not compared by `verify --replay`; a capture is
+// kept as received, scoped to the enterprise that captured it.
+struct EpcisEvent {
+  uint64_t seq = 0;            // assigned by CaptureEpcis, ascending in capture order
+  std::string event_id;        // eventID as stored: as supplied, or the hash
+  std::string hash;            // EventHash of the event
+  std::string dedup;           // hash, or hash + "#" + lower-hex SHA-256 of the RFC 8785 form of
+                               // its errorDeclaration: what makes two captures the same fact
+  std::string owner;           // the capturing enterprise's USCC
+  std::string owner_division;  // its registered division at capture
+  std::string capture_id;
+  std::string type;         // "ObjectEvent", "AggregationEvent", ...
+  int64_t event_time = 0;   // ms since the Unix epoch (UTC instant)
+  int64_t record_time = 0;  // ms
+  std::string action, biz_step, disposition, read_point,
+      biz_location;  // "" if absent;
+                     // biz_step/disposition as CbvWord, read_point/biz_location ids
+  std::string body;  // the event's JSON as stored (eventID, recordTime set)
+  // (role, CanonicalEpc(value)): role "epc" (epcList), "child" (childEPCs), "parent" (parentID),
+  // "input" (inputEPCList), "output" (outputEPCList), "class" (epcClass of any quantity list).
+  // Written by CaptureEpcis; events read back carry none (their body has them).
+  std::vector<std::pair<std::string, std::string>> epcs;
+};
+
+// One capture job: its events, in document order.
+struct EpcisCapture {
+  std::string capture_id;  // 32 lower-hex random chars
+  std::string owner;
+  Instant created = 0;
+  std::vector<EpcisEvent> events;
+};
+
+struct EpcisCaptureResult {
+  size_t stored = 0, duplicates = 0;
+};
+
+// A capture job as recorded (GET /epcis/capture/{captureID}).
+struct EpcisJob {
+  std::string capture_id, owner;
+  Instant created = 0;
+  size_t stored = 0, duplicates = 0;
+};
+
+// One MATCH_ parameter: an event matches when it names any of `values` in any of `roles`.
+struct EpcisEpcMatch {
+  std::vector<std::string> roles, values;  // values already CanonicalEpc'd
+};
+
+// Narrows Store::QueryEpcis. Each list: empty = no filter, else any of its values (OR); the
+// filters hold together (AND).
+struct EpcisFilter {
+  std::vector<std::string> types, actions, biz_steps, dispositions, read_points, biz_locations,
+      event_ids;
+  std::optional<int64_t> ge_event_time, lt_event_time, ge_record_time, lt_record_time;  // ms
+  std::vector<EpcisEpcMatch> epc_matches;  // all must hold (AND)
+  std::optional<std::string> owner;        // an enterprise sees its own
+  // A regulator: events whose owner_division lies inside this division ("000000" = all).
+  std::optional<std::string> division;
+  uint64_t after_seq = 0;  // paging: events with seq > after_seq, ascending seq
+  size_t limit = 100;
+};
+
 class Store : public ledger::NodeReader {
  public:
   ~Store() override = default;
@@ -337,6 +400,23 @@ class Store : public ledger::NodeReader {
   // `page.from`.
   virtual Status AppendAudit(std::vector<AuditEntry>& entries) = 0;
   virtual Result<std::vector<AuditEntry>> ListAudit(const AuditPage& page) = 0;
+
+  // EPCIS. CaptureEpcis stores the capture's events that are not duplicates (the same owner
+  // and dedup as a stored event, or as an earlier event of the same capture) with their EPC
+  // index rows, and the job row (always, even when every event was a duplicate), in one
+  // transaction of its own (never inside a WriteTxn): all or nothing. It assigns each stored
+  // event its seq (a duplicate keeps seq 0; seqs may skip values). Captures are serialized, so
+  // seqs become visible in ascending order and a reader paging by seq misses none; two
+  // captures of the same event at once store it once.
+  virtual Result<EpcisCaptureResult> CaptureEpcis(EpcisCapture& capture) = 0;
+  // The job of a capture; nullopt when there is none.
+  virtual Result<std::optional<EpcisJob>> GetEpcisJob(const std::string& capture_id) = 0;
+  // Up to `filter.limit` events matching `filter` with seq > `filter.after_seq`, by seq; every
+  // filter is applied in SQL, the owner or division scope included.
+  virtual Result<std::vector<EpcisEvent>> QueryEpcis(const EpcisFilter& filter) = 0;
+  // Every stored event with this event_id (the event and its error declarations), by seq,
+  // whoever owns them (the caller applies access).
+  virtual Result<std::vector<EpcisEvent>> GetEpcisEvents(const std::string& event_id) = 0;
 };
 
 // A store opened without a signing key is a reader: it sees what other connections and

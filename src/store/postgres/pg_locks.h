@@ -15,5 +15,7 @@ inline constexpr int32_t kSignerLock = 2;
 inline constexpr int32_t kAuditLock = 3;
 // Transaction-level: held while the schema is created or migrated.
 inline constexpr int32_t kMigrationLock = 4;
+// Transaction-level: held while EPCIS events are captured (seqs become visible in order).
+inline constexpr int32_t kEpcisLock = 5;
 
 }  // namespace battrace::store

@@ -1,6 +1,7 @@
 #include "store/postgres/pg_store.h"
 
 #include <algorithm>
+#include <array>
 #include <map>
 #include <set>
 #include <tuple>
@@ -94,6 +95,9 @@ Result<bool> HasMeta(Conn& conn) {
                        {}));
   return rows.Int(0, 0) > 0;
 }
+
+// At most this many prepared QueryEpcis statements are kept per session (EpcisQuerySql).
+constexpr size_t kEpcisQueryCache = 64;
 
 class PgStore;
 
@@ -221,6 +225,10 @@ class PgStore : public Store {
   Result<std::vector<TokenRow>> FindTokensByPrefix(std::string_view prefix, size_t limit) override;
   Status AppendAudit(std::vector<AuditEntry>& entries) override;
   Result<std::vector<AuditEntry>> ListAudit(const AuditPage& page) override;
+  Result<EpcisCaptureResult> CaptureEpcis(EpcisCapture& capture) override;
+  Result<std::optional<EpcisJob>> GetEpcisJob(const std::string& capture_id) override;
+  Result<std::vector<EpcisEvent>> QueryEpcis(const EpcisFilter& filter) override;
+  Result<std::vector<EpcisEvent>> GetEpcisEvents(const std::string& event_id) override;
   Status GetNodes(std::span<const ledger::NodeId> ids, std::span<ledger::Hash> out) override;
   bool KeepsLevel(int level) const override { return common::KeepsLevel(level); }
 
@@ -286,6 +294,9 @@ class PgStore : public Store {
   uint64_t analyzed_size_ = 0;  // the tree size when the tables were last analyzed
   std::optional<LoadedRegistry> registry_;
   int64_t registry_version_ = 0;
+  // The names of the QueryEpcis statements prepared on this session, by their SQL.
+  std::map<std::string, std::string, std::less<>> epcis_queries_;
+  uint64_t epcis_statements_ = 0;  // statements prepared so far, for their names
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -356,7 +367,8 @@ Status PgStore::PrepareSession() {
 Status PgStore::Reconnect() {
   BATTRACE_ASSIGN_OR_RETURN(conn, Conn::Connect(conninfo_));
   conn_ = std::move(conn);
-  signer_ = false;  // the session that held the signer lock is gone
+  signer_ = false;         // the session that held the signer lock is gone
+  epcis_queries_.clear();  // and its prepared statements
   BATTRACE_RETURN_IF_ERROR(SetSessionMode());
   return PrepareSession();
 }
@@ -557,6 +569,25 @@ Status PgStore::PrepareStatements() {
       {"list_audit_newest",
        "SELECT " + a + " FROM audit WHERE seq < $1 ORDER BY seq DESC LIMIT $2"},
       {"lock", "SELECT pg_advisory_xact_lock($1, $2)"},
+      {"last_epcis_seq", "SELECT COALESCE(MAX(seq), 0) FROM epcis_event"},
+      // A capture in one statement: the events that are not duplicates, then the EPC index
+      // rows of those stored; the seqs stored come back.
+      {"capture_epcis",
+       StrCat("WITH ins AS (INSERT INTO epcis_event (", kEpcisEventColumns,
+              ") SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], "
+              "$5::text[], $6::text[], $7::text[], $8::text[], $9::bigint[], $10::bigint[], "
+              "$11::text[], $12::text[], $13::text[], $14::text[], $15::text[], $16::text[]) "
+              "ON CONFLICT (owner, dedup) DO NOTHING RETURNING seq), "
+              "epcs AS (INSERT INTO epcis_epc (epc, role, event) SELECT x.epc, x.role, x.event "
+              "FROM unnest($17::text[], $18::text[], $19::bigint[]) AS x(epc, role, event) "
+              "WHERE x.event IN (SELECT seq FROM ins) ON CONFLICT DO NOTHING) "
+              "SELECT seq FROM ins ORDER BY seq")},
+      {"insert_epcis_job",
+       StrCat("INSERT INTO epcis_job (", kEpcisJobColumns, ") VALUES ($1, $2, $3, $4, $5)")},
+      {"get_epcis_job",
+       StrCat("SELECT ", kEpcisJobColumns, " FROM epcis_job WHERE capture_id = $1")},
+      {"epcis_events_by_id",
+       StrCat("SELECT ", kEpcisEventColumns, " FROM epcis_event WHERE event_id = $1 ORDER BY seq")},
       {"try_lock", "SELECT pg_try_advisory_lock($1, $2)::int"},
       {"upsert_batteries", "INSERT INTO battery (" + b + ") SELECT " + b +
                                " FROM battery_stage ON CONFLICT (code) DO UPDATE SET " +
@@ -1587,6 +1618,108 @@ Result<std::vector<AuditEntry>> PgStore::ListAudit(const AuditPage& page) {
       Run(page.newest_first ? "list_audit_newest" : "list_audit",
           Params().Add(static_cast<int64_t>(page.from)).Add(static_cast<int64_t>(page.limit))));
   return All<AuditEntry>(rows, ReadAudit<Row>);
+}
+
+Result<EpcisCaptureResult> PgStore::CaptureEpcis(EpcisCapture& capture) {
+  EpcisCaptureResult result;
+  BATTRACE_RETURN_IF_ERROR(InTransaction([&]() -> Status {
+    result = {};
+    // Under the lock captures follow one another: the largest seq stays the largest until
+    // commit, and a duplicate committed by another capture is seen by the unique index.
+    BATTRACE_RETURN_IF_ERROR(
+        Run("lock", Params().Add(int64_t{kLockClass}).Add(int64_t{kEpcisLock})).status());
+    BATTRACE_ASSIGN_OR_RETURN(last, Run("last_epcis_seq"));
+    const int64_t first = last.Int(0, 0) + 1;
+    // Each event is offered with seq first + its index; a duplicate leaves its seq unused.
+    std::array<std::vector<std::string>, 16> columns;
+    std::vector<std::string> epc, role, event;
+    for (size_t i = 0; i < capture.events.size(); ++i) {
+      const EpcisEvent& e = capture.events[i];
+      const std::string seq = std::to_string(first + static_cast<int64_t>(i)),
+                        event_time = std::to_string(e.event_time),
+                        record_time = std::to_string(e.record_time);
+      // In the order of kEpcisEventColumns.
+      const std::string_view values[] = {
+          seq,           e.event_id,   e.hash,         e.dedup,     e.owner,  e.owner_division,
+          e.capture_id,  e.type,       event_time,     record_time, e.action, e.biz_step,
+          e.disposition, e.read_point, e.biz_location, e.body};
+      for (size_t c = 0; c < std::size(values); ++c)
+        columns[c].emplace_back(values[c]);
+      for (const auto& [r, value] : e.epcs) {
+        epc.push_back(value);
+        role.push_back(r);
+        event.push_back(seq);
+      }
+    }
+    Params p;
+    for (const auto& column : columns)
+      p.Add(ArrayLiteral(column));
+    p.Add(ArrayLiteral(epc)).Add(ArrayLiteral(role)).Add(ArrayLiteral(event));
+    BATTRACE_ASSIGN_OR_RETURN(stored, Run("capture_epcis", p));
+    for (EpcisEvent& e : capture.events)
+      e.seq = 0;
+    for (int r = 0; r < stored.size(); ++r) {
+      const int64_t seq = stored.Int(r, 0);
+      capture.events[static_cast<size_t>(seq - first)].seq = static_cast<uint64_t>(seq);
+    }
+    result.stored = static_cast<size_t>(stored.size());
+    result.duplicates = capture.events.size() - result.stored;
+    return Run("insert_epcis_job", Params()
+                                       .Add(capture.capture_id)
+                                       .Add(capture.owner)
+                                       .Add(capture.created)
+                                       .Add(static_cast<int64_t>(result.stored))
+                                       .Add(static_cast<int64_t>(result.duplicates)))
+        .status();
+  }));
+  return result;
+}
+
+Result<std::optional<EpcisJob>> PgStore::GetEpcisJob(const std::string& capture_id) {
+  BATTRACE_ASSIGN_OR_RETURN(rows, Run("get_epcis_job", Params().Add(capture_id)));
+  return First<EpcisJob>(rows, ReadEpcisJob<Row>);
+}
+
+std::string PgInList(std::string_view column, std::string_view placeholder) {
+  return StrCat(column, " = ANY(", placeholder, "::text[])");
+}
+
+Result<std::vector<EpcisEvent>> PgStore::QueryEpcis(const EpcisFilter& filter) {
+  BATTRACE_ASSIGN_OR_RETURN(query, EpcisQuerySql(filter, PgInList));
+  if (conn_.Broken() && !txn_) BATTRACE_RETURN_IF_ERROR(Reconnect());
+  auto name = epcis_queries_.find(query.sql);
+  if (name == epcis_queries_.end()) {
+    // The shapes a server asks for are few; an odd client's many are not kept for ever.
+    if (epcis_queries_.size() >= kEpcisQueryCache) {
+      for (const auto& [sql, prepared] : epcis_queries_)
+        BATTRACE_RETURN_IF_ERROR(conn_.Exec("DEALLOCATE " + prepared));
+      epcis_queries_.clear();
+    }
+    const std::string prepared = "epcis_query_" + std::to_string(++epcis_statements_);
+    BATTRACE_RETURN_IF_ERROR(conn_.Prepare(prepared, query.sql));
+    name = epcis_queries_.emplace(query.sql, prepared).first;
+  }
+  Params p;
+  for (const EpcisParam& param : query.params) {
+    switch (param.kind) {
+      case EpcisParam::Kind::kInt:
+        p.Add(param.number);
+        break;
+      case EpcisParam::Kind::kText:
+        p.Add(param.text);
+        break;
+      case EpcisParam::Kind::kList:
+        p.Add(ArrayLiteral(param.list));
+        break;
+    }
+  }
+  BATTRACE_ASSIGN_OR_RETURN(rows, conn_.Run(name->second, p));
+  return All<EpcisEvent>(rows, ReadEpcisEvent<Row>);
+}
+
+Result<std::vector<EpcisEvent>> PgStore::GetEpcisEvents(const std::string& event_id) {
+  BATTRACE_ASSIGN_OR_RETURN(rows, Run("epcis_events_by_id", Params().Add(event_id)));
+  return All<EpcisEvent>(rows, ReadEpcisEvent<Row>);
 }
 
 Result<uint64_t> PgStore::TreeSize() {

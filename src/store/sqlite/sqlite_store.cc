@@ -5,10 +5,12 @@
 #include <cstring>
 #include <filesystem>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <tuple>
 
 #include "core/division.h"
 #include "core/private_file.h"
+#include "core/str_cat.h"
 #include "domain/registry.h"
 #include "ledger/checkpoint.h"
 #include "store/audit.h"
@@ -29,6 +31,9 @@ using namespace common;  // NOLINT(google-build-using-namespace): the engines' s
 // automatic checkpoint stays as a fallback at this many pages (1 GiB of 4 KiB pages), for when
 // the thread falls behind.
 constexpr int kFallbackCheckpointPages = 262144;
+
+// At most this many prepared QueryEpcis statements are kept (EpcisQuerySql).
+constexpr size_t kEpcisQueryCache = 64;
 
 class SqliteStore;
 
@@ -132,6 +137,10 @@ class SqliteStore : public Store {
   Result<std::vector<TokenRow>> FindTokensByPrefix(std::string_view prefix, size_t limit) override;
   Status AppendAudit(std::vector<AuditEntry>& entries) override;
   Result<std::vector<AuditEntry>> ListAudit(const AuditPage& page) override;
+  Result<EpcisCaptureResult> CaptureEpcis(EpcisCapture& capture) override;
+  Result<std::optional<EpcisJob>> GetEpcisJob(const std::string& capture_id) override;
+  Result<std::vector<EpcisEvent>> QueryEpcis(const EpcisFilter& filter) override;
+  Result<std::vector<EpcisEvent>> GetEpcisEvents(const std::string& event_id) override;
   Status GetNodes(std::span<const ledger::NodeId> ids, std::span<ledger::Hash> out) override;
   bool KeepsLevel(int level) const override { return common::KeepsLevel(level); }
 
@@ -199,6 +208,10 @@ class SqliteStore : public Store {
   // The counting queries of TallyFindings and TallyHandovers.
   std::optional<Stmt> tally_recorded_, tally_recorded_monthly_, tally_overdue_, tally_gaps_,
       tally_handovers_;
+  // EPCIS: capture, jobs, events by id; QueryEpcis's statements by their SQL (EpcisQuerySql).
+  std::optional<Stmt> last_epcis_seq_, insert_epcis_event_, insert_epcis_epc_, insert_epcis_job_,
+      get_epcis_job_, epcis_events_by_id_;
+  std::map<std::string, Stmt, std::less<>> epcis_queries_;
 };
 
 Status SqliteStore::Initialize(const std::string& path, bool create, const std::string& origin) {
@@ -574,6 +587,22 @@ Status SqliteStore::PrepareStatements() {
            "FROM report INDEXED BY report_outbound WHERE type = 'battery.outbound' "
            "AND (?1 IS NULL OR occurred >= ?1) "
            "AND (?2 IS NULL OR occurred <= ?2) GROUP BY 1, 2"));
+  const std::string ev = kEpcisEventColumns;
+  BATTRACE_RETURN_IF_ERROR(prep(last_epcis_seq_, "SELECT COALESCE(MAX(seq), 0) FROM epcis_event"));
+  BATTRACE_RETURN_IF_ERROR(
+      prep(insert_epcis_event_, "INSERT INTO epcis_event (" + ev +
+                                    ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) "
+                                    "ON CONFLICT (owner, dedup) DO NOTHING"));
+  BATTRACE_RETURN_IF_ERROR(prep(insert_epcis_epc_,
+                                "INSERT INTO epcis_epc (epc, role, event) VALUES (?, ?, ?) "
+                                "ON CONFLICT DO NOTHING"));
+  BATTRACE_RETURN_IF_ERROR(
+      prep(insert_epcis_job_,
+           std::string("INSERT INTO epcis_job (") + kEpcisJobColumns + ") VALUES (?, ?, ?, ?, ?)"));
+  BATTRACE_RETURN_IF_ERROR(prep(get_epcis_job_, std::string("SELECT ") + kEpcisJobColumns +
+                                                    " FROM epcis_job WHERE capture_id = ?"));
+  BATTRACE_RETURN_IF_ERROR(prep(
+      epcis_events_by_id_, "SELECT " + ev + " FROM epcis_event WHERE event_id = ? ORDER BY seq"));
   return Status::Ok();
 }
 
@@ -1425,6 +1454,109 @@ Result<std::vector<AuditEntry>> SqliteStore::ListAudit(const AuditPage& page) {
                                  out.push_back(ReadAudit(st));
                                  return true;
                                }));
+  return out;
+}
+
+Result<EpcisCaptureResult> SqliteStore::CaptureEpcis(EpcisCapture& capture) {
+  EpcisCaptureResult result;
+  // Under the write lock (BEGIN IMMEDIATE) no other connection or process captures: the
+  // largest seq stays the largest, and a duplicate stored by another capture is seen here.
+  BATTRACE_RETURN_IF_ERROR(InTransaction([&]() -> Status {
+    result = {};
+    BATTRACE_ASSIGN_OR_RETURN(last,
+                              last_epcis_seq_->OneRow([](const Stmt& st) { return st.Int(0); }));
+    int64_t seq = last.value_or(0);
+    for (EpcisEvent& e : capture.events) {
+      e.seq = 0;
+      BATTRACE_RETURN_IF_ERROR(insert_epcis_event_->Bind(1, seq + 1)
+                                   .Bind(2, e.event_id)
+                                   .Bind(3, e.hash)
+                                   .Bind(4, e.dedup)
+                                   .Bind(5, e.owner)
+                                   .Bind(6, e.owner_division)
+                                   .Bind(7, e.capture_id)
+                                   .Bind(8, e.type)
+                                   .Bind(9, e.event_time)
+                                   .Bind(10, e.record_time)
+                                   .Bind(11, e.action)
+                                   .Bind(12, e.biz_step)
+                                   .Bind(13, e.disposition)
+                                   .Bind(14, e.read_point)
+                                   .Bind(15, e.biz_location)
+                                   .Bind(16, e.body)
+                                   .Run());
+      // No row: the unique (owner, dedup) index holds this fact already.
+      if (db_.Changes() == 0) {
+        ++result.duplicates;
+        continue;
+      }
+      e.seq = static_cast<uint64_t>(++seq);
+      ++result.stored;
+      for (const auto& [role, epc] : e.epcs) {
+        BATTRACE_RETURN_IF_ERROR(insert_epcis_epc_->Bind(1, epc).Bind(2, role).Bind(3, seq).Run());
+      }
+    }
+    return insert_epcis_job_->Bind(1, capture.capture_id)
+        .Bind(2, capture.owner)
+        .Bind(3, capture.created)
+        .Bind(4, static_cast<int64_t>(result.stored))
+        .Bind(5, static_cast<int64_t>(result.duplicates))
+        .Run();
+  }));
+  return result;
+}
+
+Result<std::optional<EpcisJob>> SqliteStore::GetEpcisJob(const std::string& capture_id) {
+  return get_epcis_job_->Bind(1, capture_id).OneRow(ReadEpcisJob<Stmt>);
+}
+
+std::string SqliteInList(std::string_view column, std::string_view placeholder) {
+  return StrCat(column, " IN (SELECT value FROM json_each(", placeholder, "))");
+}
+
+Result<std::vector<EpcisEvent>> SqliteStore::QueryEpcis(const EpcisFilter& filter) {
+  BATTRACE_ASSIGN_OR_RETURN(query, EpcisQuerySql(filter, SqliteInList));
+  auto cached = epcis_queries_.find(query.sql);
+  if (cached == epcis_queries_.end()) {
+    // The shapes a server asks for are few; an odd client's many are not kept for ever.
+    if (epcis_queries_.size() >= kEpcisQueryCache) epcis_queries_.clear();
+    BATTRACE_ASSIGN_OR_RETURN(st, db_.Prepare(query.sql));
+    cached = epcis_queries_.emplace(query.sql, std::move(st)).first;
+  }
+  Stmt& st = cached->second;
+  // Lists are bound as JSON arrays (json_each); kept alive until the statement is reset.
+  std::vector<std::string> lists;
+  lists.reserve(query.params.size());
+  for (size_t i = 0; i < query.params.size(); ++i) {
+    const EpcisParam& p = query.params[i];
+    const int n = static_cast<int>(i) + 1;
+    switch (p.kind) {
+      case EpcisParam::Kind::kInt:
+        st.Bind(n, p.number);
+        break;
+      case EpcisParam::Kind::kText:
+        st.Bind(n, p.text);
+        break;
+      case EpcisParam::Kind::kList:
+        lists.push_back(nlohmann::json(p.list).dump());
+        st.Bind(n, lists.back());
+        break;
+    }
+  }
+  std::vector<EpcisEvent> out;
+  BATTRACE_RETURN_IF_ERROR(st.ForEachRow([&](const Stmt& row) {
+    out.push_back(ReadEpcisEvent(row));
+    return true;
+  }));
+  return out;
+}
+
+Result<std::vector<EpcisEvent>> SqliteStore::GetEpcisEvents(const std::string& event_id) {
+  std::vector<EpcisEvent> out;
+  BATTRACE_RETURN_IF_ERROR(epcis_events_by_id_->Bind(1, event_id).ForEachRow([&](const Stmt& st) {
+    out.push_back(ReadEpcisEvent(st));
+    return true;
+  }));
   return out;
 }
 
