@@ -318,6 +318,23 @@ std::vector<json> BodyEvents(ReportType type, json& fields, const std::string& r
   return events;
 }
 
+// A report field's value as an extension value: the keys of its objects, at any depth, get the
+// "battrace" prefix too, since JSON-LD gives meaning only to keys its context defines (and
+// capture refuses an extension's key without a namespace).
+json Namespaced(const json& value) {
+  if (value.is_array()) {
+    json out = json::array();
+    for (const json& v : value)
+      out.push_back(Namespaced(v));
+    return out;
+  }
+  if (!value.is_object()) return value;
+  json out = json::object();
+  for (auto& [key, v] : value.items())
+    out[Ext(key)] = Namespaced(v);
+  return out;
+}
+
 // "+08:00" for an RFC 3339 time's offset ("Z" is "+00:00").
 std::string OffsetOf(std::string_view time) {
   if (time.ends_with('Z') || time.ends_with('z')) return "+00:00";
@@ -402,9 +419,9 @@ std::vector<json> ReportEvents(const store::StoredReport& report) {
   const bool ilmd = first["type"] == "ObjectEvent" && first["bizStep"] == kCommission.biz_step;
   for (auto& [name, value] : fields.items()) {
     if (ilmd) {
-      first["ilmd"][Ext(name)] = value;
+      first["ilmd"][Ext(name)] = Namespaced(value);
     } else {
-      first[Ext(name)] = value;
+      first[Ext(name)] = Namespaced(value);
     }
   }
   for (auto& [name, value] : envelope.items())
@@ -473,14 +490,35 @@ class Rebuilder {
     return nullptr;
   }
 
+  // The name of a battrace key without its prefix, or nullopt for any other key.
+  std::optional<std::string> Bare(const std::string& key) const {
+    const size_t colon = key.find(':');
+    if (colon == std::string::npos) return std::nullopt;
+    for (const std::string& p : prefixes_)
+      if (key.compare(0, colon, p) == 0 && p.size() == colon) return key.substr(colon + 1);
+    return std::nullopt;
+  }
+
+  // An extension value as a report field's value: battrace's prefix taken off the keys of its
+  // objects at any depth (other keys stay, for the report parser to refuse).
+  json Unnamespaced(const json& value) const {
+    if (value.is_array()) {
+      json out = json::array();
+      for (const json& v : value)
+        out.push_back(Unnamespaced(v));
+      return out;
+    }
+    if (!value.is_object()) return value;
+    json out = json::object();
+    for (auto& [key, v] : value.items())
+      out[Bare(key).value_or(key)] = Unnamespaced(v);
+    return out;
+  }
+
   // The battrace extensions of an object, by name without the prefix.
   void CollectExtensions(const json& object, json& into) const {
     for (auto& [key, value] : object.items()) {
-      const size_t colon = key.find(':');
-      if (colon == std::string::npos) continue;
-      const std::string prefix = key.substr(0, colon);
-      for (const std::string& p : prefixes_)
-        if (p == prefix) into[key.substr(colon + 1)] = value;
+      if (std::optional<std::string> name = Bare(key)) into[*name] = Unnamespaced(value);
     }
   }
 
