@@ -19,13 +19,11 @@
 namespace battrace::cli {
 namespace {
 
-// A document's format: --format, else XML when its first non-blank byte is '<'.
+// A document's format: --format, else by its content (epcis::FormatOfBody).
 epcis::Format FormatOf(const std::string& flag, const std::string& body) {
   if (flag == "json") return epcis::Format::kJson;
   if (flag == "xml") return epcis::Format::kXml;
-  const size_t first = body.find_first_not_of(" \t\r\n");
-  return first != std::string::npos && body[first] == '<' ? epcis::Format::kXml
-                                                          : epcis::Format::kJson;
+  return epcis::FormatOfBody(body);
 }
 
 struct ValidateOptions {

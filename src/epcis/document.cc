@@ -8,6 +8,7 @@
 #include <variant>
 
 #include "epcis/json_schema.h"
+#include "epcis/xml.h"
 
 namespace battrace::epcis {
 namespace {
@@ -146,22 +147,23 @@ void AddPrefixes(const json& context, std::set<std::string>* out) {
 }
 
 // User extensions must be namespaced (document.h). Walks one event: every key that is not a
-// JSON-LD keyword ("@...") either has a prefix declared in scope, is an absolute http(s) or
-// urn IRI, or is a standard field at a place the standard defines fields. The schema already
-// limits the names at the event's top level and in most of its parts; this adds the places
-// it leaves open (readPoint, bizLocation, the inside of an extension) and the prefix check.
+// JSON-LD keyword ("@...") is either a standard field at a place the standard defines fields,
+// or namespaced: an absolute http(s) or urn IRI, or "prefix:name" with the prefix declared in
+// scope. The schema already limits the names at the event's top level and in most of its
+// parts; this adds the places it leaves open (readPoint and bizLocation hold "id" and
+// extensions) and the prefix check. What an extension holds is its owner's: XML extension
+// elements may contain unqualified elements and mixed content ("#text"), so the walk does not
+// enter an extension's value.
 class ExtensionCheck {
  public:
   explicit ExtensionCheck(const std::set<std::string>& prefixes) : prefixes_(prefixes) {}
 
   Status Event(const json& event, const std::string& pointer) {
     pointer_ = pointer;
-    return Walk(event, Place::kStandard);
+    return Walk(event, false);
   }
 
  private:
-  enum class Place { kStandard, kOnlyId, kExtension };
-
   Status Error(std::string message) const {
     std::string field = pointer_;
     for (const auto& segment : path_) {
@@ -184,35 +186,32 @@ class ExtensionCheck {
            key.starts_with("https://") || key.starts_with("urn:");
   }
 
-  Status Walk(const json& v, Place place) {
+  // `only_id`: an object whose one standard field is "id" (readPoint, bizLocation).
+  Status Walk(const json& v, bool only_id) {
     if (v.is_array()) {
       for (size_t i = 0; i < v.size(); ++i) {
         path_.emplace_back(i);
-        BATTRACE_RETURN_IF_ERROR(Walk(v[i], place));
+        BATTRACE_RETURN_IF_ERROR(Walk(v[i], false));
         path_.pop_back();
       }
       return Status::Ok();
     }
     if (!v.is_object()) return Status::Ok();
     for (const auto& [key, value] : v.items()) {
-      if (key == "@context") continue;  // declarations, not data
+      if (key.empty() || key[0] == '@') continue;  // JSON-LD keywords and @context
       path_.emplace_back(key);
-      Place inner = place;
-      if (const size_t colon = key.find(':'); colon != std::string::npos && key[0] != '@') {
+      if (const size_t colon = key.find(':'); colon != std::string::npos) {
         if (!Declared(key, colon)) {
           return Error("extension field \"" + key + "\" uses the prefix \"" + key.substr(0, colon) +
                        "\", which no @context in scope declares");
         }
-        inner = Place::kExtension;
-      } else if (key[0] != '@' &&
-                 (place == Place::kExtension || (place == Place::kOnlyId && key != "id"))) {
+      } else if (only_id && key != "id") {
         return Error("field \"" + key +
                      "\" is not defined by EPCIS here; an extension field must be namespaced "
                      "(prefix:name, the prefix declared in @context)");
-      } else if (place == Place::kStandard && (key == "readPoint" || key == "bizLocation")) {
-        inner = Place::kOnlyId;
+      } else {
+        BATTRACE_RETURN_IF_ERROR(Walk(value, key == "readPoint" || key == "bizLocation"));
       }
-      BATTRACE_RETURN_IF_ERROR(Walk(value, inner));
       path_.pop_back();
     }
     return Status::Ok();
@@ -259,11 +258,14 @@ Result<Document> ValidateDocument(json doc) {
 
 }  // namespace
 
+Format FormatOfBody(std::string_view body) {
+  if (body.starts_with("\xEF\xBB\xBF")) body.remove_prefix(3);
+  const size_t first = body.find_first_not_of(" \t\r\n");
+  return first != std::string_view::npos && body[first] == '<' ? Format::kXml : Format::kJson;
+}
+
 Result<Document> ParseDocument(std::string_view body, Format format) {
-  if (format == Format::kXml) {
-    return Status::Invalid("", "epcis.xml", "XML documents are not read yet");
-  }
-  auto doc = ParseStrict(body);
+  auto doc = format == Format::kXml ? XmlToJson(body) : ParseStrict(body);
   if (!doc.ok()) return doc.status();
   return ValidateDocument(std::move(doc).value());
 }

@@ -25,6 +25,10 @@ struct Document {
   bool query_document = false;         // an EPCISQueryDocument
 };
 
+// The format of a document by its content: XML when its first byte after an optional UTF-8
+// byte order mark and blanks is '<', else JSON (for callers without a media type).
+Format FormatOfBody(std::string_view body);
+
 // Parses and validates a whole EPCISDocument or EPCISQueryDocument, refused whole on the first
 // error. Rules: "epcis.json" (not JSON, or a key repeated in one object; field = "byte N"),
 // "epcis.document" (the top-level type is neither document type), "epcis.schema",

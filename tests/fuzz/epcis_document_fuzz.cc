@@ -1,5 +1,5 @@
-// Fuzz target: EPCIS documents as capture reads them (epcis::ParseDocument), JSON or XML by the
-// first non-blank byte as `battrace epcis validate` chooses, and the same bytes as one event
+// Fuzz target: EPCIS documents as capture reads them (epcis::ParseDocument), JSON or XML by their
+// content (FormatOfBody), and the same bytes as one event
 // (ParseEvent). Either the input is refused with an epcis rule, or the document is
 // schema-valid, its events are its event list's objects, and its JSON form reads again as the
 // same document (an XML document's conversion is a valid JSON document).
@@ -22,10 +22,7 @@ void CheckRefusal(const battrace::Status& status) {
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using battrace::epcis::Format;
   const std::string_view body(reinterpret_cast<const char*>(data), size);
-  const size_t first = body.find_first_not_of(" \t\r\n");
-  const Format format =
-      first != std::string_view::npos && body[first] == '<' ? Format::kXml : Format::kJson;
-  auto doc = battrace::epcis::ParseDocument(body, format);
+  auto doc = battrace::epcis::ParseDocument(body, battrace::epcis::FormatOfBody(body));
   if (!doc.ok()) {
     CheckRefusal(doc.status());
   } else {

@@ -167,8 +167,9 @@ for base in BASES:
                rule="epcis.extension")
     mutate(base, doc, "key-event-undeclared-prefix", put("zz:colour", "red", ev),
            rule="epcis.extension")
+    # What an extension holds is its owner's (XML extensions hold unqualified elements).
     mutate(base, doc, "key-extension-inner-plain",
-           put("https://example.com/ns/x", {"plain": 1}, ev), rule="epcis.extension")
+           put("https://example.com/ns/x", {"plain": {"#text": "1"}}, ev))
     # Bad and good actions.
     if "action" in e:
         for i, bad in enumerate(["add", "ADDED", "", "REMOVE"]):
