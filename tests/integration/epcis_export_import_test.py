@@ -121,6 +121,35 @@ for key in want:
     if key in got:
         check(got[key] == want[key], f"{key}: {got[key]} != {want[key]}")
 
+# A hand-written XML document (CBV URNs, another prefix for battrace's namespace, no eventID):
+# its event's shape makes it a battery.inbound.
+XML = """<?xml version="1.0" encoding="UTF-8"?>
+<epcis:EPCISDocument xmlns:epcis="urn:epcglobal:epcis:xsd:2" xmlns:bt="https://battrace.org/epcis/"
+    creationDate="2026-07-03T00:00:00Z" schemaVersion="2.0">
+  <EPCISBody><EventList><ObjectEvent>
+    <eventTime>2026-07-02T17:30:00Z</eventTime>
+    <eventTimeZoneOffset>+00:00</eventTimeZoneOffset>
+    <epcList><epc>urn:battrace:gbt34014:001PB240000003B3C0221957</epc></epcList>
+    <action>OBSERVE</action>
+    <bizStep>urn:epcglobal:cbv:bizstep:receiving</bizStep>
+    <readPoint><id>urn:battrace:uscc:914403002793835897</id></readPoint>
+    <sourceList>
+      <source type="urn:epcglobal:cbv:sdt:owning_party">urn:battrace:uscc:91440300708461136T</source>
+    </sourceList>
+    <bt:reportID>xml-inbound-1</bt:reportID>
+  </ObjectEvent></EventList></EPCISBody>
+</epcis:EPCISDocument>
+"""
+xml_path = os.path.join(work, "inbound.xml")
+with open(xml_path, "w", encoding="utf-8") as f:
+    f.write(XML)
+p = run("import", *target, xml_path)
+check(p.returncode == 0 and "read as EPCIS XML" in p.stdout, f"XML import: {p.stdout}{p.stderr}")
+got = stored_reports(target).get(("914403002793835897", "xml-inbound-1"))
+check(got == {"type": "battery.inbound", "id": "xml-inbound-1", "reporter": "914403002793835897",
+              "occurred": "2026-07-03", "codes": ["001PB240000003B3C0221957"],
+              "from": "91440300708461136T"}, f"XML import stored {got}")
+
 # A document with one event no report maps to: refused whole, naming the event.
 with open(exports[0], encoding="utf-8") as f:
     doc = json.load(f)
