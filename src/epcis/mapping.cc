@@ -587,6 +587,14 @@ Result<std::string> OutletOf(const Indexed& at, const std::string& tail, std::st
 
 Result<std::string> Rebuilder::Rebuild(const std::vector<Indexed>& group) const {
   const Indexed& first = group.front();
+  // An error declaration withdraws an earlier event; battrace's counterpart is a correction,
+  // which names its original report and carries the report as it should have been.
+  for (const Indexed& e : group) {
+    if (e.event->contains("errorDeclaration")) {
+      return Unmapped(e.index, *e.event,
+                      "an error declaration has no report counterpart: file a correction");
+    }
+  }
   // The report type: named by the events, else the one whose shape the events have.
   std::optional<ReportType> outer, type;
   if (const json* named = Extension(*first.event, kReportType)) {

@@ -393,11 +393,15 @@ TEST(MappingTest, EventsThatMapToNoReportAreRefusedByIndex) {
                              {"action", "OBSERVE"},
                              {"bizStep", "shipping"},
                              {"epcList", {"urn:epc:id:sgtin:0614141.107346.2018"}}});
+  json declared =
+      With(foreign, {{"eventID", "urn:x:5"},
+                     {"epcList", {BatteryUri(Pack())}},
+                     {"errorDeclaration", {{"declarationTime", "2026-04-03T00:00:00Z"}}}});
   json outlet_type =
       With(install, {{"battrace:reportID", "n"}, {"battrace:reportType", "outlet.closed"}});
   const std::vector<MappedReport> mapped =
-      ReportsFromEvents({aggregation, swap, install, foreign, outlet_type}, Context());
-  ASSERT_EQ(mapped.size(), 4u);
+      ReportsFromEvents({aggregation, swap, install, foreign, outlet_type, declared}, Context());
+  ASSERT_EQ(mapped.size(), 5u);
   const auto expect_refused = [&](size_t i, const std::string& field, const std::string& part) {
     ASSERT_FALSE(mapped[i].report.ok()) << i;
     EXPECT_EQ(mapped[i].report.status().rule(), "epcis.unmapped");
@@ -409,6 +413,7 @@ TEST(MappingTest, EventsThatMapToNoReportAreRefusedByIndex) {
   expect_refused(1, "/epcisBody/eventList/1", "battery.replaced or battery.swapped");
   expect_refused(2, "/epcisBody/eventList/3", "expected a battery URI");
   expect_refused(3, "/epcisBody/eventList/4", "outlet.closed states no event");
+  expect_refused(4, "/epcisBody/eventList/5", "file a correction");
 }
 
 }  // namespace
