@@ -360,6 +360,32 @@ std::string VehicleUri(std::string_view vin) {
   return StrCat(kVehiclePrefix, vin);
 }
 
+std::string ReportEventUri(ReportEventId id) {
+  return StrCat(kReportPrefix, std::to_string(id.leaf_index), ":", std::to_string(id.n));
+}
+
+std::optional<ReportEventId> ReportEventOfUri(std::string_view event_id) {
+  if (!event_id.starts_with(kReportPrefix)) return std::nullopt;
+  event_id.remove_prefix(kReportPrefix.size());
+  const size_t colon = event_id.find(':');
+  if (colon == std::string_view::npos) return std::nullopt;
+  // One spelling per event: the digits ReportEventUri writes, nothing else.
+  const auto number = [](std::string_view digits) -> std::optional<uint64_t> {
+    if (digits.empty() || digits.size() > 19 || (digits.size() > 1 && digits[0] == '0'))
+      return std::nullopt;
+    uint64_t value = 0;
+    for (const char c : digits) {
+      if (c < '0' || c > '9') return std::nullopt;
+      value = value * 10 + static_cast<uint64_t>(c - '0');
+    }
+    return value;
+  };
+  const std::optional<uint64_t> leaf = number(event_id.substr(0, colon));
+  const std::optional<uint64_t> n = number(event_id.substr(colon + 1));
+  if (!leaf || !n) return std::nullopt;
+  return ReportEventId{*leaf, static_cast<size_t>(*n)};
+}
+
 std::optional<std::string> CodeOfUri(std::string_view uri) {
   if (!uri.starts_with(kBatteryPrefix)) return std::nullopt;
   const std::string_view code = uri.substr(kBatteryPrefix.size());
@@ -403,8 +429,7 @@ std::vector<json> ReportEvents(const store::StoredReport& report) {
   std::vector<json> events = BodyEvents(*type, fields, report.reporter, report.id);
   for (size_t n = 0; n < events.size(); ++n) {
     json& event = events[n];
-    event["eventID"] =
-        StrCat(kReportPrefix, std::to_string(report.leaf_index), ":", std::to_string(n));
+    event["eventID"] = ReportEventUri({report.leaf_index, n});
     if (!event.contains("eventTime")) event["eventTime"] = StrCat(occurred, "T00:00:00+08:00");
     event["eventTimeZoneOffset"] = OffsetOf(event["eventTime"].get<std::string>());
     event["recordTime"] = RecordTime(report.reported);

@@ -209,6 +209,17 @@ TEST(MappingTest, UriSchemes) {
   EXPECT_EQ(CodeOfUri("urn:battrace:vin:" + Vehicle()), std::nullopt);
   EXPECT_EQ(CodeOfUri(Pack()), std::nullopt);
   EXPECT_EQ(MappingContext(), json({{"battrace", "https://battrace.org/epcis/"}}));
+  EXPECT_EQ(ReportEventUri({42, 1}), "urn:battrace:report:42:1");
+  const std::optional<ReportEventId> id = ReportEventOfUri("urn:battrace:report:42:1");
+  ASSERT_TRUE(id.has_value());
+  EXPECT_EQ(id->leaf_index, 42u);
+  EXPECT_EQ(id->n, 1u);
+  for (const char* other :
+       {"urn:battrace:report:42", "urn:battrace:report:042:1", "urn:battrace:report:42:+1",
+        "urn:battrace:report::1", "urn:battrace:report:42:1:0", "urn:battrace:report:42:x",
+        "urn:battrace:report:99999999999999999999:0", "ni:///sha-256;00?ver=CBV2.0"}) {
+    EXPECT_EQ(ReportEventOfUri(other), std::nullopt) << other;
+  }
 }
 
 TEST(MappingTest, EveryReportTypeIsCoveredByTheSamples) {
