@@ -1,6 +1,5 @@
 #include "epcis/mapping.h"
 
-#include <array>
 #include <map>
 #include <utility>
 
