@@ -102,8 +102,7 @@ void RegisterHash(CLI::App* epcis, CommandList& commands) {
 
 // Every report that names the battery, in ledger order, as events of one EPCISDocument. The
 // operator reads the store directly, as `battrace show` does.
-Result<nlohmann::json> Export(store::Store& s, const std::string& raw) {
-  BATTRACE_ASSIGN_OR_RETURN(code, BatteryCode::Parse(raw, Strictness::kLenient));
+Result<nlohmann::json> Export(store::Store& s, const BatteryCode& code) {
   BATTRACE_ASSIGN_OR_RETURN(reports, s.BatteryHistoryReports(code.str()));
   if (reports.empty()) return Status::NotFound("no report names battery " + code.str());
   std::vector<nlohmann::json> events;
@@ -122,9 +121,12 @@ void RegisterExport(CLI::App* epcis, CommandList& commands) {
   args->AddTo(cmd, false);
   cmd->add_option("--code", *code, "the battery's GB/T 34014 code")->required();
   commands.push_back({cmd, [args, code] {
+                        // A bad code is a usage error, found before the store is opened.
+                        auto battery = BatteryCode::Parse(*code, Strictness::kLenient);
+                        if (!battery.ok()) return Fail(battery.status().WithFieldPrefix("--"));
                         auto store = args->OpenReadOnly();
                         if (!store.ok()) return Fail(store.status());
-                        auto doc = Export(**store, *code);
+                        auto doc = Export(**store, *battery);
                         if (!doc.ok()) return Fail(doc.status());
                         std::cout << doc->dump(2) << "\n";
                         return 0;
