@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "core/str_cat.h"
 #include "epcis/capture.h"
 #include "epcis/document.h"
 #include "epcis/epc.h"
@@ -213,7 +214,7 @@ Result<std::pair<std::string, uint64_t>> PagePosition(const epcis::EventQuery& q
 std::string QueryText(const HttpRequest& req) {
   std::string q = "epcis/events";
   for (const auto& [name, value] : req.query) {
-    if (name != "nextPageToken" && name != "perPage") q += "\n" + name + "=" + value;
+    if (name != "nextPageToken" && name != "perPage") q += StrCat("\n", name, "=", value);
   }
   return q;
 }
