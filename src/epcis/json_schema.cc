@@ -23,6 +23,7 @@
 #endif
 
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -71,6 +72,7 @@ struct JsonSchema::Compiled {
     std::optional<json> constant;
     std::vector<json> enumeration;
     bool has_enum = false;
+    std::vector<std::string> enum_strings;  // sorted, when every enum value is a string
     std::vector<std::pair<std::string, int>> properties;  // sorted by name
     std::vector<std::string> required;
     int additional = -1;  // additionalProperties schema
@@ -263,7 +265,7 @@ bool TypeMatches(uint8_t accepted, const json& v) {
   if (t == kNumber && (accepted & kInteger)) {
     if (v.is_number_integer()) return true;
     const double d = v.get<double>();
-    return d == static_cast<double>(static_cast<int64_t>(d));
+    return std::isfinite(d) && std::floor(d) == d;
   }
   return false;
 }
@@ -364,6 +366,10 @@ class Validator {
   }
 
   static bool InEnum(const Node& s, const json& v) {
+    if (s.enum_strings.size() == s.enumeration.size()) {  // GS1's vocabularies: a lookup
+      return v.is_string() && std::binary_search(s.enum_strings.begin(), s.enum_strings.end(),
+                                                 v.get_ref<const std::string&>());
+    }
     for (const json& e : s.enumeration)
       if (e == v) return true;
     return false;
@@ -409,8 +415,9 @@ class Validator {
 
   // A bound as the schema author wrote it: 10, not 10.0.
   static std::string Num(double d) {
-    if (d == static_cast<double>(static_cast<int64_t>(d)))
+    if (std::floor(d) == d && std::fabs(d) < 1e15) {
       return std::to_string(static_cast<int64_t>(d));
+    }
     return json(d).dump();
   }
 
@@ -445,14 +452,11 @@ class Validator {
     if (!by_key) return true;
     for (const auto& [key, value] : v.items()) {
       const Path kp = at.Key(key);
-      if (s.property_names >= 0) {
-        const json name(key);
-        if (!Check(s.property_names, name, kp, nullptr)) {
-          if (err == nullptr) return false;
-          Check(s.property_names, name, kp, err);
-          err->message = "field name \"" + key + "\" is not allowed here: " + err->message;
-          return false;
-        }
+      if (s.property_names >= 0 && !NameAllowed(s.property_names, key, kp)) {
+        if (err == nullptr) return false;
+        Check(s.property_names, json(key), kp, err);
+        err->message = "field name \"" + key + "\" is not allowed here: " + err->message;
+        return false;
       }
       bool matched = false;
       if (const int p = PropertySchema(s, key); p >= 0) {
@@ -472,6 +476,14 @@ class Validator {
       }
     }
     return true;
+  }
+
+  // The verdict of propertyNames schema `n` on `key`, remembered for this validation: the
+  // events of a document repeat the same few keys thousands of times.
+  bool NameAllowed(int n, const std::string& key, const Path& at) {
+    const auto [it, fresh] = names_.try_emplace({n, key}, false);
+    if (fresh) it->second = Check(n, json(key), at, nullptr);
+    return it->second;
   }
 
   bool CheckArray(const Node& s, const json& v, const Path& at, Error* err) {
@@ -549,6 +561,8 @@ class Validator {
 
   const JsonSchema::Compiled& c_;
   int depth_ = 0;
+  // Keys point into the instance, which outlives the validator.
+  std::map<std::pair<int, std::string_view>, bool> names_;
 };
 
 // ---------------------------------------------------------------- compilation
@@ -788,6 +802,9 @@ class Compiler {
         if (!v.is_array()) Fail(kat, "enum must be an array");
         n.has_enum = true;
         n.enumeration.assign(v.begin(), v.end());
+        for (const json& e : n.enumeration)
+          if (e.is_string()) n.enum_strings.push_back(e.get<std::string>());
+        std::sort(n.enum_strings.begin(), n.enum_strings.end());
       } else if (key == "const") {
         n.constant = v;
       } else if (key == "allOf") {

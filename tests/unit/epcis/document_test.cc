@@ -232,6 +232,20 @@ TEST(DocumentTest, FormatOfBody) {
   EXPECT_EQ(FormatOfBody(""), Format::kJson);
 }
 
+// The lone events GS1 tests its JSON schema with (tests/data/epcis/gs1/JSON-Schema/test/): valid
+// against the schema as they are, and as POST /epcis/events receives them.
+TEST(DocumentTest, Gs1SchemaTestEvents) {
+  for (const char* name : {"AggregationEvent", "AssociationEvent", "Extended-Event", "ObjectEvent",
+                           "TransformationEvent"}) {
+    const std::string body = Example((std::string("JSON-Schema/test/") + name + ".json").c_str());
+    EXPECT_TRUE(EpcisSchema().Validate(json::parse(body)).ok()) << name;
+    auto event = ParseEvent(body);
+    ASSERT_TRUE(event.ok()) << name << ": " << event.status().ToString();
+    EXPECT_EQ(event->events.at(0), json::parse(body)) << name;
+    EXPECT_EQ(event->context, json::parse(body)["@context"]) << name;
+  }
+}
+
 TEST(DocumentTest, LoneEvent) {
   auto one = ParseEvent(kEvent + "}");
   ASSERT_TRUE(one.ok()) << one.status().ToString();
