@@ -1,6 +1,7 @@
 // `battrace epcis`: GS1 EPCIS 2.0 documents at the command line. `validate` reads documents as
 // `POST /epcis/capture` would (src/epcis/document.h) and says whether each is accepted; `hash`
-// prints the CBV 2.0 event hash of each event of a document (src/epcis/hash.h).
+// prints the CBV 2.0 event hash of each event of a document (src/epcis/hash.h); `export` writes
+// the events of the reports naming a battery (src/epcis/mapping.h, docs/epcis.md).
 #include <iostream>
 #include <memory>
 #include <string>
@@ -8,9 +9,12 @@
 
 #include "cli/commands.h"
 #include "cli/store_args.h"
+#include "core/battery_code.h"
 #include "core/rule_text.h"
 #include "epcis/document.h"
 #include "epcis/hash.h"
+#include "epcis/mapping.h"
+#include "ingest/pipeline.h"
 
 namespace battrace::cli {
 namespace {
@@ -96,6 +100,39 @@ void RegisterHash(CLI::App* epcis, CommandList& commands) {
   commands.push_back({cmd, [o] { return RunHash(*o); }});
 }
 
+// Every report that names the battery, in ledger order, as events of one EPCISDocument. The
+// operator reads the store directly, as `battrace show` does.
+Result<nlohmann::json> Export(store::Store& s, const BatteryCode& code) {
+  BATTRACE_ASSIGN_OR_RETURN(reports, s.BatteryHistoryReports(code.str()));
+  if (reports.empty()) return Status::NotFound("no report names battery " + code.str());
+  std::vector<nlohmann::json> events;
+  for (const store::StoredReport& report : reports) {
+    for (nlohmann::json& event : epcis::ReportEvents(report))
+      events.push_back(std::move(event));
+  }
+  return epcis::EventsDocument(std::move(events), ingest::Now());
+}
+
+void RegisterExport(CLI::App* epcis, CommandList& commands) {
+  CLI::App* cmd = epcis->add_subcommand(
+      "export", "The EPCIS 2.0 events of the reports naming a battery, as an EPCISDocument");
+  auto args = std::make_shared<StoreArgs>();
+  auto code = std::make_shared<std::string>();
+  args->AddTo(cmd, false);
+  cmd->add_option("--code", *code, "the battery's GB/T 34014 code")->required();
+  commands.push_back({cmd, [args, code] {
+                        // A bad code is a usage error, found before the store is opened.
+                        auto battery = BatteryCode::Parse(*code, Strictness::kLenient);
+                        if (!battery.ok()) return Fail(battery.status().WithFieldPrefix("--"));
+                        auto store = args->OpenReadOnly();
+                        if (!store.ok()) return Fail(store.status());
+                        auto doc = Export(**store, *battery);
+                        if (!doc.ok()) return Fail(doc.status());
+                        std::cout << doc->dump(2) << "\n";
+                        return 0;
+                      }});
+}
+
 }  // namespace
 
 void RegisterEpcis(CLI::App& app, CommandList& commands) {
@@ -103,6 +140,7 @@ void RegisterEpcis(CLI::App& app, CommandList& commands) {
   epcis->require_subcommand(1);
   RegisterValidate(epcis, commands);
   RegisterHash(epcis, commands);
+  RegisterExport(epcis, commands);
 }
 
 }  // namespace battrace::cli

@@ -7,12 +7,12 @@ namespace {
 constexpr std::string_view kSet82Punctuation = "!\"%&'()*+,-./:;<=>?_";
 constexpr size_t kSerialMax = 20;
 
+}  // namespace
+
 bool InSet82(char c) {
   return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
          kSet82Punctuation.find(c) != std::string_view::npos;
 }
-
-}  // namespace
 
 char Gs1CheckDigit(std::string_view digits) {
   int sum = 0;

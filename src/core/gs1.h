@@ -18,6 +18,10 @@ Result<std::string> ParseGtin(std::string_view text);
 // The GS1 check digit of `digits` (all 0-9): weights 3 and 1 alternating from the right.
 char Gs1CheckDigit(std::string_view digits);
 
+// Whether `c` is in GS1 AI encodable character set 82 (GS1 General Specifications, figure
+// 7.11-1): letters, digits and !"%&'()*+,-./:;<=>?_.
+bool InSet82(char c);
+
 // A serial for AI (21): 1-20 characters of GS1 AI encodable character set 82 (letters, digits
 // and !"%&'()*+,-./:;<=>?_). Errors, with field "serial": "gs1_serial.length",
 // "gs1_serial.characters".

@@ -63,12 +63,6 @@ std::string WithCheckDigit(std::string digits) {
 
 // --- EPC URIs ---
 
-// A character of GS1 AI encodable character set 82 (GS1 General Specifications, figure 7.11-1).
-bool InSet82(char c) {
-  return IsDigit(c) || IsUpper(c) || (c >= 'a' && c <= 'z') ||
-         std::string_view("!\"%&'()*+,-./:;<=>?_").find(c) != std::string_view::npos;
-}
-
 // A character of GS1 AI encodable character set 39 (the CPI's component/part reference).
 bool InSet39(char c) {
   return IsDigit(c) || IsUpper(c) || c == '#' || c == '-' || c == '/';
@@ -408,10 +402,8 @@ bool IsCanonical(std::string_view key, std::string_view value, const std::vector
 
 std::optional<std::string> FromDigitalLink(std::string_view uri) {
   std::string_view rest;
-  bool https = false;
   if (uri.starts_with("https://")) {
     rest = uri.substr(8);
-    https = true;
   } else if (uri.starts_with("http://")) {
     rest = uri.substr(7);
   } else {
@@ -421,7 +413,6 @@ std::optional<std::string> FromDigitalLink(std::string_view uri) {
   if (rest.find('#') != std::string_view::npos) return std::nullopt;
   const size_t slash = rest.find('/');
   if (slash == std::string_view::npos) return std::nullopt;
-  const std::string_view host = rest.substr(0, slash);
   std::vector<std::string_view> segments = Split(rest.substr(slash + 1), '/');
   for (std::string_view& segment : segments)
     segment = AiOf(segment);
@@ -438,7 +429,7 @@ std::optional<std::string> FromDigitalLink(std::string_view uri) {
   for (size_t i = 0; i < segments.size(); ++i)
     any = any || key_at(i);
   if (!any) return std::nullopt;
-  if (https && host == "id.gs1.org" && key_at(0)) {
+  if (uri.starts_with(kCanonicalHost) && key_at(0)) {
     start = 0;
   } else {
     for (std::string_view key : kPrimaryKeys) {

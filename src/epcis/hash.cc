@@ -175,29 +175,24 @@ std::string FormatNumber(double x) {
 // The value of a text that is a decimal number ("0026", "+1.50", "2e3", ".5"); nullopt for any
 // other text, infinities and NaN included.
 std::optional<double> ParseNumber(std::string_view s) {
-  if (!s.empty() && (s[0] == '+' || s[0] == '-')) {
-    if (s[0] == '+') s.remove_prefix(1);
-  }
-  size_t i = s.starts_with('-') ? 1 : 0;
-  size_t mantissa = 0;
-  while (i < s.size() && s[i] >= '0' && s[i] <= '9')
-    ++i, ++mantissa;
-  if (i < s.size() && s[i] == '.') {
-    ++i;
+  const auto digits = [&](size_t& i) {
+    const size_t start = i;
     while (i < s.size() && s[i] >= '0' && s[i] <= '9')
-      ++i, ++mantissa;
-  }
+      ++i;
+    return i - start;
+  };
+  size_t i = 0;
+  if (i < s.size() && (s[i] == '+' || s[i] == '-')) ++i;
+  size_t mantissa = digits(i);
+  if (i < s.size() && s[i] == '.') mantissa += digits(++i);
   if (mantissa == 0) return std::nullopt;
   if (i < s.size() && (s[i] == 'e' || s[i] == 'E')) {
     ++i;
     if (i < s.size() && (s[i] == '+' || s[i] == '-')) ++i;
-    size_t exponent = 0;
-    while (i < s.size() && s[i] >= '0' && s[i] <= '9')
-      ++i, ++exponent;
-    if (exponent == 0) return std::nullopt;
+    if (digits(i) == 0) return std::nullopt;
   }
   if (i != s.size()) return std::nullopt;
-  // from_chars reads no '+' in the exponent's place either way, but does read "1e+5".
+  if (s.starts_with('+')) s.remove_prefix(1);  // from_chars reads a '-' but no '+'
   double x = 0;
   const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), x);
   if (ec != std::errc() || end != s.data() + s.size() || !std::isfinite(x)) return std::nullopt;
@@ -239,7 +234,7 @@ bool ReadDigits(std::string_view s, size_t& i, size_t n, int64_t& out) {
 // An ISO 8601 date-time ("2020-03-04T11:00:30.1415+01:00") as UTC to the millisecond:
 // "2020-03-04T10:00:30.142Z". Fractions past the microsecond are dropped and the microseconds
 // rounded half to even, as the reference implementation does; a time without an offset is
-// taken as UTC. Text that is no such date-time is returned as it is.
+// taken as UTC. Text that is no such date-time (year 0 included) is returned as it is.
 std::string CanonicalTime(std::string_view s) {
   size_t i = 0;
   int64_t year, month, day, hour, minute, second = 0, micros = 0, offset = 0;
@@ -273,8 +268,8 @@ std::string CanonicalTime(std::string_view s) {
     offset = sign * (oh * 60 + om);
   }
   static constexpr int kMonthDays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  if (i != s.size() || month < 1 || month > 12 || day < 1 || day > kMonthDays[month - 1] ||
-      hour > 23 || minute > 59 || second > 59) {
+  if (i != s.size() || year < 1 || month < 1 || month > 12 || day < 1 ||
+      day > kMonthDays[month - 1] || hour > 23 || minute > 59 || second > 59) {
     return std::string(s);
   }
   const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
@@ -398,6 +393,11 @@ Node ToNode(const Namespaces& ns, std::string name, std::string_view key, std::s
       for (const auto& [k, v] : value.items()) {
         // Comments are not what the event says; @context only says how to read it.
         if (k == "rdfs:comment" || k == "comment" || k == "@context") continue;
+        // An XML element's own text beside its attributes and children (xml.h).
+        if (k == "#text" && v.is_string()) {
+          node.text = v.get<std::string>();
+          continue;
+        }
         AddField(ns, node.children, ExpandKey(ns, k), k, key, v);
       }
       break;
@@ -412,8 +412,10 @@ Node ToNode(const Namespaces& ns, std::string name, std::string_view key, std::s
       break;
     }
     case json::value_t::boolean:
-      // The reference implementation's spelling of a JSON boolean.
-      node.text = value.get<bool>() ? "True" : "False";
+      // The literal both bindings write (xsd:boolean, JSON), as the reference vectors hash a
+      // sensor's booleanValue; not the reference implementation's "True" of a JSON true, which
+      // would hash an event differently as JSON and as XML.
+      node.text = value.get<bool>() ? "true" : "false";
       break;
     case json::value_t::number_integer:
     case json::value_t::number_unsigned:
@@ -492,8 +494,6 @@ void Correct(Node& node) {
 }
 
 // --- the pre-hash string ---
-
-std::string Unordered(const std::vector<Node>& nodes);
 
 // Fields outside the order table, each "name=value" followed by its own fields, sorted as
 // text, except where the fields are a list entry's type and value.

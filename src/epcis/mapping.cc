@@ -1,6 +1,5 @@
 #include "epcis/mapping.h"
 
-#include <array>
 #include <map>
 #include <utility>
 
@@ -318,6 +317,23 @@ std::vector<json> BodyEvents(ReportType type, json& fields, const std::string& r
   return events;
 }
 
+// A report field's value as an extension value: the keys of its objects, at any depth, get the
+// "battrace" prefix too, since JSON-LD gives meaning only to keys its context defines (and
+// capture refuses an extension's key without a namespace).
+json Namespaced(const json& value) {
+  if (value.is_array()) {
+    json out = json::array();
+    for (const json& v : value)
+      out.push_back(Namespaced(v));
+    return out;
+  }
+  if (!value.is_object()) return value;
+  json out = json::object();
+  for (auto& [key, v] : value.items())
+    out[Ext(key)] = Namespaced(v);
+  return out;
+}
+
 // "+08:00" for an RFC 3339 time's offset ("Z" is "+00:00").
 std::string OffsetOf(std::string_view time) {
   if (time.ends_with('Z') || time.ends_with('z')) return "+00:00";
@@ -341,6 +357,32 @@ std::string EnterpriseUri(std::string_view uscc) {
 }
 std::string VehicleUri(std::string_view vin) {
   return StrCat(kVehiclePrefix, vin);
+}
+
+std::string ReportEventUri(ReportEventId id) {
+  return StrCat(kReportPrefix, std::to_string(id.leaf_index), ":", std::to_string(id.n));
+}
+
+std::optional<ReportEventId> ReportEventOfUri(std::string_view event_id) {
+  if (!event_id.starts_with(kReportPrefix)) return std::nullopt;
+  event_id.remove_prefix(kReportPrefix.size());
+  const size_t colon = event_id.find(':');
+  if (colon == std::string_view::npos) return std::nullopt;
+  // One spelling per event: the digits ReportEventUri writes, nothing else.
+  const auto number = [](std::string_view digits) -> std::optional<uint64_t> {
+    if (digits.empty() || digits.size() > 19 || (digits.size() > 1 && digits[0] == '0'))
+      return std::nullopt;
+    uint64_t value = 0;
+    for (const char c : digits) {
+      if (c < '0' || c > '9') return std::nullopt;
+      value = value * 10 + static_cast<uint64_t>(c - '0');
+    }
+    return value;
+  };
+  const std::optional<uint64_t> leaf = number(event_id.substr(0, colon));
+  const std::optional<uint64_t> n = number(event_id.substr(colon + 1));
+  if (!leaf || !n) return std::nullopt;
+  return ReportEventId{*leaf, static_cast<size_t>(*n)};
 }
 
 std::optional<std::string> CodeOfUri(std::string_view uri) {
@@ -386,8 +428,7 @@ std::vector<json> ReportEvents(const store::StoredReport& report) {
   std::vector<json> events = BodyEvents(*type, fields, report.reporter, report.id);
   for (size_t n = 0; n < events.size(); ++n) {
     json& event = events[n];
-    event["eventID"] =
-        StrCat(kReportPrefix, std::to_string(report.leaf_index), ":", std::to_string(n));
+    event["eventID"] = ReportEventUri({report.leaf_index, n});
     if (!event.contains("eventTime")) event["eventTime"] = StrCat(occurred, "T00:00:00+08:00");
     event["eventTimeZoneOffset"] = OffsetOf(event["eventTime"].get<std::string>());
     event["recordTime"] = RecordTime(report.reported);
@@ -402,9 +443,9 @@ std::vector<json> ReportEvents(const store::StoredReport& report) {
   const bool ilmd = first["type"] == "ObjectEvent" && first["bizStep"] == kCommission.biz_step;
   for (auto& [name, value] : fields.items()) {
     if (ilmd) {
-      first["ilmd"][Ext(name)] = value;
+      first["ilmd"][Ext(name)] = Namespaced(value);
     } else {
-      first[Ext(name)] = value;
+      first[Ext(name)] = Namespaced(value);
     }
   }
   for (auto& [name, value] : envelope.items())
@@ -473,14 +514,35 @@ class Rebuilder {
     return nullptr;
   }
 
+  // The name of a battrace key without its prefix, or nullopt for any other key.
+  std::optional<std::string> Bare(const std::string& key) const {
+    const size_t colon = key.find(':');
+    if (colon == std::string::npos) return std::nullopt;
+    for (const std::string& p : prefixes_)
+      if (key.compare(0, colon, p) == 0 && p.size() == colon) return key.substr(colon + 1);
+    return std::nullopt;
+  }
+
+  // An extension value as a report field's value: battrace's prefix taken off the keys of its
+  // objects at any depth (other keys stay, for the report parser to refuse).
+  json Unnamespaced(const json& value) const {
+    if (value.is_array()) {
+      json out = json::array();
+      for (const json& v : value)
+        out.push_back(Unnamespaced(v));
+      return out;
+    }
+    if (!value.is_object()) return value;
+    json out = json::object();
+    for (auto& [key, v] : value.items())
+      out[Bare(key).value_or(key)] = Unnamespaced(v);
+    return out;
+  }
+
   // The battrace extensions of an object, by name without the prefix.
   void CollectExtensions(const json& object, json& into) const {
     for (auto& [key, value] : object.items()) {
-      const size_t colon = key.find(':');
-      if (colon == std::string::npos) continue;
-      const std::string prefix = key.substr(0, colon);
-      for (const std::string& p : prefixes_)
-        if (p == prefix) into[key.substr(colon + 1)] = value;
+      if (std::optional<std::string> name = Bare(key)) into[*name] = Unnamespaced(value);
     }
   }
 
@@ -549,6 +611,14 @@ Result<std::string> OutletOf(const Indexed& at, const std::string& tail, std::st
 
 Result<std::string> Rebuilder::Rebuild(const std::vector<Indexed>& group) const {
   const Indexed& first = group.front();
+  // An error declaration withdraws an earlier event; battrace's counterpart is a correction,
+  // which names its original report and carries the report as it should have been.
+  for (const Indexed& e : group) {
+    if (e.event->contains("errorDeclaration")) {
+      return Unmapped(e.index, *e.event,
+                      "an error declaration has no report counterpart: file a correction");
+    }
+  }
   // The report type: named by the events, else the one whose shape the events have.
   std::optional<ReportType> outer, type;
   if (const json* named = Extension(*first.event, kReportType)) {

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -33,6 +34,17 @@ std::string VehicleUri(std::string_view vin);
 // The battery code a battrace battery URI names (a valid GB/T 34014 code, lenient reading of the
 // serial as the store allows), or nullopt.
 std::optional<std::string> CodeOfUri(std::string_view uri);
+
+// An event of a report, as its eventID names it.
+struct ReportEventId {
+  uint64_t leaf_index = 0;
+  size_t n = 0;  // its place among the report's events (ReportEvents), from 0
+};
+// The eventID of ReportEvents: "urn:battrace:report:<leaf_index>:<n>".
+std::string ReportEventUri(ReportEventId id);
+// The report event a battrace eventID names (decimal numbers without sign or leading zeros), or
+// nullopt for any other eventID.
+std::optional<ReportEventId> ReportEventOfUri(std::string_view event_id);
 
 // The EPCIS 2.0 events (JSON form, schema-valid inside an EPCISQueryDocument whose @context
 // includes MappingContext()) of one stored report, in order, with eventID

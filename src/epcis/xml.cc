@@ -528,7 +528,7 @@ void Converter::EventField(json& event, const xmlNode* c, int depth) {
       if (!IsElement(e)) continue;
       json entry = json::object();
       entry[item] = TextOf(e);
-      const xmlAttr* type = xmlHasProp(e, BAD_CAST "type");
+      const xmlAttr* type = xmlHasNsProp(e, BAD_CAST "type", nullptr);
       if (type != nullptr) entry["type"] = CbvWord(vocab, AttrText(type));
       out.push_back(std::move(entry));
     }
@@ -638,8 +638,7 @@ json Converter::Vocabularies(const xmlNode* list, int depth) {
           if (!IsElement(a)) continue;
           if (Unqualified(a, "attribute")) {
             json attribute = json::object();
-            const xmlAttr* id = xmlHasProp(a, BAD_CAST "id");
-            attribute["id"] = id != nullptr ? AttrText(id) : "";
+            PutAttributes(attribute, a);  // its id (required by the XSD) and any others
             bool has_children = false;
             for (const xmlNode* k = a->children; k != nullptr; k = k->next) {
               has_children |= IsElement(k);

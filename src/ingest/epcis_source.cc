@@ -62,8 +62,8 @@ class EpcisSource : public Source {
 }  // namespace
 
 std::optional<epcis::Format> EpcisFormatOf(std::string_view text) {
+  if (epcis::FormatOfBody(text) == epcis::Format::kXml) return epcis::Format::kXml;
   text = Trimmed(text);
-  if (text.starts_with('<')) return epcis::Format::kXml;
   if (!text.starts_with('{')) return std::nullopt;
   // Only a document that is one JSON object can be EPCIS; an NDJSON file fails to parse at its
   // second line, after one line's work.

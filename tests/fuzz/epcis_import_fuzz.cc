@@ -1,8 +1,8 @@
 // Fuzz target for EPCIS documents in `battrace import` (src/ingest/epcis_source.h,
 // src/epcis/mapping.h). The input is read twice:
 //   - as the text of an import file: whether it is an EPCIS document (EpcisFormatOf) and, when it
-//     is one in JSON, the source's items: the document is refused whole or every item carries a
-//     line within the document's events;
+//     is one (JSON or XML), the source's items: the document is refused whole, or its items come
+//     in one batch in ascending order of their first event;
 //   - as JSON given straight to the inverse mapping (an array of events, or an object whose
 //     "events" and "@context" are used), without the schema's checks: ReportsFromEvents must
 //     answer for any shape, name the first event of each report in ascending order, give either a
@@ -33,8 +33,7 @@ void Require(bool ok, const char* what) {
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string text(reinterpret_cast<const char*>(data), size);
 
-  if (std::optional<battrace::epcis::Format> format = battrace::ingest::EpcisFormatOf(text);
-      format == battrace::epcis::Format::kJson) {
+  if (std::optional<battrace::epcis::Format> format = battrace::ingest::EpcisFormatOf(text)) {
     auto source = battrace::ingest::OpenEpcisSource(text, *format, {});
     const std::vector<battrace::ingest::Item> items = source->Next(1000);
     Require(items.empty() || source->status().ok(), "items of a refused document");

@@ -209,6 +209,17 @@ TEST(MappingTest, UriSchemes) {
   EXPECT_EQ(CodeOfUri("urn:battrace:vin:" + Vehicle()), std::nullopt);
   EXPECT_EQ(CodeOfUri(Pack()), std::nullopt);
   EXPECT_EQ(MappingContext(), json({{"battrace", "https://battrace.org/epcis/"}}));
+  EXPECT_EQ(ReportEventUri({42, 1}), "urn:battrace:report:42:1");
+  const std::optional<ReportEventId> id = ReportEventOfUri("urn:battrace:report:42:1");
+  ASSERT_TRUE(id.has_value());
+  EXPECT_EQ(id->leaf_index, 42u);
+  EXPECT_EQ(id->n, 1u);
+  for (const char* other :
+       {"urn:battrace:report:42", "urn:battrace:report:042:1", "urn:battrace:report:42:+1",
+        "urn:battrace:report::1", "urn:battrace:report:42:1:0", "urn:battrace:report:42:x",
+        "urn:battrace:report:99999999999999999999:0", "ni:///sha-256;00?ver=CBV2.0"}) {
+    EXPECT_EQ(ReportEventOfUri(other), std::nullopt) << other;
+  }
 }
 
 TEST(MappingTest, EveryReportTypeIsCoveredByTheSamples) {
@@ -393,11 +404,15 @@ TEST(MappingTest, EventsThatMapToNoReportAreRefusedByIndex) {
                              {"action", "OBSERVE"},
                              {"bizStep", "shipping"},
                              {"epcList", {"urn:epc:id:sgtin:0614141.107346.2018"}}});
+  json declared =
+      With(foreign, {{"eventID", "urn:x:5"},
+                     {"epcList", {BatteryUri(Pack())}},
+                     {"errorDeclaration", {{"declarationTime", "2026-04-03T00:00:00Z"}}}});
   json outlet_type =
       With(install, {{"battrace:reportID", "n"}, {"battrace:reportType", "outlet.closed"}});
   const std::vector<MappedReport> mapped =
-      ReportsFromEvents({aggregation, swap, install, foreign, outlet_type}, Context());
-  ASSERT_EQ(mapped.size(), 4u);
+      ReportsFromEvents({aggregation, swap, install, foreign, outlet_type, declared}, Context());
+  ASSERT_EQ(mapped.size(), 5u);
   const auto expect_refused = [&](size_t i, const std::string& field, const std::string& part) {
     ASSERT_FALSE(mapped[i].report.ok()) << i;
     EXPECT_EQ(mapped[i].report.status().rule(), "epcis.unmapped");
@@ -409,6 +424,7 @@ TEST(MappingTest, EventsThatMapToNoReportAreRefusedByIndex) {
   expect_refused(1, "/epcisBody/eventList/1", "battery.replaced or battery.swapped");
   expect_refused(2, "/epcisBody/eventList/3", "expected a battery URI");
   expect_refused(3, "/epcisBody/eventList/4", "outlet.closed states no event");
+  expect_refused(4, "/epcisBody/eventList/5", "file a correction");
 }
 
 }  // namespace

@@ -436,6 +436,9 @@ TEST(XmlToJsonTest, HeaderMasterDataAndQueryDocuments) {
   EXPECT_EQ(results["queryName"], "SimpleEventQuery");
   ASSERT_EQ(results["resultsBody"]["eventList"].size(), 1u);
   EXPECT_EQ(results["resultsBody"]["eventList"][0]["bizStep"], "shipping");
+  // Both meet the JSON schema as they are.
+  EXPECT_TRUE(EpcisSchema().Validate(*doc).ok()) << EpcisSchema().Validate(*doc).ToString();
+  EXPECT_TRUE(EpcisSchema().Validate(*query).ok()) << EpcisSchema().Validate(*query).ToString();
 }
 
 // ---- what is refused ----
