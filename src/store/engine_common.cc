@@ -618,6 +618,8 @@ std::vector<std::string> Concat(std::vector<std::string> a, const std::vector<st
 
 }  // namespace
 
+// The EPCIS tables (epcis_event, epcis_epc, epcis_job) are not here: captured events are kept as
+// captured, derived from no report, so a replay has nothing to rebuild them from.
 const std::vector<DerivedTable>& DerivedTables() {
   static const std::vector<DerivedTable> kTables = [] {
     const std::string duty =

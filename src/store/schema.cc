@@ -267,6 +267,7 @@ CREATE TABLE epcis_event (
 );
 CREATE UNIQUE INDEX epcis_event_dedup ON epcis_event (owner, dedup);
 CREATE INDEX epcis_event_id ON epcis_event (event_id, seq);
+CREATE INDEX epcis_event_owner ON epcis_event (owner, seq);
 CREATE INDEX epcis_event_division ON epcis_event (owner_division, seq);
 
 CREATE TABLE epcis_epc (
