@@ -14,7 +14,7 @@
 #        files go to $BENCH_DIR, default build/bench-epcis; the query store of a size is reused
 #        by later runs while the store and EPCIS code is unchanged)
 # knobs (environment): DOC events per document (1000), STORE_EVENTS (1000000), THREADS server
-#   threads (4), CAPTURE_CONNECTIONS (2), CONNECTIONS wrk connections (4), WRK_THREADS (2),
+#   threads (4), CAPTURE_CONNECTIONS (4), CONNECTIONS wrk connections (4), WRK_THREADS (2),
 #   DURATION seconds measured (10), WARMUP seconds (2), QUERIES EPCs drawn (10000), QUERY=0 to
 #   skip the query part.
 set -euo pipefail
@@ -24,7 +24,7 @@ events=${1:-100000}
 doc=${DOC:-1000}
 store_events=${STORE_EVENTS:-1000000}
 threads=${THREADS:-4}
-capture_connections=${CAPTURE_CONNECTIONS:-2}
+capture_connections=${CAPTURE_CONNECTIONS:-4}
 connections=${CONNECTIONS:-4}
 wrk_threads=${WRK_THREADS:-2}
 duration=${DURATION:-10}
