@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "core/date.h"
+#include "core/str_cat.h"
 #include "epcis/cbv.h"
 #include "epcis/epc.h"
 #include "epcis/mapping.h"
@@ -64,7 +65,7 @@ Result<std::vector<std::string>> OneOf(const std::string& name, const std::strin
       std::string list;
       for (const std::string& a : allowed)
         list += (list.empty() ? "" : ", ") + a;
-      return Bad(name, "'" + v + "' is not one of " + list);
+      return Bad(name, StrCat("'", v, "' is not one of ", list));
     }
   }
   return values;
@@ -97,8 +98,8 @@ const std::vector<std::string>& QueryParameterNames() {
                                       "EQ_bizLocation", "EQ_eventID"};
     for (const auto& [name, roles] : MatchParameters())
       names.push_back(name);
-    names.push_back("perPage");
-    names.push_back("nextPageToken");
+    names.emplace_back("perPage");
+    names.emplace_back("nextPageToken");
     return names;
   }();
   return kNames;
@@ -108,7 +109,9 @@ Result<EventQuery> ParseEventQuery(const std::map<std::string, std::string>& par
   EventQuery q;
   store::EpcisFilter& f = q.filter;
   f.limit = kDefaultPerPage;
-  for (const auto& [name, value] : params) {
+  for (const auto& [param, value] : params) {
+    // A structured binding cannot be captured by the lambda below (C++20 before P1091).
+    const std::string& name = param;
     const auto& names = QueryParameterNames();
     if (std::find(names.begin(), names.end(), name) == names.end()) {
       return Status::Invalid(name, "query.unknown_parameter",

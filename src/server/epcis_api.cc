@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "core/str_cat.h"
 #include "epcis/capture.h"
 #include "epcis/document.h"
 #include "epcis/epc.h"
@@ -19,7 +20,6 @@ namespace {
 using Json = nlohmann::json;
 
 constexpr std::string_view kEventsPrefix = "/epcis/events/";
-constexpr std::string_view kReportEventPrefix = "urn:battrace:report:";
 constexpr const char* kEpcisContext = "https://ref.gs1.org/standards/epcis/epcis-context.jsonld";
 
 void Reply(EpcisCall& c, int status, const Json& body) {
@@ -213,7 +213,7 @@ Result<std::pair<std::string, uint64_t>> PagePosition(const epcis::EventQuery& q
 std::string QueryText(const HttpRequest& req) {
   std::string q = "epcis/events";
   for (const auto& [name, value] : req.query) {
-    if (name != "nextPageToken" && name != "perPage") q += "\n" + name + "=" + value;
+    if (name != "nextPageToken" && name != "perPage") q += StrCat("\n", name, "=", value);
   }
   return q;
 }
@@ -413,23 +413,14 @@ Status EpcisGetEvent(EpcisCall& c, const std::string& event_id) {
   if (RefuseEpcFormat(c, format)) return Status::Ok();
   Json events = Json::array();
   bool with_mapping = false;
-  if (event_id.starts_with(kReportEventPrefix)) {
-    // urn:battrace:report:<leaf>:<n>: the n-th event of the report at that leaf.
-    const std::string rest = event_id.substr(kReportEventPrefix.size());
-    const size_t colon = rest.find(':');
-    uint64_t leaf = 0;
-    bool ok = colon != std::string::npos && colon > 0 && colon < 20;
-    for (size_t i = 0; ok && i < colon; ++i) {
-      if (rest[i] < '0' || rest[i] > '9') ok = false;
-      leaf = leaf * 10 + static_cast<uint64_t>(rest[i] - '0');
-    }
-    if (!ok) return Status::NotFound("no such EPCIS event among the records you may read");
-    BATTRACE_ASSIGN_OR_RETURN(report, c.reader.ReportAt(leaf));
-    for (Json& e : epcis::ReportEvents(report)) {
-      if (e.value("eventID", "") == event_id) events.push_back(std::move(e));
-    }
-    if (events.empty())
+  if (auto ref = epcis::ReportEventOfUri(event_id)) {
+    // The n-th event of the report at that leaf, under the report's access rules.
+    BATTRACE_ASSIGN_OR_RETURN(report, c.reader.ReportAt(ref->leaf_index));
+    std::vector<Json> mapped = epcis::ReportEvents(report);
+    if (ref->n >= mapped.size()) {
       return Status::NotFound("no such EPCIS event among the records you may read");
+    }
+    events.push_back(std::move(mapped[ref->n]));
     with_mapping = true;
   } else {
     BATTRACE_ASSIGN_OR_RETURN(stored, c.reader.CapturedEvent(event_id));

@@ -180,7 +180,7 @@ Result<std::vector<EpcisEvent>> ScopedReader::CapturedEvent(const std::string& e
 }
 
 Result<EpcisJob> ScopedReader::CaptureJob(const std::string& capture_id) {
-  if (viewer_.kind == Viewer::Kind::kPublic) return NeedSignIn();
+  if (viewer_.kind == Viewer::Kind::kPublic) return Hidden("capture job");
   BATTRACE_ASSIGN_OR_RETURN(job, store_.GetEpcisJob(capture_id));
   if (!job || (viewer_.kind != Viewer::Kind::kAdmin &&
                (viewer_.kind != Viewer::Kind::kEnterprise || job->owner != viewer_.id))) {

@@ -140,7 +140,8 @@ class ScopedReader {
   // The stored events with this eventID (an event and its error declarations) the viewer may
   // see; NotFound when there is none.
   Result<std::vector<EpcisEvent>> CapturedEvent(const std::string& event_id);
-  // A capture job: for the enterprise that captured it and the admin; NotFound for others.
+  // A capture job: for the enterprise that captured it and the admin; NotFound for others,
+  // the public included.
   Result<EpcisJob> CaptureJob(const std::string& capture_id);
   // The report at a leaf index, under the rules of Report().
   Result<StoredReport> ReportAt(uint64_t leaf);

@@ -345,6 +345,8 @@ with Server(battrace, fx.store, work, "--rate-limit", "0") as server:
                   "NoSuchResourceException")
     epcis_problem(server.call("GET", "/epcis/capture/" + job1["captureID"], tok_b), 404,
                   "NoSuchResourceException")
+    epcis_problem(server.call("GET", "/epcis/capture/" + job1["captureID"]), 404,
+                  "NoSuchResourceException")
     st, _, _, doc = server.call("GET", "/epcis/events?perPage=1000")
     ok(st == 200 and events_of(doc) == [], "the public sees none")
     epcis_problem(server.call("GET", "/epcis/events/" + quote(event_id)), 404,

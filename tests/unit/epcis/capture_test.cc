@@ -19,7 +19,7 @@ const char* kDocument = R"({
     {"type": "ObjectEvent", "eventTime": "2024-01-01T08:00:00.250+08:00",
      "eventTimeZoneOffset": "+08:00", "action": "OBSERVE",
      "epcList": ["urn:epc:id:sgtin:0614141.107346.2017"],
-     "bizStep": "urn:epcglobal:cbv:bizstep:shipping", "disposition": "in_transit",
+     "bizStep": "shipping", "disposition": "in_transit",
      "readPoint": {"id": "urn:epc:id:sgln:0614141.07346.1234"},
      "example:note": "first"},
     {"type": "AggregationEvent", "eventID": "urn:uuid:6a1b3b40-0000-4000-8000-000000000001",
@@ -31,7 +31,7 @@ const char* kDocument = R"({
     {"type": "ObjectEvent", "eventTime": "2024-01-01T08:00:00.250+08:00",
      "eventTimeZoneOffset": "+08:00", "action": "OBSERVE",
      "epcList": ["urn:epc:id:sgtin:0614141.107346.2017"],
-     "bizStep": "urn:epcglobal:cbv:bizstep:shipping", "disposition": "in_transit",
+     "bizStep": "shipping", "disposition": "in_transit",
      "readPoint": {"id": "urn:epc:id:sgln:0614141.07346.1234"},
      "example:note": "first",
      "errorDeclaration": {"declarationTime": "2024-01-03T00:00:00Z", "reason": "incorrect_data"}}

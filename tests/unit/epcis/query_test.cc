@@ -87,7 +87,7 @@ TEST(QueryTest, EpcMatchesLookInTheirRolesCanonically) {
 }
 
 TEST(QueryTest, BatteryUrisAreNoted) {
-  const std::string uri = BatteryUri("001CE0000000000000000001");
+  const std::string uri = BatteryUri("114PE24000000SG570099999");
   auto code = CodeOfUri(uri);
   ASSERT_TRUE(code.has_value());
   auto q = ParseEventQuery(

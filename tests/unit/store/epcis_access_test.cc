@@ -143,7 +143,7 @@ TEST_P(EpcisAccessTest, AJobIsForItsEnterpriseAndTheAdmin) {
     ASSERT_FALSE(other.ok());
     EXPECT_EQ(other.status().code(), StatusCode::kNotFound);
   }
-  EXPECT_EQ(Reader(Viewer{}).CaptureJob(id).status().code(), StatusCode::kUnauthenticated);
+  EXPECT_EQ(Reader(Viewer{}).CaptureJob(id).status().code(), StatusCode::kNotFound);
   ScopedReader admin = Reader(Of(Viewer::Kind::kAdmin, "", ""));
   ASSERT_TRUE(admin.CaptureJob(id).ok());
   EXPECT_EQ(admin.audit().size(), 1u);
