@@ -746,33 +746,34 @@ Result<EpcisQuery> EpcisQuerySql(const EpcisFilter& filter,
     return in_list(
         column, next({.kind = EpcisParam::Kind::kList, .text = {}, .number = 0, .list = values}));
   };
+  // Columns are named bare: epcis_event's in the outer query, epcis_epc's in each subquery.
   std::string where = "e.seq > " + number(static_cast<int64_t>(filter.after_seq));
   const std::pair<const char*, const std::vector<std::string>*> lists[] = {
-      {"e.type", &filter.types},
-      {"e.action", &filter.actions},
-      {"e.biz_step", &filter.biz_steps},
-      {"e.disposition", &filter.dispositions},
-      {"e.read_point", &filter.read_points},
-      {"e.biz_location", &filter.biz_locations},
-      {"e.event_id", &filter.event_ids}};
+      {"type", &filter.types},
+      {"action", &filter.actions},
+      {"biz_step", &filter.biz_steps},
+      {"disposition", &filter.dispositions},
+      {"read_point", &filter.read_points},
+      {"biz_location", &filter.biz_locations},
+      {"event_id", &filter.event_ids}};
   for (const auto& [column, values] : lists) {
     if (!values->empty()) where += StrCat(" AND ", one_of(column, *values));
   }
   const std::tuple<const char*, const char*, const std::optional<int64_t>*> bounds[] = {
-      {"e.event_time", " >= ", &filter.ge_event_time},
-      {"e.event_time", " < ", &filter.lt_event_time},
-      {"e.record_time", " >= ", &filter.ge_record_time},
-      {"e.record_time", " < ", &filter.lt_record_time}};
+      {"event_time", " >= ", &filter.ge_event_time},
+      {"event_time", " < ", &filter.lt_event_time},
+      {"record_time", " >= ", &filter.ge_record_time},
+      {"record_time", " < ", &filter.lt_record_time}};
   for (const auto& [column, op, bound] : bounds) {
     if (*bound) where += StrCat(" AND ", column, op, number(**bound));
   }
   // Each MATCH_ is a lookup in the (epc, role, event) primary key, from the page's start on.
   // (Placeholders are numbered as they are made, so each is made in a statement of its own.)
   for (const EpcisEpcMatch& m : filter.epc_matches) {
-    const std::string epc = one_of("x.epc", m.values);
-    const std::string role = one_of("x.role", m.roles);
-    where += StrCat(" AND e.seq IN (SELECT x.event FROM epcis_epc x WHERE ", epc, " AND ", role,
-                    " AND x.event > $1)");
+    const std::string epc = one_of("epc", m.values);
+    const std::string role = one_of("role", m.roles);
+    where += StrCat(" AND e.seq IN (SELECT event FROM epcis_epc WHERE ", epc, " AND ", role,
+                    " AND event > $1)");
   }
   if (filter.owner) where += StrCat(" AND e.owner = ", text(*filter.owner));
   if (filter.division) {
