@@ -7,6 +7,7 @@
 #include "core/date.h"
 #include "core/str_cat.h"
 #include "domain/report_type.h"
+#include "epcis/capture.h"
 #include "epcis/cbv.h"
 #include "ledger/utf8.h"
 
@@ -106,12 +107,6 @@ std::string MaterialUri(std::string_view material) {
 // The material lot a utilization made of its batteries: named by the report that states it.
 std::string LotUri(std::string_view reporter, std::string_view report_id) {
   return StrCat(kLotPrefix, reporter, ":", PercentEncode(report_id));
-}
-
-// recordTime (and creationDate) in the form EPCIS repositories give it: UTC, milliseconds.
-std::string RecordTime(Instant t) {
-  const std::string micros = FormatTimestamp(t);  // 2026-05-01T00:30:00.000000Z
-  return StrCat(std::string_view(micros).substr(0, 23), "Z");
 }
 
 // One shape of event a report maps to: event type, action (none for a TransformationEvent), CBV
