@@ -150,6 +150,7 @@ Result<std::vector<EpcisEvent>> ScopedReader::CapturedEvents(EpcisFilter filter)
       filter.owner = viewer_.id;
       break;
     case Viewer::Kind::kRegulator:
+      if (purpose_.empty()) return NeedPurpose("EPCIS events");
       filter.division = viewer_.division;
       break;
     case Viewer::Kind::kAdmin:
@@ -166,6 +167,9 @@ Result<std::vector<EpcisEvent>> ScopedReader::CapturedEvents(EpcisFilter filter)
 
 Result<std::vector<EpcisEvent>> ScopedReader::CapturedEvent(const std::string& event_id) {
   if (viewer_.kind == Viewer::Kind::kPublic) return Hidden("EPCIS event");
+  if (viewer_.kind == Viewer::Kind::kRegulator && purpose_.empty()) {
+    return NeedPurpose("an EPCIS event");
+  }
   BATTRACE_ASSIGN_OR_RETURN(all, store_.GetEpcisEvents(event_id));
   std::vector<EpcisEvent> out;
   for (EpcisEvent& e : all) {

@@ -132,7 +132,8 @@ class ScopedReader {
 
   // The EPCIS events captured through /epcis (Store::CaptureEpcis) that the viewer may see:
   // an enterprise the ones it captured, a regulator those captured by enterprises registered
-  // (at capture) in its jurisdiction, the admin all, the public none. `filter`'s scope
+  // (at capture) in its jurisdiction with a stated purpose (they are commercial records, Art.
+  // 30), the admin all, the public none. `filter`'s scope
   // (owner, division) is set here, whatever the caller put there. A read by a regulator or the
   // admin is audited (the events are another party's records); an enterprise reading its own
   // is not.

@@ -131,6 +131,15 @@ TEST_P(EpcisAccessTest, OneEventWithItsDeclarationOrNotFoundAlike) {
   EXPECT_EQ(reg.audit()[0].record, "epcis:urn:uuid:a1");
 }
 
+TEST_P(EpcisAccessTest, ARegulatorStatesItsPurpose) {
+  ScopedReader reg(*store_, Of(Viewer::Kind::kRegulator, "MIIT-440000", "440000"), "", "req-2");
+  for (const Status& st :
+       {reg.CapturedEvents(EpcisFilter{}).status(), reg.CapturedEvent("urn:uuid:a1").status()}) {
+    EXPECT_EQ(st.rule(), "access.purpose_required") << st.ToString();
+  }
+  EXPECT_TRUE(reg.audit().empty());
+}
+
 TEST_P(EpcisAccessTest, AJobIsForItsEnterpriseAndTheAdmin) {
   const std::string id = "a0000000000000000000000000000001";
   ScopedReader ra = Reader(Of(Viewer::Kind::kEnterprise, kA, "440300"));
