@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/gs1.h"
+#include "core/percent.h"
 
 namespace battrace::epcis {
 namespace {
@@ -23,11 +24,6 @@ bool IsUpper(char c) {
 }
 bool IsHex(char c) {
   return IsDigit(c) || (c >= 'A' && c <= 'F') || (c >= 'a' && c <= 'f');
-}
-
-int HexValue(char c) {
-  if (IsDigit(c)) return c - '0';
-  return (c | 0x20) - 'a' + 10;
 }
 
 bool AllDigits(std::string_view s) {
@@ -76,7 +72,8 @@ bool IsEscapedComponent(std::string_view s, size_t max, Raw raw, Set set) {
   for (size_t i = 0; i < s.size(); ++chars) {
     if (s[i] == '%') {
       if (i + 2 >= s.size() || !IsHex(s[i + 1]) || !IsHex(s[i + 2])) return false;
-      const char decoded = static_cast<char>(HexValue(s[i + 1]) * 16 + HexValue(s[i + 2]));
+      const char decoded =
+          static_cast<char>(HexDigitValue(s[i + 1]) * 16 + HexDigitValue(s[i + 2]));
       if (!set(decoded)) return false;
       i += 3;
     } else {

@@ -34,6 +34,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/percent.h"
 #include "epcis/blobs.h"
 
 namespace battrace::epcis {
@@ -567,19 +568,6 @@ class Validator {
 
 // ---------------------------------------------------------------- compilation
 
-std::string PercentDecode(std::string_view s) {
-  std::string out;
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '%' && i + 2 < s.size() && IsHex(s[i + 1]) && IsHex(s[i + 2])) {
-      out += static_cast<char>(std::stoi(std::string(s.substr(i + 1, 2)), nullptr, 16));
-      i += 2;
-    } else {
-      out += s[i];
-    }
-  }
-  return out;
-}
-
 std::string EscapeKey(std::string_view key) {
   std::string out;
   for (char c : key) {
@@ -719,7 +707,7 @@ class Compiler {
       if (target.empty() || target[0] != '#') {
         Fail(at + "/$ref", "only references into this schema (\"#...\") are supported");
       } else {
-        refs_.emplace_back(index, PercentDecode(std::string_view(target).substr(1)));
+        refs_.emplace_back(index, PercentDecodeLenient(std::string_view(target).substr(1)));
       }
       n.ref = -2;  // resolved in Run
     }

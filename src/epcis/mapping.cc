@@ -5,6 +5,7 @@
 
 #include "core/battery_code.h"
 #include "core/date.h"
+#include "core/percent.h"
 #include "core/str_cat.h"
 #include "domain/report_type.h"
 #include "epcis/capture.h"
@@ -52,48 +53,12 @@ json Member(const json& object, std::string_view key) {
   return it != object.end() ? *it : json();
 }
 
-// Free text and outlet ids inside a URN: everything but RFC 3986 unreserved characters is
-// percent-encoded (UTF-8 bytes), so that any text gives a valid URI and decodes back exactly.
-std::string PercentEncode(std::string_view text) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (const char ch : text) {
-    const auto c = static_cast<unsigned char>(ch);
-    const bool unreserved = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-                            (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' || c == '~';
-    if (unreserved) {
-      out += ch;
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 0xF];
-    }
-  }
-  return out;
-}
-
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  return -1;
-}
-
-std::optional<std::string> PercentDecode(std::string_view text) {
-  std::string out;
-  for (size_t i = 0; i < text.size(); ++i) {
-    if (text[i] != '%') {
-      out += text[i];
-      continue;
-    }
-    if (i + 2 >= text.size()) return std::nullopt;
-    const int hi = HexValue(text[i + 1]), lo = HexValue(text[i + 2]);
-    if (hi < 0 || lo < 0) return std::nullopt;
-    out += static_cast<char>(hi * 16 + lo);
-    i += 2;
-  }
-  if (!ledger::IsValidUtf8(out)) return std::nullopt;
-  return out;
+// The text a percent-encoded URN part stands for: report fields are UTF-8, so other bytes are
+// no text of a report.
+std::optional<std::string> DecodedText(std::string_view part) {
+  std::optional<std::string> text = PercentDecode(part);
+  if (text && !ledger::IsValidUtf8(*text)) return std::nullopt;
+  return text;
 }
 
 std::string OutletUri(std::string_view owner, std::string_view outlet) {
@@ -596,7 +561,7 @@ Result<std::string> PartyOf(const Indexed& at, std::string_view list, std::strin
 Result<std::string> OutletOf(const Indexed& at, const std::string& tail, std::string_view owner) {
   const std::string owner_part = StrCat(owner, ":");
   std::optional<std::string> id;
-  if (tail.starts_with(owner_part)) id = PercentDecode(tail.substr(owner_part.size()));
+  if (tail.starts_with(owner_part)) id = DecodedText(tail.substr(owner_part.size()));
   if (!id) {
     return Unmapped(at.index, *at.event,
                     StrCat("the outlet must be ", kOutletPrefix, owner, ":<outlet id>"));
@@ -829,7 +794,7 @@ Result<std::string> Rebuilder::Rebuild(const std::vector<Indexed>& group) const 
         Result<std::string> material =
             IdOf(ship, Member(quantity, "epcClass"), kMaterialPrefix, "a material URI");
         if (!material.ok()) return material.status();
-        std::optional<std::string> text = PercentDecode(*material);
+        std::optional<std::string> text = DecodedText(*material);
         const json mass = Member(quantity, "quantity");
         if (!text || !mass.is_number() || Str(quantity, "uom") != "KGM") {
           return Unmapped(ship.index, *ship.event,

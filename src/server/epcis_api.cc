@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "core/percent.h"
 #include "core/str_cat.h"
 #include "epcis/capture.h"
 #include "epcis/document.h"
@@ -26,21 +27,6 @@ void Reply(EpcisCall& c, int status, const Json& body) {
   c.res.status = status;
   c.res.content_type = "application/json";
   c.res.body = body.dump(-1, ' ', false, Json::error_handler_t::replace);
-}
-
-std::string PercentEncode(std::string_view text) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char ch : text) {
-    if (std::isalnum(ch) || ch == '-' || ch == '.' || ch == '_' || ch == '~') {
-      out += static_cast<char>(ch);
-    } else {
-      out += '%';
-      out += kHex[ch >> 4];
-      out += kHex[ch & 15];
-    }
-  }
-  return out;
 }
 
 // The media type of a Content-Type, lower case, without parameters.

@@ -5,6 +5,8 @@
 #include <cctype>
 #include <string_view>
 
+#include "core/percent.h"
+
 namespace battrace::server {
 
 namespace bhttp = boost::beast::http;
@@ -19,38 +21,13 @@ std::string Lower(std::string s) {
   return s;
 }
 
-int HexDigit(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-// Percent-decoding; in a query, '+' is a space. A '%' not followed by two hex digits stays.
-std::string Decode(std::string_view in, bool query) {
-  std::string out;
-  out.reserve(in.size());
-  for (size_t i = 0; i < in.size(); ++i) {
-    if (in[i] == '%' && i + 2 < in.size()) {
-      const int hi = HexDigit(in[i + 1]), lo = HexDigit(in[i + 2]);
-      if (hi >= 0 && lo >= 0) {
-        out.push_back(static_cast<char>(hi * 16 + lo));
-        i += 2;
-        continue;
-      }
-    }
-    out.push_back(query && in[i] == '+' ? ' ' : in[i]);
-  }
-  return out;
-}
-
 // The request's method, path, query and headers (first value of each) from a parsed head.
 HttpRequest HeadOf(const bhttp::request<bhttp::string_body>& in, const std::string& remote) {
   HttpRequest out;
   out.method = std::string(in.method_string());
   const std::string_view target = in.target();
   const size_t q = target.find('?');
-  out.path = Decode(target.substr(0, q), false);
+  out.path = PercentDecodeLenient(target.substr(0, q));
   if (q != std::string_view::npos) {
     std::string_view rest = target.substr(q + 1);
     out.query_string = std::string(rest);
@@ -60,8 +37,9 @@ HttpRequest HeadOf(const bhttp::request<bhttp::string_body>& in, const std::stri
       rest = amp == std::string_view::npos ? std::string_view() : rest.substr(amp + 1);
       if (pair.empty()) continue;
       const size_t eq = pair.find('=');
-      out.query.emplace(Decode(pair.substr(0, eq), true),
-                        eq == std::string_view::npos ? "" : Decode(pair.substr(eq + 1), true));
+      out.query.emplace(
+          PercentDecodeLenient(pair.substr(0, eq), true),
+          eq == std::string_view::npos ? "" : PercentDecodeLenient(pair.substr(eq + 1), true));
     }
   }
   for (const auto& f : in)
