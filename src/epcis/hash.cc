@@ -16,6 +16,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/civil.h"
 #include "epcis/cbv.h"
 #include "epcis/epc.h"
 #include "ledger/hash.h"
@@ -199,28 +200,6 @@ std::optional<double> ParseNumber(std::string_view s) {
   return x;
 }
 
-// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil).
-int64_t DaysFromCivil(int64_t y, int64_t m, int64_t d) {
-  y -= m <= 2;
-  const int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const int64_t yoe = y - era * 400;
-  const int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + doe - 719468;
-}
-
-void CivilFromDays(int64_t z, int64_t& y, int64_t& m, int64_t& d) {
-  z += 719468;
-  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const int64_t doe = z - era * 146097;
-  const int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const int64_t mp = (5 * doy + 2) / 153;
-  d = doy - (153 * mp + 2) / 5 + 1;
-  m = mp + (mp < 10 ? 3 : -9);
-  y = yoe + era * 400 + (m <= 2);
-}
-
 bool ReadDigits(std::string_view s, size_t& i, size_t n, int64_t& out) {
   if (i + n > s.size()) return false;
   out = 0;
@@ -277,15 +256,15 @@ std::string CanonicalTime(std::string_view s) {
   int64_t millis = micros / 1000;
   const int64_t rest = micros % 1000;
   if (rest > 500 || (rest == 500 && millis % 2 == 1)) ++millis;
-  int64_t ms = ((DaysFromCivil(year, month, day) * 24 + hour) * 60 + minute - offset) * 60000 +
-               second * 1000 + millis;
+  const int64_t civil_days =
+      DaysFromCivil(static_cast<int>(year), static_cast<int>(month), static_cast<int>(day));
+  int64_t ms = ((civil_days * 24 + hour) * 60 + minute - offset) * 60000 + second * 1000 + millis;
   const int64_t days = (ms >= 0 ? ms : ms - 86399999) / 86400000;
   ms -= days * 86400000;
-  int64_t y, m, d;
-  CivilFromDays(days, y, m, d);
+  int y = 0, m = 0, d = 0;
+  CivilFromDays(static_cast<int32_t>(days), &y, &m, &d);
   char buf[96];
-  std::snprintf(buf, sizeof buf, "%04lld-%02lld-%02lldT%02lld:%02lld:%02lld.%03lldZ",
-                static_cast<long long>(y), static_cast<long long>(m), static_cast<long long>(d),
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02lld:%02lld:%02lld.%03lldZ", y, m, d,
                 static_cast<long long>(ms / 3600000), static_cast<long long>(ms / 60000 % 60),
                 static_cast<long long>(ms / 1000 % 60), static_cast<long long>(ms % 1000));
   return buf;
