@@ -1068,7 +1068,7 @@ Status PgWriteTxn::Commit() {
   const uint64_t size = s.frontier_.size();
   const LastCheckpoint before = s.last_checkpoint_;
   BATTRACE_ASSIGN_OR_RETURN(audit, s.ReadAuditHead());
-  if (CheckpointDue(s.options_.checkpoints, before, size, audit, Now())) {
+  if (CheckpointDue(s.options_.checkpoints, before, size, audit, s.options_.clock->Now())) {
     BATTRACE_ASSIGN_OR_RETURN(signer, s.IsSigner());
     if (signer) BATTRACE_RETURN_IF_ERROR(s.InsertCheckpoint(audit).status());
   }
@@ -1192,7 +1192,8 @@ Result<const domain::RegistryIndex*> PgStore::LoadRegistry() {
 }
 
 Result<StoredCheckpoint> PgStore::InsertCheckpoint(const std::optional<AuditHead>& audit) {
-  BATTRACE_ASSIGN_OR_RETURN(out, SignedCheckpoint(origin_, frontier_, audit, *key_));
+  BATTRACE_ASSIGN_OR_RETURN(
+      out, SignedCheckpoint(origin_, frontier_, audit, *key_, options_.clock->Now()));
   BATTRACE_RETURN_IF_ERROR(
       Run("insert_checkpoint",
           Params().Add(static_cast<int64_t>(out.size)).Add(out.created).Add(out.note))

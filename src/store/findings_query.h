@@ -1,0 +1,103 @@
+// Findings and obligations: the SQL conditions both engines share, and what runs in C++ after
+// the rows are read (succession, coverage gaps, filters, order, tallies).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <tuple>
+#include <vector>
+
+#include "core/date.h"
+#include "core/division.h"
+#include "core/status.h"
+#include "domain/registry_index.h"
+#include "domain/state.h"
+#include "ledger/checkpoint.h"
+#include "ledger/hash.h"
+#include "ledger/merkle.h"
+#include "store/audit.h"
+#include "store/store.h"
+
+namespace battrace::store::common {
+
+// A duty of an enterprise that has a registered successor shows the successor as party, with
+// the successor's authority in the same department (Art. 17).
+void ShowSuccessor(const domain::RegistryIndex& registry, std::string& party,
+                   domain::Authority& authority);
+
+// The codes inside a division are those in [low, high): division codes are digits, so the
+// codes starting with the division's prefix p are those in [p, p + ":").
+struct DivisionRange {
+  std::string low, high;
+};
+// Of a division code as stored (a sale's division), whether or not it is in the list.
+DivisionRange RangeOfCode(std::string_view code);
+
+// The finding for a sale with no outlet of the maker covering its division as of `as_of`; the
+// sale was recorded at `known_from`.
+domain::Finding CoverageGap(const domain::Sale& sale, Instant known_from,
+                            const domain::RegistryIndex& registry, Date as_of);
+
+// Parses a division filter (a code in the list; "000000" is the nation, containing every code).
+Result<std::optional<Division>> Within(const std::optional<std::string>& division);
+
+// The bounds of a FindingFilter's date range as the store queries bind them (NULL: unbounded):
+// [the start of `from`, the end of `to`) in Beijing time, as instants, for the moment a finding
+// or sale was recorded; `from` and `to` as YYYY-MM-DD for due dates.
+struct FindingRange {
+  std::optional<int64_t> start, end;
+  std::optional<std::string> first_day, last_day;
+};
+FindingRange RangeOf(const FindingFilter& filter);
+
+// Findings: adds the overdue duties as findings, applies `filter` (party and division as shown,
+// after succession) and sorts by kind, party, subject, due.
+Status FinishFindings(std::vector<domain::Finding>& findings, std::vector<domain::Duty> overdue,
+                      const FindingFilter& filter);
+// Counts findings into groups (Store::TallyFindings) from the rows each engine groups in SQL,
+// with the filters and the succession that Store::Findings applies to the rows it lists.
+class FindingTallier {
+ public:
+  FindingTallier(const domain::RegistryIndex& registry, const FindingFilter& filter,
+                 std::optional<Division> within, bool by_month);
+  // Recorded findings of one kind, authority division and month ("" when not by month); the
+  // query has applied the party filter already (recorded findings keep their party).
+  void Recorded(const std::string& kind, const std::string& division, const std::string& month,
+                uint64_t count);
+  // Overdue duties of one kind, party and authority as stored, due in `month` ("YYYY-MM").
+  void Overdue(const std::string& kind, std::string party, domain::Authority authority,
+               const std::string& month, uint64_t count);
+  // A sale that no outlet of its maker covers as of `as_of`, first recorded at `known_from`.
+  void Gap(const domain::Sale& sale, Instant known_from, Date as_of);
+  std::vector<FindingTally> Take();
+
+ private:
+  void Add(const std::string& kind, const std::string* party, const std::string& division,
+           const std::string& month, uint64_t count);
+
+  const domain::RegistryIndex& registry_;
+  const FindingFilter& filter_;
+  std::optional<Division> within_;
+  bool by_month_;
+  std::map<std::tuple<std::string, std::string, std::string>, uint64_t> groups_;
+};
+
+// The condition on a sale (columns of `sale s`) that no outlet of its maker, registered before
+// the instant `at` and not closed before it, lies in its division (RangeOfCode, in SQL).
+std::string SaleUncoveredAt(const std::string& at);
+
+// Obligations: applies `filter` and sorts by due, party, subject.
+Status FinishObligations(std::vector<domain::Duty>& duties, const ObligationFilter& filter);
+
+// The filter on obligation rows that selects the duties open at the instant bound as `at` (opened
+// before it, neither discharged nor retracted before it), in three parts so that each uses an
+// index: duties open now (partial indexes on open duties), and those closed at or after it
+// (partial indexes on discharged_at and on retracted_at). A duty is discharged or retracted,
+// never both: both updates touch open duties only. `extra` narrows each part.
+std::string DutiesOpenAt(const std::string& columns, const std::string& at,
+                         const std::string& extra);
+
+}  // namespace battrace::store::common

@@ -1,0 +1,43 @@
+// Model information and declarations, and the battery a GS1 Digital Link names.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <tuple>
+#include <vector>
+
+#include "core/division.h"
+#include "core/status.h"
+#include "domain/registry_index.h"
+#include "domain/state.h"
+#include "ledger/checkpoint.h"
+#include "ledger/hash.h"
+#include "ledger/merkle.h"
+#include "store/audit.h"
+#include "store/store.h"
+
+namespace battrace::store::common {
+
+// Whether a stored model.disassembly_info report is about `vehicle_model`.
+bool IsAboutModel(const StoredReport& report, const std::string& vehicle_model);
+
+// The SQL condition that narrows a maker's battery_model.declared reports (rows of `report`) to
+// those that may be about the model bound as `model`, `model_json` being the SQL of the body's
+// model: declared for it, or corrected since (a correction may move a declaration to another
+// model, so DeclarationsOf decides on those).
+std::string MayDeclareModel(const std::string& model_json, const std::string& model);
+// Of the battery_model.declared reports `declared` (one maker's, in ledger order), those
+// declaring `model` as they stand after their latest correction (corrected_by set; a correction
+// may change the model a declaration is about), in ledger order.
+Result<std::vector<StoredReport>> DeclarationsOf(Store& store, std::vector<StoredReport> declared,
+                                                 const std::string& model);
+// The battery GS1 Digital Link (gtin14, serial) names, of `candidates` (the batteries whose
+// battery.produced gave that serial, by produced_leaf): the first whose producer's declaration
+// in force for its model declares `gtin14`. A later battery with the same pair does not take it.
+Result<std::optional<std::string>> DigitalLinkHolder(
+    Store& store, const std::vector<domain::BatteryState>& candidates, const std::string& gtin14);
+
+}  // namespace battrace::store::common

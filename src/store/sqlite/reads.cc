@@ -1,0 +1,495 @@
+// The SQLite engine's reads.
+
+#include <algorithm>
+#include <chrono>
+#include <cstring>
+#include <filesystem>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <tuple>
+
+#include "core/division.h"
+#include "core/private_file.h"
+#include "core/str_cat.h"
+#include "domain/registry.h"
+#include "ledger/checkpoint.h"
+#include "store/audit.h"
+#include "store/engine_common.h"
+#include "store/ledger_writer.h"
+#include "store/open.h"
+#include "store/schema.h"
+#include "store/sqlite/sqlite.h"
+#include "store/sqlite/sqlite_internal.h"
+#include "store/sqlite/wal_checkpointer.h"
+#include "store/tables.h"
+
+namespace battrace::store::sqlite_engine {
+
+Result<std::vector<StoredCheckpoint>> SqliteStore::ListCheckpoints() {
+  BATTRACE_ASSIGN_OR_RETURN(st, db_.Prepare(StrCat("SELECT ", rows::kColumnsOf<tables::kCheckpoint>,
+                                                   " FROM checkpoint ORDER BY size")));
+  std::vector<StoredCheckpoint> out;
+  BATTRACE_RETURN_IF_ERROR(st.ForEachRow([&](const Stmt& row) {
+    out.push_back(ReadCheckpoint(row));
+    return true;
+  }));
+  return out;
+}
+
+Result<std::optional<StoredCheckpoint>> SqliteStore::LatestCheckpoint() {
+  BATTRACE_ASSIGN_OR_RETURN(st, db_.Prepare(StrCat("SELECT ", rows::kColumnsOf<tables::kCheckpoint>,
+                                                   " FROM checkpoint ORDER BY size DESC LIMIT 1")));
+  return st.OneRow(ReadCheckpoint<Stmt>);
+}
+
+Result<std::optional<RegistryRow>> SqliteStore::GetRegistry(const std::string& kind,
+                                                            const std::string& key) {
+  return get_registry_->Bind(1, kind).Bind(2, key).OneRow(
+      [](const Stmt& st) { return rows::Read(tables::kRegistry, st); });
+}
+
+Result<std::optional<StoredReport>> SqliteStore::GetReport(const std::string& reporter,
+                                                           const std::string& id) {
+  return find_report_->Bind(1, reporter).Bind(2, id).OneRow(ReadReport<Stmt>);
+}
+
+Result<std::optional<StoredReport>> SqliteStore::GetReportAt(uint64_t leaf) {
+  return report_at_->Bind(1, static_cast<int64_t>(leaf)).OneRow(ReadReport<Stmt>);
+}
+
+Status SqliteStore::ScanReports(uint64_t from, const std::function<bool(const StoredReport&)>& fn) {
+  return scan_reports_->Bind(1, static_cast<int64_t>(from)).ForEachRow([&](const Stmt& st) {
+    return fn(ReadReport(st));
+  });
+}
+
+Result<std::optional<domain::BatteryState>> SqliteStore::GetBattery(const std::string& code) {
+  return get_battery_->Bind(1, code).OneRow(ReadBattery<Stmt>);
+}
+
+Result<std::optional<domain::VehicleState>> SqliteStore::GetVehicle(const std::string& vin) {
+  return get_vehicle_->Bind(1, vin).OneRow(ReadVehicle<Stmt>);
+}
+
+Result<std::vector<domain::BatteryState>> SqliteStore::BatteriesInVehicle(const std::string& vin) {
+  std::vector<domain::BatteryState> out;
+  BATTRACE_RETURN_IF_ERROR(in_vehicle_->Bind(1, vin).ForEachRow([&](const Stmt& st) {
+    out.push_back(ReadBattery(st));
+    return true;
+  }));
+  return out;
+}
+
+Result<std::vector<std::string>> SqliteStore::PartsOf(const std::string& code) {
+  std::vector<std::string> out;
+  BATTRACE_RETURN_IF_ERROR(parts_of_->Bind(1, code).ForEachRow([&](const Stmt& st) {
+    out.push_back(st.Text(0));
+    return true;
+  }));
+  return out;
+}
+
+Result<std::vector<uint64_t>> SqliteStore::Leaves(Stmt& st, const std::string& key) {
+  std::vector<uint64_t> out;
+  BATTRACE_RETURN_IF_ERROR(st.Bind(1, key).ForEachRow([&](const Stmt& row) {
+    out.push_back(static_cast<uint64_t>(row.Int(0)));
+    return true;
+  }));
+  return out;
+}
+
+Result<std::vector<uint64_t>> SqliteStore::BatteryHistory(const std::string& code) {
+  return Leaves(*battery_history_, code);
+}
+
+Result<std::vector<StoredReport>> SqliteStore::BatteryHistoryReports(const std::string& code) {
+  std::vector<StoredReport> out;
+  BATTRACE_RETURN_IF_ERROR(history_reports_->Bind(1, code).ForEachRow([&](const Stmt& st) {
+    out.push_back(ReadReport(st));
+    return true;
+  }));
+  return out;
+}
+
+Result<std::vector<uint64_t>> SqliteStore::VehicleHistory(const std::string& vin) {
+  return Leaves(*vehicle_history_, vin);
+}
+
+Result<std::optional<std::string>> SqliteStore::CorrectedBy(const std::string& reporter,
+                                                            const std::string& id) {
+  const std::string original = reporter + "/" + id;
+  return corrected_by_->Bind(1, original).OneRow([](const Stmt& r) { return r.Text(0); });
+}
+
+Result<std::vector<domain::Duty>> SqliteStore::DutiesOpenAsOf(Date as_of,
+                                                              const FindingFilter* overdue) {
+  BATTRACE_ASSIGN_OR_RETURN(registry, LoadRegistry());
+  const std::string day = as_of.ToString();
+  Stmt& st = overdue != nullptr ? *overdue_at_ : *open_at_;
+  // Bound text is not copied: the range lives as long as the statement runs.
+  const FindingRange range = overdue != nullptr ? RangeOf(*overdue) : FindingRange{};
+  if (overdue != nullptr) {
+    st.Bind(1, day).Bind(3, overdue->department).Bind(4, range.first_day).Bind(5, range.last_day);
+  }
+  st.Bind(2, EndOfBeijingDay(as_of));
+  std::vector<domain::Duty> out;
+  Status error;
+  BATTRACE_RETURN_IF_ERROR(st.ForEachRow([&](const Stmt& row) {
+    auto duty = ReadDuty(row);
+    if (!duty.ok()) {
+      error = duty.status();
+      return false;
+    }
+    ShowSuccessor(*registry, duty->party, duty->authority);
+    out.push_back(std::move(duty).value());
+    return true;
+  }));
+  BATTRACE_RETURN_IF_ERROR(error);
+  return out;
+}
+
+Status SqliteStore::CoverageGaps(Date as_of, Instant end, const FindingFilter& filter,
+                                 std::vector<domain::Finding>* out) {
+  BATTRACE_ASSIGN_OR_RETURN(registry, LoadRegistry());
+  std::vector<std::pair<domain::Sale, Instant>> sales;  // and when it was recorded
+  const FindingRange range = RangeOf(filter);
+  BATTRACE_RETURN_IF_ERROR(
+      sales_at_->Bind(1, end)
+          .Bind(2, filter.department)
+          .Bind(3, range.start)
+          .Bind(4, range.end)
+          .ForEachRow([&](const Stmt& row) {
+            sales.push_back({{row.Text(0), row.Text(1), row.Text(2), row.Text(3)}, row.Int(4)});
+            return true;
+          }));
+  for (const auto& [sale, known_from] : sales) {
+    const DivisionRange range = RangeOfCode(sale.division);
+    BATTRACE_ASSIGN_OR_RETURN(covered, outlet_covering_->Bind(1, sale.maker)
+                                           .Bind(2, range.low)
+                                           .Bind(3, range.high)
+                                           .Bind(4, end)
+                                           .OneRow([](const Stmt&) { return true; }));
+    if (!covered) out->push_back(CoverageGap(sale, known_from, *registry, as_of));
+  }
+  return Status::Ok();
+}
+
+Result<std::vector<domain::Finding>> SqliteStore::Findings(Date as_of,
+                                                           const FindingFilter& filter) {
+  const Instant end = EndOfBeijingDay(as_of);
+  std::vector<domain::Finding> out;
+  Status error;
+  const FindingRange range = RangeOf(filter);
+  BATTRACE_RETURN_IF_ERROR(findings_at_->Bind(1, end)
+                               .Bind(2, filter.kind)
+                               .Bind(3, filter.party)
+                               .Bind(4, filter.department)
+                               .Bind(5, range.start)
+                               .Bind(6, range.end)
+                               .ForEachRow([&](const Stmt& row) {
+                                 auto f = ReadFinding(row);
+                                 if (!f.ok()) {
+                                   error = f.status();
+                                   return false;
+                                 }
+                                 f->date = BeijingDate(row.Int(9));  // known_from
+                                 out.push_back(std::move(f).value());
+                                 return true;
+                               }));
+  BATTRACE_RETURN_IF_ERROR(error);
+  BATTRACE_ASSIGN_OR_RETURN(overdue, DutiesOpenAsOf(as_of, &filter));
+  BATTRACE_RETURN_IF_ERROR(CoverageGaps(as_of, end, filter, &out));
+  BATTRACE_RETURN_IF_ERROR(FinishFindings(out, std::move(overdue), filter));
+  return out;
+}
+
+Result<std::vector<domain::Duty>> SqliteStore::Obligations(Date as_of,
+                                                           const ObligationFilter& filter) {
+  BATTRACE_ASSIGN_OR_RETURN(out, DutiesOpenAsOf(as_of, nullptr));
+  BATTRACE_RETURN_IF_ERROR(FinishObligations(out, filter));
+  return out;
+}
+
+Result<std::vector<FindingTally>> SqliteStore::TallyFindings(Date as_of,
+                                                             const FindingFilter& filter,
+                                                             bool by_month) {
+  BATTRACE_ASSIGN_OR_RETURN(registry, LoadRegistry());
+  BATTRACE_ASSIGN_OR_RETURN(within, Within(filter.division));
+  FindingTallier tally(*registry, filter, std::move(within), by_month);
+  const Instant end = EndOfBeijingDay(as_of);
+  const FindingRange range = RangeOf(filter);
+  Stmt& recorded = by_month ? *tally_recorded_monthly_ : *tally_recorded_;
+  BATTRACE_RETURN_IF_ERROR(recorded.Bind(1, end)
+                               .Bind(2, filter.kind)
+                               .Bind(3, filter.party)
+                               .Bind(4, filter.department)
+                               .Bind(5, range.start)
+                               .Bind(6, range.end)
+                               .ForEachRow([&](const Stmt& row) {
+                                 tally.Recorded(row.Text(0), row.Text(1), row.Text(2),
+                                                static_cast<uint64_t>(row.Int(3)));
+                                 return true;
+                               }));
+  const std::string day = as_of.ToString();
+  BATTRACE_RETURN_IF_ERROR(tally_overdue_->Bind(1, day)
+                               .Bind(2, end)
+                               .Bind(3, filter.department)
+                               .Bind(4, range.first_day)
+                               .Bind(5, range.last_day)
+                               .ForEachRow([&](const Stmt& row) {
+                                 tally.Overdue(row.Text(0), row.Text(1), {row.Text(2), row.Text(3)},
+                                               row.Text(4), static_cast<uint64_t>(row.Int(5)));
+                                 return true;
+                               }));
+  BATTRACE_RETURN_IF_ERROR(
+      tally_gaps_->Bind(1, end)
+          .Bind(2, filter.department)
+          .Bind(3, range.start)
+          .Bind(4, range.end)
+          .ForEachRow([&](const Stmt& row) {
+            tally.Gap({row.Text(0), row.Text(1), row.Text(2), row.Text(3)}, row.Int(4), as_of);
+            return true;
+          }));
+  return tally.Take();
+}
+
+Result<std::vector<HandoverTally>> SqliteStore::TallyHandovers(std::optional<Date> from,
+                                                               std::optional<Date> to) {
+  std::optional<std::string> first, last;
+  if (from) first = from->ToString();
+  if (to) last = to->ToString();
+  std::vector<HandoverTally> out;
+  BATTRACE_RETURN_IF_ERROR(
+      tally_handovers_->Bind(1, first).Bind(2, last).ForEachRow([&](const Stmt& row) {
+        out.push_back({row.Text(0), row.Text(1), static_cast<uint64_t>(row.Int(2))});
+        return true;
+      }));
+  return out;
+}
+
+Result<uint64_t> SqliteStore::CountOpenDuties() {
+  BATTRACE_ASSIGN_OR_RETURN(n,
+                            count_open_duties_->OneRow([](const Stmt& st) { return st.Int(0); }));
+  return static_cast<uint64_t>(n.value_or(0));
+}
+
+Result<std::vector<domain::OutletState>> SqliteStore::Outlets(const std::string& division) {
+  BATTRACE_ASSIGN_OR_RETURN(within, Division::Parse(division));
+  // Division codes are digits, so the codes starting with a prefix p are those in [p, p + ":").
+  const std::string low = within.prefix(), high = low + ":";
+  std::vector<domain::OutletState> out;
+  BATTRACE_RETURN_IF_ERROR(outlets_in_->Bind(1, low).Bind(2, high).ForEachRow([&](const Stmt& st) {
+    out.push_back(ReadOutlet(st));
+    return true;
+  }));
+  return out;
+}
+
+// A list query (common::ListBatteriesSql, ListVehiclesSql), prepared when asked for: the lists
+// are read a page at a time, far less often than the rows the ingest path prepares for.
+template <typename T, typename Read>
+Result<std::vector<T>> ReadList(sqlite::Db& db, const std::string& sql, const ListScope& scope,
+                                const std::vector<std::string>& after, size_t limit, Read read) {
+  BATTRACE_ASSIGN_OR_RETURN(params, ListParams(scope, after));
+  BATTRACE_ASSIGN_OR_RETURN(st, db.Prepare(sql));
+  int i = 1;
+  for (const std::string& p : params)
+    st.Bind(i++, p);
+  st.Bind(i, static_cast<int64_t>(limit));
+  std::vector<T> out;
+  BATTRACE_RETURN_IF_ERROR(st.ForEachRow([&](const Stmt& row) {
+    out.push_back(read(row));
+    return true;
+  }));
+  return out;
+}
+
+Result<std::vector<domain::BatteryState>> SqliteStore::ListBatteries(
+    const ListScope& scope, const std::vector<std::string>& after, size_t limit) {
+  return ReadList<domain::BatteryState>(db_, ListBatteriesSql(scope), scope, after, limit,
+                                        ReadBattery<Stmt>);
+}
+
+Result<std::vector<domain::VehicleState>> SqliteStore::ListVehicles(
+    const ListScope& scope, const std::vector<std::string>& after, size_t limit) {
+  return ReadList<domain::VehicleState>(db_, ListVehiclesSql(scope), scope, after, limit,
+                                        ReadVehicle<Stmt>);
+}
+
+Result<std::vector<StoredReport>> SqliteStore::DisassemblyInfo(const std::string& vehicle_model) {
+  // A maker files one such report per model: the type's rows are few, and reading them all
+  // through report_disassembly_info costs less than a column and index of their own.
+  std::vector<StoredReport> out;
+  BATTRACE_RETURN_IF_ERROR(disassembly_info_->ForEachRow([&](const Stmt& st) {
+    StoredReport r = ReadReport(st);
+    if (IsAboutModel(r, vehicle_model)) out.push_back(std::move(r));
+    return true;
+  }));
+  return out;
+}
+
+Result<std::vector<StoredReport>> SqliteStore::ModelDeclarations(const std::string& maker,
+                                                                 const std::string& model) {
+  // The maker's declarations are read through report_model_declared, narrowed to the model in
+  // SQL (MayDeclareModel) and matched on the model in force.
+  std::vector<StoredReport> declared;
+  BATTRACE_RETURN_IF_ERROR(
+      model_declarations_->Bind(1, maker).Bind(2, model).ForEachRow([&](const Stmt& st) {
+        declared.push_back(ReadReport(st));
+        return true;
+      }));
+  return DeclarationsOf(*this, std::move(declared), model);
+}
+
+Result<std::optional<std::string>> SqliteStore::FindByDigitalLink(const std::string& gtin14,
+                                                                  const std::string& serial) {
+  std::vector<domain::BatteryState> candidates;
+  BATTRACE_RETURN_IF_ERROR(batteries_by_serial_->Bind(1, serial).ForEachRow([&](const Stmt& st) {
+    candidates.push_back(ReadBattery(st));
+    return true;
+  }));
+  return DigitalLinkHolder(*this, candidates, gtin14);
+}
+
+Status SqliteStore::ScanDerived(std::string_view table,
+                                const std::function<bool(const std::string& row)>& fn) {
+  const DerivedTable* derived = FindDerivedTable(table);
+  if (derived == nullptr) {
+    return Status::NotFound("no derived table '" + std::string(table) + "'");
+  }
+  BATTRACE_ASSIGN_OR_RETURN(st, db_.Prepare(derived->query));
+  return st.ForEachRow([&](const Stmt& row) { return fn(CanonicalRowOf(row, derived->columns)); });
+}
+
+Result<std::optional<TokenRow>> SqliteStore::FindToken(const ledger::Hash& hash) {
+  return find_token_->BindBlob(1, hash.data(), hash.size()).OneRow(ReadToken<Stmt>);
+}
+
+Result<std::vector<TokenRow>> SqliteStore::ListTokens(const std::optional<TokenCursor>& after,
+                                                      size_t limit) {
+  const TokenCursor from = after.value_or(TokensStart());
+  std::vector<TokenRow> out;
+  BATTRACE_RETURN_IF_ERROR(list_tokens_->Bind(1, from.created)
+                               .BindBlob(2, from.hash.data(), from.hash.size())
+                               .Bind(3, static_cast<int64_t>(limit))
+                               .ForEachRow([&](const Stmt& st) {
+                                 out.push_back(ReadToken(st));
+                                 return true;
+                               }));
+  return out;
+}
+
+Result<std::vector<TokenRow>> SqliteStore::FindTokensByPrefix(std::string_view prefix,
+                                                              size_t limit) {
+  const HashRange range = HashPrefixRange(prefix);
+  std::vector<TokenRow> out;
+  BATTRACE_RETURN_IF_ERROR(tokens_by_prefix_->BindBlob(1, range.first.data(), range.first.size())
+                               .BindBlob(2, range.last.data(), range.last.size())
+                               .Bind(3, static_cast<int64_t>(limit))
+                               .ForEachRow([&](const Stmt& st) {
+                                 out.push_back(ReadToken(st));
+                                 return true;
+                               }));
+  return out;
+}
+
+Result<std::vector<AuditEntry>> SqliteStore::ListAudit(const AuditPage& page) {
+  std::vector<AuditEntry> out;
+  Stmt& list = page.newest_first ? *list_audit_newest_ : *list_audit_;
+  BATTRACE_RETURN_IF_ERROR(list.Bind(1, static_cast<int64_t>(page.from))
+                               .Bind(2, static_cast<int64_t>(page.limit))
+                               .ForEachRow([&](const Stmt& st) {
+                                 out.push_back(ReadAudit(st));
+                                 return true;
+                               }));
+  return out;
+}
+
+Result<std::optional<EpcisJob>> SqliteStore::GetEpcisJob(const std::string& capture_id) {
+  return get_epcis_job_->Bind(1, capture_id).OneRow(ReadEpcisJob<Stmt>);
+}
+
+std::string SqliteInList(std::string_view column, std::string_view placeholder) {
+  return StrCat(column, " IN (SELECT value FROM json_each(", placeholder, "))");
+}
+
+Result<std::vector<EpcisEvent>> SqliteStore::QueryEpcis(const EpcisFilter& filter) {
+  BATTRACE_ASSIGN_OR_RETURN(query, EpcisQuerySql(filter, SqliteInList));
+  auto cached = epcis_queries_.find(query.sql);
+  if (cached == epcis_queries_.end()) {
+    // The shapes a server asks for are few; an odd client's many are not kept for ever.
+    if (epcis_queries_.size() >= kEpcisQueryCache) epcis_queries_.clear();
+    BATTRACE_ASSIGN_OR_RETURN(st, db_.Prepare(query.sql));
+    cached = epcis_queries_.emplace(query.sql, std::move(st)).first;
+  }
+  Stmt& st = cached->second;
+  // Lists are bound as JSON arrays (json_each); kept alive until the statement is reset.
+  std::vector<std::string> lists;
+  lists.reserve(query.params.size());
+  for (size_t i = 0; i < query.params.size(); ++i) {
+    const EpcisParam& p = query.params[i];
+    const int n = static_cast<int>(i) + 1;
+    switch (p.kind) {
+      case EpcisParam::Kind::kInt:
+        st.Bind(n, p.number);
+        break;
+      case EpcisParam::Kind::kText:
+        st.Bind(n, p.text);
+        break;
+      case EpcisParam::Kind::kList:
+        lists.push_back(nlohmann::json(p.list).dump());
+        st.Bind(n, lists.back());
+        break;
+    }
+  }
+  std::vector<EpcisEvent> out;
+  BATTRACE_RETURN_IF_ERROR(st.ForEachRow([&](const Stmt& row) {
+    out.push_back(ReadEpcisEvent(row));
+    return true;
+  }));
+  return out;
+}
+
+Result<std::vector<EpcisEvent>> SqliteStore::GetEpcisEvents(const std::string& event_id) {
+  std::vector<EpcisEvent> out;
+  BATTRACE_RETURN_IF_ERROR(epcis_events_by_id_->Bind(1, event_id).ForEachRow([&](const Stmt& st) {
+    out.push_back(ReadEpcisEvent(st));
+    return true;
+  }));
+  return out;
+}
+
+Result<uint64_t> SqliteStore::TreeSize() {
+  BATTRACE_ASSIGN_OR_RETURN(size, tree_size_->OneRow([](const Stmt& st) { return st.Int(0); }));
+  return static_cast<uint64_t>(size.value_or(0));
+}
+
+Status SqliteStore::GetNodes(std::span<const ledger::NodeId> ids, std::span<ledger::Hash> out) {
+  for (size_t i = 0; i < ids.size(); ++i) {
+    BATTRACE_ASSIGN_OR_RETURN(h, NodeAt(ids[i]));
+    out[i] = h;
+  }
+  return Status::Ok();
+}
+
+Result<ledger::Hash> SqliteStore::NodeAt(const ledger::NodeId& id) {
+  const NodeSpan span = SpanOf(id);
+  // The hashes of the kept level under the node, in order.
+  Stmt& st = span.base == 0 ? *leaf_hashes_ : *node_range_;
+  if (span.base == 0) {
+    st.Bind(1, static_cast<int64_t>(span.first))
+        .Bind(2, static_cast<int64_t>(span.first + span.count - 1));
+  } else {
+    st.Bind(1, NodeKey(span.base, span.first))
+        .Bind(2, NodeKey(span.base, span.first + span.count - 1));
+  }
+  std::vector<ledger::Hash> hashes;
+  hashes.reserve(span.count);
+  BATTRACE_RETURN_IF_ERROR(st.ForEachRow([&](const Stmt& row) {
+    hashes.push_back(HashFromBytes(row.Blob(0)));
+    return true;
+  }));
+  return FoldNode(id, std::move(hashes));
+}
+
+}  // namespace battrace::store::sqlite_engine

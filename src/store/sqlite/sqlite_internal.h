@@ -1,0 +1,259 @@
+// The SQLite engine's private parts, shared by its files (sqlite_store.cc: the session;
+// write_txn.cc; reads.cc; statements.cc). Nothing outside store/sqlite/ includes it.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "core/status.h"
+#include "domain/state.h"
+#include "store/engine_common.h"
+#include "store/ledger_writer.h"
+#include "store/rows.h"
+#include "store/sqlite/sqlite.h"
+#include "store/sqlite/wal_checkpointer.h"
+#include "store/store.h"
+
+namespace battrace::store::sqlite_engine {
+
+using sqlite::Db;
+using sqlite::Stmt;
+using namespace common;  // NOLINT(google-build-using-namespace): the engines' shared parts
+
+// A writing store checkpoints the WAL on a thread of its own (WalCheckpointer); its own
+// automatic checkpoint stays as a fallback at this many pages (1 GiB of 4 KiB pages), for when
+// the thread falls behind.
+inline constexpr int kFallbackCheckpointPages = 262144;
+
+// At most this many prepared QueryEpcis statements are kept (EpcisQuerySql).
+inline constexpr size_t kEpcisQueryCache = 64;
+
+class SqliteStore;
+
+// A row sink (store/rows.h) that binds each value to the next parameter of a statement, from
+// `first` on. Text a codec computes is kept here until the statement runs (SQLite binds text
+// without copying it): a Binder lives as long as the expression that runs its statement.
+class Binder {
+ public:
+  explicit Binder(sqlite::Stmt& st, int first = 1) : st_(st), next_(first) {}
+
+  Binder& Null() {
+    st_.BindNull(next_++);
+    return *this;
+  }
+  Binder& Int(int64_t v) {
+    st_.Bind(next_++, v);
+    return *this;
+  }
+  Binder& Text(std::string_view v) {
+    st_.Bind(next_++, v);
+    return *this;
+  }
+  Binder& Text(std::string&& v) {
+    std::string& kept = kept_.at(kept_count_++);
+    kept = std::move(v);
+    st_.Bind(next_++, std::string_view(kept));
+    return *this;
+  }
+  Binder& Bytes(const void* data, size_t size) {
+    st_.BindBlob(next_++, data, size);
+    return *this;
+  }
+  // Binds the values of `row` as the description `table` orders them.
+  template <typename Table, typename T>
+  Binder& Row(const Table& table, const T& row) {
+    rows::Write(table, row, *this);
+    return *this;
+  }
+  Status Run() { return st_.Run(); }
+
+ private:
+  sqlite::Stmt& st_;
+  int next_;
+  // At most this many computed texts in one row (a finding has two: due and evidence).
+  std::array<std::string, 4> kept_;
+  size_t kept_count_ = 0;
+};
+
+// Projection rows are written behind: Apply keeps the newest version of each row of the
+// transaction in memory (reads see them first), and Commit writes each row once, in key order,
+// with the history index entries sorted too, so that B-tree inserts land close together.
+class SqliteWriteTxn : public WriteTxn {
+ public:
+  explicit SqliteWriteTxn(SqliteStore* store) : store_(store) {}
+  ~SqliteWriteTxn() override;
+
+  Result<AppendResult> Append(const LeafInput& report) override;
+  Status Apply(domain::Effects&& effects, uint64_t leaf) override;
+  Status Commit() override;
+  Result<std::optional<domain::BatteryState>> GetBattery(const std::string& code) override;
+  Result<std::optional<domain::VehicleState>> GetVehicle(const std::string& vin) override;
+  Result<std::optional<domain::OutletState>> GetOutlet(const std::string& id) override;
+  Result<std::optional<domain::ModelState>> GetModel(const std::string& maker,
+                                                     const std::string& model) override;
+  const domain::RegistryIndex& Registry() override;
+  Result<std::vector<uint64_t>> BatteryLeaves(const std::string& code) override;
+  Result<std::vector<uint64_t>> VehicleLeaves(const std::string& vin) override;
+  Result<std::optional<Report>> ReportAt(uint64_t leaf) override;
+  domain::RegistryHistory& RegistryVersions() override;
+  Status PutRegistry(const RegistryRow& row, Date effective, uint64_t leaf) override;
+
+ private:
+  // The rules engine's rows that later reports of the batch must see as they are: written
+  // at once, in order (retraction, discharges, duties, findings).
+  Status ApplyJudgment(const domain::Effects& effects, uint64_t leaf);
+  // "reporter/id" of the report at `leaf`.
+  Result<std::string> NameOf(uint64_t leaf);
+  Status Flush();
+
+  SqliteStore* store_;
+  bool done_ = false;
+  PendingRows rows_;
+  // The last report appended as a new leaf, named for the duties it discharges.
+  std::optional<uint64_t> last_leaf_;
+  std::string last_name_;
+  std::vector<int64_t> discharged_;  // scratch for ApplyJudgment
+  bool registry_changed_ = false;
+};
+
+class SqliteStore : public Store {
+ public:
+  SqliteStore(Db db, OpenOptions options)
+      : db_(std::move(db)), options_(std::move(options)), writer_(options_) {}
+
+  Status Initialize(const std::string& path, bool create, const std::string& origin);
+
+  Result<std::unique_ptr<WriteTxn>> BeginWrite() override;
+  Result<std::optional<RegistryRow>> GetRegistry(const std::string& kind,
+                                                 const std::string& key) override;
+  Result<std::optional<StoredReport>> GetReport(const std::string& reporter,
+                                                const std::string& id) override;
+  Result<std::optional<StoredReport>> GetReportAt(uint64_t leaf) override;
+  Status ScanReports(uint64_t from, const std::function<bool(const StoredReport&)>& fn) override;
+  Result<uint64_t> TreeSize() override;
+  Result<std::vector<StoredCheckpoint>> ListCheckpoints() override;
+  Result<std::optional<StoredCheckpoint>> LatestCheckpoint() override;
+  Result<StoredCheckpoint> SignCheckpoint() override;
+  Status AddCheckpointSignatures(uint64_t size, std::string_view lines) override;
+  std::string Origin() const override { return origin_; }
+  std::string PinnedVerifierKey() const override { return pinned_key_; }
+  Result<std::optional<domain::BatteryState>> GetBattery(const std::string& code) override;
+  Result<std::optional<domain::VehicleState>> GetVehicle(const std::string& vin) override;
+  Result<std::vector<domain::BatteryState>> BatteriesInVehicle(const std::string& vin) override;
+  Result<std::vector<std::string>> PartsOf(const std::string& code) override;
+  Result<std::vector<uint64_t>> BatteryHistory(const std::string& code) override;
+  Result<std::vector<StoredReport>> BatteryHistoryReports(const std::string& code) override;
+  Result<std::vector<uint64_t>> VehicleHistory(const std::string& vin) override;
+  Result<std::optional<std::string>> CorrectedBy(const std::string& reporter,
+                                                 const std::string& id) override;
+  Result<std::vector<domain::Finding>> Findings(Date as_of, const FindingFilter& filter) override;
+  Result<std::vector<domain::Duty>> Obligations(Date as_of,
+                                                const ObligationFilter& filter) override;
+  Result<std::vector<FindingTally>> TallyFindings(Date as_of, const FindingFilter& filter,
+                                                  bool by_month) override;
+  Result<std::vector<HandoverTally>> TallyHandovers(std::optional<Date> from,
+                                                    std::optional<Date> to) override;
+  Result<uint64_t> CountOpenDuties() override;
+  Result<std::vector<domain::OutletState>> Outlets(const std::string& division) override;
+  Result<std::vector<domain::BatteryState>> ListBatteries(const ListScope& scope,
+                                                          const std::vector<std::string>& after,
+                                                          size_t limit) override;
+  Result<std::vector<domain::VehicleState>> ListVehicles(const ListScope& scope,
+                                                         const std::vector<std::string>& after,
+                                                         size_t limit) override;
+  Result<std::vector<StoredReport>> DisassemblyInfo(const std::string& vehicle_model) override;
+  Result<std::vector<StoredReport>> ModelDeclarations(const std::string& maker,
+                                                      const std::string& model) override;
+  Result<std::optional<std::string>> FindByDigitalLink(const std::string& gtin14,
+                                                       const std::string& serial) override;
+  Status ScanDerived(std::string_view table,
+                     const std::function<bool(const std::string& row)>& fn) override;
+  Status PutToken(const TokenRow& token) override;
+  Result<std::optional<TokenRow>> FindToken(const ledger::Hash& hash) override;
+  Result<bool> RevokeToken(const ledger::Hash& hash, Instant at) override;
+  Result<std::vector<TokenRow>> ListTokens(const std::optional<TokenCursor>& after,
+                                           size_t limit) override;
+  Result<std::vector<TokenRow>> FindTokensByPrefix(std::string_view prefix, size_t limit) override;
+  Status AppendAudit(std::vector<AuditEntry>& entries) override;
+  Result<std::vector<AuditEntry>> ListAudit(const AuditPage& page) override;
+  Result<EpcisCaptureResult> CaptureEpcis(EpcisCapture& capture) override;
+  Result<std::optional<EpcisJob>> GetEpcisJob(const std::string& capture_id) override;
+  Result<std::vector<EpcisEvent>> QueryEpcis(const EpcisFilter& filter) override;
+  Result<std::vector<EpcisEvent>> GetEpcisEvents(const std::string& event_id) override;
+  Status GetNodes(std::span<const ledger::NodeId> ids, std::span<ledger::Hash> out) override;
+  bool KeepsLevel(int level) const override { return common::KeepsLevel(level); }
+
+ private:
+  friend class SqliteWriteTxn;
+
+  Status Migrate(bool create, const std::string& origin);
+  Status PrepareStatements();
+  // Runs `body` in a transaction of its own (BEGIN IMMEDIATE ... COMMIT), rolled back when
+  // `body` or the commit fails. REQUIRES: no WriteTxn is open.
+  Status InTransaction(const std::function<Status()>& body);
+  // Signs a checkpoint of the current tree and audit head inside the open transaction.
+  Result<StoredCheckpoint> InsertCheckpoint(const std::optional<AuditHead>& audit);
+  // The audit chain's head as committed (nullopt: the trail is empty).
+  Result<std::optional<AuditHead>> ReadAuditHead();
+  // Under the write lock: when another process (a second writer on the same file, e.g. `import`
+  // while `serve` runs) appended since this one last wrote, reloads the tree's right edge and the
+  // last checkpoint from the tables, so that the next leaf is numbered after theirs.
+  Status CatchUp();
+  // Reads meta('verifier_key'); with a signing key, pins it when the row is missing (a store
+  // from before pinning) and refuses a key that differs from the pinned one.
+  Status PinVerifierKey();
+  Result<std::vector<uint64_t>> Leaves(Stmt& stmt, const std::string& key);
+  Result<ledger::Hash> NodeAt(const ledger::NodeId& id);
+  // The registry index, built from the registry tables on first use and again whenever
+  // meta('registry_version') changed since (a registry change of this or another connection).
+  Result<const domain::RegistryIndex*> LoadRegistry();
+  // The duties open at the end of `as_of`: all of them, or those due before `as_of`.
+  // The duties open as of `as_of`; with `overdue` (a findings query), only those overdue and
+  // narrowed by its department and date range.
+  Result<std::vector<domain::Duty>> DutiesOpenAsOf(Date as_of, const FindingFilter* overdue);
+  Status CoverageGaps(Date as_of, Instant end, const FindingFilter& filter,
+                      std::vector<domain::Finding>* out);
+
+  Db db_;
+  OpenOptions options_;
+  std::string origin_;
+  std::string pinned_key_;  // meta('verifier_key'), or empty
+  LedgerWriter writer_;     // the frontier, the key, the last checkpoint
+  std::unique_ptr<sqlite::WalCheckpointer> checkpointer_;  // set when the store writes
+  std::optional<LoadedRegistry> registry_;
+  int64_t registry_version_ = 0;  // meta('registry_version') when registry_ was built
+
+  std::optional<Stmt> insert_report_, find_report_, report_at_, scan_reports_, insert_node_,
+      node_range_, leaf_hashes_, upsert_battery_, upsert_vehicle_, get_battery_, get_vehicle_,
+      battery_event_, vehicle_event_, battery_history_, vehicle_history_, in_vehicle_, parts_of_,
+      insert_checkpoint_, put_registry_, get_registry_, all_registry_, all_registry_versions_,
+      insert_registry_version_, upsert_outlet_, get_outlet_, upsert_model_, get_model_,
+      insert_duty_, open_duties_for_, discharge_, retract_duties_, retract_findings_,
+      retract_sales_, insert_correction_, corrected_by_, insert_finding_, insert_finding_evidence_,
+      insert_sale_, findings_at_, overdue_at_, open_at_, sales_at_, outlet_covering_, tree_size_,
+      registry_version_of_, bump_registry_version_, count_open_duties_, outlets_in_,
+      disassembly_info_, model_declarations_, batteries_by_serial_, insert_token_, find_token_,
+      revoke_token_, list_tokens_, tokens_by_prefix_, last_audit_, insert_audit_, list_audit_,
+      list_audit_newest_;
+  // A battery's history: the stored rows a write transaction completes (battery_event only),
+  // and its reports.
+  std::optional<Stmt> battery_events_, history_reports_;
+  // The counting queries of TallyFindings and TallyHandovers.
+  std::optional<Stmt> tally_recorded_, tally_recorded_monthly_, tally_overdue_, tally_gaps_,
+      tally_handovers_;
+  // EPCIS: capture, jobs, events by id; QueryEpcis's statements by their SQL (EpcisQuerySql).
+  std::optional<Stmt> last_epcis_seq_, insert_epcis_event_, insert_epcis_epc_, insert_epcis_job_,
+      get_epcis_job_, epcis_events_by_id_;
+  std::map<std::string, Stmt, std::less<>> epcis_queries_;
+};
+
+}  // namespace battrace::store::sqlite_engine
