@@ -411,7 +411,7 @@ Status PgWriteTxn::Commit() {
   const uint64_t size = s.frontier_.size();
   const LastCheckpoint before = s.last_checkpoint_;
   BATTRACE_ASSIGN_OR_RETURN(audit, s.ReadAuditHead());
-  if (CheckpointDue(s.options_.checkpoints, before, size, audit, Now())) {
+  if (CheckpointDue(s.options_.checkpoints, before, size, audit, s.options_.clock->Now())) {
     BATTRACE_ASSIGN_OR_RETURN(signer, s.IsSigner());
     if (signer) BATTRACE_RETURN_IF_ERROR(s.InsertCheckpoint(audit).status());
   }
