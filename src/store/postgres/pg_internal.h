@@ -21,7 +21,7 @@
 #include "store/postgres/pg.h"
 #include "store/store.h"
 
-namespace battrace::store::postgres {
+namespace battrace::store::pg_engine {
 
 using pg::Conn;
 using pg::CopyBuffer;
@@ -258,4 +258,4 @@ class PgStore : public Store {
   uint64_t epcis_statements_ = 0;  // statements prepared so far, for their names
 };
 
-}  // namespace battrace::store::postgres
+}  // namespace battrace::store::pg_engine

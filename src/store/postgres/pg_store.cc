@@ -18,7 +18,7 @@
 #include "store/postgres/pg_locks.h"
 #include "store/schema.h"
 
-namespace battrace::store::postgres {
+namespace battrace::store::pg_engine {
 
 using namespace common;  // NOLINT(google-build-using-namespace): the engines' shared parts
 
@@ -394,20 +394,20 @@ Result<EpcisCaptureResult> PgStore::CaptureEpcis(EpcisCapture& capture) {
   return result;
 }
 
-}  // namespace battrace::store::postgres
+}  // namespace battrace::store::pg_engine
 
 namespace battrace::store {
 
 Result<bool> PostgresHoldsStore(const std::string& conninfo) {
   BATTRACE_ASSIGN_OR_RETURN(conn, pg::Conn::Connect(conninfo));
-  return postgres::HasMeta(conn);
+  return pg_engine::HasMeta(conn);
 }
 
 Result<std::unique_ptr<Store>> OpenPostgresStore(const std::string& conninfo,
                                                  const OpenOptions& options,
                                                  const std::string& origin_if_created) {
   BATTRACE_ASSIGN_OR_RETURN(conn, pg::Conn::Connect(conninfo));
-  auto store = std::make_unique<postgres::PgStore>(conninfo, std::move(conn), options);
+  auto store = std::make_unique<pg_engine::PgStore>(conninfo, std::move(conn), options);
   BATTRACE_RETURN_IF_ERROR(store->Initialize(options.create, origin_if_created));
   return std::unique_ptr<Store>(std::move(store));
 }

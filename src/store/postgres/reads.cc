@@ -11,7 +11,7 @@
 #include "store/engine_common.h"
 #include "store/postgres/pg_internal.h"
 
-namespace battrace::store::postgres {
+namespace battrace::store::pg_engine {
 
 using namespace common;  // NOLINT(google-build-using-namespace): the engines' shared parts
 
@@ -412,4 +412,4 @@ Status PgStore::GetNodes(std::span<const ledger::NodeId> ids, std::span<ledger::
   return Status::Ok();
 }
 
-}  // namespace battrace::store::postgres
+}  // namespace battrace::store::pg_engine

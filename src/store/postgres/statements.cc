@@ -8,7 +8,7 @@
 #include "store/engine_common.h"
 #include "store/postgres/pg_internal.h"
 
-namespace battrace::store::postgres {
+namespace battrace::store::pg_engine {
 
 using namespace common;  // NOLINT(google-build-using-namespace): the engines' shared parts
 
@@ -265,4 +265,4 @@ Status PgStore::PrepareStatements() {
   return Status::Ok();
 }
 
-}  // namespace battrace::store::postgres
+}  // namespace battrace::store::pg_engine

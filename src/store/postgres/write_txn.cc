@@ -12,7 +12,7 @@
 #include "store/engine_common.h"
 #include "store/postgres/pg_internal.h"
 
-namespace battrace::store::postgres {
+namespace battrace::store::pg_engine {
 
 using namespace common;  // NOLINT(google-build-using-namespace): the engines' shared parts
 
@@ -499,4 +499,4 @@ Status PgWriteTxn::PutRegistry(const RegistryRow& row, Date effective, uint64_t 
   return AddVersion(store_->registry_->history, row, effective, leaf);
 }
 
-}  // namespace battrace::store::postgres
+}  // namespace battrace::store::pg_engine
