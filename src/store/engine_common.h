@@ -20,7 +20,9 @@
 #include "ledger/hash.h"
 #include "ledger/merkle.h"
 #include "store/audit.h"
+#include "store/rows.h"
 #include "store/store.h"
+#include "store/tables.h"
 
 namespace battrace::store::common {
 
@@ -45,16 +47,10 @@ NodeSpan SpanOf(const ledger::NodeId& id);
 // Folds the kept level's hashes under `id` (as read for SpanOf(id)) into the node's hash.
 Result<ledger::Hash> FoldNode(const ledger::NodeId& id, std::vector<ledger::Hash> hashes);
 
-ledger::Hash HashFromBytes(std::string_view bytes);
-
-constexpr const char* kBatteryColumns =
-    "code, level, producer, chemistry, model, parent, custodian, vin, status, produced_leaf, "
-    "updated_leaf, id_complete, contested, serial";
-constexpr const char* kVehicleColumns =
-    "vin, maker, vehicle_type, brand, model, name, imported, swappable, sale_date, sale_division, "
-    "scrapped_date, scrap_certificate, produced_leaf, updated_leaf, packs";
-constexpr const char* kReportColumns =
-    "leaf, reporter, id, type, occurred, reported, content_hash, leaf_hash, body";
+// The column lists of the described rows (store/tables.h).
+inline constexpr const char* kBatteryColumns = rows::kColumnsOf<tables::kBattery>;
+inline constexpr const char* kVehicleColumns = rows::kColumnsOf<tables::kVehicle>;
+inline constexpr const char* kReportColumns = rows::kColumnsOf<tables::kReport>;
 // The leaves of the history of the battery whose code is bound as $1 (Store::BatteryHistory):
 // the reports naming it, its battery.produced and that of the battery it was assembled into,
 // once each (a write transaction adds its pending rows the same way: CompleteHistory).
@@ -63,17 +59,12 @@ constexpr const char* kBatteryHistoryLeaves =
     "UNION SELECT produced_leaf FROM battery WHERE code = $1 AND produced_leaf >= 0 "
     "UNION SELECT p.produced_leaf FROM battery b JOIN battery p ON p.code = b.parent "
     "WHERE b.code = $1 AND p.produced_leaf >= 0";
-constexpr const char* kOutletColumns = "id, owner, division, closed, registered_at, closed_at";
-constexpr const char* kModelColumns = "maker, model, first_produced, has_disassembly_info";
-constexpr const char* kDutyColumns =
-    "kind, duty, article, party, subject, fulfils, anchor, due, evidence, authority_department, "
-    "authority_division, detail";
-constexpr const char* kAuditColumns =
-    "seq, at, principal, action, record, purpose, request_id, hash";
-constexpr const char* kFindingColumns =
-    "kind, article, party, subject, due, evidence, authority_department, authority_division, "
-    "detail";
-constexpr const char* kTokenColumns = "hash, principal, created, expires, revoked";
+inline constexpr const char* kOutletColumns = rows::kColumnsOf<tables::kOutlet>;
+inline constexpr const char* kModelColumns = rows::kColumnsOf<tables::kModel>;
+inline constexpr const char* kDutyColumns = rows::kColumnsOf<tables::kDuty>;
+inline constexpr const char* kAuditColumns = rows::kColumnsOf<tables::kAudit>;
+inline constexpr const char* kFindingColumns = rows::kColumnsOf<tables::kFinding>;
+inline constexpr const char* kTokenColumns = rows::kColumnsOf<tables::kToken>;
 
 // The query of Store::ListBatteries (ListVehicles) for a scope: all, party or division
 // (ListScope), in "$n" placeholders, which SQLite numbers in the order they first appear, as
@@ -88,114 +79,34 @@ std::string ListVehiclesSql(const ListScope& scope);
 Result<std::vector<std::string>> ListParams(const ListScope& scope,
                                             const std::vector<std::string>& after);
 
-// The installed packs as stored: space-separated (codes hold no spaces), in code order.
-std::string JoinPacks(const std::vector<std::string>& packs);
-std::vector<std::string> SplitPacks(std::string_view packs);
-
-// A stored date column; the store writes only valid dates, so a bad one is damage.
-Result<Date> StoredDate(std::string_view text);
-// A finding's evidence, stored as a JSON array of strings.
-std::string EvidenceJson(const std::vector<std::string>& evidence);
-Result<std::vector<std::string>> ParseEvidence(std::string_view json);
-
 template <typename Row>
 domain::BatteryState ReadBattery(const Row& s) {
-  domain::BatteryState b;
-  b.code = s.Text(0);
-  b.level = s.Text(1);
-  b.producer = s.OptText(2);
-  b.chemistry = s.OptText(3);
-  b.model = s.OptText(4);
-  b.parent = s.OptText(5);
-  b.custodian = s.OptText(6);
-  b.vin = s.OptText(7);
-  b.status = s.Text(8);
-  b.produced_leaf = s.Int(9);
-  b.updated_leaf = s.Int(10);
-  b.id_complete = s.Int(11) != 0;
-  b.contested = s.OptText(12);
-  b.serial = s.OptText(13);
-  return b;
+  return rows::Read(tables::kBattery, s);
 }
 
 template <typename Row>
 domain::VehicleState ReadVehicle(const Row& s) {
-  domain::VehicleState v;
-  v.vin = s.Text(0);
-  v.maker = s.OptText(1);
-  v.vehicle_type = s.OptText(2);
-  v.brand = s.OptText(3);
-  v.model = s.OptText(4);
-  v.name = s.OptText(5);
-  v.imported = s.Int(6) != 0;
-  v.swappable = s.Int(7) != 0;
-  v.sale_date = s.OptText(8);
-  v.sale_division = s.OptText(9);
-  v.scrapped_date = s.OptText(10);
-  v.scrap_certificate = s.OptText(11);
-  v.produced_leaf = s.Int(12);
-  v.updated_leaf = s.Int(13);
-  v.packs = SplitPacks(s.Text(14));
-  return v;
+  return rows::Read(tables::kVehicle, s);
 }
 
 template <typename Row>
 domain::OutletState ReadOutlet(const Row& s) {
-  domain::OutletState o;
-  o.id = s.Text(0);
-  o.owner = s.Text(1);
-  o.division = s.Text(2);
-  o.closed = s.Int(3) != 0;
-  o.registered_at = s.Int(4);
-  if (!s.IsNull(5)) o.closed_at = s.Int(5);
-  return o;
+  return rows::Read(tables::kOutlet, s);
 }
 
 template <typename Row>
 domain::ModelState ReadModel(const Row& s) {
-  domain::ModelState m;
-  m.maker = s.Text(0);
-  m.model = s.Text(1);
-  m.first_produced = s.OptText(2);
-  m.has_disassembly_info = s.Int(3) != 0;
-  return m;
+  return rows::Read(tables::kModel, s);
 }
 
 template <typename Row>
 Result<domain::Duty> ReadDuty(const Row& s) {
-  domain::Duty d;
-  d.kind = s.Text(0);
-  d.duty = s.Text(1);
-  d.article = s.Text(2);
-  d.party = s.Text(3);
-  d.subject = s.Text(4);
-  d.fulfils = s.Text(5);
-  BATTRACE_ASSIGN_OR_RETURN(anchor, StoredDate(s.Text(6)));
-  BATTRACE_ASSIGN_OR_RETURN(due, StoredDate(s.Text(7)));
-  d.anchor = anchor;
-  d.due = due;
-  d.evidence = s.Text(8);
-  d.authority = {s.Text(9), s.Text(10)};
-  d.detail = s.Text(11);
-  return d;
+  return rows::Read(tables::kDuty, s);
 }
 
 template <typename Row>
 Result<domain::Finding> ReadFinding(const Row& s) {
-  domain::Finding f;
-  f.kind = s.Text(0);
-  f.article = s.Text(1);
-  f.party = s.Text(2);
-  f.subject = s.Text(3);
-  if (!s.IsNull(4)) {
-    BATTRACE_ASSIGN_OR_RETURN(due, StoredDate(s.Text(4)));
-    f.due = due;
-  }
-  BATTRACE_ASSIGN_OR_RETURN(evidence, ParseEvidence(s.Text(5)));
-  f.evidence = std::move(evidence);
-  f.authority = {s.Text(6), s.Text(7)};
-  f.detail = s.Text(8);
-  return f;
+  return rows::Read(tables::kFinding, s);
 }
 
 // The hashes that begin with `prefix` (at most 32 bytes) lie in [first, last].
@@ -208,47 +119,22 @@ TokenCursor TokensStart();
 
 template <typename Row>
 TokenRow ReadToken(const Row& s) {
-  TokenRow t;
-  t.hash = HashFromBytes(s.Blob(0));
-  t.principal = s.Text(1);
-  t.created = s.Int(2);
-  t.expires = s.Int(3);
-  if (!s.IsNull(4)) t.revoked = s.Int(4);
-  return t;
+  return rows::Read(tables::kToken, s);
 }
 
 template <typename Row>
 AuditEntry ReadAudit(const Row& s) {
-  AuditEntry e;
-  e.seq = static_cast<uint64_t>(s.Int(0));
-  e.at = s.Int(1);
-  e.principal = s.Text(2);
-  e.action = s.Text(3);
-  e.record = s.Text(4);
-  e.purpose = s.Text(5);
-  e.request_id = s.Text(6);
-  e.hash = HashFromBytes(s.Blob(7));
-  return e;
+  return rows::Read(tables::kAudit, s);
 }
 
 template <typename Row>
 StoredCheckpoint ReadCheckpoint(const Row& s) {
-  return {static_cast<uint64_t>(s.Int(0)), s.Int(1), s.Text(2)};
+  return rows::Read(tables::kCheckpoint, s);
 }
 
 template <typename Row>
 StoredReport ReadReport(const Row& s) {
-  StoredReport r;
-  r.leaf_index = static_cast<uint64_t>(s.Int(0));
-  r.reporter = s.Text(1);
-  r.id = s.Text(2);
-  r.type = s.Text(3);
-  r.occurred = s.Text(4);
-  r.reported = s.Int(5);
-  r.content_hash = HashFromBytes(s.Blob(6));
-  r.leaf_hash = HashFromBytes(s.Blob(7));
-  r.body = s.Text(8);
-  return r;
+  return rows::Read(tables::kReport, s);
 }
 
 // A duty of an enterprise that has a registered successor shows the successor as party, with
@@ -403,11 +289,7 @@ Result<std::string> NoteWithSignatures(std::string_view note, std::string_view l
 struct StoredRecord {
   std::string kind, key, record;
 };
-struct StoredVersion {
-  std::string kind, key, effective;
-  int64_t leaf = 0;
-  std::string record;
-};
+using StoredVersion = tables::StoredVersion;
 // The current records (for access, succession and routing at query time) and every version (for
 // judging a report against the registry of its date).
 struct LoadedRegistry {
@@ -421,7 +303,7 @@ Status AddVersion(domain::RegistryHistory& history, const RegistryRow& row, Date
                   uint64_t leaf);
 
 // The columns of registry_version, as both engines read them.
-constexpr const char* kRegistryVersionColumns = "kind, key, effective, leaf, record";
+inline constexpr const char* kRegistryVersionColumns = rows::kColumnsOf<tables::kRegistryVersion>;
 
 // The derived tables `verify --replay` compares (Store::ScanDerived): each with one query, the
 // same on both engines, reading every column but generated ids as text (NULL kept) in a
@@ -458,11 +340,7 @@ struct PairLess {
 // Commit writes each row once, in key order (reads of the transaction see them first), with
 // the history index entries to be sorted too, so that B-tree inserts land close together.
 struct PendingRows {
-  struct Sale {
-    domain::Sale sale;
-    Instant known_from = 0;
-    std::optional<Instant> retracted_at;  // by a correction of its evidence
-  };
+  using Sale = tables::SaleRow;
   std::map<std::string, domain::BatteryState> batteries;
   std::map<std::string, domain::VehicleState> vehicles;
   std::map<std::string, domain::OutletState> outlets;
@@ -494,37 +372,17 @@ Result<std::optional<Report>> ParseStored(const std::optional<StoredReport>& sto
 bool HasJudgment(const domain::Effects& effects);
 
 // EPCIS: the columns of epcis_event as both engines read and write them.
-constexpr const char* kEpcisEventColumns =
-    "seq, event_id, hash, dedup, owner, owner_division, capture_id, type, event_time, "
-    "record_time, action, biz_step, disposition, read_point, biz_location, body";
-constexpr const char* kEpcisJobColumns = "capture_id, owner, created, stored, duplicates";
+inline constexpr const char* kEpcisEventColumns = rows::kColumnsOf<tables::kEpcisEvent>;
+inline constexpr const char* kEpcisJobColumns = rows::kColumnsOf<tables::kEpcisJob>;
 
 template <typename Row>
 EpcisEvent ReadEpcisEvent(const Row& s) {
-  EpcisEvent e;
-  e.seq = static_cast<uint64_t>(s.Int(0));
-  e.event_id = s.Text(1);
-  e.hash = s.Text(2);
-  e.dedup = s.Text(3);
-  e.owner = s.Text(4);
-  e.owner_division = s.Text(5);
-  e.capture_id = s.Text(6);
-  e.type = s.Text(7);
-  e.event_time = s.Int(8);
-  e.record_time = s.Int(9);
-  e.action = s.Text(10);
-  e.biz_step = s.Text(11);
-  e.disposition = s.Text(12);
-  e.read_point = s.Text(13);
-  e.biz_location = s.Text(14);
-  e.body = s.Text(15);
-  return e;
+  return rows::Read(tables::kEpcisEvent, s);
 }
 
 template <typename Row>
 EpcisJob ReadEpcisJob(const Row& s) {
-  return {s.Text(0), s.Text(1), s.Int(2), static_cast<size_t>(s.Int(3)),
-          static_cast<size_t>(s.Int(4))};
+  return rows::Read(tables::kEpcisJob, s);
 }
 
 // The statement of Store::QueryEpcis for one filter, with "$n" placeholders numbered in the

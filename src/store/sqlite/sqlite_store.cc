@@ -17,7 +17,9 @@
 #include "store/engine_common.h"
 #include "store/open.h"
 #include "store/schema.h"
+#include "store/tables.h"
 #include "store/sqlite/sqlite.h"
+#include "store/sqlite/sqlite_internal.h"
 #include "store/sqlite/wal_checkpointer.h"
 
 namespace battrace::store {
@@ -26,6 +28,7 @@ namespace {
 using sqlite::Db;
 using sqlite::Stmt;
 using namespace common;  // NOLINT(google-build-using-namespace): the engines' shared parts
+using sqlite_engine::Binder;
 
 // A writing store checkpoints the WAL on a thread of its own (WalCheckpointer); its own
 // automatic checkpoint stays as a fallback at this many pages (1 GiB of 4 KiB pages), for when
@@ -394,15 +397,18 @@ Status SqliteStore::PrepareStatements() {
   BATTRACE_RETURN_IF_ERROR(
       prep(insert_checkpoint_,
            // A checkpoint of the same tree with a longer audit trail replaces the older one.
-           "INSERT INTO checkpoint (size, created, note) VALUES (?, ?, ?) ON CONFLICT (size) "
+           std::string("INSERT INTO checkpoint (") + rows::kColumnsOf<tables::kCheckpoint> +
+               ") VALUES (?, ?, ?) ON CONFLICT (size) "
            "DO UPDATE SET created = excluded.created, note = excluded.note"));
   BATTRACE_RETURN_IF_ERROR(prep(put_registry_,
-                                "INSERT INTO registry (kind, key, division, record) "
-                                "VALUES (?, ?, ?, ?) ON CONFLICT (kind, key) DO UPDATE SET "
+                                std::string("INSERT INTO registry (") +
+                                    rows::kColumnsOf<tables::kRegistry> +
+                                    ") VALUES (?, ?, ?, ?) ON CONFLICT (kind, key) DO UPDATE SET "
                                 "division = excluded.division, record = excluded.record"));
   BATTRACE_RETURN_IF_ERROR(
       prep(get_registry_,
-           "SELECT kind, key, division, record FROM registry WHERE kind = ? AND key = ?"));
+           std::string("SELECT ") + rows::kColumnsOf<tables::kRegistry> +
+               " FROM registry WHERE kind = ? AND key = ?"));
   BATTRACE_RETURN_IF_ERROR(
       prep(all_registry_, "SELECT kind, key, record FROM registry ORDER BY kind, key"));
   const std::string rv = kRegistryVersionColumns;
@@ -461,8 +467,9 @@ Status SqliteStore::PrepareStatements() {
                                 "INSERT INTO finding_evidence (evidence, finding) VALUES (?, ?) "
                                 "ON CONFLICT DO NOTHING"));
   BATTRACE_RETURN_IF_ERROR(prep(insert_sale_,
-                                "INSERT INTO sale (maker, division, article, evidence, "
-                                "known_from, retracted_at) VALUES (?,?,?,?,?,?) "
+                                std::string("INSERT INTO sale (") +
+                                    rows::kColumnsOf<tables::kSale> +
+                                    ") VALUES (?,?,?,?,?,?) "
                                 "ON CONFLICT (maker, division) DO UPDATE SET "
                                 "article = excluded.article, evidence = excluded.evidence, "
                                 "known_from = excluded.known_from, "
@@ -526,9 +533,9 @@ Status SqliteStore::PrepareStatements() {
                                                           "ORDER BY produced_leaf, code"));
   BATTRACE_RETURN_IF_ERROR(
       prep(insert_token_,
-           "INSERT INTO token (hash, principal, created, expires, revoked) VALUES (?,?,?,?,?)"));
+           std::string("INSERT INTO token (") + kTokenColumns + ") VALUES (?,?,?,?,?)"));
   BATTRACE_RETURN_IF_ERROR(prep(
-      find_token_, "SELECT hash, principal, created, expires, revoked FROM token WHERE hash = ?"));
+      find_token_, std::string("SELECT ") + kTokenColumns + " FROM token WHERE hash = ?"));
   BATTRACE_RETURN_IF_ERROR(
       prep(revoke_token_, "UPDATE token SET revoked = ?1 WHERE hash = ?2 AND revoked IS NULL"));
   BATTRACE_RETURN_IF_ERROR(
@@ -640,17 +647,8 @@ Result<AppendResult> SqliteWriteTxn::Append(const LeafInput& in) {
   SqliteStore& s = *store_;
   const uint64_t leaf = s.frontier_.size();
   const ledger::Hash& leaf_hash = in.leaf_hash;
-  Stmt& ins = *s.insert_report_;
-  ins.Bind(1, static_cast<int64_t>(leaf))
-      .Bind(2, in.reporter)
-      .Bind(3, in.id)
-      .Bind(4, in.type)
-      .Bind(5, in.occurred)
-      .Bind(6, in.reported)
-      .BindBlob(7, in.content_hash.data(), in.content_hash.size())
-      .BindBlob(8, leaf_hash.data(), leaf_hash.size())
-      .Bind(9, in.body);
-  BATTRACE_RETURN_IF_ERROR(ins.Run());
+  BATTRACE_RETURN_IF_ERROR(
+      Binder(*s.insert_report_).Row(tables::kReport, tables::NewReport::Of(leaf, in)).Run());
   if (s.db_.Changes() == 0) {
     Stmt& find = *s.find_report_;
     find.Bind(1, in.reporter).Bind(2, in.id);
@@ -729,37 +727,10 @@ Status SqliteWriteTxn::ApplyJudgment(const domain::Effects& effects, uint64_t le
     }
   }
   for (const domain::Duty& d : effects.duties) {
-    const std::string anchor = d.anchor.ToString(), due = d.due.ToString();
-    BATTRACE_RETURN_IF_ERROR(s.insert_duty_->Bind(1, d.kind)
-                                 .Bind(2, d.duty)
-                                 .Bind(3, d.article)
-                                 .Bind(4, d.party)
-                                 .Bind(5, d.subject)
-                                 .Bind(6, d.fulfils)
-                                 .Bind(7, anchor)
-                                 .Bind(8, due)
-                                 .Bind(9, d.evidence)
-                                 .Bind(10, d.authority.department)
-                                 .Bind(11, d.authority.division)
-                                 .Bind(12, d.detail)
-                                 .Bind(13, at)
-                                 .Run());
+    BATTRACE_RETURN_IF_ERROR(Binder(*s.insert_duty_).Row(tables::kDuty, d).Int(at).Run());
   }
   for (const domain::Finding& f : effects.findings) {
-    const std::optional<std::string> due =
-        f.due ? std::optional<std::string>(f.due->ToString()) : std::nullopt;
-    const std::string evidence = EvidenceJson(f.evidence);
-    BATTRACE_RETURN_IF_ERROR(s.insert_finding_->Bind(1, f.kind)
-                                 .Bind(2, f.article)
-                                 .Bind(3, f.party)
-                                 .Bind(4, f.subject)
-                                 .Bind(5, due)
-                                 .Bind(6, evidence)
-                                 .Bind(7, f.authority.department)
-                                 .Bind(8, f.authority.division)
-                                 .Bind(9, f.detail)
-                                 .Bind(10, at)
-                                 .Run());
+    BATTRACE_RETURN_IF_ERROR(Binder(*s.insert_finding_).Row(tables::kFinding, f).Int(at).Run());
     const int64_t id = s.db_.LastInsertRowid();
     for (const std::string& e : f.evidence) {
       BATTRACE_RETURN_IF_ERROR(s.insert_finding_evidence_->Bind(1, e).Bind(2, id).Run());
@@ -771,68 +742,19 @@ Status SqliteWriteTxn::ApplyJudgment(const domain::Effects& effects, uint64_t le
 Status SqliteWriteTxn::Flush() {
   SqliteStore& s = *store_;
   for (const auto& [code, b] : rows_.batteries) {
-    Stmt& st = *s.upsert_battery_;
-    st.Bind(1, b.code)
-        .Bind(2, b.level)
-        .Bind(3, b.producer)
-        .Bind(4, b.chemistry)
-        .Bind(5, b.model)
-        .Bind(6, b.parent)
-        .Bind(7, b.custodian)
-        .Bind(8, b.vin)
-        .Bind(9, b.status)
-        .Bind(10, b.produced_leaf)
-        .Bind(11, b.updated_leaf)
-        .Bind(12, int64_t{b.id_complete})
-        .Bind(13, b.contested)
-        .Bind(14, b.serial);
-    BATTRACE_RETURN_IF_ERROR(st.Run());
+    BATTRACE_RETURN_IF_ERROR(Binder(*s.upsert_battery_).Row(tables::kBattery, b).Run());
   }
   for (const auto& [vin, v] : rows_.vehicles) {
-    const std::string packs = JoinPacks(v.packs);
-    Stmt& st = *s.upsert_vehicle_;
-    st.Bind(1, v.vin)
-        .Bind(2, v.maker)
-        .Bind(3, v.vehicle_type)
-        .Bind(4, v.brand)
-        .Bind(5, v.model)
-        .Bind(6, v.name)
-        .Bind(7, int64_t{v.imported})
-        .Bind(8, int64_t{v.swappable})
-        .Bind(9, v.sale_date)
-        .Bind(10, v.sale_division)
-        .Bind(11, v.scrapped_date)
-        .Bind(12, v.scrap_certificate)
-        .Bind(13, v.produced_leaf)
-        .Bind(14, v.updated_leaf)
-        .Bind(15, packs);
-    BATTRACE_RETURN_IF_ERROR(st.Run());
+    BATTRACE_RETURN_IF_ERROR(Binder(*s.upsert_vehicle_).Row(tables::kVehicle, v).Run());
   }
   for (const auto& [id, o] : rows_.outlets) {
-    Stmt& st = *s.upsert_outlet_;
-    BATTRACE_RETURN_IF_ERROR(st.Bind(1, o.id)
-                                 .Bind(2, o.owner)
-                                 .Bind(3, o.division)
-                                 .Bind(4, int64_t{o.closed})
-                                 .Bind(5, o.registered_at)
-                                 .Bind(6, o.closed_at)
-                                 .Run());
+    BATTRACE_RETURN_IF_ERROR(Binder(*s.upsert_outlet_).Row(tables::kOutlet, o).Run());
   }
   for (const auto& [key, m] : rows_.models) {
-    BATTRACE_RETURN_IF_ERROR(s.upsert_model_->Bind(1, m.maker)
-                                 .Bind(2, m.model)
-                                 .Bind(3, m.first_produced)
-                                 .Bind(4, int64_t{m.has_disassembly_info})
-                                 .Run());
+    BATTRACE_RETURN_IF_ERROR(Binder(*s.upsert_model_).Row(tables::kModel, m).Run());
   }
   for (const auto& [key, p] : rows_.sales) {
-    BATTRACE_RETURN_IF_ERROR(s.insert_sale_->Bind(1, p.sale.maker)
-                                 .Bind(2, p.sale.division)
-                                 .Bind(3, p.sale.article)
-                                 .Bind(4, p.sale.evidence)
-                                 .Bind(5, p.known_from)
-                                 .Bind(6, p.retracted_at)
-                                 .Run());
+    BATTRACE_RETURN_IF_ERROR(Binder(*s.insert_sale_).Row(tables::kSale, p).Run());
   }
   rows_.SortEvents();
   for (const auto& [code, leaf] : rows_.battery_events) {
@@ -919,17 +841,11 @@ Status SqliteWriteTxn::PutRegistry(const RegistryRow& row, Date effective, uint6
   // per transaction.
   if (!registry_changed_) BATTRACE_RETURN_IF_ERROR(s.bump_registry_version_->Run());
   registry_changed_ = true;
-  BATTRACE_RETURN_IF_ERROR(s.put_registry_->Bind(1, row.kind)
-                               .Bind(2, row.key)
-                               .Bind(3, row.division)
-                               .Bind(4, row.record)
-                               .Run());
-  BATTRACE_RETURN_IF_ERROR(s.insert_registry_version_->Bind(1, row.kind)
-                               .Bind(2, row.key)
-                               .Bind(3, effective.ToString())
-                               .Bind(4, static_cast<int64_t>(leaf))
-                               .Bind(5, row.record)
-                               .Run());
+  BATTRACE_RETURN_IF_ERROR(Binder(*s.put_registry_).Row(tables::kRegistry, row).Run());
+  const tables::StoredVersion version{row.kind, row.key, effective.ToString(),
+                                      static_cast<int64_t>(leaf), row.record};
+  BATTRACE_RETURN_IF_ERROR(
+      Binder(*s.insert_registry_version_).Row(tables::kRegistryVersion, version).Run());
   return AddVersion(s.registry_->history, row, effective, leaf);
 }
 
@@ -948,7 +864,7 @@ Result<const domain::RegistryIndex*> SqliteStore::LoadRegistry() {
   }));
   std::vector<StoredVersion> versions;
   BATTRACE_RETURN_IF_ERROR(all_registry_versions_->ForEachRow([&](const Stmt& st) {
-    versions.push_back({st.Text(0), st.Text(1), st.Text(2), st.Int(3), st.Text(4)});
+    versions.push_back(rows::Read(tables::kRegistryVersion, st));
     return true;
   }));
   BATTRACE_ASSIGN_OR_RETURN(loaded, BuildRegistry(rows, versions));
@@ -974,10 +890,7 @@ Status SqliteStore::CatchUp() {
 
 Result<StoredCheckpoint> SqliteStore::InsertCheckpoint(const std::optional<AuditHead>& audit) {
   BATTRACE_ASSIGN_OR_RETURN(out, SignedCheckpoint(origin_, frontier_, audit, *key_));
-  BATTRACE_RETURN_IF_ERROR(insert_checkpoint_->Bind(1, static_cast<int64_t>(out.size))
-                               .Bind(2, out.created)
-                               .Bind(3, out.note)
-                               .Run());
+  BATTRACE_RETURN_IF_ERROR(Binder(*insert_checkpoint_).Row(tables::kCheckpoint, out).Run());
   last_checkpoint_ = {out.size, audit, out.created};
   return out;
 }
@@ -1037,7 +950,8 @@ Status SqliteStore::InTransaction(const std::function<Status()>& body) {
 
 Result<std::vector<StoredCheckpoint>> SqliteStore::ListCheckpoints() {
   BATTRACE_ASSIGN_OR_RETURN(
-      st, db_.Prepare("SELECT size, created, note FROM checkpoint ORDER BY size"));
+      st, db_.Prepare(StrCat("SELECT ", rows::kColumnsOf<tables::kCheckpoint>,
+                                    " FROM checkpoint ORDER BY size")));
   std::vector<StoredCheckpoint> out;
   BATTRACE_RETURN_IF_ERROR(st.ForEachRow([&](const Stmt& row) {
     out.push_back(ReadCheckpoint(row));
@@ -1048,15 +962,15 @@ Result<std::vector<StoredCheckpoint>> SqliteStore::ListCheckpoints() {
 
 Result<std::optional<StoredCheckpoint>> SqliteStore::LatestCheckpoint() {
   BATTRACE_ASSIGN_OR_RETURN(
-      st, db_.Prepare("SELECT size, created, note FROM checkpoint ORDER BY size DESC LIMIT 1"));
+      st, db_.Prepare(StrCat("SELECT ", rows::kColumnsOf<tables::kCheckpoint>,
+                                    " FROM checkpoint ORDER BY size DESC LIMIT 1")));
   return st.OneRow(ReadCheckpoint<Stmt>);
 }
 
 Result<std::optional<RegistryRow>> SqliteStore::GetRegistry(const std::string& kind,
                                                             const std::string& key) {
-  return get_registry_->Bind(1, kind).Bind(2, key).OneRow([](const Stmt& st) {
-    return RegistryRow{st.Text(0), st.Text(1), st.Text(2), st.Text(3)};
-  });
+  return get_registry_->Bind(1, kind).Bind(2, key).OneRow(
+      [](const Stmt& st) { return rows::Read(tables::kRegistry, st); });
 }
 
 Result<std::optional<StoredReport>> SqliteStore::GetReport(const std::string& reporter,
@@ -1373,17 +1287,7 @@ Status SqliteStore::ScanDerived(std::string_view table,
 }
 
 Status SqliteStore::PutToken(const TokenRow& t) {
-  Stmt& st = *insert_token_;
-  st.BindBlob(1, t.hash.data(), t.hash.size())
-      .Bind(2, t.principal)
-      .Bind(3, t.created)
-      .Bind(4, t.expires);
-  if (t.revoked) {
-    st.Bind(5, *t.revoked);
-  } else {
-    st.BindNull(5);
-  }
-  return st.Run();
+  return Binder(*insert_token_).Row(tables::kToken, t).Run();
 }
 
 Result<std::optional<TokenRow>> SqliteStore::FindToken(const ledger::Hash& hash) {
@@ -1431,15 +1335,7 @@ Status SqliteStore::AppendAudit(std::vector<AuditEntry>& entries) {
     BATTRACE_ASSIGN_OR_RETURN(last, ReadAuditHead());
     ChainAudit(entries, last.value_or(AuditHead{}));
     for (const AuditEntry& e : entries) {
-      BATTRACE_RETURN_IF_ERROR(insert_audit_->Bind(1, static_cast<int64_t>(e.seq))
-                                   .Bind(2, e.at)
-                                   .Bind(3, e.principal)
-                                   .Bind(4, e.action)
-                                   .Bind(5, e.record)
-                                   .Bind(6, e.purpose)
-                                   .Bind(7, e.request_id)
-                                   .BindBlob(8, e.hash.data(), e.hash.size())
-                                   .Run());
+      BATTRACE_RETURN_IF_ERROR(Binder(*insert_audit_).Row(tables::kAudit, e).Run());
     }
     return Status::Ok();
   });
@@ -1467,24 +1363,10 @@ Result<EpcisCaptureResult> SqliteStore::CaptureEpcis(EpcisCapture& capture) {
                               last_epcis_seq_->OneRow([](const Stmt& st) { return st.Int(0); }));
     int64_t seq = last.value_or(0);
     for (EpcisEvent& e : capture.events) {
+      e.seq = static_cast<uint64_t>(seq + 1);
+      const Status inserted = Binder(*insert_epcis_event_).Row(tables::kEpcisEvent, e).Run();
       e.seq = 0;
-      BATTRACE_RETURN_IF_ERROR(insert_epcis_event_->Bind(1, seq + 1)
-                                   .Bind(2, e.event_id)
-                                   .Bind(3, e.hash)
-                                   .Bind(4, e.dedup)
-                                   .Bind(5, e.owner)
-                                   .Bind(6, e.owner_division)
-                                   .Bind(7, e.capture_id)
-                                   .Bind(8, e.type)
-                                   .Bind(9, e.event_time)
-                                   .Bind(10, e.record_time)
-                                   .Bind(11, e.action)
-                                   .Bind(12, e.biz_step)
-                                   .Bind(13, e.disposition)
-                                   .Bind(14, e.read_point)
-                                   .Bind(15, e.biz_location)
-                                   .Bind(16, e.body)
-                                   .Run());
+      BATTRACE_RETURN_IF_ERROR(inserted);
       // No row: the unique (owner, dedup) index holds this fact already.
       if (db_.Changes() == 0) {
         ++result.duplicates;
@@ -1496,12 +1378,9 @@ Result<EpcisCaptureResult> SqliteStore::CaptureEpcis(EpcisCapture& capture) {
         BATTRACE_RETURN_IF_ERROR(insert_epcis_epc_->Bind(1, epc).Bind(2, role).Bind(3, seq).Run());
       }
     }
-    return insert_epcis_job_->Bind(1, capture.capture_id)
-        .Bind(2, capture.owner)
-        .Bind(3, capture.created)
-        .Bind(4, static_cast<int64_t>(result.stored))
-        .Bind(5, static_cast<int64_t>(result.duplicates))
-        .Run();
+    const EpcisJob job{capture.capture_id, capture.owner, capture.created, result.stored,
+                       result.duplicates};
+    return Binder(*insert_epcis_job_).Row(tables::kEpcisJob, job).Run();
   }));
   return result;
 }
