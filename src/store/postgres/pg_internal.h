@@ -19,6 +19,7 @@
 #include "ledger/checkpoint.h"
 #include "store/engine_common.h"
 #include "store/postgres/pg.h"
+#include "store/rows.h"
 #include "store/store.h"
 
 namespace battrace::store::pg_engine {
@@ -58,8 +59,41 @@ inline Params& AddHash(Params& p, const ledger::Hash& h) {
   return p.AddBytes(h.data(), h.size());
 }
 
+// Appends `row` to `out` as one COPY row, in the columns of `table` (store/tables.h).
+template <typename Table, typename T>
+void CopyRow(const Table& table, const T& row, CopyBuffer& out) {
+  rows::Write(table, row, out);
+  out.EndRow();
+}
+
 // A text[] literal for a parameter: {"a","b"} with quotes and backslashes escaped.
 std::string ArrayLiteral(const std::vector<std::string>& values);
+
+// A row sink (store/rows.h) that appends each value of a row to the array of its column, for a
+// statement that inserts many rows at once from unnest() of one array parameter per column.
+// Integers and text only (no NULL, no bytes): what the rows sent so have.
+class ColumnArrays {
+ public:
+  explicit ColumnArrays(size_t columns) : columns_(columns) {}
+  ColumnArrays& Int(int64_t value) {
+    columns_.at(next_++).push_back(std::to_string(value));
+    return *this;
+  }
+  ColumnArrays& Text(std::string_view value) {
+    columns_.at(next_++).emplace_back(value);
+    return *this;
+  }
+  void EndRow() { next_ = 0; }
+  // Adds one array literal (ArrayLiteral) per column to `params`, in column order.
+  void AddTo(Params& params) const {
+    for (const auto& column : columns_)
+      params.Add(ArrayLiteral(column));
+  }
+
+ private:
+  std::vector<std::vector<std::string>> columns_;
+  size_t next_ = 0;
+};
 
 // At most this many prepared QueryEpcis statements are kept per session (EpcisQuerySql).
 constexpr size_t kEpcisQueryCache = 64;

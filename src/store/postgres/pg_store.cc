@@ -16,7 +16,9 @@
 #include "store/postgres/pg.h"
 #include "store/postgres/pg_internal.h"
 #include "store/postgres/pg_locks.h"
+#include "store/rows.h"
 #include "store/schema.h"
+#include "store/tables.h"
 
 namespace battrace::store::pg_engine {
 
@@ -233,10 +235,9 @@ Result<const domain::RegistryIndex*> PgStore::LoadRegistry() {
 
 Result<StoredCheckpoint> PgStore::InsertCheckpoint(const std::optional<AuditHead>& audit) {
   BATTRACE_ASSIGN_OR_RETURN(out, SignedCheckpoint(origin_, frontier_, audit, *key_));
-  BATTRACE_RETURN_IF_ERROR(
-      Run("insert_checkpoint",
-          Params().Add(static_cast<int64_t>(out.size)).Add(out.created).Add(out.note))
-          .status());
+  Params p;
+  rows::Write(tables::kCheckpoint, out, p);
+  BATTRACE_RETURN_IF_ERROR(Run("insert_checkpoint", p).status());
   last_checkpoint_ = {out.size, audit, out.created};
   return out;
 }
@@ -304,7 +305,7 @@ Status PgStore::InTransaction(const std::function<Status()>& body) {
 
 Status PgStore::PutToken(const TokenRow& t) {
   Params p;
-  AddHash(p, t.hash).Add(t.principal).Add(t.created).Add(t.expires).Add(t.revoked);
+  rows::Write(tables::kToken, t, p);
   return Run("insert_token", p).status();
 }
 
@@ -326,14 +327,8 @@ Status PgStore::AppendAudit(std::vector<AuditEntry>& entries) {
     ChainAudit(entries, last.value_or(AuditHead{}));
     for (const AuditEntry& e : entries) {
       Params p;
-      p.Add(static_cast<int64_t>(e.seq))
-          .Add(e.at)
-          .Add(e.principal)
-          .Add(e.action)
-          .Add(e.record)
-          .Add(e.purpose)
-          .Add(e.request_id);
-      BATTRACE_RETURN_IF_ERROR(conn_.Send("insert_audit", AddHash(p, e.hash)));
+      rows::Write(tables::kAudit, e, p);
+      BATTRACE_RETURN_IF_ERROR(conn_.Send("insert_audit", p));
     }
     return conn_.Sync();
   });
@@ -350,46 +345,36 @@ Result<EpcisCaptureResult> PgStore::CaptureEpcis(EpcisCapture& capture) {
     BATTRACE_ASSIGN_OR_RETURN(last, Run("last_epcis_seq"));
     const int64_t first = last.Int(0, 0) + 1;
     // Each event is offered with seq first + its index; a duplicate leaves its seq unused.
-    std::array<std::vector<std::string>, 16> columns;
+    ColumnArrays columns(tables::kEpcisEvent.kColumns);
     std::vector<std::string> epc, role, event;
     for (size_t i = 0; i < capture.events.size(); ++i) {
-      const EpcisEvent& e = capture.events[i];
-      const std::string seq = std::to_string(first + static_cast<int64_t>(i)),
-                        event_time = std::to_string(e.event_time),
-                        record_time = std::to_string(e.record_time);
-      // In the order of kEpcisEventColumns.
-      const std::string_view values[] = {
-          seq,           e.event_id,   e.hash,         e.dedup,     e.owner,  e.owner_division,
-          e.capture_id,  e.type,       event_time,     record_time, e.action, e.biz_step,
-          e.disposition, e.read_point, e.biz_location, e.body};
-      for (size_t c = 0; c < std::size(values); ++c)
-        columns[c].emplace_back(values[c]);
+      EpcisEvent& e = capture.events[i];
+      e.seq = static_cast<uint64_t>(first) + i;
+      rows::Write(tables::kEpcisEvent, e, columns);
+      columns.EndRow();
       for (const auto& [r, value] : e.epcs) {
         epc.push_back(value);
         role.push_back(r);
-        event.push_back(seq);
+        event.push_back(std::to_string(e.seq));
       }
+      e.seq = 0;  // until it is stored
     }
     Params p;
-    for (const auto& column : columns)
-      p.Add(ArrayLiteral(column));
+    columns.AddTo(p);
     p.Add(ArrayLiteral(epc)).Add(ArrayLiteral(role)).Add(ArrayLiteral(event));
     BATTRACE_ASSIGN_OR_RETURN(stored, Run("capture_epcis", p));
-    for (EpcisEvent& e : capture.events)
-      e.seq = 0;
     for (int r = 0; r < stored.size(); ++r) {
       const int64_t seq = stored.Int(r, 0);
       capture.events[static_cast<size_t>(seq - first)].seq = static_cast<uint64_t>(seq);
     }
     result.stored = static_cast<size_t>(stored.size());
     result.duplicates = capture.events.size() - result.stored;
-    return Run("insert_epcis_job", Params()
-                                       .Add(capture.capture_id)
-                                       .Add(capture.owner)
-                                       .Add(capture.created)
-                                       .Add(static_cast<int64_t>(result.stored))
-                                       .Add(static_cast<int64_t>(result.duplicates)))
-        .status();
+    Params job;
+    rows::Write(tables::kEpcisJob,
+                EpcisJob{capture.capture_id, capture.owner, capture.created, result.stored,
+                         result.duplicates},
+                job);
+    return Run("insert_epcis_job", job).status();
   }));
   return result;
 }

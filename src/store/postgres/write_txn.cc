@@ -11,6 +11,8 @@
 #include "domain/registry.h"
 #include "store/engine_common.h"
 #include "store/postgres/pg_internal.h"
+#include "store/rows.h"
+#include "store/tables.h"
 
 namespace battrace::store::pg_engine {
 
@@ -187,16 +189,7 @@ Result<AppendResult> PgWriteTxn::Append(const LeafInput& in) {
   stored.body = in.body;
   stored.leaf_hash = in.leaf_hash;
   stored.content_hash = in.content_hash;
-  reports_copy_.Int(static_cast<int64_t>(leaf))
-      .Text(in.reporter)
-      .Text(in.id)
-      .Text(in.type)
-      .Text(in.occurred)
-      .Int(in.reported)
-      .Bytes(in.content_hash.data(), in.content_hash.size())
-      .Bytes(in.leaf_hash.data(), in.leaf_hash.size())
-      .Text(in.body)
-      .EndRow();
+  CopyRow(tables::kReport, tables::NewReport::Of(leaf, in), reports_copy_);
   appended_by_key_.emplace(key, appended_.size());
   appended_.push_back(std::move(stored));
   if (reports_copy_.data().size() >= kStreamBytes) BATTRACE_RETURN_IF_ERROR(StreamReports());
@@ -252,36 +245,16 @@ Status PgWriteTxn::ApplyJudgment(const domain::Effects& effects, uint64_t leaf) 
     }
   }
   for (const domain::Duty& d : effects.duties) {
-    BATTRACE_RETURN_IF_ERROR(send("insert_duty", Params()
-                                                     .Add(d.kind)
-                                                     .Add(d.duty)
-                                                     .Add(d.article)
-                                                     .Add(d.party)
-                                                     .Add(d.subject)
-                                                     .Add(d.fulfils)
-                                                     .Add(d.anchor.ToString())
-                                                     .Add(d.due.ToString())
-                                                     .Add(d.evidence)
-                                                     .Add(d.authority.department)
-                                                     .Add(d.authority.division)
-                                                     .Add(d.detail)
-                                                     .Add(at)));
+    Params p;
+    rows::Write(tables::kDuty, d, p);
+    p.Add(at);
+    BATTRACE_RETURN_IF_ERROR(send("insert_duty", std::move(p)));
   }
   for (const domain::Finding& f : effects.findings) {
-    const std::optional<std::string> due =
-        f.due ? std::optional<std::string>(f.due->ToString()) : std::nullopt;
-    BATTRACE_RETURN_IF_ERROR(send("insert_finding", Params()
-                                                        .Add(f.kind)
-                                                        .Add(f.article)
-                                                        .Add(f.party)
-                                                        .Add(f.subject)
-                                                        .Add(due)
-                                                        .Add(EvidenceJson(f.evidence))
-                                                        .Add(f.authority.department)
-                                                        .Add(f.authority.division)
-                                                        .Add(f.detail)
-                                                        .Add(at)
-                                                        .Add(ArrayLiteral(f.evidence))));
+    Params p;
+    rows::Write(tables::kFinding, f, p);
+    p.Add(at).Add(ArrayLiteral(f.evidence));
+    BATTRACE_RETURN_IF_ERROR(send("insert_finding", std::move(p)));
   }
   return Status::Ok();
 }
@@ -318,77 +291,25 @@ Status PgWriteTxn::Flush() {
   };
   for (const auto& [code, b] : rows_.batteries) {
     auto known = stored_batteries_.find(code);
-    CopyBuffer& out = known != stored_batteries_.end() && !known->second ? fresh : buf;
-    out.Text(b.code)
-        .Text(b.level)
-        .Text(b.producer)
-        .Text(b.chemistry)
-        .Text(b.model)
-        .Text(b.parent)
-        .Text(b.custodian)
-        .Text(b.vin)
-        .Text(b.status)
-        .Int(b.produced_leaf)
-        .Int(b.updated_leaf)
-        .Int(int64_t{b.id_complete})
-        .Text(b.contested)
-        .Text(b.serial)
-        .EndRow();
+    CopyRow(tables::kBattery, b, known != stored_batteries_.end() && !known->second ? fresh : buf);
   }
   BATTRACE_RETURN_IF_ERROR(insert_fresh("battery", kBatteryColumns));
   BATTRACE_RETURN_IF_ERROR(stage("battery_stage", kBatteryColumns, "upsert_batteries"));
   for (const auto& [vin, v] : rows_.vehicles) {
     auto known = stored_vehicles_.find(vin);
-    CopyBuffer& out = known != stored_vehicles_.end() && !known->second ? fresh : buf;
-    out.Text(v.vin)
-        .Text(v.maker)
-        .Text(v.vehicle_type)
-        .Text(v.brand)
-        .Text(v.model)
-        .Text(v.name)
-        .Int(int64_t{v.imported})
-        .Int(int64_t{v.swappable})
-        .Text(v.sale_date)
-        .Text(v.sale_division)
-        .Text(v.scrapped_date)
-        .Text(v.scrap_certificate)
-        .Int(v.produced_leaf)
-        .Int(v.updated_leaf)
-        .Text(JoinPacks(v.packs))
-        .EndRow();
+    CopyRow(tables::kVehicle, v, known != stored_vehicles_.end() && !known->second ? fresh : buf);
   }
   BATTRACE_RETURN_IF_ERROR(insert_fresh("vehicle", kVehicleColumns));
   BATTRACE_RETURN_IF_ERROR(stage("vehicle_stage", kVehicleColumns, "upsert_vehicles"));
-  for (const auto& [id, o] : rows_.outlets) {
-    buf.Text(o.id)
-        .Text(o.owner)
-        .Text(o.division)
-        .Int(int64_t{o.closed})
-        .Int(o.registered_at)
-        .Int(o.closed_at)
-        .EndRow();
-  }
+  for (const auto& [id, o] : rows_.outlets)
+    CopyRow(tables::kOutlet, o, buf);
   BATTRACE_RETURN_IF_ERROR(stage("outlet_stage", kOutletColumns, "upsert_outlets"));
-  for (const auto& [key, m] : rows_.models) {
-    buf.Text(m.maker)
-        .Text(m.model)
-        .Text(m.first_produced)
-        .Int(int64_t{m.has_disassembly_info})
-        .EndRow();
-  }
+  for (const auto& [key, m] : rows_.models)
+    CopyRow(tables::kModel, m, buf);
   BATTRACE_RETURN_IF_ERROR(stage("model_stage", kModelColumns, "upsert_models"));
-  for (const auto& [key, p] : rows_.sales) {
-    buf.Text(p.sale.maker)
-        .Text(p.sale.division)
-        .Text(p.sale.article)
-        .Text(p.sale.evidence)
-        .Int(p.known_from)
-        .Int(p.retracted_at)
-        .EndRow();
-  }
-  BATTRACE_RETURN_IF_ERROR(stage("sale_stage",
-                                 "maker, division, article, evidence, known_from, retracted_at",
-                                 "insert_sales"));
+  for (const auto& [key, sale] : rows_.sales)
+    CopyRow(tables::kSale, sale, buf);
+  BATTRACE_RETURN_IF_ERROR(stage("sale_stage", rows::kColumnsOf<tables::kSale>, "insert_sales"));
   // History index entries: a report naming a code twice is indexed once.
   rows_.SortEvents();
   auto copy_events = [&](const std::vector<std::pair<std::string, int64_t>>& events,
@@ -488,14 +409,14 @@ Status PgWriteTxn::PutRegistry(const RegistryRow& row, Date effective, uint64_t 
   // every connection's cached registry (LoadRegistry) that it is stale (once per transaction).
   if (!registry_changed_) judgments_.emplace_back("bump_registry_version", Params());
   registry_changed_ = true;
-  judgments_.emplace_back("put_registry",
-                          Params().Add(row.kind).Add(row.key).Add(row.division).Add(row.record));
-  judgments_.emplace_back("insert_registry_version", Params()
-                                                         .Add(row.kind)
-                                                         .Add(row.key)
-                                                         .Add(effective.ToString())
-                                                         .Add(static_cast<int64_t>(leaf))
-                                                         .Add(row.record));
+  Params put, version;
+  rows::Write(tables::kRegistry, row, put);
+  judgments_.emplace_back("put_registry", std::move(put));
+  rows::Write(tables::kRegistryVersion,
+              tables::StoredVersion{row.kind, row.key, effective.ToString(),
+                                    static_cast<int64_t>(leaf), row.record},
+              version);
+  judgments_.emplace_back("insert_registry_version", std::move(version));
   return AddVersion(store_->registry_->history, row, effective, leaf);
 }
 
