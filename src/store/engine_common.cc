@@ -27,12 +27,6 @@ std::optional<Department> DepartmentByName(std::string_view name) {
 
 }  // namespace
 
-Instant Now() {
-  return std::chrono::duration_cast<std::chrono::microseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 int64_t NodeKey(int level, uint64_t index) {
   return static_cast<int64_t>((static_cast<uint64_t>(level) << kLevelShift) | index);
 }
@@ -520,14 +514,14 @@ bool CheckpointDue(const CheckpointPolicy& policy, const LastCheckpoint& last, u
 Result<StoredCheckpoint> SignedCheckpoint(const std::string& origin,
                                           const ledger::Frontier& frontier,
                                           const std::optional<AuditHead>& audit,
-                                          const ledger::SigningKey& key) {
+                                          const ledger::SigningKey& key, Instant now) {
   ledger::Checkpoint cp;
   cp.origin = origin;
   cp.size = frontier.size();
   cp.root = frontier.Root();
   if (audit) cp.extensions.push_back(AuditHeadLine(*audit));
   BATTRACE_ASSIGN_OR_RETURN(note, ledger::SignNote(cp.Body(), key));
-  return StoredCheckpoint{cp.size, Now(), std::move(note)};
+  return StoredCheckpoint{cp.size, now, std::move(note)};
 }
 
 Result<std::string> NoteWithSignatures(std::string_view note, std::string_view lines) {

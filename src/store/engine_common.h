@@ -20,32 +20,13 @@
 #include "ledger/hash.h"
 #include "ledger/merkle.h"
 #include "store/audit.h"
+#include "store/ledger_writer.h"
+#include "store/node_layout.h"
 #include "store/rows.h"
 #include "store/store.h"
 #include "store/tables.h"
 
 namespace battrace::store::common {
-
-Instant Now();
-
-// merkle_node rows hold the complete subtrees of every kNodeStride-th level (4, 8, 12, ...),
-// keyed by level and index; level 0 is the report's leaf_hash; the levels between are
-// computed on demand from at most 2^(kNodeStride-1) hashes of the kept level below. Keeping one
-// level in four costs about 1/15 of a row per leaf instead of one.
-constexpr int kNodeStride = 4;
-inline bool KeepsLevel(int level) {
-  return level % kNodeStride == 0;
-}
-int64_t NodeKey(int level, uint64_t index);
-
-// The kept level under `id` and the range of its indexes that make up the node.
-struct NodeSpan {
-  int base = 0;  // the kept level
-  uint64_t first = 0, count = 0;
-};
-NodeSpan SpanOf(const ledger::NodeId& id);
-// Folds the kept level's hashes under `id` (as read for SpanOf(id)) into the node's hash.
-Result<ledger::Hash> FoldNode(const ledger::NodeId& id, std::vector<ledger::Hash> hashes);
 
 // The column lists of the described rows (store/tables.h).
 inline constexpr const char* kBatteryColumns = rows::kColumnsOf<tables::kBattery>;
@@ -250,38 +231,6 @@ Status CheckOpenOptions(const OpenOptions& options);
 // never both: both updates touch open duties only. `extra` narrows each part.
 std::string DutiesOpenAt(const std::string& columns, const std::string& at,
                          const std::string& extra);
-
-// What the latest signed checkpoint says, as a writer keeps it to decide when the next is due.
-struct LastCheckpoint {
-  uint64_t size = 0;
-  std::optional<AuditHead> audit;  // the audit head it commits to, if any
-  Instant time = 0;
-
-  // Of the latest stored checkpoint (none: an empty store), read without verifying its
-  // signature: only the writer that signed it asks.
-  static LastCheckpoint Of(const std::optional<StoredCheckpoint>& checkpoint);
-  // Whether a checkpoint of the tree of `size` and the audit trail ending at `audit` would say
-  // something this one does not: the tree or the audit trail grew.
-  bool Behind(uint64_t size, const std::optional<AuditHead>& audit) const;
-};
-
-// Whether a commit that leaves the tree at `size` and the audit trail at `audit` signs a
-// checkpoint: the tree or the audit trail grew since `last`, and the policy's count of leaves
-// or its time has come (CheckpointPolicy).
-bool CheckpointDue(const CheckpointPolicy& policy, const LastCheckpoint& last, uint64_t size,
-                   const std::optional<AuditHead>& audit, Instant now);
-// A signed checkpoint of the tree `frontier` ends, with the extension line of the audit head
-// (store/audit.h) when the trail is not empty, created now.
-Result<StoredCheckpoint> SignedCheckpoint(const std::string& origin,
-                                          const ledger::Frontier& frontier,
-                                          const std::optional<AuditHead>& audit,
-                                          const ledger::SigningKey& key);
-
-// The meta row that pins the store's verifier key (docs/data-model.md, meta).
-inline constexpr const char* kVerifierKeyMeta = "verifier_key";
-// The note `note` with the signature lines `lines` appended, less those by a key (name and
-// key id) that signed it already (Store::AddCheckpointSignatures).
-Result<std::string> NoteWithSignatures(std::string_view note, std::string_view lines);
 
 // The registry of stored records, given as (kind, key, record JSON), and of their versions,
 // given as (kind, key, effective date, leaf, record JSON) in leaf order; a record that cannot be

@@ -253,8 +253,8 @@ struct ColumnList {
       ++n;
     return n;
   }
-  static constexpr size_t kSize = std::apply(
-      [](const auto&... c) { return ((Length(c.name) + 2) + ...) - 2; }, kTable.columns);
+  static constexpr size_t kSize =
+      std::apply([](const auto&... c) { return ((Length(c.name) + 2) + ...) - 2; }, kTable.columns);
   static constexpr std::array<char, kSize + 1> Join() {
     std::array<char, kSize + 1> out{};
     size_t at = 0;
@@ -292,8 +292,11 @@ std::vector<std::string> ColumnNames(const Tab& table) {
 // Writes the values of `row` to `sink`, in column order.
 template <typename Tab, typename Sink>
 void Write(const Tab& table, const auto& row, Sink& sink) {
-  std::apply([&](const auto&... c) { (std::remove_cvref_t<decltype(c)>::codec::Write(std::invoke(c.get, row), sink), ...); },
-             table.columns);
+  std::apply(
+      [&](const auto&... c) {
+        (std::remove_cvref_t<decltype(c)>::codec::Write(std::invoke(c.get, row), sink), ...);
+      },
+      table.columns);
 }
 
 // Reads the row type of `table` from the result row `row`, whose columns from `first` on are

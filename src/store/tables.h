@@ -48,7 +48,7 @@ struct NewReport {
   const std::string& body;
 
   static NewReport Of(uint64_t leaf, const LeafInput& in) {
-    return {leaf,        in.reporter,     in.id,          in.type, in.occurred,
+    return {leaf,        in.reporter,     in.id,        in.type, in.occurred,
             in.reported, in.content_hash, in.leaf_hash, in.body};
   }
 };
@@ -65,21 +65,30 @@ using rows::Packs;
 using rows::Text;
 
 // Columns read from StoredReport and written from NewReport alike.
-inline constexpr auto kReport = Describe<StoredReport>(
-    "report", true, Col<Int>("leaf", [](auto& r) -> auto& { return r.leaf_index; }),
-    Col<Text>("reporter", [](auto& r) -> auto& { return r.reporter; }),
-    Col<Text>("id", [](auto& r) -> auto& { return r.id; }),
-    Col<Text>("type", [](auto& r) -> auto& { return r.type; }),
-    Col<Text>("occurred", [](auto& r) -> auto& { return r.occurred; }),
-    Col<Int>("reported", [](auto& r) -> auto& { return r.reported; }),
-    Col<HashBlob>("content_hash", [](auto& r) -> auto& { return r.content_hash; }),
-    Col<HashBlob>("leaf_hash", [](auto& r) -> auto& { return r.leaf_hash; }),
-    Col<Text>("body", [](auto& r) -> auto& { return r.body; }));
+inline constexpr auto kReport =
+    Describe<StoredReport>("report", true,
+                           Col<Int>(
+                               "leaf", [](auto& r) -> auto& { return r.leaf_index; }),
+                           Col<Text>(
+                               "reporter", [](auto& r) -> auto& { return r.reporter; }),
+                           Col<Text>(
+                               "id", [](auto& r) -> auto& { return r.id; }),
+                           Col<Text>(
+                               "type", [](auto& r) -> auto& { return r.type; }),
+                           Col<Text>(
+                               "occurred", [](auto& r) -> auto& { return r.occurred; }),
+                           Col<Int>(
+                               "reported", [](auto& r) -> auto& { return r.reported; }),
+                           Col<HashBlob>(
+                               "content_hash", [](auto& r) -> auto& { return r.content_hash; }),
+                           Col<HashBlob>(
+                               "leaf_hash", [](auto& r) -> auto& { return r.leaf_hash; }),
+                           Col<Text>(
+                               "body", [](auto& r) -> auto& { return r.body; }));
 
-inline constexpr auto kCheckpoint =
-    Describe<StoredCheckpoint>("checkpoint", true, Col<Int>("size", &StoredCheckpoint::size),
-                               Col<Int>("created", &StoredCheckpoint::created),
-                               Col<Text>("note", &StoredCheckpoint::note));
+inline constexpr auto kCheckpoint = Describe<StoredCheckpoint>(
+    "checkpoint", true, Col<Int>("size", &StoredCheckpoint::size),
+    Col<Int>("created", &StoredCheckpoint::created), Col<Text>("note", &StoredCheckpoint::note));
 
 inline constexpr auto kRegistry = Describe<RegistryRow>(
     "registry", true, Col<Text>("kind", &RegistryRow::kind), Col<Text>("key", &RegistryRow::key),
@@ -142,9 +151,10 @@ inline constexpr auto kDuty = Describe<Duty>(
     Col<Text>("subject", &Duty::subject), Col<Text>("fulfils", &Duty::fulfils),
     Col<DateText>("anchor", &Duty::anchor), Col<DateText>("due", &Duty::due),
     Col<Text>("evidence", &Duty::evidence),
-    Col<Text>("authority_department",
-              [](auto& d) -> auto& { return d.authority.department; }),
-    Col<Text>("authority_division", [](auto& d) -> auto& { return d.authority.division; }),
+    Col<Text>(
+        "authority_department", [](auto& d) -> auto& { return d.authority.department; }),
+    Col<Text>(
+        "authority_division", [](auto& d) -> auto& { return d.authority.division; }),
     Col<Text>("detail", &Duty::detail));
 
 // finding: after the generated id; then known_from (the instant it was recorded) and
@@ -154,18 +164,24 @@ inline constexpr auto kFinding = Describe<Finding>(
     "finding", false, Col<Text>("kind", &Finding::kind), Col<Text>("article", &Finding::article),
     Col<Text>("party", &Finding::party), Col<Text>("subject", &Finding::subject),
     Col<OptDateText>("due", &Finding::due), Col<EvidenceJson>("evidence", &Finding::evidence),
-    Col<Text>("authority_department",
-              [](auto& f) -> auto& { return f.authority.department; }),
-    Col<Text>("authority_division", [](auto& f) -> auto& { return f.authority.division; }),
+    Col<Text>(
+        "authority_department", [](auto& f) -> auto& { return f.authority.department; }),
+    Col<Text>(
+        "authority_division", [](auto& f) -> auto& { return f.authority.division; }),
     Col<Text>("detail", &Finding::detail));
 
-inline constexpr auto kSale = Describe<SaleRow>(
-    "sale", true, Col<Text>("maker", [](auto& s) -> auto& { return s.sale.maker; }),
-    Col<Text>("division", [](auto& s) -> auto& { return s.sale.division; }),
-    Col<Text>("article", [](auto& s) -> auto& { return s.sale.article; }),
-    Col<Text>("evidence", [](auto& s) -> auto& { return s.sale.evidence; }),
-    Col<Int>("known_from", &SaleRow::known_from),
-    Col<OptInt>("retracted_at", &SaleRow::retracted_at));
+inline constexpr auto kSale =
+    Describe<SaleRow>("sale", true,
+                      Col<Text>(
+                          "maker", [](auto& s) -> auto& { return s.sale.maker; }),
+                      Col<Text>(
+                          "division", [](auto& s) -> auto& { return s.sale.division; }),
+                      Col<Text>(
+                          "article", [](auto& s) -> auto& { return s.sale.article; }),
+                      Col<Text>(
+                          "evidence", [](auto& s) -> auto& { return s.sale.evidence; }),
+                      Col<Int>("known_from", &SaleRow::known_from),
+                      Col<OptInt>("retracted_at", &SaleRow::retracted_at));
 
 inline constexpr auto kToken = Describe<TokenRow>(
     "token", true, Col<HashBlob>("hash", &TokenRow::hash),

@@ -234,7 +234,8 @@ Result<const domain::RegistryIndex*> PgStore::LoadRegistry() {
 }
 
 Result<StoredCheckpoint> PgStore::InsertCheckpoint(const std::optional<AuditHead>& audit) {
-  BATTRACE_ASSIGN_OR_RETURN(out, SignedCheckpoint(origin_, frontier_, audit, *key_));
+  BATTRACE_ASSIGN_OR_RETURN(
+      out, SignedCheckpoint(origin_, frontier_, audit, *key_, options_.clock->Now()));
   Params p;
   rows::Write(tables::kCheckpoint, out, p);
   BATTRACE_RETURN_IF_ERROR(Run("insert_checkpoint", p).status());

@@ -15,12 +15,13 @@
 #include "ledger/checkpoint.h"
 #include "store/audit.h"
 #include "store/engine_common.h"
+#include "store/ledger_writer.h"
 #include "store/open.h"
 #include "store/schema.h"
-#include "store/tables.h"
 #include "store/sqlite/sqlite.h"
 #include "store/sqlite/sqlite_internal.h"
 #include "store/sqlite/wal_checkpointer.h"
+#include "store/tables.h"
 
 namespace battrace::store {
 namespace {
@@ -83,7 +84,8 @@ class SqliteWriteTxn : public WriteTxn {
 
 class SqliteStore : public Store {
  public:
-  SqliteStore(Db db, OpenOptions options) : db_(std::move(db)), options_(std::move(options)) {}
+  SqliteStore(Db db, OpenOptions options)
+      : db_(std::move(db)), options_(std::move(options)), writer_(options_) {}
 
   Status Initialize(const std::string& path, bool create, const std::string& origin);
 
@@ -182,14 +184,8 @@ class SqliteStore : public Store {
   OpenOptions options_;
   std::string origin_;
   std::string pinned_key_;  // meta('verifier_key'), or empty
-  std::optional<ledger::SigningKey> key_;
-  ledger::Frontier frontier_;
-  ledger::Frontier frontier_at_begin_;
-  LastCheckpoint last_checkpoint_;
-  bool in_txn_ = false;
+  LedgerWriter writer_;     // the frontier, the key, the last checkpoint
   std::unique_ptr<sqlite::WalCheckpointer> checkpointer_;  // set when the store writes
-  std::vector<ledger::Node> new_nodes_;                    // scratch for Append
-  Status frontier_error_;  // set when the stored tree's edge could not be read
   std::optional<LoadedRegistry> registry_;
   int64_t registry_version_ = 0;  // meta('registry_version') when registry_ was built
 
@@ -236,26 +232,16 @@ Status SqliteStore::Initialize(const std::string& path, bool create, const std::
   }
   {
     BATTRACE_ASSIGN_OR_RETURN(cp, LatestCheckpoint());
-    last_checkpoint_ = LastCheckpoint::Of(cp);
+    writer_.SetLastCheckpoint(cp);
   }
-  if (options_.key_path) {
-    BATTRACE_ASSIGN_OR_RETURN(key, ledger::SigningKey::FromFile(*options_.key_path));
-    key_ = std::move(key);
-  }
+  BATTRACE_RETURN_IF_ERROR(writer_.LoadKey(options_));
   BATTRACE_RETURN_IF_ERROR(PinVerifierKey());
-  if (key_) {
+  if (writer_.has_key()) {
     // Only a writer appends, so only it keeps the tree's right edge; a reader asks the tables
     // (TreeSize, GetNodes), which follow other connections' commits. A damaged ledger still
     // opens for reading and verification; only writes are refused.
     BATTRACE_ASSIGN_OR_RETURN(size, TreeSize());
-    auto frontier = ledger::Frontier::Load(*this, size);
-    if (frontier.ok()) {
-      frontier_ = std::move(frontier).value();
-    } else {
-      frontier_error_ =
-          Status::Corruption("the ledger's right edge cannot be read (" +
-                             frontier.status().message() + "): run `battrace verify`");
-    }
+    writer_.LoadFrontier(*this, size);
     BATTRACE_RETURN_IF_ERROR(
         db_.Exec("PRAGMA wal_autocheckpoint=" + std::to_string(kFallbackCheckpointPages)));
     BATTRACE_ASSIGN_OR_RETURN(checkpointer, sqlite::WalCheckpointer::Start(path));
@@ -320,16 +306,16 @@ Status SqliteStore::PinVerifierKey() {
     return Status::Ok();
   };
   BATTRACE_RETURN_IF_ERROR(read());
-  if (!key_) return Status::Ok();
+  if (!writer_.has_key()) return Status::Ok();
   if (pinned_key_.empty()) {
     // Another process may pin at the same time: the first row stands, and is read back.
     BATTRACE_ASSIGN_OR_RETURN(
         ins, db_.Prepare("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT DO NOTHING"));
     BATTRACE_RETURN_IF_ERROR(
-        ins.Bind(1, std::string_view(kVerifierKeyMeta)).Bind(2, key_->VerifierKey()).Run());
+        ins.Bind(1, std::string_view(kVerifierKeyMeta)).Bind(2, writer_.key().VerifierKey()).Run());
     BATTRACE_RETURN_IF_ERROR(read());
   }
-  return CheckPinnedKey(pinned_key_, *key_);
+  return CheckPinnedKey(pinned_key_, writer_.key());
 }
 
 Status SqliteStore::PrepareStatements() {
@@ -399,16 +385,14 @@ Status SqliteStore::PrepareStatements() {
            // A checkpoint of the same tree with a longer audit trail replaces the older one.
            std::string("INSERT INTO checkpoint (") + rows::kColumnsOf<tables::kCheckpoint> +
                ") VALUES (?, ?, ?) ON CONFLICT (size) "
-           "DO UPDATE SET created = excluded.created, note = excluded.note"));
-  BATTRACE_RETURN_IF_ERROR(prep(put_registry_,
-                                std::string("INSERT INTO registry (") +
-                                    rows::kColumnsOf<tables::kRegistry> +
-                                    ") VALUES (?, ?, ?, ?) ON CONFLICT (kind, key) DO UPDATE SET "
-                                "division = excluded.division, record = excluded.record"));
-  BATTRACE_RETURN_IF_ERROR(
-      prep(get_registry_,
-           std::string("SELECT ") + rows::kColumnsOf<tables::kRegistry> +
-               " FROM registry WHERE kind = ? AND key = ?"));
+               "DO UPDATE SET created = excluded.created, note = excluded.note"));
+  BATTRACE_RETURN_IF_ERROR(prep(
+      put_registry_, std::string("INSERT INTO registry (") + rows::kColumnsOf<tables::kRegistry> +
+                         ") VALUES (?, ?, ?, ?) ON CONFLICT (kind, key) DO UPDATE SET "
+                         "division = excluded.division, record = excluded.record"));
+  BATTRACE_RETURN_IF_ERROR(prep(get_registry_, std::string("SELECT ") +
+                                                   rows::kColumnsOf<tables::kRegistry> +
+                                                   " FROM registry WHERE kind = ? AND key = ?"));
   BATTRACE_RETURN_IF_ERROR(
       prep(all_registry_, "SELECT kind, key, record FROM registry ORDER BY kind, key"));
   const std::string rv = kRegistryVersionColumns;
@@ -466,15 +450,14 @@ Status SqliteStore::PrepareStatements() {
   BATTRACE_RETURN_IF_ERROR(prep(insert_finding_evidence_,
                                 "INSERT INTO finding_evidence (evidence, finding) VALUES (?, ?) "
                                 "ON CONFLICT DO NOTHING"));
-  BATTRACE_RETURN_IF_ERROR(prep(insert_sale_,
-                                std::string("INSERT INTO sale (") +
-                                    rows::kColumnsOf<tables::kSale> +
-                                    ") VALUES (?,?,?,?,?,?) "
-                                "ON CONFLICT (maker, division) DO UPDATE SET "
-                                "article = excluded.article, evidence = excluded.evidence, "
-                                "known_from = excluded.known_from, "
-                                "retracted_at = excluded.retracted_at "
-                                "WHERE sale.retracted_at IS NOT NULL"));
+  BATTRACE_RETURN_IF_ERROR(
+      prep(insert_sale_, std::string("INSERT INTO sale (") + rows::kColumnsOf<tables::kSale> +
+                             ") VALUES (?,?,?,?,?,?) "
+                             "ON CONFLICT (maker, division) DO UPDATE SET "
+                             "article = excluded.article, evidence = excluded.evidence, "
+                             "known_from = excluded.known_from, "
+                             "retracted_at = excluded.retracted_at "
+                             "WHERE sale.retracted_at IS NOT NULL"));
   BATTRACE_RETURN_IF_ERROR(
       prep(findings_at_, "SELECT " + f +
                              ", known_from FROM finding WHERE known_from < ?1 "
@@ -531,11 +514,10 @@ Status SqliteStore::PrepareStatements() {
   BATTRACE_RETURN_IF_ERROR(prep(batteries_by_serial_, "SELECT " + b +
                                                           " FROM battery WHERE serial = ? "
                                                           "ORDER BY produced_leaf, code"));
-  BATTRACE_RETURN_IF_ERROR(
-      prep(insert_token_,
-           std::string("INSERT INTO token (") + kTokenColumns + ") VALUES (?,?,?,?,?)"));
   BATTRACE_RETURN_IF_ERROR(prep(
-      find_token_, std::string("SELECT ") + kTokenColumns + " FROM token WHERE hash = ?"));
+      insert_token_, std::string("INSERT INTO token (") + kTokenColumns + ") VALUES (?,?,?,?,?)"));
+  BATTRACE_RETURN_IF_ERROR(
+      prep(find_token_, std::string("SELECT ") + kTokenColumns + " FROM token WHERE hash = ?"));
   BATTRACE_RETURN_IF_ERROR(
       prep(revoke_token_, "UPDATE token SET revoked = ?1 WHERE hash = ?2 AND revoked IS NULL"));
   BATTRACE_RETURN_IF_ERROR(
@@ -614,11 +596,10 @@ Status SqliteStore::PrepareStatements() {
 }
 
 Result<std::unique_ptr<WriteTxn>> SqliteStore::BeginWrite() {
-  if (!key_) {
-    return Status::FailedPrecondition("the store was opened without its signing key: cannot write");
+  BATTRACE_RETURN_IF_ERROR(writer_.Writable());
+  if (writer_.in_transaction()) {
+    return Status::FailedPrecondition("a write transaction is already open");
   }
-  if (in_txn_) return Status::FailedPrecondition("a write transaction is already open");
-  BATTRACE_RETURN_IF_ERROR(frontier_error_);
   BATTRACE_RETURN_IF_ERROR(db_.Exec("BEGIN IMMEDIATE"));
   // Read under the write lock: no other connection can change the ledger or the registry until
   // Commit.
@@ -628,16 +609,14 @@ Result<std::unique_ptr<WriteTxn>> SqliteStore::BeginWrite() {
     (void)db_.Exec("ROLLBACK");
     return st;
   }
-  in_txn_ = true;
-  frontier_at_begin_ = frontier_;
+  BATTRACE_RETURN_IF_ERROR(writer_.Begin());
   return std::unique_ptr<WriteTxn>(new SqliteWriteTxn(this));
 }
 
 SqliteWriteTxn::~SqliteWriteTxn() {
   if (!done_) {
     (void)store_->db_.Exec("ROLLBACK");
-    store_->frontier_ = store_->frontier_at_begin_;
-    store_->in_txn_ = false;
+    store_->writer_.RolledBack();
     // The registry versions it added are gone with it.
     if (registry_changed_) store_->registry_.reset();
   }
@@ -645,7 +624,7 @@ SqliteWriteTxn::~SqliteWriteTxn() {
 
 Result<AppendResult> SqliteWriteTxn::Append(const LeafInput& in) {
   SqliteStore& s = *store_;
-  const uint64_t leaf = s.frontier_.size();
+  const uint64_t leaf = s.writer_.next_leaf();
   const ledger::Hash& leaf_hash = in.leaf_hash;
   BATTRACE_RETURN_IF_ERROR(
       Binder(*s.insert_report_).Row(tables::kReport, tables::NewReport::Of(leaf, in)).Run());
@@ -666,10 +645,7 @@ Result<AppendResult> SqliteWriteTxn::Append(const LeafInput& in) {
     r.leaf_hash = existing.leaf_hash;
     return r;
   }
-  s.new_nodes_.clear();
-  s.frontier_.Append(leaf_hash, &s.new_nodes_);
-  for (const ledger::Node& n : s.new_nodes_) {
-    if (!s.KeepsLevel(n.id.level) || n.id.level == 0) continue;
+  for (const ledger::Node& n : s.writer_.Append(leaf_hash)) {
     Stmt& node = *s.insert_node_;
     node.Bind(1, NodeKey(n.id.level, n.id.index)).BindBlob(2, n.hash.data(), n.hash.size());
     BATTRACE_RETURN_IF_ERROR(node.Run());
@@ -770,18 +746,14 @@ Status SqliteWriteTxn::Commit() {
   SqliteStore& s = *store_;
   BATTRACE_RETURN_IF_ERROR(Flush());
   BATTRACE_ASSIGN_OR_RETURN(audit, s.ReadAuditHead());
-  const LastCheckpoint before = s.last_checkpoint_;
-  if (CheckpointDue(s.options_.checkpoints, before, s.frontier_.size(), audit, Now())) {
+  if (s.writer_.CheckpointDue(audit)) {
     auto cp = s.InsertCheckpoint(audit);
     if (!cp.ok()) return cp.status();
   }
-  Status st = s.db_.Exec("COMMIT");
-  if (!st.ok()) {
-    s.last_checkpoint_ = before;
-    return st;  // the destructor rolls back
-  }
+  // On failure the destructor rolls back, the frontier and the last checkpoint too.
+  BATTRACE_RETURN_IF_ERROR(s.db_.Exec("COMMIT"));
   done_ = true;
-  s.in_txn_ = false;
+  s.writer_.Committed();
   if (s.checkpointer_) s.checkpointer_->Poke();
   return Status::Ok();
 }
@@ -874,25 +846,19 @@ Result<const domain::RegistryIndex*> SqliteStore::LoadRegistry() {
 }
 
 Status SqliteStore::CatchUp() {
-  BATTRACE_RETURN_IF_ERROR(frontier_error_);
+  BATTRACE_RETURN_IF_ERROR(writer_.Writable());
   BATTRACE_ASSIGN_OR_RETURN(size, TreeSize());
-  if (size == frontier_.size()) return Status::Ok();
-  auto frontier = ledger::Frontier::Load(*this, size);
-  if (!frontier.ok()) {
-    return Status::Corruption("the ledger's right edge cannot be read (" +
-                              frontier.status().message() + "): run `battrace verify`");
-  }
-  frontier_ = std::move(frontier).value();
+  BATTRACE_ASSIGN_OR_RETURN(moved, writer_.CatchUp(*this, size));
+  if (!moved) return Status::Ok();
   BATTRACE_ASSIGN_OR_RETURN(cp, LatestCheckpoint());
-  last_checkpoint_ = LastCheckpoint::Of(cp);
+  writer_.SetLastCheckpoint(cp);
   return Status::Ok();
 }
 
 Result<StoredCheckpoint> SqliteStore::InsertCheckpoint(const std::optional<AuditHead>& audit) {
-  BATTRACE_ASSIGN_OR_RETURN(out, SignedCheckpoint(origin_, frontier_, audit, *key_));
-  BATTRACE_RETURN_IF_ERROR(Binder(*insert_checkpoint_).Row(tables::kCheckpoint, out).Run());
-  last_checkpoint_ = {out.size, audit, out.created};
-  return out;
+  return writer_.Sign(origin_, audit, [&](const StoredCheckpoint& cp) {
+    return Binder(*insert_checkpoint_).Row(tables::kCheckpoint, cp).Run();
+  });
 }
 
 Result<std::optional<AuditHead>> SqliteStore::ReadAuditHead() {
@@ -902,12 +868,14 @@ Result<std::optional<AuditHead>> SqliteStore::ReadAuditHead() {
 }
 
 Result<StoredCheckpoint> SqliteStore::SignCheckpoint() {
-  if (!key_) return Status::FailedPrecondition("the store was opened without its signing key");
-  BATTRACE_RETURN_IF_ERROR(frontier_error_);
+  if (!writer_.has_key()) {
+    return Status::FailedPrecondition("the store was opened without its signing key");
+  }
+  BATTRACE_RETURN_IF_ERROR(writer_.Writable());
   // First without the write lock (the server asks every second): nothing new, nothing to sign.
   BATTRACE_ASSIGN_OR_RETURN(latest, LatestCheckpoint());
   BATTRACE_ASSIGN_OR_RETURN(head, ReadAuditHead());
-  if (latest && !LastCheckpoint::Of(latest).Behind(frontier_.size(), head)) return *latest;
+  if (latest && !LastCheckpoint::Of(latest).Behind(writer_.next_leaf(), head)) return *latest;
   std::optional<StoredCheckpoint> signed_cp;
   // Under the write lock the ledger and the audit trail stand still while the tree's head and
   // the audit head are read and signed.
@@ -915,7 +883,7 @@ Result<StoredCheckpoint> SqliteStore::SignCheckpoint() {
     BATTRACE_RETURN_IF_ERROR(CatchUp());
     BATTRACE_ASSIGN_OR_RETURN(audit, ReadAuditHead());
     BATTRACE_ASSIGN_OR_RETURN(again, LatestCheckpoint());
-    if (again && !LastCheckpoint::Of(again).Behind(frontier_.size(), audit)) {
+    if (again && !LastCheckpoint::Of(again).Behind(writer_.next_leaf(), audit)) {
       signed_cp = *again;  // another process signed it meanwhile
       return Status::Ok();
     }
@@ -940,7 +908,9 @@ Status SqliteStore::AddCheckpointSignatures(uint64_t size, std::string_view line
 }
 
 Status SqliteStore::InTransaction(const std::function<Status()>& body) {
-  if (in_txn_) return Status::FailedPrecondition("a write transaction is open on this store");
+  if (writer_.in_transaction()) {
+    return Status::FailedPrecondition("a write transaction is open on this store");
+  }
   BATTRACE_RETURN_IF_ERROR(db_.Exec("BEGIN IMMEDIATE"));
   Status st = body();
   if (st.ok()) st = db_.Exec("COMMIT");
@@ -949,9 +919,8 @@ Status SqliteStore::InTransaction(const std::function<Status()>& body) {
 }
 
 Result<std::vector<StoredCheckpoint>> SqliteStore::ListCheckpoints() {
-  BATTRACE_ASSIGN_OR_RETURN(
-      st, db_.Prepare(StrCat("SELECT ", rows::kColumnsOf<tables::kCheckpoint>,
-                                    " FROM checkpoint ORDER BY size")));
+  BATTRACE_ASSIGN_OR_RETURN(st, db_.Prepare(StrCat("SELECT ", rows::kColumnsOf<tables::kCheckpoint>,
+                                                   " FROM checkpoint ORDER BY size")));
   std::vector<StoredCheckpoint> out;
   BATTRACE_RETURN_IF_ERROR(st.ForEachRow([&](const Stmt& row) {
     out.push_back(ReadCheckpoint(row));
@@ -961,9 +930,8 @@ Result<std::vector<StoredCheckpoint>> SqliteStore::ListCheckpoints() {
 }
 
 Result<std::optional<StoredCheckpoint>> SqliteStore::LatestCheckpoint() {
-  BATTRACE_ASSIGN_OR_RETURN(
-      st, db_.Prepare(StrCat("SELECT ", rows::kColumnsOf<tables::kCheckpoint>,
-                                    " FROM checkpoint ORDER BY size DESC LIMIT 1")));
+  BATTRACE_ASSIGN_OR_RETURN(st, db_.Prepare(StrCat("SELECT ", rows::kColumnsOf<tables::kCheckpoint>,
+                                                   " FROM checkpoint ORDER BY size DESC LIMIT 1")));
   return st.OneRow(ReadCheckpoint<Stmt>);
 }
 

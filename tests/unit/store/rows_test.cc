@@ -1,5 +1,7 @@
 // The row descriptions (store/tables.h) against the tables a fresh store has, on both engines,
 // and their codecs: what a description writes, it reads back.
+#include "store/rows.h"
+
 #include <gtest/gtest.h>
 
 #include <optional>
@@ -9,7 +11,6 @@
 
 #include "engines.h"
 #include "store/open.h"
-#include "store/rows.h"
 #include "store/tables.h"
 
 namespace battrace::store {
