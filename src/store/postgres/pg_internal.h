@@ -18,6 +18,7 @@
 
 #include "ledger/checkpoint.h"
 #include "store/engine_common.h"
+#include "store/ledger_writer.h"
 #include "store/postgres/pg.h"
 #include "store/rows.h"
 #include "store/store.h"
@@ -151,14 +152,16 @@ class PgWriteTxn : public WriteTxn {
   // reads; the rules engine's statements wait for it and go at Commit, pipelined.
   CopyBuffer reports_copy_, nodes_copy_;
   std::vector<std::pair<const char*, Params>> judgments_;
-  std::vector<ledger::Node> new_nodes_;
   bool registry_changed_ = false;
 };
 
 class PgStore : public Store {
  public:
   PgStore(std::string conninfo, Conn conn, OpenOptions options)
-      : conninfo_(std::move(conninfo)), conn_(std::move(conn)), options_(std::move(options)) {}
+      : conninfo_(std::move(conninfo)),
+        conn_(std::move(conn)),
+        options_(std::move(options)),
+        writer_(options_) {}
 
   Status Initialize(bool create, const std::string& origin);
 
@@ -278,10 +281,8 @@ class PgStore : public Store {
   OpenOptions options_;
   std::string origin_;
   std::string pinned_key_;  // meta('verifier_key'), or empty
-  std::optional<ledger::SigningKey> key_;
-  ledger::Frontier frontier_;
-  ledger::Frontier frontier_at_begin_;
-  common::LastCheckpoint last_checkpoint_;
+  // The key, the tree's right edge and its copy at BEGIN, the last checkpoint and the clock.
+  LedgerWriter writer_;
   PgWriteTxn* txn_ = nullptr;  // the open write transaction
   bool signer_ = false;
   uint64_t analyzed_size_ = 0;  // the tree size when the tables were last analyzed

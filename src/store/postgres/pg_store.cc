@@ -44,18 +44,15 @@ Status PgStore::Initialize(bool create, const std::string& origin) {
   BATTRACE_RETURN_IF_ERROR(CheckOpenOptions(options_));
   BATTRACE_RETURN_IF_ERROR(SetSessionMode());
   BATTRACE_RETURN_IF_ERROR(Migrate(create, origin));
-  if (options_.key_path) {
-    BATTRACE_ASSIGN_OR_RETURN(key, ledger::SigningKey::FromFile(*options_.key_path));
-    key_ = std::move(key);
-  }
+  BATTRACE_RETURN_IF_ERROR(writer_.LoadKey(options_));
   BATTRACE_RETURN_IF_ERROR(PrepareSession());
   BATTRACE_ASSIGN_OR_RETURN(rows, conn_.Query("SELECT value FROM meta WHERE key = 'origin'", {}));
   if (rows.size() == 0) return Status::Corruption("store has no origin in its meta table");
   origin_ = rows.Text(0, 0);
   BATTRACE_RETURN_IF_ERROR(PinVerifierKey());
   BATTRACE_ASSIGN_OR_RETURN(cp, LatestCheckpoint());
-  last_checkpoint_ = LastCheckpoint::Of(cp);
-  if (key_) {
+  writer_.SetLastCheckpoint(cp);
+  if (writer_.has_key()) {
     BATTRACE_ASSIGN_OR_RETURN(size, TreeSize());
     analyzed_size_ = size;
   }
@@ -76,21 +73,21 @@ Status PgStore::PinVerifierKey() {
     return Status::Ok();
   };
   BATTRACE_RETURN_IF_ERROR(read());
-  if (!key_) return Status::Ok();
+  if (!writer_.has_key()) return Status::Ok();
   if (pinned_key_.empty()) {
     // Another process may pin at the same time: the first row stands, and is read back.
     BATTRACE_RETURN_IF_ERROR(
         conn_
             .Query("INSERT INTO meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING",
-                   Params().Add(std::string(kVerifierKeyMeta)).Add(key_->VerifierKey()))
+                   Params().Add(std::string(kVerifierKeyMeta)).Add(writer_.key().VerifierKey()))
             .status());
     BATTRACE_RETURN_IF_ERROR(read());
   }
-  return CheckPinnedKey(pinned_key_, *key_);
+  return CheckPinnedKey(pinned_key_, writer_.key());
 }
 
 Status PgStore::PrepareSession() {
-  if (key_) {
+  if (writer_.has_key()) {
     // Temporary tables that stage a batch's projection rows for one upsert each.
     BATTRACE_RETURN_IF_ERROR(
         conn_.Exec("CREATE TEMP TABLE battery_stage (LIKE battery) ON COMMIT DELETE ROWS;"
@@ -171,14 +168,7 @@ Status PgStore::LockLedger() {
       Run("lock", Params().Add(int64_t{kLockClass}).Add(int64_t{kLedgerLock})).status());
   // Under the lock nobody else appends: the table's size is the tree's.
   BATTRACE_ASSIGN_OR_RETURN(size, TreeSize());
-  if (size != frontier_.size()) {
-    auto frontier = ledger::Frontier::Load(*this, size);
-    if (!frontier.ok()) {
-      return Status::Corruption("the ledger's right edge cannot be read (" +
-                                frontier.status().message() + "): run `battrace verify`");
-    }
-    frontier_ = std::move(frontier).value();
-  }
+  BATTRACE_RETURN_IF_ERROR(writer_.CatchUp(*this, size).status());
   return LoadRegistry().status();
 }
 
@@ -192,19 +182,17 @@ Result<bool> PgStore::IsSigner() {
 }
 
 Result<std::unique_ptr<WriteTxn>> PgStore::BeginWrite() {
-  if (!key_) {
-    return Status::FailedPrecondition("the store was opened without its signing key: cannot write");
-  }
+  BATTRACE_RETURN_IF_ERROR(writer_.Writable());
   if (txn_) return Status::FailedPrecondition("a write transaction is already open");
   if (conn_.Broken()) BATTRACE_RETURN_IF_ERROR(Reconnect());
   BATTRACE_RETURN_IF_ERROR(conn_.Exec("BEGIN"));
-  frontier_at_begin_ = frontier_;
+  // A right edge caught up under the lock is the committed tree's, kept even when the rest of
+  // the locking fails.
   if (Status st = LockLedger(); !st.ok()) {
     (void)conn_.Exec("ROLLBACK");
-    frontier_ = frontier_at_begin_;
     return st;
   }
-  frontier_at_begin_ = frontier_;
+  BATTRACE_RETURN_IF_ERROR(writer_.Begin());
   auto txn = std::make_unique<PgWriteTxn>(this);
   txn_ = txn.get();
   return std::unique_ptr<WriteTxn>(std::move(txn));
@@ -234,13 +222,11 @@ Result<const domain::RegistryIndex*> PgStore::LoadRegistry() {
 }
 
 Result<StoredCheckpoint> PgStore::InsertCheckpoint(const std::optional<AuditHead>& audit) {
-  BATTRACE_ASSIGN_OR_RETURN(
-      out, SignedCheckpoint(origin_, frontier_, audit, *key_, options_.clock->Now()));
-  Params p;
-  rows::Write(tables::kCheckpoint, out, p);
-  BATTRACE_RETURN_IF_ERROR(Run("insert_checkpoint", p).status());
-  last_checkpoint_ = {out.size, audit, out.created};
-  return out;
+  return writer_.Sign(origin_, audit, [&](const StoredCheckpoint& cp) {
+    Params p;
+    rows::Write(tables::kCheckpoint, cp, p);
+    return Run("insert_checkpoint", p).status();
+  });
 }
 
 Result<std::optional<AuditHead>> PgStore::ReadAuditHead() {
@@ -251,7 +237,9 @@ Result<std::optional<AuditHead>> PgStore::ReadAuditHead() {
 }
 
 Result<StoredCheckpoint> PgStore::SignCheckpoint() {
-  if (!key_) return Status::FailedPrecondition("the store was opened without its signing key");
+  if (!writer_.has_key()) {
+    return Status::FailedPrecondition("the store was opened without its signing key");
+  }
   BATTRACE_ASSIGN_OR_RETURN(signer, IsSigner());
   std::optional<StoredCheckpoint> result;
   BATTRACE_RETURN_IF_ERROR(InTransaction([&]() -> Status {
@@ -264,7 +252,7 @@ Result<StoredCheckpoint> PgStore::SignCheckpoint() {
     }
     BATTRACE_RETURN_IF_ERROR(LockLedger());
     BATTRACE_ASSIGN_OR_RETURN(audit, ReadAuditHead());
-    if (latest && !LastCheckpoint::Of(latest).Behind(frontier_.size(), audit)) {
+    if (latest && !LastCheckpoint::Of(latest).Behind(writer_.next_leaf(), audit)) {
       result = *latest;
       return Status::Ok();
     }
@@ -291,12 +279,14 @@ Status PgStore::InTransaction(const std::function<Status()>& body) {
   if (txn_) return Status::FailedPrecondition("a write transaction is open on this store");
   if (conn_.Broken()) BATTRACE_RETURN_IF_ERROR(Reconnect());
   BATTRACE_RETURN_IF_ERROR(conn_.Exec("BEGIN"));
-  const ledger::Frontier before = frontier_;
+  BATTRACE_RETURN_IF_ERROR(writer_.Begin());
   Status st = body();
   if (st.ok()) st = conn_.Exec("COMMIT");
-  if (!st.ok()) {
+  if (st.ok()) {
+    writer_.Committed();
+  } else {
     (void)conn_.Exec("ROLLBACK");
-    frontier_ = before;
+    writer_.RolledBack();
   }
   return st;
 }

@@ -256,8 +256,8 @@ Status PgStore::PrepareStatements() {
   };
   for (const auto& [name, sql] : statements) {
     // The upserts read the temporary tables only a writer has.
-    if (!key_ && (std::string_view(name).starts_with("upsert_") ||
-                  std::string_view(name) == "insert_sales")) {
+    if (!writer_.has_key() && (std::string_view(name).starts_with("upsert_") ||
+                               std::string_view(name) == "insert_sales")) {
       continue;
     }
     BATTRACE_RETURN_IF_ERROR(conn_.Prepare(name, sql));

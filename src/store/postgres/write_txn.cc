@@ -41,7 +41,7 @@ PgWriteTxn::~PgWriteTxn() {
   if (!done_) {
     (void)store_->conn_.Sync();
     (void)store_->conn_.Exec("ROLLBACK");
-    store_->frontier_ = store_->frontier_at_begin_;
+    store_->writer_.RolledBack();
     // The registry versions it added are gone with it.
     if (registry_changed_) store_->registry_.reset();
   }
@@ -178,7 +178,7 @@ Result<AppendResult> PgWriteTxn::Append(const LeafInput& in) {
     r.leaf_hash = existing->leaf_hash;
     return r;
   }
-  const uint64_t leaf = s.frontier_.size();
+  const uint64_t leaf = s.writer_.next_leaf();
   StoredReport stored;
   stored.leaf_index = leaf;
   stored.reporter = in.reporter;
@@ -193,10 +193,7 @@ Result<AppendResult> PgWriteTxn::Append(const LeafInput& in) {
   appended_by_key_.emplace(key, appended_.size());
   appended_.push_back(std::move(stored));
   if (reports_copy_.data().size() >= kStreamBytes) BATTRACE_RETURN_IF_ERROR(StreamReports());
-  new_nodes_.clear();
-  s.frontier_.Append(in.leaf_hash, &new_nodes_);
-  for (const ledger::Node& n : new_nodes_) {
-    if (!common::KeepsLevel(n.id.level) || n.id.level == 0) continue;
+  for (const ledger::Node& n : s.writer_.Append(in.leaf_hash)) {
     nodes_copy_.Int(NodeKey(n.id.level, n.id.index)).Bytes(n.hash.data(), n.hash.size()).EndRow();
   }
   return AppendResult{AppendOutcome::kAccepted, leaf, in.leaf_hash};
@@ -329,19 +326,16 @@ Status PgWriteTxn::Flush() {
 Status PgWriteTxn::Commit() {
   PgStore& s = *store_;
   BATTRACE_RETURN_IF_ERROR(Flush());
-  const uint64_t size = s.frontier_.size();
-  const LastCheckpoint before = s.last_checkpoint_;
+  const uint64_t size = s.writer_.next_leaf();
   BATTRACE_ASSIGN_OR_RETURN(audit, s.ReadAuditHead());
-  if (CheckpointDue(s.options_.checkpoints, before, size, audit, s.options_.clock->Now())) {
+  if (s.writer_.CheckpointDue(audit)) {
     BATTRACE_ASSIGN_OR_RETURN(signer, s.IsSigner());
     if (signer) BATTRACE_RETURN_IF_ERROR(s.InsertCheckpoint(audit).status());
   }
   Status st = s.conn_.Exec("COMMIT");
-  if (!st.ok()) {
-    s.last_checkpoint_ = before;
-    return st;  // the destructor rolls back
-  }
+  if (!st.ok()) return st;  // the destructor rolls back
   done_ = true;
+  s.writer_.Committed();
   // The first plans of a new store were made on empty tables (a sequential scan of obligation
   // for each discharge): the writer has the tables analyzed whenever the ledger has doubled
   // since it opened or last did so; autovacuum keeps them current after that.
