@@ -21,6 +21,19 @@ std::string PgInList(std::string_view column, std::string_view placeholder) {
   return StrCat(column, " = ANY(", placeholder, "::text[])");
 }
 
+// The parameters of the statements over recorded findings (findings_at, tally_recorded*): the
+// end of the day asked about and the filter.
+Params RecordedParams(Instant end, const FindingFilter& filter, const FindingRange& range) {
+  Params p;
+  p.Add(end)
+      .Add(filter.kind)
+      .Add(filter.party)
+      .Add(filter.department)
+      .Add(range.start)
+      .Add(range.end);
+  return p;
+}
+
 }  // namespace
 
 Result<std::vector<StoredCheckpoint>> PgStore::ListCheckpoints() {
@@ -162,13 +175,7 @@ Status PgStore::CoverageGaps(Date as_of, Instant end, const FindingFilter& filte
 Result<std::vector<domain::Finding>> PgStore::Findings(Date as_of, const FindingFilter& filter) {
   const Instant end = EndOfBeijingDay(as_of);
   const FindingRange range = RangeOf(filter);
-  BATTRACE_ASSIGN_OR_RETURN(rows, Run("findings_at", Params()
-                                                         .Add(end)
-                                                         .Add(filter.kind)
-                                                         .Add(filter.party)
-                                                         .Add(filter.department)
-                                                         .Add(range.start)
-                                                         .Add(range.end)));
+  BATTRACE_ASSIGN_OR_RETURN(rows, Run("findings_at", RecordedParams(end, filter, range)));
   std::vector<domain::Finding> out;
   for (int i = 0; i < rows.size(); ++i) {
     BATTRACE_ASSIGN_OR_RETURN(f, ReadFinding(Row{rows, i}));
@@ -195,13 +202,7 @@ Result<std::vector<FindingTally>> PgStore::TallyFindings(Date as_of, const Findi
   const Instant end = EndOfBeijingDay(as_of);
   const FindingRange range = RangeOf(filter);
   BATTRACE_ASSIGN_OR_RETURN(recorded, Run(by_month ? "tally_recorded_monthly" : "tally_recorded",
-                                          Params()
-                                              .Add(end)
-                                              .Add(filter.kind)
-                                              .Add(filter.party)
-                                              .Add(filter.department)
-                                              .Add(range.start)
-                                              .Add(range.end)));
+                                          RecordedParams(end, filter, range)));
   for (int i = 0; i < recorded.size(); ++i) {
     tally.Recorded(recorded.Text(i, 0), recorded.Text(i, 1), recorded.Text(i, 2),
                    static_cast<uint64_t>(recorded.Int(i, 3)));
