@@ -27,6 +27,11 @@ class Params {
   Params& Add(const std::optional<int64_t>& value);
   Params& AddBytes(const void* data, size_t size);
   Params& AddNull();
+  // A row sink (store/rows.h): a described row's values become the next parameters.
+  Params& Null() { return AddNull(); }
+  Params& Int(int64_t value) { return Add(value); }
+  Params& Text(std::string_view text) { return Add(text); }
+  Params& Bytes(const void* data, size_t size) { return AddBytes(data, size); }
 
   int size() const { return static_cast<int>(values_.size()); }
   // Pointers into the owned values; valid until the next Add.
@@ -58,7 +63,8 @@ class Rows {
   std::unique_ptr<PGresult, decltype(&PQclear)> result_;
 };
 
-// One row of COPY text format at a time, appended to a buffer.
+// One row of COPY text format at a time, appended to a buffer. A row sink (store/rows.h): a
+// described row's values are appended to the row being written.
 class CopyBuffer {
  public:
   CopyBuffer& Text(std::string_view value);
