@@ -5,13 +5,14 @@
 
 #include <algorithm>
 #include <array>
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <map>
 #include <utility>
 
+#include "core/data_directory.h"
+#include "domain/names.h"
 #include "domain/strict_json.h"
 
 namespace battrace {
@@ -27,8 +28,23 @@ using strict_json::Others;
 using strict_json::Path;
 
 constexpr std::array<std::string_view, 17> kDutyKeys = {
-    "24.1",  "24.2a", "24.2b", "24.2c", "24.3",  "24.4a", "24.4b", "24.5a",    "24.5b",
-    "24.5c", "24.6a", "24.6b", "24.6c", "24.7a", "24.7b", "24.8",  "utilized",
+    domain::duty::kDisassemblyInfo,
+    domain::duty::kVehicleProduced,
+    domain::duty::kVehicleSold,
+    domain::duty::kVehicleMakerOutbound,
+    domain::duty::kBatteryMakerOutbound,
+    domain::duty::kSwapped,
+    domain::duty::kSwapOutbound,
+    domain::duty::kReplacedByPartnerShop,
+    domain::duty::kReplacedByMaker,
+    domain::duty::kReplacedByOtherShop,
+    domain::duty::kOutletRegistered,
+    domain::duty::kOutletInbound,
+    domain::duty::kOutletOutbound,
+    domain::duty::kRecyclerInbound,
+    domain::duty::kProductOutbound,
+    domain::duty::kDismantled,
+    domain::duty::kUtilized,
 };
 
 constexpr size_t kMaxFileBytes = size_t{1} << 20;
@@ -310,9 +326,7 @@ Result<RuleSet> RuleSet::LoadDirectory(const std::string& dir) {
 }
 
 std::string RuleSet::DefaultDirectory() {
-  const char* env = std::getenv("BATTRACE_RULES_DIR");  // NOLINT(concurrency-mt-unsafe)
-  if (env != nullptr && *env != '\0') return env;
-  return BATTRACE_DEFAULT_RULES_DIR;
+  return DataDirectory("BATTRACE_RULES_DIR", BATTRACE_DEFAULT_RULES_DIR);
 }
 
 const Result<RuleSet>& RuleSet::Default() {
