@@ -3,7 +3,6 @@
 #include "core/legal_calendar.h"
 
 #include <algorithm>
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -11,6 +10,8 @@
 #include <nlohmann/json.hpp>
 #include <set>
 #include <system_error>
+
+#include "core/data_directory.h"
 
 namespace battrace {
 namespace {
@@ -379,9 +380,7 @@ Result<LegalCalendar> LegalCalendar::LoadDirectory(const std::string& dir) {
 }
 
 std::string LegalCalendar::DefaultDirectory() {
-  const char* env = std::getenv("BATTRACE_CALENDAR_DIR");  // NOLINT(concurrency-mt-unsafe)
-  if (env != nullptr && *env != '\0') return env;
-  return BATTRACE_DEFAULT_CALENDAR_DIR;
+  return DataDirectory("BATTRACE_CALENDAR_DIR", BATTRACE_DEFAULT_CALENDAR_DIR);
 }
 
 const Result<LegalCalendar>& LegalCalendar::Default() {

@@ -1,5 +1,7 @@
 #include "domain/custody.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <initializer_list>
 #include <optional>
@@ -61,9 +63,10 @@ class Custody {
     for (const ScannedCode& p : packs) {
       BATTRACE_ASSIGN_OR_RETURN(b, state_.GetBattery(p.code.str()));
       if (b && b->vin && *b->vin != vin.str() && b->status == kStatusInstalled) {
-        out_.push_back({p.code.str(), "pack " + p.code.str() + " is installed in " + vin.str() +
-                                          " by " + ref_ + " while recorded in vehicle " + *b->vin +
-                                          " with no removal reported"});
+        out_.push_back({p.code.str(),
+                        fmt::format("pack {} is installed in {} by {} while recorded in vehicle {} "
+                                    "with no removal reported",
+                                    p.code.str(), vin.str(), ref_, *b->vin)});
       }
     }
     return Status::Ok();
@@ -76,8 +79,9 @@ class Custody {
     for (const ScannedCode& part : r.parts) {
       BATTRACE_ASSIGN_OR_RETURN(p, state_.GetBattery(part.code.str()));
       if (p && p->parent && *p->parent != code) {
-        out_.push_back({part.code.str(), part.code.str() + " is assembled into " + code + " by " +
-                                             ref_ + " while recorded as part of " + *p->parent});
+        out_.push_back({part.code.str(),
+                        fmt::format("{} is assembled into {} by {} while recorded as part of {}",
+                                    part.code.str(), code, ref_, *p->parent)});
       }
     }
     return Status::Ok();
@@ -93,8 +97,8 @@ class Custody {
       const std::string& code = s.code.str();
       BATTRACE_ASSIGN_OR_RETURN(b, state_.GetBattery(code));
       if (b && Conflicts(*b, actor_, {&reporter_, &to})) {
-        out_.push_back({code, code + " is handed on by " + reporter_ + " (" + ref_ +
-                                  ") while recorded as held by " + *b->custodian});
+        out_.push_back({code, fmt::format("{} is handed on by {} ({}) while recorded as held by {}",
+                                          code, reporter_, ref_, *b->custodian)});
       }
     }
     return Status::Ok();
@@ -138,7 +142,7 @@ class Custody {
 }  // namespace
 
 std::string ReportRef(const std::string& reporter, const std::string& id) {
-  return reporter + "/" + id;
+  return fmt::format("{}/{}", reporter, id);
 }
 
 Result<std::vector<Contest>> Contests(const std::string& reporter, const std::string& ref,

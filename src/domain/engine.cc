@@ -1,18 +1,18 @@
 #include "domain/engine.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <type_traits>
 #include <vector>
 
-#include "core/str_cat.h"
 #include "domain/custody.h"
 #include "domain/finding_text.h"
+#include "domain/names.h"
 #include "domain/projection.h"
 
 namespace battrace::domain {
 namespace {
-
-constexpr const char* kOverdue = "overdue_report";
 
 // Reads state for the judgments and remembers it, so that the projection, which reads the same
 // rows after them, does not ask the store twice. Rows are read as they were before the report.
@@ -71,12 +71,12 @@ bool HasAnyRole(const Enterprise* e, std::initializer_list<Role> roles) {
 struct Needed {
   QualificationType type;
   Department department;
-  const char* article;
+  std::string_view article;
 };
 constexpr Needed kRecyclerQualifications[] = {
-    {QualificationType::kInvestmentFiling, Department::kNdrc, "34"},
-    {QualificationType::kEia, Department::kMee, "35"},
-    {QualificationType::kDischargePermit, Department::kMee, "35"}};
+    {QualificationType::kInvestmentFiling, Department::kNdrc, article::kInvestmentFiling},
+    {QualificationType::kEia, Department::kMee, article::kEnvironment},
+    {QualificationType::kDischargePermit, Department::kMee, article::kEnvironment}};
 
 // Whether `e` holds a qualification of `type` valid on `day`.
 bool Qualified(const Enterprise& e, QualificationType type, Date day) {
@@ -100,9 +100,9 @@ Status Authorize(const Report& report, const RegistryIndex& registry) {
   const Enterprise* e = registry.Find(uscc);
   if (e == nullptr) {
     return {StatusCode::kForbidden,
-            "reporter " + uscc +
-                " is not a registered enterprise: only registered enterprises report (register "
-                "it with `battrace registry import`)",
+            fmt::format("reporter {} is not a registered enterprise: only registered enterprises "
+                        "report (register it with `battrace registry import`)",
+                        uscc),
             "/reporter", "auth.unregistered"};
   }
   ReportType type = report.type();
@@ -111,10 +111,9 @@ Status Authorize(const Report& report, const RegistryIndex& registry) {
     if (RoleMayFile(r, type)) return Status::Ok();
   }
   return {StatusCode::kForbidden,
-          "reporter " + uscc + " (" + RolesText(*e) + ") may not file " +
-              std::string(ReportTypeName(type)) +
-              ": no role of its registry record files that report (docs/report-format.md, \"Who "
-              "may file what\"; Art. 24)",
+          fmt::format("reporter {} ({}) may not file {}: no role of its registry record files "
+                      "that report (docs/report-format.md, \"Who may file what\"; Art. {})",
+                      uscc, RolesText(*e), ReportTypeName(type), article::kReporting),
           "/type", "auth.role"};
 }
 
@@ -144,9 +143,10 @@ class Judge {
     // A fact dated after the day the platform received its report (docs/findings.md,
     // implausible_fact).
     if (occurred_ > BeijingDate(received_)) {
-      Find("implausible_fact", "24", ref_, std::nullopt, Department::kMiit,
-           ref_ + " reports a fact of " + occurred_.ToString() +
-               ", after the day it was received (" + BeijingDate(received_).ToString() + ")");
+      Find(finding_kind::kImplausibleFact, article::kReporting, ref_, std::nullopt,
+           Department::kMiit,
+           fmt::format("{} reports a fact of {}, after the day it was received ({})", ref_,
+                       occurred_.ToString(), BeijingDate(received_).ToString()));
     }
     return std::visit([&](const auto& r) { return On(r); }, body);
   }
@@ -154,7 +154,8 @@ class Judge {
   // A conflicting_custody (Art. 10) for each battery in `contests`.
   void Contested(const std::vector<Contest>& contests) {
     for (const Contest& c : contests)
-      Find("conflicting_custody", "10", c.code, std::nullopt, Department::kMiit, c.detail);
+      Find(finding_kind::kConflictingCustody, article::kCoding, c.code, std::nullopt,
+           Department::kMiit, c.detail);
   }
 
  private:
@@ -173,11 +174,11 @@ class Judge {
     return std::make_pair(rule, DueDate(*rule, anchor, law_.calendar).date);
   }
 
-  void Find(std::string kind, std::string article, std::string subject, std::optional<Date> due,
-            Department department, std::string detail) {
+  void Find(std::string_view kind, std::string_view article, std::string subject,
+            std::optional<Date> due, Department department, std::string detail) {
     Finding f;
-    f.kind = std::move(kind);
-    f.article = std::move(article);
+    f.kind = std::string(kind);
+    f.article = std::string(article);
     f.party = reporter();
     f.subject = std::move(subject);
     f.due = due;
@@ -191,13 +192,13 @@ class Judge {
   void Own(std::string_view duty) {
     auto due = Due(duty, occurred_, reporter_);
     if (!due || BeijingDate(received_) <= due->second) return;
-    Find(
-        "late_report", due->first->article, ref_, due->second, Department::kMiit,
-        std::string(ReportTypeName(
-            report_.type() == ReportType::kCorrection ? due->first->report_type : report_.type())) +
-            " of " + occurred_.ToString() + " was due by " + due->second.ToString() + " (article " +
-            due->first->article + ", " + due->first->period.ToString() + ") and was received on " +
-            BeijingDate(received_).ToString());
+    const Rule& rule = *due->first;
+    const ReportType type =
+        report_.type() == ReportType::kCorrection ? rule.report_type : report_.type();
+    Find(finding_kind::kLateReport, rule.article, ref_, due->second, Department::kMiit,
+         fmt::format("{} of {} was due by {} (article {}, {}) and was received on {}",
+                     ReportTypeName(type), occurred_.ToString(), due->second.ToString(),
+                     rule.article, rule.period.ToString(), BeijingDate(received_).ToString()));
   }
 
   // Opens an overdue_report duty of `party`, unless no regime judges it.
@@ -206,7 +207,7 @@ class Judge {
     auto due = Due(duty, anchor, registry_.Find(party));
     if (!due) return;
     Duty d;
-    d.kind = kOverdue;
+    d.kind = std::string(finding_kind::kOverdueReport);
     d.duty = std::string(duty);
     d.article = due->first->article;
     d.party = party;
@@ -241,9 +242,10 @@ class Judge {
     if (v && v->produced_leaf >= 0) return Status::Ok();
     const Enterprise* maker = registry_.ByWmi(vin.wmi());
     if (maker == nullptr) return Status::Ok();
-    Open("24.2a", maker->uscc.str(), vin.str(), ReportType::kVehicleProduced, occurred_,
-         "vehicle " + vin.str() + " is named by " + ref_ + " of " + occurred_.ToString() +
-             " but its vehicle.produced was never filed");
+    Open(duty::kVehicleProduced, maker->uscc.str(), vin.str(), ReportType::kVehicleProduced,
+         occurred_,
+         fmt::format("vehicle {} is named by {} of {} but its vehicle.produced was never filed",
+                     vin.str(), ref_, occurred_.ToString()));
     return Status::Ok();
   }
 
@@ -268,9 +270,10 @@ class Judge {
       const std::string& code = s.code.str();
       BATTRACE_ASSIGN_OR_RETURN(b, state_.GetBattery(code));
       if (b && (b->produced_leaf >= 0 || b->status != kStatusReferenced || b->parent)) continue;
-      Find("unknown_battery", "10", code, std::nullopt, Department::kMiit,
-           "battery " + code + " is named by " + ref_ +
-               " but was never reported produced nor recorded by any earlier report");
+      Find(finding_kind::kUnknownBattery, article::kCoding, code, std::nullopt, Department::kMiit,
+           fmt::format("battery {} is named by {} but was never reported produced nor recorded "
+                       "by any earlier report",
+                       code, ref_));
     }
     return Status::Ok();
   }
@@ -295,23 +298,26 @@ class Judge {
     const std::string& code = r.code.code.str();
     if (const Enterprise* holder = registry_.ByManufacturerCode(r.code.code.manufacturer());
         holder == nullptr || holder->uscc.str() != reporter()) {
-      Find("impersonated_code", "10", code, std::nullopt, Department::kMiit,
-           "battery code " + code + " carries manufacturer code " +
-               std::string(r.code.code.manufacturer()) + ", which is " +
-               (holder ? "registered to " + holder->uscc.str() : std::string("not registered")) +
-               ", not to the reporter " + reporter());
+      Find(finding_kind::kImpersonatedCode, article::kCoding, code, std::nullopt, Department::kMiit,
+           fmt::format("battery code {} carries manufacturer code {}, which is {}, not to the "
+                       "reporter {}",
+                       code, r.code.code.manufacturer(),
+                       holder ? fmt::format("registered to {}", holder->uscc.str())
+                              : std::string("not registered"),
+                       reporter()));
     }
     if (occurred_ < r.code.code.production_date()) {
-      Find("implausible_fact", "10", code, std::nullopt, Department::kMiit,
-           "battery " + code + " is reported produced on " + occurred_.ToString() + " (" + ref_ +
-               ") but its code encodes the production date " +
-               r.code.code.production_date().ToString());
+      Find(finding_kind::kImplausibleFact, article::kCoding, code, std::nullopt, Department::kMiit,
+           fmt::format("battery {} is reported produced on {} ({}) but its code encodes the "
+                       "production date {}",
+                       code, occurred_.ToString(), ref_, r.code.code.production_date().ToString()));
     }
     BATTRACE_ASSIGN_OR_RETURN(b, state_.GetBattery(code));
     if (b && b->produced_leaf >= 0 && !correcting_) {
-      Find("duplicate_code", "10", code, std::nullopt, Department::kMiit,
-           "battery code " + code + " was already reported produced (ledger leaf " +
-               std::to_string(b->produced_leaf) + "); " + ref_ + " reports it again");
+      Find(finding_kind::kDuplicateCode, article::kCoding, code, std::nullopt, Department::kMiit,
+           fmt::format("battery code {} was already reported produced (ledger leaf {}); {} "
+                       "reports it again",
+                       code, b->produced_leaf, ref_));
       return Status::Ok();
     }
     const bool complete = r.model && r.rated_capacity_ah && r.rated_energy_kwh && r.mass_kg &&
@@ -325,25 +331,26 @@ class Judge {
   }
 
   Status On(const VehicleProduced& r) {
-    Own("24.2a");
+    Own(duty::kVehicleProduced);
     if (const Enterprise* owner = registry_.ByWmi(r.vin.wmi());
         owner != nullptr && !IsParty(owner->uscc.str())) {
-      Find("impersonated_vin", "24", r.vin.str(), std::nullopt, Department::kMiit,
-           "VIN " + r.vin.str() + " carries the WMI " + std::string(r.vin.wmi()) +
-               ", which is registered to " + owner->uscc.str() + ", not to the reporter " +
-               reporter() + " (" + ref_ + ")");
+      Find(finding_kind::kImpersonatedVin, article::kReporting, r.vin.str(), std::nullopt,
+           Department::kMiit,
+           fmt::format("VIN {} carries the WMI {}, which is registered to {}, not to the "
+                       "reporter {} ({})",
+                       r.vin.str(), r.vin.wmi(), owner->uscc.str(), reporter(), ref_));
     }
     Discharge(ReportType::kVehicleProduced, r.vin.str());
     // Each pack's digital ID is due with this report (Art. 12).
-    const auto vehicle_due = Due("24.2a", occurred_);
+    const auto vehicle_due = Due(duty::kVehicleProduced, occurred_);
     for (const ScannedCode& p : r.packs) {
       BATTRACE_ASSIGN_OR_RETURN(b, state_.GetBattery(p.code.str()));
       if (!vehicle_due || (b && b->produced_leaf >= 0 && b->id_complete)) continue;
       const Enterprise* maker = registry_.ByManufacturerCode(p.code.manufacturer());
       Duty d;
-      d.kind = "missing_digital_id";
-      d.duty = "12";
-      d.article = "12";
+      d.kind = std::string(finding_kind::kMissingDigitalId);
+      d.duty = std::string(duty::kDigitalId);
+      d.article = std::string(article::kDigitalId);
       d.party = maker ? maker->uscc.str() : reporter();
       d.subject = p.code.str();
       d.fulfils = std::string(ReportTypeName(ReportType::kBatteryProduced));
@@ -359,11 +366,12 @@ class Judge {
       if (!produced) missing.emplace_back("battery.produced");
       if (produced && !b->model) missing.emplace_back("model");
       if (produced && b->model) missing.emplace_back("ratings_or_parts");
-      d.detail = "pack " + p.code.str() + " is installed in " + r.vin.str() + " (" + ref_ +
-                 ") without a " + (produced ? "complete " : "") +
-                 "digital ID: its battery.produced with model, rated capacity and energy, "
-                 "mass, materials and parts is due with the vehicle report" +
-                 MissingFieldsDetail(missing);
+      d.detail = fmt::format(
+          "pack {} is installed in {} ({}) without a {}digital ID: its battery.produced with "
+          "model, rated capacity and energy, mass, materials and parts is due with the vehicle "
+          "report{}",
+          p.code.str(), r.vin.str(), ref_, produced ? "complete " : "",
+          MissingFieldsDetail(missing));
       out_->duties.push_back(std::move(d));
     }
     // The first vehicle of a model proves its disassembly information is due (24.1).
@@ -372,9 +380,11 @@ class Judge {
     if (!model.first_produced) {
       model.first_produced = occurred_.ToString();
       if (!model.has_disassembly_info) {
-        Open("24.1", reporter(), r.model, ReportType::kModelDisassemblyInfo, occurred_,
-             "vehicles of model " + r.model + " are produced from " + occurred_.ToString() + " (" +
-                 ref_ + ") but its disassembly technical information was never filed");
+        Open(duty::kDisassemblyInfo, reporter(), r.model, ReportType::kModelDisassemblyInfo,
+             occurred_,
+             fmt::format("vehicles of model {} are produced from {} ({}) but its disassembly "
+                         "technical information was never filed",
+                         r.model, occurred_.ToString(), ref_));
       }
       out_->models.push_back(std::move(model));
     }
@@ -382,29 +392,34 @@ class Judge {
   }
 
   Status On(const VehicleSold& r) {
-    Own("24.2b");
+    Own(duty::kVehicleSold);
     BATTRACE_ASSIGN_OR_RETURN(v, state_.GetVehicle(r.vin.str()));
     if (!v || v->produced_leaf < 0) {
-      Find("unknown_vehicle", "24", r.vin.str(), std::nullopt, Department::kMiit,
-           "vehicle " + r.vin.str() + " is reported sold (" + ref_ +
-               ") but was never reported produced");
+      Find(finding_kind::kUnknownVehicle, article::kReporting, r.vin.str(), std::nullopt,
+           Department::kMiit,
+           fmt::format("vehicle {} is reported sold ({}) but was never reported produced",
+                       r.vin.str(), ref_));
     }
     BATTRACE_RETURN_IF_ERROR(VinKnown(r.vin));
     // A second sale: the first stands, and this one records no sale for outlet coverage.
     if (v && v->sale_date && !correcting_) {
-      Find("implausible_fact", "24", r.vin.str(), std::nullopt, Department::kMiit,
-           "vehicle " + r.vin.str() + " is reported sold again (" + ref_ + ") after a sale of " +
-               *v->sale_date + " that was not corrected");
+      Find(finding_kind::kImplausibleFact, article::kReporting, r.vin.str(), std::nullopt,
+           Department::kMiit,
+           fmt::format("vehicle {} is reported sold again ({}) after a sale of {} that was not "
+                       "corrected",
+                       r.vin.str(), ref_, *v->sale_date));
       return Status::Ok();
     }
     if (const Enterprise* maker = VinMaker(r.vin, v)) {
-      out_->sales.push_back({maker->uscc.str(), r.division.city_code(), "15", ref_});
+      out_->sales.push_back(
+          {maker->uscc.str(), r.division.city_code(), std::string(article::kVehicleOutlets), ref_});
     }
     if (v) {
       for (const std::string& pack : v->packs) {
         const Enterprise* maker = registry_.ByManufacturerCode(std::string_view(pack).substr(0, 3));
         if (maker != nullptr) {
-          out_->sales.push_back({maker->uscc.str(), r.division.province_code(), "14", ref_});
+          out_->sales.push_back({maker->uscc.str(), r.division.province_code(),
+                                 std::string(article::kBatteryOutlets), ref_});
         }
       }
     }
@@ -417,9 +432,9 @@ class Judge {
     const bool by_maker = reporter_ != nullptr && reporter_->HasRole(Role::kVehicleMaker) &&
                           (maker == nullptr || maker->uscc.str() == reporter());
     if (by_maker || !reporter_->HasRole(Role::kRepairShop)) {
-      Own("24.5b");
+      Own(duty::kReplacedByMaker);
     } else {
-      Own(Cooperates(reporter_, maker) ? "24.5a" : "24.5c");
+      Own(Cooperates(reporter_, maker) ? duty::kReplacedByPartnerShop : duty::kReplacedByOtherShop);
     }
     BATTRACE_RETURN_IF_ERROR(VinKnown(r.vin));
     BATTRACE_RETURN_IF_ERROR(KnownCodes(r.removed));
@@ -438,7 +453,7 @@ class Judge {
   }
 
   Status On(const BatterySwapped& r) {
-    Own("24.4a");
+    Own(duty::kSwapped);
     BATTRACE_RETURN_IF_ERROR(VinKnown(r.vin));
     BATTRACE_RETURN_IF_ERROR(KnownCodes({r.removed}));
     Discharge(ReportType::kBatterySwapped, r.removed.code.str());
@@ -451,22 +466,24 @@ class Judge {
       case WasteSource::kProduction:
       case WasteSource::kInstallation:
         if (reporter_->HasRole(Role::kVehicleMaker)) {
-          Own("24.2c");
+          Own(duty::kVehicleMakerOutbound);
         } else if (reporter_->HasRole(Role::kBatteryMaker)) {
-          Own("24.3");
+          Own(duty::kBatteryMakerOutbound);
         }
         break;
       case WasteSource::kRepair:
-        if (reporter_->HasRole(Role::kBatteryMaker)) Own("24.3");
+        if (reporter_->HasRole(Role::kBatteryMaker)) Own(duty::kBatteryMakerOutbound);
         break;
       case WasteSource::kSwap:
-        if (reporter_->HasRole(Role::kSwapOperator)) Own("24.4b");
+        if (reporter_->HasRole(Role::kSwapOperator)) Own(duty::kSwapOutbound);
         break;
       case WasteSource::kOutlet:
-        if (HasAnyRole(reporter_, {Role::kBatteryMaker, Role::kVehicleMaker})) Own("24.6c");
+        if (HasAnyRole(reporter_, {Role::kBatteryMaker, Role::kVehicleMaker})) {
+          Own(duty::kOutletOutbound);
+        }
         break;
       case WasteSource::kDismantling:
-        if (reporter_->HasRole(Role::kDismantler)) Own("24.8");
+        if (reporter_->HasRole(Role::kDismantler)) Own(duty::kDismantled);
         break;
       case WasteSource::kRecycling:
         break;
@@ -490,8 +507,9 @@ class Judge {
       }
       // The rest of the detail, after the code.
       if (!unqualified.empty()) {
-        unqualified = " was delivered to " + to + ", a comprehensive utilization enterprise" +
-                      unqualified + " on " + occurred_.ToString() + " (" + ref_ + ")";
+        unqualified =
+            fmt::format(" was delivered to {}, a comprehensive utilization enterprise{} on {} ({})",
+                        to, unqualified, occurred_.ToString(), ref_);
       }
     }
     const bool ebike = HasAnyRole(receiver, {Role::kEbikeMaker});
@@ -500,35 +518,38 @@ class Judge {
             ? Department::kMofcom
             : Department::kMiit;
     // The receiver's inbound duty: a recycler's 24.7a, a maker's (at its outlet) 24.6b.
-    const char* inbound_duty = nullptr;
-    if (licensed) inbound_duty = receiver->HasRole(Role::kRecycler) ? "24.7a" : "24.6b";
+    std::string_view inbound_duty;  // empty: none
+    if (licensed) {
+      inbound_duty =
+          receiver->HasRole(Role::kRecycler) ? duty::kRecyclerInbound : duty::kOutletInbound;
+    }
     BATTRACE_RETURN_IF_ERROR(KnownCodes(r.codes));
     for (const ScannedCode& s : r.codes) {
       const std::string& code = s.code.str();
       if (ebike) {
-        Find("prohibited_use", "22", code, std::nullopt, Department::kMiit,
-             StrCat("waste battery ", code, " was delivered to ", to,
-                    ", an electric bicycle maker (", ref_, ")"));
+        Find(finding_kind::kProhibitedUse, article::kNoEbikes, code, std::nullopt,
+             Department::kMiit,
+             fmt::format("waste battery {} was delivered to {}, an electric bicycle maker ({})",
+                         code, to, ref_));
       } else if (!licensed) {
-        Find("unlicensed_destination", "20", code, std::nullopt, dept,
-             StrCat("waste battery ", code, " was delivered to ", to, ", ",
-                    receiver ? "neither a comprehensive utilization enterprise nor the owner of an "
-                               "active recycling service outlet named in the report"
-                             : "an enterprise not in the registry",
-                    " (", ref_, ")"));
+        Find(finding_kind::kUnlicensedDestination, article::kLicensedDestination, code,
+             std::nullopt, dept,
+             fmt::format("waste battery {} was delivered to {}, {} ({})", code, to,
+                         receiver ? "neither a comprehensive utilization enterprise nor the owner "
+                                    "of an active recycling service outlet named in the report"
+                                  : "an enterprise not in the registry",
+                         ref_));
       } else if (!unqualified.empty()) {
-        std::string detail = "waste battery ";
-        detail += code;
-        detail += unqualified;
-        Find("unlicensed_destination", "20", code, std::nullopt, dept, std::move(detail));
+        Find(finding_kind::kUnlicensedDestination, article::kLicensedDestination, code,
+             std::nullopt, dept, fmt::format("waste battery {}{}", code, unqualified));
       }
       Discharge(ReportType::kBatteryOutbound, code);
       BATTRACE_ASSIGN_OR_RETURN(b, state_.GetBattery(code));
       const bool received = b && b->status == kStatusReceived && b->custodian == to;
-      if (inbound_duty != nullptr && !received) {
+      if (!inbound_duty.empty() && !received) {
         Open(inbound_duty, to, code, ReportType::kBatteryInbound, occurred_,
-             StrCat(to, " has not reported receiving ", code, ", handed to it by ", reporter(),
-                    " on ", occurred_.ToString(), " (", ref_, ")"));
+             fmt::format("{} has not reported receiving {}, handed to it by {} on {} ({})", to,
+                         code, reporter(), occurred_.ToString(), ref_));
       }
       const bool in_vehicle = b && b->vin && b->status == kStatusInstalled;
       if (in_vehicle && r.source == WasteSource::kRepair) {
@@ -536,16 +557,16 @@ class Judge {
         BATTRACE_ASSIGN_OR_RETURN(v, state_.GetVehicle(vin.str()));
         const Enterprise* maker = VinMaker(vin, v);
         const bool coop = Cooperates(reporter_, maker);
-        Open(coop ? "24.5b" : "24.5c", coop ? maker->uscc.str() : reporter(), code,
-             ReportType::kBatteryReplaced, occurred_,
-             code + " is handed on from repair by " + reporter() + " on " + occurred_.ToString() +
-                 " (" + ref_ + ") while still recorded in vehicle " + vin.str() +
-                 ": its replacement was never reported");
+        Open(coop ? duty::kReplacedByMaker : duty::kReplacedByOtherShop,
+             coop ? maker->uscc.str() : reporter(), code, ReportType::kBatteryReplaced, occurred_,
+             fmt::format("{} is handed on from repair by {} on {} ({}) while still recorded in "
+                         "vehicle {}: its replacement was never reported",
+                         code, reporter(), occurred_.ToString(), ref_, vin.str()));
       } else if (in_vehicle && r.source == WasteSource::kSwap) {
-        Open("24.4a", reporter(), code, ReportType::kBatterySwapped, occurred_,
-             code + " is handed on from swapping by " + reporter() + " on " + occurred_.ToString() +
-                 " (" + ref_ + ") while still recorded in vehicle " + *b->vin +
-                 ": the swap was never reported");
+        Open(duty::kSwapped, reporter(), code, ReportType::kBatterySwapped, occurred_,
+             fmt::format("{} is handed on from swapping by {} on {} ({}) while still recorded in "
+                         "vehicle {}: the swap was never reported",
+                         code, reporter(), occurred_.ToString(), ref_, *b->vin));
       }
     }
     return Status::Ok();
@@ -553,37 +574,40 @@ class Judge {
 
   Status On(const BatteryInbound& r) {
     if (reporter_->HasRole(Role::kRecycler)) {
-      Own("24.7a");
+      Own(duty::kRecyclerInbound);
       for (const Needed& needed : kRecyclerQualifications) {
         if (Qualified(*reporter_, needed.type, occurred_)) continue;
         const std::string name(QualificationTypeName(needed.type));
-        Find("unqualified_recycler", needed.article, name, std::nullopt, needed.department,
-             reporter() + " received waste batteries on " + occurred_.ToString() + " (" + ref_ +
-                 ") without a valid " + name);
+        Find(finding_kind::kUnqualifiedRecycler, needed.article, name, std::nullopt,
+             needed.department,
+             fmt::format("{} received waste batteries on {} ({}) without a valid {}", reporter(),
+                         occurred_.ToString(), ref_, name));
       }
     } else if (HasAnyRole(reporter_, {Role::kBatteryMaker, Role::kVehicleMaker})) {
-      Own("24.6b");
+      Own(duty::kOutletInbound);
     }
     const std::string& from = r.from.str();
     const Enterprise* sender = registry_.Find(from);
     if (r.outlet) {
       BATTRACE_ASSIGN_OR_RETURN(o, state_.GetOutlet(*r.outlet));
       if (!o) {
-        Open("24.6a", reporter(), *r.outlet, ReportType::kOutletRegistered, occurred_,
-             reporter() + " received batteries at outlet " + *r.outlet + " on " +
-                 occurred_.ToString() + " (" + ref_ + "), an outlet it never registered");
+        Open(duty::kOutletRegistered, reporter(), *r.outlet, ReportType::kOutletRegistered,
+             occurred_,
+             fmt::format("{} received batteries at outlet {} on {} ({}), an outlet it never "
+                         "registered",
+                         reporter(), *r.outlet, occurred_.ToString(), ref_));
       }
     }
     // The sender's outbound duty, by the sender's role.
-    const char* outbound_duty = nullptr;
+    std::string_view outbound_duty;  // empty: none
     if (HasAnyRole(sender, {Role::kSwapOperator})) {
-      outbound_duty = "24.4b";
+      outbound_duty = duty::kSwapOutbound;
     } else if (HasAnyRole(sender, {Role::kDismantler})) {
-      outbound_duty = "24.8";
+      outbound_duty = duty::kDismantled;
     } else if (HasAnyRole(sender, {Role::kVehicleMaker})) {
-      outbound_duty = "24.2c";
+      outbound_duty = duty::kVehicleMakerOutbound;
     } else if (HasAnyRole(sender, {Role::kBatteryMaker})) {
-      outbound_duty = "24.3";
+      outbound_duty = duty::kBatteryMakerOutbound;
     }
     BATTRACE_RETURN_IF_ERROR(KnownCodes(r.codes));
     for (const ScannedCode& s : r.codes) {
@@ -594,27 +618,27 @@ class Judge {
       if (b && b->vin && HasAnyRole(sender, {Role::kDismantler})) {
         BATTRACE_ASSIGN_OR_RETURN(v, state_.GetVehicle(*b->vin));
         if (!v || !v->scrapped_date) {
-          Open("24.8", from, *b->vin, ReportType::kVehicleScrapped, occurred_,
-               StrCat("pack ", code, " of vehicle ", *b->vin, " came from dismantler ", from,
-                      " on ", occurred_.ToString(), " (", ref_,
-                      ") but the vehicle was never reported scrapped"));
+          Open(duty::kDismantled, from, *b->vin, ReportType::kVehicleScrapped, occurred_,
+               fmt::format("pack {} of vehicle {} came from dismantler {} on {} ({}) but the "
+                           "vehicle was never reported scrapped",
+                           code, *b->vin, from, occurred_.ToString(), ref_));
         }
       }
       const bool handed = b && b->status == kStatusInTransit && IsParty(b->custodian);
       if (handed) continue;
       // Only a sender the record shows holding the battery owes its outbound.
       BATTRACE_ASSIGN_OR_RETURN(held, Held(b, from));
-      if (outbound_duty != nullptr && held) {
+      if (!outbound_duty.empty() && held) {
         Open(outbound_duty, from, code, ReportType::kBatteryOutbound, occurred_,
-             StrCat(from, " has not reported handing ", code, " to ", reporter(),
-                    ", who received it on ", occurred_.ToString(), " (", ref_, ")"));
+             fmt::format("{} has not reported handing {} to {}, who received it on {} ({})", from,
+                         code, reporter(), occurred_.ToString(), ref_));
       }
     }
     return Status::Ok();
   }
 
   Status On(const VehicleScrapped& r) {
-    Own("24.8");
+    Own(duty::kDismantled);
     BATTRACE_RETURN_IF_ERROR(VinKnown(r.vin));
     BATTRACE_RETURN_IF_ERROR(KnownCodes(r.packs_present));
     Discharge(ReportType::kVehicleScrapped, r.vin.str());
@@ -627,28 +651,27 @@ class Judge {
       if (!present) missing.push_back(pack);
     }
     if (!missing.empty()) {
-      std::string list;
-      for (const std::string& m : missing)
-        list += (list.empty() ? "" : ", ") + m;
-      Find("scrapped_without_battery", "21", r.vin.str(), std::nullopt, Department::kMofcom,
-           "vehicle " + r.vin.str() + " was scrapped (" + ref_ + ") without its pack(s) " + list +
-               ": a vehicle and its battery are scrapped together");
+      Find(finding_kind::kScrappedWithoutBattery, article::kScrappedTogether, r.vin.str(),
+           std::nullopt, Department::kMofcom,
+           fmt::format("vehicle {} was scrapped ({}) without its pack(s) {}: a vehicle and its "
+                       "battery are scrapped together",
+                       r.vin.str(), ref_, fmt::join(missing, ", ")));
     }
     return Status::Ok();
   }
 
   Status On(const BatteryUtilized& r) {
-    Own("utilized");
+    Own(duty::kUtilized);
     return KnownCodes(r.codes);
   }
 
   Status On(const ProductOutbound&) {
-    Own("24.7b");
+    Own(duty::kProductOutbound);
     return Status::Ok();
   }
 
   Status On(const OutletRegistered& r) {
-    Own("24.6a");
+    Own(duty::kOutletRegistered);
     Discharge(ReportType::kOutletRegistered, r.outlet.id);
     OutletState o;
     o.id = r.outlet.id;
@@ -660,7 +683,7 @@ class Judge {
   }
 
   Status On(const OutletChanged& r) {
-    Own("24.6a");
+    Own(duty::kOutletRegistered);
     BATTRACE_ASSIGN_OR_RETURN(o, state_.GetOutlet(r.outlet.id));
     OutletState next = o.value_or(OutletState{r.outlet.id, reporter(), "", false, received_, {}});
     if (r.outlet.division) next.division = r.outlet.division->code();
@@ -679,7 +702,7 @@ class Judge {
   }
 
   Status On(const ModelDisassemblyInfo& r) {
-    Own("24.1");
+    Own(duty::kDisassemblyInfo);
     Discharge(ReportType::kModelDisassemblyInfo, r.vehicle_model);
     BATTRACE_ASSIGN_OR_RETURN(m, state_.GetModel(reporter(), r.vehicle_model));
     ModelState model = m.value_or(ModelState{reporter(), r.vehicle_model, std::nullopt, false});

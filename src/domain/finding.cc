@@ -1,5 +1,7 @@
 #include "domain/finding.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 
 #include "domain/registry.h"
@@ -39,11 +41,9 @@ Status CheckFindingKind(std::string_view kind, const std::string& field) {
   if (std::find(kFindingKinds.begin(), kFindingKinds.end(), kind) != kFindingKinds.end()) {
     return Status::Ok();
   }
-  std::string known;
-  for (std::string_view k : kFindingKinds)
-    known += (known.empty() ? "" : ", ") + std::string(k);
-  return Status::Invalid(field, "findings.kind",
-                         "unknown finding kind '" + std::string(kind) + "' (one of " + known + ")");
+  return Status::Invalid(
+      field, "findings.kind",
+      fmt::format("unknown finding kind '{}' (one of {})", kind, fmt::join(kFindingKinds, ", ")));
 }
 
 Status CheckDepartment(std::string_view department, const std::string& field) {
@@ -53,16 +53,15 @@ Status CheckDepartment(std::string_view department, const std::string& field) {
     if (DepartmentName(d) == department) return Status::Ok();
     known += (known.empty() ? "" : ", ") + std::string(DepartmentName(d));
   }
-  return Status::Invalid(
-      field, "findings.department",
-      "unknown department '" + std::string(department) + "' (one of " + known + ")");
+  return Status::Invalid(field, "findings.department",
+                         fmt::format("unknown department '{}' (one of {})", department, known));
 }
 
 Status CheckFindingRange(const std::optional<Date>& from, const std::optional<Date>& to,
                          const std::string& field) {
   if (from && to && *to < *from) {
     return Status::Invalid(field, "findings.range",
-                           "from " + from->ToString() + " is after to " + to->ToString());
+                           fmt::format("from {} is after to {}", from->ToString(), to->ToString()));
   }
   return Status::Ok();
 }

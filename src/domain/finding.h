@@ -11,18 +11,29 @@
 
 #include "core/date.h"
 #include "core/status.h"
+#include "domain/names.h"
 #include "domain/state.h"
 
 namespace battrace::domain {
 
 // Every finding kind (docs/findings.md), in its order.
 inline constexpr std::array<std::string_view, 16> kFindingKinds = {
-    "late_report",        "overdue_report",       "unlicensed_destination",
-    "prohibited_use",     "unqualified_recycler", "scrapped_without_battery",
-    "duplicate_code",     "impersonated_code",    "conflicting_custody",
-    "missing_digital_id", "outlet_coverage_gap",  "suspicious_tech_query",
-    "unknown_battery",    "unknown_vehicle",      "impersonated_vin",
-    "implausible_fact"};
+    finding_kind::kLateReport,
+    finding_kind::kOverdueReport,
+    finding_kind::kUnlicensedDestination,
+    finding_kind::kProhibitedUse,
+    finding_kind::kUnqualifiedRecycler,
+    finding_kind::kScrappedWithoutBattery,
+    finding_kind::kDuplicateCode,
+    finding_kind::kImpersonatedCode,
+    finding_kind::kConflictingCustody,
+    finding_kind::kMissingDigitalId,
+    finding_kind::kOutletCoverageGap,
+    finding_kind::kSuspiciousTechQuery,
+    finding_kind::kUnknownBattery,
+    finding_kind::kUnknownVehicle,
+    finding_kind::kImpersonatedVin,
+    finding_kind::kImplausibleFact};
 
 nlohmann::ordered_json AuthorityToJson(const Authority& authority);
 

@@ -5,6 +5,7 @@
 #include <charconv>
 
 #include "domain/finding.h"
+#include "domain/names.h"
 #include "domain/report_type.h"
 
 namespace battrace::domain {
@@ -143,71 +144,75 @@ struct KindText {
 };
 
 constexpr std::array<KindText, 16> kKindTexts = {{
-    {"late_report", "今后须在规定期限（{N}）内报送{T}。", "File every {T} within its period ({N}).",
-     "{P}的报告{S}迟于应报日期{D}提交（{A}）。",
+    {finding_kind::kLateReport, "今后须在规定期限（{N}）内报送{T}。",
+     "File every {T} within its period ({N}).", "{P}的报告{S}迟于应报日期{D}提交（{A}）。",
      "{P} filed report {S} after its due date {D} ({A})."},
-    {"overdue_report", "报送{S}的{T}。", "File the {T} of {S}.",
+    {finding_kind::kOverdueReport, "报送{S}的{T}。", "File the {T} of {S}.",
      "{P}逾期未报送关于{S}的信息（应于{D}前报送；{A}）。",
      "{P} has not filed the report on {S} due by {D} ({A})."},
-    {"unlicensed_destination",
+    {finding_kind::kUnlicensedDestination,
      "追回电池{S}；废旧动力电池只能移交给已登记的综合利用企业或电池、整车企业的回收服务网点。",
      "Recover battery {S}; hand waste batteries only to a registered recycler or to a recycling "
      "service outlet of a battery or vehicle maker.",
      "{P}将电池{S}移交给不具备接收资格的单位（{A}）。",
      "{P} handed battery {S} to a destination not allowed to receive it ({A})."},
-    {"prohibited_use", "停止向电动自行车生产企业提供废旧动力电池，并追回电池{S}。",
+    {finding_kind::kProhibitedUse, "停止向电动自行车生产企业提供废旧动力电池，并追回电池{S}。",
      "Stop supplying waste batteries to electric bicycle makers and recover battery {S}.",
      "{P}将电池{S}提供给电动自行车生产企业（{A}）。",
      "{P} supplied battery {S} to an electric bicycle maker ({A})."},
-    {"unqualified_recycler", "在接收废旧动力电池前取得有效的{Q}。",
+    {finding_kind::kUnqualifiedRecycler, "在接收废旧动力电池前取得有效的{Q}。",
      "Obtain a valid {Q} before receiving waste batteries.",
      "{P}在未取得有效{Q}的情况下接收废旧动力电池（{A}）。",
      "{P} received waste batteries without a valid {Q} ({A})."},
-    {"scrapped_without_battery", "说明报废车辆{S}所装动力电池的去向，并予以回收。",
+    {finding_kind::kScrappedWithoutBattery, "说明报废车辆{S}所装动力电池的去向，并予以回收。",
      "Account for the battery of scrapped vehicle {S} and recover it.",
      "{P}回收拆解的报废车辆{S}缺少动力电池（{A}）。",
      "{P} scrapped vehicle {S} without its battery ({A})."},
-    {"duplicate_code", "核实电池编码{S}，更正重复的报告；每个电池须使用唯一编码。",
+    {finding_kind::kDuplicateCode, "核实电池编码{S}，更正重复的报告；每个电池须使用唯一编码。",
      "Check battery code {S} and correct the repeated report: every battery has a unique code.",
      "{P}重复报送电池编码{S}（{A}）。", "{P} reported battery code {S} a second time ({A})."},
-    {"impersonated_code", "仅使用本企业登记的厂商代码编制电池编码，更正关于{S}的报告。",
+    {finding_kind::kImpersonatedCode, "仅使用本企业登记的厂商代码编制电池编码，更正关于{S}的报告。",
      "Code batteries only with your own registered manufacturer code and correct the report of "
      "{S}.",
      "{P}报送的电池编码{S}使用了非本企业的厂商代码（{A}）。",
      "{P} reported battery code {S}, whose manufacturer code is not its own ({A})."},
-    {"conflicting_custody", "补报电池{S}缺失的拆卸或移交报告，或更正与流转记录冲突的报告。",
+    {finding_kind::kConflictingCustody,
+     "补报电池{S}缺失的拆卸或移交报告，或更正与流转记录冲突的报告。",
      "File the missing removal or hand-over of battery {S}, or correct the report that "
      "conflicts with its custody.",
      "{P}关于电池{S}的报告与已记录的流转信息冲突（{A}）。",
      "{P} reported battery {S} against its recorded custody ({A})."},
-    {"missing_digital_id",
+    {finding_kind::kMissingDigitalId,
      "报送电池包{S}的 battery.produced，载明型号、额定容量、额定能量、质量、材料及组成部件。",
      "File the battery.produced of {S} with model, rated capacity, rated energy, mass, materials "
      "and parts.",
      "电池包{S}缺少完整的数字身份信息，{P}应于{D}前报送（{A}）。",
      "Battery pack {S} has no complete digital identity, due from {P} by {D} ({A})."},
-    {"outlet_coverage_gap", "在行政区划{S}设立回收服务网点并报送 outlet.registered。",
+    {finding_kind::kOutletCoverageGap, "在行政区划{S}设立回收服务网点并报送 outlet.registered。",
      "Set up a recycling service outlet in division {S} and file its outlet.registered.",
      "{P}在其产品销售地{S}未设立回收服务网点（{A}）。",
      "{P} has no recycling service outlet in division {S}, where its products were sold ({A})."},
-    {"suspicious_tech_query", "说明查询{S}拆解技术信息的目的。",
+    {finding_kind::kSuspiciousTechQuery, "说明查询{S}拆解技术信息的目的。",
      "Explain the purpose of the disassembly information queries on {S}.",
      "{P}查询了{S}的拆解技术信息（{A}）。",
      "{P} queried the disassembly information of {S} ({A})."},
-    {"unknown_battery", "核实电池编码{S}：更正报告中的编码，或由生产企业补报其 battery.produced。",
+    {finding_kind::kUnknownBattery,
+     "核实电池编码{S}：更正报告中的编码，或由生产企业补报其 battery.produced。",
      "Check battery code {S}: correct the code in the report, or have its maker file its "
      "battery.produced.",
      "{P}报送的电池{S}从未报送生产信息（{A}）。",
      "{P} reported battery {S}, which was never reported produced ({A})."},
-    {"unknown_vehicle", "核实车辆识别代号{S}：更正报告，或由整车企业补报其 vehicle.produced。",
+    {finding_kind::kUnknownVehicle,
+     "核实车辆识别代号{S}：更正报告，或由整车企业补报其 vehicle.produced。",
      "Check VIN {S}: correct the report, or have its maker file its vehicle.produced.",
      "{P}报送了从未报送生产信息的车辆{S}的销售（{A}）。",
      "{P} reported the sale of vehicle {S}, which was never reported produced ({A})."},
-    {"impersonated_vin", "仅以本企业登记的世界制造厂识别代号报送车辆，更正关于{S}的报告。",
+    {finding_kind::kImpersonatedVin,
+     "仅以本企业登记的世界制造厂识别代号报送车辆，更正关于{S}的报告。",
      "Report only vehicles with your own registered WMI and correct the report of {S}.",
      "{P}报送的车辆{S}的世界制造厂识别代号登记于其他企业（{A}）。",
      "{P} reported vehicle {S}, whose WMI is registered to another maker ({A})."},
-    {"implausible_fact", "核实并更正关于{S}的报告中的日期或事实。",
+    {finding_kind::kImplausibleFact, "核实并更正关于{S}的报告中的日期或事实。",
      "Check and correct the date or fact in the report on {S}.",
      "{P}关于{S}的报告所述事实不可能成立（{A}）。",
      "{P} reported an implausible fact about {S} ({A})."},
@@ -282,22 +287,22 @@ struct KindName {
 };
 
 constexpr std::array<KindName, 16> kKindNames = {{
-    {"late_report", "迟报", "Late report"},
-    {"overdue_report", "逾期未报", "Overdue report"},
-    {"unlicensed_destination", "移交给无资格单位", "Unlicensed destination"},
-    {"prohibited_use", "提供给电动自行车生产企业", "Prohibited use"},
-    {"unqualified_recycler", "无资质接收", "Unqualified recycler"},
-    {"scrapped_without_battery", "报废车辆缺少电池", "Scrapped without battery"},
-    {"duplicate_code", "重复编码", "Duplicate code"},
-    {"impersonated_code", "冒用厂商代码", "Impersonated code"},
-    {"conflicting_custody", "持有关系冲突", "Conflicting custody"},
-    {"missing_digital_id", "数字身份不完整", "Missing digital ID"},
-    {"outlet_coverage_gap", "回收服务网点缺口", "Outlet coverage gap"},
-    {"suspicious_tech_query", "可疑的技术信息查询", "Suspicious technical query"},
-    {"unknown_battery", "未报送生产的电池", "Unknown battery"},
-    {"unknown_vehicle", "未报送生产的车辆", "Unknown vehicle"},
-    {"impersonated_vin", "冒用车辆识别代号", "Impersonated VIN"},
-    {"implausible_fact", "不合常理的报告", "Implausible fact"},
+    {finding_kind::kLateReport, "迟报", "Late report"},
+    {finding_kind::kOverdueReport, "逾期未报", "Overdue report"},
+    {finding_kind::kUnlicensedDestination, "移交给无资格单位", "Unlicensed destination"},
+    {finding_kind::kProhibitedUse, "提供给电动自行车生产企业", "Prohibited use"},
+    {finding_kind::kUnqualifiedRecycler, "无资质接收", "Unqualified recycler"},
+    {finding_kind::kScrappedWithoutBattery, "报废车辆缺少电池", "Scrapped without battery"},
+    {finding_kind::kDuplicateCode, "重复编码", "Duplicate code"},
+    {finding_kind::kImpersonatedCode, "冒用厂商代码", "Impersonated code"},
+    {finding_kind::kConflictingCustody, "持有关系冲突", "Conflicting custody"},
+    {finding_kind::kMissingDigitalId, "数字身份不完整", "Missing digital ID"},
+    {finding_kind::kOutletCoverageGap, "回收服务网点缺口", "Outlet coverage gap"},
+    {finding_kind::kSuspiciousTechQuery, "可疑的技术信息查询", "Suspicious technical query"},
+    {finding_kind::kUnknownBattery, "未报送生产的电池", "Unknown battery"},
+    {finding_kind::kUnknownVehicle, "未报送生产的车辆", "Unknown vehicle"},
+    {finding_kind::kImpersonatedVin, "冒用车辆识别代号", "Impersonated VIN"},
+    {finding_kind::kImplausibleFact, "不合常理的报告", "Implausible fact"},
 }};
 
 }  // namespace
@@ -318,7 +323,8 @@ std::string FindingMessage(const Finding& f, const std::optional<PartyInfo>& par
 }
 
 std::optional<std::string> PeriodNote(const Finding& f, const RuleSet* rules, Lang lang) {
-  if (f.kind != "late_report" && f.kind != "overdue_report") return std::nullopt;
+  if (f.kind != finding_kind::kLateReport && f.kind != finding_kind::kOverdueReport)
+    return std::nullopt;
   std::vector<std::string> periods;
   for (const Rule* r : RulesOf(rules, f.article)) {
     if (r->configurable) periods.push_back(r->period.ToString() + " (" + r->duty + ")");
@@ -371,7 +377,7 @@ nlohmann::ordered_json RegulatorFindingJson(const Finding& f, const std::optiona
   j["action"] = FindingAction(f, rules, lang);
   j["message"] = FindingMessage(f, party, lang);
   if (auto note = PeriodNote(f, rules, lang)) j["period_note"] = *note;
-  if (f.kind == "missing_digital_id") j["missing"] = MissingFields(f.detail);
+  if (f.kind == finding_kind::kMissingDigitalId) j["missing"] = MissingFields(f.detail);
   return j;
 }
 

@@ -2,6 +2,8 @@
 // stored form.
 #include "domain/registry.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <array>
 #include <optional>
@@ -127,7 +129,7 @@ class RegistryParser {
 
   Status Duplicate(const Path& p, size_t index, size_t earlier) const {
     return r_.Error(p.Index(index), "duplicate",
-                    "repeats the entry at index " + std::to_string(earlier));
+                    fmt::format("repeats the entry at index {}", earlier));
   }
 
   // Registry lists are short: a linear search for repeats is enough.
@@ -168,7 +170,7 @@ class RegistryParser {
       std::string_view s;
       BATTRACE_RETURN_IF_ERROR(r_.String(e, ep, Charset::kIdentifier, 3, &s));
       if (s.size() != 3 || !std::all_of(s.begin(), s.end(), allowed)) {
-        return r_.Error(ep, "format", "must be " + std::string(rule_text));
+        return r_.Error(ep, "format", fmt::format("must be {}", rule_text));
       }
       out->emplace_back(s);
     }

@@ -6,6 +6,8 @@
 // exactly once against exactly one table. Errors are built by strict_json::Reader.
 #include "domain/report.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <array>
 #include <cmath>
@@ -361,7 +363,7 @@ class ReportParser {
 
   Status ReplayOnly(const Path& p, std::string_view what) const {
     return r_.Error(p, "replay_only",
-                    std::string(what) + " is set by the platform; use import --replay");
+                    fmt::format("{} is set by the platform; use import --replay", what));
   }
 
   Status Reported(element v, const Path& p, std::optional<Instant>* out) const {
@@ -528,9 +530,9 @@ class ReportParser {
       }
     }
     if (first_dup == codes.size()) return Status::Ok();
-    return r_.Error(p.Index(first_dup), "duplicate_code",
-                    "code " + codes[first_dup].code.str() + " already appears at index " +
-                        std::to_string(original));
+    return r_.Error(
+        p.Index(first_dup), "duplicate_code",
+        fmt::format("code {} already appears at index {}", codes[first_dup].code.str(), original));
   }
 
   template <typename E, size_t N>
@@ -577,7 +579,7 @@ class ReportParser {
     double x = 0;
     BATTRACE_RETURN_IF_ERROR(r_.Number(v, p, &x));
     if (x != std::floor(x) || x > kMax || x < static_cast<double>(min)) {
-      return r_.Error(p, "range", "must be an integer >= " + std::to_string(min));
+      return r_.Error(p, "range", fmt::format("must be an integer >= {}", min));
     }
     *out = static_cast<int64_t>(x);
     return Status::Ok();
@@ -645,10 +647,11 @@ class ReportParser {
   Status MeasuredOn(const ReportBody& body, Date occurred, const Path& p) const {
     const auto* h = std::get_if<BatteryHealth>(&body);
     if (h == nullptr || BeijingDate(h->measured_at) == occurred) return Status::Ok();
-    return r_.Error(p.Key("measured"), "measured_date",
-                    "measured " + h->measured + " falls on " +
-                        BeijingDate(h->measured_at).ToString() +
-                        " in Beijing time; the report's occurred is " + occurred.ToString());
+    return r_.Error(
+        p.Key("measured"), "measured_date",
+        fmt::format("measured {} falls on {} in Beijing time; the report's occurred "
+                    "is {}",
+                    h->measured, BeijingDate(h->measured_at).ToString(), occurred.ToString()));
   }
 
   // --- bodies ---
@@ -716,8 +719,8 @@ class ReportParser {
                         (parent == ProductType::kModule && child == ProductType::kCell);
       if (!fits) {
         return r_.Error(p.Index(i), "product_type",
-                        std::string("a ") + ProductTypeName(parent) + " cannot contain a " +
-                            ProductTypeName(child));
+                        fmt::format("a {} cannot contain a {}", ProductTypeName(parent),
+                                    ProductTypeName(child)));
       }
     }
     return Status::Ok();
@@ -1374,7 +1377,8 @@ class ReportParser {
       auto reparsed = BatteryCode::Parse(it->second, options_.codes);
       if (!code.raw.empty() || it->second == code.code.str() || !reparsed.ok() ||
           !(*reparsed == code.code)) {
-        status = r_.Error(sp, "raw_scan", "not a differing scan of the code at " + pointer);
+        status = r_.Error(sp, "raw_scan",
+                          fmt::format("not a differing scan of the code at {}", pointer));
         return;
       }
       code.raw.assign(it->second);
@@ -1729,8 +1733,8 @@ Status CheckAgainstReceipt(const Report& report) {
   const auto* h = std::get_if<BatteryHealth>(body);
   if (h == nullptr || h->measured_at <= *report.reported) return Status::Ok();
   return Status::Invalid(field, "report.measured_future",
-                         "measured " + h->measured + " is after the report's receipt time " +
-                             FormatTimestamp(*report.reported));
+                         fmt::format("measured {} is after the report's receipt time {}",
+                                     h->measured, FormatTimestamp(*report.reported)));
 }
 
 Result<Report> ParseReport(std::string_view json, const ParseOptions& options) {

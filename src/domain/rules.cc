@@ -3,15 +3,18 @@
 // rules/README.md.
 #include "domain/rules.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <array>
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <map>
 #include <utility>
 
+#include "core/data_directory.h"
+#include "domain/names.h"
 #include "domain/strict_json.h"
 
 namespace battrace {
@@ -27,8 +30,23 @@ using strict_json::Others;
 using strict_json::Path;
 
 constexpr std::array<std::string_view, 17> kDutyKeys = {
-    "24.1",  "24.2a", "24.2b", "24.2c", "24.3",  "24.4a", "24.4b", "24.5a",    "24.5b",
-    "24.5c", "24.6a", "24.6b", "24.6c", "24.7a", "24.7b", "24.8",  "utilized",
+    domain::duty::kDisassemblyInfo,
+    domain::duty::kVehicleProduced,
+    domain::duty::kVehicleSold,
+    domain::duty::kVehicleMakerOutbound,
+    domain::duty::kBatteryMakerOutbound,
+    domain::duty::kSwapped,
+    domain::duty::kSwapOutbound,
+    domain::duty::kReplacedByPartnerShop,
+    domain::duty::kReplacedByMaker,
+    domain::duty::kReplacedByOtherShop,
+    domain::duty::kOutletRegistered,
+    domain::duty::kOutletInbound,
+    domain::duty::kOutletOutbound,
+    domain::duty::kRecyclerInbound,
+    domain::duty::kProductOutbound,
+    domain::duty::kDismantled,
+    domain::duty::kUtilized,
 };
 
 constexpr size_t kMaxFileBytes = size_t{1} << 20;
@@ -74,10 +92,11 @@ class RegimeParser {
         }));
     regime.effective_from = *from;
     if (regime.effective_to && *regime.effective_to <= regime.effective_from) {
-      return r_.Error(path.Key("effective_to"), "effective_range",
-                      "effective_to " + regime.effective_to->ToString() +
-                          " must be after effective_from " + regime.effective_from.ToString() +
-                          " (effective_to is the first day no longer in force)");
+      return r_.Error(
+          path.Key("effective_to"), "effective_range",
+          fmt::format("effective_to {} must be after effective_from {} (effective_to "
+                      "is the first day no longer in force)",
+                      regime.effective_to->ToString(), regime.effective_from.ToString()));
     }
     for (Rule& rule : regime.rules)
       rule.regime = regime.name;
@@ -103,8 +122,9 @@ class RegimeParser {
       for (size_t j = 0; j < out->size(); ++j) {
         if ((*out)[j].duty == rule.duty) {
           return r_.Error(ep.Key("duty"), "duplicate_duty",
-                          "duty \"" + rule.duty + "\" is already given by /rules/" +
-                              std::to_string(j) + ": a regime has one rule per duty");
+                          fmt::format("duty \"{}\" is already given by /rules/{}: a regime "
+                                      "has one rule per duty",
+                                      rule.duty, j));
         }
       }
       out->push_back(std::move(rule));
@@ -148,9 +168,8 @@ class RegimeParser {
       const Role role = rule->reporter_roles[j];
       if (!RoleMayFile(role, rule->report_type)) {
         return r_.Error(ep.Key("reporter_roles").Index(j), "role_may_not_file",
-                        "a " + std::string(RoleName(role)) + " may not file " +
-                            std::string(ReportTypeName(rule->report_type)) +
-                            " reports (docs/report-format.md)");
+                        fmt::format("a {} may not file {} reports (docs/report-format.md)",
+                                    RoleName(role), ReportTypeName(rule->report_type)));
       }
     }
     if (rule->configurable && rule->note.empty()) {
@@ -164,11 +183,9 @@ class RegimeParser {
     std::string_view s;
     BATTRACE_RETURN_IF_ERROR(r_.String(v, p, Charset::kIdentifier, kNameMax, &s));
     if (std::find(kDutyKeys.begin(), kDutyKeys.end(), s) == kDutyKeys.end()) {
-      std::string known;
-      for (std::string_view k : kDutyKeys)
-        known += (known.empty() ? "" : ", ") + std::string(k);
-      return r_.Error(p, "unknown_duty",
-                      "\"" + std::string(s) + "\" is not a duty key; known: " + known);
+      return r_.Error(
+          p, "unknown_duty",
+          fmt::format("\"{}\" is not a duty key; known: {}", s, fmt::join(kDutyKeys, ", ")));
     }
     out->assign(s);
     return Status::Ok();
@@ -180,7 +197,7 @@ class RegimeParser {
     const std::optional<ReportType> type = ReportTypeFromName(s);
     if (!type) {
       return r_.Error(p, "report_type",
-                      "\"" + std::string(s) + "\" is not a report type (docs/report-format.md)");
+                      fmt::format("\"{}\" is not a report type (docs/report-format.md)", s));
     }
     if (*type == ReportType::kCorrection) {
       return r_.Error(p, "report_type", "a correction discharges no duty of its own");
@@ -199,10 +216,10 @@ class RegimeParser {
       BATTRACE_RETURN_IF_ERROR(r_.String(e, ep, Charset::kIdentifier, kNameMax, &s));
       const std::optional<Role> role = RoleFromName(s);
       if (!role) {
-        return r_.Error(ep, "role", "\"" + std::string(s) + "\" is not a role");
+        return r_.Error(ep, "role", fmt::format("\"{}\" is not a role", s));
       }
       if (std::find(out->begin(), out->end(), *role) != out->end()) {
-        return r_.Error(ep, "duplicate_role", "role \"" + std::string(s) + "\" is listed twice");
+        return r_.Error(ep, "duplicate_role", fmt::format("role \"{}\" is listed twice", s));
       }
       out->push_back(*role);
     }
@@ -235,15 +252,16 @@ Result<Regime> ParseRegime(std::string_view text, const std::string& source_name
 
 Result<std::string> ReadFile(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
-  if (!in.is_open()) return Status::IOError("cannot open " + path.string());
+  if (!in.is_open()) return Status::IOError(fmt::format("cannot open {}", path.string()));
   std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (in.bad()) return Status::IOError("cannot read " + path.string());
+  if (in.bad()) return Status::IOError(fmt::format("cannot read {}", path.string()));
   return text;
 }
 
 std::string Span(const Regime& r) {
-  return r.effective_from.ToString() + ".." +
-         (r.effective_to ? r.effective_to->ToString() + " (exclusive)" : "open-ended");
+  return fmt::format("{}..{}", r.effective_from.ToString(),
+                     r.effective_to ? fmt::format("{} (exclusive)", r.effective_to->ToString())
+                                    : std::string("open-ended"));
 }
 
 }  // namespace
@@ -275,8 +293,11 @@ Result<RuleSet> RuleSet::LoadDirectory(const std::string& dir) {
   for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
     if (it->path().extension() == ".json" && it->is_regular_file()) files.push_back(it->path());
   }
-  if (ec) return Status::IOError("cannot list rules directory " + dir + ": " + ec.message());
-  if (files.empty()) return Status::NotFound("no regime file (*.json) in directory " + dir);
+  if (ec)
+    return Status::IOError(fmt::format("cannot list rules directory {}: {}", dir, ec.message()));
+  if (files.empty()) {
+    return Status::NotFound(fmt::format("no regime file (*.json) in directory {}", dir));
+  }
   std::sort(files.begin(), files.end());
   RuleSet set;
   std::map<std::string, std::string, std::less<>> file_of_name;
@@ -288,8 +309,9 @@ Result<RuleSet> RuleSet::LoadDirectory(const std::string& dir) {
     if (!regime.ok()) return regime.status();
     const auto [it, inserted] = file_of_name.emplace(regime->name, name);
     if (!inserted) {
-      return Status::Invalid(name + "#/name", "rules.duplicate_regime",
-                             it->second + " already defines the regime \"" + regime->name + "\"");
+      return Status::Invalid(
+          name + "#/name", "rules.duplicate_regime",
+          fmt::format("{} already defines the regime \"{}\"", it->second, regime->name));
     }
     set.regimes_.push_back(std::move(regime).value());
   }
@@ -301,18 +323,16 @@ Result<RuleSet> RuleSet::LoadDirectory(const std::string& dir) {
     const Regime& b = set.regimes_[i];
     if (!a.effective_to || b.effective_from < *a.effective_to) {
       return Status::Invalid(b.file + "#/effective_from", "rules.overlap",
-                             "the regime \"" + b.name + "\" (" + Span(b) + ") overlaps \"" +
-                                 a.name + "\" of " + a.file + " (" + Span(a) +
-                                 "): one regime at most may be in force on a day");
+                             fmt::format("the regime \"{}\" ({}) overlaps \"{}\" of {} ({}): one "
+                                         "regime at most may be in force on a day",
+                                         b.name, Span(b), a.name, a.file, Span(a)));
     }
   }
   return set;
 }
 
 std::string RuleSet::DefaultDirectory() {
-  const char* env = std::getenv("BATTRACE_RULES_DIR");  // NOLINT(concurrency-mt-unsafe)
-  if (env != nullptr && *env != '\0') return env;
-  return BATTRACE_DEFAULT_RULES_DIR;
+  return DataDirectory("BATTRACE_RULES_DIR", BATTRACE_DEFAULT_RULES_DIR);
 }
 
 const Result<RuleSet>& RuleSet::Default() {
@@ -339,9 +359,10 @@ const Rule* RuleSet::Find(std::string_view duty, Date anchor) const {
 LegalCalendar::Due DueDate(const Rule& rule, Date anchor, const LegalCalendar& calendar) {
   LegalCalendar::Due due = calendar.DueDate(anchor, rule.period);
   if (rule.configurable) {
-    due.warnings.push_back("the period " + rule.period.ToString() + " of duty " + rule.duty +
-                           " under " + rule.regime +
-                           " is a configurable default, not a period confirmed from the text");
+    due.warnings.push_back(
+        fmt::format("the period {} of duty {} under {} is a configurable default, not a period "
+                    "confirmed from the text",
+                    rule.period.ToString(), rule.duty, rule.regime));
   }
   return due;
 }

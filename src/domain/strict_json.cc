@@ -1,6 +1,8 @@
 // The strict JSON field layer: value readers and error construction (see strict_json.h).
 #include "domain/strict_json.h"
 
+#include <fmt/format.h>
+
 #include <cmath>
 #include <vector>
 
@@ -46,15 +48,15 @@ Status ParseDocument(std::string_view json, size_t max_bytes, std::string_view r
                      element* root) {
   const std::string prefix(rule_prefix);
   if (json.size() > max_bytes) {
-    return Status::Invalid("", prefix + ".too_large",
-                           "document of " + std::to_string(json.size()) +
-                               " bytes exceeds the limit of " + std::to_string(max_bytes));
+    return Status::Invalid(
+        "", prefix + ".too_large",
+        fmt::format("document of {} bytes exceeds the limit of {}", json.size(), max_bytes));
   }
   thread_local simdjson::dom::parser parser;
   const auto error = parser.parse(json.data(), json.size(), true).get(*root);
   if (error) {
     return Status::Invalid("", prefix + ".json",
-                           std::string("not valid JSON: ") + simdjson::error_message(error));
+                           fmt::format("not valid JSON: {}", simdjson::error_message(error)));
   }
   return Status::Ok();
 }
@@ -71,7 +73,7 @@ Status Reader::Relocate(const Status& failed, const Path& path) {
 }
 
 Status Reader::WrongType(const Path& path, std::string_view expected) const {
-  return Error(path, "type", "must be " + std::string(expected));
+  return Error(path, "type", fmt::format("must be {}", expected));
 }
 
 Status Reader::CheckKind(element v, const Path& path, Kind kind) const {
@@ -101,8 +103,7 @@ Status Reader::Array(element v, const Path& path, bool non_empty, array* out) co
   const size_t n = out->size();
   if (n > kMaxListEntries) {
     return Error(path, "too_many",
-                 "list of " + std::to_string(n) + " entries exceeds the limit of " +
-                     std::to_string(kMaxListEntries));
+                 fmt::format("list of {} entries exceeds the limit of {}", n, kMaxListEntries));
   }
   if (non_empty && n == 0) return Error(path, "empty", "must not be empty");
   return Status::Ok();
@@ -114,21 +115,19 @@ Status Reader::String(element v, const Path& path, Charset charset, size_t max_b
   if (out->empty()) return Error(path, "empty", "must not be empty");
   if (out->size() > max_bytes) {
     return Error(path, "too_long",
-                 "string of " + std::to_string(out->size()) + " bytes exceeds the limit of " +
-                     std::to_string(max_bytes));
+                 fmt::format("string of {} bytes exceeds the limit of {}", out->size(), max_bytes));
   }
   for (size_t i = 0; i < out->size(); ++i) {
     const auto c = static_cast<unsigned char>((*out)[i]);
     if (c < 0x80 && !Allowed(charset, c)) {
-      return Error(
-          path, "characters",
-          "byte " + std::to_string(i + 1) + " is not allowed here (" +
-              (charset == Charset::kIdentifier ? "visible ASCII only" : "no control characters") +
-              ")");
+      return Error(path, "characters",
+                   fmt::format("byte {} is not allowed here ({})", i + 1,
+                               charset == Charset::kIdentifier ? "visible ASCII only"
+                                                               : "no control characters"));
     }
     if (c >= 0x80 && charset == Charset::kIdentifier) {
       return Error(path, "characters",
-                   "byte " + std::to_string(i + 1) + " is not allowed here (visible ASCII only)");
+                   fmt::format("byte {} is not allowed here (visible ASCII only)", i + 1));
     }
   }
   return Status::Ok();
@@ -158,12 +157,7 @@ Status Reader::Enum(element v, const Path& path, std::span<const std::string_vie
       return Status::Ok();
     }
   }
-  std::string allowed;
-  for (std::string_view n : names) {
-    if (!allowed.empty()) allowed += ", ";
-    allowed += n;
-  }
-  return Error(path, "enum", "\"" + std::string(s) + "\" is not one of: " + allowed);
+  return Error(path, "enum", fmt::format("\"{}\" is not one of: {}", s, fmt::join(names, ", ")));
 }
 
 Status Reader::Date(element v, const Path& path, std::optional<battrace::Date>* out) const {

@@ -8,6 +8,7 @@
 // VIN, USCC, division, date) keep their own rule names; only the field is relocated.
 #pragma once
 
+#include <fmt/format.h>
 #include <simdjson.h>
 
 #include <cstddef>
@@ -141,12 +142,12 @@ Status Reader::Fields(object obj, const Path& path, std::span<const Field> field
       for (std::string_view s : skip)
         skipped = skipped || s == key;
       if (skipped) continue;
-      return Error(path.Key(key), "unknown_field", "unknown field \"" + std::string(key) + "\"");
+      return Error(path.Key(key), "unknown_field", fmt::format("unknown field \"{}\"", key));
     }
     const uint64_t bit = uint64_t{1} << i;
     if (seen & bit) {
       return Error(path.Key(key), "duplicate_field",
-                   "field \"" + std::string(key) + "\" appears more than once");
+                   fmt::format("field \"{}\" appears more than once", key));
     }
     seen |= bit;
     const Path value_path = path.Key(key);
@@ -156,7 +157,7 @@ Status Reader::Fields(object obj, const Path& path, std::span<const Field> field
   for (size_t i = 0; i < fields.size(); ++i) {
     if (fields[i].required && !(seen & (uint64_t{1} << i))) {
       return Error(path.Key(fields[i].name), "required",
-                   "missing required field \"" + std::string(fields[i].name) + "\"");
+                   fmt::format("missing required field \"{}\"", fields[i].name));
     }
   }
   return Status::Ok();

@@ -1,33 +1,40 @@
 #!/usr/bin/env python3
 """Regulatory stories: a registry and reports in, the findings expected as of dates out.
 
-Each tests/scenarios/*.json file is one story:
-  {"story": "...", "registry": [extra records], "reports": [...],
-   "expect": [{"as_of": "2026-05-01", "findings": [...], "obligations": [...]}]}
-The records of registry.json (the cast every story shares) come first. In any string,
-placeholders stand for valid identifiers:
+Each tests/scenarios/*.json file is one story, and one ctest on each engine (scenario_<name>,
+scenario_<name>_pg); tests/scenarios/README.md gives the format in full:
+  {"story": "...", "registry": [extra records],
+   "steps": [{"reports": [...]},
+             {"expect": {"as_of": "2026-05-01", "findings": [...], "obligations": [...]}},
+             {"restart": "why"}, ...]}
+The records of registry.json (the cast every story shares) come first. Steps run in order, on
+one store, created empty on the engine BATTRACE_TEST_ENGINE names (tests/integration/engines.py):
+  reports   loaded, in `reported` order, with `battrace import --replay`; a step's reports are
+            received after those of every earlier step
+  expect    the findings as of `as_of` (`battrace findings --as-of`), as the store stands after
+            the steps before it: one to one, no more, no fewer. An expected finding lists the
+            fields it pins (kind, article, party, subject, and any of due, evidence, authority);
+            `detail` is never compared. Obligations likewise when given. It may also pin
+            records as they stand at that step, read with `battrace show battery CODE` /
+            `show vehicle VIN`:
+              "batteries": [{"code": "{P:1}", "status": "utilized", "custodian": "{uscc:7}",
+                             "contested": true, "history": [{"id": "out1", "corrected_by": ""}]}]
+              "vehicles": [{"vin": "{vin:1}", "sale_division": "440300", "history": [...]}]
+            Every field but `history` is compared with the record's field of that name;
+            `history`, when given, lists the record's history entries in order, one to one, each
+            pinning fields of the stored report or of the entry itself (`corrected_by`).
+  restart   the store is closed and opened again: every command of the runner is its own
+            process, which opens the store afresh, and a restart step marks where the story
+            relies on it: the reopened store must pass `battrace verify` (ledger, checkpoints,
+            signatures) before the story goes on.
+In any string, placeholders stand for valid identifiers:
   {uscc:N}      the N-th enterprise's USCC (GB 32100 check character computed here)
   {vin:N}       the N-th VIN (WMI LGX; check digit computed here)
   {vin:WMI:N}   the N-th VIN of another WMI
   {P:N} {M:N} {C:N}   the N-th pack, module or cell code of manufacturer 0A1
   {P:MFR:N}     ... of manufacturer MFR (e.g. {P:0B1:1})
-Reports carry `reported`; each story is loaded, in `reported` order, with
-`battrace import --replay` into a fresh store, on the engine BATTRACE_TEST_ENGINE names
-(tests/integration/engines.py). An expected finding lists the fields it pins (kind, article,
-party, subject, and any of due, evidence, authority); the findings of that date must match the
-expected ones one to one, no more, no fewer. `detail` is never compared. Obligations likewise
-when given.
 
-An expect entry may also pin records as they stand after the whole story is loaded (not as of
-its date), read with `battrace show battery CODE` / `show vehicle VIN`:
-  "batteries": [{"code": "{P:1}", "status": "utilized", "custodian": "{uscc:7}",
-                 "contested": true, "history": [{"id": "out1", "corrected_by": "..."}, ...]}]
-  "vehicles": [{"vin": "{vin:1}", "sale_division": "440300", "history": [...]}]
-Every field but `history` is compared with the record's field of that name; `history`, when
-given, lists the record's history entries in order, one to one, each pinning fields of the
-stored report or of the entry itself (`corrected_by`).
-
-usage: run.py BATTRACE SCENARIO_DIR WORK_DIR [NAME...]
+usage: run.py BATTRACE SCENARIO_DIR WORK_DIR [NAME...]   (no NAME: every story)
 """
 import json
 import os
@@ -146,48 +153,77 @@ def run(battrace, args, **kw):
 
 
 def run_story(battrace, path, cast, work, stores=None):
-    """Loads the story into a new store and checks it; the store's arguments are appended to
-    `stores` when given."""
+    """Runs the story's steps on a new store and checks them; the store's arguments are appended
+    to `stores` when given."""
     story = expand(json.load(open(path)))
     shutil.rmtree(work, ignore_errors=True)
     os.makedirs(work)
     store = engines.store_args(work, "t")
     if stores is not None:
         stores.append(store)
-    read = engines.read_args(store)
     write_ndjson(os.path.join(work, "registry.ndjson"), cast + story.get("registry", []))
-    # Loaded in the order the platform received them, as a replay of history.
-    write_ndjson(os.path.join(work, "reports.ndjson"),
-                 sorted(story["reports"], key=lambda r: r["reported"]))
-    steps = [["init", *store],
-             ["registry", "import", *store, os.path.join(work, "registry.ndjson")],
-             ["import", *store, "--replay", "--rejects", os.path.join(work, "rejects.ndjson"),
-              os.path.join(work, "reports.ndjson")]]
-    for step in steps:
+    for step in (["init", *store],
+                 ["registry", "import", *store, os.path.join(work, "registry.ndjson")]):
         r = run(battrace, step)
         if r.returncode != 0:
-            rejects = open(os.path.join(work, "rejects.ndjson")).read() if os.path.exists(
-                os.path.join(work, "rejects.ndjson")) else ""
-            return [f"`battrace {step[0]}` failed ({r.returncode}): {r.stderr.strip()} {rejects}"]
+            return [f"`battrace {step[0]}` failed ({r.returncode}): {r.stderr.strip()}"]
     problems = []
-    for when in story["expect"]:
-        as_of = when["as_of"]
-        r = run(battrace, ["findings", *read, "--as-of", as_of, "--json"])
-        if r.returncode != 0:
-            problems.append(f"findings as of {as_of} failed: {r.stderr.strip()}")
-            continue
-        problems += [f"as of {as_of}: {p}" for p in
-                     compare("finding", when["findings"], json.loads(r.stdout))]
-        for what, pinned in (("battery", "batteries"), ("vehicle", "vehicles")):
-            problems += [f"as of {as_of}: {p}" for p in
-                         compare_records(battrace, read, what, when.get(pinned, []))]
-        if "obligations" in when:
-            r = run(battrace, ["obligations", *read, "--as-of", as_of, "--json"])
+    last_reported = ""
+    for n, step in enumerate(story["steps"], 1):
+        if len(step) != 1 or next(iter(step)) not in STEPS:
+            return problems + [f"step {n}: one of {', '.join(STEPS)} expected, got "
+                               f"{json.dumps(sorted(step))}"]
+        what, value = next(iter(step.items()))
+        if what == "reports":
+            reports = sorted(value, key=lambda r: r["reported"])
+            if reports and reports[0]["reported"] < last_reported:
+                return problems + [f"step {n}: report {reports[0]['id']} was received before "
+                                   "the reports of an earlier step"]
+            last_reported = reports[-1]["reported"] if reports else last_reported
+            problem = load_reports(battrace, store, reports, os.path.join(work, f"step{n}"))
+            if problem:
+                return problems + [f"step {n}: {problem}"]
+        elif what == "expect":
+            problems += [f"step {n}, as of {value['as_of']}: {p}"
+                         for p in check(battrace, engines.read_args(store), value)]
+        else:
+            r = run(battrace, ["verify", *engines.verify_args(battrace, store)])
             if r.returncode != 0:
-                problems.append(f"obligations as of {as_of} failed: {r.stderr.strip()}")
-                continue
-            problems += [f"as of {as_of}: {p}" for p in
-                         compare("obligation", when["obligations"], json.loads(r.stdout))]
+                return problems + [f"step {n}: restart: `battrace verify` failed "
+                                   f"({r.returncode}): {r.stdout.strip()} {r.stderr.strip()}"]
+    return problems
+
+
+STEPS = ("reports", "expect", "restart")
+
+
+def load_reports(battrace, store, reports, stem):
+    """Imports `reports` (already in `reported` order) as a replay of history; a problem, or
+    None."""
+    write_ndjson(stem + ".ndjson", reports)
+    r = run(battrace, ["import", *store, "--replay", "--rejects", stem + "-rejects.ndjson",
+                       stem + ".ndjson"])
+    if r.returncode == 0:
+        return None
+    rejects = open(stem + "-rejects.ndjson").read() if os.path.exists(
+        stem + "-rejects.ndjson") else ""
+    return f"`battrace import` failed ({r.returncode}): {r.stderr.strip()} {rejects}"
+
+
+def check(battrace, read, when):
+    """The problems of one expect step against the store as it stands."""
+    as_of = when["as_of"]
+    r = run(battrace, ["findings", *read, "--as-of", as_of, "--json"])
+    if r.returncode != 0:
+        return [f"findings failed: {r.stderr.strip()}"]
+    problems = compare("finding", when["findings"], json.loads(r.stdout))
+    for what, pinned in (("battery", "batteries"), ("vehicle", "vehicles")):
+        problems += compare_records(battrace, read, what, when.get(pinned, []))
+    if "obligations" in when:
+        r = run(battrace, ["obligations", *read, "--as-of", as_of, "--json"])
+        if r.returncode != 0:
+            return problems + [f"obligations failed: {r.stderr.strip()}"]
+        problems += compare("obligation", when["obligations"], json.loads(r.stdout))
     return problems
 
 
@@ -198,6 +234,10 @@ def main():
     cast = expand(json.load(open(os.path.join(scenarios, "registry.json"))))
     names = sorted(f[:-5] for f in os.listdir(scenarios)
                    if f.endswith(".json") and f != "registry.json")
+    unknown = only - set(names)
+    if unknown:
+        print(f"no such story: {', '.join(sorted(unknown))}")
+        sys.exit(2)
     failed = 0
     for name in names:
         if only and name not in only:
