@@ -3,7 +3,6 @@
 // document of a failure, /metrics and the access log. Also the answers' common shapes.
 #include <algorithm>
 
-#include "ingest/pipeline.h"
 #include "server/auth.h"
 #include "server/csv_export.h"
 #include "server/log.h"
@@ -186,7 +185,7 @@ void Api::ClearCookie(Call& c) {
 
 void Api::Handle(const HttpRequest& req, HttpResponse& res) {
   const auto start = std::chrono::steady_clock::now();
-  Call c{req, res, {}, NextRequestId(), {}, nullptr, ingest::Now(), {}};
+  Call c{req, res, {}, NextRequestId(), {}, nullptr, options_.clock->Now(), {}};
   c.lang = NegotiateLang(req.Header("accept-language"));
   res.headers.emplace_back("X-Request-Id", c.request_id);
   size_t route_index = Table().size();
@@ -204,7 +203,7 @@ void Api::Handle(const HttpRequest& req, HttpResponse& res) {
 
 bool Api::Admit(const HttpRequest& head, HttpResponse& res) {
   const auto start = std::chrono::steady_clock::now();
-  Call c{head, res, {}, NextRequestId(), {}, nullptr, ingest::Now(), {}};
+  Call c{head, res, {}, NextRequestId(), {}, nullptr, options_.clock->Now(), {}};
   c.lang = NegotiateLang(head.Header("accept-language"));
   size_t route_index = Table().size();
   Status st = [&]() -> Status {

@@ -91,7 +91,7 @@ const std::vector<Api::Entry>& Api::Table() {
 Api::Api(const ServeOptions& options, std::unique_ptr<Store> writer,
          std::unique_ptr<Store> audit_store, const domain::Law& law)
     : options_(options),
-      readers_(options.store),
+      readers_(options.store, options.clock),
       writer_(std::move(writer)),
       audit_(std::move(audit_store)),
       law_(law),
@@ -209,9 +209,12 @@ int Serve(const ServeOptions& options) {
 
   store::OpenOptions write_options;
   write_options.key_path = options.key;
+  write_options.clock = options.clock;
   auto writer = store::OpenStore(options.store, write_options);
   if (!writer.ok()) return fail(writer.status());
-  auto audit_store = store::OpenStore(options.store, store::OpenOptions{});
+  store::OpenOptions audit_options;
+  audit_options.clock = options.clock;
+  auto audit_store = store::OpenStore(options.store, audit_options);
   if (!audit_store.ok()) return fail(audit_store.status());
 
   Api api(options, std::move(writer).value(), std::move(audit_store).value(), law);

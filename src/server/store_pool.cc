@@ -8,9 +8,10 @@ constexpr int64_t kReaderCacheMib = 16;  // SQLite page cache of each reader con
 
 }  // namespace
 
-store::OpenOptions StorePool::ReaderOptions() {
+store::OpenOptions StorePool::ReaderOptions() const {
   store::OpenOptions o;
   o.cache_mib = kReaderCacheMib;
+  o.clock = clock_;
   return o;
 }
 

@@ -7,6 +7,7 @@
 #include <mutex>
 #include <vector>
 
+#include "core/clock.h"
 #include "core/status.h"
 #include "store/open.h"
 
@@ -14,7 +15,8 @@ namespace battrace::server {
 
 class StorePool {
  public:
-  explicit StorePool(store::Location where) : where_(std::move(where)) {}
+  // `clock`: the connections' clock (store::OpenOptions::clock); not owned.
+  StorePool(store::Location where, const Clock* clock) : where_(std::move(where)), clock_(clock) {}
 
   // A connection lent for one request; it goes back to the pool when the lease ends.
   class Lease {
@@ -36,7 +38,7 @@ class StorePool {
   // concurrent request, and their caches, not the connections, made the server's memory
   // (bench/api: 680 MiB with 256 MiB each); the operating system's page cache, shared by all,
   // holds the store's hot pages.
-  static store::OpenOptions ReaderOptions();
+  store::OpenOptions ReaderOptions() const;
 
   // An idle connection, else a new one.
   Result<Lease> Get();
@@ -45,6 +47,7 @@ class StorePool {
   void Return(std::unique_ptr<store::Store> s);
 
   store::Location where_;
+  const Clock* clock_;
   std::mutex mu_;
   std::vector<std::unique_ptr<store::Store>> idle_;
 };
