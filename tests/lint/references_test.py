@@ -15,8 +15,8 @@ What counts as a citation (a "path"):
     cli/import.cc), e.g. `docs/ledger-format.md`, `store/sqlite/`, `web/test/...`;
   - a bare document name ending in .md (`ledger-format.md`), resolved beside the citing file,
     in docs/ or at the top;
-  - the target of a Markdown link `[text](target)` that is not a URL or an anchor, resolved
-    beside the citing file.
+  - the target of a Markdown link that is not a URL or an anchor, resolved beside the citing
+    file.
   A token right after "/", ":", "$", "@", "~" or a word character is part of something else
   (a URL, an absolute path, a shell variable, a package name) and is not a citation; so a
   path in another repository is written `repository:path`, as git writes `commit:path`. In a
@@ -346,7 +346,7 @@ def self_test():
             with open(os.path.join(root, path), "w", encoding="utf-8") as f:
                 f.write(text)
         got = set(check(root, list(SELF_TEST_TREE)))
-    # web/test/t.js is outside the code roots: its comment is not read.
+    # The script under web/ is outside the code roots: its comment is not read.
     expected = SELF_TEST_EXPECTED
     ok = got == expected
     for line in sorted(expected - got):
