@@ -4,8 +4,9 @@
 Usage: references_test.py [--root DIR] [--self-test]
 
 What is read:
-  - comments of the code under src/, tests/, bench/, scripts/ and tools/ (C++ and JavaScript
-    // and /* */ comments; # comments and docstrings of Python, shell, CMake and Makefiles);
+  - comments of the code under src/, tests/, bench/, scripts/, tools/, web/static/, web/test/
+    and .ci/, and of the top-level build and tool files (C++, JavaScript and CSS // and /* */
+    comments; # comments and docstrings of Python, shell, CMake, YAML and Makefiles);
   - the whole text of docs/*.md, README.md and every other README.md.
 
 What counts as a citation (a "path"):
@@ -37,10 +38,11 @@ import sys
 import tempfile
 
 TOP_DIRS = {"src", "docs", "tests", "bench", "scripts", "web", "tools", "data", "rules", ".ci"}
-CODE_ROOTS = ("src/", "tests/", "bench/", "scripts/", "tools/")
-CPP_LIKE = (".cc", ".h", ".cpp", ".hpp", ".c", ".js", ".mjs", ".cjs", ".ts")
+CODE_ROOTS = ("src/", "tests/", "bench/", "scripts/", "tools/", "web/static/", "web/test/", ".ci/",
+              "CMakeLists.txt", "Makefile", ".clang-tidy", ".clang-format", ".gitignore")
+CPP_LIKE = (".cc", ".h", ".cpp", ".hpp", ".c", ".js", ".mjs", ".cjs", ".ts", ".css")
 HASH_LIKE = (".py", ".sh", ".bash", ".cmake", ".yaml", ".yml", ".toml")
-HASH_NAMES = ("CMakeLists.txt", "Makefile", "run")
+HASH_NAMES = ("CMakeLists.txt", "Makefile", "run", ".clang-tidy", ".clang-format", ".gitignore")
 
 PART = r"(?:[A-Za-z0-9_.\-*<>]|\{[^{}/\n]*\})"
 PATH_TOKEN = re.compile(PART + r"+(?:/" + PART + r"*)+")
@@ -302,7 +304,7 @@ SELF_TEST_TREE = {
                          "// Gone: docs/missing.md and store/nowhere.cc.\n"
                          'const char* k = "docs/not-a-comment.md";  // https://x.org/docs/b.md\n'
                          "/* ledger-format.md, then\n   src/core/absent.h */\n",
-    "src/store/sqlite/sqlite_store.cc": "// reads ../store.h, rules/*.json and web/test/...\n",
+    "src/store/sqlite/sqlite_store.cc": "// reads ../store.h, rules/*.json and data/...\n",
     "src/core/a.cc": "int x = 1'000;  // core/a.cc and docs/templates/<type>.csv\n"
                      "// /usr/include/x/y.h, $dir/docs/z.md, @scope/docs/pkg\n",
     "src/store/postgres/pg_store.cc": "// the other engine\n",
@@ -310,7 +312,7 @@ SELF_TEST_TREE = {
                                      "// store/postgres/pg_store.{h, c}\n",
     "rules/r1.json": "{}\n",
     "web/package.json": "{}\n",
-    "web/test/t.js": "// the pages' test, src/web/gone.js\n",
+    "data/t.js": "// outside the code roots: src/web/gone.js\n",
     "docs/a.md": "See [the format](ledger-format.md), [gone](nothing.md), [web](https://e.org/x.md),\n"
                  "`tests/unit/...`, `docs/templates/`, scripts/none.sh, and [top](../README.md#x).\n",
     "docs/ledger-format.md": "# Ledger\n",
@@ -346,7 +348,7 @@ def self_test():
             with open(os.path.join(root, path), "w", encoding="utf-8") as f:
                 f.write(text)
         got = set(check(root, list(SELF_TEST_TREE)))
-    # The script under web/ is outside the code roots: its comment is not read.
+    # The script under data/ is outside the code roots: its comment is not read.
     expected = SELF_TEST_EXPECTED
     ok = got == expected
     for line in sorted(expected - got):
