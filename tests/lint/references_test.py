@@ -169,8 +169,9 @@ def scanned_files(files):
 # --- citations ---
 
 
-def citations(text):
-    """(kind, token) for every citation in one line of comment or doc text."""
+def citations(text, layers):
+    """(kind, token) for every citation in one line of comment or doc text; `layers` are the
+    directories of src/, which a path may start with."""
     found = []
     spans = []
     for m in MD_LINK.finditer(text):
@@ -191,7 +192,7 @@ def citations(text):
         tok = tok.rstrip(".") + ("..." if dots else "")
         tok = tok.rstrip(",;:!?'\"`")
         first = tok.split("/", 1)[0]
-        if first in TOP_DIRS or first in LAYERS:
+        if first in TOP_DIRS or first in layers:
             found.append(("path", tok))
     for m in MD_NAME.finditer(text):
         if any(a <= m.start() < b for a, b in spans):
@@ -200,9 +201,6 @@ def citations(text):
             continue
         found.append(("md", m.group(0)))
     return found
-
-
-LAYERS = set()
 
 
 def expand(path):
@@ -260,8 +258,7 @@ def resolves(tree, kind, tok, citing):
 def check(root, files):
     """Failure messages, one per unresolved citation."""
     tree = Tree(files)
-    LAYERS.clear()
-    LAYERS.update(d.split("/")[1] for d in tree.dirs if d.startswith("src/") and d.count("/") == 1)
+    layers = {d.split("/")[1] for d in tree.dirs if d.startswith("src/") and d.count("/") == 1}
     problems = []
     for path, kind in scanned_files(sorted(files)):
         try:
@@ -276,7 +273,7 @@ def check(root, files):
         else:
             parts = whole_text(text)
         for number, part in parts:
-            for ckind, tok in citations(part):
+            for ckind, tok in citations(part, layers):
                 if not resolves(tree, ckind, tok, path):
                     problems.append(f"{path}:{number}: cites {tok}, which does not exist")
     return problems
