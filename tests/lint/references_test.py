@@ -7,7 +7,7 @@ What is read:
   - comments of the code under src/, tests/, bench/, scripts/, tools/, web/static/, web/test/
     and .ci/, and of the top-level build and tool files (C++, JavaScript and CSS // and /* */
     comments; # comments and docstrings of Python, shell, CMake, YAML and Makefiles);
-  - the whole text of docs/*.md, README.md and every other README.md.
+  - the whole text of docs/*.md, README.md, every other README.md and NOTICE.
 
 What counts as a citation (a "path"):
   - a token of path characters with at least one slash whose first component is a top-level
@@ -156,7 +156,7 @@ def scanned_files(files):
     for path in files:
         if "/node_modules/" in path or path.startswith("node_modules/"):
             continue
-        if path == "README.md" or path.endswith("/README.md"):
+        if path in ("README.md", "NOTICE") or path.endswith("/README.md"):
             yield path, "doc"
         elif path.startswith("docs/") and path.endswith(".md"):
             yield path, "doc"
