@@ -38,8 +38,9 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 # npm packages, pinned by their lock files: the division list; the pages' vendored modules
-# (ECharts, i18next) and their browser tests' tools (playwright-core, axe-core).
-for dir in tools/division-data web; do
+# (ECharts, i18next) and their browser tests' tools (playwright-core, axe-core); the OpenAPI
+# linter (@redocly/cli) of the lint_openapi test.
+for dir in tools/division-data web tools/openapi-lint; do
   if [ ! -f "$dir/node_modules/.package-lock.json" ] || \
      [ "$dir/package-lock.json" -nt "$dir/node_modules/.package-lock.json" ]; then
     echo "install-deps: npm ci in $dir"

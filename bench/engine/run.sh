@@ -9,7 +9,7 @@
 #        work files go to $BENCH_DIR, default build/bench-engine)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-PREVIOUS=d88db3b  # main before the engine: the ingest pipeline of the ledger/store issue
+PREVIOUS=d88db3b  # main before the engine: the ingest pipeline of the ledger-and-store work
 vehicles=${1:-1000000}
 work=$(realpath -m "${BENCH_DIR:-build/bench-engine}")
 bin=$PWD/build/release/battrace

@@ -16,7 +16,7 @@
 namespace battrace {
 namespace {
 
-// ---- Tables: corroborated, see reference/identifiers.md -----------------------------------
+// ---- Tables: corroborated, see docs/identifiers.md ----------------------------------------
 
 struct Letter {
   char letter;

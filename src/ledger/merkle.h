@@ -1,11 +1,13 @@
 // The ledger's Merkle tree (RFC 9162 section 2.1) over stored nodes, never loaded whole.
 //
-// Storage model: every complete subtree node is stored, addressed by (level, index). Level 0
-// holds the leaf hashes; node (l, i) is the root of the perfect subtree over leaves
-// [i * 2^l, (i + 1) * 2^l). A node is stored once all its leaves exist and never changes.
-// The store layer implements NodeReader over its tables; Frontier produces the nodes to store
-// on each append without reading anything; RootAt, InclusionProof and ConsistencyProof read
-// O(log n) nodes in one batch. The verification functions need no storage at all.
+// Nodes are addressed by (level, index). Level 0 holds the leaf hashes; node (l, i) is the root
+// of the perfect subtree over leaves [i * 2^l, (i + 1) * 2^l). A node exists once all its
+// leaves do and never changes. The store layer implements NodeReader over its tables and does
+// not keep every node: it keeps the leaves and one level in four (4, 8, 12, ...), and computes
+// a node of another level from at most 8 hashes of the kept level below (Store::KeepsLevel).
+// Frontier yields every node an append completes without reading anything, and the store keeps
+// those of its levels; RootAt, InclusionProof and ConsistencyProof read O(log n) nodes in one
+// batch. The verification functions need no storage at all.
 #pragma once
 
 #include <array>

@@ -1,5 +1,5 @@
 // The Store interface: everything battrace keeps, behind one interface with two engines
-// (SQLite in store/sqlite/, PostgreSQL later). Engine details never leak through it.
+// (SQLite in store/sqlite/, PostgreSQL in store/postgres/). Engine details never leak through it.
 //
 // Writes happen in WriteTxn, one per ingest batch: each report is appended to the ledger
 // (idempotently, keyed by reporter and id), its effects are applied to the projections, and

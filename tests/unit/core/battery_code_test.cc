@@ -14,7 +14,7 @@
 namespace battrace {
 namespace {
 
-constexpr char kExample[] = "001CB240000003B3C0221953";  // reference/identifiers.md
+constexpr char kExample[] = "001CB240000003B3C0221953";  // docs/identifiers.md
 // A valid cascade re-code: 001, cell, LFP, spec 24, 2021-03-12, serial 0221953, re-made a pack.
 constexpr char kRecode[] = "001CB24B3C0221953RP";
 

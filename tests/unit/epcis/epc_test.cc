@@ -1,6 +1,7 @@
 // CanonicalEpc against the published vectors of the reference implementation of the CBV 2.0
-// event hash (github.com/RalphTro/epcis-event-hash-generator, tests/dl_normaliser_test.py, MIT
-// licence; tests/data/epcis/hash/LICENSE), where "no canonical form" means: returned unchanged.
+// event hash (github.com/RalphTro/epcis-event-hash-generator,
+// epcis-event-hash-generator:tests/dl_normaliser_test.py, MIT licence;
+// tests/data/epcis/hash/LICENSE), where "no canonical form" means: returned unchanged.
 #include "epcis/epc.h"
 
 #include <gtest/gtest.h>
