@@ -7,6 +7,7 @@
 #                                "lint_tidy" passes the sanitized build's)
 # clang-tidy reads the database of the sanitized build because that build is clang's: the
 # release build's gcc flags would need -Wno-unknown-warning-option. Any finding fails.
+# scripts/tidy.py runs it, in parallel, and skips the files unchanged since a clean run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -18,27 +19,7 @@ format() {
 }
 
 tidy() {
-  local build=$1 out err rc=0
-  if [ ! -f "$build/compile_commands.json" ]; then
-    echo "lint: no compile database in $build: configure the sanitized build first (make lint)" >&2
-    return 2
-  fi
-  out=$(mktemp)
-  err=$(mktemp)
-  trap 'rm -f "$out" "$err"' RETURN
-  # Each clang-tidy prints its findings on stdout; on stderr, the counts of warnings it
-  # suppressed (dropped below) and why it could not process a file.
-  git ls-files --cached --others --exclude-standard 'src/*.cc' |
-    xargs -P "$(nproc)" -n 4 clang-tidy -p "$build" --quiet >"$out" 2>"$err" || rc=$?
-  local n
-  n=$(grep -cE '^[^ ]+:[0-9]+:[0-9]+: (warning|error):' "$out" || true)
-  if [ "$rc" -ne 0 ] || [ "$n" -ne 0 ]; then
-    cat "$out"
-    grep -v ' warnings\? generated\.$' "$err" >&2 || true
-    echo "lint: clang-tidy: $n finding(s) (exit $rc)" >&2
-    return 1
-  fi
-  echo "lint: clang-tidy clean ($(git ls-files 'src/*.cc' | wc -l) files)"
+  python3 scripts/tidy.py "$1"
 }
 
 case "${1:-}" in
