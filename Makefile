@@ -1,8 +1,11 @@
 # Short commands over CMake. Every target installs missing dependencies first.
 #   make          release build (build/release)
-#   make debug    AddressSanitizer + UBSan build (build/debug)
-#   make test     build everything and run every test (release, sanitized unit tests, fuzz), with
-#                 a throwaway PostgreSQL cluster for the PostgreSQL runs (scripts/with-test-pg.sh)
+#   make sanitize the sanitized build (build/sanitize, clang): ASan + UBSan, the unit tests and
+#                 the libFuzzer targets
+#   make unit     the fast loop: build and run the sanitized unit tests alone
+#   make test     build both and run every test: the sanitized unit tests, clang-tidy, the fuzz
+#                 targets, then every test of the release build, with a throwaway PostgreSQL
+#                 cluster for the PostgreSQL runs (scripts/with-test-pg.sh)
 #   make demo     simulate a national data set, load it, print its findings, serve the API
 #   make bench    run the benchmarks
 #   make fuzz     longer fuzzing runs (FUZZ_SECONDS=300 each unless given)
@@ -11,7 +14,7 @@ JOBS ?= $(shell nproc)
 FUZZ_SECONDS ?= 15
 CMAKE_GEN := -G Ninja
 
-.PHONY: all release debug fuzz-build test test-phases demo bench fuzz lint format deps clean
+.PHONY: all release sanitize-config sanitize unit test test-phases demo bench fuzz lint format deps clean
 
 all: release
 
@@ -22,27 +25,32 @@ release: deps
 	@cmake -S . -B build/release $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=Release >/dev/null
 	@cmake --build build/release -j $(JOBS)
 
-debug: deps
-	@cmake -S . -B build/debug $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=Debug -DBATTRACE_SANITIZE=ON \
-	  -DCMAKE_CXX_FLAGS_DEBUG="-g -O1" >/dev/null
-	@cmake --build build/debug -j $(JOBS)
+# The sanitized build builds only what it runs (the aggregate target sanitized_tests): no
+# binary, no benchmarks.
+sanitize-config: deps
+	@CXX=clang++ cmake -S . -B build/sanitize $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	  -DBATTRACE_SANITIZE=ON -DBATTRACE_FUZZ_SECONDS=$(FUZZ_SECONDS) >/dev/null
 
-fuzz-build: deps
-	@CXX=clang++ cmake -S . -B build/fuzz $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-	  -DBATTRACE_FUZZ=ON -DBATTRACE_FUZZ_SECONDS=$(FUZZ_SECONDS) >/dev/null
-	@cmake --build build/fuzz -j $(JOBS)
+sanitize: sanitize-config
+	@cmake --build build/sanitize -j $(JOBS) --target sanitized_tests
+
+unit: sanitize-config
+	@cmake --build build/sanitize -j $(JOBS) --target sanitized_tests
+	@scripts/with-test-pg.sh bash -c 'cd build/sanitize && ctest -L unit --output-on-failure -j $(JOBS)'
 
 # The test phases run under one PostgreSQL test cluster (BATTRACE_TEST_PG in their environment),
 # stopped and removed when they end, pass or fail. `make test-phases` alone runs them without
 # one: the PostgreSQL variants (*_pg) are then skipped.
-test: release debug fuzz-build
+test: release sanitize
 	@scripts/with-test-pg.sh $(MAKE) --no-print-directory test-phases
 
 test-phases:
 	@echo "== sanitized unit tests (ASan + UBSan)"
-	@cd build/debug && ctest -L unit --output-on-failure -j $(JOBS)
+	@cd build/sanitize && ctest -L unit --output-on-failure -j $(JOBS)
+	@echo "== clang-tidy"
+	@cd build/sanitize && ctest -L lint --output-on-failure
 	@echo "== fuzz targets (bounded runs)"
-	@cd build/fuzz && ctest -L fuzz --output-on-failure -j $(JOBS)
+	@cd build/sanitize && ctest -L fuzz --output-on-failure -j $(JOBS)
 	@echo "== all tests (release)"
 	@cd build/release && ctest --output-on-failure -j $(JOBS)
 
@@ -53,10 +61,10 @@ bench: release
 	@for b in build/release/bench/*_bench; do echo "== $$b"; $$b; done
 
 fuzz:
-	@$(MAKE) --no-print-directory fuzz-build FUZZ_SECONDS=$(if $(filter command line,$(origin FUZZ_SECONDS)),$(FUZZ_SECONDS),300)
-	@cd build/fuzz && ctest -L fuzz --output-on-failure -j $(JOBS)
+	@$(MAKE) --no-print-directory sanitize FUZZ_SECONDS=$(if $(filter command line,$(origin FUZZ_SECONDS)),$(FUZZ_SECONDS),300)
+	@cd build/sanitize && ctest -L fuzz --output-on-failure -j $(JOBS)
 
-lint: release
+lint: sanitize-config
 	@scripts/lint.sh
 
 format:

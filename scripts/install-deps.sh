@@ -19,6 +19,7 @@ PACKAGES=(
   chromium fonts-wqy-microhei                                 # the pages' browser tests (CJK glyphs)
   libqrencode-dev libpng-dev zbar-tools                       # QR labels (SVG, PNG); decoding them back in tests
   libxml2-dev                                                  # EPCIS XML binding: parser and XSD validator
+  libfmt-dev                                                   # messages built with a formatter (domain)
 )
 # npm fetches the data packages (division list) and the pages' modules (web/); a machine may
 # already carry its own Node.js.

@@ -4,6 +4,9 @@
 // normal answer to a bad request. Such failures travel as values carrying a machine-readable
 // code, the field they concern (a JSON pointer or a field name), the rule that failed and a
 // message for a person. Exceptions are reserved for bugs and unrecoverable I/O at the edges.
+//
+// Both types are [[nodiscard]]: a call whose Status or Result is dropped does not compile
+// (-Werror). Where a failure truly changes nothing, say why and cast the value to void.
 #pragma once
 
 #include <cassert>
@@ -29,7 +32,7 @@ enum class StatusCode {
 // Stable lower-case name of a code ("invalid_argument", ...), for JSON and logs.
 const char* StatusCodeName(StatusCode code);
 
-class Status {
+class [[nodiscard]] Status {
  public:
   Status() = default;
   Status(StatusCode code, std::string message, std::string field = {}, std::string rule = {})
@@ -87,7 +90,7 @@ class Status {
 // A value or the Status explaining why there is none.
 // REQUIRES: a Result is never constructed from an OK Status.
 template <typename T>
-class Result {
+class [[nodiscard]] Result {
  public:
   Result(T value) : v_(std::move(value)) {}        // NOLINT(google-explicit-constructor)
   Result(Status status) : v_(std::move(status)) {  // NOLINT(google-explicit-constructor)
