@@ -1,18 +1,11 @@
 #include "ingest/pipeline.h"
 
 #include <algorithm>
-#include <chrono>
 
 #include "domain/engine.h"
 #include "ledger/canonical_json.h"
 
 namespace battrace::ingest {
-
-Instant Now() {
-  return std::chrono::duration_cast<std::chrono::microseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 namespace {
 
@@ -211,7 +204,7 @@ class WindowCheck {
     }
     if (*replay->history_load) return check;
     check.active_ = true;
-    check.now_ = Now();
+    check.now_ = replay->clock->Now();
     BATTRACE_ASSIGN_OR_RETURN(size, store.TreeSize());
     if (size > 0) {
       BATTRACE_ASSIGN_OR_RETURN(last, store.GetReportAt(size - 1));

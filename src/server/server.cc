@@ -415,7 +415,8 @@ class Api {
   // Makes the audit entries of the reads `reader` allowed durable; then the data may go out.
   Status Audited(ScopedReader& reader) { return audit_.Append(std::move(reader.audit())); }
   ScopedReader Reader(Call& c) {
-    return ScopedReader(*c.store, c.viewer, c.req.Header("x-purpose"), c.request_id);
+    return ScopedReader(*c.store, c.viewer, c.req.Header("x-purpose"), c.request_id,
+                        *options_.clock);
   }
   // The registered name of a battery's maker, for the public digital ID. Names are cached for
   // a minute: every public lookup needs one, and parsing the registry record each time cost as
@@ -770,7 +771,7 @@ Status Api::AuditAction(Call& c, const std::string& action, const std::string& r
 
 void Api::Handle(const HttpRequest& req, HttpResponse& res) {
   const auto start = std::chrono::steady_clock::now();
-  Call c{req, res, {}, NextRequestId(), {}, nullptr, ingest::Now(), {}};
+  Call c{req, res, {}, NextRequestId(), {}, nullptr, options_.clock->Now(), {}};
   c.lang = NegotiateLang(req.Header("accept-language"));
   res.headers.emplace_back("X-Request-Id", c.request_id);
   size_t route_index = Table().size();
@@ -788,7 +789,7 @@ void Api::Handle(const HttpRequest& req, HttpResponse& res) {
 
 bool Api::Admit(const HttpRequest& head, HttpResponse& res) {
   const auto start = std::chrono::steady_clock::now();
-  Call c{head, res, {}, NextRequestId(), {}, nullptr, ingest::Now(), {}};
+  Call c{head, res, {}, NextRequestId(), {}, nullptr, options_.clock->Now(), {}};
   c.lang = NegotiateLang(head.Header("accept-language"));
   size_t route_index = Table().size();
   Status st = [&]() -> Status {
