@@ -202,6 +202,33 @@ TEST_P(FaultTest, AppendFailingMidBatchBeforeTheEngineAppendsRestoresTheFrontier
   ExpectAppendedFrom(batch, before.size);
 }
 
+// The engines heal a frontier whose size differs from the stored tree's when the next
+// transaction begins, so a stale one shows only when another connection has meanwhile stored
+// as many leaves as the failed batch had appended: then only the rollback itself keeps the
+// failed batch's hashes out of the next root.
+TEST_P(FaultTest, FailedBatchDoesNotLeakIntoTheNextAfterAnotherConnectionWrote) {
+  const Snapshot before = Take();
+  store_->FailNth("WriteTxn::Commit", 1);
+  ASSERT_FALSE(Load(Batch(1, 3)).ok());
+  {
+    OpenOptions o;
+    o.key_path = where_->key_path();
+    o.clock = &clock_;
+    auto other = OpenStore(where_->location(), o);
+    ASSERT_TRUE(other.ok()) << other.status().ToString();
+    std::vector<ingest::Item> items;
+    const auto reports = Batch(2, 3);
+    for (size_t i = 0; i < reports.size(); ++i) {
+      items.push_back({i + 1, {}, ParseReport(reports[i].dump(), {})});
+    }
+    const domain::Law law{*RuleSet::Default(), *LegalCalendar::Default()};
+    auto results = ingest::Commit(**other, law, ingest::Prepare(items, clock_.Now()));
+    ASSERT_TRUE(results.ok()) << results.status().ToString();
+  }
+  store_->Clear();
+  ExpectAppendedFrom(Batch(3, 2), before.size + 3);
+}
+
 // A batch undone: the n-th Append of ingest's Commit fails; nothing of the batch is kept
 // (receipts, batteries, duties, findings, checkpoints), and the error names the item.
 TEST_P(FaultTest, IngestBatchWhoseNthAppendFailsKeepsNothingAndNamesTheItem) {
