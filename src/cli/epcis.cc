@@ -10,11 +10,11 @@
 #include "cli/commands.h"
 #include "cli/store_args.h"
 #include "core/battery_code.h"
+#include "core/clock.h"
 #include "core/rule_text.h"
 #include "epcis/document.h"
 #include "epcis/hash.h"
 #include "epcis/mapping.h"
-#include "ingest/pipeline.h"
 
 namespace battrace::cli {
 namespace {
@@ -110,7 +110,7 @@ Result<nlohmann::json> Export(store::Store& s, const BatteryCode& code) {
     for (nlohmann::json& event : epcis::ReportEvents(report))
       events.push_back(std::move(event));
   }
-  return epcis::EventsDocument(std::move(events), ingest::Now());
+  return epcis::EventsDocument(std::move(events), SystemClock().Now());
 }
 
 void RegisterExport(CLI::App* epcis, CommandList& commands) {

@@ -256,7 +256,7 @@ int RunImport(const ImportArgs& a) {
     // Prepare the next batch on a worker while the current one commits.
     auto read_and_prepare = [&](std::vector<ingest::Item>* items) {
       *items = (*source)->Next(a.batch);
-      return ingest::Prepare(*items, ingest::Now(), a.replay);
+      return ingest::Prepare(*items, SystemClock().Now(), a.replay);
     };
     std::vector<ingest::Item> items, next_items;
     std::vector<ingest::Prepared> prepared = read_and_prepare(&items);
@@ -333,7 +333,7 @@ struct RegistryImportArgs {
 };
 
 int RunRegistryImport(const RegistryImportArgs& a) {
-  const Instant now = ingest::Now();
+  const Instant now = SystemClock().Now();
   Date effective = BeijingDate(now);
   if (!a.effective.empty()) {
     auto parsed = Date::Parse(a.effective, "--effective");

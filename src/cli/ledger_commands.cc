@@ -9,6 +9,7 @@
 
 #include "cli/commands.h"
 #include "cli/store_args.h"
+#include "core/clock.h"
 #include "domain/rules.h"
 #include "ingest/pipeline.h"
 #include "ingest/replay.h"
@@ -133,7 +134,7 @@ int RunInit(const StoreArgs& args, const std::string& origin) {
   }
   auto cp = (*store)->SignCheckpoint();
   if (!cp.ok()) return Fail(cp.status());
-  auto admin = server::IssueToken(**store, "admin", 90, ingest::Now());
+  auto admin = server::IssueToken(**store, "admin", 90, SystemClock().Now());
   if (!admin.ok()) return Fail(admin.status());
   std::cout << "created store " << where.ToString() << " (origin " << origin << ")\n"
             << "signing key " << *key_path << " (mode 0600: keep it secret, back it up)\n"

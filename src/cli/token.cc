@@ -4,8 +4,8 @@
 
 #include "cli/commands.h"
 #include "cli/store_args.h"
+#include "core/clock.h"
 #include "core/date.h"
-#include "ingest/pipeline.h"
 #include "server/auth.h"
 
 namespace battrace::cli {
@@ -26,7 +26,7 @@ void RegisterToken(CLI::App& app, CommandList& commands) {
                           auto store = args->Open(false);
                           if (!store.ok()) return Fail(store.status());
                           auto issued =
-                              server::IssueToken(**store, *principal, *days, ingest::Now());
+                              server::IssueToken(**store, *principal, *days, SystemClock().Now());
                           if (!issued.ok()) return Fail(issued.status());
                           std::cout << issued->text << "\n";
                           std::cerr << "token for " << issued->row.principal << ", expires "
@@ -44,7 +44,7 @@ void RegisterToken(CLI::App& app, CommandList& commands) {
     commands.push_back({cmd, [args, text] {
                           auto store = args->Open(false);
                           if (!store.ok()) return Fail(store.status());
-                          Status st = server::RevokeToken(**store, *text, ingest::Now());
+                          Status st = server::RevokeToken(**store, *text, SystemClock().Now());
                           if (!st.ok()) return Fail(st);
                           std::cout << "revoked\n";
                           return 0;

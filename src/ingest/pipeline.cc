@@ -1,18 +1,11 @@
 #include "ingest/pipeline.h"
 
 #include <algorithm>
-#include <chrono>
 
 #include "domain/engine.h"
 #include "ledger/canonical_json.h"
 
 namespace battrace::ingest {
-
-Instant Now() {
-  return std::chrono::duration_cast<std::chrono::microseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 namespace {
 
@@ -198,6 +191,15 @@ Result<bool> HoldsReports(store::Store& store) {
   return found;
 }
 
+// An error of the store (or the rules engine) while the item `p` was written: the batch fails,
+// naming the item, and its transaction rolls back. Code, field and rule are kept.
+Status InItem(const Prepared& p, const Status& st) {
+  std::string what = "line " + std::to_string(p.line);
+  if (!p.registry) what += " (report '" + p.leaf.id + "' from " + p.leaf.reporter + ")";
+  return Status(st.code(), what + ": " + st.message() + "; nothing of this batch was stored",
+                st.field(), st.rule());
+}
+
 // The window of a replay (ReplayWindow) while one batch commits, the ledger standing still.
 class WindowCheck {
  public:
@@ -211,7 +213,7 @@ class WindowCheck {
     }
     if (*replay->history_load) return check;
     check.active_ = true;
-    check.now_ = Now();
+    check.now_ = replay->clock->Now();
     BATTRACE_ASSIGN_OR_RETURN(size, store.TreeSize());
     if (size > 0) {
       BATTRACE_ASSIGN_OR_RETURN(last, store.GetReportAt(size - 1));
@@ -271,7 +273,9 @@ Result<std::vector<ItemResult>> Commit(store::Store& store, const domain::Law& l
     ItemResult& r = results[i];
     r.line = p.line;
     if (p.registry) {
-      BATTRACE_ASSIGN_OR_RETURN(recorded, store::RecordRegistryChange(*txn, *p.registry));
+      auto recorded_or = store::RecordRegistryChange(*txn, *p.registry);
+      if (!recorded_or.ok()) return InItem(p, recorded_or.status());
+      store::RegistryOutcome& recorded = *recorded_or;
       r.reporter = std::string(store::kPlatformReporter);
       r.id = recorded.id;
       r.leaf_index = recorded.leaf_index;
@@ -313,7 +317,9 @@ Result<std::vector<ItemResult>> Commit(store::Store& store, const domain::Law& l
       r.error = p.error;
       continue;
     }
-    BATTRACE_ASSIGN_OR_RETURN(appended, txn->Append(p.leaf));
+    auto appended_or = txn->Append(p.leaf);
+    if (!appended_or.ok()) return InItem(p, appended_or.status());
+    const store::AppendResult& appended = *appended_or;
     r.leaf_index = appended.leaf_index;
     r.leaf_hash = appended.leaf_hash;
     switch (appended.outcome) {
@@ -321,9 +327,11 @@ Result<std::vector<ItemResult>> Commit(store::Store& store, const domain::Law& l
         r.outcome = Outcome::kAccepted;
         BATTRACE_RETURN_IF_ERROR(
             window.Appended(p.line, appended.leaf_index, p.leaf.reported, p.report->replayed));
-        BATTRACE_ASSIGN_OR_RETURN(
-            effects, domain::Evaluate(*p.report, appended.leaf_index, *view, law, original));
-        BATTRACE_RETURN_IF_ERROR(txn->Apply(std::move(effects), appended.leaf_index));
+        auto effects = domain::Evaluate(*p.report, appended.leaf_index, *view, law, original);
+        if (!effects.ok()) return InItem(p, effects.status());
+        if (Status st = txn->Apply(std::move(effects).value(), appended.leaf_index); !st.ok()) {
+          return InItem(p, st);
+        }
         break;
       }
       case store::AppendOutcome::kDuplicate:

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "core/clock.h"
 #include "core/status.h"
 #include "domain/engine.h"
 #include "domain/report.h"
@@ -69,6 +70,8 @@ struct ReplayWindow {
   // import is a history load and takes any time. Otherwise each replayed leaf Commit appends
   // must have a time from the last leaf's `reported` (that of the leaf before it) to now.
   std::optional<bool> history_load;
+  // Where "now", the window's end, is read (under the write lock). Not owned.
+  const Clock* clock = &SystemClock();
 };
 
 // Commits one batch in one transaction, in order: each report is authorized against the
@@ -84,8 +87,5 @@ struct ReplayWindow {
 Result<std::vector<ItemResult>> Commit(store::Store& store, const domain::Law& law,
                                        std::vector<Prepared> batch, ReplayWindow* replay = nullptr,
                                        bool all_or_nothing = false);
-
-// The current wall-clock time.
-Instant Now();
 
 }  // namespace battrace::ingest

@@ -19,10 +19,15 @@ Status AuditLog::Append(std::vector<store::AuditEntry> entries) {
   std::unique_lock lock(mu_);
   for (auto& e : entries)
     queue_.push_back(std::move(e));
+  ++queued_requests_;
   const uint64_t mine = queued_batch_;
   wake_.notify_one();
   done_.wait(lock, [&] { return written_batch_ >= mine; });
-  return failed_batch_ == mine ? last_error_ : Status::Ok();
+  auto failed = failed_.find(mine);
+  if (failed == failed_.end()) return Status::Ok();
+  Status error = failed->second.error;
+  if (--failed->second.waiting == 0) failed_.erase(failed);
+  return error;
 }
 
 void AuditLog::Run() {
@@ -32,15 +37,14 @@ void AuditLog::Run() {
     if (queue_.empty()) return;  // stopping, nothing left
     std::vector<store::AuditEntry> batch;
     batch.swap(queue_);
+    const size_t requests = queued_requests_;
+    queued_requests_ = 0;
     const uint64_t id = queued_batch_++;
     lock.unlock();
     Status st = store_->AppendAudit(batch);
     lock.lock();
     written_batch_ = id;
-    if (!st.ok()) {
-      failed_batch_ = id;
-      last_error_ = st;
-    }
+    if (!st.ok()) failed_[id] = Failure{st, requests};
     done_.notify_all();
   }
 }

@@ -6,6 +6,7 @@
 
 #include <condition_variable>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <thread>
@@ -22,7 +23,10 @@ class AuditLog {
   explicit AuditLog(std::unique_ptr<store::Store> store);
   ~AuditLog();  // writes what is queued, then stops
 
-  // Appends the entries and returns once they are durable (or the write failed).
+  // Appends the entries and returns once they are durable, or with the store's error when the
+  // group they were written in failed: then they are not retried, and the caller refuses the
+  // request rather than send the data unaudited. The error of a failed group reaches every
+  // request of that group, however late its thread wakes (later groups do not hide it).
   Status Append(std::vector<store::AuditEntry> entries);
 
  private:
@@ -34,8 +38,13 @@ class AuditLog {
   std::vector<store::AuditEntry> queue_;
   uint64_t queued_batch_ = 1;   // the batch the queue will be written in
   uint64_t written_batch_ = 0;  // the last batch written
-  Status last_error_;
-  uint64_t failed_batch_ = 0;
+  size_t queued_requests_ = 0;  // the requests whose entries are in the queue
+  // The failed batches whose requests have not all returned: the error, and how many have not.
+  struct Failure {
+    Status error;
+    size_t waiting = 0;
+  };
+  std::map<uint64_t, Failure> failed_;
   bool stop_ = false;
   std::thread thread_;
 };

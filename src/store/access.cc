@@ -1,7 +1,6 @@
 #include "store/access.h"
 
 #include <algorithm>
-#include <chrono>
 #include <map>
 #include <set>
 #include <utility>
@@ -16,12 +15,6 @@ namespace {
 
 constexpr std::string_view kEnterprisePrefix = "enterprise:";
 constexpr std::string_view kRegulatorPrefix = "regulator:";
-
-Instant Now() {
-  return std::chrono::duration_cast<std::chrono::microseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 // The custody fold over the store's current registry records.
 domain::CustodyFold FoldOver(Store& store) {
@@ -99,11 +92,13 @@ Result<Viewer> ResolvePrincipal(Store& store, const std::string& principal) {
   return v;
 }
 
-ScopedReader::ScopedReader(Store& store, Viewer viewer, std::string purpose, std::string request_id)
+ScopedReader::ScopedReader(Store& store, Viewer viewer, std::string purpose, std::string request_id,
+                           const Clock& clock)
     : store_(store),
       viewer_(std::move(viewer)),
       purpose_(std::move(purpose)),
-      request_id_(std::move(request_id)) {}
+      request_id_(std::move(request_id)),
+      clock_(&clock) {}
 
 Status ScopedReader::NeedSignIn() const {
   return Status::Unauthenticated("this record is not public: send a bearer token");
@@ -131,7 +126,7 @@ Result<bool> ScopedReader::RegisteredInJurisdiction(const std::string& uscc) {
 
 void ScopedReader::Note(const std::string& action, const std::string& record) {
   AuditEntry e;
-  e.at = Now();
+  e.at = clock_->Now();
   e.principal = viewer_.Principal();
   e.action = action;
   e.record = record;

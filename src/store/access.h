@@ -42,6 +42,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/clock.h"
 #include "core/date.h"
 #include "core/status.h"
 #include "domain/role.h"
@@ -89,8 +90,10 @@ struct Handover {
 
 class ScopedReader {
  public:
-  // `purpose`: the caller's stated purpose (X-Purpose), "" when none was given.
-  ScopedReader(Store& store, Viewer viewer, std::string purpose, std::string request_id);
+  // `purpose`: the caller's stated purpose (X-Purpose), "" when none was given. `clock` stamps
+  // the audit entries (not owned; it outlives the reader).
+  ScopedReader(Store& store, Viewer viewer, std::string purpose, std::string request_id,
+               const Clock& clock = SystemClock());
 
   const Viewer& viewer() const { return viewer_; }
 
@@ -183,6 +186,7 @@ class ScopedReader {
   Viewer viewer_;
   std::string purpose_;
   std::string request_id_;
+  const Clock* clock_;
   std::vector<AuditEntry> audit_;
 };
 

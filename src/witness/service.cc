@@ -17,13 +17,13 @@ namespace {
 
 using server::LogJson;
 
-uint64_t NowSeconds() {
-  return static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::seconds>(
-                                   std::chrono::system_clock::now().time_since_epoch())
-                                   .count());
+// The cosignature's timestamp: whole seconds since the Unix epoch (C2SP tlog-cosignature).
+uint64_t NowSeconds(const Clock& clock) {
+  return static_cast<uint64_t>(clock.Now() / 1'000'000);
 }
 
-void Route(Witness& witness, const server::HttpRequest& req, server::HttpResponse& res) {
+void Route(Witness& witness, const Clock& clock, const server::HttpRequest& req,
+           server::HttpResponse& res) {
   const auto start = std::chrono::steady_clock::now();
   Answer answer;
   if (req.path != "/add-checkpoint") {
@@ -34,7 +34,7 @@ void Route(Witness& witness, const server::HttpRequest& req, server::HttpRespons
     answer.body = "add-checkpoint takes POST\n";
     res.headers.emplace_back("Allow", "POST");
   } else {
-    answer = witness.AddCheckpoint(req.body, NowSeconds());
+    answer = witness.AddCheckpoint(req.body, NowSeconds(clock));
   }
   res.status = answer.status;
   res.content_type = answer.content_type;
@@ -74,14 +74,15 @@ int RunWitness(const WitnessOptions& options) {
   if (!state.ok()) return fail(state.status());
   Witness witness(*key, std::move(logs), std::move(state).value());
   auto http = server::HttpServer::Bind(
-      options.http, {[&witness](const server::HttpRequest& req, server::HttpResponse& res) {
-                       Route(witness, req, res);
-                     },
-                     nullptr,
-                     [](const server::TransportError& error, server::HttpResponse& res) {
-                       res.content_type = "text/plain; charset=utf-8";
-                       res.body = error.detail + "\n";
-                     }});
+      options.http,
+      {[&witness, &options](const server::HttpRequest& req, server::HttpResponse& res) {
+         Route(witness, *options.clock, req, res);
+       },
+       nullptr,
+       [](const server::TransportError& error, server::HttpResponse& res) {
+         res.content_type = "text/plain; charset=utf-8";
+         res.body = error.detail + "\n";
+       }});
   if (!http.ok()) return fail(http.status());
   std::atomic<bool> stopping{false};
   std::thread waiter([&] {

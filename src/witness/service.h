@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "core/clock.h"
 #include "server/http.h"
 
 namespace battrace::witness {
@@ -18,6 +19,8 @@ struct WitnessOptions {
   std::vector<std::string> logs;  // verifier keys of the logs it follows
   // Called once the socket listens, with the port.
   std::function<void(int port)> on_listening;
+  // Where the timestamps of its cosignatures are read. Not owned; tests pass a FakeClock.
+  const Clock* clock = &SystemClock();
 };
 
 // Serves until SIGTERM or SIGINT; returns the process exit code (2 for bad options).

@@ -75,7 +75,7 @@ class StoreTest : public ::testing::TestWithParam<Engine> {
       items.push_back({i + 1, {}, ParseReport(reports[i].dump(), {})});
     }
     const domain::Law law{*RuleSet::Default(), *LegalCalendar::Default()};
-    auto results = ingest::Commit(*store_, law, ingest::Prepare(items, ingest::Now()));
+    auto results = ingest::Commit(*store_, law, ingest::Prepare(items, SystemClock().Now()));
     EXPECT_TRUE(results.ok()) << results.status().ToString();
     return results.ok() ? *results : std::vector<ingest::ItemResult>{};
   }
@@ -237,7 +237,7 @@ TEST_P(StoreTest, TwoWritersTakeTurnsOnOneStore) {
     items.push_back({i + 1, {}, ParseReport(history[i].dump(), {})});
   }
   const domain::Law law{*RuleSet::Default(), *LegalCalendar::Default()};
-  auto second = ingest::Commit(**other, law, ingest::Prepare(items, ingest::Now()));
+  auto second = ingest::Commit(**other, law, ingest::Prepare(items, SystemClock().Now()));
   ASSERT_TRUE(second.ok()) << second.status().ToString();
   EXPECT_EQ((*second)[0].leaf_index, kRegistryLeaves + half);
   ASSERT_TRUE((*other)->SignCheckpoint().ok());
