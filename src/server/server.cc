@@ -15,6 +15,7 @@
 #include <thread>
 #include <unordered_map>
 
+#include "access/access.h"
 #include "core/battery_code.h"
 #include "core/division.h"
 #include "core/gs1.h"
@@ -50,7 +51,6 @@
 #include "server/session.h"
 #include "server/stats.h"
 #include "server/web.h"
-#include "store/access.h"
 #include "store/open.h"
 #include "store/party.h"
 #include "store/proof_docs.h"
@@ -59,7 +59,7 @@ namespace battrace::server {
 namespace {
 
 using Json = nlohmann::json;
-using store::ScopedReader;
+using access::ScopedReader;
 using store::Store;
 
 constexpr size_t kDefaultPage = 100;
@@ -126,7 +126,7 @@ struct Call {
   HttpResponse& res;
   std::map<std::string, std::string> params;
   std::string request_id;
-  store::Viewer viewer;
+  access::Viewer viewer;
   Store* store = nullptr;  // a reader connection: *lease, once authentication needed one
   Instant now = 0;
   std::optional<StorePool::Lease> lease;
@@ -337,8 +337,8 @@ void ReplyCsv(Call& c, const std::string& filename, const std::string& body) {
 
 // Whether `viewer` may file reports: an enterprise (each item's reporter is checked against
 // it when the batch is parsed); 401 for the public, 403 for other principals.
-Status MayFile(const store::Viewer& viewer) {
-  using Kind = store::Viewer::Kind;
+Status MayFile(const access::Viewer& viewer) {
+  using Kind = access::Viewer::Kind;
   if (viewer.kind == Kind::kPublic) {
     return Status::Unauthenticated("filing reports needs an enterprise's bearer token");
   }
@@ -349,8 +349,8 @@ Status MayFile(const store::Viewer& viewer) {
 }
 
 // Whether `viewer` may manage tokens: the admin; 401 for the public, 403 for others.
-Status MayAdminister(const store::Viewer& viewer) {
-  using Kind = store::Viewer::Kind;
+Status MayAdminister(const access::Viewer& viewer) {
+  using Kind = access::Viewer::Kind;
   if (viewer.kind == Kind::kPublic) {
     return Status::Unauthenticated("managing tokens needs the admin's token or session");
   }
@@ -713,7 +713,7 @@ Status Api::Front(Call& c, size_t& route_index) {
   if (req.Header("authorization").empty()) BATTRACE_RETURN_IF_ERROR(FromSession(c));
   // The public's principal is its address, limited at the principal's rate.
   const std::string key =
-      c.viewer.kind == store::Viewer::Kind::kPublic ? address : c.viewer.Principal();
+      c.viewer.kind == access::Viewer::Kind::kPublic ? address : c.viewer.Principal();
   if (!req.admitted) Limited(c, principal_limiter_, key, options_.rate_per_second);
   return Status::Ok();
 }
@@ -1003,7 +1003,7 @@ Status Api::ReplyEuPassport(Call& c, const std::string& code) {
         return MakerName(*c.store, uscc);
       }));
   passport::EuAccess access = passport::EuAccessFor(c.viewer, inputs.battery);
-  if (c.viewer.kind == store::Viewer::Kind::kRegulator && c.req.Header("x-purpose").empty()) {
+  if (c.viewer.kind == access::Viewer::Kind::kRegulator && c.req.Header("x-purpose").empty()) {
     access = passport::EuAccess::kPublic;
   }
   if (access != passport::EuAccess::kPublic) {
@@ -1029,7 +1029,7 @@ Status Api::GetVehicle(Call& c) {
 // The key a list of batteries or vehicles resumes after (none: from the start): a cursor of
 // the same list, whose key is (code) or (vin), or for a regulator (holder or maker, code or vin).
 Result<store::SortKey> ListCursor(const Call& c, const std::string& list) {
-  const size_t width = c.viewer.kind == store::Viewer::Kind::kRegulator ? 2 : 1;
+  const size_t width = c.viewer.kind == access::Viewer::Kind::kRegulator ? 2 : 1;
   BATTRACE_ASSIGN_OR_RETURN(after, CursorParam(c, list, width));
   return after.value_or(store::SortKey{});
 }
