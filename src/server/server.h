@@ -11,6 +11,7 @@
 #include <functional>
 #include <string>
 
+#include "core/clock.h"
 #include "server/http.h"
 #include "server/session.h"
 #include "store/open.h"
@@ -34,6 +35,8 @@ struct ServeOptions {
   std::function<void()> after_signing;
   // Called once the socket listens, with the port (the demo prints the URL from it).
   std::function<void(int port)> on_listening;
+  // Where requests, receipts and audit entries read the time. Not owned; tests pass a FakeClock.
+  const Clock* clock = &SystemClock();
 };
 
 // Serves until SIGTERM or SIGINT; returns the process exit code.

@@ -15,6 +15,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/clock.h"
 #include "core/date.h"
 #include "core/status.h"
 #include "domain/registry_history.h"
@@ -430,6 +431,9 @@ struct OpenOptions {
   bool read_only = false;
   CheckpointPolicy checkpoints;
   int64_t cache_mib = 256;  // page cache (SQLite)
+  // Where the store reads the time it writes (checkpoint times). Not owned; must outlive the
+  // store. Tests pass a FakeClock.
+  const Clock* clock = &SystemClock();
 };
 
 // Sets corrected_by of each report (Store::CorrectedBy).
