@@ -1,10 +1,10 @@
 // `battrace import` (reports) and `battrace registry import` (enterprises and regulators).
 //
 // Import reads NDJSON, CSV or JSON-array files (or stdin), in batches: while one batch is
-// committed, the next is parsed and hashed on another thread. Rejected lines go to the reject
-// file with their line number and reason, and as they were read to a file beside it that can be
-// corrected and imported again; the first rejects are printed. The good lines are still stored,
-// except from a JSON array, which is stored whole or not at all. When the summary prints,
+// committed, the next is parsed and hashed on another thread (ingest/importer.h). Rejected lines go
+// to the reject file with their line number and reason, and as they were read to a file beside it
+// that can be corrected and imported again; the first rejects are printed. The good lines are still
+// stored, except from a JSON array, which is stored whole or not at all. When the summary prints,
 // everything counted as accepted is durable; re-running an interrupted import resumes without
 // duplicates, because (reporter, id) is idempotent.
 #include <unistd.h>
@@ -13,15 +13,16 @@
 #include <chrono>
 #include <cstdio>
 #include <fstream>
-#include <future>
 #include <iostream>
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
 #include "cli/store_args.h"
+#include "core/clock.h"
 #include "core/private_file.h"
 #include "domain/registry.h"
 #include "domain/rules.h"
+#include "ingest/importer.h"
 #include "ingest/pipeline.h"
 #include "ingest/source.h"
 #include "ledger/hash.h"
@@ -140,11 +141,14 @@ class Progress {
   Clock::time_point start_;
 };
 
-void WriteResults(const std::string& source, const std::vector<ingest::Item>& items,
-                  const std::vector<ingest::ItemResult>& results, std::ostream* rejects,
-                  RejectedInput* rejected_input, std::ostream* receipts, Totals* totals) {
-  for (size_t i = 0; i < results.size(); ++i) {
-    const ingest::ItemResult& r = results[i];
+// Writes what one committed batch came to: each reject (terminal, reject file, file of
+// rejected records) and each receipt. A withheld batch (ingest::ImportedBatch) counts its
+// valid items as withheld, without receipts.
+void WriteResults(const std::string& source, const ingest::ImportedBatch& batch,
+                  std::ostream* rejects, RejectedInput* rejected_input, std::ostream* receipts,
+                  Totals* totals) {
+  for (size_t i = 0; i < batch.results.size(); ++i) {
+    const ingest::ItemResult& r = batch.results[i];
     if (r.outcome == ingest::Outcome::kRejected) {
       if (totals->rejected < kRejectsShown) {
         std::cerr << source << ":" << r.line << ": "
@@ -153,7 +157,7 @@ void WriteResults(const std::string& source, const std::vector<ingest::Item>& it
       }
       ++totals->rejected;
       if (rejects) {
-        const std::string& raw = items[i].raw;
+        const std::string& raw = batch.items[i].raw;
         nlohmann::json j = {{"source", source},
                             {"line", r.line},
                             {"code", StatusCodeName(r.error.code())},
@@ -162,10 +166,14 @@ void WriteResults(const std::string& source, const std::vector<ingest::Item>& it
                             {"message", r.error.message()},
                             {"input", raw.substr(0, kRejectInputBytes)}};
         *rejects << j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
-        if (!rejected_input->Write(r, items[i])) {
+        if (!rejected_input->Write(r, batch.items[i])) {
           std::cerr << "cannot write " << rejected_input->path() << "\n";
         }
       }
+      continue;
+    }
+    if (batch.withheld) {
+      ++totals->withheld;
       continue;
     }
     ++(r.outcome == ingest::Outcome::kAccepted ? totals->accepted : totals->duplicates);
@@ -186,23 +194,6 @@ void WriteResults(const std::string& source, const std::vector<ingest::Item>& it
       *receipts << receipt.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
     }
   }
-}
-
-// A batch of an all-or-nothing source with a reject: its valid items were not stored.
-void WithholdResults(std::vector<ingest::ItemResult>* results, Totals* totals) {
-  const bool any_rejected = std::any_of(
-      results->begin(), results->end(),
-      [](const ingest::ItemResult& r) { return r.outcome == ingest::Outcome::kRejected; });
-  if (!any_rejected) return;
-  std::vector<ingest::ItemResult> kept;
-  for (ingest::ItemResult& r : *results) {
-    if (r.outcome == ingest::Outcome::kRejected) {
-      kept.push_back(std::move(r));
-    } else {
-      ++totals->withheld;
-    }
-  }
-  *results = std::move(kept);
 }
 
 int RunImport(const ImportArgs& a) {
@@ -239,9 +230,9 @@ int RunImport(const ImportArgs& a) {
   Progress progress(total_bytes);
   Totals totals;
   uint64_t bytes_before = 0;
-  // With --replay, the times the files supply are marked and kept to their window.
-  ingest::ReplayWindow window;
-  ingest::ReplayWindow* replay = a.replay ? &window : nullptr;
+  // With --replay, the times the files supply are marked and kept to one window for the run.
+  ingest::Importer importer(store, law,
+                            {.batch = a.batch, .replay = a.replay, .clock = &SystemClock()});
 
   std::optional<ingest::Format> format = ingest::Format::kAuto;
   if (!a.format.empty()) format = ingest::FormatFromName(a.format);
@@ -251,34 +242,23 @@ int RunImport(const ImportArgs& a) {
     auto source = ingest::OpenSource(file, options, *format);
     if (!source.ok()) return Fail(source.status());
     RejectedInput rejected_input(a.rejects, file, **source, &rejected_paths);
-    const bool whole = (*source)->AllOrNothing();
     const uint64_t withheld_before = totals.withheld;
-    // Prepare the next batch on a worker while the current one commits.
-    auto read_and_prepare = [&](std::vector<ingest::Item>* items) {
-      *items = (*source)->Next(a.batch);
-      return ingest::Prepare(*items, SystemClock().Now(), a.replay);
-    };
-    std::vector<ingest::Item> items, next_items;
-    std::vector<ingest::Prepared> prepared = read_and_prepare(&items);
-    while (!items.empty()) {
-      auto next = std::async(std::launch::async, read_and_prepare, &next_items);
-      auto results = ingest::Commit(store, law, std::move(prepared), replay, whole);
-      if (!results.ok()) {
-        next.wait();
-        progress.Done();
-        (void)store.SignCheckpoint();  // what was committed before stays provable
-        const Status& st = results.status();
-        if (st.rule() != "replay.window") return Fail(st);
-        return Fail(Status(st.code(), file + ", " + st.message(), st.field(), st.rule()));
-      }
-      if (whole) WithholdResults(&*results, &totals);
-      WriteResults(file, items, *results, rejects, &rejected_input, receipts, &totals);
-      prepared = next.get();
-      items.swap(next_items);
-      progress.Update(bytes_before + (*source)->BytesRead(),
-                      totals.accepted + totals.duplicates + totals.rejected);
+    const Status st = importer.Import(
+        **source, {.committed =
+                       [&](const ingest::ImportedBatch& batch) {
+                         WriteResults(file, batch, rejects, &rejected_input, receipts, &totals);
+                       },
+                   .progress =
+                       [&](uint64_t bytes_read) {
+                         progress.Update(bytes_before + bytes_read,
+                                         totals.accepted + totals.duplicates + totals.rejected);
+                       }});
+    if (!st.ok()) {
+      progress.Done();
+      (void)store.SignCheckpoint();  // what was committed before stays provable
+      if (st.rule() != "replay.window") return Fail(st);
+      return Fail(Status(st.code(), file + ", " + st.message(), st.field(), st.rule()));
     }
-    if (!(*source)->status().ok()) return Fail((*source)->status());
     bytes_before += (*source)->BytesRead();
     std::string note = "import: " + file + ": read as " + std::string((*source)->FormatName()) +
                        ", " + std::string((*source)->EncodingName());

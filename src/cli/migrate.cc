@@ -1,7 +1,7 @@
 // `battrace migrate --db PATH --pg CONNINFO`: moves an embedded store into an empty PostgreSQL
-// database (src/store/postgres/migrate.h); the ledger's size and root must match afterwards.
+// database (src/store/migrate.h); the ledger's size and root must match afterwards.
 // The signing key file is not moved: commands on the new store name it with --key.
-#include "store/postgres/migrate.h"
+#include "store/migrate.h"
 
 #include <iostream>
 

@@ -23,7 +23,7 @@ Result<nlohmann::json> ShowBattery(store::Store& s, const std::string& raw) {
   nlohmann::json history = nlohmann::json::array();
   for (const store::StoredReport& r : reports)
     history.push_back(passport::ReportView(r));
-  const store::BatteryRecord record{std::move(*state), true, std::move(parts)};
+  const access::BatteryRecord record{std::move(*state), true, std::move(parts)};
   return nlohmann::json{{"battery", passport::BatteryView(record, std::nullopt, CliLang())},
                         {"history", history}};
 }
@@ -32,7 +32,7 @@ Result<nlohmann::json> ShowVehicle(store::Store& s, const std::string& raw) {
   BATTRACE_ASSIGN_OR_RETURN(vin, Vin::Parse(raw));
   BATTRACE_ASSIGN_OR_RETURN(state, s.GetVehicle(vin.str()));
   if (!state) return Status::NotFound("no vehicle " + vin.str() + " in the record");
-  store::VehicleRecord record{std::move(*state), {}, {}};
+  access::VehicleRecord record{std::move(*state), {}, {}};
   BATTRACE_ASSIGN_OR_RETURN(packs, s.BatteriesInVehicle(vin.str()));
   record.packs = std::move(packs);
   BATTRACE_ASSIGN_OR_RETURN(leaves, s.VehicleHistory(vin.str()));

@@ -506,8 +506,8 @@ std::optional<EuAccess> EuAccessFromName(std::string_view name) {
   return std::nullopt;
 }
 
-EuAccess EuAccessFor(const store::Viewer& viewer, const domain::BatteryState& battery) {
-  using Kind = store::Viewer::Kind;
+EuAccess EuAccessFor(const access::Viewer& viewer, const domain::BatteryState& battery) {
+  using Kind = access::Viewer::Kind;
   switch (viewer.kind) {
     case Kind::kRegulator:
       return EuAccess::kAuthority;

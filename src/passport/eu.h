@@ -14,9 +14,9 @@
 #include <string_view>
 #include <vector>
 
+#include "access/access.h"
 #include "core/status.h"
 #include "domain/state.h"
-#include "store/access.h"
 #include "store/store.h"
 
 namespace battrace::passport {
@@ -31,7 +31,7 @@ std::optional<EuAccess> EuAccessFromName(std::string_view name);
 // The access class of a viewer for a battery: a regulator, the authority; the admin, a repair
 // shop, dismantler, recycler or swap operator (second life), and the battery's producer, a
 // legitimate interest; everyone else (the public, other enterprises), the public.
-EuAccess EuAccessFor(const store::Viewer& viewer, const domain::BatteryState& battery);
+EuAccess EuAccessFor(const access::Viewer& viewer, const domain::BatteryState& battery);
 
 // The passport identifier of the battery `code`: "urn:uuid:" and the 32 lower-case hex digits
 // of a name-based UUID (version 8, SHA-256) of the code (docs/passport.md, "Identity").

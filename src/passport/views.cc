@@ -59,7 +59,7 @@ nlohmann::json PublicDigitalId(const domain::BatteryState& b,
           {"recycling_guidance", RecyclingGuidance(b.status, lang)}};
 }
 
-nlohmann::json BatteryView(const store::BatteryRecord& record,
+nlohmann::json BatteryView(const access::BatteryRecord& record,
                            const std::optional<std::string>& maker_name, Lang lang) {
   nlohmann::json out = PublicDigitalId(record.state, maker_name, lang);
   out["view"] = record.full ? "full" : "public";
@@ -102,7 +102,7 @@ nlohmann::json VehicleListItem(const domain::VehicleState& v) {
           {"packs", v.packs}};
 }
 
-nlohmann::json VehicleView(const store::VehicleRecord& record) {
+nlohmann::json VehicleView(const access::VehicleRecord& record) {
   const domain::VehicleState& v = record.state;
   nlohmann::json packs = nlohmann::json::array();
   for (const auto& p : record.packs)

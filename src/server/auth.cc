@@ -44,7 +44,7 @@ Result<IssuedToken> IssueToken(store::Store& store, const std::string& principal
     return Status::Invalid(days_field, "auth.days",
                            "a token lives 1 to 3660 days, not " + std::to_string(days));
   }
-  BATTRACE_ASSIGN_OR_RETURN(viewer, store::ResolvePrincipal(store, principal));
+  BATTRACE_ASSIGN_OR_RETURN(viewer, access::ResolvePrincipal(store, principal));
   IssuedToken out;
   out.text = RandomTokenText();
   out.row.hash = ledger::Sha256({out.text});
@@ -61,9 +61,9 @@ Status RevokeToken(store::Store& store, const std::string& text, Instant now) {
   return Status::Ok();
 }
 
-Result<store::Viewer> Authenticate(store::Store& store, const std::string& authorization,
-                                   Instant now, std::string* why) {
-  if (authorization.empty()) return store::Viewer{};
+Result<access::Viewer> Authenticate(store::Store& store, const std::string& authorization,
+                                    Instant now, std::string* why) {
+  if (authorization.empty()) return access::Viewer{};
   constexpr std::string_view kBearer = "Bearer ";
   if (!authorization.starts_with(kBearer)) {
     return BadToken("the Authorization header must be \"Bearer <token>\"");
@@ -73,15 +73,15 @@ Result<store::Viewer> Authenticate(store::Store& store, const std::string& autho
   return AuthenticateHash(store, ledger::Sha256({text}), now, why);
 }
 
-Result<store::Viewer> AuthenticateHash(store::Store& store, const ledger::Hash& hash, Instant now,
-                                       std::string* why, Instant* expires) {
+Result<access::Viewer> AuthenticateHash(store::Store& store, const ledger::Hash& hash, Instant now,
+                                        std::string* why, Instant* expires) {
   BATTRACE_ASSIGN_OR_RETURN(row, store.FindToken(hash));
   if (!row) return Refused(why, "unknown token");
   if (row->revoked) return Refused(why, "the token was revoked");
   if (now >= row->expires) {
     return Refused(why, "the token expired on " + FormatTimestamp(row->expires));
   }
-  auto viewer = store::ResolvePrincipal(store, row->principal);
+  auto viewer = access::ResolvePrincipal(store, row->principal);
   if (!viewer.ok()) {
     return Refused(why, "the token's principal " + row->principal + " is no longer registered");
   }

@@ -6,9 +6,9 @@
 #include <string>
 #include <string_view>
 
+#include "access/access.h"
 #include "core/date.h"
 #include "core/status.h"
-#include "store/access.h"
 #include "store/store.h"
 
 namespace battrace::server {
@@ -38,13 +38,13 @@ Status RevokeToken(store::Store& store, const std::string& text, Instant now);
 // is unknown, expired or revoked. A token refused for its state gets one message whatever the
 // reason, so a client learns nothing of tokens it does not hold; the reason goes to `*why`
 // (when given) for the server's log.
-Result<store::Viewer> Authenticate(store::Store& store, const std::string& authorization,
-                                   Instant now, std::string* why = nullptr);
+Result<access::Viewer> Authenticate(store::Store& store, const std::string& authorization,
+                                    Instant now, std::string* why = nullptr);
 
 // The same for a token known by its hash (a browser session's token, a sign-in's): the
 // token's principal while the token is live and its principal registered; else the one
 // refusal, with the reason in `*why`. `expires`, when given, receives the token's expiry.
-Result<store::Viewer> AuthenticateHash(store::Store& store, const ledger::Hash& hash, Instant now,
-                                       std::string* why = nullptr, Instant* expires = nullptr);
+Result<access::Viewer> AuthenticateHash(store::Store& store, const ledger::Hash& hash, Instant now,
+                                        std::string* why = nullptr, Instant* expires = nullptr);
 
 }  // namespace battrace::server

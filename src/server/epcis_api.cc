@@ -62,7 +62,7 @@ Json JobJson(const store::EpcisJob& job) {
 // Prepares and stores the events of a parsed document as the caller's capture.
 Result<store::EpcisCapture> Capture(EpcisCall& c, const epcis::Document& doc,
                                     store::EpcisCaptureResult* result) {
-  const store::Viewer& v = c.reader.viewer();
+  const access::Viewer& v = c.reader.viewer();
   BATTRACE_ASSIGN_OR_RETURN(capture, epcis::PrepareCapture(doc, v.id, v.division, c.now));
   BATTRACE_ASSIGN_OR_RETURN(r, c.capture(capture));
   *result = r;
@@ -270,8 +270,8 @@ void TypeEpcisProblem(HttpResponse& res) {
 }
 
 bool RefuseCapture(EpcisCall& c, bool single_event) {
-  using Kind = store::Viewer::Kind;
-  const store::Viewer& v = c.reader.viewer();
+  using Kind = access::Viewer::Kind;
+  const access::Viewer& v = c.reader.viewer();
   Status st;
   int status = 0;
   if (v.kind == Kind::kPublic) {

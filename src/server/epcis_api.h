@@ -8,17 +8,17 @@
 #include <functional>
 #include <string>
 
+#include "access/access.h"
 #include "core/lang.h"
 #include "core/status.h"
 #include "server/http.h"
-#include "store/access.h"
 
 namespace battrace::server {
 
 struct EpcisCall {
   const HttpRequest& req;
   HttpResponse& res;
-  store::ScopedReader& reader;
+  access::ScopedReader& reader;
   Instant now = 0;
   std::string request_id;
   Lang lang = Lang::kEn;

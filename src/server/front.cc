@@ -139,7 +139,7 @@ Status Api::Front(Call& c, size_t& route_index) {
   if (req.Header("authorization").empty()) BATTRACE_RETURN_IF_ERROR(FromSession(c));
   // The public's principal is its address, limited at the principal's rate.
   const std::string key =
-      c.viewer.kind == store::Viewer::Kind::kPublic ? address : c.viewer.Principal();
+      c.viewer.kind == access::Viewer::Kind::kPublic ? address : c.viewer.Principal();
   if (!req.admitted) Limited(c, principal_limiter_, key, options_.rate_per_second);
   return Status::Ok();
 }

@@ -10,8 +10,8 @@
 namespace battrace::server {
 
 // Whether `viewer` may manage tokens: the admin; 401 for the public, 403 for others.
-Status MayAdminister(const store::Viewer& viewer) {
-  using Kind = store::Viewer::Kind;
+Status MayAdminister(const access::Viewer& viewer) {
+  using Kind = access::Viewer::Kind;
   if (viewer.kind == Kind::kPublic) {
     return Status::Unauthenticated("managing tokens needs the admin's token or session");
   }

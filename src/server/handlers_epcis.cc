@@ -4,7 +4,7 @@
 
 namespace battrace::server {
 
-using store::ScopedReader;
+using access::ScopedReader;
 
 template <typename F>
 Status Api::Epcis(Call& c, F handler) {

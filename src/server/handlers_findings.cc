@@ -11,7 +11,7 @@
 
 namespace battrace::server {
 
-using store::ScopedReader;
+using access::ScopedReader;
 
 Status Api::GetFindings(Call& c) {
   BATTRACE_ASSIGN_OR_RETURN(as_of, AsOf(c.req, c.now));

@@ -7,7 +7,7 @@
 
 namespace battrace::server {
 
-using store::ScopedReader;
+using access::ScopedReader;
 
 namespace {
 

@@ -12,14 +12,14 @@
 
 namespace battrace::server {
 
-using store::ScopedReader;
+using access::ScopedReader;
 
 namespace {
 
 // The key a list of batteries or vehicles resumes after (none: from the start): a cursor of
 // the same list, whose key is (code) or (vin), or for a regulator (holder or maker, code or vin).
 Result<store::SortKey> ListCursor(const Call& c, const std::string& list) {
-  const size_t width = c.viewer.kind == store::Viewer::Kind::kRegulator ? 2 : 1;
+  const size_t width = c.viewer.kind == access::Viewer::Kind::kRegulator ? 2 : 1;
   BATTRACE_ASSIGN_OR_RETURN(after, CursorParam(c.req, list, width));
   return after.value_or(store::SortKey{});
 }
@@ -67,7 +67,7 @@ Status Api::ReplyEuPassport(Call& c, const std::string& code) {
         return MakerName(*c.store, uscc);
       }));
   passport::EuAccess access = passport::EuAccessFor(c.viewer, inputs.battery);
-  if (c.viewer.kind == store::Viewer::Kind::kRegulator && c.req.Header("x-purpose").empty()) {
+  if (c.viewer.kind == access::Viewer::Kind::kRegulator && c.req.Header("x-purpose").empty()) {
     access = passport::EuAccess::kPublic;
   }
   if (access != passport::EuAccess::kPublic) {

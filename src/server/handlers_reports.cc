@@ -12,12 +12,12 @@
 
 namespace battrace::server {
 
-using store::ScopedReader;
+using access::ScopedReader;
 
 // Whether `viewer` may file reports: an enterprise (each item's reporter is checked against
 // it when the batch is parsed); 401 for the public, 403 for other principals.
-Status MayFile(const store::Viewer& viewer) {
-  using Kind = store::Viewer::Kind;
+Status MayFile(const access::Viewer& viewer) {
+  using Kind = access::Viewer::Kind;
   if (viewer.kind == Kind::kPublic) {
     return Status::Unauthenticated("filing reports needs an enterprise's bearer token");
   }

@@ -15,7 +15,7 @@ namespace battrace::server {
 namespace {
 
 using Json = nlohmann::json;
-using Kind = store::Viewer::Kind;
+using Kind = access::Viewer::Kind;
 
 constexpr size_t kMaxBody = 4096;
 
@@ -38,7 +38,7 @@ constexpr std::string_view kTokensQuery = "tokens";
 
 }  // namespace
 
-Json MeJson(store::Store& store, const store::Viewer& viewer) {
+Json MeJson(store::Store& store, const access::Viewer& viewer) {
   Json me = {{"principal", viewer.Principal()}, {"kind", KindName(viewer.kind)}};
   if (viewer.kind != Kind::kEnterprise && viewer.kind != Kind::kRegulator) return me;
   me["id"] = viewer.id;

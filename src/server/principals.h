@@ -9,9 +9,9 @@
 #include <string>
 #include <string_view>
 
+#include "access/access.h"
 #include "core/date.h"
 #include "core/status.h"
-#include "store/access.h"
 #include "store/store.h"
 
 namespace battrace::server {
@@ -19,7 +19,7 @@ namespace battrace::server {
 // GET /v1/me: {principal, kind, id, name, division, division_name, department, roles}, the
 // members that do not apply to the viewer's kind left out. The name and roles come from the
 // viewer's current registry record, the division's name from the compiled division list.
-nlohmann::json MeJson(store::Store& store, const store::Viewer& viewer);
+nlohmann::json MeJson(store::Store& store, const access::Viewer& viewer);
 
 // A token as GET /v1/tokens lists it: {id, principal, created, expires, revoked?, state}, state
 // being "live", "expired" or "revoked" at `now`.

@@ -28,7 +28,7 @@
 #include "server/server.h"
 #include "server/session.h"
 #include "server/store_pool.h"
-#include "store/access.h"
+#include "access/access.h"
 #include "store/keyset.h"
 #include "store/store.h"
 
@@ -42,7 +42,7 @@ struct Call {
   HttpResponse& res;
   std::map<std::string, std::string> params;  // the route's path parameters
   std::string request_id;
-  store::Viewer viewer;
+  access::Viewer viewer;
   store::Store* store = nullptr;  // a reader connection: *lease, once authentication needed one
   Instant now = 0;
   std::optional<StorePool::Lease> lease;
@@ -64,10 +64,10 @@ Json PageJson(const store::Page<T>& page, size_t limit, const std::string& query
 
 // Whether `viewer` may file reports: an enterprise (each item's reporter is checked against
 // it when the batch is parsed); 401 for the public, 403 for other principals.
-Status MayFile(const store::Viewer& viewer);
+Status MayFile(const access::Viewer& viewer);
 
 // Whether `viewer` may manage tokens: the admin; 401 for the public, 403 for others.
-Status MayAdminister(const store::Viewer& viewer);
+Status MayAdminister(const access::Viewer& viewer);
 
 class Api {
  public:
@@ -102,9 +102,9 @@ class Api {
  private:
   std::string NextRequestId();
   // Makes the audit entries of the reads `reader` allowed durable; then the data may go out.
-  Status Audited(store::ScopedReader& reader) { return audit_.Append(std::move(reader.audit())); }
-  store::ScopedReader Reader(Call& c) {
-    return store::ScopedReader(*c.store, c.viewer, c.req.Header("x-purpose"), c.request_id);
+  Status Audited(access::ScopedReader& reader) { return audit_.Append(std::move(reader.audit())); }
+  access::ScopedReader Reader(Call& c) {
+    return access::ScopedReader(*c.store, c.viewer, c.req.Header("x-purpose"), c.request_id);
   }
   // Runs `write` on the one writer connection, under the write lock, and notes its outcome
   // for /healthz.

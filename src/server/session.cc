@@ -126,8 +126,8 @@ size_t SessionTable::size() {
   return by_hash_.size();
 }
 
-std::optional<std::string> AppRedirect(const HttpRequest& req, const store::Viewer& viewer) {
-  using Kind = store::Viewer::Kind;
+std::optional<std::string> AppRedirect(const HttpRequest& req, const access::Viewer& viewer) {
+  using Kind = access::Viewer::Kind;
   if (req.path != "/app" && !req.path.starts_with("/app/")) return std::nullopt;
   if (viewer.kind == Kind::kPublic) {
     std::string next = req.path;

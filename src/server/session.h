@@ -19,11 +19,11 @@
 #include <string_view>
 #include <unordered_map>
 
+#include "access/access.h"
 #include "core/date.h"
 #include "core/status.h"
 #include "ledger/hash.h"
 #include "server/http.h"
-#include "store/access.h"
 
 namespace battrace::server {
 
@@ -79,7 +79,7 @@ class SessionTable {
 // without a signed-in viewer, /signin?next=<the path and query, percent-encoded>; for /app and
 // /app/ themselves, the viewer's home page (a regulator's overview, an enterprise's duties, the
 // admin's audit trail).
-std::optional<std::string> AppRedirect(const HttpRequest& req, const store::Viewer& viewer);
+std::optional<std::string> AppRedirect(const HttpRequest& req, const access::Viewer& viewer);
 
 // Set-Cookie values: the session cookie (HttpOnly, SameSite=Strict, Path=/, Max-Age, Secure
 // under TLS), and the one that clears it.

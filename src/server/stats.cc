@@ -63,13 +63,13 @@ Result<DivisionLevel> ParseLevel(std::string_view text) {
   return Status::Invalid("level", "query.enum", "level must be province, city or county");
 }
 
-Result<Json> FindingStats(store::ScopedReader& reader, Date as_of,
+Result<Json> FindingStats(access::ScopedReader& reader, Date as_of,
                           std::optional<std::string> division, std::optional<DivisionLevel> level,
                           Lang lang) {
   std::string scope(Division::kNationCode);
   if (division) {
     scope = *division;
-  } else if (reader.viewer().kind == store::Viewer::Kind::kRegulator) {
+  } else if (reader.viewer().kind == access::Viewer::Kind::kRegulator) {
     scope = reader.viewer().division;
   }
   if (!level) {
@@ -113,7 +113,7 @@ Result<Json> FindingStats(store::ScopedReader& reader, Date as_of,
       {"by_kind", kinds_json},     {"by_division", divisions_json},      {"cells", cells_json}};
 }
 
-Result<Json> FindingTrend(store::ScopedReader& reader, Date as_of, Date from, Date to,
+Result<Json> FindingTrend(access::ScopedReader& reader, Date as_of, Date from, Date to,
                           std::optional<std::string> kind, std::optional<std::string> division) {
   if (to < from) {
     return Status::Invalid("from", "findings.range",
@@ -149,12 +149,12 @@ Result<Json> FindingTrend(store::ScopedReader& reader, Date as_of, Date from, Da
       {"as_of", as_of.ToString()}, {"from", MonthOf(from)}, {"to", MonthOf(to)}, {"months", out}};
 }
 
-Result<Json> Flows(store::ScopedReader& reader, std::optional<Date> from, std::optional<Date> to,
+Result<Json> Flows(access::ScopedReader& reader, std::optional<Date> from, std::optional<Date> to,
                    std::optional<std::string> division) {
   BATTRACE_ASSIGN_OR_RETURN(handovers, reader.Handovers(from, to, std::move(division)));
   std::map<std::pair<std::string, std::string>, uint64_t> pairs;
   uint64_t total = 0;
-  for (const store::Handover& h : handovers) {
+  for (const access::Handover& h : handovers) {
     pairs[{CountedUnder(h.sender_seat, DivisionLevel::kProvince),
            CountedUnder(h.receiver_seat, DivisionLevel::kProvince)}] += h.tally.batteries;
     total += h.tally.batteries;

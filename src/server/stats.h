@@ -9,11 +9,11 @@
 #include <string>
 #include <string_view>
 
+#include "access/access.h"
 #include "core/date.h"
 #include "core/division.h"
 #include "core/lang.h"
 #include "core/status.h"
-#include "store/access.h"
 
 namespace battrace::server {
 
@@ -31,19 +31,19 @@ Result<DivisionLevel> ParseLevel(std::string_view text);
 // the level inside the scope (`division`, else the regulator's jurisdiction, else the nation),
 // those without findings with count 0.
 // by_kind gives each kind's name in `lang` (domain::FindingKindName).
-Result<nlohmann::json> FindingStats(store::ScopedReader& reader, Date as_of,
+Result<nlohmann::json> FindingStats(access::ScopedReader& reader, Date as_of,
                                     std::optional<std::string> division,
                                     std::optional<DivisionLevel> level, Lang lang);
 
 // GET /v1/stats/trend: {as_of, from, to, months: [{month, count, by_kind}]}, every month of
 // [from, to] (first days of months), those without findings counted 0.
-Result<nlohmann::json> FindingTrend(store::ScopedReader& reader, Date as_of, Date from, Date to,
+Result<nlohmann::json> FindingTrend(access::ScopedReader& reader, Date as_of, Date from, Date to,
                                     std::optional<std::string> kind,
                                     std::optional<std::string> division);
 
 // GET /v1/stats/flows: {total, flows: [{from, from_name, to, to_name, batteries}]}, by the
 // provinces of the sender's and the receiver's registered seats, most batteries first.
-Result<nlohmann::json> Flows(store::ScopedReader& reader, std::optional<Date> from,
+Result<nlohmann::json> Flows(access::ScopedReader& reader, std::optional<Date> from,
                              std::optional<Date> to, std::optional<std::string> division);
 
 }  // namespace battrace::server

@@ -2,7 +2,7 @@
 """Who may read what: every principal x every route, against a real `battrace serve`.
 
 The store is a simulated world (api_support.Fixture). The subjects are chosen from it so that
-the relations the access rules (src/store/access.h, docs/api.md) turn on are known:
+the relations the access rules (src/access/access.h, docs/api.md) turn on are known:
 
   P    a pack made by BM, installed by VM in vehicle V, scrapped with V by DISM and handed on
        by battery.outbound reports, each filed by a holder, to the recycler RECY: BM, VM, DISM

@@ -166,6 +166,24 @@ stored = engines.query(store, "SELECT COUNT(*) FROM report WHERE id = 'split-1'"
 if str(stored[0][0]) != "1":
     failures.append(f"split code, lenient: not stored ({stored})")
 
+# Defect "a withheld JSON array quotes another item's input": a reject in a JSON array (stored
+# whole or not at all) must quote its own element in the reject file, not the element at its
+# position among the rejects; nothing of the array is stored.
+with open("array.json", "w") as f:
+    f.write("[" + json.dumps(dict(fresh, id="array-1")) + ",\n" +
+            json.dumps(dict(typo, id="array-2")) + "]\n")
+if os.path.exists("array.rejects"):
+    os.remove("array.rejects")
+p = subprocess.run([battrace, "import", *store, "--rejects", "array.rejects", "array.json"],
+                   capture_output=True, text=True)
+rejects = [json.loads(l) for l in open("array.rejects")]
+if (p.returncode != 1 or [r["line"] for r in rejects] != [2]
+        or '"array-2"' not in rejects[0]["input"] or "1 withheld" not in p.stdout):
+    failures.append(f"JSON array with a reject: exit {p.returncode}, {p.stdout!r}, {rejects}")
+stored = engines.query(store, "SELECT COUNT(*) FROM report WHERE id LIKE 'array-%'")
+if str(stored[0][0]) != "0":
+    failures.append(f"JSON array with a reject: stored in part ({stored})")
+
 # A damaged meta('schema_version') is reported as damage by every command, never a crash.
 damaged = engines.store_args(work, "damaged")
 subprocess.run([battrace, "init", *damaged], check=True, stdout=subprocess.DEVNULL)

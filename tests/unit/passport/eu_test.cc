@@ -183,13 +183,13 @@ TEST(EuAccess, NamesAndClassesOfViewers) {
   EXPECT_FALSE(EuAccessFromName("Public"));
   EXPECT_FALSE(EuAccessFromName("legitimate_interest"));
   const domain::BatteryState b = Battery(TestCode(ProductType::kPack, 1), "installed");
-  store::Viewer v;
+  access::Viewer v;
   EXPECT_EQ(EuAccessFor(v, b), EuAccess::kPublic);
-  v.kind = store::Viewer::Kind::kRegulator;
+  v.kind = access::Viewer::Kind::kRegulator;
   EXPECT_EQ(EuAccessFor(v, b), EuAccess::kAuthority);
-  v.kind = store::Viewer::Kind::kAdmin;
+  v.kind = access::Viewer::Kind::kAdmin;
   EXPECT_EQ(EuAccessFor(v, b), EuAccess::kLegitimate);
-  v.kind = store::Viewer::Kind::kEnterprise;
+  v.kind = access::Viewer::Kind::kEnterprise;
   v.id = kShop;
   v.roles = {Role::kVehicleMaker};
   EXPECT_EQ(EuAccessFor(v, b), EuAccess::kPublic);

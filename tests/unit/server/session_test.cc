@@ -195,7 +195,7 @@ TEST(TokenViews, IdsCursorsAndBodies) {
 
 TEST(AppRedirect, SendsTheSignedOutToSignInAndTheSignedInHome) {
   HttpRequest req;
-  store::Viewer pub;
+  access::Viewer pub;
   req.path = "/";
   EXPECT_FALSE(AppRedirect(req, pub).has_value()) << "public pages are served";
   req.path = "/application";
@@ -204,19 +204,19 @@ TEST(AppRedirect, SendsTheSignedOutToSignInAndTheSignedInHome) {
   req.query = {{"kind", "overdue_report"}, {"q", "a&b=c d"}};
   EXPECT_EQ(AppRedirect(req, pub),
             "/signin?next=/app/findings%3Fkind%3Doverdue_report%26q%3Da%2526b%253Dc%2520d");
-  store::Viewer reg;
-  reg.kind = store::Viewer::Kind::kRegulator;
+  access::Viewer reg;
+  reg.kind = access::Viewer::Kind::kRegulator;
   EXPECT_FALSE(AppRedirect(req, reg).has_value());
   req.query.clear();
   req.path = "/app/";
   EXPECT_EQ(AppRedirect(req, reg), "/app/overview");
   req.path = "/app";
   EXPECT_EQ(AppRedirect(req, pub), "/signin?next=/app");
-  store::Viewer ent;
-  ent.kind = store::Viewer::Kind::kEnterprise;
+  access::Viewer ent;
+  ent.kind = access::Viewer::Kind::kEnterprise;
   EXPECT_EQ(AppRedirect(req, ent), "/app/obligations");
-  store::Viewer admin;
-  admin.kind = store::Viewer::Kind::kAdmin;
+  access::Viewer admin;
+  admin.kind = access::Viewer::Kind::kAdmin;
   EXPECT_EQ(AppRedirect(req, admin), "/app/audit");
 }
 

@@ -15,8 +15,8 @@
 #include "engines.h"
 #include "ledger/signing_key.h"
 #include "store/engine_common.h"
+#include "store/migrate.h"
 #include "store/open.h"
-#include "store/postgres/migrate.h"
 #include "store/schema.h"
 #include "store/verify.h"
 

@@ -10,8 +10,8 @@
 #include "ledger/checkpoint.h"
 #include "ledger/cosignature.h"
 #include "ledger/merkle.h"
+#include "store/migrate.h"
 #include "store/open.h"
-#include "store/postgres/migrate.h"
 #include "store/registry_leaf.h"
 #include "store/verify.h"
 

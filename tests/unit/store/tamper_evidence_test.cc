@@ -11,8 +11,8 @@
 #include "ledger/checkpoint.h"
 #include "ledger/hash.h"
 #include "store/audit.h"
+#include "store/migrate.h"
 #include "store/open.h"
-#include "store/postgres/migrate.h"
 #include "store/verify.h"
 
 namespace battrace::store {

@@ -1,4 +1,4 @@
-#include "store/postgres/migrate.h"
+#include "store/migrate.h"
 
 #include "ledger/merkle.h"
 #include "store/postgres/pg.h"

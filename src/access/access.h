@@ -1,6 +1,9 @@
 // Who reads, and what the access rules let them see (Arts. 25, 26 and 30; the contract is
 // docs/api.md, "Access rules").
 //
+// The access layer sits on the store (it reads only through the Store interface, so both
+// engines inherit the rules) and under passport and server.
+//
 // The server hands its route handlers a ScopedReader, never the Store: every read of a record
 // passes through the rules here, whose filters go into the store's own queries (a regulator's
 // findings query carries its jurisdiction, an enterprise's its USCC), so a handler cannot
@@ -49,7 +52,7 @@
 #include "store/keyset.h"
 #include "store/store.h"
 
-namespace battrace::store {
+namespace battrace::access {
 
 struct Viewer {
   enum class Kind { kPublic, kEnterprise, kRegulator, kAdmin };
@@ -65,7 +68,7 @@ struct Viewer {
 // The viewer a principal names, checked against the registry: an enterprise or regulator
 // principal must be registered (rule "auth.unregistered_principal"); anything else is rule
 // "auth.principal".
-Result<Viewer> ResolvePrincipal(Store& store, const std::string& principal);
+Result<Viewer> ResolvePrincipal(store::Store& store, const std::string& principal);
 
 // A battery as the viewer may see it: `full` says whether the fields beyond the public
 // digital ID may be shown (parts, custodian, vehicle, model, ...).
@@ -78,13 +81,13 @@ struct BatteryRecord {
 struct VehicleRecord {
   domain::VehicleState state;
   std::vector<domain::BatteryState> packs;
-  std::vector<StoredReport> history;  // the reports naming the VIN, in ledger order
+  std::vector<store::StoredReport> history;  // the reports naming the VIN, in ledger order
 };
 
 // Batteries handed over from one enterprise to another (ScopedReader::Handovers), with the
 // divisions of their registered seats.
 struct Handover {
-  HandoverTally tally;
+  store::HandoverTally tally;
   std::string sender_seat, receiver_seat;
 };
 
@@ -92,22 +95,26 @@ class ScopedReader {
  public:
   // `purpose`: the caller's stated purpose (X-Purpose), "" when none was given. `clock` stamps
   // the audit entries (not owned; it outlives the reader).
-  ScopedReader(Store& store, Viewer viewer, std::string purpose, std::string request_id,
+  ScopedReader(store::Store& store, Viewer viewer, std::string purpose, std::string request_id,
                const Clock& clock = SystemClock());
 
   const Viewer& viewer() const { return viewer_; }
 
-  Result<StoredReport> Report(const std::string& reporter, const std::string& id);
+  Result<store::StoredReport> Report(const std::string& reporter, const std::string& id);
   // Anyone finds any battery: the public see its public digital ID.
   Result<BatteryRecord> Battery(const std::string& code);
-  Result<std::vector<StoredReport>> BatteryHistory(const std::string& code);
+  Result<std::vector<store::StoredReport>> BatteryHistory(const std::string& code);
   Result<VehicleRecord> Vehicle(const std::string& vin);
   // The filters narrow further what the viewer may see; they never widen it.
   // A page of the list in the order of `sort`, after the key `after` (store/keyset.h).
-  Result<Page<domain::Finding>> Findings(Date as_of, FindingFilter filter, FindingSort sort,
-                                         const std::optional<SortKey>& after, size_t limit);
-  Result<Page<domain::Duty>> Obligations(Date as_of, ObligationFilter filter, DutySort sort,
-                                         const std::optional<SortKey>& after, size_t limit);
+  Result<store::Page<domain::Finding>> Findings(Date as_of, store::FindingFilter filter,
+                                                store::FindingSort sort,
+                                                const std::optional<store::SortKey>& after,
+                                                size_t limit);
+  Result<store::Page<domain::Duty>> Obligations(Date as_of, store::ObligationFilter filter,
+                                                store::DutySort sort,
+                                                const std::optional<store::SortKey>& after,
+                                                size_t limit);
   // An enterprise's registry record: its name, roles and seat are public; the whole record
   // (qualifications, codes, cooperation, succession) is for itself, regulators, admin.
   // The lists of GET /v1/batteries and /v1/vehicles, `limit` rows from after the key `after`
@@ -116,15 +123,18 @@ class ScopedReader {
   // chain proves), the vehicles it made whose record it may read (the maker of record); a
   // regulator, with a stated purpose: those whose holder, or maker, is registered in its
   // jurisdiction; the admin: all.
-  Result<Page<domain::BatteryState>> Batteries(const std::vector<std::string>& after, size_t limit);
-  Result<Page<domain::VehicleState>> Vehicles(const std::vector<std::string>& after, size_t limit);
-  Result<RegistryRow> Enterprise(const std::string& uscc, bool* full);
+  Result<store::Page<domain::BatteryState>> Batteries(const std::vector<std::string>& after,
+                                                      size_t limit);
+  Result<store::Page<domain::VehicleState>> Vehicles(const std::vector<std::string>& after,
+                                                     size_t limit);
+  Result<store::RegistryRow> Enterprise(const std::string& uscc, bool* full);
   Result<std::vector<domain::OutletState>> Outlets(const std::string& division);
-  Result<std::vector<StoredReport>> DisassemblyInfo(const std::string& vehicle_model);
-  Result<std::vector<AuditEntry>> Audit(const AuditPage& page);
+  Result<std::vector<store::StoredReport>> DisassemblyInfo(const std::string& vehicle_model);
+  Result<std::vector<store::AuditEntry>> Audit(const store::AuditPage& page);
   // The findings Findings(as_of, filter) would list, counted (Store::TallyFindings), scoped
   // alike.
-  Result<std::vector<FindingTally>> FindingTallies(Date as_of, FindingFilter filter, bool by_month);
+  Result<std::vector<store::FindingTally>> FindingTallies(Date as_of, store::FindingFilter filter,
+                                                          bool by_month);
   // The batteries handed over in [from, to] (Store::TallyHandovers) between registered
   // enterprises, those the viewer may see: an enterprise those it sent or received, a regulator
   // those with an end seated in its jurisdiction, the admin all; `division` keeps those with an
@@ -140,22 +150,22 @@ class ScopedReader {
   // (owner, division) is set here, whatever the caller put there. A read by a regulator or the
   // admin is audited (the events are another party's records); an enterprise reading its own
   // is not.
-  Result<std::vector<EpcisEvent>> CapturedEvents(EpcisFilter filter);
+  Result<std::vector<store::EpcisEvent>> CapturedEvents(store::EpcisFilter filter);
   // The stored events with this eventID (an event and its error declarations) the viewer may
   // see; NotFound when there is none.
-  Result<std::vector<EpcisEvent>> CapturedEvent(const std::string& event_id);
+  Result<std::vector<store::EpcisEvent>> CapturedEvent(const std::string& event_id);
   // A capture job: for the enterprise that captured it and the admin; NotFound for others,
   // the public included.
-  Result<EpcisJob> CaptureJob(const std::string& capture_id);
+  Result<store::EpcisJob> CaptureJob(const std::string& capture_id);
   // The report at a leaf index, under the rules of Report().
-  Result<StoredReport> ReportAt(uint64_t leaf);
+  Result<store::StoredReport> ReportAt(uint64_t leaf);
 
   // Notes the read of a battery's EU passport above the public class (passport/eu.h decides
   // the class; `access` names it), audited like the other protected reads.
   void NotePassport(const std::string& code, std::string_view access);
 
   // The audit entries of the reads allowed so far; the caller appends them.
-  std::vector<AuditEntry>& audit() { return audit_; }
+  std::vector<store::AuditEntry>& audit() { return audit_; }
 
  private:
   Status NeedSignIn() const;
@@ -172,22 +182,24 @@ class ScopedReader {
   Result<bool> RegisteredInJurisdiction(const std::string& uscc);
   // Whether the viewer may see the battery's full view and history (the rules above).
   Result<bool> MaySeeBattery(const domain::BatteryState& state,
-                             const std::vector<StoredReport>& history);
+                             const std::vector<store::StoredReport>& history);
   // Whether an enterprise viewer had the vehicle: its maker of record, or the remover of a
   // pack in a removal the chain proves (domain/holders.h).
-  Result<bool> MaySeeVehicle(const std::string& vin, const std::vector<StoredReport>& history);
-  Result<std::vector<StoredReport>> Reports(const std::vector<uint64_t>& leaves);
+  Result<bool> MaySeeVehicle(const std::string& vin,
+                             const std::vector<store::StoredReport>& history);
+  Result<std::vector<store::StoredReport>> Reports(const std::vector<uint64_t>& leaves);
   // The scope of the viewer's list of `what` ("batteries", "vehicles"), checking a resumed
   // list's key against it.
-  Result<ListScope> ListScopeOf(const std::string& what, const std::vector<std::string>& after);
+  Result<store::ListScope> ListScopeOf(const std::string& what,
+                                       const std::vector<std::string>& after);
   void Note(const std::string& action, const std::string& record);
 
-  Store& store_;
+  store::Store& store_;
   Viewer viewer_;
   std::string purpose_;
   std::string request_id_;
   const Clock* clock_;
-  std::vector<AuditEntry> audit_;
+  std::vector<store::AuditEntry> audit_;
 };
 
-}  // namespace battrace::store
+}  // namespace battrace::access

@@ -1,4 +1,4 @@
-#include "store/access.h"
+#include "access/access.h"
 
 #include <algorithm>
 #include <map>
@@ -8,9 +8,28 @@
 #include "core/division.h"
 #include "domain/holders.h"
 #include "domain/registry.h"
-#include "store/engine_common.h"
 
-namespace battrace::store {
+namespace battrace::access {
+
+using store::AuditEntry;
+using store::AuditPage;
+using store::DutySort;
+using store::EpcisEvent;
+using store::EpcisFilter;
+using store::EpcisJob;
+using store::FindingFilter;
+using store::FindingSort;
+using store::FindingTally;
+using store::HandoverTally;
+using store::KeysetPage;
+using store::ListKeyWidth;
+using store::ListScope;
+using store::ObligationFilter;
+using store::Page;
+using store::RegistryRow;
+using store::SortKey;
+using store::Store;
+using store::StoredReport;
 namespace {
 
 constexpr std::string_view kEnterprisePrefix = "enterprise:";
@@ -533,7 +552,11 @@ Result<std::vector<Handover>> ScopedReader::Handovers(std::optional<Date> from,
                                                       std::optional<std::string> division) {
   std::optional<std::string> party;
   BATTRACE_RETURN_IF_ERROR(Scope("handovers", &party, &division));
-  BATTRACE_ASSIGN_OR_RETURN(within, common::Within(division));
+  std::optional<Division> within;
+  if (division) {
+    BATTRACE_ASSIGN_OR_RETURN(parsed, Division::Parse(*division));
+    within = std::move(parsed);
+  }
   BATTRACE_ASSIGN_OR_RETURN(tallies, store_.TallyHandovers(from, to));
   std::map<std::string, std::optional<std::string>, std::less<>> seats;
   auto seat = [&](const std::string& uscc) -> Result<std::optional<std::string>> {
@@ -560,4 +583,4 @@ Result<std::vector<Handover>> ScopedReader::Handovers(std::optional<Date> from,
   return out;
 }
 
-}  // namespace battrace::store
+}  // namespace battrace::access

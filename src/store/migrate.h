@@ -1,5 +1,6 @@
 // `battrace migrate`: moves an embedded store into an empty PostgreSQL database, table by table
-// (COPY), and checks that the ledger arrived whole.
+// (COPY), and checks that the ledger arrived whole. It sits above both engines (store/sqlite/,
+// store/postgres/): it opens each through its own header and copies between them.
 #pragma once
 
 #include <cstdint>

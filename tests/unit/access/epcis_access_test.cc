@@ -1,16 +1,23 @@
-// The EPCIS reads of ScopedReader (store/access.h) on both engines: who sees which captured
+// The EPCIS reads of ScopedReader (access/access.h) on both engines: who sees which captured
 // events and capture jobs, and which reads are audited.
 #include <gtest/gtest.h>
 
 #include <algorithm>
 
-#include "engines.h"
+#include "../store/engines.h"
+#include "access/access.h"
 #include "ledger/signing_key.h"
-#include "store/access.h"
 #include "store/open.h"
 
-namespace battrace::store {
+namespace battrace::access {
 namespace {
+
+using store::EpcisCapture;
+using store::EpcisEvent;
+using store::EpcisFilter;
+using store::OpenOptions;
+using store::OpenStore;
+using store::Store;
 
 constexpr const char* kA = "91440300MA5FAAAAA1";  // seated in Shenzhen (440300)
 constexpr const char* kB = "91110000MA00BBBBB2";  // seated in Beijing (110000)
@@ -161,4 +168,4 @@ TEST_P(EpcisAccessTest, AJobIsForItsEnterpriseAndTheAdmin) {
 BATTRACE_BOTH_ENGINES(EpcisAccessTest);
 
 }  // namespace
-}  // namespace battrace::store
+}  // namespace battrace::access
