@@ -9,9 +9,10 @@
 
 #include "ingest/pipeline.h"
 #include "ledger/signing_key.h"
-#include "store/engine_common.h"
+#include "store/derived.h"
 #include "store/open.h"
 #include "store/registry_leaf.h"
+#include "store/rows.h"
 
 namespace battrace::ingest {
 namespace {

@@ -12,13 +12,7 @@
 
 #include "core/date.h"
 #include "core/division.h"
-#include "core/status.h"
 #include "domain/registry_index.h"
-#include "domain/state.h"
-#include "ledger/checkpoint.h"
-#include "ledger/hash.h"
-#include "ledger/merkle.h"
-#include "store/audit.h"
 #include "store/store.h"
 
 namespace battrace::store::common {

@@ -7,19 +7,9 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <tuple>
 #include <utility>
 #include <vector>
 
-#include "core/date.h"
-#include "core/division.h"
-#include "domain/registry_index.h"
-#include "domain/state.h"
-#include "ledger/checkpoint.h"
-#include "ledger/hash.h"
-#include "ledger/merkle.h"
-#include "store/audit.h"
-#include "store/store.h"
 #include "store/tables.h"
 
 namespace battrace::store::common {

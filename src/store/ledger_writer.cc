@@ -85,4 +85,61 @@ void LedgerWriter::RolledBack() {
   in_txn_ = false;
 }
 
+namespace common {
+
+LastCheckpoint LastCheckpoint::Of(const std::optional<StoredCheckpoint>& checkpoint) {
+  LastCheckpoint last;
+  if (!checkpoint) return last;
+  last.size = checkpoint->size;
+  last.time = checkpoint->created;
+  // The body ends at the note's last blank line (ledger-format.md, 4.2).
+  const size_t blank = checkpoint->note.rfind("\n\n");
+  if (blank == std::string::npos) return last;
+  auto body =
+      ledger::Checkpoint::ParseBody(std::string_view(checkpoint->note).substr(0, blank + 1));
+  if (!body.ok()) return last;
+  auto audit = AuditHeadOf(*body);
+  if (audit.ok()) last.audit = *audit;
+  return last;
+}
+
+bool LastCheckpoint::Behind(uint64_t tree_size, const std::optional<AuditHead>& head) const {
+  return tree_size != size || head != audit;
+}
+
+bool CheckpointDue(const CheckpointPolicy& policy, const LastCheckpoint& last, uint64_t size,
+                   const std::optional<AuditHead>& audit, Instant now) {
+  return last.Behind(size, audit) && (size - last.size >= policy.every_leaves ||
+                                      now - last.time >= policy.every_seconds * 1000000);
+}
+
+Result<StoredCheckpoint> SignedCheckpoint(const std::string& origin,
+                                          const ledger::Frontier& frontier,
+                                          const std::optional<AuditHead>& audit,
+                                          const ledger::SigningKey& key, Instant now) {
+  ledger::Checkpoint cp;
+  cp.origin = origin;
+  cp.size = frontier.size();
+  cp.root = frontier.Root();
+  if (audit) cp.extensions.push_back(AuditHeadLine(*audit));
+  BATTRACE_ASSIGN_OR_RETURN(note, ledger::SignNote(cp.Body(), key));
+  return StoredCheckpoint{cp.size, now, std::move(note)};
+}
+
+Result<std::string> NoteWithSignatures(std::string_view note, std::string_view lines) {
+  const std::string joined = std::string(note) + std::string(lines);
+  BATTRACE_ASSIGN_OR_RETURN(parts, ledger::SplitNote(joined));
+  std::string out(parts.text);
+  out.push_back('\n');
+  std::vector<std::pair<std::string_view, uint32_t>> signers;
+  for (const ledger::NoteSignature& sig : parts.signatures) {
+    const std::pair<std::string_view, uint32_t> signer(sig.name, sig.key_id);
+    if (std::find(signers.begin(), signers.end(), signer) != signers.end()) continue;
+    signers.push_back(signer);
+    out.append(sig.line).push_back('\n');
+  }
+  return out;
+}
+
+}  // namespace common
 }  // namespace battrace::store

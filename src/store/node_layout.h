@@ -6,8 +6,6 @@
 #include <cstdint>
 #include <vector>
 
-#include "core/status.h"
-#include "ledger/hash.h"
 #include "ledger/merkle.h"
 
 namespace battrace::store::common {

@@ -1,22 +1,8 @@
 // What opening a store checks before it reads or migrates: the schema version and the options.
 #pragma once
 
-#include <cstdint>
-#include <map>
-#include <optional>
-#include <string>
 #include <string_view>
-#include <tuple>
-#include <vector>
 
-#include "core/division.h"
-#include "core/status.h"
-#include "domain/registry_index.h"
-#include "domain/state.h"
-#include "ledger/checkpoint.h"
-#include "ledger/hash.h"
-#include "ledger/merkle.h"
-#include "store/audit.h"
 #include "store/store.h"
 
 namespace battrace::store::common {

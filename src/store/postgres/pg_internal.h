@@ -17,9 +17,11 @@
 #include <vector>
 
 #include "ledger/checkpoint.h"
-#include "store/engine_common.h"
+#include "store/history.h"
 #include "store/ledger_writer.h"
+#include "store/node_layout.h"
 #include "store/postgres/pg.h"
+#include "store/registry_load.h"
 #include "store/rows.h"
 #include "store/store.h"
 

@@ -11,14 +11,17 @@
 
 #include "domain/registry.h"
 #include "ledger/checkpoint.h"
-#include "store/engine_common.h"
+#include "store/ledger_writer.h"
 #include "store/open.h"
+#include "store/open_checks.h"
 #include "store/postgres/pg.h"
 #include "store/postgres/pg_internal.h"
 #include "store/postgres/pg_locks.h"
+#include "store/registry_load.h"
 #include "store/rows.h"
 #include "store/schema.h"
 #include "store/tables.h"
+#include "store/tokens_audit.h"
 
 namespace battrace::store::pg_engine {
 

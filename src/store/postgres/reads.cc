@@ -8,8 +8,16 @@
 #include <vector>
 
 #include "core/str_cat.h"
-#include "store/engine_common.h"
+#include "store/derived.h"
+#include "store/epcis_sql.h"
+#include "store/findings_query.h"
+#include "store/list_query.h"
+#include "store/model_query.h"
+#include "store/node_layout.h"
 #include "store/postgres/pg_internal.h"
+#include "store/row_readers.h"
+#include "store/rows.h"
+#include "store/tokens_audit.h"
 
 namespace battrace::store::pg_engine {
 

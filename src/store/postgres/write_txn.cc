@@ -9,8 +9,12 @@
 #include <vector>
 
 #include "domain/registry.h"
-#include "store/engine_common.h"
+#include "store/history.h"
+#include "store/ledger_writer.h"
+#include "store/node_layout.h"
 #include "store/postgres/pg_internal.h"
+#include "store/registry_load.h"
+#include "store/row_readers.h"
 #include "store/rows.h"
 #include "store/tables.h"
 

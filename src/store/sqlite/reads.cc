@@ -14,14 +14,22 @@
 #include "domain/registry.h"
 #include "ledger/checkpoint.h"
 #include "store/audit.h"
-#include "store/engine_common.h"
+#include "store/derived.h"
+#include "store/epcis_sql.h"
+#include "store/findings_query.h"
 #include "store/ledger_writer.h"
+#include "store/list_query.h"
+#include "store/model_query.h"
+#include "store/node_layout.h"
 #include "store/open.h"
+#include "store/row_readers.h"
+#include "store/rows.h"
 #include "store/schema.h"
 #include "store/sqlite/sqlite.h"
 #include "store/sqlite/sqlite_internal.h"
 #include "store/sqlite/wal_checkpointer.h"
 #include "store/tables.h"
+#include "store/tokens_audit.h"
 
 namespace battrace::store::sqlite_engine {
 

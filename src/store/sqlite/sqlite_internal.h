@@ -16,8 +16,10 @@
 
 #include "core/status.h"
 #include "domain/state.h"
-#include "store/engine_common.h"
+#include "store/history.h"
 #include "store/ledger_writer.h"
+#include "store/node_layout.h"
+#include "store/registry_load.h"
 #include "store/rows.h"
 #include "store/sqlite/sqlite.h"
 #include "store/sqlite/wal_checkpointer.h"

@@ -15,14 +15,18 @@
 #include "domain/registry.h"
 #include "ledger/checkpoint.h"
 #include "store/audit.h"
-#include "store/engine_common.h"
+#include "store/history.h"
 #include "store/ledger_writer.h"
+#include "store/node_layout.h"
 #include "store/open.h"
+#include "store/registry_load.h"
+#include "store/row_readers.h"
 #include "store/schema.h"
 #include "store/sqlite/sqlite.h"
 #include "store/sqlite/sqlite_internal.h"
 #include "store/sqlite/wal_checkpointer.h"
 #include "store/tables.h"
+#include "store/tokens_audit.h"
 
 namespace battrace::store::sqlite_engine {
 

@@ -14,7 +14,7 @@
 #include "../fixtures.h"
 #include "engines.h"
 #include "ledger/signing_key.h"
-#include "store/engine_common.h"
+#include "store/derived.h"
 #include "store/migrate.h"
 #include "store/open.h"
 #include "store/schema.h"
