@@ -16,6 +16,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "access/access.h"
 #include "core/lang.h"
 #include "domain/engine.h"
 #include "server/audit_log.h"
@@ -28,7 +29,6 @@
 #include "server/server.h"
 #include "server/session.h"
 #include "server/store_pool.h"
-#include "access/access.h"
 #include "store/keyset.h"
 #include "store/store.h"
 
