@@ -7,7 +7,7 @@
 namespace battrace::ingest {
 
 Importer::Importer(store::Store& store, const domain::Law& law, ImportOptions options)
-    : store_(store), law_(law), options_(std::move(options)) {
+    : store_(store), law_(law), options_(options) {
   options_.batch = std::max<size_t>(options_.batch, 1);
 }
 
