@@ -318,7 +318,7 @@ SELF_TEST_TREE = {
                        'x = "# docs/str.md"  # and tests/unit/u.py, bench/absent/\n',
     "tests/unit/CMakeLists.txt": "# see scripts/lint.sh\n",
     "scripts/lint.sh": 'echo "$#" # see tests/unit/nope.sh\n',
-    "README.md": "Layout: `src/store/` and `src/access/` and DESIGN.md.\n"
+    "README.md": "Layout: `src/store/` and `src/access/` and PLAN.md.\n"
                  "`web/node_modules/echarts/`, tools/node_modules/x; upstream:tests/elsewhere.py\n",
 }
 
@@ -332,7 +332,7 @@ SELF_TEST_EXPECTED = {
     "tests/unit/u.py:2: cites bench/absent/, which does not exist",
     "scripts/lint.sh:1: cites tests/unit/nope.sh, which does not exist",
     "README.md:1: cites src/access/, which does not exist",
-    "README.md:1: cites DESIGN.md, which does not exist",
+    "README.md:1: cites PLAN.md, which does not exist",
     "README.md:2: cites tools/node_modules/x, which does not exist",
     "src/store/postgres/pg_store.h:2: cites store/postgres/pg_store.{h, c}, which does not exist",
 }
