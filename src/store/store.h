@@ -73,6 +73,18 @@ struct CheckpointPolicy {
   int64_t every_seconds = 60;      // ... or this long has passed with at least one new leaf
 };
 
+// When a writing store trains the zstd dictionaries its report bodies are compressed with
+// (store/stored_body.h, docs/data-model.md "body_dictionary"): the commit that brings the ledger
+// to first_at leaves trains one, and so does the first commit each time the ledger has grown
+// `growth` times over since (first_at × growth, × growth², ...). Bodies appended before the
+// first stay raw.
+struct DictionaryPolicy {
+  uint64_t first_at = 10000;
+  uint64_t growth = 10;
+  size_t sample = 20000;  // reports trained on: all when fewer, else 20 runs spread over the ledger
+  size_t capacity = 32768;  // the dictionary's largest size in bytes
+};
+
 // The rows a batch is about to read (its reports' keys, and the projection rows the rules
 // engine asks for), so that an engine whose reads cost a network round trip fetches them
 // together first. A hint: rows not named are still read, one by one.
@@ -430,6 +442,7 @@ struct OpenOptions {
   // store that has none (docs/operations.md). Excludes create and key_path.
   bool read_only = false;
   CheckpointPolicy checkpoints;
+  DictionaryPolicy dictionaries;
   int64_t cache_mib = 256;  // page cache (SQLite)
   // Where the store reads the time it writes (checkpoint times). Not owned; must outlive the
   // store. Tests pass a FakeClock.

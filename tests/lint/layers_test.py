@@ -32,6 +32,7 @@ LIBRARY_HEADERS = [
     ("openssl_crypto", re.compile(r"^openssl/")),
     ("sqlite", re.compile(r"^sqlite3\.h$")),
     ("libpq", re.compile(r"^(libpq-fe\.h|postgresql/)")),
+    ("zstd", re.compile(r"^(zstd|zdict)\.h$")),
     ("libxml2", re.compile(r"^libxml/")),
     ("qrencode", re.compile(r"^qrencode\.h$")),
     ("libpng", re.compile(r"^png\.h$")),
