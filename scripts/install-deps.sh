@@ -12,7 +12,7 @@ PACKAGES=(
   nlohmann-json3-dev libsimdjson-dev libcli11-dev             # JSON, fast ingest JSON, CLI
   libsqlite3-dev sqlite3 libsodium-dev libssl-dev             # embedded store, crypto
   libpq-dev postgresql-15                                     # PostgreSQL engine; its test cluster
-  libzstd-dev                                                 # stored report bodies (zstd, trained dictionaries)
+  libzstd-dev zstd                                            # stored report bodies (zstd, trained dictionaries); the tests' own decoder
   time                                                        # peak RSS in benchmarks
   libboost1.81-dev                                            # HTTP server of `battrace serve` and the witness client of `serve --witness` (Asio, Beast)
   wrk python3-yaml openssl                                    # API load benchmark; API spec test; TLS test certificates

@@ -1,6 +1,7 @@
 #include "store/findings_query.h"
 
 #include <algorithm>
+#include <nlohmann/json.hpp>
 #include <tuple>
 
 #include "domain/registry.h"
@@ -177,6 +178,28 @@ std::string DutiesOpenAt(const std::string& columns, const std::string& at,
   const std::string tail = " AND opened_at < " + at + " " + extra;
   return select + "discharged_at IS NULL AND retracted_at IS NULL" + tail + " UNION ALL " + select +
          "discharged_at >= " + at + tail + " UNION ALL " + select + "retracted_at >= " + at + tail;
+}
+
+Status HandoverTallier::Add(const StoredReport& outbound) {
+  const auto body = nlohmann::json::parse(outbound.body, nullptr, false);
+  const auto to = body.is_object() ? body.find("to") : body.end();
+  const auto codes = body.is_object() ? body.find("codes") : body.end();
+  if (to == body.end() || codes == body.end() || !to->is_string() || !codes->is_array()) {
+    return Status::Corruption("leaf " + std::to_string(outbound.leaf_index) +
+                              ": a battery.outbound report without its receiver and codes");
+  }
+  batteries_[{outbound.reporter, to->get<std::string>()}] += codes->size();
+  return Status::Ok();
+}
+
+std::vector<HandoverTally> HandoverTallier::Take() {
+  std::vector<HandoverTally> out;
+  out.reserve(batteries_.size());
+  for (const auto& [key, batteries] : batteries_) {
+    out.push_back({key.first, key.second, batteries});
+  }
+  batteries_.clear();
+  return out;
 }
 
 }  // namespace battrace::store::common

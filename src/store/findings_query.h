@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 #include <tuple>
+#include <utility>
 #include <vector>
 
 #include "core/date.h"
@@ -77,6 +78,21 @@ class FindingTallier {
   std::optional<Division> within_;
   bool by_month_;
   std::map<std::tuple<std::string, std::string, std::string>, uint64_t> groups_;
+};
+
+// Sums the batteries of battery.outbound reports by sender and receiver (Store::TallyHandovers)
+// from their bodies, which the engines read decoded (store/stored_body.h): SQL cannot look into
+// a compressed body.
+class HandoverTallier {
+ public:
+  // Counts the report's `codes` under (reporter, `to`); Corruption naming the leaf when its body
+  // is not an outbound report's.
+  Status Add(const StoredReport& outbound);
+  // One entry per (sender, receiver), by sender and receiver.
+  std::vector<HandoverTally> Take();
+
+ private:
+  std::map<std::pair<std::string, std::string>, uint64_t> batteries_;
 };
 
 // The condition on a sale (columns of `sale s`) that no outlet of its maker, registered before

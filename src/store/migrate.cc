@@ -15,14 +15,35 @@ constexpr size_t kCopyPiece = size_t{64} << 20;
 struct Table {
   std::string name;
   std::vector<std::string> columns;
+  std::vector<bool> bytes;  // by column: a byte string on PostgreSQL (BYTEA)
 };
+
+// Which columns of each table are byte strings on PostgreSQL: a text value SQLite holds there
+// (a report body stored before schema version 10) is copied as its bytes.
+Status MarkBytes(pg::Conn& conn, std::vector<Table>& tables) {
+  for (Table& t : tables) {
+    BATTRACE_ASSIGN_OR_RETURN(
+        rows, conn.Query("SELECT column_name::text FROM information_schema.columns WHERE "
+                         "table_schema = current_schema() AND table_name = $1 AND "
+                         "data_type = 'bytea'",
+                         pg::Params().Add(t.name)));
+    t.bytes.assign(t.columns.size(), false);
+    for (int i = 0; i < rows.size(); ++i) {
+      const std::string name = rows.Text(i, 0);
+      for (size_t c = 0; c < t.columns.size(); ++c) {
+        if (t.columns[c] == name) t.bytes[c] = true;
+      }
+    }
+  }
+  return Status::Ok();
+}
 
 Result<std::vector<Table>> TablesOf(sqlite::Db& db) {
   std::vector<Table> tables;
   BATTRACE_ASSIGN_OR_RETURN(names, db.Prepare("SELECT name FROM sqlite_master WHERE type = 'table' "
                                               "AND name NOT LIKE 'sqlite_%' ORDER BY name"));
   BATTRACE_RETURN_IF_ERROR(names.ForEachRow([&](const sqlite::Stmt& st) {
-    tables.push_back({st.Text(0), {}});
+    tables.push_back({st.Text(0), {}, {}});
     return true;
   }));
   for (Table& t : tables) {
@@ -68,20 +89,16 @@ Result<uint64_t> CopyTable(sqlite::Db& db, pg::Conn& conn, const Table& t) {
   Status error;
   BATTRACE_RETURN_IF_ERROR(rows.ForEachRow([&](const sqlite::Stmt& st) {
     for (int c = 0; c < st.Columns(); ++c) {
-      switch (st.Type(c)) {
-        case SQLITE_NULL:
-          buf.Null();
-          break;
-        case SQLITE_INTEGER:
-          buf.Int(st.Int(c));
-          break;
-        case SQLITE_BLOB: {
-          const std::string_view b = st.Blob(c);
-          buf.Bytes(b.data(), b.size());
-          break;
-        }
-        default:
-          buf.Text(st.Text(c));
+      const int type = st.Type(c);
+      if (type == SQLITE_NULL) {
+        buf.Null();
+      } else if (type == SQLITE_INTEGER) {
+        buf.Int(st.Int(c));
+      } else if (type == SQLITE_BLOB || t.bytes[static_cast<size_t>(c)]) {
+        const std::string_view b = st.Blob(c);
+        buf.Bytes(b.data(), b.size());
+      } else {
+        buf.Text(st.Text(c));
       }
     }
     buf.EndRow();
@@ -121,6 +138,7 @@ Result<MigrationResult> MigrateSqliteToPostgres(const std::string& db_path,
   BATTRACE_ASSIGN_OR_RETURN(db, sqlite::Db::Open(db_path, false));
   BATTRACE_ASSIGN_OR_RETURN(conn, pg::Conn::Connect(conninfo));
   BATTRACE_ASSIGN_OR_RETURN(tables, TablesOf(db));
+  BATTRACE_RETURN_IF_ERROR(MarkBytes(conn, tables));
   MigrationResult result;
   // One transaction on each side: a consistent snapshot in, all or nothing out.
   BATTRACE_RETURN_IF_ERROR(db.Exec("BEGIN"));

@@ -40,12 +40,6 @@ std::string StringMember(const nlohmann::json& body, const char* key) {
 
 }  // namespace
 
-std::string MayDeclareModel(const std::string& model_json, const std::string& model) {
-  return "(" + model_json + " = " + model +
-         " OR EXISTS (SELECT 1 FROM correction c WHERE c.original = report.reporter || '/' || "
-         "report.id))";
-}
-
 Result<std::vector<StoredReport>> DeclarationsOf(Store& store, std::vector<StoredReport> declared,
                                                  const std::string& model) {
   BATTRACE_RETURN_IF_ERROR(LinkCorrections(store, declared));

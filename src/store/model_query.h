@@ -12,11 +12,6 @@ namespace battrace::store::common {
 // Whether a stored model.disassembly_info report is about `vehicle_model`.
 bool IsAboutModel(const StoredReport& report, const std::string& vehicle_model);
 
-// The SQL condition that narrows a maker's battery_model.declared reports (rows of `report`) to
-// those that may be about the model bound as `model`, `model_json` being the SQL of the body's
-// model: declared for it, or corrected since (a correction may move a declaration to another
-// model, so DeclarationsOf decides on those).
-std::string MayDeclareModel(const std::string& model_json, const std::string& model);
 // Of the battery_model.declared reports `declared` (one maker's, in ledger order), those
 // declaring `model` as they stand after their latest correction (corrected_by set; a correction
 // may change the model a declaration is about), in ledger order.

@@ -2,6 +2,8 @@
 // engines' statements use: kBatteryColumns, ReadBattery<Row> ...
 #pragma once
 
+#include <string>
+
 #include "store/tables.h"
 
 namespace battrace::store::common {
@@ -17,6 +19,7 @@ inline constexpr const char* kDutyColumns = rows::kColumnsOf<tables::kDuty>;
 inline constexpr const char* kAuditColumns = rows::kColumnsOf<tables::kAudit>;
 inline constexpr const char* kFindingColumns = rows::kColumnsOf<tables::kFinding>;
 inline constexpr const char* kTokenColumns = rows::kColumnsOf<tables::kToken>;
+inline constexpr const char* kBodyDictionaryColumns = rows::kColumnsOf<tables::kBodyDictionary>;
 
 template <typename Row>
 domain::BatteryState ReadBattery(const Row& s) {
@@ -63,9 +66,21 @@ StoredCheckpoint ReadCheckpoint(const Row& s) {
   return rows::Read(tables::kCheckpoint, s);
 }
 
+// A report row, its body decoded by the connection's `bodies`; a body that does not decode is
+// Corruption naming the leaf.
 template <typename Row>
-StoredReport ReadReport(const Row& s) {
-  return rows::Read(tables::kReport, s);
+Result<StoredReport> ReadReport(const Row& s, BodyCodec& bodies) {
+  auto report = rows::Read(tables::kReport, s, bodies);
+  if (report.ok()) return report;
+  const Status& st = report.status();
+  return Status(st.code(), "leaf " + std::to_string(s.Int(0)) + ": " + st.message(), st.field(),
+                st.rule());
+}
+
+// The dictionary row of body_dictionary.
+template <typename Row>
+BodyDictionary ReadBodyDictionary(const Row& s) {
+  return rows::Read(tables::kBodyDictionary, s);
 }
 
 }  // namespace battrace::store::common

@@ -8,8 +8,13 @@
 // A result row (Row) is the engine's: it has Text, OptText, Int, IsNull and Blob by column
 // index. A sink (Sink) receives a row's values in column order: Null(), Int(int64_t),
 // Text(std::string_view) for text the value holds (it stays valid while the sink is in use),
-// Text(std::string&&) for text a codec computes (the sink keeps it), and Bytes(data, size).
-// sqlite_internal.h's Binder and postgres' CopyBuffer are sinks.
+// Text(std::string&&) for text a codec computes (the sink keeps it), and Bytes(data, size),
+// whose bytes stay valid until the row is written. sqlite_internal.h's Binder and postgres'
+// CopyBuffer are sinks.
+//
+// A description with a report body (rows::CompressedBody) is read and written with the
+// connection's BodyCodec (store/stored_body.h), which holds the dictionaries: Read(table, row,
+// bodies) and Write(table, row, sink, bodies).
 #pragma once
 
 #include <array>
@@ -29,6 +34,7 @@
 #include "domain/state.h"
 #include "ledger/hash.h"
 #include "store/store.h"
+#include "store/stored_body.h"
 
 namespace battrace::store::common {
 
@@ -210,6 +216,42 @@ struct HashBlob {
   }
 };
 
+// A byte string as a blob.
+struct Bytes {
+  static constexpr bool kFallible = false;
+  template <typename Sink>
+  static void Write(const std::string& v, Sink& sink) {
+    sink.Bytes(v.data(), v.size());
+  }
+  template <typename Row>
+  static void Read(const Row& row, int c, std::string& v) {
+    v = row.Blob(c);
+  }
+};
+
+// A report's body (canonical JSON), stored as the connection's BodyCodec encodes it: raw, or
+// zstd with one of the store's dictionaries (store/stored_body.h). A stored form that does not
+// decode is damage.
+struct CompressedBody {
+  static constexpr bool kFallible = true;
+  static constexpr bool kUsesBodies = true;
+  template <typename Sink>
+  static void Write(const std::string& v, Sink& sink, common::BodyCodec& bodies) {
+    const std::string_view stored = bodies.Encode(v);
+    sink.Bytes(stored.data(), stored.size());
+  }
+  template <typename Row>
+  static Status Read(const Row& row, int c, std::string& v, common::BodyCodec& bodies) {
+    return bodies.Decode(row.Blob(c), v);
+  }
+};
+
+// Whether a codec reads and writes through the connection's BodyCodec.
+template <typename Codec>
+concept UsesBodies = requires {
+  Codec::kUsesBodies;
+};
+
 // ---------------------------------------------------------------------------------------------
 // Descriptions.
 
@@ -237,6 +279,7 @@ struct Table {
   std::tuple<Cols...> columns;
   static constexpr size_t kColumns = sizeof...(Cols);
   static constexpr bool kFallible = (Cols::codec::kFallible || ...);
+  static constexpr bool kUsesBodies = (UsesBodies<typename Cols::codec> || ...);
 };
 template <typename T, typename... Cols>
 constexpr Table<T, Cols...> Describe(const char* table, bool complete, Cols... cols) {
@@ -289,21 +332,39 @@ std::vector<std::string> ColumnNames(const Tab& table) {
   return out;
 }
 
-// Writes the values of `row` to `sink`, in column order.
+// One column's value to `sink`, through `bodies` when its codec needs them.
+template <typename Codec, typename V, typename Sink>
+void WriteColumn(const V& value, Sink& sink, common::BodyCodec* bodies) {
+  if constexpr (UsesBodies<Codec>) {
+    Codec::Write(value, sink, *bodies);
+  } else {
+    Codec::Write(value, sink);
+  }
+}
+
+// One column's value from `row`: a Status for a fallible codec.
+template <typename Codec, typename Row, typename V>
+auto ReadColumn(const Row& row, int c, V& value, common::BodyCodec* bodies) {
+  if constexpr (UsesBodies<Codec>) {
+    return Codec::Read(row, c, value, *bodies);
+  } else {
+    return Codec::Read(row, c, value);
+  }
+}
+
 template <typename Tab, typename Sink>
-void Write(const Tab& table, const auto& row, Sink& sink) {
+void WriteWith(const Tab& table, const auto& row, Sink& sink, common::BodyCodec* bodies) {
   std::apply(
       [&](const auto&... c) {
-        (std::remove_cvref_t<decltype(c)>::codec::Write(std::invoke(c.get, row), sink), ...);
+        (WriteColumn<typename std::remove_cvref_t<decltype(c)>::codec>(std::invoke(c.get, row),
+                                                                       sink, bodies),
+         ...);
       },
       table.columns);
 }
 
-// Reads the row type of `table` from the result row `row`, whose columns from `first` on are
-// the description's (as selected with kColumnsOf). A description with a fallible codec gives a
-// Result (Corruption for a damaged column), the others the value.
 template <typename Tab, typename Row>
-auto Read(const Tab& table, const Row& row, int first = 0) {
+auto ReadWith(const Tab& table, const Row& row, int first, common::BodyCodec* bodies) {
   using T = typename Tab::Row;
   T out;
   if constexpr (Tab::kFallible) {
@@ -316,9 +377,9 @@ auto Read(const Tab& table, const Row& row, int first = 0) {
                 using Codec = typename std::remove_cvref_t<decltype(one)>::codec;
                 if (!status.ok()) return;
                 if constexpr (Codec::kFallible) {
-                  status = Codec::Read(row, c, std::invoke(one.get, out));
+                  status = ReadColumn<Codec>(row, c, std::invoke(one.get, out), bodies);
                 } else {
-                  Codec::Read(row, c, std::invoke(one.get, out));
+                  ReadColumn<Codec>(row, c, std::invoke(one.get, out), bodies);
                 }
                 ++c;
               }(col),
@@ -331,12 +392,39 @@ auto Read(const Tab& table, const Row& row, int first = 0) {
     int c = first;
     std::apply(
         [&](const auto&... col) {
-          ((std::remove_cvref_t<decltype(col)>::codec::Read(row, c++, std::invoke(col.get, out))),
+          (ReadColumn<typename std::remove_cvref_t<decltype(col)>::codec>(
+               row, c++, std::invoke(col.get, out), bodies),
            ...);
         },
         table.columns);
     return out;
   }
+}
+
+// Writes the values of `row` to `sink`, in column order.
+template <typename Tab, typename Sink>
+void Write(const Tab& table, const auto& row, Sink& sink) {
+  static_assert(!Tab::kUsesBodies, "a description with a report body is written with a BodyCodec");
+  WriteWith(table, row, sink, nullptr);
+}
+// The same for a description with a report body, encoded by `bodies`.
+template <typename Tab, typename Sink>
+void Write(const Tab& table, const auto& row, Sink& sink, common::BodyCodec& bodies) {
+  WriteWith(table, row, sink, &bodies);
+}
+
+// Reads the row type of `table` from the result row `row`, whose columns from `first` on are
+// the description's (as selected with kColumnsOf). A description with a fallible codec gives a
+// Result (Corruption for a damaged column), the others the value.
+template <typename Tab, typename Row>
+auto Read(const Tab& table, const Row& row, int first = 0) {
+  static_assert(!Tab::kUsesBodies, "a description with a report body is read with a BodyCodec");
+  return ReadWith(table, row, first, nullptr);
+}
+// The same for a description with a report body, decoded by `bodies`.
+template <typename Tab, typename Row>
+auto Read(const Tab& table, const Row& row, common::BodyCodec& bodies, int first = 0) {
+  return ReadWith(table, row, first, &bodies);
 }
 
 }  // namespace battrace::store::rows

@@ -6,6 +6,9 @@
 //   {NOROWID} SQLite's WITHOUT ROWID clause (empty elsewhere)
 //   {TEXT}   a text column compared and sorted byte by byte, as SQLite does (PostgreSQL's
 //            "C" collation), whatever the database's default collation
+//   {BODY_BYTES} what makes report.body, a text column until version 10, hold byte strings:
+//            PostgreSQL changes its type to BYTEA (a rewrite of the table, each body keeping its
+//            bytes); SQLite needs nothing (a column of any declared type holds blobs as given)
 // A store records the version it reached in meta('schema_version'); a store whose version is
 // newer than this binary knows is refused, never downgraded.
 #pragma once
@@ -27,7 +30,7 @@ int LatestSchemaVersion();
 
 // What one engine writes for each placeholder.
 struct Dialect {
-  std::string i64pk, i64auto, blob, norowid, text;
+  std::string i64pk, i64auto, blob, norowid, text, body_bytes;
 };
 
 const Dialect& SqliteDialect();

@@ -12,6 +12,7 @@
 #include "domain/state.h"
 #include "store/rows.h"
 #include "store/store.h"
+#include "store/stored_body.h"
 
 namespace battrace::store::tables {
 
@@ -54,6 +55,8 @@ struct NewReport {
 };
 
 using rows::Bool;
+using rows::Bytes;
+using rows::CompressedBody;
 using rows::DateText;
 using rows::EvidenceJson;
 using rows::HashBlob;
@@ -64,7 +67,8 @@ using rows::OptText;
 using rows::Packs;
 using rows::Text;
 
-// Columns read from StoredReport and written from NewReport alike.
+// Columns read from StoredReport and written from NewReport alike; the body through the
+// connection's BodyCodec (store/stored_body.h).
 inline constexpr auto kReport =
     Describe<StoredReport>("report", true,
                            Col<Int>(
@@ -83,8 +87,15 @@ inline constexpr auto kReport =
                                "content_hash", [](auto& r) -> auto& { return r.content_hash; }),
                            Col<HashBlob>(
                                "leaf_hash", [](auto& r) -> auto& { return r.leaf_hash; }),
-                           Col<Text>(
+                           Col<CompressedBody>(
                                "body", [](auto& r) -> auto& { return r.body; }));
+
+// The dictionaries report bodies are compressed with.
+using common::BodyDictionary;
+inline constexpr auto kBodyDictionary =
+    Describe<BodyDictionary>("body_dictionary", true, Col<Int>("id", &BodyDictionary::id),
+                             Col<Int>("trained_at_leaf", &BodyDictionary::trained_at_leaf),
+                             Col<Bytes>("bytes", &BodyDictionary::bytes));
 
 inline constexpr auto kCheckpoint = Describe<StoredCheckpoint>(
     "checkpoint", true, Col<Int>("size", &StoredCheckpoint::size),
@@ -230,6 +241,7 @@ void ForEachTable(Fn&& fn) {
   fn(kAudit);
   fn(kEpcisEvent);
   fn(kEpcisJob);
+  fn(kBodyDictionary);
 }
 
 }  // namespace battrace::store::tables

@@ -19,12 +19,15 @@ In Python:
   engines.verify_args(battrace, store)   the arguments of `battrace verify` for that store
   engines.query(store, sql, params)  rows of a statement run on the store directly, for checks
                                      (and tampering) below the CLI; values as text
+  engines.report_bodies(store, values)   the JSON text of report bodies as `query` returned the
+                                     column `body`, decoded from their stored form
   engines.drop(store)                delete the store now (file and key, or database and key)
 
 From a shell script, the same through tests/integration/engines.sh (which calls this file as a
 program: `engines.py require | args WORKDIR NAME | query SQL STORE... | drop STORE...`).
 
-Standard library only: PostgreSQL is reached through `psql` (postgresql-client).
+Standard library only: PostgreSQL is reached through `psql` (postgresql-client), compressed
+report bodies are decompressed by the `zstd` program.
 """
 import atexit
 import csv
@@ -165,6 +168,59 @@ def query(store, sql, params=()):
     text = parts[0] + "".join(_literal(p) + rest for p, rest in zip(params, parts[1:]))
     out = _psql(_value(store, "--pg"), text, csv_out=True)
     return [tuple(row) for row in csv.reader(io.StringIO(out)) if row]
+
+
+def _frame_size(frame):
+    """The content size a zstd frame header (RFC 8878, 3.1.1.1) without its magic number says."""
+    descriptor = frame[0]
+    single_segment = (descriptor >> 5) & 1
+    at = 1 + (0 if single_segment else 1) + (0, 1, 2, 4)[descriptor & 3]
+    width = (single_segment, 2, 4, 8)[descriptor >> 6]
+    size = int.from_bytes(frame[at:at + width], "little")
+    return size + 256 if width == 2 else size
+
+
+def report_bodies(store, values):
+    """The JSON text of report bodies, from the values of the column `body` as `query` returns
+    them, decoded here from their stored form (docs/data-model.md, "report"), apart from
+    battrace: a raw body is the JSON itself; a compressed one (0x01, the dictionary id in LEB128,
+    a zstd frame without its magic number) is decompressed by `zstd` with that dictionary of the
+    table body_dictionary. Raises ValueError on a stored form it does not know."""
+    stored = [bytes.fromhex(v[2:]) if v.startswith("\\x") else v.encode() for v in values]
+    out = [b.decode() if b[:1] == b"{" else None for b in stored]
+    frames = {}  # dictionary id -> [(index, frame with its magic number)]
+    for i, b in enumerate(stored):
+        if out[i] is not None:
+            continue
+        if b[:1] != b"\x01":
+            raise ValueError(f"a report body of unknown form: {b[:8]!r}")
+        dictionary, shift, at = 0, 0, 1
+        while True:
+            dictionary |= (b[at] & 0x7F) << shift
+            at, shift = at + 1, shift + 7
+            if not b[at - 1] & 0x80:
+                break
+        frames.setdefault(dictionary, []).append((i, b"\x28\xb5\x2f\xfd" + b[at:]))
+    for dictionary, items in frames.items():
+        cmd = ["zstd", "-d", "-q", "-c"]
+        if dictionary:
+            (row,) = query(store, "SELECT bytes FROM body_dictionary WHERE id = ?", (dictionary,))
+            path = os.path.join(os.environ.get("TMPDIR", "/tmp"),
+                                f"battrace-dictionary-{os.getpid()}-{dictionary}")
+            with open(path, "wb") as f:
+                f.write(bytes.fromhex(row[0][2:]))
+            cmd += ["-D", path]
+        p = subprocess.run(cmd, input=b"".join(frame for _, frame in items), capture_output=True)
+        if p.returncode != 0:
+            raise ValueError(f"zstd: {p.stderr.decode().strip()}")
+        at = 0
+        for i, frame in items:
+            size = _frame_size(frame[4:])
+            out[i] = p.stdout[at:at + size].decode()
+            at += size
+        if dictionary:
+            os.remove(path)
+    return out
 
 
 def _drop_database(conninfo):

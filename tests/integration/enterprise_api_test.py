@@ -105,7 +105,8 @@ for n, name in enumerate(sorted(FILERS)):
                f"{name}: receipt {r['receipt']} not what the store holds: {got[2][:200]!r}")
         for rid, want in expect["stored"].items():
             rows = engines.query(store, "SELECT occurred, body FROM report WHERE id = ?", (rid,))
-            ok(len(rows) == 1 and rows[0][0] == want["occurred"] and want["contains"] in rows[0][1],
+            bodies = engines.report_bodies(store, [r[1] for r in rows])
+            ok(len(rows) == 1 and rows[0][0] == want["occurred"] and want["contains"] in bodies[0],
                f"{name}: {rid} stored as {rows}")
         stored_ids = {row[0] for row in engines.query(
             store, "SELECT id FROM report WHERE reporter <> ?", ("platform",))

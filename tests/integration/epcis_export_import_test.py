@@ -57,8 +57,8 @@ def fresh_store(name):
 def stored_reports(store):
     """(reporter, id) -> stored form without the receipt time."""
     out = {}
-    for reporter, rid, body in engines.query(
-            store, "SELECT reporter, id, body FROM report WHERE reporter <> 'platform'"):
+    rows = engines.query(store, "SELECT reporter, id, body FROM report WHERE reporter <> 'platform'")
+    for (reporter, rid, _), body in zip(rows, engines.report_bodies(store, [r[2] for r in rows])):
         report = json.loads(body)
         report.pop("reported", None)
         out[(reporter, rid)] = report

@@ -90,8 +90,10 @@ for n, path in enumerate(files):
         check(f"the full list of rejects: {rejects_path}" in err, f"{name}: no list path in {err}")
     # Every reject, also those refused on commit, carries its input.
     check(all(r["input"] for r in rejects_of(rejects_path)), f"{name}: a reject without input")
-    stored = {row[0]: row[1:] for row in engines.query(
-        store, "SELECT id, occurred, body FROM report WHERE reporter <> ?", ("platform",))}
+    rows = engines.query(store, "SELECT id, occurred, body FROM report WHERE reporter <> ?",
+                         ("platform",))
+    stored = {row[0]: (row[1], body)
+              for row, body in zip(rows, engines.report_bodies(store, [r[2] for r in rows]))}
     stored = {k: v for k, v in stored.items() if not k.startswith("registry")}
     check(len(stored) == expect["accepted"], f"{name}: {len(stored)} reports stored")
     for rid, want in expect["stored"].items():

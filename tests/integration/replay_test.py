@@ -80,13 +80,15 @@ assert rows == [("registry.enterprise", "platform", "2026-08-01")], rows
 # The leaves, registry changes included, replayed into a new store give the same ledger, but
 # for the marker each leaf now carries: its receipt time was supplied by the import.
 dump = os.path.join(work, "ledger.ndjson")
-original = [body for (body,) in engines.query(store, "SELECT body FROM report ORDER BY leaf")]
+bodies = lambda s: engines.report_bodies(
+    s, [b for (b,) in engines.query(s, "SELECT body FROM report ORDER BY leaf")])
+original = bodies(store)
 with open(dump, "w") as f:
     f.write("".join(body + "\n" for body in original))
 copy = ["--db", os.path.join(work, "copy.db")]
 run("init", *copy)
 run("import", *copy, "--replay", dump)
-copied = [body for (body,) in engines.query(copy, "SELECT body FROM report ORDER BY leaf")]
+copied = bodies(copy)
 unmarked = lambda bodies: [{k: v for k, v in json.loads(b).items() if k != "receipt"}
                            for b in bodies]
 assert unmarked(copied) == unmarked(original), "the replayed ledger differs"

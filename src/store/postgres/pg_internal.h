@@ -24,6 +24,7 @@
 #include "store/registry_load.h"
 #include "store/rows.h"
 #include "store/store.h"
+#include "store/stored_body.h"
 
 namespace battrace::store::pg_engine {
 
@@ -66,6 +67,12 @@ inline Params& AddHash(Params& p, const ledger::Hash& h) {
 template <typename Table, typename T>
 void CopyRow(const Table& table, const T& row, CopyBuffer& out) {
   rows::Write(table, row, out);
+  out.EndRow();
+}
+// The same for a description with a report body, encoded by `bodies`.
+template <typename Table, typename T>
+void CopyRow(const Table& table, const T& row, CopyBuffer& out, common::BodyCodec& bodies) {
+  rows::Write(table, row, out, bodies);
   out.EndRow();
 }
 
@@ -163,7 +170,8 @@ class PgStore : public Store {
       : conninfo_(std::move(conninfo)),
         conn_(std::move(conn)),
         options_(std::move(options)),
-        writer_(options_) {}
+        writer_(options_),
+        bodies_(options_.dictionaries, [this](int64_t id) { return Dictionary(id); }) {}
 
   Status Initialize(bool create, const std::string& origin);
 
@@ -272,6 +280,11 @@ class PgStore : public Store {
   Status PinVerifierKey();
   Result<const domain::RegistryIndex*> LoadRegistry();
   Result<std::vector<uint64_t>> Leaves(const char* statement, const std::string& key);
+  // The report rows of `rows`, their bodies decoded.
+  Result<std::vector<StoredReport>> Reports(const Rows& rows);
+  Result<std::optional<StoredReport>> FirstReport(const Rows& rows);
+  // The row of body_dictionary with this id.
+  Result<std::optional<common::BodyDictionary>> Dictionary(int64_t id);
   // The duties open as of `as_of`; with `overdue` (a findings query), only those overdue and
   // narrowed by its department and date range.
   Result<std::vector<domain::Duty>> DutiesOpenAsOf(Date as_of, const FindingFilter* overdue);
@@ -290,6 +303,7 @@ class PgStore : public Store {
   uint64_t analyzed_size_ = 0;  // the tree size when the tables were last analyzed
   std::optional<common::LoadedRegistry> registry_;
   int64_t registry_version_ = 0;
+  common::BodyCodec bodies_;  // the stored form of report bodies, and its dictionaries
   // The names of the QueryEpcis statements prepared on this session, by their SQL.
   std::map<std::string, std::string, std::less<>> epcis_queries_;
   uint64_t epcis_statements_ = 0;  // statements prepared so far, for their names

@@ -172,7 +172,10 @@ Status PgStore::LockLedger() {
   // Under the lock nobody else appends: the table's size is the tree's.
   BATTRACE_ASSIGN_OR_RETURN(size, TreeSize());
   BATTRACE_RETURN_IF_ERROR(writer_.CatchUp(*this, size).status());
-  return LoadRegistry().status();
+  BATTRACE_RETURN_IF_ERROR(LoadRegistry().status());
+  // A dictionary another process trained is the one new bodies are compressed with.
+  BATTRACE_ASSIGN_OR_RETURN(latest, Run("latest_dictionary"));
+  return bodies_.Follow(latest.Int(0, 0));
 }
 
 Result<bool> PgStore::IsSigner() {

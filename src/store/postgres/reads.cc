@@ -62,13 +62,34 @@ Result<std::optional<RegistryRow>> PgStore::GetRegistry(const std::string& kind,
   });
 }
 
+Result<std::vector<StoredReport>> PgStore::Reports(const Rows& rows) {
+  std::vector<StoredReport> out;
+  out.reserve(static_cast<size_t>(rows.size()));
+  for (int i = 0; i < rows.size(); ++i) {
+    BATTRACE_ASSIGN_OR_RETURN(report, ReadReport(Row{rows, i}, bodies_));
+    out.push_back(std::move(report));
+  }
+  return out;
+}
+
+Result<std::optional<StoredReport>> PgStore::FirstReport(const Rows& rows) {
+  if (rows.size() == 0) return std::optional<StoredReport>();
+  BATTRACE_ASSIGN_OR_RETURN(report, ReadReport(Row{rows, 0}, bodies_));
+  return std::optional<StoredReport>(std::move(report));
+}
+
+Result<std::optional<BodyDictionary>> PgStore::Dictionary(int64_t id) {
+  BATTRACE_ASSIGN_OR_RETURN(rows, Run("body_dictionary", Params().Add(id)));
+  return First<BodyDictionary>(rows, ReadBodyDictionary<Row>);
+}
+
 Result<std::optional<StoredReport>> PgStore::GetReport(const std::string& reporter,
                                                        const std::string& id) {
   if (txn_) {
     if (const StoredReport* p = txn_->Pending(reporter, id)) return {*p};
   }
   BATTRACE_ASSIGN_OR_RETURN(rows, Run("find_report", Params().Add(reporter).Add(id)));
-  return First<StoredReport>(rows, ReadReport<Row>);
+  return FirstReport(rows);
 }
 
 Result<std::optional<StoredReport>> PgStore::GetReportAt(uint64_t leaf) {
@@ -76,7 +97,7 @@ Result<std::optional<StoredReport>> PgStore::GetReportAt(uint64_t leaf) {
     if (const StoredReport* p = txn_->PendingAt(leaf)) return {*p};
   }
   BATTRACE_ASSIGN_OR_RETURN(rows, Run("report_at", Params().Add(static_cast<int64_t>(leaf))));
-  return First<StoredReport>(rows, ReadReport<Row>);
+  return FirstReport(rows);
 }
 
 Status PgStore::ScanReports(uint64_t from, const std::function<bool(const StoredReport&)>& fn) {
@@ -86,7 +107,8 @@ Status PgStore::ScanReports(uint64_t from, const std::function<bool(const Stored
     BATTRACE_ASSIGN_OR_RETURN(
         rows, Run("scan_reports", Params().Add(static_cast<int64_t>(from)).Add(kPage)));
     for (int i = 0; i < rows.size(); ++i) {
-      if (!fn(ReadReport(Row{rows, i}))) return Status::Ok();
+      BATTRACE_ASSIGN_OR_RETURN(report, ReadReport(Row{rows, i}, bodies_));
+      if (!fn(report)) return Status::Ok();
     }
     if (rows.size() < kPage) return Status::Ok();
     from = static_cast<uint64_t>(rows.Int(rows.size() - 1, 0)) + 1;
@@ -124,7 +146,7 @@ Result<std::vector<uint64_t>> PgStore::BatteryHistory(const std::string& code) {
 
 Result<std::vector<StoredReport>> PgStore::BatteryHistoryReports(const std::string& code) {
   BATTRACE_ASSIGN_OR_RETURN(rows, Run("history_reports", Params().Add(code)));
-  return All<StoredReport>(rows, ReadReport<Row>);
+  return Reports(rows);
 }
 
 Result<std::vector<uint64_t>> PgStore::VehicleHistory(const std::string& vin) {
@@ -241,12 +263,12 @@ Result<std::vector<HandoverTally>> PgStore::TallyHandovers(std::optional<Date> f
   if (from) first = from->ToString();
   if (to) last = to->ToString();
   BATTRACE_ASSIGN_OR_RETURN(rows, Run("tally_handovers", Params().Add(first).Add(last)));
-  std::vector<HandoverTally> out;
-  out.reserve(static_cast<size_t>(rows.size()));
+  HandoverTallier tally;
   for (int i = 0; i < rows.size(); ++i) {
-    out.push_back({rows.Text(i, 0), rows.Text(i, 1), static_cast<uint64_t>(rows.Int(i, 2))});
+    BATTRACE_ASSIGN_OR_RETURN(report, ReadReport(Row{rows, i}, bodies_));
+    BATTRACE_RETURN_IF_ERROR(tally.Add(report));
   }
-  return out;
+  return tally.Take();
 }
 
 Result<uint64_t> PgStore::CountOpenDuties() {
@@ -286,9 +308,9 @@ Result<std::vector<domain::VehicleState>> PgStore::ListVehicles(
 
 Result<std::vector<StoredReport>> PgStore::DisassemblyInfo(const std::string& vehicle_model) {
   BATTRACE_ASSIGN_OR_RETURN(rows, Run("disassembly_info"));
+  BATTRACE_ASSIGN_OR_RETURN(reports, Reports(rows));
   std::vector<StoredReport> out;
-  for (int i = 0; i < rows.size(); ++i) {
-    StoredReport r = ReadReport(Row{rows, i});
+  for (StoredReport& r : reports) {
     if (IsAboutModel(r, vehicle_model)) out.push_back(std::move(r));
   }
   return out;
@@ -296,11 +318,8 @@ Result<std::vector<StoredReport>> PgStore::DisassemblyInfo(const std::string& ve
 
 Result<std::vector<StoredReport>> PgStore::ModelDeclarations(const std::string& maker,
                                                              const std::string& model) {
-  BATTRACE_ASSIGN_OR_RETURN(rows, Run("model_declarations", Params().Add(maker).Add(model)));
-  std::vector<StoredReport> declared;
-  declared.reserve(static_cast<size_t>(rows.size()));
-  for (int i = 0; i < rows.size(); ++i)
-    declared.push_back(ReadReport(Row{rows, i}));
+  BATTRACE_ASSIGN_OR_RETURN(rows, Run("model_declarations", Params().Add(maker)));
+  BATTRACE_ASSIGN_OR_RETURN(declared, Reports(rows));
   return DeclarationsOf(*this, std::move(declared), model);
 }
 

@@ -9,7 +9,6 @@
 #include "store/findings_query.h"
 #include "store/history.h"
 #include "store/list_query.h"
-#include "store/model_query.h"
 #include "store/postgres/pg_internal.h"
 #include "store/registry_load.h"
 #include "store/row_readers.h"
@@ -179,9 +178,7 @@ Status PgStore::PrepareStatements() {
        "SELECT " + r + " FROM report WHERE type = 'model.disassembly_info' ORDER BY leaf"},
       {"model_declarations", "SELECT " + r +
                                  " FROM report WHERE type = 'battery_model.declared' AND "
-                                 "reporter = $1 AND " +
-                                 MayDeclareModel("(body::jsonb ->> 'model')", "$2") +
-                                 " ORDER BY leaf"},
+                                 "reporter = $1 ORDER BY leaf"},
       {"batteries_by_serial",
        "SELECT " + b + " FROM battery WHERE serial = $1 ORDER BY produced_leaf, code"},
       {"insert_token", "INSERT INTO token (" + t + ") VALUES ($1, $2, $3, $4, $5)"},
@@ -254,11 +251,17 @@ Status PgStore::PrepareStatements() {
        "AND ($3::bigint IS NULL OR s.known_from >= $3) "
        "AND ($4::bigint IS NULL OR s.known_from < $4) AND " +
            SaleUncoveredAt("$1")},
-      // The type is spelled out so that the planner uses the partial index report_outbound.
+      // The type is spelled out so that the planner uses the partial index report_outbound;
+      // the bodies are summed in C++ (HandoverTallier), which decodes them.
       {"tally_handovers",
-       "SELECT reporter, body::jsonb ->> 'to', SUM(jsonb_array_length(body::jsonb -> 'codes')) "
-       "FROM report WHERE type = 'battery.outbound' AND ($1::text IS NULL OR occurred >= $1) "
-       "AND ($2::text IS NULL OR occurred <= $2) GROUP BY 1, 2"},
+       "SELECT " + r +
+           " FROM report WHERE type = 'battery.outbound' AND ($1::text IS NULL OR occurred >= $1) "
+           "AND ($2::text IS NULL OR occurred <= $2)"},
+      {"body_dictionary",
+       StrCat("SELECT ", kBodyDictionaryColumns, " FROM body_dictionary WHERE id = $1")},
+      {"latest_dictionary", "SELECT COALESCE(MAX(id), 0) FROM body_dictionary"},
+      {"insert_dictionary",
+       StrCat("INSERT INTO body_dictionary (", kBodyDictionaryColumns, ") VALUES ($1, $2, $3)")},
   };
   for (const auto& [name, sql] : statements) {
     // The upserts read the temporary tables only a writer has.

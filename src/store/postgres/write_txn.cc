@@ -66,7 +66,8 @@ Status PgWriteTxn::Warm(const ReadSet& rows) {
       BATTRACE_ASSIGN_OR_RETURN(
           found,
           s.Run("find_reports", Params().Add(ArrayLiteral(reporters)).Add(ArrayLiteral(ids))));
-      for (StoredReport& r : All<StoredReport>(found, ReadReport<Row>)) {
+      BATTRACE_ASSIGN_OR_RETURN(reports, s.Reports(found));
+      for (StoredReport& r : reports) {
         auto key = std::make_pair(r.reporter, r.id);
         stored_reports_[key] = std::move(r);
       }
@@ -171,7 +172,8 @@ Result<AppendResult> PgWriteTxn::Append(const LeafInput& in) {
     existing = it->second;
   } else {
     BATTRACE_ASSIGN_OR_RETURN(found, s.Run("find_report", Params().Add(in.reporter).Add(in.id)));
-    existing = First<StoredReport>(found, ReadReport<Row>);
+    BATTRACE_ASSIGN_OR_RETURN(first, s.FirstReport(found));
+    existing = std::move(first);
     stored_reports_.emplace(key, existing);
   }
   if (existing) {
@@ -193,7 +195,7 @@ Result<AppendResult> PgWriteTxn::Append(const LeafInput& in) {
   stored.body = in.body;
   stored.leaf_hash = in.leaf_hash;
   stored.content_hash = in.content_hash;
-  CopyRow(tables::kReport, tables::NewReport::Of(leaf, in), reports_copy_);
+  CopyRow(tables::kReport, tables::NewReport::Of(leaf, in), reports_copy_, s.bodies_);
   appended_by_key_.emplace(key, appended_.size());
   appended_.push_back(std::move(stored));
   if (reports_copy_.data().size() >= kStreamBytes) BATTRACE_RETURN_IF_ERROR(StreamReports());
@@ -331,6 +333,11 @@ Status PgWriteTxn::Commit() {
   PgStore& s = *store_;
   BATTRACE_RETURN_IF_ERROR(Flush());
   const uint64_t size = s.writer_.next_leaf();
+  BATTRACE_ASSIGN_OR_RETURN(trained, s.bodies_.TrainIfDue(s, size, [&](const BodyDictionary& d) {
+    Params p;
+    rows::Write(tables::kBodyDictionary, d, p);
+    return s.Run("insert_dictionary", p).status();
+  }));
   BATTRACE_ASSIGN_OR_RETURN(audit, s.ReadAuditHead());
   if (s.writer_.CheckpointDue(audit)) {
     BATTRACE_ASSIGN_OR_RETURN(signer, s.IsSigner());
@@ -340,6 +347,7 @@ Status PgWriteTxn::Commit() {
   if (!st.ok()) return st;  // the destructor rolls back
   done_ = true;
   s.writer_.Committed();
+  if (trained) s.bodies_.Adopt();
   // The first plans of a new store were made on empty tables (a sequential scan of obligation
   // for each discharge): the writer has the tables analyzed whenever the ledger has doubled
   // since it opened or last did so; autovacuum keeps them current after that.

@@ -56,19 +56,44 @@ Result<std::optional<RegistryRow>> SqliteStore::GetRegistry(const std::string& k
       [](const Stmt& st) { return rows::Read(tables::kRegistry, st); });
 }
 
+Result<std::optional<StoredReport>> SqliteStore::OneReport(Stmt& st) {
+  std::optional<StoredReport> out;
+  BATTRACE_RETURN_IF_ERROR(EachReport(st, [&](StoredReport&& r) {
+    out = std::move(r);
+    return false;
+  }));
+  return out;
+}
+
+Status SqliteStore::EachReport(Stmt& st, const std::function<bool(StoredReport&&)>& fn) {
+  Status error;
+  BATTRACE_RETURN_IF_ERROR(st.ForEachRow([&](const Stmt& row) {
+    auto report = ReadReport(row, bodies_);
+    if (!report.ok()) {
+      error = report.status();
+      return false;
+    }
+    return fn(std::move(report).value());
+  }));
+  return error;
+}
+
+Result<std::optional<BodyDictionary>> SqliteStore::Dictionary(int64_t id) {
+  return dictionary_->Bind(1, id).OneRow(ReadBodyDictionary<Stmt>);
+}
+
 Result<std::optional<StoredReport>> SqliteStore::GetReport(const std::string& reporter,
                                                            const std::string& id) {
-  return find_report_->Bind(1, reporter).Bind(2, id).OneRow(ReadReport<Stmt>);
+  return OneReport(find_report_->Bind(1, reporter).Bind(2, id));
 }
 
 Result<std::optional<StoredReport>> SqliteStore::GetReportAt(uint64_t leaf) {
-  return report_at_->Bind(1, static_cast<int64_t>(leaf)).OneRow(ReadReport<Stmt>);
+  return OneReport(report_at_->Bind(1, static_cast<int64_t>(leaf)));
 }
 
 Status SqliteStore::ScanReports(uint64_t from, const std::function<bool(const StoredReport&)>& fn) {
-  return scan_reports_->Bind(1, static_cast<int64_t>(from)).ForEachRow([&](const Stmt& st) {
-    return fn(ReadReport(st));
-  });
+  return EachReport(scan_reports_->Bind(1, static_cast<int64_t>(from)),
+                    [&](StoredReport&& r) { return fn(r); });
 }
 
 Result<std::optional<domain::BatteryState>> SqliteStore::GetBattery(const std::string& code) {
@@ -112,8 +137,8 @@ Result<std::vector<uint64_t>> SqliteStore::BatteryHistory(const std::string& cod
 
 Result<std::vector<StoredReport>> SqliteStore::BatteryHistoryReports(const std::string& code) {
   std::vector<StoredReport> out;
-  BATTRACE_RETURN_IF_ERROR(history_reports_->Bind(1, code).ForEachRow([&](const Stmt& st) {
-    out.push_back(ReadReport(st));
+  BATTRACE_RETURN_IF_ERROR(EachReport(history_reports_->Bind(1, code), [&](StoredReport&& r) {
+    out.push_back(std::move(r));
     return true;
   }));
   return out;
@@ -266,13 +291,15 @@ Result<std::vector<HandoverTally>> SqliteStore::TallyHandovers(std::optional<Dat
   std::optional<std::string> first, last;
   if (from) first = from->ToString();
   if (to) last = to->ToString();
-  std::vector<HandoverTally> out;
+  HandoverTallier tally;
+  Status counted;
   BATTRACE_RETURN_IF_ERROR(
-      tally_handovers_->Bind(1, first).Bind(2, last).ForEachRow([&](const Stmt& row) {
-        out.push_back({row.Text(0), row.Text(1), static_cast<uint64_t>(row.Int(2))});
-        return true;
+      EachReport(tally_handovers_->Bind(1, first).Bind(2, last), [&](StoredReport&& r) {
+        counted = tally.Add(r);
+        return counted.ok();
       }));
-  return out;
+  BATTRACE_RETURN_IF_ERROR(counted);
+  return tally.Take();
 }
 
 Result<uint64_t> SqliteStore::CountOpenDuties() {
@@ -328,8 +355,7 @@ Result<std::vector<StoredReport>> SqliteStore::DisassemblyInfo(const std::string
   // A maker files one such report per model: the type's rows are few, and reading them all
   // through report_disassembly_info costs less than a column and index of their own.
   std::vector<StoredReport> out;
-  BATTRACE_RETURN_IF_ERROR(disassembly_info_->ForEachRow([&](const Stmt& st) {
-    StoredReport r = ReadReport(st);
+  BATTRACE_RETURN_IF_ERROR(EachReport(*disassembly_info_, [&](StoredReport&& r) {
     if (IsAboutModel(r, vehicle_model)) out.push_back(std::move(r));
     return true;
   }));
@@ -338,14 +364,13 @@ Result<std::vector<StoredReport>> SqliteStore::DisassemblyInfo(const std::string
 
 Result<std::vector<StoredReport>> SqliteStore::ModelDeclarations(const std::string& maker,
                                                                  const std::string& model) {
-  // The maker's declarations are read through report_model_declared, narrowed to the model in
-  // SQL (MayDeclareModel) and matched on the model in force.
+  // The maker's declarations (a few per model) are read through report_model_declared and
+  // matched on the model in force.
   std::vector<StoredReport> declared;
-  BATTRACE_RETURN_IF_ERROR(
-      model_declarations_->Bind(1, maker).Bind(2, model).ForEachRow([&](const Stmt& st) {
-        declared.push_back(ReadReport(st));
-        return true;
-      }));
+  BATTRACE_RETURN_IF_ERROR(EachReport(model_declarations_->Bind(1, maker), [&](StoredReport&& r) {
+    declared.push_back(std::move(r));
+    return true;
+  }));
   return DeclarationsOf(*this, std::move(declared), model);
 }
 

@@ -24,6 +24,7 @@
 #include "store/sqlite/sqlite.h"
 #include "store/sqlite/wal_checkpointer.h"
 #include "store/store.h"
+#include "store/stored_body.h"
 
 namespace battrace::store::sqlite_engine {
 
@@ -74,6 +75,12 @@ class Binder {
   template <typename Table, typename T>
   Binder& Row(const Table& table, const T& row) {
     rows::Write(table, row, *this);
+    return *this;
+  }
+  // The same for a description with a report body, encoded by `bodies`.
+  template <typename Table, typename T>
+  Binder& Row(const Table& table, const T& row, BodyCodec& bodies) {
+    rows::Write(table, row, *this, bodies);
     return *this;
   }
   Status Run() { return st_.Run(); }
@@ -130,7 +137,10 @@ class SqliteWriteTxn : public WriteTxn {
 class SqliteStore : public Store {
  public:
   SqliteStore(Db db, OpenOptions options)
-      : db_(std::move(db)), options_(std::move(options)), writer_(options_) {}
+      : db_(std::move(db)),
+        options_(std::move(options)),
+        writer_(options_),
+        bodies_(options_.dictionaries, [this](int64_t id) { return Dictionary(id); }) {}
 
   Status Initialize(const std::string& path, bool create, const std::string& origin);
 
@@ -214,6 +224,13 @@ class SqliteStore : public Store {
   // from before pinning) and refuses a key that differs from the pinned one.
   Status PinVerifierKey();
   Result<std::vector<uint64_t>> Leaves(Stmt& stmt, const std::string& key);
+  // The first report row of `st` (bound), its body decoded; nullopt when there is none.
+  Result<std::optional<StoredReport>> OneReport(Stmt& st);
+  // Calls `fn` with each report row of `st` (bound), its body decoded, until it returns false.
+  Status EachReport(Stmt& st, const std::function<bool(StoredReport&&)>& fn);
+  // The row of body_dictionary with this id.
+  Result<std::optional<BodyDictionary>> Dictionary(int64_t id);
+
   Result<ledger::Hash> NodeAt(const ledger::NodeId& id);
   // The registry index, built from the registry tables on first use and again whenever
   // meta('registry_version') changed since (a registry change of this or another connection).
@@ -233,6 +250,7 @@ class SqliteStore : public Store {
   std::unique_ptr<sqlite::WalCheckpointer> checkpointer_;  // set when the store writes
   std::optional<LoadedRegistry> registry_;
   int64_t registry_version_ = 0;  // meta('registry_version') when registry_ was built
+  BodyCodec bodies_;              // the stored form of report bodies, and its dictionaries
 
   std::optional<Stmt> insert_report_, find_report_, report_at_, scan_reports_, insert_node_,
       node_range_, leaf_hashes_, upsert_battery_, upsert_vehicle_, get_battery_, get_vehicle_,
@@ -245,7 +263,7 @@ class SqliteStore : public Store {
       registry_version_of_, bump_registry_version_, count_open_duties_, outlets_in_,
       disassembly_info_, model_declarations_, batteries_by_serial_, insert_token_, find_token_,
       revoke_token_, list_tokens_, tokens_by_prefix_, last_audit_, insert_audit_, list_audit_,
-      list_audit_newest_;
+      list_audit_newest_, dictionary_, latest_dictionary_, insert_dictionary_;
   // A battery's history: the stored rows a write transaction completes (battery_event only),
   // and its reports.
   std::optional<Stmt> battery_events_, history_reports_;

@@ -18,7 +18,6 @@
 #include "store/findings_query.h"
 #include "store/history.h"
 #include "store/ledger_writer.h"
-#include "store/model_query.h"
 #include "store/open.h"
 #include "store/registry_load.h"
 #include "store/row_readers.h"
@@ -221,9 +220,7 @@ Status SqliteStore::PrepareStatements() {
   BATTRACE_RETURN_IF_ERROR(
       prep(model_declarations_, "SELECT " + r +
                                     " FROM report WHERE type = 'battery_model.declared' AND "
-                                    "reporter = ?1 AND " +
-                                    MayDeclareModel("json_extract(body, '$.model')", "?2") +
-                                    " ORDER BY leaf"));
+                                    "reporter = ?1 ORDER BY leaf"));
   BATTRACE_RETURN_IF_ERROR(prep(batteries_by_serial_, "SELECT " + b +
                                                           " FROM battery WHERE serial = ? "
                                                           "ORDER BY produced_leaf, code"));
@@ -281,14 +278,20 @@ Status SqliteStore::PrepareStatements() {
            "AND (?2 IS NULL OR ?2 = 'MIIT') AND (?3 IS NULL OR s.known_from >= ?3) "
            "AND (?4 IS NULL OR s.known_from < ?4) AND " +
                SaleUncoveredAt("?1")));
-  // The type is spelled out so that the partial index report_outbound applies; without
-  // INDEXED BY the planner would rather scan every report in the order of the grouping.
+  // The type is spelled out so that the partial index report_outbound applies; the bodies are
+  // summed in C++ (HandoverTallier), which decodes them.
   BATTRACE_RETURN_IF_ERROR(
-      prep(tally_handovers_,
-           "SELECT reporter, json_extract(body, '$.to'), SUM(json_array_length(body, '$.codes')) "
-           "FROM report INDEXED BY report_outbound WHERE type = 'battery.outbound' "
-           "AND (?1 IS NULL OR occurred >= ?1) "
-           "AND (?2 IS NULL OR occurred <= ?2) GROUP BY 1, 2"));
+      prep(tally_handovers_, "SELECT " + r +
+                                 " FROM report INDEXED BY report_outbound WHERE type = "
+                                 "'battery.outbound' AND (?1 IS NULL OR occurred >= ?1) "
+                                 "AND (?2 IS NULL OR occurred <= ?2)"));
+  const std::string dc = kBodyDictionaryColumns;
+  BATTRACE_RETURN_IF_ERROR(
+      prep(dictionary_, "SELECT " + dc + " FROM body_dictionary WHERE id = ?"));
+  BATTRACE_RETURN_IF_ERROR(
+      prep(latest_dictionary_, "SELECT COALESCE(MAX(id), 0) FROM body_dictionary"));
+  BATTRACE_RETURN_IF_ERROR(
+      prep(insert_dictionary_, "INSERT INTO body_dictionary (" + dc + ") VALUES (?, ?, ?)"));
   const std::string ev = kEpcisEventColumns;
   BATTRACE_RETURN_IF_ERROR(prep(last_epcis_seq_, "SELECT COALESCE(MAX(seq), 0) FROM epcis_event"));
   BATTRACE_RETURN_IF_ERROR(

@@ -40,6 +40,11 @@ Result<std::unique_ptr<WriteTxn>> SqliteStore::BeginWrite() {
   // Commit.
   Status st = CatchUp();
   if (st.ok()) st = LoadRegistry().status();
+  if (st.ok()) {
+    // A dictionary another process trained is the one new bodies are compressed with.
+    auto latest = latest_dictionary_->OneRow([](const Stmt& row) { return row.Int(0); });
+    st = latest.ok() ? bodies_.Follow(latest->value_or(0)) : latest.status();
+  }
   if (!st.ok()) {
     (void)db_.Exec("ROLLBACK");
     return st;
@@ -61,23 +66,17 @@ Result<AppendResult> SqliteWriteTxn::Append(const LeafInput& in) {
   SqliteStore& s = *store_;
   const uint64_t leaf = s.writer_.next_leaf();
   const ledger::Hash& leaf_hash = in.leaf_hash;
-  BATTRACE_RETURN_IF_ERROR(
-      Binder(*s.insert_report_).Row(tables::kReport, tables::NewReport::Of(leaf, in)).Run());
+  BATTRACE_RETURN_IF_ERROR(Binder(*s.insert_report_)
+                               .Row(tables::kReport, tables::NewReport::Of(leaf, in), s.bodies_)
+                               .Run());
   if (s.db_.Changes() == 0) {
-    Stmt& find = *s.find_report_;
-    find.Bind(1, in.reporter).Bind(2, in.id);
-    BATTRACE_ASSIGN_OR_RETURN(row, find.Step());
-    if (!row) {
-      find.Reset();
-      return Status::Internal("report insert was ignored but no row holds its key");
-    }
-    StoredReport existing = ReadReport(find);
-    find.Reset();
+    BATTRACE_ASSIGN_OR_RETURN(existing, s.GetReport(in.reporter, in.id));
+    if (!existing) return Status::Internal("report insert was ignored but no row holds its key");
     AppendResult r;
-    r.outcome = existing.content_hash == in.content_hash ? AppendOutcome::kDuplicate
-                                                         : AppendOutcome::kConflict;
-    r.leaf_index = existing.leaf_index;
-    r.leaf_hash = existing.leaf_hash;
+    r.outcome = existing->content_hash == in.content_hash ? AppendOutcome::kDuplicate
+                                                          : AppendOutcome::kConflict;
+    r.leaf_index = existing->leaf_index;
+    r.leaf_hash = existing->leaf_hash;
     return r;
   }
   for (const ledger::Node& n : s.writer_.Append(leaf_hash)) {
@@ -180,6 +179,10 @@ Status SqliteWriteTxn::Flush() {
 Status SqliteWriteTxn::Commit() {
   SqliteStore& s = *store_;
   BATTRACE_RETURN_IF_ERROR(Flush());
+  BATTRACE_ASSIGN_OR_RETURN(
+      trained, s.bodies_.TrainIfDue(s, s.writer_.next_leaf(), [&](const BodyDictionary& d) {
+        return Binder(*s.insert_dictionary_).Row(tables::kBodyDictionary, d).Run();
+      }));
   BATTRACE_ASSIGN_OR_RETURN(audit, s.ReadAuditHead());
   if (s.writer_.CheckpointDue(audit)) {
     auto cp = s.InsertCheckpoint(audit);
@@ -189,6 +192,7 @@ Status SqliteWriteTxn::Commit() {
   BATTRACE_RETURN_IF_ERROR(s.db_.Exec("COMMIT"));
   done_ = true;
   s.writer_.Committed();
+  if (trained) s.bodies_.Adopt();
   if (s.checkpointer_) s.checkpointer_->Poke();
   return Status::Ok();
 }

@@ -11,6 +11,7 @@
 
 #include "engines.h"
 #include "store/open.h"
+#include "store/row_readers.h"
 #include "store/tables.h"
 
 namespace battrace::store {
@@ -54,7 +55,7 @@ TEST_P(RowsTest, DescriptionsMatchTheLiveTables) {
     }
     ++checked;
   });
-  EXPECT_EQ(checked, 15);
+  EXPECT_EQ(checked, 16);
 }
 
 BATTRACE_BOTH_ENGINES(RowsTest);
@@ -134,6 +135,39 @@ TEST(RowsCodecs, FindingRoundTripsAndRefusesDamage) {
   row.values[4] = std::monostate{};
   row.values[5] = std::string("[1");
   EXPECT_FALSE(rows::Read(tables::kFinding, row).ok());
+}
+
+// A report's body goes through the connection's BodyCodec both ways: raw while the store has no
+// dictionary; a stored form that does not decode is Corruption naming the leaf.
+TEST(RowsCodecs, ReportBodyGoesThroughTheBodyCodec) {
+  common::BodyCodec bodies({}, [](int64_t) -> Result<std::optional<common::BodyDictionary>> {
+    return std::optional<common::BodyDictionary>();
+  });
+  const std::string body = R"({"id":"r1","type":"battery.produced"})";
+  const std::string reporter = "91110000", id = "r1", type = "battery.produced",
+                    occurred = "2026-04-02";
+  const Instant reported = 7;
+  const ledger::Hash content{}, leaf_hash{};
+  FakeRow row;
+  FakeSink sink{row.values};
+  rows::Write(
+      tables::kReport,
+      tables::NewReport{3, reporter, id, type, occurred, reported, content, leaf_hash, body}, sink,
+      bodies);
+  ASSERT_EQ(row.values.size(), tables::kReport.kColumns);
+  EXPECT_EQ(row.Text(8), body);
+  auto back = common::ReadReport(row, bodies);
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  EXPECT_EQ(back->body, body);
+  EXPECT_EQ(back->leaf_index, 3u);
+
+  row.values[8] = std::string("\x01\x05garbage");
+  back = common::ReadReport(row, bodies);
+  EXPECT_EQ(back.status().code(), StatusCode::kCorruption);
+  EXPECT_NE(back.status().message().find("leaf 3: "), std::string::npos)
+      << back.status().ToString();
+  EXPECT_NE(back.status().message().find("dictionary 5"), std::string::npos)
+      << back.status().ToString();
 }
 
 TEST(RowsCodecs, ColumnListsAreTheDescriptionsNames) {
