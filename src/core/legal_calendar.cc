@@ -383,11 +383,6 @@ std::string LegalCalendar::DefaultDirectory() {
   return DataDirectory("BATTRACE_CALENDAR_DIR", BATTRACE_DEFAULT_CALENDAR_DIR);
 }
 
-const Result<LegalCalendar>& LegalCalendar::Default() {
-  static const Result<LegalCalendar> calendar = LoadDirectory(DefaultDirectory());
-  return calendar;
-}
-
 void LegalCalendar::AppendYear(int year, const std::vector<bool>& working) {
   const int32_t jan1 = Date::FromYmd(year, 1, 1)->days_since_epoch();
   if (kinds_.empty()) first_day_ = jan1;

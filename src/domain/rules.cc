@@ -20,14 +20,7 @@
 namespace battrace {
 namespace {
 
-using strict_json::array;
-using strict_json::Charset;
-using strict_json::element;
-using strict_json::Field;
-using strict_json::Kind;
-using strict_json::object;
-using strict_json::Others;
-using strict_json::Path;
+using namespace strict_json;  // NOLINT(google-build-using-namespace): the field layer
 
 constexpr std::array<std::string_view, 17> kDutyKeys = {
     domain::duty::kDisassemblyInfo,
@@ -333,11 +326,6 @@ Result<RuleSet> RuleSet::LoadDirectory(const std::string& dir) {
 
 std::string RuleSet::DefaultDirectory() {
   return DataDirectory("BATTRACE_RULES_DIR", BATTRACE_DEFAULT_RULES_DIR);
-}
-
-const Result<RuleSet>& RuleSet::Default() {
-  static const Result<RuleSet> rules = LoadDirectory(DefaultDirectory());
-  return rules;
 }
 
 const Regime* RuleSet::RegimeOn(Date d) const {
