@@ -5,6 +5,14 @@
 #   test-pg.sh start DIR   create a cluster in DIR (created if missing, must be empty), start it
 #                          on 127.0.0.1 and a free port, print its admin conninfo (also written
 #                          to DIR/conninfo)
+#   test-pg.sh recover DIR BASE
+#                          create a cluster in DIR from the base backup BASE (a directory that
+#                          pg_basebackup wrote in plain format, readable by the cluster's user)
+#                          and start it in archive recovery (recovery.signal), listening as
+#                          start's does; prints its conninfo as start does. The recovery
+#                          settings (restore_command, a recovery target and its action) come in
+#                          PG_EXTRA_CONF. pg_ctl returns once the copy is consistent: it has left
+#                          recovery when `SELECT pg_is_in_recovery()` says false
 #   test-pg.sh stop DIR    stop the cluster in DIR (fast shutdown) and remove DIR; quiet and
 #                          successful when DIR or its cluster is gone already
 #
@@ -53,8 +61,9 @@ free_port() {
 s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
 }
 
+# start DIR [BASE]: a new cluster (initdb), or one recovered from the base backup BASE.
 start() {
-  local dir=$1
+  local dir=$1 base=${2:-}
   [ -x "$BIN/initdb" ] || die "no $BIN/initdb: install postgresql-15 (scripts/install-deps.sh)"
   mkdir -p "$dir"
   dir=$(cd "$dir" && pwd)
@@ -65,10 +74,18 @@ start() {
     chmod 700 "$dir"
   fi
   as_owner mkdir -m 700 "$dir/sock"
-  as_owner "$BIN/initdb" -D "$dir/data" -U "$SUPERUSER" --auth=trust --encoding=UTF8 \
-    --locale=C --no-instructions $([ "${PG_FSYNC:-off}" = on ] || echo --no-sync) \
-    >"$dir/initdb.log" 2>&1 ||
-    die "initdb failed: $(cat "$dir/initdb.log")"
+  if [ -n "$base" ]; then
+    [ -f "$base/backup_label" ] || die "$base is no base backup (no backup_label)"
+    # The backup's own conf.d-battrace.conf (the source's port and socket) is written over below.
+    as_owner cp -a "$base" "$dir/data" || die "cannot copy $base as $OWNER"
+    as_owner chmod 700 "$dir/data"
+    as_owner touch "$dir/data/recovery.signal"
+  else
+    as_owner "$BIN/initdb" -D "$dir/data" -U "$SUPERUSER" --auth=trust --encoding=UTF8 \
+      --locale=C --no-instructions $([ "${PG_FSYNC:-off}" = on ] || echo --no-sync) \
+      >"$dir/initdb.log" 2>&1 ||
+      die "initdb failed: $(cat "$dir/initdb.log")"
+  fi
   # A port that is free now may be taken before the server binds it: try a few.
   local port attempt
   for attempt in 1 2 3; do
@@ -118,6 +135,7 @@ stop() {
 if [ "$(id -u)" -eq 0 ]; then OWNER=postgres; else OWNER=$(id -un); fi
 case "${1:-}" in
   start) [ $# -eq 2 ] || die "usage: test-pg.sh start DIR"; start "$2" ;;
+  recover) [ $# -eq 3 ] || die "usage: test-pg.sh recover DIR BASE"; start "$2" "$3" ;;
   stop) [ $# -eq 2 ] || die "usage: test-pg.sh stop DIR"; stop "$2" ;;
-  *) die "usage: test-pg.sh start|stop DIR" ;;
+  *) die "usage: test-pg.sh start DIR | recover DIR BASE | stop DIR" ;;
 esac

@@ -192,6 +192,13 @@ class PgStore : public Store {
   Result<bool> IsSigner();
   // Signs a checkpoint of the current tree and `audit` inside the open transaction.
   Result<StoredCheckpoint> InsertCheckpoint(const std::optional<AuditHead>& audit);
+  // Commits the open transaction. When it stored a checkpoint (InsertCheckpoint) and this
+  // session may (restore_points_), then records the PostgreSQL restore point
+  // "battrace-checkpoint-<size>" (docs/operations.md, 2.2), holding the ledger lock at session
+  // level from before the COMMIT to after the restore point: no other writer's leaves commit
+  // between the two, so recovery to that name yields exactly the checkpoint's tree. The restore
+  // point is best effort: the commit stands when it fails.
+  Status Commit();
   // The audit chain's head as committed (nullopt: the trail is empty). One statement, so one
   // snapshot: appenders hold the audit lock until they commit, so they commit in seq order and
   // a snapshot holds a prefix of the chain, whose last row is its head.
@@ -216,7 +223,11 @@ class PgStore : public Store {
   LedgerWriter writer_;
   PgWriteTxn* txn_ = nullptr;  // the open write transaction
   bool signer_ = false;
-  uint64_t analyzed_size_ = 0;  // the tree size when the tables were last analyzed
+  // The session may create restore points: EXECUTE on pg_create_restore_point and a wal_level
+  // above minimal (checked when a writer opens).
+  bool restore_points_ = false;
+  std::optional<uint64_t> signed_size_;  // a checkpoint stored in the open transaction
+  uint64_t analyzed_size_ = 0;           // the tree size when the tables were last analyzed
   std::optional<common::LoadedRegistry> registry_;
   int64_t registry_version_ = 0;
   // The names of the QueryEpcis statements prepared on this session, by their SQL.

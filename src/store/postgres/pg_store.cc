@@ -58,6 +58,12 @@ Status PgStore::Initialize(bool create, const std::string& origin) {
   if (writer_.has_key()) {
     BATTRACE_ASSIGN_OR_RETURN(size, TreeSize());
     analyzed_size_ = size;
+    BATTRACE_ASSIGN_OR_RETURN(
+        may,
+        conn_.Query("SELECT (has_function_privilege('pg_catalog.pg_create_restore_point(text)',"
+                    " 'EXECUTE') AND current_setting('wal_level') <> 'minimal')::int",
+                    {}));
+    restore_points_ = may.Int(0, 0) != 0;
   }
   return Status::Ok();
 }
@@ -225,11 +231,30 @@ Result<const domain::RegistryIndex*> PgStore::LoadRegistry() {
 }
 
 Result<StoredCheckpoint> PgStore::InsertCheckpoint(const std::optional<AuditHead>& audit) {
-  return writer_.Sign(origin_, audit, [&](const StoredCheckpoint& cp) {
+  BATTRACE_ASSIGN_OR_RETURN(cp, writer_.Sign(origin_, audit, [&](const StoredCheckpoint& cp) {
     Params p;
     rows::Write(tables::kCheckpoint, cp, p);
     return Run("insert_checkpoint", p).status();
-  });
+  }));
+  signed_size_ = cp.size;
+  return cp;
+}
+
+Status PgStore::Commit() {
+  const std::optional<uint64_t> size = std::exchange(signed_size_, std::nullopt);
+  if (!size || !restore_points_) return conn_.Exec("COMMIT");
+  const Params ledger = Params().Add(int64_t{kLockClass}).Add(int64_t{kLedgerLock});
+  // This session holds the lock at transaction level already, so it is granted at once.
+  BATTRACE_RETURN_IF_ERROR(conn_.Query("SELECT pg_advisory_lock($1, $2)", ledger).status());
+  Status st = conn_.Exec("COMMIT");
+  if (st.ok()) {
+    (void)conn_.Query("SELECT pg_create_restore_point($1)::text",
+                      Params().Add("battrace-checkpoint-" + std::to_string(*size)));
+  }
+  // A session-level lock outlives its transaction, committed or not; a lost session took it
+  // along.
+  (void)conn_.Query("SELECT pg_advisory_unlock($1, $2)", ledger);
+  return st;
 }
 
 Result<std::optional<AuditHead>> PgStore::ReadAuditHead() {
@@ -284,10 +309,11 @@ Status PgStore::InTransaction(const std::function<Status()>& body) {
   BATTRACE_RETURN_IF_ERROR(conn_.Exec("BEGIN"));
   BATTRACE_RETURN_IF_ERROR(writer_.Begin());
   Status st = body();
-  if (st.ok()) st = conn_.Exec("COMMIT");
+  if (st.ok()) st = Commit();
   if (st.ok()) {
     writer_.Committed();
   } else {
+    signed_size_.reset();
     (void)conn_.Exec("ROLLBACK");
     writer_.RolledBack();
   }

@@ -45,6 +45,7 @@ PgWriteTxn::~PgWriteTxn() {
   if (!done_) {
     (void)store_->conn_.Sync();
     (void)store_->conn_.Exec("ROLLBACK");
+    store_->signed_size_.reset();
     store_->writer_.RolledBack();
     // The registry versions it added are gone with it.
     if (registry_changed_) store_->registry_.reset();
@@ -338,7 +339,7 @@ Status PgWriteTxn::Commit() {
     BATTRACE_ASSIGN_OR_RETURN(signer, s.IsSigner());
     if (signer) BATTRACE_RETURN_IF_ERROR(s.InsertCheckpoint(audit).status());
   }
-  Status st = s.conn_.Exec("COMMIT");
+  Status st = s.Commit();
   if (!st.ok()) return st;  // the destructor rolls back
   done_ = true;
   s.writer_.Committed();
