@@ -182,7 +182,9 @@ Result<Conn> Conn::Connect(const std::string& conninfo) {
   if (raw == nullptr) return Status::IOError("PostgreSQL: out of memory connecting");
   Conn conn(raw);
   if (PQstatus(raw) != CONNECTION_OK) {
-    return Status::IOError("cannot connect to PostgreSQL: " + Trimmed(PQerrorMessage(raw)));
+    return Status(StatusCode::kIOError,
+                  "cannot connect to PostgreSQL: " + Trimmed(PQerrorMessage(raw)), "",
+                  std::string(kUnavailable));
   }
   BATTRACE_RETURN_IF_ERROR(
       conn.Exec("SET TIME ZONE 'UTC'; SET default_transaction_isolation = 'read committed'; "
@@ -198,6 +200,10 @@ Status Conn::Error(const std::string& what, const PGresult* result) const {
   // Class 23, integrity constraint violation: a row with the same key exists.
   if (state && std::string_view(state).starts_with("23")) {
     return Status::Conflict("PostgreSQL " + what + ": " + message);
+  }
+  if (Broken()) {
+    return Status(StatusCode::kIOError, "PostgreSQL " + what + ": " + message, "",
+                  std::string(kUnavailable));
   }
   return Status::IOError("PostgreSQL " + what + ": " + message);
 }

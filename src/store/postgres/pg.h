@@ -91,9 +91,16 @@ class CopyBuffer {
   bool first_ = true;
 };
 
+// The rule of a failure to reach the server: a connection refused, or lost (a restart, a
+// failover). A statement that failed so may have run or not (a COMMIT whose answer was lost):
+// the caller retries the whole request, which is safe for the store's writes (reports are
+// idempotent by reporter and id).
+inline constexpr std::string_view kUnavailable = "store.unavailable";
+
 class Conn {
  public:
-  // Connects; the session uses UTC and READ COMMITTED.
+  // Connects; the session uses UTC and READ COMMITTED. A failure is kIOError with the rule
+  // kUnavailable, as is a statement's failure that lost the connection.
   static Result<Conn> Connect(const std::string& conninfo);
   Conn(Conn&&) noexcept = default;
   Conn& operator=(Conn&&) noexcept = default;
