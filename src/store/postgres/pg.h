@@ -132,17 +132,20 @@ class Conn {
 
   // Whether the session is inside a transaction block.
   bool InTransaction() const;
-  // Whether the connection is lost (the server restarted or failed over).
-  bool Broken() const { return PQstatus(conn_.get()) == CONNECTION_BAD; }
+  // Whether the connection is lost (the server restarted or failed over): libpq saw it close,
+  // or the server ended the session (an error of severity FATAL, which comes before the close).
+  bool Broken() const { return ended_ || PQstatus(conn_.get()) == CONNECTION_BAD; }
 
  private:
   explicit Conn(PGconn* conn) : conn_(conn, &PQfinish) {}
-  Status Error(const std::string& what, const PGresult* result = nullptr) const;
+  // The status of a failure; notes a session the server ended (Broken).
+  Status Error(const std::string& what, const PGresult* result = nullptr);
   Result<Rows> Take(PGresult* result, const std::string& what);
 
   std::unique_ptr<PGconn, decltype(&PQfinish)> conn_;
   size_t queued_ = 0;  // statements sent since the last Sync
   bool copying_ = false;
+  bool ended_ = false;  // the server sent a FATAL error: it closes the connection after it
 };
 
 // The SQLSTATE of a failed statement's error, when the status came from one ("40P01", ...).
