@@ -318,6 +318,8 @@ const std::vector<RuleText>& RuleCatalogue() {
        "a passport's format is json (the EU battery passport) or html (the page)"},
       {"serve.listen", "监听地址无效", "a listen address is HOST:PORT or [IPv6]:PORT"},
       {"serve.tls", "TLS 配置无效", "TLS needs a readable certificate and key"},
+      {"serve.pg_read", "--pg-read 须为 --pg 数据库的备库",
+       "--pg-read names a standby of the --pg database"},
       {"sim.range", "模拟参数超出范围", "a simulation parameter must lie in its range"},
   };
   return catalogue;
