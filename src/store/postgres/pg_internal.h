@@ -172,6 +172,10 @@ class PgStore : public Store {
   // A lost connection (a restart, a failover) is opened again before the next statement that
   // runs outside a transaction; a transaction in flight fails and is rolled back.
   Status Reconnect();
+  // BEGIN, on a new connection when the session was lost: the loss shows on the first
+  // statement after it, and no transaction was open, so BEGIN runs once more after
+  // reconnecting (as Run does for a statement outside a transaction).
+  Status Begin();
   Result<Rows> Run(const char* name, const Params& params = Params()) {
     if (conn_.Broken() && !txn_) BATTRACE_RETURN_IF_ERROR(Reconnect());
     auto rows = conn_.Run(name, params);

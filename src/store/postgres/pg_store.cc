@@ -117,6 +117,16 @@ Status PgStore::Reconnect() {
   return PrepareSession();
 }
 
+Status PgStore::Begin() {
+  if (conn_.Broken()) BATTRACE_RETURN_IF_ERROR(Reconnect());
+  Status st = conn_.Exec("BEGIN");
+  if (!st.ok() && conn_.Broken()) {
+    BATTRACE_RETURN_IF_ERROR(Reconnect());
+    st = conn_.Exec("BEGIN");
+  }
+  return st;
+}
+
 Status PgStore::Migrate(bool create, const std::string& origin) {
   BATTRACE_RETURN_IF_ERROR(conn_.Exec("BEGIN"));
   auto body = [&]() -> Status {
@@ -193,8 +203,7 @@ Result<bool> PgStore::IsSigner() {
 Result<std::unique_ptr<WriteTxn>> PgStore::BeginWrite() {
   BATTRACE_RETURN_IF_ERROR(writer_.Writable());
   if (txn_) return Status::FailedPrecondition("a write transaction is already open");
-  if (conn_.Broken()) BATTRACE_RETURN_IF_ERROR(Reconnect());
-  BATTRACE_RETURN_IF_ERROR(conn_.Exec("BEGIN"));
+  BATTRACE_RETURN_IF_ERROR(Begin());
   // A right edge caught up under the lock is the committed tree's, kept even when the rest of
   // the locking fails.
   if (Status st = LockLedger(); !st.ok()) {
@@ -305,8 +314,7 @@ Status PgStore::AddCheckpointSignatures(uint64_t size, std::string_view lines) {
 
 Status PgStore::InTransaction(const std::function<Status()>& body) {
   if (txn_) return Status::FailedPrecondition("a write transaction is open on this store");
-  if (conn_.Broken()) BATTRACE_RETURN_IF_ERROR(Reconnect());
-  BATTRACE_RETURN_IF_ERROR(conn_.Exec("BEGIN"));
+  BATTRACE_RETURN_IF_ERROR(Begin());
   BATTRACE_RETURN_IF_ERROR(writer_.Begin());
   Status st = body();
   if (st.ok()) st = Commit();
