@@ -46,11 +46,10 @@ import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import engines  # noqa: E402
 import rfc9162_verify  # noqa: E402
 from api_support import AS_OF, Server, call, run  # noqa: E402
 
-SKIP = 77
-PG_BIN = os.environ.get("PG_BIN", "/usr/lib/postgresql/15/bin")
 DB = "battrace"
 CLIENTS = 3
 BATCH = 5
@@ -152,13 +151,7 @@ class Clients:
 
 def main():
     battrace, test_pg, work = sys.argv[1], sys.argv[2], sys.argv[3]
-    for tool in ("initdb", "pg_ctl", "pg_basebackup", "postgres"):
-        if not os.access(os.path.join(PG_BIN, tool), os.X_OK):
-            print(f"skipped: no {PG_BIN}/{tool} (install postgresql-15)", flush=True)
-            sys.exit(SKIP)
-    if shutil.which("psql") is None:
-        print("skipped: no psql (install postgresql-client)", flush=True)
-        sys.exit(SKIP)
+    engines.require_pg_tools("initdb", "pg_ctl", "pg_basebackup", "postgres")
     began = time.monotonic()
     shutil.rmtree(work, ignore_errors=True)
     os.makedirs(work)

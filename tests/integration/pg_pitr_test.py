@@ -44,22 +44,16 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from api_support import Server  # noqa: E402
+import engines  # noqa: E402
 import rfc9162_verify  # noqa: E402
 
-SKIP = 77
-BIN = os.environ.get("PG_BIN", "/usr/lib/postgresql/15/bin")
+BIN = engines.PG_BIN
 ORIGIN = "pitr.test/ledger"
 # The ledger's advisory lock (store/postgres/pg_locks.h).
 LEDGER_LOCK = "locktype = 'advisory' AND classid = 1651798627 AND objid = 1"
 
 battrace, test_pg, work = sys.argv[1:4]
-for tool in ("initdb", "pg_ctl", "pg_basebackup"):
-    if not os.access(os.path.join(BIN, tool), os.X_OK):
-        print(f"skipped: no {BIN}/{tool} (install postgresql-15)", flush=True)
-        sys.exit(SKIP)
-if shutil.which("psql") is None:
-    print("skipped: no psql (install postgresql-client-15)", flush=True)
-    sys.exit(SKIP)
+engines.require_pg_tools("initdb", "pg_ctl", "pg_basebackup")
 shutil.rmtree(work, ignore_errors=True)
 os.makedirs(work)
 
