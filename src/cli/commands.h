@@ -32,6 +32,7 @@ void RegisterWitness(CLI::App& app, CommandList& commands);
 void RegisterLabel(CLI::App& app, CommandList& commands);
 void RegisterPassport(CLI::App& app, CommandList& commands);
 void RegisterEpcis(CLI::App& app, CommandList& commands);
+void RegisterBackup(CLI::App& app, CommandList& commands);
 
 // Parses --listen "HOST:PORT" (IPv4 or a name) or "[V6]:PORT" into `http` (port 0: any free
 // one); defined in src/cli/serve.cc, used by every command that serves.
@@ -53,6 +54,7 @@ inline void RegisterAll(CLI::App& app, CommandList& commands) {
   RegisterLabel(app, commands);
   RegisterPassport(app, commands);
   RegisterEpcis(app, commands);
+  RegisterBackup(app, commands);
 }
 
 }  // namespace battrace::cli

@@ -35,6 +35,7 @@ namespace {
 
 struct ServeArgs {
   StoreArgs store;
+  std::string pg_read;  // a hot standby of --pg, for the routes that may read one
   std::string listen = "127.0.0.1:8080";
   server::ServeOptions options;
   size_t max_body_mib = 16;
@@ -80,6 +81,14 @@ int RunServe(ServeArgs& a) {
   if (!key.ok()) return Fail(key.status());
   a.options.store = a.store.Where();
   a.options.key = *key;
+  if (!a.pg_read.empty()) {
+    if (!a.options.store.postgres()) {
+      return Fail(
+          Status::Invalid("--pg-read", "serve.pg_read",
+                          "a standby of the --pg database is named with --pg only, not --db"));
+    }
+    a.options.read_store = store::Location{"", a.pg_read};
+  }
   if (Status st = SetUpWitnesses(a); !st.ok()) return Fail(st);
   a.options.http.max_body = a.max_body_mib << 20;
   a.options.access_log = !a.quiet;
@@ -100,6 +109,12 @@ void RegisterServe(CLI::App& app, CommandList& commands) {
   auto a = std::make_shared<ServeArgs>();
   auto* cmd = app.add_subcommand("serve", "Serve the JSON API (docs/api.md) over a store");
   a->store.AddTo(cmd, true);
+  auto* pg_read =
+      cmd->add_option("--pg-read", a->pg_read,
+                      "a hot standby of the --pg database (libpq connection string) where the "
+                      "routes that may read a standby read; writes, credentials and the reads "
+                      "that must see the latest commits stay on --pg")
+          ->type_name("CONNINFO");
   cmd->add_option("--listen", a->listen, "HOST:PORT to listen on (port 0: any free port)")
       ->capture_default_str();
   cmd->add_option("--tls-cert", a->options.http.tls_cert, "TLS certificate chain (PEM)");
@@ -167,8 +182,9 @@ void RegisterServe(CLI::App& app, CommandList& commands) {
   // --routes serves nothing: every serving option beside it is refused, by name. (The store's
   // options stay, so that one command line names the store however it is used.)
   for (CLI::Option* option : cmd->get_options()) {
-    if (option != routes && !option->check_name("--help") && !option->check_name("--db") &&
-        !option->check_name("--pg") && !option->check_name("--key")) {
+    if (option != routes && option != pg_read && !option->check_name("--help") &&
+        !option->check_name("--db") && !option->check_name("--pg") &&
+        !option->check_name("--key")) {
       routes->excludes(option);
     }
   }

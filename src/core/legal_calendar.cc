@@ -4,14 +4,12 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
-#include <iterator>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
-#include <system_error>
 
 #include "core/data_directory.h"
+#include "core/data_files.h"
 
 namespace battrace {
 namespace {
@@ -233,17 +231,9 @@ class YearFileReader {
   std::vector<bool> make_up_;
 };
 
-Result<std::string> ReadFile(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in.is_open()) return Status::IOError("cannot open " + path.string());
-  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (in.bad()) return Status::IOError("cannot read " + path.string());
-  return text;
-}
-
 // The 4-digit year a file name ends in ("cn-public-holidays-2026.json" -> 2026), or 0.
-int YearInFileName(const std::filesystem::path& path) {
-  const std::string stem = path.stem().string();
+int YearInFileName(const std::string& name) {
+  const std::string stem = std::filesystem::path(name).stem().string();
   if (stem.size() < 4) return 0;
   const std::string_view tail = std::string_view(stem).substr(stem.size() - 4);
   if (!std::all_of(tail.begin(), tail.end(), IsDigit)) return 0;
@@ -339,26 +329,14 @@ Result<LegalCalendar> LegalCalendar::FromJson(std::string_view json_text,
 }
 
 Result<LegalCalendar> LegalCalendar::LoadDirectory(const std::string& dir) {
-  namespace fs = std::filesystem;
-  std::error_code ec;
-  std::vector<fs::path> files;
-  for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
-    if (it->path().extension() == ".json" && it->is_regular_file()) files.push_back(it->path());
-  }
-  if (ec) return Status::IOError("cannot list calendar directory " + dir + ": " + ec.message());
-  if (files.empty()) {
-    return Status::NotFound("no holiday calendar (*.json) in directory " + dir);
-  }
-  std::sort(files.begin(), files.end());
+  BATTRACE_ASSIGN_OR_RETURN(files, ReadJsonFiles(dir, "holiday calendar"));
   std::map<int, std::string> file_of_year;
   std::vector<YearTable> years;
-  for (const fs::path& path : files) {
-    const std::string name = path.filename().string();
-    auto text = ReadFile(path);
-    if (!text.ok()) return text.status();
-    auto year = YearFileReader(name).Read(*text);
+  for (const DataFile& file : files) {
+    const std::string& name = file.name;
+    auto year = YearFileReader(name).Read(file.text);
     if (!year.ok()) return year.status();
-    const int named = YearInFileName(path);
+    const int named = YearInFileName(name);
     if (named != 0 && named != year->year) {
       return Status::Invalid(name + "#/year", "calendar.year",
                              "the file name says " + std::to_string(named) + " but 'year' is " +
@@ -381,11 +359,6 @@ Result<LegalCalendar> LegalCalendar::LoadDirectory(const std::string& dir) {
 
 std::string LegalCalendar::DefaultDirectory() {
   return DataDirectory("BATTRACE_CALENDAR_DIR", BATTRACE_DEFAULT_CALENDAR_DIR);
-}
-
-const Result<LegalCalendar>& LegalCalendar::Default() {
-  static const Result<LegalCalendar> calendar = LoadDirectory(DefaultDirectory());
-  return calendar;
 }
 
 void LegalCalendar::AppendYear(int year, const std::vector<bool>& working) {

@@ -17,6 +17,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/data_directory.h"
 #include "core/date.h"
 #include "core/status.h"
 
@@ -91,7 +92,7 @@ class LegalCalendar {
 
   // The process-wide calendar, loaded from DefaultDirectory() on the first call (thread-safe) and
   // kept for the life of the process, failure included: fix the files, then restart.
-  static const Result<LegalCalendar>& Default();
+  static const Result<LegalCalendar>& Default() { return LoadedOnce<LegalCalendar>(); }
 
   // O(1), no allocation: a table lookup for covered years, the weekend rule otherwise.
   bool IsWorkingDay(Date d) const;

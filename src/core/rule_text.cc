@@ -302,6 +302,9 @@ const std::vector<RuleText>& RuleCatalogue() {
       {"usage", "命令行参数使用错误", "the command's options must be used as its help says"},
       {"lang.unknown", "语言须为 en 或 zh-CN", "a language is en or zh-CN"},
       {"store.location", "存储位置无效", "a store is named by exactly one of --db and --pg"},
+      {"store.unavailable", "暂时无法连接数据库，请重试该请求（重复提交同一批报告是安全的）",
+       "the database could not be reached or the connection was lost; retry the request (sending "
+       "the same batch again is safe)"},
       {"label.base_url",
        "标签网址的基础地址须为 http:// 或 https:// 加主机名，不含查询串、片段或空白",
        "a label's base URL is http:// or https:// and a host, without query, fragment or spaces"},
@@ -315,6 +318,8 @@ const std::vector<RuleText>& RuleCatalogue() {
        "a passport's format is json (the EU battery passport) or html (the page)"},
       {"serve.listen", "监听地址无效", "a listen address is HOST:PORT or [IPv6]:PORT"},
       {"serve.tls", "TLS 配置无效", "TLS needs a readable certificate and key"},
+      {"serve.pg_read", "--pg-read 须为 --pg 数据库的备库",
+       "--pg-read names a standby of the --pg database"},
       {"sim.range", "模拟参数超出范围", "a simulation parameter must lie in its range"},
   };
   return catalogue;

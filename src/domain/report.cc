@@ -23,14 +23,7 @@
 namespace battrace {
 namespace {
 
-using strict_json::array;
-using strict_json::Charset;
-using strict_json::element;
-using strict_json::Field;
-using strict_json::Kind;
-using strict_json::object;
-using strict_json::Others;
-using strict_json::Path;
+using namespace strict_json;  // NOLINT(google-build-using-namespace): the field layer
 
 constexpr size_t kIdMax = 128;       // report ids, outlet ids, `corrects`
 constexpr size_t kNameMax = 512;     // names, models, addresses, stations, certificates

@@ -7,27 +7,18 @@
 
 #include <algorithm>
 #include <array>
-#include <filesystem>
-#include <fstream>
-#include <iterator>
 #include <map>
 #include <utility>
 
 #include "core/data_directory.h"
+#include "core/data_files.h"
 #include "domain/names.h"
 #include "domain/strict_json.h"
 
 namespace battrace {
 namespace {
 
-using strict_json::array;
-using strict_json::Charset;
-using strict_json::element;
-using strict_json::Field;
-using strict_json::Kind;
-using strict_json::object;
-using strict_json::Others;
-using strict_json::Path;
+using namespace strict_json;  // NOLINT(google-build-using-namespace): the field layer
 
 constexpr std::array<std::string_view, 17> kDutyKeys = {
     domain::duty::kDisassemblyInfo,
@@ -250,14 +241,6 @@ Result<Regime> ParseRegime(std::string_view text, const std::string& source_name
   return regime;
 }
 
-Result<std::string> ReadFile(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in.is_open()) return Status::IOError(fmt::format("cannot open {}", path.string()));
-  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (in.bad()) return Status::IOError(fmt::format("cannot read {}", path.string()));
-  return text;
-}
-
 std::string Span(const Regime& r) {
   return fmt::format("{}..{}", r.effective_from.ToString(),
                      r.effective_to ? fmt::format("{} (exclusive)", r.effective_to->ToString())
@@ -287,25 +270,12 @@ Result<RuleSet> RuleSet::FromJson(std::string_view text, const std::string& sour
 }
 
 Result<RuleSet> RuleSet::LoadDirectory(const std::string& dir) {
-  namespace fs = std::filesystem;
-  std::error_code ec;
-  std::vector<fs::path> files;
-  for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
-    if (it->path().extension() == ".json" && it->is_regular_file()) files.push_back(it->path());
-  }
-  if (ec)
-    return Status::IOError(fmt::format("cannot list rules directory {}: {}", dir, ec.message()));
-  if (files.empty()) {
-    return Status::NotFound(fmt::format("no regime file (*.json) in directory {}", dir));
-  }
-  std::sort(files.begin(), files.end());
+  BATTRACE_ASSIGN_OR_RETURN(files, ReadJsonFiles(dir, "regime file"));
   RuleSet set;
   std::map<std::string, std::string, std::less<>> file_of_name;
-  for (const fs::path& path : files) {
-    const std::string name = path.filename().string();
-    auto text = ReadFile(path);
-    if (!text.ok()) return text.status();
-    auto regime = ParseRegime(*text, name);
+  for (const DataFile& file : files) {
+    const std::string& name = file.name;
+    auto regime = ParseRegime(file.text, name);
     if (!regime.ok()) return regime.status();
     const auto [it, inserted] = file_of_name.emplace(regime->name, name);
     if (!inserted) {
@@ -333,11 +303,6 @@ Result<RuleSet> RuleSet::LoadDirectory(const std::string& dir) {
 
 std::string RuleSet::DefaultDirectory() {
   return DataDirectory("BATTRACE_RULES_DIR", BATTRACE_DEFAULT_RULES_DIR);
-}
-
-const Result<RuleSet>& RuleSet::Default() {
-  static const Result<RuleSet> rules = LoadDirectory(DefaultDirectory());
-  return rules;
 }
 
 const Regime* RuleSet::RegimeOn(Date d) const {

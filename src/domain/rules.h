@@ -18,6 +18,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/data_directory.h"
 #include "core/date.h"
 #include "core/legal_calendar.h"
 #include "core/status.h"
@@ -103,7 +104,7 @@ class RuleSet {
 
   // The process-wide rules, loaded from DefaultDirectory() on the first call (thread-safe) and
   // kept for the life of the process, failure included: fix the files, then restart.
-  static const Result<RuleSet>& Default();
+  static const Result<RuleSet>& Default() { return LoadedOnce<RuleSet>(); }
 
   // The regime in force on `d`, or nullptr (before the first, in a gap, after the last).
   const Regime* RegimeOn(Date d) const;

@@ -82,6 +82,11 @@ Result<access::Viewer> AuthenticateHash(store::Store& store, const ledger::Hash&
     return Refused(why, "the token expired on " + FormatTimestamp(row->expires));
   }
   auto viewer = access::ResolvePrincipal(store, row->principal);
+  // Only a principal the registry no longer holds refuses the token; the store failing (a lost
+  // connection) is the store's error, and the token and its sessions stand.
+  if (!viewer.ok() && viewer.status().code() != StatusCode::kInvalidArgument) {
+    return viewer.status();
+  }
   if (!viewer.ok()) {
     return Refused(why, "the token's principal " + row->principal + " is no longer registered");
   }

@@ -37,7 +37,8 @@ Status RevokeToken(store::Store& store, const std::string& text, Instant now);
 // for "Bearer <token>"; Unauthenticated (rule "auth.token") for anything else, or a token that
 // is unknown, expired or revoked. A token refused for its state gets one message whatever the
 // reason, so a client learns nothing of tokens it does not hold; the reason goes to `*why`
-// (when given) for the server's log.
+// (when given) for the server's log. A store that fails to read (a lost connection) refuses
+// nothing: its error is returned, with its own code (503 store.unavailable on PostgreSQL).
 Result<access::Viewer> Authenticate(store::Store& store, const std::string& authorization,
                                     Instant now, std::string* why = nullptr);
 

@@ -121,7 +121,12 @@ Status Api::Front(Call& c, size_t& route_index) {
                              "unknown query parameter '" + name + "' for " + e.pattern);
     }
   }
-  BATTRACE_ASSIGN_OR_RETURN(lease, readers_.Get());
+  // Credentials are checked on the primary whatever the route reads, so that a token revoked
+  // there is refused at once on every route; a request without them needs no primary.
+  const bool standby = standby_ && e.reads == Reads::kStandby;
+  const bool credentials = !req.Header("authorization").empty() ||
+                           CookieValue(req.Header("cookie"), kSessionCookie).has_value();
+  BATTRACE_ASSIGN_OR_RETURN(lease, (standby && !credentials ? *standby_ : readers_).Get());
   c.lease.emplace(std::move(lease));
   c.store = &**c.lease;
   std::string refused_why;
@@ -137,6 +142,11 @@ Status Api::Front(Call& c, size_t& route_index) {
   }
   c.viewer = std::move(viewer).value();
   if (req.Header("authorization").empty()) BATTRACE_RETURN_IF_ERROR(FromSession(c));
+  if (standby && credentials) {
+    BATTRACE_ASSIGN_OR_RETURN(read, standby_->Get());
+    c.lease.emplace(std::move(read));  // the primary's connection goes back to its pool
+    c.store = &**c.lease;
+  }
   // The public's principal is its address, limited at the principal's rate.
   const std::string key =
       c.viewer.kind == access::Viewer::Kind::kPublic ? address : c.viewer.Principal();

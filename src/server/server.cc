@@ -22,68 +22,92 @@ namespace battrace::server {
 using store::Store;
 
 const std::vector<Api::Entry>& Api::Table() {
+  // Each route says where it reads when the server has a standby (Reads): the standby only for
+  // reads that may lag, never for a write or a read of what its caller just wrote.
   static const std::vector<Entry> kTable = {
-      {"GET", "/healthz", &Api::Healthz, {}},
-      {"GET", "/metrics", &Api::MetricsText, {}},
-      {"POST", "/v1/reports", &Api::PostReports, {"codes", "type"}},
-      {"GET", "/v1/reports/{reporter}/{id}", &Api::GetReport, {}},
-      {"GET", "/v1/batteries", &Api::ListBatteries, {"cursor", "limit"}},
-      {"GET", "/v1/batteries/{code}", &Api::GetBattery, {}},
-      {"GET", "/v1/batteries/{code}/history", &Api::GetBatteryHistory, {}},
-      {"GET", "/v1/batteries/{code}/passport", &Api::GetBatteryPassport, {"profile"}},
-      {"GET", "/v1/vehicles", &Api::ListVehicles, {"cursor", "limit"}},
-      {"GET", "/v1/vehicles/{vin}", &Api::GetVehicle, {}},
+      {"GET", "/healthz", &Api::Healthz, {}, Reads::kPrimary},
+      {"GET", "/metrics", &Api::MetricsText, {}, Reads::kStandby},
+      {"POST", "/v1/reports", &Api::PostReports, {"codes", "type"}, Reads::kPrimary},
+      {"GET", "/v1/reports/{reporter}/{id}", &Api::GetReport, {}, Reads::kPrimary},
+      {"GET", "/v1/batteries", &Api::ListBatteries, {"cursor", "limit"}, Reads::kStandby},
+      {"GET", "/v1/batteries/{code}", &Api::GetBattery, {}, Reads::kStandby},
+      {"GET", "/v1/batteries/{code}/history", &Api::GetBatteryHistory, {}, Reads::kStandby},
+      {"GET",
+       "/v1/batteries/{code}/passport",
+       &Api::GetBatteryPassport,
+       {"profile"},
+       Reads::kStandby},
+      {"GET", "/v1/vehicles", &Api::ListVehicles, {"cursor", "limit"}, Reads::kStandby},
+      {"GET", "/v1/vehicles/{vin}", &Api::GetVehicle, {}, Reads::kStandby},
       {"GET",
        "/v1/findings",
        &Api::GetFindings,
        {"as_of", "kind", "party", "division", "department", "from", "to", "sort", "cursor", "limit",
-        "format"}},
+        "format"},
+       Reads::kStandby},
       {"GET",
        "/v1/obligations",
        &Api::GetObligations,
        {"as_of", "party", "division", "type", "due_from", "due_to", "sort", "cursor", "limit",
-        "format"}},
-      {"GET", "/v1/enterprises/{uscc}", &Api::GetEnterprise, {}},
-      {"GET", "/v1/outlets", &Api::GetOutlets, {"division"}},
-      {"GET", "/v1/models/{model}/disassembly-info", &Api::GetDisassemblyInfo, {}},
-      {"GET", "/v1/ledger/checkpoint", &Api::GetCheckpoint, {}},
-      {"GET", "/v1/ledger/proof/inclusion", &Api::GetInclusionProof, {"leaf", "size"}},
-      {"GET", "/v1/ledger/proof/consistency", &Api::GetConsistencyProof, {"from", "to"}},
-      {"GET", "/v1/audit", &Api::GetAudit, {"after", "before", "order", "limit"}},
-      {"POST", "/v1/session", &Api::PostSession, {}},
-      {"DELETE", "/v1/session", &Api::DeleteSession, {}},
-      {"GET", "/v1/me", &Api::GetMe, {}},
-      {"GET", "/v1/tokens", &Api::GetTokens, {"cursor", "limit"}},
-      {"POST", "/v1/tokens", &Api::PostTokens, {}},
-      {"DELETE", "/v1/tokens/{id}", &Api::DeleteToken, {}},
-      {"GET", "/v1/stats/findings", &Api::GetStatsFindings, {"as_of", "division", "level"}},
-      {"GET", "/v1/stats/trend", &Api::GetStatsTrend, {"as_of", "from", "to", "kind", "division"}},
-      {"GET", "/v1/stats/flows", &Api::GetStatsFlows, {"from", "to", "division"}},
-      {"GET", "/v1/divisions", &Api::GetDivisions, {"parent"}},
+        "format"},
+       Reads::kStandby},
+      {"GET", "/v1/enterprises/{uscc}", &Api::GetEnterprise, {}, Reads::kStandby},
+      {"GET", "/v1/outlets", &Api::GetOutlets, {"division"}, Reads::kStandby},
+      {"GET", "/v1/models/{model}/disassembly-info", &Api::GetDisassemblyInfo, {}, Reads::kStandby},
+      {"GET", "/v1/ledger/checkpoint", &Api::GetCheckpoint, {}, Reads::kStandby},
+      {"GET",
+       "/v1/ledger/proof/inclusion",
+       &Api::GetInclusionProof,
+       {"leaf", "size"},
+       Reads::kStandby},
+      {"GET",
+       "/v1/ledger/proof/consistency",
+       &Api::GetConsistencyProof,
+       {"from", "to"},
+       Reads::kStandby},
+      {"GET", "/v1/audit", &Api::GetAudit, {"after", "before", "order", "limit"}, Reads::kPrimary},
+      {"POST", "/v1/session", &Api::PostSession, {}, Reads::kPrimary},
+      {"DELETE", "/v1/session", &Api::DeleteSession, {}, Reads::kPrimary},
+      {"GET", "/v1/me", &Api::GetMe, {}, Reads::kStandby},
+      {"GET", "/v1/tokens", &Api::GetTokens, {"cursor", "limit"}, Reads::kPrimary},
+      {"POST", "/v1/tokens", &Api::PostTokens, {}, Reads::kPrimary},
+      {"DELETE", "/v1/tokens/{id}", &Api::DeleteToken, {}, Reads::kPrimary},
+      {"GET",
+       "/v1/stats/findings",
+       &Api::GetStatsFindings,
+       {"as_of", "division", "level"},
+       Reads::kStandby},
+      {"GET",
+       "/v1/stats/trend",
+       &Api::GetStatsTrend,
+       {"as_of", "from", "to", "kind", "division"},
+       Reads::kStandby},
+      {"GET", "/v1/stats/flows", &Api::GetStatsFlows, {"from", "to", "division"}, Reads::kStandby},
+      {"GET", "/v1/divisions", &Api::GetDivisions, {"parent"}, Reads::kStandby},
       // The pages (server/web.h): one shell for every page, which its scripts fill in.
-      {"GET", "/", &Api::GetPage, {"*"}},
-      {"GET", "/outlets", &Api::GetPage, {"*"}},
-      {"GET", "/signin", &Api::GetPage, {"*"}},
-      {"GET", "/app", &Api::GetPage, {"*"}},
-      {"GET", "/app/", &Api::GetPage, {"*"}},
-      {"GET", "/app/{page...}", &Api::GetPage, {"*"}},
-      {"GET", "/assets/{path...}", &Api::GetAsset, {}},
-      {"GET", "/favicon.ico", &Api::GetFavicon, {}},
+      {"GET", "/", &Api::GetPage, {"*"}, Reads::kStandby},
+      {"GET", "/outlets", &Api::GetPage, {"*"}, Reads::kStandby},
+      {"GET", "/signin", &Api::GetPage, {"*"}, Reads::kStandby},
+      {"GET", "/app", &Api::GetPage, {"*"}, Reads::kStandby},
+      {"GET", "/app/", &Api::GetPage, {"*"}, Reads::kStandby},
+      {"GET", "/app/{page...}", &Api::GetPage, {"*"}, Reads::kStandby},
+      {"GET", "/assets/{path...}", &Api::GetAsset, {}, Reads::kStandby},
+      {"GET", "/favicon.ico", &Api::GetFavicon, {}, Reads::kStandby},
       // The public passport behind a battery's QR label (server/passport_page.h).
       // It reads `province` and `lang`, and takes any other parameter as the pages do
       // (messaging apps add their own to the links they share).
       // With `format=json` or an Accept header that prefers JSON, the battery's EU passport.
-      {"GET", "/b/{code}", &Api::GetPassportPage, {"*"}},
-      {"GET", "/b/{code}/qr.svg", &Api::GetLabelSvg, {}},
+      {"GET", "/b/{code}", &Api::GetPassportPage, {"*"}, Reads::kStandby},
+      {"GET", "/b/{code}/qr.svg", &Api::GetLabelSvg, {}, Reads::kStandby},
       // The GS1 Digital Link of a battery (EU labels): a redirect to its passport, query kept.
-      {"GET", "/01/{gtin}/21/{serial...}", &Api::GetDigitalLink, {"*"}},
+      {"GET", "/01/{gtin}/21/{serial...}", &Api::GetDigitalLink, {"*"}, Reads::kStandby},
       // GS1 EPCIS 2.0 (server/epcis_api.h). An eventID is a URI, slashes and all: the rest of
       // the path.
-      {"POST", "/epcis/capture", &Api::EpcisPostCapture, {}},
-      {"GET", "/epcis/capture/{captureID}", &Api::EpcisGetCapture, {}},
-      {"POST", "/epcis/events", &Api::EpcisPostEvent, {}},
-      {"GET", "/epcis/events", &Api::EpcisGetEvents, epcis::QueryParameterNames()},
-      {"GET", "/epcis/events/{eventID...}", &Api::EpcisGetEvent, {}},
+      {"POST", "/epcis/capture", &Api::EpcisPostCapture, {}, Reads::kPrimary},
+      {"GET", "/epcis/capture/{captureID}", &Api::EpcisGetCapture, {}, Reads::kPrimary},
+      {"POST", "/epcis/events", &Api::EpcisPostEvent, {}, Reads::kPrimary},
+      {"GET", "/epcis/events", &Api::EpcisGetEvents, epcis::QueryParameterNames(), Reads::kStandby},
+      {"GET", "/epcis/events/{eventID...}", &Api::EpcisGetEvent, {}, Reads::kStandby},
   };
   return kTable;
 }
@@ -99,6 +123,7 @@ Api::Api(const ServeOptions& options, std::unique_ptr<Store> writer,
       principal_limiter_(options.rate_per_second, options.rate_burst),
       metrics_(RouteLabels()),
       sessions_(options.sessions) {
+  if (options.read_store) standby_.emplace(*options.read_store, options.clock, true);
   for (const Entry& e : Table())
     router_.Add(e.method, e.pattern);
   if (auto cp = writer_->LatestCheckpoint(); cp.ok() && *cp) signed_size_ = (*cp)->size;
@@ -107,6 +132,20 @@ Api::Api(const ServeOptions& options, std::unique_ptr<Store> writer,
   char buf[16];
   std::snprintf(buf, sizeof buf, "%08x", prefix);
   id_prefix_ = buf;
+}
+
+Status Api::CheckStandby() {
+  if (!standby_) return Status::Ok();
+  BATTRACE_ASSIGN_OR_RETURN(lease, standby_->Get());
+  Store& standby = *lease;
+  if (standby.Origin() != writer_->Origin() ||
+      standby.PinnedVerifierKey() != writer_->PinnedVerifierKey()) {
+    return Status::Invalid("--pg-read", "serve.pg_read",
+                           "--pg-read names a database holding another store (origin '" +
+                               standby.Origin() + "', not '" + writer_->Origin() +
+                               "', or another signing key): name a standby of the --pg database");
+  }
+  return Status::Ok();
 }
 
 std::string Api::NextRequestId() {
@@ -218,6 +257,7 @@ int Serve(const ServeOptions& options) {
   if (!audit_store.ok()) return fail(audit_store.status());
 
   Api api(options, std::move(writer).value(), std::move(audit_store).value(), law);
+  if (Status st = api.CheckStandby(); !st.ok()) return fail(st);
   auto http = HttpServer::Bind(
       options.http,
       {[&api](const HttpRequest& req, HttpResponse& res) { api.Handle(req, res); },
@@ -245,16 +285,19 @@ int Serve(const ServeOptions& options) {
     }
     (*http)->Stop();
   });
-  LogJson({{"level", "info"},
-           {"event", "listening"},
-           {"store", options.store.ToString()},
-           {"address", options.http.host},
-           {"port", (*http)->port()},
-           {"tls", !options.http.tls_cert.empty()},
-           {"threads", options.http.threads},
-           {"max_connections", (*http)->max_connections()},
-           {"max_connections_per_address", options.http.max_connections_per_address},
-           {"open_files", (*http)->open_files_limit()}});
+  nlohmann::json listening = {
+      {"level", "info"},
+      {"event", "listening"},
+      {"store", options.store.ToString()},
+      {"address", options.http.host},
+      {"port", (*http)->port()},
+      {"tls", !options.http.tls_cert.empty()},
+      {"threads", options.http.threads},
+      {"max_connections", (*http)->max_connections()},
+      {"max_connections_per_address", options.http.max_connections_per_address},
+      {"open_files", (*http)->open_files_limit()}};
+  if (options.read_store) listening["read_store"] = options.read_store->ToString();
+  LogJson(listening);
   std::mutex tick_mu;
   std::condition_variable tick_cv;
   std::thread signer([&] {

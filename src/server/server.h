@@ -1,14 +1,16 @@
 // `battrace serve`: the JSON API over a store (docs/api.md, docs/openapi.yaml).
 //
 // Threads: the HTTP threads (HttpOptions.threads) each lease a reader connection from a pool
-// for a request; report batches are prepared (parsed, hashed) on the worker and committed
-// through the one writer connection, one transaction per batch, so a batch's receipts are
+// for a request (from the standby's pool for the routes that may read a standby, when there is
+// one: ServeOptions::read_store); report batches are prepared (parsed, hashed) on the worker and
+// committed through the one writer connection, one transaction per batch, so a batch's receipts are
 // durable before its response; audit entries go through the group-committing audit writer
 // (server/audit_log.h) before the data they audit is sent. SIGTERM and SIGINT stop accepting
 // connections and let the requests in flight, batches included, finish.
 #pragma once
 
 #include <functional>
+#include <optional>
 #include <string>
 
 #include "core/clock.h"
@@ -20,7 +22,11 @@ namespace battrace::server {
 
 struct ServeOptions {
   HttpOptions http;
-  store::Location store;         // the embedded file or the PostgreSQL database
+  store::Location store;  // the embedded file or the PostgreSQL database
+  // A hot standby of `store` (`--pg-read`): the routes whose reads may lag the primary read
+  // there (Api::Reads); writes, the audit writer, credentials and the reads that must see the
+  // latest commits stay on `store`. Unset: every route reads `store`.
+  std::optional<store::Location> read_store;
   std::string key;               // its signing key file
   double rate_per_second = 500;  // per principal (per client address for the public); 0: off
   double rate_burst = 1000;

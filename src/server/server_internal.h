@@ -89,12 +89,23 @@ class Api {
   // within a second; Serve calls it every second.
   void SignCheckpoint();
 
+  // Refuses a standby (ServeOptions::read_store) that does not hold this store: another origin
+  // or another pinned key. Opens the standby pool's first connection.
+  Status CheckStandby();
+
   using Handler = Status (Api::*)(Call&);
+  // Where a route reads when the server has a standby (docs/operations.md, 3.4). kStandby: what
+  // it shows may lag the primary by the standby's replay delay, and is never what a failover
+  // could lose (a synchronous standby holds only commits it has flushed). kPrimary: it writes,
+  // or must see the latest commits (what its caller just wrote). Without a standby, every route
+  // reads the primary.
+  enum class Reads { kPrimary, kStandby };
   struct Entry {
     const char* method;
     const char* pattern;
     Handler handler;
     std::vector<std::string> query;  // the query parameters it takes; {"*"}: any (pages)
+    Reads reads;
   };
   // The route table (server.cc): every route, in the order the router matches them.
   static const std::vector<Entry>& Table();
@@ -123,9 +134,10 @@ class Api {
   // --- the front (front.cc) ---
   // The front of every request, on what its head carries (docs/api.md, "Every request"): the
   // per-address rate limit, the head's text (http.utf8, api.purpose), the route and its query
-  // parameters, authentication (leasing c.store), the per-principal rate limit. Returns a
-  // failed Status to answer with; or Ok with c.res.status set to 405 or 429 when it answered
-  // itself; or Ok with c.res untouched when the handler of Table()[route_index] may run.
+  // parameters, authentication (on the primary), leasing c.store (where the route reads), the
+  // per-principal rate limit. Returns a failed Status to answer with; or Ok with c.res.status
+  // set to 405 or 429 when it answered itself; or Ok with c.res untouched when the handler of
+  // Table()[route_index] may run.
   // route_index is Table().size() until a route matched.
   Status Front(Call& c, size_t& route_index);
   // Authentication by the session cookie, for a request without an Authorization header: the
@@ -206,7 +218,8 @@ class Api {
   Status Epcis(Call& c, F handler);
 
   const ServeOptions& options_;
-  StorePool readers_;
+  StorePool readers_;                 // on the primary
+  std::optional<StorePool> standby_;  // on ServeOptions::read_store, when set
   std::mutex write_mu_;
   std::unique_ptr<store::Store> writer_;
   AuditLog audit_;

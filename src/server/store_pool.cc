@@ -12,6 +12,7 @@ store::OpenOptions StorePool::ReaderOptions() const {
   store::OpenOptions o;
   o.cache_mib = kReaderCacheMib;
   o.clock = clock_;
+  o.read_only = read_only_;
   return o;
 }
 

@@ -1,6 +1,7 @@
 // The server's reader connections: opened on demand and reused, at most one per concurrent
 // request. The one writer connection and the audit writer's connection are not pooled: Serve
-// opens them (server.cc).
+// opens them (server.cc). A server with a standby (`serve --pg-read`) has two pools: the
+// primary's and the standby's, whose connections are read-only.
 #pragma once
 
 #include <memory>
@@ -15,8 +16,11 @@ namespace battrace::server {
 
 class StorePool {
  public:
-  // `clock`: the connections' clock (store::OpenOptions::clock); not owned.
-  StorePool(store::Location where, const Clock* clock) : where_(std::move(where)), clock_(clock) {}
+  // `clock`: the connections' clock (store::OpenOptions::clock); not owned. `read_only`: the
+  // connections write nothing, not even a migration (store::OpenOptions::read_only), as a hot
+  // standby requires.
+  StorePool(store::Location where, const Clock* clock, bool read_only = false)
+      : where_(std::move(where)), clock_(clock), read_only_(read_only) {}
 
   // A connection lent for one request; it goes back to the pool when the lease ends.
   class Lease {
@@ -48,6 +52,7 @@ class StorePool {
 
   store::Location where_;
   const Clock* clock_;
+  bool read_only_;
   std::mutex mu_;
   std::vector<std::unique_ptr<store::Store>> idle_;
 };

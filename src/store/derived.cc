@@ -3,8 +3,8 @@
 #include <nlohmann/json.hpp>
 
 #include "core/str_cat.h"
+#include "store/columns.h"
 #include "store/registry_load.h"
-#include "store/row_readers.h"
 
 namespace battrace::store::common {
 

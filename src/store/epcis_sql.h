@@ -14,16 +14,6 @@ namespace battrace::store::common {
 inline constexpr const char* kEpcisEventColumns = rows::kColumnsOf<tables::kEpcisEvent>;
 inline constexpr const char* kEpcisJobColumns = rows::kColumnsOf<tables::kEpcisJob>;
 
-template <typename Row>
-EpcisEvent ReadEpcisEvent(const Row& s) {
-  return rows::Read(tables::kEpcisEvent, s);
-}
-
-template <typename Row>
-EpcisJob ReadEpcisJob(const Row& s) {
-  return rows::Read(tables::kEpcisJob, s);
-}
-
 // The statement of Store::QueryEpcis for one filter, with "$n" placeholders numbered in the
 // order they first appear (as SQLite numbers them, and PostgreSQL reads them), and its
 // parameters in that order. Only the filters that are set appear, so that each engine plans

@@ -1,6 +1,6 @@
 #include "store/list_query.h"
 
-#include "store/row_readers.h"
+#include "store/columns.h"
 
 namespace battrace::store::common {
 

@@ -1,10 +1,10 @@
 #include "store/migrate.h"
 
-#include "ledger/merkle.h"
 #include "store/postgres/pg.h"
 #include "store/postgres/pg_store.h"
 #include "store/sqlite/sqlite.h"
 #include "store/sqlite/sqlite_store.h"
+#include "store/tree_head.h"
 
 namespace battrace::store {
 namespace {
@@ -114,12 +114,6 @@ Result<uint64_t> CopyTable(sqlite::Db& db, pg::Conn& conn, const Table& t) {
   return n;
 }
 
-Result<std::pair<uint64_t, ledger::Hash>> SizeAndRoot(Store& store) {
-  BATTRACE_ASSIGN_OR_RETURN(size, store.TreeSize());
-  BATTRACE_ASSIGN_OR_RETURN(frontier, ledger::Frontier::Load(store, size));
-  return std::make_pair(size, frontier.Root());
-}
-
 }  // namespace
 
 Result<MigrationResult> MigrateSqliteToPostgres(const std::string& db_path,
@@ -167,16 +161,16 @@ Result<MigrationResult> MigrateSqliteToPostgres(const std::string& db_path,
     (void)conn.Exec("ROLLBACK");
     return st;
   }
-  BATTRACE_ASSIGN_OR_RETURN(before, SizeAndRoot(*source));
-  BATTRACE_ASSIGN_OR_RETURN(after, SizeAndRoot(*target));
+  BATTRACE_ASSIGN_OR_RETURN(before, CurrentTreeHead(*source));
+  BATTRACE_ASSIGN_OR_RETURN(after, CurrentTreeHead(*target));
   if (before != after) {
     return Status::Corruption(
-        "after the copy the PostgreSQL ledger has size " + std::to_string(after.first) +
-        " and root " + ledger::HashToHex(after.second) + ", the embedded one size " +
-        std::to_string(before.first) + " and root " + ledger::HashToHex(before.second));
+        "after the copy the PostgreSQL ledger has size " + std::to_string(after.size) +
+        " and root " + ledger::HashToHex(after.root) + ", the embedded one size " +
+        std::to_string(before.size) + " and root " + ledger::HashToHex(before.root));
   }
-  result.reports = after.first;
-  result.root = after.second;
+  result.reports = after.size;
+  result.root = after.root;
   return result;
 }
 

@@ -427,4 +427,9 @@ auto Read(const Tab& table, const Row& row, common::BodyCodec& bodies, int first
   return ReadWith(table, row, first, &bodies);
 }
 
+// Read of `kTable` as a function object, for the helpers that take a row reader
+// (sqlite::Stmt::OneRow, the PostgreSQL engine's First and All): rows::kReader<tables::kBattery>.
+template <const auto& kTable>
+inline constexpr auto kReader = [](const auto& row) { return Read(kTable, row); };
+
 }  // namespace battrace::store::rows

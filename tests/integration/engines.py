@@ -35,6 +35,7 @@ import io
 import os
 import re
 import secrets
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -64,6 +65,21 @@ def require():
     if postgres() and not os.environ.get("BATTRACE_TEST_PG"):
         print("skipped: the postgres engine needs a cluster: BATTRACE_TEST_PG is unset "
               "(run under scripts/with-test-pg.sh, as `make test` does)", flush=True)
+        sys.exit(SKIP)
+
+
+PG_BIN = os.environ.get("PG_BIN", "/usr/lib/postgresql/15/bin")
+
+
+def require_pg_tools(*tools):
+    """Exits 77 (skipped) unless the PostgreSQL server tools `tools` (in PG_BIN) and psql are
+    here: the tests that make clusters of their own (scripts/test-pg.sh)."""
+    for tool in tools:
+        if not os.access(os.path.join(PG_BIN, tool), os.X_OK):
+            print(f"skipped: no {PG_BIN}/{tool} (install postgresql-15)", flush=True)
+            sys.exit(SKIP)
+    if shutil.which("psql") is None:
+        print("skipped: no psql (install postgresql-client-15)", flush=True)
         sys.exit(SKIP)
 
 

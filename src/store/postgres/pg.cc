@@ -182,7 +182,9 @@ Result<Conn> Conn::Connect(const std::string& conninfo) {
   if (raw == nullptr) return Status::IOError("PostgreSQL: out of memory connecting");
   Conn conn(raw);
   if (PQstatus(raw) != CONNECTION_OK) {
-    return Status::IOError("cannot connect to PostgreSQL: " + Trimmed(PQerrorMessage(raw)));
+    return Status(StatusCode::kIOError,
+                  "cannot connect to PostgreSQL: " + Trimmed(PQerrorMessage(raw)), "",
+                  std::string(kUnavailable));
   }
   BATTRACE_RETURN_IF_ERROR(
       conn.Exec("SET TIME ZONE 'UTC'; SET default_transaction_isolation = 'read committed'; "
@@ -190,14 +192,27 @@ Result<Conn> Conn::Connect(const std::string& conninfo) {
   return conn;
 }
 
-Status Conn::Error(const std::string& what, const PGresult* result) const {
+Status Conn::Error(const std::string& what, const PGresult* result) {
   std::string message = Trimmed(result ? PQresultErrorMessage(result) : "");
   if (message.empty()) message = Trimmed(PQerrorMessage(conn_.get()));
   const char* state = result ? PQresultErrorField(result, PG_DIAG_SQLSTATE) : nullptr;
+  // FATAL (or PANIC) ends the session. libpq may hand over the error before it has read the
+  // connection's close (a COPY or a pipeline's results read one by one), so the connection
+  // still looks alive to it.
+  const char* severity =
+      result ? PQresultErrorField(result, PG_DIAG_SEVERITY_NONLOCALIZED) : nullptr;
+  if (severity &&
+      (std::string_view(severity) == "FATAL" || std::string_view(severity) == "PANIC")) {
+    ended_ = true;
+  }
   if (state) message += " [SQLSTATE " + std::string(state) + "]";
   // Class 23, integrity constraint violation: a row with the same key exists.
   if (state && std::string_view(state).starts_with("23")) {
     return Status::Conflict("PostgreSQL " + what + ": " + message);
+  }
+  if (Broken()) {
+    return Status(StatusCode::kIOError, "PostgreSQL " + what + ": " + message, "",
+                  std::string(kUnavailable));
   }
   return Status::IOError("PostgreSQL " + what + ": " + message);
 }

@@ -91,9 +91,16 @@ class CopyBuffer {
   bool first_ = true;
 };
 
+// The rule of a failure to reach the server: a connection refused, or lost (a restart, a
+// failover). A statement that failed so may have run or not (a COMMIT whose answer was lost):
+// the caller retries the whole request, which is safe for the store's writes (reports are
+// idempotent by reporter and id).
+inline constexpr std::string_view kUnavailable = "store.unavailable";
+
 class Conn {
  public:
-  // Connects; the session uses UTC and READ COMMITTED.
+  // Connects; the session uses UTC and READ COMMITTED. A failure is kIOError with the rule
+  // kUnavailable, as is a statement's failure that lost the connection.
   static Result<Conn> Connect(const std::string& conninfo);
   Conn(Conn&&) noexcept = default;
   Conn& operator=(Conn&&) noexcept = default;
@@ -125,17 +132,20 @@ class Conn {
 
   // Whether the session is inside a transaction block.
   bool InTransaction() const;
-  // Whether the connection is lost (the server restarted or failed over).
-  bool Broken() const { return PQstatus(conn_.get()) == CONNECTION_BAD; }
+  // Whether the connection is lost (the server restarted or failed over): libpq saw it close,
+  // or the server ended the session (an error of severity FATAL, which comes before the close).
+  bool Broken() const { return ended_ || PQstatus(conn_.get()) == CONNECTION_BAD; }
 
  private:
   explicit Conn(PGconn* conn) : conn_(conn, &PQfinish) {}
-  Status Error(const std::string& what, const PGresult* result = nullptr) const;
+  // The status of a failure; notes a session the server ended (Broken).
+  Status Error(const std::string& what, const PGresult* result = nullptr);
   Result<Rows> Take(PGresult* result, const std::string& what);
 
   std::unique_ptr<PGconn, decltype(&PQfinish)> conn_;
   size_t queued_ = 0;  // statements sent since the last Sync
   bool copying_ = false;
+  bool ended_ = false;  // the server sent a FATAL error: it closes the connection after it
 };
 
 // The SQLSTATE of a failed statement's error, when the status came from one ("40P01", ...).

@@ -117,20 +117,7 @@ class PgWriteTxn : public WriteTxn {
 
   bool WantsReadSet() const override { return true; }
   Status Warm(const ReadSet& rows) override;
-  Result<AppendResult> Append(const LeafInput& report) override;
-  Status Apply(domain::Effects&& effects, uint64_t leaf) override;
-  Status Commit() override;
-  Result<std::optional<domain::BatteryState>> GetBattery(const std::string& code) override;
-  Result<std::optional<domain::VehicleState>> GetVehicle(const std::string& vin) override;
-  Result<std::optional<domain::OutletState>> GetOutlet(const std::string& id) override;
-  Result<std::optional<domain::ModelState>> GetModel(const std::string& maker,
-                                                     const std::string& model) override;
-  const domain::RegistryIndex& Registry() override;
-  Result<std::vector<uint64_t>> BatteryLeaves(const std::string& code) override;
-  Result<std::vector<uint64_t>> VehicleLeaves(const std::string& vin) override;
-  Result<std::optional<Report>> ReportAt(uint64_t leaf) override;
-  domain::RegistryHistory& RegistryVersions() override;
-  Status PutRegistry(const RegistryRow& row, Date effective, uint64_t leaf) override;
+#include "store/write_txn_overrides.h"  // IWYU pragma: keep
 
   // A report appended by this transaction, not yet written.
   const StoredReport* Pending(const std::string& reporter, const std::string& id) const;
@@ -175,68 +162,10 @@ class PgStore : public Store {
 
   Status Initialize(bool create, const std::string& origin);
 
-  Result<std::unique_ptr<WriteTxn>> BeginWrite() override;
-  Result<std::optional<RegistryRow>> GetRegistry(const std::string& kind,
-                                                 const std::string& key) override;
-  Result<std::optional<StoredReport>> GetReport(const std::string& reporter,
-                                                const std::string& id) override;
-  Result<std::optional<StoredReport>> GetReportAt(uint64_t leaf) override;
-  Status ScanReports(uint64_t from, const std::function<bool(const StoredReport&)>& fn) override;
-  Result<uint64_t> TreeSize() override;
-  Result<std::vector<StoredCheckpoint>> ListCheckpoints() override;
-  Result<std::optional<StoredCheckpoint>> LatestCheckpoint() override;
-  Result<StoredCheckpoint> SignCheckpoint() override;
-  Status AddCheckpointSignatures(uint64_t size, std::string_view lines) override;
-  std::string Origin() const override { return origin_; }
-  std::string PinnedVerifierKey() const override { return pinned_key_; }
-  Result<std::optional<domain::BatteryState>> GetBattery(const std::string& code) override;
-  Result<std::optional<domain::VehicleState>> GetVehicle(const std::string& vin) override;
-  Result<std::vector<domain::BatteryState>> BatteriesInVehicle(const std::string& vin) override;
-  Result<std::vector<std::string>> PartsOf(const std::string& code) override;
-  Result<std::vector<uint64_t>> BatteryHistory(const std::string& code) override;
-  Result<std::vector<StoredReport>> BatteryHistoryReports(const std::string& code) override;
-  Result<std::vector<uint64_t>> VehicleHistory(const std::string& vin) override;
-  Result<std::optional<std::string>> CorrectedBy(const std::string& reporter,
-                                                 const std::string& id) override;
-  Result<std::vector<domain::Finding>> Findings(Date as_of, const FindingFilter& filter) override;
-  Result<std::vector<domain::Duty>> Obligations(Date as_of,
-                                                const ObligationFilter& filter) override;
-  Result<std::vector<FindingTally>> TallyFindings(Date as_of, const FindingFilter& filter,
-                                                  bool by_month) override;
-  Result<std::vector<HandoverTally>> TallyHandovers(std::optional<Date> from,
-                                                    std::optional<Date> to) override;
-  Result<uint64_t> CountOpenDuties() override;
-  Result<std::vector<domain::OutletState>> Outlets(const std::string& division) override;
-  Result<std::vector<domain::BatteryState>> ListBatteries(const ListScope& scope,
-                                                          const std::vector<std::string>& after,
-                                                          size_t limit) override;
-  Result<std::vector<domain::VehicleState>> ListVehicles(const ListScope& scope,
-                                                         const std::vector<std::string>& after,
-                                                         size_t limit) override;
+#include "store/store_overrides.h"  // IWYU pragma: keep
   // Runs the list statement `list` ("list_batteries" or "list_vehicles") of `scope`.
   Result<Rows> RunList(const std::string& list, const ListScope& scope,
                        const std::vector<std::string>& after, size_t limit);
-  Result<std::vector<StoredReport>> DisassemblyInfo(const std::string& vehicle_model) override;
-  Result<std::vector<StoredReport>> ModelDeclarations(const std::string& maker,
-                                                      const std::string& model) override;
-  Result<std::optional<std::string>> FindByDigitalLink(const std::string& gtin14,
-                                                       const std::string& serial) override;
-  Status ScanDerived(std::string_view table,
-                     const std::function<bool(const std::string& row)>& fn) override;
-  Status PutToken(const TokenRow& token) override;
-  Result<std::optional<TokenRow>> FindToken(const ledger::Hash& hash) override;
-  Result<bool> RevokeToken(const ledger::Hash& hash, Instant at) override;
-  Result<std::vector<TokenRow>> ListTokens(const std::optional<TokenCursor>& after,
-                                           size_t limit) override;
-  Result<std::vector<TokenRow>> FindTokensByPrefix(std::string_view prefix, size_t limit) override;
-  Status AppendAudit(std::vector<AuditEntry>& entries) override;
-  Result<std::vector<AuditEntry>> ListAudit(const AuditPage& page) override;
-  Result<EpcisCaptureResult> CaptureEpcis(EpcisCapture& capture) override;
-  Result<std::optional<EpcisJob>> GetEpcisJob(const std::string& capture_id) override;
-  Result<std::vector<EpcisEvent>> QueryEpcis(const EpcisFilter& filter) override;
-  Result<std::vector<EpcisEvent>> GetEpcisEvents(const std::string& event_id) override;
-  Status GetNodes(std::span<const ledger::NodeId> ids, std::span<ledger::Hash> out) override;
-  bool KeepsLevel(int level) const override { return common::KeepsLevel(level); }
 
  private:
   friend class PgWriteTxn;
@@ -251,6 +180,10 @@ class PgStore : public Store {
   // A lost connection (a restart, a failover) is opened again before the next statement that
   // runs outside a transaction; a transaction in flight fails and is rolled back.
   Status Reconnect();
+  // BEGIN, on a new connection when the session was lost: the loss shows on the first
+  // statement after it, and no transaction was open, so BEGIN runs once more after
+  // reconnecting (as Run does for a statement outside a transaction).
+  Status Begin();
   Result<Rows> Run(const char* name, const Params& params = Params()) {
     if (conn_.Broken() && !txn_) BATTRACE_RETURN_IF_ERROR(Reconnect());
     auto rows = conn_.Run(name, params);
@@ -271,6 +204,13 @@ class PgStore : public Store {
   Result<bool> IsSigner();
   // Signs a checkpoint of the current tree and `audit` inside the open transaction.
   Result<StoredCheckpoint> InsertCheckpoint(const std::optional<AuditHead>& audit);
+  // Commits the open transaction. When it stored a checkpoint (InsertCheckpoint) and this
+  // session may (restore_points_), then records the PostgreSQL restore point
+  // "battrace-checkpoint-<size>" (docs/operations.md, 2.2), holding the ledger lock at session
+  // level from before the COMMIT to after the restore point: no other writer's leaves commit
+  // between the two, so recovery to that name yields exactly the checkpoint's tree. The restore
+  // point is best effort: the commit stands when it fails.
+  Status Commit();
   // The audit chain's head as committed (nullopt: the trail is empty). One statement, so one
   // snapshot: appenders hold the audit lock until they commit, so they commit in seq order and
   // a snapshot holds a prefix of the chain, whose last row is its head.
@@ -300,7 +240,11 @@ class PgStore : public Store {
   LedgerWriter writer_;
   PgWriteTxn* txn_ = nullptr;  // the open write transaction
   bool signer_ = false;
-  uint64_t analyzed_size_ = 0;  // the tree size when the tables were last analyzed
+  // The session may create restore points: EXECUTE on pg_create_restore_point and a wal_level
+  // above minimal (checked when a writer opens).
+  bool restore_points_ = false;
+  std::optional<uint64_t> signed_size_;  // a checkpoint stored in the open transaction
+  uint64_t analyzed_size_ = 0;           // the tree size when the tables were last analyzed
   std::optional<common::LoadedRegistry> registry_;
   int64_t registry_version_ = 0;
   common::BodyCodec bodies_;  // the stored form of report bodies, and its dictionaries

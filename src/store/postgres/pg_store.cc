@@ -58,6 +58,12 @@ Status PgStore::Initialize(bool create, const std::string& origin) {
   if (writer_.has_key()) {
     BATTRACE_ASSIGN_OR_RETURN(size, TreeSize());
     analyzed_size_ = size;
+    BATTRACE_ASSIGN_OR_RETURN(
+        may,
+        conn_.Query("SELECT (has_function_privilege('pg_catalog.pg_create_restore_point(text)',"
+                    " 'EXECUTE') AND current_setting('wal_level') <> 'minimal')::int",
+                    {}));
+    restore_points_ = may.Int(0, 0) != 0;
   }
   return Status::Ok();
 }
@@ -109,6 +115,16 @@ Status PgStore::Reconnect() {
   epcis_queries_.clear();  // and its prepared statements
   BATTRACE_RETURN_IF_ERROR(SetSessionMode());
   return PrepareSession();
+}
+
+Status PgStore::Begin() {
+  if (conn_.Broken()) BATTRACE_RETURN_IF_ERROR(Reconnect());
+  Status st = conn_.Exec("BEGIN");
+  if (!st.ok() && conn_.Broken()) {
+    BATTRACE_RETURN_IF_ERROR(Reconnect());
+    st = conn_.Exec("BEGIN");
+  }
+  return st;
 }
 
 Status PgStore::Migrate(bool create, const std::string& origin) {
@@ -190,8 +206,7 @@ Result<bool> PgStore::IsSigner() {
 Result<std::unique_ptr<WriteTxn>> PgStore::BeginWrite() {
   BATTRACE_RETURN_IF_ERROR(writer_.Writable());
   if (txn_) return Status::FailedPrecondition("a write transaction is already open");
-  if (conn_.Broken()) BATTRACE_RETURN_IF_ERROR(Reconnect());
-  BATTRACE_RETURN_IF_ERROR(conn_.Exec("BEGIN"));
+  BATTRACE_RETURN_IF_ERROR(Begin());
   // A right edge caught up under the lock is the committed tree's, kept even when the rest of
   // the locking fails.
   if (Status st = LockLedger(); !st.ok()) {
@@ -228,11 +243,30 @@ Result<const domain::RegistryIndex*> PgStore::LoadRegistry() {
 }
 
 Result<StoredCheckpoint> PgStore::InsertCheckpoint(const std::optional<AuditHead>& audit) {
-  return writer_.Sign(origin_, audit, [&](const StoredCheckpoint& cp) {
+  BATTRACE_ASSIGN_OR_RETURN(cp, writer_.Sign(origin_, audit, [&](const StoredCheckpoint& cp) {
     Params p;
     rows::Write(tables::kCheckpoint, cp, p);
     return Run("insert_checkpoint", p).status();
-  });
+  }));
+  signed_size_ = cp.size;
+  return cp;
+}
+
+Status PgStore::Commit() {
+  const std::optional<uint64_t> size = std::exchange(signed_size_, std::nullopt);
+  if (!size || !restore_points_) return conn_.Exec("COMMIT");
+  const Params ledger = Params().Add(int64_t{kLockClass}).Add(int64_t{kLedgerLock});
+  // This session holds the lock at transaction level already, so it is granted at once.
+  BATTRACE_RETURN_IF_ERROR(conn_.Query("SELECT pg_advisory_lock($1, $2)", ledger).status());
+  Status st = conn_.Exec("COMMIT");
+  if (st.ok()) {
+    (void)conn_.Query("SELECT pg_create_restore_point($1)::text",
+                      Params().Add("battrace-checkpoint-" + std::to_string(*size)));
+  }
+  // A session-level lock outlives its transaction, committed or not; a lost session took it
+  // along.
+  (void)conn_.Query("SELECT pg_advisory_unlock($1, $2)", ledger);
+  return st;
 }
 
 Result<std::optional<AuditHead>> PgStore::ReadAuditHead() {
@@ -283,14 +317,14 @@ Status PgStore::AddCheckpointSignatures(uint64_t size, std::string_view lines) {
 
 Status PgStore::InTransaction(const std::function<Status()>& body) {
   if (txn_) return Status::FailedPrecondition("a write transaction is open on this store");
-  if (conn_.Broken()) BATTRACE_RETURN_IF_ERROR(Reconnect());
-  BATTRACE_RETURN_IF_ERROR(conn_.Exec("BEGIN"));
+  BATTRACE_RETURN_IF_ERROR(Begin());
   BATTRACE_RETURN_IF_ERROR(writer_.Begin());
   Status st = body();
-  if (st.ok()) st = conn_.Exec("COMMIT");
+  if (st.ok()) st = Commit();
   if (st.ok()) {
     writer_.Committed();
   } else {
+    signed_size_.reset();
     (void)conn_.Exec("ROLLBACK");
     writer_.RolledBack();
   }

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/str_cat.h"
+#include "store/columns.h"
 #include "store/derived.h"
 #include "store/epcis_sql.h"
 #include "store/findings_query.h"
@@ -15,7 +16,6 @@
 #include "store/model_query.h"
 #include "store/node_layout.h"
 #include "store/postgres/pg_internal.h"
-#include "store/row_readers.h"
 #include "store/rows.h"
 #include "store/tokens_audit.h"
 
@@ -46,12 +46,12 @@ Params RecordedParams(Instant end, const FindingFilter& filter, const FindingRan
 
 Result<std::vector<StoredCheckpoint>> PgStore::ListCheckpoints() {
   BATTRACE_ASSIGN_OR_RETURN(rows, Run("list_checkpoints"));
-  return All<StoredCheckpoint>(rows, ReadCheckpoint<Row>);
+  return All<StoredCheckpoint>(rows, rows::kReader<tables::kCheckpoint>);
 }
 
 Result<std::optional<StoredCheckpoint>> PgStore::LatestCheckpoint() {
   BATTRACE_ASSIGN_OR_RETURN(rows, Run("latest_checkpoint"));
-  return First<StoredCheckpoint>(rows, ReadCheckpoint<Row>);
+  return First<StoredCheckpoint>(rows, rows::kReader<tables::kCheckpoint>);
 }
 
 Result<std::optional<RegistryRow>> PgStore::GetRegistry(const std::string& kind,
@@ -80,7 +80,7 @@ Result<std::optional<StoredReport>> PgStore::FirstReport(const Rows& rows) {
 
 Result<std::optional<BodyDictionary>> PgStore::Dictionary(int64_t id) {
   BATTRACE_ASSIGN_OR_RETURN(rows, Run("body_dictionary", Params().Add(id)));
-  return First<BodyDictionary>(rows, ReadBodyDictionary<Row>);
+  return First<BodyDictionary>(rows, rows::kReader<tables::kBodyDictionary>);
 }
 
 Result<std::optional<StoredReport>> PgStore::GetReport(const std::string& reporter,
@@ -117,17 +117,17 @@ Status PgStore::ScanReports(uint64_t from, const std::function<bool(const Stored
 
 Result<std::optional<domain::BatteryState>> PgStore::GetBattery(const std::string& code) {
   BATTRACE_ASSIGN_OR_RETURN(rows, Run("get_battery", Params().Add(code)));
-  return First<domain::BatteryState>(rows, ReadBattery<Row>);
+  return First<domain::BatteryState>(rows, rows::kReader<tables::kBattery>);
 }
 
 Result<std::optional<domain::VehicleState>> PgStore::GetVehicle(const std::string& vin) {
   BATTRACE_ASSIGN_OR_RETURN(rows, Run("get_vehicle", Params().Add(vin)));
-  return First<domain::VehicleState>(rows, ReadVehicle<Row>);
+  return First<domain::VehicleState>(rows, rows::kReader<tables::kVehicle>);
 }
 
 Result<std::vector<domain::BatteryState>> PgStore::BatteriesInVehicle(const std::string& vin) {
   BATTRACE_ASSIGN_OR_RETURN(rows, Run("in_vehicle", Params().Add(vin)));
-  return All<domain::BatteryState>(rows, ReadBattery<Row>);
+  return All<domain::BatteryState>(rows, rows::kReader<tables::kBattery>);
 }
 
 Result<std::vector<std::string>> PgStore::PartsOf(const std::string& code) {
@@ -175,7 +175,7 @@ Result<std::vector<domain::Duty>> PgStore::DutiesOpenAsOf(Date as_of,
   std::vector<domain::Duty> out;
   out.reserve(rows.size());
   for (int i = 0; i < rows.size(); ++i) {
-    BATTRACE_ASSIGN_OR_RETURN(duty, ReadDuty(Row{rows, i}));
+    BATTRACE_ASSIGN_OR_RETURN(duty, rows::Read(tables::kDuty, Row{rows, i}));
     ShowSuccessor(*registry, duty.party, duty.authority);
     out.push_back(std::move(duty));
   }
@@ -208,7 +208,7 @@ Result<std::vector<domain::Finding>> PgStore::Findings(Date as_of, const Finding
   BATTRACE_ASSIGN_OR_RETURN(rows, Run("findings_at", RecordedParams(end, filter, range)));
   std::vector<domain::Finding> out;
   for (int i = 0; i < rows.size(); ++i) {
-    BATTRACE_ASSIGN_OR_RETURN(f, ReadFinding(Row{rows, i}));
+    BATTRACE_ASSIGN_OR_RETURN(f, rows::Read(tables::kFinding, Row{rows, i}));
     f.date = BeijingDate(rows.Int(i, 9));  // known_from
     out.push_back(std::move(f));
   }
@@ -280,7 +280,7 @@ Result<std::vector<domain::OutletState>> PgStore::Outlets(const std::string& div
   BATTRACE_ASSIGN_OR_RETURN(within, Division::Parse(division));
   const std::string low = within.prefix(), high = low + ":";
   BATTRACE_ASSIGN_OR_RETURN(rows, Run("outlets_in", Params().Add(low).Add(high)));
-  return All<domain::OutletState>(rows, ReadOutlet<Row>);
+  return All<domain::OutletState>(rows, rows::kReader<tables::kOutlet>);
 }
 
 Result<Rows> PgStore::RunList(const std::string& list, const ListScope& scope,
@@ -297,13 +297,13 @@ Result<Rows> PgStore::RunList(const std::string& list, const ListScope& scope,
 Result<std::vector<domain::BatteryState>> PgStore::ListBatteries(
     const ListScope& scope, const std::vector<std::string>& after, size_t limit) {
   BATTRACE_ASSIGN_OR_RETURN(rows, RunList("list_batteries", scope, after, limit));
-  return All<domain::BatteryState>(rows, ReadBattery<Row>);
+  return All<domain::BatteryState>(rows, rows::kReader<tables::kBattery>);
 }
 
 Result<std::vector<domain::VehicleState>> PgStore::ListVehicles(
     const ListScope& scope, const std::vector<std::string>& after, size_t limit) {
   BATTRACE_ASSIGN_OR_RETURN(rows, RunList("list_vehicles", scope, after, limit));
-  return All<domain::VehicleState>(rows, ReadVehicle<Row>);
+  return All<domain::VehicleState>(rows, rows::kReader<tables::kVehicle>);
 }
 
 Result<std::vector<StoredReport>> PgStore::DisassemblyInfo(const std::string& vehicle_model) {
@@ -326,7 +326,8 @@ Result<std::vector<StoredReport>> PgStore::ModelDeclarations(const std::string& 
 Result<std::optional<std::string>> PgStore::FindByDigitalLink(const std::string& gtin14,
                                                               const std::string& serial) {
   BATTRACE_ASSIGN_OR_RETURN(rows, Run("batteries_by_serial", Params().Add(serial)));
-  return DigitalLinkHolder(*this, All<domain::BatteryState>(rows, ReadBattery<Row>), gtin14);
+  return DigitalLinkHolder(*this, All<domain::BatteryState>(rows, rows::kReader<tables::kBattery>),
+                           gtin14);
 }
 
 Status PgStore::ScanDerived(std::string_view table,
@@ -344,7 +345,7 @@ Result<std::optional<TokenRow>> PgStore::FindToken(const ledger::Hash& hash) {
   Params p;
   AddHash(p, hash);
   BATTRACE_ASSIGN_OR_RETURN(rows, Run("find_token", p));
-  return First<TokenRow>(rows, ReadToken<Row>);
+  return First<TokenRow>(rows, rows::kReader<tables::kToken>);
 }
 
 Result<std::vector<TokenRow>> PgStore::ListTokens(const std::optional<TokenCursor>& after,
@@ -353,7 +354,7 @@ Result<std::vector<TokenRow>> PgStore::ListTokens(const std::optional<TokenCurso
   Params p;
   AddHash(p.Add(from.created), from.hash).Add(static_cast<int64_t>(limit));
   BATTRACE_ASSIGN_OR_RETURN(rows, Run("list_tokens", p));
-  return All<TokenRow>(rows, ReadToken<Row>);
+  return All<TokenRow>(rows, rows::kReader<tables::kToken>);
 }
 
 Result<std::vector<TokenRow>> PgStore::FindTokensByPrefix(std::string_view prefix, size_t limit) {
@@ -361,7 +362,7 @@ Result<std::vector<TokenRow>> PgStore::FindTokensByPrefix(std::string_view prefi
   Params p;
   AddHash(AddHash(p, range.first), range.last).Add(static_cast<int64_t>(limit));
   BATTRACE_ASSIGN_OR_RETURN(rows, Run("tokens_by_prefix", p));
-  return All<TokenRow>(rows, ReadToken<Row>);
+  return All<TokenRow>(rows, rows::kReader<tables::kToken>);
 }
 
 Result<std::vector<AuditEntry>> PgStore::ListAudit(const AuditPage& page) {
@@ -369,12 +370,12 @@ Result<std::vector<AuditEntry>> PgStore::ListAudit(const AuditPage& page) {
       rows,
       Run(page.newest_first ? "list_audit_newest" : "list_audit",
           Params().Add(static_cast<int64_t>(page.from)).Add(static_cast<int64_t>(page.limit))));
-  return All<AuditEntry>(rows, ReadAudit<Row>);
+  return All<AuditEntry>(rows, rows::kReader<tables::kAudit>);
 }
 
 Result<std::optional<EpcisJob>> PgStore::GetEpcisJob(const std::string& capture_id) {
   BATTRACE_ASSIGN_OR_RETURN(rows, Run("get_epcis_job", Params().Add(capture_id)));
-  return First<EpcisJob>(rows, ReadEpcisJob<Row>);
+  return First<EpcisJob>(rows, rows::kReader<tables::kEpcisJob>);
 }
 
 Result<std::vector<EpcisEvent>> PgStore::QueryEpcis(const EpcisFilter& filter) {
@@ -407,12 +408,12 @@ Result<std::vector<EpcisEvent>> PgStore::QueryEpcis(const EpcisFilter& filter) {
     }
   }
   BATTRACE_ASSIGN_OR_RETURN(rows, conn_.Run(name->second, p));
-  return All<EpcisEvent>(rows, ReadEpcisEvent<Row>);
+  return All<EpcisEvent>(rows, rows::kReader<tables::kEpcisEvent>);
 }
 
 Result<std::vector<EpcisEvent>> PgStore::GetEpcisEvents(const std::string& event_id) {
   BATTRACE_ASSIGN_OR_RETURN(rows, Run("epcis_events_by_id", Params().Add(event_id)));
-  return All<EpcisEvent>(rows, ReadEpcisEvent<Row>);
+  return All<EpcisEvent>(rows, rows::kReader<tables::kEpcisEvent>);
 }
 
 Result<uint64_t> PgStore::TreeSize() {

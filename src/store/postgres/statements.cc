@@ -5,13 +5,13 @@
 #include <vector>
 
 #include "core/str_cat.h"
+#include "store/columns.h"
 #include "store/epcis_sql.h"
 #include "store/findings_query.h"
 #include "store/history.h"
 #include "store/list_query.h"
 #include "store/postgres/pg_internal.h"
 #include "store/registry_load.h"
-#include "store/row_readers.h"
 
 namespace battrace::store::pg_engine {
 

@@ -9,12 +9,12 @@
 #include <vector>
 
 #include "domain/registry.h"
+#include "store/columns.h"
 #include "store/history.h"
 #include "store/ledger_writer.h"
 #include "store/node_layout.h"
 #include "store/postgres/pg_internal.h"
 #include "store/registry_load.h"
-#include "store/row_readers.h"
 #include "store/rows.h"
 #include "store/tables.h"
 
@@ -45,6 +45,7 @@ PgWriteTxn::~PgWriteTxn() {
   if (!done_) {
     (void)store_->conn_.Sync();
     (void)store_->conn_.Exec("ROLLBACK");
+    store_->signed_size_.reset();
     store_->writer_.RolledBack();
     // The registry versions it added are gone with it.
     if (registry_changed_) store_->registry_.reset();
@@ -81,7 +82,7 @@ Status PgWriteTxn::Warm(const ReadSet& rows) {
   }
   if (!outlets.empty()) {
     BATTRACE_ASSIGN_OR_RETURN(found, s.Run("get_outlets", Params().Add(ArrayLiteral(outlets))));
-    for (domain::OutletState& o : All<domain::OutletState>(found, ReadOutlet<Row>)) {
+    for (domain::OutletState& o : All<domain::OutletState>(found, rows::kReader<tables::kOutlet>)) {
       std::string id = o.id;
       stored_outlets_[id] = std::move(o);
     }
@@ -96,7 +97,7 @@ Status PgWriteTxn::Warm(const ReadSet& rows) {
   if (!makers.empty()) {
     BATTRACE_ASSIGN_OR_RETURN(
         found, s.Run("get_models", Params().Add(ArrayLiteral(makers)).Add(ArrayLiteral(models))));
-    for (domain::ModelState& m : All<domain::ModelState>(found, ReadModel<Row>)) {
+    for (domain::ModelState& m : All<domain::ModelState>(found, rows::kReader<tables::kModel>)) {
       auto key = std::make_pair(m.maker, m.model);
       stored_models_[key] = std::move(m);
     }
@@ -115,7 +116,8 @@ Status PgWriteTxn::WarmBatteries(std::vector<std::string> codes) {
     if (wanted.empty()) break;
     BATTRACE_ASSIGN_OR_RETURN(found,
                               store_->Run("get_batteries", Params().Add(ArrayLiteral(wanted))));
-    for (domain::BatteryState& b : All<domain::BatteryState>(found, ReadBattery<Row>)) {
+    for (domain::BatteryState& b :
+         All<domain::BatteryState>(found, rows::kReader<tables::kBattery>)) {
       if (b.parent) parents.push_back(*b.parent);
       if (b.vin) vins.push_back(*b.vin);
       std::string code = b.code;
@@ -134,7 +136,8 @@ Status PgWriteTxn::WarmVehicles(const std::vector<std::string>& vins) {
   }
   if (wanted.empty()) return Status::Ok();
   BATTRACE_ASSIGN_OR_RETURN(found, store_->Run("get_vehicles", Params().Add(ArrayLiteral(wanted))));
-  for (domain::VehicleState& v : All<domain::VehicleState>(found, ReadVehicle<Row>)) {
+  for (domain::VehicleState& v :
+       All<domain::VehicleState>(found, rows::kReader<tables::kVehicle>)) {
     std::string vin = v.vin;
     stored_vehicles_[vin] = std::move(v);
   }
@@ -343,7 +346,7 @@ Status PgWriteTxn::Commit() {
     BATTRACE_ASSIGN_OR_RETURN(signer, s.IsSigner());
     if (signer) BATTRACE_RETURN_IF_ERROR(s.InsertCheckpoint(audit).status());
   }
-  Status st = s.conn_.Exec("COMMIT");
+  Status st = s.Commit();
   if (!st.ok()) return st;  // the destructor rolls back
   done_ = true;
   s.writer_.Committed();
@@ -372,7 +375,7 @@ Result<std::optional<domain::OutletState>> PgWriteTxn::GetOutlet(const std::stri
   return ReadThrough(rows_.outlets, stored_outlets_, id,
                      [&]() -> Result<std::optional<domain::OutletState>> {
                        BATTRACE_ASSIGN_OR_RETURN(rows, store_->Run("get_outlet", Params().Add(id)));
-                       return First<domain::OutletState>(rows, ReadOutlet<Row>);
+                       return First<domain::OutletState>(rows, rows::kReader<tables::kOutlet>);
                      });
 }
 
@@ -382,7 +385,7 @@ Result<std::optional<domain::ModelState>> PgWriteTxn::GetModel(const std::string
                      [&]() -> Result<std::optional<domain::ModelState>> {
                        BATTRACE_ASSIGN_OR_RETURN(
                            rows, store_->Run("get_model", Params().Add(maker).Add(model)));
-                       return First<domain::ModelState>(rows, ReadModel<Row>);
+                       return First<domain::ModelState>(rows, rows::kReader<tables::kModel>);
                      });
 }
 

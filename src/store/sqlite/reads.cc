@@ -14,6 +14,7 @@
 #include "domain/registry.h"
 #include "ledger/checkpoint.h"
 #include "store/audit.h"
+#include "store/columns.h"
 #include "store/derived.h"
 #include "store/epcis_sql.h"
 #include "store/findings_query.h"
@@ -22,7 +23,6 @@
 #include "store/model_query.h"
 #include "store/node_layout.h"
 #include "store/open.h"
-#include "store/row_readers.h"
 #include "store/rows.h"
 #include "store/schema.h"
 #include "store/sqlite/sqlite.h"
@@ -36,18 +36,13 @@ namespace battrace::store::sqlite_engine {
 Result<std::vector<StoredCheckpoint>> SqliteStore::ListCheckpoints() {
   BATTRACE_ASSIGN_OR_RETURN(st, db_.Prepare(StrCat("SELECT ", rows::kColumnsOf<tables::kCheckpoint>,
                                                    " FROM checkpoint ORDER BY size")));
-  std::vector<StoredCheckpoint> out;
-  BATTRACE_RETURN_IF_ERROR(st.ForEachRow([&](const Stmt& row) {
-    out.push_back(ReadCheckpoint(row));
-    return true;
-  }));
-  return out;
+  return st.AllRows(rows::kReader<tables::kCheckpoint>);
 }
 
 Result<std::optional<StoredCheckpoint>> SqliteStore::LatestCheckpoint() {
   BATTRACE_ASSIGN_OR_RETURN(st, db_.Prepare(StrCat("SELECT ", rows::kColumnsOf<tables::kCheckpoint>,
                                                    " FROM checkpoint ORDER BY size DESC LIMIT 1")));
-  return st.OneRow(ReadCheckpoint<Stmt>);
+  return st.OneRow(rows::kReader<tables::kCheckpoint>);
 }
 
 Result<std::optional<RegistryRow>> SqliteStore::GetRegistry(const std::string& kind,
@@ -79,7 +74,7 @@ Status SqliteStore::EachReport(Stmt& st, const std::function<bool(StoredReport&&
 }
 
 Result<std::optional<BodyDictionary>> SqliteStore::Dictionary(int64_t id) {
-  return dictionary_->Bind(1, id).OneRow(ReadBodyDictionary<Stmt>);
+  return dictionary_->Bind(1, id).OneRow(rows::kReader<tables::kBodyDictionary>);
 }
 
 Result<std::optional<StoredReport>> SqliteStore::GetReport(const std::string& reporter,
@@ -97,20 +92,15 @@ Status SqliteStore::ScanReports(uint64_t from, const std::function<bool(const St
 }
 
 Result<std::optional<domain::BatteryState>> SqliteStore::GetBattery(const std::string& code) {
-  return get_battery_->Bind(1, code).OneRow(ReadBattery<Stmt>);
+  return get_battery_->Bind(1, code).OneRow(rows::kReader<tables::kBattery>);
 }
 
 Result<std::optional<domain::VehicleState>> SqliteStore::GetVehicle(const std::string& vin) {
-  return get_vehicle_->Bind(1, vin).OneRow(ReadVehicle<Stmt>);
+  return get_vehicle_->Bind(1, vin).OneRow(rows::kReader<tables::kVehicle>);
 }
 
 Result<std::vector<domain::BatteryState>> SqliteStore::BatteriesInVehicle(const std::string& vin) {
-  std::vector<domain::BatteryState> out;
-  BATTRACE_RETURN_IF_ERROR(in_vehicle_->Bind(1, vin).ForEachRow([&](const Stmt& st) {
-    out.push_back(ReadBattery(st));
-    return true;
-  }));
-  return out;
+  return in_vehicle_->Bind(1, vin).AllRows(rows::kReader<tables::kBattery>);
 }
 
 Result<std::vector<std::string>> SqliteStore::PartsOf(const std::string& code) {
@@ -168,7 +158,7 @@ Result<std::vector<domain::Duty>> SqliteStore::DutiesOpenAsOf(Date as_of,
   std::vector<domain::Duty> out;
   Status error;
   BATTRACE_RETURN_IF_ERROR(st.ForEachRow([&](const Stmt& row) {
-    auto duty = ReadDuty(row);
+    auto duty = rows::Read(tables::kDuty, row);
     if (!duty.ok()) {
       error = duty.status();
       return false;
@@ -220,7 +210,7 @@ Result<std::vector<domain::Finding>> SqliteStore::Findings(Date as_of,
                                .Bind(5, range.start)
                                .Bind(6, range.end)
                                .ForEachRow([&](const Stmt& row) {
-                                 auto f = ReadFinding(row);
+                                 auto f = rows::Read(tables::kFinding, row);
                                  if (!f.ok()) {
                                    error = f.status();
                                    return false;
@@ -312,12 +302,7 @@ Result<std::vector<domain::OutletState>> SqliteStore::Outlets(const std::string&
   BATTRACE_ASSIGN_OR_RETURN(within, Division::Parse(division));
   // Division codes are digits, so the codes starting with a prefix p are those in [p, p + ":").
   const std::string low = within.prefix(), high = low + ":";
-  std::vector<domain::OutletState> out;
-  BATTRACE_RETURN_IF_ERROR(outlets_in_->Bind(1, low).Bind(2, high).ForEachRow([&](const Stmt& st) {
-    out.push_back(ReadOutlet(st));
-    return true;
-  }));
-  return out;
+  return outlets_in_->Bind(1, low).Bind(2, high).AllRows(rows::kReader<tables::kOutlet>);
 }
 
 // A list query (common::ListBatteriesSql, ListVehiclesSql), prepared when asked for: the lists
@@ -342,13 +327,13 @@ Result<std::vector<T>> ReadList(sqlite::Db& db, const std::string& sql, const Li
 Result<std::vector<domain::BatteryState>> SqliteStore::ListBatteries(
     const ListScope& scope, const std::vector<std::string>& after, size_t limit) {
   return ReadList<domain::BatteryState>(db_, ListBatteriesSql(scope), scope, after, limit,
-                                        ReadBattery<Stmt>);
+                                        rows::kReader<tables::kBattery>);
 }
 
 Result<std::vector<domain::VehicleState>> SqliteStore::ListVehicles(
     const ListScope& scope, const std::vector<std::string>& after, size_t limit) {
   return ReadList<domain::VehicleState>(db_, ListVehiclesSql(scope), scope, after, limit,
-                                        ReadVehicle<Stmt>);
+                                        rows::kReader<tables::kVehicle>);
 }
 
 Result<std::vector<StoredReport>> SqliteStore::DisassemblyInfo(const std::string& vehicle_model) {
@@ -376,11 +361,8 @@ Result<std::vector<StoredReport>> SqliteStore::ModelDeclarations(const std::stri
 
 Result<std::optional<std::string>> SqliteStore::FindByDigitalLink(const std::string& gtin14,
                                                                   const std::string& serial) {
-  std::vector<domain::BatteryState> candidates;
-  BATTRACE_RETURN_IF_ERROR(batteries_by_serial_->Bind(1, serial).ForEachRow([&](const Stmt& st) {
-    candidates.push_back(ReadBattery(st));
-    return true;
-  }));
+  BATTRACE_ASSIGN_OR_RETURN(
+      candidates, batteries_by_serial_->Bind(1, serial).AllRows(rows::kReader<tables::kBattery>));
   return DigitalLinkHolder(*this, candidates, gtin14);
 }
 
@@ -395,51 +377,36 @@ Status SqliteStore::ScanDerived(std::string_view table,
 }
 
 Result<std::optional<TokenRow>> SqliteStore::FindToken(const ledger::Hash& hash) {
-  return find_token_->BindBlob(1, hash.data(), hash.size()).OneRow(ReadToken<Stmt>);
+  return find_token_->BindBlob(1, hash.data(), hash.size()).OneRow(rows::kReader<tables::kToken>);
 }
 
 Result<std::vector<TokenRow>> SqliteStore::ListTokens(const std::optional<TokenCursor>& after,
                                                       size_t limit) {
   const TokenCursor from = after.value_or(TokensStart());
-  std::vector<TokenRow> out;
-  BATTRACE_RETURN_IF_ERROR(list_tokens_->Bind(1, from.created)
-                               .BindBlob(2, from.hash.data(), from.hash.size())
-                               .Bind(3, static_cast<int64_t>(limit))
-                               .ForEachRow([&](const Stmt& st) {
-                                 out.push_back(ReadToken(st));
-                                 return true;
-                               }));
-  return out;
+  return list_tokens_->Bind(1, from.created)
+      .BindBlob(2, from.hash.data(), from.hash.size())
+      .Bind(3, static_cast<int64_t>(limit))
+      .AllRows(rows::kReader<tables::kToken>);
 }
 
 Result<std::vector<TokenRow>> SqliteStore::FindTokensByPrefix(std::string_view prefix,
                                                               size_t limit) {
   const HashRange range = HashPrefixRange(prefix);
-  std::vector<TokenRow> out;
-  BATTRACE_RETURN_IF_ERROR(tokens_by_prefix_->BindBlob(1, range.first.data(), range.first.size())
-                               .BindBlob(2, range.last.data(), range.last.size())
-                               .Bind(3, static_cast<int64_t>(limit))
-                               .ForEachRow([&](const Stmt& st) {
-                                 out.push_back(ReadToken(st));
-                                 return true;
-                               }));
-  return out;
+  return tokens_by_prefix_->BindBlob(1, range.first.data(), range.first.size())
+      .BindBlob(2, range.last.data(), range.last.size())
+      .Bind(3, static_cast<int64_t>(limit))
+      .AllRows(rows::kReader<tables::kToken>);
 }
 
 Result<std::vector<AuditEntry>> SqliteStore::ListAudit(const AuditPage& page) {
-  std::vector<AuditEntry> out;
   Stmt& list = page.newest_first ? *list_audit_newest_ : *list_audit_;
-  BATTRACE_RETURN_IF_ERROR(list.Bind(1, static_cast<int64_t>(page.from))
-                               .Bind(2, static_cast<int64_t>(page.limit))
-                               .ForEachRow([&](const Stmt& st) {
-                                 out.push_back(ReadAudit(st));
-                                 return true;
-                               }));
-  return out;
+  return list.Bind(1, static_cast<int64_t>(page.from))
+      .Bind(2, static_cast<int64_t>(page.limit))
+      .AllRows(rows::kReader<tables::kAudit>);
 }
 
 Result<std::optional<EpcisJob>> SqliteStore::GetEpcisJob(const std::string& capture_id) {
-  return get_epcis_job_->Bind(1, capture_id).OneRow(ReadEpcisJob<Stmt>);
+  return get_epcis_job_->Bind(1, capture_id).OneRow(rows::kReader<tables::kEpcisJob>);
 }
 
 std::string SqliteInList(std::string_view column, std::string_view placeholder) {
@@ -475,21 +442,11 @@ Result<std::vector<EpcisEvent>> SqliteStore::QueryEpcis(const EpcisFilter& filte
         break;
     }
   }
-  std::vector<EpcisEvent> out;
-  BATTRACE_RETURN_IF_ERROR(st.ForEachRow([&](const Stmt& row) {
-    out.push_back(ReadEpcisEvent(row));
-    return true;
-  }));
-  return out;
+  return st.AllRows(rows::kReader<tables::kEpcisEvent>);
 }
 
 Result<std::vector<EpcisEvent>> SqliteStore::GetEpcisEvents(const std::string& event_id) {
-  std::vector<EpcisEvent> out;
-  BATTRACE_RETURN_IF_ERROR(epcis_events_by_id_->Bind(1, event_id).ForEachRow([&](const Stmt& st) {
-    out.push_back(ReadEpcisEvent(st));
-    return true;
-  }));
-  return out;
+  return epcis_events_by_id_->Bind(1, event_id).AllRows(rows::kReader<tables::kEpcisEvent>);
 }
 
 Result<uint64_t> SqliteStore::TreeSize() {

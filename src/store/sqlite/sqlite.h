@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/status.h"
 
@@ -98,6 +99,17 @@ class Stmt {
     BATTRACE_RETURN_IF_ERROR(ForEachRow([&](Stmt& s) {
       out = read(s);
       return false;
+    }));
+    return out;
+  }
+
+  // Every row, each read by read(*this), in order; then resets.
+  template <typename Read>
+  auto AllRows(Read&& read) -> Result<std::vector<decltype(read(*this))>> {
+    std::vector<decltype(read(*this))> out;
+    BATTRACE_RETURN_IF_ERROR(ForEachRow([&](Stmt& s) {
+      out.push_back(read(s));
+      return true;
     }));
     return out;
   }

@@ -147,11 +147,8 @@ Result<const domain::RegistryIndex*> SqliteStore::LoadRegistry() {
     rows.push_back({st.Text(0), st.Text(1), st.Text(2)});
     return true;
   }));
-  std::vector<StoredVersion> versions;
-  BATTRACE_RETURN_IF_ERROR(all_registry_versions_->ForEachRow([&](const Stmt& st) {
-    versions.push_back(rows::Read(tables::kRegistryVersion, st));
-    return true;
-  }));
+  BATTRACE_ASSIGN_OR_RETURN(
+      versions, all_registry_versions_->AllRows(rows::kReader<tables::kRegistryVersion>));
   BATTRACE_ASSIGN_OR_RETURN(loaded, BuildRegistry(rows, versions));
   registry_.emplace(std::move(loaded));
   registry_version_ = *version;

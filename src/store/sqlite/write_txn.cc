@@ -15,12 +15,12 @@
 #include "domain/registry.h"
 #include "ledger/checkpoint.h"
 #include "store/audit.h"
+#include "store/columns.h"
 #include "store/history.h"
 #include "store/ledger_writer.h"
 #include "store/node_layout.h"
 #include "store/open.h"
 #include "store/registry_load.h"
-#include "store/row_readers.h"
 #include "store/schema.h"
 #include "store/sqlite/sqlite.h"
 #include "store/sqlite/sqlite_internal.h"
@@ -212,14 +212,14 @@ Result<std::optional<domain::VehicleState>> SqliteWriteTxn::GetVehicle(const std
 Result<std::optional<domain::OutletState>> SqliteWriteTxn::GetOutlet(const std::string& id) {
   auto it = rows_.outlets.find(id);
   if (it != rows_.outlets.end()) return std::optional<domain::OutletState>(it->second);
-  return store_->get_outlet_->Bind(1, id).OneRow(ReadOutlet<Stmt>);
+  return store_->get_outlet_->Bind(1, id).OneRow(rows::kReader<tables::kOutlet>);
 }
 
 Result<std::optional<domain::ModelState>> SqliteWriteTxn::GetModel(const std::string& maker,
                                                                    const std::string& model) {
   auto it = rows_.models.find(std::pair<std::string_view, std::string_view>(maker, model));
   if (it != rows_.models.end()) return std::optional<domain::ModelState>(it->second);
-  return store_->get_model_->Bind(1, maker).Bind(2, model).OneRow(ReadModel<Stmt>);
+  return store_->get_model_->Bind(1, maker).Bind(2, model).OneRow(rows::kReader<tables::kModel>);
 }
 
 const domain::RegistryIndex& SqliteWriteTxn::Registry() {

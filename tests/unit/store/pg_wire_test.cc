@@ -90,5 +90,26 @@ TEST_F(PgWireTest, APipelinedErrorSurfacesAtSync) {
   EXPECT_EQ(rows->Int(0, 0), 0);
 }
 
+// A session the server ends in the middle of a COPY (its backend terminated, or the primary's
+// postmaster killed in a failover) is a lost connection: the error carries the rule
+// store.unavailable and the connection is Broken, so the store opens a new one. The server's
+// FATAL error arrives before the connection's close, which libpq had not read yet: the error was
+// a plain I/O error (a 503 without its rule) and the connection looked alive.
+TEST_F(PgWireTest, ASessionTheServerEndsMidCopyIsALostConnection) {
+  auto pid = conn_->Query("SELECT pg_backend_pid()", {});
+  ASSERT_TRUE(pid.ok()) << pid.status().ToString();
+  const int64_t backend = pid->Int(0, 0);
+  ASSERT_TRUE(conn_->CopyBegin("COPY t (k, s, b) FROM STDIN").ok());
+  auto other = Conn::Connect(where_->location().pg);
+  ASSERT_TRUE(other.ok()) << other.status().ToString();
+  // Waits (up to 10 s) until the backend has gone.
+  auto ended = other->Query("SELECT pg_terminate_backend($1::int, 10000)", Params().Add(backend));
+  ASSERT_TRUE(ended.ok()) << ended.status().ToString();
+  const Status st = conn_->CopyEnd();
+  EXPECT_EQ(st.code(), StatusCode::kIOError) << st.ToString();
+  EXPECT_EQ(st.rule(), kUnavailable) << st.ToString();
+  EXPECT_TRUE(conn_->Broken());
+}
+
 }  // namespace
 }  // namespace battrace::store::pg

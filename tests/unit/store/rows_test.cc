@@ -10,8 +10,8 @@
 #include <vector>
 
 #include "engines.h"
+#include "store/columns.h"
 #include "store/open.h"
-#include "store/row_readers.h"
 #include "store/tables.h"
 
 namespace battrace::store {
