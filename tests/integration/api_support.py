@@ -49,6 +49,16 @@ def run(cmd, **kw):
     return p.stdout
 
 
+def cli(battrace, *args, rc=0, timeout=240):
+    """Runs `battrace ARGS...`; fails loudly when its exit status is not `rc`; returns its
+    stdout followed by its stderr."""
+    p = subprocess.run([battrace, *args], capture_output=True, text=True, timeout=timeout)
+    if p.returncode != rc:
+        raise AssertionError(f"battrace {' '.join(args)}: exit {p.returncode}, wanted {rc}\n"
+                             f"{p.stdout}\n{p.stderr}")
+    return p.stdout + p.stderr
+
+
 class Fixture:
     """A store in `work` with a simulated world; `held_back` are reports not yet filed."""
 

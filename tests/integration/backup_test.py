@@ -21,6 +21,7 @@ Prints the figures (store size, the backup's time, size and steps, the POSTs dur
 "backup: ok". Servers listen on 127.0.0.1 only.
 """
 import base64
+import functools
 import hashlib
 import json
 import os
@@ -40,12 +41,7 @@ shutil.rmtree(work, ignore_errors=True)
 os.makedirs(work)
 
 
-def run(*args, rc=0):
-    p = subprocess.run([battrace, *args], capture_output=True, text=True, timeout=120)
-    if p.returncode != rc:
-        sys.exit(f"battrace {' '.join(args)}: exit {p.returncode}, wanted {rc}\n"
-                 f"{p.stdout}\n{p.stderr}")
-    return p.stdout + p.stderr
+run = functools.partial(api_support.cli, battrace)
 
 
 def mth(leaves):

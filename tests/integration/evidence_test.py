@@ -15,6 +15,7 @@ battrace binary, on the engine BATTRACE_TEST_ENGINE names (engines.py):
 
 usage: evidence_test.py BATTRACE VERIFY_PY WORK_DIR
 """
+import functools
 import hashlib
 import json
 import os
@@ -36,13 +37,7 @@ data = os.path.join(work, "data")
 ORIGIN = "evidence.test/ledger"
 
 
-def run(*args, rc=0):
-    """Runs battrace; checks its exit code; returns stdout + stderr."""
-    r = subprocess.run([battrace, *args], capture_output=True, text=True, timeout=120)
-    if r.returncode != rc:
-        sys.exit(f"battrace {' '.join(args)}: exit {r.returncode}, expected {rc}\n"
-                 f"{r.stdout}{r.stderr}")
-    return r.stdout + r.stderr
+run = functools.partial(api_support.cli, battrace)
 
 
 def expect(text, what, words):

@@ -11,6 +11,7 @@ and the row. Last, stories with corrections and contested reports pass `verify -
 
 usage: replay_test.py BATTRACE WORK_DIR
 """
+import functools
 import importlib
 import json
 import os
@@ -19,6 +20,7 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import api_support  # noqa: E402
 import engines  # noqa: E402
 
 engines.require()
@@ -29,12 +31,7 @@ data = os.path.join(work, "data")
 store = engines.store_args(work, "t")
 
 
-def run(*args, expect=0):
-    r = subprocess.run([battrace, *args], capture_output=True, text=True, timeout=240)
-    if r.returncode != expect:
-        sys.exit(f"battrace {' '.join(args[:2])} exited {r.returncode}, not {expect}: "
-                 f"{r.stdout.strip()} {r.stderr.strip()}")
-    return r.stdout + r.stderr
+run = functools.partial(api_support.cli, battrace)
 
 
 def verify(replay):
