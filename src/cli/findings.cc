@@ -1,10 +1,12 @@
 // `battrace findings` and `battrace obligations`: what the record shows as of a date
-// (docs/findings.md), as JSON (docs/findings.md, "The finding as JSON") or as an aligned table.
+// (docs/findings.md), as JSON (docs/findings.md, "The finding as JSON") or as an aligned table,
+// whole, a page at a time by the API's keyset cursors (store/cursor.h), or as NDJSON (--all).
 //   battrace findings (--db PATH | --pg CONNINFO) --as-of DATE [--json] [--kind K] [--party USCC]
 //                     [--division D] [--department DEP] [--from DATE] [--to DATE]
+//                     [--sort kind|date|-date] [--limit N] [--cursor C] [--all]
 //   (and the global --lang en|zh-CN: the language of messages, docs/api.md "Languages")
 //   battrace obligations (--db PATH | --pg CONNINFO) --as-of DATE [--party USCC] [--division D]
-//                        [--json]
+//                        [--json] [--sort due|-due] [--limit N] [--cursor C] [--all]
 #include <algorithm>
 #include <array>
 #include <iostream>
@@ -20,6 +22,8 @@
 #include "domain/finding.h"
 #include "domain/finding_text.h"
 #include "domain/rules.h"
+#include "store/cursor.h"
+#include "store/keyset.h"
 #include "store/party.h"
 
 namespace battrace::cli {
@@ -70,8 +74,85 @@ struct Options {
   StoreArgs store;
   std::string as_of;
   bool json = false;
+  bool all = false;  // NDJSON, an item a line
+  std::optional<size_t> limit;
+  std::optional<std::string> cursor;
+  std::string sort;  // a name of kFindingSorts or kDutySorts; "" for the first
   std::string kind, party, division, department, from, to;
 };
+
+// The orders of the lists by the API's names (`sort`), in the order of store::FindingSort and
+// store::DutySort.
+const std::vector<std::string> kFindingSorts = {"kind", "date", "-date"};
+const std::vector<std::string> kDutySorts = {"due", "-due"};
+
+// The order --sort names.
+template <typename Sort>
+Sort SortOf(const std::string& name, const std::vector<std::string>& names) {
+  const auto it = std::find(names.begin(), names.end(), name);
+  return static_cast<Sort>(it == names.end() ? 0 : it - names.begin());
+}
+
+// What the options ask of the list: a page (--limit, --cursor) or the whole of it.
+struct Paging {
+  std::string query;  // what the list's cursors are bound to (store::CursorQuery)
+  std::optional<store::SortKey> after;
+  std::optional<size_t> limit;  // set for a page
+};
+
+// `filters`: the options under the names of the API's query parameters, "" when not given. The
+// query of the cursors is built from them as the API builds it from its parameters, so that a
+// cursor of GET /v1/findings continues `battrace findings` with the same filters and sort, and
+// the other way round.
+Result<Paging> PagingOf(const Options& o, std::string_view list, Date as_of,
+                        const std::map<std::string, std::string>& filters, size_t key_size) {
+  std::map<std::string, std::string> given;
+  for (const auto& [name, value] : filters) {
+    if (!value.empty()) given.emplace(name, value);
+  }
+  Paging paging{store::CursorQuery(list, as_of, given), std::nullopt, o.limit};
+  if (o.cursor) {
+    auto key = store::DecodeCursor(paging.query, *o.cursor, key_size);
+    if (!key.ok()) return Status::Invalid("--cursor", key.status().rule(), key.status().message());
+    paging.after = std::move(*key);
+    if (!paging.limit) paging.limit = store::kDefaultPage;
+  }
+  return paging;
+}
+
+// Prints the list as --all asks (NDJSON: each item as it is produced, no document built) or as
+// --json does (the API's page document for a page, else an array); false when neither is asked
+// (the table then). `item`: an item's JSON.
+template <typename T, typename F>
+bool PrintJson(const Options& o, const Paging& paging, const store::Page<T>& page, Date as_of,
+               F item) {
+  if (o.all) {
+    for (const T& t : page.items)
+      std::cout << item(t).dump() << "\n";
+    return true;
+  }
+  if (!o.json) return false;
+  Json out = Json::array();
+  if (paging.limit) {
+    out = store::PageJson(page, *paging.limit, paging.query, item);
+    out["as_of"] = as_of.ToString();
+  } else {
+    for (const T& t : page.items)
+      out.push_back(item(t));
+  }
+  std::cout << out.dump(2) << "\n";
+  return true;
+}
+
+// The table's rows are followed by the count and, for a page, where the next one starts.
+void PrintCount(const std::string& count, const Paging& paging,
+                const std::optional<store::SortKey>& next) {
+  std::cout << count << "\n";
+  if (!paging.limit) return;
+  std::cout << (next ? "next: --cursor " + store::EncodeCursor(paging.query, *next)
+                     : "next: none, the last page")
+            << "\n";
+}
 
 // Checks the options before the store is opened: a bad date or identifier is a usage error.
 Status Check(const Options& o, Date* as_of, std::optional<std::string>* party) {
@@ -118,10 +199,24 @@ int RunFindings(const Options& o) {
   if (Status st = CheckFindingOptions(o, &filter); !st.ok()) return Fail(st);
   if (!o.kind.empty()) filter.kind = o.kind;
   if (!o.division.empty()) filter.division = Division::Normalize(o.division);
+  const auto sort = SortOf<store::FindingSort>(o.sort, kFindingSorts);
+  auto paging = PagingOf(o, "findings", as_of,
+                         {{"kind", o.kind},
+                          {"party", o.party},
+                          {"division", o.division},
+                          {"department", o.department},
+                          {"from", o.from},
+                          {"to", o.to},
+                          {"sort", o.sort}},
+                         store::KeySize(sort));
+  if (!paging.ok()) return Fail(paging.status());
   auto store = o.store.OpenReadOnly();
   if (!store.ok()) return Fail(store.status());
   auto findings = (*store)->Findings(as_of, filter);
   if (!findings.ok()) return Fail(findings.status());
+  // The API's page of the list (access::ScopedReader::Findings), or the whole list in its order.
+  const store::Page<domain::Finding> page = store::KeysetPage(
+      std::move(*findings), sort, paging->after, paging->limit.value_or(SIZE_MAX));
   const auto& rules = RuleSet::Default();
   const RuleSet* rule_set = rules.ok() ? &*rules : nullptr;
   std::map<std::string, std::optional<domain::PartyInfo>> parties;
@@ -130,15 +225,12 @@ int RunFindings(const Options& o) {
     if (fresh) it->second = store::PartyInfoOf(**store, uscc);
     return it->second;
   };
-  if (o.json) {
-    Json out = Json::array();
-    for (const auto& f : *findings)
-      out.push_back(domain::RegulatorFindingJson(f, party_info(f.party), rule_set, CliLang()));
-    std::cout << out.dump(2) << "\n";
-    return 0;
-  }
+  auto item = [&](const domain::Finding& f) {
+    return domain::RegulatorFindingJson(f, party_info(f.party), rule_set, CliLang());
+  };
+  if (PrintJson(o, *paging, page, as_of, item)) return 0;
   std::vector<std::vector<std::string>> rows;
-  for (const auto& f : *findings) {
+  for (const auto& f : page.items) {
     const auto& party = party_info(f.party);
     rows.push_back(
         {f.kind, f.article, f.party, party ? TruncateToWidth(party->name, kNameColumns) : "-",
@@ -151,7 +243,8 @@ int RunFindings(const Options& o) {
   PrintTable({"KIND", "ARTICLE", "PARTY", "NAME", "SUBJECT", "DUE", "AUTHORITY", "EVIDENCE",
               CliLang() == Lang::kZhCn ? "说明" : "DETAIL"},
              rows);
-  std::cout << Plural(rows.size(), "finding", "findings") << " as of " << as_of.ToString() << "\n";
+  PrintCount(Plural(rows.size(), "finding", "findings") + " as of " + as_of.ToString(), *paging,
+             page.next);
   return 0;
 }
 
@@ -160,29 +253,53 @@ int RunObligations(const Options& o) {
   store::ObligationFilter filter;
   if (Status st = Check(o, &as_of, &filter.party); !st.ok()) return Fail(st);
   if (!o.division.empty()) filter.division = Division::Normalize(o.division);
+  const auto sort = SortOf<store::DutySort>(o.sort, kDutySorts);
+  auto paging = PagingOf(o, "obligations", as_of,
+                         {{"party", o.party}, {"division", o.division}, {"sort", o.sort}},
+                         store::KeySize(sort));
+  if (!paging.ok()) return Fail(paging.status());
   auto store = o.store.OpenReadOnly();
   if (!store.ok()) return Fail(store.status());
   auto duties = (*store)->Obligations(as_of, filter);
   if (!duties.ok()) return Fail(duties.status());
-  if (o.json) {
-    Json out = Json::array();
-    for (const auto& d : *duties)
-      out.push_back(domain::DutyToJson(d, as_of));
-    std::cout << out.dump(2) << "\n";
-    return 0;
-  }
+  // The API's page of the list (access::ScopedReader::Obligations), or the whole list.
+  const store::Page<domain::Duty> page =
+      store::KeysetPage(std::move(*duties), sort, paging->after, paging->limit.value_or(SIZE_MAX));
+  auto item = [&](const domain::Duty& d) { return domain::DutyToJson(d, as_of); };
+  if (PrintJson(o, *paging, page, as_of, item)) return 0;
   std::vector<std::vector<std::string>> rows;
   size_t overdue = 0;
-  for (const auto& d : *duties) {
+  for (const auto& d : page.items) {
     const bool late = d.due < as_of;
     overdue += late ? 1 : 0;
     rows.push_back({d.due.ToString(), late ? "yes" : "no", d.kind, d.duty, d.party, d.subject,
                     d.fulfils, d.evidence});
   }
   PrintTable({"DUE", "OVERDUE", "KIND", "DUTY", "PARTY", "SUBJECT", "FULFILS", "EVIDENCE"}, rows);
-  std::cout << Plural(rows.size(), "open duty", "open duties") << " as of " << as_of.ToString()
-            << ", " << overdue << " overdue\n";
+  PrintCount(Plural(rows.size(), "open duty", "open duties") + " as of " + as_of.ToString() + ", " +
+                 std::to_string(overdue) + " overdue",
+             *paging, page.next);
   return 0;
+}
+
+// The paging options of both commands (docs/findings.md, "Pages and NDJSON"). --all prints every
+// item and
+// --json a document, so neither goes with a page (--limit, --cursor), nor --all with --json.
+void AddPagingOptions(CLI::App* cmd, Options& o, const std::vector<std::string>& sorts,
+                      const std::string& sort_help) {
+  cmd->add_option("--sort", o.sort, sort_help)->check(CLI::IsMember(sorts));
+  auto* limit = cmd->add_option("--limit", o.limit,
+                                "print one page of at most N items (1 to 1000) and the cursor of "
+                                "the next; 100 with --cursor alone")
+                    ->check(CLI::Range(size_t{1}, store::kMaxPage));
+  auto* cursor = cmd->add_option("--cursor", o.cursor,
+                                 "print the page after this cursor (the next cursor of the "
+                                 "previous page of the same query, from this command or the API)");
+  cmd->add_flag("--all", o.all,
+                "every item, one JSON object a line (NDJSON), written as it is produced")
+      ->excludes(limit)
+      ->excludes(cursor)
+      ->excludes(cmd->get_option("--json"));
 }
 
 }  // namespace
@@ -193,7 +310,9 @@ void RegisterFindings(CLI::App& app, CommandList& commands) {
   findings->store.AddTo(f, false);
   f->add_option("--as-of", findings->as_of, "the date, YYYY-MM-DD (Beijing time, end of day)")
       ->required();
-  f->add_flag("--json", findings->json, "a JSON array (docs/findings.md, \"The finding as JSON\")");
+  f->add_flag("--json", findings->json,
+              "a JSON array (docs/findings.md, \"The finding as JSON\"); with --limit or "
+              "--cursor, a page: {items, limit, next_cursor, as_of}");
   f->add_option("--kind", findings->kind, "only findings of this kind");
   f->add_option("--party", findings->party, "only findings against this enterprise (USCC)");
   f->add_option("--division", findings->division,
@@ -203,6 +322,8 @@ void RegisterFindings(CLI::App& app, CommandList& commands) {
   f->add_option("--from", findings->from,
                 "only findings dated on or after this day (docs/findings.md, \"Queries\")");
   f->add_option("--to", findings->to, "only findings dated on or before this day");
+  AddPagingOptions(f, *findings, kFindingSorts,
+                   "the order: kind (the default), date, or -date for the latest first");
   commands.push_back({f, [findings] { return RunFindings(*findings); }});
 
   auto obligations = std::make_shared<Options>();
@@ -213,7 +334,10 @@ void RegisterFindings(CLI::App& app, CommandList& commands) {
   o->add_option("--party", obligations->party, "only duties of this enterprise (USCC)");
   o->add_option("--division", obligations->division,
                 "only duties handled by a regulator inside this division (GB/T 2260)");
-  o->add_flag("--json", obligations->json, "a JSON array");
+  o->add_flag("--json", obligations->json,
+              "a JSON array; with --limit or --cursor, a page: {items, limit, next_cursor, as_of}");
+  AddPagingOptions(o, *obligations, kDutySorts,
+                   "the order: due, soonest first (the default), or -due, latest first");
   commands.push_back({o, [obligations] { return RunObligations(*obligations); }});
 }
 

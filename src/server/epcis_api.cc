@@ -12,8 +12,8 @@
 #include "epcis/epc.h"
 #include "epcis/mapping.h"
 #include "epcis/query.h"
-#include "server/cursor.h"
 #include "server/problem.h"
+#include "store/cursor.h"
 
 namespace battrace::server {
 namespace {
@@ -178,7 +178,7 @@ Result<std::vector<Json>> ReportEventsOf(EpcisCall& c, const std::vector<std::st
 Result<std::pair<std::string, uint64_t>> PagePosition(const epcis::EventQuery& q,
                                                       const std::string& query_text) {
   if (!q.next_page_token) return std::make_pair(std::string("r"), uint64_t{0});
-  auto key = DecodeCursor(query_text, *q.next_page_token, 2);
+  auto key = store::DecodeCursor(query_text, *q.next_page_token, 2);
   if (!key.ok()) {
     return Status::Invalid("nextPageToken", "query.cursor", key.status().message());
   }
@@ -390,7 +390,8 @@ Status EpcisGetEvents(EpcisCall& c) {
       ToDigitalLink(e);
   }
   Reply(c, 200, QueryDocument(c, std::move(events), with_mapping));
-  if (next) c.res.headers.emplace_back("Link", NextLink(c.req, EncodeCursor(query_text, *next)));
+  if (next)
+    c.res.headers.emplace_back("Link", NextLink(c.req, store::EncodeCursor(query_text, *next)));
   return Status::Ok();
 }
 

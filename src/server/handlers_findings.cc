@@ -30,7 +30,7 @@ Status Api::GetFindings(Call& c) {
   BATTRACE_ASSIGN_OR_RETURN(sort_index, EnumParam(c.req, "sort", {"kind", "date", "-date"}));
   const auto sort = static_cast<store::FindingSort>(sort_index);
   BATTRACE_ASSIGN_OR_RETURN(csv, WantsCsv(c.req));
-  const std::string query = QueryOf(c.req, "findings", as_of);
+  const std::string query = store::CursorQuery("findings", as_of, c.req.query);
   BATTRACE_ASSIGN_OR_RETURN(after, CursorParam(c.req, query, store::KeySize(sort)));
   BATTRACE_ASSIGN_OR_RETURN(limit, LimitParam(c.req));
   ScopedReader reader = Reader(c);
@@ -63,7 +63,7 @@ Status Api::GetFindings(Call& c) {
     ReplyCsv(c, "findings-" + as_of.ToString() + ".csv", body);
     return Status::Ok();
   }
-  Json out = PageJson(page, limit, query, [&](const domain::Finding& f) {
+  Json out = store::PageJson(page, limit, query, [&](const domain::Finding& f) {
     return Json(domain::RegulatorFindingJson(f, party_info(f.party), &law_.rules, c.lang));
   });
   out["as_of"] = as_of.ToString();
@@ -152,7 +152,7 @@ Status Api::GetObligations(Call& c) {
   BATTRACE_ASSIGN_OR_RETURN(sort_index, EnumParam(c.req, "sort", {"due", "-due"}));
   const auto sort = static_cast<store::DutySort>(sort_index);
   BATTRACE_ASSIGN_OR_RETURN(csv, WantsCsv(c.req));
-  const std::string query = QueryOf(c.req, "obligations", as_of);
+  const std::string query = store::CursorQuery("obligations", as_of, c.req.query);
   BATTRACE_ASSIGN_OR_RETURN(after, CursorParam(c.req, query, store::KeySize(sort)));
   BATTRACE_ASSIGN_OR_RETURN(limit, LimitParam(c.req));
   ScopedReader reader = Reader(c);
@@ -172,8 +172,9 @@ Status Api::GetObligations(Call& c) {
     ReplyCsv(c, "obligations-" + as_of.ToString() + ".csv", body);
     return Status::Ok();
   }
-  Json out = PageJson(page, limit, query,
-                      [&](const domain::Duty& d) { return Json(domain::DutyToJson(d, as_of)); });
+  Json out = store::PageJson(page, limit, query, [&](const domain::Duty& d) {
+    return Json(domain::DutyToJson(d, as_of));
+  });
   out["as_of"] = as_of.ToString();
   Reply(c, out);
   return Status::Ok();

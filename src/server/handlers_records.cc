@@ -98,7 +98,7 @@ Status Api::ListBatteries(Call& c) {
   BATTRACE_RETURN_IF_ERROR(Audited(reader));
   // The holders' registered names, from the current registry, once each.
   std::map<std::string, std::optional<std::string>> names;
-  Reply(c, PageJson(page, limit, "batteries", [&](const domain::BatteryState& b) {
+  Reply(c, store::PageJson(page, limit, "batteries", [&](const domain::BatteryState& b) {
           std::optional<std::string> name;
           if (b.custodian) {
             auto [it, fresh] = names.try_emplace(*b.custodian);
@@ -118,7 +118,7 @@ Status Api::ListVehicles(Call& c) {
   ScopedReader reader = Reader(c);
   BATTRACE_ASSIGN_OR_RETURN(page, reader.Vehicles(after, limit));
   BATTRACE_RETURN_IF_ERROR(Audited(reader));
-  Reply(c, PageJson(page, limit, "vehicles", passport::VehicleListItem));
+  Reply(c, store::PageJson(page, limit, "vehicles", passport::VehicleListItem));
   return Status::Ok();
 }
 

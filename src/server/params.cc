@@ -7,11 +7,10 @@
 
 #include "core/battery_code.h"
 #include "core/division.h"
-#include "core/str_cat.h"
 #include "core/uscc.h"
 #include "domain/finding.h"
-#include "server/cursor.h"
 #include "server/web.h"
+#include "store/cursor.h"
 
 namespace battrace::server {
 
@@ -154,18 +153,8 @@ Result<std::optional<store::SortKey>> CursorParam(const HttpRequest& req, const 
                                                   size_t key_size) {
   auto v = StringParam(req, "cursor");
   if (!v) return std::optional<store::SortKey>();
-  BATTRACE_ASSIGN_OR_RETURN(key, DecodeCursor(query, *v, key_size));
+  BATTRACE_ASSIGN_OR_RETURN(key, store::DecodeCursor(query, *v, key_size));
   return std::optional<store::SortKey>(std::move(key));
-}
-
-std::string QueryOf(const HttpRequest& req, std::string_view list, Date as_of) {
-  std::string q = std::string(list) + "\n" + as_of.ToString();
-  for (const auto& [name, value] : req.query) {
-    if (name != "cursor" && name != "limit" && name != "format" && name != "as_of") {
-      q += StrCat("\n", name, "=", value);
-    }
-  }
-  return q;
 }
 
 Result<std::string> CodeParam(const std::map<std::string, std::string>& params) {

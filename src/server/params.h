@@ -22,9 +22,9 @@
 
 namespace battrace::server {
 
-// The page size of a list when the request gives none, and the largest it may give.
-inline constexpr size_t kDefaultPage = 100;
-inline constexpr size_t kMaxPage = 1000;
+// The page sizes of the lists (store/keyset.h).
+using store::kDefaultPage;
+using store::kMaxPage;
 
 // The value of query parameter `name` as sent (percent-decoded), or none when absent.
 std::optional<std::string> StringParam(const HttpRequest& req, const std::string& name);
@@ -84,10 +84,6 @@ Result<std::optional<ReportType>> ReportTypeParam(const HttpRequest& req, BodyFo
 // The key a cursor names, or none without one. `query` names the list, sort and filters.
 Result<std::optional<store::SortKey>> CursorParam(const HttpRequest& req, const std::string& query,
                                                   size_t key_size);
-
-// The text that binds a cursor to its query: the route, and every parameter but the cursor and
-// the page size, as sent (the as_of default resolved).
-std::string QueryOf(const HttpRequest& req, std::string_view list, Date as_of);
 
 // The path parameter `code` of a battery route: a battery code, read leniently and given in
 // its canonical form.

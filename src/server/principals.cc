@@ -9,7 +9,7 @@
 #include "domain/registry.h"
 #include "domain/role.h"
 #include "server/auth.h"
-#include "server/cursor.h"
+#include "store/cursor.h"
 
 namespace battrace::server {
 namespace {
@@ -33,7 +33,7 @@ const char* KindName(Kind kind) {
   return "public";
 }
 
-// The query a tokens cursor is bound to (server/cursor.h): the one list, newest first.
+// The query a tokens cursor is bound to (store/cursor.h): the one list, newest first.
 constexpr std::string_view kTokensQuery = "tokens";
 
 }  // namespace
@@ -78,11 +78,12 @@ Json TokenJson(const store::TokenRow& row, Instant now) {
 }
 
 std::string FormatTokenCursor(const store::TokenRow& last) {
-  return EncodeCursor(kTokensQuery, {std::to_string(last.created), ledger::HashToHex(last.hash)});
+  return store::EncodeCursor(kTokensQuery,
+                             {std::to_string(last.created), ledger::HashToHex(last.hash)});
 }
 
 Result<store::TokenCursor> ParseTokenCursor(std::string_view text) {
-  BATTRACE_ASSIGN_OR_RETURN(key, DecodeCursor(kTokensQuery, text, 2));
+  BATTRACE_ASSIGN_OR_RETURN(key, store::DecodeCursor(kTokensQuery, text, 2));
   // The check value proves the server wrote the key; its fields are read strictly all the same.
   const Status bad = Status::Invalid("cursor", "query.cursor",
                                      "cursor must be a next_cursor of GET /v1/tokens, as given");

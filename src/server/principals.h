@@ -25,7 +25,7 @@ nlohmann::json MeJson(store::Store& store, const access::Viewer& viewer);
 // being "live", "expired" or "revoked" at `now`.
 nlohmann::json TokenJson(const store::TokenRow& row, Instant now);
 
-// The cursor of GET /v1/tokens (server/cursor.h): where a page ended, the last token's creation
+// The cursor of GET /v1/tokens (store/cursor.h): where a page ended, the last token's creation
 // time and hash. Parsing refuses anything the server did not write (rule "query.cursor", field
 // "cursor").
 std::string FormatTokenCursor(const store::TokenRow& last);

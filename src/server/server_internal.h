@@ -20,7 +20,6 @@
 #include "core/lang.h"
 #include "domain/engine.h"
 #include "server/audit_log.h"
-#include "server/cursor.h"
 #include "server/epcis_api.h"
 #include "server/http.h"
 #include "server/metrics.h"
@@ -29,6 +28,7 @@
 #include "server/server.h"
 #include "server/session.h"
 #include "server/store_pool.h"
+#include "store/cursor.h"
 #include "store/keyset.h"
 #include "store/store.h"
 
@@ -57,10 +57,6 @@ void Reply(Call& c, const Json& body);
 
 // Answers a CSV download: `body` after the byte order mark, as an attachment named `filename`.
 void ReplyCsv(Call& c, const std::string& filename, const std::string& body);
-
-// A page of a list: {items, limit, next_cursor (absent on the last page)}.
-template <typename T, typename F>
-Json PageJson(const store::Page<T>& page, size_t limit, const std::string& query, F item);
 
 // Whether `viewer` may file reports: an enterprise (each item's reporter is checked against
 // it when the batch is parsed); 401 for the public, 403 for other principals.
@@ -241,15 +237,5 @@ class Api {
   std::unordered_map<std::string, CachedName> names_;
   SessionTable sessions_;
 };
-
-template <typename T, typename F>
-Json PageJson(const store::Page<T>& page, size_t limit, const std::string& query, F item) {
-  Json items = Json::array();
-  for (const T& t : page.items)
-    items.push_back(item(t));
-  Json out = {{"items", std::move(items)}, {"limit", limit}};
-  if (page.next) out["next_cursor"] = EncodeCursor(query, *page.next);
-  return out;
-}
 
 }  // namespace battrace::server

@@ -35,6 +35,11 @@ inline bool Descending(DutySort sort) {
   return sort == DutySort::kDueDesc;
 }
 
+// The page size of a list when the request (or the CLI's --cursor) gives none, and the largest
+// it may give.
+inline constexpr size_t kDefaultPage = 100;
+inline constexpr size_t kMaxPage = 1000;
+
 // A page of a list: up to `limit` items, and `next`, the key of the last one, when more follow.
 template <typename T>
 struct Page {

@@ -4,10 +4,13 @@
 `battrace simulate` writes a national data set and the findings that must exist as of its end
 date, from what it injected. Loading the data set into a fresh store and asking for the findings
 as of that date must give exactly those: no finding missing, none extra. `detail` is free text
-and not compared, nor are the members for regulators after it. The store is on the engine
+and not compared, nor are the members for regulators after it. The engine's findings are read
+as a client reads a large list: page by page through the keyset cursors (`battrace findings
+--limit PAGE --cursor ...` until a page has no next cursor; docs/findings.md, "Pages and
+NDJSON"), so the pages must give every finding exactly once. The store is on the engine
 BATTRACE_TEST_ENGINE names (engines.py).
 
-usage: answer_key_test.py BATTRACE WORK_DIR [VEHICLES] [SEED]
+usage: answer_key_test.py BATTRACE WORK_DIR [VEHICLES] [SEED] [PAGE]   (PAGE: 1000 by default)
 """
 import collections
 import json
@@ -23,6 +26,7 @@ engines.require()
 battrace, work = sys.argv[1:3]
 vehicles = sys.argv[3] if len(sys.argv) > 3 else "1000"
 seed = sys.argv[4] if len(sys.argv) > 4 else "7"
+page_size = sys.argv[5] if len(sys.argv) > 5 else "1000"
 to = "2026-09-30"
 shutil.rmtree(work, ignore_errors=True)
 os.makedirs(work)
@@ -54,8 +58,23 @@ def key(f):
     return json.dumps(f, sort_keys=True, ensure_ascii=False)
 
 
+def paged_findings():
+    """The engine's findings as of `to`, read page by page, and the number of pages."""
+    items, cursor, pages = [], [], 0
+    while True:
+        page = json.loads(run("findings", *read, "--as-of", to, "--json", "--limit", page_size,
+                              *cursor))
+        items += page["items"]
+        pages += 1
+        if "next_cursor" not in page:
+            return items, pages
+        cursor = ["--cursor", page["next_cursor"]]
+
+
 expected = collections.Counter(map(key, json.load(open(os.path.join(data, "answer-key.json")))))
-actual = collections.Counter(map(key, json.loads(run("findings", *read, "--as-of", to, "--json"))))
+findings, pages = paged_findings()
+print(f"findings: {len(findings)} in {pages} pages of at most {page_size}")
+actual = collections.Counter(map(key, findings))
 missing, extra = expected - actual, actual - expected
 kinds = collections.Counter(json.loads(k)["kind"] for k in expected.elements())
 print("answer key:", dict(sorted(kinds.items())))

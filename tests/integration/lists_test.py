@@ -8,7 +8,11 @@ against a real `battrace serve`, for the admin, a regulator and an enterprise:
   unknown parameter; limit, sort and format are checked;
 - CSV: text/csv with a UTF-8 byte order mark, an attachment, by format=csv and by Accept, the
   message in the request's language, a registered name beginning with "=" neutralised;
-- the obligations' new filters (type, due_from, due_to) and their rules.
+- the obligations' new filters (type, due_from, due_to) and their rules;
+- the CLI's pages (`battrace findings|obligations --limit --cursor`, docs/findings.md "Pages and
+  NDJSON"): walked to the end they give the --all NDJSON lines, which are the --json array, in
+  order, and the API's items; a cursor of the API continues the CLI's list and the other way
+  round; a cursor of another query is refused on --cursor; --all goes with no page or --json.
 
 usage: lists_test.py BATTRACE WORKDIR
 """
@@ -16,6 +20,7 @@ import csv
 import io
 import json
 import os
+import subprocess
 import sys
 import urllib.parse
 
@@ -103,6 +108,87 @@ def check_list(server, token, who):
         print(f"  {who} {route}: {len(whole)} items")
 
 
+def cli(*args):
+    r = subprocess.run([battrace, "--lang", "en", *args], capture_output=True, text=True)
+    return r.returncode, r.stdout, r.stderr
+
+
+def cli_ok(*args):
+    rc, out, err = cli(*args)
+    ok(rc == 0, f"battrace {' '.join(args)}: {rc} {err.strip()}")
+    return out
+
+
+def cli_page(command, options, limit, cursor=None):
+    page = json.loads(cli_ok(command, *fx.read, *options, "--json", "--limit", str(limit),
+                             *(["--cursor", cursor] if cursor else [])))
+    ok(set(page) <= {"items", "limit", "next_cursor", "as_of"} and page["limit"] == limit
+       and len(page["items"]) <= limit, f"{command} page: {sorted(page)}")
+    return page
+
+
+def cli_walk(command, options, limit=7):
+    """Every item of the CLI's list, page by page, and the number of pages."""
+    items, cursor, pages = [], None, 0
+    while True:
+        page = cli_page(command, options, limit, cursor)
+        items += page["items"]
+        pages += 1
+        cursor = page.get("next_cursor")
+        if cursor is None:
+            return items, pages
+        ok(len(page["items"]) == limit, f"a CLI page short of the limit has a next_cursor: {page}")
+
+
+def check_cli(server, token):
+    for command, sorts, as_of in (("findings", ("kind", "date", "-date"), AS_OF),
+                                  ("obligations", ("due", "-due"), DUTIES_AS_OF)):
+        route = "/v1/" + command
+        for sort in sorts:
+            options = ["--as-of", as_of, f"--sort={sort}"]
+            items, pages = cli_walk(command, options)
+            keys = [key(i) for i in items]
+            ok(pages > 2 and len(keys) == len(set(keys)), f"CLI {command} {sort}: {pages} pages, "
+                                                           f"{len(keys) - len(set(keys))} repeated")
+            lines = cli_ok(command, *fx.read, *options, "--all").splitlines()
+            ok([json.loads(l) for l in lines] == items,
+               f"CLI {command} {sort}: the pages are not the --all lines")
+            whole = json.loads(cli_ok(command, *fx.read, *options, "--json"))
+            ok(whole == items, f"CLI {command} {sort}: --json is not the --all lines")
+            api = one_page(server, token, route, {"as_of": as_of, "sort": sort})
+            ok(api == items, f"CLI {command} {sort}: not the API's list")
+            # The API's cursor continues the CLI's list, and the other way round.
+            query = urllib.parse.urlencode({"as_of": as_of, "sort": sort, "limit": 5})
+            st, h, data, p1 = server.call("GET", f"{route}?{query}", token)
+            p2 = cli_page(command, options, 5, p1["next_cursor"])
+            ok(p1["items"] + p2["items"] == items[:10], f"CLI {command} {sort}: after the API's "
+                                                        f"cursor")
+            c1 = cli_page(command, options, 5)
+            st, h, data, c2 = server.call(
+                "GET", f"{route}?{query}&cursor={urllib.parse.quote(c1['next_cursor'])}", token)
+            ok(st == 200 and c1["items"] + c2["items"] == items[:10],
+               f"API {route} {sort}: after the CLI's cursor: {st} {data[:200]!r}")
+        print(f"  CLI {command}: {len(items)} items in {pages} pages of 7")
+        # A cursor is refused for another query: another sort, date, filter or list.
+        first = cli_page(command, ["--as-of", as_of], 3)["next_cursor"]
+        other = {"findings": ["--kind", "late_report"], "obligations": ["--party", fx_findings_party]}
+        for wrong in (["--as-of", as_of, f"--sort={sorts[1]}"], ["--as-of", "2026-09-29"],
+                      ["--as-of", as_of, *other[command]]):
+            rc, out, err = cli(command, *fx.read, *wrong, "--cursor", first)
+            ok(rc == 2 and out == "" and "--cursor: " in err and "[query.cursor]" in err,
+               f"CLI {command} {wrong}: {rc} {err.strip()}")
+        twin = "obligations" if command == "findings" else "findings"
+        rc, out, err = cli(twin, *fx.read, "--as-of", as_of, "--cursor", first)
+        ok(rc == 2 and "[query.cursor]" in err, f"CLI {twin} with a {command} cursor: {rc} {err}")
+        for extra in (["--json"], ["--limit", "5"], ["--cursor", first]):
+            rc, out, err = cli(command, *fx.read, "--as-of", as_of, "--all", *extra)
+            ok(rc == 2 and out == "" and "--all" in err and extra[0] in err,
+               f"CLI {command} --all {extra}: {rc} {err.strip()}")
+        for bad in (["--limit", "0"], ["--limit", "1001"], ["--sort", "party"]):
+            rc, out, err = cli(command, *fx.read, "--as-of", as_of, *bad)
+            ok(rc == 2 and out == "" and bad[0] in err, f"CLI {command} {bad}: {rc} {err.strip()}")
+
+
 fx_findings_party = None
 with Server(battrace, fx.store, work, "--quiet", "--rate-limit", "0") as server:
     admin = fx.token("admin")
@@ -154,6 +240,7 @@ with Server(battrace, fx.store, work, "--quiet", "--rate-limit", "0") as server:
                   "sort")
     check_problem(*server.call("GET", "/v1/findings?format=xlsx", admin), 400, "query.enum",
                   "format")
+    check_cli(server, admin)
 
     # Obligations: type and due range, filtered in the query.
     duties = one_page(server, admin, "/v1/obligations", {"as_of": DUTIES_AS_OF})

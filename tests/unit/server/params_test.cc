@@ -122,16 +122,5 @@ TEST(DateRangeParams, FromNotAfterTo) {
       "findings.range");
 }
 
-TEST(QueryOf, BindsTheFiltersNotThePaging) {
-  const Date as_of = *Date::Parse("2026-03-04", "as_of");
-  const std::string a =
-      QueryOf(WithQuery({{"kind", "k"}, {"cursor", "c1"}, {"limit", "5"}, {"format", "csv"}}),
-              "findings", as_of);
-  const std::string b = QueryOf(WithQuery({{"kind", "k"}}), "findings", as_of);
-  EXPECT_EQ(a, b);
-  EXPECT_NE(b, QueryOf(WithQuery({{"kind", "other"}}), "findings", as_of));
-  EXPECT_NE(b, QueryOf(WithQuery({{"kind", "k"}}), "obligations", as_of));
-}
-
 }  // namespace
 }  // namespace battrace::server

@@ -7,9 +7,9 @@
 
 #include "ledger/hash.h"
 #include "server/auth.h"
-#include "server/cursor.h"
 #include "server/principals.h"
 #include "server/web.h"
+#include "store/cursor.h"
 
 namespace battrace::server {
 namespace {
@@ -178,8 +178,8 @@ TEST(TokenViews, IdsCursorsAndBodies) {
     EXPECT_EQ(ParseTokenCursor(bad).status().rule(), "query.cursor") << bad;
   }
   // Another list's cursor, with the same key, is not a tokens cursor.
-  EXPECT_EQ(ParseTokenCursor(EncodeCursor("findings", {std::to_string(row.created),
-                                                       ledger::HashToHex(row.hash)}))
+  EXPECT_EQ(ParseTokenCursor(store::EncodeCursor("findings", {std::to_string(row.created),
+                                                              ledger::HashToHex(row.hash)}))
                 .status()
                 .rule(),
             "query.cursor");

@@ -1,13 +1,14 @@
-#include "server/cursor.h"
+#include "store/cursor.h"
 
 #include <sodium.h>
 
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
+#include "core/str_cat.h"
 #include "ledger/hash.h"
 
-namespace battrace::server {
+namespace battrace::store {
 namespace {
 
 constexpr size_t kCheckBytes = 12;
@@ -28,7 +29,7 @@ Status Refused(const std::string& why) {
 
 }  // namespace
 
-std::string EncodeCursor(std::string_view query, const store::SortKey& key) {
+std::string EncodeCursor(std::string_view query, const SortKey& key) {
   const std::string payload = nlohmann::json(key).dump();
   const std::string bytes = Check(query, payload) + payload;
   std::string text(
@@ -39,8 +40,7 @@ std::string EncodeCursor(std::string_view query, const store::SortKey& key) {
   return text;
 }
 
-Result<store::SortKey> DecodeCursor(std::string_view query, std::string_view cursor,
-                                    size_t key_size) {
+Result<SortKey> DecodeCursor(std::string_view query, std::string_view cursor, size_t key_size) {
   if (cursor.empty() || cursor.size() > kMaxCursor) return Refused("is empty or too long");
   std::string bytes(cursor.size(), '\0');
   size_t length = 0;
@@ -61,7 +61,18 @@ Result<store::SortKey> DecodeCursor(std::string_view query, std::string_view cur
       !std::all_of(key.begin(), key.end(), [](const auto& k) { return k.is_string(); })) {
     return Refused("does not hold a position of this list");
   }
-  return key.get<store::SortKey>();
+  return key.get<SortKey>();
 }
 
-}  // namespace battrace::server
+std::string CursorQuery(std::string_view list, Date as_of,
+                        const std::map<std::string, std::string>& params) {
+  std::string q = StrCat(list, "\n", as_of.ToString());
+  for (const auto& [name, value] : params) {
+    if (name != "cursor" && name != "limit" && name != "format" && name != "as_of") {
+      q += StrCat("\n", name, "=", value);
+    }
+  }
+  return q;
+}
+
+}  // namespace battrace::store
