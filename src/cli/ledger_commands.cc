@@ -1,10 +1,12 @@
 // Ledger subcommands: `init` (a new store, its signing key and a first admin token), `pubkey`,
 // `checkpoint`, `proof` (inclusion and consistency proofs as JSON) and `verify` (the whole
 // ledger, or one receipt offline with nothing but the public key).
+#include <cstdint>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <vector>
 
 #include "cli/commands.h"
@@ -105,7 +107,8 @@ Status CheckCosignatures(std::string_view note, const CosignatureArgs& args) {
 
 // --- end of witness cosignatures ---
 
-int RunInit(const StoreArgs& args, const std::string& origin) {
+int RunInit(const StoreArgs& args, const std::string& origin,
+            const std::optional<int64_t>& partition_leaves) {
   auto key_path = args.KeyPath();
   if (!key_path.ok()) return Fail(key_path.status());
   const store::Location where = args.Where();
@@ -124,6 +127,7 @@ int RunInit(const StoreArgs& args, const std::string& origin) {
   store::OpenOptions options;
   options.create = true;
   options.key_path = *key_path;
+  options.partition_leaves = partition_leaves;
   auto store = store::OpenStore(where, options, origin);
   if (!store.ok()) {
     // The key was written just now (never over an existing file): a key for a store that was
@@ -367,7 +371,14 @@ void RegisterLedger(CLI::App& app, CommandList& commands) {
     auto origin = std::make_shared<std::string>("battrace.local/ledger");
     args->AddTo(cmd, true);
     cmd->add_option("--origin", *origin, "the ledger's origin line in its checkpoints");
-    commands.push_back({cmd, [args, origin] { return RunInit(*args, *origin); }});
+    auto partition_leaves = std::make_shared<std::optional<int64_t>>();
+    cmd->add_option("--partition-leaves", *partition_leaves,
+                    "PostgreSQL: leaves per partition of the report and history tables "
+                    "(default 10000000)")
+        ->check(CLI::PositiveNumber);
+    commands.push_back({cmd, [args, origin, partition_leaves] {
+                          return RunInit(*args, *origin, *partition_leaves);
+                        }});
   }
   {
     auto* cmd = app.add_subcommand(

@@ -114,6 +114,18 @@ Result<uint64_t> CopyTable(sqlite::Db& db, pg::Conn& conn, const Table& t) {
   return n;
 }
 
+// Makes the PostgreSQL store's partitions by leaf (schema migration 11) reach the embedded
+// store's last leaf.
+Status PartitionFor(sqlite::Db& db, pg::Conn& conn) {
+  BATTRACE_ASSIGN_OR_RETURN(last, db.Prepare("SELECT COALESCE(MAX(leaf), 0) FROM report"));
+  int64_t leaf = 0;
+  BATTRACE_RETURN_IF_ERROR(last.ForEachRow([&](const sqlite::Stmt& st) {
+    leaf = st.Int(0);
+    return false;
+  }));
+  return conn.Query("SELECT battrace_partition($1)", pg::Params().Add(leaf)).status();
+}
+
 }  // namespace
 
 Result<MigrationResult> MigrateSqliteToPostgres(const std::string& db_path,
@@ -137,14 +149,22 @@ Result<MigrationResult> MigrateSqliteToPostgres(const std::string& db_path,
   // One transaction on each side: a consistent snapshot in, all or nothing out.
   BATTRACE_RETURN_IF_ERROR(db.Exec("BEGIN"));
   BATTRACE_RETURN_IF_ERROR(conn.Exec("BEGIN"));
-  Status st;
+  // The partitions of the tables by leaf (schema migration 11) are made up to the last leaf
+  // before the rows come.
+  Status st = PartitionFor(db, conn);
   for (const Table& t : tables) {
+    if (!st.ok()) break;
     auto n = CopyTable(db, conn, t);
     if (!n.ok()) {
       st = Status::IOError("copying table " + t.name + ": " + n.status().message());
       break;
     }
     result.rows += *n;
+  }
+  // The embedded store keeps reporter and id unique on report itself; PostgreSQL in report_key.
+  if (st.ok()) {
+    st = conn.Exec(
+        "INSERT INTO report_key (reporter, id, leaf) SELECT reporter, id, leaf FROM report");
   }
   if (st.ok()) {
     // The identity columns continue after the copied ids.

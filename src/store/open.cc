@@ -62,6 +62,18 @@ Result<std::unique_ptr<Store>> OpenStore(const Location& where, const OpenOption
     return Status::Invalid(where.postgres() ? "--pg" : "--db", "store.location",
                            "name the store with exactly one of --db PATH and --pg CONNINFO");
   }
+  if (options.partition_leaves) {
+    if (!where.postgres()) {
+      return Status::Invalid("--partition-leaves", "usage",
+                             "--partition-leaves applies to a PostgreSQL store (--pg): the "
+                             "embedded store's tables are not partitioned");
+    }
+    if (!options.create || *options.partition_leaves < 1) {
+      return Status::Invalid("--partition-leaves", "usage",
+                             "--partition-leaves is a positive number of leaves, given when the "
+                             "store is created");
+    }
+  }
   if (where.postgres()) return OpenPostgresStore(where.pg, options, origin_if_created);
   return OpenSqliteStore(where.db, options, origin_if_created);
 }

@@ -297,6 +297,9 @@ CREATE TABLE body_dictionary (
   bytes {BLOB} NOT NULL
 );
 )sql"},
+      // The ledger's largest tables in ranges of leaves on PostgreSQL (docs/operations.md);
+      // nothing on SQLite.
+      {11, "report and history tables partitioned by leaf range", "{PARTITIONS}"},
   };
   return kMigrations;
 }
@@ -308,9 +311,91 @@ int LatestSchemaVersion() {
 const Dialect& SqliteDialect() {
   // INTEGER PRIMARY KEY is the rowid: given on insert, or the next one when omitted.
   static const Dialect kDialect{
-      "INTEGER PRIMARY KEY", "INTEGER PRIMARY KEY", "BLOB", "WITHOUT ROWID", "TEXT", ""};
+      "INTEGER PRIMARY KEY", "INTEGER PRIMARY KEY", "BLOB", "WITHOUT ROWID", "TEXT", "", ""};
   return kDialect;
 }
+
+namespace {
+
+// Migration 11 on PostgreSQL. report, battery_event and vehicle_event become tables partitioned
+// by range of leaf, each partition meta('partition_leaves') leaves wide and named by its number
+// (report_p0 holds leaves [0, width), report_p1 the next width, ...). The existing rows are
+// copied into new tables, which takes the whole migration's time on a large store.
+//
+// A unique index of a partitioned table must hold the partition key, so the uniqueness of
+// (reporter, id), which makes a report sent again a duplicate, is kept by report_key, a table
+// of its own that the writer fills in the transaction that appends the reports; lookups by
+// reporter and id go through it to the leaf.
+//
+// battrace_partition(leaf) creates the partitions up to the one holding `leaf`, above the
+// highest that exists (a range detached and archived below it is not made again), and returns
+// the end of that partition. The writer calls it in its transaction, as the role that owns the
+// schema (SECURITY DEFINER: the application's role runs no DDL), with the search path fixed to
+// the store's schema. A partition is created apart and then attached, which locks the
+// partitioned table in SHARE UPDATE EXCLUSIVE mode: readers go on (CREATE TABLE ... PARTITION
+// OF would lock them out until the writer commits).
+constexpr const char* kPostgresPartitions = R"sql(
+INSERT INTO meta (key, value) VALUES ('partition_leaves', '10000000') ON CONFLICT (key) DO NOTHING;
+
+CREATE FUNCTION battrace_partition(leaf BIGINT) RETURNS BIGINT
+LANGUAGE plpgsql SECURITY DEFINER AS $$
+DECLARE
+  width CONSTANT BIGINT := (SELECT CAST(value AS BIGINT) FROM meta WHERE key = 'partition_leaves');
+  top CONSTANT INTEGER := leaf / width;
+  below INTEGER := top;
+  t TEXT;
+BEGIN
+  WHILE below >= 0 AND to_regclass(format('report_p%s', below)) IS NULL LOOP
+    below := below - 1;
+  END LOOP;
+  FOR k IN below + 1 .. top LOOP
+    FOREACH t IN ARRAY ARRAY['report', 'battery_event', 'vehicle_event'] LOOP
+      EXECUTE format('CREATE TABLE %I (LIKE %I)', t || '_p' || k, t);
+      EXECUTE format('ALTER TABLE %I ATTACH PARTITION %I FOR VALUES FROM (%s) TO (%s)', t,
+                     t || '_p' || k, k * width, (k + 1) * width);
+    END LOOP;
+  END LOOP;
+  RETURN (top + 1) * width;
+END
+$$;
+DO $$
+BEGIN
+  EXECUTE format('ALTER FUNCTION battrace_partition(BIGINT) SET search_path = %I, pg_temp',
+                 current_schema());
+END
+$$;
+REVOKE EXECUTE ON FUNCTION battrace_partition(BIGINT) FROM PUBLIC;
+
+ALTER TABLE report RENAME TO report_unpartitioned;
+ALTER TABLE battery_event RENAME TO battery_event_unpartitioned;
+ALTER TABLE vehicle_event RENAME TO vehicle_event_unpartitioned;
+CREATE TABLE report (LIKE report_unpartitioned) PARTITION BY RANGE (leaf);
+CREATE TABLE battery_event (LIKE battery_event_unpartitioned) PARTITION BY RANGE (leaf);
+CREATE TABLE vehicle_event (LIKE vehicle_event_unpartitioned) PARTITION BY RANGE (leaf);
+SELECT battrace_partition(COALESCE(MAX(leaf), 0)) FROM report_unpartitioned;
+INSERT INTO report SELECT * FROM report_unpartitioned;
+INSERT INTO battery_event SELECT * FROM battery_event_unpartitioned;
+INSERT INTO vehicle_event SELECT * FROM vehicle_event_unpartitioned;
+
+CREATE TABLE report_key (
+  reporter TEXT COLLATE "C" NOT NULL,
+  id TEXT COLLATE "C" NOT NULL,
+  leaf BIGINT NOT NULL,
+  PRIMARY KEY (reporter, id)
+);
+INSERT INTO report_key (reporter, id, leaf) SELECT reporter, id, leaf FROM report_unpartitioned;
+
+DROP TABLE report_unpartitioned, battery_event_unpartitioned, vehicle_event_unpartitioned;
+ALTER TABLE report ADD PRIMARY KEY (leaf);
+ALTER TABLE battery_event ADD PRIMARY KEY (code, leaf);
+ALTER TABLE vehicle_event ADD PRIMARY KEY (vin, leaf);
+CREATE INDEX report_disassembly_info ON report (leaf) WHERE type = 'model.disassembly_info';
+CREATE INDEX report_outbound ON report (occurred) WHERE type = 'battery.outbound';
+CREATE INDEX report_model_declared ON report (reporter, leaf)
+  WHERE type = 'battery_model.declared';
+)sql";
+
+}  // namespace
 
 const Dialect& PostgresDialect() {
   static const Dialect kDialect{
@@ -319,15 +404,20 @@ const Dialect& PostgresDialect() {
       "BYTEA",
       "",
       "TEXT COLLATE \"C\"",
-      "ALTER TABLE report ALTER COLUMN body TYPE BYTEA USING convert_to(body, 'UTF8');"};
+      "ALTER TABLE report ALTER COLUMN body TYPE BYTEA USING convert_to(body, 'UTF8');",
+      kPostgresPartitions};
   return kDialect;
 }
 
 std::string RenderSql(const std::string& sql, const Dialect& dialect) {
   const std::pair<std::string_view, const std::string*> kPlaceholders[] = {
-      {"{I64PK}", &dialect.i64pk}, {"{I64AUTO}", &dialect.i64auto},
-      {"{BLOB}", &dialect.blob},   {"{NOROWID}", &dialect.norowid},
-      {"{TEXT}", &dialect.text},   {"{BODY_BYTES}", &dialect.body_bytes}};
+      {"{I64PK}", &dialect.i64pk},
+      {"{I64AUTO}", &dialect.i64auto},
+      {"{BLOB}", &dialect.blob},
+      {"{NOROWID}", &dialect.norowid},
+      {"{TEXT}", &dialect.text},
+      {"{BODY_BYTES}", &dialect.body_bytes},
+      {"{PARTITIONS}", &dialect.partitions}};
   std::string out;
   out.reserve(sql.size());
   for (size_t i = 0; i < sql.size();) {

@@ -9,6 +9,8 @@
 //   {BODY_BYTES} what makes report.body, a text column until version 10, hold byte strings:
 //            PostgreSQL changes its type to BYTEA (a rewrite of the table, each body keeping its
 //            bytes); SQLite needs nothing (a column of any declared type holds blobs as given)
+//   {PARTITIONS} PostgreSQL's partitioning of report, battery_event and vehicle_event by leaf
+//            range (a rewrite of the three tables); nothing on SQLite
 // A store records the version it reached in meta('schema_version'); a store whose version is
 // newer than this binary knows is refused, never downgraded.
 #pragma once
@@ -30,7 +32,7 @@ int LatestSchemaVersion();
 
 // What one engine writes for each placeholder.
 struct Dialect {
-  std::string i64pk, i64auto, blob, norowid, text, body_bytes;
+  std::string i64pk, i64auto, blob, norowid, text, body_bytes, partitions;
 };
 
 const Dialect& SqliteDialect();

@@ -444,6 +444,10 @@ struct OpenOptions {
   CheckpointPolicy checkpoints;
   DictionaryPolicy dictionaries;
   int64_t cache_mib = 256;  // page cache (SQLite)
+  // Leaves per partition of the report and history tables of a PostgreSQL store created now
+  // (meta('partition_leaves'), docs/operations.md); unset: 10,000,000. Refused on SQLite,
+  // whose tables are not partitioned, and when not creating.
+  std::optional<int64_t> partition_leaves;
   // Where the store reads the time it writes (checkpoint times). Not owned; must outlive the
   // store. Tests pass a FakeClock.
   const Clock* clock = &SystemClock();

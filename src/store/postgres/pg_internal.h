@@ -147,6 +147,8 @@ class PgWriteTxn : public WriteTxn {
   // Report rows go to the server while the batch is evaluated, by a COPY kept open between
   // reads; the rules engine's statements wait for it and go at Commit, pipelined.
   CopyBuffer reports_copy_, nodes_copy_;
+  // (reporter, id, leaf) of each report appended, for report_key, copied at Commit.
+  CopyBuffer keys_copy_;
   std::vector<std::pair<const char*, Params>> judgments_;
   bool registry_changed_ = false;
 };
@@ -219,6 +221,9 @@ class PgStore : public Store {
   // from before pinning) and refuses a key that differs from the pinned one.
   Status PinVerifierKey();
   Result<const domain::RegistryIndex*> LoadRegistry();
+  // Makes the partitions of report, battery_event and vehicle_event reach `leaf` in the open
+  // transaction (battrace_partition, schema migration 11) and notes where they end.
+  Status CoverLeaf(uint64_t leaf);
   Result<std::vector<uint64_t>> Leaves(const char* statement, const std::string& key);
   // The report rows of `rows`, their bodies decoded.
   Result<std::vector<StoredReport>> Reports(const Rows& rows);
@@ -245,6 +250,9 @@ class PgStore : public Store {
   bool restore_points_ = false;
   std::optional<uint64_t> signed_size_;  // a checkpoint stored in the open transaction
   uint64_t analyzed_size_ = 0;           // the tree size when the tables were last analyzed
+  // The end of the partitions this session knows of: a leaf below it has its partition. Zero
+  // until looked up, and again after a rollback, which takes the partitions it made along.
+  uint64_t partition_end_ = 0;
   std::optional<common::LoadedRegistry> registry_;
   int64_t registry_version_ = 0;
   common::BodyCodec bodies_;  // the stored form of report bodies, and its dictionaries

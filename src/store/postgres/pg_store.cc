@@ -157,6 +157,13 @@ Status PgStore::Migrate(bool create, const std::string& origin) {
         st =
             conn_.Query("INSERT INTO meta (key, value) VALUES ('origin', $1)", Params().Add(origin))
                 .status();
+        // Read by migration 11, which makes the first partition that wide.
+        if (st.ok() && options_.partition_leaves) {
+          st = conn_
+                   .Query("INSERT INTO meta (key, value) VALUES ('partition_leaves', $1)",
+                          Params().Add(std::to_string(*options_.partition_leaves)))
+                   .status();
+        }
       }
       if (st.ok()) {
         st = conn_
@@ -192,6 +199,12 @@ Status PgStore::LockLedger() {
   // A dictionary another process trained is the one new bodies are compressed with.
   BATTRACE_ASSIGN_OR_RETURN(latest, Run("latest_dictionary"));
   return bodies_.Follow(latest.Int(0, 0));
+}
+
+Status PgStore::CoverLeaf(uint64_t leaf) {
+  BATTRACE_ASSIGN_OR_RETURN(end, Run("partition", Params().Add(static_cast<int64_t>(leaf))));
+  partition_end_ = static_cast<uint64_t>(end.Int(0, 0));
+  return Status::Ok();
 }
 
 Result<bool> PgStore::IsSigner() {

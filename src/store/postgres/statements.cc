@@ -68,10 +68,14 @@ Status PgStore::PrepareStatements() {
            "AND ($6::bigint IS NULL OR known_from < $6) GROUP BY 1, 2, 3";
   };
   const std::pair<const char*, std::string> statements[] = {
-      {"find_report", "SELECT " + r + " FROM report WHERE reporter = $1 AND id = $2"},
+      // By reporter and id through report_key to the leaf, which names the one partition read.
+      {"find_report", "SELECT " + r +
+                          " FROM report WHERE leaf = (SELECT leaf FROM report_key WHERE "
+                          "reporter = $1 AND id = $2)"},
       {"find_reports",
        "SELECT " + r +
-           " FROM report WHERE (reporter, id) IN (SELECT * FROM unnest($1::text[], $2::text[]))"},
+           " FROM report WHERE leaf IN (SELECT leaf FROM report_key WHERE (reporter, id) IN "
+           "(SELECT * FROM unnest($1::text[], $2::text[])))"},
       {"report_at", "SELECT " + r + " FROM report WHERE leaf = $1"},
       {"scan_reports", "SELECT " + r + " FROM report WHERE leaf >= $1 ORDER BY leaf LIMIT $2"},
       {"node_range", "SELECT hash FROM merkle_node WHERE node BETWEEN $1 AND $2 ORDER BY node"},
@@ -195,6 +199,7 @@ Status PgStore::PrepareStatements() {
       {"list_audit_newest",
        "SELECT " + a + " FROM audit WHERE seq < $1 ORDER BY seq DESC LIMIT $2"},
       {"lock", "SELECT pg_advisory_xact_lock($1, $2)"},
+      {"partition", "SELECT battrace_partition($1)"},
       {"last_epcis_seq", "SELECT COALESCE(MAX(seq), 0) FROM epcis_event"},
       // A capture in one statement: the events that are not duplicates, then the EPC index
       // rows of those stored; the seqs stored come back.

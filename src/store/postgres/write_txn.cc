@@ -47,6 +47,7 @@ PgWriteTxn::~PgWriteTxn() {
     (void)store_->conn_.Exec("ROLLBACK");
     store_->signed_size_.reset();
     store_->writer_.RolledBack();
+    store_->partition_end_ = 0;
     // The registry versions it added are gone with it.
     if (registry_changed_) store_->registry_.reset();
   }
@@ -198,7 +199,9 @@ Result<AppendResult> PgWriteTxn::Append(const LeafInput& in) {
   stored.body = in.body;
   stored.leaf_hash = in.leaf_hash;
   stored.content_hash = in.content_hash;
+  if (leaf >= s.partition_end_) BATTRACE_RETURN_IF_ERROR(s.CoverLeaf(leaf));
   CopyRow(tables::kReport, tables::NewReport::Of(leaf, in), reports_copy_, s.bodies_);
+  keys_copy_.Text(in.reporter).Text(in.id).Int(static_cast<int64_t>(leaf)).EndRow();
   appended_by_key_.emplace(key, appended_.size());
   appended_.push_back(std::move(stored));
   if (reports_copy_.data().size() >= kStreamBytes) BATTRACE_RETURN_IF_ERROR(StreamReports());
@@ -269,6 +272,12 @@ Status PgWriteTxn::Flush() {
   Conn& c = store_->conn_;
   if (!reports_copy_.empty()) BATTRACE_RETURN_IF_ERROR(StreamReports());
   BATTRACE_RETURN_IF_ERROR(c.CopyEnd());
+  if (!keys_copy_.empty()) {
+    // A (reporter, id) stored already fails the COPY and with it the transaction: Append found
+    // none, so this is the database holding the key unique, whatever a writer might do.
+    BATTRACE_RETURN_IF_ERROR(
+        c.Copy("COPY report_key (reporter, id, leaf) FROM STDIN", keys_copy_.data()));
+  }
   for (const auto& [statement, params] : judgments_) {
     BATTRACE_RETURN_IF_ERROR(c.Send(statement, params));
   }

@@ -127,6 +127,29 @@ class StoreTest : public ::testing::TestWithParam<Engine> {
     return results.ok() ? *results : std::vector<ingest::ItemResult>{};
   }
 
+  // PostgreSQL: SQL that makes the store's report, battery_event and vehicle_event the plain
+  // tables of schema 10 again, report unique by reporter and id (undoing migration 11).
+  static constexpr const char* kUnpartitioned =
+      "CREATE TABLE report_flat (LIKE report); INSERT INTO report_flat SELECT * FROM report;"
+      "CREATE TABLE battery_event_flat (LIKE battery_event);"
+      "INSERT INTO battery_event_flat SELECT * FROM battery_event;"
+      "CREATE TABLE vehicle_event_flat (LIKE vehicle_event);"
+      "INSERT INTO vehicle_event_flat SELECT * FROM vehicle_event;"
+      "DROP TABLE report, battery_event, vehicle_event, report_key;"
+      "DROP FUNCTION battrace_partition;"
+      "ALTER TABLE report_flat RENAME TO report;"
+      "ALTER TABLE battery_event_flat RENAME TO battery_event;"
+      "ALTER TABLE vehicle_event_flat RENAME TO vehicle_event;"
+      "ALTER TABLE report ADD PRIMARY KEY (leaf);"
+      "CREATE UNIQUE INDEX report_reporter_id ON report (reporter, id);"
+      "CREATE INDEX report_disassembly_info ON report (leaf) "
+      "WHERE type = 'model.disassembly_info';"
+      "CREATE INDEX report_outbound ON report (occurred) WHERE type = 'battery.outbound';"
+      "CREATE INDEX report_model_declared ON report (reporter, leaf) "
+      "WHERE type = 'battery_model.declared';"
+      "ALTER TABLE battery_event ADD PRIMARY KEY (code, leaf);"
+      "ALTER TABLE vehicle_event ADD PRIMARY KEY (vin, leaf);";
+
   // Runs SQL on the store behind its back (tampering), then reopens it.
   void Tamper(const std::string& sql, bool reopen = true) {
     store_.reset();
@@ -428,8 +451,9 @@ TEST_P(StoreTest, VerifyCatchesReorderedLeaves) {
   Load(SmallHistory());
   ASSERT_TRUE(store_->SignCheckpoint().ok());
   Tamper(
-      "UPDATE report SET leaf = -1 WHERE leaf = 4; UPDATE report SET leaf = 4 WHERE leaf = 5;"
-      "UPDATE report SET leaf = 5 WHERE leaf = -1;");
+      // By way of a leaf far past the tree's end, inside the first partition on PostgreSQL.
+      "UPDATE report SET leaf = 1000000 WHERE leaf = 4; UPDATE report SET leaf = 4 WHERE leaf = 5;"
+      "UPDATE report SET leaf = 5 WHERE leaf = 1000000;");
   const Status st = Verify();
   EXPECT_EQ(st.code(), StatusCode::kCorruption);
   // The first checkpoint over the swapped leaves is named, with the range it covers (the one
@@ -667,11 +691,14 @@ TEST_P(StoreTest, MigratesAVersion9StoreKeepingItsBodiesAsTheyAre) {
   where_->Sql(std::string("DROP TABLE body_dictionary;") +
               (GetParam() == Engine::kSqlite
                    ? "UPDATE report SET body = CAST(body AS TEXT);"
-                   : "ALTER TABLE report ALTER COLUMN body TYPE TEXT COLLATE \"C\" "
-                     "USING convert_from(body, 'UTF8');") +
+                   : std::string(kUnpartitioned) +
+                         "DELETE FROM meta WHERE key = 'partition_leaves';"
+                         "ALTER TABLE report ALTER COLUMN body TYPE TEXT COLLATE \"C\" "
+                         "USING convert_from(body, 'UTF8');") +
               "UPDATE meta SET value = '9' WHERE key = 'schema_version'");
   SmallDictionaries();
-  EXPECT_EQ(where_->Sql("SELECT value FROM meta WHERE key = 'schema_version'"), "10");
+  EXPECT_EQ(where_->Sql("SELECT value FROM meta WHERE key = 'schema_version'"),
+            std::to_string(LatestSchemaVersion()));
   if (GetParam() == Engine::kSqlite) {
     EXPECT_EQ(where_->Sql("SELECT typeof(body) FROM report WHERE leaf = 5"), "text");
   }
@@ -681,6 +708,64 @@ TEST_P(StoreTest, MigratesAVersion9StoreKeepingItsBodiesAsTheyAre) {
   Load(Cells(20, 5));
   EXPECT_EQ(StoredForm(5), "7b22");
   EXPECT_EQ(StoredForm(30), "0101");
+  ExpectEveryBodyHashesToItsLeaf(*store_);
+  ASSERT_TRUE(store_->SignCheckpoint().ok());
+  EXPECT_TRUE(Verify().ok()) << Verify().ToString();
+}
+
+// Migration 11 on PostgreSQL: a store of schema 10 (report, battery_event and vehicle_event plain
+// tables, report unique by reporter and id) is rewritten into partitions of
+// meta('partition_leaves') leaves. It keeps every row and verifies, finds a report sent again a
+// duplicate whichever partition holds it, and the writer makes the next partition when a batch's
+// leaves reach past the last one.
+TEST_P(StoreTest, MigratesAVersion10PostgresStoreIntoPartitions) {
+  if (GetParam() != Engine::kPostgres) GTEST_SKIP() << "SQLite's tables are not partitioned";
+  const std::vector<nlohmann::json> cells = Cells(0, 30);
+  Load(cells);  // leaves 3 to 32
+  ASSERT_TRUE(store_->SignCheckpoint().ok());
+  const std::string note = (*store_->LatestCheckpoint())->note;
+  store_.reset();
+  // The tables as schema 10 has them; the partitions to come 10 leaves wide.
+  where_->Sql(std::string(kUnpartitioned) +
+              "UPDATE meta SET value = '10' WHERE key = 'partition_leaves';"
+              "UPDATE meta SET value = '10' WHERE key = 'schema_version'");
+  ASSERT_EQ(where_->Sql("SELECT relkind FROM pg_class WHERE relname = 'report'"), "r");
+  Reopen();
+  EXPECT_EQ(where_->Sql("SELECT value FROM meta WHERE key = 'schema_version'"), "11");
+  const std::string partitions =
+      "SELECT string_agg(c.relname || ':' || "
+      "(SELECT count(*) FROM report r WHERE r.tableoid = c.oid), ' ' ORDER BY c.relname) "
+      "FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
+      "WHERE i.inhparent = 'report'::regclass";
+  EXPECT_EQ(where_->Sql(partitions), "report_p0:10 report_p1:10 report_p2:10 report_p3:3");
+  EXPECT_EQ(where_->Sql("SELECT count(*) FROM report_key"), "33");
+  // The history tables in the same ranges (a cell's production indexes no battery_event row).
+  const std::string history_partitions =
+      "SELECT string_agg(inhrelid::regclass::text, ' ' ORDER BY inhrelid::regclass::text) "
+      "FROM pg_inherits WHERE inhparent IN ('battery_event'::regclass, "
+      "'vehicle_event'::regclass)";
+  EXPECT_EQ(where_->Sql(history_partitions),
+            "battery_event_p0 battery_event_p1 battery_event_p2 battery_event_p3 "
+            "vehicle_event_p0 vehicle_event_p1 vehicle_event_p2 vehicle_event_p3");
+  EXPECT_EQ((*store_->LatestCheckpoint())->note, note);
+  EXPECT_TRUE(Verify().ok()) << Verify().ToString();
+
+  // Sent again: each a duplicate with its leaf, in whichever partition.
+  const std::vector<ingest::ItemResult> again = Load(cells);
+  ASSERT_EQ(again.size(), cells.size());
+  for (size_t i = 0; i < again.size(); ++i) {
+    EXPECT_EQ(again[i].outcome, ingest::Outcome::kDuplicate) << i;
+    EXPECT_EQ(again[i].leaf_index, kRegistryLeaves + i);
+  }
+  // Ten more: leaves 33 to 42, the last three in a partition the writer makes.
+  Load(Cells(30, 10));
+  EXPECT_EQ(where_->Sql(partitions),
+            "report_p0:10 report_p1:10 report_p2:10 report_p3:10 report_p4:3");
+  EXPECT_NE(where_->Sql(history_partitions).find("battery_event_p4"), std::string::npos);
+  EXPECT_NE(where_->Sql(history_partitions).find("vehicle_event_p4"), std::string::npos);
+  auto late = store_->GetReport(TestUscc(1), "cell-39");
+  ASSERT_TRUE(late.ok() && *late) << late.status().ToString();
+  EXPECT_EQ((*late)->leaf_index, 42u);
   ExpectEveryBodyHashesToItsLeaf(*store_);
   ASSERT_TRUE(store_->SignCheckpoint().ok());
   EXPECT_TRUE(Verify().ok()) << Verify().ToString();
