@@ -127,6 +127,7 @@ Result<VerifyReport> VerifyLedger(Store& store, const std::string& verifier_key)
     return Status::Corruption("the ledger holds " + std::to_string(frontier.size()) +
                               " consecutive leaves but its size is " + std::to_string(size));
   }
+  BATTRACE_RETURN_IF_ERROR(store.CheckReportKeys());
   if (next_cp < checkpoints.size()) {
     const StoredCheckpoint& cp = checkpoints[next_cp];
     return Status::Corruption("checkpoint at size " + std::to_string(cp.size) +

@@ -165,6 +165,7 @@ class PgStore : public Store {
   Status Initialize(bool create, const std::string& origin);
 
 #include "store/store_overrides.h"  // IWYU pragma: keep
+  Status CheckReportKeys() override;
   // Runs the list statement `list` ("list_batteries" or "list_vehicles") of `scope`.
   Result<Rows> RunList(const std::string& list, const ListScope& scope,
                        const std::vector<std::string>& after, size_t limit);

@@ -416,6 +416,24 @@ Result<std::vector<EpcisEvent>> PgStore::GetEpcisEvents(const std::string& event
   return All<EpcisEvent>(rows, rows::kReader<tables::kEpcisEvent>);
 }
 
+Status PgStore::CheckReportKeys() {
+  BATTRACE_ASSIGN_OR_RETURN(unkeyed, Run("report_without_key"));
+  if (unkeyed.size() > 0) {
+    return Status::Corruption("leaf " + std::to_string(unkeyed.Int(0, 0)) + " (" +
+                              unkeyed.Text(0, 1) + " / " + unkeyed.Text(0, 2) +
+                              "): report_key does not hold its reporter and id, so the report "
+                              "could be stored again as new");
+  }
+  BATTRACE_ASSIGN_OR_RETURN(stray, Run("key_without_report"));
+  if (stray.size() > 0) {
+    return Status::Corruption("report_key names leaf " + std::to_string(stray.Int(0, 0)) + " for " +
+                              stray.Text(0, 1) + " / " + stray.Text(0, 2) +
+                              ", which is not that leaf's report: a new report with that reporter "
+                              "and id would be refused as a duplicate");
+  }
+  return Status::Ok();
+}
+
 Result<uint64_t> PgStore::TreeSize() {
   BATTRACE_ASSIGN_OR_RETURN(rows, Run("tree_size"));
   return static_cast<uint64_t>(rows.Int(0, 0));

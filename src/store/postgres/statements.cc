@@ -168,6 +168,14 @@ Status PgStore::PrepareStatements() {
        "SELECT 1 FROM outlet WHERE owner = $1 AND division >= $2 AND division < $3 "
        "AND registered_at < $4 AND (closed = 0 OR closed_at >= $4) LIMIT 1"},
       {"tree_size", "SELECT COALESCE(MAX(leaf) + 1, 0) FROM report"},
+      // A report whose key is missing or names another leaf, then a key naming no report with
+      // that reporter and id: the first of each, by leaf.
+      {"report_without_key",
+       "SELECT r.leaf, r.reporter, r.id FROM report r LEFT JOIN report_key k ON k.leaf = r.leaf "
+       "AND k.reporter = r.reporter AND k.id = r.id WHERE k.leaf IS NULL ORDER BY r.leaf LIMIT 1"},
+      {"key_without_report",
+       "SELECT k.leaf, k.reporter, k.id FROM report_key k LEFT JOIN report r ON r.leaf = k.leaf "
+       "AND r.reporter = k.reporter AND r.id = k.id WHERE r.leaf IS NULL ORDER BY k.leaf LIMIT 1"},
       {"count_open_duties",
        "SELECT COUNT(*) FROM obligation WHERE discharged_at IS NULL AND retracted_at IS NULL"},
       {"outlets_in",

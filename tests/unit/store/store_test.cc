@@ -447,6 +447,35 @@ TEST_P(StoreTest, VerifyNamesADroppedRow) {
   EXPECT_NE(st.message().find("leaf 5 is missing"), std::string::npos) << st.message();
 }
 
+// PostgreSQL keeps (reporter, id) unique in report_key: verify compares it with the reports,
+// both ways.
+TEST_P(StoreTest, VerifyNamesAReportKeyDroppedOrRepointed) {
+  if (GetParam() != Engine::kPostgres) GTEST_SKIP() << "an embedded store has no report_key";
+  Load(SmallHistory());
+  ASSERT_TRUE(store_->SignCheckpoint().ok());
+  Tamper("DELETE FROM report_key WHERE leaf = 5");
+  Status st = Verify();
+  EXPECT_EQ(st.code(), StatusCode::kCorruption);
+  EXPECT_NE(st.message().find("leaf 5 ("), std::string::npos) << st.message();
+  EXPECT_NE(st.message().find("could be stored again"), std::string::npos) << st.message();
+  Tamper(
+      "INSERT INTO report_key (reporter, id, leaf) SELECT reporter, id, 5 FROM report WHERE "
+      "leaf = 5; UPDATE report_key SET leaf = 99 WHERE leaf = 5");
+  st = Verify();
+  EXPECT_EQ(st.code(), StatusCode::kCorruption);
+  EXPECT_NE(st.message().find("leaf 5 ("), std::string::npos) << st.message();
+  Tamper(
+      "UPDATE report_key SET leaf = 5 WHERE leaf = 99; INSERT INTO report_key (reporter, id, "
+      "leaf) VALUES ('91110000MA0000000X', 'stray', 7)");
+  st = Verify();
+  EXPECT_EQ(st.code(), StatusCode::kCorruption);
+  EXPECT_NE(st.message().find("report_key names leaf 7 for 91110000MA0000000X / stray"),
+            std::string::npos)
+      << st.message();
+  Tamper("DELETE FROM report_key WHERE id = 'stray'");
+  EXPECT_TRUE(Verify().ok());
+}
+
 TEST_P(StoreTest, VerifyCatchesReorderedLeaves) {
   Load(SmallHistory());
   ASSERT_TRUE(store_->SignCheckpoint().ok());

@@ -96,11 +96,13 @@ class TamperEvidenceTest : public ::testing::TestWithParam<Engine> {
     where_->Sql(sql);
     writer_ = Open(where_->key_path());
   }
-  // Deletes the leaves from `size` on, and the checkpoints over them. (A tree of fewer than 16
-  // leaves keeps no merkle_node rows: level 0 is the report rows.)
+  // Deletes the leaves from `size` on, and the checkpoints over them, as a careful forger would:
+  // on PostgreSQL with their keys in report_key, which verify compares with the reports. (A
+  // tree of fewer than 16 leaves keeps no merkle_node rows: level 0 is the report rows.)
   void TruncateTo(uint64_t size) {
     const std::string n = std::to_string(size);
-    Tamper("DELETE FROM report WHERE leaf >= " + n + "; DELETE FROM checkpoint WHERE size > " + n);
+    Tamper("DELETE FROM report WHERE leaf >= " + n + "; DELETE FROM checkpoint WHERE size > " + n +
+           (GetParam() == Engine::kPostgres ? "; DELETE FROM report_key WHERE leaf >= " + n : ""));
   }
 
   // A hash as an SQL literal of the engine.
