@@ -2,7 +2,7 @@
 # The national-scale benchmark (docs/operations.md, "Capacity"): for each size, a simulated
 # national data set (`simulate --vehicles N --seed 1`) loaded into both engines, and one table of:
 #  - ingest: `import --replay` in reports/s, beside its baseline measured in the same run on the
-#    same reports (bench/ingest/ingest_tool: the bare-table insert of the same rows for SQLite, a
+#    same reports (bench/ingest/ingest_tool.cc: the bare-table insert of the same rows for SQLite, a
 #    raw COPY for PostgreSQL), their ratio, and the import's peak RSS;
 #  - bytes per report: the store's size (the SQLite files with the WAL checkpointed; PostgreSQL's
 #    pg_database_size) over the reports imported;
