@@ -18,8 +18,9 @@
 # The last lines are the scaling curve: each per-report cost at the largest size over the same at
 # the smallest (target: at most 1.5).
 # usage: bench/national/run.sh [VEHICLES...]   (default 100000 300000 1000000; from the repo root
-#        after `make`; work files go to $BENCH_DIR, default build/bench-national; a loaded store is
-#        reused while the store format, the schema of a fresh store, is unchanged)
+#        after `make`; work files go to $BENCH_DIR, default build/bench-national; a loaded
+#        embedded store is reused while the store format, the schema of a fresh store, is
+#        unchanged, with the ingest figures of its load; PostgreSQL is loaded in every run)
 # knobs (environment): PG=0 skips PostgreSQL, PG_MAX the largest size loaded into PostgreSQL
 #   (default 300000: a 1,000,000-vehicle PostgreSQL store needs about an hour and 30 GB more),
 #   THREADS server threads (16), CONNECTIONS wrk connections (16), DURATION seconds of each warm
