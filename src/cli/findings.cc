@@ -77,18 +77,13 @@ struct Options {
   bool all = false;  // NDJSON, an item a line
   std::optional<size_t> limit;
   std::optional<std::string> cursor;
-  std::string sort;  // a name of kFindingSorts or kDutySorts; "" for the first
+  std::string sort;  // a name of store::kFindingSortNames or kDutySortNames; "" for the first
   std::string kind, party, division, department, from, to;
 };
 
-// The orders of the lists by the API's names (`sort`), in the order of store::FindingSort and
-// store::DutySort.
-const std::vector<std::string> kFindingSorts = {"kind", "date", "-date"};
-const std::vector<std::string> kDutySorts = {"due", "-due"};
-
-// The order --sort names.
+// The order --sort names (store::kFindingSortNames, store::kDutySortNames).
 template <typename Sort>
-Sort SortOf(const std::string& name, const std::vector<std::string>& names) {
+Sort SortOf(const std::string& name, const std::vector<std::string_view>& names) {
   const auto it = std::find(names.begin(), names.end(), name);
   return static_cast<Sort>(it == names.end() ? 0 : it - names.begin());
 }
@@ -199,7 +194,7 @@ int RunFindings(const Options& o) {
   if (Status st = CheckFindingOptions(o, &filter); !st.ok()) return Fail(st);
   if (!o.kind.empty()) filter.kind = o.kind;
   if (!o.division.empty()) filter.division = Division::Normalize(o.division);
-  const auto sort = SortOf<store::FindingSort>(o.sort, kFindingSorts);
+  const auto sort = SortOf<store::FindingSort>(o.sort, store::kFindingSortNames);
   auto paging = PagingOf(o, "findings", as_of,
                          {{"kind", o.kind},
                           {"party", o.party},
@@ -253,7 +248,7 @@ int RunObligations(const Options& o) {
   store::ObligationFilter filter;
   if (Status st = Check(o, &as_of, &filter.party); !st.ok()) return Fail(st);
   if (!o.division.empty()) filter.division = Division::Normalize(o.division);
-  const auto sort = SortOf<store::DutySort>(o.sort, kDutySorts);
+  const auto sort = SortOf<store::DutySort>(o.sort, store::kDutySortNames);
   auto paging = PagingOf(o, "obligations", as_of,
                          {{"party", o.party}, {"division", o.division}, {"sort", o.sort}},
                          store::KeySize(sort));
@@ -283,11 +278,12 @@ int RunObligations(const Options& o) {
 }
 
 // The paging options of both commands (docs/findings.md, "Pages and NDJSON"). --all prints every
-// item and
-// --json a document, so neither goes with a page (--limit, --cursor), nor --all with --json.
-void AddPagingOptions(CLI::App* cmd, Options& o, const std::vector<std::string>& sorts,
+// item and --json a document, so neither goes with a page (--limit, --cursor), nor --all with
+// --json.
+void AddPagingOptions(CLI::App* cmd, Options& o, const std::vector<std::string_view>& sorts,
                       const std::string& sort_help) {
-  cmd->add_option("--sort", o.sort, sort_help)->check(CLI::IsMember(sorts));
+  cmd->add_option("--sort", o.sort, sort_help)
+      ->check(CLI::IsMember(std::vector<std::string>(sorts.begin(), sorts.end())));
   auto* limit = cmd->add_option("--limit", o.limit,
                                 "print one page of at most N items (1 to 1000) and the cursor of "
                                 "the next; 100 with --cursor alone")
@@ -322,7 +318,7 @@ void RegisterFindings(CLI::App& app, CommandList& commands) {
   f->add_option("--from", findings->from,
                 "only findings dated on or after this day (docs/findings.md, \"Queries\")");
   f->add_option("--to", findings->to, "only findings dated on or before this day");
-  AddPagingOptions(f, *findings, kFindingSorts,
+  AddPagingOptions(f, *findings, store::kFindingSortNames,
                    "the order: kind (the default), date, or -date for the latest first");
   commands.push_back({f, [findings] { return RunFindings(*findings); }});
 
@@ -336,7 +332,7 @@ void RegisterFindings(CLI::App& app, CommandList& commands) {
                 "only duties handled by a regulator inside this division (GB/T 2260)");
   o->add_flag("--json", obligations->json,
               "a JSON array; with --limit or --cursor, a page: {items, limit, next_cursor, as_of}");
-  AddPagingOptions(o, *obligations, kDutySorts,
+  AddPagingOptions(o, *obligations, store::kDutySortNames,
                    "the order: due, soonest first (the default), or -due, latest first");
   commands.push_back({o, [obligations] { return RunObligations(*obligations); }});
 }

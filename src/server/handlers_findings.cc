@@ -27,7 +27,7 @@ Status Api::GetFindings(Call& c) {
   filter.party = party;
   filter.division = division;
   filter.department = department;
-  BATTRACE_ASSIGN_OR_RETURN(sort_index, EnumParam(c.req, "sort", {"kind", "date", "-date"}));
+  BATTRACE_ASSIGN_OR_RETURN(sort_index, EnumParam(c.req, "sort", store::kFindingSortNames));
   const auto sort = static_cast<store::FindingSort>(sort_index);
   BATTRACE_ASSIGN_OR_RETURN(csv, WantsCsv(c.req));
   const std::string query = store::CursorQuery("findings", as_of, c.req.query);
@@ -149,7 +149,7 @@ Status Api::GetObligations(Call& c) {
                            "due_from " + filter.due_from->ToString() + " is after due_to " +
                                filter.due_to->ToString());
   }
-  BATTRACE_ASSIGN_OR_RETURN(sort_index, EnumParam(c.req, "sort", {"due", "-due"}));
+  BATTRACE_ASSIGN_OR_RETURN(sort_index, EnumParam(c.req, "sort", store::kDutySortNames));
   const auto sort = static_cast<store::DutySort>(sort_index);
   BATTRACE_ASSIGN_OR_RETURN(csv, WantsCsv(c.req));
   const std::string query = store::CursorQuery("obligations", as_of, c.req.query);

@@ -7,6 +7,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "domain/state.h"
@@ -18,6 +19,10 @@ namespace battrace::store {
 enum class FindingSort { kKind, kDate, kDateDesc };
 // The orders of GET /v1/obligations: by due date, soonest or latest first (then party, subject).
 enum class DutySort { kDue, kDueDesc };
+// The names of the orders, as the API's `sort` and the CLI's --sort take them, in the order of
+// the enums.
+inline const std::vector<std::string_view> kFindingSortNames = {"kind", "date", "-date"};
+inline const std::vector<std::string_view> kDutySortNames = {"due", "-due"};
 
 // An item's sort key, compared field by field; the last field tells apart items equal in the
 // others.
