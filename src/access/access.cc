@@ -21,7 +21,6 @@ using store::FindingFilter;
 using store::FindingSort;
 using store::FindingTally;
 using store::HandoverTally;
-using store::KeysetPage;
 using store::ListKeyWidth;
 using store::ListScope;
 using store::ObligationFilter;
@@ -390,7 +389,7 @@ Result<Page<domain::Finding>> ScopedReader::Findings(Date as_of, FindingFilter f
                                                      const std::optional<SortKey>& after,
                                                      size_t limit) {
   BATTRACE_RETURN_IF_ERROR(Scope("findings", &filter.party, &filter.division));
-  BATTRACE_ASSIGN_OR_RETURN(all, store_.Findings(as_of, filter));
+  BATTRACE_ASSIGN_OR_RETURN(page, store_.Findings(as_of, filter, sort, after, limit));
   Note("findings", "findings:" + as_of.ToString() +
                        (filter.party ? " party=" + *filter.party : "") +
                        (filter.division ? " division=" + *filter.division : "") +
@@ -398,7 +397,7 @@ Result<Page<domain::Finding>> ScopedReader::Findings(Date as_of, FindingFilter f
                        (filter.department ? " department=" + *filter.department : "") +
                        (filter.from ? " from=" + filter.from->ToString() : "") +
                        (filter.to ? " to=" + filter.to->ToString() : ""));
-  return KeysetPage(std::move(all), sort, after, limit);
+  return page;
 }
 
 Result<Page<domain::Duty>> ScopedReader::Obligations(Date as_of, ObligationFilter filter,
@@ -406,14 +405,14 @@ Result<Page<domain::Duty>> ScopedReader::Obligations(Date as_of, ObligationFilte
                                                      const std::optional<SortKey>& after,
                                                      size_t limit) {
   BATTRACE_RETURN_IF_ERROR(Scope("obligations", &filter.party, &filter.division));
-  BATTRACE_ASSIGN_OR_RETURN(all, store_.Obligations(as_of, filter));
+  BATTRACE_ASSIGN_OR_RETURN(page, store_.Obligations(as_of, filter, sort, after, limit));
   Note("obligations", "obligations:" + as_of.ToString() +
                           (filter.party ? " party=" + *filter.party : "") +
                           (filter.division ? " division=" + *filter.division : "") +
                           (filter.type ? " type=" + *filter.type : "") +
                           (filter.due_from ? " due_from=" + filter.due_from->ToString() : "") +
                           (filter.due_to ? " due_to=" + filter.due_to->ToString() : ""));
-  return KeysetPage(std::move(all), sort, after, limit);
+  return page;
 }
 
 Result<ListScope> ScopedReader::ListScopeOf(const std::string& what,

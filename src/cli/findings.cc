@@ -207,11 +207,11 @@ int RunFindings(const Options& o) {
   if (!paging.ok()) return Fail(paging.status());
   auto store = o.store.OpenReadOnly();
   if (!store.ok()) return Fail(store.status());
-  auto findings = (*store)->Findings(as_of, filter);
-  if (!findings.ok()) return Fail(findings.status());
   // The API's page of the list (access::ScopedReader::Findings), or the whole list in its order.
-  const store::Page<domain::Finding> page = store::KeysetPage(
-      std::move(*findings), sort, paging->after, paging->limit.value_or(SIZE_MAX));
+  auto findings =
+      (*store)->Findings(as_of, filter, sort, paging->after, paging->limit.value_or(SIZE_MAX));
+  if (!findings.ok()) return Fail(findings.status());
+  const store::Page<domain::Finding>& page = *findings;
   const auto& rules = RuleSet::Default();
   const RuleSet* rule_set = rules.ok() ? &*rules : nullptr;
   std::map<std::string, std::optional<domain::PartyInfo>> parties;
@@ -255,11 +255,11 @@ int RunObligations(const Options& o) {
   if (!paging.ok()) return Fail(paging.status());
   auto store = o.store.OpenReadOnly();
   if (!store.ok()) return Fail(store.status());
-  auto duties = (*store)->Obligations(as_of, filter);
-  if (!duties.ok()) return Fail(duties.status());
   // The API's page of the list (access::ScopedReader::Obligations), or the whole list.
-  const store::Page<domain::Duty> page =
-      store::KeysetPage(std::move(*duties), sort, paging->after, paging->limit.value_or(SIZE_MAX));
+  auto duties =
+      (*store)->Obligations(as_of, filter, sort, paging->after, paging->limit.value_or(SIZE_MAX));
+  if (!duties.ok()) return Fail(duties.status());
+  const store::Page<domain::Duty>& page = *duties;
   auto item = [&](const domain::Duty& d) { return domain::DutyToJson(d, as_of); };
   if (PrintJson(o, *paging, page, as_of, item)) return 0;
   std::vector<std::vector<std::string>> rows;

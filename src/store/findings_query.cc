@@ -1,10 +1,12 @@
 #include "store/findings_query.h"
 
 #include <algorithm>
+#include <climits>
 #include <nlohmann/json.hpp>
 #include <tuple>
 
 #include "domain/registry.h"
+#include "store/columns.h"
 
 namespace battrace::store::common {
 
@@ -74,34 +76,6 @@ FindingRange RangeOf(const FindingFilter& filter) {
   return r;
 }
 
-Status FinishFindings(std::vector<domain::Finding>& out, std::vector<domain::Duty> overdue,
-                      const FindingFilter& filter) {
-  BATTRACE_ASSIGN_OR_RETURN(within, Within(filter.division));
-  for (domain::Duty& d : overdue) {
-    domain::Finding f;
-    f.kind = std::move(d.kind);
-    f.article = std::move(d.article);
-    f.party = std::move(d.party);
-    f.subject = std::move(d.subject);
-    f.due = d.due;
-    f.evidence = {std::move(d.evidence)};
-    f.authority = std::move(d.authority);
-    f.detail = std::move(d.detail);
-    f.fulfils = std::move(d.fulfils);
-    f.date = d.due;
-    out.push_back(std::move(f));
-  }
-  std::erase_if(out, [&](const domain::Finding& f) {
-    return (filter.kind && f.kind != *filter.kind) || (filter.party && f.party != *filter.party) ||
-           (within && !within->Contains(f.authority.division));
-  });
-  std::sort(out.begin(), out.end(), [](const domain::Finding& a, const domain::Finding& b) {
-    return std::tie(a.kind, a.party, a.subject, a.due, a.evidence, a.article, a.detail) <
-           std::tie(b.kind, b.party, b.subject, b.due, b.evidence, b.article, b.detail);
-  });
-  return Status::Ok();
-}
-
 FindingTallier::FindingTallier(const domain::RegistryIndex& registry, const FindingFilter& filter,
                                std::optional<Division> within, bool by_month)
     : registry_(registry), filter_(filter), within_(std::move(within)), by_month_(by_month) {}
@@ -154,24 +128,6 @@ std::string SaleUncoveredAt(const std::string& at) {
          " AND (o.closed = 0 OR o.closed_at >= " + at + "))";
 }
 
-Status FinishObligations(std::vector<domain::Duty>& out, const ObligationFilter& filter) {
-  BATTRACE_ASSIGN_OR_RETURN(within, Within(filter.division));
-  // Party and division are those shown, after succession, which the stored rows do not hold:
-  // both filters apply to the rows read, as in Findings.
-  std::erase_if(out, [&](const domain::Duty& d) {
-    return (filter.party && d.party != *filter.party) ||
-           (within && !within->Contains(d.authority.division)) ||
-           (filter.type && d.fulfils != *filter.type) ||
-           (filter.due_from && d.due < *filter.due_from) ||
-           (filter.due_to && *filter.due_to < d.due);
-  });
-  std::sort(out.begin(), out.end(), [](const domain::Duty& a, const domain::Duty& b) {
-    return std::tie(a.due, a.party, a.subject, a.kind, a.duty, a.evidence) <
-           std::tie(b.due, b.party, b.subject, b.kind, b.duty, b.evidence);
-  });
-  return Status::Ok();
-}
-
 std::string DutiesOpenAt(const std::string& columns, const std::string& at,
                          const std::string& extra) {
   const std::string select = "SELECT " + columns + " FROM obligation WHERE ";
@@ -200,6 +156,421 @@ std::vector<HandoverTally> HandoverTallier::Take() {
   }
   batteries_.clear();
   return out;
+}
+
+std::string ListQueryName(ListQuery query) {
+  return "list_" + std::to_string(static_cast<int>(query));
+}
+
+std::string ListSql(ListQuery query,
+                    const std::function<std::string(int, std::string_view)>& param) {
+  const auto text = [&](int n) { return param(n, "text"); };
+  const auto number = [&](int n) { return param(n, "bigint"); };
+  const auto optional = [](const std::string& p, const std::string& condition) {
+    return " AND (" + p + " IS NULL OR " + condition + ")";
+  };
+  std::string sql;
+  int n = 0;  // the last parameter numbered
+  const bool findings = query == ListQuery::kFindingsByKind ||
+                        query == ListQuery::kFindingsByDate ||
+                        query == ListQuery::kFindingsByDateDesc;
+  if (findings) {
+    // By kind, known_from is only a filter: the unary plus keeps SQLite's planner on the index
+    // of the order (finding_by_kind) rather than on finding_by_date.
+    const std::string known_from =
+        query == ListQuery::kFindingsByKind ? "+known_from" : "known_from";
+    sql = "SELECT " + std::string(kFindingColumns) + ", known_from FROM finding WHERE " +
+          known_from + " < " + number(1) +
+          " AND (retracted_at IS NULL OR retracted_at >= " + number(1) + ")" +
+          optional(text(2), "kind = " + text(2)) + optional(text(3), "party = " + text(3)) +
+          optional(text(4), "authority_department = " + text(4)) +
+          optional(number(5), known_from + " >= " + number(5)) +
+          optional(number(6), known_from + " < " + number(6)) +
+          " AND authority_division >= " + text(7) + " AND authority_division < " + text(8);
+    n = 8;
+  } else {
+    sql = "SELECT " + std::string(kDutyColumns) + " FROM obligation WHERE opened_at < " +
+          number(1) + " AND (discharged_at IS NULL OR discharged_at >= " + number(1) +
+          ") AND (retracted_at IS NULL OR retracted_at >= " + number(1) + ")" +
+          optional(text(2), "due < " + text(2)) +
+          optional(text(3), "authority_department = " + text(3)) +
+          optional(text(4), "due >= " + text(4)) + optional(text(5), "due <= " + text(5)) +
+          optional(text(6), "party = " + text(6)) + optional(text(7), "fulfils = " + text(7)) +
+          optional(text(8), "kind = " + text(8)) + " AND authority_division >= " + text(9) +
+          " AND authority_division < " + text(10);
+    n = 10;
+  }
+  // A row value of `columns` compared with as many parameters.
+  const auto row = [&](const std::vector<std::string>& columns, const std::string& op) {
+    std::string names, values;
+    for (size_t i = 0; i < columns.size(); ++i) {
+      names += (i == 0 ? "" : ", ") + columns[i];
+      values += (i == 0 ? "" : ", ") + text(n + 1 + static_cast<int>(i));
+    }
+    n += static_cast<int>(columns.size());
+    return " AND (" + names + ") " + op + " (" + values + ")";
+  };
+  switch (query) {
+    case ListQuery::kFindingsByKind:
+    case ListQuery::kDutiesByKind:
+      // The last kind read bounds the scan: with a kind asked for, the scan ends with it.
+      sql += row({"kind", "party", "subject"}, ">=");
+      sql += " AND kind <= " + text(++n) + " ORDER BY kind, party, subject";
+      break;
+    case ListQuery::kFindingsByDate:
+      sql += " AND known_from >= " + number(++n) + " ORDER BY known_from";
+      break;
+    case ListQuery::kFindingsByDateDesc:
+      sql += " AND known_from <= " + number(++n) + " ORDER BY known_from DESC";
+      break;
+    case ListQuery::kDutiesByDate:
+      sql += row({"due", "kind", "party", "subject"}, ">=") + " ORDER BY due, kind, party, subject";
+      break;
+    case ListQuery::kDutiesByDateDesc:
+      sql += row({"due", "kind", "party", "subject"}, "<=") +
+             " ORDER BY due DESC, kind DESC, party DESC, subject DESC";
+      break;
+    case ListQuery::kDutiesByDue:
+      sql += row({"due", "party", "subject"}, ">=") + " ORDER BY due, party, subject";
+      break;
+    case ListQuery::kDutiesByDueDesc:
+      sql +=
+          row({"due", "party", "subject"}, "<=") + " ORDER BY due DESC, party DESC, subject DESC";
+      break;
+  }
+  return sql + " LIMIT " + number(n + 1);
+}
+
+namespace {
+
+// A due date after every real one, for a seek from the end; a text after every kind's name
+// (lower-case ASCII).
+constexpr const char* kAfterAllDates = "9999-99-99";
+constexpr const char* kAfterAllKinds = "\x7f";
+
+// Reads a source of a list until what is read holds more than `limit` rows past `after` that
+// `keep` accepts, in whole groups (the first `group` fields of their keys), or the rest of the
+// source. `read(from, n)` gives the source's first n rows, in SQL's order, from the group `from`
+// (a key, of which the group's fields are read; from where `after` is, without it). A read that
+// stops at n rows may cut its last group short: that group is read again, whole, by the next
+// read, which starts from it.
+template <typename T, typename Sort>
+Result<std::vector<T>> ReadPast(
+    const std::function<Result<std::vector<T>>(const std::optional<SortKey>&, int64_t)>& read,
+    size_t group, Sort sort, const std::optional<SortKey>& after, size_t limit,
+    const std::function<bool(const T&)>& keep) {
+  const bool desc = Descending(sort);
+  const auto before = [desc](const SortKey& a, const SortKey& b) { return desc ? b < a : a < b; };
+  const std::optional<SortKey> after_group =
+      after ? std::optional(SortKey(after->begin(), after->begin() + static_cast<ptrdiff_t>(group)))
+            : std::nullopt;
+  // Whether `t` follows `after`: by its group, and only within the cursor's group by the whole
+  // key (a finding's digest is computed for those rows alone).
+  const auto past = [&](const T& t) {
+    if (!after) return true;
+    const SortKey g = KeyPrefix(t, sort, group);
+    if (g != *after_group) return before(*after_group, g);
+    return before(*after, KeyOf(t, sort));
+  };
+  // Room for a few rows of the cursor's own group, which it re-reads, and a group cut short.
+  constexpr int64_t kSlack = 16;
+  int64_t n = limit >= static_cast<size_t>(INT64_MAX - kSlack)
+                  ? INT64_MAX
+                  : static_cast<int64_t>(limit) + 1 + kSlack;
+  std::vector<T> out;
+  size_t counted = 0;
+  std::optional<SortKey> from = after;
+  for (;;) {
+    BATTRACE_ASSIGN_OR_RETURN(rows, read(from, n));
+    const bool complete = static_cast<int64_t>(rows.size()) < n;
+    if (!complete) {
+      SortKey last = KeyPrefix(rows.back(), sort, group);
+      while (!rows.empty() && KeyPrefix(rows.back(), sort, group) == last)
+        rows.pop_back();
+      // One group of n rows or more: read more at a time.
+      if (rows.empty()) n = n > INT64_MAX / 4 ? INT64_MAX : n * 4;
+      from = std::move(last);
+    }
+    for (T& t : rows) {
+      if (!keep(t)) continue;
+      counted += past(t) ? 1 : 0;
+      out.push_back(std::move(t));
+    }
+    if (complete || counted > limit) return out;
+  }
+}
+
+// The enterprises whose duties are shown under a successor (Art. 17), of those that
+// `party` (when given) succeeded or is.
+std::vector<std::string> Predecessors(const domain::RegistryIndex& registry,
+                                      const std::optional<std::string>& party) {
+  std::vector<std::string> out;
+  if (party) {
+    for (std::string& p : registry.SelfAndPredecessors(*party)) {
+      if (registry.SuccessorOf(p) != nullptr) out.push_back(std::move(p));
+    }
+    return out;
+  }
+  for (const auto& [uscc, enterprise] : registry.enterprises()) {
+    for (const Uscc& p : enterprise.successor_of) {
+      if (registry.SuccessorOf(p.str()) != nullptr) out.push_back(p.str());
+    }
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+// Adds to `out` the duties (or overdue findings) of a predecessor, each shown under its
+// successor, that the filters on the party and division shown let through.
+template <typename T>
+void AddShown(const domain::RegistryIndex& registry, const std::optional<std::string>& party,
+              const std::optional<Division>& within, std::vector<T> shown, std::vector<T>& out) {
+  for (T& item : shown) {
+    ShowSuccessor(registry, item.party, item.authority);
+    if ((party && item.party != *party) || (within && !within->Contains(item.authority.division))) {
+      continue;
+    }
+    out.push_back(std::move(item));
+  }
+}
+
+domain::Finding OverdueFinding(domain::Duty d) {
+  domain::Finding f;
+  f.kind = std::move(d.kind);
+  f.article = std::move(d.article);
+  f.party = std::move(d.party);
+  f.subject = std::move(d.subject);
+  f.due = d.due;
+  f.evidence = {std::move(d.evidence)};
+  f.authority = std::move(d.authority);
+  f.detail = std::move(d.detail);
+  f.fulfils = std::move(d.fulfils);
+  f.date = d.due;
+  return f;
+}
+
+DivisionRange DivisionRangeOf(const std::optional<Division>& within) {
+  if (!within) return {"", ":"};
+  return {within->prefix(), within->prefix() + ":"};
+}
+
+// The first three fields of the cursor's key (the group of the kind and due orders), or the
+// seek from the start (ascending: before every key) or from the end (descending).
+std::vector<std::string> SeekOf(const std::optional<SortKey>& after, bool desc) {
+  if (after) return {(*after)[0], (*after)[1], (*after)[2]};
+  return {desc ? kAfterAllDates : "", "", ""};
+}
+
+Result<Date> DateOfCursor(const SortKey& after) {
+  auto date = Date::Parse(after[0], "cursor");
+  if (!date.ok()) {
+    return Status::Invalid("cursor", "query.cursor", "the cursor does not name a date");
+  }
+  return date;
+}
+
+}  // namespace
+
+Result<Page<domain::Finding>> FindingsPage(const ListReads& reads, Date as_of,
+                                           const FindingFilter& filter, FindingSort sort,
+                                           const std::optional<SortKey>& after, size_t limit) {
+  BATTRACE_ASSIGN_OR_RETURN(within, Within(filter.division));
+  const domain::RegistryIndex& registry = *reads.registry;
+  const Instant end = EndOfBeijingDay(as_of);
+  const FindingRange range = RangeOf(filter);
+  const DivisionRange division = DivisionRangeOf(within);
+  const bool desc = Descending(sort);
+  // The groups of recorded findings: by kind, (kind, party, subject); by date, a day (the SQL
+  // orders them by the instant).
+  const size_t group = sort == FindingSort::kKind ? 3 : 1;
+  // The kind order's seek from `from`, from the kind asked for when that is before it; then
+  // the last kind (past every kind's name without one asked for).
+  const auto seek_by_kind = [&](std::vector<ListParam>& p, const std::optional<SortKey>& from) {
+    std::vector<std::string> seek = SeekOf(from, false);
+    if (filter.kind && seek[0] < *filter.kind) seek = {*filter.kind, "", ""};
+    for (std::string& field : seek)
+      p.emplace_back(std::optional(std::move(field)));
+    p.emplace_back(std::optional<std::string>(filter.kind.value_or(kAfterAllKinds)));
+  };
+
+  // Recorded findings.
+  std::vector<domain::Finding> out;
+  {
+    const ListQuery query = sort == FindingSort::kKind   ? ListQuery::kFindingsByKind
+                            : sort == FindingSort::kDate ? ListQuery::kFindingsByDate
+                                                         : ListQuery::kFindingsByDateDesc;
+    const std::function<Result<std::vector<domain::Finding>>(const std::optional<SortKey>&,
+                                                             int64_t)>
+        read = [&](const std::optional<SortKey>& from,
+                   int64_t n) -> Result<std::vector<domain::Finding>> {
+      std::vector<ListParam> p = {std::optional<int64_t>(end),
+                                  filter.kind,
+                                  filter.party,
+                                  filter.department,
+                                  range.start,
+                                  range.end,
+                                  std::optional(division.low),
+                                  std::optional(division.high)};
+      if (sort == FindingSort::kKind) {
+        seek_by_kind(p, from);
+      } else {
+        // By date, the instants of the date `from` (its first, or its last), within the range.
+        int64_t at = desc ? end - 1 : INT64_MIN;
+        if (from) {
+          BATTRACE_ASSIGN_OR_RETURN(day, DateOfCursor(*from));
+          at = desc ? std::min(at, EndOfBeijingDay(day) - 1) : EndOfBeijingDay(day.AddDays(-1));
+        }
+        if (desc && range.end) at = std::min(at, *range.end - 1);
+        if (!desc && range.start) at = std::max(at, *range.start);
+        p.emplace_back(std::optional<int64_t>(at));
+      }
+      p.emplace_back(std::optional<int64_t>(n));
+      return reads.findings(query, p);
+    };
+    BATTRACE_ASSIGN_OR_RETURN(
+        recorded, ReadPast<domain::Finding>(read, group, sort, after, limit,
+                                            [](const domain::Finding&) { return true; }));
+    out = std::move(recorded);
+  }
+
+  // Overdue duties: those of enterprises with a successor are read apart, below.
+  const std::vector<std::string> predecessors = Predecessors(registry, filter.party);
+  const ListQuery duties_query = sort == FindingSort::kKind   ? ListQuery::kDutiesByKind
+                                 : sort == FindingSort::kDate ? ListQuery::kDutiesByDate
+                                                              : ListQuery::kDutiesByDateDesc;
+  // The parameters of a duties query: `party`'s, from the group `from` (the start without it),
+  // the division `in`.
+  const auto duty_params = [&](const std::optional<std::string>& party,
+                               const std::optional<SortKey>& from, const DivisionRange& in,
+                               int64_t n) {
+    std::vector<ListParam> p = {std::optional<int64_t>(end),
+                                std::optional(as_of.ToString()),
+                                filter.department,
+                                range.first_day,
+                                range.last_day,
+                                party,
+                                std::optional<std::string>(),
+                                filter.kind,
+                                std::optional(in.low),
+                                std::optional(in.high)};
+    if (sort == FindingSort::kKind) {
+      seek_by_kind(p, from);
+    } else {
+      // By date, (due, kind, party, subject) from `from`, within the range and before as_of:
+      // ascending, from the range's first day; descending, from the day after the last day due
+      // (no kind is "", so no duty of that day is at or before it).
+      std::vector<std::string> seek = {desc ? kAfterAllDates : "", "", "", ""};
+      if (from) seek = {(*from)[0], (*from)[1], (*from)[2], (*from)[3]};
+      if (!desc && range.first_day && seek[0] < *range.first_day) {
+        seek = {*range.first_day, "", "", ""};
+      }
+      Date last = as_of.AddDays(-1);
+      if (filter.to && *filter.to < last) last = *filter.to;
+      if (desc && last.ToString() < seek[0]) seek = {last.AddDays(1).ToString(), "", "", ""};
+      for (std::string& field : seek)
+        p.emplace_back(std::optional(std::move(field)));
+    }
+    p.emplace_back(std::optional<int64_t>(n));
+    return p;
+  };
+  const auto overdue =
+      [&](const std::vector<ListParam>& p) -> Result<std::vector<domain::Finding>> {
+    BATTRACE_ASSIGN_OR_RETURN(duties, reads.duties(duties_query, p));
+    std::vector<domain::Finding> findings;
+    findings.reserve(duties.size());
+    for (domain::Duty& d : duties)
+      findings.push_back(OverdueFinding(std::move(d)));
+    return findings;
+  };
+  const std::function<Result<std::vector<domain::Finding>>(const std::optional<SortKey>&, int64_t)>
+      read_overdue = [&](const std::optional<SortKey>& from, int64_t n) {
+        return overdue(duty_params(filter.party, from, division, n));
+      };
+  BATTRACE_ASSIGN_OR_RETURN(
+      duties, ReadPast<domain::Finding>(read_overdue, sort == FindingSort::kKind ? 3 : 4, sort,
+                                        after, limit, [&](const domain::Finding& f) {
+                                          return registry.SuccessorOf(f.party) == nullptr;
+                                        }));
+  std::move(duties.begin(), duties.end(), std::back_inserter(out));
+  // Shown under the successor, with the successor's authority: party and division are
+  // filtered after.
+  for (const std::string& p : predecessors) {
+    BATTRACE_ASSIGN_OR_RETURN(
+        shown, overdue(duty_params(p, std::nullopt, DivisionRangeOf(std::nullopt), INT64_MAX)));
+    AddShown(registry, filter.party, within, std::move(shown), out);
+  }
+
+  // Outlet coverage gaps: few, and read whole.
+  BATTRACE_ASSIGN_OR_RETURN(sales, reads.uncovered(end, filter));
+  for (const auto& [sale, known_from] : sales) {
+    domain::Finding f = CoverageGap(sale, known_from, registry, as_of);
+    if ((filter.kind && f.kind != *filter.kind) || (filter.party && f.party != *filter.party) ||
+        (within && !within->Contains(f.authority.division))) {
+      continue;
+    }
+    out.push_back(std::move(f));
+  }
+  return KeysetPage(std::move(out), sort, after, limit);
+}
+
+Result<Page<domain::Duty>> ObligationsPage(const ListReads& reads, Date as_of,
+                                           const ObligationFilter& filter, DutySort sort,
+                                           const std::optional<SortKey>& after, size_t limit) {
+  BATTRACE_ASSIGN_OR_RETURN(within, Within(filter.division));
+  const domain::RegistryIndex& registry = *reads.registry;
+  const Instant end = EndOfBeijingDay(as_of);
+  const bool desc = Descending(sort);
+  const ListQuery query = desc ? ListQuery::kDutiesByDueDesc : ListQuery::kDutiesByDue;
+  std::optional<std::string> due_from, due_to;
+  if (filter.due_from) due_from = filter.due_from->ToString();
+  if (filter.due_to) due_to = filter.due_to->ToString();
+  // The seek from the group `from`, clamped to the due range: ascending, from its first day;
+  // descending, from the day after its last (no party is "", so no duty of that day is at or
+  // before it).
+  const auto seek_from = [&](const std::optional<SortKey>& from) {
+    std::vector<std::string> seek = SeekOf(from, desc);
+    if (!desc && due_from && seek[0] < *due_from) seek = {*due_from, "", ""};
+    if (desc && filter.due_to) {
+      std::string next = filter.due_to->AddDays(1).ToString();
+      if (next < seek[0]) seek = {std::move(next), "", ""};
+    }
+    return seek;
+  };
+  const auto params = [&](const std::optional<std::string>& party, const DivisionRange& in,
+                          const std::vector<std::string>& from, int64_t n) {
+    std::vector<ListParam> p = {std::optional<int64_t>(end),
+                                std::optional<std::string>(),
+                                std::optional<std::string>(),
+                                due_from,
+                                due_to,
+                                party,
+                                filter.type,
+                                std::optional<std::string>(),
+                                std::optional(in.low),
+                                std::optional(in.high)};
+    for (const std::string& field : from)
+      p.emplace_back(std::optional(field));
+    p.emplace_back(std::optional<int64_t>(n));
+    return p;
+  };
+  const std::vector<std::string> predecessors = Predecessors(registry, filter.party);
+  const std::function<Result<std::vector<domain::Duty>>(const std::optional<SortKey>&, int64_t)>
+      read = [&](const std::optional<SortKey>& from, int64_t n) {
+        return reads.duties(query,
+                            params(filter.party, DivisionRangeOf(within), seek_from(from), n));
+      };
+  BATTRACE_ASSIGN_OR_RETURN(
+      out, ReadPast<domain::Duty>(read, 3, sort, after, limit, [&](const domain::Duty& d) {
+        return registry.SuccessorOf(d.party) == nullptr;
+      }));
+  for (const std::string& p : predecessors) {
+    BATTRACE_ASSIGN_OR_RETURN(shown,
+                              reads.duties(query, params(p, DivisionRangeOf(std::nullopt),
+                                                         SeekOf(std::nullopt, desc), INT64_MAX)));
+    AddShown(registry, filter.party, within, std::move(shown), out);
+  }
+  return KeysetPage(std::move(out), sort, after, limit);
 }
 
 }  // namespace battrace::store::common

@@ -3,17 +3,20 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <tuple>
 #include <utility>
+#include <variant>
 #include <vector>
 
 #include "core/date.h"
 #include "core/division.h"
 #include "domain/registry_index.h"
+#include "store/keyset.h"
 #include "store/store.h"
 
 namespace battrace::store::common {
@@ -48,10 +51,6 @@ struct FindingRange {
 };
 FindingRange RangeOf(const FindingFilter& filter);
 
-// Findings: adds the overdue duties as findings, applies `filter` (party and division as shown,
-// after succession) and sorts by kind, party, subject, due.
-Status FinishFindings(std::vector<domain::Finding>& findings, std::vector<domain::Duty> overdue,
-                      const FindingFilter& filter);
 // Counts findings into groups (Store::TallyFindings) from the rows each engine groups in SQL,
 // with the filters and the succession that Store::Findings applies to the rows it lists.
 class FindingTallier {
@@ -99,9 +98,6 @@ class HandoverTallier {
 // the instant `at` and not closed before it, lies in its division (RangeOfCode, in SQL).
 std::string SaleUncoveredAt(const std::string& at);
 
-// Obligations: applies `filter` and sorts by due, party, subject.
-Status FinishObligations(std::vector<domain::Duty>& duties, const ObligationFilter& filter);
-
 // The filter on obligation rows that selects the duties open at the instant bound as `at` (opened
 // before it, neither discharged nor retracted before it), in three parts so that each uses an
 // index: duties open now (partial indexes on open duties), and those closed at or after it
@@ -109,5 +105,62 @@ Status FinishObligations(std::vector<domain::Duty>& duties, const ObligationFilt
 // never both: both updates touch open duties only. `extra` narrows each part.
 std::string DutiesOpenAt(const std::string& columns, const std::string& at,
                          const std::string& extra);
+
+// The lists' reads (Store::Findings, Store::Obligations). Each source of a list (recorded
+// findings, duties, coverage gaps) is read in SQL in the order of the list's sort key, from the
+// group of the key the page starts after, and only as far as the page needs; the sources are
+// merged and the page cut in C++ (FindingsPage, ObligationsPage). A group is the leading
+// fields of the sort key that SQL orders by (kind, party, subject; a recorded finding's date;
+// an overdue duty's date, kind, party, subject; due, party, subject): rows of one group are
+// read together, so the fields that follow, and the digest that tells findings apart
+// (store/keyset.h), are compared in C++ only.
+enum class ListQuery {
+  kFindingsByKind,      // recorded findings, by (kind, party, subject)
+  kFindingsByDate,      // by known_from, which orders their dates
+  kFindingsByDateDesc,  // the same, latest first
+  kDutiesByKind,        // duties, by (kind, party, subject): overdue duties as findings
+  kDutiesByDate,        // by (due, kind, party, subject): an overdue duty's date first
+  kDutiesByDateDesc,
+  kDutiesByDue,  // by (due, party, subject): the obligations list
+  kDutiesByDueDesc,
+};
+inline constexpr ListQuery kListQueries[] = {
+    ListQuery::kFindingsByKind, ListQuery::kFindingsByDate, ListQuery::kFindingsByDateDesc,
+    ListQuery::kDutiesByKind,   ListQuery::kDutiesByDate,   ListQuery::kDutiesByDateDesc,
+    ListQuery::kDutiesByDue,    ListQuery::kDutiesByDueDesc};
+// A statement name for each (PostgreSQL prepares statements by name).
+std::string ListQueryName(ListQuery query);
+
+// The SQL of `query` in an engine's syntax: `param(n, type)` spells the n-th parameter (from 1)
+// of SQL type "text" or "bigint". A findings query selects kFindingColumns and known_from, a
+// duties query kDutyColumns (store/columns.h).
+std::string ListSql(ListQuery query,
+                    const std::function<std::string(int, std::string_view)>& param);
+
+// A parameter of a list query, text or integer, NULL when absent; the engines bind each as
+// their Bind / Add overloads take it.
+using ListParam = std::variant<std::optional<std::string>, std::optional<int64_t>>;
+
+// What an engine provides to the lists.
+struct ListReads {
+  const domain::RegistryIndex* registry = nullptr;
+  // The rows of a findings query (each with its date set from known_from) or of a duties query.
+  std::function<Result<std::vector<domain::Finding>>(ListQuery, const std::vector<ListParam>&)>
+      findings;
+  std::function<Result<std::vector<domain::Duty>>(ListQuery, const std::vector<ListParam>&)> duties;
+  // The sales that no outlet of their maker covers at `end` (SaleUncoveredAt), narrowed by the
+  // filter's department and date range, each with the instant it was recorded.
+  std::function<Result<std::vector<std::pair<domain::Sale, Instant>>>(Instant end,
+                                                                      const FindingFilter&)>
+      uncovered;
+};
+
+// The page of Store::Findings / Store::Obligations from the engine's reads.
+Result<Page<domain::Finding>> FindingsPage(const ListReads& reads, Date as_of,
+                                           const FindingFilter& filter, FindingSort sort,
+                                           const std::optional<SortKey>& after, size_t limit);
+Result<Page<domain::Duty>> ObligationsPage(const ListReads& reads, Date as_of,
+                                           const ObligationFilter& filter, DutySort sort,
+                                           const std::optional<SortKey>& after, size_t limit);
 
 }  // namespace battrace::store::common

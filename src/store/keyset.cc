@@ -17,16 +17,35 @@ std::string Rest(const domain::Finding& f) {
   return ledger::HashToHex(h).substr(0, 16);
 }
 
+// The key without its last field, the digest.
+SortKey Fields(const domain::Finding& f, FindingSort sort) {
+  const std::string due = f.due ? f.due->ToString() : "";
+  if (sort == FindingSort::kKind) return {f.kind, f.party, f.subject, due};
+  return {f.date ? f.date->ToString() : "", f.kind, f.party, f.subject, due};
+}
+
 }  // namespace
 
 SortKey KeyOf(const domain::Finding& f, FindingSort sort) {
-  const std::string due = f.due ? f.due->ToString() : "";
-  if (sort == FindingSort::kKind) return {f.kind, f.party, f.subject, due, Rest(f)};
-  return {f.date ? f.date->ToString() : "", f.kind, f.party, f.subject, due, Rest(f)};
+  SortKey key = Fields(f, sort);
+  key.push_back(Rest(f));
+  return key;
 }
 
 SortKey KeyOf(const domain::Duty& d, DutySort /*sort*/) {
   return {d.due.ToString(), d.party, d.subject, d.kind, d.duty, d.evidence};
+}
+
+SortKey KeyPrefix(const domain::Finding& f, FindingSort sort, size_t fields) {
+  SortKey key = fields < KeySize(sort) ? Fields(f, sort) : KeyOf(f, sort);
+  key.resize(std::min(fields, key.size()));
+  return key;
+}
+
+SortKey KeyPrefix(const domain::Duty& d, DutySort sort, size_t fields) {
+  SortKey key = KeyOf(d, sort);
+  key.resize(std::min(fields, key.size()));
+  return key;
 }
 
 size_t KeySize(FindingSort sort) {

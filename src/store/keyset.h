@@ -30,6 +30,10 @@ using SortKey = std::vector<std::string>;
 
 SortKey KeyOf(const domain::Finding& finding, FindingSort sort);
 SortKey KeyOf(const domain::Duty& duty, DutySort sort);
+// The first `fields` fields of KeyOf(item, sort), without computing the others (a finding's
+// digest is the last).
+SortKey KeyPrefix(const domain::Finding& finding, FindingSort sort, size_t fields);
+SortKey KeyPrefix(const domain::Duty& duty, DutySort sort, size_t fields);
 // The number of fields of the keys of `sort` (a cursor of another length is malformed).
 size_t KeySize(FindingSort sort);
 size_t KeySize(DutySort sort);

@@ -300,6 +300,26 @@ CREATE TABLE body_dictionary (
       // The ledger's largest tables in ranges of leaves on PostgreSQL (docs/operations.md);
       // nothing on SQLite.
       {11, "report and history tables partitioned by leaf range", "{PARTITIONS}"},
+      // Each source of the findings and obligations lists is read in the order of its page
+      // from where the page starts (store/findings_query.h). The columns after those of the
+      // order are the lists' filters, read from the index without visiting the rows that fail
+      // them; finding_by_date takes over from finding_known_from.
+      {12, "the findings and obligations lists read in their order",
+       R"sql(
+DROP INDEX finding_known_from;
+CREATE INDEX finding_by_kind ON finding
+  (kind, party, subject, known_from, retracted_at, authority_division, authority_department);
+CREATE INDEX finding_by_date ON finding
+  (known_from, retracted_at, kind, party, authority_division, authority_department);
+CREATE INDEX obligation_by_kind ON obligation
+  (kind, party, subject, due, opened_at, discharged_at, retracted_at, authority_division,
+   authority_department);
+CREATE INDEX obligation_by_date ON obligation
+  (due, kind, party, subject, opened_at, discharged_at, retracted_at, authority_division,
+   authority_department);
+CREATE INDEX obligation_by_due ON obligation
+  (due, party, subject, opened_at, discharged_at, retracted_at, fulfils, authority_division);
+)sql"},
   };
   return kMigrations;
 }

@@ -22,6 +22,7 @@
 #include "domain/state.h"
 #include "ledger/hash.h"
 #include "ledger/merkle.h"
+#include "store/keyset.h"
 
 namespace battrace::store {
 
@@ -352,14 +353,21 @@ class Store : public ledger::NodeReader {
   // or discharged. A duty owed by an enterprise with a registered successor shows the successor
   // as party, with the successor's authority.
   //
+  // Both are read as keyset pages (store/keyset.h): the page of up to `limit` items that
+  // follows `after` (from the start without it) in the order of `sort`; SIZE_MAX gives the whole
+  // rest of the list. Each page reads only as far into the store as it needs
+  // (store/findings_query.h).
+  //
   // Findings: those recorded when reports were stored, duties past due (kind overdue_report or
-  // missing_digital_id), and outlet coverage gaps; sorted by kind, party, subject, due.
-  virtual Result<std::vector<domain::Finding>> Findings(Date as_of,
-                                                        const FindingFilter& filter) = 0;
-  // The duties open as of `as_of`, due or not, narrowed by `filter`; sorted by due, party,
-  // subject.
-  virtual Result<std::vector<domain::Duty>> Obligations(Date as_of,
-                                                        const ObligationFilter& filter) = 0;
+  // missing_digital_id), and outlet coverage gaps.
+  virtual Result<Page<domain::Finding>> Findings(Date as_of, const FindingFilter& filter,
+                                                 FindingSort sort,
+                                                 const std::optional<SortKey>& after,
+                                                 size_t limit) = 0;
+  // The duties open as of `as_of`, due or not, narrowed by `filter`.
+  virtual Result<Page<domain::Duty>> Obligations(Date as_of, const ObligationFilter& filter,
+                                                 DutySort sort, const std::optional<SortKey>& after,
+                                                 size_t limit) = 0;
   // The findings Findings(as_of, filter) lists, counted by kind, division and (when `by_month`)
   // month, in SQL; one entry per group, in no particular order.
   virtual Result<std::vector<FindingTally>> TallyFindings(Date as_of, const FindingFilter& filter,

@@ -30,8 +30,10 @@ Result<std::vector<StoredReport>> BatteryHistoryReports(const std::string& code)
 Result<std::vector<uint64_t>> VehicleHistory(const std::string& vin) override;
 Result<std::optional<std::string>> CorrectedBy(const std::string& reporter,
                                                const std::string& id) override;
-Result<std::vector<domain::Finding>> Findings(Date as_of, const FindingFilter& filter) override;
-Result<std::vector<domain::Duty>> Obligations(Date as_of, const ObligationFilter& filter) override;
+Result<Page<domain::Finding>> Findings(Date as_of, const FindingFilter& filter, FindingSort sort,
+                                       const std::optional<SortKey>& after, size_t limit) override;
+Result<Page<domain::Duty>> Obligations(Date as_of, const ObligationFilter& filter, DutySort sort,
+                                       const std::optional<SortKey>& after, size_t limit) override;
 Result<std::vector<FindingTally>> TallyFindings(Date as_of, const FindingFilter& filter,
                                                 bool by_month) override;
 Result<std::vector<HandoverTally>> TallyHandovers(std::optional<Date> from,

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "ledger/checkpoint.h"
+#include "store/findings_query.h"
 #include "store/history.h"
 #include "store/ledger_writer.h"
 #include "store/node_layout.h"
@@ -231,11 +232,8 @@ class PgStore : public Store {
   Result<std::optional<StoredReport>> FirstReport(const Rows& rows);
   // The row of body_dictionary with this id.
   Result<std::optional<common::BodyDictionary>> Dictionary(int64_t id);
-  // The duties open as of `as_of`; with `overdue` (a findings query), only those overdue and
-  // narrowed by its department and date range.
-  Result<std::vector<domain::Duty>> DutiesOpenAsOf(Date as_of, const FindingFilter* overdue);
-  Status CoverageGaps(Date as_of, Instant end, const FindingFilter& filter,
-                      std::vector<domain::Finding>* out);
+  // The reads the findings and obligations lists are made of (store/findings_query.h).
+  Result<common::ListReads> Lists();
 
   std::string conninfo_;
   Conn conn_;

@@ -159,69 +159,70 @@ Result<std::optional<std::string>> PgStore::CorrectedBy(const std::string& repor
   return First<std::string>(rows, [](const Row& r) { return r.Text(0); });
 }
 
-Result<std::vector<domain::Duty>> PgStore::DutiesOpenAsOf(Date as_of,
-                                                          const FindingFilter* overdue) {
+Result<ListReads> PgStore::Lists() {
   BATTRACE_ASSIGN_OR_RETURN(registry, LoadRegistry());
-  const Instant end = EndOfBeijingDay(as_of);
-  const FindingRange range = overdue != nullptr ? RangeOf(*overdue) : FindingRange{};
-  BATTRACE_ASSIGN_OR_RETURN(rows, overdue != nullptr
-                                      ? Run("overdue_at", Params()
-                                                              .Add(as_of.ToString())
-                                                              .Add(end)
-                                                              .Add(overdue->department)
-                                                              .Add(range.first_day)
-                                                              .Add(range.last_day))
-                                      : Run("open_at", Params().Add(end)));
-  std::vector<domain::Duty> out;
-  out.reserve(rows.size());
-  for (int i = 0; i < rows.size(); ++i) {
-    BATTRACE_ASSIGN_OR_RETURN(duty, rows::Read(tables::kDuty, Row{rows, i}));
-    ShowSuccessor(*registry, duty.party, duty.authority);
-    out.push_back(std::move(duty));
-  }
-  return out;
-}
-
-Status PgStore::CoverageGaps(Date as_of, Instant end, const FindingFilter& filter,
-                             std::vector<domain::Finding>* out) {
-  BATTRACE_ASSIGN_OR_RETURN(registry, LoadRegistry());
-  const FindingRange range = RangeOf(filter);
-  BATTRACE_ASSIGN_OR_RETURN(
-      sales,
-      Run("sales_at", Params().Add(end).Add(filter.department).Add(range.start).Add(range.end)));
-  for (int i = 0; i < sales.size(); ++i) {
-    const domain::Sale sale{sales.Text(i, 0), sales.Text(i, 1), sales.Text(i, 2), sales.Text(i, 3)};
-    const DivisionRange range = RangeOfCode(sale.division);
-    BATTRACE_ASSIGN_OR_RETURN(
-        covered,
-        Run("outlet_covering", Params().Add(sale.maker).Add(range.low).Add(range.high).Add(end)));
-    if (covered.size() == 0) {
-      out->push_back(CoverageGap(sale, sales.Int(i, 4), *registry, as_of));
+  ListReads reads;
+  reads.registry = registry;
+  const auto run = [this](ListQuery query, const std::vector<ListParam>& params) {
+    Params p;
+    for (const ListParam& param : params)
+      std::visit([&](const auto& value) { p.Add(value); }, param);
+    return Run(ListQueryName(query).c_str(), p);
+  };
+  reads.findings =
+      [run](ListQuery query,
+            const std::vector<ListParam>& params) -> Result<std::vector<domain::Finding>> {
+    BATTRACE_ASSIGN_OR_RETURN(rows, run(query, params));
+    std::vector<domain::Finding> out;
+    out.reserve(rows.size());
+    for (int i = 0; i < rows.size(); ++i) {
+      BATTRACE_ASSIGN_OR_RETURN(f, rows::Read(tables::kFinding, Row{rows, i}));
+      f.date = BeijingDate(rows.Int(i, 9));  // known_from
+      out.push_back(std::move(f));
     }
-  }
-  return Status::Ok();
+    return out;
+  };
+  reads.duties = [run](ListQuery query,
+                       const std::vector<ListParam>& params) -> Result<std::vector<domain::Duty>> {
+    BATTRACE_ASSIGN_OR_RETURN(rows, run(query, params));
+    std::vector<domain::Duty> out;
+    out.reserve(rows.size());
+    for (int i = 0; i < rows.size(); ++i) {
+      BATTRACE_ASSIGN_OR_RETURN(duty, rows::Read(tables::kDuty, Row{rows, i}));
+      out.push_back(std::move(duty));
+    }
+    return out;
+  };
+  reads.uncovered =
+      [this](Instant end,
+             const FindingFilter& filter) -> Result<std::vector<std::pair<domain::Sale, Instant>>> {
+    const FindingRange range = RangeOf(filter);
+    BATTRACE_ASSIGN_OR_RETURN(
+        gaps, Run("tally_gaps",
+                  Params().Add(end).Add(filter.department).Add(range.start).Add(range.end)));
+    std::vector<std::pair<domain::Sale, Instant>> out;
+    out.reserve(gaps.size());
+    for (int i = 0; i < gaps.size(); ++i) {
+      out.push_back(
+          {{gaps.Text(i, 0), gaps.Text(i, 1), gaps.Text(i, 2), gaps.Text(i, 3)}, gaps.Int(i, 4)});
+    }
+    return out;
+  };
+  return reads;
 }
 
-Result<std::vector<domain::Finding>> PgStore::Findings(Date as_of, const FindingFilter& filter) {
-  const Instant end = EndOfBeijingDay(as_of);
-  const FindingRange range = RangeOf(filter);
-  BATTRACE_ASSIGN_OR_RETURN(rows, Run("findings_at", RecordedParams(end, filter, range)));
-  std::vector<domain::Finding> out;
-  for (int i = 0; i < rows.size(); ++i) {
-    BATTRACE_ASSIGN_OR_RETURN(f, rows::Read(tables::kFinding, Row{rows, i}));
-    f.date = BeijingDate(rows.Int(i, 9));  // known_from
-    out.push_back(std::move(f));
-  }
-  BATTRACE_ASSIGN_OR_RETURN(overdue, DutiesOpenAsOf(as_of, &filter));
-  BATTRACE_RETURN_IF_ERROR(CoverageGaps(as_of, end, filter, &out));
-  BATTRACE_RETURN_IF_ERROR(FinishFindings(out, std::move(overdue), filter));
-  return out;
+Result<Page<domain::Finding>> PgStore::Findings(Date as_of, const FindingFilter& filter,
+                                                FindingSort sort,
+                                                const std::optional<SortKey>& after, size_t limit) {
+  BATTRACE_ASSIGN_OR_RETURN(reads, Lists());
+  return FindingsPage(reads, as_of, filter, sort, after, limit);
 }
 
-Result<std::vector<domain::Duty>> PgStore::Obligations(Date as_of, const ObligationFilter& filter) {
-  BATTRACE_ASSIGN_OR_RETURN(out, DutiesOpenAsOf(as_of, nullptr));
-  BATTRACE_RETURN_IF_ERROR(FinishObligations(out, filter));
-  return out;
+Result<Page<domain::Duty>> PgStore::Obligations(Date as_of, const ObligationFilter& filter,
+                                                DutySort sort, const std::optional<SortKey>& after,
+                                                size_t limit) {
+  BATTRACE_ASSIGN_OR_RETURN(reads, Lists());
+  return ObligationsPage(reads, as_of, filter, sort, after, limit);
 }
 
 Result<std::vector<FindingTally>> PgStore::TallyFindings(Date as_of, const FindingFilter& filter,
@@ -247,13 +248,10 @@ Result<std::vector<FindingTally>> PgStore::TallyFindings(Date as_of, const Findi
     tally.Overdue(overdue.Text(i, 0), overdue.Text(i, 1), {overdue.Text(i, 2), overdue.Text(i, 3)},
                   overdue.Text(i, 4), static_cast<uint64_t>(overdue.Int(i, 5)));
   }
-  BATTRACE_ASSIGN_OR_RETURN(
-      gaps,
-      Run("tally_gaps", Params().Add(end).Add(filter.department).Add(range.start).Add(range.end)));
-  for (int i = 0; i < gaps.size(); ++i) {
-    tally.Gap({gaps.Text(i, 0), gaps.Text(i, 1), gaps.Text(i, 2), gaps.Text(i, 3)}, gaps.Int(i, 4),
-              as_of);
-  }
+  BATTRACE_ASSIGN_OR_RETURN(reads, Lists());
+  BATTRACE_ASSIGN_OR_RETURN(gaps, reads.uncovered(end, filter));
+  for (const auto& [sale, known_from] : gaps)
+    tally.Gap(sale, known_from, as_of);
   return tally.Take();
 }
 

@@ -57,7 +57,7 @@ Status PgStore::PrepareStatements() {
   const std::string b = kBatteryColumns, v = kVehicleColumns, r = kReportColumns,
                     o = kOutletColumns, m = kModelColumns, d = kDutyColumns, f = kFindingColumns,
                     a = kAuditColumns, t = kTokenColumns;
-  // TallyFindings: the conditions of findings_at, overdue_at and sales_at, grouped.
+  // TallyFindings: the conditions of the lists' queries (common::ListSql), grouped.
   auto recorded = [](const std::string& month) {
     return "SELECT kind, authority_division, " + month +
            ", COUNT(*) FROM finding WHERE known_from < $1 "
@@ -67,7 +67,7 @@ Status PgStore::PrepareStatements() {
            "AND ($5::bigint IS NULL OR known_from >= $5) "
            "AND ($6::bigint IS NULL OR known_from < $6) GROUP BY 1, 2, 3";
   };
-  const std::pair<const char*, std::string> statements[] = {
+  std::vector<std::pair<std::string, std::string>> statements = {
       // By reporter and id through report_key to the leaf, which names the one partition read.
       {"find_report", "SELECT " + r +
                           " FROM report WHERE leaf = (SELECT leaf FROM report_key WHERE "
@@ -146,27 +146,6 @@ Status PgStore::PrepareStatements() {
            ", known_from) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10) RETURNING id) "
            "INSERT INTO finding_evidence (evidence, finding) "
            "SELECT e, f.id FROM f, unnest($11::text[]) AS e ON CONFLICT DO NOTHING"},
-      {"findings_at", "SELECT " + f +
-                          ", known_from FROM finding WHERE known_from < $1 "
-                          "AND (retracted_at IS NULL OR retracted_at >= $1) "
-                          "AND ($2::text IS NULL OR kind = $2) "
-                          "AND ($3::text IS NULL OR party = $3) "
-                          "AND ($4::text IS NULL OR authority_department = $4) "
-                          "AND ($5::bigint IS NULL OR known_from >= $5) "
-                          "AND ($6::bigint IS NULL OR known_from < $6)"},
-      {"overdue_at", DutiesOpenAt(d, "$2",
-                                  "AND due < $1 AND ($3::text IS NULL OR authority_department = "
-                                  "$3) AND ($4::text IS NULL OR due >= $4) AND ($5::text IS NULL "
-                                  "OR due <= $5)")},
-      {"open_at", DutiesOpenAt(d, "$1", "")},
-      {"sales_at",
-       "SELECT maker, division, article, evidence, known_from FROM sale WHERE known_from < $1 "
-       "AND (retracted_at IS NULL OR retracted_at >= $1) "
-       "AND ($2::text IS NULL OR $2::text = 'MIIT') AND ($3::bigint IS NULL OR known_from >= $3) "
-       "AND ($4::bigint IS NULL OR known_from < $4)"},
-      {"outlet_covering",
-       "SELECT 1 FROM outlet WHERE owner = $1 AND division >= $2 AND division < $3 "
-       "AND registered_at < $4 AND (closed = 0 OR closed_at >= $4) LIMIT 1"},
       {"tree_size", "SELECT COALESCE(MAX(leaf) + 1, 0) FROM report"},
       // A report whose key is missing or names another leaf, then a key naming no report with
       // that reporter and id: the first of each, by leaf.
@@ -276,6 +255,11 @@ Status PgStore::PrepareStatements() {
       {"insert_dictionary",
        StrCat("INSERT INTO body_dictionary (", kBodyDictionaryColumns, ") VALUES ($1, $2, $3)")},
   };
+  for (const ListQuery query : kListQueries) {
+    statements.emplace_back(ListQueryName(query), ListSql(query, [](int n, std::string_view type) {
+                              return StrCat("$", std::to_string(n), "::", type);
+                            }));
+  }
   for (const auto& [name, sql] : statements) {
     // The upserts read the temporary tables only a writer has.
     if (!writer_.has_key() && (std::string_view(name).starts_with("upsert_") ||

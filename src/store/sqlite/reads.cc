@@ -144,93 +144,77 @@ Result<std::optional<std::string>> SqliteStore::CorrectedBy(const std::string& r
   return corrected_by_->Bind(1, original).OneRow([](const Stmt& r) { return r.Text(0); });
 }
 
-Result<std::vector<domain::Duty>> SqliteStore::DutiesOpenAsOf(Date as_of,
-                                                              const FindingFilter* overdue) {
-  BATTRACE_ASSIGN_OR_RETURN(registry, LoadRegistry());
-  const std::string day = as_of.ToString();
-  Stmt& st = overdue != nullptr ? *overdue_at_ : *open_at_;
-  // Bound text is not copied: the range lives as long as the statement runs.
-  const FindingRange range = overdue != nullptr ? RangeOf(*overdue) : FindingRange{};
-  if (overdue != nullptr) {
-    st.Bind(1, day).Bind(3, overdue->department).Bind(4, range.first_day).Bind(5, range.last_day);
+Stmt& SqliteStore::ListStatement(ListQuery query, const std::vector<ListParam>& params) {
+  Stmt& st = list_queries_.at(query);
+  for (size_t i = 0; i < params.size(); ++i) {
+    std::visit([&](const auto& value) { st.Bind(static_cast<int>(i) + 1, value); }, params[i]);
   }
-  st.Bind(2, EndOfBeijingDay(as_of));
-  std::vector<domain::Duty> out;
-  Status error;
-  BATTRACE_RETURN_IF_ERROR(st.ForEachRow([&](const Stmt& row) {
-    auto duty = rows::Read(tables::kDuty, row);
-    if (!duty.ok()) {
-      error = duty.status();
-      return false;
-    }
-    ShowSuccessor(*registry, duty->party, duty->authority);
-    out.push_back(std::move(duty).value());
-    return true;
-  }));
-  BATTRACE_RETURN_IF_ERROR(error);
-  return out;
+  return st;
 }
 
-Status SqliteStore::CoverageGaps(Date as_of, Instant end, const FindingFilter& filter,
-                                 std::vector<domain::Finding>* out) {
+Result<ListReads> SqliteStore::Lists() {
   BATTRACE_ASSIGN_OR_RETURN(registry, LoadRegistry());
-  std::vector<std::pair<domain::Sale, Instant>> sales;  // and when it was recorded
-  const FindingRange range = RangeOf(filter);
-  BATTRACE_RETURN_IF_ERROR(
-      sales_at_->Bind(1, end)
-          .Bind(2, filter.department)
-          .Bind(3, range.start)
-          .Bind(4, range.end)
-          .ForEachRow([&](const Stmt& row) {
-            sales.push_back({{row.Text(0), row.Text(1), row.Text(2), row.Text(3)}, row.Int(4)});
-            return true;
-          }));
-  for (const auto& [sale, known_from] : sales) {
-    const DivisionRange range = RangeOfCode(sale.division);
-    BATTRACE_ASSIGN_OR_RETURN(covered, outlet_covering_->Bind(1, sale.maker)
-                                           .Bind(2, range.low)
-                                           .Bind(3, range.high)
-                                           .Bind(4, end)
-                                           .OneRow([](const Stmt&) { return true; }));
-    if (!covered) out->push_back(CoverageGap(sale, known_from, *registry, as_of));
-  }
-  return Status::Ok();
+  ListReads reads;
+  reads.registry = registry;
+  // Every row of a list query, read as `table`'s rows; `finish` completes each.
+  const auto all = [this](const auto& table, ListQuery query, const std::vector<ListParam>& params,
+                          const auto& finish) {
+    std::vector<std::decay_t<decltype(*rows::Read(table, std::declval<const Stmt&>()))>> out;
+    Status error;
+    Status read = ListStatement(query, params).ForEachRow([&](const Stmt& row) {
+      auto item = rows::Read(table, row);
+      if (!item.ok()) {
+        error = item.status();
+        return false;
+      }
+      finish(*item, row);
+      out.push_back(std::move(item).value());
+      return true;
+    });
+    if (read.ok()) read = error;
+    return read.ok() ? Result<decltype(out)>(std::move(out)) : Result<decltype(out)>(read);
+  };
+  reads.findings = [all](ListQuery query, const std::vector<ListParam>& params) {
+    return all(tables::kFinding, query, params, [](domain::Finding& f, const Stmt& row) {
+      f.date = BeijingDate(row.Int(9));  // known_from
+    });
+  };
+  reads.duties = [all](ListQuery query, const std::vector<ListParam>& params) {
+    return all(tables::kDuty, query, params, [](domain::Duty&, const Stmt&) {});
+  };
+  reads.uncovered =
+      [this](Instant end,
+             const FindingFilter& filter) -> Result<std::vector<std::pair<domain::Sale, Instant>>> {
+    const FindingRange range = RangeOf(filter);
+    std::vector<std::pair<domain::Sale, Instant>> out;
+    BATTRACE_RETURN_IF_ERROR(
+        tally_gaps_->Bind(1, end)
+            .Bind(2, filter.department)
+            .Bind(3, range.start)
+            .Bind(4, range.end)
+            .ForEachRow([&](const Stmt& row) {
+              out.push_back({{row.Text(0), row.Text(1), row.Text(2), row.Text(3)}, row.Int(4)});
+              return true;
+            }));
+    return out;
+  };
+  return reads;
 }
 
-Result<std::vector<domain::Finding>> SqliteStore::Findings(Date as_of,
-                                                           const FindingFilter& filter) {
-  const Instant end = EndOfBeijingDay(as_of);
-  std::vector<domain::Finding> out;
-  Status error;
-  const FindingRange range = RangeOf(filter);
-  BATTRACE_RETURN_IF_ERROR(findings_at_->Bind(1, end)
-                               .Bind(2, filter.kind)
-                               .Bind(3, filter.party)
-                               .Bind(4, filter.department)
-                               .Bind(5, range.start)
-                               .Bind(6, range.end)
-                               .ForEachRow([&](const Stmt& row) {
-                                 auto f = rows::Read(tables::kFinding, row);
-                                 if (!f.ok()) {
-                                   error = f.status();
-                                   return false;
-                                 }
-                                 f->date = BeijingDate(row.Int(9));  // known_from
-                                 out.push_back(std::move(f).value());
-                                 return true;
-                               }));
-  BATTRACE_RETURN_IF_ERROR(error);
-  BATTRACE_ASSIGN_OR_RETURN(overdue, DutiesOpenAsOf(as_of, &filter));
-  BATTRACE_RETURN_IF_ERROR(CoverageGaps(as_of, end, filter, &out));
-  BATTRACE_RETURN_IF_ERROR(FinishFindings(out, std::move(overdue), filter));
-  return out;
+Result<Page<domain::Finding>> SqliteStore::Findings(Date as_of, const FindingFilter& filter,
+                                                    FindingSort sort,
+                                                    const std::optional<SortKey>& after,
+                                                    size_t limit) {
+  BATTRACE_ASSIGN_OR_RETURN(reads, Lists());
+  return FindingsPage(reads, as_of, filter, sort, after, limit);
 }
 
-Result<std::vector<domain::Duty>> SqliteStore::Obligations(Date as_of,
-                                                           const ObligationFilter& filter) {
-  BATTRACE_ASSIGN_OR_RETURN(out, DutiesOpenAsOf(as_of, nullptr));
-  BATTRACE_RETURN_IF_ERROR(FinishObligations(out, filter));
-  return out;
+Result<Page<domain::Duty>> SqliteStore::Obligations(Date as_of, const ObligationFilter& filter,
+                                                    DutySort sort,
+                                                    const std::optional<SortKey>& after,
+                                                    size_t limit) {
+  BATTRACE_ASSIGN_OR_RETURN(reads, Lists());
+  return ObligationsPage(reads, as_of, filter, sort, after, limit);
 }
 
 Result<std::vector<FindingTally>> SqliteStore::TallyFindings(Date as_of,
@@ -264,15 +248,10 @@ Result<std::vector<FindingTally>> SqliteStore::TallyFindings(Date as_of,
                                                row.Text(4), static_cast<uint64_t>(row.Int(5)));
                                  return true;
                                }));
-  BATTRACE_RETURN_IF_ERROR(
-      tally_gaps_->Bind(1, end)
-          .Bind(2, filter.department)
-          .Bind(3, range.start)
-          .Bind(4, range.end)
-          .ForEachRow([&](const Stmt& row) {
-            tally.Gap({row.Text(0), row.Text(1), row.Text(2), row.Text(3)}, row.Int(4), as_of);
-            return true;
-          }));
+  BATTRACE_ASSIGN_OR_RETURN(reads, Lists());
+  BATTRACE_ASSIGN_OR_RETURN(gaps, reads.uncovered(end, filter));
+  for (const auto& [sale, known_from] : gaps)
+    tally.Gap(sale, known_from, as_of);
   return tally.Take();
 }
 

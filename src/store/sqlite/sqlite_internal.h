@@ -16,6 +16,7 @@
 
 #include "core/status.h"
 #include "domain/state.h"
+#include "store/findings_query.h"
 #include "store/history.h"
 #include "store/ledger_writer.h"
 #include "store/node_layout.h"
@@ -164,12 +165,10 @@ class SqliteStore : public Store {
   // The registry index, built from the registry tables on first use and again whenever
   // meta('registry_version') changed since (a registry change of this or another connection).
   Result<const domain::RegistryIndex*> LoadRegistry();
-  // The duties open at the end of `as_of`: all of them, or those due before `as_of`.
-  // The duties open as of `as_of`; with `overdue` (a findings query), only those overdue and
-  // narrowed by its department and date range.
-  Result<std::vector<domain::Duty>> DutiesOpenAsOf(Date as_of, const FindingFilter* overdue);
-  Status CoverageGaps(Date as_of, Instant end, const FindingFilter& filter,
-                      std::vector<domain::Finding>* out);
+  // The reads the findings and obligations lists are made of (store/findings_query.h).
+  Result<common::ListReads> Lists();
+  // list_queries_[query], bound to `params`.
+  Stmt& ListStatement(common::ListQuery query, const std::vector<common::ListParam>& params);
 
   Db db_;
   OpenOptions options_;
@@ -188,11 +187,10 @@ class SqliteStore : public Store {
       insert_registry_version_, upsert_outlet_, get_outlet_, upsert_model_, get_model_,
       insert_duty_, open_duties_for_, discharge_, retract_duties_, retract_findings_,
       retract_sales_, insert_correction_, corrected_by_, insert_finding_, insert_finding_evidence_,
-      insert_sale_, findings_at_, overdue_at_, open_at_, sales_at_, outlet_covering_, tree_size_,
-      registry_version_of_, bump_registry_version_, count_open_duties_, outlets_in_,
-      disassembly_info_, model_declarations_, batteries_by_serial_, insert_token_, find_token_,
-      revoke_token_, list_tokens_, tokens_by_prefix_, last_audit_, insert_audit_, list_audit_,
-      list_audit_newest_, dictionary_, latest_dictionary_, insert_dictionary_;
+      insert_sale_, tree_size_, registry_version_of_, bump_registry_version_, count_open_duties_,
+      outlets_in_, disassembly_info_, model_declarations_, batteries_by_serial_, insert_token_,
+      find_token_, revoke_token_, list_tokens_, tokens_by_prefix_, last_audit_, insert_audit_,
+      list_audit_, list_audit_newest_, dictionary_, latest_dictionary_, insert_dictionary_;
   // A battery's history: the stored rows a write transaction completes (battery_event only),
   // and its reports.
   std::optional<Stmt> battery_events_, history_reports_;
@@ -203,6 +201,8 @@ class SqliteStore : public Store {
   std::optional<Stmt> last_epcis_seq_, insert_epcis_event_, insert_epcis_epc_, insert_epcis_job_,
       get_epcis_job_, epcis_events_by_id_;
   std::map<std::string, Stmt, std::less<>> epcis_queries_;
+  // The findings and obligations lists' queries (common::ListSql).
+  std::map<common::ListQuery, Stmt> list_queries_;
 };
 
 }  // namespace battrace::store::sqlite_engine

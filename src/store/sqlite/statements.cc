@@ -170,31 +170,12 @@ Status SqliteStore::PrepareStatements() {
                              "known_from = excluded.known_from, "
                              "retracted_at = excluded.retracted_at "
                              "WHERE sale.retracted_at IS NOT NULL"));
-  BATTRACE_RETURN_IF_ERROR(
-      prep(findings_at_, "SELECT " + f +
-                             ", known_from FROM finding WHERE known_from < ?1 "
-                             "AND (retracted_at IS NULL OR retracted_at >= ?1) "
-                             "AND (?2 IS NULL OR kind = ?2) AND (?3 IS NULL OR party = ?3) "
-                             "AND (?4 IS NULL OR authority_department = ?4) "
-                             "AND (?5 IS NULL OR known_from >= ?5) "
-                             "AND (?6 IS NULL OR known_from < ?6)"));
-  BATTRACE_RETURN_IF_ERROR(
-      prep(overdue_at_, DutiesOpenAt(d, "?2",
-                                     "AND due < ?1 AND (?3 IS NULL OR "
-                                     "authority_department = ?3) AND (?4 IS NULL OR "
-                                     "due >= ?4) AND (?5 IS NULL OR due <= ?5)")));
-  BATTRACE_RETURN_IF_ERROR(prep(open_at_, DutiesOpenAt(d, "?2", "")));
-  BATTRACE_RETURN_IF_ERROR(
-      prep(sales_at_,
-           "SELECT maker, division, article, evidence, known_from FROM sale WHERE known_from < ?1 "
-           "AND (retracted_at IS NULL OR retracted_at >= ?1) "
-           "AND (?2 IS NULL OR ?2 = 'MIIT') AND (?3 IS NULL OR known_from >= ?3) "
-           "AND (?4 IS NULL OR known_from < ?4)"));
-  // Division codes are digits, so the codes starting with a prefix p are those in [p, p + ":").
-  BATTRACE_RETURN_IF_ERROR(prep(outlet_covering_,
-                                "SELECT 1 FROM outlet WHERE owner = ?1 AND division >= ?2 "
-                                "AND division < ?3 AND registered_at < ?4 "
-                                "AND (closed = 0 OR closed_at >= ?4) LIMIT 1"));
+  for (const ListQuery query : kListQueries) {
+    BATTRACE_ASSIGN_OR_RETURN(st, db_.Prepare(ListSql(query, [](int n, std::string_view) {
+      return "?" + std::to_string(n);
+    })));
+    list_queries_.insert_or_assign(query, std::move(st));
+  }
 
   // The last leaf through the primary key: one B-tree descent.
   BATTRACE_RETURN_IF_ERROR(prep(tree_size_, "SELECT COALESCE(MAX(leaf) + 1, 0) FROM report"));

@@ -459,8 +459,8 @@ TEST_P(EpcisStoreTest, MigratesAVersion8Store) {
   }
   store_ = Open(true);
   ASSERT_NE(store_, nullptr);
-  EXPECT_EQ(LatestSchemaVersion(), 11);
-  EXPECT_EQ(where_->Sql("SELECT value FROM meta WHERE key = 'schema_version'"), "11");
+  EXPECT_EQ(where_->Sql("SELECT value FROM meta WHERE key = 'schema_version'"),
+            std::to_string(LatestSchemaVersion()));
   EXPECT_EQ(where_->Sql("SELECT owner FROM outlet WHERE id = 'OUT-1'"), a_);
   EXPECT_EQ(Put(Capture("c1", a_, {Event(1, a_)})).stored, 1u);
   EpcisFilter f;

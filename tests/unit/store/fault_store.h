@@ -194,13 +194,19 @@ class StoreWrapper : public store::Store {
                                                  const std::string& id) override {
     return Run("Store::CorrectedBy", [&] { return target_->CorrectedBy(reporter, id); });
   }
-  Result<std::vector<domain::Finding>> Findings(Date as_of,
-                                                const store::FindingFilter& filter) override {
-    return Run("Store::Findings", [&] { return target_->Findings(as_of, filter); });
+  Result<store::Page<domain::Finding>> Findings(Date as_of, const store::FindingFilter& filter,
+                                                store::FindingSort sort,
+                                                const std::optional<store::SortKey>& after,
+                                                size_t limit) override {
+    return Run("Store::Findings",
+               [&] { return target_->Findings(as_of, filter, sort, after, limit); });
   }
-  Result<std::vector<domain::Duty>> Obligations(Date as_of,
-                                                const store::ObligationFilter& filter) override {
-    return Run("Store::Obligations", [&] { return target_->Obligations(as_of, filter); });
+  Result<store::Page<domain::Duty>> Obligations(Date as_of, const store::ObligationFilter& filter,
+                                                store::DutySort sort,
+                                                const std::optional<store::SortKey>& after,
+                                                size_t limit) override {
+    return Run("Store::Obligations",
+               [&] { return target_->Obligations(as_of, filter, sort, after, limit); });
   }
   Result<std::vector<store::FindingTally>> TallyFindings(Date as_of,
                                                          const store::FindingFilter& filter,

@@ -99,7 +99,8 @@ class FaultTest : public ::testing::TestWithParam<Engine> {
     s.size = *inner_->TreeSize();
     s.root = *ledger::RootAt(*inner_, s.size);
     s.open_duties = *inner_->CountOpenDuties();
-    s.findings = inner_->Findings(kLate, {})->size();
+    s.findings =
+        inner_->Findings(kLate, {}, FindingSort::kKind, std::nullopt, SIZE_MAX)->items.size();
     s.checkpoints = inner_->ListCheckpoints()->size();
     return s;
   }

@@ -162,9 +162,9 @@ class JudgmentStoreTest : public ::testing::TestWithParam<Engine> {
   }
 
   std::vector<domain::Finding> FindingsAsOf(const std::string& day, FindingFilter filter = {}) {
-    auto r = store_->Findings(Day(day), filter);
+    auto r = store_->Findings(Day(day), filter, FindingSort::kKind, std::nullopt, SIZE_MAX);
     EXPECT_TRUE(r.ok()) << r.status().ToString();
-    return r.ok() ? *r : std::vector<domain::Finding>{};
+    return r.ok() ? r->items : std::vector<domain::Finding>{};
   }
   std::vector<domain::Duty> ObligationsAsOf(const std::string& day,
                                             std::optional<std::string> party = std::nullopt,
@@ -172,9 +172,9 @@ class JudgmentStoreTest : public ::testing::TestWithParam<Engine> {
     store::ObligationFilter filter;
     filter.party = std::move(party);
     filter.division = std::move(division);
-    auto r = store_->Obligations(Day(day), filter);
+    auto r = store_->Obligations(Day(day), filter, DutySort::kDue, std::nullopt, SIZE_MAX);
     EXPECT_TRUE(r.ok()) << r.status().ToString();
-    return r.ok() ? *r : std::vector<domain::Duty>{};
+    return r.ok() ? r->items : std::vector<domain::Duty>{};
   }
   // The subjects of `findings`, in order, as "kind:subject".
   static std::vector<std::string> Keys(const std::vector<domain::Finding>& findings) {
@@ -219,7 +219,7 @@ TEST_P(JudgmentStoreTest, MigratesAVersion1Store) {
   Open(false);
   EXPECT_EQ(Query("SELECT value FROM meta WHERE key = 'schema_version'"),
             std::to_string(LatestSchemaVersion()));
-  EXPECT_EQ(LatestSchemaVersion(), 11);
+  EXPECT_EQ(LatestSchemaVersion(), 12);
   EXPECT_EQ(Query("SELECT value FROM meta WHERE key = 'registry_version'"), "0");
   auto old = store_->GetBattery(code1_);
   ASSERT_TRUE(old.ok() && old->has_value());
@@ -730,7 +730,8 @@ TEST_P(JudgmentStoreTest, FindingsAreFilteredAndSorted) {
   EXPECT_TRUE(FindingsAsOf("2026-06-01", shenzhen_county).empty());
   FindingFilter bad;
   bad.division = "449999";
-  auto refused = store_->Findings(Day("2026-06-01"), bad);
+  auto refused =
+      store_->Findings(Day("2026-06-01"), bad, FindingSort::kKind, std::nullopt, SIZE_MAX);
   ASSERT_FALSE(refused.ok());
   EXPECT_EQ(refused.status().code(), StatusCode::kInvalidArgument);
 
@@ -832,9 +833,130 @@ TEST_P(JudgmentStoreTest, ObligationsAreFilteredByTheShownAuthoritysDivision) {
   EXPECT_EQ(in("000000", a_), std::vector<std::string>{code1_});
   ObligationFilter bad;
   bad.division = "449999";
-  auto refused = store_->Obligations(Day("2026-06-01"), bad);
+  auto refused =
+      store_->Obligations(Day("2026-06-01"), bad, DutySort::kDue, std::nullopt, SIZE_MAX);
   ASSERT_FALSE(refused.ok());
   EXPECT_EQ(refused.status().code(), StatusCode::kInvalidArgument);
+}
+
+// A page reads each source only from the group of its cursor and only as far as the page
+// needs (store/findings_query.h): in every order, with every filter, pages of any size add up
+// to the whole list, each item once and in order. The groups are larger than the smaller pages
+// (twelve findings a day, several of one kind, party and subject), and the duties of c_ are
+// shown under its successor b_.
+TEST_P(JudgmentStoreTest, PagesOfEveryOrderAddUpToTheWholeList) {
+  Open();
+  Register({EnterpriseRecord(a_, "440305"), EnterpriseRecord(c_, "440305"),
+            EnterpriseRecord(b_, "310101", "battery_maker", {c_}),
+            RegulatorRecord("MIIT", "440300"), RegulatorRecord("MIIT", "310000")});
+  const domain::Authority shanghai{"MIIT", "310000"};
+  const std::vector<std::string> kinds = {"duplicate_code", "late_report", "unknown_battery"};
+  for (int day = 0; day < 6; ++day) {
+    domain::Effects e;
+    e.at = At("2026-06-0" + std::to_string(day + 1) + "T10:00:00+08:00");
+    for (int j = 0; j < 12; ++j) {
+      const std::string& party = j % 2 == 0 ? a_ : b_;
+      e.findings.push_back(MakeFinding(kinds[j % 3], party, "S" + std::to_string(j % 4),
+                                       {party + "/e" + std::to_string(day * 12 + j)},
+                                       j % 4 < 2 ? kMiitShenzhen : shanghai));
+    }
+    for (int j = 0; j < 4; ++j) {
+      const std::string& party = j % 3 == 0 ? a_ : j % 3 == 1 ? c_ : b_;
+      e.duties.push_back(
+          MakeDuty(party, "D" + std::to_string(day * 4 + j), a_ + "/d" + std::to_string(day),
+                   "2026-06-0" + std::to_string(1 + (day + j) % 9), j % 2 == 0 ? "24.6b" : "12"));
+    }
+    if (day % 2 == 0) e.sales.push_back({b_, day == 0 ? "310000" : "440300", "14", a_ + "/s"});
+    Write({{a_, "r" + std::to_string(day), std::move(e)}});
+  }
+
+  const auto walk = [](const auto& read, size_t limit) {
+    std::vector<SortKey> keys;
+    std::optional<SortKey> after;
+    for (int pages = 0; pages < 200; ++pages) {
+      auto page = read(after, limit);
+      EXPECT_TRUE(page.ok()) << page.status().ToString();
+      if (!page.ok()) break;
+      EXPECT_LE(page->items.size(), limit);
+      for (const auto& item : page->items)
+        keys.push_back(item.sort_key);
+      if (!page->next) break;
+      EXPECT_EQ(*page->next, keys.back());
+      after = page->next;
+    }
+    return keys;
+  };
+  struct Keyed {
+    SortKey sort_key;
+  };
+  const auto keyed = [](const auto& page, auto sort) {
+    using Page = store::Page<Keyed>;
+    Page out;
+    for (const auto& item : page.items)
+      out.items.push_back({KeyOf(item, sort)});
+    out.next = page.next;
+    return out;
+  };
+  std::vector<FindingFilter> filters(7);
+  filters[1].kind = "late_report";
+  filters[2].party = b_;
+  filters[3].division = "310000";
+  filters[4].department = "MIIT";
+  filters[5].from = Day("2026-06-03");
+  filters[5].to = Day("2026-06-04");
+  filters[6].kind = "overdue_report";
+  filters[6].party = b_;
+  for (const char* as_of : {"2026-06-03", "2026-06-30"}) {
+    for (const FindingSort sort :
+         {FindingSort::kKind, FindingSort::kDate, FindingSort::kDateDesc}) {
+      for (size_t f = 0; f < filters.size(); ++f) {
+        const auto read = [&](const std::optional<SortKey>& after,
+                              size_t limit) -> Result<store::Page<Keyed>> {
+          BATTRACE_ASSIGN_OR_RETURN(page,
+                                    store_->Findings(Day(as_of), filters[f], sort, after, limit));
+          return keyed(page, sort);
+        };
+        const std::vector<SortKey> whole = walk(read, SIZE_MAX);
+        ASSERT_TRUE(
+            std::is_sorted(whole.begin(), whole.end(), [&](const SortKey& x, const SortKey& y) {
+              return sort == FindingSort::kDateDesc ? y < x : x < y;
+            }));
+        if (f == 0) {
+          EXPECT_GT(whole.size(), as_of == std::string("2026-06-30") ? 80u : 30u);
+        }
+        for (const size_t limit : {1, 2, 3, 5, 13}) {
+          EXPECT_EQ(walk(read, limit), whole) << as_of << " sort " << static_cast<int>(sort)
+                                              << " filter " << f << " limit " << limit;
+        }
+      }
+    }
+  }
+  std::vector<ObligationFilter> duty_filters(5);
+  duty_filters[1].party = b_;
+  duty_filters[2].division = "310000";
+  duty_filters[3].type = "battery.produced";
+  duty_filters[4].due_from = Day("2026-06-03");
+  duty_filters[4].due_to = Day("2026-06-05");
+  for (const DutySort sort : {DutySort::kDue, DutySort::kDueDesc}) {
+    for (size_t f = 0; f < duty_filters.size(); ++f) {
+      const auto read = [&](const std::optional<SortKey>& after,
+                            size_t limit) -> Result<store::Page<Keyed>> {
+        BATTRACE_ASSIGN_OR_RETURN(
+            page, store_->Obligations(Day("2026-06-04"), duty_filters[f], sort, after, limit));
+        return keyed(page, sort);
+      };
+      const std::vector<SortKey> whole = walk(read, SIZE_MAX);
+      if (f == 0) {
+        EXPECT_EQ(whole.size(), 16u);  // the duties of the first four days
+      } else if (f == 1) {
+        EXPECT_GT(whole.size(), 0u);
+      }
+      for (const size_t limit : {1, 2, 3, 5}) {
+        EXPECT_EQ(walk(read, limit), whole)
+            << "sort " << static_cast<int>(sort) << " filter " << f << " limit " << limit;
+      }
+    }
+  }
 }
 
 TEST_P(JudgmentStoreTest, OutletsLieInsideADivisionSortedByDivisionAndId) {
@@ -879,9 +1001,9 @@ TEST_P(JudgmentStoreTest, AReaderSeesTheRegistryAndDutiesAnotherConnectionCommit
   ASSERT_TRUE(opened.ok()) << opened.status().ToString();
   Store& reader = **opened;
   auto shown = [&] {
-    auto r = reader.Obligations(Day("2026-06-06"), {});
+    auto r = reader.Obligations(Day("2026-06-06"), {}, DutySort::kDue, std::nullopt, SIZE_MAX);
     EXPECT_TRUE(r.ok()) << r.status().ToString();
-    return r.ok() ? *r : std::vector<domain::Duty>{};
+    return r.ok() ? r->items : std::vector<domain::Duty>{};
   };
   EXPECT_TRUE(shown().empty());
   EXPECT_EQ(*reader.CountOpenDuties(), 0u);
@@ -923,7 +1045,10 @@ TEST_P(JudgmentStoreTest, AnUnreadableRegistryRecordStopsWritesAndQueries) {
   ASSERT_FALSE(txn.ok());
   EXPECT_EQ(txn.status().code(), StatusCode::kCorruption);
   EXPECT_NE(txn.status().message().find(a_), std::string::npos) << txn.status().message();
-  EXPECT_EQ(store_->Findings(Day("2026-06-01"), {}).status().code(), StatusCode::kCorruption);
+  EXPECT_EQ(store_->Findings(Day("2026-06-01"), {}, FindingSort::kKind, std::nullopt, SIZE_MAX)
+                .status()
+                .code(),
+            StatusCode::kCorruption);
   // Reading the ledger and projections still works.
   EXPECT_TRUE(store_->TreeSize().ok());
 }
