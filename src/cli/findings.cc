@@ -115,17 +115,29 @@ Result<Paging> PagingOf(const Options& o, std::string_view list, Date as_of,
   return paging;
 }
 
-// Prints the list as --all asks (NDJSON: each item as it is produced, no document built) or as
-// --json does (the API's page document for a page, else an array); false when neither is asked
-// (the table then). `item`: an item's JSON.
+// The items --all reads from the store at a time.
+constexpr size_t kStreamPage = 10000;
+
+// Prints the whole list as --all asks: NDJSON, an item a line, read kStreamPage items at a time
+// (`read(after)`: the page after `after`), so that memory holds one page whatever the list's
+// length. `item`: an item's JSON.
+template <typename Read, typename F>
+Status PrintAll(const Read& read, const F& item) {
+  std::optional<store::SortKey> after;
+  do {
+    BATTRACE_ASSIGN_OR_RETURN(page, read(after));
+    for (const auto& t : page.items)
+      std::cout << item(t).dump() << "\n";
+    after = std::move(page.next);
+  } while (after);
+  return Status::Ok();
+}
+
+// Prints the page as --json asks (the API's page document for a page, else an array); false
+// when it is not asked (the table then). `item`: an item's JSON.
 template <typename T, typename F>
 bool PrintJson(const Options& o, const Paging& paging, const store::Page<T>& page, Date as_of,
                F item) {
-  if (o.all) {
-    for (const T& t : page.items)
-      std::cout << item(t).dump() << "\n";
-    return true;
-  }
   if (!o.json) return false;
   Json out = Json::array();
   if (paging.limit) {
@@ -207,11 +219,6 @@ int RunFindings(const Options& o) {
   if (!paging.ok()) return Fail(paging.status());
   auto store = o.store.OpenReadOnly();
   if (!store.ok()) return Fail(store.status());
-  // The API's page of the list (access::ScopedReader::Findings), or the whole list in its order.
-  auto findings =
-      (*store)->Findings(as_of, filter, sort, paging->after, paging->limit.value_or(SIZE_MAX));
-  if (!findings.ok()) return Fail(findings.status());
-  const store::Page<domain::Finding>& page = *findings;
   const auto& rules = RuleSet::Default();
   const RuleSet* rule_set = rules.ok() ? &*rules : nullptr;
   std::map<std::string, std::optional<domain::PartyInfo>> parties;
@@ -223,6 +230,19 @@ int RunFindings(const Options& o) {
   auto item = [&](const domain::Finding& f) {
     return domain::RegulatorFindingJson(f, party_info(f.party), rule_set, CliLang());
   };
+  if (o.all) {
+    const Status st = PrintAll(
+        [&](const std::optional<store::SortKey>& after) {
+          return (*store)->Findings(as_of, filter, sort, after, kStreamPage);
+        },
+        item);
+    return st.ok() ? 0 : Fail(st);
+  }
+  // The API's page of the list (access::ScopedReader::Findings), or the whole list in its order.
+  auto findings =
+      (*store)->Findings(as_of, filter, sort, paging->after, paging->limit.value_or(SIZE_MAX));
+  if (!findings.ok()) return Fail(findings.status());
+  const store::Page<domain::Finding>& page = *findings;
   if (PrintJson(o, *paging, page, as_of, item)) return 0;
   std::vector<std::vector<std::string>> rows;
   for (const auto& f : page.items) {
@@ -255,12 +275,20 @@ int RunObligations(const Options& o) {
   if (!paging.ok()) return Fail(paging.status());
   auto store = o.store.OpenReadOnly();
   if (!store.ok()) return Fail(store.status());
+  auto item = [&](const domain::Duty& d) { return domain::DutyToJson(d, as_of); };
+  if (o.all) {
+    const Status st = PrintAll(
+        [&](const std::optional<store::SortKey>& after) {
+          return (*store)->Obligations(as_of, filter, sort, after, kStreamPage);
+        },
+        item);
+    return st.ok() ? 0 : Fail(st);
+  }
   // The API's page of the list (access::ScopedReader::Obligations), or the whole list.
   auto duties =
       (*store)->Obligations(as_of, filter, sort, paging->after, paging->limit.value_or(SIZE_MAX));
   if (!duties.ok()) return Fail(duties.status());
   const store::Page<domain::Duty>& page = *duties;
-  auto item = [&](const domain::Duty& d) { return domain::DutyToJson(d, as_of); };
   if (PrintJson(o, *paging, page, as_of, item)) return 0;
   std::vector<std::vector<std::string>> rows;
   size_t overdue = 0;
