@@ -6,6 +6,7 @@
 //                     [--sort kind|date|-date] [--limit N] [--cursor C] [--all]
 //   (and the global --lang en|zh-CN: the language of messages, docs/api.md "Languages")
 //   battrace obligations (--db PATH | --pg CONNINFO) --as-of DATE [--party USCC] [--division D]
+//                        [--type T] [--due-from D1] [--due-to D2]
 //                        [--json] [--sort due|-due] [--limit N] [--cursor C] [--all]
 #include <algorithm>
 #include <array>
@@ -79,6 +80,7 @@ struct Options {
   std::optional<std::string> cursor;
   std::string sort;  // a name of store::kFindingSortNames or kDutySortNames; "" for the first
   std::string kind, party, division, department, from, to;
+  std::string type, due_from, due_to;  // obligations
 };
 
 // The order --sort names (store::kFindingSortNames, store::kDutySortNames).
@@ -268,9 +270,27 @@ int RunObligations(const Options& o) {
   store::ObligationFilter filter;
   if (Status st = Check(o, &as_of, &filter.party); !st.ok()) return Fail(st);
   if (!o.division.empty()) filter.division = Division::Normalize(o.division);
+  if (!o.type.empty()) filter.type = o.type;
+  for (const auto& [text, field, date] : {std::tuple(&o.due_from, "--due-from", &filter.due_from),
+                                          std::tuple(&o.due_to, "--due-to", &filter.due_to)}) {
+    if (text->empty()) continue;
+    auto parsed = Date::Parse(*text, field);
+    if (!parsed.ok()) return Fail(parsed.status());
+    *date = *parsed;
+  }
+  if (Status st = domain::CheckObligationFilter(filter.type, "--type", filter.due_from,
+                                                filter.due_to, "--due-from", "--due-to");
+      !st.ok()) {
+    return Fail(st);
+  }
   const auto sort = SortOf<store::DutySort>(o.sort, store::kDutySortNames);
   auto paging = PagingOf(o, "obligations", as_of,
-                         {{"party", o.party}, {"division", o.division}, {"sort", o.sort}},
+                         {{"party", o.party},
+                          {"division", o.division},
+                          {"type", o.type},
+                          {"due_from", o.due_from},
+                          {"due_to", o.due_to},
+                          {"sort", o.sort}},
                          store::KeySize(sort));
   if (!paging.ok()) return Fail(paging.status());
   auto store = o.store.OpenReadOnly();
@@ -358,6 +378,10 @@ void RegisterFindings(CLI::App& app, CommandList& commands) {
   o->add_option("--party", obligations->party, "only duties of this enterprise (USCC)");
   o->add_option("--division", obligations->division,
                 "only duties handled by a regulator inside this division (GB/T 2260)");
+  o->add_option("--type", obligations->type,
+                "only duties discharged by a report of this type (e.g. battery.inbound)");
+  o->add_option("--due-from", obligations->due_from, "only duties due on or after this date");
+  o->add_option("--due-to", obligations->due_to, "only duties due on or before this date");
   o->add_flag("--json", obligations->json,
               "a JSON array; with --limit or --cursor, a page: {items, limit, next_cursor, as_of}");
   AddPagingOptions(o, *obligations, store::kDutySortNames,

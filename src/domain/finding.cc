@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "domain/registry.h"
+#include "domain/report_type.h"
 
 namespace battrace::domain {
 
@@ -62,6 +63,23 @@ Status CheckFindingRange(const std::optional<Date>& from, const std::optional<Da
   if (from && to && *to < *from) {
     return Status::Invalid(field, "findings.range",
                            fmt::format("from {} is after to {}", from->ToString(), to->ToString()));
+  }
+  return Status::Ok();
+}
+
+Status CheckObligationFilter(const std::optional<std::string>& type, const std::string& type_field,
+                             const std::optional<Date>& due_from, const std::optional<Date>& due_to,
+                             const std::string& from_field, const std::string& to_field) {
+  if (type && !ReportTypeFromName(*type)) {
+    return Status::Invalid(type_field, "obligations.type",
+                           fmt::format("{} must be a report type, e.g. battery.inbound "
+                                       "(docs/report-format.md); got '{}'",
+                                       type_field, *type));
+  }
+  if (due_from && due_to && *due_to < *due_from) {
+    return Status::Invalid(from_field, "obligations.range",
+                           fmt::format("{} {} is after {} {}", from_field, due_from->ToString(),
+                                       to_field, due_to->ToString()));
   }
   return Status::Ok();
 }

@@ -57,4 +57,11 @@ Status CheckDepartment(std::string_view department, const std::string& field);
 Status CheckFindingRange(const std::optional<Date>& from, const std::optional<Date>& to,
                          const std::string& field);
 
+// The filters of the obligations list: `type` a report type (rule "obligations.type" on
+// `type_field`), and `due_from` not after `due_to` (rule "obligations.range" on `from_field`,
+// naming `to_field`).
+Status CheckObligationFilter(const std::optional<std::string>& type, const std::string& type_field,
+                             const std::optional<Date>& due_from, const std::optional<Date>& due_to,
+                             const std::string& from_field, const std::string& to_field);
+
 }  // namespace battrace::domain

@@ -2,7 +2,6 @@
 // statistics of findings (counts by division, the monthly trend, the flows of batteries).
 #include "domain/finding.h"
 #include "domain/finding_text.h"
-#include "domain/report_type.h"
 #include "server/csv_export.h"
 #include "server/params.h"
 #include "server/server_internal.h"
@@ -129,26 +128,15 @@ Status Api::GetObligations(Call& c) {
   BATTRACE_ASSIGN_OR_RETURN(division, DivisionParam(c.req));
   filter.party = party;
   filter.division = division;
-  if (auto type = StringParam(c.req, "type")) {
-    if (!ReportTypeFromName(*type)) {
-      return Status::Invalid("type", "obligations.type",
-                             "type must be a report type, e.g. battery.inbound (docs/"
-                             "report-format.md); got '" +
-                                 *type + "'");
-    }
-    filter.type = *type;
-  }
+  filter.type = StringParam(c.req, "type");
   for (const char* name : {"due_from", "due_to"}) {
     auto v = StringParam(c.req, name);
     if (!v) continue;
     BATTRACE_ASSIGN_OR_RETURN(d, Date::Parse(*v, name));
     (std::string_view(name) == "due_from" ? filter.due_from : filter.due_to) = d;
   }
-  if (filter.due_from && filter.due_to && *filter.due_to < *filter.due_from) {
-    return Status::Invalid("due_from", "obligations.range",
-                           "due_from " + filter.due_from->ToString() + " is after due_to " +
-                               filter.due_to->ToString());
-  }
+  BATTRACE_RETURN_IF_ERROR(domain::CheckObligationFilter(filter.type, "type", filter.due_from,
+                                                         filter.due_to, "due_from", "due_to"));
   BATTRACE_ASSIGN_OR_RETURN(sort_index, EnumParam(c.req, "sort", store::kDutySortNames));
   const auto sort = static_cast<store::DutySort>(sort_index);
   BATTRACE_ASSIGN_OR_RETURN(csv, WantsCsv(c.req));
