@@ -372,9 +372,7 @@ void RegisterLedger(CLI::App& app, CommandList& commands) {
     args->AddTo(cmd, true);
     cmd->add_option("--origin", *origin, "the ledger's origin line in its checkpoints");
     auto partition_leaves = std::make_shared<std::optional<int64_t>>();
-    cmd->add_option("--partition-leaves", *partition_leaves,
-                    "PostgreSQL: leaves per partition of the report and history tables "
-                    "(default 10000000)")
+    cmd->add_option("--partition-leaves", *partition_leaves, kPartitionLeavesHelp)
         ->check(CLI::PositiveNumber);
     commands.push_back({cmd, [args, origin, partition_leaves] {
                           return RunInit(*args, *origin, *partition_leaves);

@@ -1,6 +1,6 @@
-// `battrace migrate --db PATH --pg CONNINFO`: moves an embedded store into an empty PostgreSQL
-// database (src/store/migrate.h); the ledger's size and root must match afterwards.
-// The signing key file is not moved: commands on the new store name it with --key.
+// `battrace migrate --db PATH --pg CONNINFO [--partition-leaves N]`: moves an embedded store into
+// an empty PostgreSQL database (src/store/migrate.h); the ledger's size and root must match
+// afterwards. The signing key file is not moved: commands on the new store name it with --key.
 #include "store/migrate.h"
 
 #include <iostream>
@@ -19,18 +19,20 @@ void RegisterMigrate(CLI::App& app, CommandList& commands) {
   cmd->add_option("--pg", args->pg, std::string("to: ") + kPgHelp)
       ->type_name("CONNINFO")
       ->required();
-  commands.push_back({cmd, [args] {
-                        auto moved = store::MigrateSqliteToPostgres(args->db, args->pg);
-                        if (!moved.ok()) return Fail(moved.status());
-                        const store::Location to{"", args->pg};
-                        std::cout << "migrated " << moved->rows << " rows; ledger size "
-                                  << moved->reports << ", root " << ledger::HashToHex(moved->root)
-                                  << " on both sides\n"
-                                  << "from now on: --pg '" << to.ToString() << "' --key "
-                                  << store::DefaultKeyPath(args->db)
-                                  << " (the signing key stays where it is)\n";
-                        return 0;
-                      }});
+  auto partition_leaves = std::make_shared<std::optional<int64_t>>();
+  cmd->add_option("--partition-leaves", *partition_leaves, kPartitionLeavesHelp)
+      ->check(CLI::PositiveNumber);
+  commands.push_back(
+      {cmd, [args, partition_leaves] {
+         auto moved = store::MigrateSqliteToPostgres(args->db, args->pg, *partition_leaves);
+         if (!moved.ok()) return Fail(moved.status());
+         const store::Location to{"", args->pg};
+         std::cout << "migrated " << moved->rows << " rows; ledger size " << moved->reports
+                   << ", root " << ledger::HashToHex(moved->root) << " on both sides\n"
+                   << "from now on: --pg '" << to.ToString() << "' --key "
+                   << store::DefaultKeyPath(args->db) << " (the signing key stays where it is)\n";
+         return 0;
+       }});
 }
 
 }  // namespace battrace::cli

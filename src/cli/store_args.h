@@ -17,6 +17,9 @@ inline constexpr const char* kDbHelp = "the embedded store (SQLite file)";
 inline constexpr const char* kPgHelp =
     "a PostgreSQL database (libpq connection string, e.g. "
     "'host=127.0.0.1 dbname=battrace user=battrace')";
+// The help of --partition-leaves, for the commands that create a PostgreSQL store.
+inline constexpr const char* kPartitionLeavesHelp =
+    "PostgreSQL: leaves per partition of the report and history tables (default 10000000)";
 
 struct StoreArgs {
   std::string db;   // the embedded store's file

@@ -129,7 +129,8 @@ Status PartitionFor(sqlite::Db& db, pg::Conn& conn) {
 }  // namespace
 
 Result<MigrationResult> MigrateSqliteToPostgres(const std::string& db_path,
-                                                const std::string& conninfo) {
+                                                const std::string& conninfo,
+                                                std::optional<int64_t> partition_leaves) {
   // Opening the embedded store first brings its schema to this binary's version.
   BATTRACE_ASSIGN_OR_RETURN(source, OpenSqliteStore(db_path, OpenOptions{}));
   BATTRACE_ASSIGN_OR_RETURN(occupied, PostgresHoldsStore(conninfo));
@@ -139,6 +140,7 @@ Result<MigrationResult> MigrateSqliteToPostgres(const std::string& db_path,
   }
   OpenOptions create;
   create.create = true;
+  create.partition_leaves = partition_leaves;
   BATTRACE_ASSIGN_OR_RETURN(target, OpenPostgresStore(conninfo, create, source->Origin()));
 
   BATTRACE_ASSIGN_OR_RETURN(db, sqlite::Db::Open(db_path, false));

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "core/status.h"
@@ -20,7 +21,9 @@ struct MigrationResult {
 // Copies the SQLite store at `db_path` into the database named by `conninfo`, which must hold
 // no battrace schema yet; then opens both and compares ledger size and root (an error if they
 // differ). The signing key stays where it is: pass it with --key to commands on the new store.
+// `partition_leaves`: the leaves of a partition of the new store (OpenOptions).
 Result<MigrationResult> MigrateSqliteToPostgres(const std::string& db_path,
-                                                const std::string& conninfo);
+                                                const std::string& conninfo,
+                                                std::optional<int64_t> partition_leaves);
 
 }  // namespace battrace::store

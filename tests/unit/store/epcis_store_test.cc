@@ -477,7 +477,7 @@ TEST_P(EpcisStoreTest, MigrateCarriesTheCaptures) {
   store_ = Open(true, true);
   EXPECT_EQ(Put(Capture("c1", a_, {Event(1, a_), Event(2, a_)})).stored, 2u);
   store_.reset();
-  auto moved = MigrateSqliteToPostgres(where_->location().db, target.location().pg);
+  auto moved = MigrateSqliteToPostgres(where_->location().db, target.location().pg, std::nullopt);
   ASSERT_TRUE(moved.ok()) << moved.status().ToString();
   OpenOptions o;
   o.key_path = where_->key_path();

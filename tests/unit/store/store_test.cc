@@ -590,12 +590,16 @@ TEST_P(StoreTest, MigratesAnEmbeddedStoreIntoPostgres) {
   const auto root = *ledger::RootAt(*store_, kRegistryLeaves + 6);
   store_.reset();
 
-  auto moved = MigrateSqliteToPostgres(where_->location().db, target.location().pg);
+  // Partitions of 4 leaves: the rows land across several (schema migration 11).
+  auto moved = MigrateSqliteToPostgres(where_->location().db, target.location().pg, 4);
   ASSERT_TRUE(moved.ok()) << moved.status().ToString();
   EXPECT_EQ(moved->reports, kRegistryLeaves + 6);
   EXPECT_EQ(moved->root, root);
+  EXPECT_EQ(target.Sql("SELECT value FROM meta WHERE key = 'partition_leaves'"), "4");
+  EXPECT_EQ(target.Sql("SELECT count(DISTINCT tableoid) FROM report"),
+            std::to_string((kRegistryLeaves + 6 + 3) / 4));
   // Into a database that holds a store already: refused, nothing changed.
-  auto again = MigrateSqliteToPostgres(where_->location().db, target.location().pg);
+  auto again = MigrateSqliteToPostgres(where_->location().db, target.location().pg, std::nullopt);
   EXPECT_EQ(again.status().code(), StatusCode::kFailedPrecondition);
 
   OpenOptions o;
@@ -820,7 +824,7 @@ TEST_P(StoreTest, MigratesCompressedBodiesIntoPostgres) {
   ASSERT_TRUE(store_->SignCheckpoint().ok());
   store_.reset();
   where_->Sql("UPDATE report SET body = CAST(body AS TEXT) WHERE leaf < 10");
-  auto moved = MigrateSqliteToPostgres(where_->location().db, target.location().pg);
+  auto moved = MigrateSqliteToPostgres(where_->location().db, target.location().pg, std::nullopt);
   ASSERT_TRUE(moved.ok()) << moved.status().ToString();
   EXPECT_EQ(moved->reports, 38u);
 

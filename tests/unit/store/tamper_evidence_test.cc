@@ -219,7 +219,7 @@ TEST_P(TamperEvidenceTest, MigrateCarriesThePinnedKey) {
   battrace::testing::TestStore target(Engine::kPostgres, "evidence-migrate-test");
   if (!target.available()) GTEST_SKIP() << "BATTRACE_TEST_PG names no PostgreSQL cluster";
   writer_.reset();
-  auto moved = MigrateSqliteToPostgres(where_->location().db, target.location().pg);
+  auto moved = MigrateSqliteToPostgres(where_->location().db, target.location().pg, std::nullopt);
   ASSERT_TRUE(moved.ok()) << moved.status().ToString();
   // Read before any opening with a key could pin it there.
   EXPECT_EQ(target.Sql("SELECT value FROM meta WHERE key = 'verifier_key'"), key_->VerifierKey());
