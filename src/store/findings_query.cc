@@ -1,7 +1,7 @@
 #include "store/findings_query.h"
 
 #include <algorithm>
-#include <climits>
+#include <cstdint>
 #include <nlohmann/json.hpp>
 #include <tuple>
 
@@ -351,8 +351,7 @@ domain::Finding OverdueFinding(domain::Duty d) {
 }
 
 DivisionRange DivisionRangeOf(const std::optional<Division>& within) {
-  if (!within) return {"", ":"};
-  return {within->prefix(), within->prefix() + ":"};
+  return RangeOfCode(within ? std::string_view(within->code()) : std::string_view());
 }
 
 // The first three fields of the cursor's key (the group of the kind and due orders), or the
