@@ -248,55 +248,109 @@ namespace {
 constexpr const char* kAfterAllDates = "9999-99-99";
 constexpr const char* kAfterAllKinds = "\x7f";
 
-// Reads a source of a list until what is read holds more than `limit` rows past `after` that
-// `keep` accepts, in whole groups (the first `group` fields of their keys), or the rest of the
-// source. `read(from, n)` gives the source's first n rows, in SQL's order, from the group `from`
-// (a key, of which the group's fields are read; from where `after` is, without it). A read that
-// stops at n rows may cut its last group short: that group is read again, whole, by the next
-// read, which starts from it.
+// One source of a list. `read(from, n)` gives its first n rows in SQL's order, from the group
+// `from` (a key, of which the first `group` fields are read; from where the cursor is, without
+// it): a read that stops at n rows may cut its last group short, and that group is read again,
+// whole, by the next read. A source of `group` 0 is read whole by one read (n is then
+// INT64_MAX), in any order. `keep`, when set, drops the rows it refuses.
+template <typename T>
+struct ListSource {
+  std::function<Result<std::vector<T>>(const std::optional<SortKey>&, int64_t)> read;
+  size_t group = 0;
+  std::function<bool(const T&)> keep;
+};
+
+// The page of the list that `sources` make together: the first `limit` items whose keys follow
+// `after` (from the start without it), in the order of `sort`. Each source is read a chunk at a
+// time, and the chunks' heads are merged: what is read past the page is at most a chunk of
+// each source, and a finding's digest (the last field of its key) is computed only to order
+// items equal in every other field, and for the page's last item. REQUIRES: limit >= 1.
 template <typename T, typename Sort>
-Result<std::vector<T>> ReadPast(
-    const std::function<Result<std::vector<T>>(const std::optional<SortKey>&, int64_t)>& read,
-    size_t group, Sort sort, const std::optional<SortKey>& after, size_t limit,
-    const std::function<bool(const T&)>& keep) {
+Result<Page<T>> MergePage(const std::vector<ListSource<T>>& sources, Sort sort,
+                          const std::optional<SortKey>& after, size_t limit) {
   const bool desc = Descending(sort);
   const auto before = [desc](const SortKey& a, const SortKey& b) { return desc ? b < a : a < b; };
-  const std::optional<SortKey> after_group =
-      after ? std::optional(SortKey(after->begin(), after->begin() + static_cast<ptrdiff_t>(group)))
-            : std::nullopt;
-  // Whether `t` follows `after`: by its group, and only within the cursor's group by the whole
-  // key (a finding's digest is computed for those rows alone).
-  const auto past = [&](const T& t) {
+  struct Entry {
+    T item;
+    SortKey fields;                      // the key without its last field
+    mutable std::optional<SortKey> key;  // the whole key, when needed
+  };
+  const size_t fields = KeySize(sort) - 1;
+  const auto key_of = [&](const Entry& e) -> const SortKey& {
+    if (!e.key) e.key = KeyOf(e.item, sort);
+    return *e.key;
+  };
+  const auto precedes = [&](const Entry& a, const Entry& b) {
+    if (a.fields != b.fields) return before(a.fields, b.fields);
+    return before(key_of(a), key_of(b));
+  };
+  // Whether `t` follows `after`: by its first `group` fields, and only when those are the
+  // cursor's by the whole key.
+  const auto past = [&](const T& t, size_t group) {
     if (!after) return true;
     const SortKey g = KeyPrefix(t, sort, group);
-    if (g != *after_group) return before(*after_group, g);
+    const SortKey cursor(after->begin(), after->begin() + static_cast<ptrdiff_t>(g.size()));
+    if (g != cursor) return before(cursor, g);
     return before(*after, KeyOf(t, sort));
   };
-  // Room for a few rows of the cursor's own group, which it re-reads, and a group cut short.
+  // A chunk: the page when it is small, and room for a few rows of the cursor's own group,
+  // which the first read re-reads, and for a group cut short.
+  constexpr size_t kChunk = 1024;
   constexpr int64_t kSlack = 16;
-  int64_t n = limit >= static_cast<size_t>(INT64_MAX - kSlack)
-                  ? INT64_MAX
-                  : static_cast<int64_t>(limit) + 1 + kSlack;
-  std::vector<T> out;
-  size_t counted = 0;
-  std::optional<SortKey> from = after;
+  struct Cursor {
+    const ListSource<T>* source;
+    std::optional<SortKey> from;
+    int64_t n;
+    bool done = false;
+    std::vector<Entry> rows;  // the chunk, in the list's order
+    size_t at = 0;            // its head
+  };
+  std::vector<Cursor> cursors;
+  cursors.reserve(sources.size());
+  for (const ListSource<T>& s : sources) {
+    cursors.push_back(
+        {&s, after, static_cast<int64_t>(std::min(limit, kChunk)) + 1 + kSlack, false, {}, 0});
+  }
+  // Reads the cursor's next chunk when its head is past its end; false at the source's end.
+  const auto fill = [&](Cursor& c) -> Result<bool> {
+    const ListSource<T>& s = *c.source;
+    const size_t group = s.group == 0 ? KeySize(sort) : s.group;
+    while (c.at == c.rows.size()) {
+      if (c.done) return false;
+      BATTRACE_ASSIGN_OR_RETURN(rows, s.read(c.from, s.group == 0 ? INT64_MAX : c.n));
+      c.done = s.group == 0 || static_cast<int64_t>(rows.size()) < c.n;
+      if (!c.done) {
+        SortKey last = KeyPrefix(rows.back(), sort, s.group);
+        while (!rows.empty() && KeyPrefix(rows.back(), sort, s.group) == last)
+          rows.pop_back();
+        // One group of n rows or more: read more at a time.
+        if (rows.empty()) c.n = c.n > INT64_MAX / 4 ? INT64_MAX : c.n * 4;
+        c.from = std::move(last);
+      }
+      c.rows.clear();
+      c.at = 0;
+      for (T& t : rows) {
+        if ((s.keep && !s.keep(t)) || !past(t, group)) continue;
+        SortKey f = KeyPrefix(t, sort, fields);
+        c.rows.push_back({std::move(t), std::move(f), std::nullopt});
+      }
+      std::sort(c.rows.begin(), c.rows.end(), precedes);
+    }
+    return true;
+  };
+  Page<T> page;
   for (;;) {
-    BATTRACE_ASSIGN_OR_RETURN(rows, read(from, n));
-    const bool complete = static_cast<int64_t>(rows.size()) < n;
-    if (!complete) {
-      SortKey last = KeyPrefix(rows.back(), sort, group);
-      while (!rows.empty() && KeyPrefix(rows.back(), sort, group) == last)
-        rows.pop_back();
-      // One group of n rows or more: read more at a time.
-      if (rows.empty()) n = n > INT64_MAX / 4 ? INT64_MAX : n * 4;
-      from = std::move(last);
+    Cursor* first = nullptr;
+    for (Cursor& c : cursors) {
+      BATTRACE_ASSIGN_OR_RETURN(more, fill(c));
+      if (more && (first == nullptr || precedes(c.rows[c.at], first->rows[first->at]))) first = &c;
     }
-    for (T& t : rows) {
-      if (!keep(t)) continue;
-      counted += past(t) ? 1 : 0;
-      out.push_back(std::move(t));
+    if (first == nullptr) return page;
+    if (page.items.size() == limit) {
+      page.next = KeyOf(page.items.back(), sort);
+      return page;
     }
-    if (complete || counted > limit) return out;
+    page.items.push_back(std::move(first->rows[first->at++].item));
   }
 }
 
@@ -394,44 +448,37 @@ Result<Page<domain::Finding>> FindingsPage(const ListReads& reads, Date as_of,
   };
 
   // Recorded findings.
-  std::vector<domain::Finding> out;
-  {
-    const ListQuery query = sort == FindingSort::kKind   ? ListQuery::kFindingsByKind
-                            : sort == FindingSort::kDate ? ListQuery::kFindingsByDate
-                                                         : ListQuery::kFindingsByDateDesc;
-    const std::function<Result<std::vector<domain::Finding>>(const std::optional<SortKey>&,
-                                                             int64_t)>
-        read = [&](const std::optional<SortKey>& from,
-                   int64_t n) -> Result<std::vector<domain::Finding>> {
-      std::vector<ListParam> p = {std::optional<int64_t>(end),
-                                  filter.kind,
-                                  filter.party,
-                                  filter.department,
-                                  range.start,
-                                  range.end,
-                                  std::optional(division.low),
-                                  std::optional(division.high)};
-      if (sort == FindingSort::kKind) {
-        seek_by_kind(p, from);
-      } else {
-        // By date, the instants of the date `from` (its first, or its last), within the range.
-        int64_t at = desc ? end - 1 : INT64_MIN;
-        if (from) {
-          BATTRACE_ASSIGN_OR_RETURN(day, DateOfCursor(*from));
-          at = desc ? std::min(at, EndOfBeijingDay(day) - 1) : EndOfBeijingDay(day.AddDays(-1));
-        }
-        if (desc && range.end) at = std::min(at, *range.end - 1);
-        if (!desc && range.start) at = std::max(at, *range.start);
-        p.emplace_back(std::optional<int64_t>(at));
+  const ListQuery query = sort == FindingSort::kKind   ? ListQuery::kFindingsByKind
+                          : sort == FindingSort::kDate ? ListQuery::kFindingsByDate
+                                                       : ListQuery::kFindingsByDateDesc;
+  ListSource<domain::Finding> recorded;
+  recorded.group = group;
+  recorded.read = [&](const std::optional<SortKey>& from,
+                      int64_t n) -> Result<std::vector<domain::Finding>> {
+    std::vector<ListParam> p = {std::optional<int64_t>(end),
+                                filter.kind,
+                                filter.party,
+                                filter.department,
+                                range.start,
+                                range.end,
+                                std::optional(division.low),
+                                std::optional(division.high)};
+    if (sort == FindingSort::kKind) {
+      seek_by_kind(p, from);
+    } else {
+      // By date, the instants of the date `from` (its first, or its last), within the range.
+      int64_t at = desc ? end - 1 : INT64_MIN;
+      if (from) {
+        BATTRACE_ASSIGN_OR_RETURN(day, DateOfCursor(*from));
+        at = desc ? std::min(at, EndOfBeijingDay(day) - 1) : EndOfBeijingDay(day.AddDays(-1));
       }
-      p.emplace_back(std::optional<int64_t>(n));
-      return reads.findings(query, p);
-    };
-    BATTRACE_ASSIGN_OR_RETURN(
-        recorded, ReadPast<domain::Finding>(read, group, sort, after, limit,
-                                            [](const domain::Finding&) { return true; }));
-    out = std::move(recorded);
-  }
+      if (desc && range.end) at = std::min(at, *range.end - 1);
+      if (!desc && range.start) at = std::max(at, *range.start);
+      p.emplace_back(std::optional<int64_t>(at));
+    }
+    p.emplace_back(std::optional<int64_t>(n));
+    return reads.findings(query, p);
+  };
 
   // Overdue duties: those of enterprises with a successor are read apart, below.
   const std::vector<std::string> predecessors = Predecessors(registry, filter.party);
@@ -482,35 +529,41 @@ Result<Page<domain::Finding>> FindingsPage(const ListReads& reads, Date as_of,
       findings.push_back(OverdueFinding(std::move(d)));
     return findings;
   };
-  const std::function<Result<std::vector<domain::Finding>>(const std::optional<SortKey>&, int64_t)>
-      read_overdue = [&](const std::optional<SortKey>& from, int64_t n) {
-        return overdue(duty_params(filter.party, from, division, n));
-      };
-  BATTRACE_ASSIGN_OR_RETURN(
-      duties, ReadPast<domain::Finding>(read_overdue, sort == FindingSort::kKind ? 3 : 4, sort,
-                                        after, limit, [&](const domain::Finding& f) {
-                                          return registry.SuccessorOf(f.party) == nullptr;
-                                        }));
-  std::move(duties.begin(), duties.end(), std::back_inserter(out));
+  ListSource<domain::Finding> duties;
+  duties.group = sort == FindingSort::kKind ? 3 : 4;
+  duties.read = [&](const std::optional<SortKey>& from, int64_t n) {
+    return overdue(duty_params(filter.party, from, division, n));
+  };
+  duties.keep = [&](const domain::Finding& f) { return registry.SuccessorOf(f.party) == nullptr; };
   // Shown under the successor, with the successor's authority: party and division are
   // filtered after.
-  for (const std::string& p : predecessors) {
-    BATTRACE_ASSIGN_OR_RETURN(
-        shown, overdue(duty_params(p, std::nullopt, DivisionRangeOf(std::nullopt), INT64_MAX)));
-    AddShown(registry, filter.party, within, std::move(shown), out);
-  }
+  ListSource<domain::Finding> shown;
+  shown.read = [&](const std::optional<SortKey>&, int64_t) -> Result<std::vector<domain::Finding>> {
+    std::vector<domain::Finding> out;
+    for (const std::string& p : predecessors) {
+      BATTRACE_ASSIGN_OR_RETURN(
+          theirs, overdue(duty_params(p, std::nullopt, DivisionRangeOf(std::nullopt), INT64_MAX)));
+      AddShown(registry, filter.party, within, std::move(theirs), out);
+    }
+    return out;
+  };
 
   // Outlet coverage gaps: few, and read whole.
-  BATTRACE_ASSIGN_OR_RETURN(sales, reads.uncovered(end, filter));
-  for (const auto& [sale, known_from] : sales) {
-    domain::Finding f = CoverageGap(sale, known_from, registry, as_of);
-    if ((filter.kind && f.kind != *filter.kind) || (filter.party && f.party != *filter.party) ||
-        (within && !within->Contains(f.authority.division))) {
-      continue;
+  ListSource<domain::Finding> gaps;
+  gaps.read = [&](const std::optional<SortKey>&, int64_t) -> Result<std::vector<domain::Finding>> {
+    BATTRACE_ASSIGN_OR_RETURN(sales, reads.uncovered(end, filter));
+    std::vector<domain::Finding> out;
+    for (const auto& [sale, known_from] : sales) {
+      domain::Finding f = CoverageGap(sale, known_from, registry, as_of);
+      if ((filter.kind && f.kind != *filter.kind) || (filter.party && f.party != *filter.party) ||
+          (within && !within->Contains(f.authority.division))) {
+        continue;
+      }
+      out.push_back(std::move(f));
     }
-    out.push_back(std::move(f));
-  }
-  return KeysetPage(std::move(out), sort, after, limit);
+    return out;
+  };
+  return MergePage<domain::Finding>({recorded, duties, shown, gaps}, sort, after, limit);
 }
 
 Result<Page<domain::Duty>> ObligationsPage(const ListReads& reads, Date as_of,
@@ -554,22 +607,24 @@ Result<Page<domain::Duty>> ObligationsPage(const ListReads& reads, Date as_of,
     return p;
   };
   const std::vector<std::string> predecessors = Predecessors(registry, filter.party);
-  const std::function<Result<std::vector<domain::Duty>>(const std::optional<SortKey>&, int64_t)>
-      read = [&](const std::optional<SortKey>& from, int64_t n) {
-        return reads.duties(query,
-                            params(filter.party, DivisionRangeOf(within), seek_from(from), n));
-      };
-  BATTRACE_ASSIGN_OR_RETURN(
-      out, ReadPast<domain::Duty>(read, 3, sort, after, limit, [&](const domain::Duty& d) {
-        return registry.SuccessorOf(d.party) == nullptr;
-      }));
-  for (const std::string& p : predecessors) {
-    BATTRACE_ASSIGN_OR_RETURN(shown,
-                              reads.duties(query, params(p, DivisionRangeOf(std::nullopt),
-                                                         SeekOf(std::nullopt, desc), INT64_MAX)));
-    AddShown(registry, filter.party, within, std::move(shown), out);
-  }
-  return KeysetPage(std::move(out), sort, after, limit);
+  ListSource<domain::Duty> open;
+  open.group = 3;
+  open.read = [&](const std::optional<SortKey>& from, int64_t n) {
+    return reads.duties(query, params(filter.party, DivisionRangeOf(within), seek_from(from), n));
+  };
+  open.keep = [&](const domain::Duty& d) { return registry.SuccessorOf(d.party) == nullptr; };
+  ListSource<domain::Duty> shown;
+  shown.read = [&](const std::optional<SortKey>&, int64_t) -> Result<std::vector<domain::Duty>> {
+    std::vector<domain::Duty> out;
+    for (const std::string& p : predecessors) {
+      BATTRACE_ASSIGN_OR_RETURN(theirs,
+                                reads.duties(query, params(p, DivisionRangeOf(std::nullopt),
+                                                           SeekOf(std::nullopt, desc), INT64_MAX)));
+      AddShown(registry, filter.party, within, std::move(theirs), out);
+    }
+    return out;
+  };
+  return MergePage<domain::Duty>({open, shown}, sort, after, limit);
 }
 
 }  // namespace battrace::store::common

@@ -1,7 +1,6 @@
 #include "store/keyset.h"
 
 #include <algorithm>
-#include <iterator>
 
 #include "ledger/hash.h"
 
@@ -55,33 +54,5 @@ size_t KeySize(FindingSort sort) {
 size_t KeySize(DutySort /*sort*/) {
   return 6;
 }
-
-template <typename T, typename Sort>
-Page<T> KeysetPage(std::vector<T> all, Sort sort, const std::optional<SortKey>& after,
-                   size_t limit) {
-  // Whether a precedes b in the list's order.
-  const bool desc = Descending(sort);
-  const auto before = [desc](const SortKey& a, const SortKey& b) { return desc ? b < a : a < b; };
-  std::vector<std::pair<SortKey, size_t>> keyed;
-  keyed.reserve(all.size());
-  for (size_t i = 0; i < all.size(); ++i) {
-    SortKey key = KeyOf(all[i], sort);
-    if (!after || before(*after, key)) keyed.emplace_back(std::move(key), i);
-  }
-  const size_t n = std::min(limit, keyed.size());
-  const auto by_key = [&](const auto& a, const auto& b) { return before(a.first, b.first); };
-  std::partial_sort(keyed.begin(), keyed.begin() + static_cast<ptrdiff_t>(n), keyed.end(), by_key);
-  Page<T> page;
-  page.items.reserve(n);
-  for (size_t i = 0; i < n; ++i)
-    page.items.push_back(std::move(all[keyed[i].second]));
-  if (n < keyed.size()) page.next = std::move(keyed[n - 1].first);
-  return page;
-}
-
-template Page<domain::Finding> KeysetPage(std::vector<domain::Finding>, FindingSort,
-                                          const std::optional<SortKey>&, size_t);
-template Page<domain::Duty> KeysetPage(std::vector<domain::Duty>, DutySort,
-                                       const std::optional<SortKey>&, size_t);
 
 }  // namespace battrace::store

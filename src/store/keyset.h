@@ -56,12 +56,6 @@ struct Page {
   std::optional<SortKey> next;
 };
 
-// The page of `all` (in any order) that follows `after` (from the start without it) in the
-// order of `sort`. REQUIRES: limit >= 1.
-template <typename T, typename Sort>
-Page<T> KeysetPage(std::vector<T> all, Sort sort, const std::optional<SortKey>& after,
-                   size_t limit);
-
 }  // namespace battrace::store
 
 #endif  // BATTRACE_STORE_KEYSET_H_
