@@ -176,11 +176,15 @@ std::string ListSql(ListQuery query,
                         query == ListQuery::kFindingsByDateDesc;
   if (findings) {
     // By kind, known_from is only a filter: the unary plus keeps SQLite's planner on the index
-    // of the order (finding_by_kind) rather than on finding_by_date.
+    // of the order (finding_by_kind) rather than on finding_by_date. Latest first, the seek
+    // (at or before the cursor's instant, which is before the end of as_of) bounds the scan,
+    // not the end of as_of: the plus keeps the planner from starting at the end of as_of.
     const std::string known_from =
         query == ListQuery::kFindingsByKind ? "+known_from" : "known_from";
+    const std::string before_end =
+        query == ListQuery::kFindingsByDate ? "known_from" : "+known_from";
     sql = "SELECT " + std::string(kFindingColumns) + ", known_from FROM finding WHERE " +
-          known_from + " < " + number(1) +
+          before_end + " < " + number(1) +
           " AND (retracted_at IS NULL OR retracted_at >= " + number(1) + ")" +
           optional(text(2), "kind = " + text(2)) + optional(text(3), "party = " + text(3)) +
           optional(text(4), "authority_department = " + text(4)) +
