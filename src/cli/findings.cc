@@ -10,6 +10,7 @@
 //                        [--json] [--sort due|-due] [--limit N] [--cursor C] [--all]
 #include <algorithm>
 #include <array>
+#include <future>
 #include <iostream>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -121,18 +122,23 @@ Result<Paging> PagingOf(const Options& o, std::string_view list, Date as_of,
 constexpr size_t kStreamPage = 10000;
 
 // Prints the whole list as --all asks: NDJSON, an item a line, read kStreamPage items at a time
-// (`read(after)`: the page after `after`), so that memory holds one page whatever the list's
-// length. `item`: an item's JSON.
+// (`read(after)`: the page after `after`), so that memory holds two pages whatever the list's
+// length. The next page is read on a thread of its own while one is printed: `item` (an item's
+// JSON) must not use the store connection that `read` uses.
 template <typename Read, typename F>
 Status PrintAll(const Read& read, const F& item) {
-  std::optional<store::SortKey> after;
-  do {
-    BATTRACE_ASSIGN_OR_RETURN(page, read(after));
-    for (const auto& t : page.items)
-      std::cout << item(t).dump() << "\n";
-    after = std::move(page.next);
-  } while (after);
-  return Status::Ok();
+  auto page = read(std::nullopt);
+  for (;;) {
+    if (!page.ok()) return page.status();
+    std::future<decltype(read(std::nullopt))> ahead;
+    if (page->next) ahead = std::async(std::launch::async, read, page->next);
+    std::string lines;
+    for (const auto& t : page->items)
+      lines += item(t).dump() + "\n";
+    std::cout << lines;
+    if (!ahead.valid()) return Status::Ok();
+    page = ahead.get();
+  }
 }
 
 // Prints the page as --json asks (the API's page document for a page, else an array); false
@@ -223,10 +229,15 @@ int RunFindings(const Options& o) {
   if (!store.ok()) return Fail(store.status());
   const auto& rules = RuleSet::Default();
   const RuleSet* rule_set = rules.ok() ? &*rules : nullptr;
+  // --all reads the list on another thread (PrintAll): the names come from a connection of
+  // their own.
+  auto names = o.all ? o.store.OpenReadOnly() : Result<std::unique_ptr<store::Store>>(nullptr);
+  if (!names.ok()) return Fail(names.status());
+  store::Store& names_store = o.all ? **names : **store;
   std::map<std::string, std::optional<domain::PartyInfo>> parties;
   auto party_info = [&](const std::string& uscc) -> const std::optional<domain::PartyInfo>& {
     auto [it, fresh] = parties.try_emplace(uscc);
-    if (fresh) it->second = store::PartyInfoOf(**store, uscc);
+    if (fresh) it->second = store::PartyInfoOf(names_store, uscc);
     return it->second;
   };
   auto item = [&](const domain::Finding& f) {
