@@ -21,11 +21,12 @@ void Reply(Call& c, const Json& body) {
   c.res.body = body.dump(-1, ' ', false, Json::error_handler_t::replace);
 }
 
-// Answers a CSV download: `body` after the byte order mark, as an attachment named `filename`.
-void ReplyCsv(Call& c, const std::string& filename, const std::string& body) {
+void ReplyCsv(Call& c, const std::string& filename, const std::string& first,
+              std::function<bool(std::string&)> rest) {
   c.res.status = 200;
   c.res.content_type = "text/csv; charset=utf-8";
-  c.res.body = std::string(kUtf8Bom) + body;
+  c.res.body = std::string(kUtf8Bom) + first;
+  c.res.stream = std::move(rest);
   c.res.headers.emplace_back("Content-Disposition", "attachment; filename=\"" + filename + "\"");
 }
 
@@ -242,7 +243,10 @@ void Api::Finish(Call& c, size_t route_index, const Status& st,
     }
   }
   if (IsEpcisPath(c.req.path)) TypeEpcisProblem(c.res);
-  if (c.req.method == "HEAD") c.res.body.clear();
+  if (c.req.method == "HEAD") {
+    c.res.body.clear();
+    c.res.stream = nullptr;
+  }
   Observe(c, route_index,
           std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
 }

@@ -1,8 +1,11 @@
 // The regulator's reads: findings and obligations (as JSON pages or CSV downloads) and the
 // statistics of findings (counts by division, the monthly trend, the flows of batteries).
+#include <stdexcept>
+
 #include "domain/finding.h"
 #include "domain/finding_text.h"
 #include "server/csv_export.h"
+#include "server/log.h"
 #include "server/params.h"
 #include "server/server_internal.h"
 #include "server/stats.h"
@@ -11,6 +14,75 @@
 namespace battrace::server {
 
 using access::ScopedReader;
+
+namespace {
+
+// The items a CSV download reads at a time, the rows of one piece of it: a download holds one
+// piece in memory however long its list. The largest page the API serves (limit 1000).
+constexpr size_t kCsvPiece = 1000;
+
+// The parties' registered names and divisions, from the current registry, once each.
+class PartyInfos {
+ public:
+  explicit PartyInfos(store::Store& store) : store_(&store) {}
+  const std::optional<domain::PartyInfo>& operator()(const std::string& uscc) {
+    auto [it, fresh] = parties_.try_emplace(uscc);
+    if (fresh) it->second = store::PartyInfoOf(*store_, uscc);
+    return it->second;
+  }
+
+ private:
+  store::Store* store_;
+  std::map<std::string, std::optional<domain::PartyInfo>> parties_;
+};
+
+// A list's CSV download (docs/api.md, "CSV") from `page`, its first kCsvPiece items as the
+// handler read and audited them: the header row `columns` and the page's rows are the body;
+// while a page has a next, the transport asks for the following one (HttpResponse::stream),
+// read by `read(reader, after)` through `reader` on the call's store connection, which the
+// download holds until it ends. `row(item, out)` appends an item's row to `out`.
+template <typename Item, typename Read, typename Row>
+void ReplyCsvList(Call& c, const std::string& filename, ScopedReader reader,
+                  const std::vector<std::string>& columns, store::Page<Item> page, Read read,
+                  Row row) {
+  std::string first;
+  AppendCsvRow(first, columns);
+  for (const Item& item : page.items)
+    row(item, first);
+  std::function<bool(std::string&)> rest;
+  if (page.next) {
+    struct Rest {
+      StorePool::Lease lease;  // the store connection `reader` and `row` read
+      ScopedReader reader;
+      std::optional<store::SortKey> after;
+      Read read;
+      Row row;
+      std::string request_id;
+    };
+    auto state =
+        std::make_shared<Rest>(Rest{std::move(*c.lease), std::move(reader), std::move(page.next),
+                                    std::move(read), std::move(row), c.request_id});
+    c.lease.reset();
+    rest = [state](std::string& piece) {
+      Result<store::Page<Item>> next = state->read(state->reader, state->after);
+      if (!next.ok()) {
+        LogJson({{"level", "error"},
+                 {"request_id", state->request_id},
+                 {"error", next.status().ToString()}});
+        throw std::runtime_error("a CSV download could not read its next page");
+      }
+      // The download was audited once, at its start: its following pages note no more.
+      state->reader.audit().clear();
+      for (const Item& item : next->items)
+        state->row(item, piece);
+      state->after = std::move(next->next);
+      return state->after.has_value();
+    };
+  }
+  ReplyCsv(c, filename, first, std::move(rest));
+}
+
+}  // namespace
 
 Status Api::GetFindings(Call& c) {
   BATTRACE_ASSIGN_OR_RETURN(as_of, AsOf(c.req, c.now));
@@ -34,32 +106,30 @@ Status Api::GetFindings(Call& c) {
   BATTRACE_ASSIGN_OR_RETURN(limit, LimitParam(c.req));
   ScopedReader reader = Reader(c);
   BATTRACE_ASSIGN_OR_RETURN(page, reader.Findings(as_of, filter, sort, csv ? std::nullopt : after,
-                                                  csv ? SIZE_MAX : limit));
+                                                  csv ? kCsvPiece : limit));
   BATTRACE_RETURN_IF_ERROR(Audited(reader));
-  // The parties' registered names and divisions, from the current registry, once each.
-  std::map<std::string, std::optional<domain::PartyInfo>> parties;
-  auto party_info = [&](const std::string& uscc) -> const std::optional<domain::PartyInfo>& {
-    auto [it, fresh] = parties.try_emplace(uscc);
-    if (fresh) it->second = store::PartyInfoOf(*c.store, uscc);
-    return it->second;
-  };
   c.res.headers.emplace_back("Content-Language", std::string(LangTag(c.lang)));
+  PartyInfos party_info(*c.store);
   if (csv) {
-    std::string body;
-    AppendCsvRow(body, {"kind", "date", "article", "party", "party_name", "subject", "due",
-                        "department", "division", "evidence", "message", "action", "detail"});
-    for (const domain::Finding& f : page.items) {
+    auto read = [as_of, filter, sort](ScopedReader& r, const std::optional<store::SortKey>& next) {
+      return r.Findings(as_of, filter, sort, next, kCsvPiece);
+    };
+    auto row = [this, lang = c.lang, party_info = std::move(party_info)](const domain::Finding& f,
+                                                                         std::string& out) mutable {
       const std::optional<domain::PartyInfo>& info = party_info(f.party);
       std::string evidence;
       for (const std::string& e : f.evidence)
         evidence += (evidence.empty() ? "" : " ") + e;
-      AppendCsvRow(body, {f.kind, f.date ? f.date->ToString() : "", f.article, f.party,
-                          info ? info->name : "", f.subject, f.due ? f.due->ToString() : "",
-                          f.authority.department, f.authority.division, evidence,
-                          domain::FindingMessage(f, info, c.lang),
-                          domain::FindingAction(f, &law_.rules, c.lang), f.detail});
-    }
-    ReplyCsv(c, "findings-" + as_of.ToString() + ".csv", body);
+      AppendCsvRow(out, {f.kind, f.date ? f.date->ToString() : "", f.article, f.party,
+                         info ? info->name : "", f.subject, f.due ? f.due->ToString() : "",
+                         f.authority.department, f.authority.division, evidence,
+                         domain::FindingMessage(f, info, lang),
+                         domain::FindingAction(f, &law_.rules, lang), f.detail});
+    };
+    ReplyCsvList(c, "findings-" + as_of.ToString() + ".csv", std::move(reader),
+                 {"kind", "date", "article", "party", "party_name", "subject", "due", "department",
+                  "division", "evidence", "message", "action", "detail"},
+                 std::move(page), read, std::move(row));
     return Status::Ok();
   }
   Json out = store::PageJson(page, limit, query, [&](const domain::Finding& f) {
@@ -146,18 +216,21 @@ Status Api::GetObligations(Call& c) {
   ScopedReader reader = Reader(c);
   BATTRACE_ASSIGN_OR_RETURN(
       page,
-      reader.Obligations(as_of, filter, sort, csv ? std::nullopt : after, csv ? SIZE_MAX : limit));
+      reader.Obligations(as_of, filter, sort, csv ? std::nullopt : after, csv ? kCsvPiece : limit));
   BATTRACE_RETURN_IF_ERROR(Audited(reader));
   if (csv) {
-    std::string body;
-    AppendCsvRow(body, {"due", "overdue", "kind", "duty", "fulfils", "article", "party", "subject",
-                        "anchor", "department", "division", "evidence", "detail"});
-    for (const domain::Duty& d : page.items) {
-      AppendCsvRow(body, {d.due.ToString(), d.due < as_of ? "true" : "false", d.kind, d.duty,
-                          d.fulfils, d.article, d.party, d.subject, d.anchor.ToString(),
-                          d.authority.department, d.authority.division, d.evidence, d.detail});
-    }
-    ReplyCsv(c, "obligations-" + as_of.ToString() + ".csv", body);
+    auto read = [as_of, filter, sort](ScopedReader& r, const std::optional<store::SortKey>& next) {
+      return r.Obligations(as_of, filter, sort, next, kCsvPiece);
+    };
+    auto row = [as_of](const domain::Duty& d, std::string& out) {
+      AppendCsvRow(out, {d.due.ToString(), d.due < as_of ? "true" : "false", d.kind, d.duty,
+                         d.fulfils, d.article, d.party, d.subject, d.anchor.ToString(),
+                         d.authority.department, d.authority.division, d.evidence, d.detail});
+    };
+    ReplyCsvList(c, "obligations-" + as_of.ToString() + ".csv", std::move(reader),
+                 {"due", "overdue", "kind", "duty", "fulfils", "article", "party", "subject",
+                  "anchor", "department", "division", "evidence", "detail"},
+                 std::move(page), read, row);
     return Status::Ok();
   }
   Json out = store::PageJson(page, limit, query, [&](const domain::Duty& d) {

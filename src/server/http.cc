@@ -2,10 +2,11 @@
 // run by `threads` threads; each connection is a Session on a strand of its own, going
 // through: wait for a request (idle keep-alive timeout) → read the head (total head deadline,
 // byte and field caps) → admission of a request with a body → read the body (total body
-// deadline, body cap as it arrives) → the handler → write the response (write deadline) → the
-// next request. The admission and the handler run on the thread that completed the read: a
-// request costs no hand-over between threads (each one costs a wake-up, as much as a lookup),
-// and a blocked handler holds one thread of the pool, never a connection's neighbours. Deadlines
+// deadline, body cap as it arrives) → the handler → write the response (write deadline; a
+// streamed one piece by piece, each under it) → the next request. The admission and the handler
+// run on the thread that completed the read: a request costs no hand-over between threads (each
+// one costs a wake-up, as much as a lookup), and a blocked handler holds one thread of the pool,
+// never a connection's neighbours. Deadlines
 // are a timer per session that cancels the socket's pending operation; a refusal of the transport
 // is answered (problem body from the ErrorBody callback) and the connection closed, after draining
 // briefly what the client was still sending so that it reads the answer rather than a reset.
@@ -326,8 +327,10 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
   void Respond(HttpResponse in, bool close, bool linger) {
     phase_ = Phase::kWrite;
     ++served_;
-    const bool keep =
-        !close && keep_alive_ && !stop_ && served_ < options_.keep_alive_max && !server_->stopping;
+    // An HTTP/1.0 client learns the end of a streamed response by the end of the connection.
+    const bool keep = !close && keep_alive_ && !stop_ && served_ < options_.keep_alive_max &&
+                      !server_->stopping && !(in.stream && version_ == 10);
+    if (in.stream) return RespondStreamed(std::move(in), keep);
     response_.emplace();
     auto& res = *response_;
     res.version(version_ == 10 ? 10 : 11);
@@ -351,6 +354,82 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
         });
   }
 
+  // A response in pieces (HttpResponse::stream): the head without a length, then `body` and each
+  // piece the producer gives, one written before the next is asked for, then the final chunk.
+  void RespondStreamed(HttpResponse in, bool keep) {
+    head_.emplace();
+    auto& res = *head_;
+    res.version(version_ == 10 ? 10 : 11);
+    res.result(static_cast<unsigned>(in.status));
+    res.set(bhttp::field::content_type, in.content_type);
+    for (auto& [name, value] : in.headers)
+      res.insert(name, value);
+    res.keep_alive(keep);
+    if (version_ != 10) res.chunked(true);
+    producer_ = std::move(in.stream);
+    piece_ = std::move(in.body);
+    head_writer_.emplace(res);
+    Arm(options_.write_timeout_s);
+    bhttp::async_write_header(
+        stream_, *head_writer_,
+        [self = this->shared_from_this(), keep](const error_code& ec, size_t) {
+          self->Disarm();
+          self->head_writer_.reset();
+          self->head_.reset();
+          if (ec) return self->Close();
+          if (self->piece_.empty()) return self->NextPiece(keep);
+          self->WritePiece(keep, true);
+        });
+  }
+
+  // Writes piece_ (a chunk, or raw bytes to an HTTP/1.0 client); then the next piece, or the end
+  // when the producer said this one was the last (`more` false).
+  void WritePiece(bool keep, bool more) {
+    Arm(options_.write_timeout_s);
+    auto written = [self = this->shared_from_this(), keep, more](const error_code& ec, size_t) {
+      self->Disarm();
+      if (ec) return self->Close();
+      if (more) return self->NextPiece(keep);
+      self->EndStreamed(keep);
+    };
+    if (version_ == 10) {
+      net::async_write(stream_, net::buffer(piece_), std::move(written));
+    } else {
+      net::async_write(stream_, bhttp::make_chunk(net::buffer(piece_)), std::move(written));
+    }
+  }
+
+  // Asks the producer for the next piece. An empty piece is no chunk (a chunk of size 0 ends the
+  // response): the producer is asked again.
+  void NextPiece(bool keep) {
+    bool more = true;
+    do {
+      piece_.clear();
+      try {
+        more = producer_(piece_);
+      } catch (...) {
+        return Close();  // without the final chunk: the client sees the response cut short
+      }
+    } while (piece_.empty() && more);
+    if (!more) producer_ = nullptr;
+    if (piece_.empty()) return EndStreamed(keep);
+    WritePiece(keep, more);
+  }
+
+  // The final chunk; to an HTTP/1.0 client, the end of the connection.
+  void EndStreamed(bool keep) {
+    piece_ = std::string();
+    if (version_ == 10) return Close();
+    Arm(options_.write_timeout_s);
+    net::async_write(stream_, bhttp::make_chunk_last(),
+                     [self = this->shared_from_this(), keep](const error_code& ec, size_t) {
+                       self->Disarm();
+                       if (ec) return self->Close();
+                       if (keep) return self->WaitRequest();
+                       self->Close();
+                     });
+  }
+
   // After an answer given before the request was read whole: no more from us (FIN), and what
   // the client still sends is read and dropped for a moment, so its kernel does not discard
   // our answer on a reset.
@@ -372,6 +451,7 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
   }
 
   void Close() {
+    producer_ = nullptr;  // a streamed response cut short: what it holds is released now
     Disarm();
     ++generation_;
     deadline_.cancel();
@@ -402,6 +482,12 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
   beast::flat_buffer buffer_;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
   std::optional<bhttp::response<bhttp::string_body>> response_;
+  // A streamed response (RespondStreamed): its head while it is written, the producer of its
+  // pieces and the piece being written.
+  std::optional<bhttp::response<bhttp::empty_body>> head_;
+  std::optional<bhttp::response_serializer<bhttp::empty_body>> head_writer_;
+  std::function<bool(std::string&)> producer_;
+  std::string piece_;
   bool keep_alive_ = false;
   unsigned version_ = 11;
   size_t served_ = 0;

@@ -46,6 +46,15 @@ struct HttpResponse {
   std::string content_type = "application/json";
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;
+  // When set, the response has no Content-Length: `body` is its first piece and `stream` gives
+  // the following ones, sent chunked to an HTTP/1.1 client, as raw bytes to an HTTP/1.0 one (the
+  // connection then closes at the end). The transport calls it on the connection's thread (it
+  // may block) only once the previous piece is written whole, so one piece at a time is held: it
+  // fills `piece` (empty on each call) and returns false with the last one. Each piece is written
+  // under the write deadline; a client that takes none in that time is dropped, and `stream` is
+  // never called again and released. An exception from `stream` closes the connection without
+  // the final chunk: the client sees a download cut short, never a complete one.
+  std::function<bool(std::string& piece)> stream;
 };
 
 struct HttpOptions {

@@ -7,6 +7,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -55,8 +56,10 @@ struct Call {
 // Answers 200 with `body` as JSON.
 void Reply(Call& c, const Json& body);
 
-// Answers a CSV download: `body` after the byte order mark, as an attachment named `filename`.
-void ReplyCsv(Call& c, const std::string& filename, const std::string& body);
+// Answers a CSV download as an attachment named `filename`: the byte order mark and `first`,
+// then the pieces `rest` gives when it is set (HttpResponse::stream).
+void ReplyCsv(Call& c, const std::string& filename, const std::string& first,
+              std::function<bool(std::string&)> rest);
 
 // Whether `viewer` may file reports: an enterprise (each item's reporter is checked against
 // it when the batch is parsed); 401 for the public, 403 for other principals.

@@ -60,9 +60,11 @@ def cli(battrace, *args, rc=0, timeout=240):
 
 
 class Fixture:
-    """A store in `work` with a simulated world; `held_back` are reports not yet filed."""
+    """A store in `work` with a simulated world; `held_back` are reports not yet filed.
+    `violations`: the simulator's share of injected violations (more findings and duties)."""
 
-    def __init__(self, battrace, work, vehicles=150, seed=20260401, keep_back=400):
+    def __init__(self, battrace, work, vehicles=150, seed=20260401, keep_back=400,
+                 violations=0.05):
         self.battrace = battrace
         self.work = work
         shutil.rmtree(work, ignore_errors=True)
@@ -71,7 +73,7 @@ class Fixture:
         self.read = engines.read_args(self.store)  # the same for commands without --key
         sim = os.path.join(work, "sim")
         run([battrace, "simulate", "--out", sim, "--vehicles", str(vehicles), "--seed", str(seed),
-             "--violations", "0.05"])
+             "--violations", str(violations)])
         self.registry = [json.loads(l) for l in open(os.path.join(sim, "registry.ndjson"))]
         lines = open(os.path.join(sim, "reports.ndjson")).read().splitlines()
         self.replayed = [json.loads(l) for l in lines[:-keep_back]]

@@ -8,6 +8,13 @@ against a real `battrace serve`, for the admin, a regulator and an enterprise:
   unknown parameter; limit, sort and format are checked;
 - CSV: text/csv with a UTF-8 byte order mark, an attachment, by format=csv and by Accept, the
   message in the request's language, a registered name beginning with "=" neutralised;
+- the CSV download streamed, over a larger world whose lists run to several pieces of 1,000
+  items (the items the server reads at a time): chunked without Content-Length, its rows the
+  JSON pages' items exactly, in order (no item lost or repeated at a piece's boundary); audited
+  once; whole to an HTTP/1.0 client, the connection closing at its end; a client that stops
+  reading is dropped at the write deadline (10 s) with its download cut short (no final chunk)
+  while other requests are answered, and the server's peak memory grows by far less per stalled
+  download than a whole list would take;
 - the obligations' new filters (type, due_from, due_to) and their rules;
 - the CLI's pages (`battrace findings|obligations --limit --cursor`, docs/findings.md "Pages and
   NDJSON"): walked to the end they give the --all NDJSON lines, which are the --json array, in
@@ -20,8 +27,10 @@ import csv
 import io
 import json
 import os
+import socket
 import subprocess
 import sys
+import time
 import urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -285,4 +294,135 @@ with Server(battrace, fx.store, work, "--quiet", "--rate-limit", "0") as server:
         "GET", f"/v1/findings?as_of={AS_OF}&party={fx_findings_party}", fx.token("admin"))
     ok(doc["items"][0]["party_name"] == evil, "the JSON keeps the name as registered")
 
+
+# -- The CSV download streamed (docs/api.md, "CSV").
+PIECE = 1000  # the items the server reads at a time (kCsvPiece, server/handlers_findings.cc)
+STALLED = 6  # downloads whose clients stop reading
+WRITE_TIMEOUT = 10  # seconds, the server's default write deadline
+# The peak memory one stalled download may add, KiB: a reader connection's page cache (16 MiB at
+# most, server/store_pool.cc) and a piece. The findings download answered whole took 37 MiB each.
+STALLED_KIB = 20 * 1024
+
+
+def csv_cells(values):
+    """The cells as the server writes them (server/csv_export.h): one beginning with = + - @, a
+    tab or a carriage return behind an apostrophe."""
+    return ["'" + v if v and v[0] in "=+-@\t\r" else v for v in values]
+
+
+def finding_row(f):
+    a = f["authority"]
+    return csv_cells([f["kind"], f.get("date", ""), f["article"], f["party"],
+                      f.get("party_name", ""), f["subject"], f.get("due", ""),
+                      a.get("department", ""), a.get("division", ""), " ".join(f["evidence"]),
+                      f["message"], f["action"], f["detail"]])
+
+
+def duty_row(d):
+    a = d["authority"]
+    return csv_cells([d["due"], "true" if d["overdue"] else "false", d["kind"], d["duty"],
+                      d["fulfils"], d["article"], d["party"], d["subject"], d["anchor"],
+                      a.get("department", ""), a.get("division", ""), d["evidence"], d["detail"]])
+
+
+def raw_get(port, path, token, version="1.1", rcvbuf=None, timeout=30):
+    """A socket that sent `GET path` over HTTP/`version`; `rcvbuf` caps its receive buffer."""
+    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    if rcvbuf:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, rcvbuf)
+    s.settimeout(timeout)
+    s.connect(("127.0.0.1", port))
+    s.sendall(f"GET {path} HTTP/{version}\r\nHost: x\r\nAuthorization: Bearer {token}\r\n\r\n"
+              .encode())
+    return s
+
+
+def read_to_end(s, what):
+    """What `s` receives until the server closes the connection."""
+    data = b""
+    try:
+        while chunk := s.recv(1 << 16):
+            data += chunk
+    except socket.timeout:
+        ok(False, f"{what}: the server did not close the connection ({len(data)} bytes read)")
+    finally:
+        s.close()
+    return data
+
+
+def vm_hwm_kib(pid):
+    for line in open(f"/proc/{pid}/status"):
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1])
+    raise AssertionError("no VmHWM")
+
+
+def check_streamed():
+    big = Fixture(battrace, os.path.join(work, "big"), vehicles=2000, keep_back=1, violations=0.6)
+    with Server(battrace, big.store, work, "--quiet", "--rate-limit", "0", "--threads", "8") as server:
+        admin = big.token("admin")
+        downloads = {}
+        for route, sort, to_row in (("/v1/findings", "kind", finding_row),
+                                    ("/v1/findings", "-date", finding_row),
+                                    ("/v1/obligations", "due", duty_row)):
+            query = {"as_of": AS_OF, "sort": sort}
+            items, pages = walk(server, admin, route, query, limit=PIECE)
+            ok(len(items) > 2 * PIECE, f"{route}: {len(items)} items, fewer than three pieces")
+            st, h, data, doc = server.call(
+                "GET", f"{route}?{urllib.parse.urlencode(dict(query, format='csv'))}", admin)
+            ok(st == 200 and h.get("transfer-encoding") == "chunked" and "content-length" not in h,
+               f"{route} {sort} csv: {st} {h}")
+            ok(data.startswith(BOM), f"{route} {sort} csv: no byte order mark")
+            rows = list(csv.reader(io.StringIO(data[len(BOM):].decode("utf-8"), newline="")))
+            want = [to_row(i) for i in items]
+            wrong = next((i for i, (a, b) in enumerate(zip(rows[1:], want)) if a != b), None)
+            ok(len(rows) == len(want) + 1 and wrong is None,
+               f"{route} {sort} csv: {len(rows) - 1} rows for {len(want)} items; first "
+               f"differing row {wrong}")
+            # Audited once, at its start, whatever the number of pieces.
+            st, _, _, audit = server.call("GET", "/v1/audit?order=desc&limit=100", admin)
+            mine = [e for e in audit["items"] if e["request_id"] == h["x-request-id"]]
+            ok(len(mine) == 1, f"{route} {sort} csv: audited {len(mine)} times")
+            downloads[(route, sort)] = data
+            print(f"  csv {route} {sort}: {len(items)} rows, {len(data)} bytes, chunked")
+
+        path = f"/v1/findings?as_of={AS_OF}&format=csv"
+        whole = downloads[("/v1/findings", "kind")]
+        # HTTP/1.0: the bytes of the download, and the end of the connection marks its end.
+        data = read_to_end(raw_get(server.port, path, admin, version="1.0"), "HTTP/1.0 csv")
+        head, _, body = data.partition(b"\r\n\r\n")
+        ok(head.startswith(b"HTTP/1.0 200 ") and b"content-length" not in head.lower()
+           and b"transfer-encoding" not in head.lower(), head)
+        ok(body == whole, f"HTTP/1.0 csv: {len(body)} bytes, not the download's {len(whole)}")
+
+        # Clients that stop reading: dropped at the write deadline, the others still answered.
+        base = vm_hwm_kib(server.proc.pid)
+        stalled = [raw_get(server.port, path, admin, rcvbuf=4096, timeout=WRITE_TIMEOUT + 20)
+                   for _ in range(STALLED)]
+        for s in stalled:
+            first = s.recv(1024)
+            ok(first.startswith(b"HTTP/1.1 200 "), first[:200])
+        start = time.monotonic()
+        worst = 0
+        while time.monotonic() - start < WRITE_TIMEOUT + 3:
+            t = time.monotonic()
+            st, h, data, doc = server.call("GET", f"/v1/findings?as_of={AS_OF}&limit=10", admin)
+            worst = max(worst, time.monotonic() - t)
+            ok(st == 200 and worst < 2, f"beside stalled downloads: {st} in {worst:.2f} s")
+            time.sleep(0.5)
+        grown = vm_hwm_kib(server.proc.pid) - base
+        for s in stalled:
+            rest = read_to_end(s, "a stalled download")
+            ok(not rest.endswith(b"\r\n0\r\n\r\n"),
+               "a stalled download ended with the final chunk: it fit the socket buffers")
+        ok(grown < STALLED * STALLED_KIB,
+           f"peak memory grew {grown} KiB with {STALLED} stalled downloads of {len(whole)} bytes")
+        print(f"  {STALLED} stalled csv downloads dropped at the write deadline; lookups beside "
+              f"them at worst {worst * 1000:.0f} ms; peak memory +{grown // 1024} MiB")
+        st, h, data, doc = server.call("GET", path, admin)
+        ok(st == 200 and data == whole, "the download after the stalled ones")
+        ok(server.stop() == 0, "the server did not stop cleanly")
+
+
+check_streamed()
 print(f"lists: ok ({ok.count} checks)")
