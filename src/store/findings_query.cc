@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <tuple>
 
+#include "domain/names.h"
 #include "domain/registry.h"
 #include "store/columns.h"
 
@@ -43,7 +44,7 @@ domain::Finding CoverageGap(const domain::Sale& sale, Instant known_from,
                             const domain::RegistryIndex& registry, Date as_of) {
   const bool province = sale.article == "14";
   domain::Finding f;
-  f.kind = "outlet_coverage_gap";
+  f.kind = domain::finding_kind::kOutletCoverageGap;
   f.article = sale.article;
   f.party = sale.maker;
   f.subject = sale.division;
@@ -256,12 +257,14 @@ constexpr const char* kAfterAllKinds = "\x7f";
 // `from` (a key, of which the first `group` fields are read; from where the cursor is, without
 // it): a read that stops at n rows may cut its last group short, and that group is read again,
 // whole, by the next read. A source of `group` 0 is read whole by one read (n is then
-// INT64_MAX), in any order. `keep`, when set, drops the rows it refuses.
+// INT64_MAX), in any order. `keep`, when set, drops the rows it refuses. `least`, when set, is
+// a key that no row of the source precedes: the source is not read while the list is before it.
 template <typename T>
 struct ListSource {
   std::function<Result<std::vector<T>>(const std::optional<SortKey>&, int64_t)> read;
   size_t group = 0;
   std::function<bool(const T&)> keep;
+  std::optional<SortKey> least;
 };
 
 // The page of the list that `sources` make together: the first `limit` items whose keys follow
@@ -346,6 +349,11 @@ Result<Page<T>> MergePage(const std::vector<ListSource<T>>& sources, Sort sort,
   for (;;) {
     Cursor* first = nullptr;
     for (Cursor& c : cursors) {
+      const std::optional<SortKey>& least = c.source->least;
+      if (first != nullptr && c.rows.empty() && !c.done && least &&
+          before(first->rows[first->at].fields, *least)) {
+        continue;
+      }
       BATTRACE_ASSIGN_OR_RETURN(more, fill(c));
       if (more && (first == nullptr || precedes(c.rows[c.at], first->rows[first->at]))) first = &c;
     }
@@ -552,11 +560,23 @@ Result<Page<domain::Finding>> FindingsPage(const ListReads& reads, Date as_of,
     return out;
   };
 
-  // Outlet coverage gaps: few, and read whole.
+  // Outlet coverage gaps: few, and read whole; by kind, not before their kind is reached.
   ListSource<domain::Finding> gaps;
-  gaps.read = [&](const std::optional<SortKey>&, int64_t) -> Result<std::vector<domain::Finding>> {
-    BATTRACE_ASSIGN_OR_RETURN(sales, reads.uncovered(end, filter));
+  if (sort == FindingSort::kKind)
+    gaps.least = SortKey{std::string(domain::finding_kind::kOutletCoverageGap)};
+  gaps.read = [&](const std::optional<SortKey>& from,
+                  int64_t) -> Result<std::vector<domain::Finding>> {
     std::vector<domain::Finding> out;
+    if (filter.kind && *filter.kind != domain::finding_kind::kOutletCoverageGap) return out;
+    // By date, a gap is dated the day its sale was recorded: none of a day before the cursor's
+    // (after it, latest first) is on the page.
+    FindingFilter on_page = filter;
+    if (from && sort != FindingSort::kKind) {
+      BATTRACE_ASSIGN_OR_RETURN(day, DateOfCursor(*from));
+      std::optional<Date>& bound = desc ? on_page.to : on_page.from;
+      if (!bound || (desc ? day < *bound : *bound < day)) bound = day;
+    }
+    BATTRACE_ASSIGN_OR_RETURN(sales, reads.uncovered(end, on_page));
     for (const auto& [sale, known_from] : sales) {
       domain::Finding f = CoverageGap(sale, known_from, registry, as_of);
       if ((filter.kind && f.kind != *filter.kind) || (filter.party && f.party != *filter.party) ||
