@@ -163,12 +163,55 @@ std::string ListQueryName(ListQuery query) {
   return "list_" + std::to_string(static_cast<int>(query));
 }
 
-std::string ListSql(ListQuery query,
-                    const std::function<std::string(int, std::string_view)>& param) {
+namespace {
+
+// The column a list query's variant names with `=` (ListQuery, the variants).
+enum class Lead { kNone, kParty, kDepartment };
+
+// The order a query reads in (one of the first eight ListQuery) and the column it is led by.
+std::pair<ListQuery, Lead> ShapeOf(ListQuery query) {
+  switch (query) {
+    case ListQuery::kFindingsByKindOfParty:
+      return {ListQuery::kFindingsByKind, Lead::kParty};
+    case ListQuery::kFindingsByKindOfDepartment:
+      return {ListQuery::kFindingsByKind, Lead::kDepartment};
+    case ListQuery::kDutiesByKindOfParty:
+      return {ListQuery::kDutiesByKind, Lead::kParty};
+    case ListQuery::kDutiesByKindOfDepartment:
+      return {ListQuery::kDutiesByKind, Lead::kDepartment};
+    case ListQuery::kDutiesByDueOfParty:
+      return {ListQuery::kDutiesByDue, Lead::kParty};
+    case ListQuery::kDutiesByDueDescOfParty:
+      return {ListQuery::kDutiesByDueDesc, Lead::kParty};
+    default:
+      return {query, Lead::kNone};
+  }
+}
+
+}  // namespace
+
+ListQuery LedQuery(ListQuery order, bool party, bool department) {
+  for (const Lead lead :
+       {party ? Lead::kParty : Lead::kNone, department ? Lead::kDepartment : Lead::kNone}) {
+    for (const ListQuery query : kListQueries) {
+      if (lead != Lead::kNone && ShapeOf(query) == std::pair(order, lead)) return query;
+    }
+  }
+  return order;
+}
+
+std::string ListSql(ListQuery led, const std::function<std::string(int, std::string_view)>& param) {
+  const std::pair<ListQuery, Lead> shape = ShapeOf(led);
+  const ListQuery query = shape.first;
+  const Lead lead = shape.second;
   const auto text = [&](int n) { return param(n, "text"); };
   const auto number = [&](int n) { return param(n, "bigint"); };
   const auto optional = [](const std::string& p, const std::string& condition) {
     return " AND (" + p + " IS NULL OR " + condition + ")";
+  };
+  // A filter on a column: required in the variant led by it, else optional.
+  const auto filter = [&](Lead by, const std::string& p, const std::string& column) {
+    return lead == by ? " AND " + column + " = " + p : optional(p, column + " = " + p);
   };
   std::string sql;
   int n = 0;  // the last parameter numbered
@@ -187,8 +230,8 @@ std::string ListSql(ListQuery query,
     sql = "SELECT " + std::string(kFindingColumns) + ", known_from FROM finding WHERE " +
           before_end + " < " + number(1) +
           " AND (retracted_at IS NULL OR retracted_at >= " + number(1) + ")" +
-          optional(text(2), "kind = " + text(2)) + optional(text(3), "party = " + text(3)) +
-          optional(text(4), "authority_department = " + text(4)) +
+          optional(text(2), "kind = " + text(2)) + filter(Lead::kParty, text(3), "party") +
+          filter(Lead::kDepartment, text(4), "authority_department") +
           optional(number(5), known_from + " >= " + number(5)) +
           optional(number(6), known_from + " < " + number(6)) +
           " AND authority_division >= " + text(7) + " AND authority_division < " + text(8);
@@ -198,9 +241,9 @@ std::string ListSql(ListQuery query,
           number(1) + " AND (discharged_at IS NULL OR discharged_at >= " + number(1) +
           ") AND (retracted_at IS NULL OR retracted_at >= " + number(1) + ")" +
           optional(text(2), "due < " + text(2)) +
-          optional(text(3), "authority_department = " + text(3)) +
+          filter(Lead::kDepartment, text(3), "authority_department") +
           optional(text(4), "due >= " + text(4)) + optional(text(5), "due <= " + text(5)) +
-          optional(text(6), "party = " + text(6)) + optional(text(7), "fulfils = " + text(7)) +
+          filter(Lead::kParty, text(6), "party") + optional(text(7), "fulfils = " + text(7)) +
           optional(text(8), "kind = " + text(8)) + " AND authority_division >= " + text(9) +
           " AND authority_division < " + text(10);
     n = 10;
@@ -241,6 +284,8 @@ std::string ListSql(ListQuery query,
     case ListQuery::kDutiesByDueDesc:
       sql +=
           row({"due", "party", "subject"}, "<=") + " ORDER BY due DESC, party DESC, subject DESC";
+      break;
+    default:  // a variant: ShapeOf gave its order
       break;
   }
   return sql + " LIMIT " + number(n + 1);
@@ -489,7 +534,8 @@ Result<Page<domain::Finding>> FindingsPage(const ListReads& reads, Date as_of,
       p.emplace_back(std::optional<int64_t>(at));
     }
     p.emplace_back(std::optional<int64_t>(n));
-    return reads.findings(query, p);
+    return reads.findings(LedQuery(query, filter.party.has_value(), filter.department.has_value()),
+                          p);
   };
 
   // Overdue duties: those of enterprises with a successor are read apart, below.
@@ -532,9 +578,11 @@ Result<Page<domain::Finding>> FindingsPage(const ListReads& reads, Date as_of,
     p.emplace_back(std::optional<int64_t>(n));
     return p;
   };
+  // The overdue duties of the parameters `p`, those of one party when `of_party`.
   const auto overdue =
-      [&](const std::vector<ListParam>& p) -> Result<std::vector<domain::Finding>> {
-    BATTRACE_ASSIGN_OR_RETURN(duties, reads.duties(duties_query, p));
+      [&](bool of_party, const std::vector<ListParam>& p) -> Result<std::vector<domain::Finding>> {
+    BATTRACE_ASSIGN_OR_RETURN(
+        duties, reads.duties(LedQuery(duties_query, of_party, filter.department.has_value()), p));
     std::vector<domain::Finding> findings;
     findings.reserve(duties.size());
     for (domain::Duty& d : duties)
@@ -544,7 +592,7 @@ Result<Page<domain::Finding>> FindingsPage(const ListReads& reads, Date as_of,
   ListSource<domain::Finding> duties;
   duties.group = sort == FindingSort::kKind ? 3 : 4;
   duties.read = [&](const std::optional<SortKey>& from, int64_t n) {
-    return overdue(duty_params(filter.party, from, division, n));
+    return overdue(filter.party.has_value(), duty_params(filter.party, from, division, n));
   };
   duties.keep = [&](const domain::Finding& f) { return registry.SuccessorOf(f.party) == nullptr; };
   // Shown under the successor, with the successor's authority: party and division are
@@ -554,7 +602,8 @@ Result<Page<domain::Finding>> FindingsPage(const ListReads& reads, Date as_of,
     std::vector<domain::Finding> out;
     for (const std::string& p : predecessors) {
       BATTRACE_ASSIGN_OR_RETURN(
-          theirs, overdue(duty_params(p, std::nullopt, DivisionRangeOf(std::nullopt), INT64_MAX)));
+          theirs,
+          overdue(true, duty_params(p, std::nullopt, DivisionRangeOf(std::nullopt), INT64_MAX)));
       AddShown(registry, filter.party, within, std::move(theirs), out);
     }
     return out;
@@ -634,16 +683,18 @@ Result<Page<domain::Duty>> ObligationsPage(const ListReads& reads, Date as_of,
   ListSource<domain::Duty> open;
   open.group = 3;
   open.read = [&](const std::optional<SortKey>& from, int64_t n) {
-    return reads.duties(query, params(filter.party, DivisionRangeOf(within), seek_from(from), n));
+    return reads.duties(LedQuery(query, filter.party.has_value(), false),
+                        params(filter.party, DivisionRangeOf(within), seek_from(from), n));
   };
   open.keep = [&](const domain::Duty& d) { return registry.SuccessorOf(d.party) == nullptr; };
   ListSource<domain::Duty> shown;
   shown.read = [&](const std::optional<SortKey>&, int64_t) -> Result<std::vector<domain::Duty>> {
     std::vector<domain::Duty> out;
     for (const std::string& p : predecessors) {
-      BATTRACE_ASSIGN_OR_RETURN(theirs,
-                                reads.duties(query, params(p, DivisionRangeOf(std::nullopt),
-                                                           SeekOf(std::nullopt, desc), INT64_MAX)));
+      BATTRACE_ASSIGN_OR_RETURN(
+          theirs, reads.duties(LedQuery(query, true, false),
+                               params(p, DivisionRangeOf(std::nullopt), SeekOf(std::nullopt, desc),
+                                      INT64_MAX)));
       AddShown(registry, filter.party, within, std::move(theirs), out);
     }
     return out;

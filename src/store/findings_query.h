@@ -123,11 +123,28 @@ enum class ListQuery {
   kDutiesByDateDesc,
   kDutiesByDue,  // by (due, party, subject): the obligations list
   kDutiesByDueDesc,
+  // The kind and due orders again, for a filter on one party or (by kind) on one department:
+  // the statement names the column with `=`, so that an index led by it (migration 13) reads
+  // that party's or department's rows alone, in the order.
+  kFindingsByKindOfParty,
+  kFindingsByKindOfDepartment,
+  kDutiesByKindOfParty,
+  kDutiesByKindOfDepartment,
+  kDutiesByDueOfParty,
+  kDutiesByDueDescOfParty,
 };
 inline constexpr ListQuery kListQueries[] = {
-    ListQuery::kFindingsByKind, ListQuery::kFindingsByDate, ListQuery::kFindingsByDateDesc,
-    ListQuery::kDutiesByKind,   ListQuery::kDutiesByDate,   ListQuery::kDutiesByDateDesc,
-    ListQuery::kDutiesByDue,    ListQuery::kDutiesByDueDesc};
+    ListQuery::kFindingsByKind,        ListQuery::kFindingsByDate,
+    ListQuery::kFindingsByDateDesc,    ListQuery::kDutiesByKind,
+    ListQuery::kDutiesByDate,          ListQuery::kDutiesByDateDesc,
+    ListQuery::kDutiesByDue,           ListQuery::kDutiesByDueDesc,
+    ListQuery::kFindingsByKindOfParty, ListQuery::kFindingsByKindOfDepartment,
+    ListQuery::kDutiesByKindOfParty,   ListQuery::kDutiesByKindOfDepartment,
+    ListQuery::kDutiesByDueOfParty,    ListQuery::kDutiesByDueDescOfParty};
+// The query that reads `order` (one of the first eight) for a filter on a party (`party`) or a
+// department (`department`): the variant led by the party's column when there is one, else by
+// the department's, else `order` itself.
+ListQuery LedQuery(ListQuery order, bool party, bool department);
 // A statement name for each (PostgreSQL prepares statements by name).
 std::string ListQueryName(ListQuery query);
 

@@ -320,6 +320,17 @@ CREATE INDEX obligation_by_date ON obligation
 CREATE INDEX obligation_by_due ON obligation
   (due, party, subject, opened_at, discharged_at, retracted_at, fulfils, authority_division);
 )sql"},
+      // The same orders for a filter on one party or (by kind) one department
+      // (ListQuery's variants): a party's or a department's rows alone, in the order.
+      {13, "the findings and obligations lists of one party or department",
+       R"sql(
+CREATE INDEX finding_by_party ON finding (party, kind, subject);
+CREATE INDEX finding_by_department ON finding (authority_department, kind, party, subject);
+CREATE INDEX obligation_by_party ON obligation (party, kind, subject);
+CREATE INDEX obligation_by_department ON obligation
+  (authority_department, kind, party, subject);
+CREATE INDEX obligation_by_party_due ON obligation (party, due, subject);
+)sql"},
   };
   return kMigrations;
 }

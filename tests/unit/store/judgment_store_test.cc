@@ -3,7 +3,9 @@
 // (docs/findings.md). Effects are built by hand here, as the engine would produce them.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
+#include <iterator>
 #include <nlohmann/json.hpp>
 
 #include "../fixtures.h"
@@ -219,7 +221,7 @@ TEST_P(JudgmentStoreTest, MigratesAVersion1Store) {
   Open(false);
   EXPECT_EQ(Query("SELECT value FROM meta WHERE key = 'schema_version'"),
             std::to_string(LatestSchemaVersion()));
-  EXPECT_EQ(LatestSchemaVersion(), 12);
+  EXPECT_EQ(LatestSchemaVersion(), 13);
   EXPECT_EQ(Query("SELECT value FROM meta WHERE key = 'registry_version'"), "0");
   auto old = store_->GetBattery(code1_);
   ASSERT_TRUE(old.ok() && old->has_value());
@@ -909,6 +911,7 @@ TEST_P(JudgmentStoreTest, PagesOfEveryOrderAddUpToTheWholeList) {
   for (const char* as_of : {"2026-06-03", "2026-06-30"}) {
     for (const FindingSort sort :
          {FindingSort::kKind, FindingSort::kDate, FindingSort::kDateDesc}) {
+      std::vector<SortKey> unfiltered;
       for (size_t f = 0; f < filters.size(); ++f) {
         const auto read = [&](const std::optional<SortKey>& after,
                               size_t limit) -> Result<store::Page<Keyed>> {
@@ -923,6 +926,15 @@ TEST_P(JudgmentStoreTest, PagesOfEveryOrderAddUpToTheWholeList) {
             }));
         if (f == 0) {
           EXPECT_GT(whole.size(), as_of == std::string("2026-06-30") ? 80u : 30u);
+          unfiltered = whole;
+        } else if (f == 2) {
+          // One party's list (read on the indexes led by party) is the whole list's rows of it.
+          const size_t party = sort == FindingSort::kKind ? 1 : 2;
+          std::vector<SortKey> theirs;
+          std::copy_if(unfiltered.begin(), unfiltered.end(), std::back_inserter(theirs),
+                       [&](const SortKey& k) { return k[party] == b_; });
+          EXPECT_FALSE(theirs.empty());
+          EXPECT_EQ(whole, theirs) << as_of << " sort " << static_cast<int>(sort);
         }
         for (const size_t limit : {1, 2, 3, 5, 13}) {
           EXPECT_EQ(walk(read, limit), whole) << as_of << " sort " << static_cast<int>(sort)
@@ -938,6 +950,7 @@ TEST_P(JudgmentStoreTest, PagesOfEveryOrderAddUpToTheWholeList) {
   duty_filters[4].due_from = Day("2026-06-03");
   duty_filters[4].due_to = Day("2026-06-05");
   for (const DutySort sort : {DutySort::kDue, DutySort::kDueDesc}) {
+    std::vector<SortKey> unfiltered;
     for (size_t f = 0; f < duty_filters.size(); ++f) {
       const auto read = [&](const std::optional<SortKey>& after,
                             size_t limit) -> Result<store::Page<Keyed>> {
@@ -948,8 +961,13 @@ TEST_P(JudgmentStoreTest, PagesOfEveryOrderAddUpToTheWholeList) {
       const std::vector<SortKey> whole = walk(read, SIZE_MAX);
       if (f == 0) {
         EXPECT_EQ(whole.size(), 16u);  // the duties of the first four days
+        unfiltered = whole;
       } else if (f == 1) {
+        std::vector<SortKey> theirs;
+        std::copy_if(unfiltered.begin(), unfiltered.end(), std::back_inserter(theirs),
+                     [&](const SortKey& k) { return k[1] == b_; });
         EXPECT_GT(whole.size(), 0u);
+        EXPECT_EQ(whole, theirs) << "sort " << static_cast<int>(sort);
       }
       for (const size_t limit : {1, 2, 3, 5}) {
         EXPECT_EQ(walk(read, limit), whole)

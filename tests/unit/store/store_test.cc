@@ -127,10 +127,13 @@ class StoreTest : public ::testing::TestWithParam<Engine> {
     return results.ok() ? *results : std::vector<ingest::ItemResult>{};
   }
 
-  // SQL that undoes migration 12: the indexes the lists are read in order by.
+  // SQL that undoes migrations 12 and 13: the indexes the lists are read in order by.
   static constexpr const char* kWithoutListIndexes =
       "DROP INDEX finding_by_kind; DROP INDEX finding_by_date; DROP INDEX obligation_by_kind;"
       "DROP INDEX obligation_by_date; DROP INDEX obligation_by_due;"
+      "DROP INDEX finding_by_party; DROP INDEX finding_by_department;"
+      "DROP INDEX obligation_by_party; DROP INDEX obligation_by_department;"
+      "DROP INDEX obligation_by_party_due;"
       "CREATE INDEX finding_known_from ON finding (known_from);";
   // PostgreSQL: SQL that makes the store's report, battery_event and vehicle_event the plain
   // tables of schema 10 again, report unique by reporter and id (undoing migration 11).
