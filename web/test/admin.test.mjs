@@ -94,7 +94,12 @@ for (const lang of ['zh-CN', 'en']) {
         const token = await page.inputValue('#new-token');
         assert.match(token, /^btk_[A-Za-z0-9_-]{43}$/);
         assert.equal((await apiGet(server, '/v1/me', {token})).principal, `regulator:${regulator.id}`);
-        await page.waitForFunction(() => document.querySelectorAll('table#tokens tbody tr').length > 0);
+        // The list is drawn again with the new token on top: until then its first row is the
+        // newest of the tokens listed before.
+        await page.waitForFunction(
+          (before) => document.querySelector('table#tokens tbody tr td')?.textContent.trim() !== before,
+          listed.items[0]?.id,
+        );
         const top = (await cells(page, 'tokens'))[0];
         assert.equal(top[1], `regulator:${regulator.id}`);
         assert.equal(top[4], TEXT[lang].live);
