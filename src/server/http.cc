@@ -324,6 +324,17 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
     Respond(std::move(res), true, error.status != 408);
   }
 
+  // The head of `in`, in the request's version, kept alive when `keep`.
+  template <typename Body>
+  void SetHead(const HttpResponse& in, bool keep, bhttp::response<Body>& res) const {
+    res.version(version_ == 10 ? 10 : 11);
+    res.result(static_cast<unsigned>(in.status));
+    res.set(bhttp::field::content_type, in.content_type);
+    for (const auto& [name, value] : in.headers)
+      res.insert(name, value);
+    res.keep_alive(keep);
+  }
+
   void Respond(HttpResponse in, bool close, bool linger) {
     phase_ = Phase::kWrite;
     ++served_;
@@ -333,13 +344,8 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
     if (in.stream) return RespondStreamed(std::move(in), keep);
     response_.emplace();
     auto& res = *response_;
-    res.version(version_ == 10 ? 10 : 11);
-    res.result(static_cast<unsigned>(in.status));
-    res.set(bhttp::field::content_type, in.content_type);
-    for (auto& [name, value] : in.headers)
-      res.insert(name, value);
+    SetHead(in, keep, res);
     res.body() = std::move(in.body);
-    res.keep_alive(keep);
     res.prepare_payload();
     Arm(options_.write_timeout_s);
     bhttp::async_write(
@@ -359,12 +365,7 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
   void RespondStreamed(HttpResponse in, bool keep) {
     head_.emplace();
     auto& res = *head_;
-    res.version(version_ == 10 ? 10 : 11);
-    res.result(static_cast<unsigned>(in.status));
-    res.set(bhttp::field::content_type, in.content_type);
-    for (auto& [name, value] : in.headers)
-      res.insert(name, value);
-    res.keep_alive(keep);
+    SetHead(in, keep, res);
     if (version_ != 10) res.chunked(true);
     producer_ = std::move(in.stream);
     piece_ = std::move(in.body);
