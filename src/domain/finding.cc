@@ -38,6 +38,10 @@ nlohmann::ordered_json DutyToJson(const Duty& d, Date as_of) {
           {"detail", d.detail}};
 }
 
+bool IsDutyKind(std::string_view kind) {
+  return std::find(kDutyKinds.begin(), kDutyKinds.end(), kind) != kDutyKinds.end();
+}
+
 Status CheckFindingKind(std::string_view kind, const std::string& field) {
   if (std::find(kFindingKinds.begin(), kFindingKinds.end(), kind) != kFindingKinds.end()) {
     return Status::Ok();

@@ -35,6 +35,13 @@ inline constexpr std::array<std::string_view, 16> kFindingKinds = {
     finding_kind::kImpersonatedVin,
     finding_kind::kImplausibleFact};
 
+// The kinds an open duty becomes past its date (Duty::kind), in name order. The engine records
+// no finding of these, nor of kOutletCoverageGap (counted from the sales): a list reads each
+// kind only from the source that holds it (store/findings_query.cc).
+inline constexpr std::array<std::string_view, 2> kDutyKinds = {finding_kind::kMissingDigitalId,
+                                                               finding_kind::kOverdueReport};
+bool IsDutyKind(std::string_view kind);
+
 nlohmann::ordered_json AuthorityToJson(const Authority& authority);
 
 // {"kind", "article", "party", "subject", "due" (when set), "evidence", "authority", "detail"}.

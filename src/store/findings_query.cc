@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <tuple>
 
+#include "domain/finding.h"
 #include "domain/names.h"
 #include "domain/registry.h"
 #include "store/columns.h"
@@ -508,10 +509,18 @@ Result<Page<domain::Finding>> FindingsPage(const ListReads& reads, Date as_of,
   const ListQuery query = sort == FindingSort::kKind   ? ListQuery::kFindingsByKind
                           : sort == FindingSort::kDate ? ListQuery::kFindingsByDate
                                                        : ListQuery::kFindingsByDateDesc;
+  // Each kind is read from the one source that holds it (domain::kDutyKinds); by kind, the
+  // duties are not read before the first of theirs is reached.
+  const bool duty_kind = filter.kind && domain::IsDutyKind(*filter.kind);
+  const bool gap_kind = filter.kind && *filter.kind == domain::finding_kind::kOutletCoverageGap;
+  std::optional<SortKey> least_duty;
+  if (sort == FindingSort::kKind) least_duty = SortKey{std::string(domain::kDutyKinds.front())};
+
   ListSource<domain::Finding> recorded;
   recorded.group = group;
   recorded.read = [&](const std::optional<SortKey>& from,
                       int64_t n) -> Result<std::vector<domain::Finding>> {
+    if (duty_kind || gap_kind) return std::vector<domain::Finding>();
     std::vector<ListParam> p = {std::optional<int64_t>(end),
                                 filter.kind,
                                 filter.party,
@@ -591,15 +600,20 @@ Result<Page<domain::Finding>> FindingsPage(const ListReads& reads, Date as_of,
   };
   ListSource<domain::Finding> duties;
   duties.group = sort == FindingSort::kKind ? 3 : 4;
-  duties.read = [&](const std::optional<SortKey>& from, int64_t n) {
+  duties.read = [&](const std::optional<SortKey>& from,
+                    int64_t n) -> Result<std::vector<domain::Finding>> {
+    if (filter.kind && !duty_kind) return std::vector<domain::Finding>();
     return overdue(filter.party.has_value(), duty_params(filter.party, from, division, n));
   };
   duties.keep = [&](const domain::Finding& f) { return registry.SuccessorOf(f.party) == nullptr; };
+  duties.least = least_duty;
   // Shown under the successor, with the successor's authority: party and division are
   // filtered after.
   ListSource<domain::Finding> shown;
+  shown.least = least_duty;
   shown.read = [&](const std::optional<SortKey>&, int64_t) -> Result<std::vector<domain::Finding>> {
     std::vector<domain::Finding> out;
+    if (filter.kind && !duty_kind) return out;
     for (const std::string& p : predecessors) {
       BATTRACE_ASSIGN_OR_RETURN(
           theirs,
@@ -628,7 +642,7 @@ Result<Page<domain::Finding>> FindingsPage(const ListReads& reads, Date as_of,
     BATTRACE_ASSIGN_OR_RETURN(sales, reads.uncovered(end, on_page));
     for (const auto& [sale, known_from] : sales) {
       domain::Finding f = CoverageGap(sale, known_from, registry, as_of);
-      if ((filter.kind && f.kind != *filter.kind) || (filter.party && f.party != *filter.party) ||
+      if ((filter.party && f.party != *filter.party) ||
           (within && !within->Contains(f.authority.division))) {
         continue;
       }

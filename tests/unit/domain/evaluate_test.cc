@@ -13,6 +13,7 @@
 
 #include "../fixtures.h"
 #include "domain/engine.h"
+#include "domain/finding.h"
 #include "domain/names.h"
 #include "domain/registry.h"
 #include "memory_state.h"
@@ -408,6 +409,17 @@ std::vector<Story> Stories() {
   };
 }
 
+// The lists read each kind from one source (kDutyKinds): a duty is of a duty kind, a recorded
+// finding of neither a duty kind nor a coverage gap.
+void ExpectKindsOfTheirSource(const Effects& effects) {
+  for (const Duty& d : effects.duties)
+    EXPECT_TRUE(IsDutyKind(d.kind)) << d.kind;
+  for (const Finding& f : effects.findings) {
+    EXPECT_FALSE(IsDutyKind(f.kind)) << f.kind;
+    EXPECT_NE(f.kind, finding_kind::kOutletCoverageGap);
+  }
+}
+
 // One test runs every story (the codes are composed at run time, after the tables they need are
 // initialized); a failure names its story.
 TEST(EvaluateStories, EachYieldsItsEffects) {
@@ -415,6 +427,7 @@ TEST(EvaluateStories, EachYieldsItsEffects) {
     SCOPED_TRACE(story.name);
     auto effects = Tell(story);
     ASSERT_TRUE(effects.ok()) << effects.status().ToString();
+    ExpectKindsOfTheirSource(*effects);
     EXPECT_EQ(Findings(*effects), story.findings);
     EXPECT_EQ(Duties(*effects), story.duties);
     if (story.discharges) {
@@ -505,6 +518,7 @@ TEST(EvaluateStories, EachDutyFiledLateIsALateReport) {
     SCOPED_TRACE(row.duty);
     auto effects = Tell({row.duty, row.before, row.report, {}, {}});
     ASSERT_TRUE(effects.ok()) << effects.status().ToString();
+    ExpectKindsOfTheirSource(*effects);
     Strings late;
     for (const Finding& f : effects->findings) {
       if (f.kind == finding_kind::kLateReport) late.push_back(f.article + " " + f.party);

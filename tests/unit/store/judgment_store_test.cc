@@ -908,6 +908,9 @@ TEST_P(JudgmentStoreTest, PagesOfEveryOrderAddUpToTheWholeList) {
   filters[5].to = Day("2026-06-04");
   filters[6].kind = "overdue_report";
   filters[6].party = b_;
+  filters.resize(9);
+  filters[7].kind = "overdue_report";
+  filters[8].kind = "outlet_coverage_gap";
   for (const char* as_of : {"2026-06-03", "2026-06-30"}) {
     for (const FindingSort sort :
          {FindingSort::kKind, FindingSort::kDate, FindingSort::kDateDesc}) {
@@ -927,14 +930,18 @@ TEST_P(JudgmentStoreTest, PagesOfEveryOrderAddUpToTheWholeList) {
         if (f == 0) {
           EXPECT_GT(whole.size(), as_of == std::string("2026-06-30") ? 80u : 30u);
           unfiltered = whole;
-        } else if (f == 2) {
-          // One party's list (read on the indexes led by party) is the whole list's rows of it.
-          const size_t party = sort == FindingSort::kKind ? 1 : 2;
+        } else if (f == 1 || f == 2 || f >= 7) {
+          // One party's list (read on the indexes led by party) and one kind's (read from the
+          // one source that holds the kind) are the whole list's rows of it.
+          const size_t kind = sort == FindingSort::kKind ? 0 : 1;
+          const size_t column = filters[f].party ? kind + 1 : kind;
+          const std::string value = filters[f].party ? *filters[f].party : *filters[f].kind;
           std::vector<SortKey> theirs;
           std::copy_if(unfiltered.begin(), unfiltered.end(), std::back_inserter(theirs),
-                       [&](const SortKey& k) { return k[party] == b_; });
-          EXPECT_FALSE(theirs.empty());
-          EXPECT_EQ(whole, theirs) << as_of << " sort " << static_cast<int>(sort);
+                       [&](const SortKey& k) { return k[column] == value; });
+          EXPECT_FALSE(theirs.empty()) << as_of << " filter " << f;
+          EXPECT_EQ(whole, theirs)
+              << as_of << " sort " << static_cast<int>(sort) << " filter " << f;
         }
         for (const size_t limit : {1, 2, 3, 5, 13}) {
           EXPECT_EQ(walk(read, limit), whole) << as_of << " sort " << static_cast<int>(sort)
