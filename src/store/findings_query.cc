@@ -130,12 +130,16 @@ std::string SaleUncoveredAt(const std::string& at) {
          " AND (o.closed = 0 OR o.closed_at >= " + at + "))";
 }
 
-std::string DutiesOpenAt(const std::string& columns, const std::string& at,
-                         const std::string& extra) {
-  const std::string select = "SELECT " + columns + " FROM obligation WHERE ";
-  const std::string tail = " AND opened_at < " + at + " " + extra;
-  return select + "discharged_at IS NULL AND retracted_at IS NULL" + tail + " UNION ALL " + select +
-         "discharged_at >= " + at + tail + " UNION ALL " + select + "retracted_at >= " + at + tail;
+std::string OverdueTallySql(const std::string& open_rows, const std::string& at,
+                            const std::string& extra) {
+  const std::string select =
+      "SELECT kind, party, authority_department, authority_division, substr(due, 1, 7), COUNT(*) "
+      "FROM ";
+  const std::string tail = " AND opened_at < " + at + " " + extra +
+                           " GROUP BY due, kind, party, authority_department, authority_division";
+  return select + open_rows + " WHERE discharged_at IS NULL AND retracted_at IS NULL" + tail +
+         " UNION ALL " + select + "obligation WHERE discharged_at >= " + at + tail + " UNION ALL " +
+         select + "obligation WHERE retracted_at >= " + at + tail;
 }
 
 Status HandoverTallier::Add(const StoredReport& outbound) {

@@ -98,13 +98,16 @@ class HandoverTallier {
 // the instant `at` and not closed before it, lies in its division (RangeOfCode, in SQL).
 std::string SaleUncoveredAt(const std::string& at);
 
-// The filter on obligation rows that selects the duties open at the instant bound as `at` (opened
-// before it, neither discharged nor retracted before it), in three parts so that each uses an
-// index: duties open now (partial indexes on open duties), and those closed at or after it
-// (partial indexes on discharged_at and on retracted_at). A duty is discharged or retracted,
-// never both: both updates touch open duties only. `extra` narrows each part.
-std::string DutiesOpenAt(const std::string& columns, const std::string& at,
-                         const std::string& extra);
+// The overdue duties' tally (Store::TallyFindings): of the duties open at the instant bound as
+// `at` (opened before it, neither discharged nor retracted before it) and narrowed by `extra`,
+// kind, party, authority, month due and COUNT(*), counted by day due. In three parts, so that
+// each uses an index: the duties open now, read from `open_rows` (the obligation table, with the
+// index an engine should be told to use: obligation_open_tally, in whose order they are counted
+// without a sort), and those closed at or after `at` (partial indexes on discharged_at and on
+// retracted_at). A duty is discharged or retracted, never both: both updates touch open duties
+// only. A group may come from more than one part: the caller adds them up.
+std::string OverdueTallySql(const std::string& open_rows, const std::string& at,
+                            const std::string& extra);
 
 // The lists' reads (Store::Findings, Store::Obligations). Each source of a list (recorded
 // findings, duties, coverage gaps) is read in SQL in the order of the list's sort key, from the

@@ -139,6 +139,19 @@ with Server(battrace, fx.store, work, "--quiet", "--rate-limit", "0",
                len(all_findings(srv, token, as_of=AS_OF, division=d["division"])),
                f"{who}: division {d['division']}: {narrowed['total']} != {d['count']}")
 
+    # Inside the simulated window the counts are still the list's, kind by kind and cell by
+    # cell (the duties discharged since are counted in unit_store).
+    for as_of in ("2026-05-20", "2026-07-20", "2026-09-20"):
+        listed = all_findings(srv, tokens["admin"], as_of=as_of)
+        kinds = collections.Counter(f["kind"] for f in listed)
+        stats = get(srv, "/v1/stats/findings", tokens["admin"], as_of=as_of, level="county")
+        ok({k["kind"]: k["count"] for k in stats["by_kind"]} == dict(kinds),
+           f"{as_of}: by_kind {stats['by_kind']} != {kinds}")
+        cells = collections.Counter((f["kind"], counted_under(f["authority"]["division"], 3))
+                                    for f in listed)
+        ok({(c["kind"], c["division"]): c["count"] for c in stats["cells"]} == dict(cells),
+           f"{as_of}: cells differ")
+
     # The provincial regulator: beyond its jurisdiction is 403, the public 401.
     outside = next(r["division"] for r in regulators
                    if level_of(r["division"]) == 1 and r["division"] != provincial["division"])

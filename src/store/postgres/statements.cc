@@ -230,12 +230,9 @@ Status PgStore::PrepareStatements() {
        recorded("to_char(to_timestamp(known_from / 1000000 + 28800) AT TIME ZONE 'UTC', "
                 "'YYYY-MM')")},
       {"tally_overdue",
-       "SELECT kind, party, authority_department, authority_division, substr(due, 1, 7), "
-       "COUNT(*) FROM (" +
-           DutiesOpenAt("kind, party, authority_department, authority_division, due", "$2",
-                        "AND due < $1 AND ($3::text IS NULL OR authority_department = $3) "
-                        "AND ($4::text IS NULL OR due >= $4) AND ($5::text IS NULL OR due <= $5)") +
-           ") AS d GROUP BY 1, 2, 3, 4, 5"},
+       OverdueTallySql("obligation", "$2",
+                       "AND due < $1 AND ($3::text IS NULL OR authority_department = $3) "
+                       "AND ($4::text IS NULL OR due >= $4) AND ($5::text IS NULL OR due <= $5)")},
       {"tally_gaps",
        "SELECT s.maker, s.division, s.article, s.evidence, s.known_from FROM sale s "
        "WHERE s.known_from < $1 AND (s.retracted_at IS NULL OR s.retracted_at >= $1) "

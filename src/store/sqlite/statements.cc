@@ -229,29 +229,28 @@ Status SqliteStore::PrepareStatements() {
                                    " FROM audit WHERE seq < ? ORDER BY seq DESC LIMIT ?"));
   // TallyFindings: the conditions of findings_at_, overdue_at_ and sales_at_, grouped; the
   // findings and the open duties are counted from the covering indexes finding_tally and
-  // obligation_open_tally, without reading the tables' rows.
-  auto recorded = [](const std::string& month) {
+  // obligation_open_tally, without reading the tables' rows, and in their order, without a
+  // sort (the findings by kind and division; by month, the months are sorted within them).
+  auto recorded = [](const std::string& month, const std::string& groups) {
     return "SELECT kind, authority_division, " + month +
            ", COUNT(*) FROM finding INDEXED BY finding_tally WHERE known_from < ?1 "
            "AND (retracted_at IS NULL OR retracted_at >= ?1) "
            "AND (?2 IS NULL OR kind = ?2) AND (?3 IS NULL OR party = ?3) "
            "AND (?4 IS NULL OR authority_department = ?4) "
            "AND (?5 IS NULL OR known_from >= ?5) AND (?6 IS NULL OR known_from < ?6) "
-           "GROUP BY 1, 2, 3";
+           "GROUP BY " +
+           groups;
   };
-  BATTRACE_RETURN_IF_ERROR(prep(tally_recorded_, recorded("''")));
+  BATTRACE_RETURN_IF_ERROR(prep(tally_recorded_, recorded("''", "1, 2")));
   // The Beijing month of known_from (microseconds, UTC): UTC+8 all year.
   BATTRACE_RETURN_IF_ERROR(
       prep(tally_recorded_monthly_,
-           recorded("strftime('%Y-%m', known_from / 1000000 + 28800, 'unixepoch')")));
+           recorded("strftime('%Y-%m', known_from / 1000000 + 28800, 'unixepoch')", "1, 2, 3")));
   BATTRACE_RETURN_IF_ERROR(
       prep(tally_overdue_,
-           "SELECT kind, party, authority_department, authority_division, substr(due, 1, 7), "
-           "COUNT(*) FROM (" +
-               DutiesOpenAt("kind, party, authority_department, authority_division, due", "?2",
-                            "AND due < ?1 AND (?3 IS NULL OR authority_department = ?3) "
-                            "AND (?4 IS NULL OR due >= ?4) AND (?5 IS NULL OR due <= ?5)") +
-               ") GROUP BY 1, 2, 3, 4, 5"));
+           OverdueTallySql("obligation INDEXED BY obligation_open_tally", "?2",
+                           "AND due < ?1 AND (?3 IS NULL OR authority_department = ?3) "
+                           "AND (?4 IS NULL OR due >= ?4) AND (?5 IS NULL OR due <= ?5)")));
   BATTRACE_RETURN_IF_ERROR(
       prep(tally_gaps_,
            "SELECT s.maker, s.division, s.article, s.evidence, s.known_from FROM sale s "

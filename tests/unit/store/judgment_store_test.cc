@@ -404,6 +404,17 @@ TEST_P(JudgmentStoreTest, DischargesSeeDutiesOfTheSameBatchAndOfEarlierOnes) {
   EXPECT_EQ(Keys(FindingsAsOf("2026-06-19")),
             (std::vector<std::string>{"overdue_report:" + code2_, "overdue_report:" + code3_}));
   EXPECT_TRUE(FindingsAsOf("2026-06-20").empty());
+  // And counted so (Store::TallyFindings, the part of the duties discharged since).
+  const auto overdue = [&](const char* as_of) {
+    auto tallies = store_->TallyFindings(Day(as_of), FindingFilter(), false);
+    EXPECT_TRUE(tallies.ok()) << tallies.status().ToString();
+    uint64_t n = 0;
+    for (const FindingTally& t : tallies.ok() ? *tallies : std::vector<FindingTally>())
+      n += t.kind == "overdue_report" ? t.count : 0;
+    return n;
+  };
+  EXPECT_EQ(overdue("2026-06-19"), 2u);
+  EXPECT_EQ(overdue("2026-06-20"), 0u);
   EXPECT_EQ(Query("SELECT discharged_by FROM obligation WHERE subject = '" + code3_ + "'"),
             b_ + "/in3");
 
