@@ -1,5 +1,6 @@
 // The regulator's reads: findings and obligations (as JSON pages or CSV downloads) and the
 // statistics of findings (counts by division, the monthly trend, the flows of batteries).
+#include <algorithm>
 #include <stdexcept>
 
 #include "domain/finding.h"
@@ -17,9 +18,12 @@ using access::ScopedReader;
 
 namespace {
 
-// The items a CSV download reads at a time, the rows of one piece of it: a download holds one
-// piece in memory however long its list. The largest page the API serves (limit 1000).
+// The items a CSV download reads first, the rows of its first piece: the largest page the API
+// serves (limit 1000). Each following piece reads twice as many as the one before, up to
+// kCsvPieceMax: a download holds one piece in memory however long its list, and a long list
+// goes in few pieces (each piece reads again the head of every source of the list).
 constexpr size_t kCsvPiece = 1000;
+constexpr size_t kCsvPieceMax = 8000;
 
 // The parties' registered names and divisions, from the current registry, once each.
 class PartyInfos {
@@ -39,8 +43,8 @@ class PartyInfos {
 // A list's CSV download (docs/api.md, "CSV") from `page`, its first kCsvPiece items as the
 // handler read and audited them: the header row `columns` and the page's rows are the body;
 // while a page has a next, the transport asks for the following one (HttpResponse::stream),
-// read by `read(reader, after)` through `reader` on the call's store connection, which the
-// download holds until it ends. `row(item, out)` appends an item's row to `out`.
+// read by `read(reader, after, n)` (n items) through `reader` on the call's store connection,
+// which the download holds until it ends. `row(item, out)` appends an item's row to `out`.
 template <typename Item, typename Read, typename Row>
 void ReplyCsvList(Call& c, const std::string& filename, ScopedReader reader,
                   const std::vector<std::string>& columns, store::Page<Item> page, Read read,
@@ -55,16 +59,18 @@ void ReplyCsvList(Call& c, const std::string& filename, ScopedReader reader,
       StorePool::Lease lease;  // the store connection `reader` and `row` read
       ScopedReader reader;
       std::optional<store::SortKey> after;
+      size_t piece;  // the items of the last piece read
       Read read;
       Row row;
       std::string request_id;
     };
     auto state =
         std::make_shared<Rest>(Rest{std::move(*c.lease), std::move(reader), std::move(page.next),
-                                    std::move(read), std::move(row), c.request_id});
+                                    kCsvPiece, std::move(read), std::move(row), c.request_id});
     c.lease.reset();
     rest = [state](std::string& piece) {
-      Result<store::Page<Item>> next = state->read(state->reader, state->after);
+      state->piece = std::min(state->piece * 2, kCsvPieceMax);
+      Result<store::Page<Item>> next = state->read(state->reader, state->after, state->piece);
       if (!next.ok()) {
         LogJson({{"level", "error"},
                  {"request_id", state->request_id},
@@ -111,8 +117,9 @@ Status Api::GetFindings(Call& c) {
   c.res.headers.emplace_back("Content-Language", std::string(LangTag(c.lang)));
   PartyInfos party_info(*c.store);
   if (csv) {
-    auto read = [as_of, filter, sort](ScopedReader& r, const std::optional<store::SortKey>& next) {
-      return r.Findings(as_of, filter, sort, next, kCsvPiece);
+    auto read = [as_of, filter, sort](ScopedReader& r, const std::optional<store::SortKey>& next,
+                                      size_t n) {
+      return r.Findings(as_of, filter, sort, next, n);
     };
     auto row = [this, lang = c.lang, party_info = std::move(party_info)](const domain::Finding& f,
                                                                          std::string& out) mutable {
@@ -219,8 +226,9 @@ Status Api::GetObligations(Call& c) {
       reader.Obligations(as_of, filter, sort, csv ? std::nullopt : after, csv ? kCsvPiece : limit));
   BATTRACE_RETURN_IF_ERROR(Audited(reader));
   if (csv) {
-    auto read = [as_of, filter, sort](ScopedReader& r, const std::optional<store::SortKey>& next) {
-      return r.Obligations(as_of, filter, sort, next, kCsvPiece);
+    auto read = [as_of, filter, sort](ScopedReader& r, const std::optional<store::SortKey>& next,
+                                      size_t n) {
+      return r.Obligations(as_of, filter, sort, next, n);
     };
     auto row = [as_of](const domain::Duty& d, std::string& out) {
       AppendCsvRow(out, {d.due.ToString(), d.due < as_of ? "true" : "false", d.kind, d.duty,
