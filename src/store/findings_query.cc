@@ -14,6 +14,11 @@ namespace battrace::store::common {
 
 namespace {
 
+// The Beijing day (UTC+8, days since 1970-01-01) of a finding's known_from (microseconds):
+// the first column of the index finding_by_day (store/schema.cc, migration 14), spelled as
+// there so that both engines read that index for it.
+constexpr const char* kDayOfFinding = "((known_from + 28800000000) / 86400000000)";
+
 std::optional<Department> DepartmentByName(std::string_view name) {
   for (Department d : {Department::kMiit, Department::kNdrc, Department::kMee, Department::kMot,
                        Department::kMofcom, Department::kSamr}) {
@@ -224,21 +229,15 @@ std::string ListSql(ListQuery led, const std::function<std::string(int, std::str
                         query == ListQuery::kFindingsByDate ||
                         query == ListQuery::kFindingsByDateDesc;
   if (findings) {
-    // By kind, known_from is only a filter: the unary plus keeps SQLite's planner on the index
-    // of the order (finding_by_kind) rather than on finding_by_date. Latest first, the seek
-    // (at or before the cursor's instant, which is before the end of as_of) bounds the scan,
-    // not the end of as_of: the plus keeps the planner from starting at the end of as_of.
-    const std::string known_from =
-        query == ListQuery::kFindingsByKind ? "+known_from" : "known_from";
-    const std::string before_end =
-        query == ListQuery::kFindingsByDate ? "known_from" : "+known_from";
+    // known_from is only a filter: the seek is on kind or on the day. The unary plus keeps
+    // SQLite's planner on the index of the order (finding_by_kind, finding_by_day).
     sql = "SELECT " + std::string(kFindingColumns) + ", known_from FROM finding WHERE " +
-          before_end + " < " + number(1) +
+          "+known_from < " + number(1) +
           " AND (retracted_at IS NULL OR retracted_at >= " + number(1) + ")" +
           optional(text(2), "kind = " + text(2)) + filter(Lead::kParty, text(3), "party") +
           filter(Lead::kDepartment, text(4), "authority_department") +
-          optional(number(5), known_from + " >= " + number(5)) +
-          optional(number(6), known_from + " < " + number(6)) +
+          optional(number(5), "+known_from >= " + number(5)) +
+          optional(number(6), "+known_from < " + number(6)) +
           " AND authority_division >= " + text(7) + " AND authority_division < " + text(8);
     n = 8;
   } else {
@@ -271,11 +270,21 @@ std::string ListSql(ListQuery led, const std::function<std::string(int, std::str
       sql += " AND kind <= " + text(++n) + " ORDER BY kind, party, subject";
       break;
     case ListQuery::kFindingsByDate:
-      sql += " AND known_from >= " + number(++n) + " ORDER BY known_from";
+    case ListQuery::kFindingsByDateDesc: {
+      // The day alone bounds the seek too: SQLite seeks an index on an expression by the
+      // expression, not by a row value that begins with it.
+      const bool desc = query == ListQuery::kFindingsByDateDesc;
+      const std::string op = desc ? " <= " : " >= ";
+      const std::string day = number(++n);
+      sql += " AND " + std::string(kDayOfFinding) + op + day + " AND (" + kDayOfFinding +
+             ", kind, party, subject)" + op + "(" + day + ", " + text(n + 1) + ", " + text(n + 2) +
+             ", " + text(n + 3) + ")";
+      n += 3;
+      sql += desc ? " ORDER BY " + std::string(kDayOfFinding) +
+                        " DESC, kind DESC, party DESC, subject DESC"
+                  : " ORDER BY " + std::string(kDayOfFinding) + ", kind, party, subject";
       break;
-    case ListQuery::kFindingsByDateDesc:
-      sql += " AND known_from <= " + number(++n) + " ORDER BY known_from DESC";
-      break;
+    }
     case ListQuery::kDutiesByDate:
       sql += row({"due", "kind", "party", "subject"}, ">=") + " ORDER BY due, kind, party, subject";
       break;
@@ -496,9 +505,8 @@ Result<Page<domain::Finding>> FindingsPage(const ListReads& reads, Date as_of,
   const FindingRange range = RangeOf(filter);
   const DivisionRange division = DivisionRangeOf(within);
   const bool desc = Descending(sort);
-  // The groups of recorded findings: by kind, (kind, party, subject); by date, a day (the SQL
-  // orders them by the instant).
-  const size_t group = sort == FindingSort::kKind ? 3 : 1;
+  // The groups of recorded findings: (kind, party, subject), by date after the day.
+  const size_t group = sort == FindingSort::kKind ? 3 : 4;
   // The kind order's seek from `from`, from the kind asked for when that is before it; then
   // the last kind (past every kind's name without one asked for).
   const auto seek_by_kind = [&](std::vector<ListParam>& p, const std::optional<SortKey>& from) {
@@ -536,15 +544,27 @@ Result<Page<domain::Finding>> FindingsPage(const ListReads& reads, Date as_of,
     if (sort == FindingSort::kKind) {
       seek_by_kind(p, from);
     } else {
-      // By date, the instants of the date `from` (its first, or its last), within the range.
-      int64_t at = desc ? end - 1 : INT64_MIN;
+      // By date, (day, kind, party, subject) from the group `from`, within the range and
+      // before the end of as_of: ascending, from the range's first day; latest first, from the
+      // day after the last day (no kind is "", so no finding of that day is at or before it).
+      int32_t day = desc ? as_of.AddDays(1).days_since_epoch() : 0;
+      std::vector<std::string> seek = {"", "", ""};
       if (from) {
-        BATTRACE_ASSIGN_OR_RETURN(day, DateOfCursor(*from));
-        at = desc ? std::min(at, EndOfBeijingDay(day) - 1) : EndOfBeijingDay(day.AddDays(-1));
+        BATTRACE_ASSIGN_OR_RETURN(date, DateOfCursor(*from));
+        day = date.days_since_epoch();
+        seek = {(*from)[1], (*from)[2], (*from)[3]};
       }
-      if (desc && range.end) at = std::min(at, *range.end - 1);
-      if (!desc && range.start) at = std::max(at, *range.start);
-      p.emplace_back(std::optional<int64_t>(at));
+      if (!desc && filter.from && day < filter.from->days_since_epoch()) {
+        day = filter.from->days_since_epoch();
+        seek = {"", "", ""};
+      }
+      if (desc && filter.to && filter.to->days_since_epoch() < day) {
+        day = filter.to->AddDays(1).days_since_epoch();
+        seek = {"", "", ""};
+      }
+      p.emplace_back(std::optional<int64_t>(day));
+      for (std::string& field : seek)
+        p.emplace_back(std::optional(std::move(field)));
     }
     p.emplace_back(std::optional<int64_t>(n));
     return reads.findings(LedQuery(query, filter.party.has_value(), filter.department.has_value()),

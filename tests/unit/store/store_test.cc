@@ -127,9 +127,9 @@ class StoreTest : public ::testing::TestWithParam<Engine> {
     return results.ok() ? *results : std::vector<ingest::ItemResult>{};
   }
 
-  // SQL that undoes migrations 12 and 13: the indexes the lists are read in order by.
+  // SQL that undoes migrations 12 to 14: the indexes the lists are read in order by.
   static constexpr const char* kWithoutListIndexes =
-      "DROP INDEX finding_by_kind; DROP INDEX finding_by_date; DROP INDEX obligation_by_kind;"
+      "DROP INDEX finding_by_kind; DROP INDEX finding_by_day; DROP INDEX obligation_by_kind;"
       "DROP INDEX obligation_by_date; DROP INDEX obligation_by_due;"
       "DROP INDEX finding_by_party; DROP INDEX finding_by_department;"
       "DROP INDEX obligation_by_party; DROP INDEX obligation_by_department;"
