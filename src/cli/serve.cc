@@ -152,6 +152,11 @@ void RegisterServe(CLI::App& app, CommandList& commands) {
   cmd->add_option("--max-batch", a->options.max_batch, "reports per POST /v1/reports")
       ->check(CLI::Range(1, 100000))
       ->capture_default_str();
+  cmd->add_option("--max-downloads", a->options.max_downloads,
+                  "CSV downloads of findings or obligations streamed at once (each holds a store "
+                  "connection to its end); beyond, 503")
+      ->check(CLI::Range(1, 10000))
+      ->capture_default_str();
   cmd->add_option("--max-body-mib", a->max_body_mib,
                   "largest request body (Content-Length or chunked), MiB; 413 beyond")
       ->check(CLI::Range(1, 1024))

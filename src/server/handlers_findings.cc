@@ -1,7 +1,9 @@
 // The regulator's reads: findings and obligations (as JSON pages or CSV downloads) and the
 // statistics of findings (counts by division, the monthly trend, the flows of batteries).
 #include <algorithm>
+#include <atomic>
 #include <stdexcept>
+#include <utility>
 
 #include "domain/finding.h"
 #include "domain/finding_text.h"
@@ -24,6 +26,40 @@ namespace {
 // goes in few pieces (each piece reads again the head of every source of the list).
 constexpr size_t kCsvPiece = 1000;
 constexpr size_t kCsvPieceMax = 8000;
+// The Retry-After of a download refused while --max-downloads stream, seconds.
+constexpr int kDownloadRetrySeconds = 5;
+
+// A CSV download's place among those streamed at once (ServeOptions::max_downloads), given
+// back when the download ends.
+class DownloadSlot {
+ public:
+  explicit DownloadSlot(std::atomic<size_t>* held) : held_(held) {}
+  DownloadSlot(DownloadSlot&& other) noexcept : held_(std::exchange(other.held_, nullptr)) {}
+  DownloadSlot(const DownloadSlot&) = delete;
+  DownloadSlot& operator=(const DownloadSlot&) = delete;
+  DownloadSlot& operator=(DownloadSlot&&) = delete;
+  ~DownloadSlot() {
+    if (held_ != nullptr) held_->fetch_sub(1);
+  }
+
+ private:
+  std::atomic<size_t>* held_;
+};
+
+// A place for a download among `held`, or 503 (rule "api.downloads", Retry-After) when `max`
+// are streaming: each holds a store connection (on PostgreSQL a backend) and a piece.
+Result<DownloadSlot> TakeDownload(std::atomic<size_t>& held, size_t max, Call& c) {
+  if (held.fetch_add(1) >= max) {
+    held.fetch_sub(1);
+    c.res.headers.emplace_back("Retry-After", std::to_string(kDownloadRetrySeconds));
+    return Status(StatusCode::kFailedPrecondition,
+                  std::to_string(max) +
+                      " CSV downloads are streaming, the server's limit "
+                      "(--max-downloads): retry later",
+                  "", "api.downloads");
+  }
+  return DownloadSlot(&held);
+}
 
 // The parties' registered names and divisions, from the current registry, once each.
 class PartyInfos {
@@ -46,7 +82,7 @@ class PartyInfos {
 // read by `read(reader, after, n)` (n items) through `reader` on the call's store connection,
 // which the download holds until it ends. `row(item, out)` appends an item's row to `out`.
 template <typename Item, typename Read, typename Row>
-void ReplyCsvList(Call& c, const std::string& filename, ScopedReader reader,
+void ReplyCsvList(Call& c, DownloadSlot slot, const std::string& filename, ScopedReader reader,
                   const std::vector<std::string>& columns, store::Page<Item> page, Read read,
                   Row row) {
   std::string first;
@@ -56,6 +92,7 @@ void ReplyCsvList(Call& c, const std::string& filename, ScopedReader reader,
   std::function<bool(std::string&)> rest;
   if (page.next) {
     struct Rest {
+      DownloadSlot slot;
       StorePool::Lease lease;  // the store connection `reader` and `row` read
       ScopedReader reader;
       std::optional<store::SortKey> after;
@@ -64,9 +101,9 @@ void ReplyCsvList(Call& c, const std::string& filename, ScopedReader reader,
       Row row;
       std::string request_id;
     };
-    auto state =
-        std::make_shared<Rest>(Rest{std::move(*c.lease), std::move(reader), std::move(page.next),
-                                    kCsvPiece, std::move(read), std::move(row), c.request_id});
+    auto state = std::make_shared<Rest>(Rest{std::move(slot), std::move(*c.lease),
+                                             std::move(reader), std::move(page.next), kCsvPiece,
+                                             std::move(read), std::move(row), c.request_id});
     c.lease.reset();
     rest = [state](std::string& piece) {
       state->piece = std::min(state->piece * 2, kCsvPieceMax);
@@ -110,6 +147,11 @@ Status Api::GetFindings(Call& c) {
   const std::string query = store::CursorQuery("findings", as_of, c.req.query);
   BATTRACE_ASSIGN_OR_RETURN(after, CursorParam(c.req, query, store::KeySize(sort)));
   BATTRACE_ASSIGN_OR_RETURN(limit, LimitParam(c.req));
+  std::optional<DownloadSlot> slot;
+  if (csv) {
+    BATTRACE_ASSIGN_OR_RETURN(taken, TakeDownload(downloads_, options_.max_downloads, c));
+    slot.emplace(std::move(taken));
+  }
   ScopedReader reader = Reader(c);
   BATTRACE_ASSIGN_OR_RETURN(page, reader.Findings(as_of, filter, sort, csv ? std::nullopt : after,
                                                   csv ? kCsvPiece : limit));
@@ -133,7 +175,7 @@ Status Api::GetFindings(Call& c) {
                          domain::FindingMessage(f, info, lang),
                          domain::FindingAction(f, &law_.rules, lang), f.detail});
     };
-    ReplyCsvList(c, "findings-" + as_of.ToString() + ".csv", std::move(reader),
+    ReplyCsvList(c, std::move(*slot), "findings-" + as_of.ToString() + ".csv", std::move(reader),
                  {"kind", "date", "article", "party", "party_name", "subject", "due", "department",
                   "division", "evidence", "message", "action", "detail"},
                  std::move(page), read, std::move(row));
@@ -220,6 +262,11 @@ Status Api::GetObligations(Call& c) {
   const std::string query = store::CursorQuery("obligations", as_of, c.req.query);
   BATTRACE_ASSIGN_OR_RETURN(after, CursorParam(c.req, query, store::KeySize(sort)));
   BATTRACE_ASSIGN_OR_RETURN(limit, LimitParam(c.req));
+  std::optional<DownloadSlot> slot;
+  if (csv) {
+    BATTRACE_ASSIGN_OR_RETURN(taken, TakeDownload(downloads_, options_.max_downloads, c));
+    slot.emplace(std::move(taken));
+  }
   ScopedReader reader = Reader(c);
   BATTRACE_ASSIGN_OR_RETURN(
       page,
@@ -235,7 +282,7 @@ Status Api::GetObligations(Call& c) {
                          d.fulfils, d.article, d.party, d.subject, d.anchor.ToString(),
                          d.authority.department, d.authority.division, d.evidence, d.detail});
     };
-    ReplyCsvList(c, "obligations-" + as_of.ToString() + ".csv", std::move(reader),
+    ReplyCsvList(c, std::move(*slot), "obligations-" + as_of.ToString() + ".csv", std::move(reader),
                  {"due", "overdue", "kind", "duty", "fulfils", "article", "party", "subject",
                   "anchor", "department", "division", "evidence", "detail"},
                  std::move(page), read, row);

@@ -34,8 +34,10 @@ struct ServeOptions {
   double address_rate_per_second = 2000;
   double address_rate_burst = 4000;
   size_t max_batch = 10000;  // reports per POST /v1/reports, events per POST /epcis/capture
-  bool access_log = true;    // one JSON line per request on stderr
-  SessionOptions sessions;   // browser sessions (server/session.h)
+  // CSV downloads streamed at once (each holds a store connection to its end); beyond, 503.
+  size_t max_downloads = 8;
+  bool access_log = true;   // one JSON line per request on stderr
+  SessionOptions sessions;  // browser sessions (server/session.h)
   // Called on the signer thread after each signing tick (about once a second), outside the
   // write lock: `serve --witness` pushes the new checkpoint to its witnesses (witness/pusher.h).
   std::function<void()> after_signing;

@@ -232,6 +232,7 @@ class Api {
   Router router_;
   std::string id_prefix_;
   std::atomic<uint64_t> requests_{0};
+  std::atomic<size_t> downloads_{0};  // CSV downloads streaming (ServeOptions::max_downloads)
   struct CachedName {
     std::optional<std::string> name;
     std::chrono::steady_clock::time_point until;

@@ -8,13 +8,14 @@ against a real `battrace serve`, for the admin, a regulator and an enterprise:
   unknown parameter; limit, sort and format are checked;
 - CSV: text/csv with a UTF-8 byte order mark, an attachment, by format=csv and by Accept, the
   message in the request's language, a registered name beginning with "=" neutralised;
-- the CSV download streamed, over a larger world whose lists run to several pieces of 1,000
-  items (the items the server reads at a time): chunked without Content-Length, its rows the
-  JSON pages' items exactly, in order (no item lost or repeated at a piece's boundary); audited
+- the CSV download streamed, over a larger world whose lists run to several pieces (1,000
+  items, then twice as many each piece): chunked without Content-Length, its rows the JSON
+  pages' items exactly, in order (no item lost or repeated at a piece's boundary); audited
   once; whole to an HTTP/1.0 client, the connection closing at its end; a client that stops
   reading is dropped at the write deadline (10 s) with its download cut short (no final chunk)
   while other requests are answered, and the server's peak memory grows by far less per stalled
-  download than a whole list would take;
+  download than a whole list would take; while --max-downloads stream, one more is refused
+  (503 api.downloads, Retry-After), and a dropped download gives its place back;
 - the obligations' new filters (type, due_from, due_to) and their rules;
 - the CLI's pages (`battrace findings|obligations --limit --cursor`, docs/findings.md "Pages and
   NDJSON"): walked to the end they give the --all NDJSON lines, which are the --json array, in
@@ -362,7 +363,9 @@ def vm_hwm_kib(pid):
 
 def check_streamed():
     big = Fixture(battrace, os.path.join(work, "big"), vehicles=2000, keep_back=1, violations=0.6)
-    with Server(battrace, big.store, work, "--quiet", "--rate-limit", "0", "--threads", "8") as server:
+    # As many downloads may stream at once as stall below (--max-downloads).
+    with Server(battrace, big.store, work, "--quiet", "--rate-limit", "0", "--threads", "8",
+                "--max-downloads", str(STALLED)) as server:
         admin = big.token("admin")
         downloads = {}
         # The findings run to four pieces (the third a whole one), the duties to two.
@@ -407,6 +410,11 @@ def check_streamed():
         for s in stalled:
             first = s.recv(1024)
             ok(first.startswith(b"HTTP/1.1 200 "), first[:200])
+        # One more download while they hold every place: 503, to retry later; the JSON pages
+        # are not downloads.
+        st, h, data, doc = server.call("GET", path, admin)
+        check_problem(st, h, data, doc, 503, "api.downloads")
+        ok(h.get("retry-after") == "5", f"a refused download's Retry-After: {h}")
         start = time.monotonic()
         worst = 0
         while time.monotonic() - start < WRITE_TIMEOUT + 3:
@@ -424,6 +432,7 @@ def check_streamed():
            f"peak memory grew {grown} KiB with {STALLED} stalled downloads of {len(whole)} bytes")
         print(f"  {STALLED} stalled csv downloads dropped at the write deadline; lookups beside "
               f"them at worst {worst * 1000:.0f} ms; peak memory +{grown // 1024} MiB")
+        # The stalled downloads gave their places back when they were dropped.
         st, h, data, doc = server.call("GET", path, admin)
         ok(st == 200 and data == whole, "the download after the stalled ones")
         ok(server.stop() == 0, "the server did not stop cleanly")
