@@ -266,6 +266,8 @@ const std::vector<RuleText>& RuleCatalogue() {
       {"api.batch_too_large", "批次中的报告数量超过上限",
        "a batch must not exceed its number of reports"},
       {"api.rate_limit", "请求过于频繁", "a client must stay within its request rate"},
+      {"api.downloads", "同时进行的 CSV 下载已达上限，请稍后再试",
+       "the server streams a limited number of CSV downloads at once"},
       {"reports.type", "报告类型参数仅用于 CSV 文件",
        "the type parameter names the report type of a CSV body"},
       {"query.required", "缺少必填的查询参数", "a required query parameter must be given"},
