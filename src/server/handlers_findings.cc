@@ -46,9 +46,12 @@ class DownloadSlot {
   std::atomic<size_t>* held_;
 };
 
-// A place for a download among `held`, or 503 (rule "api.downloads", Retry-After) when `max`
-// are streaming: each holds a store connection (on PostgreSQL a backend) and a piece.
-Result<DownloadSlot> TakeDownload(std::atomic<size_t>& held, size_t max, Call& c) {
+// When `csv` asks for a download, a place for it among `held`, or 503 (rule "api.downloads",
+// Retry-After) when `max` are streaming: each holds a store connection (on PostgreSQL a
+// backend) and a piece. Nothing without `csv`.
+Result<std::optional<DownloadSlot>> TakeDownload(bool csv, std::atomic<size_t>& held, size_t max,
+                                                 Call& c) {
+  if (!csv) return std::optional<DownloadSlot>();
   if (held.fetch_add(1) >= max) {
     held.fetch_sub(1);
     c.res.headers.emplace_back("Retry-After", std::to_string(kDownloadRetrySeconds));
@@ -58,7 +61,7 @@ Result<DownloadSlot> TakeDownload(std::atomic<size_t>& held, size_t max, Call& c
                       "(--max-downloads): retry later",
                   "", "api.downloads");
   }
-  return DownloadSlot(&held);
+  return std::optional<DownloadSlot>(DownloadSlot(&held));
 }
 
 // The parties' registered names and divisions, from the current registry, once each.
@@ -147,11 +150,7 @@ Status Api::GetFindings(Call& c) {
   const std::string query = store::CursorQuery("findings", as_of, c.req.query);
   BATTRACE_ASSIGN_OR_RETURN(after, CursorParam(c.req, query, store::KeySize(sort)));
   BATTRACE_ASSIGN_OR_RETURN(limit, LimitParam(c.req));
-  std::optional<DownloadSlot> slot;
-  if (csv) {
-    BATTRACE_ASSIGN_OR_RETURN(taken, TakeDownload(downloads_, options_.max_downloads, c));
-    slot.emplace(std::move(taken));
-  }
+  BATTRACE_ASSIGN_OR_RETURN(slot, TakeDownload(csv, downloads_, options_.max_downloads, c));
   ScopedReader reader = Reader(c);
   BATTRACE_ASSIGN_OR_RETURN(page, reader.Findings(as_of, filter, sort, csv ? std::nullopt : after,
                                                   csv ? kCsvPiece : limit));
@@ -262,11 +261,7 @@ Status Api::GetObligations(Call& c) {
   const std::string query = store::CursorQuery("obligations", as_of, c.req.query);
   BATTRACE_ASSIGN_OR_RETURN(after, CursorParam(c.req, query, store::KeySize(sort)));
   BATTRACE_ASSIGN_OR_RETURN(limit, LimitParam(c.req));
-  std::optional<DownloadSlot> slot;
-  if (csv) {
-    BATTRACE_ASSIGN_OR_RETURN(taken, TakeDownload(downloads_, options_.max_downloads, c));
-    slot.emplace(std::move(taken));
-  }
+  BATTRACE_ASSIGN_OR_RETURN(slot, TakeDownload(csv, downloads_, options_.max_downloads, c));
   ScopedReader reader = Reader(c);
   BATTRACE_ASSIGN_OR_RETURN(
       page,
