@@ -18,6 +18,8 @@ const char* StatusCodeName(StatusCode code) {
       return "unauthenticated";
     case StatusCode::kFailedPrecondition:
       return "failed_precondition";
+    case StatusCode::kUnavailable:
+      return "unavailable";
     case StatusCode::kCorruption:
       return "corruption";
     case StatusCode::kIOError:

@@ -24,6 +24,7 @@ enum class StatusCode {
   kForbidden,           // the caller may not do this
   kUnauthenticated,     // no valid credentials
   kFailedPrecondition,  // the store is not in a state that allows it (e.g. newer schema)
+  kUnavailable,         // a limit the server was given is reached: retry later
   kCorruption,          // stored data fails its own checks
   kIOError,
   kInternal,

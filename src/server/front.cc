@@ -51,7 +51,10 @@ void Api::Refused(const TransportError& error, HttpResponse& res) {
     default:
       break;
   }
-  WriteProblem(res, error.status, Status::Invalid("", rule, error.detail), c.request_id);
+  WriteProblem(res, error.status,
+               Status(error.status == 503 ? StatusCode::kUnavailable : StatusCode::kInvalidArgument,
+                      error.detail, "", rule),
+               c.request_id);
   if (options_.access_log || error.status >= 500) {
     LogJson({{"level", "info"},
              {"request_id", c.request_id},
@@ -238,7 +241,14 @@ void Api::Finish(Call& c, size_t route_index, const Status& st,
                  std::chrono::steady_clock::time_point start) {
   if (!st.ok()) {
     WriteProblem(c.res, st, c.request_id, c.lang);
-    if (c.res.status >= 500) {
+    if (st.code() == StatusCode::kUnavailable) {
+      LogJson({{"level", "info"},
+               {"request_id", c.request_id},
+               {"event", "refused"},
+               {"status", c.res.status},
+               {"rule", st.rule()},
+               {"detail", st.message()}});
+    } else if (c.res.status >= 500) {
       LogJson({{"level", "error"}, {"request_id", c.request_id}, {"error", st.ToString()}});
     }
   }

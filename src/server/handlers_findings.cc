@@ -55,7 +55,7 @@ Result<std::optional<DownloadSlot>> TakeDownload(bool csv, std::atomic<size_t>& 
   if (held.fetch_add(1) >= max) {
     held.fetch_sub(1);
     c.res.headers.emplace_back("Retry-After", std::to_string(kDownloadRetrySeconds));
-    return Status(StatusCode::kFailedPrecondition,
+    return Status(StatusCode::kUnavailable,
                   std::to_string(max) +
                       " CSV downloads are streaming, the server's limit "
                       "(--max-downloads): retry later",

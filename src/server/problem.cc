@@ -19,6 +19,7 @@ int HttpStatus(StatusCode code) {
     case StatusCode::kConflict:
       return 409;
     case StatusCode::kFailedPrecondition:
+    case StatusCode::kUnavailable:
     case StatusCode::kIOError:
       return 503;
     case StatusCode::kCorruption:
@@ -35,14 +36,15 @@ nlohmann::json Problem(int http_status, const Status& status, const std::string&
       status.rule().empty() ? std::string("about:blank") : "urn:battrace:problem:" + status.rule();
   p["title"] = std::string(ErrorTitle(http_status, lang));
   p["status"] = http_status;
-  // Server-side failures are logged with the request id; the client gets no internals.
-  const std::string detail = http_status >= 500
-                                 ? std::string("the server failed; quote the request id")
-                                 : status.message();
+  // Server-side failures are logged with the request id; the client gets no internals. A
+  // refusal at a limit of the server's (kUnavailable) says which.
+  const bool failed = http_status >= 500 && status.code() != StatusCode::kUnavailable;
+  const std::string detail =
+      failed ? std::string("the server failed; quote the request id") : status.message();
   if (lang == Lang::kZhCn) {
     std::string zh;
     if (!status.field().empty()) zh = "字段 " + status.field() + "：";
-    if (http_status >= 500) {
+    if (failed) {
       zh += "服务器出错，请提供请求编号";
     } else if (auto sentence = RuleSentence(status.rule(), lang)) {
       zh += *sentence;

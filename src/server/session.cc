@@ -89,7 +89,7 @@ Result<SessionTable::Started> SessionTable::Start(const std::string& principal,
   }
   if (by_hash_.size() >= options_.max_total) Sweep(now);
   if (by_hash_.size() >= options_.max_total) {
-    return Status(StatusCode::kFailedPrecondition,
+    return Status(StatusCode::kUnavailable,
                   "the server holds " + std::to_string(by_hash_.size()) +
                       " sessions, its limit: sign in again later",
                   "", "session.capacity");

@@ -53,7 +53,7 @@ class SessionTable {
     Instant expires = 0;
   };
   // Opens a session for `principal`, signed in with the token of `token_hash` that expires at
-  // `token_expires`. Fails (FailedPrecondition, rule "session.capacity") while the table holds
+  // `token_expires`. Fails (Unavailable, rule "session.capacity") while the table holds
   // max_total live sessions.
   Result<Started> Start(const std::string& principal, const ledger::Hash& token_hash,
                         Instant token_expires, Instant now);

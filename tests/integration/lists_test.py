@@ -414,6 +414,7 @@ def check_streamed():
         # are not downloads.
         st, h, data, doc = server.call("GET", path, admin)
         check_problem(st, h, data, doc, 503, "api.downloads")
+        ok("--max-downloads" in doc["detail"], f"a refused download says why: {doc}")
         ok(h.get("retry-after") == "5", f"a refused download's Retry-After: {h}")
         start = time.monotonic()
         worst = 0

@@ -265,7 +265,8 @@ def main():
             assert read_response(s)[0] == 200
             held.append(s)
         over = raw(port, f"GET {lookup} HTTP/1.1\r\nHost: x\r\n\r\n", source="127.0.2.1")
-        problem(over, 503, "http.capacity")
+        doc = problem(over, 503, "http.capacity")
+        assert "maximum of 50 connections" in doc["detail"], doc
         assert over[1].get("retry-after") == "1", over[1]
         assert raw(port, f"GET {lookup} HTTP/1.1\r\nHost: x\r\n\r\n", "127.0.2.2")[0] == 200
         held.pop().close()

@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/rule_text.h"
 #include "server/batch.h"
 #include "server/metrics.h"
 #include "server/problem.h"
@@ -134,6 +135,21 @@ TEST(Problem, NamesFieldAndRuleButNoInternals) {
   EXPECT_EQ(HttpStatus(StatusCode::kUnauthenticated), 401);
   EXPECT_EQ(HttpStatus(StatusCode::kForbidden), 403);
   EXPECT_EQ(HttpStatus(StatusCode::kConflict), 409);
+}
+
+TEST(Problem, ALimitReachedSaysWhichAndNotThatTheServerFailed) {
+  const Status full(StatusCode::kUnavailable, "8 CSV downloads are streaming", "", "api.downloads");
+  EXPECT_EQ(HttpStatus(full.code()), 503);
+  auto en = Problem(503, full, "r");
+  EXPECT_EQ(en["detail"], "8 CSV downloads are streaming");
+  EXPECT_EQ(en["rule"], "api.downloads");
+  auto zh = Problem(503, full, "r", Lang::kZhCn);
+  EXPECT_EQ(zh["detail"].get<std::string>(), *RuleSentence("api.downloads", Lang::kZhCn));
+  EXPECT_EQ(zh["detail_en"], "8 CSV downloads are streaming");
+  // A failure of the server's own, at the same status, still tells nothing of its cause.
+  auto failed = Problem(503, Status::IOError("database is locked"), "r", Lang::kZhCn);
+  EXPECT_EQ(failed["detail"], "服务器出错，请提供请求编号");
+  EXPECT_EQ(failed["detail_en"], "the server failed; quote the request id");
 }
 
 TEST(RateLimiter, BurstThenWait) {
