@@ -244,13 +244,12 @@ std::string ListSql(ListQuery led, const std::function<std::string(int, std::str
     sql = "SELECT " + std::string(kDutyColumns) + " FROM obligation WHERE opened_at < " +
           number(1) + " AND (discharged_at IS NULL OR discharged_at >= " + number(1) +
           ") AND (retracted_at IS NULL OR retracted_at >= " + number(1) + ")" +
-          optional(text(2), "due < " + text(2)) +
-          filter(Lead::kDepartment, text(3), "authority_department") +
-          optional(text(4), "due >= " + text(4)) + optional(text(5), "due <= " + text(5)) +
-          filter(Lead::kParty, text(6), "party") + optional(text(7), "fulfils = " + text(7)) +
-          optional(text(8), "kind = " + text(8)) + " AND authority_division >= " + text(9) +
-          " AND authority_division < " + text(10);
-    n = 10;
+          filter(Lead::kDepartment, text(2), "authority_department") +
+          optional(text(3), "due >= " + text(3)) + optional(text(4), "due <= " + text(4)) +
+          filter(Lead::kParty, text(5), "party") + optional(text(6), "fulfils = " + text(6)) +
+          optional(text(7), "kind = " + text(7)) + " AND authority_division >= " + text(8) +
+          " AND authority_division < " + text(9);
+    n = 9;
   }
   // A row value of `columns` compared with as many parameters.
   const auto row = [&](const std::vector<std::string>& columns, const std::string& op) {
@@ -494,6 +493,34 @@ Result<Date> DateOfCursor(const SortKey& after) {
   return date;
 }
 
+// The last day of the filter's range, when it is before `last`; else `last`.
+Date LastDay(const FindingFilter& filter, Date last) {
+  return filter.to && *filter.to < last ? *filter.to : last;
+}
+
+// A seek by date: the day, and the (kind, party, subject) from which that day is read.
+struct DateSeek {
+  Date day;
+  std::vector<std::string> rest;
+};
+
+// The seek of a source listed by date, from the group `from` (day, kind, party, subject; the
+// start without it), clamped to the filter's range and to `last`, the last day that a row of
+// the source can have: ascending, from the range's first day; latest first, from the day after
+// the last (no kind is "", so nothing of that day is at or before it).
+Result<DateSeek> SeekByDate(const std::optional<SortKey>& from, bool desc,
+                            const FindingFilter& filter, Date last) {
+  last = LastDay(filter, last);
+  DateSeek seek{desc ? last.AddDays(1) : Date(), {"", "", ""}};
+  if (from) {
+    BATTRACE_ASSIGN_OR_RETURN(day, DateOfCursor(*from));
+    seek = {day, {(*from)[1], (*from)[2], (*from)[3]}};
+  }
+  if (!desc && filter.from && seek.day < *filter.from) seek = {*filter.from, {"", "", ""}};
+  if (desc && last < seek.day) seek = {last.AddDays(1), {"", "", ""}};
+  return seek;
+}
+
 }  // namespace
 
 Result<Page<domain::Finding>> FindingsPage(const ListReads& reads, Date as_of,
@@ -544,26 +571,10 @@ Result<Page<domain::Finding>> FindingsPage(const ListReads& reads, Date as_of,
     if (sort == FindingSort::kKind) {
       seek_by_kind(p, from);
     } else {
-      // By date, (day, kind, party, subject) from the group `from`, within the range and
-      // before the end of as_of: ascending, from the range's first day; latest first, from the
-      // day after the last day (no kind is "", so no finding of that day is at or before it).
-      int32_t day = desc ? as_of.AddDays(1).days_since_epoch() : 0;
-      std::vector<std::string> seek = {"", "", ""};
-      if (from) {
-        BATTRACE_ASSIGN_OR_RETURN(date, DateOfCursor(*from));
-        day = date.days_since_epoch();
-        seek = {(*from)[1], (*from)[2], (*from)[3]};
-      }
-      if (!desc && filter.from && day < filter.from->days_since_epoch()) {
-        day = filter.from->days_since_epoch();
-        seek = {"", "", ""};
-      }
-      if (desc && filter.to && filter.to->days_since_epoch() < day) {
-        day = filter.to->AddDays(1).days_since_epoch();
-        seek = {"", "", ""};
-      }
-      p.emplace_back(std::optional<int64_t>(day));
-      for (std::string& field : seek)
+      // By date, from the group `from`, before the end of as_of.
+      BATTRACE_ASSIGN_OR_RETURN(seek, SeekByDate(from, desc, filter, as_of));
+      p.emplace_back(std::optional<int64_t>(seek.day.days_since_epoch()));
+      for (std::string& field : seek.rest)
         p.emplace_back(std::optional(std::move(field)));
     }
     p.emplace_back(std::optional<int64_t>(n));
@@ -576,16 +587,17 @@ Result<Page<domain::Finding>> FindingsPage(const ListReads& reads, Date as_of,
   const ListQuery duties_query = sort == FindingSort::kKind   ? ListQuery::kDutiesByKind
                                  : sort == FindingSort::kDate ? ListQuery::kDutiesByDate
                                                               : ListQuery::kDutiesByDateDesc;
+  // Overdue as of as_of: due before it, and within the range.
+  const Date last_due = LastDay(filter, as_of.AddDays(-1));
   // The parameters of a duties query: `party`'s, from the group `from` (the start without it),
   // the division `in`.
   const auto duty_params = [&](const std::optional<std::string>& party,
                                const std::optional<SortKey>& from, const DivisionRange& in,
-                               int64_t n) {
+                               int64_t n) -> Result<std::vector<ListParam>> {
     std::vector<ListParam> p = {std::optional<int64_t>(end),
-                                std::optional(as_of.ToString()),
                                 filter.department,
                                 range.first_day,
-                                range.last_day,
+                                std::optional(last_due.ToString()),
                                 party,
                                 std::optional<std::string>(),
                                 filter.kind,
@@ -594,18 +606,10 @@ Result<Page<domain::Finding>> FindingsPage(const ListReads& reads, Date as_of,
     if (sort == FindingSort::kKind) {
       seek_by_kind(p, from);
     } else {
-      // By date, (due, kind, party, subject) from `from`, within the range and before as_of:
-      // ascending, from the range's first day; descending, from the day after the last day due
-      // (no kind is "", so no duty of that day is at or before it).
-      std::vector<std::string> seek = {desc ? kAfterAllDates : "", "", "", ""};
-      if (from) seek = {(*from)[0], (*from)[1], (*from)[2], (*from)[3]};
-      if (!desc && range.first_day && seek[0] < *range.first_day) {
-        seek = {*range.first_day, "", "", ""};
-      }
-      Date last = as_of.AddDays(-1);
-      if (filter.to && *filter.to < last) last = *filter.to;
-      if (desc && last.ToString() < seek[0]) seek = {last.AddDays(1).ToString(), "", "", ""};
-      for (std::string& field : seek)
+      // By date, from the group `from`, due before as_of.
+      BATTRACE_ASSIGN_OR_RETURN(seek, SeekByDate(from, desc, filter, last_due));
+      p.emplace_back(std::optional(seek.day.ToString()));
+      for (std::string& field : seek.rest)
         p.emplace_back(std::optional(std::move(field)));
     }
     p.emplace_back(std::optional<int64_t>(n));
@@ -627,7 +631,8 @@ Result<Page<domain::Finding>> FindingsPage(const ListReads& reads, Date as_of,
   duties.read = [&](const std::optional<SortKey>& from,
                     int64_t n) -> Result<std::vector<domain::Finding>> {
     if (filter.kind && !duty_kind) return std::vector<domain::Finding>();
-    return overdue(filter.party.has_value(), duty_params(filter.party, from, division, n));
+    BATTRACE_ASSIGN_OR_RETURN(p, duty_params(filter.party, from, division, n));
+    return overdue(filter.party.has_value(), p);
   };
   duties.keep = [&](const domain::Finding& f) { return registry.SuccessorOf(f.party) == nullptr; };
   duties.least = least_duty;
@@ -640,8 +645,8 @@ Result<Page<domain::Finding>> FindingsPage(const ListReads& reads, Date as_of,
     if (filter.kind && !duty_kind) return out;
     for (const std::string& p : predecessors) {
       BATTRACE_ASSIGN_OR_RETURN(
-          theirs,
-          overdue(true, duty_params(p, std::nullopt, DivisionRangeOf(std::nullopt), INT64_MAX)));
+          params, duty_params(p, std::nullopt, DivisionRangeOf(std::nullopt), INT64_MAX));
+      BATTRACE_ASSIGN_OR_RETURN(theirs, overdue(true, params));
       AddShown(registry, filter.party, within, std::move(theirs), out);
     }
     return out;
@@ -654,7 +659,7 @@ Result<Page<domain::Finding>> FindingsPage(const ListReads& reads, Date as_of,
   gaps.read = [&](const std::optional<SortKey>& from,
                   int64_t) -> Result<std::vector<domain::Finding>> {
     std::vector<domain::Finding> out;
-    if (filter.kind && *filter.kind != domain::finding_kind::kOutletCoverageGap) return out;
+    if (filter.kind && !gap_kind) return out;
     // By date, a gap is dated the day its sale was recorded: none of a day before the cursor's
     // (after it, latest first) is on the page.
     FindingFilter on_page = filter;
@@ -703,7 +708,6 @@ Result<Page<domain::Duty>> ObligationsPage(const ListReads& reads, Date as_of,
   const auto params = [&](const std::optional<std::string>& party, const DivisionRange& in,
                           const std::vector<std::string>& from, int64_t n) {
     std::vector<ListParam> p = {std::optional<int64_t>(end),
-                                std::optional<std::string>(),
                                 std::optional<std::string>(),
                                 due_from,
                                 due_to,

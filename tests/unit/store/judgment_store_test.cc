@@ -2,10 +2,12 @@
 // WriteTxn::Apply, and the as-of queries Store::Findings and Store::Obligations
 // (docs/findings.md). Effects are built by hand here, as the engine would produce them.
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 
 #include <algorithm>
 #include <filesystem>
 #include <iterator>
+#include <map>
 #include <nlohmann/json.hpp>
 
 #include "../fixtures.h"
@@ -13,6 +15,7 @@
 #include "engines.h"
 #include "ledger/checkpoint.h"
 #include "ledger/hash.h"
+#include "store/findings_query.h"
 #include "store/open.h"
 #include "store/registry_leaf.h"
 #include "store/schema.h"
@@ -1087,6 +1090,52 @@ TEST_P(JudgmentStoreTest, AnUnreadableRegistryRecordStopsWritesAndQueries) {
             StatusCode::kCorruption);
   // Reading the ledger and projections still works.
   EXPECT_TRUE(store_->TreeSize().ok());
+}
+
+// Each list statement reads the index of its order from where its page starts, without a sort
+// (migrations 12-14). The day of finding_by_day is spelled in findings_query.cc as in migration
+// 14: were they to drift, SQLite would read another index and sort, and this test would say so.
+TEST_P(JudgmentStoreTest, EveryListStatementReadsTheIndexOfItsOrder) {
+  if (GetParam() != Engine::kSqlite) GTEST_SKIP() << "the embedded store's plans";
+  Open();
+  const std::map<common::ListQuery, std::string> index = {
+      {common::ListQuery::kFindingsByKind, "finding_by_kind"},
+      {common::ListQuery::kFindingsByDate, "finding_by_day"},
+      {common::ListQuery::kFindingsByDateDesc, "finding_by_day"},
+      {common::ListQuery::kDutiesByKind, "obligation_by_kind"},
+      {common::ListQuery::kDutiesByDate, "obligation_by_date"},
+      {common::ListQuery::kDutiesByDateDesc, "obligation_by_date"},
+      {common::ListQuery::kDutiesByDue, "obligation_by_due"},
+      {common::ListQuery::kDutiesByDueDesc, "obligation_by_due"},
+      {common::ListQuery::kFindingsByKindOfParty, "finding_by_party"},
+      {common::ListQuery::kFindingsByKindOfDepartment, "finding_by_department"},
+      {common::ListQuery::kDutiesByKindOfParty, "obligation_by_party"},
+      {common::ListQuery::kDutiesByKindOfDepartment, "obligation_by_department"},
+      {common::ListQuery::kDutiesByDueOfParty, "obligation_by_party_due"},
+      {common::ListQuery::kDutiesByDueDescOfParty, "obligation_by_party_due"}};
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(where_->location().db.c_str(), &db), SQLITE_OK);
+  for (const common::ListQuery query : common::kListQueries) {
+    const std::string sql =
+        "EXPLAIN QUERY PLAN " +
+        common::ListSql(query, [](int n, std::string_view) { return "?" + std::to_string(n); });
+    sqlite3_stmt* st = nullptr;
+    ASSERT_EQ(sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr), SQLITE_OK) << sql;
+    std::string plan;
+    while (sqlite3_step(st) == SQLITE_ROW) {
+      plan += reinterpret_cast<const char*>(sqlite3_column_text(st, 3));
+      plan += "\n";
+    }
+    sqlite3_finalize(st);
+    const std::string& name = index.at(query);
+    EXPECT_TRUE(plan.find("INDEX " + name + " ") != std::string::npos ||
+                plan.find("INDEX " + name + "\n") != std::string::npos)
+        << common::ListQueryName(query) << " does not read " << name << ":\n"
+        << plan;
+    EXPECT_EQ(plan.find("TEMP B-TREE"), std::string::npos) << common::ListQueryName(query) << ":\n"
+                                                           << plan << sql;
+  }
+  sqlite3_close(db);
 }
 
 BATTRACE_BOTH_ENGINES(JudgmentStoreTest);
