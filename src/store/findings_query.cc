@@ -135,6 +135,11 @@ std::string SaleUncoveredAt(const std::string& at) {
          " AND (o.closed = 0 OR o.closed_at >= " + at + "))";
 }
 
+std::string LastSaleSql(const std::string& at) {
+  return "SELECT MAX(known_from) FROM sale WHERE known_from < " + at +
+         " AND (retracted_at IS NULL OR retracted_at >= " + at + ")";
+}
+
 std::string OverdueTallySql(const std::string& open_rows, const std::string& at,
                             const std::string& extra) {
   const std::string select =
@@ -652,10 +657,15 @@ Result<Page<domain::Finding>> FindingsPage(const ListReads& reads, Date as_of,
     return out;
   };
 
-  // Outlet coverage gaps: few, and read whole; by kind, not before their kind is reached.
+  // Outlet coverage gaps: few, and read whole; by kind, not before their kind is reached;
+  // latest first, not before the day of the last sale (after which none is dated) is reached.
   ListSource<domain::Finding> gaps;
   if (sort == FindingSort::kKind)
     gaps.least = SortKey{std::string(domain::finding_kind::kOutletCoverageGap)};
+  if (desc && (!filter.kind || gap_kind)) {
+    BATTRACE_ASSIGN_OR_RETURN(last_sale, reads.last_sale(end));
+    if (last_sale) gaps.least = SortKey{BeijingDate(*last_sale).ToString(), kAfterAllKinds};
+  }
   gaps.read = [&](const std::optional<SortKey>& from,
                   int64_t) -> Result<std::vector<domain::Finding>> {
     std::vector<domain::Finding> out;

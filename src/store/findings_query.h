@@ -97,6 +97,10 @@ class HandoverTallier {
 // The condition on a sale (columns of `sale s`) that no outlet of its maker, registered before
 // the instant `at` and not closed before it, lies in its division (RangeOfCode, in SQL).
 std::string SaleUncoveredAt(const std::string& at);
+// The known_from of the latest sale recorded before the instant `at` and not retracted before
+// it, NULL without one: no coverage gap is dated after its day. The sales are few (one per
+// maker and division), and read whole.
+std::string LastSaleSql(const std::string& at);
 
 // The overdue duties' tally (Store::TallyFindings): of the duties open at the instant bound as
 // `at` (opened before it, neither discharged nor retracted before it) and narrowed by `extra`,
@@ -173,6 +177,9 @@ struct ListReads {
   std::function<Result<std::vector<std::pair<domain::Sale, Instant>>>(Instant end,
                                                                       const FindingFilter&)>
       uncovered;
+  // When the latest sale recorded before `end` and not retracted by then was recorded
+  // (LastSaleSql); nullopt without one.
+  std::function<Result<std::optional<Instant>>(Instant end)> last_sale;
 };
 
 // The page of Store::Findings / Store::Obligations from the engine's reads.

@@ -208,6 +208,10 @@ Result<ListReads> PgStore::Lists() {
     }
     return out;
   };
+  reads.last_sale = [this](Instant end) -> Result<std::optional<Instant>> {
+    BATTRACE_ASSIGN_OR_RETURN(last, Run("last_sale", Params().Add(end)));
+    return last.OptInt(0, 0);
+  };
   return reads;
 }
 

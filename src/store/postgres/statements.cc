@@ -240,6 +240,7 @@ Status PgStore::PrepareStatements() {
        "AND ($3::bigint IS NULL OR s.known_from >= $3) "
        "AND ($4::bigint IS NULL OR s.known_from < $4) AND " +
            SaleUncoveredAt("$1")},
+      {"last_sale", LastSaleSql("$1::bigint")},
       // The type is spelled out so that the planner uses the partial index report_outbound;
       // the bodies are summed in C++ (HandoverTallier), which decodes them.
       {"tally_handovers",

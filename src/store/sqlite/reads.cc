@@ -198,6 +198,12 @@ Result<ListReads> SqliteStore::Lists() {
             }));
     return out;
   };
+  reads.last_sale = [this](Instant end) -> Result<std::optional<Instant>> {
+    BATTRACE_ASSIGN_OR_RETURN(last, last_sale_->Bind(1, end).OneRow([](const Stmt& row) {
+      return row.IsNull(0) ? std::optional<Instant>() : std::optional<Instant>(row.Int(0));
+    }));
+    return last.value_or(std::nullopt);
+  };
   return reads;
 }
 

@@ -197,6 +197,8 @@ class SqliteStore : public Store {
   // The counting queries of TallyFindings and TallyHandovers.
   std::optional<Stmt> tally_recorded_, tally_recorded_monthly_, tally_overdue_, tally_gaps_,
       tally_handovers_;
+  // The lists' bound on the coverage gaps (ListReads::last_sale).
+  std::optional<Stmt> last_sale_;
   // EPCIS: capture, jobs, events by id; QueryEpcis's statements by their SQL (EpcisQuerySql).
   std::optional<Stmt> last_epcis_seq_, insert_epcis_event_, insert_epcis_epc_, insert_epcis_job_,
       get_epcis_job_, epcis_events_by_id_;

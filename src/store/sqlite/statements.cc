@@ -258,6 +258,7 @@ Status SqliteStore::PrepareStatements() {
            "AND (?2 IS NULL OR ?2 = 'MIIT') AND (?3 IS NULL OR s.known_from >= ?3) "
            "AND (?4 IS NULL OR s.known_from < ?4) AND " +
                SaleUncoveredAt("?1")));
+  BATTRACE_RETURN_IF_ERROR(prep(last_sale_, LastSaleSql("?1")));
   // The type is spelled out so that the partial index report_outbound applies; the bodies are
   // summed in C++ (HandoverTallier), which decodes them.
   BATTRACE_RETURN_IF_ERROR(
