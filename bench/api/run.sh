@@ -232,7 +232,7 @@ capture_run() {
     "$work/tokens.tsv" "$capture_connections" 900 | grep '^RESULT' >"$out"
   bench_stop_server
 }
-embedded() { rm -f "$1" "$1"-wal "$1"-shm "$1".key; }
+embedded() { rm -f "$1" "$1"-wal "$1"-shm "$1".key "$1".audit*; }
 
 echo "== capture: $capture_reports reports POSTed to /v1/reports over $capture_connections connections"
 embedded "$work/capture.db"

@@ -36,7 +36,7 @@ reports=$(wc -l <"$data/reports.ndjson")
 to=$(python3 -c 'import json,sys; r=[json.loads(l) for l in open(sys.argv[1])]; print(max(x["occurred"] for x in r))' "$data/reports.ndjson" 2>/dev/null || echo 2026-09-30)
 
 load() {  # BINARY DB -> seconds
-  rm -f "$2" "$2"-wal "$2"-shm "$2".key
+  rm -f "$2" "$2"-wal "$2"-shm "$2".key "$2".audit*
   "$1" init --db "$2" >/dev/null
   "$1" registry import --db "$2" "$data/registry.ndjson" >/dev/null
   /usr/bin/time -f "%e %M" -o "$work/time.txt" "$1" import --db "$2" --replay "$data/reports.ndjson" >/dev/null

@@ -156,7 +156,7 @@ for v in "${sizes[@]}"; do
   fi
   if [ "$(cat "$db.stamp" 2>/dev/null)" != "$stamp" ]; then
     echo "== loading $reports reports ($v vehicles) into SQLite; load: $(cut -d' ' -f1-3 /proc/loadavg)"
-    rm -f "$db" "$db"-wal "$db"-shm "$db".key "$db.stamp" "$work"/base.db*
+    rm -f "$db" "$db"-wal "$db"-shm "$db".key "$db".audit* "$db.stamp" "$work"/base.db*
     read -r s _ < <(measure "$tool" baseline "$work/base.db" "$sim/reports.ndjson")
     rm -f "$work"/base.db*
     "$bin" init --db "$db" >/dev/null
@@ -170,7 +170,7 @@ for v in "${sizes[@]}"; do
   fi
   read -r s i kib <"$db.ingest"
   fig[sqlite.$v.ingest]="$(awk -v n="$reports" -v s="$s" -v i="$i" 'BEGIN { printf "%.0f %.0f %.2f", n / i, n / s, s / i }') $((kib / 1024))"
-  fig[sqlite.$v.bytes]=$(($(stat -c %s "$db") / reports))  # the WAL was checkpointed
+  fig[sqlite.$v.bytes]=$((($(stat -c %s "$db") + $(stat -c %s "$db".audit)) / reports))  # the WAL was checkpointed
   token=$("$bin" token issue --db "$db" --principal "${who[national]}" --days 1 2>/dev/null)
   read -r t kib < <(measure "$bin" findings --db "$db" --as-of "$as_of" --all)
   fig[sqlite.$v.cli]="$t $((kib / 1024))"

@@ -42,6 +42,7 @@ int RunBackup(const BackupArgs& args) {
     }
     nlohmann::json out;
     out["out"] = args.out;
+    out["files"] = done->files;
     out["bytes"] = done->bytes;
     out["pages"] = done->pages;
     out["steps"] = done->steps;
@@ -53,7 +54,8 @@ int RunBackup(const BackupArgs& args) {
     std::cout << out.dump() << "\n";
     return 0;
   }
-  std::cout << "backup: wrote " << args.out << ": " << done->bytes << " bytes (" << done->pages
+  std::cout << "backup: wrote " << done->files.front() << " and its audit trail "
+            << done->files.back() << ": " << done->bytes << " bytes (" << done->pages
             << " pages in " << done->steps << " steps) in " << seconds << " s\n"
             << "tree size " << done->tree.size << ", root " << root << "\n";
   if (done->checkpoint) {

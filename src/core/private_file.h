@@ -1,7 +1,7 @@
-// Files only their owner may read: the embedded store (and the -wal and -shm files SQLite
-// creates beside it with the store file's mode), the receipts and rejects files of an import,
-// and the TLS private key. They hold reports, token hashes and keys; docs/operations.md says
-// which file gets which check.
+// Files only their owner may read: the embedded store and its audit trail file (and the -wal
+// and -shm files SQLite creates beside each with its mode), the receipts and rejects files of an
+// import, and the TLS private key. They hold reports, token hashes and keys; docs/operations.md
+// says which file gets which check.
 #pragma once
 
 #include <string>

@@ -8,6 +8,8 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <string>
+#include <vector>
 
 #include "store/sqlite/backup.h"
 #include "store/sqlite/sqlite_store.h"
@@ -69,45 +71,80 @@ Result<BackupResult> BackupStore(const Location& from, const std::string& out,
         "battrace backup copies the embedded store (--db); back up a PostgreSQL store with "
         "pg_basebackup and WAL archiving, or pg_dump (docs/operations.md, section 2)");
   }
-  struct stat st;
-  if (::lstat(out.c_str(), &st) == 0) {
-    return Status::FailedPrecondition(out +
-                                      " exists already: a backup is never written over a file "
-                                      "(name a new one)");
+  std::error_code ec;
+  if (std::filesystem::exists(from.db, ec) &&
+      !std::filesystem::exists(AuditFilePath(from.db), ec)) {
+    return Status::FailedPrecondition(
+        from.db + " has no audit trail file beside it (" + AuditFilePath(from.db) +
+        "): a store of an older version, which keeps its trail in the store file; open it once "
+        "for writing with this version (battrace serve or import) to move the trail, then back "
+        "it up");
   }
-  if (errno != ENOENT) return Status::IOError(ErrnoText("cannot examine " + out));
-  const std::string tmp = out + ".tmp";
-  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
-  if (fd < 0) {
-    if (errno == EEXIST) {
-      return Status::FailedPrecondition(tmp +
-                                        " exists: another backup is writing it, or one was "
-                                        "interrupted (remove it when no backup runs)");
+  const std::string out_audit = AuditFilePath(out);
+  for (const std::string& path : {out, out_audit}) {
+    struct stat st;
+    if (::lstat(path.c_str(), &st) == 0) {
+      return Status::FailedPrecondition(path +
+                                        " exists already: a backup is never written over a file "
+                                        "(name a new one)");
     }
-    return Status::IOError(ErrnoText("cannot create " + tmp));
+    if (errno != ENOENT) return Status::IOError(ErrnoText("cannot examine " + path));
   }
-  const bool mode_set = ::fchmod(fd, 0600) == 0;  // whatever the umask
-  ::close(fd);
-  const auto fail = [&tmp](Status why) {
+  // The copy of the store file and of its audit trail file (sqlite_store.h), "<out>.tmp" and
+  // the audit trail path of that, so that the pair opens as a store before it is renamed.
+  const std::string tmp = out + ".tmp";
+  const std::string tmp_audit = AuditFilePath(tmp);
+  std::vector<std::string> created;
+  const auto fail = [&created](Status why) {
     std::error_code ignored;
-    std::filesystem::remove(tmp, ignored);
-    std::filesystem::remove(tmp + "-journal", ignored);
+    for (const std::string& path : created) {
+      std::filesystem::remove(path, ignored);
+      std::filesystem::remove(path + "-journal", ignored);
+    }
     return why;
   };
-  if (!mode_set) return fail(Status::IOError(ErrnoText("cannot set mode 0600 on " + tmp)));
+  for (const std::string& path : {tmp, tmp_audit}) {
+    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (fd < 0) {
+      if (errno == EEXIST) {
+        return fail(Status::FailedPrecondition(
+            path +
+            " exists: another backup is writing it, or one was interrupted (remove it "
+            "when no backup runs)"));
+      }
+      return fail(Status::IOError(ErrnoText("cannot create " + path)));
+    }
+    created.push_back(path);
+    const bool mode_set = ::fchmod(fd, 0600) == 0;  // whatever the umask
+    ::close(fd);
+    if (!mode_set) return fail(Status::IOError(ErrnoText("cannot set mode 0600 on " + path)));
+  }
 
-  auto copied = sqlite::BackupFile(from.db, tmp, options.pages_per_step);
+  // The store file's snapshot is taken first: the trail holds at least every entry the copy's
+  // checkpoints sign.
+  auto copied = sqlite::BackupFiles({{from.db, tmp}, {AuditFilePath(from.db), tmp_audit}},
+                                    options.pages_per_step);
   if (!copied.ok()) return fail(copied.status());
   BackupResult result;
   result.pages = copied->pages;
   result.steps = copied->steps;
-  result.bytes = copied->pages * copied->page_size;
-  if (Status synced = SyncPath(tmp); !synced.ok()) return fail(synced);
+  result.bytes = copied->bytes;
+  result.files = {out, out_audit};
+  for (const std::string& path : {tmp, tmp_audit}) {
+    if (Status synced = SyncPath(path); !synced.ok()) return fail(synced);
+  }
   if (Status read = ReadCopy(tmp, result); !read.ok()) {
     return fail(Status(read.code(),
                        "the copy of " + from.db + " is not a readable store: " + read.message()));
   }
-  if (Status renamed = RenameNoReplace(tmp, out); !renamed.ok()) return fail(renamed);
+  // The trail first: a store file at `out` is a whole backup.
+  if (Status renamed = RenameNoReplace(tmp_audit, out_audit); !renamed.ok()) return fail(renamed);
+  created = {tmp};
+  if (Status renamed = RenameNoReplace(tmp, out); !renamed.ok()) {
+    std::error_code ignored;
+    std::filesystem::remove(out_audit, ignored);
+    return fail(renamed);
+  }
   const std::filesystem::path dir = std::filesystem::path(out).parent_path();
   BATTRACE_RETURN_IF_ERROR(SyncPath(dir.empty() ? "." : dir.string()));
   return result;

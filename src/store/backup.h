@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "core/status.h"
 #include "store/open.h"
@@ -21,19 +22,25 @@ struct BackupOptions {
 };
 
 struct BackupResult {
-  uint64_t bytes = 0;  // the copy's size
+  // The files written: the copy of the store file (`out`) and of its audit trail file
+  // (AuditFilePath(out), store/sqlite/sqlite_store.h); restored together.
+  std::vector<std::string> files;
+  uint64_t bytes = 0;  // the copy's size, both files
   uint64_t pages = 0;
   uint64_t steps = 0;
   TreeHead tree;                               // the copy's tree: every leaf it holds
   std::optional<StoredCheckpoint> checkpoint;  // the latest signed checkpoint in the copy
 };
 
-// Copies the embedded store at `from` into the new file `out` as it stood when the copy began
-// (a consistent snapshot, whatever is written meanwhile): first into "<out>.tmp" (mode 0600),
-// which is fsync'd, opened as a store to read its tree head and latest checkpoint, then renamed
-// to `out` (never over an existing file) and its directory fsync'd. On failure nothing is left
-// at `out` and "<out>.tmp" is removed. The signing key file beside the store is not copied.
-// Errors: FailedPrecondition for a PostgreSQL store (naming pg_basebackup), when `out` or
+// Copies the embedded store at `from` into the new file `out`, and its audit trail file into
+// AuditFilePath(out), as they stood when the copy began (a consistent snapshot, whatever is
+// written meanwhile; the trail's snapshot is taken after the store file's, so it holds every
+// entry the copy's checkpoints sign): first into "<out>.tmp" and its audit trail path (mode
+// 0600), which are fsync'd, opened as a store to read its tree head and latest checkpoint, then
+// renamed (the trail first; never over an existing file) and their directory fsync'd. On
+// failure nothing is left at `out` and the temporary files are removed. The signing key file beside
+// the store is not copied. Errors: FailedPrecondition for a PostgreSQL store (naming
+// pg_basebackup), when `out` or
 // "<out>.tmp" exists, or when the copy is not a store of this version; NotFound when there is
 // no store at `from`; IOError otherwise.
 Result<BackupResult> BackupStore(const Location& from, const std::string& out,

@@ -40,8 +40,11 @@ Status MarkBytes(pg::Conn& conn, std::vector<Table>& tables) {
 
 Result<std::vector<Table>> TablesOf(sqlite::Db& db) {
   std::vector<Table> tables;
-  BATTRACE_ASSIGN_OR_RETURN(names, db.Prepare("SELECT name FROM sqlite_master WHERE type = 'table' "
-                                              "AND name NOT LIKE 'sqlite_%' ORDER BY name"));
+  // The store file's tables and the audit trail file's (attached as `audit`).
+  BATTRACE_ASSIGN_OR_RETURN(
+      names, db.Prepare("SELECT name FROM main.sqlite_master WHERE type = 'table' AND name NOT "
+                        "LIKE 'sqlite_%' UNION ALL SELECT name FROM audit.sqlite_master WHERE "
+                        "type = 'table' ORDER BY name"));
   BATTRACE_RETURN_IF_ERROR(names.ForEachRow([&](const sqlite::Stmt& st) {
     tables.push_back({st.Text(0), {}, {}});
     return true;
@@ -144,6 +147,7 @@ Result<MigrationResult> MigrateSqliteToPostgres(const std::string& db_path,
   BATTRACE_ASSIGN_OR_RETURN(target, OpenPostgresStore(conninfo, create, source->Origin()));
 
   BATTRACE_ASSIGN_OR_RETURN(db, sqlite::Db::Open(db_path, false));
+  BATTRACE_RETURN_IF_ERROR(db.Attach(AuditFilePath(db_path), "audit", false));
   BATTRACE_ASSIGN_OR_RETURN(conn, pg::Conn::Connect(conninfo));
   BATTRACE_ASSIGN_OR_RETURN(tables, TablesOf(db));
   BATTRACE_RETURN_IF_ERROR(MarkBytes(conn, tables));

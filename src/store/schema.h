@@ -11,6 +11,9 @@
 //            bytes); SQLite needs nothing (a column of any declared type holds blobs as given)
 //   {PARTITIONS} PostgreSQL's partitioning of report, battery_event and vehicle_event by leaf
 //            range (a rewrite of the three tables); nothing on SQLite
+//   {AUDIT_APART} SQLite's drop of the audit table from the store file, once the engine has
+//            copied it into the audit trail's own file (kAuditApartVersion); PostgreSQL keeps
+//            the table, and only describes it
 // A store records the version it reached in meta('schema_version'); a store whose version is
 // newer than this binary knows is refused, never downgraded.
 #pragma once
@@ -26,13 +29,19 @@ struct Migration {
   const char* sql;
 };
 
+// The migration from which an SQLite store keeps its audit trail in a file of its own beside
+// the store file (store/sqlite/sqlite_store.h, AuditFilePath). Before applying it, the engine
+// copies the audit table and its rows into that file in a transaction of its own, so that the
+// drop never commits before the copy.
+inline constexpr int kAuditApartVersion = 15;
+
 // All migrations, in version order.
 const std::vector<Migration>& Migrations();
 int LatestSchemaVersion();
 
 // What one engine writes for each placeholder.
 struct Dialect {
-  std::string i64pk, i64auto, blob, norowid, text, body_bytes, partitions;
+  std::string i64pk, i64auto, blob, norowid, text, body_bytes, partitions, audit_apart;
 };
 
 const Dialect& SqliteDialect();

@@ -669,9 +669,11 @@ print("/healthz: 503 unhealthy after a failed write, ok after the next good one"
 # (the embedded store only: PostgreSQL's files are the cluster's)
 if not engines.postgres():
     db = fx.store[fx.store.index("--db") + 1]
-    # The store, its -wal and -shm, its key and the receipts file: the owner's alone.
+    # The store, its audit trail, their -wal and -shm, its key and the receipts file: the
+    # owner's alone.
     with Server(battrace, fx.store, fx.work, "--quiet") as server:
-        for path in (db, db + "-wal", db + "-shm", db + ".key", fx.receipts_file):
+        for path in (db, db + "-wal", db + "-shm", db + ".audit", db + ".audit-wal",
+                     db + ".audit-shm", db + ".key", fx.receipts_file):
             mode = stat.S_IMODE(os.stat(path).st_mode)
             ok(mode == 0o600, f"{path} has mode {mode:04o}, not 0600")
         # With a writer at work (a -wal file), the read-only commands read through its WAL and
@@ -689,13 +691,20 @@ if not engines.postgres():
     # A store file group or others may read is refused to the commands that write.
     loose = os.path.join(fx.work, "loose")
     os.makedirs(loose)
-    shutil.copy2(db, os.path.join(loose, "store.db"))
-    shutil.copy2(db + ".key", os.path.join(loose, "store.db.key"))
+    for suffix in ("", ".key", ".audit"):
+        shutil.copy2(db + suffix, os.path.join(loose, "store.db" + suffix))
     os.chmod(os.path.join(loose, "store.db"), 0o644)
     p = subprocess.run([battrace, "import", "--db", os.path.join(loose, "store.db"),
                         fx.receipts_file], capture_output=True, text=True)
     ok(p.returncode == 1 and "has mode 0644" in p.stderr and "chmod 600" in p.stderr,
        f"a store of mode 0644 opened to write: {p.returncode} {p.stderr}")
+    # Its audit trail file too: it says who read what.
+    os.chmod(os.path.join(loose, "store.db"), 0o600)
+    os.chmod(os.path.join(loose, "store.db.audit"), 0o644)
+    p = subprocess.run([battrace, "import", "--db", os.path.join(loose, "store.db"),
+                        fx.receipts_file], capture_output=True, text=True)
+    ok(p.returncode == 1 and "audit trail file" in p.stderr and "has mode 0644" in p.stderr,
+       f"an audit trail file of mode 0644 opened to write: {p.returncode} {p.stderr}")
 
     # A read-only copy (file 0400 in a directory 0500) is examined without a single write: no
     # journal-mode switch, no migration, no -wal or -shm created, the file's bytes and mtime
@@ -704,11 +713,16 @@ if not engines.postgres():
     ro_dir = os.path.join(fx.work, "read-only")
     os.makedirs(ro_dir)
     ro = os.path.join(ro_dir, "store.db")
-    shutil.copy2(db, ro)
-    shutil.copy2(db + ".key", ro + ".key")
+    for suffix in ("", ".key", ".audit"):
+        shutil.copy2(db + suffix, ro + suffix)
     os.chmod(ro, 0o400)
+    os.chmod(ro + ".audit", 0o400)
     os.chmod(ro_dir, 0o500)
-    before = (os.stat(ro).st_mtime_ns, hashlib.sha256(open(ro, "rb").read()).hexdigest())
+
+    def state():
+        return [(os.stat(f).st_mtime_ns, hashlib.sha256(open(f, "rb").read()).hexdigest())
+                for f in (ro, ro + ".audit")]
+    before = state()
     try:
         pack = next(r for r in fx.replayed if r["type"] == "vehicle.produced")
         for cmd, want in ((["verify", "--db", ro], "verify: ok"),
@@ -721,10 +735,9 @@ if not engines.postgres():
             p = subprocess.run([battrace, *cmd], capture_output=True, text=True)
             ok(p.returncode == 0 and want in p.stdout,
                f"{' '.join(cmd[:1])} on a read-only copy: {p.returncode} {p.stderr[:300]}")
-        ok(sorted(os.listdir(ro_dir)) == ["store.db", "store.db.key"],
+        ok(sorted(os.listdir(ro_dir)) == ["store.db", "store.db.audit", "store.db.key"],
            f"files created beside a read-only store: {os.listdir(ro_dir)}")
-        after = (os.stat(ro).st_mtime_ns, hashlib.sha256(open(ro, "rb").read()).hexdigest())
-        ok(after == before, "a read-only command changed the store file")
+        ok(state() == before, "a read-only command changed the store's files")
     finally:
         os.chmod(ro_dir, 0o700)
     print("store files: 0600; a 0644 store refused for writing; a read-only copy verified, "

@@ -103,6 +103,15 @@ def post_all(server):
 out = os.path.join(work, "backups", "store.db")
 os.makedirs(os.path.dirname(out))
 with api_support.Server(battrace, fx.store, work) as server:
+    # Reads of protected data, so that the audit trail has entries to back up.
+    admin = fx.token("admin")
+    for _ in range(3):
+        st, _, data, _ = server.call("GET", "/v1/findings?as_of=2026-09-01&limit=1", admin)
+        if st != 200:
+            sys.exit(f"an audited read: {st} {data[:300]!r}")
+    audited = int(engines.query(fx.store, "SELECT count(*) FROM audit")[0][0])
+    if audited < 3:
+        sys.exit(f"3 audited reads left {audited} audit entries")
     client = threading.Thread(target=post_all, args=(server,))
     client.start()
     deadline = time.monotonic() + 60
@@ -144,12 +153,17 @@ with api_support.Server(battrace, fx.store, work) as server:
         sys.exit(f"consistency proof: {st} {proof}")
 
 # --- What the backup printed -------------------------------------------------------------------
-if oct(os.stat(out).st_mode & 0o777) != "0o600":
-    sys.exit(f"the backup has mode {oct(os.stat(out).st_mode & 0o777)}, not 0600")
-if os.path.exists(out + ".tmp") or os.path.exists(out + ".tmp-journal"):
-    sys.exit("the backup left its temporary file behind")
-if os.path.getsize(out) != backup["bytes"]:
-    sys.exit(f"the backup is {os.path.getsize(out)} bytes, it printed {backup['bytes']}")
+# Two files: the store file's copy and its audit trail's.
+if backup["files"] != [out, out + ".audit"]:
+    sys.exit(f"the backup's files: {backup['files']}")
+for f in backup["files"]:
+    if oct(os.stat(f).st_mode & 0o777) != "0o600":
+        sys.exit(f"{f} has mode {oct(os.stat(f).st_mode & 0o777)}, not 0600")
+left = [f for f in os.listdir(os.path.dirname(out)) if ".tmp" in f]
+if left:
+    sys.exit(f"the backup left its temporary files behind: {left}")
+if sum(os.path.getsize(f) for f in backup["files"]) != backup["bytes"]:
+    sys.exit(f"the backup's files are not the {backup['bytes']} bytes it printed")
 checkpoint = backup["checkpoint"]
 origin, cp_size, cp_root = note_lines(checkpoint["note"])
 if cp_size != checkpoint["size"] or cp_size > backup["tree_size"] or origin != "api.test/ledger":
@@ -160,10 +174,23 @@ if backup["not_included"] != [live + ".key"]:
 # --- Restore: the file copied into place, the key beside it ------------------------------------
 restored = os.path.join(work, "restored", "store.db")
 os.makedirs(os.path.dirname(restored))
-for src, dst in ((out, restored), (live + ".key", restored + ".key")):
+shutil.copyfile(live + ".key", restored + ".key")
+os.chmod(restored + ".key", 0o600)
+shutil.copyfile(out, restored)
+os.chmod(restored, 0o600)
+# Without its audit trail file, the store is refused, naming the file.
+text = run("verify", "--db", restored, rc=1)
+if "audit trail file " + restored + ".audit" not in text:
+    sys.exit(f"verify of a store restored without its audit trail file: {text}")
+for f in os.listdir(os.path.dirname(restored)):
+    os.remove(os.path.join(os.path.dirname(restored), f))
+for src, dst in ((out, restored), (out + ".audit", restored + ".audit"),
+                 (live + ".key", restored + ".key")):
     shutil.copyfile(src, dst)
     os.chmod(dst, 0o600)
 text = run("verify", "--db", restored)
+if f"{audited} audit entries" not in text:
+    sys.exit(f"verify of the restored store, which holds {audited} audit entries: {text}")
 if f"verify: ok: {backup['tree_size']} leaves" not in text:
     sys.exit(f"verify of the restored store: {text}")
 if run("checkpoint", "--db", restored) != checkpoint["note"]:
@@ -225,11 +252,11 @@ other = os.path.join(work, "backups", "other.db")
 open(other + ".tmp", "w").close()
 text = run("backup", "--db", live, "--out", other, rc=1)
 if "other.db.tmp exists" not in text or os.path.exists(other) \
-        or not os.path.exists(other + ".tmp"):
+        or not os.path.exists(other + ".tmp") or os.path.exists(other + ".tmp.audit"):
     sys.exit(f"a backup whose temporary file exists: {text}")
 os.remove(other + ".tmp")
 text = run("backup", "--db", os.path.join(work, "nowhere.db"), "--out", other, rc=1)
-if "no store at" not in text or os.path.exists(other) or os.path.exists(other + ".tmp"):
+if "no store at" not in text or [f for f in os.listdir(os.path.dirname(other)) if "other" in f]:
     sys.exit(f"a backup of a store that does not exist: {text}")
 print("refused: an existing --out, a leftover .tmp, a missing store")
 print("backup: ok")

@@ -170,8 +170,12 @@ def query(store, sql, params=()):
     of its own. Keep the SQL portable, or branch on postgres(). Changes are committed; use
     RETURNING to see which rows an UPDATE touched."""
     if "--db" in store:
-        db = sqlite3.connect(_value(store, "--db"))
+        path = _value(store, "--db")
+        db = sqlite3.connect(path)
         try:
+            # The audit trail's file, as the store attaches it (docs/data-model.md).
+            if os.path.exists(path + ".audit"):
+                db.execute("ATTACH DATABASE ? AS audit", (path + ".audit",))
             with db:
                 rows = db.execute(sql, tuple(params)).fetchall()
         finally:
@@ -247,11 +251,12 @@ def _drop_database(conninfo):
 
 
 def drop(store):
-    """Deletes the store now: the file (and its WAL, shared memory and key files), or the
-    database and the key file."""
+    """Deletes the store now: the file (and its WAL, shared memory, key and audit trail files),
+    or the database and the key file."""
     if "--db" in store:
         path = _value(store, "--db")
-        for p in (path, path + "-wal", path + "-shm", path + "-journal", path + ".key"):
+        for p in (path, path + "-wal", path + "-shm", path + "-journal", path + ".key",
+                  path + ".audit", path + ".audit-wal", path + ".audit-shm"):
             if os.path.exists(p):
                 os.remove(p)
         return

@@ -1,8 +1,31 @@
 #include "store/sqlite/sqlite.h"
 
+#include <unistd.h>
+
 #include <cstdio>
+#include <string_view>
 
 namespace battrace::sqlite {
+namespace {
+
+// A file: URI of `path` (RFC 8089 as SQLite reads it), the characters that end or escape a path
+// there percent-encoded, with `query` after it.
+std::string FileUri(const std::string& path, std::string_view query) {
+  std::string uri = "file:";
+  for (char c : path) {
+    if (c == '%' || c == '?' || c == '#') {
+      char buf[4];
+      std::snprintf(buf, sizeof buf, "%%%02X", static_cast<unsigned char>(c));
+      uri += buf;
+    } else {
+      uri += c;
+    }
+  }
+  uri += query;
+  return uri;
+}
+
+}  // namespace
 
 Result<Db> Db::OpenWith(const std::string& path, const std::string& name, int flags, bool create) {
   sqlite3* db = nullptr;
@@ -17,7 +40,7 @@ Result<Db> Db::OpenWith(const std::string& path, const std::string& name, int fl
   }
   sqlite3_extended_result_codes(db, 1);
   sqlite3_busy_timeout(db, 10000);
-  return Db(db);
+  return Db(db, (flags & SQLITE_OPEN_URI) != 0);
 }
 
 Result<Db> Db::Open(const std::string& path, bool create) {
@@ -27,26 +50,27 @@ Result<Db> Db::Open(const std::string& path, bool create) {
 }
 
 Result<Db> Db::OpenReadOnly(const std::string& path, bool immutable) {
-  // A file: URI (RFC 8089 as SQLite reads it): the characters that end or escape a path there
-  // are percent-encoded.
-  std::string uri = "file:";
-  for (char c : path) {
-    if (c == '%' || c == '?' || c == '#') {
-      char buf[4];
-      std::snprintf(buf, sizeof buf, "%%%02X", static_cast<unsigned char>(c));
-      uri += buf;
-    } else {
-      uri += c;
-    }
+  return OpenWith(path, FileUri(path, immutable ? "?mode=ro&immutable=1" : "?mode=ro"),
+                  SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX, false);
+}
+
+Status Db::Attach(const std::string& path, const std::string& schema, bool immutable) {
+  // ATTACH creates a missing file when the connection may create: the caller creates it instead,
+  // with the mode it wants.
+  if (::access(path.c_str(), F_OK) != 0) return Status::NotFound("no file at " + path);
+  BATTRACE_ASSIGN_OR_RETURN(attach, Prepare("ATTACH DATABASE ? AS \"" + schema + "\""));
+  const std::string name = !uri_ ? path : FileUri(path, immutable ? "?immutable=1" : "");
+  if (Status st = attach.Bind(1, name).Run(); !st.ok()) {
+    return Status::IOError("cannot open " + path + ": " + st.message());
   }
-  uri += immutable ? "?mode=ro&immutable=1" : "?mode=ro";
-  return OpenWith(path, uri, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX, false);
+  return Status::Ok();
 }
 
 Db& Db::operator=(Db&& other) noexcept {
   if (this != &other) {
     sqlite3_close_v2(db_);
     db_ = other.db_;
+    uri_ = other.uri_;
     other.db_ = nullptr;
   }
   return *this;

@@ -26,7 +26,12 @@ class Db {
   // file nobody changes: without locks, and creating no -wal or -shm file.
   static Result<Db> OpenReadOnly(const std::string& path, bool immutable);
 
-  Db(Db&& other) noexcept : db_(other.db_) { other.db_ = nullptr; }
+  // Attaches the database file at `path` as `schema`, opened as this connection was (read-only
+  // and immutable with `immutable`, which only a connection OpenReadOnly made may use). The file
+  // must exist: NotFound names it otherwise.
+  Status Attach(const std::string& path, const std::string& schema, bool immutable);
+
+  Db(Db&& other) noexcept : db_(other.db_), uri_(other.uri_) { other.db_ = nullptr; }
   Db& operator=(Db&& other) noexcept;
   Db(const Db&) = delete;
   Db& operator=(const Db&) = delete;
@@ -42,11 +47,12 @@ class Db {
   Status Error(const std::string& what) const;
 
  private:
-  explicit Db(sqlite3* db) : db_(db) {}
+  explicit Db(sqlite3* db, bool uri = false) : db_(db), uri_(uri) {}
   // Opens `name` (the path, or a file: URI when flags has SQLITE_OPEN_URI) of the file `path`.
   static Result<Db> OpenWith(const std::string& path, const std::string& name, int flags,
                              bool create);
   sqlite3* db_ = nullptr;
+  bool uri_ = false;  // opened with SQLITE_OPEN_URI: attached files are named by URI too
 };
 
 class Stmt {

@@ -138,6 +138,9 @@ class SqliteStore : public Store {
   friend class SqliteWriteTxn;
 
   Status Migrate(bool create, const std::string& origin);
+  // Within Migrate, before kAuditApartVersion: copies the store file's audit table, rows and
+  // all, into the attached audit trail file (store/schema.h).
+  Status CopyAuditTrail();
   Status PrepareStatements();
   // Runs `body` in a transaction of its own (BEGIN IMMEDIATE ... COMMIT), rolled back when
   // `body` or the commit fails. REQUIRES: no WriteTxn is open.

@@ -28,16 +28,51 @@
 #include "store/tables.h"
 
 namespace battrace::store::sqlite_engine {
+namespace {
+
+Status MissingAuditFile(const std::string& audit_path, const Status& why) {
+  return Status::FailedPrecondition(
+      "the store's audit trail file " + audit_path + " cannot be read (" + why.message() +
+      "): it is part of the store, kept beside the store file; restore both files from one "
+      "backup (docs/operations.md, section 2)");
+}
+
+}  // namespace
 
 Status SqliteStore::Initialize(const std::string& path, bool create, const std::string& origin) {
-  // A read-only store is read in the journal mode it has (WAL, as a writer left it).
-  if (!options_.read_only) BATTRACE_RETURN_IF_ERROR(db_.Exec("PRAGMA journal_mode=WAL"));
+  const std::string audit_path = AuditFilePath(path);
+  if (!options_.read_only) {
+    // Before the first migration that needs it, a store has no audit trail file yet.
+    BATTRACE_RETURN_IF_ERROR(CreatePrivateFile(audit_path));
+    BATTRACE_RETURN_IF_ERROR(db_.Attach(audit_path, "audit", false));
+    // A read-only store is read in the journal mode it has (WAL, as a writer left it). Without a
+    // schema, the pragma sets the mode of every attached file.
+    BATTRACE_RETURN_IF_ERROR(db_.Exec("PRAGMA journal_mode=WAL"));
+    BATTRACE_RETURN_IF_ERROR(db_.Exec("PRAGMA audit.synchronous=FULL"));
+  }
   BATTRACE_RETURN_IF_ERROR(db_.Exec("PRAGMA synchronous=FULL"));
   BATTRACE_RETURN_IF_ERROR(db_.Exec("PRAGMA foreign_keys=OFF"));
   BATTRACE_RETURN_IF_ERROR(db_.Exec("PRAGMA temp_store=MEMORY"));
   BATTRACE_RETURN_IF_ERROR(
       db_.Exec("PRAGMA cache_size=-" + std::to_string(options_.cache_mib * 1024)));
   BATTRACE_RETURN_IF_ERROR(Migrate(create, origin));
+  if (options_.read_only) {
+    // A read-only store is at the latest version, so its trail is in its own file (immutable
+    // when no writer has it open, as the store file is read).
+    std::error_code ec;
+    const bool wal = std::filesystem::exists(audit_path + "-wal", ec);
+    if (Status st = db_.Attach(audit_path, "audit", !wal && !ec); !st.ok()) {
+      return MissingAuditFile(audit_path, st);
+    }
+  }
+  {
+    BATTRACE_ASSIGN_OR_RETURN(
+        st,
+        db_.Prepare("SELECT 1 FROM audit.sqlite_master WHERE type = 'table' AND name = 'audit'"));
+    BATTRACE_ASSIGN_OR_RETURN(has_trail, st.Step());
+    if (!has_trail)
+      return MissingAuditFile(audit_path, Status::NotFound("it holds no audit table"));
+  }
   BATTRACE_RETURN_IF_ERROR(PrepareStatements());
 
   {
@@ -91,7 +126,8 @@ Status SqliteStore::Migrate(bool create, const std::string& origin) {
   const bool fresh = version == 0;
   for (const Migration& m : Migrations()) {
     if (m.version <= version) continue;
-    Status st = db_.Exec(RenderSql(m.sql, SqliteDialect()));
+    Status st = m.version == kAuditApartVersion ? CopyAuditTrail() : Status::Ok();
+    if (st.ok()) st = db_.Exec(RenderSql(m.sql, SqliteDialect()));
     if (st.ok() && fresh && m.version == Migrations().front().version) {
       auto ins = db_.Prepare("INSERT INTO meta (key, value) VALUES ('origin', ?)");
       st = ins.ok() ? ins->Bind(1, origin).Run() : ins.status();
@@ -109,6 +145,45 @@ Status SqliteStore::Migrate(bool create, const std::string& origin) {
     }
   }
   return db_.Exec("COMMIT");
+}
+
+Status SqliteStore::CopyAuditTrail() {
+  // The migrations so far commit, then the table and its rows are copied in a transaction of
+  // their own: were the copy in the transaction that drops the table from the store file, SQLite
+  // could commit the drop first (a transaction over several WAL files is atomic in each file,
+  // not across them), and a crash between the two would lose the trail. Each step is repeated
+  // safely after a crash: the copy takes only rows the trail file lacks.
+  BATTRACE_RETURN_IF_ERROR(db_.Exec("COMMIT"));
+  BATTRACE_RETURN_IF_ERROR(db_.Exec("BEGIN IMMEDIATE"));
+  Status st = [&]() -> Status {
+    BATTRACE_ASSIGN_OR_RETURN(
+        ddl, db_.Prepare("SELECT sql FROM main.sqlite_master WHERE type = 'table' AND "
+                         "name = 'audit'"));
+    BATTRACE_ASSIGN_OR_RETURN(table, ddl.OneRow([](const Stmt& r) { return r.Text(0); }));
+    if (!table) {
+      // Only a store put back to an older version by hand has its trail in the file already.
+      BATTRACE_ASSIGN_OR_RETURN(
+          moved, db_.Prepare("SELECT 1 FROM audit.sqlite_master WHERE type = 'table' AND "
+                             "name = 'audit'"));
+      BATTRACE_ASSIGN_OR_RETURN(in_file, moved.Step());
+      return in_file ? Status::Ok()
+                     : Status::Corruption(
+                           "neither the store file nor the audit trail file has "
+                           "an audit table");
+    }
+    constexpr std::string_view kCreate = "CREATE TABLE audit ";
+    if (!table->starts_with(kCreate)) {
+      return Status::Corruption("the store file's audit table is not as created: " + *table);
+    }
+    BATTRACE_RETURN_IF_ERROR(
+        db_.Exec("CREATE TABLE IF NOT EXISTS audit.audit " + table->substr(kCreate.size())));
+    return db_.Exec(
+        "INSERT INTO audit.audit SELECT * FROM main.audit WHERE seq > "
+        "(SELECT COALESCE(MAX(seq), 0) FROM audit.audit) ORDER BY seq");
+  }();
+  if (!st.ok()) return st;  // the caller rolls back
+  BATTRACE_RETURN_IF_ERROR(db_.Exec("COMMIT"));
+  return db_.Exec("BEGIN IMMEDIATE");
 }
 
 Status SqliteStore::PinVerifierKey() {
@@ -240,6 +315,10 @@ std::string DefaultKeyPath(const std::string& db_path) {
   return db_path + ".key";
 }
 
+std::string AuditFilePath(const std::string& db_path) {
+  return db_path + ".audit";
+}
+
 Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path, const OpenOptions& options,
                                                const std::string& origin_if_created) {
   BATTRACE_RETURN_IF_ERROR(CheckOpenOptions(options));
@@ -256,7 +335,13 @@ Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path, const Op
   }
   // The store file is created 0600; SQLite gives its -wal and -shm files the same mode.
   if (options.create) BATTRACE_RETURN_IF_ERROR(CreatePrivateFile(path));
-  if (options.key_path) BATTRACE_RETURN_IF_ERROR(CheckPrivateFile(path, "the store file"));
+  if (options.key_path) {
+    BATTRACE_RETURN_IF_ERROR(CheckPrivateFile(path, "the store file"));
+    std::error_code ec;
+    if (std::filesystem::exists(AuditFilePath(path), ec)) {
+      BATTRACE_RETURN_IF_ERROR(CheckPrivateFile(AuditFilePath(path), "the audit trail file"));
+    }
+  }
   BATTRACE_ASSIGN_OR_RETURN(db, Db::Open(path, options.create));
   auto store = std::make_unique<SqliteStore>(std::move(db), options);
   BATTRACE_RETURN_IF_ERROR(store->Initialize(path, options.create, origin_if_created));

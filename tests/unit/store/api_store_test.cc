@@ -20,6 +20,7 @@
 #include "ledger/merkle.h"
 #include "store/audit.h"
 #include "store/open.h"
+#include "store/sqlite/sqlite_store.h"
 #include "store/verify.h"
 
 namespace battrace::store {
@@ -99,7 +100,7 @@ class ApiStoreTest : public ::testing::TestWithParam<battrace::testing::Engine> 
   }
 
   // Runs SQL on the store with a connection of its own.
-  void Sql(const std::string& sql) { where_->Sql(sql); }
+  std::string Sql(const std::string& sql) { return where_->Sql(sql); }
 
   std::unique_ptr<battrace::testing::TestStore> where_;
   std::optional<ledger::SigningKey> key_;
@@ -276,6 +277,79 @@ TEST_P(ApiStoreTest, VerifyAuditNamesADeletedEntry) {
   EXPECT_EQ(r.status().code(), StatusCode::kCorruption);
   EXPECT_NE(r.status().message().find("audit entry 3 is missing"), std::string::npos)
       << r.status().message();
+}
+
+// The embedded store keeps its audit trail in a file of its own: appending to it commits
+// nothing to the store file, so the other connections' cached pages of the store stay valid
+// (SQLite drops a connection's cache of a file when another connection committed to it, which
+// PRAGMA data_version shows).
+TEST_P(ApiStoreTest, AnAuditAppendCommitsNothingToTheStoreFile) {
+  if (GetParam() != battrace::testing::Engine::kSqlite) GTEST_SKIP() << "one file per store";
+  const std::string db_path = where_->location().db;
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(db_path.c_str(), &db), SQLITE_OK);
+  const std::string attach = "ATTACH DATABASE '" + AuditFilePath(db_path) + "' AS audit";
+  ASSERT_EQ(sqlite3_exec(db, attach.c_str(), nullptr, nullptr, nullptr), SQLITE_OK);
+  const auto version = [&](const std::string& schema) {
+    sqlite3_stmt* st = nullptr;
+    EXPECT_EQ(
+        sqlite3_prepare_v2(db, ("PRAGMA " + schema + ".data_version").c_str(), -1, &st, nullptr),
+        SQLITE_OK);
+    EXPECT_EQ(sqlite3_step(st), SQLITE_ROW);
+    const int64_t v = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return v;
+  };
+  const int64_t store_before = version("main"), trail_before = version("audit");
+  std::vector<AuditEntry> entries = {Read("a"), Read("b")};
+  ASSERT_TRUE(writer_->AppendAudit(entries).ok());
+  EXPECT_EQ(version("main"), store_before);
+  EXPECT_NE(version("audit"), trail_before);
+  // A write to the ledger does commit to the store file (the check above can fail).
+  Append({{{"reporter", "R"}, {"id", "1"}, {"type", "battery.produced"}}});
+  EXPECT_NE(version("main"), store_before);
+  sqlite3_close(db);
+  EXPECT_EQ(where_->Sql("SELECT count(*) FROM main.sqlite_master WHERE name = 'audit'"), "0");
+  EXPECT_EQ(where_->Sql("SELECT count(*) FROM audit.audit"), "2");
+}
+
+// Migration 15: a store of schema 14 keeps its trail in the store file's audit table. On open,
+// the table and its rows are copied into the trail's own file, then dropped from the store file;
+// after a crash between the two, the copy is not repeated.
+TEST_P(ApiStoreTest, MovesAVersion14AuditTrailIntoItsOwnFile) {
+  if (GetParam() != battrace::testing::Engine::kSqlite) GTEST_SKIP() << "one file per store";
+  std::vector<AuditEntry> entries = {Read("a"), Read("b"), Read("c")};
+  ASSERT_TRUE(writer_->AppendAudit(entries).ok());
+  writer_.reset();
+  const std::string kVersion14 =
+      "CREATE TABLE main.audit (seq INTEGER PRIMARY KEY, at BIGINT NOT NULL, principal TEXT NOT "
+      "NULL, action TEXT NOT NULL, record TEXT NOT NULL, purpose TEXT NOT NULL, request_id TEXT "
+      "NOT NULL, hash BLOB NOT NULL);"
+      "INSERT INTO main.audit SELECT * FROM audit.audit;"
+      "UPDATE meta SET value = '14' WHERE key = 'schema_version';";
+  const auto expect_moved = [&] {
+    auto reader = Open(false);
+    ASSERT_NE(reader, nullptr);
+    auto listed = reader->ListAudit({.from = 0, .limit = 10});
+    ASSERT_TRUE(listed.ok()) << listed.status().ToString();
+    ASSERT_EQ(listed->size(), 3u);
+    for (size_t i = 0; i < 3; ++i)
+      EXPECT_EQ((*listed)[i].hash, entries[i].hash) << i;
+    auto verified = VerifyAudit(*reader);
+    ASSERT_TRUE(verified.ok()) << verified.status().ToString();
+    EXPECT_EQ(*verified, 3u);
+    EXPECT_EQ(Sql("SELECT value FROM meta WHERE key = 'schema_version'"), "15");
+    EXPECT_EQ(Sql("SELECT count(*) FROM main.sqlite_master WHERE name = 'audit'"), "0");
+  };
+  // Before the move: the trail only in the store file.
+  Sql(kVersion14 + "DROP TABLE audit.audit;");
+  expect_moved();
+  // A crash after the copy, before the drop: the trail in both files.
+  Sql(kVersion14);
+  expect_moved();
+  std::vector<AuditEntry> more = {Read("d")};
+  ASSERT_TRUE(Open(true)->AppendAudit(more).ok());
+  EXPECT_EQ(more[0].seq, 4u);
 }
 
 TEST_P(ApiStoreTest, VerifyAuditReadsALongTrailInPages) {

@@ -16,6 +16,7 @@
 #include "../fixtures.h"
 #include "store/open.h"
 #include "store/schema.h"
+#include "store/sqlite/sqlite_store.h"
 
 namespace battrace::testing {
 
@@ -79,6 +80,16 @@ class TestStore {
   static std::string SqliteSql(const std::string& path, const std::string& sql) {
     sqlite3* db = nullptr;
     EXPECT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+    // The audit trail's file, as the store attaches it (store/sqlite/sqlite_store.h).
+    if (std::filesystem::exists(store::AuditFilePath(path))) {
+      sqlite3_stmt* attach = nullptr;
+      EXPECT_EQ(sqlite3_prepare_v2(db, "ATTACH DATABASE ? AS audit", -1, &attach, nullptr),
+                SQLITE_OK);
+      const std::string audit = store::AuditFilePath(path);
+      sqlite3_bind_text(attach, 1, audit.c_str(), -1, SQLITE_TRANSIENT);
+      EXPECT_EQ(sqlite3_step(attach), SQLITE_DONE) << sqlite3_errmsg(db);
+      sqlite3_finalize(attach);
+    }
     std::string out = "<no row>";
     const char* tail = sql.c_str();
     while (tail && *tail) {

@@ -224,7 +224,7 @@ TEST_P(JudgmentStoreTest, MigratesAVersion1Store) {
   Open(false);
   EXPECT_EQ(Query("SELECT value FROM meta WHERE key = 'schema_version'"),
             std::to_string(LatestSchemaVersion()));
-  EXPECT_EQ(LatestSchemaVersion(), 14);
+  EXPECT_EQ(LatestSchemaVersion(), 15);
   EXPECT_EQ(Query("SELECT value FROM meta WHERE key = 'registry_version'"), "0");
   auto old = store_->GetBattery(code1_);
   ASSERT_TRUE(old.ok() && old->has_value());
