@@ -471,21 +471,8 @@ TEST_P(ApiStoreTest, DisassemblyInfoListsAModelsReportsThroughItsIndex) {
   // The embedded store's query (sqlite_store.cc, disassembly_info_) is answered from the
   // partial index.
   if (GetParam() != battrace::testing::Engine::kSqlite) return;
-  sqlite3* db = nullptr;
-  ASSERT_EQ(sqlite3_open(where_->location().db.c_str(), &db), SQLITE_OK);
-  sqlite3_stmt* st = nullptr;
-  ASSERT_EQ(sqlite3_prepare_v2(db,
-                               "EXPLAIN QUERY PLAN SELECT leaf, body FROM report "
-                               "WHERE type = 'model.disassembly_info' ORDER BY leaf",
-                               -1, &st, nullptr),
-            SQLITE_OK);
-  std::string plan;
-  while (sqlite3_step(st) == SQLITE_ROW) {
-    plan += reinterpret_cast<const char*>(sqlite3_column_text(st, 3));
-    plan += "\n";
-  }
-  sqlite3_finalize(st);
-  sqlite3_close(db);
+  const std::string plan = where_->SqlitePlan(
+      "SELECT leaf, body FROM report WHERE type = 'model.disassembly_info' ORDER BY leaf");
   EXPECT_NE(plan.find("USING INDEX report_disassembly_info"), std::string::npos) << plan;
   EXPECT_EQ(plan.find("TEMP B-TREE"), std::string::npos) << plan;
 }
@@ -609,28 +596,15 @@ TEST_P(ApiStoreTest, DigitalLinkResolvesToTheFirstBatteryHoldingTheGtinAndSerial
   // The embedded store's queries (sqlite_store.cc, model_declarations_ and batteries_by_serial_)
   // are answered from the partial indexes of migration 8.
   if (GetParam() != battrace::testing::Engine::kSqlite) return;
-  sqlite3* db = nullptr;
-  ASSERT_EQ(sqlite3_open(where_->location().db.c_str(), &db), SQLITE_OK);
-  auto plan = [&](const char* sql) {
-    sqlite3_stmt* st = nullptr;
-    EXPECT_EQ(sqlite3_prepare_v2(db, sql, -1, &st, nullptr), SQLITE_OK);
-    std::string out;
-    while (sqlite3_step(st) == SQLITE_ROW) {
-      out += reinterpret_cast<const char*>(sqlite3_column_text(st, 3));
-      out += "\n";
-    }
-    sqlite3_finalize(st);
-    return out;
-  };
+  const auto plan = [&](const char* sql) { return where_->SqlitePlan(sql); };
   const std::string declared = plan(
-      "EXPLAIN QUERY PLAN SELECT leaf, body FROM report WHERE type = "
-      "'battery_model.declared' AND reporter = 'M1' ORDER BY leaf");
+      "SELECT leaf, body FROM report WHERE type = 'battery_model.declared' AND reporter = 'M1' "
+      "ORDER BY leaf");
   EXPECT_NE(declared.find("USING INDEX report_model_declared"), std::string::npos) << declared;
   EXPECT_EQ(declared.find("TEMP B-TREE"), std::string::npos) << declared;
-  const std::string serial = plan(
-      "EXPLAIN QUERY PLAN SELECT code FROM battery WHERE serial = 'S-1' ORDER BY produced_leaf");
+  const std::string serial =
+      plan("SELECT code FROM battery WHERE serial = 'S-1' ORDER BY produced_leaf");
   EXPECT_NE(serial.find("USING INDEX battery_serial"), std::string::npos) << serial;
-  sqlite3_close(db);
 }
 
 BATTRACE_BOTH_ENGINES(ApiStoreTest);

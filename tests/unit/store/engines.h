@@ -74,6 +74,26 @@ class TestStore {
     return PgSql(location_.pg, sql);
   }
 
+  // The embedded store's plan of the query `sql`: the detail of each row of EXPLAIN QUERY PLAN,
+  // one a line (e.g. "SEARCH report USING INDEX report_disassembly_info (type=?)"). REQUIRES:
+  // an SQLite store.
+  std::string SqlitePlan(const std::string& sql) {
+    sqlite3* db = nullptr;
+    EXPECT_EQ(sqlite3_open(location_.db.c_str(), &db), SQLITE_OK);
+    sqlite3_stmt* st = nullptr;
+    EXPECT_EQ(sqlite3_prepare_v2(db, ("EXPLAIN QUERY PLAN " + sql).c_str(), -1, &st, nullptr),
+              SQLITE_OK)
+        << sqlite3_errmsg(db) << ": " << sql;
+    std::string plan;
+    while (st != nullptr && sqlite3_step(st) == SQLITE_ROW) {
+      plan += reinterpret_cast<const char*>(sqlite3_column_text(st, 3));
+      plan += "\n";
+    }
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return plan;
+  }
+
  private:
   void AdminSql(const std::string& sql) { PgSql(admin_ + " dbname=postgres", sql); }
 

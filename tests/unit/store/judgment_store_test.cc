@@ -2,7 +2,6 @@
 // WriteTxn::Apply, and the as-of queries Store::Findings and Store::Obligations
 // (docs/findings.md). Effects are built by hand here, as the engine would produce them.
 #include <gtest/gtest.h>
-#include <sqlite3.h>
 
 #include <algorithm>
 #include <filesystem>
@@ -1113,20 +1112,10 @@ TEST_P(JudgmentStoreTest, EveryListStatementReadsTheIndexOfItsOrder) {
       {common::ListQuery::kDutiesByKindOfDepartment, "obligation_by_department"},
       {common::ListQuery::kDutiesByDueOfParty, "obligation_by_party_due"},
       {common::ListQuery::kDutiesByDueDescOfParty, "obligation_by_party_due"}};
-  sqlite3* db = nullptr;
-  ASSERT_EQ(sqlite3_open(where_->location().db.c_str(), &db), SQLITE_OK);
   for (const common::ListQuery query : common::kListQueries) {
     const std::string sql =
-        "EXPLAIN QUERY PLAN " +
         common::ListSql(query, [](int n, std::string_view) { return "?" + std::to_string(n); });
-    sqlite3_stmt* st = nullptr;
-    ASSERT_EQ(sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr), SQLITE_OK) << sql;
-    std::string plan;
-    while (sqlite3_step(st) == SQLITE_ROW) {
-      plan += reinterpret_cast<const char*>(sqlite3_column_text(st, 3));
-      plan += "\n";
-    }
-    sqlite3_finalize(st);
+    const std::string plan = where_->SqlitePlan(sql);
     const std::string& name = index.at(query);
     EXPECT_TRUE(plan.find("INDEX " + name + " ") != std::string::npos ||
                 plan.find("INDEX " + name + "\n") != std::string::npos)
@@ -1135,7 +1124,6 @@ TEST_P(JudgmentStoreTest, EveryListStatementReadsTheIndexOfItsOrder) {
     EXPECT_EQ(plan.find("TEMP B-TREE"), std::string::npos) << common::ListQueryName(query) << ":\n"
                                                            << plan << sql;
   }
-  sqlite3_close(db);
 }
 
 BATTRACE_BOTH_ENGINES(JudgmentStoreTest);
