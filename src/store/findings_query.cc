@@ -511,11 +511,11 @@ struct DateSeek {
 
 // The seek of a source listed by date, from the group `from` (day, kind, party, subject; the
 // start without it), clamped to the filter's range and to `last`, the last day that a row of
-// the source can have: ascending, from the range's first day; latest first, from the day after
-// the last (no kind is "", so nothing of that day is at or before it).
+// the source can have within that range (LastDay): ascending, from the range's first day;
+// latest first, from the day after the last (no kind is "", so nothing of that day is at or
+// before it).
 Result<DateSeek> SeekByDate(const std::optional<SortKey>& from, bool desc,
                             const FindingFilter& filter, Date last) {
-  last = LastDay(filter, last);
   DateSeek seek{desc ? last.AddDays(1) : Date(), {"", "", ""}};
   if (from) {
     BATTRACE_ASSIGN_OR_RETURN(day, DateOfCursor(*from));
@@ -577,7 +577,7 @@ Result<Page<domain::Finding>> FindingsPage(const ListReads& reads, Date as_of,
       seek_by_kind(p, from);
     } else {
       // By date, from the group `from`, before the end of as_of.
-      BATTRACE_ASSIGN_OR_RETURN(seek, SeekByDate(from, desc, filter, as_of));
+      BATTRACE_ASSIGN_OR_RETURN(seek, SeekByDate(from, desc, filter, LastDay(filter, as_of)));
       p.emplace_back(std::optional<int64_t>(seek.day.days_since_epoch()));
       for (std::string& field : seek.rest)
         p.emplace_back(std::optional(std::move(field)));
