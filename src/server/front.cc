@@ -12,6 +12,21 @@
 #include "server/web.h"
 
 namespace battrace::server {
+namespace {
+
+// A request refused for its form or at a limit: logged at level info, for it is no failure of
+// the server. `remote` is the client's address when no access log line gives it (a refusal of
+// the transport's), else empty.
+void LogRefused(const std::string& request_id, int status, const std::string& rule,
+                const std::string& detail, const std::string& remote) {
+  Json line = {{"level", "info"},    {"request_id", request_id},
+               {"event", "refused"}, {"status", status},
+               {"rule", rule},       {"detail", detail}};
+  if (!remote.empty()) line["remote"] = remote;
+  LogJson(line);
+}
+
+}  // namespace
 
 void Reply(Call& c, const Json& body) {
   c.res.status = 200;
@@ -34,7 +49,7 @@ void Api::Refused(const TransportError& error, HttpResponse& res) {
   static const HttpRequest kUnread;  // the transport could not give the request
   Call c{kUnread, res, {}, NextRequestId(), {}, nullptr, 0, {}};
   res.headers.emplace_back("X-Request-Id", c.request_id);
-  const char* rule = "http.request";
+  std::string rule = "http.request";
   switch (error.status) {
     case 408:
       rule = "http.timeout";
@@ -56,12 +71,7 @@ void Api::Refused(const TransportError& error, HttpResponse& res) {
                       error.detail, "", rule),
                c.request_id);
   if (options_.access_log || error.status >= 500) {
-    LogJson({{"level", "info"},
-             {"request_id", c.request_id},
-             {"event", "refused"},
-             {"status", error.status},
-             {"detail", error.detail},
-             {"remote", error.remote_addr}});
+    LogRefused(c.request_id, error.status, rule, error.detail, error.remote_addr);
   }
   metrics_.Observe(Table().size(), error.status, 0);
 }
@@ -242,12 +252,7 @@ void Api::Finish(Call& c, size_t route_index, const Status& st,
   if (!st.ok()) {
     WriteProblem(c.res, st, c.request_id, c.lang);
     if (st.code() == StatusCode::kUnavailable) {
-      LogJson({{"level", "info"},
-               {"request_id", c.request_id},
-               {"event", "refused"},
-               {"status", c.res.status},
-               {"rule", st.rule()},
-               {"detail", st.message()}});
+      LogRefused(c.request_id, c.res.status, st.rule(), st.message(), "");
     } else if (c.res.status >= 500) {
       LogJson({{"level", "error"}, {"request_id", c.request_id}, {"error", st.ToString()}});
     }
