@@ -46,7 +46,8 @@ export async function startServer({copy = false} = {}) {
     mkdirSync(scratch, {recursive: true});
     store = join(scratch, 'store.db');
     copyFileSync(db, store);
-    for (const suffix of ['-wal', '-shm']) {
+    // The store file, its audit trail file (docs/data-model.md, `audit`) and their WALs.
+    for (const suffix of ['-wal', '-shm', '.audit', '.audit-wal', '.audit-shm']) {
       if (existsSync(db + suffix)) copyFileSync(db + suffix, store + suffix);
     }
     copyFileSync(`${db}.key`, `${store}.key`);
