@@ -50,9 +50,12 @@ namespace {
 // How long, and how much, a refused connection is drained after its answer before it closes.
 constexpr auto kLinger = std::chrono::seconds(1);
 constexpr size_t kLingerBytes = size_t{256} << 10;
-// File descriptors kept for other uses than connections: store files and sockets (up to three
-// per worker: database, WAL, shared memory), logs, the key, the listening socket.
+// File descriptors kept for other uses than connections: logs, the key, the listening socket,
+// and kFilesPerWorker for each worker's store connection.
 constexpr uint64_t kReservedFiles = 128;
+// The files one store connection may hold open: the store file, its WAL and shared memory, and
+// the same three of the audit trail's file, which every embedded connection attaches.
+constexpr uint64_t kFilesPerWorker = 6;
 // The answer's Retry-After for a connection over a cap, seconds.
 constexpr int kRetryAfterSeconds = 1;
 
@@ -579,7 +582,8 @@ Result<std::unique_ptr<HttpServer>> HttpServer::Bind(const HttpOptions& options,
   // Open files: every connection is one; raise the soft limit toward what the cap needs.
   rlimit lim{};
   if (getrlimit(RLIMIT_NOFILE, &lim) == 0) {
-    const uint64_t need = options.max_connections + kReservedFiles + 3 * options.threads;
+    const uint64_t need =
+        options.max_connections + kReservedFiles + kFilesPerWorker * options.threads;
     if (lim.rlim_cur != RLIM_INFINITY && lim.rlim_cur < need) {
       rlimit raised = lim;
       raised.rlim_cur = lim.rlim_max == RLIM_INFINITY ? need : std::min<rlim_t>(need, lim.rlim_max);
@@ -587,7 +591,7 @@ Result<std::unique_ptr<HttpServer>> HttpServer::Bind(const HttpOptions& options,
     }
     impl->open_files = lim.rlim_cur;
     if (lim.rlim_cur != RLIM_INFINITY && lim.rlim_cur < need) {
-      const uint64_t reserve = kReservedFiles + 3 * options.threads;
+      const uint64_t reserve = kReservedFiles + kFilesPerWorker * options.threads;
       impl->max_connections = lim.rlim_cur > reserve + 16 ? lim.rlim_cur - reserve : 16;
     }
   }

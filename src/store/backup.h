@@ -35,14 +35,14 @@ struct BackupResult {
 // Copies the embedded store at `from` into the new file `out`, and its audit trail file into
 // AuditFilePath(out), as they stood when the copy began (a consistent snapshot, whatever is
 // written meanwhile; the trail's snapshot is taken after the store file's, so it holds every
-// entry the copy's checkpoints sign): first into "<out>.tmp" and its audit trail path (mode
-// 0600), which are fsync'd, opened as a store to read its tree head and latest checkpoint, then
-// renamed (the trail first; never over an existing file) and their directory fsync'd. On
-// failure nothing is left at `out` and the temporary files are removed. The signing key file beside
-// the store is not copied. Errors: FailedPrecondition for a PostgreSQL store (naming
-// pg_basebackup), when `out` or
-// "<out>.tmp" exists, or when the copy is not a store of this version; NotFound when there is
-// no store at `from`; IOError otherwise.
+// entry the copy's checkpoints sign): first into "<out>.tmp" and AuditFilePath("<out>.tmp")
+// (mode 0600), which are fsync'd and opened as a store to read its tree head and latest
+// checkpoint, then renamed (the trail first; never over an existing file) and their directory
+// fsync'd. On failure nothing is left at `out` and the temporary files are removed. The signing
+// key file beside the store is not copied. Errors: FailedPrecondition for a PostgreSQL store
+// (naming pg_basebackup), when `out`, its trail's path or a temporary file exists, when `from`
+// has no audit trail file (a store of schema 14 or older, not yet migrated), or when the copy is
+// not a store of this version; NotFound when there is no store at `from`; IOError otherwise.
 Result<BackupResult> BackupStore(const Location& from, const std::string& out,
                                  const BackupOptions& options = {});
 
